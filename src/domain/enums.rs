@@ -1,0 +1,318 @@
+//! The enumerations of the caseload format (FORMAT.md §2). The identifiers are the
+//! contract; each value also has a plain label for the screen.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An enumeration written as one of a fixed list of identifiers.
+pub trait Identifier: Sized + Copy {
+    const IDS: &'static [&'static str];
+    fn parse(s: &str) -> Option<Self>;
+}
+
+/// Declares a string enumeration: its identifiers (the wire format), its labels, `ALL`,
+/// `as_str`, `label`, `parse`, and serde by identifier.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $id:literal : $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const IDS: &'static [&'static str] = &[$($id),+];
+
+            /// The identifier used in files and on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+
+            /// A plain-words label for the screen.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl Identifier for $name {
+            const IDS: &'static [&'static str] = $name::IDS;
+            fn parse(s: &str) -> Option<Self> {
+                $name::parse(s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::unknown_variant(&s, $name::IDS))
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What an officer does in the unit.
+    OfficerRole {
+        Vlo = "vlo": "Victim Liaison Officer",
+        Manager = "manager": "manager",
+        Admin = "admin": "administrator",
+    }
+);
+
+string_enum!(OffenceCategory {
+    Violent = "violent": "violent",
+    Sexual = "sexual": "sexual",
+    Other = "other": "other",
+});
+
+string_enum!(SentenceKind {
+    Sds = "sds": "standard determinate sentence",
+    Eds = "eds": "extended determinate sentence",
+    Sopc = "sopc": "sentence for offenders of particular concern",
+    Life = "life": "life sentence",
+    Ipp = "ipp": "imprisonment for public protection",
+    Dto = "dto": "detention and training order",
+    HospitalOrder = "hospital_order": "hospital order",
+    RestrictedHospitalOrder = "restricted_hospital_order": "restricted hospital order",
+    TransferDirection = "transfer_direction": "transfer direction",
+    Other = "other": "other sentence",
+});
+
+string_enum!(KeyDateKind {
+    Ped = "ped": "parole eligibility date",
+    Apd = "apd": "approved parole date",
+    Crd = "crd": "conditional release date",
+    Ard = "ard": "automatic release date",
+    Hdced = "hdced": "home detention curfew eligibility",
+    Hdcad = "hdcad": "home detention curfew approved",
+    Prrd = "prrd": "post-recall release date",
+    Etd = "etd": "DTO early transfer date",
+    Mtd = "mtd": "DTO mid transfer date",
+    Ltd = "ltd": "DTO late transfer date",
+    Rotl = "rotl": "release on temporary licence",
+    TariffExpiry = "tariff_expiry": "tariff expiry",
+    ParoleHearing = "parole_hearing": "parole hearing",
+    TribunalHearing = "tribunal_hearing": "tribunal hearing",
+    Discharge = "discharge": "conditional discharge from hospital",
+    RestrictionEnd = "restriction_end": "restriction order ends",
+    CategoryReview = "category_review": "category review",
+    OpenConditions = "open_conditions": "move to open conditions",
+    Appeal = "appeal": "appeal",
+    Release = "release": "release",
+    Recall = "recall": "recall",
+    Ersed = "ersed": "early removal eligibility",
+    Led = "led": "licence expiry date",
+    Sed = "sed": "sentence expiry date",
+    Tused = "tused": "top-up supervision expiry",
+    Other = "other": "other key date",
+});
+
+impl KeyDateKind {
+    /// The release kinds that `release_month` and `annual` victims are told about (FORMAT.md §3).
+    pub const RELEASE_KINDS: &'static [KeyDateKind] = &[
+        KeyDateKind::Crd,
+        KeyDateKind::Ard,
+        KeyDateKind::Apd,
+        KeyDateKind::Hdcad,
+        KeyDateKind::Prrd,
+        KeyDateKind::Mtd,
+        KeyDateKind::Discharge,
+        KeyDateKind::Release,
+    ];
+
+    /// The dates from which licence conditions may apply (FORMAT.md §3, `licence_conditions`).
+    pub const LICENCE_TRIGGERS: &'static [KeyDateKind] = &[
+        KeyDateKind::Crd,
+        KeyDateKind::Ard,
+        KeyDateKind::Ped,
+        KeyDateKind::Hdced,
+        KeyDateKind::TariffExpiry,
+    ];
+
+    pub fn is_release(self) -> bool {
+        Self::RELEASE_KINDS.contains(&self)
+    }
+}
+
+string_enum!(VictimRole {
+    Victim = "victim": "victim",
+    NextOfKin = "next_of_kin": "next of kin (bereaved family)",
+    ParentCarer = "parent_carer": "parent or carer of a child victim",
+    Representative = "representative": "nominated representative",
+});
+
+string_enum!(Eligibility {
+    Statutory = "statutory": "statutory",
+    Discretionary = "discretionary": "discretionary",
+});
+
+string_enum!(VictimStatus {
+    Referred = "referred": "referred, no offer yet",
+    OfferSent = "offer_sent": "offer sent",
+    OptedIn = "opted_in": "opted in",
+    Declined = "declined": "declined",
+    OptedOut = "opted_out": "opted out",
+    Closed = "closed": "closed",
+});
+
+impl VictimStatus {
+    /// A victim who said no, or whose contact has ended, gets no reminder.
+    pub fn is_inactive(self) -> bool {
+        matches!(self, Self::Declined | Self::OptedOut | Self::Closed)
+    }
+}
+
+string_enum!(ContactMethod {
+    Letter = "letter": "letter",
+    Phone = "phone": "phone",
+    Email = "email": "email",
+    Visit = "visit": "visit",
+});
+
+string_enum!(InformationLevel {
+    ReleaseMonth = "release_month": "release month only",
+    Annual = "annual": "annual letter and release",
+    KeyStages = "key_stages": "every key stage",
+});
+
+string_enum!(LicenceCondition {
+    NoContact = "no_contact": "no contact",
+    ExclusionZone = "exclusion_zone": "exclusion zone",
+    NonAssociation = "non_association": "non-association",
+    Residence = "residence": "residence",
+    Other = "other": "other condition",
+});
+
+string_enum!(LicenceOutcome {
+    Pending = "pending": "pending",
+    Granted = "granted": "granted",
+    Refused = "refused": "refused",
+    Amended = "amended": "amended",
+    Withdrawn = "withdrawn": "withdrawn",
+});
+
+string_enum!(ContactKind {
+    InitialOffer = "initial_offer": "initial offer",
+    SecondOffer = "second_offer": "second offer",
+    OptIn = "opt_in": "opt-in",
+    Decline = "decline": "decline",
+    Update = "update": "update",
+    AnnualLetter = "annual_letter": "annual letter",
+    WrittenFollowUp = "written_follow_up": "written follow-up",
+    MeetingRecord = "meeting_record": "meeting record",
+    LicenceConditions = "licence_conditions": "licence conditions",
+    Vps = "vps": "victim personal statement",
+    Complaint = "complaint": "complaint",
+    ComplaintAck = "complaint_ack": "complaint acknowledgement",
+    Agency = "agency": "agency contact",
+    Closure = "closure": "closure",
+    Note = "note": "note",
+});
+
+string_enum!(Medium {
+    Letter = "letter": "letter",
+    Phone = "phone": "phone",
+    Email = "email": "email",
+    Visit = "visit": "visit",
+    Meeting = "meeting": "meeting",
+    Video = "video": "video",
+    None = "none": "none",
+});
+
+impl Medium {
+    /// Spoken contact that must be confirmed in writing.
+    pub fn needs_written_follow_up(self) -> bool {
+        matches!(
+            self,
+            Self::Phone | Self::Visit | Self::Meeting | Self::Video
+        )
+    }
+
+    pub fn is_written(self) -> bool {
+        matches!(self, Self::Letter | Self::Email)
+    }
+}
+
+string_enum!(Direction {
+    Outbound = "outbound": "to the victim",
+    Inbound = "inbound": "from the victim",
+    Internal = "internal": "internal",
+});
+
+string_enum!(
+    /// The reminders the diary derives (FORMAT.md §3).
+    ReminderKind {
+        InitialOffer = "initial_offer": "initial offer",
+        DiscretionaryDecision = "discretionary_decision": "discretionary decision",
+        SecondOffer = "second_offer": "second offer",
+        AnnualLetter = "annual_letter": "annual letter",
+        WrittenFollowUp = "written_follow_up": "written follow-up",
+        ComplaintAck = "complaint_ack": "complaint acknowledgement",
+        KeyDate = "key_date": "key date",
+        VpsOffer = "vps_offer": "VPS offer",
+        LicenceConditions = "licence_conditions": "licence conditions",
+        LicenceOutcome = "licence_outcome": "licence outcome",
+        CaseClosure = "case_closure": "case closure",
+    }
+);
+
+string_enum!(
+    /// Where a reminder stands on the diary's date.
+    DiaryStatus {
+        Overdue = "overdue": "Overdue",
+        DueToday = "due_today": "Today",
+        DueSoon = "due_soon": "This week",
+        Upcoming = "upcoming": "Later",
+    }
+);
+
+/// The nine protected characteristics of the Equality Act 2010 (`equality` keys).
+pub const EQUALITY_KEYS: &[&str] = &[
+    "age",
+    "disability",
+    "gender_reassignment",
+    "marriage_civil_partnership",
+    "pregnancy_maternity",
+    "race",
+    "religion_belief",
+    "sex",
+    "sexual_orientation",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_round_trip_through_serde() {
+        for kind in KeyDateKind::ALL {
+            let json = serde_json::to_string(kind).unwrap();
+            let back: KeyDateKind = serde_json::from_str(&json).unwrap();
+            assert_eq!(*kind, back);
+        }
+        assert_eq!(
+            serde_json::to_string(&SentenceKind::RestrictedHospitalOrder).unwrap(),
+            "\"restricted_hospital_order\""
+        );
+    }
+
+    #[test]
+    fn unknown_identifier_is_refused() {
+        assert!(serde_json::from_str::<VictimStatus>("\"opted-in\"").is_err());
+        assert_eq!(VictimStatus::parse("opted_in"), Some(VictimStatus::OptedIn));
+    }
+}

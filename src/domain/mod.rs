@@ -1,0 +1,9 @@
+//! The domain: pure types and rules. No I/O and no clock: "today" is always a parameter.
+
+pub mod calendar;
+pub mod enums;
+pub mod model;
+pub mod reminders;
+pub mod rules;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,353 @@
+//! The caseload: cases, victims and their contact logs (FORMAT.md §2).
+//!
+//! These types are the interchange format and the stored format alike. Optional fields are
+//! omitted when empty, so an export is exactly what an import of it will read back.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::enums::{
+    ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind,
+    LicenceCondition, LicenceOutcome, Medium, OffenceCategory, OfficerRole, SentenceKind,
+    VictimRole, VictimStatus,
+};
+
+pub const FORMAT_NAME: &str = "vlu-caseload";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Lists may be omitted or `null` for empty.
+fn nullable_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caseload {
+    pub format: String,
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub officers: Vec<Officer>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub extra_non_working_days: Vec<NaiveDate>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub cases: Vec<Case>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub victims: Vec<Victim>,
+}
+
+impl Default for Caseload {
+    fn default() -> Self {
+        Self {
+            format: FORMAT_NAME.to_owned(),
+            version: FORMAT_VERSION,
+            unit: None,
+            officers: Vec::new(),
+            extra_non_working_days: Vec::new(),
+            cases: Vec::new(),
+            victims: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<OfficerRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    pub offender: Offender,
+    pub offence: Offence,
+    pub sentence: Sentence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_officer: Option<ResponsibleOfficer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mappa: Option<Mappa>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex_offender_notification: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub key_dates: Vec<KeyDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl Case {
+    /// Key dates of one kind.
+    pub fn dates_of(&self, kind: KeyDateKind) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.key_dates
+            .iter()
+            .filter(move |k| k.kind == kind)
+            .map(|k| k.date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offender {
+    pub name: String,
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dob: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prison_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub category: OffenceCategory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specified: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sentence {
+    pub kind: SentenceKind,
+    pub imposed_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custodial_months: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsibleOfficer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mappa {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDate {
+    pub kind: KeyDateKind,
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Victim {
+    pub id: String,
+    pub case_id: String,
+    pub name: String,
+    pub role: VictimRole,
+    pub eligibility: Eligibility,
+    pub referred_on: NaiveDate,
+    pub status: VictimStatus,
+    pub status_since: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<ContactDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<Preferences>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Needs>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<Representative>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equality: Option<Equality>,
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub licence_requests: Vec<LicenceRequest>,
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub sensitive_dates: Vec<SensitiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub contacts: Vec<Contact>,
+}
+
+impl Victim {
+    /// The level of information the victim chose. An opted-in victim with no recorded level
+    /// is treated as wanting every key stage, so that nothing is missed (docs/DECISIONS.md).
+    pub fn information(&self) -> InformationLevel {
+        self.preferences
+            .as_ref()
+            .and_then(|p| p.information)
+            .unwrap_or(InformationLevel::KeyStages)
+    }
+
+    /// Whether spoken contact must be confirmed in writing: yes unless the victim said no
+    /// (service specification rows 6 and 11; docs/DECISIONS.md).
+    pub fn wants_written_follow_up(&self) -> bool {
+        self.preferences
+            .as_ref()
+            .and_then(|p| p.written_follow_up)
+            .unwrap_or(true)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ContactMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<InformationLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_follow_up: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Needs {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Representative {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<ContactDetails>,
+}
+
+/// Equality monitoring: the nine protected characteristics, in the victim's own words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equality {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disability: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender_reassignment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marriage_civil_partnership: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnancy_maternity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub race: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub religion_belief: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sexual_orientation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<LicenceCondition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<LicenceOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitiveDate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<bool>,
+}
+
+/// One entry of a victim's contact log. The log is append-only: a correction is a new entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub on: NaiveDate,
+    /// `HH:MM`, UK local time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    pub kind: ContactKind,
+    pub method: Medium,
+    pub direction: Direction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_date: Option<KeyDateKind>,
+}

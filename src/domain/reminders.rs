@@ -1,0 +1,461 @@
+//! The reminder engine: a pure function of the caseload, a date and the lead times
+//! (FORMAT.md §3). Nothing here is typed in by a user; logging the contact a rule asks for
+//! is what resolves its reminder.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::calendar::{Calendar, add_months};
+use super::enums::{
+    ContactKind, DiaryStatus, Direction, Eligibility, InformationLevel, KeyDateKind,
+    LicenceOutcome, ReminderKind, VictimStatus,
+};
+use super::model::{Case, Contact, Victim};
+use super::rules::LeadTimes;
+
+/// One thing an officer must do for a victim, and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub kind: ReminderKind,
+    pub victim_id: String,
+    pub case_id: String,
+    pub officer: Option<String>,
+    pub due: NaiveDate,
+    /// The key date's kind, for `key_date`, `vps_offer`, `licence_conditions`, `case_closure`.
+    pub key_date: Option<KeyDateKind>,
+    /// The date the reminder is about: the key date, the call, the complaint, the outcome.
+    pub about: Option<NaiveDate>,
+    /// The label of a sensitive date within the margin of `due`.
+    pub sensitive: Option<String>,
+    /// The victim chose to hear only the month of release.
+    pub month_only: bool,
+}
+
+/// What the rules need besides the caseload.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub calendar: &'a Calendar,
+    pub lead: &'a LeadTimes,
+}
+
+fn minus_days(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_sub_days(Days::new(n.into()))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+fn plus_days(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_add_days(Days::new(n.into()))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn months(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn outbound(c: &Contact) -> bool {
+    c.direction == Direction::Outbound
+}
+
+/// Every open reminder of one victim on `today`, whatever its due date. `case` is the
+/// victim's case.
+pub fn victim_reminders(
+    victim: &Victim,
+    case: &Case,
+    today: NaiveDate,
+    rules: Rules<'_>,
+) -> Vec<Reminder> {
+    if victim.status.is_inactive() || case.closed_on.is_some() {
+        return Vec::new();
+    }
+    let mut scan = Scan {
+        victim,
+        case,
+        rules,
+        out: Vec::new(),
+    };
+    scan.offers();
+    scan.written_follow_ups();
+    scan.complaints();
+    if victim.status == VictimStatus::OptedIn {
+        scan.annual_letter();
+        scan.key_dates();
+        scan.licence_conditions(today);
+        scan.licence_outcomes();
+        scan.closure();
+    }
+    scan.out
+}
+
+/// One victim's rules, each adding the reminders still open.
+struct Scan<'a> {
+    victim: &'a Victim,
+    case: &'a Case,
+    rules: Rules<'a>,
+    out: Vec<Reminder>,
+}
+
+impl Scan<'_> {
+    fn add(
+        &mut self,
+        kind: ReminderKind,
+        due: NaiveDate,
+        key_date: Option<KeyDateKind>,
+        about: NaiveDate,
+    ) {
+        let v = self.victim;
+        self.out.push(Reminder {
+            kind,
+            victim_id: v.id.clone(),
+            case_id: self.case.id.clone(),
+            officer: v.allocated_to.clone(),
+            due,
+            key_date,
+            about: Some(about),
+            sensitive: sensitive_label(v, due, self.rules.lead.sensitive_margin_days),
+            month_only: kind == ReminderKind::KeyDate
+                && v.information() == InformationLevel::ReleaseMonth,
+        });
+    }
+
+    /// Whether any contact of the log satisfies `f`.
+    fn logged(&self, f: impl Fn(&Contact) -> bool) -> bool {
+        self.victim.contacts.iter().any(f)
+    }
+
+    fn workdays(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        self.rules.calendar.add_working_days(from, n)
+    }
+
+    /// `initial_offer`, `discretionary_decision`, `second_offer`.
+    fn offers(&mut self) {
+        let (v, lead) = (self.victim, self.rules.lead);
+        match (v.status, v.eligibility) {
+            (VictimStatus::Referred, Eligibility::Statutory)
+                if !self.logged(|c| c.kind == ContactKind::InitialOffer) =>
+            {
+                let sentenced = self.case.sentence.imposed_on;
+                let due = self.workdays(sentenced, lead.initial_offer_working_days);
+                self.add(ReminderKind::InitialOffer, due, None, sentenced);
+            }
+            (VictimStatus::Referred, Eligibility::Discretionary) => {
+                let due = plus_days(v.referred_on, lead.discretionary_decision_days);
+                self.add(
+                    ReminderKind::DiscretionaryDecision,
+                    due,
+                    None,
+                    v.referred_on,
+                );
+            }
+            (VictimStatus::OfferSent, _)
+                if !self.logged(|c| c.kind == ContactKind::SecondOffer) =>
+            {
+                let offered = v
+                    .contacts
+                    .iter()
+                    .filter(|c| c.kind == ContactKind::InitialOffer)
+                    .map(|c| c.on)
+                    .max()
+                    .unwrap_or(v.status_since);
+                let due = add_months(offered, months(lead.second_offer_months));
+                self.add(ReminderKind::SecondOffer, due, None, offered);
+            }
+            _ => {}
+        }
+    }
+
+    /// Every call, visit or meeting confirmed by a letter or email on or after its day.
+    fn written_follow_ups(&mut self) {
+        if !self.victim.wants_written_follow_up() {
+            return;
+        }
+        let contacts = &self.victim.contacts;
+        for call in contacts
+            .iter()
+            .filter(|c| outbound(c) && c.method.needs_written_follow_up())
+        {
+            if !self.logged(|c| outbound(c) && c.method.is_written() && c.on >= call.on) {
+                let due = self.workdays(call.on, self.rules.lead.written_follow_up_working_days);
+                self.add(ReminderKind::WrittenFollowUp, due, None, call.on);
+            }
+        }
+    }
+
+    /// Every complaint acknowledged on or after its day.
+    fn complaints(&mut self) {
+        let contacts = &self.victim.contacts;
+        let complaints = contacts
+            .iter()
+            .filter(|c| c.direction == Direction::Inbound && c.kind == ContactKind::Complaint);
+        for complaint in complaints {
+            if !self.logged(|c| c.kind == ContactKind::ComplaintAck && c.on >= complaint.on) {
+                let due = self.workdays(complaint.on, self.rules.lead.complaint_ack_working_days);
+                self.add(ReminderKind::ComplaintAck, due, None, complaint.on);
+            }
+        }
+    }
+
+    /// A letter a year after the last outbound contact since opting in.
+    fn annual_letter(&mut self) {
+        let v = self.victim;
+        if v.information() == InformationLevel::ReleaseMonth {
+            return;
+        }
+        let last = v
+            .contacts
+            .iter()
+            .filter(|c| outbound(c) && c.on >= v.status_since)
+            .map(|c| c.on)
+            .max()
+            .unwrap_or(v.status_since);
+        let due = add_months(last, months(self.rules.lead.annual_letter_months));
+        self.add(ReminderKind::AnnualLetter, due, None, last);
+    }
+
+    /// Each key date the victim's level covers, and a VPS offer before each parole hearing.
+    fn key_dates(&mut self) {
+        let lead = self.rules.lead;
+        let level = self.victim.information();
+        for kd in &self.case.key_dates {
+            if level == InformationLevel::KeyStages || kd.kind.is_release() {
+                let from = minus_days(kd.date, lead.key_date_window_days);
+                if !self.logged(|c| outbound(c) && c.key_date == Some(kd.kind) && c.on >= from) {
+                    let due = minus_days(kd.date, lead.key_date_notice_days);
+                    self.add(ReminderKind::KeyDate, due, Some(kd.kind), kd.date);
+                }
+            }
+            if kd.kind == KeyDateKind::ParoleHearing {
+                let from = minus_days(kd.date, lead.vps_window_days);
+                if !self.logged(|c| outbound(c) && c.kind == ContactKind::Vps && c.on >= from) {
+                    let due = minus_days(kd.date, lead.vps_notice_days);
+                    self.add(ReminderKind::VpsOffer, due, Some(kd.kind), kd.date);
+                }
+            }
+        }
+    }
+
+    /// Licence conditions asked about ahead of the first possible release.
+    fn licence_conditions(&mut self, today: NaiveDate) {
+        let lead = self.rules.lead;
+        if let Some((kind, date)) = licence_trigger(self.case, today) {
+            let from = minus_days(date, lead.licence_conditions_window_days);
+            if !self
+                .logged(|c| outbound(c) && c.kind == ContactKind::LicenceConditions && c.on >= from)
+            {
+                let due = minus_days(date, lead.licence_conditions_notice_days);
+                self.add(ReminderKind::LicenceConditions, due, Some(kind), date);
+            }
+        }
+    }
+
+    /// The outcome of each decided licence request passed on.
+    fn licence_outcomes(&mut self) {
+        for request in &self.victim.licence_requests {
+            let decided = request
+                .outcome
+                .is_some_and(|o| o != LicenceOutcome::Pending);
+            let Some(on) = request.outcome_on.filter(|_| decided) else {
+                continue;
+            };
+            if !self
+                .logged(|c| outbound(c) && c.kind == ContactKind::LicenceConditions && c.on >= on)
+            {
+                let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
+                self.add(ReminderKind::LicenceOutcome, due, None, on);
+            }
+        }
+    }
+
+    /// Contact closed at the later of licence and sentence expiry (on a tie, the SED).
+    fn closure(&mut self) {
+        let end = self
+            .case
+            .key_dates
+            .iter()
+            .filter(|k| matches!(k.kind, KeyDateKind::Led | KeyDateKind::Sed))
+            .max_by_key(|k| (k.date, k.kind == KeyDateKind::Sed));
+        if let Some(end) = end
+            && !self.logged(|c| c.kind == ContactKind::Closure)
+        {
+            self.add(
+                ReminderKind::CaseClosure,
+                end.date,
+                Some(end.kind),
+                end.date,
+            );
+        }
+    }
+}
+
+/// The date licence conditions must be ready for: the earliest of CRD, ARD, PED, HDCED and
+/// tariff expiry that is still ahead of `today`, or has passed while the offender is still
+/// inside (no `release` key date on or before `today`).
+fn licence_trigger(case: &Case, today: NaiveDate) -> Option<(KeyDateKind, NaiveDate)> {
+    let released = case.dates_of(KeyDateKind::Release).any(|d| d <= today);
+    case.key_dates
+        .iter()
+        .filter(|k| KeyDateKind::LICENCE_TRIGGERS.contains(&k.kind))
+        .filter(|k| k.date >= today || !released)
+        .map(|k| (k.date, k.kind))
+        .min()
+        .map(|(date, kind)| (kind, date))
+}
+
+/// The label of the victim's sensitive date nearest to `due`, if one is within `margin` days
+/// either side. A yearly date recurs on its anniversary (29 February on 28 February), from its
+/// own year on.
+pub fn sensitive_label(victim: &Victim, due: NaiveDate, margin: u32) -> Option<String> {
+    let margin = i64::from(margin);
+    let mut best: Option<(i64, &str)> = None;
+    for s in &victim.sensitive_dates {
+        let Some(date) = s.date else { continue };
+        let label = s.label.as_deref().unwrap_or("sensitive date");
+        let candidates: Vec<NaiveDate> = if s.yearly == Some(true) {
+            (due.year() - 1..=due.year() + 1)
+                .filter(|&y| y >= date.year())
+                .filter_map(|y| anniversary(date, y))
+                .collect()
+        } else {
+            vec![date]
+        };
+        for c in candidates {
+            let distance = (c - due).num_days().abs();
+            if distance <= margin && best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, label));
+            }
+        }
+    }
+    best.map(|(_, label)| label.to_owned())
+}
+
+fn anniversary(date: NaiveDate, year: i32) -> Option<NaiveDate> {
+    date.with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, date.month(), 28))
+}
+
+/// Where a reminder due on `due` stands on `today`.
+pub fn diary_status(due: NaiveDate, today: NaiveDate, lead: &LeadTimes) -> DiaryStatus {
+    if due < today {
+        DiaryStatus::Overdue
+    } else if due == today {
+        DiaryStatus::DueToday
+    } else if due <= plus_days(today, lead.due_soon_days) {
+        DiaryStatus::DueSoon
+    } else {
+        DiaryStatus::Upcoming
+    }
+}
+
+/// One line of the diary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiaryItem {
+    pub reminder: Reminder,
+    pub status: DiaryStatus,
+}
+
+/// Which reminders a diary shows.
+#[derive(Debug, Clone)]
+pub struct DiaryQuery<'q> {
+    pub date: NaiveDate,
+    /// The horizon: reminders due up to this many days after `date` (overdue ones always).
+    pub days: u32,
+    /// Only victims allocated to this officer.
+    pub officer: Option<&'q str>,
+}
+
+/// The diary: every reminder overdue on the date, due on it, or due within the horizon,
+/// sorted by due date, victim, kind and key date (FORMAT.md §3).
+pub fn diary<'c>(
+    cases: impl IntoIterator<Item = &'c Case>,
+    victims: impl IntoIterator<Item = &'c Victim>,
+    query: &DiaryQuery<'_>,
+    rules: Rules<'_>,
+) -> Vec<DiaryItem> {
+    let cases: HashMap<&str, &Case> = cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
+    let until = plus_days(query.date, query.days);
+    let mut items: Vec<DiaryItem> = victims
+        .into_iter()
+        .filter(|v| {
+            query
+                .officer
+                .is_none_or(|o| v.allocated_to.as_deref() == Some(o))
+        })
+        .filter_map(|v| Some((v, *cases.get(v.case_id.as_str())?)))
+        .flat_map(|(v, c)| victim_reminders(v, c, query.date, rules))
+        .filter(|r| r.due <= until)
+        .map(|reminder| DiaryItem {
+            status: diary_status(reminder.due, query.date, rules.lead),
+            reminder,
+        })
+        .collect();
+    items.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
+    items
+}
+
+fn sort_key(r: &Reminder) -> (NaiveDate, &str, &str, Option<&str>, Option<NaiveDate>) {
+    (
+        r.due,
+        &r.victim_id,
+        r.kind.as_str(),
+        r.key_date.map(KeyDateKind::as_str),
+        r.about,
+    )
+}
+
+impl Reminder {
+    /// A stable name for this reminder (the same on every day it is open), for snoozing
+    /// and calendar ids: `kind/victim/key date/date it is about`.
+    pub fn identity(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.kind,
+            self.victim_id,
+            self.key_date.map_or("-", KeyDateKind::as_str),
+            self.about.map_or_else(|| "-".to_owned(), |d| d.to_string())
+        )
+    }
+
+    /// What the officer must do, in plain words.
+    pub fn action(&self) -> String {
+        let about = self
+            .about
+            .map(|d| d.format("%-d %b %Y").to_string())
+            .unwrap_or_default();
+        let key = self.key_date.map_or("key date", KeyDateKind::label);
+        match self.kind {
+            ReminderKind::InitialOffer => {
+                format!("Send the initial offer letter (sentenced {about})")
+            }
+            ReminderKind::DiscretionaryDecision => {
+                format!("Decide the discretionary request (referred {about})")
+            }
+            ReminderKind::SecondOffer => format!("Send a second offer (first offer {about})"),
+            ReminderKind::AnnualLetter => format!("Send the annual letter (last contact {about})"),
+            ReminderKind::WrittenFollowUp => format!("Confirm in writing the contact of {about}"),
+            ReminderKind::ComplaintAck => format!("Acknowledge the complaint of {about}"),
+            ReminderKind::KeyDate if self.month_only => {
+                let month = self
+                    .about
+                    .map(|d| d.format("%B %Y").to_string())
+                    .unwrap_or_default();
+                format!(
+                    "Tell the victim the month of the {key}: {month} only, never the exact date"
+                )
+            }
+            ReminderKind::KeyDate => format!("Tell the victim about the {key} on {about}"),
+            ReminderKind::VpsOffer => {
+                format!("Offer a victim personal statement for the parole hearing on {about}")
+            }
+            ReminderKind::LicenceConditions => {
+                format!("Ask about licence conditions before the {key} on {about}")
+            }
+            ReminderKind::LicenceOutcome => {
+                format!("Tell the victim the licence-condition decision of {about}")
+            }
+            ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,693 @@
+//! Validation of a caseload file (FORMAT.md §2): every problem, each with its JSON path.
+//!
+//! The file is first read as untyped JSON and walked field by field, so that one run reports
+//! every problem (`victims[3].contacts[0].on: invalid date "2025-02-30"`), not just the first.
+//! Only a file with no problem is then turned into typed records. Messages never repeat the
+//! value of a free-text field: it may be an address or a phone number.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveTime};
+use serde_json::{Map, Value};
+
+use super::enums::{
+    ContactKind, ContactMethod, Direction, EQUALITY_KEYS, Eligibility, Identifier,
+    InformationLevel, KeyDateKind, LicenceCondition, LicenceOutcome, Medium, OffenceCategory,
+    OfficerRole, SentenceKind, VictimRole, VictimStatus,
+};
+use super::model::{Caseload, FORMAT_NAME, FORMAT_VERSION};
+use super::text::{forbidden_char, visible};
+
+/// Earliest and latest dates accepted anywhere.
+pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap();
+const MAX_ID_LEN: usize = 64;
+
+/// One thing wrong with an input, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Ids that are already taken (in the store), against which a file is checked.
+#[derive(Debug, Default, Clone)]
+pub struct KnownIds {
+    pub officers: HashSet<String>,
+    pub cases: HashSet<String>,
+    pub victims: HashSet<String>,
+}
+
+/// Reads and validates a caseload file. `known` are the ids already in the store: they
+/// resolve references, and they are an error to reuse unless `replace`.
+pub fn parse_caseload(
+    text: &str,
+    known: &KnownIds,
+    replace: bool,
+) -> Result<Caseload, Vec<Problem>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("the file is not valid JSON ({e})"),
+        }]
+    })?;
+    let mut w = Walker::default();
+    w.caseload(&value);
+    w.resolve(known, replace);
+    if !w.problems.is_empty() {
+        return Err(w.problems);
+    }
+    serde_json::from_value(value).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("the file could not be read ({e})"),
+        }]
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Officer,
+    Case,
+    Victim,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Officer => "officer",
+            Kind::Case => "case",
+            Kind::Victim => "victim",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Walker {
+    problems: Vec<Problem>,
+    /// Ids declared in the file, with their paths, in order.
+    ids: Vec<(Kind, String, String)>,
+    /// References to resolve, with their paths.
+    refs: Vec<(Kind, String, String)>,
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A short, visible quotation of a value that is not free text (a date, an identifier).
+fn quote(s: &str) -> String {
+    let short: String = s.chars().take(40).collect();
+    let ellipsis = if short.len() < s.len() { "…" } else { "" };
+    format!("\"{}{ellipsis}\"", visible(&short))
+}
+
+impl Walker {
+    fn report(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn object<'v>(
+        &mut self,
+        path: &str,
+        v: &'v Value,
+        fields: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
+        let Some(map) = v.as_object() else {
+            self.report(path, format!("expected an object, found {}", describe(v)));
+            return None;
+        };
+        for key in map.keys() {
+            if !fields.contains(&key.as_str()) {
+                self.report(child(path, key), format!("unknown field {}", quote(key)));
+            }
+        }
+        Some(map)
+    }
+
+    /// A field's value, if present and not null; reports a missing required field.
+    fn field<'v>(
+        &mut self,
+        path: &str,
+        map: &'v Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<(String, &'v Value)> {
+        let p = child(path, key);
+        match map.get(key) {
+            Some(Value::Null) | None => {
+                if required {
+                    self.report(p, "missing required field");
+                }
+                None
+            }
+            Some(v) => Some((p, v)),
+        }
+    }
+
+    fn string<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v str> {
+        if let Value::String(s) = v {
+            Some(s)
+        } else {
+            self.report(path, format!("expected text, found {}", describe(v)));
+            None
+        }
+    }
+
+    /// Free text: any characters but control ones (newline and tab allowed). Never quoted.
+    fn text(&mut self, path: &str, v: &Value) -> Option<String> {
+        let s = self.string(path, v)?;
+        if let Some(c) = forbidden_char(s) {
+            self.report(
+                path,
+                format!(
+                    "contains the control character U+{:04X}; only plain text is allowed",
+                    u32::from(c)
+                ),
+            );
+            return None;
+        }
+        Some(s.to_owned())
+    }
+
+    fn opt_text(&mut self, path: &str, map: &Map<String, Value>, key: &str) {
+        if let Some((p, v)) = self.field(path, map, key, false) {
+            self.text(&p, v);
+        }
+    }
+
+    /// A name: plain text that is not blank.
+    fn name(&mut self, path: &str, map: &Map<String, Value>, key: &str, required: bool) {
+        if let Some((p, v)) = self.field(path, map, key, required)
+            && let Some(s) = self.text(&p, v)
+            && s.trim().is_empty()
+        {
+            self.report(p, "must not be blank");
+        }
+    }
+
+    /// An identifier: short, not blank, no control characters at all.
+    fn id(
+        &mut self,
+        path: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<String> {
+        let (p, v) = self.field(path, map, key, required)?;
+        let s = self.string(&p, v)?;
+        if s.trim().is_empty() {
+            self.report(p, "must not be blank");
+        } else if s.chars().any(char::is_control) {
+            self.report(
+                p,
+                "an id may not contain control characters, newlines or tabs",
+            );
+        } else if s.trim() != s {
+            self.report(p, format!("id {} has spaces at its start or end", quote(s)));
+        } else if s.chars().count() > MAX_ID_LEN {
+            self.report(p, format!("an id may be at most {MAX_ID_LEN} characters"));
+        } else {
+            return Some(s.to_owned());
+        }
+        None
+    }
+
+    fn reference(
+        &mut self,
+        kind: Kind,
+        path: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) {
+        if let Some(id) = self.id(path, map, key, required) {
+            self.refs.push((kind, child(path, key), id));
+        }
+    }
+
+    fn date_value(&mut self, path: &str, v: &Value) -> Option<NaiveDate> {
+        let s = self.string(path, v)?;
+        let parsed = (s.len() == 10)
+            .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .flatten();
+        match parsed {
+            None => self.report(
+                path,
+                format!("invalid date {} (expected YYYY-MM-DD)", quote(s)),
+            ),
+            Some(d) if !(MIN_DATE..=MAX_DATE).contains(&d) => {
+                self.report(
+                    path,
+                    format!("date {} is outside 1900-01-01 to 2100-12-31", quote(s)),
+                );
+            }
+            Some(d) => return Some(d),
+        }
+        None
+    }
+
+    fn date(
+        &mut self,
+        path: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<NaiveDate> {
+        let (p, v) = self.field(path, map, key, required)?;
+        self.date_value(&p, v)
+    }
+
+    fn time(&mut self, path: &str, map: &Map<String, Value>, key: &str) {
+        let Some((p, v)) = self.field(path, map, key, false) else {
+            return;
+        };
+        let Some(s) = self.string(&p, v) else { return };
+        if s.len() != 5 || NaiveTime::parse_from_str(s, "%H:%M").is_err() {
+            self.report(p, format!("invalid time {} (expected HH:MM)", quote(s)));
+        }
+    }
+
+    fn enumeration<E: Identifier>(
+        &mut self,
+        path: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<E> {
+        let (p, v) = self.field(path, map, key, required)?;
+        let s = self.string(&p, v)?;
+        let parsed = E::parse(s);
+        if parsed.is_none() {
+            self.report(
+                p,
+                format!(
+                    "unknown value {} (expected one of: {})",
+                    quote(s),
+                    E::IDS.join(", ")
+                ),
+            );
+        }
+        parsed
+    }
+
+    fn boolean(&mut self, path: &str, map: &Map<String, Value>, key: &str) {
+        if let Some((p, v)) = self.field(path, map, key, false)
+            && !v.is_boolean()
+        {
+            self.report(p, format!("expected true or false, found {}", describe(v)));
+        }
+    }
+
+    fn whole_number(
+        &mut self,
+        path: &str,
+        map: &Map<String, Value>,
+        key: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) {
+        let Some((p, v)) = self.field(path, map, key, false) else {
+            return;
+        };
+        match v.as_u64() {
+            Some(n) if range.contains(&n) => {}
+            _ => self.report(
+                p,
+                format!(
+                    "expected a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            ),
+        }
+    }
+
+    /// A list's items with their paths (an omitted or null list is empty).
+    fn list<'v>(
+        &mut self,
+        path: &str,
+        map: &'v Map<String, Value>,
+        key: &str,
+    ) -> Vec<(String, &'v Value)> {
+        let Some((p, v)) = self.field(path, map, key, false) else {
+            return Vec::new();
+        };
+        let Some(items) = v.as_array() else {
+            self.report(p, format!("expected a list, found {}", describe(v)));
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("{p}[{i}]"), item))
+            .collect()
+    }
+
+    fn declare(&mut self, kind: Kind, path: &str, map: &Map<String, Value>) {
+        if let Some(id) = self.id(path, map, "id", true) {
+            self.ids.push((kind, child(path, "id"), id));
+        }
+    }
+
+    fn caseload(&mut self, v: &Value) {
+        let fields = [
+            "format",
+            "version",
+            "unit",
+            "officers",
+            "extra_non_working_days",
+            "cases",
+            "victims",
+        ];
+        let Some(map) = self.object("", v, &fields) else {
+            return;
+        };
+        if let Some((p, v)) = self.field("", map, "format", true)
+            && v.as_str() != Some(FORMAT_NAME)
+        {
+            self.report(
+                p,
+                format!("expected \"{FORMAT_NAME}\"; this is not a vlu caseload file"),
+            );
+        }
+        if let Some((p, v)) = self.field("", map, "version", true)
+            && v.as_u64() != Some(u64::from(FORMAT_VERSION))
+        {
+            self.report(
+                p,
+                format!("unsupported version (this vlu reads version {FORMAT_VERSION})"),
+            );
+        }
+        if let Some((p, v)) = self.field("", map, "unit", false)
+            && let Some(unit) = self.object(&p, v, &["name"])
+        {
+            self.name(&p, unit, "name", false);
+        }
+        for (p, v) in self.list("", map, "officers") {
+            self.officer(&p, v);
+        }
+        for (p, v) in self.list("", map, "extra_non_working_days") {
+            self.date_value(&p, v);
+        }
+        for (p, v) in self.list("", map, "cases") {
+            self.case(&p, v);
+        }
+        for (p, v) in self.list("", map, "victims") {
+            self.victim(&p, v);
+        }
+    }
+
+    fn officer(&mut self, path: &str, v: &Value) {
+        let Some(map) = self.object(path, v, &["id", "name", "role", "phone", "email"]) else {
+            return;
+        };
+        self.declare(Kind::Officer, path, map);
+        self.name(path, map, "name", true);
+        self.enumeration::<OfficerRole>(path, map, "role", false);
+        self.opt_text(path, map, "phone");
+        self.opt_text(path, map, "email");
+    }
+
+    fn case(&mut self, path: &str, v: &Value) {
+        let fields = [
+            "id",
+            "offender",
+            "offence",
+            "sentence",
+            "responsible_officer",
+            "mappa",
+            "sex_offender_notification",
+            "key_dates",
+            "closed_on",
+        ];
+        let Some(map) = self.object(path, v, &fields) else {
+            return;
+        };
+        self.declare(Kind::Case, path, map);
+        if let Some((p, v)) = self.field(path, map, "offender", true)
+            && let Some(o) = self.object(
+                &p,
+                v,
+                &["name", "aliases", "dob", "prison_number", "location"],
+            )
+        {
+            self.name(&p, o, "name", true);
+            for (ap, a) in self.list(&p, o, "aliases") {
+                if let Some(s) = self.text(&ap, a)
+                    && s.trim().is_empty()
+                {
+                    self.report(ap, "must not be blank");
+                }
+            }
+            self.date(&p, o, "dob", false);
+            self.opt_text(&p, o, "prison_number");
+            self.opt_text(&p, o, "location");
+        }
+        if let Some((p, v)) = self.field(path, map, "offence", true)
+            && let Some(o) = self.object(&p, v, &["description", "category", "specified"])
+        {
+            self.opt_text(&p, o, "description");
+            self.enumeration::<OffenceCategory>(&p, o, "category", true);
+            self.boolean(&p, o, "specified");
+        }
+        if let Some((p, v)) = self.field(path, map, "sentence", true)
+            && let Some(s) =
+                self.object(&p, v, &["kind", "imposed_on", "custodial_months", "court"])
+        {
+            self.enumeration::<SentenceKind>(&p, s, "kind", true);
+            self.date(&p, s, "imposed_on", true);
+            self.whole_number(&p, s, "custodial_months", 0..=1200);
+            self.opt_text(&p, s, "court");
+        }
+        if let Some((p, v)) = self.field(path, map, "responsible_officer", false)
+            && let Some(r) = self.object(&p, v, &["name", "team", "phone", "email"])
+        {
+            for key in ["name", "team", "phone", "email"] {
+                self.opt_text(&p, r, key);
+            }
+        }
+        if let Some((p, v)) = self.field(path, map, "mappa", false)
+            && let Some(m) = self.object(&p, v, &["category", "level"])
+        {
+            self.whole_number(&p, m, "category", 1..=4);
+            self.whole_number(&p, m, "level", 1..=3);
+        }
+        self.boolean(path, map, "sex_offender_notification");
+        for (p, v) in self.list(path, map, "key_dates") {
+            if let Some(k) = self.object(&p, v, &["kind", "date", "confirmed", "note"]) {
+                self.enumeration::<KeyDateKind>(&p, k, "kind", true);
+                self.date(&p, k, "date", true);
+                self.boolean(&p, k, "confirmed");
+                self.opt_text(&p, k, "note");
+            }
+        }
+        self.date(path, map, "closed_on", false);
+    }
+
+    fn contact_details(&mut self, path: &str, map: &Map<String, Value>) {
+        if let Some((p, v)) = self.field(path, map, "contact_details", false)
+            && let Some(c) = self.object(&p, v, &["address", "phone", "email"])
+        {
+            for key in ["address", "phone", "email"] {
+                self.opt_text(&p, c, key);
+            }
+        }
+    }
+
+    fn victim(&mut self, path: &str, v: &Value) {
+        let fields = [
+            "id",
+            "case_id",
+            "name",
+            "role",
+            "eligibility",
+            "referred_on",
+            "status",
+            "status_since",
+            "allocated_to",
+            "contact_details",
+            "preferences",
+            "needs",
+            "representative",
+            "equality",
+            "licence_requests",
+            "sensitive_dates",
+            "contacts",
+        ];
+        let Some(map) = self.object(path, v, &fields) else {
+            return;
+        };
+        self.declare(Kind::Victim, path, map);
+        self.reference(Kind::Case, path, map, "case_id", true);
+        self.name(path, map, "name", true);
+        self.enumeration::<VictimRole>(path, map, "role", true);
+        self.enumeration::<Eligibility>(path, map, "eligibility", true);
+        let referred = self.date(path, map, "referred_on", true);
+        self.enumeration::<VictimStatus>(path, map, "status", true);
+        let since = self.date(path, map, "status_since", true);
+        if let (Some(referred), Some(since)) = (referred, since)
+            && since < referred
+        {
+            self.report(
+                child(path, "status_since"),
+                format!("status_since {since} is before referred_on {referred}"),
+            );
+        }
+        self.reference(Kind::Officer, path, map, "allocated_to", false);
+        self.contact_details(path, map);
+        if let Some((p, v)) = self.field(path, map, "preferences", false)
+            && let Some(pr) = self.object(&p, v, &["method", "information", "written_follow_up"])
+        {
+            self.enumeration::<ContactMethod>(&p, pr, "method", false);
+            self.enumeration::<InformationLevel>(&p, pr, "information", false);
+            self.boolean(&p, pr, "written_follow_up");
+        }
+        if let Some((p, v)) = self.field(path, map, "needs", false)
+            && let Some(n) = self.object(&p, v, &["language", "interpreter", "notes"])
+        {
+            self.opt_text(&p, n, "language");
+            self.boolean(&p, n, "interpreter");
+            self.opt_text(&p, n, "notes");
+        }
+        if let Some((p, v)) = self.field(path, map, "representative", false)
+            && let Some(r) = self.object(&p, v, &["name", "relationship", "contact_details"])
+        {
+            self.name(&p, r, "name", false);
+            self.opt_text(&p, r, "relationship");
+            self.contact_details(&p, r);
+        }
+        if let Some((p, v)) = self.field(path, map, "equality", false)
+            && let Some(e) = self.object(&p, v, EQUALITY_KEYS)
+        {
+            for key in EQUALITY_KEYS {
+                self.opt_text(&p, e, key);
+            }
+        }
+        for (p, v) in self.list(path, map, "licence_requests") {
+            let fields = [
+                "condition",
+                "details",
+                "requested_on",
+                "outcome",
+                "outcome_on",
+            ];
+            if let Some(l) = self.object(&p, v, &fields) {
+                self.enumeration::<LicenceCondition>(&p, l, "condition", false);
+                self.opt_text(&p, l, "details");
+                self.date(&p, l, "requested_on", false);
+                self.enumeration::<LicenceOutcome>(&p, l, "outcome", false);
+                self.date(&p, l, "outcome_on", false);
+            }
+        }
+        for (p, v) in self.list(path, map, "sensitive_dates") {
+            if let Some(s) = self.object(&p, v, &["date", "label", "yearly"]) {
+                self.date(&p, s, "date", false);
+                self.opt_text(&p, s, "label");
+                self.boolean(&p, s, "yearly");
+            }
+        }
+        for (p, v) in self.list(path, map, "contacts") {
+            self.contact(&p, v);
+        }
+    }
+
+    fn contact(&mut self, path: &str, v: &Value) {
+        let fields = [
+            "on",
+            "at",
+            "kind",
+            "method",
+            "direction",
+            "summary",
+            "by",
+            "key_date",
+        ];
+        let Some(map) = self.object(path, v, &fields) else {
+            return;
+        };
+        self.date(path, map, "on", true);
+        self.time(path, map, "at");
+        self.enumeration::<ContactKind>(path, map, "kind", true);
+        self.enumeration::<Medium>(path, map, "method", true);
+        self.enumeration::<Direction>(path, map, "direction", true);
+        self.opt_text(path, map, "summary");
+        self.reference(Kind::Officer, path, map, "by", false);
+        self.enumeration::<KeyDateKind>(path, map, "key_date", false);
+    }
+
+    /// Ids unique in the file and new to the store (unless replacing); references resolve.
+    fn resolve(&mut self, known: &KnownIds, replace: bool) {
+        let known_set = |kind: Kind| match kind {
+            Kind::Officer => &known.officers,
+            Kind::Case => &known.cases,
+            Kind::Victim => &known.victims,
+        };
+        let mut first: HashMap<(Kind, &str), &str> = HashMap::new();
+        let mut problems = Vec::new();
+        for (kind, path, id) in &self.ids {
+            if let Some(earlier) = first.get(&(*kind, id.as_str())) {
+                problems.push(Problem {
+                    path: path.clone(),
+                    message: format!(
+                        "{} id {} appears twice (first at {earlier})",
+                        kind.noun(),
+                        quote(id)
+                    ),
+                });
+                continue;
+            }
+            first.insert((*kind, id.as_str()), path.as_str());
+            if !replace && known_set(*kind).contains(id) {
+                problems.push(Problem {
+                    path: path.clone(),
+                    message: format!(
+                        "{} {} is already in the store (use --replace to overwrite it)",
+                        kind.noun(),
+                        quote(id)
+                    ),
+                });
+            }
+        }
+        for (kind, path, id) in &self.refs {
+            if !first.contains_key(&(*kind, id.as_str())) && !known_set(*kind).contains(id) {
+                problems.push(Problem {
+                    path: path.clone(),
+                    message: format!("no {} {} in the file or the store", kind.noun(), quote(id)),
+                });
+            }
+        }
+        self.problems.extend(problems);
+    }
+}
+
+#[cfg(test)]
+mod tests;

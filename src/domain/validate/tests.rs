@@ -1,0 +1,188 @@
+use serde_json::json;
+
+use super::*;
+
+fn minimal() -> Value {
+    json!({
+        "format": "vlu-caseload",
+        "version": 1,
+        "unit": { "name": "Northshire Victim Liaison Unit" },
+        "officers": [ { "id": "sahmed", "name": "Sara Ahmed", "role": "vlo" } ],
+        "cases": [ {
+            "id": "C-1",
+            "offender": { "name": "Daniel Reeve", "aliases": ["Danny Reeves"] },
+            "offence": { "category": "violent" },
+            "sentence": { "kind": "sds", "imposed_on": "2025-03-14" },
+            "key_dates": [ { "kind": "crd", "date": "2028-03-13" } ]
+        } ],
+        "victims": [ {
+            "id": "V-1", "case_id": "C-1", "name": "Joan Mercer", "role": "victim",
+            "eligibility": "statutory", "referred_on": "2025-03-20", "status": "opted_in",
+            "status_since": "2025-05-02", "allocated_to": "sahmed",
+            "contact_details": { "address": "1 Any Street", "phone": "07700 900123", "email": null },
+            "contacts": [ { "on": "2025-04-02", "at": "10:30", "kind": "initial_offer",
+                            "method": "letter", "direction": "outbound", "by": "sahmed" } ]
+        } ]
+    })
+}
+
+fn problems(v: &Value) -> Vec<String> {
+    problems_with(v, &KnownIds::default(), false)
+}
+
+fn problems_with(v: &Value, known: &KnownIds, replace: bool) -> Vec<String> {
+    match parse_caseload(&v.to_string(), known, replace) {
+        Ok(_) => Vec::new(),
+        Err(ps) => ps.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_valid_file_reads() {
+    let c = parse_caseload(&minimal().to_string(), &KnownIds::default(), false).unwrap();
+    assert_eq!(c.victims[0].contacts.len(), 1);
+    assert_eq!(c.cases[0].offender.aliases, ["Danny Reeves"]);
+}
+
+#[test]
+fn nulls_and_omitted_lists_are_empty() {
+    let mut v = minimal();
+    v["cases"][0]["key_dates"] = Value::Null;
+    v["victims"][0]["contacts"] = Value::Null;
+    v["officers"] = Value::Null;
+    v["victims"][0]["allocated_to"] = Value::Null;
+    v["victims"][0]["contacts"] = json!([]);
+    let c = parse_caseload(&v.to_string(), &KnownIds::default(), false).unwrap();
+    assert!(c.cases[0].key_dates.is_empty());
+    assert!(c.officers.is_empty());
+}
+
+#[test]
+fn an_impossible_date_is_named_with_its_path() {
+    let mut v = minimal();
+    v["victims"][0]["contacts"][0]["on"] = json!("2025-02-30");
+    assert_eq!(
+        problems(&v),
+        ["victims[0].contacts[0].on: invalid date \"2025-02-30\" (expected YYYY-MM-DD)"]
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let mut v = minimal();
+    v["victims"][0]["contacts"][0]["on"] = json!("2025-13-01");
+    v["victims"][0]["status"] = json!("opted-in");
+    v["victims"][0]["nickname"] = json!("Jo");
+    v["cases"][0]["sentence"]["imposed_on"] = Value::Null;
+    v["cases"][0]["key_dates"][0]["date"] = json!("2101-01-01");
+    v["victims"][0]["case_id"] = json!("C-404");
+    let found = problems(&v);
+    assert_eq!(found.len(), 6, "{found:#?}");
+    for expected in [
+        "victims[0].contacts[0].on: invalid date",
+        "victims[0].status: unknown value \"opted-in\"",
+        "victims[0].nickname: unknown field",
+        "cases[0].sentence.imposed_on: missing required field",
+        "cases[0].key_dates[0].date: date \"2101-01-01\" is outside",
+        "victims[0].case_id: no case \"C-404\"",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "{expected} not in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn escape_codes_in_a_name_are_refused() {
+    let mut v = minimal();
+    v["victims"][0]["name"] = json!("Joan\u{1b}[2J Mercer");
+    assert_eq!(
+        problems(&v),
+        ["victims[0].name: contains the control character U+001B; only plain text is allowed"]
+    );
+}
+
+#[test]
+fn a_bad_phone_number_is_refused_without_repeating_it() {
+    let mut v = minimal();
+    v["victims"][0]["contact_details"]["phone"] = json!("07700\u{7} 900123");
+    v["victims"][0]["contact_details"]["address"] = json!(12);
+    let found = problems(&v).join("\n");
+    assert!(found.contains("victims[0].contact_details.phone"));
+    assert!(found.contains("victims[0].contact_details.address: expected text"));
+    assert!(!found.contains("900123"), "{found}");
+}
+
+#[test]
+fn ids_must_be_unique_and_references_resolve() {
+    let mut v = minimal();
+    let victim = v["victims"][0].clone();
+    v["victims"].as_array_mut().unwrap().push(victim);
+    v["victims"][0]["contacts"][0]["by"] = json!("nobody");
+    let found = problems(&v);
+    assert!(found.contains(
+        &"victims[1].id: victim id \"V-1\" appears twice (first at victims[0].id)".to_owned()
+    ));
+    assert!(found.contains(
+        &"victims[0].contacts[0].by: no officer \"nobody\" in the file or the store".to_owned()
+    ));
+}
+
+#[test]
+fn status_since_may_not_precede_referral() {
+    let mut v = minimal();
+    v["victims"][0]["status_since"] = json!("2025-03-19");
+    assert_eq!(
+        problems(&v),
+        ["victims[0].status_since: status_since 2025-03-19 is before referred_on 2025-03-20"]
+    );
+}
+
+#[test]
+fn ids_in_the_store_clash_unless_replacing_and_resolve_references() {
+    let mut known = KnownIds::default();
+    known.victims.insert("V-1".into());
+    known.cases.insert("C-OLD".into());
+    let mut v = minimal();
+    v["victims"][0]["case_id"] = json!("C-OLD");
+    assert_eq!(
+        problems_with(&v, &known, false),
+        ["victims[0].id: victim \"V-1\" is already in the store (use --replace to overwrite it)"]
+    );
+    assert!(problems_with(&v, &known, true).is_empty());
+}
+
+#[test]
+fn shapes_times_numbers_and_the_header_are_checked() {
+    let mut v = minimal();
+    v["format"] = json!("something-else");
+    v["version"] = json!(2);
+    v["victims"][0]["contacts"][0]["at"] = json!("25:00");
+    v["cases"][0]["mappa"] = json!({ "category": 7 });
+    v["cases"][0]["offender"]["aliases"] = json!("Danny");
+    v["officers"][0] = json!("sahmed");
+    v["victims"][0]["id"] = json!("  ");
+    let found = problems(&v);
+    for expected in [
+        "format: expected \"vlu-caseload\"",
+        "version: unsupported version",
+        "victims[0].contacts[0].at: invalid time \"25:00\"",
+        "cases[0].mappa.category: expected a whole number from 1 to 4",
+        "cases[0].offender.aliases: expected a list, found text",
+        "officers[0]: expected an object, found text",
+        "victims[0].id: must not be blank",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "{expected} not in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn not_json_is_one_clear_problem() {
+    let found = parse_caseload("{\"format\": ", &KnownIds::default(), false).unwrap_err();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.starts_with("the file is not valid JSON"));
+}
