@@ -1,0 +1,512 @@
+//! The store: the only code that names sled.
+//!
+//! One sled tree holds every record under a one-letter prefix, so that every change — the
+//! record and its audit entry together — is one atomic batch, flushed to disk before the
+//! change is reported saved. A lock file keeps a second process out.
+//!
+//! | key | value |
+//! | --- | --- |
+//! | `m\0schema`, `m\0unit`, `m\0extra_days` | the schema version, the unit, the extra non-working days |
+//! | `o\0{officer}` / `c\0{case}` / `v\0{victim}` | officer, case, victim (without contacts), JSON |
+//! | `k\0{victim}\0{seq}` | one contact, JSON; `seq` big-endian so the log keeps its order |
+//! | `s\0{reminder}` | a snoozed reminder |
+//! | `a\0{seq}` | one audit record |
+
+mod audit;
+mod check;
+mod lock;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
+use serde::{Serialize, de::DeserializeOwned};
+use sled::{Batch, IVec, Tree};
+
+pub use audit::{AuditRecord, changed_fields};
+pub use check::Finding;
+
+use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
+use crate::domain::validate::KnownIds;
+
+/// The store layout this build writes. Older stores are migrated on open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
+const MIGRATIONS: &[Migration] = &[];
+
+type Migration = fn(&Tree) -> Result<(), StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store in {} is in use by another vlu process; close it and try again", .0.display())]
+    InUse(PathBuf),
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the store could not be read or written: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("the store in {} was written by a newer vlu (schema {found}; this one knows up to {SCHEMA_VERSION})", .dir.display())]
+    NewerSchema { dir: PathBuf, found: u32 },
+    #[error("the store is damaged: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// What an import changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub officers: usize,
+    pub cases: usize,
+    pub victims: usize,
+    pub contacts: usize,
+    pub replaced: usize,
+}
+
+/// A reminder put off to a later date, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Snooze {
+    /// The reminder's identity (`Reminder::identity`).
+    pub reminder: String,
+    pub until: NaiveDate,
+    pub reason: String,
+    pub by: String,
+}
+
+pub struct Store {
+    db: sled::Db,
+    dir: PathBuf,
+    user: String,
+    _lock: File,
+}
+
+const META: &[u8] = b"m\0";
+const OFFICER: &[u8] = b"o\0";
+const CASE: &[u8] = b"c\0";
+const VICTIM: &[u8] = b"v\0";
+const CONTACT: &[u8] = b"k\0";
+const SNOOZE: &[u8] = b"s\0";
+const AUDIT: &[u8] = b"a\0";
+
+fn key(prefix: &[u8], id: &str) -> Vec<u8> {
+    [prefix, id.as_bytes()].concat()
+}
+
+fn contact_prefix(victim: &str) -> Vec<u8> {
+    [CONTACT, victim.as_bytes(), b"\0"].concat()
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("records always serialise")
+}
+
+fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        StoreError::Corrupt(format!(
+            "the record {} cannot be read ({e})",
+            String::from_utf8_lossy(key).replace('\0', "/")
+        ))
+    })
+}
+
+impl Store {
+    /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
+    pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
+        let lock = lock::acquire(dir)?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io)
+                    if io.kind() == std::io::ErrorKind::Other
+                        && io.to_string().contains("lock") =>
+                {
+                    StoreError::InUse(dir.to_owned())
+                }
+                e => StoreError::Sled(e),
+            })?;
+        let store = Self {
+            db,
+            dir: dir.to_owned(),
+            user: user.to_owned(),
+            _lock: lock,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Whether `dir` holds a store (without opening or creating one).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join("db").exists()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let schema_key = key(META, "schema");
+        let found = match self.db.get(&schema_key)? {
+            Some(v) => decode::<u32>(&schema_key, &v)?,
+            None if self.db.is_empty() => {
+                self.db.insert(&schema_key, encode(&SCHEMA_VERSION))?;
+                self.db.flush()?;
+                return Ok(());
+            }
+            None => {
+                return Err(StoreError::Corrupt(
+                    "it has records but no schema version".into(),
+                ));
+            }
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                dir: self.dir.clone(),
+                found,
+            });
+        }
+        for version in found..SCHEMA_VERSION {
+            let step = MIGRATIONS.get(version as usize - 1).ok_or_else(|| {
+                StoreError::Corrupt(format!("no migration from schema {version}"))
+            })?;
+            step(&self.db)?;
+            self.db.insert(&schema_key, encode(&(version + 1)))?;
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    fn values<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        self.db
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                decode(&k, &v)
+            })
+            .collect()
+    }
+
+    fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let k = key(META, name);
+        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+    }
+
+    fn ids(&self, prefix: &[u8]) -> Result<std::collections::HashSet<String>, StoreError> {
+        self.db
+            .scan_prefix(prefix)
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
+            .collect()
+    }
+
+    /// The ids already in the store, for validating a file against it.
+    pub fn known_ids(&self) -> Result<KnownIds, StoreError> {
+        Ok(KnownIds {
+            officers: self.ids(OFFICER)?,
+            cases: self.ids(CASE)?,
+            victims: self.ids(VICTIM)?,
+        })
+    }
+
+    /// Contacts of every victim, in log order.
+    fn contacts(&self) -> Result<HashMap<String, Vec<Contact>>, StoreError> {
+        let mut by_victim: HashMap<String, Vec<Contact>> = HashMap::new();
+        for item in self.db.scan_prefix(CONTACT) {
+            let (k, v) = item?;
+            let victim = contact_owner(&k)
+                .ok_or_else(|| StoreError::Corrupt("a contact key has no victim".into()))?;
+            by_victim
+                .entry(victim.to_owned())
+                .or_default()
+                .push(decode(&k, &v)?);
+        }
+        Ok(by_victim)
+    }
+
+    /// The whole caseload, ordered by id, each victim with its contact log.
+    pub fn load(&self) -> Result<Caseload, StoreError> {
+        let mut contacts = self.contacts()?;
+        let mut victims: Vec<Victim> = self.values(VICTIM)?;
+        for v in &mut victims {
+            v.contacts = contacts.remove(&v.id).unwrap_or_default();
+        }
+        Ok(Caseload {
+            unit: self.meta("unit")?,
+            officers: self.values(OFFICER)?,
+            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
+            cases: self.values(CASE)?,
+            victims,
+            ..Caseload::default()
+        })
+    }
+
+    /// One victim with its contact log.
+    pub fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
+        let k = key(VICTIM, id);
+        let Some(bytes) = self.db.get(&k)? else {
+            return Ok(None);
+        };
+        let mut victim: Victim = decode(&k, &bytes)?;
+        victim.contacts = self.values(&contact_prefix(id))?;
+        Ok(Some(victim))
+    }
+
+    pub fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
+        let k = key(CASE, id);
+        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+    }
+
+    fn officer_exists(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.db.contains_key(key(OFFICER, id))?)
+    }
+
+    /// Applies one batch with its audit record, and makes it durable.
+    fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        batch.insert([AUDIT, &seq.to_be_bytes()[..]].concat(), encode(record));
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn record(&self, action: &str, subject: Option<&str>, fields: Vec<String>) -> AuditRecord {
+        AuditRecord {
+            at: Utc::now(),
+            user: self.user.clone(),
+            action: action.to_owned(),
+            subject: subject.map(str::to_owned),
+            fields,
+        }
+    }
+
+    fn insert_contacts(
+        &self,
+        batch: &mut Batch,
+        victim: &str,
+        contacts: &[Contact],
+    ) -> Result<(), StoreError> {
+        let prefix = contact_prefix(victim);
+        for c in contacts {
+            let seq = self.db.generate_id()?;
+            batch.insert([&prefix[..], &seq.to_be_bytes()].concat(), encode(c));
+        }
+        Ok(())
+    }
+
+    /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
+    /// are already stored are overwritten — a victim together with its contact log.
+    pub fn import(&self, caseload: &Caseload, replace: bool) -> Result<ImportSummary, StoreError> {
+        let known = self.known_ids()?;
+        let mut batch = Batch::default();
+        let mut summary = ImportSummary::default();
+        let mut replaced_ids = Vec::new();
+        if let Some(unit) = &caseload.unit
+            && (replace || self.meta::<Unit>("unit")?.is_none())
+        {
+            batch.insert(key(META, "unit"), encode(unit));
+        }
+        if !caseload.extra_non_working_days.is_empty() {
+            let mut days: Vec<NaiveDate> = self.meta("extra_days")?.unwrap_or_default();
+            days.extend(&caseload.extra_non_working_days);
+            days.sort_unstable();
+            days.dedup();
+            batch.insert(key(META, "extra_days"), encode(&days));
+        }
+        let mut note = |taken: bool, id: &str| {
+            if taken {
+                assert!(
+                    replace,
+                    "validation lets a stored id through only with --replace"
+                );
+                replaced_ids.push(id.to_owned());
+            }
+        };
+        for o in &caseload.officers {
+            note(known.officers.contains(&o.id), &o.id);
+            batch.insert(key(OFFICER, &o.id), encode(o));
+            summary.officers += 1;
+        }
+        for c in &caseload.cases {
+            note(known.cases.contains(&c.id), &c.id);
+            batch.insert(key(CASE, &c.id), encode(c));
+            summary.cases += 1;
+        }
+        for v in &caseload.victims {
+            if known.victims.contains(&v.id) {
+                note(true, &v.id);
+                for k in self.db.scan_prefix(contact_prefix(&v.id)).keys() {
+                    batch.remove(k?);
+                }
+            }
+            batch.insert(
+                key(VICTIM, &v.id),
+                encode(&Victim {
+                    contacts: Vec::new(),
+                    ..v.clone()
+                }),
+            );
+            self.insert_contacts(&mut batch, &v.id, &v.contacts)?;
+            summary.victims += 1;
+            summary.contacts += v.contacts.len();
+        }
+        summary.replaced = replaced_ids.len();
+        let detail = vec![format!(
+            "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
+            summary.officers,
+            summary.cases,
+            summary.victims,
+            summary.contacts,
+            if replaced_ids.is_empty() {
+                "none".to_owned()
+            } else {
+                replaced_ids.join(" ")
+            }
+        )];
+        self.commit(batch, &self.record("import", None, detail))?;
+        Ok(summary)
+    }
+
+    /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
+    pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
+        if self.case(&victim.case_id)?.is_none() {
+            return Err(StoreError::Refused(format!(
+                "there is no case {}",
+                victim.case_id
+            )));
+        }
+        if let Some(officer) = &victim.allocated_to
+            && !self.officer_exists(officer)?
+        {
+            return Err(StoreError::Refused(format!(
+                "there is no officer {officer}"
+            )));
+        }
+        let k = key(VICTIM, &victim.id);
+        let stored = Victim {
+            contacts: Vec::new(),
+            ..victim.clone()
+        };
+        let before = self
+            .db
+            .get(&k)?
+            .map(|v| decode::<Victim>(&k, &v))
+            .transpose()?;
+        let fields = changed_fields(before.as_ref(), &stored);
+        let action = if before.is_some() {
+            "update-victim"
+        } else {
+            "add-victim"
+        };
+        let mut batch = Batch::default();
+        batch.insert(k, encode(&stored));
+        self.commit(batch, &self.record(action, Some(&victim.id), fields))
+    }
+
+    /// Saves a case record.
+    pub fn save_case(&self, case: &Case) -> Result<(), StoreError> {
+        let k = key(CASE, &case.id);
+        let before = self
+            .db
+            .get(&k)?
+            .map(|v| decode::<Case>(&k, &v))
+            .transpose()?;
+        let fields = changed_fields(before.as_ref(), case);
+        let action = if before.is_some() {
+            "update-case"
+        } else {
+            "add-case"
+        };
+        let mut batch = Batch::default();
+        batch.insert(k, encode(case));
+        self.commit(batch, &self.record(action, Some(&case.id), fields))
+    }
+
+    /// Saves an officer record.
+    pub fn save_officer(&self, officer: &Officer) -> Result<(), StoreError> {
+        let k = key(OFFICER, &officer.id);
+        let before = self
+            .db
+            .get(&k)?
+            .map(|v| decode::<Officer>(&k, &v))
+            .transpose()?;
+        let fields = changed_fields(before.as_ref(), officer);
+        let mut batch = Batch::default();
+        batch.insert(k, encode(officer));
+        self.commit(
+            batch,
+            &self.record("save-officer", Some(&officer.id), fields),
+        )
+    }
+
+    /// Appends one entry to a victim's contact log. Entries are never changed or removed:
+    /// a correction is a new entry.
+    pub fn append_contact(&self, victim_id: &str, contact: &Contact) -> Result<(), StoreError> {
+        if !self.db.contains_key(key(VICTIM, victim_id))? {
+            return Err(StoreError::Refused(format!(
+                "there is no victim {victim_id}"
+            )));
+        }
+        if let Some(officer) = &contact.by
+            && !self.officer_exists(officer)?
+        {
+            return Err(StoreError::Refused(format!(
+                "there is no officer {officer}"
+            )));
+        }
+        let mut batch = Batch::default();
+        self.insert_contacts(&mut batch, victim_id, std::slice::from_ref(contact))?;
+        let fields = vec![format!(
+            "{} {} {}",
+            contact.on, contact.kind, contact.method
+        )];
+        self.commit(batch, &self.record("log-contact", Some(victim_id), fields))
+    }
+
+    /// Puts a reminder off until a date, with a reason (stored and audited).
+    pub fn snooze(&self, snooze: &Snooze) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        batch.insert(key(SNOOZE, &snooze.reminder), encode(snooze));
+        let fields = vec![format!("until {}", snooze.until)];
+        self.commit(
+            batch,
+            &self.record("snooze", Some(&snooze.reminder), fields),
+        )
+    }
+
+    pub fn snoozes(&self) -> Result<Vec<Snooze>, StoreError> {
+        self.values(SNOOZE)
+    }
+
+    /// Records that someone looked at a victim's contact details.
+    pub fn record_reveal(&self, victim_id: &str) -> Result<(), StoreError> {
+        self.commit(
+            Batch::default(),
+            &self.record("reveal-contact-details", Some(victim_id), Vec::new()),
+        )
+    }
+
+    /// The audit trail, oldest first.
+    pub fn audit(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        self.values(AUDIT)
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+}
+
+/// The victim id in a contact key.
+fn contact_owner(key: &IVec) -> Option<&str> {
+    let rest = key.strip_prefix(CONTACT)?;
+    let end = rest.iter().position(|&b| b == 0)?;
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+#[cfg(test)]
+mod tests;

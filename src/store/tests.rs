@@ -1,0 +1,217 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::domain::enums::{ContactKind, Direction, Medium};
+use crate::domain::validate::parse_caseload;
+
+const SAMPLE: &str = r#"{
+  "format": "vlu-caseload", "version": 1,
+  "unit": { "name": "Test Unit" },
+  "officers": [ { "id": "sahmed", "name": "Sara Ahmed", "role": "vlo" } ],
+  "extra_non_working_days": [ "2026-12-24" ],
+  "cases": [ { "id": "C-1", "offender": { "name": "Daniel Reeve" }, "offence": { "category": "violent" },
+               "sentence": { "kind": "sds", "imposed_on": "2025-03-14" } } ],
+  "victims": [ { "id": "V-1", "case_id": "C-1", "name": "Joan Mercer", "role": "victim",
+                 "eligibility": "statutory", "referred_on": "2025-03-20", "status": "opted_in",
+                 "status_since": "2025-05-02", "allocated_to": "sahmed",
+                 "contact_details": { "phone": "07700 900123" },
+                 "contacts": [ { "on": "2025-04-02", "kind": "initial_offer", "method": "letter", "direction": "outbound" },
+                               { "on": "2025-05-02", "kind": "opt_in", "method": "phone", "direction": "inbound" } ] } ]
+}"#;
+
+fn sample() -> Caseload {
+    parse_caseload(SAMPLE, &KnownIds::default(), false).unwrap()
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir, "tester").unwrap()
+}
+
+fn note(on: &str) -> Contact {
+    Contact {
+        on: NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap(),
+        at: None,
+        kind: ContactKind::Note,
+        method: Medium::None,
+        direction: Direction::Internal,
+        summary: Some("checked the file".into()),
+        by: Some("sahmed".into()),
+        key_date: None,
+    }
+}
+
+#[test]
+fn an_import_loads_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let summary = store.import(&sample(), false).unwrap();
+    assert_eq!(
+        (summary.victims, summary.contacts, summary.replaced),
+        (1, 2, 0)
+    );
+    assert_eq!(store.load().unwrap(), sample());
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn contacts_survive_a_reopen_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        store.append_contact("V-1", &note("2026-01-01")).unwrap();
+        store.append_contact("V-1", &note("2025-12-01")).unwrap();
+    }
+    let store = open(dir.path());
+    let v = store.victim("V-1").unwrap().unwrap();
+    let dates: Vec<String> = v.contacts.iter().map(|c| c.on.to_string()).collect();
+    assert_eq!(
+        dates,
+        ["2025-04-02", "2025-05-02", "2026-01-01", "2025-12-01"]
+    );
+}
+
+#[test]
+fn a_second_process_is_kept_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = open(dir.path());
+    match Store::open(dir.path(), "other") {
+        Err(StoreError::InUse(d)) => assert_eq!(d, dir.path()),
+        Err(e) => panic!("expected InUse, got {e}"),
+        Ok(_) => panic!("expected InUse, got a store"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/vlu");
+    let _store = open(&data);
+    let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+}
+
+#[test]
+fn replace_overwrites_a_victim_with_its_contacts_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let mut again = sample();
+    again.victims[0].name = "Joan Mercer-Hale".into();
+    again.victims[0].contacts.truncate(1);
+    again.cases.clear();
+    again.officers.clear();
+    let summary = store.import(&again, true).unwrap();
+    assert_eq!(summary.replaced, 1);
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.victims[0].name, "Joan Mercer-Hale");
+    assert_eq!(loaded.victims[0].contacts.len(), 1);
+    assert_eq!(loaded.cases, sample().cases);
+    assert_eq!(loaded.officers, sample().officers);
+}
+
+#[test]
+fn every_change_is_audited_without_contact_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let mut v = store.victim("V-1").unwrap().unwrap();
+    v.contact_details.as_mut().unwrap().phone = Some("07700 900999".into());
+    store.save_victim(&v).unwrap();
+    store.append_contact("V-1", &note("2026-01-01")).unwrap();
+    store.record_reveal("V-1").unwrap();
+    let audit = store.audit().unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "import",
+            "update-victim",
+            "log-contact",
+            "reveal-contact-details"
+        ]
+    );
+    assert_eq!(audit[1].fields, ["contact_details.phone"]);
+    assert!(audit.iter().all(|a| a.user == "tester"));
+    let all = format!("{audit:?}");
+    assert!(!all.contains("900999") && !all.contains("900123"), "{all}");
+    // Saving a victim leaves its contact log alone.
+    assert_eq!(store.victim("V-1").unwrap().unwrap().contacts.len(), 3);
+}
+
+#[test]
+fn references_are_refused_when_they_do_not_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let mut v = store.victim("V-1").unwrap().unwrap();
+    v.case_id = "C-404".into();
+    assert!(matches!(store.save_victim(&v), Err(StoreError::Refused(_))));
+    assert!(matches!(
+        store.append_contact("V-404", &note("2026-01-01")),
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(store.audit().unwrap().len(), 1);
+}
+
+#[test]
+fn a_store_from_a_newer_vlu_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store
+            .db
+            .insert(key(META, "schema"), encode(&(SCHEMA_VERSION + 1)))
+            .unwrap();
+        store.db.flush().unwrap();
+    }
+    assert!(
+        matches!(Store::open(dir.path(), "t"), Err(StoreError::NewerSchema { found, .. }) if found == SCHEMA_VERSION + 1)
+    );
+}
+
+#[test]
+fn check_finds_orphans_and_unreadable_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    store
+        .db
+        .insert(key(CASE, "C-bad"), b"{not json".to_vec())
+        .unwrap();
+    store
+        .db
+        .insert(
+            [&contact_prefix("V-ghost")[..], &[0; 8]].concat(),
+            encode(&note("2026-01-01")),
+        )
+        .unwrap();
+    let findings = store.check().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("c/C-bad cannot be read")),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().any(|f| f.contains("victim V-ghost")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn snoozes_are_kept_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let s = Snooze {
+        reminder: "annual_letter/V-1".into(),
+        until: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        reason: "victim in hospital".into(),
+        by: "sahmed".into(),
+    };
+    store.snooze(&s).unwrap();
+    assert_eq!(store.snoozes().unwrap(), [s]);
+    assert_eq!(store.audit().unwrap()[0].action, "snooze");
+}
