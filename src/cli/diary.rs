@@ -1,0 +1,208 @@
+//! The diary's three outputs: text for a person at 9am, JSON (FORMAT.md §3), iCalendar.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
+use crate::domain::model::{Case, Caseload, Victim};
+use crate::domain::reminders::{DiaryItem, DiaryQuery};
+use crate::domain::text::visible;
+
+#[derive(Serialize)]
+struct JsonDiary<'a> {
+    date: NaiveDate,
+    days: u32,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    kind: ReminderKind,
+    victim_id: &'a str,
+    case_id: &'a str,
+    officer: Option<&'a str>,
+    due: NaiveDate,
+    status: DiaryStatus,
+    key_date: Option<KeyDateKind>,
+    sensitive: Option<&'a str>,
+}
+
+pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
+    let diary = JsonDiary {
+        date: query.date,
+        days: query.days,
+        items: items
+            .iter()
+            .map(|i| {
+                let r = &i.reminder;
+                JsonItem {
+                    kind: r.kind,
+                    victim_id: &r.victim_id,
+                    case_id: &r.case_id,
+                    officer: r.officer.as_deref(),
+                    due: r.due,
+                    status: i.status,
+                    key_date: r.key_date,
+                    sensitive: r.sensitive.as_deref(),
+                }
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&diary).expect("the diary always serialises");
+    out.push('\n');
+    out
+}
+
+/// An iCalendar file of the same items, one all-day event each. It carries ids, not names:
+/// calendars are synced to phones and shared, and a victim's name must not travel with them.
+pub fn ics(items: &[DiaryItem]) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let mut cal = Calendar::new();
+    cal.name("vlu diary");
+    for item in items {
+        let r = &item.reminder;
+        let mut description = format!(
+            "{}.\nVictim {}, case {}",
+            r.action(),
+            r.victim_id,
+            r.case_id
+        );
+        if let Some(o) = &r.officer {
+            let _ = write!(description, ", officer {o}");
+        }
+        if let Some(s) = &r.sensitive {
+            let _ = write!(description, ".\nNear a sensitive date: {s}");
+        }
+        let event = icalendar::Event::new()
+            .uid(&format!("{}@vlu", r.identity()))
+            .summary(&format!(
+                "{}: {} for {}",
+                item.status.label(),
+                r.kind.label(),
+                r.victim_id
+            ))
+            .description(&description)
+            .all_day(r.due)
+            .done();
+        cal.push(event);
+    }
+    cal.done().to_string()
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set.
+pub fn use_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+fn heading_colour(status: DiaryStatus) -> &'static str {
+    match status {
+        DiaryStatus::Overdue => "1;31",
+        DiaryStatus::DueToday => "1;33",
+        DiaryStatus::DueSoon => "1;36",
+        DiaryStatus::Upcoming => "1",
+    }
+}
+
+/// The diary as a VLO reads it at 9am: grouped Overdue / Today / This week / Later.
+pub fn text(
+    caseload: &Caseload,
+    query: &DiaryQuery<'_>,
+    items: &[DiaryItem],
+    colour: bool,
+) -> String {
+    let paint = Paint(colour);
+    let victims: HashMap<&str, &Victim> = caseload
+        .victims
+        .iter()
+        .map(|v| (v.id.as_str(), v))
+        .collect();
+    let cases: HashMap<&str, &Case> = caseload.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let unit = caseload
+        .unit
+        .as_ref()
+        .and_then(|u| u.name.as_deref())
+        .unwrap_or("vlu");
+    let whose = query
+        .officer
+        .map_or_else(|| "all officers".to_owned(), |o| format!("officer {o}"));
+    let mut out = format!(
+        "{} — diary for {}, next {} days, {}\n",
+        paint.wrap("1", &visible(unit)),
+        query.date.format("%A %-d %B %Y"),
+        query.days,
+        visible(&whose)
+    );
+    if items.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNothing is overdue or due in the next {} days.",
+            query.days
+        );
+        return out;
+    }
+    for status in DiaryStatus::ALL {
+        let group: Vec<&DiaryItem> = items.iter().filter(|i| i.status == *status).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.wrap(
+                heading_colour(*status),
+                &format!("{} ({})", status.label(), group.len())
+            )
+        );
+        for item in group {
+            let r = &item.reminder;
+            let name = victims
+                .get(r.victim_id.as_str())
+                .map_or("", |v| v.name.as_str());
+            let offender = cases
+                .get(r.case_id.as_str())
+                .map_or("", |c| c.offender.name.as_str());
+            let late = match (query.date - r.due).num_days() {
+                n if n > 0 => format!(" ({n} days late)"),
+                _ => String::new(),
+            };
+            let _ = write!(
+                out,
+                "  {}{late}  {} ({}) · case {} ({}) · {}",
+                r.due.format("%a %-d %b %Y"),
+                visible(name),
+                visible(&r.victim_id),
+                visible(&r.case_id),
+                visible(offender),
+                r.action(),
+            );
+            if let Some(o) = &r.officer {
+                let _ = write!(out, " · {}", visible(o));
+            }
+            if let Some(s) = &r.sensitive {
+                let _ = write!(
+                    out,
+                    " {}",
+                    paint.wrap("1;35", &format!("⚠ near a sensitive date: {}", visible(s)))
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

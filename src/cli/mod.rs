@@ -1,0 +1,294 @@
+//! The command line (FORMAT.md §1).
+
+mod diary;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::domain::calendar::Calendar;
+use crate::domain::model::Caseload;
+use crate::domain::reminders::{DiaryQuery, Rules, diary};
+use crate::domain::validate::parse_caseload;
+use crate::error::{Error, plural};
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vlu",
+    version,
+    about = "Victim Liaison Unit caseload, diary and contact log"
+)]
+pub struct Cli {
+    /// Where the store lives (default: the platform data directory).
+    #[arg(long, global = true, env = "VLU_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The unit's configuration file (default: config.toml in the platform config directory).
+    #[arg(long, global = true, env = "VLU_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the screens on a throw-away copy of the sample unit.
+    Demo,
+    /// Read a caseload file into the store (all or nothing).
+    Import {
+        /// The caseload file (`-` for standard input).
+        file: PathBuf,
+        /// Overwrite records whose ids are already in the store.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Write the whole store as a caseload file.
+    Export {
+        /// Where to write (standard output without it).
+        file: Option<PathBuf>,
+    },
+    /// The daily diary: what is overdue, due today, and due soon.
+    Diary {
+        /// The diary's date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 14, value_name = "N")]
+        days: u32,
+        /// Only the victims allocated to this officer.
+        #[arg(long, value_name = "ID")]
+        officer: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Verify the store's integrity.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Ics,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) if s.len() == 10 => Ok(d),
+        _ => Err(format!("\"{s}\" is not a real date in the form YYYY-MM-DD")),
+    }
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return 0;
+        }
+        Err(e) => {
+            let first = e.render().to_string();
+            let first = first.lines().next().unwrap_or("invalid command line");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("vlu: {first}; see vlu --help");
+            return 2;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            for line in e.details() {
+                eprintln!("{line}");
+            }
+            eprintln!("vlu: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Where things live and who is at the keyboard.
+struct Env {
+    data_dir: PathBuf,
+    config: Config,
+    user: String,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("uk.gov", "HMPPS", "vlu")
+}
+
+/// The OS user at the keyboard, for the audit trail.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+impl Env {
+    fn new(cli: &Cli) -> Result<Self, Error> {
+        let dirs = project_dirs();
+        let default_config = dirs.as_ref().map(|d| d.config_dir().join("config.toml"));
+        let config = Config::load(cli.config.as_deref(), default_config.as_deref())?;
+        let data_dir = match (&cli.data_dir, &dirs) {
+            (Some(d), _) => d.clone(),
+            (None, Some(d)) => d.data_dir().to_owned(),
+            (None, None) => {
+                return Err(Error::Usage(
+                    "no home directory: name the store with --data-dir or VLU_DATA_DIR".into(),
+                ));
+            }
+        };
+        Ok(Self {
+            data_dir,
+            config,
+            user: os_user(),
+        })
+    }
+
+    fn open(&self) -> Result<Store, Error> {
+        Ok(Store::open(&self.data_dir, &self.user)?)
+    }
+
+    /// The caseload for a command that only reads: a directory with no store yet reads as an
+    /// empty caseload, and nothing is created.
+    fn read_caseload(&self) -> Result<Caseload, Error> {
+        if !Store::exists(&self.data_dir) {
+            eprintln!(
+                "vlu: note: there is no store in {} yet; import a caseload first",
+                self.data_dir.display()
+            );
+            return Ok(Caseload::default());
+        }
+        Ok(self.open()?.load()?)
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let env = Env::new(&cli)?;
+    match cli.command {
+        None | Some(Command::Demo) => Err(Error::NotYet(
+            "the screens are not built yet; for now use vlu import, vlu diary, vlu export and vlu check".into(),
+        )),
+        Some(Command::Import { file, replace }) => import(&env, &file, replace),
+        Some(Command::Export { file }) => export(&env, file.as_deref()),
+        Some(Command::Diary { date, days, officer, format }) => {
+            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let caseload = env.read_caseload()?;
+            if let Some(o) = &officer
+                && !caseload.officers.iter().any(|x| &x.id == o)
+            {
+                return Err(Error::Usage(format!("there is no officer \"{o}\" in the store")));
+            }
+            let calendar = Calendar::new(
+                caseload.extra_non_working_days.iter().chain(&env.config.extra_non_working_days).copied(),
+            );
+            let rules = Rules { calendar: &calendar, lead: &env.config.lead_times };
+            let query = DiaryQuery { date, days, officer: officer.as_deref() };
+            let items = diary(&caseload.cases, &caseload.victims, &query, rules);
+            let out = match format {
+                Format::Json => diary::json(&query, &items),
+                Format::Ics => diary::ics(&items),
+                Format::Text => diary::text(&caseload, &query, &items, diary::use_colour()),
+            };
+            write_stdout(&out)
+        }
+        Some(Command::Check) => {
+            if !Store::exists(&env.data_dir) {
+                return Err(Error::Usage(format!("there is no store in {}", env.data_dir.display())));
+            }
+            let store = env.open()?;
+            let findings = store.check()?;
+            if !findings.is_empty() {
+                return Err(Error::Unsound { dir: env.data_dir, findings });
+            }
+            let c = store.load()?;
+            let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
+            println!(
+                "The store in {} is sound: schema {}, {}, {}, {}, {}.",
+                env.data_dir.display(),
+                crate::store::SCHEMA_VERSION,
+                plural(c.officers.len(), "officer"),
+                plural(c.cases.len(), "case"),
+                plural(c.victims.len(), "victim"),
+                plural(contacts, "contact"),
+            );
+            Ok(())
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`vlu diary | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: "standard output".into(),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
+    let read = |source| Error::Read {
+        path: file.to_owned(),
+        source,
+    };
+    let text = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).map_err(read)?
+    } else {
+        let bytes = std::fs::read(file).map_err(read)?;
+        String::from_utf8(bytes).map_err(|_| Error::Invalid {
+            file: file.to_owned(),
+            problems: vec![crate::domain::validate::Problem {
+                path: String::new(),
+                message: "the file is not UTF-8 text".into(),
+            }],
+        })?
+    };
+    let store = env.open()?;
+    let caseload =
+        parse_caseload(&text, &store.known_ids()?, replace).map_err(|problems| Error::Invalid {
+            file: file.to_owned(),
+            problems,
+        })?;
+    let s = store.import(&caseload, replace)?;
+    eprintln!(
+        "Imported {}, {}, {} and {} into {}{}.",
+        plural(s.officers, "officer"),
+        plural(s.cases, "case"),
+        plural(s.victims, "victim"),
+        plural(s.contacts, "contact"),
+        env.data_dir.display(),
+        if s.replaced > 0 {
+            format!(" ({} replaced)", plural(s.replaced, "record"))
+        } else {
+            String::new()
+        },
+    );
+    Ok(())
+}
+
+fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+    let caseload = env.read_caseload()?;
+    let mut text = serde_json::to_string_pretty(&caseload).expect("records always serialise");
+    text.push('\n');
+    match file {
+        None => write_stdout(&text),
+        Some(path) => {
+            crate::fsutil::write_private_atomically(path, text.as_bytes()).map_err(|source| {
+                Error::Write {
+                    path: path.to_owned(),
+                    source,
+                }
+            })
+        }
+    }
+}

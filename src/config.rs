@@ -1,0 +1,158 @@
+//! The unit's configuration file (TOML): lead times, extra non-working days, which OS user
+//! is which officer, and the keymap. A missing file means the defaults.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::domain::rules::LeadTimes;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The keymap: a name from `keymaps/` or a path.
+    pub keymap: Option<String>,
+    /// Days the unit does not work, besides weekends and bank holidays.
+    #[serde(deserialize_with = "dates")]
+    pub extra_non_working_days: Vec<NaiveDate>,
+    /// OS user name → officer id.
+    pub officers: BTreeMap<String, String>,
+    pub lead_times: LeadTimes,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration file {}, line {line}: {message}", .path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Dates written either as TOML dates (`2026-12-24`) or as strings (`"2026-12-24"`).
+fn dates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+    Vec::<toml::Value>::deserialize(d)?
+        .into_iter()
+        .map(|v| {
+            let text = match &v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                    dt.to_string()
+                }
+                other => {
+                    return Err(serde::de::Error::custom(format!(
+                        "expected a date, found {other}"
+                    )));
+                }
+            };
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                serde::de::Error::custom(format!("invalid date \"{text}\" (expected YYYY-MM-DD)"))
+            })
+        })
+        .collect()
+}
+
+impl Config {
+    /// Reads the configuration. `explicit` is a file named by `--config` or `VLU_CONFIG`,
+    /// which must exist; `default` is the platform's, which may be absent.
+    pub fn load(explicit: Option<&Path>, default: Option<&Path>) -> Result<Self, ConfigError> {
+        let (path, must_exist) = match (explicit, default) {
+            (Some(p), _) => (p, true),
+            (None, Some(p)) => (p, false),
+            (None, None) => return Ok(Self::default()),
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        Self::parse(&text).map_err(|(line, message)| ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            message,
+        })
+    }
+
+    /// Parses configuration text; an error is its line (from 1) and a one-line message.
+    pub fn parse(text: &str) -> Result<Self, (usize, String)> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            (line, e.message().replace('\n', " ").trim().to_owned())
+        })
+    }
+
+    /// The officer id of an OS user: the configured mapping, else the user name itself.
+    pub fn officer_for<'a>(&'a self, os_user: &'a str) -> &'a str {
+        self.officers.get(os_user).map_or(os_user, String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_means_defaults() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        assert_eq!(Config::default().lead_times.initial_offer_working_days, 40);
+    }
+
+    #[test]
+    fn a_unit_may_change_lead_times_and_map_users() {
+        let c = Config::parse(
+            "extra_non_working_days = [2026-12-24, \"2026-12-31\"]\n[officers]\nsara = \"sahmed\"\n[lead_times]\ninitial_offer_working_days = 20\n",
+        )
+        .unwrap();
+        assert_eq!(c.lead_times.initial_offer_working_days, 20);
+        assert_eq!(c.lead_times.complaint_ack_working_days, 10);
+        assert_eq!(c.officer_for("sara"), "sahmed");
+        assert_eq!(c.officer_for("jbloggs"), "jbloggs");
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        assert_eq!(c.extra_non_working_days, [d(24), d(31)]);
+        let (line, message) =
+            Config::parse("\nextra_non_working_days = [\"2026-02-30\"]\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("2026-02-30"), "{message}");
+    }
+
+    #[test]
+    fn a_bad_file_names_the_line() {
+        let (line, message) =
+            Config::parse("keymap = \"vim\"\n\n[lead_times]\ninitial_offer_days = 3\n")
+                .unwrap_err();
+        assert_eq!(line, 4);
+        assert!(message.contains("initial_offer_days"), "{message}");
+        let (line, _) = Config::parse("[lead_times]\nannual_letter_months = -1\n").unwrap_err();
+        assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
+        let missing = Path::new("/nonexistent/vlu/config.toml");
+        assert_eq!(
+            Config::load(None, Some(missing)).unwrap(),
+            Config::default()
+        );
+        assert!(matches!(
+            Config::load(Some(missing), None),
+            Err(ConfigError::Read { .. })
+        ));
+    }
+}

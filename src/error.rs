@@ -1,0 +1,74 @@
+//! The errors a user can meet, each one plain sentence with an exit status (FORMAT.md §1).
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::domain::validate::Problem;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// A caseload file has problems; every one is listed.
+    #[error("{} in {}; nothing was imported", plural(.problems.len(), "problem"), .file.display())]
+    Invalid {
+        file: PathBuf,
+        problems: Vec<Problem>,
+    },
+    /// An input could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An output could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Integrity problems found by `vlu check`.
+    #[error("the store in {} has {}", .dir.display(), plural(.findings.len(), "problem"))]
+    Unsound { dir: PathBuf, findings: Vec<String> },
+    /// Something that is not built yet.
+    #[error("{0}")]
+    NotYet(String),
+}
+
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+impl Error {
+    /// The exit status: 2 bad input or usage, 3 store in use, 1 anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_)
+            | Error::Invalid { .. }
+            | Error::Read { .. }
+            | Error::Config(_)
+            | Error::Store(StoreError::Refused(_)) => 2,
+            Error::Store(StoreError::InUse(_)) => 3,
+            Error::Store(_) | Error::Write { .. } | Error::Unsound { .. } | Error::NotYet(_) => 1,
+        }
+    }
+
+    /// Lines to print before the sentence itself (each problem of a file or a store).
+    pub fn details(&self) -> Vec<String> {
+        match self {
+            Error::Invalid { problems, .. } => problems.iter().map(ToString::to_string).collect(),
+            Error::Unsound { findings, .. } => findings.clone(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The command line, run as a process: every command, its output and its exit status.
+
+mod common;
+
+use common::{Sandbox, minimal, sample_path};
+use icalendar::Component;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn stdout(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+fn stderr(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn export_import_export_is_byte_identical() {
+    let first = Sandbox::new();
+    first
+        .vlu()
+        .arg("import")
+        .arg(sample_path())
+        .assert()
+        .success();
+    let exported = first.export();
+    let second = Sandbox::new();
+    let file = second.file("exported.json", &exported);
+    second.vlu().arg("import").arg(&file).assert().success();
+    assert_eq!(second.export(), exported);
+    // And the export holds what was imported.
+    let original: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample_path()).unwrap()).unwrap();
+    let back: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(
+        back["victims"].as_array().unwrap().len(),
+        original["victims"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn export_to_a_file_is_private_and_complete() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let path = s.root.path().join("out.json");
+    s.vlu()
+        .arg("export")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), s.export());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+/// Bad caseload files: what is wrong, the file, and the message expected.
+fn bad_files() -> Vec<(&'static str, String, &'static str)> {
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = minimal();
+        // Fresh ids, so that only the planted problem is wrong.
+        v["officers"] = json!([]);
+        v["cases"][0]["id"] = json!("C-2");
+        v["victims"].as_array_mut().unwrap().truncate(1);
+        v["victims"][0]["id"] = json!("V-9");
+        v["victims"][0]["case_id"] = json!("C-2");
+        f(&mut v);
+        v.to_string()
+    };
+    vec![
+        (
+            "impossible date",
+            edit(&|v| v["victims"][0]["referred_on"] = json!("2025-02-30")),
+            "victims[0].referred_on: invalid date \"2025-02-30\"",
+        ),
+        (
+            "unknown field",
+            edit(&|v| v["victims"][0]["nmae"] = json!("x")),
+            "victims[0].nmae: unknown field",
+        ),
+        (
+            "missing field",
+            edit(&|v| {
+                v["cases"][0]["sentence"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("kind");
+            }),
+            "cases[0].sentence.kind: missing required field",
+        ),
+        (
+            "unknown enum",
+            edit(&|v| v["victims"][0]["status"] = json!("opted-in")),
+            "victims[0].status: unknown value \"opted-in\"",
+        ),
+        (
+            "escape codes",
+            edit(&|v| v["victims"][0]["name"] = json!("Joan\u{1b}[31m Mercer")),
+            "victims[0].name: contains the control character U+001B",
+        ),
+        (
+            "dangling case",
+            edit(&|v| v["victims"][0]["case_id"] = json!("C-404")),
+            "victims[0].case_id: no case \"C-404\"",
+        ),
+        (
+            "duplicate id",
+            edit(&|v| {
+                let c = v["cases"][0].clone();
+                v["cases"].as_array_mut().unwrap().push(c);
+            }),
+            "cases[1].id: case id \"C-2\" appears twice",
+        ),
+        (
+            "id in store",
+            edit(&|v| v["victims"][0]["id"] = json!("V-1")),
+            "victims[0].id: victim \"V-1\" is already in the store",
+        ),
+        (
+            "year 1899",
+            edit(&|v| v["cases"][0]["sentence"]["imposed_on"] = json!("1899-12-31")),
+            "cases[0].sentence.imposed_on: date \"1899-12-31\" is outside",
+        ),
+        (
+            "status before referral",
+            edit(&|v| v["victims"][0]["status_since"] = json!("2026-09-01")),
+            "victims[0].status_since: status_since 2026-09-01 is before referred_on",
+        ),
+        (
+            "bad time",
+            edit(
+                &|v| v["victims"][0]["contacts"] = json!([{ "on": "2026-10-01", "at": "9.30", "kind": "note", "method": "none", "direction": "internal" }]),
+            ),
+            "victims[0].contacts[0].at: invalid time",
+        ),
+        (
+            "wrong format",
+            edit(&|v| v["format"] = json!("csv")),
+            "format: expected \"vlu-caseload\"",
+        ),
+        (
+            "truncated JSON",
+            "{\"format\": \"vlu-caseload\", \"victims\": [".to_owned(),
+            "the file is not valid JSON",
+        ),
+        (
+            "not an object",
+            "[1, 2, 3]".to_owned(),
+            "expected an object, found a list",
+        ),
+    ]
+}
+
+/// Each bad file: exit 2, its problem named with the JSON path, a closing sentence, and the
+/// store exactly as it was.
+#[test]
+fn bad_files_are_refused_and_change_nothing() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let before = s.export();
+    let cases = bad_files();
+    assert!(cases.len() >= 10);
+    for (what, contents, expected) in cases {
+        let file = s.file("bad.json", contents);
+        let out = s.vlu().arg("import").arg(&file).assert().code(2);
+        let err = stderr(&out);
+        assert!(
+            err.contains(expected),
+            "{what}: expected {expected:?} in\n{err}"
+        );
+        let last = err.lines().last().unwrap();
+        assert!(
+            last.starts_with("vlu: ") && last.ends_with("nothing was imported"),
+            "{what}: {last}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{what}: {err}"
+        );
+        assert_eq!(s.export(), before, "{what} changed the store");
+    }
+}
+
+#[test]
+fn several_problems_are_all_listed() {
+    let s = Sandbox::new();
+    let mut v = minimal();
+    v["victims"][0]["contacts"] =
+        json!([{ "on": "2025-02-30", "kind": "call", "method": "phone", "direction": "outbound" }]);
+    v["victims"][1]["allocated_to"] = json!("nobody");
+    let file = s.file("bad.json", v.to_string());
+    let out = s.vlu().arg("import").arg(&file).assert().code(2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("victims[0].contacts[0].on: invalid date \"2025-02-30\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("victims[0].contacts[0].kind: unknown value \"call\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("victims[1].allocated_to: no officer \"nobody\""),
+        "{err}"
+    );
+    assert!(err.lines().last().unwrap().contains("3 problems"), "{err}");
+    assert!(!s.data_dir().join("db").exists() || s.export().contains("\"victims\": []"));
+}
+
+#[test]
+fn a_bad_phone_number_is_never_echoed() {
+    let s = Sandbox::new();
+    let mut v = minimal();
+    v["victims"][0]["contact_details"]["phone"] = json!("07700\u{7}900555");
+    let file = s.file("bad.json", v.to_string());
+    let out = s.vlu().arg("import").arg(&file).assert().code(2);
+    let err = stderr(&out);
+    assert!(err.contains("victims[0].contact_details.phone"), "{err}");
+    assert!(!err.contains("900555"), "{err}");
+}
+
+#[test]
+fn other_bad_input_is_refused_with_exit_2() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["diary", "--date", "2026-02-30"], "is not a real date"),
+        (vec!["diary", "--days", "-3"], "-3"),
+        (
+            vec!["diary", "--officer", "nobody"],
+            "there is no officer \"nobody\"",
+        ),
+        (vec!["diary", "--format", "pdf"], "pdf"),
+        (
+            vec!["import", "/nonexistent/caseload.json"],
+            "cannot read /nonexistent/caseload.json",
+        ),
+        (vec!["frobnicate"], "frobnicate"),
+    ];
+    for (args, expected) in cases {
+        let out = s.vlu().args(&args).assert().code(2);
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err}");
+    }
+    let latin1 = s.file(
+        "latin1.json",
+        b"{\"format\": \"vlu-caseload\", \"unit\": {\"name\": \"Caf\xe9\"}}",
+    );
+    s.vlu()
+        .arg("import")
+        .arg(latin1)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8"));
+}
+
+#[test]
+fn a_bad_config_file_names_the_file_and_line() {
+    let s = Sandbox::new();
+    let config = s.file(
+        "vlu.toml",
+        "[lead_times]\ninitial_offer_working_days = 20\nannual_leter_months = 6\n",
+    );
+    let out = s
+        .vlu()
+        .arg("--config")
+        .arg(&config)
+        .arg("diary")
+        .assert()
+        .code(2);
+    let err = stderr(&out);
+    assert!(err.contains("vlu.toml, line 3"), "{err}");
+    assert!(err.contains("annual_leter_months"), "{err}");
+}
+
+#[test]
+fn the_config_changes_lead_times() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let diary = |cfg: Option<&std::path::Path>| {
+        let mut cmd = s.vlu();
+        if let Some(c) = cfg {
+            cmd.env("VLU_CONFIG", c);
+        }
+        let out = cmd
+            .args([
+                "diary",
+                "--date",
+                "2026-09-15",
+                "--format",
+                "json",
+                "--days",
+                "60",
+            ])
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["kind"] == "initial_offer")
+            .unwrap()["due"]
+            .clone()
+    };
+    assert_eq!(diary(None), json!("2026-10-27"));
+    let config = s.file(
+        "vlu.toml",
+        "[lead_times]\ninitial_offer_working_days = 20\n",
+    );
+    assert_eq!(diary(Some(&config)), json!("2026-09-29"));
+}
+
+#[test]
+fn a_store_in_use_gives_exit_3_naming_the_directory() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let file = s.file("more.json", minimal().to_string());
+    let file = file.to_str().unwrap();
+    let _held = vlu::store::Store::open(&s.data_dir(), "other").unwrap();
+    for args in [
+        vec!["diary"],
+        vec!["export"],
+        vec!["check"],
+        vec!["import", file],
+    ] {
+        let out = s.vlu().args(&args).assert().code(3);
+        let err = stderr(&out);
+        assert!(
+            err.contains("in use by another vlu process"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains(&s.data_dir().display().to_string()),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1);
+    }
+}
+
+#[test]
+fn diary_json_is_the_contract() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let out = s
+        .vlu()
+        .args(["diary", "--date", "2026-11-24", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["date"], "2026-11-24");
+    assert_eq!(v["days"], 14);
+    let items = v["items"].as_array().unwrap();
+    let got: Vec<(&str, &str, &str, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap(),
+                i["victim_id"].as_str().unwrap(),
+                i["due"].as_str().unwrap(),
+                i["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // V-1: sentenced Tue 1 Sep 2026, 40 working days → Tue 27 Oct 2026 (overdue).
+    // V-2: VPS offer 84 days before the hearing on 16 Feb 2027 → 24 Nov 2026 (today);
+    //      told of the CRD (5 Jan 2027) 28 days before → 8 Dec 2026 (upcoming).
+    assert_eq!(
+        got,
+        [
+            ("initial_offer", "V-1", "2026-10-27", "overdue"),
+            ("vps_offer", "V-2", "2026-11-24", "due_today"),
+            ("key_date", "V-2", "2026-12-08", "upcoming"),
+        ]
+    );
+    let first = items[0].as_object().unwrap();
+    let keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "kind",
+            "victim_id",
+            "case_id",
+            "officer",
+            "due",
+            "status",
+            "key_date",
+            "sensitive"
+        ]
+    );
+    assert_eq!(items[0]["officer"], "sahmed");
+    assert_eq!(items[0]["key_date"], Value::Null);
+    assert_eq!(items[1]["key_date"], "parole_hearing");
+    assert_eq!(items[1]["sensitive"], "anniversary of the offence");
+    assert_eq!(items[2]["key_date"], "crd");
+
+    let mine = s
+        .vlu()
+        .args([
+            "diary",
+            "--date",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--officer",
+            "sahmed",
+        ])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&mine)).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn diary_text_is_grouped_and_uncoloured_when_piped() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let out = s
+        .vlu()
+        .args(["diary", "--date", "2026-11-24"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    let overdue = text.find("Overdue (1)").expect(&text);
+    let today = text.find("Today (1)").expect(&text);
+    let later = text.find("Later (1)").expect(&text);
+    assert!(overdue < today && today < later);
+    assert!(text.contains("Joan Mercer (V-1)"), "{text}");
+    assert!(text.contains("Send the initial offer letter"), "{text}");
+    assert!(
+        text.contains("⚠ near a sensitive date: anniversary of the offence"),
+        "{text}"
+    );
+    // No address or phone number in the diary.
+    assert!(!text.contains("900123") && !text.contains("Fictional Row"));
+}
+
+#[test]
+fn diary_ics_parses_back_with_every_item() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let out = s
+        .vlu()
+        .args(["diary", "--date", "2026-11-24", "--format", "ics"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    let calendar: icalendar::Calendar = text.parse().expect("valid iCalendar");
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 3);
+    let starts: Vec<String> = events
+        .iter()
+        .map(|e| format!("{:?}", e.get_start().unwrap()))
+        .collect();
+    assert!(starts[0].contains("2026-10-27"), "{starts:?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.get_uid().is_some_and(|u| u.ends_with("@vlu")))
+    );
+    // Calendars travel: no victim names in them.
+    assert!(!text.contains("Joan") && !text.contains("Mercer"), "{text}");
+}
+
+#[test]
+fn check_says_a_sound_store_is_sound() {
+    let s = Sandbox::new();
+    s.vlu().arg("import").arg(sample_path()).assert().success();
+    s.vlu()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is sound"));
+}
+
+#[test]
+fn replace_overwrites_only_what_the_file_names() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let mut v = minimal();
+    v["officers"] = json!([]);
+    v["cases"] = json!([]);
+    v["victims"].as_array_mut().unwrap().remove(0);
+    v["victims"][0]["name"] = json!("Peter Mercer-Hale");
+    v["victims"][0]["contacts"] = json!([]);
+    let file = s.file("update.json", v.to_string());
+    s.vlu()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--replace"));
+    s.vlu()
+        .arg("import")
+        .arg("--replace")
+        .arg(&file)
+        .assert()
+        .success();
+    let after: Value = serde_json::from_str(&s.export()).unwrap();
+    assert_eq!(after["victims"][0]["name"], "Joan Mercer");
+    assert_eq!(after["victims"][1]["name"], "Peter Mercer-Hale");
+    assert!(after["victims"][1].get("contacts").is_none());
+    assert_eq!(after["cases"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn the_screens_say_they_are_not_built_yet() {
+    let s = Sandbox::new();
+    for args in [vec![], vec!["demo"]] {
+        let out = s.vlu().args(&args).assert().code(1);
+        assert!(stderr(&out).contains("not built yet"));
+    }
+}
+
+#[test]
+fn reading_a_missing_store_creates_nothing() {
+    let s = Sandbox::new();
+    let out = s
+        .vlu()
+        .args(["diary", "--format", "json"])
+        .assert()
+        .success();
+    assert!(stdout(&out).contains("\"items\": []"));
+    assert!(!s.data_dir().exists());
+    s.vlu().arg("check").assert().code(2);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let s = Sandbox::new();
+    s.vlu()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("diary"));
+    s.vlu().arg("--version").assert().success();
+}

@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+/// The sample unit shipped with vlu.
+pub fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/northshire.json")
+}
+
+/// A throw-away data directory and configuration home.
+pub struct Sandbox {
+    pub root: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Self {
+            root: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    /// `vlu` run against this sandbox's store, with no user configuration.
+    pub fn vlu(&self) -> Command {
+        let mut cmd = Command::cargo_bin("vlu").unwrap();
+        cmd.env("VLU_DATA_DIR", self.data_dir())
+            .env("XDG_CONFIG_HOME", self.root.path().join("config"))
+            .env_remove("VLU_CONFIG")
+            .env_remove("NO_COLOR")
+            .env("USER", "tester");
+        cmd
+    }
+
+    /// Writes a file in the sandbox and returns its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn import_value(&self, v: &Value) {
+        let path = self.file("caseload.json", v.to_string());
+        self.vlu().arg("import").arg(path).assert().success();
+    }
+
+    pub fn export(&self) -> String {
+        let out = self.vlu().arg("export").assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+}
+
+/// A small valid caseload: one officer, one case, one victim with two contacts.
+pub fn minimal() -> Value {
+    json!({
+        "format": "vlu-caseload",
+        "version": 1,
+        "unit": { "name": "Test Unit" },
+        "officers": [ { "id": "sahmed", "name": "Sara Ahmed", "role": "vlo" },
+                      { "id": "jokafor", "name": "James Okafor", "role": "vlo" } ],
+        "cases": [ {
+            "id": "C-1",
+            "offender": { "name": "Daniel Reeve", "aliases": ["Danny Reeves"] },
+            "offence": { "category": "violent" },
+            "sentence": { "kind": "sds", "imposed_on": "2026-09-01" },
+            "key_dates": [ { "kind": "crd", "date": "2027-01-05" }, { "kind": "parole_hearing", "date": "2027-02-16" } ]
+        } ],
+        "victims": [
+            { "id": "V-1", "case_id": "C-1", "name": "Joan Mercer", "role": "victim",
+              "eligibility": "statutory", "referred_on": "2026-09-10", "status": "referred",
+              "status_since": "2026-09-10", "allocated_to": "sahmed",
+              "contact_details": { "address": "1 Fictional Row, Northtown NS1 1AA", "phone": "07700 900123" } },
+            { "id": "V-2", "case_id": "C-1", "name": "Peter Mercer", "role": "victim",
+              "eligibility": "statutory", "referred_on": "2026-09-10", "status": "opted_in",
+              "status_since": "2026-10-01", "allocated_to": "jokafor",
+              "preferences": { "information": "key_stages" },
+              "sensitive_dates": [ { "date": "2020-11-27", "label": "anniversary of the offence", "yearly": true } ],
+              "contacts": [
+                { "on": "2026-09-20", "kind": "initial_offer", "method": "letter", "direction": "outbound", "by": "jokafor" },
+                { "on": "2026-10-01", "kind": "opt_in", "method": "phone", "direction": "inbound", "by": "jokafor" },
+                { "on": "2026-10-05", "kind": "licence_conditions", "method": "letter", "direction": "outbound", "by": "jokafor" }
+              ] }
+        ]
+    })
+}

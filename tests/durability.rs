@@ -1,0 +1,115 @@
+//! Nothing acknowledged as saved is ever lost, even on kill -9.
+//!
+//! The test re-runs its own binary as a child that saves contacts in a loop and prints
+//! `saved N` after each save returns. The parent kills it with SIGKILL at a random moment,
+//! then checks that every save the child reported is in the store and that `vlu check`
+//! passes.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use common::{Sandbox, minimal};
+use vlu::domain::enums::{ContactKind, Direction, Medium};
+use vlu::domain::model::Contact;
+use vlu::store::Store;
+
+const CHILD_DIR: &str = "VLU_TEST_SAVE_LOOP_DIR";
+
+fn note(n: u64) -> Contact {
+    Contact {
+        on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        at: None,
+        kind: ContactKind::Note,
+        method: Medium::None,
+        direction: Direction::Internal,
+        summary: Some(format!("save {n}")),
+        by: Some("sahmed".into()),
+        key_date: None,
+    }
+}
+
+/// The child: does nothing unless run by the test below.
+#[test]
+fn child_saves_in_a_loop() {
+    let Some(dir) = std::env::var_os(CHILD_DIR) else {
+        return;
+    };
+    let store = Store::open(std::path::Path::new(&dir), "child").unwrap();
+    for n in 0.. {
+        let victim = if n % 2 == 0 { "V-1" } else { "V-2" };
+        store.append_contact(victim, &note(n)).unwrap();
+        println!("saved {n}");
+    }
+}
+
+/// A cheap random delay without a random-number crate: the std hasher is randomly seeded.
+fn random_millis(range: std::ops::Range<u64>) -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    range.start + RandomState::new().hash_one(Instant::now()) % (range.end - range.start)
+}
+
+#[test]
+fn kill_9_loses_nothing_that_was_reported_saved() {
+    for round in 0..4 {
+        let s = Sandbox::new();
+        s.import_value(&minimal());
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_saves_in_a_loop",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_DIR, s.data_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| l.strip_prefix("saved ").and_then(|n| n.parse::<u64>().ok()))
+                .collect::<Vec<u64>>()
+        });
+        std::thread::sleep(Duration::from_millis(random_millis(150..900)));
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let reported = reader.join().unwrap();
+        assert!(
+            !reported.is_empty(),
+            "round {round}: the child saved nothing before the kill"
+        );
+
+        let store = Store::open(&s.data_dir(), "checker").unwrap();
+        let caseload = store.load().unwrap();
+        let saved: std::collections::HashSet<String> = caseload
+            .victims
+            .iter()
+            .flat_map(|v| &v.contacts)
+            .filter_map(|c| c.summary.clone())
+            .collect();
+        for n in &reported {
+            assert!(
+                saved.contains(&format!("save {n}")),
+                "round {round}: save {n} was reported but is lost"
+            );
+        }
+        assert!(
+            store.check().unwrap().is_empty(),
+            "round {round}: {:?}",
+            store.check()
+        );
+        drop(store);
+        s.vlu().arg("check").assert().success();
+        eprintln!(
+            "round {round}: {} saves reported, all present",
+            reported.len()
+        );
+    }
+}
