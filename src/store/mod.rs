@@ -33,6 +33,9 @@ use crate::domain::validate::KnownIds;
 /// The store layout this build writes. Older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// sled's page cache. Its default (1 GiB) is far more than a unit needs.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
 const MIGRATIONS: &[Migration] = &[];
 
@@ -120,6 +123,7 @@ impl Store {
         let lock = lock::acquire(dir)?;
         let db = sled::Config::new()
             .path(dir.join("db"))
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| match e {
                 sled::Error::Io(ref io)
