@@ -466,6 +466,18 @@ fn diary_ics_parses_back_with_every_item() {
         .map(|e| format!("{:?}", e.get_start().unwrap()))
         .collect();
     assert!(starts[0].contains("2026-10-27"), "{starts:?}");
+    let ends: Vec<String> = events
+        .iter()
+        .map(|e| format!("{:?}", e.get_end().unwrap()))
+        .collect();
+    assert!(
+        ends[0].contains("2026-10-28"),
+        "all-day events end the next day: {ends:?}"
+    );
+    assert_eq!(
+        events[0].get_summary(),
+        Some("Overdue: initial offer for V-1")
+    );
     assert!(
         events
             .iter()

@@ -57,9 +57,11 @@ pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
     out
 }
 
-/// An iCalendar file of the same items, one all-day event each. It carries ids, not names:
-/// calendars are synced to phones and shared, and a victim's name must not travel with them.
-pub fn ics(items: &[DiaryItem]) -> String {
+/// An iCalendar file of the same items, one all-day event each on its due date. It carries
+/// ids, not names: calendars are synced to phones and shared, and a victim's name must not
+/// travel with them. The UID is the reminder's identity, so importing a later diary updates
+/// an event rather than duplicating it.
+pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
     use icalendar::{Calendar, Component, EventLike};
     let mut cal = Calendar::new();
     cal.name("vlu diary");
@@ -77,16 +79,19 @@ pub fn ics(items: &[DiaryItem]) -> String {
         if let Some(s) = &r.sensitive {
             let _ = write!(description, ".\nNear a sensitive date: {s}");
         }
+        let _ = write!(description, ".\nFrom the diary of {}.", query.date);
+        let overdue = if item.status == DiaryStatus::Overdue {
+            "Overdue: "
+        } else {
+            ""
+        };
         let event = icalendar::Event::new()
             .uid(&format!("{}@vlu", r.identity()))
-            .summary(&format!(
-                "{}: {} for {}",
-                item.status.label(),
-                r.kind.label(),
-                r.victim_id
-            ))
+            .summary(&format!("{overdue}{} for {}", r.kind.label(), r.victim_id))
             .description(&description)
-            .all_day(r.due)
+            .starts(r.due)
+            // All-day events end, exclusively, on the next day (RFC 5545 §3.6.1).
+            .ends(r.due.succ_opt().unwrap_or(r.due))
             .done();
         cal.push(event);
     }

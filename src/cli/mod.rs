@@ -193,7 +193,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let items = diary(&caseload.cases, &caseload.victims, &query, rules);
             let out = match format {
                 Format::Json => diary::json(&query, &items),
-                Format::Ics => diary::ics(&items),
+                Format::Ics => diary::ics(&query, &items),
                 Format::Text => diary::text(&caseload, &query, &items, diary::use_colour()),
             };
             write_stdout(&out)

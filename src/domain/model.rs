@@ -351,3 +351,62 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_date: Option<KeyDateKind>,
 }
+
+impl Contact {
+    /// A correction to an entry of the log, which is append-only: a new internal note, dated
+    /// `on`, that names the entry it corrects and says what was wrong.
+    pub fn correction(of: &Contact, on: NaiveDate, by: Option<String>, text: &str) -> Contact {
+        let at = of
+            .at
+            .as_deref()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        Contact {
+            on,
+            at: None,
+            kind: ContactKind::Note,
+            method: Medium::None,
+            direction: Direction::Internal,
+            summary: Some(format!(
+                "Correction to the entry of {}{at} ({}, {}, {}): {text}",
+                of.on, of.kind, of.method, of.direction
+            )),
+            by,
+            key_date: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_correction_names_what_it_corrects() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let wrong = Contact {
+            on: d("2025-04-02"),
+            at: Some("10:30".into()),
+            kind: ContactKind::Update,
+            method: Medium::Phone,
+            direction: Direction::Outbound,
+            summary: Some("Told her the CRD is in May.".into()),
+            by: Some("sahmed".into()),
+            key_date: Some(KeyDateKind::Crd),
+        };
+        let fix = Contact::correction(
+            &wrong,
+            d("2025-04-03"),
+            Some("sahmed".into()),
+            "the CRD is in June.",
+        );
+        assert_eq!(fix.kind, ContactKind::Note);
+        assert_eq!(fix.direction, Direction::Internal);
+        assert_eq!(
+            fix.summary.as_deref(),
+            Some(
+                "Correction to the entry of 2025-04-02 10:30 (update, phone, outbound): the CRD is in June."
+            )
+        );
+    }
+}
