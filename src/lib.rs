@@ -9,3 +9,4 @@ pub mod domain;
 pub mod error;
 pub mod fsutil;
 pub mod store;
+pub mod tui;

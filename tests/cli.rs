@@ -529,12 +529,56 @@ fn replace_overwrites_only_what_the_file_names() {
 }
 
 #[test]
-fn the_screens_say_they_are_not_built_yet() {
+fn the_screens_need_a_terminal_and_say_so() {
     let s = Sandbox::new();
     for args in [vec![], vec!["demo"]] {
-        let out = s.vlu().args(&args).assert().code(1);
-        assert!(stderr(&out).contains("not built yet"));
+        let out = s.vlu().args(&args).assert().code(2);
+        assert!(
+            stderr(&out).contains("the screens need a terminal"),
+            "{args:?}"
+        );
     }
+}
+
+#[test]
+fn the_screens_refuse_a_store_in_use_before_touching_the_terminal() {
+    let s = Sandbox::new();
+    s.import_value(&minimal());
+    let _held = vlu::store::Store::open(&s.data_dir(), "other").unwrap();
+    let out = s.vlu().assert().code(3);
+    assert!(stderr(&out).contains("in use by another vlu process"));
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "nothing sent to the terminal"
+    );
+}
+
+#[test]
+fn keymap_check_reports_problems_and_passes_the_shipped_ones() {
+    let s = Sandbox::new();
+    for name in ["default", "vim"] {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("keymaps/{name}.toml"));
+        s.vlu()
+            .args(["keymap", "check"])
+            .arg(&path)
+            .assert()
+            .success();
+    }
+    let bad = s.file(
+        "bad.toml",
+        "[global]\n\"q\" = \"quit\"\n\"x\" = \"launch\"\n[caseload]\n\"q\" = \"help\"\n",
+    );
+    let out = s.vlu().args(["keymap", "check"]).arg(&bad).assert().code(2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.toml, line 3: unknown action \"launch\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.toml, line 5: q in [caseload] shadows the global binding of q"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The command line (FORMAT.md §1).
 
 mod diary;
+pub mod screens;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub struct Cli {
     /// The unit's configuration file (default: config.toml in the platform config directory).
     #[arg(long, global = true, env = "VLU_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The key bindings for the screens: a built-in name (default, vim) or a file.
+    #[arg(long, global = true, env = "VLU_KEYMAP", value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -66,6 +70,18 @@ pub enum Command {
     },
     /// Verify the store's integrity.
     Check,
+    /// Key bindings.
+    #[command(subcommand)]
+    Keymap(KeymapCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeymapCommand {
+    /// Report every problem in a keymap file (exit 2 if there is any).
+    Check {
+        /// The keymap file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,13 +128,13 @@ pub fn main() -> i32 {
 }
 
 /// Where things live and who is at the keyboard.
-struct Env {
+pub struct Env {
     data_dir: PathBuf,
     config: Config,
     user: String,
 }
 
-fn project_dirs() -> Option<directories::ProjectDirs> {
+pub(crate) fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("uk.gov", "HMPPS", "vlu")
 }
 
@@ -127,6 +143,10 @@ pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(|| {
+            let home = std::env::var_os("HOME")?;
+            Some(Path::new(&home).file_name()?.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -172,24 +192,42 @@ impl Env {
 fn run(cli: Cli) -> Result<(), Error> {
     let env = Env::new(&cli)?;
     match cli.command {
-        None | Some(Command::Demo) => Err(Error::NotYet(
-            "the screens are not built yet; for now use vlu import, vlu diary, vlu export and vlu check".into(),
-        )),
+        None => screens::screens(&env, cli.keymap.as_deref(), &env.open()?),
+        Some(Command::Demo) => screens::demo(&env, cli.keymap.as_deref()),
+        Some(Command::Keymap(KeymapCommand::Check { file })) => screens::check_keymap(&file),
         Some(Command::Import { file, replace }) => import(&env, &file, replace),
         Some(Command::Export { file }) => export(&env, file.as_deref()),
-        Some(Command::Diary { date, days, officer, format }) => {
+        Some(Command::Diary {
+            date,
+            days,
+            officer,
+            format,
+        }) => {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             let caseload = env.read_caseload()?;
             if let Some(o) = &officer
                 && !caseload.officers.iter().any(|x| &x.id == o)
             {
-                return Err(Error::Usage(format!("there is no officer \"{o}\" in the store")));
+                return Err(Error::Usage(format!(
+                    "there is no officer \"{o}\" in the store"
+                )));
             }
             let calendar = Calendar::new(
-                caseload.extra_non_working_days.iter().chain(&env.config.extra_non_working_days).copied(),
+                caseload
+                    .extra_non_working_days
+                    .iter()
+                    .chain(&env.config.extra_non_working_days)
+                    .copied(),
             );
-            let rules = Rules { calendar: &calendar, lead: &env.config.lead_times };
-            let query = DiaryQuery { date, days, officer: officer.as_deref() };
+            let rules = Rules {
+                calendar: &calendar,
+                lead: &env.config.lead_times,
+            };
+            let query = DiaryQuery {
+                date,
+                days,
+                officer: officer.as_deref(),
+            };
             let items = diary(&caseload.cases, &caseload.victims, &query, rules);
             let out = match format {
                 Format::Json => diary::json(&query, &items),
@@ -200,12 +238,18 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Some(Command::Check) => {
             if !Store::exists(&env.data_dir) {
-                return Err(Error::Usage(format!("there is no store in {}", env.data_dir.display())));
+                return Err(Error::Usage(format!(
+                    "there is no store in {}",
+                    env.data_dir.display()
+                )));
             }
             let store = env.open()?;
             let findings = store.check()?;
             if !findings.is_empty() {
-                return Err(Error::Unsound { dir: env.data_dir, findings });
+                return Err(Error::Unsound {
+                    dir: env.data_dir,
+                    findings,
+                });
             }
             let c = store.load()?;
             let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();

@@ -5,5 +5,6 @@ pub mod enums;
 pub mod model;
 pub mod reminders;
 pub mod rules;
+pub mod search;
 pub mod text;
 pub mod validate;

@@ -76,6 +76,31 @@ pub fn parse_caseload(
     })
 }
 
+/// Checks one victim record (as JSON) by the rules of an import, against the ids `known`
+/// (the store's): what a form runs before it saves. Paths are relative to the victim.
+pub fn check_victim(victim: &Value, known: &KnownIds) -> Vec<Problem> {
+    let mut w = Walker::default();
+    w.victim("", victim);
+    w.ids.clear();
+    w.resolve(known, true);
+    w.problems
+}
+
+/// Checks one contact (as JSON) by the rules of an import. Paths are relative to it.
+pub fn check_contact(contact: &Value, known: &KnownIds) -> Vec<Problem> {
+    let mut w = Walker::default();
+    w.contact("", contact);
+    w.resolve(known, true);
+    w.problems
+}
+
+/// One date as a form or the command line takes it: `YYYY-MM-DD`, 1900 to 2100.
+pub fn check_date(text: &str) -> Result<NaiveDate, String> {
+    let mut w = Walker::default();
+    w.date_value("", &Value::String(text.to_owned()))
+        .ok_or_else(|| w.problems.remove(0).message)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Officer,

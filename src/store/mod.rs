@@ -375,8 +375,13 @@ impl Store {
         Ok(summary)
     }
 
-    /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
-    pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
+    /// Checks a victim's references and stages its record (without contacts) in `batch`;
+    /// returns the audit action and the names of the fields that changed.
+    fn stage_victim(
+        &self,
+        batch: &mut Batch,
+        victim: &Victim,
+    ) -> Result<(&'static str, Vec<String>), StoreError> {
         if self.case(&victim.case_id)?.is_none() {
             return Err(StoreError::Refused(format!(
                 "there is no case {}",
@@ -406,9 +411,36 @@ impl Store {
         } else {
             "add-victim"
         };
-        let mut batch = Batch::default();
         batch.insert(k, encode(&stored));
+        Ok((action, fields))
+    }
+
+    /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
+    pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        let (action, fields) = self.stage_victim(&mut batch, victim)?;
         self.commit(batch, &self.record(action, Some(&victim.id), fields))
+    }
+
+    /// Saves a change of a victim's record together with the log entry that records it
+    /// (an opt-in, a decline): both or neither.
+    pub fn save_victim_with_contact(
+        &self,
+        victim: &Victim,
+        contact: &Contact,
+    ) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        let (_, mut fields) = self.stage_victim(&mut batch, victim)?;
+        self.check_contact_refs(contact)?;
+        self.insert_contacts(&mut batch, &victim.id, std::slice::from_ref(contact))?;
+        fields.push(format!(
+            "contact {} {} {}",
+            contact.on, contact.kind, contact.method
+        ));
+        self.commit(
+            batch,
+            &self.record("update-victim", Some(&victim.id), fields),
+        )
     }
 
     /// Saves a case record.
@@ -447,6 +479,15 @@ impl Store {
         )
     }
 
+    fn check_contact_refs(&self, contact: &Contact) -> Result<(), StoreError> {
+        match &contact.by {
+            Some(officer) if !self.officer_exists(officer)? => Err(StoreError::Refused(format!(
+                "there is no officer {officer}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Appends one entry to a victim's contact log. Entries are never changed or removed:
     /// a correction is a new entry.
     pub fn append_contact(&self, victim_id: &str, contact: &Contact) -> Result<(), StoreError> {
@@ -455,13 +496,7 @@ impl Store {
                 "there is no victim {victim_id}"
             )));
         }
-        if let Some(officer) = &contact.by
-            && !self.officer_exists(officer)?
-        {
-            return Err(StoreError::Refused(format!(
-                "there is no officer {officer}"
-            )));
-        }
+        self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
         self.insert_contacts(&mut batch, victim_id, std::slice::from_ref(contact))?;
         let fields = vec![format!(

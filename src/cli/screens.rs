@@ -1,0 +1,123 @@
+//! `vlu` and `vlu demo`: the screens, on the store or on a throw-away copy of the sample unit.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Env;
+use crate::domain::model::Caseload;
+use crate::domain::validate::{KnownIds, parse_caseload};
+use crate::error::Error;
+use crate::store::Store;
+use crate::tui::app::{App, Setup};
+use crate::tui::keymap;
+use crate::tui::run::run;
+
+/// The sample unit, compiled in so that `vlu demo` works from anywhere.
+pub const SAMPLE: &str = include_str!("../../sample-data/northshire.json");
+
+/// The day the sample unit's diary was written for (sample-data/README.md).
+pub const SAMPLE_ANCHOR: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+
+/// The sample unit moved by whole weeks so that `today` falls where its anchor did: the
+/// same weekday, and the same overdue, today and this-week items.
+pub fn sample_for(today: NaiveDate) -> Caseload {
+    let caseload =
+        parse_caseload(SAMPLE, &KnownIds::default(), false).expect("the sample unit is valid");
+    let weeks = (today - SAMPLE_ANCHOR).num_days().div_euclid(7);
+    caseload.shifted(weeks * 7)
+}
+
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Opens the screens on an open store.
+pub fn screens(env: &Env, keymap_choice: Option<&str>, store: &Store) -> Result<(), Error> {
+    let officer = env.config.officer_for(&env.user).to_owned();
+    open_screens(env, keymap_choice, store, officer)
+}
+
+fn open_screens(
+    env: &Env,
+    keymap_choice: Option<&str>,
+    store: &Store,
+    officer: String,
+) -> Result<(), Error> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "the screens need a terminal; for scripts use vlu diary or vlu export".into(),
+        ));
+    }
+    let today = chrono::Local::now().date_naive();
+    let user_keymap = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));
+    let choice = keymap_choice.or(env.config.keymap.as_deref());
+    let (keymap, problems) = keymap::load(choice, user_keymap.as_deref());
+    let mut app = App::new(Setup {
+        caseload: store.load()?,
+        snoozes: store.snoozes()?,
+        today,
+        officer,
+        lead: env.config.lead_times,
+        extra_non_working_days: env.config.extra_non_working_days.clone(),
+        keymap,
+        colour: colour(),
+    });
+    app.notice(problems.iter().map(ToString::to_string).collect());
+    run(store, &mut app).map_err(|source| Error::Write {
+        path: "the terminal".into(),
+        source,
+    })
+}
+
+/// A throw-away store holding the sample unit, deleted when the demo ends.
+pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("vlu-demo-")
+        .tempdir()
+        .map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let store = Store::open(&dir.path().join("store"), &env.user)?;
+    let sample = sample_for(chrono::Local::now().date_naive());
+    // A newcomer is signed in as the sample's first VLO, unless mapped to one of its officers.
+    let mapped = env.config.officer_for(&env.user);
+    let officer = match sample.officers.iter().find(|o| o.id == mapped) {
+        Some(o) => o.id.clone(),
+        None => sample
+            .officers
+            .first()
+            .map(|o| o.id.clone())
+            .unwrap_or_default(),
+    };
+    store.import(&sample, false)?;
+    let result = open_screens(env, keymap_choice, &store, officer);
+    drop(store);
+    drop(dir);
+    result
+}
+
+/// `vlu keymap check FILE`: every problem in a keymap file, or that it is sound.
+pub fn check_keymap(path: &Path) -> Result<(), Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let (_, problems) = keymap::Keymap::parse(&text, &path.display().to_string());
+    if problems.is_empty() {
+        println!("{} is a sound keymap.", path.display());
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        file: path.to_owned(),
+        problems: problems
+            .iter()
+            .map(|p| crate::domain::validate::Problem {
+                path: String::new(),
+                message: p.to_string(),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,54 @@
+//! What a key can ask for. The names are the ones keymap files use.
+
+macro_rules! actions {
+    ($($variant:ident = $name:literal : $desc:literal),+ $(,)?) => {
+        /// Something a user asks the screens to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action { $($variant),+ }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+
+            /// What it does, for the help screen when a binding gives no description.
+            pub fn describe(self) -> &'static str {
+                match self { $(Action::$variant => $desc),+ }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name { $($name => Some(Action::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit": "quit vlu",
+    Help = "help": "show the keys",
+    NextPane = "next-pane": "next pane",
+    PrevPane = "prev-pane": "previous pane",
+    Search = "search": "search names, aliases and numbers",
+    Open = "open": "open",
+    Back = "back": "back",
+    Up = "up": "move up",
+    Down = "down": "move down",
+    PageUp = "page-up": "page up",
+    PageDown = "page-down": "page down",
+    Top = "top": "go to the top",
+    Bottom = "bottom": "go to the bottom",
+    LogContact = "log-contact": "log a contact",
+    Reveal = "reveal": "show or hide contact details",
+    ToggleMine = "toggle-mine": "my victims / all victims",
+    CycleStatus = "cycle-status": "filter by status",
+    Snooze = "snooze": "snooze a reminder",
+    OptIn = "opt-in": "record opt-in",
+    Decline = "decline": "record a decline",
+    OptOut = "opt-out": "record opt-out",
+    Save = "save": "save",
+    NextField = "next-field": "next field",
+    PrevField = "prev-field": "previous field",
+}

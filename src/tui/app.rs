@@ -1,0 +1,932 @@
+//! The screens' state and what each action does to it. Nothing here draws or touches the
+//! store: a change to save comes back as an [`Effect`] for the loop to perform, and
+//! [`App::applied`] or [`App::failed`] tells the state how it went.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
+use serde_json::Value;
+
+use super::action::Action;
+use super::form::{Field, Form, Purpose};
+use super::keymap::{Context, Key, Keymap};
+use crate::domain::calendar::Calendar;
+use crate::domain::enums::{
+    ContactKind, ContactMethod, DiaryStatus, Direction, InformationLevel, KeyDateKind, Medium,
+    VictimStatus,
+};
+use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::reminders::{DiaryItem, Reminder, Rules, diary_status, victim_reminders};
+use crate::domain::rules::LeadTimes;
+use crate::domain::search;
+use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
+use crate::store::Snooze;
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Caseload,
+    Diary,
+    Contacts,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Caseload, Pane::Diary, Pane::Contacts];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Caseload => "Caseload",
+            Pane::Diary => "Diary",
+            Pane::Contacts => "Contact log",
+        }
+    }
+
+    fn context(self) -> Context {
+        match self {
+            Pane::Caseload => Context::Caseload,
+            Pane::Diary => Context::Diary,
+            Pane::Contacts => Context::Contacts,
+        }
+    }
+}
+
+/// Views laid over the panes, innermost last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// Everything about the selected victim; contact details shown only once revealed.
+    Victim {
+        revealed: bool,
+    },
+    /// One contact-log entry in full (its index in the victim's log).
+    Entry(usize),
+    Form(Form),
+    /// Problems to read before going on (a broken keymap).
+    Notice(Vec<String>),
+}
+
+/// A change for the loop to save.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    AppendContact {
+        victim: String,
+        contact: Contact,
+    },
+    /// A victim's new status, with the log entry that records it, saved together.
+    SetStatus {
+        victim: Box<Victim>,
+        contact: Contact,
+    },
+    Snooze(Snooze),
+    /// Someone asked to see a victim's contact details: audited before they are shown.
+    Reveal {
+        victim: String,
+    },
+}
+
+/// Where the app starts.
+pub struct Setup {
+    pub caseload: Caseload,
+    pub snoozes: Vec<Snooze>,
+    pub today: NaiveDate,
+    pub officer: String,
+    pub lead: LeadTimes,
+    pub extra_non_working_days: Vec<NaiveDate>,
+    pub keymap: Keymap,
+    pub colour: bool,
+}
+
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the screen's state"
+)]
+pub struct App {
+    pub caseload: Caseload,
+    pub today: NaiveDate,
+    pub officer: String,
+    pub keymap: Keymap,
+    pub colour: bool,
+    pub horizon: u32,
+    lead: LeadTimes,
+    calendar: Calendar,
+    cases: HashMap<String, usize>,
+    /// Open reminders of each victim (same order as `caseload.victims`).
+    reminders: Vec<Vec<Reminder>>,
+    haystacks: Vec<String>,
+    pub snoozes: HashMap<String, Snooze>,
+    pub focus: Pane,
+    pub mine_only: bool,
+    pub status_filter: Option<VictimStatus>,
+    pub query: String,
+    pub searching: bool,
+    /// The caseload pane's rows: victim indices, most urgent first.
+    pub rows: Vec<usize>,
+    pub selected: usize,
+    pub diary: Vec<DiaryItem>,
+    pub diary_selected: usize,
+    pub contacts_selected: usize,
+    pub overlays: Vec<Overlay>,
+    pub message: Option<String>,
+    /// Rows a page moves (set by the loop from the terminal's height).
+    pub page: usize,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(setup: Setup) -> Self {
+        let calendar = Calendar::new(
+            setup
+                .caseload
+                .extra_non_working_days
+                .iter()
+                .chain(&setup.extra_non_working_days)
+                .copied(),
+        );
+        let mut app = Self {
+            today: setup.today,
+            officer: setup.officer,
+            keymap: setup.keymap,
+            colour: setup.colour,
+            horizon: 14,
+            lead: setup.lead,
+            calendar,
+            cases: HashMap::new(),
+            reminders: Vec::new(),
+            haystacks: Vec::new(),
+            snoozes: setup
+                .snoozes
+                .into_iter()
+                .map(|s| (s.reminder.clone(), s))
+                .collect(),
+            focus: Pane::Caseload,
+            mine_only: false,
+            status_filter: None,
+            query: String::new(),
+            searching: false,
+            rows: Vec::new(),
+            selected: 0,
+            diary: Vec::new(),
+            diary_selected: 0,
+            contacts_selected: 0,
+            overlays: Vec::new(),
+            message: None,
+            page: 10,
+            quit: false,
+            caseload: setup.caseload,
+        };
+        app.rebuild();
+        app
+    }
+
+    /// Recomputes everything derived from the caseload.
+    fn rebuild(&mut self) {
+        self.cases = self
+            .caseload
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        self.reminders = (0..self.caseload.victims.len())
+            .map(|i| self.compute_reminders(i))
+            .collect();
+        self.haystacks = self
+            .caseload
+            .victims
+            .iter()
+            .map(|v| search::haystack(v, self.case_of(v)))
+            .collect();
+        self.refresh();
+    }
+
+    fn compute_reminders(&self, victim: usize) -> Vec<Reminder> {
+        let v = &self.caseload.victims[victim];
+        let rules = Rules {
+            calendar: &self.calendar,
+            lead: &self.lead,
+        };
+        self.case_of(v)
+            .map(|c| victim_reminders(v, c, self.today, rules))
+            .unwrap_or_default()
+    }
+
+    /// Re-derives the rows and the diary after a change of filter or data, keeping the
+    /// selected victim selected where it is still shown.
+    fn refresh(&mut self) {
+        let keep = self.selected_victim_index();
+        let mut rows: Vec<usize> = (0..self.caseload.victims.len())
+            .filter(|&i| {
+                let v = &self.caseload.victims[i];
+                (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
+                    && self.status_filter.is_none_or(|s| v.status == s)
+                    && (self.query.is_empty() || search::matches(&self.haystacks[i], &self.query))
+            })
+            .collect();
+        rows.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                (
+                    self.next_reminder(i).map_or(NaiveDate::MAX, |r| r.due),
+                    &self.caseload.victims[i].name,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&i| i == k))
+            .unwrap_or(0)
+            .min(self.rows.len().saturating_sub(1));
+
+        let until = self
+            .today
+            .checked_add_days(chrono::Days::new(self.horizon.into()))
+            .unwrap_or(NaiveDate::MAX);
+        let mut diary: Vec<DiaryItem> = self
+            .reminders
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                !self.mine_only
+                    || self.caseload.victims[*i].allocated_to.as_deref()
+                        == Some(self.officer.as_str())
+            })
+            .flat_map(|(_, rs)| rs.iter())
+            .filter(|r| r.due <= until)
+            .map(|r| DiaryItem {
+                status: diary_status(r.due, self.today, &self.lead),
+                reminder: r.clone(),
+            })
+            .collect();
+        diary.sort_by(|a, b| {
+            let k = |r: &Reminder| {
+                (
+                    r.due,
+                    r.victim_id.clone(),
+                    r.kind.as_str(),
+                    r.key_date.map(KeyDateKind::as_str),
+                )
+            };
+            k(&a.reminder).cmp(&k(&b.reminder))
+        });
+        self.diary = diary;
+        self.diary_selected = self.diary_selected.min(self.diary.len().saturating_sub(1));
+        self.contacts_selected = self
+            .contacts_selected
+            .min(self.selected_contacts_len().saturating_sub(1));
+    }
+
+    pub fn case_of(&self, v: &Victim) -> Option<&Case> {
+        self.cases.get(&v.case_id).map(|&i| &self.caseload.cases[i])
+    }
+
+    /// The victim's most urgent open reminder that is not snoozed.
+    pub fn next_reminder(&self, victim: usize) -> Option<&Reminder> {
+        self.reminders
+            .get(victim)?
+            .iter()
+            .filter(|r| self.snoozed(r).is_none())
+            .min_by_key(|r| r.due)
+    }
+
+    /// A victim's open reminders, soonest first.
+    pub fn open_reminders(&self, victim: usize) -> Vec<&Reminder> {
+        let mut list: Vec<&Reminder> = self
+            .reminders
+            .get(victim)
+            .map(|rs| rs.iter().collect())
+            .unwrap_or_default();
+        list.sort_by_key(|r| r.due);
+        list
+    }
+
+    /// The snooze in force for a reminder, if any.
+    pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
+        self.snoozes
+            .get(&r.identity())
+            .filter(|s| s.until > self.today)
+    }
+
+    pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
+        diary_status(due, self.today, &self.lead)
+    }
+
+    /// Counts for the header: overdue, due today, due this week (snoozed ones left out).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for item in self
+            .diary
+            .iter()
+            .filter(|i| self.snoozed(&i.reminder).is_none())
+        {
+            match item.status {
+                DiaryStatus::Overdue => counts.0 += 1,
+                DiaryStatus::DueToday => counts.1 += 1,
+                DiaryStatus::DueSoon => counts.2 += 1,
+                DiaryStatus::Upcoming => {}
+            }
+        }
+        counts
+    }
+
+    pub fn selected_victim_index(&self) -> Option<usize> {
+        self.rows.get(self.selected).copied()
+    }
+
+    pub fn selected_victim(&self) -> Option<&Victim> {
+        self.selected_victim_index()
+            .map(|i| &self.caseload.victims[i])
+    }
+
+    fn selected_contacts_len(&self) -> usize {
+        self.selected_victim().map_or(0, |v| v.contacts.len())
+    }
+
+    /// The selected victim's contacts, newest first, with their index in the log.
+    pub fn contacts_newest_first(&self) -> Vec<(usize, &Contact)> {
+        let Some(v) = self.selected_victim() else {
+            return Vec::new();
+        };
+        let mut list: Vec<(usize, &Contact)> = v.contacts.iter().enumerate().collect();
+        list.sort_by(|a, b| (b.1.on, &b.1.at, b.0).cmp(&(a.1.on, &a.1.at, a.0)));
+        list
+    }
+
+    /// The context whose keys apply now.
+    pub fn context(&self) -> Context {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => Context::Form,
+            Some(Overlay::Victim { .. }) => Context::Victim,
+            Some(_) => Context::Global,
+            None => self.focus.context(),
+        }
+    }
+
+    /// A key press: the open form or the search line takes it first, then the keymap.
+    pub fn on_key(&mut self, event: &KeyEvent) -> Option<Effect> {
+        let key = Key::from_event(event);
+        let action = self.keymap.action(self.context(), key);
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            return if let Some(
+                Action::Save | Action::Back | Action::NextField | Action::PrevField,
+            ) = action
+            {
+                self.update(action?)
+            } else {
+                form.input(event);
+                None
+            };
+        }
+        if self.searching && self.overlays.is_empty() {
+            match event.code {
+                KeyCode::Esc => {
+                    self.searching = false;
+                    self.query.clear();
+                }
+                KeyCode::Enter => self.searching = false,
+                KeyCode::Backspace => {
+                    self.query.pop();
+                }
+                KeyCode::Char(c)
+                    if !event
+                        .modifiers
+                        .intersects(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    self.query.push(c);
+                }
+                KeyCode::Up | KeyCode::Down => return self.update(action?),
+                _ => return action.and_then(|a| self.update(a)),
+            }
+            self.selected = 0;
+            self.refresh();
+            return None;
+        }
+        self.update(action?)
+    }
+
+    /// Does what an action asks.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.message = None;
+        match (self.overlays.last(), action) {
+            (_, Action::Quit) if !matches!(self.overlays.last(), Some(Overlay::Form(_))) => {
+                self.quit = true;
+            }
+            (Some(Overlay::Form(_)), Action::Save) => return self.save_form(),
+            (Some(Overlay::Form(_)), Action::NextField | Action::PrevField) => {
+                if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
+                    if action == Action::NextField {
+                        f.next_field();
+                    } else {
+                        f.prev_field();
+                    }
+                }
+            }
+            (Some(_), Action::Back)
+            | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
+                self.overlays.pop();
+            }
+            (Some(Overlay::Victim { revealed }), Action::Reveal) => {
+                let revealed = *revealed;
+                if revealed {
+                    self.overlays.pop();
+                    self.overlays.push(Overlay::Victim { revealed: false });
+                } else if let Some(v) = self.selected_victim() {
+                    return Some(Effect::Reveal {
+                        victim: v.id.clone(),
+                    });
+                }
+            }
+            (Some(Overlay::Victim { .. }), Action::OptIn) => {
+                self.open_status_form(VictimStatus::OptedIn);
+            }
+            (Some(Overlay::Victim { .. }), Action::Decline) => {
+                self.open_status_form(VictimStatus::Declined);
+            }
+            (Some(Overlay::Victim { .. }), Action::OptOut) => {
+                self.open_status_form(VictimStatus::OptedOut);
+            }
+            (_, Action::Help) => self.overlays.push(Overlay::Help),
+            (_, Action::LogContact) => self.open_contact_form(),
+            (Some(_), _) => {}
+            (None, action) => self.pane_action(action),
+        }
+        None
+    }
+
+    fn pane_action(&mut self, action: Action) {
+        match action {
+            Action::NextPane | Action::PrevPane => {
+                let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let step = if action == Action::NextPane { 1 } else { 2 };
+                self.focus = Pane::ALL[(i + step) % 3];
+            }
+            Action::Search => {
+                self.focus = Pane::Caseload;
+                self.searching = true;
+            }
+            Action::ToggleMine => {
+                self.mine_only = !self.mine_only;
+                self.refresh();
+            }
+            Action::CycleStatus => {
+                let all = VictimStatus::ALL;
+                self.status_filter = match self.status_filter {
+                    None => all.first().copied(),
+                    Some(s) => all
+                        .iter()
+                        .position(|x| *x == s)
+                        .and_then(|i| all.get(i + 1))
+                        .copied(),
+                };
+                self.refresh();
+            }
+            Action::Open => self.open(),
+            Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                self.move_selection(action);
+            }
+            _ => {}
+        }
+    }
+
+    fn move_selection(&mut self, action: Action) {
+        let (len, sel) = match self.focus {
+            Pane::Caseload => (self.rows.len(), &mut self.selected),
+            Pane::Diary => (self.diary.len(), &mut self.diary_selected),
+            Pane::Contacts => (
+                self.rows
+                    .get(self.selected)
+                    .map_or(0, |&i| self.caseload.victims[i].contacts.len()),
+                &mut self.contacts_selected,
+            ),
+        };
+        let last = len.saturating_sub(1);
+        *sel = match action {
+            Action::Up => sel.saturating_sub(1),
+            Action::Down => (*sel + 1).min(last),
+            Action::PageUp => sel.saturating_sub(self.page.max(1)),
+            Action::PageDown => (*sel + self.page.max(1)).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+        if self.focus == Pane::Caseload {
+            self.contacts_selected = 0;
+        }
+    }
+
+    fn open(&mut self) {
+        match self.focus {
+            Pane::Caseload if self.selected_victim().is_some() => {
+                self.overlays.push(Overlay::Victim { revealed: false });
+            }
+            Pane::Diary => {
+                let Some(item) = self.diary.get(self.diary_selected) else {
+                    return;
+                };
+                let id = item.reminder.victim_id.clone();
+                if !self.rows.iter().any(|&i| self.caseload.victims[i].id == id) {
+                    // Jumping to a victim the filters hide: clear them.
+                    self.query.clear();
+                    self.status_filter = None;
+                    self.mine_only = false;
+                    self.refresh();
+                }
+                if let Some(pos) = self
+                    .rows
+                    .iter()
+                    .position(|&i| self.caseload.victims[i].id == id)
+                {
+                    self.selected = pos;
+                    self.contacts_selected = 0;
+                    self.overlays.push(Overlay::Victim { revealed: false });
+                }
+            }
+            Pane::Contacts => {
+                if let Some((index, _)) = self.contacts_newest_first().get(self.contacts_selected) {
+                    self.overlays.push(Overlay::Entry(*index));
+                }
+            }
+            Pane::Caseload => {}
+        }
+    }
+
+    fn known_ids(&self) -> KnownIds {
+        KnownIds {
+            officers: self
+                .caseload
+                .officers
+                .iter()
+                .map(|o| o.id.clone())
+                .collect(),
+            cases: self.caseload.cases.iter().map(|c| c.id.clone()).collect(),
+            victims: self.caseload.victims.iter().map(|v| v.id.clone()).collect(),
+        }
+    }
+
+    /// The officer id to record as `by`, if the signed-in user is an officer of the unit.
+    fn by(&self) -> Option<String> {
+        self.caseload
+            .officers
+            .iter()
+            .any(|o| o.id == self.officer)
+            .then(|| self.officer.clone())
+    }
+
+    fn open_contact_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            self.message = Some("Choose a victim first.".into());
+            return;
+        };
+        let kinds: Vec<&'static str> = ContactKind::IDS.to_vec();
+        let mut key_dates = vec![""];
+        key_dates.extend(KeyDateKind::IDS);
+        let method = v
+            .preferences
+            .as_ref()
+            .and_then(|p| p.method)
+            .map_or("letter", ContactMethod::as_str);
+        let form = Form::new(
+            format!("Log a contact — {}", crate::domain::text::visible(&v.name)),
+            Purpose::LogContact {
+                victim: v.id.clone(),
+            },
+            vec![
+                Field::line("on", "Date", self.today.to_string()),
+                Field::line("at", "Time (HH:MM)", ""),
+                Field::choice("kind", "Kind", kinds, "update"),
+                Field::choice("method", "Method", Medium::IDS.to_vec(), method),
+                Field::choice(
+                    "direction",
+                    "Direction",
+                    Direction::IDS.to_vec(),
+                    "outbound",
+                ),
+                Field::choice("key_date", "About key date", key_dates, ""),
+                Field::lines("summary", "Summary"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    fn open_status_form(&mut self, status: VictimStatus) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let mut fields = vec![Field::line("status_since", "Date", self.today.to_string())];
+        if status == VictimStatus::OptedIn {
+            let level = v
+                .preferences
+                .as_ref()
+                .and_then(|p| p.information)
+                .map_or("key_stages", InformationLevel::as_str);
+            let method = v
+                .preferences
+                .as_ref()
+                .and_then(|p| p.method)
+                .map_or("letter", ContactMethod::as_str);
+            fields.push(Field::choice(
+                "information",
+                "Information",
+                InformationLevel::IDS.to_vec(),
+                level,
+            ));
+            fields.push(Field::choice(
+                "method",
+                "Contact by",
+                ContactMethod::IDS.to_vec(),
+                method,
+            ));
+        }
+        fields.push(Field::lines("summary", "Note"));
+        let title = format!(
+            "Record {} — {}",
+            status.label(),
+            crate::domain::text::visible(&v.name)
+        );
+        self.overlays.push(Overlay::Form(Form::new(
+            title,
+            Purpose::Status {
+                victim: v.id.clone(),
+                status,
+            },
+            fields,
+        )));
+    }
+
+    fn open_snooze_form(&mut self) {
+        let Some(item) = self.diary.get(self.diary_selected) else {
+            return;
+        };
+        let until = self
+            .today
+            .checked_add_days(chrono::Days::new(7))
+            .unwrap_or(self.today);
+        let form = Form::new(
+            format!("Snooze: {}", item.reminder.action()),
+            Purpose::Snooze {
+                reminder: item.reminder.identity(),
+            },
+            vec![
+                Field::line("until", "Until", until.to_string()),
+                Field::lines("reason", "Reason"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    /// Checks the open form by the import rules; if it is sound, the change to save.
+    fn save_form(&mut self) -> Option<Effect> {
+        let today = self.today;
+        let known = self.known_ids();
+        let by = self.by();
+        let Some(Overlay::Form(form)) = self.overlays.last() else {
+            return None;
+        };
+        let (effect, problems) = match &form.purpose {
+            Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
+            Purpose::Status { victim, status } => {
+                let current = self.caseload.victims.iter().find(|v| &v.id == victim)?;
+                status_change(form, current, *status, by.as_deref(), &known)
+            }
+            Purpose::Snooze { reminder } => {
+                snooze_from(form, today, reminder, self.officer.clone())
+            }
+        };
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut()
+            && !form.show_problems(&problems)
+        {
+            return None;
+        }
+        effect
+    }
+
+    /// The store saved an effect: bring the state up to date.
+    pub fn applied(&mut self, effect: Effect) {
+        match effect {
+            Effect::Reveal { .. } => {
+                if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
+                    *revealed = true;
+                }
+                return;
+            }
+            Effect::AppendContact { victim, contact } => {
+                if let Some(i) = self.caseload.victims.iter().position(|v| v.id == victim) {
+                    self.caseload.victims[i].contacts.push(contact);
+                    self.reminders[i] = self.compute_reminders(i);
+                }
+                self.message = Some("Contact saved.".into());
+            }
+            Effect::SetStatus { victim, contact } => {
+                if let Some(i) = self.caseload.victims.iter().position(|v| v.id == victim.id) {
+                    let mut updated = *victim;
+                    updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
+                    updated.contacts.push(contact);
+                    self.caseload.victims[i] = updated;
+                    self.reminders[i] = self.compute_reminders(i);
+                }
+                self.message = Some("Status saved.".into());
+            }
+            Effect::Snooze(s) => {
+                self.snoozes.insert(s.reminder.clone(), s);
+                self.message = Some("Reminder snoozed.".into());
+            }
+        }
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            self.overlays.pop();
+        }
+        self.refresh();
+    }
+
+    /// The store refused or failed: the form stays open with what was typed.
+    pub fn failed(&mut self, message: &str) {
+        match self.overlays.last_mut() {
+            Some(Overlay::Form(form)) => form.problem = Some(format!("Not saved: {message}")),
+            _ => self.message = Some(format!("Not saved: {message}")),
+        }
+    }
+
+    /// Shows problems (a broken keymap) before anything else.
+    pub fn notice(&mut self, lines: Vec<String>) {
+        if !lines.is_empty() {
+            self.overlays.push(Overlay::Notice(lines));
+        }
+    }
+}
+
+fn insert(map: &mut serde_json::Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        map.insert(key.to_owned(), Value::String(v.to_owned()));
+    }
+}
+
+fn contact_from(
+    form: &Form,
+    by: Option<&str>,
+    known: &KnownIds,
+    victim: &str,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut map = serde_json::Map::new();
+    for key in ["on", "at", "kind", "method", "direction", "key_date"] {
+        insert(&mut map, key, form.value(key));
+    }
+    if let Some(summary) = form
+        .fields
+        .iter()
+        .find(|f| f.name == "summary")
+        .map(|f| f.value.trim_end())
+    {
+        insert(&mut map, "summary", Some(summary).filter(|s| !s.is_empty()));
+    }
+    insert(&mut map, "by", by);
+    let value = Value::Object(map);
+    let problems = check_contact(&value, known);
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    match serde_json::from_value::<Contact>(value) {
+        Ok(contact) => (
+            Some(Effect::AppendContact {
+                victim: victim.to_owned(),
+                contact,
+            }),
+            problems,
+        ),
+        Err(e) => (
+            None,
+            vec![Problem {
+                path: String::new(),
+                message: e.to_string(),
+            }],
+        ),
+    }
+}
+
+fn status_change(
+    form: &Form,
+    current: &Victim,
+    status: VictimStatus,
+    by: Option<&str>,
+    known: &KnownIds,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut updated = Victim {
+        contacts: Vec::new(),
+        ..current.clone()
+    };
+    updated.status = status;
+    let mut value = serde_json::to_value(&updated).unwrap_or(Value::Null);
+    value["status_since"] = Value::String(form.value("status_since").unwrap_or("").to_owned());
+    if status == VictimStatus::OptedIn {
+        let prefs = updated.preferences.clone().unwrap_or_default();
+        let mut p = serde_json::to_value(&prefs).unwrap_or(Value::Null);
+        p["information"] = Value::String(form.value("information").unwrap_or("").to_owned());
+        p["method"] = Value::String(form.value("method").unwrap_or("").to_owned());
+        value["preferences"] = p;
+    }
+    let mut problems = check_victim(&value, known);
+    let summary = form
+        .fields
+        .iter()
+        .find(|f| f.name == "summary")
+        .map_or("", |f| f.value.trim_end());
+    if let Some(c) = crate::domain::text::forbidden_char(summary) {
+        problems.push(Problem {
+            path: "summary".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    let Ok(victim) = serde_json::from_value::<Victim>(value) else {
+        return (None, problems);
+    };
+    let (kind, direction) = match status {
+        VictimStatus::OptedIn => (ContactKind::OptIn, Direction::Inbound),
+        VictimStatus::Declined => (ContactKind::Decline, Direction::Inbound),
+        _ => (ContactKind::Note, Direction::Internal),
+    };
+    let default_note = format!("Status recorded: {}.", status.label());
+    let contact = Contact {
+        on: victim.status_since,
+        at: None,
+        kind,
+        method: Medium::None,
+        direction,
+        summary: Some(if summary.is_empty() {
+            default_note
+        } else {
+            summary.to_owned()
+        }),
+        by: by.map(str::to_owned),
+        key_date: None,
+    };
+    (
+        Some(Effect::SetStatus {
+            victim: Box::new(victim),
+            contact,
+        }),
+        problems,
+    )
+}
+
+fn snooze_from(
+    form: &Form,
+    today: NaiveDate,
+    reminder: &str,
+    by: String,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let until = match check_date(form.value("until").unwrap_or("")) {
+        Ok(d) if d <= today => {
+            problems.push(Problem {
+                path: "until".into(),
+                message: "must be after today".into(),
+            });
+            None
+        }
+        Ok(d) => Some(d),
+        Err(message) => {
+            problems.push(Problem {
+                path: "until".into(),
+                message,
+            });
+            None
+        }
+    };
+    let reason = form
+        .fields
+        .iter()
+        .find(|f| f.name == "reason")
+        .map_or("", |f| f.value.trim());
+    if reason.is_empty() {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: "say why the reminder can wait".into(),
+        });
+    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    match until {
+        Some(until) if problems.is_empty() => {
+            let s = Snooze {
+                reminder: reminder.to_owned(),
+                until,
+                reason: reason.to_owned(),
+                by,
+            };
+            (Some(Effect::Snooze(s)), problems)
+        }
+        _ => (None, problems),
+    }
+}
+
+#[cfg(test)]
+mod tests;

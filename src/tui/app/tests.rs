@@ -1,0 +1,346 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::domain::enums::ReminderKind;
+use crate::domain::validate::parse_caseload;
+
+pub(crate) fn sample_app() -> App {
+    let text = include_str!("../../../sample-data/northshire.json");
+    let caseload = parse_caseload(text, &KnownIds::default(), false).unwrap();
+    App::new(Setup {
+        caseload,
+        snoozes: Vec::new(),
+        today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        officer: "sahmed".into(),
+        lead: LeadTimes::default(),
+        extra_non_working_days: Vec::new(),
+        keymap: Keymap::default_keymap(),
+        colour: true,
+    })
+}
+
+/// Presses keys written as in a keymap, space-separated ("a", "ctrl-s", "enter").
+fn keys(app: &mut App, script: &str) -> Vec<Effect> {
+    script
+        .split(' ')
+        .filter_map(|k| {
+            let key = Key::parse(k).unwrap();
+            let mut mods = key.mods;
+            if let KeyCode::Char(c) = key.code
+                && c.is_uppercase()
+            {
+                mods |= KeyModifiers::SHIFT;
+            }
+            let code = if key.code == KeyCode::Tab && mods.contains(KeyModifiers::SHIFT) {
+                KeyCode::BackTab
+            } else {
+                key.code
+            };
+            app.on_key(&KeyEvent::new(code, mods))
+        })
+        .collect()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        assert!(
+            app.on_key(&KeyEvent::new(code, KeyModifiers::NONE))
+                .is_none()
+        );
+    }
+}
+
+fn selected_name(app: &App) -> &str {
+    &app.selected_victim().unwrap().name
+}
+
+fn form(app: &App) -> &Form {
+    match app.overlays.last() {
+        Some(Overlay::Form(f)) => f,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn the_caseload_opens_most_urgent_first() {
+    let app = sample_app();
+    assert_eq!(app.focus, Pane::Caseload);
+    assert_eq!(app.rows.len(), 43);
+    assert_eq!(selected_name(&app), "Kofi Mensah");
+    assert_eq!(app.counts(), (14, 4, 14));
+}
+
+#[test]
+fn tab_and_shift_tab_move_between_panes() {
+    let mut app = sample_app();
+    keys(&mut app, "tab");
+    assert_eq!(app.focus, Pane::Diary);
+    keys(&mut app, "tab tab");
+    assert_eq!(app.focus, Pane::Caseload);
+    keys(&mut app, "shift-tab");
+    assert_eq!(app.focus, Pane::Contacts);
+}
+
+#[test]
+fn search_finds_aliases_numbers_and_names_without_accents() {
+    let mut app = sample_app();
+    for (query, expected) in [
+        ("danny reeves", vec!["Joan Mercer"]),
+        ("zoe", vec!["Zoë Ó Súilleabháin"]),
+        ("A1234BC", vec!["Joan Mercer"]),
+        (
+            "c-2009-004",
+            vec!["Helen Marsh", "Robert Marsh", "Chloe Marsh"],
+        ),
+        ("renee", vec!["Renée Dubois"]),
+    ] {
+        keys(&mut app, "/");
+        type_text(&mut app, query);
+        let mut names: Vec<&str> = app
+            .rows
+            .iter()
+            .map(|&i| app.caseload.victims[i].name.as_str())
+            .collect();
+        let mut want = expected.clone();
+        names.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(names, want, "{query}");
+        keys(&mut app, "esc");
+        assert_eq!(app.rows.len(), 43, "Esc clears the search");
+    }
+}
+
+#[test]
+fn typing_in_the_search_line_does_not_trigger_keys() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "qa");
+    assert!(!app.quit);
+    assert!(app.overlays.is_empty());
+    assert_eq!(app.query, "qa");
+}
+
+#[test]
+fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_store() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter");
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    let effects = keys(&mut app, "r");
+    assert_eq!(
+        effects,
+        [Effect::Reveal {
+            victim: "V-0001".into()
+        }]
+    );
+    // Not revealed until the store has audited it.
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    app.applied(effects[0].clone());
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: true }]);
+    keys(&mut app, "esc enter");
+    assert_eq!(
+        app.overlays,
+        [Overlay::Victim { revealed: false }],
+        "the mask returns on leaving"
+    );
+}
+
+#[test]
+fn logging_the_contact_a_reminder_asks_for_resolves_it() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter");
+    assert_eq!(
+        app.next_reminder(app.selected_victim_index().unwrap())
+            .map(|r| r.kind),
+        Some(ReminderKind::KeyDate)
+    );
+    keys(&mut app, "a");
+    assert_eq!(form(&app).value("on"), Some("2026-11-24"));
+    // Kind: update; method: letter; direction: outbound; key date: crd.
+    keys(&mut app, "tab tab tab tab tab");
+    assert_eq!(form(&app).fields[form(&app).focus].name, "key_date");
+    let crd = KeyDateKind::IDS.iter().position(|k| *k == "crd").unwrap() + 1;
+    for _ in 0..crd {
+        keys(&mut app, "right");
+    }
+    assert_eq!(form(&app).value("key_date"), Some("crd"));
+    keys(&mut app, "tab");
+    type_text(
+        &mut app,
+        "Told Joan the release is in December.\nShe will call back.",
+    );
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::AppendContact { victim, contact }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(victim, "V-0001");
+    assert_eq!(contact.key_date, Some(KeyDateKind::Crd));
+    assert_eq!(contact.by.as_deref(), Some("sahmed"));
+    assert_eq!(
+        contact.summary.as_deref(),
+        Some("Told Joan the release is in December.\nShe will call back.")
+    );
+    let before = app.counts();
+    app.applied(effects[0].clone());
+    assert!(app.overlays.is_empty());
+    assert_eq!(app.counts(), (before.0, before.1 - 1, before.2));
+    assert_eq!(app.message.as_deref(), Some("Contact saved."));
+}
+
+#[test]
+fn a_bad_field_keeps_the_form_and_says_what_is_wrong_next_to_it() {
+    let mut app = sample_app();
+    keys(&mut app, "a");
+    keys(&mut app, "backspace backspace");
+    type_text(&mut app, "31");
+    keys(
+        &mut app,
+        "backspace backspace backspace backspace backspace",
+    );
+    type_text(&mut app, "02-31");
+    keys(&mut app, "tab");
+    type_text(&mut app, "9.30");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert_eq!(f.value("on"), Some("2026-02-31"));
+    assert_eq!(
+        f.fields[0].problem.as_deref(),
+        Some("invalid date \"2026-02-31\" (expected YYYY-MM-DD)")
+    );
+    assert!(
+        f.fields[1]
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("invalid time")
+    );
+    assert_eq!(f.focus, 0, "the cursor goes to the first problem");
+}
+
+#[test]
+fn a_failed_save_keeps_what_was_typed() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "Spoke to her.");
+    let effects = keys(&mut app, "ctrl-s");
+    assert_eq!(effects.len(), 1);
+    app.failed("no space left on device");
+    let f = form(&app);
+    assert_eq!(f.value("summary"), Some("Spoke to her."));
+    assert_eq!(
+        f.problem.as_deref(),
+        Some("Not saved: no space left on device")
+    );
+    keys(&mut app, "esc");
+    assert!(app.overlays.is_empty(), "Esc leaves without saving");
+}
+
+#[test]
+fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan");
+    keys(&mut app, "enter tab");
+    assert_eq!(app.focus, Pane::Diary);
+    keys(&mut app, "end");
+    let victim = app.diary.last().unwrap().reminder.victim_id.clone();
+    keys(&mut app, "enter");
+    assert_eq!(app.selected_victim().unwrap().id, victim);
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert!(app.query.is_empty());
+}
+
+#[test]
+fn a_snooze_needs_a_later_date_and_a_reason() {
+    let mut app = sample_app();
+    keys(&mut app, "tab z");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    assert_eq!(
+        form(&app).fields[1].problem.as_deref(),
+        Some("say why the reminder can wait")
+    );
+    assert_eq!(
+        form(&app).focus,
+        1,
+        "the cursor is on the field with the problem"
+    );
+    type_text(&mut app, "Victim in hospital until next week.");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::Snooze(s)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(s.until, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    let item = app.diary[0].reminder.clone();
+    app.applied(effects[0].clone());
+    assert!(app.snoozed(&item).is_some());
+    assert_eq!(
+        app.counts().0,
+        13,
+        "a snoozed item leaves the overdue count"
+    );
+}
+
+#[test]
+fn mine_shows_only_the_signed_in_officers_victims() {
+    let mut app = sample_app();
+    keys(&mut app, "m");
+    assert!(
+        app.rows
+            .iter()
+            .all(|&i| app.caseload.victims[i].allocated_to.as_deref() == Some("sahmed"))
+    );
+    assert!(!app.rows.is_empty() && app.rows.len() < 43);
+    keys(&mut app, "m s");
+    assert!(
+        app.rows
+            .iter()
+            .all(|&i| app.caseload.victims[i].status == VictimStatus::Referred)
+    );
+}
+
+#[test]
+fn opting_in_is_saved_with_its_log_entry() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "gemma lowe");
+    keys(&mut app, "enter enter i");
+    assert_eq!(form(&app).value("information"), Some("key_stages"));
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SetStatus { victim, contact }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(victim.status, VictimStatus::OptedIn);
+    assert_eq!(
+        victim.status_since,
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    );
+    assert_eq!(contact.kind, ContactKind::OptIn);
+    app.applied(effects[0].clone());
+    let v = app.selected_victim().unwrap();
+    assert_eq!(v.status, VictimStatus::OptedIn);
+    assert!(
+        app.diary
+            .iter()
+            .all(|i| i.reminder.victim_id != "V-0017"
+                || i.reminder.kind != ReminderKind::InitialOffer)
+    );
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_and_q_quits() {
+    let mut app = sample_app();
+    keys(&mut app, "?");
+    assert_eq!(app.overlays, [Overlay::Help]);
+    keys(&mut app, "j");
+    assert!(app.overlays.is_empty());
+    keys(&mut app, "q");
+    assert!(app.quit);
+}

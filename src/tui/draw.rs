@@ -1,0 +1,912 @@
+//! Drawing: a pure function of the state. Nothing here changes state or touches the store;
+//! every string from the data passes through `text::visible`.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Tabs, Wrap};
+
+use super::app::{App, Overlay, Pane};
+use super::form::{FieldKind, Form};
+use super::keymap::Context;
+use crate::domain::enums::{DiaryStatus, InformationLevel, KeyDateKind, VictimRole, VictimStatus};
+use crate::domain::model::{Case, ContactDetails, Victim};
+use crate::domain::text::{first_line, visible};
+
+/// Below this, one line says the terminal is too small.
+pub const MIN_WIDTH: u16 = 30;
+pub const MIN_HEIGHT: u16 = 8;
+/// From this width the three panes stand side by side.
+pub const WIDE: u16 = 100;
+
+const MASK: &str = "•••";
+
+/// Styles that read on dark and light terminals, or none at all under `NO_COLOR`.
+struct Theme {
+    colour: bool,
+}
+
+#[allow(
+    clippy::unused_self,
+    reason = "every style is asked of the theme, coloured or not"
+)]
+impl Theme {
+    fn fg(&self, c: Color) -> Style {
+        if self.colour {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    fn status(&self, s: DiaryStatus) -> Style {
+        match s {
+            DiaryStatus::Overdue => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            DiaryStatus::DueToday => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            DiaryStatus::DueSoon => self.fg(Color::Cyan),
+            DiaryStatus::Upcoming => Style::new(),
+        }
+    }
+
+    fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    fn dim(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    fn warn(&self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    }
+
+    fn problem(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = Theme { colour: app.colour };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!("Terminal too small: vlu needs {MIN_WIDTH}×{MIN_HEIGHT}.");
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, &theme, header);
+    if area.width >= WIDE {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+        draw_pane(frame, app, &theme, Pane::Caseload, left);
+        draw_pane(frame, app, &theme, Pane::Diary, top);
+        draw_pane(frame, app, &theme, Pane::Contacts, bottom);
+    } else {
+        let [tabs, pane] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+        let titles: Vec<&str> = Pane::ALL.iter().map(|p| p.title()).collect();
+        let index = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+        frame.render_widget(
+            Tabs::new(titles)
+                .select(index)
+                .highlight_style(theme.selected()),
+            tabs,
+        );
+        draw_pane(frame, app, &theme, app.focus, pane);
+    }
+    draw_footer(frame, app, &theme, footer);
+    for overlay in &app.overlays {
+        draw_overlay(frame, app, &theme, overlay, body);
+    }
+}
+
+/// Unit, officer and date on the left; the counts on the right, where a narrow terminal
+/// cuts the left first.
+fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let unit = app
+        .caseload
+        .unit
+        .as_ref()
+        .and_then(|u| u.name.as_deref())
+        .unwrap_or("vlu");
+    let (overdue, today, soon) = app.counts();
+    let counts = Line::from(vec![
+        Span::styled(
+            format!("{overdue} overdue"),
+            theme.status(DiaryStatus::Overdue),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{today} today"),
+            theme.status(DiaryStatus::DueToday),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{soon} this week"),
+            theme.status(DiaryStatus::DueSoon),
+        ),
+    ]);
+    let who = Line::from(vec![
+        Span::styled(visible(unit).into_owned(), theme.title()),
+        Span::raw(format!(
+            " · {} · {}",
+            visible(&officer_label(app)),
+            app.today.format("%a %-d %b %Y")
+        )),
+    ]);
+    let width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
+    let [left, right] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(width.saturating_add(1)),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(who), left);
+    frame.render_widget(Paragraph::new(counts).right_aligned(), right);
+}
+
+/// "Sara Ahmed (sahmed)" for an officer of the unit, else the OS user's name as it is.
+fn officer_label(app: &App) -> String {
+    match app.caseload.officers.iter().find(|o| o.id == app.officer) {
+        Some(o) => format!("{} ({})", o.name, o.id),
+        None => format!("{} (not an officer of this unit)", app.officer),
+    }
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let line = if app.searching {
+        Line::from(vec![
+            Span::styled("Search: ", theme.title()),
+            Span::raw(visible(&app.query).into_owned()),
+            Span::raw("▏  Enter keep · Esc clear"),
+        ])
+    } else if let Some(m) = &app.message {
+        Line::from(Span::styled(m.clone(), theme.title()))
+    } else {
+        hints(app)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys that work now, from the live keymap: the context's own first, then global.
+fn hints(app: &App) -> Line<'static> {
+    let context = app.context();
+    let mut spans = Vec::new();
+    let mut seen = Vec::new();
+    let own = app.keymap.bindings(context).iter();
+    let global = if context == Context::Form {
+        [].iter()
+    } else {
+        app.keymap.bindings(Context::Global).iter()
+    };
+    for b in own.chain(global) {
+        if seen.contains(&b.action)
+            || matches!(
+                b.key.code,
+                crossterm::event::KeyCode::Up | crossterm::event::KeyCode::Down
+            )
+        {
+            continue;
+        }
+        seen.push(b.action);
+        if !spans.is_empty() {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::styled(
+            b.key.to_string(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(format!(" {}", b.desc)));
+    }
+    Line::from(spans)
+}
+
+fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'static> {
+    let focused = app.focus == pane && app.overlays.is_empty();
+    let style = if focused {
+        theme.title().add_modifier(Modifier::REVERSED)
+    } else {
+        theme.title()
+    };
+    Block::bordered().title(Line::from(Span::styled(
+        format!(" {}{extra} ", pane.title()),
+        style,
+    )))
+}
+
+fn draw_pane(frame: &mut Frame, app: &App, theme: &Theme, pane: Pane, area: Rect) {
+    match pane {
+        Pane::Caseload => draw_caseload(frame, app, theme, area),
+        Pane::Diary => draw_diary(frame, app, theme, area),
+        Pane::Contacts => draw_contacts(frame, app, theme, area),
+    }
+}
+
+/// The first row to show so that `selected` is on screen.
+fn window_start(selected: usize, height: usize) -> usize {
+    if height == 0 || selected < height {
+        0
+    } else {
+        selected + 1 - height
+    }
+}
+
+/// The caseload's columns; fewer on a narrow pane.
+#[derive(Clone, Copy)]
+enum Column {
+    Victim,
+    Role,
+    Case,
+    Status,
+    Level,
+    Next,
+    Due,
+}
+
+impl Column {
+    fn for_width(width: u16) -> &'static [Column] {
+        use Column::{Case, Due, Level, Next, Role, Status, Victim};
+        match width {
+            110.. => &[Victim, Role, Case, Status, Level, Next, Due],
+            77.. => &[Victim, Case, Status, Next, Due],
+            64.. => &[Victim, Status, Next, Due],
+            _ => &[Victim, Due],
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Column::Victim => "Victim",
+            Column::Role => "Role",
+            Column::Case => "Case · offender",
+            Column::Status => "Status",
+            Column::Level => "Level",
+            Column::Next => "Next",
+            Column::Due => "Due",
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Column::Victim => Constraint::Min(16),
+            Column::Role | Column::Due => Constraint::Length(11),
+            Column::Case => Constraint::Min(18),
+            Column::Status | Column::Level => Constraint::Length(10),
+            Column::Next => Constraint::Length(18),
+        }
+    }
+}
+
+fn status_short(s: VictimStatus) -> &'static str {
+    match s {
+        VictimStatus::Referred => "referred",
+        VictimStatus::OfferSent => "offer sent",
+        VictimStatus::OptedIn => "opted in",
+        VictimStatus::Declined => "declined",
+        VictimStatus::OptedOut => "opted out",
+        VictimStatus::Closed => "closed",
+    }
+}
+
+fn role_short(r: VictimRole) -> &'static str {
+    match r {
+        VictimRole::Victim => "victim",
+        VictimRole::NextOfKin => "next of kin",
+        VictimRole::ParentCarer => "parent",
+        VictimRole::Representative => "rep.",
+    }
+}
+
+fn level_short(v: &Victim) -> &'static str {
+    match v.preferences.as_ref().and_then(|p| p.information) {
+        Some(InformationLevel::ReleaseMonth) => "month only",
+        Some(InformationLevel::Annual) => "annual",
+        Some(InformationLevel::KeyStages) => "key stages",
+        None => "—",
+    }
+}
+
+fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut filters = Vec::new();
+    if app.mine_only {
+        filters.push("mine".to_owned());
+    }
+    if let Some(s) = app.status_filter {
+        filters.push(s.label().to_owned());
+    }
+    if !app.query.is_empty() {
+        filters.push(format!("“{}”", visible(&app.query)));
+    }
+    let extra = format!(
+        " — {} of {}{}",
+        app.rows.len(),
+        app.caseload.victims.len(),
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", filters.join(", "))
+        }
+    );
+    let block = pane_block(app, theme, Pane::Caseload, &extra);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let start = window_start(app.selected, height);
+    let columns = Column::for_width(inner.width);
+    let rows: Vec<Row> = app
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(pos, &i)| {
+            let v = &app.caseload.victims[i];
+            let case = app.case_of(v);
+            let offender = case.map_or(String::new(), |c| visible(&c.offender.name).into_owned());
+            let (next, due, style) = match app.next_reminder(i) {
+                Some(r) => (
+                    r.kind.label(),
+                    day(r.due),
+                    theme.status(app.status_of(r.due)),
+                ),
+                None => ("", String::new(), Style::new()),
+            };
+            let cells: Vec<Cell> = columns
+                .iter()
+                .map(|c| match c {
+                    Column::Victim => Cell::from(visible(&v.name).into_owned()),
+                    Column::Role => Cell::from(role_short(v.role)),
+                    Column::Case => Cell::from(format!("{} · {offender}", visible(&v.case_id))),
+                    Column::Status => Cell::from(status_short(v.status)),
+                    Column::Level => Cell::from(level_short(v)),
+                    Column::Next => Cell::from(next),
+                    Column::Due => Cell::from(Span::styled(due.clone(), style)),
+                })
+                .collect();
+            let row = Row::new(cells);
+            if pos == app.selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
+    let header = Row::new(columns.iter().map(|c| c.title())).style(theme.title());
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        inner,
+    );
+}
+
+fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let block = pane_block(
+        app,
+        theme,
+        Pane::Diary,
+        &format!(" — next {} days", app.horizon),
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    let mut group = None;
+    for (pos, item) in app.diary.iter().enumerate() {
+        if group != Some(item.status) {
+            group = Some(item.status);
+            let count = app.diary.iter().filter(|i| i.status == item.status).count();
+            lines.push(Line::from(Span::styled(
+                format!("{} ({count})", item.status.label()),
+                theme.status(item.status),
+            )));
+        }
+        let r = &item.reminder;
+        let name = app
+            .caseload
+            .victims
+            .iter()
+            .find(|v| v.id == r.victim_id)
+            .map_or("", |v| v.name.as_str());
+        let mut spans = vec![
+            Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
+            Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
+            Span::raw(format!("{} — {}", visible(name), r.action())),
+        ];
+        let snoozed = app.snoozed(r);
+        if let Some(s) = snoozed {
+            spans.push(Span::raw(format!(
+                " (snoozed to {}: {})",
+                day(s.until),
+                first_line(&s.reason)
+            )));
+        }
+        if pos == app.diary_selected
+            && let Some(label) = &r.sensitive
+        {
+            spans.push(Span::styled(
+                format!(" near: {}", visible(label)),
+                theme.warn(),
+            ));
+        }
+        let mut line = Line::from(spans);
+        if snoozed.is_some() {
+            line = line.style(theme.dim());
+        }
+        if pos == app.diary_selected {
+            line = line.patch_style(theme.selected());
+            selected_line = lines.len();
+        }
+        lines.push(line);
+    }
+    if app.diary.is_empty() {
+        lines.push(Line::from("Nothing overdue or due in this horizon."));
+    }
+    let until = app
+        .today
+        .checked_add_days(chrono::Days::new(app.horizon.into()))
+        .unwrap_or(app.today);
+    let mut dates: Vec<(NaiveDate, &str, &str, KeyDateKind)> = app
+        .caseload
+        .cases
+        .iter()
+        .filter(|c| c.closed_on.is_none())
+        .flat_map(|c| {
+            c.key_dates
+                .iter()
+                .map(move |k| (k.date, c.id.as_str(), c.offender.name.as_str(), k.kind))
+        })
+        .filter(|(d, ..)| *d >= app.today && *d <= until)
+        .collect();
+    dates.sort();
+    if !dates.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Key sentence dates",
+            theme.title(),
+        )));
+        for (d, case, offender, kind) in dates {
+            lines.push(Line::from(format!(
+                " {:>11}   {} ({}) — {}",
+                day(d),
+                visible(case),
+                visible(offender),
+                kind.label()
+            )));
+        }
+    }
+    let height = inner.height as usize;
+    let start = window_start(selected_line, height);
+    let shown: Vec<Line> = lines.into_iter().skip(start).take(height).collect();
+    frame.render_widget(Paragraph::new(Text::from(shown)), inner);
+}
+
+fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let who = app
+        .selected_victim()
+        .map_or(String::new(), |v| format!(" — {}", visible(&v.name)));
+    let block = pane_block(app, theme, Pane::Contacts, &who);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let list = app.contacts_newest_first();
+    if list.is_empty() {
+        frame.render_widget(Paragraph::new("No contacts logged."), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let start = window_start(app.contacts_selected, height);
+    let lines: Vec<Line> = list
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(pos, (_, c))| {
+            let line = Line::from(format!(
+                "{} {:5} {:<18} {:<7} {:<8} {:<8} {}",
+                c.on,
+                c.at.as_deref()
+                    .map_or(String::new(), |t| visible(t).into_owned()),
+                c.kind.label(),
+                c.method.as_str(),
+                c.direction.as_str(),
+                c.by.as_deref()
+                    .map_or(String::new(), |b| visible(b).into_owned()),
+                c.summary
+                    .as_deref()
+                    .map_or(String::new(), |s| first_line(s).into_owned()),
+            ));
+            if pos == app.contacts_selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+}
+
+/// A rectangle centred in `area`, `w`% wide and `h`% high.
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let width = (area.width.saturating_mul(w) / 100).max(area.width.min(24));
+    let height = (area.height.saturating_mul(h) / 100).max(area.height.min(6));
+    Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    }
+}
+
+fn draw_overlay(frame: &mut Frame, app: &App, theme: &Theme, overlay: &Overlay, area: Rect) {
+    let (title, text, rect) = match overlay {
+        Overlay::Help => (
+            " Keys ".to_owned(),
+            help_text(app, theme),
+            centred(area, 80, 90),
+        ),
+        Overlay::Notice(lines) => {
+            let mut text: Vec<Line> = vec![Line::from(
+                "The keymap has problems; vlu runs on the defaults:",
+            )];
+            text.extend(
+                lines
+                    .iter()
+                    .map(|l| Line::from(Span::styled(visible(l).into_owned(), theme.problem()))),
+            );
+            text.push(Line::from("Press any key to go on."));
+            (
+                " Keymap ".to_owned(),
+                Text::from(text),
+                centred(area, 80, 60),
+            )
+        }
+        Overlay::Victim { revealed } => match app.selected_victim() {
+            Some(v) => (
+                format!(" {} ", visible(&v.name)),
+                victim_text(app, theme, v, *revealed),
+                centred(area, 94, 96),
+            ),
+            None => return,
+        },
+        Overlay::Entry(index) => match app.selected_victim().and_then(|v| v.contacts.get(*index)) {
+            Some(c) => {
+                let mut lines = vec![
+                    Line::from(format!(
+                        "{} {}",
+                        c.on,
+                        c.at.as_deref()
+                            .map_or(String::new(), |t| visible(t).into_owned())
+                    )),
+                    Line::from(format!(
+                        "{} by {}, {}",
+                        c.kind.label(),
+                        c.method.label(),
+                        c.direction.label()
+                    )),
+                    Line::from(format!(
+                        "Logged by {}",
+                        c.by.as_deref().map_or("—".into(), visible)
+                    )),
+                ];
+                if let Some(k) = c.key_date {
+                    lines.push(Line::from(format!("About the {}", k.label())));
+                }
+                lines.push(Line::from(""));
+                for l in c.summary.as_deref().unwrap_or("").split('\n') {
+                    lines.push(Line::from(visible(l).into_owned()));
+                }
+                (
+                    " Contact ".to_owned(),
+                    Text::from(lines),
+                    centred(area, 80, 70),
+                )
+            }
+            None => return,
+        },
+        Overlay::Form(form) => (
+            format!(" {} ", form.title),
+            form_text(app, theme, form),
+            centred(area, 80, 90),
+        ),
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(Block::bordered().title(Span::styled(title, theme.title())))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+fn help_text(app: &App, theme: &Theme) -> Text<'static> {
+    let mut lines = Vec::new();
+    for context in Context::ALL {
+        let bindings = app.keymap.bindings(*context);
+        if bindings.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(Span::styled(
+            format!("[{}]", context.name()),
+            theme.title(),
+        )));
+        for b in bindings {
+            lines.push(Line::from(format!(
+                "  {:<12} {}",
+                b.key.to_string(),
+                b.desc
+            )));
+        }
+    }
+    lines.push(Line::from("Any key closes this."));
+    Text::from(lines)
+}
+
+fn level_plain(v: &Victim) -> &'static str {
+    match v.preferences.as_ref().and_then(|p| p.information) {
+        Some(InformationLevel::ReleaseMonth) => "release month only — never give the exact date",
+        Some(InformationLevel::Annual) => "an annual letter, and told of release",
+        Some(InformationLevel::KeyStages) => "every key stage",
+        None => "not recorded — treated as every key stage",
+    }
+}
+
+fn details(d: Option<&ContactDetails>, revealed: bool) -> String {
+    let Some(d) = d else {
+        return "none recorded".into();
+    };
+    let show = |v: &Option<String>| match (v, revealed) {
+        (None, _) => "—".to_owned(),
+        (Some(_), false) => MASK.to_owned(),
+        (Some(s), true) => visible(s).replace('\n', ", "),
+    };
+    format!(
+        "address {} · phone {} · email {}",
+        show(&d.address),
+        show(&d.phone),
+        show(&d.email)
+    )
+}
+
+fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'static> {
+    let mut l: Vec<Line> = Vec::new();
+    l.push(Line::from(format!(
+        "{} · {} · {} · referred {} · {} since {}",
+        visible(&v.id),
+        v.role.label(),
+        v.eligibility.label(),
+        day(v.referred_on),
+        v.status.label(),
+        day(v.status_since)
+    )));
+    l.push(Line::from(format!(
+        "Officer: {}",
+        v.allocated_to
+            .as_deref()
+            .map_or("unallocated".into(), visible)
+    )));
+    l.push(Line::from(vec![
+        Span::styled("Information: ", theme.title()),
+        Span::raw(level_plain(v)),
+    ]));
+    let prefs = v.preferences.clone().unwrap_or_default();
+    l.push(Line::from(format!(
+        "Contact by {} · written follow-up of calls: {}",
+        prefs.method.map_or("—", |m| m.label()),
+        if v.wants_written_follow_up() {
+            "yes"
+        } else {
+            "no"
+        }
+    )));
+    let reveal_hint = if revealed {
+        ""
+    } else {
+        "  (r to reveal; audited)"
+    };
+    l.push(Line::from(format!(
+        "Contact details: {}{reveal_hint}",
+        details(v.contact_details.as_ref(), revealed)
+    )));
+    if let Some(n) = &v.needs {
+        l.push(Line::from(format!(
+            "Needs: {}{}{}",
+            n.language
+                .as_deref()
+                .map_or(String::new(), |x| format!("language {} ", visible(x))),
+            if n.interpreter == Some(true) {
+                "· interpreter "
+            } else {
+                ""
+            },
+            n.notes
+                .as_deref()
+                .map_or(String::new(), |x| format!("· {}", first_line(x)))
+        )));
+    }
+    if let Some(r) = &v.representative {
+        l.push(Line::from(format!(
+            "Representative: {} ({}) — {}",
+            r.name.as_deref().map_or("—".into(), visible),
+            r.relationship.as_deref().map_or("—".into(), visible),
+            details(r.contact_details.as_ref(), revealed)
+        )));
+    }
+    for s in &v.sensitive_dates {
+        l.push(Line::from(Span::styled(
+            format!(
+                "⚠ {} {}{}",
+                s.date.map_or("—".into(), day),
+                s.label.as_deref().map_or("sensitive date".into(), visible),
+                if s.yearly == Some(true) {
+                    " (every year)"
+                } else {
+                    ""
+                }
+            ),
+            theme.warn(),
+        )));
+    }
+    for r in &v.licence_requests {
+        l.push(Line::from(format!(
+            "Licence request: {} — {}{}",
+            r.condition.map_or("condition", |c| c.label()),
+            r.outcome.map_or("pending", |o| o.label()),
+            r.outcome_on
+                .map_or(String::new(), |d| format!(" on {}", day(d)))
+        )));
+    }
+    todo_lines(app, theme, v, &mut l);
+    if let Some(c) = app.case_of(v) {
+        case_lines(app, theme, c, &mut l);
+    }
+    Text::from(l)
+}
+
+/// The victim's open reminders, soonest first.
+fn todo_lines(app: &App, theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>) {
+    let head = |s: &str| Line::from(Span::styled(s.to_owned(), theme.title()));
+    if let Some(index) = app.caseload.victims.iter().position(|x| x.id == v.id) {
+        let open = app.open_reminders(index);
+        if !open.is_empty() {
+            l.push(head("To do"));
+        }
+        for r in open {
+            let status = app.status_of(r.due);
+            l.push(Line::from(vec![
+                Span::styled(format!("  {:>11}  ", day(r.due)), theme.status(status)),
+                Span::raw(r.action()),
+                Span::styled(
+                    r.sensitive
+                        .as_deref()
+                        .map_or(String::new(), |s| format!("  ⚠ near {}", visible(s))),
+                    theme.warn(),
+                ),
+            ]));
+        }
+    }
+}
+
+/// The case, and its key dates as a timeline with today marked.
+fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
+    let head = |s: &str| Line::from(Span::styled(s.to_owned(), theme.title()));
+    l.push(head("Case"));
+    let aliases = if c.offender.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (also known as {})",
+            c.offender
+                .aliases
+                .iter()
+                .map(|a| visible(a).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    l.push(Line::from(format!(
+        "{} · {}{aliases} · {}",
+        visible(&c.id),
+        visible(&c.offender.name),
+        c.offender
+            .prison_number
+            .as_deref()
+            .map_or("—".into(), visible)
+    )));
+    l.push(Line::from(format!(
+        "{} ({}) · {} imposed {}{}",
+        c.offence
+            .description
+            .as_deref()
+            .map_or("offence".into(), visible),
+        c.offence.category.label(),
+        c.sentence.kind.label(),
+        day(c.sentence.imposed_on),
+        c.sentence
+            .court
+            .as_deref()
+            .map_or(String::new(), |x| format!(" at {}", visible(x)))
+    )));
+    if let Some(m) = &c.mappa {
+        l.push(Line::from(format!(
+            "MAPPA category {} level {}",
+            m.category.map_or("—".into(), |x| x.to_string()),
+            m.level.map_or("—".into(), |x| x.to_string())
+        )));
+    }
+    l.push(head("Key dates"));
+    let mut dates: Vec<_> = c.key_dates.iter().collect();
+    dates.sort_by_key(|k| k.date);
+    let mut marked = false;
+    for k in dates {
+        if !marked && k.date >= app.today {
+            l.push(Line::from(Span::styled(
+                format!("  ▸ today {}", day(app.today)),
+                theme.title(),
+            )));
+            marked = true;
+        }
+        let line = Line::from(format!("  {:>11}  {}", day(k.date), k.kind.label()));
+        l.push(if k.date < app.today {
+            line.style(theme.dim())
+        } else {
+            line
+        });
+    }
+}
+
+fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
+    let mut lines = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "▸ " } else { "  " };
+        let value = match &f.kind {
+            FieldKind::Choice(_) if f.value.is_empty() => "‹ none ›".to_owned(),
+            FieldKind::Choice(_) => format!("‹ {} ›", f.value),
+            _ if focused => {
+                let mut v: String = f.value.clone();
+                let at = v.char_indices().nth(f.cursor).map_or(v.len(), |(b, _)| b);
+                v.insert(at, '▏');
+                v
+            }
+            _ => f.value.clone(),
+        };
+        let mut value_lines = value.split('\n');
+        let first = visible(value_lines.next().unwrap_or("")).into_owned();
+        let label = Span::styled(
+            format!("{marker}{:<16}", f.label),
+            if focused { theme.title() } else { Style::new() },
+        );
+        lines.push(Line::from(vec![label, Span::raw(first)]));
+        for more in value_lines {
+            lines.push(Line::from(format!("{:18}{}", "", visible(more))));
+        }
+        if let Some(p) = &f.problem {
+            lines.push(Line::from(Span::styled(
+                format!("{:18}{}", "", p),
+                theme.problem(),
+            )));
+        }
+    }
+    if let Some(p) = &form.problem {
+        lines.push(Line::from(Span::styled(p.clone(), theme.problem())));
+    }
+    lines.push(Line::from(""));
+    lines.push(hints(app));
+    Text::from(lines)
+}

@@ -1,0 +1,437 @@
+//! Key bindings as data: `keymaps/*.toml`, compiled in, overridable key by key by a user
+//! file. Every problem in a keymap is reported with its file and line; vlu then runs on the
+//! defaults.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::action::Action;
+
+/// The built-in keymaps, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../keymaps/default.toml")),
+    ("vim", include_str!("../../keymaps/vim.toml")),
+];
+
+/// Where a binding applies. Keys are looked up in the focused context, then in `global`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Caseload,
+    Diary,
+    Contacts,
+    Victim,
+    Form,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[
+        Context::Global,
+        Context::Caseload,
+        Context::Diary,
+        Context::Contacts,
+        Context::Victim,
+        Context::Form,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Caseload => "caseload",
+            Context::Diary => "diary",
+            Context::Contacts => "contacts",
+            Context::Victim => "victim",
+            Context::Form => "form",
+        }
+    }
+
+    fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.name() == s)
+    }
+}
+
+/// One key with its modifiers, as written in a keymap (`ctrl-s`, `shift-tab`, `G`, `enter`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn new(code: KeyCode, mods: KeyModifiers) -> Self {
+        Self { code, mods }
+    }
+
+    /// The key of a terminal event. Shift is part of a character (`G`), not a modifier.
+    pub fn from_event(e: &KeyEvent) -> Self {
+        let mut mods =
+            e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match e.code {
+            KeyCode::BackTab => {
+                mods |= KeyModifiers::SHIFT;
+                KeyCode::Tab
+            }
+            c => c,
+        };
+        if matches!(code, KeyCode::Char(_)) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Self { code, mods }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text;
+        // A lone "-" is the minus key, not a separator.
+        while let Some((m, tail)) = rest.split_once('-').filter(|(_, t)| !t.is_empty()) {
+            match m.to_ascii_lowercase().as_str() {
+                "ctrl" | "c" => mods |= KeyModifiers::CONTROL,
+                "alt" | "a" | "m" => mods |= KeyModifiers::ALT,
+                "shift" | "s" => mods |= KeyModifiers::SHIFT,
+                _ => return Err(format!("unknown modifier \"{m}\" in key \"{text}\"")),
+            }
+            rest = tail;
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => {
+                mods |= KeyModifiers::SHIFT;
+                KeyCode::Tab
+            }
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "insert" => KeyCode::Insert,
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    _ => return Err(format!("\"{text}\" is not a key")),
+                }
+            }
+        };
+        if matches!(code, KeyCode::Char(_)) && mods.contains(KeyModifiers::SHIFT) {
+            return Err(format!(
+                "write \"{text}\" as the shifted character itself (for example \"G\")"
+            ));
+        }
+        Ok(Self { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One binding, in the order the keymap gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub key: Key,
+    pub action: Action,
+    pub desc: String,
+}
+
+/// A problem in a keymap file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, line {}: {}", self.file, self.line, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Keymap {
+    bindings: BTreeMap<Context, Vec<Binding>>,
+    /// Keys bound to "none": removed from any keymap this one is laid over.
+    removed: Vec<(Context, Key)>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Spec {
+    Action(String),
+    Full {
+        action: String,
+        #[serde(default)]
+        desc: Option<String>,
+    },
+}
+
+type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<Spec>>>;
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+impl Keymap {
+    /// The built-in default keymap.
+    pub fn default_keymap() -> Self {
+        let (map, problems) = Self::parse(BUILTIN[0].1, "keymaps/default.toml");
+        debug_assert!(problems.is_empty(), "{problems:?}");
+        map
+    }
+
+    /// Parses a keymap file. Bindings with problems are left out; the problems say why.
+    pub fn parse(text: &str, file: &str) -> (Self, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let mut report = |offset: usize, message: String| {
+            problems.push(Problem {
+                file: file.to_owned(),
+                line: line_of(text, offset),
+                message,
+            });
+        };
+        let raw: RawKeymap = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                report(
+                    e.span().map_or(0, |s| s.start),
+                    e.message().replace('\n', " ").trim().to_owned(),
+                );
+                return (Self::default(), problems);
+            }
+        };
+        let mut map = Self::default();
+        // (context, key) -> how the key was written and where.
+        let mut seen: HashMap<(Context, Key), (String, usize)> = HashMap::new();
+        // In file order, so that "bound twice" points at the second one.
+        let mut sections: Vec<_> = raw.into_iter().collect();
+        sections.sort_by_key(|(name, _)| name.span().start);
+        for (context_name, entries) in sections {
+            let Some(context) = Context::from_name(context_name.get_ref()) else {
+                let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+                report(
+                    context_name.span().start,
+                    format!(
+                        "unknown section [{}] (expected one of: {})",
+                        context_name.get_ref(),
+                        names.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let mut entries: Vec<_> = entries.into_iter().collect();
+            entries.sort_by_key(|(k, _)| k.span().start);
+            for (key_text, spec) in entries {
+                let offset = key_text.span().start;
+                let key = match Key::parse(key_text.get_ref()) {
+                    Ok(k) => k,
+                    Err(message) => {
+                        report(offset, message);
+                        continue;
+                    }
+                };
+                let (action_name, desc) = match spec.into_inner() {
+                    Spec::Action(a) => (a, None),
+                    Spec::Full { action, desc } => (action, desc),
+                };
+                if let Some((earlier, _)) = seen.get(&(context, key)) {
+                    report(
+                        offset,
+                        format!(
+                            "{key} is bound twice in [{}] (also as \"{earlier}\")",
+                            context.name()
+                        ),
+                    );
+                    continue;
+                }
+                seen.insert((context, key), (key_text.get_ref().clone(), offset));
+                if action_name == "none" {
+                    map.removed.push((context, key));
+                    continue;
+                }
+                let Some(action) = Action::from_name(&action_name) else {
+                    report(
+                        offset,
+                        format!("unknown action \"{action_name}\" for {key}"),
+                    );
+                    continue;
+                };
+                let desc = desc.unwrap_or_else(|| action.describe().to_owned());
+                map.bind(context, Binding { key, action, desc });
+            }
+        }
+        // A pane's key that is also a global key hides the global one in that pane.
+        for ((context, key), (_, offset)) in &seen {
+            if !matches!(context, Context::Global | Context::Form)
+                && map.get(Context::Global, *key).is_some()
+                && map.get(*context, *key).is_some()
+            {
+                report(
+                    *offset,
+                    format!(
+                        "{key} in [{}] shadows the global binding of {key}",
+                        context.name()
+                    ),
+                );
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        (map, problems)
+    }
+
+    fn bind(&mut self, context: Context, binding: Binding) {
+        let list = self.bindings.entry(context).or_default();
+        list.retain(|b| b.key != binding.key);
+        list.push(binding);
+    }
+
+    fn unbind(&mut self, context: Context, key: Key) {
+        if let Some(list) = self.bindings.get_mut(&context) {
+            list.retain(|b| b.key != key);
+        }
+    }
+
+    /// This keymap with `other`'s bindings laid over it, key by key.
+    #[must_use]
+    pub fn merged(mut self, other: &Keymap) -> Self {
+        for (context, key) in &other.removed {
+            self.unbind(*context, *key);
+        }
+        for (context, list) in &other.bindings {
+            for b in list {
+                self.bind(*context, b.clone());
+            }
+        }
+        self
+    }
+
+    fn get(&self, context: Context, key: Key) -> Option<&Binding> {
+        self.bindings.get(&context)?.iter().find(|b| b.key == key)
+    }
+
+    /// The action of a key in a context, falling back to the global bindings.
+    pub fn action(&self, context: Context, key: Key) -> Option<Action> {
+        self.get(context, key)
+            .or_else(|| self.get(Context::Global, key))
+            .map(|b| b.action)
+    }
+
+    /// The bindings of a context, in keymap order.
+    pub fn bindings(&self, context: Context) -> &[Binding] {
+        self.bindings.get(&context).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first key bound to an action in a context (or globally), for hints.
+    pub fn key_for(&self, context: Context, action: Action) -> Option<Key> {
+        self.bindings(context)
+            .iter()
+            .chain(self.bindings(Context::Global))
+            .find(|b| b.action == action)
+            .map(|b| b.key)
+    }
+}
+
+/// The keymap to run with: the chosen one (a built-in name or a path; default "default"),
+/// with the user's override file laid over it. Problems are returned, never fatal: a broken
+/// chosen keymap falls back to the default, a broken override is ignored.
+pub fn load(choice: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let base = match choice.unwrap_or("default") {
+        name if BUILTIN.iter().any(|(n, _)| *n == name) => {
+            let (_, text) = BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .copied()
+                .unwrap_or(BUILTIN[0]);
+            Keymap::parse(text, &format!("keymaps/{name}.toml")).0
+        }
+        path => match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let (map, found) = Keymap::parse(&text, path);
+                if found.is_empty() {
+                    map
+                } else {
+                    problems.extend(found);
+                    Keymap::default_keymap()
+                }
+            }
+            Err(e) => {
+                problems.push(Problem {
+                    file: path.to_owned(),
+                    line: 0,
+                    message: format!("cannot read it: {e}"),
+                });
+                Keymap::default_keymap()
+            }
+        },
+    };
+    let Some(file) = user_file.filter(|f| f.exists()) else {
+        return (base, problems);
+    };
+    let label = file.display().to_string();
+    match std::fs::read_to_string(file) {
+        Ok(text) => {
+            let (overlay, found) = Keymap::parse(&text, &label);
+            if found.is_empty() {
+                return (base.merged(&overlay), problems);
+            }
+            problems.extend(found);
+        }
+        Err(e) => problems.push(Problem {
+            file: label,
+            line: 0,
+            message: format!("cannot read it: {e}"),
+        }),
+    }
+    (base, problems)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,8 @@
+//! The screens: a caseload, a diary and a contact log a VLO can work in all day.
+
+pub mod action;
+pub mod app;
+pub mod draw;
+pub mod form;
+pub mod keymap;
+pub mod run;

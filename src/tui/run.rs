@@ -1,0 +1,62 @@
+//! The event loop: block on input, handle everything queued, draw once. An idle vlu waits in
+//! `event::read` and uses no CPU.
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyEventKind};
+use ratatui::DefaultTerminal;
+
+use super::app::{App, Effect};
+use super::draw::draw;
+use crate::store::Store;
+
+/// Runs the screens until the user quits. The terminal is restored on the way out, on an
+/// error, and (by ratatui's hook) on a panic.
+pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, store, app);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> io::Result<()> {
+    loop {
+        app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
+        terminal.draw(|frame| draw(frame, app))?;
+        let mut next = event::read()?;
+        loop {
+            handle(&next, store, app);
+            if app.quit {
+                return Ok(());
+            }
+            if !event::poll(Duration::ZERO)? {
+                break;
+            }
+            next = event::read()?;
+        }
+    }
+}
+
+fn handle(event: &Event, store: &Store, app: &mut App) {
+    if let Event::Key(key) = event
+        && key.kind == KeyEventKind::Press
+        && let Some(effect) = app.on_key(key)
+    {
+        perform(store, app, effect);
+    }
+}
+
+/// Saves what an action asked for, then tells the state whether it worked.
+pub fn perform(store: &Store, app: &mut App, effect: Effect) {
+    let result = match &effect {
+        Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
+        Effect::SetStatus { victim, contact } => store.save_victim_with_contact(victim, contact),
+        Effect::Snooze(s) => store.snooze(s),
+        Effect::Reveal { victim } => store.record_reveal(victim),
+    };
+    match result {
+        Ok(()) => app.applied(effect),
+        Err(e) => app.failed(&e.to_string()),
+    }
+}
