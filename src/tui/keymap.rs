@@ -84,6 +84,20 @@ impl Key {
         Self { code, mods }
     }
 
+    /// The terminal event this key arrives as (the inverse of `from_event`).
+    pub fn to_event(self) -> KeyEvent {
+        let mut mods = self.mods;
+        let code = match self.code {
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            KeyCode::Char(c) if c.is_uppercase() => {
+                mods |= KeyModifiers::SHIFT;
+                KeyCode::Char(c)
+            }
+            c => c,
+        };
+        KeyEvent::new(code, mods)
+    }
+
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut mods = KeyModifiers::NONE;
         let mut rest = text;

@@ -23,21 +23,7 @@ pub(crate) fn sample_app() -> App {
 fn keys(app: &mut App, script: &str) -> Vec<Effect> {
     script
         .split(' ')
-        .filter_map(|k| {
-            let key = Key::parse(k).unwrap();
-            let mut mods = key.mods;
-            if let KeyCode::Char(c) = key.code
-                && c.is_uppercase()
-            {
-                mods |= KeyModifiers::SHIFT;
-            }
-            let code = if key.code == KeyCode::Tab && mods.contains(KeyModifiers::SHIFT) {
-                KeyCode::BackTab
-            } else {
-                key.code
-            };
-            app.on_key(&KeyEvent::new(code, mods))
-        })
+        .filter_map(|k| app.on_key(&Key::parse(k).unwrap().to_event()))
         .collect()
 }
 

@@ -1,0 +1,154 @@
+//! The whole app over a real store: a key script through the real keymap, and what it
+//! changed in the store, the audit trail and the diary.
+
+mod common;
+
+use common::Sandbox;
+use common::screens::{ANCHOR, app_with, press, type_text};
+use serde_json::Value;
+use vlu::store::Store;
+use vlu::tui::app::App;
+use vlu::tui::run::perform;
+
+/// Runs a script, performing each effect on the store as the real loop does.
+fn run(store: &Store, app: &mut App, script: &str) {
+    for effect in press(app, script) {
+        perform(store, app, effect);
+    }
+}
+
+fn diary_items(s: &Sandbox) -> Vec<Value> {
+    let out = s
+        .vlu()
+        .args(["diary", "--format", "json", "--date", ANCHOR])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    v["items"].as_array().unwrap().clone()
+}
+
+fn has(items: &[Value], kind: &str, victim: &str) -> bool {
+    items
+        .iter()
+        .any(|i| i["kind"] == kind && i["victim_id"] == victim)
+}
+
+#[test]
+fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
+    let s = Sandbox::new();
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    assert!(has(&diary_items(&s), "key_date", "V-0001"));
+    {
+        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let mut app = app_with(store.load().unwrap(), store.snoozes().unwrap(), false);
+        run(&store, &mut app, "/");
+        type_text(&mut app, "danny reeves");
+        run(&store, &mut app, "enter enter r");
+        assert!(format!("{:?}", app.overlays).contains("revealed: true"));
+        run(&store, &mut app, "a tab tab tab tab tab");
+        for _ in 0..=vlu::domain::enums::KeyDateKind::IDS
+            .iter()
+            .position(|k| *k == "crd")
+            .unwrap()
+        {
+            run(&store, &mut app, "right");
+        }
+        run(&store, &mut app, "tab");
+        type_text(&mut app, "Wrote to Joan: release in December (month only).");
+        run(&store, &mut app, "ctrl-s");
+        assert_eq!(app.message.as_deref(), Some("Contact saved."));
+        assert!(
+            app.diary.iter().all(
+                |i| !(i.reminder.victim_id == "V-0001" && i.reminder.due.to_string() == ANCHOR)
+            )
+        );
+        run(&store, &mut app, "q");
+        assert!(app.quit);
+        let audit = store.audit().unwrap();
+        let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(
+            actions[actions.len() - 2..],
+            ["reveal-contact-details", "log-contact"]
+        );
+        assert!(audit[audit.len() - 2..].iter().all(|a| a.user == "sara"));
+    }
+    let items = diary_items(&s);
+    assert!(!has(&items, "key_date", "V-0001"), "the CLI diary agrees");
+    let exported: Value = serde_json::from_str(&s.export()).unwrap();
+    let joan = exported["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "V-0001")
+        .unwrap()
+        .clone();
+    let last = joan["contacts"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["key_date"], "crd");
+    assert_eq!(last["by"], "sahmed");
+    assert_eq!(
+        last["summary"],
+        "Wrote to Joan: release in December (month only)."
+    );
+}
+
+#[test]
+fn opting_in_from_the_victim_view_reaches_the_store() {
+    let s = Sandbox::new();
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    assert!(has(&diary_items(&s), "initial_offer", "V-0017"));
+    {
+        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let mut app = app_with(store.load().unwrap(), Vec::new(), false);
+        run(&store, &mut app, "/");
+        type_text(&mut app, "gemma");
+        run(&store, &mut app, "enter enter i ctrl-s");
+        assert_eq!(app.message.as_deref(), Some("Status saved."));
+    }
+    let items = diary_items(&s);
+    assert!(!has(&items, "initial_offer", "V-0017"));
+    assert!(
+        s.vlu()
+            .arg("check")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .starts_with(b"The store")
+    );
+}
+
+#[test]
+fn a_snooze_is_stored_and_survives_a_restart() {
+    let s = Sandbox::new();
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    let first = {
+        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let mut app = app_with(store.load().unwrap(), Vec::new(), false);
+        run(&store, &mut app, "tab z tab");
+        type_text(&mut app, "Kofi is abroad until December; letter waits.");
+        run(&store, &mut app, "ctrl-s");
+        assert_eq!(app.message.as_deref(), Some("Reminder snoozed."));
+        app.diary[0].reminder.clone()
+    };
+    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let app = app_with(store.load().unwrap(), store.snoozes().unwrap(), false);
+    let snooze = app.snoozed(&first).expect("still snoozed after a restart");
+    assert_eq!(
+        snooze.reason,
+        "Kofi is abroad until December; letter waits."
+    );
+    assert_eq!(snooze.by, "sahmed");
+    assert_eq!(app.counts().0, 13);
+}

@@ -1,0 +1,203 @@
+//! What each pane draws, as text snapshots over ratatui's `TestBackend`, plus checks of the
+//! colours that carry meaning. The date is fixed at the sample's anchor.
+
+mod common;
+
+use common::screens::{app_with, press, sample_caseload, type_text};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use vlu::tui::app::App;
+use vlu::tui::draw::draw;
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+fn sample() -> App {
+    app_with(sample_caseload(), Vec::new(), true)
+}
+
+#[test]
+fn layout_at_120x40() {
+    insta::assert_snapshot!(render(&sample(), 120, 40).backend());
+}
+
+#[test]
+fn layout_at_80x24() {
+    insta::assert_snapshot!(render(&sample(), 80, 24).backend());
+}
+
+#[test]
+fn layout_at_40x12() {
+    insta::assert_snapshot!(render(&sample(), 40, 12).backend());
+}
+
+#[test]
+fn layout_at_1x1_and_other_tiny_sizes_never_panic() {
+    insta::assert_snapshot!(render(&sample(), 1, 1).backend());
+    let mut app = sample();
+    for (w, h) in [(10, 4), (29, 7), (30, 8), (0, 0), (2, 40), (200, 2)] {
+        render(&app, w, h);
+    }
+    press(&mut app, "a");
+    for (w, h) in [(10, 4), (30, 8), (1, 1)] {
+        render(&app, w, h);
+    }
+}
+
+#[test]
+fn diary_pane_narrow() {
+    let mut app = sample();
+    press(&mut app, "tab");
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn contacts_pane_narrow() {
+    let mut app = sample();
+    press(&mut app, "/");
+    type_text(&mut app, "helen marsh");
+    press(&mut app, "enter tab tab");
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn victim_view_masks_contact_details() {
+    let mut app = sample();
+    press(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    press(&mut app, "enter enter");
+    let terminal = render(&app, 120, 40);
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("address ••• · phone •••"), "{text}");
+    assert!(
+        !text.contains("Cranmore Road") && !text.contains("900101"),
+        "{text}"
+    );
+    assert!(text.contains("every key stage"));
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn a_release_month_victim_is_said_plainly() {
+    let mut app = sample();
+    press(&mut app, "/");
+    type_text(&mut app, "bilal");
+    press(&mut app, "enter enter");
+    let text = format!("{}", render(&app, 120, 40).backend());
+    assert!(
+        text.contains("release month only — never give the exact date"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_form_with_a_validation_error() {
+    let mut app = sample();
+    press(&mut app, "a backspace backspace");
+    type_text(&mut app, "31");
+    press(
+        &mut app,
+        "backspace backspace backspace backspace backspace",
+    );
+    type_text(&mut app, "02-31");
+    press(&mut app, "ctrl-s");
+    insta::assert_snapshot!(render(&app, 100, 30).backend());
+}
+
+#[test]
+fn the_help_overlay_comes_from_the_keymap() {
+    let mut app = sample();
+    press(&mut app, "?");
+    insta::assert_snapshot!(render(&app, 100, 40).backend());
+}
+
+/// Every cell of the first occurrence of `text` in the buffer, or a panic.
+fn cells_of<'a>(buffer: &'a Buffer, text: &str) -> Vec<&'a ratatui::buffer::Cell> {
+    let width = buffer.area.width as usize;
+    let symbols: Vec<&str> = buffer
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    let wanted: Vec<String> = text.chars().map(String::from).collect();
+    for start in 0..symbols.len() {
+        if start % width + wanted.len() <= width
+            && wanted
+                .iter()
+                .enumerate()
+                .all(|(i, c)| symbols[start + i] == c)
+        {
+            return (start..start + wanted.len())
+                .map(|i| &buffer.content[i])
+                .collect();
+        }
+    }
+    panic!("{text:?} is not on screen");
+}
+
+#[test]
+fn overdue_is_red_and_today_yellow_but_not_under_no_color() {
+    let terminal = render(&sample(), 120, 40);
+    let buffer = terminal.backend().buffer();
+    for cell in cells_of(buffer, "Overdue (14)") {
+        assert_eq!(cell.fg, Color::Red);
+        assert!(cell.modifier.contains(Modifier::BOLD));
+    }
+    for cell in cells_of(buffer, "Today (4)") {
+        assert_eq!(cell.fg, Color::Yellow);
+    }
+    for cell in cells_of(buffer, "14 overdue") {
+        assert_eq!(cell.fg, Color::Red);
+    }
+    let plain = app_with(sample_caseload(), Vec::new(), false);
+    let terminal = render(&plain, 120, 40);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no colour anywhere"
+    );
+    for cell in cells_of(buffer, "Overdue (14)") {
+        assert!(
+            cell.modifier.contains(Modifier::BOLD),
+            "emphasis stays without colour"
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_stored_text_never_reach_the_terminal() {
+    let mut caseload = sample_caseload();
+    caseload.victims[0].name = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}Name".into();
+    let evil = vlu::domain::model::Contact {
+        summary: Some("line\u{1b}[31m red".into()),
+        ..caseload.victims[0].contacts[0].clone()
+    };
+    caseload.victims[0].contacts.push(evil);
+    let mut app = app_with(caseload, Vec::new(), true);
+    press(&mut app, "/");
+    type_text(&mut app, "evil");
+    press(&mut app, "enter");
+    for script in ["", "enter", "esc tab tab", "enter"] {
+        if !script.is_empty() {
+            press(&mut app, script);
+        }
+        let terminal = render(&app, 120, 40);
+        let buffer = terminal.backend().buffer();
+        assert!(
+            buffer
+                .content
+                .iter()
+                .all(|c| !c.symbol().chars().any(char::is_control)),
+            "a control character reached the screen after {script:?}"
+        );
+        assert!(format!("{}", terminal.backend()).contains("Evil�[2J�]0;pwned�Name"));
+    }
+}
