@@ -77,13 +77,19 @@ pub fn parse_caseload(
 }
 
 /// Checks one victim record (as JSON) by the rules of an import, against the ids `known`
-/// (the store's): what a form runs before it saves. Paths are relative to the victim.
-pub fn check_victim(victim: &Value, known: &KnownIds) -> Vec<Problem> {
+/// (the store's): what a form runs before it saves. A `new` record's id must not be taken.
+/// Paths are relative to the victim.
+pub fn check_victim(victim: &Value, known: &KnownIds, new: bool) -> Vec<Problem> {
     let mut w = Walker::default();
     w.victim("", victim);
-    w.ids.clear();
-    w.resolve(known, true);
-    w.problems
+    w.finish(known, new)
+}
+
+/// Checks one case record (as JSON), as `check_victim` does a victim.
+pub fn check_case(case: &Value, known: &KnownIds, new: bool) -> Vec<Problem> {
+    let mut w = Walker::default();
+    w.case("", case);
+    w.finish(known, new)
 }
 
 /// Checks one contact (as JSON) by the rules of an import. Paths are relative to it.
@@ -667,6 +673,15 @@ impl Walker {
         self.opt_text(path, map, "summary");
         self.reference(Kind::Officer, path, map, "by", false);
         self.enumeration::<KeyDateKind>(path, map, "key_date", false);
+    }
+
+    /// The problems of one record: for a record being changed its own id is no clash.
+    fn finish(mut self, known: &KnownIds, new: bool) -> Vec<Problem> {
+        if !new {
+            self.ids.clear();
+        }
+        self.resolve(known, false);
+        self.problems
     }
 
     /// Ids unique in the file and new to the store (unless replacing); references resolve.

@@ -83,6 +83,10 @@ pub enum Effect {
     Reveal {
         victim: String,
     },
+    /// A new or changed victim record (its contact log untouched).
+    SaveVictim(Box<Victim>),
+    /// A new or changed case record.
+    SaveCase(Box<Case>),
 }
 
 /// Where the app starts.
@@ -445,6 +449,12 @@ impl App {
             (Some(Overlay::Victim { .. }), Action::OptOut) => {
                 self.open_status_form(VictimStatus::OptedOut);
             }
+            (Some(Overlay::Victim { .. }), Action::AddKeyDate) => self.open_key_date_form(),
+            (Some(Overlay::Victim { .. }), Action::AddSensitiveDate) => {
+                self.open_sensitive_date_form();
+            }
+            (None, Action::NewVictim) => self.open_new_victim_form(),
+            (None, Action::NewCase) => self.open_new_case_form(),
             (_, Action::Help) => self.overlays.push(Overlay::Help),
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
@@ -658,6 +668,118 @@ impl App {
         )));
     }
 
+    fn open_key_date_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let form = Form::new(
+            format!(
+                "Add a key date — case {}",
+                crate::domain::text::visible(&v.case_id)
+            ),
+            Purpose::AddKeyDate {
+                case: v.case_id.clone(),
+            },
+            vec![
+                Field::choice("kind", "Kind", KeyDateKind::IDS.to_vec(), "crd"),
+                Field::line("date", "Date", ""),
+                Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
+                Field::line("note", "Note (source)", ""),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    fn open_sensitive_date_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let form = Form::new(
+            format!(
+                "Add a sensitive date — {}",
+                crate::domain::text::visible(&v.name)
+            ),
+            Purpose::AddSensitiveDate {
+                victim: v.id.clone(),
+            },
+            vec![
+                Field::line("date", "Date", ""),
+                Field::line("label", "What it is", ""),
+                Field::choice("yearly", "Every year", vec!["yes", "no"], "yes"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    /// The next free id of the form `PREFIX-NNNN`.
+    fn next_id(prefix: &str, taken: impl Iterator<Item = String>) -> String {
+        let max = taken
+            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("{prefix}{:04}", max + 1)
+    }
+
+    fn open_new_victim_form(&mut self) {
+        let id = Self::next_id("V-", self.caseload.victims.iter().map(|v| v.id.clone()));
+        let case = self
+            .selected_victim()
+            .map_or(String::new(), |v| v.case_id.clone());
+        let officer = self.by().unwrap_or_default();
+        let form = Form::new(
+            "Add a victim",
+            Purpose::NewVictim,
+            vec![
+                Field::line("id", "Id", id),
+                Field::line("case_id", "Case id", case),
+                Field::line("name", "Name", ""),
+                Field::choice(
+                    "role",
+                    "Role",
+                    crate::domain::enums::VictimRole::IDS.to_vec(),
+                    "victim",
+                ),
+                Field::choice(
+                    "eligibility",
+                    "Eligibility",
+                    crate::domain::enums::Eligibility::IDS.to_vec(),
+                    "statutory",
+                ),
+                Field::line("referred_on", "Referred on", self.today.to_string()),
+                Field::line("allocated_to", "Officer", officer),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    fn open_new_case_form(&mut self) {
+        let form = Form::new(
+            "Add a case",
+            Purpose::NewCase,
+            vec![
+                Field::line("id", "Id", ""),
+                Field::line("name", "Offender", ""),
+                Field::line("aliases", "Aliases (a, b)", ""),
+                Field::line("prison_number", "Prison number", ""),
+                Field::line("description", "Offence", ""),
+                Field::choice(
+                    "category",
+                    "Category",
+                    crate::domain::enums::OffenceCategory::IDS.to_vec(),
+                    "violent",
+                ),
+                Field::choice(
+                    "kind",
+                    "Sentence",
+                    crate::domain::enums::SentenceKind::IDS.to_vec(),
+                    "sds",
+                ),
+                Field::line("imposed_on", "Sentenced on", ""),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
     fn open_snooze_form(&mut self) {
         let Some(item) = self.diary.get(self.diary_selected) else {
             return;
@@ -696,6 +818,16 @@ impl App {
             Purpose::Snooze { reminder } => {
                 snooze_from(form, today, reminder, self.officer.clone())
             }
+            Purpose::AddKeyDate { case } => {
+                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+                records::key_date(form, current, &known)
+            }
+            Purpose::AddSensitiveDate { victim } => {
+                let current = self.caseload.victims.iter().find(|v| &v.id == victim)?;
+                records::sensitive_date(form, current, &known)
+            }
+            Purpose::NewVictim => records::new_victim(form, &known),
+            Purpose::NewCase => records::new_case(form, &known),
         };
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()
             && !form.show_problems(&problems)
@@ -734,6 +866,36 @@ impl App {
             Effect::Snooze(s) => {
                 self.snoozes.insert(s.reminder.clone(), s);
                 self.message = Some("Reminder snoozed.".into());
+            }
+            Effect::SaveVictim(victim) => {
+                let id = victim.id.clone();
+                match self.caseload.victims.iter().position(|v| v.id == victim.id) {
+                    Some(i) => {
+                        let contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
+                        self.caseload.victims[i] = Victim {
+                            contacts,
+                            ..*victim
+                        };
+                    }
+                    None => self.caseload.victims.push(*victim),
+                }
+                self.rebuild();
+                if let Some(pos) = self
+                    .rows
+                    .iter()
+                    .position(|&i| self.caseload.victims[i].id == id)
+                {
+                    self.selected = pos;
+                }
+                self.message = Some("Victim saved.".into());
+            }
+            Effect::SaveCase(case) => {
+                match self.caseload.cases.iter().position(|c| c.id == case.id) {
+                    Some(i) => self.caseload.cases[i] = *case,
+                    None => self.caseload.cases.push(*case),
+                }
+                self.rebuild();
+                self.message = Some("Case saved.".into());
             }
         }
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
@@ -827,7 +989,7 @@ fn status_change(
         p["method"] = Value::String(form.value("method").unwrap_or("").to_owned());
         value["preferences"] = p;
     }
-    let mut problems = check_victim(&value, known);
+    let mut problems = check_victim(&value, known, false);
     let summary = form
         .fields
         .iter()
@@ -927,6 +1089,8 @@ fn snooze_from(
         _ => (None, problems),
     }
 }
+
+mod records;
 
 #[cfg(test)]
 mod tests;

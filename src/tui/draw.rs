@@ -634,6 +634,7 @@ fn draw_overlay(frame: &mut Frame, app: &App, theme: &Theme, overlay: &Overlay, 
     );
 }
 
+/// Every binding of the live keymap, a paragraph per context so that it fits small terminals.
 fn help_text(app: &App, theme: &Theme) -> Text<'static> {
     let mut lines = Vec::new();
     for context in Context::ALL {
@@ -641,17 +642,18 @@ fn help_text(app: &App, theme: &Theme) -> Text<'static> {
         if bindings.is_empty() {
             continue;
         }
-        lines.push(Line::from(Span::styled(
-            format!("[{}]", context.name()),
-            theme.title(),
-        )));
-        for b in bindings {
-            lines.push(Line::from(format!(
-                "  {:<12} {}",
+        let mut spans = vec![Span::styled(format!("{}: ", context.name()), theme.title())];
+        for (i, b) in bindings.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" · "));
+            }
+            spans.push(Span::styled(
                 b.key.to_string(),
-                b.desc
-            )));
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::raw(format!(" {}", b.desc)));
         }
+        lines.push(Line::from(spans));
     }
     lines.push(Line::from("Any key closes this."));
     Text::from(lines)

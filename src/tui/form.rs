@@ -124,14 +124,28 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     /// Log a contact for the victim with this id.
-    LogContact { victim: String },
+    LogContact {
+        victim: String,
+    },
     /// Record a change of status (opt-in, decline, opt-out) for the victim with this id.
     Status {
         victim: String,
         status: crate::domain::enums::VictimStatus,
     },
     /// Put off the reminder with this identity.
-    Snooze { reminder: String },
+    Snooze {
+        reminder: String,
+    },
+    /// Add a key date to the case with this id.
+    AddKeyDate {
+        case: String,
+    },
+    /// Add a sensitive date to the victim with this id.
+    AddSensitiveDate {
+        victim: String,
+    },
+    NewVictim,
+    NewCase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,8 +206,10 @@ impl Form {
             f.problem = None;
         }
         for p in problems {
-            let top = p.path.split(['.', '[']).next().unwrap_or("");
-            match self.fields.iter_mut().find(|f| f.name == top) {
+            // The field is the path's last name: "key_dates[3].date" → "date".
+            let last = p.path.rsplit('.').next().unwrap_or("");
+            let name = last.split('[').next().unwrap_or("");
+            match self.fields.iter_mut().find(|f| f.name == name) {
                 Some(f) if f.problem.is_none() => f.problem = Some(p.message.clone()),
                 Some(_) => {}
                 None => self.problem = Some(p.to_string()),

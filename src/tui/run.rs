@@ -54,6 +54,8 @@ pub fn perform(store: &Store, app: &mut App, effect: Effect) {
         Effect::SetStatus { victim, contact } => store.save_victim_with_contact(victim, contact),
         Effect::Snooze(s) => store.snooze(s),
         Effect::Reveal { victim } => store.record_reveal(victim),
+        Effect::SaveVictim(victim) => store.save_victim(victim),
+        Effect::SaveCase(case) => store.save_case(case),
     };
     match result {
         Ok(()) => app.applied(effect),

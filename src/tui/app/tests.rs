@@ -330,3 +330,141 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
     keys(&mut app, "q");
     assert!(app.quit);
 }
+
+#[test]
+fn a_new_key_date_brings_its_reminder() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter t");
+    assert_eq!(form(&app).value("kind"), Some("crd"));
+    keys(&mut app, "left left");
+    assert_eq!(form(&app).value("kind"), Some("ped"));
+    keys(&mut app, "tab");
+    type_text(&mut app, "2026-12-30");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveCase(case)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        case.key_dates
+            .iter()
+            .any(|k| k.kind == KeyDateKind::Ped && k.date.to_string() == "2026-12-30")
+    );
+    app.applied(effects[0].clone());
+    assert_eq!(app.message.as_deref(), Some("Case saved."));
+    assert!(app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"
+        && i.reminder.key_date == Some(KeyDateKind::Ped)
+        && i.reminder.due.to_string() == "2026-12-02"));
+}
+
+#[test]
+fn a_new_victim_is_checked_like_an_import() {
+    let mut app = sample_app();
+    keys(&mut app, "n");
+    assert_eq!(form(&app).value("id"), Some("V-0044"));
+    assert!(keys(&mut app, "ctrl-s").is_empty(), "a name is required");
+    assert_eq!(
+        form(&app).fields[2].problem.as_deref(),
+        Some("missing required field")
+    );
+    type_text(&mut app, "Lucy Fairweather");
+    keys(&mut app, "tab tab tab tab");
+    for _ in 0..10 {
+        keys(&mut app, "backspace");
+    }
+    type_text(&mut app, "nobody");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    assert_eq!(
+        form(&app).fields[6].problem.as_deref(),
+        Some("no officer \"nobody\" in the file or the store")
+    );
+    for _ in 0..6 {
+        keys(&mut app, "backspace");
+    }
+    type_text(&mut app, "sahmed");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveVictim(v)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (v.id.as_str(), v.name.as_str(), v.status),
+        ("V-0044", "Lucy Fairweather", VictimStatus::Referred)
+    );
+    app.applied(effects[0].clone());
+    assert_eq!(app.caseload.victims.len(), 44);
+    assert_eq!(app.selected_victim().unwrap().id, "V-0044");
+}
+
+#[test]
+fn a_new_case_needs_an_unused_id_and_a_real_date() {
+    let mut app = sample_app();
+    keys(&mut app, "N");
+    type_text(&mut app, "C-2024-031");
+    keys(&mut app, "tab");
+    type_text(&mut app, "Jo Bloggs");
+    keys(&mut app, "tab");
+    type_text(&mut app, "Joe Blogs, JB");
+    keys(&mut app, "tab tab tab tab tab");
+    type_text(&mut app, "2026-13-01");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert!(
+        f.fields[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("already in the store")
+    );
+    assert!(
+        f.fields[7]
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("invalid date")
+    );
+    assert_eq!(form(&app).focus, 0, "the cursor goes to the first problem");
+    for _ in 0..10 {
+        keys(&mut app, "backspace");
+    }
+    type_text(&mut app, "C-2026-099");
+    keys(&mut app, "shift-tab");
+    for _ in 0..10 {
+        keys(&mut app, "backspace");
+    }
+    type_text(&mut app, "2026-11-20");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveCase(c)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(c.offender.aliases, ["Joe Blogs", "JB"]);
+}
+
+#[test]
+fn a_sensitive_date_flags_the_reminders_near_it() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "gemma lowe");
+    keys(&mut app, "enter enter w");
+    type_text(&mut app, "2025-11-28");
+    keys(&mut app, "tab");
+    type_text(&mut app, "anniversary of the assault");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveVictim(v)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        v.contacts.is_empty(),
+        "the log is not part of the record saved"
+    );
+    app.applied(effects[0].clone());
+    let item = app
+        .diary
+        .iter()
+        .find(|i| i.reminder.victim_id == "V-0017")
+        .unwrap();
+    assert_eq!(
+        item.reminder.sensitive.as_deref(),
+        Some("anniversary of the assault")
+    );
+}

@@ -1,0 +1,149 @@
+//! Forms that add records: each builds the record as JSON from what was typed, checks it by
+//! the import's rules, and only then turns it into the effect to save.
+
+use serde_json::{Map, Value, json};
+
+use super::Effect;
+use crate::domain::model::{Case, Victim};
+use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
+use crate::tui::form::Form;
+
+type Outcome = (Option<Effect>, Vec<Problem>);
+
+/// A form field as JSON: text, or absent when empty.
+fn text(form: &Form, name: &str) -> Value {
+    form.value(name)
+        .map_or(Value::Null, |v| Value::String(v.to_owned()))
+}
+
+fn yes(form: &Form, name: &str) -> bool {
+    form.value(name) == Some("yes")
+}
+
+fn finish<T: serde::de::DeserializeOwned>(
+    value: Value,
+    problems: Vec<Problem>,
+    wrap: fn(Box<T>) -> Effect,
+) -> Outcome {
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    match serde_json::from_value::<T>(value) {
+        Ok(record) => (Some(wrap(Box::new(record))), problems),
+        Err(e) => (
+            None,
+            vec![Problem {
+                path: String::new(),
+                message: e.to_string(),
+            }],
+        ),
+    }
+}
+
+/// Drops nulls, so that an empty optional field is simply absent.
+fn compact(map: Map<String, Value>) -> Value {
+    Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+}
+
+pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
+    let mut value = serde_json::to_value(case).unwrap_or(Value::Null);
+    let mut entry = Map::new();
+    entry.insert("kind".into(), text(form, "kind"));
+    entry.insert("date".into(), text(form, "date"));
+    entry.insert("confirmed".into(), Value::Bool(yes(form, "confirmed")));
+    entry.insert("note".into(), text(form, "note"));
+    let entry = compact(entry);
+    match value.get_mut("key_dates").and_then(Value::as_array_mut) {
+        Some(list) => list.push(entry),
+        None => value["key_dates"] = json!([entry]),
+    }
+    let problems = check_case(&value, known, false);
+    finish(value, problems, Effect::SaveCase)
+}
+
+pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> Outcome {
+    let stored = Victim {
+        contacts: Vec::new(),
+        ..victim.clone()
+    };
+    let mut value = serde_json::to_value(&stored).unwrap_or(Value::Null);
+    let mut entry = Map::new();
+    entry.insert("date".into(), text(form, "date"));
+    entry.insert("label".into(), text(form, "label"));
+    entry.insert("yearly".into(), Value::Bool(yes(form, "yearly")));
+    let mut problems = Vec::new();
+    if form.value("date").is_none() {
+        problems.push(Problem {
+            path: "date".into(),
+            message: "a sensitive date needs its date".into(),
+        });
+    }
+    let entry = compact(entry);
+    match value
+        .get_mut("sensitive_dates")
+        .and_then(Value::as_array_mut)
+    {
+        Some(list) => list.push(entry),
+        None => value["sensitive_dates"] = json!([entry]),
+    }
+    problems.extend(check_victim(&value, known, false));
+    finish(value, problems, Effect::SaveVictim)
+}
+
+pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {
+    let mut map = Map::new();
+    for key in [
+        "id",
+        "case_id",
+        "name",
+        "role",
+        "eligibility",
+        "referred_on",
+        "allocated_to",
+    ] {
+        map.insert(key.into(), text(form, key));
+    }
+    map.insert("status".into(), json!("referred"));
+    map.insert("status_since".into(), text(form, "referred_on"));
+    let value = compact(map);
+    let problems = check_victim(&value, known, true);
+    finish(value, problems, Effect::SaveVictim)
+}
+
+pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
+    let aliases: Vec<Value> = form
+        .value("aliases")
+        .map(|a| {
+            a.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| json!(s))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut offender = Map::new();
+    offender.insert("name".into(), text(form, "name"));
+    offender.insert(
+        "aliases".into(),
+        if aliases.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(aliases)
+        },
+    );
+    offender.insert("prison_number".into(), text(form, "prison_number"));
+    let mut offence = Map::new();
+    offence.insert("description".into(), text(form, "description"));
+    offence.insert("category".into(), text(form, "category"));
+    let mut sentence = Map::new();
+    sentence.insert("kind".into(), text(form, "kind"));
+    sentence.insert("imposed_on".into(), text(form, "imposed_on"));
+    let value = json!({
+        "id": text(form, "id"),
+        "offender": compact(offender),
+        "offence": compact(offence),
+        "sentence": compact(sentence),
+    });
+    let problems = check_case(&value, known, true);
+    finish(value, problems, Effect::SaveCase)
+}
