@@ -265,9 +265,9 @@ impl Column {
     fn for_width(width: u16) -> &'static [Column] {
         use Column::{Case, Due, Level, Next, Role, Status, Victim};
         match width {
-            110.. => &[Victim, Role, Case, Status, Level, Next, Due],
+            100.. => &[Victim, Role, Case, Status, Level, Next, Due],
             77.. => &[Victim, Case, Status, Next, Due],
-            64.. => &[Victim, Status, Next, Due],
+            58.. => &[Victim, Status, Next, Due],
             _ => &[Victim, Due],
         }
     }
