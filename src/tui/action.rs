@@ -45,6 +45,8 @@ actions! {
     ToggleMine = "toggle-mine": "my victims / all victims",
     CycleStatus = "cycle-status": "filter by status",
     Snooze = "snooze": "snooze a reminder",
+    LongerHorizon = "longer-horizon": "look a week further ahead",
+    ShorterHorizon = "shorter-horizon": "look a week less far ahead",
     OptIn = "opt-in": "record opt-in",
     Decline = "decline": "record a decline",
     OptOut = "opt-out": "record opt-out",

@@ -23,6 +23,9 @@ use crate::domain::search;
 use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
 use crate::store::Snooze;
 
+/// The furthest the diary pane looks ahead, in days.
+pub const MAX_HORIZON: u32 = 91;
+
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -492,6 +495,14 @@ impl App {
             }
             Action::Open => self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
+            Action::LongerHorizon | Action::ShorterHorizon => {
+                self.horizon = if action == Action::LongerHorizon {
+                    (self.horizon + 7).min(MAX_HORIZON)
+                } else {
+                    self.horizon.saturating_sub(7)
+                };
+                self.refresh();
+            }
             Action::Up
             | Action::Down
             | Action::PageUp

@@ -468,3 +468,19 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
         Some("anniversary of the assault")
     );
 }
+
+#[test]
+fn the_diary_horizon_can_be_chosen() {
+    let mut app = sample_app();
+    let before = app.diary.len();
+    keys(&mut app, "tab +");
+    assert_eq!(app.horizon, 21);
+    assert!(app.diary.len() > before);
+    keys(&mut app, "- - - -");
+    assert_eq!(app.horizon, 0);
+    assert!(app.diary.iter().all(|i| i.reminder.due <= app.today));
+    for _ in 0..20 {
+        keys(&mut app, "+");
+    }
+    assert_eq!(app.horizon, MAX_HORIZON);
+}
