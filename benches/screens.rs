@@ -7,23 +7,17 @@ use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use vlu::domain::rules::LeadTimes;
 use vlu::domain::validate::{KnownIds, parse_caseload};
 use vlu::store::Store;
 use vlu::tui::app::{App, Setup};
 use vlu::tui::draw::draw;
-use vlu::tui::keymap::{Key, Keymap};
+use vlu::tui::keymap::Key;
 
 fn app(store: &Store) -> App {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     App::new(Setup {
-        caseload: store.load().unwrap(),
         snoozes: store.snoozes().unwrap(),
-        today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        officer: "sahmed".into(),
-        lead: LeadTimes::default(),
-        extra_non_working_days: Vec::new(),
-        keymap: Keymap::default_keymap(),
-        colour: true,
+        ..Setup::new(store.load().unwrap(), today, "sahmed")
     })
 }
 

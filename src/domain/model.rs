@@ -1,10 +1,12 @@
 //! The caseload: cases, victims and their contact logs (FORMAT.md §2).
 //!
 //! These types are the interchange format and the stored format alike. Optional fields are
-//! omitted when empty, so an export is exactly what an import of it will read back.
+//! omitted when empty (`skip_serializing_none`), so an export is exactly what an import of
+//! it will read back; a missing or `null` optional field reads as `None`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_with::skip_serializing_none;
 
 use super::enums::{
     ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind,
@@ -20,12 +22,12 @@ fn nullable_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Caseload {
     pub format: String,
     pub version: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Unit>,
     #[serde(default, deserialize_with = "nullable_list")]
     pub officers: Vec<Officer>,
@@ -82,26 +84,25 @@ impl Default for Caseload {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     pub id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<OfficerRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -109,11 +110,8 @@ pub struct Case {
     pub offender: Offender,
     pub offence: Offence,
     pub sentence: Sentence,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_officer: Option<ResponsibleOfficer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappa: Option<Mappa>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex_offender_notification: Option<bool>,
     #[serde(
         default,
@@ -121,7 +119,6 @@ pub struct Case {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub key_dates: Vec<KeyDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_on: Option<NaiveDate>,
 }
 
@@ -135,6 +132,7 @@ impl Case {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Offender {
@@ -145,68 +143,59 @@ pub struct Offender {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub aliases: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dob: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prison_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Offence {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub category: OffenceCategory,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified: Option<bool>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sentence {
     pub kind: SentenceKind,
     pub imposed_on: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custodial_months: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub court: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponsibleOfficer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mappa {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyDate {
     pub kind: KeyDateKind,
     pub date: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Victim {
@@ -218,17 +207,11 @@ pub struct Victim {
     pub referred_on: NaiveDate,
     pub status: VictimStatus,
     pub status_since: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<ContactDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<Preferences>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs: Option<Needs>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representative: Option<Representative>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equality: Option<Equality>,
     #[serde(
         default,
@@ -270,116 +253,91 @@ impl Victim {
     }
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preferences {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<ContactMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub information: Option<InformationLevel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_follow_up: Option<bool>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Needs {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Representative {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<ContactDetails>,
 }
 
 /// Equality monitoring: the nine protected characteristics, in the victim's own words.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Equality {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disability: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender_reassignment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marriage_civil_partnership: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pregnancy_maternity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub race: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub religion_belief: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sexual_orientation: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LicenceRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<LicenceCondition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<LicenceOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome_on: Option<NaiveDate>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SensitiveDate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yearly: Option<bool>,
 }
 
 /// One entry of a victim's contact log. The log is append-only: a correction is a new entry.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub on: NaiveDate,
     /// `HH:MM`, UK local time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     pub kind: ContactKind,
     pub method: Medium,
     pub direction: Direction,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_date: Option<KeyDateKind>,
 }
 

@@ -108,6 +108,27 @@ pub struct Setup {
     clippy::struct_excessive_bools,
     reason = "independent switches of the screen's state"
 )]
+impl Setup {
+    /// A start on `caseload` as `officer` on `today`, with the default lead times and keymap,
+    /// colours on and nothing snoozed.
+    pub fn new(caseload: Caseload, today: NaiveDate, officer: impl Into<String>) -> Self {
+        Self {
+            caseload,
+            snoozes: Vec::new(),
+            today,
+            officer: officer.into(),
+            lead: LeadTimes::default(),
+            extra_non_working_days: Vec::new(),
+            keymap: Keymap::default_keymap(),
+            colour: true,
+        }
+    }
+}
+
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the screen's state"
+)]
 pub struct App {
     pub caseload: Caseload,
     pub today: NaiveDate,

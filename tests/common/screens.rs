@@ -1,10 +1,9 @@
 //! Driving the screens without a terminal.
 
 use chrono::NaiveDate;
-use vlu::domain::rules::LeadTimes;
 use vlu::domain::validate::{KnownIds, parse_caseload};
 use vlu::tui::app::{App, Effect, Setup};
-use vlu::tui::keymap::{Key, Keymap};
+use vlu::tui::keymap::Key;
 
 pub const ANCHOR: &str = "2026-11-24";
 
@@ -27,14 +26,9 @@ pub fn app_with(
     colour: bool,
 ) -> App {
     App::new(Setup {
-        caseload,
         snoozes,
-        today: anchor(),
-        officer: "sahmed".into(),
-        lead: LeadTimes::default(),
-        extra_non_working_days: Vec::new(),
-        keymap: Keymap::default_keymap(),
         colour,
+        ..Setup::new(caseload, anchor(), "sahmed")
     })
 }
 

@@ -7,16 +7,11 @@ use crate::domain::validate::parse_caseload;
 pub(crate) fn sample_app() -> App {
     let text = include_str!("../../../sample-data/northshire.json");
     let caseload = parse_caseload(text, &KnownIds::default(), false).unwrap();
-    App::new(Setup {
+    App::new(Setup::new(
         caseload,
-        snoozes: Vec::new(),
-        today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        officer: "sahmed".into(),
-        lead: LeadTimes::default(),
-        extra_non_working_days: Vec::new(),
-        keymap: Keymap::default_keymap(),
-        colour: true,
-    })
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        "sahmed",
+    ))
 }
 
 /// Presses keys written as in a keymap, space-separated ("a", "ctrl-s", "enter").
