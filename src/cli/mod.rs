@@ -297,12 +297,25 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
             }],
         })?
     };
-    let store = env.open()?;
-    let caseload =
-        parse_caseload(&text, &store.known_ids()?, replace).map_err(|problems| Error::Invalid {
-            file: file.to_owned(),
-            problems,
-        })?;
+    // A bad file leaves no trace: a store that does not exist yet is created only once the
+    // file has passed.
+    let existing = if Store::exists(&env.data_dir) {
+        Some(env.open()?)
+    } else {
+        None
+    };
+    let known = match &existing {
+        Some(store) => store.known_ids()?,
+        None => crate::domain::validate::KnownIds::default(),
+    };
+    let caseload = parse_caseload(&text, &known, replace).map_err(|problems| Error::Invalid {
+        file: file.to_owned(),
+        problems,
+    })?;
+    let store = match existing {
+        Some(store) => store,
+        None => env.open()?,
+    };
     let s = store.import(&caseload, replace)?;
     eprintln!(
         "Imported {}, {}, {} and {} into {}{}.",
