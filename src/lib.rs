@@ -8,5 +8,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod fsutil;
+pub mod generate;
 pub mod store;
 pub mod tui;

@@ -607,3 +607,38 @@ fn help_and_version_exit_0() {
         .stdout(predicate::str::contains("diary"));
     s.vlu().arg("--version").assert().success();
 }
+
+#[test]
+fn generate_is_the_same_for_a_seed_imports_cleanly_and_is_quiet_when_piped() {
+    let s = Sandbox::new();
+    let a = s.root.path().join("a.json");
+    let out = s
+        .vlu()
+        .args(["generate", "--victims", "1000", "--seed", "3", "--out"])
+        .arg(&a)
+        .assert()
+        .success();
+    assert!(
+        out.get_output().stderr.is_empty(),
+        "no progress bar when not on a terminal"
+    );
+    let piped = s
+        .vlu()
+        .args(["generate", "--victims", "1000", "--seed", "3"])
+        .assert()
+        .success();
+    assert_eq!(piped.get_output().stdout, std::fs::read(&a).unwrap());
+    let out = s.vlu().arg("import").arg(&a).assert().success();
+    assert!(
+        stderr(&out).starts_with("Imported "),
+        "only the summary line: {}",
+        stderr(&out)
+    );
+    s.vlu().arg("check").assert().success();
+    let other = s
+        .vlu()
+        .args(["generate", "--victims", "1000", "--seed", "4"])
+        .assert()
+        .success();
+    assert_ne!(other.get_output().stdout, piped.get_output().stdout);
+}

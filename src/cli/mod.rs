@@ -1,6 +1,7 @@
 //! The command line (FORMAT.md §1).
 
 mod diary;
+mod progress;
 pub mod screens;
 
 use std::io::Write;
@@ -70,6 +71,21 @@ pub enum Command {
     },
     /// Verify the store's integrity.
     Check,
+    /// Write a fictional caseload of a given size, the same for the same seed (for measuring).
+    Generate {
+        /// How many victims.
+        #[arg(long, value_name = "N")]
+        victims: usize,
+        /// The seed: the same seed gives the same file.
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+        /// The day the contact logs run up to.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Where to write (standard output without it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Key bindings.
     #[command(subcommand)]
     Keymap(KeymapCommand),
@@ -195,6 +211,18 @@ fn run(cli: Cli) -> Result<(), Error> {
         None => screens::screens(&env, cli.keymap.as_deref(), &env.open()?),
         Some(Command::Demo) => screens::demo(&env, cli.keymap.as_deref()),
         Some(Command::Keymap(KeymapCommand::Check { file })) => screens::check_keymap(&file),
+        Some(Command::Generate {
+            victims,
+            seed,
+            as_of,
+            out,
+        }) => {
+            let as_of = as_of.unwrap_or(crate::generate::DEFAULT_AS_OF);
+            let spinner = progress::Progress::spinner("generating");
+            let caseload = crate::generate::generate(victims, seed, as_of);
+            spinner.finish();
+            write_caseload(&caseload, out.as_deref(), false)
+        }
         Some(Command::Import { file, replace }) => import(&env, &file, replace),
         Some(Command::Export { file }) => export(&env, file.as_deref()),
         Some(Command::Diary {
@@ -308,7 +336,10 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
         Some(store) => store.known_ids()?,
         None => crate::domain::validate::KnownIds::default(),
     };
-    let caseload = parse_caseload(&text, &known, replace).map_err(|problems| Error::Invalid {
+    let checking = progress::Progress::spinner("checking");
+    let parsed = parse_caseload(&text, &known, replace);
+    checking.finish();
+    let caseload = parsed.map_err(|problems| Error::Invalid {
         file: file.to_owned(),
         problems,
     })?;
@@ -316,7 +347,9 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
         Some(store) => store,
         None => env.open()?,
     };
-    let s = store.import(&caseload, replace)?;
+    let bar = progress::Progress::bar(caseload.victims.len() as u64, "importing");
+    let s = store.import_with_progress(&caseload, replace, &mut || bar.inc())?;
+    bar.finish();
     eprintln!(
         "Imported {}, {}, {} and {} into {}{}.",
         plural(s.officers, "officer"),
@@ -334,9 +367,23 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
 }
 
 fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+    let spinner = progress::Progress::spinner("reading");
     let caseload = env.read_caseload()?;
-    let mut text = serde_json::to_string_pretty(&caseload).expect("records always serialise");
+    spinner.finish();
+    write_caseload(&caseload, file, true)
+}
+
+/// Writes a caseload as JSON (indented for people, or compact) to a file or stdout.
+fn write_caseload(caseload: &Caseload, file: Option<&Path>, pretty: bool) -> Result<(), Error> {
+    let spinner = progress::Progress::spinner("writing");
+    let mut text = if pretty {
+        serde_json::to_string_pretty(caseload)
+    } else {
+        serde_json::to_string(caseload)
+    }
+    .expect("records always serialise");
     text.push('\n');
+    spinner.finish();
     match file {
         None => write_stdout(&text),
         Some(path) => {

@@ -305,6 +305,16 @@ impl Store {
     /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
     /// are already stored are overwritten — a victim together with its contact log.
     pub fn import(&self, caseload: &Caseload, replace: bool) -> Result<ImportSummary, StoreError> {
+        self.import_with_progress(caseload, replace, &mut || {})
+    }
+
+    /// `import`, calling `step` once for each victim staged (for a progress bar).
+    pub fn import_with_progress(
+        &self,
+        caseload: &Caseload,
+        replace: bool,
+        step: &mut dyn FnMut(),
+    ) -> Result<ImportSummary, StoreError> {
         let known = self.known_ids()?;
         let mut batch = Batch::default();
         let mut summary = ImportSummary::default();
@@ -357,6 +367,7 @@ impl Store {
             self.insert_contacts(&mut batch, &v.id, &v.contacts)?;
             summary.victims += 1;
             summary.contacts += v.contacts.len();
+            step();
         }
         summary.replaced = replaced_ids.len();
         let detail = vec![format!(

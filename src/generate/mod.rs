@@ -1,0 +1,577 @@
+//! `vlu generate`: a fictional caseload shaped like a real unit's, the same for the same seed,
+//! for measuring vlu at scale. Each victim's log is simulated as a diligent VLO would keep it,
+//! with occasional lapses, so that on the `as_of` day a few per cent of victims have something
+//! overdue or due soon — as in a real unit, not everything at once.
+
+mod names;
+mod rng;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::domain::calendar::add_months;
+use crate::domain::enums::{
+    ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind,
+    LicenceCondition, LicenceOutcome, Medium, OffenceCategory, OfficerRole, SentenceKind,
+    VictimRole, VictimStatus,
+};
+use crate::domain::model::{
+    Case, Caseload, Contact, ContactDetails, KeyDate, LicenceRequest, Mappa, Offence, Offender,
+    Officer, Preferences, SensitiveDate, Sentence, Unit, Victim,
+};
+use rng::Rng;
+
+/// The day the generated unit's logs run up to (the same for every run, so that a seed
+/// always gives the same file).
+pub const DEFAULT_AS_OF: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+
+fn plus(d: NaiveDate, days: i64) -> NaiveDate {
+    if days >= 0 {
+        d.checked_add_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(d)
+    } else {
+        d.checked_sub_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(d)
+    }
+}
+
+struct Generator {
+    rng: Rng,
+    as_of: NaiveDate,
+    officers: Vec<Officer>,
+}
+
+/// A caseload of `victims` victims (about 1.6 a case, about 10 contacts each).
+pub fn generate(victims: usize, seed: u64, as_of: NaiveDate) -> Caseload {
+    let mut g = Generator {
+        rng: Rng::new(seed),
+        as_of,
+        officers: Vec::new(),
+    };
+    let officer_count = (victims / 250).clamp(3, 400);
+    g.officers = (0..officer_count).map(|i| g.officer(i)).collect();
+    let mut cases = Vec::new();
+    let mut list = Vec::with_capacity(victims);
+    while list.len() < victims {
+        let case = g.case(cases.len() + 1);
+        let n = g
+            .rng
+            .weighted(&[(1, 55), (2, 30), (3, 10), (4, 5)])
+            .min(victims - list.len());
+        for k in 0..n {
+            list.push(g.victim(list.len() + 1, &case, k));
+        }
+        cases.push(case);
+    }
+    Caseload {
+        unit: Some(Unit {
+            name: Some(format!("Generated unit (seed {seed})")),
+        }),
+        officers: g.officers,
+        extra_non_working_days: vec![
+            NaiveDate::from_ymd_opt(as_of.year(), 12, 24).unwrap_or(as_of),
+        ],
+        cases,
+        victims: list,
+        ..Caseload::default()
+    }
+}
+
+impl Generator {
+    fn officer(&mut self, i: usize) -> Officer {
+        let (first, last) = (self.rng.pick(names::FIRST), self.rng.pick(names::LAST));
+        let role = match i {
+            0 => OfficerRole::Manager,
+            1 => OfficerRole::Admin,
+            _ => OfficerRole::Vlo,
+        };
+        Officer {
+            id: format!("o{:03}", i + 1),
+            name: format!("{first} {last}"),
+            role: Some(role),
+            phone: None,
+            email: None,
+        }
+    }
+
+    fn vlo(&mut self) -> String {
+        let i = 2 + self.rng.below(self.officers.len().saturating_sub(2).max(1));
+        self.officers[i.min(self.officers.len() - 1)].id.clone()
+    }
+
+    fn case(&mut self, n: usize) -> Case {
+        use SentenceKind as K;
+        let kind = self.rng.weighted(&[
+            (K::Sds, 50),
+            (K::Eds, 12),
+            (K::Sopc, 6),
+            (K::Life, 8),
+            (K::Ipp, 3),
+            (K::Dto, 5),
+            (K::HospitalOrder, 3),
+            (K::RestrictedHospitalOrder, 4),
+            (K::TransferDirection, 2),
+            (K::Other, 7),
+        ]);
+        let imposed = plus(self.as_of, -i64::from(10 + self.rng.below_u32(15 * 365)));
+        let months = match kind {
+            K::Dto => 12 + self.rng.below_u32(13),
+            K::Life | K::Ipp => 120 + self.rng.below_u32(240),
+            _ => 12 + self.rng.below_u32(168),
+        };
+        let category = if self.rng.chance(25) {
+            OffenceCategory::Sexual
+        } else {
+            OffenceCategory::Violent
+        };
+        let name = format!(
+            "{} {}",
+            self.rng.pick(names::FIRST),
+            self.rng.pick(names::LAST)
+        );
+        let aliases = if self.rng.chance(15) {
+            vec![format!(
+                "{} {}",
+                self.rng.pick(names::FIRST),
+                name.split(' ').nth(1).unwrap_or("")
+            )]
+        } else {
+            Vec::new()
+        };
+        let year = imposed.year();
+        Case {
+            id: format!("C-{year}-{n:06}"),
+            offender: Offender {
+                name,
+                aliases,
+                dob: Some(plus(
+                    imposed,
+                    -i64::from(18 * 365 + self.rng.below_u32(40 * 365)),
+                )),
+                prison_number: Some(format!(
+                    "A{:04}{}",
+                    self.rng.below(10_000),
+                    self.rng.pick(names::LETTER_PAIRS)
+                )),
+                location: Some((*self.rng.pick(names::PRISONS)).to_owned()),
+            },
+            offence: Offence {
+                description: Some((*self.rng.pick(names::OFFENCES)).to_owned()),
+                category,
+                specified: Some(true),
+            },
+            sentence: Sentence {
+                kind,
+                imposed_on: imposed,
+                custodial_months: Some(months),
+                court: Some("Northtown Crown Court".into()),
+            },
+            responsible_officer: None,
+            mappa: self.rng.chance(30).then(|| Mappa {
+                category: Some(1 + u8::from(self.rng.chance(60))),
+                level: Some(1 + u8::from(self.rng.chance(20))),
+            }),
+            sex_offender_notification: Some(category == OffenceCategory::Sexual),
+            key_dates: self.key_dates(kind, imposed, months),
+            closed_on: None,
+        }
+    }
+
+    fn key_dates(&mut self, kind: SentenceKind, imposed: NaiveDate, months: u32) -> Vec<KeyDate> {
+        use KeyDateKind as D;
+        let end = add_months(imposed, i32::try_from(months).unwrap_or(120));
+        let half = plus(imposed, (end - imposed).num_days() / 2);
+        let mut dates: Vec<(D, NaiveDate)> = match kind {
+            SentenceKind::Life | SentenceKind::Ipp => {
+                vec![(D::TariffExpiry, end), (D::ParoleHearing, plus(end, -60))]
+            }
+            SentenceKind::Eds | SentenceKind::Sopc => {
+                vec![
+                    (D::Ped, plus(imposed, (end - imposed).num_days() * 2 / 3)),
+                    (D::Crd, end),
+                    (D::Led, plus(end, 365 * 3)),
+                ]
+            }
+            SentenceKind::Dto => vec![
+                (D::Etd, plus(half, -30)),
+                (D::Mtd, half),
+                (D::Ltd, plus(half, 30)),
+                (D::Sed, end),
+            ],
+            SentenceKind::HospitalOrder
+            | SentenceKind::RestrictedHospitalOrder
+            | SentenceKind::TransferDirection => {
+                vec![
+                    (
+                        D::TribunalHearing,
+                        plus(imposed, 365 + i64::from(self.rng.below_u32(2000))),
+                    ),
+                    (D::Discharge, end),
+                ]
+            }
+            _ => vec![
+                (D::Hdced, plus(half, -120)),
+                (D::Crd, half),
+                (D::Led, end),
+                (D::Sed, end),
+            ],
+        };
+        let extras = [
+            D::CategoryReview,
+            D::OpenConditions,
+            D::Rotl,
+            D::ParoleHearing,
+            D::Appeal,
+            D::Other,
+        ];
+        let want = 3 + self.rng.below(8);
+        while dates.len() < want {
+            let span = u32::try_from((end - imposed).num_days().max(30)).unwrap_or(30);
+            dates.push((
+                *self.rng.pick(&extras),
+                plus(imposed, i64::from(30 + self.rng.below_u32(span))),
+            ));
+        }
+        if half < self.as_of && matches!(kind, SentenceKind::Sds | SentenceKind::Other) {
+            dates.push((D::Release, half));
+        }
+        dates.sort_by_key(|(_, d)| *d);
+        dates
+            .into_iter()
+            .map(|(kind, date)| KeyDate {
+                kind,
+                date,
+                confirmed: Some(true),
+                note: None,
+            })
+            .collect()
+    }
+
+    fn victim(&mut self, n: usize, case: &Case, k: usize) -> Victim {
+        let imposed = case.sentence.imposed_on;
+        let referred = plus(imposed, i64::from(3 + self.rng.below_u32(12)));
+        let role = match (case.offence.description.as_deref(), k) {
+            (Some("Murder" | "Manslaughter"), _) => VictimRole::NextOfKin,
+            (_, 0) => self.rng.weighted(&[
+                (VictimRole::Victim, 88),
+                (VictimRole::ParentCarer, 8),
+                (VictimRole::Representative, 4),
+            ]),
+            _ => self.rng.weighted(&[
+                (VictimRole::Victim, 60),
+                (VictimRole::ParentCarer, 25),
+                (VictimRole::Representative, 15),
+            ]),
+        };
+        let eligibility = if self.rng.chance(7) {
+            Eligibility::Discretionary
+        } else {
+            Eligibility::Statutory
+        };
+        let ended = case
+            .key_dates
+            .iter()
+            .filter(|d| matches!(d.kind, KeyDateKind::Led | KeyDateKind::Sed))
+            .map(|d| d.date)
+            .max();
+        let status = if referred > plus(self.as_of, -40) {
+            self.rng
+                .weighted(&[(VictimStatus::Referred, 70), (VictimStatus::OfferSent, 30)])
+        } else if ended.is_some_and(|e| e < self.as_of) {
+            VictimStatus::Closed
+        } else {
+            self.rng.weighted(&[
+                (VictimStatus::OptedIn, 60),
+                (VictimStatus::Declined, 12),
+                (VictimStatus::OptedOut, 8),
+                (VictimStatus::OfferSent, 12),
+                (VictimStatus::Referred, 1),
+                (VictimStatus::Closed, 7),
+            ])
+        };
+        let level = self.rng.weighted(&[
+            (InformationLevel::ReleaseMonth, 25),
+            (InformationLevel::Annual, 35),
+            (InformationLevel::KeyStages, 40),
+        ]);
+        let method = self.rng.weighted(&[
+            (ContactMethod::Letter, 55),
+            (ContactMethod::Phone, 20),
+            (ContactMethod::Email, 20),
+            (ContactMethod::Visit, 5),
+        ]);
+        let officer = self.vlo();
+        let mut v = Victim {
+            id: format!("V-{n:06}"),
+            case_id: case.id.clone(),
+            name: format!(
+                "{} {}",
+                self.rng.pick(names::FIRST),
+                self.rng.pick(names::LAST)
+            ),
+            role,
+            eligibility,
+            referred_on: referred,
+            status,
+            status_since: referred,
+            allocated_to: Some(officer.clone()),
+            contact_details: Some(ContactDetails {
+                address: Some(format!(
+                    "{} {}, {}",
+                    1 + self.rng.below(200),
+                    self.rng.pick(names::STREETS),
+                    self.rng.pick(names::TOWNS)
+                )),
+                phone: Some(format!("07700 900{:03}", self.rng.below(1000))),
+                email: None,
+            }),
+            preferences: Some(Preferences {
+                method: Some(method),
+                information: Some(level),
+                written_follow_up: Some(!self.rng.chance(10)),
+            }),
+            needs: self.rng.chance(5).then(|| crate::domain::model::Needs {
+                language: Some("Polish".into()),
+                interpreter: Some(true),
+                notes: None,
+            }),
+            representative: None,
+            equality: None,
+            licence_requests: Vec::new(),
+            sensitive_dates: if self.rng.chance(20) {
+                vec![SensitiveDate {
+                    date: Some(plus(imposed, -i64::from(30 + self.rng.below_u32(300)))),
+                    label: Some("anniversary of the offence".into()),
+                    yearly: Some(true),
+                }]
+            } else {
+                Vec::new()
+            },
+            contacts: Vec::new(),
+        };
+        Log {
+            g: self,
+            by: officer,
+            contacts: Vec::new(),
+        }
+        .simulate(&mut v, case);
+        if v.status == VictimStatus::OptedIn && self.rng.chance(10) {
+            self.licence_request(&mut v);
+        }
+        v
+    }
+
+    /// A request for a licence condition, decided two months on, and (mostly) passed on.
+    fn licence_request(&mut self, v: &mut Victim) {
+        let requested = plus(v.status_since, 30).min(self.as_of);
+        let decided = plus(requested, 60);
+        let known = decided <= self.as_of;
+        v.licence_requests.push(LicenceRequest {
+            condition: Some(*self.rng.pick(LicenceCondition::ALL)),
+            details: None,
+            requested_on: Some(requested),
+            outcome: Some(if known {
+                LicenceOutcome::Granted
+            } else {
+                LicenceOutcome::Pending
+            }),
+            outcome_on: known.then_some(decided),
+        });
+        let told = plus(decided, 2);
+        if known && told <= self.as_of && !self.rng.chance(2) {
+            let by = v.allocated_to.clone();
+            v.contacts.push(Contact {
+                on: told,
+                at: None,
+                kind: ContactKind::LicenceConditions,
+                method: Medium::Letter,
+                direction: Direction::Outbound,
+                summary: Some("Told the victim the decision on the licence condition.".into()),
+                by,
+                key_date: None,
+            });
+            v.contacts.sort_by_key(|c| c.on);
+        }
+    }
+}
+
+/// A victim's contact log, written as events happen up to the `as_of` day.
+struct Log<'g> {
+    g: &'g mut Generator,
+    by: String,
+    contacts: Vec<Contact>,
+}
+
+impl Log<'_> {
+    fn add(
+        &mut self,
+        on: NaiveDate,
+        kind: ContactKind,
+        method: Medium,
+        direction: Direction,
+        key_date: Option<KeyDateKind>,
+    ) {
+        if on > self.g.as_of || self.contacts.len() >= 40 {
+            return;
+        }
+        let summary = Some(self.g.rng.pick(names::SUMMARIES).to_string());
+        self.contacts.push(Contact {
+            on,
+            at: None,
+            kind,
+            method,
+            direction,
+            summary,
+            by: Some(self.by.clone()),
+            key_date,
+        });
+    }
+
+    fn letter(&mut self, on: NaiveDate, kind: ContactKind, key_date: Option<KeyDateKind>) {
+        self.add(on, kind, Medium::Letter, Direction::Outbound, key_date);
+    }
+
+    /// Lapses: a diligent unit still misses about one thing in fifty.
+    fn done(&mut self) -> bool {
+        !self.g.rng.chance(2)
+    }
+
+    fn simulate(mut self, v: &mut Victim, case: &Case) {
+        let as_of = self.g.as_of;
+        let offer = plus(v.referred_on, i64::from(5 + self.g.rng.below_u32(25)));
+        match v.status {
+            VictimStatus::Referred => {}
+            VictimStatus::OfferSent => {
+                self.letter(offer, ContactKind::InitialOffer, None);
+                v.status_since = offer.min(as_of).max(v.referred_on);
+                if plus(offer, 92) < as_of && self.done() {
+                    self.letter(plus(offer, 80), ContactKind::SecondOffer, None);
+                }
+            }
+            VictimStatus::Declined | VictimStatus::OptedOut => {
+                self.letter(offer, ContactKind::InitialOffer, None);
+                let said = plus(offer, i64::from(7 + self.g.rng.below_u32(60))).min(as_of);
+                self.add(
+                    said,
+                    ContactKind::Decline,
+                    Medium::Letter,
+                    Direction::Inbound,
+                    None,
+                );
+                v.status_since = said.max(v.referred_on);
+            }
+            VictimStatus::OptedIn | VictimStatus::Closed => {
+                self.letter(offer, ContactKind::InitialOffer, None);
+                let since = plus(offer, i64::from(7 + self.g.rng.below_u32(40)))
+                    .min(as_of)
+                    .max(v.referred_on);
+                self.add(
+                    since,
+                    ContactKind::OptIn,
+                    Medium::Phone,
+                    Direction::Inbound,
+                    None,
+                );
+                v.status_since = since;
+                self.through_the_sentence(v, case, since);
+                if v.status == VictimStatus::Closed {
+                    let end = self.contacts.last().map_or(since, |c| c.on);
+                    self.letter(plus(end, 30).min(as_of), ContactKind::Closure, None);
+                }
+            }
+        }
+        self.contacts.sort_by_key(|c| c.on);
+        v.contacts = self.contacts;
+    }
+
+    fn through_the_sentence(&mut self, v: &Victim, case: &Case, since: NaiveDate) {
+        let as_of = self.g.as_of;
+        let level = v
+            .preferences
+            .as_ref()
+            .and_then(|p| p.information)
+            .unwrap_or(InformationLevel::KeyStages);
+        // Key dates the victim's level covers, told a month or two ahead.
+        for kd in &case.key_dates {
+            let covered = level == InformationLevel::KeyStages || kd.kind.is_release();
+            let tell = plus(kd.date, -i64::from(35 + self.g.rng.below_u32(60)));
+            if covered && tell > since && tell <= as_of && self.done() {
+                self.letter(tell, ContactKind::Update, Some(kd.kind));
+            }
+            if kd.kind == KeyDateKind::ParoleHearing && self.done() {
+                let ahead = 100 + self.g.rng.below_u32(60);
+                self.letter(
+                    plus(kd.date, -i64::from(ahead)).max(since),
+                    ContactKind::Vps,
+                    None,
+                );
+            }
+            if KeyDateKind::LICENCE_TRIGGERS.contains(&kd.kind) && self.done() {
+                let ahead = 200 + self.g.rng.below_u32(120);
+                self.letter(
+                    plus(kd.date, -i64::from(ahead)).max(since),
+                    ContactKind::LicenceConditions,
+                    None,
+                );
+            }
+        }
+        // Calls, each confirmed in writing (mostly); the odd complaint, acknowledged (mostly).
+        let mut day = since;
+        while day < as_of {
+            day = plus(day, i64::from(300 + self.g.rng.below_u32(700)));
+            if day >= as_of {
+                break;
+            }
+            self.add(
+                day,
+                ContactKind::Update,
+                Medium::Phone,
+                Direction::Outbound,
+                None,
+            );
+            if self.done() {
+                let later = self.g.rng.below_u32(3);
+                self.add(
+                    plus(day, i64::from(later)),
+                    ContactKind::WrittenFollowUp,
+                    Medium::Letter,
+                    Direction::Outbound,
+                    None,
+                );
+            }
+            if self.g.rng.chance(3) {
+                self.add(
+                    day,
+                    ContactKind::Complaint,
+                    Medium::Email,
+                    Direction::Inbound,
+                    None,
+                );
+                if self.done() {
+                    self.letter(plus(day, 5), ContactKind::ComplaintAck, None);
+                }
+            }
+        }
+        // An annual letter a year after the last outbound contact, while the sentence runs.
+        if level != InformationLevel::ReleaseMonth {
+            let mut last = since;
+            loop {
+                let latest = self
+                    .contacts
+                    .iter()
+                    .filter(|c| c.direction == Direction::Outbound && c.on >= last)
+                    .map(|c| c.on)
+                    .max()
+                    .unwrap_or(last);
+                let next = plus(add_months(latest, 12), -i64::from(self.g.rng.below_u32(40)));
+                if next > as_of || !self.done() {
+                    break;
+                }
+                self.letter(next, ContactKind::AnnualLetter, None);
+                last = next;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+use std::collections::HashSet;
+
+use super::*;
+use crate::domain::calendar::Calendar;
+use crate::domain::reminders::{DiaryQuery, Rules, diary};
+use crate::domain::rules::LeadTimes;
+use crate::domain::validate::{KnownIds, parse_caseload};
+
+#[test]
+fn the_same_seed_gives_the_same_caseload() {
+    assert_eq!(
+        generate(300, 7, DEFAULT_AS_OF),
+        generate(300, 7, DEFAULT_AS_OF)
+    );
+    assert_ne!(
+        generate(300, 7, DEFAULT_AS_OF),
+        generate(300, 8, DEFAULT_AS_OF)
+    );
+}
+
+#[test]
+fn a_thousand_victims_import_cleanly_and_look_like_a_unit() {
+    let c = generate(1000, 1, DEFAULT_AS_OF);
+    let text = serde_json::to_string(&c).unwrap();
+    let back = parse_caseload(&text, &KnownIds::default(), false)
+        .unwrap_or_else(|p| panic!("{:?}", &p[..p.len().min(5)]));
+    assert_eq!(back, c);
+
+    assert_eq!(c.victims.len(), 1000);
+    #[allow(clippy::cast_precision_loss)]
+    let per_case = c.victims.len() as f64 / c.cases.len() as f64;
+    assert!((1.4..=1.9).contains(&per_case), "{per_case} victims a case");
+    let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
+    assert!((6_000..=14_000).contains(&contacts), "{contacts} contacts");
+    assert!(c.victims.iter().all(|v| v.contacts.len() <= 40));
+    assert!(
+        c.cases
+            .iter()
+            .all(|k| (3..=11).contains(&k.key_dates.len())),
+        "3 to 10 key dates, and a release"
+    );
+
+    let statuses: HashSet<_> = c.victims.iter().map(|v| v.status).collect();
+    assert_eq!(statuses.len(), VictimStatus::ALL.len());
+    let roles: HashSet<_> = c.victims.iter().map(|v| v.role).collect();
+    assert_eq!(roles.len(), VictimRole::ALL.len());
+    let kinds: HashSet<_> = c.cases.iter().map(|k| k.sentence.kind).collect();
+    assert_eq!(kinds.len(), SentenceKind::ALL.len());
+
+    // On the day, a few per cent of victims have something overdue or due within 14 days.
+    let calendar = Calendar::new(c.extra_non_working_days.iter().copied());
+    let lead = LeadTimes::default();
+    let items = diary(
+        &c.cases,
+        &c.victims,
+        &DiaryQuery {
+            date: DEFAULT_AS_OF,
+            days: 14,
+            officer: None,
+        },
+        Rules {
+            calendar: &calendar,
+            lead: &lead,
+        },
+    );
+    let with_items: HashSet<&str> = items
+        .iter()
+        .map(|i| i.reminder.victim_id.as_str())
+        .collect();
+    assert!(
+        (20..=200).contains(&with_items.len()),
+        "{} of 1000 victims have something due",
+        with_items.len()
+    );
+}
