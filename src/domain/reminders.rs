@@ -392,7 +392,9 @@ pub fn diary<'c>(
     items
 }
 
-fn sort_key(r: &Reminder) -> (NaiveDate, &str, &str, Option<&str>, Option<NaiveDate>) {
+/// The diary's order: due date, victim, kind, key date (FORMAT.md §3), then the date the
+/// reminder is about.
+pub fn sort_key(r: &Reminder) -> (NaiveDate, &str, &str, Option<&str>, Option<NaiveDate>) {
     (
         r.due,
         &r.victim_id,

@@ -267,27 +267,7 @@ impl Generator {
         } else {
             Eligibility::Statutory
         };
-        let ended = case
-            .key_dates
-            .iter()
-            .filter(|d| matches!(d.kind, KeyDateKind::Led | KeyDateKind::Sed))
-            .map(|d| d.date)
-            .max();
-        let status = if referred > plus(self.as_of, -40) {
-            self.rng
-                .weighted(&[(VictimStatus::Referred, 70), (VictimStatus::OfferSent, 30)])
-        } else if ended.is_some_and(|e| e < self.as_of) {
-            VictimStatus::Closed
-        } else {
-            self.rng.weighted(&[
-                (VictimStatus::OptedIn, 60),
-                (VictimStatus::Declined, 12),
-                (VictimStatus::OptedOut, 8),
-                (VictimStatus::OfferSent, 12),
-                (VictimStatus::Referred, 1),
-                (VictimStatus::Closed, 7),
-            ])
-        };
+        let status = self.status(referred, case);
         let level = self.rng.weighted(&[
             (InformationLevel::ReleaseMonth, 25),
             (InformationLevel::Annual, 35),
@@ -358,6 +338,32 @@ impl Generator {
             self.licence_request(&mut v);
         }
         v
+    }
+
+    /// A status as likely as in a real unit: recent referrals not yet answered, finished
+    /// sentences closed.
+    fn status(&mut self, referred: NaiveDate, case: &Case) -> VictimStatus {
+        let ended = case
+            .key_dates
+            .iter()
+            .filter(|d| matches!(d.kind, KeyDateKind::Led | KeyDateKind::Sed))
+            .map(|d| d.date)
+            .max();
+        if referred > plus(self.as_of, -40) {
+            self.rng
+                .weighted(&[(VictimStatus::Referred, 70), (VictimStatus::OfferSent, 30)])
+        } else if ended.is_some_and(|e| e < self.as_of) {
+            VictimStatus::Closed
+        } else {
+            self.rng.weighted(&[
+                (VictimStatus::OptedIn, 60),
+                (VictimStatus::Declined, 12),
+                (VictimStatus::OptedOut, 8),
+                (VictimStatus::OfferSent, 12),
+                (VictimStatus::Referred, 1),
+                (VictimStatus::Closed, 7),
+            ])
+        }
     }
 
     /// A request for a licence condition, decided two months on, and (mostly) passed on.

@@ -17,7 +17,9 @@ use crate::domain::enums::{
     VictimStatus,
 };
 use crate::domain::model::{Case, Caseload, Contact, Victim};
-use crate::domain::reminders::{DiaryItem, Reminder, Rules, diary_status, victim_reminders};
+use crate::domain::reminders::{
+    DiaryItem, Reminder, Rules, diary_status, sort_key, victim_reminders,
+};
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
@@ -141,6 +143,11 @@ pub struct App {
     cases: HashMap<String, usize>,
     /// Open reminders of each victim (same order as `caseload.victims`).
     reminders: Vec<Vec<Reminder>>,
+    /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
+    next_due: Vec<NaiveDate>,
+    victim_index: HashMap<String, usize>,
+    /// Key dates of open cases within the horizon: date, case index, kind.
+    pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
     haystacks: Vec<String>,
     pub snoozes: HashMap<String, Snooze>,
     pub focus: Pane,
@@ -181,6 +188,9 @@ impl App {
             calendar,
             cases: HashMap::new(),
             reminders: Vec::new(),
+            next_due: Vec::new(),
+            victim_index: HashMap::new(),
+            key_dates_ahead: Vec::new(),
             haystacks: Vec::new(),
             snoozes: setup
                 .snoozes
@@ -216,6 +226,13 @@ impl App {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+        self.victim_index = self
+            .caseload
+            .victims
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.id.clone(), i))
+            .collect();
         self.reminders = (0..self.caseload.victims.len())
             .map(|i| self.compute_reminders(i))
             .collect();
@@ -226,6 +243,12 @@ impl App {
             .map(|v| search::haystack(v, self.case_of(v)))
             .collect();
         self.refresh();
+    }
+
+    /// Recomputes one victim's reminders after a change to it.
+    fn recompute(&mut self, victim: usize) {
+        self.reminders[victim] = self.compute_reminders(victim);
+        self.next_due[victim] = self.first_due(victim);
     }
 
     fn compute_reminders(&self, victim: usize) -> Vec<Reminder> {
@@ -239,46 +262,67 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// Re-derives the rows and the diary after a change of filter or data, keeping the
-    /// selected victim selected where it is still shown.
+    fn first_due(&self, victim: usize) -> NaiveDate {
+        self.next_reminder(victim).map_or(NaiveDate::MAX, |r| r.due)
+    }
+
+    /// Re-derives the rows and the diary after a change of data or snoozes.
     fn refresh(&mut self) {
-        let keep = self.selected_victim_index();
-        let mut rows: Vec<usize> = (0..self.caseload.victims.len())
-            .filter(|&i| {
-                let v = &self.caseload.victims[i];
-                (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
-                    && self.status_filter.is_none_or(|s| v.status == s)
-                    && (self.query.is_empty() || search::matches(&self.haystacks[i], &self.query))
-            })
+        self.next_due = (0..self.caseload.victims.len())
+            .map(|i| self.first_due(i))
             .collect();
-        rows.sort_by(|&a, &b| {
-            let key = |i: usize| {
-                (
-                    self.next_reminder(i).map_or(NaiveDate::MAX, |r| r.due),
-                    &self.caseload.victims[i].name,
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-        self.rows = rows;
+        self.refresh_rows(false);
+        self.refresh_diary();
+    }
+
+    fn shown(&self, i: usize) -> bool {
+        let v = &self.caseload.victims[i];
+        (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
+            && self.status_filter.is_none_or(|s| v.status == s)
+            && (self.query.is_empty() || search::matches(&self.haystacks[i], &self.query))
+    }
+
+    /// Re-derives the caseload rows, keeping the selected victim selected where it is still
+    /// shown. A search that only grew (`narrowing`) filters the rows it already has.
+    fn refresh_rows(&mut self, narrowing: bool) {
+        let keep = self.selected_victim_index();
+        if narrowing {
+            let rows = std::mem::take(&mut self.rows);
+            self.rows = rows.into_iter().filter(|&i| self.shown(i)).collect();
+        } else {
+            let mut rows: Vec<usize> = (0..self.caseload.victims.len())
+                .filter(|&i| self.shown(i))
+                .collect();
+            rows.sort_by(|&a, &b| {
+                (self.next_due[a], &self.caseload.victims[a].name)
+                    .cmp(&(self.next_due[b], &self.caseload.victims[b].name))
+            });
+            self.rows = rows;
+        }
         self.selected = keep
             .and_then(|k| self.rows.iter().position(|&i| i == k))
             .unwrap_or(0)
             .min(self.rows.len().saturating_sub(1));
+        self.contacts_selected = self
+            .contacts_selected
+            .min(self.selected_contacts_len().saturating_sub(1));
+    }
 
+    /// Re-derives the diary pane: the reminders within the horizon, and the key dates in it.
+    fn refresh_diary(&mut self) {
         let until = self
             .today
             .checked_add_days(chrono::Days::new(self.horizon.into()))
             .unwrap_or(NaiveDate::MAX);
+        let mine = |i: usize| {
+            !self.mine_only
+                || self.caseload.victims[i].allocated_to.as_deref() == Some(self.officer.as_str())
+        };
         let mut diary: Vec<DiaryItem> = self
             .reminders
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                !self.mine_only
-                    || self.caseload.victims[*i].allocated_to.as_deref()
-                        == Some(self.officer.as_str())
-            })
+            .filter(|(i, _)| mine(*i))
             .flat_map(|(_, rs)| rs.iter())
             .filter(|r| r.due <= until)
             .map(|r| DiaryItem {
@@ -286,22 +330,25 @@ impl App {
                 reminder: r.clone(),
             })
             .collect();
-        diary.sort_by(|a, b| {
-            let k = |r: &Reminder| {
-                (
-                    r.due,
-                    r.victim_id.clone(),
-                    r.kind.as_str(),
-                    r.key_date.map(KeyDateKind::as_str),
-                )
-            };
-            k(&a.reminder).cmp(&k(&b.reminder))
-        });
+        diary.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
         self.diary = diary;
         self.diary_selected = self.diary_selected.min(self.diary.len().saturating_sub(1));
-        self.contacts_selected = self
-            .contacts_selected
-            .min(self.selected_contacts_len().saturating_sub(1));
+        let mut dates: Vec<(NaiveDate, usize, KeyDateKind)> = self
+            .caseload
+            .cases
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.closed_on.is_none())
+            .flat_map(|(i, c)| c.key_dates.iter().map(move |k| (k.date, i, k.kind)))
+            .filter(|(d, ..)| *d >= self.today && *d <= until)
+            .collect();
+        dates.sort();
+        self.key_dates_ahead = dates;
+    }
+
+    /// A victim's index by id.
+    pub fn victim_by_id(&self, id: &str) -> Option<usize> {
+        self.victim_index.get(id).copied()
     }
 
     pub fn case_of(&self, v: &Victim) -> Option<&Case> {
@@ -406,14 +453,19 @@ impl App {
             };
         }
         if self.searching && self.overlays.is_empty() {
-            match event.code {
+            let narrowing = match event.code {
                 KeyCode::Esc => {
                     self.searching = false;
                     self.query.clear();
+                    false
                 }
-                KeyCode::Enter => self.searching = false,
+                KeyCode::Enter => {
+                    self.searching = false;
+                    return None;
+                }
                 KeyCode::Backspace => {
                     self.query.pop();
+                    false
                 }
                 KeyCode::Char(c)
                     if !event
@@ -421,12 +473,13 @@ impl App {
                         .intersects(crossterm::event::KeyModifiers::CONTROL) =>
                 {
                     self.query.push(c);
+                    true
                 }
                 KeyCode::Up | KeyCode::Down => return self.update(action?),
                 _ => return action.and_then(|a| self.update(a)),
-            }
+            };
             self.selected = 0;
-            self.refresh();
+            self.refresh_rows(narrowing);
             return None;
         }
         self.update(action?)
@@ -500,7 +553,8 @@ impl App {
             }
             Action::ToggleMine => {
                 self.mine_only = !self.mine_only;
-                self.refresh();
+                self.refresh_rows(false);
+                self.refresh_diary();
             }
             Action::CycleStatus => {
                 let all = VictimStatus::ALL;
@@ -512,7 +566,7 @@ impl App {
                         .and_then(|i| all.get(i + 1))
                         .copied(),
                 };
-                self.refresh();
+                self.refresh_rows(false);
             }
             Action::Open => self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
@@ -522,7 +576,7 @@ impl App {
                 } else {
                     self.horizon.saturating_sub(7)
                 };
-                self.refresh();
+                self.refresh_diary();
             }
             Action::Up
             | Action::Down
@@ -576,7 +630,8 @@ impl App {
                     self.query.clear();
                     self.status_filter = None;
                     self.mine_only = false;
-                    self.refresh();
+                    self.refresh_rows(false);
+                    self.refresh_diary();
                 }
                 if let Some(pos) = self
                     .rows
@@ -844,7 +899,7 @@ impl App {
         let (effect, problems) = match &form.purpose {
             Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
             Purpose::Status { victim, status } => {
-                let current = self.caseload.victims.iter().find(|v| &v.id == victim)?;
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 status_change(form, current, *status, by.as_deref(), &known)
             }
             Purpose::Snooze { reminder } => {
@@ -855,7 +910,7 @@ impl App {
                 records::key_date(form, current, &known)
             }
             Purpose::AddSensitiveDate { victim } => {
-                let current = self.caseload.victims.iter().find(|v| &v.id == victim)?;
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 records::sensitive_date(form, current, &known)
             }
             Purpose::NewVictim => records::new_victim(form, &known),
@@ -879,19 +934,19 @@ impl App {
                 return;
             }
             Effect::AppendContact { victim, contact } => {
-                if let Some(i) = self.caseload.victims.iter().position(|v| v.id == victim) {
+                if let Some(i) = self.victim_by_id(&victim) {
                     self.caseload.victims[i].contacts.push(contact);
-                    self.reminders[i] = self.compute_reminders(i);
+                    self.recompute(i);
                 }
                 self.message = Some("Contact saved.".into());
             }
             Effect::SetStatus { victim, contact } => {
-                if let Some(i) = self.caseload.victims.iter().position(|v| v.id == victim.id) {
+                if let Some(i) = self.victim_by_id(&victim.id) {
                     let mut updated = *victim;
                     updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
                     updated.contacts.push(contact);
                     self.caseload.victims[i] = updated;
-                    self.reminders[i] = self.compute_reminders(i);
+                    self.recompute(i);
                 }
                 self.message = Some("Status saved.".into());
             }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Tabs, Wrap};
 use super::app::{App, Overlay, Pane};
 use super::form::{FieldKind, Form};
 use super::keymap::Context;
-use crate::domain::enums::{DiaryStatus, InformationLevel, KeyDateKind, VictimRole, VictimStatus};
+use crate::domain::enums::{DiaryStatus, InformationLevel, VictimRole, VictimStatus};
 use crate::domain::model::{Case, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
 
@@ -397,6 +397,15 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
 }
 
+/// One line of the diary pane, before it is drawn.
+enum DiaryLine {
+    Heading(DiaryStatus, usize),
+    Item(usize),
+    DatesHeading,
+    Date(usize),
+    Empty,
+}
+
 fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = pane_block(
         app,
@@ -406,95 +415,98 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut lines: Vec<Line> = Vec::new();
+    // The outline of every line is cheap; spans are built only for the lines on screen.
+    let mut outline = Vec::with_capacity(app.diary.len() + app.key_dates_ahead.len() + 8);
     let mut selected_line = 0;
     let mut group = None;
     for (pos, item) in app.diary.iter().enumerate() {
         if group != Some(item.status) {
             group = Some(item.status);
-            let count = app.diary.iter().filter(|i| i.status == item.status).count();
-            lines.push(Line::from(Span::styled(
-                format!("{} ({count})", item.status.label()),
-                theme.status(item.status),
-            )));
-        }
-        let r = &item.reminder;
-        let name = app
-            .caseload
-            .victims
-            .iter()
-            .find(|v| v.id == r.victim_id)
-            .map_or("", |v| v.name.as_str());
-        let mut spans = vec![
-            Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
-            Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
-            Span::raw(format!("{} — {}", visible(name), r.action())),
-        ];
-        let snoozed = app.snoozed(r);
-        if let Some(s) = snoozed {
-            spans.push(Span::raw(format!(
-                " (snoozed to {}: {})",
-                day(s.until),
-                first_line(&s.reason)
-            )));
-        }
-        if pos == app.diary_selected
-            && let Some(label) = &r.sensitive
-        {
-            spans.push(Span::styled(
-                format!(" near: {}", visible(label)),
-                theme.warn(),
-            ));
-        }
-        let mut line = Line::from(spans);
-        if snoozed.is_some() {
-            line = line.style(theme.dim());
+            let count = app.diary[pos..]
+                .iter()
+                .take_while(|i| i.status == item.status)
+                .count();
+            outline.push(DiaryLine::Heading(item.status, count));
         }
         if pos == app.diary_selected {
-            line = line.patch_style(theme.selected());
-            selected_line = lines.len();
+            selected_line = outline.len();
         }
-        lines.push(line);
+        outline.push(DiaryLine::Item(pos));
     }
     if app.diary.is_empty() {
-        lines.push(Line::from("Nothing overdue or due in this horizon."));
+        outline.push(DiaryLine::Empty);
     }
-    let until = app
-        .today
-        .checked_add_days(chrono::Days::new(app.horizon.into()))
-        .unwrap_or(app.today);
-    let mut dates: Vec<(NaiveDate, &str, &str, KeyDateKind)> = app
-        .caseload
-        .cases
-        .iter()
-        .filter(|c| c.closed_on.is_none())
-        .flat_map(|c| {
-            c.key_dates
-                .iter()
-                .map(move |k| (k.date, c.id.as_str(), c.offender.name.as_str(), k.kind))
-        })
-        .filter(|(d, ..)| *d >= app.today && *d <= until)
-        .collect();
-    dates.sort();
-    if !dates.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "Key sentence dates",
-            theme.title(),
-        )));
-        for (d, case, offender, kind) in dates {
-            lines.push(Line::from(format!(
-                " {:>11}   {} ({}) — {}",
-                day(d),
-                visible(case),
-                visible(offender),
-                kind.label()
-            )));
-        }
+    if !app.key_dates_ahead.is_empty() {
+        outline.push(DiaryLine::DatesHeading);
+        outline.extend((0..app.key_dates_ahead.len()).map(DiaryLine::Date));
     }
     let height = inner.height as usize;
     let start = window_start(selected_line, height);
-    let shown: Vec<Line> = lines.into_iter().skip(start).take(height).collect();
-    frame.render_widget(Paragraph::new(Text::from(shown)), inner);
+    let lines: Vec<Line> = outline
+        .iter()
+        .skip(start)
+        .take(height)
+        .map(|l| match l {
+            DiaryLine::Heading(status, count) => Line::from(Span::styled(
+                format!("{} ({count})", status.label()),
+                theme.status(*status),
+            )),
+            DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
+            DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
+            DiaryLine::DatesHeading => {
+                Line::from(Span::styled("Key sentence dates", theme.title()))
+            }
+            DiaryLine::Date(i) => {
+                let (d, case, kind) = app.key_dates_ahead[*i];
+                let c = &app.caseload.cases[case];
+                Line::from(format!(
+                    " {:>11}   {} ({}) — {}",
+                    day(d),
+                    visible(&c.id),
+                    visible(&c.offender.name),
+                    kind.label()
+                ))
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+}
+
+fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
+    let item = &app.diary[pos];
+    let r = &item.reminder;
+    let name = app
+        .victim_by_id(&r.victim_id)
+        .map_or("", |i| app.caseload.victims[i].name.as_str());
+    let mut spans = vec![
+        Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
+        Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
+        Span::raw(format!("{} — {}", visible(name), r.action())),
+    ];
+    let snoozed = app.snoozed(r);
+    if let Some(s) = snoozed {
+        spans.push(Span::raw(format!(
+            " (snoozed to {}: {})",
+            day(s.until),
+            first_line(&s.reason)
+        )));
+    }
+    if pos == app.diary_selected
+        && let Some(label) = &r.sensitive
+    {
+        spans.push(Span::styled(
+            format!(" near: {}", visible(label)),
+            theme.warn(),
+        ));
+    }
+    let mut line = Line::from(spans);
+    if snoozed.is_some() {
+        line = line.style(theme.dim());
+    }
+    if pos == app.diary_selected {
+        line = line.patch_style(theme.selected());
+    }
+    line
 }
 
 fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -783,7 +795,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
 /// The victim's open reminders, soonest first.
 fn todo_lines(app: &App, theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>) {
     let head = |s: &str| Line::from(Span::styled(s.to_owned(), theme.title()));
-    if let Some(index) = app.caseload.victims.iter().position(|x| x.id == v.id) {
+    if let Some(index) = app.victim_by_id(&v.id) {
         let open = app.open_reminders(index);
         if !open.is_empty() {
             l.push(head("To do"));

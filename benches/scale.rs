@@ -1,0 +1,173 @@
+//! Whole-process figures at unit scale: `cargo bench --bench scale` (sizes from
+//! `VLU_BENCH_SIZES`, default `1000,10000,100000`). For each size it generates a caseload,
+//! then times the real release binary: import, `diary --format json` (warm, best of 3),
+//! export; peak RSS through GNU time where present; store and file sizes; and, in process,
+//! the screens' first frame and key-to-frame times over a 120x40 `TestBackend`.
+//! Prints one Markdown table for PERFORMANCE.md.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use vlu::generate::{DEFAULT_AS_OF, generate};
+use vlu::store::Store;
+use vlu::tui::app::{App, Setup};
+use vlu::tui::draw::draw;
+use vlu::tui::keymap::Key;
+
+const VLU: &str = env!("CARGO_BIN_EXE_vlu");
+
+/// Runs vlu with arguments; returns wall time and peak RSS in MB (if GNU time is there).
+fn run(data: &Path, args: &[&str]) -> (Duration, Option<f64>) {
+    let time = Path::new("/usr/bin/time");
+    let mut cmd = if time.exists() {
+        let mut c = Command::new(time);
+        c.args(["-f", "%M", VLU]);
+        c
+    } else {
+        Command::new(VLU)
+    };
+    cmd.args(args)
+        .env("VLU_DATA_DIR", data)
+        .stdout(std::process::Stdio::null());
+    let start = Instant::now();
+    let out = cmd.output().expect("vlu runs");
+    let wall = start.elapsed();
+    assert!(
+        out.status.success(),
+        "vlu {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0);
+    (wall, rss)
+}
+
+fn dir_size(p: &Path) -> u64 {
+    std::fs::read_dir(p).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|e| {
+                let m = e.metadata().ok();
+                if m.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+                    dir_size(&e.path())
+                } else {
+                    m.map_or(0, |m| m.len())
+                }
+            })
+            .sum()
+    })
+}
+
+fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
+    xs.sort();
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
+    xs[i]
+}
+
+fn key_times(
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    keys: &[&str],
+    rounds: usize,
+) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for k in keys {
+            let start = Instant::now();
+            let _ = app.on_key(&Key::parse(k).unwrap().to_event());
+            terminal.draw(|f| draw(f, app)).unwrap();
+            times.push(start.elapsed());
+        }
+    }
+    percentile(times, 0.99)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mb(x: Option<f64>) -> String {
+    x.map_or("n/a".into(), |v| format!("{v:.0} MB"))
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("VLU_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    println!(
+        "| victims | contacts | JSON | store | import | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for n in sizes {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("unit.json");
+        let data = tmp.path().join("store");
+        let caseload = generate(n, 1, DEFAULT_AS_OF);
+        let contacts: usize = caseload.victims.iter().map(|v| v.contacts.len()).sum();
+        std::fs::write(&file, serde_json::to_vec(&caseload).unwrap()).unwrap();
+        drop(caseload);
+        let json = std::fs::metadata(&file).unwrap().len();
+        let (import, import_rss) = run(&data, &["import", file.to_str().unwrap()]);
+        let as_of = DEFAULT_AS_OF.to_string();
+        let diary: Vec<(Duration, Option<f64>)> = (0..3)
+            .map(|_| run(&data, &["diary", "--format", "json", "--date", &as_of]))
+            .collect();
+        let best = diary.iter().map(|d| d.0).min().unwrap();
+        let diary_rss = diary
+            .iter()
+            .filter_map(|d| d.1)
+            .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
+        let (export, _) = run(&data, &["export"]);
+        let store_size = dir_size(&data);
+
+        let start = Instant::now();
+        let store = Store::open(&data, "bench").unwrap();
+        let mut app = App::new(Setup {
+            snoozes: store.snoozes().unwrap(),
+            ..Setup::new(store.load().unwrap(), DEFAULT_AS_OF, "o003")
+        });
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| draw(f, &app)).unwrap();
+        let first = start.elapsed();
+        let moving = key_times(&mut app, &mut terminal, &["down", "down", "up"], 50);
+        let opening = key_times(&mut app, &mut terminal, &["enter", "esc"], 50);
+        let _ = app.on_key(&Key::parse("/").unwrap().to_event());
+        let searching = key_times(
+            &mut app,
+            &mut terminal,
+            &["m", "a", "r", "backspace", "backspace", "backspace"],
+            10,
+        );
+
+        #[allow(clippy::cast_precision_loss)]
+        let (json_mb, store_mb) = (json as f64 / 1e6, store_size as f64 / 1e6);
+        println!(
+            "| {n} | {contacts} | {json_mb:.0} MB | {store_mb:.0} MB | {:.2} s | {} | {:.3} s | {} | {:.2} s | {} | {} | {} | {} |",
+            import.as_secs_f64(),
+            mb(import_rss),
+            best.as_secs_f64(),
+            mb(diary_rss),
+            export.as_secs_f64(),
+            ms(first),
+            ms(moving),
+            ms(opening),
+            ms(searching),
+        );
+    }
+}
