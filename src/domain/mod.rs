@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod enums;
+pub mod facts;
 pub mod model;
 pub mod reminders;
 pub mod rules;

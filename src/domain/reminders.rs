@@ -8,10 +8,11 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::{Calendar, add_months};
 use super::enums::{
-    ContactKind, DiaryStatus, Direction, Eligibility, InformationLevel, KeyDateKind,
-    LicenceOutcome, ReminderKind, VictimStatus,
+    DiaryStatus, Eligibility, InformationLevel, KeyDateKind, LicenceOutcome, ReminderKind,
+    VictimStatus,
 };
-use super::model::{Case, Contact, Victim};
+use super::facts::LogFacts;
+use super::model::{Case, Victim};
 use super::rules::LeadTimes;
 
 /// One thing an officer must do for a victim, and by when.
@@ -53,14 +54,22 @@ fn months(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-fn outbound(c: &Contact) -> bool {
-    c.direction == Direction::Outbound
-}
-
 /// Every open reminder of one victim on `today`, whatever its due date. `case` is the
-/// victim's case.
+/// victim's case; the victim's contact log is read from `victim.contacts`.
 pub fn victim_reminders(
     victim: &Victim,
+    case: &Case,
+    today: NaiveDate,
+    rules: Rules<'_>,
+) -> Vec<Reminder> {
+    reminders_from_facts(victim, &LogFacts::of(&victim.contacts), case, today, rules)
+}
+
+/// `victim_reminders` with the log already folded into its facts (so that the log itself
+/// need not be read).
+pub fn reminders_from_facts(
+    victim: &Victim,
+    facts: &LogFacts,
     case: &Case,
     today: NaiveDate,
     rules: Rules<'_>,
@@ -70,6 +79,7 @@ pub fn victim_reminders(
     }
     let mut scan = Scan {
         victim,
+        facts,
         case,
         rules,
         out: Vec::new(),
@@ -90,6 +100,7 @@ pub fn victim_reminders(
 /// One victim's rules, each adding the reminders still open.
 struct Scan<'a> {
     victim: &'a Victim,
+    facts: &'a LogFacts,
     case: &'a Case,
     rules: Rules<'a>,
     out: Vec<Reminder>,
@@ -118,11 +129,6 @@ impl Scan<'_> {
         });
     }
 
-    /// Whether any contact of the log satisfies `f`.
-    fn logged(&self, f: impl Fn(&Contact) -> bool) -> bool {
-        self.victim.contacts.iter().any(f)
-    }
-
     fn workdays(&self, from: NaiveDate, n: u32) -> NaiveDate {
         self.rules.calendar.add_working_days(from, n)
     }
@@ -132,7 +138,7 @@ impl Scan<'_> {
         let (v, lead) = (self.victim, self.rules.lead);
         match (v.status, v.eligibility) {
             (VictimStatus::Referred, Eligibility::Statutory)
-                if !self.logged(|c| c.kind == ContactKind::InitialOffer) =>
+                if self.facts.initial_offer.is_none() =>
             {
                 let sentenced = self.case.sentence.imposed_on;
                 let due = self.workdays(sentenced, lead.initial_offer_working_days);
@@ -147,16 +153,8 @@ impl Scan<'_> {
                     v.referred_on,
                 );
             }
-            (VictimStatus::OfferSent, _)
-                if !self.logged(|c| c.kind == ContactKind::SecondOffer) =>
-            {
-                let offered = v
-                    .contacts
-                    .iter()
-                    .filter(|c| c.kind == ContactKind::InitialOffer)
-                    .map(|c| c.on)
-                    .max()
-                    .unwrap_or(v.status_since);
+            (VictimStatus::OfferSent, _) if !self.facts.second_offer => {
+                let offered = self.facts.initial_offer.unwrap_or(v.status_since);
                 let due = add_months(offered, months(lead.second_offer_months));
                 self.add(ReminderKind::SecondOffer, due, None, offered);
             }
@@ -169,29 +167,17 @@ impl Scan<'_> {
         if !self.victim.wants_written_follow_up() {
             return;
         }
-        let contacts = &self.victim.contacts;
-        for call in contacts
-            .iter()
-            .filter(|c| outbound(c) && c.method.needs_written_follow_up())
-        {
-            if !self.logged(|c| outbound(c) && c.method.is_written() && c.on >= call.on) {
-                let due = self.workdays(call.on, self.rules.lead.written_follow_up_working_days);
-                self.add(ReminderKind::WrittenFollowUp, due, None, call.on);
-            }
+        for &call in &self.facts.unconfirmed {
+            let due = self.workdays(call, self.rules.lead.written_follow_up_working_days);
+            self.add(ReminderKind::WrittenFollowUp, due, None, call);
         }
     }
 
     /// Every complaint acknowledged on or after its day.
     fn complaints(&mut self) {
-        let contacts = &self.victim.contacts;
-        let complaints = contacts
-            .iter()
-            .filter(|c| c.direction == Direction::Inbound && c.kind == ContactKind::Complaint);
-        for complaint in complaints {
-            if !self.logged(|c| c.kind == ContactKind::ComplaintAck && c.on >= complaint.on) {
-                let due = self.workdays(complaint.on, self.rules.lead.complaint_ack_working_days);
-                self.add(ReminderKind::ComplaintAck, due, None, complaint.on);
-            }
+        for &complaint in &self.facts.open_complaints {
+            let due = self.workdays(complaint, self.rules.lead.complaint_ack_working_days);
+            self.add(ReminderKind::ComplaintAck, due, None, complaint);
         }
     }
 
@@ -201,12 +187,10 @@ impl Scan<'_> {
         if v.information() == InformationLevel::ReleaseMonth {
             return;
         }
-        let last = v
-            .contacts
-            .iter()
-            .filter(|c| outbound(c) && c.on >= v.status_since)
-            .map(|c| c.on)
-            .max()
+        let last = self
+            .facts
+            .last_outbound
+            .filter(|d| *d >= v.status_since)
             .unwrap_or(v.status_since);
         let due = add_months(last, months(self.rules.lead.annual_letter_months));
         self.add(ReminderKind::AnnualLetter, due, None, last);
@@ -219,14 +203,14 @@ impl Scan<'_> {
         for kd in &self.case.key_dates {
             if level == InformationLevel::KeyStages || kd.kind.is_release() {
                 let from = minus_days(kd.date, lead.key_date_window_days);
-                if !self.logged(|c| outbound(c) && c.key_date == Some(kd.kind) && c.on >= from) {
+                if self.facts.told_about(kd.kind).is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.key_date_notice_days);
                     self.add(ReminderKind::KeyDate, due, Some(kd.kind), kd.date);
                 }
             }
             if kd.kind == KeyDateKind::ParoleHearing {
                 let from = minus_days(kd.date, lead.vps_window_days);
-                if !self.logged(|c| outbound(c) && c.kind == ContactKind::Vps && c.on >= from) {
+                if self.facts.last_vps.is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.vps_notice_days);
                     self.add(ReminderKind::VpsOffer, due, Some(kd.kind), kd.date);
                 }
@@ -239,9 +223,7 @@ impl Scan<'_> {
         let lead = self.rules.lead;
         if let Some((kind, date)) = licence_trigger(self.case, today) {
             let from = minus_days(date, lead.licence_conditions_window_days);
-            if !self
-                .logged(|c| outbound(c) && c.kind == ContactKind::LicenceConditions && c.on >= from)
-            {
+            if self.facts.last_licence_conditions.is_none_or(|d| d < from) {
                 let due = minus_days(date, lead.licence_conditions_notice_days);
                 self.add(ReminderKind::LicenceConditions, due, Some(kind), date);
             }
@@ -257,9 +239,7 @@ impl Scan<'_> {
             let Some(on) = request.outcome_on.filter(|_| decided) else {
                 continue;
             };
-            if !self
-                .logged(|c| outbound(c) && c.kind == ContactKind::LicenceConditions && c.on >= on)
-            {
+            if self.facts.last_licence_conditions.is_none_or(|d| d < on) {
                 let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
                 self.add(ReminderKind::LicenceOutcome, due, None, on);
             }
@@ -275,7 +255,7 @@ impl Scan<'_> {
             .filter(|k| matches!(k.kind, KeyDateKind::Led | KeyDateKind::Sed))
             .max_by_key(|k| (k.date, k.kind == KeyDateKind::Sed));
         if let Some(end) = end
-            && !self.logged(|c| c.kind == ContactKind::Closure)
+            && !self.facts.closure
         {
             self.add(
                 ReminderKind::CaseClosure,
@@ -364,10 +344,25 @@ pub struct DiaryQuery<'q> {
 }
 
 /// The diary: every reminder overdue on the date, due on it, or due within the horizon,
-/// sorted by due date, victim, kind and key date (FORMAT.md §3).
+/// sorted by due date, victim, kind and key date (FORMAT.md §3). Each victim's log is read
+/// from `victim.contacts`.
 pub fn diary<'c>(
     cases: impl IntoIterator<Item = &'c Case>,
     victims: impl IntoIterator<Item = &'c Victim>,
+    query: &DiaryQuery<'_>,
+    rules: Rules<'_>,
+) -> Vec<DiaryItem> {
+    let facts: Vec<(&Victim, LogFacts)> = victims
+        .into_iter()
+        .map(|v| (v, LogFacts::of(&v.contacts)))
+        .collect();
+    diary_from_facts(cases, facts.iter().map(|(v, f)| (*v, f)), query, rules)
+}
+
+/// `diary` with each victim's log already folded into its facts.
+pub fn diary_from_facts<'c, 'v>(
+    cases: impl IntoIterator<Item = &'c Case>,
+    victims: impl IntoIterator<Item = (&'v Victim, &'v LogFacts)>,
     query: &DiaryQuery<'_>,
     rules: Rules<'_>,
 ) -> Vec<DiaryItem> {
@@ -375,13 +370,13 @@ pub fn diary<'c>(
     let until = plus_days(query.date, query.days);
     let mut items: Vec<DiaryItem> = victims
         .into_iter()
-        .filter(|v| {
+        .filter(|(v, _)| {
             query
                 .officer
                 .is_none_or(|o| v.allocated_to.as_deref() == Some(o))
         })
-        .filter_map(|v| Some((v, *cases.get(v.case_id.as_str())?)))
-        .flat_map(|(v, c)| victim_reminders(v, c, query.date, rules))
+        .filter_map(|(v, f)| Some((v, f, *cases.get(v.case_id.as_str())?)))
+        .flat_map(|(v, f, c)| reminders_from_facts(v, f, c, query.date, rules))
         .filter(|r| r.due <= until)
         .map(|reminder| DiaryItem {
             status: diary_status(reminder.due, query.date, rules.lead),

@@ -1,9 +1,11 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::enums::{Medium, OffenceCategory, SentenceKind, VictimRole};
+use crate::domain::enums::{
+    ContactKind, Direction, Medium, OffenceCategory, SentenceKind, VictimRole,
+};
 use crate::domain::model::{
-    KeyDate, LicenceRequest, Offence, Offender, Preferences, SensitiveDate, Sentence,
+    Contact, KeyDate, LicenceRequest, Offence, Offender, Preferences, SensitiveDate, Sentence,
 };
 
 fn d(s: &str) -> NaiveDate {

@@ -1,0 +1,192 @@
+//! What the reminder rules need to know of a contact log, kept small. Every rule of
+//! FORMAT.md §3 asks of the log only "is there such a contact on or after a date?", and for
+//! each such question the latest date of that kind of contact is the whole answer. So a
+//! victim's log folds into these facts, which the store keeps beside the log and updates on
+//! every entry; the diary then never reads a log.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::enums::{ContactKind, Direction, KeyDateKind};
+use super::model::Contact;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogFacts {
+    /// The latest contact of kind `initial_offer`, in any direction.
+    pub initial_offer: Option<NaiveDate>,
+    /// Whether a `second_offer` was logged.
+    pub second_offer: bool,
+    /// The latest outbound contact.
+    pub last_outbound: Option<NaiveDate>,
+    /// The latest outbound letter or email.
+    pub last_written: Option<NaiveDate>,
+    /// Outbound calls, visits, meetings and videos after `last_written`, not yet confirmed.
+    pub unconfirmed: Vec<NaiveDate>,
+    /// The latest `complaint_ack`, in any direction.
+    pub last_complaint_ack: Option<NaiveDate>,
+    /// Inbound complaints after `last_complaint_ack`.
+    pub open_complaints: Vec<NaiveDate>,
+    /// For each key-date kind, the latest outbound contact about it.
+    pub told: Vec<(KeyDateKind, NaiveDate)>,
+    /// The latest outbound `vps` contact.
+    pub last_vps: Option<NaiveDate>,
+    /// The latest outbound `licence_conditions` contact.
+    pub last_licence_conditions: Option<NaiveDate>,
+    /// Whether a `closure` contact was logged.
+    pub closure: bool,
+}
+
+fn later(slot: &mut Option<NaiveDate>, on: NaiveDate) {
+    if slot.is_none_or(|d| on > d) {
+        *slot = Some(on);
+    }
+}
+
+impl LogFacts {
+    /// The facts of a whole log.
+    pub fn of(contacts: &[Contact]) -> Self {
+        let mut facts = Self::default();
+        for c in contacts {
+            facts.add(c);
+        }
+        facts
+    }
+
+    /// Folds in one more entry (in any order: the facts do not depend on it).
+    pub fn add(&mut self, c: &Contact) {
+        let outbound = c.direction == Direction::Outbound;
+        match c.kind {
+            ContactKind::InitialOffer => later(&mut self.initial_offer, c.on),
+            ContactKind::SecondOffer => self.second_offer = true,
+            ContactKind::Closure => self.closure = true,
+            ContactKind::ComplaintAck => {
+                later(&mut self.last_complaint_ack, c.on);
+                self.open_complaints.retain(|d| *d > c.on);
+            }
+            ContactKind::Complaint if c.direction == Direction::Inbound => {
+                if self.last_complaint_ack.is_none_or(|a| a < c.on) {
+                    self.open_complaints.push(c.on);
+                    self.open_complaints.sort_unstable();
+                }
+            }
+            ContactKind::Vps if outbound => later(&mut self.last_vps, c.on),
+            ContactKind::LicenceConditions if outbound => {
+                later(&mut self.last_licence_conditions, c.on)
+            }
+            _ => {}
+        }
+        if !outbound {
+            return;
+        }
+        later(&mut self.last_outbound, c.on);
+        if let Some(kind) = c.key_date {
+            match self.told.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, d)) if *d >= c.on => {}
+                Some((_, d)) => *d = c.on,
+                None => {
+                    self.told.push((kind, c.on));
+                    self.told.sort_unstable();
+                }
+            }
+        }
+        if c.method.is_written() {
+            later(&mut self.last_written, c.on);
+            self.unconfirmed.retain(|d| *d > c.on);
+        } else if c.method.needs_written_follow_up() && self.last_written.is_none_or(|w| w < c.on) {
+            self.unconfirmed.push(c.on);
+            self.unconfirmed.sort_unstable();
+        }
+    }
+
+    /// The latest outbound contact about a kind of key date.
+    pub fn told_about(&self, kind: KeyDateKind) -> Option<NaiveDate> {
+        self.told.iter().find(|(k, _)| *k == kind).map(|(_, d)| *d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::enums::Medium;
+
+    fn c(on: &str, kind: ContactKind, method: Medium, direction: Direction) -> Contact {
+        Contact {
+            on: NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap(),
+            at: None,
+            kind,
+            method,
+            direction,
+            summary: None,
+            by: None,
+            key_date: None,
+        }
+    }
+
+    #[test]
+    fn the_order_of_entries_does_not_matter() {
+        let log = vec![
+            c(
+                "2026-01-05",
+                ContactKind::Update,
+                Medium::Phone,
+                Direction::Outbound,
+            ),
+            c(
+                "2026-01-05",
+                ContactKind::WrittenFollowUp,
+                Medium::Letter,
+                Direction::Outbound,
+            ),
+            c(
+                "2026-02-01",
+                ContactKind::Update,
+                Medium::Visit,
+                Direction::Outbound,
+            ),
+            c(
+                "2026-02-10",
+                ContactKind::Complaint,
+                Medium::Email,
+                Direction::Inbound,
+            ),
+            c(
+                "2026-01-01",
+                ContactKind::ComplaintAck,
+                Medium::Letter,
+                Direction::Outbound,
+            ),
+            Contact {
+                key_date: Some(KeyDateKind::Crd),
+                ..c(
+                    "2025-12-01",
+                    ContactKind::Update,
+                    Medium::Email,
+                    Direction::Outbound,
+                )
+            },
+            Contact {
+                key_date: Some(KeyDateKind::Crd),
+                ..c(
+                    "2025-11-01",
+                    ContactKind::Update,
+                    Medium::Email,
+                    Direction::Outbound,
+                )
+            },
+        ];
+        let facts = LogFacts::of(&log);
+        let mut reversed = log.clone();
+        reversed.reverse();
+        assert_eq!(LogFacts::of(&reversed), facts);
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            facts.unconfirmed,
+            [d("2026-02-01")],
+            "the same-day letter confirms the January call"
+        );
+        assert_eq!(facts.open_complaints, [d("2026-02-10")]);
+        assert_eq!(facts.told_about(KeyDateKind::Crd), Some(d("2025-12-01")));
+        assert_eq!(facts.last_outbound, Some(d("2026-02-01")));
+    }
+}
