@@ -64,15 +64,16 @@ impl LogFacts {
                 later(&mut self.last_complaint_ack, c.on);
                 self.open_complaints.retain(|d| *d > c.on);
             }
-            ContactKind::Complaint if c.direction == Direction::Inbound => {
-                if self.last_complaint_ack.is_none_or(|a| a < c.on) {
-                    self.open_complaints.push(c.on);
-                    self.open_complaints.sort_unstable();
-                }
+            ContactKind::Complaint
+                if c.direction == Direction::Inbound
+                    && self.last_complaint_ack.is_none_or(|a| a < c.on) =>
+            {
+                self.open_complaints.push(c.on);
+                self.open_complaints.sort_unstable();
             }
             ContactKind::Vps if outbound => later(&mut self.last_vps, c.on),
             ContactKind::LicenceConditions if outbound => {
-                later(&mut self.last_licence_conditions, c.on)
+                later(&mut self.last_licence_conditions, c.on);
             }
             _ => {}
         }
