@@ -12,8 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
+use crate::domain::facts::LogFacts;
 use crate::domain::model::Caseload;
-use crate::domain::reminders::{DiaryQuery, Rules, diary};
+use crate::domain::reminders::{DiaryQuery, Rules, diary_from_facts};
 use crate::domain::validate::parse_caseload;
 use crate::error::{Error, plural};
 use crate::store::Store;
@@ -191,6 +192,14 @@ impl Env {
         Ok(Store::open(&self.data_dir, &self.user)?)
     }
 
+    /// `read_caseload` without the contact logs, with each victim's log facts instead.
+    fn read_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>), Error> {
+        if !Store::exists(&self.data_dir) {
+            return Ok((self.read_caseload()?, Vec::new()));
+        }
+        Ok(self.open()?.load_for_diary()?)
+    }
+
     /// The caseload for a command that only reads: a directory with no store yet reads as an
     /// empty caseload, and nothing is created.
     fn read_caseload(&self) -> Result<Caseload, Error> {
@@ -232,7 +241,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
         }) => {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let caseload = env.read_caseload()?;
+            let (caseload, facts) = env.read_for_diary()?;
             if let Some(o) = &officer
                 && !caseload.officers.iter().any(|x| &x.id == o)
             {
@@ -256,7 +265,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 days,
                 officer: officer.as_deref(),
             };
-            let items = diary(&caseload.cases, &caseload.victims, &query, rules);
+            let items = diary_from_facts(
+                &caseload.cases,
+                caseload.victims.iter().zip(&facts),
+                &query,
+                rules,
+            );
             let out = match format {
                 Format::Json => diary::json(&query, &items),
                 Format::Ics => diary::ics(&query, &items),

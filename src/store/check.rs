@@ -1,9 +1,11 @@
 //! `vlu check`: every record readable, every reference resolved, the schema known.
 
+use crate::domain::facts::LogFacts;
+use crate::domain::model::Contact;
 use crate::domain::validate::{KnownIds, parse_caseload};
 
 use super::{
-    AUDIT, CASE, CONTACT, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, contact_owner, key,
+    AUDIT, CASE, CONTACT, FACTS, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
 };
 
 /// One integrity problem.
@@ -21,6 +23,7 @@ impl Store {
                         || p == CASE
                         || p == VICTIM
                         || p == CONTACT
+                        || p == FACTS
                         || p == SNOOZE
                         || p == AUDIT
                         || p == META =>
@@ -41,13 +44,29 @@ impl Store {
                     String::from_utf8_lossy(&k).replace('\0', "/")
                 ));
             }
-            if k.starts_with(CONTACT) {
-                match contact_owner(&k) {
-                    Some(victim) if self.db.contains_key(key(VICTIM, victim))? => {}
-                    Some(victim) => findings.push(format!(
-                        "contacts of victim {victim}, who is not in the store"
-                    )),
-                    None => findings.push("a contact with no victim".to_owned()),
+            for prefix in [CONTACT, FACTS] {
+                if let Some(victim) = owner(prefix, &k)
+                    && !self.db.contains_key(key(VICTIM, victim))?
+                {
+                    let what = if prefix == CONTACT {
+                        "contacts"
+                    } else {
+                        "log facts"
+                    };
+                    findings.push(format!(
+                        "{what} of victim {victim}, who is not in the store"
+                    ));
+                }
+            }
+            // The facts kept beside a log must be the facts of that log.
+            if let (Some(victim), true) = (owner(CONTACT, &k), readable) {
+                let log: Vec<Contact> = serde_json::from_slice(&v).unwrap_or_default();
+                let kept = self.db.get(key(FACTS, victim))?;
+                let kept: Option<LogFacts> = kept.and_then(|f| serde_json::from_slice(&f).ok());
+                if kept.as_ref() != Some(&LogFacts::of(&log)) {
+                    findings.push(format!(
+                        "the log facts of victim {victim} do not match its log"
+                    ));
                 }
             }
         }

@@ -8,13 +8,15 @@
 //! | --- | --- |
 //! | `m\0schema`, `m\0unit`, `m\0extra_days` | the schema version, the unit, the extra non-working days |
 //! | `o\0{officer}` / `c\0{case}` / `v\0{victim}` | officer, case, victim (without contacts), JSON |
-//! | `k\0{victim}\0{seq}` | one contact, JSON; `seq` big-endian so the log keeps its order |
+//! | `k\0{victim}` | the victim's contact log, a JSON list in the order it was logged |
+//! | `f\0{victim}` | what the reminder rules need of that log (`LogFacts`), kept with it |
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
 
 mod audit;
 mod check;
 mod lock;
+mod migrate;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -22,24 +24,25 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 use serde::{Serialize, de::DeserializeOwned};
-use sled::{Batch, IVec, Tree};
+use sled::{Batch, Tree};
 
 pub use audit::{AuditRecord, changed_fields};
 pub use check::Finding;
 
+use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
 use crate::domain::validate::KnownIds;
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log];
 
-type Migration = fn(&Tree) -> Result<(), StoreError>;
+type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -93,6 +96,7 @@ const OFFICER: &[u8] = b"o\0";
 const CASE: &[u8] = b"c\0";
 const VICTIM: &[u8] = b"v\0";
 const CONTACT: &[u8] = b"k\0";
+const FACTS: &[u8] = b"f\0";
 const SNOOZE: &[u8] = b"s\0";
 const AUDIT: &[u8] = b"a\0";
 
@@ -100,8 +104,9 @@ fn key(prefix: &[u8], id: &str) -> Vec<u8> {
     [prefix, id.as_bytes()].concat()
 }
 
-fn contact_prefix(victim: &str) -> Vec<u8> {
-    [CONTACT, victim.as_bytes(), b"\0"].concat()
+/// The victim id in a key of the form `{prefix}{victim}`.
+fn owner<'k>(prefix: &[u8], k: &'k [u8]) -> Option<&'k str> {
+    std::str::from_utf8(k.strip_prefix(prefix)?).ok()
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -178,8 +183,10 @@ impl Store {
             let step = MIGRATIONS.get(version as usize - 1).ok_or_else(|| {
                 StoreError::Corrupt(format!("no migration from schema {version}"))
             })?;
-            step(&self.db)?;
-            self.db.insert(&schema_key, encode(&(version + 1)))?;
+            let mut batch = Batch::default();
+            step(&self.db, &mut batch)?;
+            batch.insert(schema_key.clone(), encode(&(version + 1)));
+            self.db.apply_batch(batch)?;
             self.db.flush()?;
         }
         Ok(())
@@ -219,17 +226,44 @@ impl Store {
 
     /// Contacts of every victim, in log order.
     fn contacts(&self) -> Result<HashMap<String, Vec<Contact>>, StoreError> {
-        let mut by_victim: HashMap<String, Vec<Contact>> = HashMap::new();
-        for item in self.db.scan_prefix(CONTACT) {
-            let (k, v) = item?;
-            let victim = contact_owner(&k)
-                .ok_or_else(|| StoreError::Corrupt("a contact key has no victim".into()))?;
-            by_victim
-                .entry(victim.to_owned())
-                .or_default()
-                .push(decode(&k, &v)?);
-        }
-        Ok(by_victim)
+        self.db
+            .scan_prefix(CONTACT)
+            .map(|item| {
+                let (k, v) = item?;
+                let victim = owner(CONTACT, &k)
+                    .ok_or_else(|| StoreError::Corrupt("a contact log has no victim".into()))?;
+                Ok((victim.to_owned(), decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    /// The caseload without the contact logs, and each victim's log facts (same order as
+    /// `victims`): all the diary needs, read without reading a single log.
+    pub fn load_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>), StoreError> {
+        let victims: Vec<Victim> = self.values(VICTIM)?;
+        let mut facts: HashMap<String, LogFacts> = self
+            .db
+            .scan_prefix(FACTS)
+            .map(|item| {
+                let (k, v) = item?;
+                let victim = owner(FACTS, &k)
+                    .ok_or_else(|| StoreError::Corrupt("log facts with no victim".into()))?;
+                Ok((victim.to_owned(), decode(&k, &v)?))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let facts = victims
+            .iter()
+            .map(|v| facts.remove(&v.id).unwrap_or_default())
+            .collect();
+        let caseload = Caseload {
+            unit: self.meta("unit")?,
+            officers: self.values(OFFICER)?,
+            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
+            cases: self.values(CASE)?,
+            victims,
+            ..Caseload::default()
+        };
+        Ok((caseload, facts))
     }
 
     /// The whole caseload, ordered by id, each victim with its contact log.
@@ -256,7 +290,7 @@ impl Store {
             return Ok(None);
         };
         let mut victim: Victim = decode(&k, &bytes)?;
-        victim.contacts = self.values(&contact_prefix(id))?;
+        victim.contacts = self.log(id)?;
         Ok(Some(victim))
     }
 
@@ -288,17 +322,37 @@ impl Store {
         }
     }
 
-    fn insert_contacts(
+    /// A victim's contact log as stored (empty if none).
+    fn log(&self, victim: &str) -> Result<Vec<Contact>, StoreError> {
+        let k = key(CONTACT, victim);
+        Ok(self
+            .db
+            .get(&k)?
+            .map(|v| decode(&k, &v))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    /// Stages a victim's whole contact log and its facts.
+    fn stage_log(batch: &mut Batch, victim: &str, contacts: &[Contact]) {
+        if contacts.is_empty() {
+            batch.remove(key(CONTACT, victim));
+        } else {
+            batch.insert(key(CONTACT, victim), encode(&contacts));
+        }
+        batch.insert(key(FACTS, victim), encode(&LogFacts::of(contacts)));
+    }
+
+    /// Stages one more entry of a victim's log.
+    fn stage_append(
         &self,
         batch: &mut Batch,
         victim: &str,
-        contacts: &[Contact],
+        contact: &Contact,
     ) -> Result<(), StoreError> {
-        let prefix = contact_prefix(victim);
-        for c in contacts {
-            let seq = self.db.generate_id()?;
-            batch.insert([&prefix[..], &seq.to_be_bytes()].concat(), encode(c));
-        }
+        let mut log = self.log(victim)?;
+        log.push(contact.clone());
+        Self::stage_log(batch, victim, &log);
         Ok(())
     }
 
@@ -353,9 +407,6 @@ impl Store {
         for v in &caseload.victims {
             if known.victims.contains(&v.id) {
                 note(true, &v.id);
-                for k in self.db.scan_prefix(contact_prefix(&v.id)).keys() {
-                    batch.remove(k?);
-                }
             }
             batch.insert(
                 key(VICTIM, &v.id),
@@ -364,7 +415,7 @@ impl Store {
                     ..v.clone()
                 }),
             );
-            self.insert_contacts(&mut batch, &v.id, &v.contacts)?;
+            Self::stage_log(&mut batch, &v.id, &v.contacts);
             summary.victims += 1;
             summary.contacts += v.contacts.len();
             step();
@@ -443,7 +494,7 @@ impl Store {
         let mut batch = Batch::default();
         let (_, mut fields) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
-        self.insert_contacts(&mut batch, &victim.id, std::slice::from_ref(contact))?;
+        self.stage_append(&mut batch, &victim.id, contact)?;
         fields.push(format!(
             "contact {} {} {}",
             contact.on, contact.kind, contact.method
@@ -509,7 +560,7 @@ impl Store {
         }
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
-        self.insert_contacts(&mut batch, victim_id, std::slice::from_ref(contact))?;
+        self.stage_append(&mut batch, victim_id, contact)?;
         let fields = vec![format!(
             "{} {} {}",
             contact.on, contact.kind, contact.method
@@ -549,13 +600,6 @@ impl Store {
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.db.size_on_disk()?)
     }
-}
-
-/// The victim id in a contact key.
-fn contact_owner(key: &IVec) -> Option<&str> {
-    let rest = key.strip_prefix(CONTACT)?;
-    let end = rest.iter().position(|&b| b == 0)?;
-    std::str::from_utf8(&rest[..end]).ok()
 }
 
 #[cfg(test)]

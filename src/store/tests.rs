@@ -183,10 +183,7 @@ fn check_finds_orphans_and_unreadable_records() {
         .unwrap();
     store
         .db
-        .insert(
-            [&contact_prefix("V-ghost")[..], &[0; 8]].concat(),
-            encode(&note("2026-01-01")),
-        )
+        .insert(key(CONTACT, "V-ghost"), encode(&vec![note("2026-01-01")]))
         .unwrap();
     let findings = store.check().unwrap();
     assert!(
@@ -214,4 +211,63 @@ fn snoozes_are_kept_with_their_reason() {
     store.snooze(&s).unwrap();
     assert_eq!(store.snoozes().unwrap(), [s]);
     assert_eq!(store.audit().unwrap()[0].action, "snooze");
+}
+
+#[test]
+fn a_schema_1_store_is_migrated_to_one_key_per_log_with_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        // Lay the store out as schema 1 had it: one key per contact, no facts.
+        let log = store.log("V-1").unwrap();
+        store.db.remove(key(CONTACT, "V-1")).unwrap();
+        store.db.remove(key(FACTS, "V-1")).unwrap();
+        for (seq, c) in log.iter().enumerate() {
+            let k = [CONTACT, b"V-1\0", &(seq as u64).to_be_bytes()].concat();
+            store.db.insert(k, encode(c)).unwrap();
+        }
+        store.db.insert(key(META, "schema"), encode(&1u32)).unwrap();
+        store.db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.load().unwrap(), sample());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let (_, facts) = store.load_for_diary().unwrap();
+    assert_eq!(
+        facts[0],
+        crate::domain::facts::LogFacts::of(&sample().victims[0].contacts)
+    );
+}
+
+#[test]
+fn the_facts_follow_every_appended_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    store.append_contact("V-1", &note("2026-01-01")).unwrap();
+    let (caseload, facts) = store.load_for_diary().unwrap();
+    assert!(
+        caseload.victims[0].contacts.is_empty(),
+        "the diary reads no log"
+    );
+    assert_eq!(
+        facts[0],
+        crate::domain::facts::LogFacts::of(&store.victim("V-1").unwrap().unwrap().contacts)
+    );
+    // A tampered facts record is found.
+    store
+        .db
+        .insert(
+            key(FACTS, "V-1"),
+            encode(&crate::domain::facts::LogFacts::default()),
+        )
+        .unwrap();
+    assert!(
+        store
+            .check()
+            .unwrap()
+            .iter()
+            .any(|f| f.contains("do not match"))
+    );
 }
