@@ -104,6 +104,32 @@ fn key(prefix: &[u8], id: &str) -> Vec<u8> {
     [prefix, id.as_bytes()].concat()
 }
 
+/// Opens sled under our lock. Holding the lock file means no other vlu has the store, so
+/// if sled still finds its own file locked, it is a thread of a store this process has just
+/// dropped, finishing its flush: wait for it, briefly.
+fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
+    let mut tries = 0;
+    loop {
+        match sled::Config::new()
+            .path(dir.join("db"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(io))
+                if io.kind() == std::io::ErrorKind::Other && io.to_string().contains("lock") =>
+            {
+                tries += 1;
+                if tries > 40 {
+                    return Err(StoreError::InUse(dir.to_owned()));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(e) => return Err(StoreError::Sled(e)),
+        }
+    }
+}
+
 /// The victim id in a key of the form `{prefix}{victim}`.
 fn owner<'k>(prefix: &[u8], k: &'k [u8]) -> Option<&'k str> {
     std::str::from_utf8(k.strip_prefix(prefix)?).ok()
@@ -126,19 +152,7 @@ impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
     pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
         let lock = lock::acquire(dir)?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io)
-                    if io.kind() == std::io::ErrorKind::Other
-                        && io.to_string().contains("lock") =>
-                {
-                    StoreError::InUse(dir.to_owned())
-                }
-                e => StoreError::Sled(e),
-            })?;
+        let db = open_sled(dir)?;
         let store = Self {
             db,
             dir: dir.to_owned(),

@@ -145,6 +145,8 @@ pub struct App {
     reminders: Vec<Vec<Reminder>>,
     /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
     next_due: Vec<NaiveDate>,
+    /// Every victim, most urgent first: the caseload's order before any filter.
+    order: Vec<usize>,
     victim_index: HashMap<String, usize>,
     /// Key dates of open cases within the horizon: date, case index, kind.
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
@@ -189,6 +191,7 @@ impl App {
             cases: HashMap::new(),
             reminders: Vec::new(),
             next_due: Vec::new(),
+            order: Vec::new(),
             victim_index: HashMap::new(),
             key_dates_ahead: Vec::new(),
             haystacks: Vec::new(),
@@ -271,6 +274,12 @@ impl App {
         self.next_due = (0..self.caseload.victims.len())
             .map(|i| self.first_due(i))
             .collect();
+        let mut order: Vec<usize> = (0..self.caseload.victims.len()).collect();
+        order.sort_by(|&a, &b| {
+            (self.next_due[a], &self.caseload.victims[a].name)
+                .cmp(&(self.next_due[b], &self.caseload.victims[b].name))
+        });
+        self.order = order;
         self.refresh_rows(false);
         self.refresh_diary();
     }
@@ -290,14 +299,12 @@ impl App {
             let rows = std::mem::take(&mut self.rows);
             self.rows = rows.into_iter().filter(|&i| self.shown(i)).collect();
         } else {
-            let mut rows: Vec<usize> = (0..self.caseload.victims.len())
+            self.rows = self
+                .order
+                .iter()
+                .copied()
                 .filter(|&i| self.shown(i))
                 .collect();
-            rows.sort_by(|&a, &b| {
-                (self.next_due[a], &self.caseload.victims[a].name)
-                    .cmp(&(self.next_due[b], &self.caseload.victims[b].name))
-            });
-            self.rows = rows;
         }
         self.selected = keep
             .and_then(|k| self.rows.iter().position(|&i| i == k))
