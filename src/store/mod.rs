@@ -104,6 +104,13 @@ fn key(prefix: &[u8], id: &str) -> Vec<u8> {
     [prefix, id.as_bytes()].concat()
 }
 
+/// A scoped thread's result (a panic in it goes on in the caller, as if it had run there).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 /// Opens sled under our lock. Holding the lock file means no other vlu has the store, so
 /// if sled still finds its own file locked, it is a thread of a store this process has just
 /// dropped, finishing its flush: wait for it, briefly.
@@ -254,17 +261,25 @@ impl Store {
     /// The caseload without the contact logs, and each victim's log facts (same order as
     /// `victims`): all the diary needs, read without reading a single log.
     pub fn load_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>), StoreError> {
-        let victims: Vec<Victim> = self.values(VICTIM)?;
-        let mut facts: HashMap<String, LogFacts> = self
-            .db
-            .scan_prefix(FACTS)
-            .map(|item| {
-                let (k, v) = item?;
-                let victim = owner(FACTS, &k)
-                    .ok_or_else(|| StoreError::Corrupt("log facts with no victim".into()))?;
-                Ok((victim.to_owned(), decode(&k, &v)?))
-            })
-            .collect::<Result<_, StoreError>>()?;
+        // Victims on this thread, facts and cases on two others: the decoding is the cost.
+        let (victims, facts, cases) = std::thread::scope(|scope| {
+            let facts = scope.spawn(|| {
+                self.db
+                    .scan_prefix(FACTS)
+                    .map(|item| {
+                        let (k, v) = item?;
+                        let victim = owner(FACTS, &k).ok_or_else(|| {
+                            StoreError::Corrupt("log facts with no victim".into())
+                        })?;
+                        Ok((victim.to_owned(), decode::<LogFacts>(&k, &v)?))
+                    })
+                    .collect::<Result<HashMap<String, LogFacts>, StoreError>>()
+            });
+            let cases = scope.spawn(|| self.values::<Case>(CASE));
+            let victims = self.values::<Victim>(VICTIM);
+            (victims, joined(facts), joined(cases))
+        });
+        let (victims, mut facts, cases) = (victims?, facts?, cases?);
         let facts = victims
             .iter()
             .map(|v| facts.remove(&v.id).unwrap_or_default())
@@ -273,7 +288,7 @@ impl Store {
             unit: self.meta("unit")?,
             officers: self.values(OFFICER)?,
             extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
-            cases: self.values(CASE)?,
+            cases,
             victims,
             ..Caseload::default()
         };
