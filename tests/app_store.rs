@@ -151,4 +151,14 @@ fn a_snooze_is_stored_and_survives_a_restart() {
     );
     assert_eq!(snooze.by, "sahmed");
     assert_eq!(app.counts().0, 13);
+    drop(app);
+    drop(store);
+    let out = s.vlu().args(["diary", "--date", ANCHOR]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains(
+            "(snoozed to 1 Dec 2026 by sahmed: Kofi is abroad until December; letter waits.)"
+        ),
+        "{text}"
+    );
 }

@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
-use crate::domain::text::visible;
+use crate::domain::text::{first_line, visible};
+use crate::store::Snooze;
 
 #[derive(Serialize)]
 struct JsonDiary<'a> {
@@ -127,6 +128,7 @@ fn heading_colour(status: DiaryStatus) -> &'static str {
 /// The diary as a VLO reads it at 9am: grouped Overdue / Today / This week / Later.
 pub fn text(
     caseload: &Caseload,
+    snoozes: &[Snooze],
     query: &DiaryQuery<'_>,
     items: &[DiaryItem],
     colour: bool,
@@ -204,6 +206,19 @@ pub fn text(
                     out,
                     " {}",
                     paint.wrap("1;35", &format!("⚠ near a sensitive date: {}", visible(s)))
+                );
+            }
+            let identity = r.identity();
+            if let Some(s) = snoozes
+                .iter()
+                .find(|s| s.reminder == identity && s.until > query.date)
+            {
+                let _ = write!(
+                    out,
+                    " (snoozed to {} by {}: {})",
+                    s.until.format("%-d %b %Y"),
+                    visible(&s.by),
+                    first_line(&s.reason)
                 );
             }
             out.push('\n');

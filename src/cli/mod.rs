@@ -17,7 +17,7 @@ use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryQuery, Rules, diary_from_facts};
 use crate::domain::validate::parse_caseload;
 use crate::error::{Error, plural};
-use crate::store::Store;
+use crate::store::{Snooze, Store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -193,11 +193,13 @@ impl Env {
     }
 
     /// `read_caseload` without the contact logs, with each victim's log facts instead.
-    fn read_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>), Error> {
+    fn read_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>, Vec<Snooze>), Error> {
         if !Store::exists(&self.data_dir) {
-            return Ok((self.read_caseload()?, Vec::new()));
+            return Ok((self.read_caseload()?, Vec::new(), Vec::new()));
         }
-        Ok(self.open()?.load_for_diary()?)
+        let store = self.open()?;
+        let (caseload, facts) = store.load_for_diary()?;
+        Ok((caseload, facts, store.snoozes()?))
     }
 
     /// The caseload for a command that only reads: a directory with no store yet reads as an
@@ -241,7 +243,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
         }) => {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let (caseload, facts) = env.read_for_diary()?;
+            let (caseload, facts, snoozes) = env.read_for_diary()?;
             if let Some(o) = &officer
                 && !caseload.officers.iter().any(|x| &x.id == o)
             {
@@ -274,7 +276,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             let out = match format {
                 Format::Json => diary::json(&query, &items),
                 Format::Ics => diary::ics(&query, &items),
-                Format::Text => diary::text(&caseload, &query, &items, diary::use_colour()),
+                Format::Text => {
+                    diary::text(&caseload, &snoozes, &query, &items, diary::use_colour())
+                }
             };
             write_stdout(&out)
         }
