@@ -35,12 +35,7 @@ fn has(items: &[Value], kind: &str, victim: &str) -> bool {
 
 #[test]
 fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
-    let s = Sandbox::new();
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
+    let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "key_date", "V-0001"));
     {
         let store = Store::open(&s.data_dir(), "sara").unwrap();
@@ -97,12 +92,7 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
 
 #[test]
 fn opting_in_from_the_victim_view_reaches_the_store() {
-    let s = Sandbox::new();
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
+    let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "initial_offer", "V-0017"));
     {
         let store = Store::open(&s.data_dir(), "sara").unwrap();
@@ -127,12 +117,7 @@ fn opting_in_from_the_victim_view_reaches_the_store() {
 
 #[test]
 fn a_snooze_is_stored_and_survives_a_restart() {
-    let s = Sandbox::new();
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
+    let s = Sandbox::with_sample();
     let first = {
         let store = Store::open(&s.data_dir(), "sara").unwrap();
         let mut app = app_with(store.load().unwrap(), Vec::new(), false);

@@ -492,8 +492,7 @@ fn diary_ics_parses_back_with_every_item() {
 
 #[test]
 fn check_says_a_sound_store_is_sound() {
-    let s = Sandbox::new();
-    s.vlu().arg("import").arg(sample_path()).assert().success();
+    let s = Sandbox::with_sample();
     s.vlu()
         .arg("check")
         .assert()

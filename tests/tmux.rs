@@ -67,12 +67,7 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
         eprintln!("tmux is not installed: skipping the end-to-end test");
         return;
     }
-    let s = Sandbox::new();
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
+    let s = Sandbox::with_sample();
     let tmux = Tmux {
         socket: format!("vlu-test-{}", std::process::id()),
     };

@@ -25,6 +25,13 @@ impl Sandbox {
         }
     }
 
+    /// A sandbox whose store holds the sample unit.
+    pub fn with_sample() -> Self {
+        let s = Self::new();
+        s.vlu().arg("import").arg(sample_path()).assert().success();
+        s
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.root.path().join("data")
     }
