@@ -440,7 +440,15 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         outline.push(DiaryLine::DatesHeading);
         outline.extend((0..app.key_dates_ahead.len()).map(DiaryLine::Date));
     }
-    let height = inner.height as usize;
+    // When the pane has the focus, its last two lines spell out the selected item in full:
+    // a narrow pane cuts the list's lines, and the sensitive-date label matters most.
+    let focused = app.focus == Pane::Diary && app.overlays.is_empty() && inner.height > 4;
+    let [list_area, detail_area] = if focused {
+        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner)
+    } else {
+        [inner, Rect::default()]
+    };
+    let height = list_area.height as usize;
     let start = window_start(selected_line, height);
     let lines: Vec<Line> = outline
         .iter()
@@ -469,7 +477,29 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+    frame.render_widget(Paragraph::new(Text::from(lines)), list_area);
+    if let (true, Some(item)) = (focused, app.diary.get(app.diary_selected)) {
+        let r = &item.reminder;
+        let name = app
+            .victim_by_id(&r.victim_id)
+            .map_or("", |i| app.caseload.victims[i].name.as_str());
+        let mut spans = Vec::new();
+        if let Some(label) = &r.sensitive {
+            spans.push(Span::styled(
+                format!("⚠ near {} · ", visible(label)),
+                theme.warn(),
+            ));
+        }
+        spans.push(Span::styled(
+            format!("{} ({}): ", visible(name), visible(&r.victim_id)),
+            theme.title(),
+        ));
+        spans.push(Span::raw(format!("{} — due {}", r.action(), day(r.due))));
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+            detail_area,
+        );
+    }
 }
 
 fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
