@@ -167,6 +167,8 @@ pub struct App {
     pub message: Option<String>,
     /// Rows a page moves (set by the loop from the terminal's height).
     pub page: usize,
+    /// How far the victim view is scrolled down, in lines.
+    pub overlay_scroll: u16,
     pub quit: bool,
 }
 
@@ -213,6 +215,7 @@ impl App {
             overlays: Vec::new(),
             message: None,
             page: 10,
+            overlay_scroll: 0,
             quit: false,
             caseload: setup.caseload,
         };
@@ -517,12 +520,28 @@ impl App {
                 let revealed = *revealed;
                 if revealed {
                     self.overlays.pop();
-                    self.overlays.push(Overlay::Victim { revealed: false });
+                    self.open_victim_view();
                 } else if let Some(v) = self.selected_victim() {
                     return Some(Effect::Reveal {
                         victim: v.id.clone(),
                     });
                 }
+            }
+            (Some(Overlay::Victim { .. }), Action::Up | Action::PageUp | Action::Top) => {
+                let step = match action {
+                    Action::Up => 1,
+                    Action::PageUp => self.page,
+                    _ => usize::MAX,
+                };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
+            }
+            (Some(Overlay::Victim { .. }), Action::Down | Action::PageDown) => {
+                let step = if action == Action::Down { 1 } else { self.page };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
             }
             (Some(Overlay::Victim { .. }), Action::OptIn) => {
                 self.open_status_form(VictimStatus::OptedIn);
@@ -625,7 +644,7 @@ impl App {
     fn open(&mut self) {
         match self.focus {
             Pane::Caseload if self.selected_victim().is_some() => {
-                self.overlays.push(Overlay::Victim { revealed: false });
+                self.open_victim_view();
             }
             Pane::Diary => {
                 let Some(item) = self.diary.get(self.diary_selected) else {
@@ -647,7 +666,7 @@ impl App {
                 {
                     self.selected = pos;
                     self.contacts_selected = 0;
-                    self.overlays.push(Overlay::Victim { revealed: false });
+                    self.open_victim_view();
                 }
             }
             Pane::Contacts => {
@@ -657,6 +676,11 @@ impl App {
             }
             Pane::Caseload => {}
         }
+    }
+
+    fn open_victim_view(&mut self) {
+        self.overlay_scroll = 0;
+        self.overlays.push(Overlay::Victim { revealed: false });
     }
 
     fn known_ids(&self) -> KnownIds {

@@ -596,6 +596,11 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_overlay(frame: &mut Frame, app: &App, theme: &Theme, overlay: &Overlay, area: Rect) {
+    let scroll = if matches!(overlay, Overlay::Victim { .. }) {
+        app.overlay_scroll
+    } else {
+        0
+    };
     let (title, text, rect) = match overlay {
         Overlay::Help => (
             " Keys ".to_owned(),
@@ -671,7 +676,8 @@ fn draw_overlay(frame: &mut Frame, app: &App, theme: &Theme, overlay: &Overlay, 
     frame.render_widget(
         Paragraph::new(text)
             .block(Block::bordered().title(Span::styled(title, theme.title())))
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         rect,
     );
 }

@@ -479,3 +479,20 @@ fn the_diary_horizon_can_be_chosen() {
     }
     assert_eq!(app.horizon, MAX_HORIZON);
 }
+
+#[test]
+fn the_victim_view_scrolls_and_opens_at_the_top() {
+    let mut app = sample_app();
+    keys(&mut app, "enter down down pagedown");
+    assert_eq!(app.overlay_scroll, 2 + 10);
+    keys(&mut app, "up");
+    assert_eq!(app.overlay_scroll, 11);
+    keys(&mut app, "home");
+    assert_eq!(app.overlay_scroll, 0);
+    keys(&mut app, "down esc enter");
+    assert_eq!(app.overlay_scroll, 0);
+    assert_eq!(
+        app.selected, 0,
+        "moving in the view does not move the caseload"
+    );
+}
