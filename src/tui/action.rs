@@ -50,7 +50,7 @@ actions! {
     OptIn = "opt-in": "record opt-in",
     Decline = "decline": "record a decline",
     OptOut = "opt-out": "record opt-out",
-    AddKeyDate = "add-key-date": "add a key date to the case",
+    AddKeyDate = "add-key-date": "add or change a key date of the case",
     AddSensitiveDate = "add-sensitive-date": "add a sensitive date",
     NewVictim = "new-victim": "add a victim",
     NewCase = "new-case": "add a case",

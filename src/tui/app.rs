@@ -459,6 +459,7 @@ impl App {
                 self.update(action?)
             } else {
                 form.input(event);
+                self.prefill_key_date();
                 None
             };
         }
@@ -786,19 +787,34 @@ impl App {
         )));
     }
 
+    /// Adds a key date to the victim's case, or changes one: the first field picks "new" or
+    /// an existing date, whose values then fill the form.
     fn open_key_date_form(&mut self) {
         let Some(v) = self.selected_victim() else {
             return;
         };
+        let existing = self.case_of(v).map_or(Vec::new(), |c| {
+            c.key_dates
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{}: {} {}", i + 1, k.kind, k.date))
+                .collect()
+        });
         let form = Form::new(
             format!(
-                "Add a key date — case {}",
+                "Add or change a key date — case {}",
                 crate::domain::text::visible(&v.case_id)
             ),
             Purpose::AddKeyDate {
                 case: v.case_id.clone(),
             },
             vec![
+                Field::choice(
+                    "which",
+                    "Key date",
+                    std::iter::once("new".to_owned()).chain(existing),
+                    "new",
+                ),
                 Field::choice("kind", "Kind", KeyDateKind::IDS.to_vec(), "crd"),
                 Field::line("date", "Date", ""),
                 Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
@@ -806,6 +822,51 @@ impl App {
             ],
         );
         self.overlays.push(Overlay::Form(form));
+    }
+
+    /// When the key-date form's first field picks an existing date, fill the form with it.
+    fn prefill_key_date(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last() else {
+            return;
+        };
+        let Purpose::AddKeyDate { case } = &form.purpose else {
+            return;
+        };
+        if form
+            .fields
+            .get(form.focus)
+            .is_none_or(|f| f.name != "which")
+        {
+            return;
+        }
+        let chosen = records::key_date_index(form);
+        let entry = chosen
+            .and_then(|i| {
+                self.cases
+                    .get(case)
+                    .and_then(|&c| self.caseload.cases[c].key_dates.get(i))
+            })
+            .cloned();
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        let Some(k) = entry else { return };
+        for f in &mut form.fields {
+            let value = match f.name {
+                "kind" => k.kind.as_str().to_owned(),
+                "date" => k.date.to_string(),
+                "confirmed" => if k.confirmed == Some(false) {
+                    "no"
+                } else {
+                    "yes"
+                }
+                .to_owned(),
+                "note" => k.note.clone().unwrap_or_default(),
+                _ => continue,
+            };
+            f.cursor = value.chars().count();
+            f.value = value;
+        }
     }
 
     fn open_sensitive_date_form(&mut self) {

@@ -11,7 +11,7 @@ pub enum FieldKind {
     /// Several lines; Enter starts a new one.
     Lines,
     /// One of a list of identifiers, changed with ←/→ or Space; the first may be "" (none).
-    Choice(Vec<&'static str>),
+    Choice(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,16 +47,17 @@ impl Field {
         }
     }
 
-    pub fn choice(
+    pub fn choice<S: Into<String>>(
         name: &'static str,
         label: &'static str,
-        options: Vec<&'static str>,
+        options: impl IntoIterator<Item = S>,
         value: &str,
     ) -> Self {
-        let value = if options.contains(&value) {
-            value
+        let options: Vec<String> = options.into_iter().map(Into::into).collect();
+        let value = if options.iter().any(|o| o == value) {
+            value.to_owned()
         } else {
-            options.first().copied().unwrap_or("")
+            options.first().cloned().unwrap_or_default()
         };
         Self {
             kind: FieldKind::Choice(options),
@@ -87,7 +88,7 @@ impl Field {
                 KeyCode::Left => (i + n - 1) % n,
                 _ => return false,
             };
-            self.value = options.get(next).copied().unwrap_or("").to_owned();
+            self.value = options.get(next).cloned().unwrap_or_default();
             return true;
         }
         match key.code {

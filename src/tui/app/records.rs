@@ -45,6 +45,16 @@ fn compact(map: Map<String, Value>) -> Value {
     Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
 }
 
+/// The index of the existing key date the form changes (`None`: a new one).
+pub(super) fn key_date_index(form: &Form) -> Option<usize> {
+    form.value("which")?
+        .split(':')
+        .next()?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(1)
+}
+
 pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
     let mut value = serde_json::to_value(case).unwrap_or(Value::Null);
     let mut entry = Map::new();
@@ -53,9 +63,13 @@ pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
     entry.insert("confirmed".into(), Value::Bool(yes(form, "confirmed")));
     entry.insert("note".into(), text(form, "note"));
     let entry = compact(entry);
-    match value.get_mut("key_dates").and_then(Value::as_array_mut) {
-        Some(list) => list.push(entry),
-        None => value["key_dates"] = json!([entry]),
+    match (
+        value.get_mut("key_dates").and_then(Value::as_array_mut),
+        key_date_index(form),
+    ) {
+        (Some(list), Some(i)) if i < list.len() => list[i] = entry,
+        (Some(list), _) => list.push(entry),
+        (None, _) => value["key_dates"] = json!([entry]),
     }
     let problems = check_case(&value, known, false);
     finish(value, problems, Effect::SaveCase)

@@ -332,8 +332,9 @@ fn a_new_key_date_brings_its_reminder() {
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter t");
+    assert_eq!(form(&app).value("which"), Some("new"));
     assert_eq!(form(&app).value("kind"), Some("crd"));
-    keys(&mut app, "left left");
+    keys(&mut app, "tab left left");
     assert_eq!(form(&app).value("kind"), Some("ped"));
     keys(&mut app, "tab");
     type_text(&mut app, "2026-12-30");
@@ -494,5 +495,38 @@ fn the_victim_view_scrolls_and_opens_at_the_top() {
     assert_eq!(
         app.selected, 0,
         "moving in the view does not move the caseload"
+    );
+}
+
+#[test]
+fn an_existing_key_date_can_be_changed() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter t right right");
+    assert_eq!(form(&app).value("which"), Some("2: crd 2026-12-22"));
+    assert_eq!(
+        form(&app).value("kind"),
+        Some("crd"),
+        "the form is filled from the date chosen"
+    );
+    assert_eq!(form(&app).value("date"), Some("2026-12-22"));
+    keys(&mut app, "tab tab");
+    for _ in 0..10 {
+        keys(&mut app, "backspace");
+    }
+    type_text(&mut app, "2027-01-12");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveCase(case)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(case.key_dates.len(), 4, "changed, not added");
+    assert_eq!(case.key_dates[1].date.to_string(), "2027-01-12");
+    app.applied(effects[0].clone());
+    let joan = app.victim_by_id("V-0001").unwrap();
+    assert!(
+        app.open_reminders(joan)
+            .iter()
+            .any(|r| r.key_date == Some(KeyDateKind::Crd) && r.due.to_string() == "2026-12-15")
     );
 }
