@@ -45,6 +45,7 @@ actions! {
     ToggleMine = "toggle-mine": "my victims / all victims",
     CycleStatus = "cycle-status": "filter by status",
     Snooze = "snooze": "snooze a reminder",
+    Correct = "correct-entry": "correct this entry (a new entry that says so)",
     LongerHorizon = "longer-horizon": "look a week further ahead",
     ShorterHorizon = "shorter-horizon": "look a week less far ahead",
     OptIn = "opt-in": "record opt-in",

@@ -442,6 +442,7 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Victim { .. }) => Context::Victim,
+            Some(Overlay::Entry(_)) => Context::Contacts,
             Some(_) => Context::Global,
             None => self.focus.context(),
         }
@@ -512,6 +513,10 @@ impl App {
                         f.prev_field();
                     }
                 }
+            }
+            (Some(Overlay::Entry(index)), Action::Correct) => {
+                let index = *index;
+                self.open_correction_form(index);
             }
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
@@ -869,6 +874,35 @@ impl App {
         }
     }
 
+    /// Corrects an entry of the log: the log is append-only, so the correction is a new entry
+    /// that names the one it corrects.
+    fn open_correction_form(&mut self, index: usize) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let Some(entry) = v.contacts.get(index) else {
+            return;
+        };
+        let title = format!(
+            "Correct the entry of {} ({}, {})",
+            entry.on,
+            entry.kind.label(),
+            entry.method.label()
+        );
+        let form = Form::new(
+            title,
+            Purpose::Correct {
+                victim: v.id.clone(),
+                index,
+            },
+            vec![
+                Field::line("on", "Date", self.today.to_string()),
+                Field::lines("summary", "What was wrong"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
     fn open_sensitive_date_form(&mut self) {
         let Some(v) = self.selected_victim() else {
             return;
@@ -993,6 +1027,10 @@ impl App {
             Purpose::Status { victim, status } => {
                 let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 status_change(form, current, *status, by.as_deref(), &known)
+            }
+            Purpose::Correct { victim, index } => {
+                let v = &self.caseload.victims[self.victim_by_id(victim)?];
+                records::correction(form, v, *index, by.as_deref(), &known)
             }
             Purpose::Snooze { reminder } => {
                 snooze_from(form, today, reminder, self.officer.clone())

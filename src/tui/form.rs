@@ -133,6 +133,11 @@ pub enum Purpose {
         victim: String,
         status: crate::domain::enums::VictimStatus,
     },
+    /// Correct entry `index` of the log of the victim with this id.
+    Correct {
+        victim: String,
+        index: usize,
+    },
     /// Put off the reminder with this identity.
     Snooze {
         reminder: String,

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Effect;
-use crate::domain::model::{Case, Victim};
+use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
 use crate::tui::form::Form;
 
@@ -102,6 +102,64 @@ pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> 
     }
     problems.extend(check_victim(&value, known, false));
     finish(value, problems, Effect::SaveVictim)
+}
+
+pub(super) fn correction(
+    form: &Form,
+    victim: &Victim,
+    index: usize,
+    by: Option<&str>,
+    known: &KnownIds,
+) -> Outcome {
+    let Some(wrong) = victim.contacts.get(index) else {
+        return (
+            None,
+            vec![Problem {
+                path: String::new(),
+                message: "that entry is gone".into(),
+            }],
+        );
+    };
+    let what = form
+        .fields
+        .iter()
+        .find(|f| f.name == "summary")
+        .map_or("", |f| f.value.trim());
+    let mut problems = Vec::new();
+    if what.is_empty() {
+        problems.push(Problem {
+            path: "summary".into(),
+            message: "say what was wrong".into(),
+        });
+    }
+    let on = match crate::domain::validate::check_date(form.value("on").unwrap_or("")) {
+        Ok(d) => Some(d),
+        Err(message) => {
+            problems.push(Problem {
+                path: "on".into(),
+                message,
+            });
+            None
+        }
+    };
+    let (Some(on), true) = (on, problems.is_empty()) else {
+        return (None, problems);
+    };
+    let contact = Contact::correction(wrong, on, by.map(str::to_owned), what);
+    let problems = crate::domain::validate::check_contact(
+        &serde_json::to_value(&contact).unwrap_or(Value::Null),
+        known,
+    );
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    (
+        Some(Effect::AppendContact {
+            victim: victim.id.clone(),
+            contact,
+        }),
+        problems,
+    )
 }
 
 pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {

@@ -530,3 +530,39 @@ fn an_existing_key_date_can_be_changed() {
             .any(|r| r.key_date == Some(KeyDateKind::Crd) && r.due.to_string() == "2026-12-15")
     );
 }
+
+#[test]
+fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "helen marsh");
+    keys(&mut app, "enter tab tab enter");
+    let Some(Overlay::Entry(index)) = app.overlays.last().cloned() else {
+        panic!("{:?}", app.overlays)
+    };
+    let shown = app.selected_victim().unwrap().contacts[index].clone();
+    keys(&mut app, "c");
+    assert!(
+        keys(&mut app, "ctrl-s").is_empty(),
+        "a correction must say what was wrong"
+    );
+    type_text(&mut app, "It was a letter, not a call.");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::AppendContact { victim, contact }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(victim, "V-0002");
+    let summary = contact.summary.as_deref().unwrap();
+    assert!(
+        summary.starts_with(&format!("Correction to the entry of {}", shown.on)),
+        "{summary}"
+    );
+    assert!(summary.ends_with("It was a letter, not a call."));
+    let before = app.selected_victim().unwrap().contacts.len();
+    app.applied(effects[0].clone());
+    assert_eq!(
+        app.selected_victim().unwrap().contacts.len(),
+        before + 1,
+        "nothing is changed, one entry is added"
+    );
+}
