@@ -16,6 +16,7 @@ use vlu::store::Store;
 use vlu::tui::app::{App, Setup};
 use vlu::tui::draw::draw;
 use vlu::tui::keymap::Key;
+use vlu::tui::run::load_logs;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 
@@ -76,6 +77,7 @@ fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
 }
 
 fn key_times(
+    store: &Store,
     app: &mut App,
     terminal: &mut Terminal<TestBackend>,
     keys: &[&str],
@@ -86,6 +88,7 @@ fn key_times(
         for k in keys {
             let start = Instant::now();
             let _ = app.on_key(&Key::parse(k).unwrap().to_event());
+            load_logs(store, app);
             terminal.draw(|f| draw(f, app)).unwrap();
             times.push(start.elapsed());
         }
@@ -138,17 +141,22 @@ fn main() {
 
         let start = Instant::now();
         let store = Store::open(&data, "bench").unwrap();
+        // As the real screens start: facts, not logs; the shown log read on demand.
+        let (caseload, facts) = store.load_for_diary().unwrap();
         let mut app = App::new(Setup {
             snoozes: store.snoozes().unwrap(),
-            ..Setup::new(store.load().unwrap(), DEFAULT_AS_OF, "o003")
+            facts: Some(facts),
+            ..Setup::new(caseload, DEFAULT_AS_OF, "o003")
         });
+        load_logs(&store, &mut app);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal.draw(|f| draw(f, &app)).unwrap();
         let first = start.elapsed();
-        let moving = key_times(&mut app, &mut terminal, &["down", "down", "up"], 50);
-        let opening = key_times(&mut app, &mut terminal, &["enter", "esc"], 50);
+        let moving = key_times(&store, &mut app, &mut terminal, &["down", "down", "up"], 50);
+        let opening = key_times(&store, &mut app, &mut terminal, &["enter", "esc"], 50);
         let _ = app.on_key(&Key::parse("/").unwrap().to_event());
         let searching = key_times(
+            &store,
             &mut app,
             &mut terminal,
             &["m", "a", "r", "backspace", "backspace", "backspace"],

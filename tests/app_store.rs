@@ -147,3 +147,38 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         "{text}"
     );
 }
+
+#[test]
+fn the_screens_read_each_log_only_when_it_is_shown() {
+    use vlu::tui::app::Setup;
+    use vlu::tui::run::load_logs;
+    let s = Sandbox::with_sample();
+    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let (caseload, facts) = store.load_for_diary().unwrap();
+    assert!(caseload.victims.iter().all(|v| v.contacts.is_empty()));
+    let mut app = App::new(Setup {
+        facts: Some(facts),
+        ..Setup::new(caseload, common::screens::anchor(), "sahmed")
+    });
+    // The reminders come from the facts alone: the same counts as with every log loaded.
+    assert_eq!(app.counts(), (14, 4, 14));
+    assert!(
+        app.log_needed().is_some(),
+        "the selected victim's log is still in the store"
+    );
+    load_logs(&store, &mut app);
+    assert_eq!(app.log_needed(), None);
+    let kofi = app.selected_victim().unwrap();
+    assert_eq!(kofi.name, "Kofi Mensah");
+    assert_eq!(kofi.contacts.len(), 2);
+    // A contact logged for a victim whose log is not loaded yet is not lost or doubled.
+    run(&store, &mut app, "down");
+    let other = app.selected_victim().unwrap().id.clone();
+    let before = store.log(&other).unwrap().len();
+    run(&store, &mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "Left a message.");
+    run(&store, &mut app, "ctrl-s");
+    load_logs(&store, &mut app);
+    assert_eq!(app.selected_victim().unwrap().contacts.len(), before + 1);
+    assert_eq!(store.log(&other).unwrap().len(), before + 1);
+}

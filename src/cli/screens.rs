@@ -54,8 +54,11 @@ fn open_screens(
     let user_keymap = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));
     let choice = keymap_choice.or(env.config.keymap.as_deref());
     let (keymap, problems) = keymap::load(choice, user_keymap.as_deref());
+    // The logs stay in the store until one is shown: the panes need only their facts.
+    let (caseload, facts) = store.load_for_diary()?;
     let mut app = App::new(Setup {
-        caseload: store.load()?,
+        caseload,
+        facts: Some(facts),
         snoozes: store.snoozes()?,
         today,
         officer,

@@ -352,7 +352,7 @@ impl Store {
     }
 
     /// A victim's contact log as stored (empty if none).
-    fn log(&self, victim: &str) -> Result<Vec<Contact>, StoreError> {
+    pub fn log(&self, victim: &str) -> Result<Vec<Contact>, StoreError> {
         let k = key(CONTACT, victim);
         Ok(self
             .db

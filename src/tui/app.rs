@@ -16,9 +16,10 @@ use crate::domain::enums::{
     ContactKind, ContactMethod, DiaryStatus, Direction, InformationLevel, KeyDateKind, Medium,
     VictimStatus,
 };
+use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::reminders::{
-    DiaryItem, Reminder, Rules, diary_status, sort_key, victim_reminders,
+    DiaryItem, Reminder, Rules, diary_status, reminders_from_facts, sort_key,
 };
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
@@ -104,12 +105,12 @@ pub struct Setup {
     pub extra_non_working_days: Vec<NaiveDate>,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Each victim's log facts (same order as `caseload.victims`) when the logs themselves
+    /// were not loaded: each log is then read when it is first shown. `None`: the caseload
+    /// holds every log.
+    pub facts: Option<Vec<LogFacts>>,
 }
 
-#[allow(
-    clippy::struct_excessive_bools,
-    reason = "independent switches of the screen's state"
-)]
 impl Setup {
     /// A start on `caseload` as `officer` on `today`, with the default lead times and keymap,
     /// colours on and nothing snoozed.
@@ -123,6 +124,7 @@ impl Setup {
             extra_non_working_days: Vec::new(),
             keymap: Keymap::default_keymap(),
             colour: true,
+            facts: None,
         }
     }
 }
@@ -143,6 +145,10 @@ pub struct App {
     cases: HashMap<String, usize>,
     /// Open reminders of each victim (same order as `caseload.victims`).
     reminders: Vec<Vec<Reminder>>,
+    /// What the rules need of each victim's log (same order).
+    facts: Vec<LogFacts>,
+    /// Whether each victim's `contacts` holds its whole log (same order).
+    loaded: Vec<bool>,
     /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
     next_due: Vec<NaiveDate>,
     /// Every victim, most urgent first: the caseload's order before any filter.
@@ -192,6 +198,8 @@ impl App {
             calendar,
             cases: HashMap::new(),
             reminders: Vec::new(),
+            facts: Vec::new(),
+            loaded: Vec::new(),
             next_due: Vec::new(),
             order: Vec::new(),
             victim_index: HashMap::new(),
@@ -219,12 +227,21 @@ impl App {
             quit: false,
             caseload: setup.caseload,
         };
+        if let Some(facts) = setup.facts {
+            app.loaded = vec![false; facts.len()];
+            app.facts = facts;
+        }
         app.rebuild();
         app
     }
 
     /// Recomputes everything derived from the caseload.
     fn rebuild(&mut self) {
+        // Victims whose facts are not known yet have their whole log in memory.
+        for v in &self.caseload.victims[self.facts.len().min(self.caseload.victims.len())..] {
+            self.facts.push(LogFacts::of(&v.contacts));
+            self.loaded.push(true);
+        }
         self.cases = self
             .caseload
             .cases
@@ -264,7 +281,7 @@ impl App {
             lead: &self.lead,
         };
         self.case_of(v)
-            .map(|c| victim_reminders(v, c, self.today, rules))
+            .map(|c| reminders_from_facts(v, &self.facts[victim], c, self.today, rules))
             .unwrap_or_default()
     }
 
@@ -1065,7 +1082,10 @@ impl App {
             }
             Effect::AppendContact { victim, contact } => {
                 if let Some(i) = self.victim_by_id(&victim) {
-                    self.caseload.victims[i].contacts.push(contact);
+                    self.facts[i].add(&contact);
+                    if self.loaded[i] {
+                        self.caseload.victims[i].contacts.push(contact);
+                    }
                     self.recompute(i);
                 }
                 self.message = Some("Contact saved.".into());
@@ -1074,7 +1094,10 @@ impl App {
                 if let Some(i) = self.victim_by_id(&victim.id) {
                     let mut updated = *victim;
                     updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
-                    updated.contacts.push(contact);
+                    self.facts[i].add(&contact);
+                    if self.loaded[i] {
+                        updated.contacts.push(contact);
+                    }
                     self.caseload.victims[i] = updated;
                     self.recompute(i);
                 }
@@ -1119,6 +1142,21 @@ impl App {
             self.overlays.pop();
         }
         self.refresh();
+    }
+
+    /// The id of the selected victim if its log has not been read yet (the loop reads it
+    /// from the store and hands it over with `log_loaded` before drawing).
+    pub fn log_needed(&self) -> Option<&str> {
+        let i = self.selected_victim_index()?;
+        (!self.loaded[i]).then(|| self.caseload.victims[i].id.as_str())
+    }
+
+    /// A victim's log, read from the store.
+    pub fn log_loaded(&mut self, victim: &str, log: Vec<Contact>) {
+        if let Some(i) = self.victim_by_id(victim) {
+            self.caseload.victims[i].contacts = log;
+            self.loaded[i] = true;
+        }
     }
 
     /// The store refused or failed: the form stays open with what was typed.

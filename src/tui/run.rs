@@ -22,6 +22,7 @@ pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
 
 fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> io::Result<()> {
     loop {
+        load_logs(store, app);
         app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
         terminal.draw(|frame| draw(frame, app))?;
         let mut next = event::read()?;
@@ -44,6 +45,19 @@ fn handle(event: &Event, store: &Store, app: &mut App) {
         && let Some(effect) = app.on_key(key)
     {
         perform(store, app, effect);
+    }
+}
+
+/// Reads from the store the log the screen is about to show, if it is not in memory yet.
+pub fn load_logs(store: &Store, app: &mut App) {
+    while let Some(victim) = app.log_needed().map(str::to_owned) {
+        match store.log(&victim) {
+            Ok(log) => app.log_loaded(&victim, log),
+            Err(e) => {
+                app.log_loaded(&victim, Vec::new());
+                app.failed(&format!("the contact log could not be read ({e})"));
+            }
+        }
     }
 }
 
