@@ -34,11 +34,19 @@ pub fn haystack(victim: &Victim, case: Option<&Case>) -> String {
     fold(&parts.join("\n"))
 }
 
+/// The folded words of a query, to match many haystacks against.
+pub fn words(query: &str) -> Vec<String> {
+    fold(query).split_whitespace().map(str::to_owned).collect()
+}
+
+/// Whether every word is in the haystack.
+pub fn has_words(haystack: &str, words: &[String]) -> bool {
+    words.iter().all(|word| haystack.contains(word.as_str()))
+}
+
 /// Whether every word of the query is in the haystack.
 pub fn matches(haystack: &str, query: &str) -> bool {
-    fold(query)
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    has_words(haystack, &words(query))
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ pub struct App {
     /// Key dates of open cases within the horizon: date, case index, kind.
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
     haystacks: Vec<String>,
+    /// The search's words, folded once per keystroke.
+    query_words: Vec<String>,
     pub snoozes: HashMap<String, Snooze>,
     pub focus: Pane,
     pub mine_only: bool,
@@ -205,6 +207,7 @@ impl App {
             victim_index: HashMap::new(),
             key_dates_ahead: Vec::new(),
             haystacks: Vec::new(),
+            query_words: Vec::new(),
             snoozes: setup
                 .snoozes
                 .into_iter()
@@ -259,12 +262,8 @@ impl App {
         self.reminders = (0..self.caseload.victims.len())
             .map(|i| self.compute_reminders(i))
             .collect();
-        self.haystacks = self
-            .caseload
-            .victims
-            .iter()
-            .map(|v| search::haystack(v, self.case_of(v)))
-            .collect();
+        // Built at the first search, not before the first frame.
+        self.haystacks.clear();
         self.refresh();
     }
 
@@ -308,13 +307,23 @@ impl App {
         let v = &self.caseload.victims[i];
         (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
             && self.status_filter.is_none_or(|s| v.status == s)
-            && (self.query.is_empty() || search::matches(&self.haystacks[i], &self.query))
+            && (self.query_words.is_empty()
+                || search::has_words(&self.haystacks[i], &self.query_words))
     }
 
     /// Re-derives the caseload rows, keeping the selected victim selected where it is still
     /// shown. A search that only grew (`narrowing`) filters the rows it already has.
     fn refresh_rows(&mut self, narrowing: bool) {
         let keep = self.selected_victim_index();
+        self.query_words = search::words(&self.query);
+        if !self.query_words.is_empty() && self.haystacks.len() != self.caseload.victims.len() {
+            self.haystacks = self
+                .caseload
+                .victims
+                .iter()
+                .map(|v| search::haystack(v, self.case_of(v)))
+                .collect();
+        }
         if narrowing {
             let rows = std::mem::take(&mut self.rows);
             self.rows = rows.into_iter().filter(|&i| self.shown(i)).collect();
