@@ -1,7 +1,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::domain::enums::ReminderKind;
+use crate::domain::enums::{ContactKind, ReminderKind};
 use crate::domain::validate::parse_caseload;
 
 pub(crate) fn sample_app() -> App {

@@ -1,0 +1,520 @@
+//! The forms the screens open, and what saving each one asks of the store. Every form is
+//! checked by the import's own rules before anything is saved.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::{App, Effect, Overlay, records};
+use crate::domain::enums::{
+    ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind, Medium,
+    OffenceCategory, SentenceKind, VictimRole, VictimStatus,
+};
+use crate::domain::model::{Contact, Victim};
+use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
+use crate::store::Snooze;
+use crate::tui::form::{Field, Form, Purpose};
+
+impl App {
+    pub(super) fn open_contact_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            self.message = Some("Choose a victim first.".into());
+            return;
+        };
+        let kinds: Vec<&'static str> = ContactKind::IDS.to_vec();
+        let mut key_dates = vec![""];
+        key_dates.extend(KeyDateKind::IDS);
+        let method = v
+            .preferences
+            .as_ref()
+            .and_then(|p| p.method)
+            .map_or("letter", ContactMethod::as_str);
+        let form = Form::new(
+            format!("Log a contact — {}", crate::domain::text::visible(&v.name)),
+            Purpose::LogContact {
+                victim: v.id.clone(),
+            },
+            vec![
+                Field::line("on", "Date", self.today.to_string()),
+                Field::line("at", "Time (HH:MM)", ""),
+                Field::choice("kind", "Kind", kinds, "update"),
+                Field::choice("method", "Method", Medium::IDS.to_vec(), method),
+                Field::choice(
+                    "direction",
+                    "Direction",
+                    Direction::IDS.to_vec(),
+                    "outbound",
+                ),
+                Field::choice("key_date", "About key date", key_dates, ""),
+                Field::lines("summary", "Summary"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    pub(super) fn open_status_form(&mut self, status: VictimStatus) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let mut fields = vec![Field::line("status_since", "Date", self.today.to_string())];
+        if status == VictimStatus::OptedIn {
+            let level = v
+                .preferences
+                .as_ref()
+                .and_then(|p| p.information)
+                .map_or("key_stages", InformationLevel::as_str);
+            let method = v
+                .preferences
+                .as_ref()
+                .and_then(|p| p.method)
+                .map_or("letter", ContactMethod::as_str);
+            fields.push(Field::choice(
+                "information",
+                "Information",
+                InformationLevel::IDS.to_vec(),
+                level,
+            ));
+            fields.push(Field::choice(
+                "method",
+                "Contact by",
+                ContactMethod::IDS.to_vec(),
+                method,
+            ));
+        }
+        fields.push(Field::lines("summary", "Note"));
+        let title = format!(
+            "Record {} — {}",
+            status.label(),
+            crate::domain::text::visible(&v.name)
+        );
+        self.overlays.push(Overlay::Form(Form::new(
+            title,
+            Purpose::Status {
+                victim: v.id.clone(),
+                status,
+            },
+            fields,
+        )));
+    }
+
+    /// Adds a key date to the victim's case, or changes one: the first field picks "new" or
+    /// an existing date, whose values then fill the form.
+    pub(super) fn open_key_date_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let existing = self.case_of(v).map_or(Vec::new(), |c| {
+            c.key_dates
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{}: {} {}", i + 1, k.kind, k.date))
+                .collect()
+        });
+        let form = Form::new(
+            format!(
+                "Add or change a key date — case {}",
+                crate::domain::text::visible(&v.case_id)
+            ),
+            Purpose::AddKeyDate {
+                case: v.case_id.clone(),
+            },
+            vec![
+                Field::choice(
+                    "which",
+                    "Key date",
+                    std::iter::once("new".to_owned()).chain(existing),
+                    "new",
+                ),
+                Field::choice("kind", "Kind", KeyDateKind::IDS.to_vec(), "crd"),
+                Field::line("date", "Date", ""),
+                Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
+                Field::line("note", "Note (source)", ""),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    /// When the key-date form's first field picks an existing date, fill the form with it.
+    pub(super) fn prefill_key_date(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last() else {
+            return;
+        };
+        let Purpose::AddKeyDate { case } = &form.purpose else {
+            return;
+        };
+        if form
+            .fields
+            .get(form.focus)
+            .is_none_or(|f| f.name != "which")
+        {
+            return;
+        }
+        let chosen = records::key_date_index(form);
+        let entry = chosen
+            .and_then(|i| {
+                self.cases
+                    .get(case)
+                    .and_then(|&c| self.caseload.cases[c].key_dates.get(i))
+            })
+            .cloned();
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        let Some(k) = entry else { return };
+        for f in &mut form.fields {
+            let value = match f.name {
+                "kind" => k.kind.as_str().to_owned(),
+                "date" => k.date.to_string(),
+                "confirmed" => if k.confirmed == Some(false) {
+                    "no"
+                } else {
+                    "yes"
+                }
+                .to_owned(),
+                "note" => k.note.clone().unwrap_or_default(),
+                _ => continue,
+            };
+            f.cursor = value.chars().count();
+            f.value = value;
+        }
+    }
+
+    /// Corrects an entry of the log: the log is append-only, so the correction is a new entry
+    /// that names the one it corrects.
+    pub(super) fn open_correction_form(&mut self, index: usize) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let Some(entry) = v.contacts.get(index) else {
+            return;
+        };
+        let title = format!(
+            "Correct the entry of {} ({}, {})",
+            entry.on,
+            entry.kind.label(),
+            entry.method.label()
+        );
+        let form = Form::new(
+            title,
+            Purpose::Correct {
+                victim: v.id.clone(),
+                index,
+            },
+            vec![
+                Field::line("on", "Date", self.today.to_string()),
+                Field::lines("summary", "What was wrong"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    pub(super) fn open_sensitive_date_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let form = Form::new(
+            format!(
+                "Add a sensitive date — {}",
+                crate::domain::text::visible(&v.name)
+            ),
+            Purpose::AddSensitiveDate {
+                victim: v.id.clone(),
+            },
+            vec![
+                Field::line("date", "Date", ""),
+                Field::line("label", "What it is", ""),
+                Field::choice("yearly", "Every year", vec!["yes", "no"], "yes"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    /// The next free id of the form `PREFIX-NNNN`.
+    pub(super) fn next_id(prefix: &str, taken: impl Iterator<Item = String>) -> String {
+        let max = taken
+            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("{prefix}{:04}", max + 1)
+    }
+
+    pub(super) fn open_new_victim_form(&mut self) {
+        let id = Self::next_id("V-", self.caseload.victims.iter().map(|v| v.id.clone()));
+        let case = self
+            .selected_victim()
+            .map_or(String::new(), |v| v.case_id.clone());
+        let officer = self.by().unwrap_or_default();
+        let form = Form::new(
+            "Add a victim",
+            Purpose::NewVictim,
+            vec![
+                Field::line("id", "Id", id),
+                Field::line("case_id", "Case id", case),
+                Field::line("name", "Name", ""),
+                Field::choice("role", "Role", VictimRole::IDS.to_vec(), "victim"),
+                Field::choice(
+                    "eligibility",
+                    "Eligibility",
+                    Eligibility::IDS.to_vec(),
+                    "statutory",
+                ),
+                Field::line("referred_on", "Referred on", self.today.to_string()),
+                Field::line("allocated_to", "Officer", officer),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    pub(super) fn open_new_case_form(&mut self) {
+        let form = Form::new(
+            "Add a case",
+            Purpose::NewCase,
+            vec![
+                Field::line("id", "Id", ""),
+                Field::line("name", "Offender", ""),
+                Field::line("aliases", "Aliases (a, b)", ""),
+                Field::line("prison_number", "Prison number", ""),
+                Field::line("description", "Offence", ""),
+                Field::choice(
+                    "category",
+                    "Category",
+                    OffenceCategory::IDS.to_vec(),
+                    "violent",
+                ),
+                Field::choice("kind", "Sentence", SentenceKind::IDS.to_vec(), "sds"),
+                Field::line("imposed_on", "Sentenced on", ""),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    pub(super) fn open_snooze_form(&mut self) {
+        let Some(item) = self.diary.get(self.diary_selected) else {
+            return;
+        };
+        let until = self
+            .today
+            .checked_add_days(chrono::Days::new(7))
+            .unwrap_or(self.today);
+        let form = Form::new(
+            format!("Snooze: {}", item.reminder.action()),
+            Purpose::Snooze {
+                reminder: item.reminder.identity(),
+            },
+            vec![
+                Field::line("until", "Until", until.to_string()),
+                Field::lines("reason", "Reason"),
+            ],
+        );
+        self.overlays.push(Overlay::Form(form));
+    }
+
+    /// Checks the open form by the import rules; if it is sound, the change to save.
+    pub(super) fn save_form(&mut self) -> Option<Effect> {
+        let today = self.today;
+        let known = self.known_ids();
+        let by = self.by();
+        let Some(Overlay::Form(form)) = self.overlays.last() else {
+            return None;
+        };
+        let (effect, problems) = match &form.purpose {
+            Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
+            Purpose::Status { victim, status } => {
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+                status_change(form, current, *status, by.as_deref(), &known)
+            }
+            Purpose::Correct { victim, index } => {
+                let v = &self.caseload.victims[self.victim_by_id(victim)?];
+                records::correction(form, v, *index, by.as_deref(), &known)
+            }
+            Purpose::Snooze { reminder } => {
+                snooze_from(form, today, reminder, self.officer.clone())
+            }
+            Purpose::AddKeyDate { case } => {
+                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+                records::key_date(form, current, &known)
+            }
+            Purpose::AddSensitiveDate { victim } => {
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+                records::sensitive_date(form, current, &known)
+            }
+            Purpose::NewVictim => records::new_victim(form, &known),
+            Purpose::NewCase => records::new_case(form, &known),
+        };
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut()
+            && !form.show_problems(&problems)
+        {
+            return None;
+        }
+        effect
+    }
+}
+
+fn insert(map: &mut serde_json::Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        map.insert(key.to_owned(), Value::String(v.to_owned()));
+    }
+}
+
+fn contact_from(
+    form: &Form,
+    by: Option<&str>,
+    known: &KnownIds,
+    victim: &str,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut map = serde_json::Map::new();
+    for key in ["on", "at", "kind", "method", "direction", "key_date"] {
+        insert(&mut map, key, form.value(key));
+    }
+    if let Some(summary) = form
+        .fields
+        .iter()
+        .find(|f| f.name == "summary")
+        .map(|f| f.value.trim_end())
+    {
+        insert(&mut map, "summary", Some(summary).filter(|s| !s.is_empty()));
+    }
+    insert(&mut map, "by", by);
+    let value = Value::Object(map);
+    let problems = check_contact(&value, known);
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    match serde_json::from_value::<Contact>(value) {
+        Ok(contact) => (
+            Some(Effect::AppendContact {
+                victim: victim.to_owned(),
+                contact,
+            }),
+            problems,
+        ),
+        Err(e) => (
+            None,
+            vec![Problem {
+                path: String::new(),
+                message: e.to_string(),
+            }],
+        ),
+    }
+}
+
+fn status_change(
+    form: &Form,
+    current: &Victim,
+    status: VictimStatus,
+    by: Option<&str>,
+    known: &KnownIds,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut updated = Victim {
+        contacts: Vec::new(),
+        ..current.clone()
+    };
+    updated.status = status;
+    let mut value = serde_json::to_value(&updated).unwrap_or(Value::Null);
+    value["status_since"] = Value::String(form.value("status_since").unwrap_or("").to_owned());
+    if status == VictimStatus::OptedIn {
+        let prefs = updated.preferences.clone().unwrap_or_default();
+        let mut p = serde_json::to_value(&prefs).unwrap_or(Value::Null);
+        p["information"] = Value::String(form.value("information").unwrap_or("").to_owned());
+        p["method"] = Value::String(form.value("method").unwrap_or("").to_owned());
+        value["preferences"] = p;
+    }
+    let mut problems = check_victim(&value, known, false);
+    let summary = form
+        .fields
+        .iter()
+        .find(|f| f.name == "summary")
+        .map_or("", |f| f.value.trim_end());
+    if let Some(c) = crate::domain::text::forbidden_char(summary) {
+        problems.push(Problem {
+            path: "summary".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    if !problems.is_empty() {
+        return (None, problems);
+    }
+    let Ok(victim) = serde_json::from_value::<Victim>(value) else {
+        return (None, problems);
+    };
+    let (kind, direction) = match status {
+        VictimStatus::OptedIn => (ContactKind::OptIn, Direction::Inbound),
+        VictimStatus::Declined => (ContactKind::Decline, Direction::Inbound),
+        _ => (ContactKind::Note, Direction::Internal),
+    };
+    let default_note = format!("Status recorded: {}.", status.label());
+    let contact = Contact {
+        on: victim.status_since,
+        at: None,
+        kind,
+        method: Medium::None,
+        direction,
+        summary: Some(if summary.is_empty() {
+            default_note
+        } else {
+            summary.to_owned()
+        }),
+        by: by.map(str::to_owned),
+        key_date: None,
+    };
+    (
+        Some(Effect::SetStatus {
+            victim: Box::new(victim),
+            contact,
+        }),
+        problems,
+    )
+}
+
+fn snooze_from(
+    form: &Form,
+    today: NaiveDate,
+    reminder: &str,
+    by: String,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let until = match check_date(form.value("until").unwrap_or("")) {
+        Ok(d) if d <= today => {
+            problems.push(Problem {
+                path: "until".into(),
+                message: "must be after today".into(),
+            });
+            None
+        }
+        Ok(d) => Some(d),
+        Err(message) => {
+            problems.push(Problem {
+                path: "until".into(),
+                message,
+            });
+            None
+        }
+    };
+    let reason = form
+        .fields
+        .iter()
+        .find(|f| f.name == "reason")
+        .map_or("", |f| f.value.trim());
+    if reason.is_empty() {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: "say why the reminder can wait".into(),
+        });
+    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    match until {
+        Some(until) if problems.is_empty() => {
+            let s = Snooze {
+                reminder: reminder.to_owned(),
+                until,
+                reason: reason.to_owned(),
+                by,
+            };
+            (Some(Effect::Snooze(s)), problems)
+        }
+        _ => (None, problems),
+    }
+}

@@ -1,0 +1,400 @@
+//! What is drawn over the panes: the victim view, a contact entry, a form, the help and
+//! notices.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{MASK, Theme, day, hints};
+use crate::domain::enums::InformationLevel;
+use crate::domain::model::{Case, ContactDetails, Victim};
+use crate::domain::text::{first_line, visible};
+use crate::tui::app::{App, Overlay};
+use crate::tui::form::{FieldKind, Form};
+use crate::tui::keymap::Context;
+
+/// A rectangle centred in `area`, `w`% wide and `h`% high.
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let width = (area.width.saturating_mul(w) / 100).max(area.width.min(24));
+    let height = (area.height.saturating_mul(h) / 100).max(area.height.min(6));
+    Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    }
+}
+
+pub(super) fn draw_overlay(
+    frame: &mut Frame,
+    app: &App,
+    theme: &Theme,
+    overlay: &Overlay,
+    area: Rect,
+) {
+    let scroll = if matches!(overlay, Overlay::Victim { .. }) {
+        app.overlay_scroll
+    } else {
+        0
+    };
+    let (title, text, rect) = match overlay {
+        Overlay::Help => (
+            " Keys ".to_owned(),
+            help_text(app, theme),
+            centred(area, 80, 90),
+        ),
+        Overlay::Notice(lines) => {
+            let mut text: Vec<Line> = vec![Line::from(
+                "The keymap has problems; vlu runs on the defaults:",
+            )];
+            text.extend(
+                lines
+                    .iter()
+                    .map(|l| Line::from(Span::styled(visible(l).into_owned(), theme.problem()))),
+            );
+            text.push(Line::from("Press any key to go on."));
+            (
+                " Keymap ".to_owned(),
+                Text::from(text),
+                centred(area, 80, 60),
+            )
+        }
+        Overlay::Victim { revealed } => match app.selected_victim() {
+            Some(v) => (
+                format!(" {} ", visible(&v.name)),
+                victim_text(app, theme, v, *revealed),
+                centred(area, 94, 96),
+            ),
+            None => return,
+        },
+        Overlay::Entry(index) => match app.selected_victim().and_then(|v| v.contacts.get(*index)) {
+            Some(c) => {
+                let mut lines = vec![
+                    Line::from(format!(
+                        "{} {}",
+                        c.on,
+                        c.at.as_deref()
+                            .map_or(String::new(), |t| visible(t).into_owned())
+                    )),
+                    Line::from(format!(
+                        "{} by {}, {}",
+                        c.kind.label(),
+                        c.method.label(),
+                        c.direction.label()
+                    )),
+                    Line::from(format!(
+                        "Logged by {}",
+                        c.by.as_deref().map_or("—".into(), visible)
+                    )),
+                ];
+                if let Some(k) = c.key_date {
+                    lines.push(Line::from(format!("About the {}", k.label())));
+                }
+                lines.push(Line::from(""));
+                for l in c.summary.as_deref().unwrap_or("").split('\n') {
+                    lines.push(Line::from(visible(l).into_owned()));
+                }
+                (
+                    " Contact ".to_owned(),
+                    Text::from(lines),
+                    centred(area, 80, 70),
+                )
+            }
+            None => return,
+        },
+        Overlay::Form(form) => (
+            format!(" {} ", form.title),
+            form_text(app, theme, form),
+            centred(area, 80, 90),
+        ),
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(Block::bordered().title(Span::styled(title, theme.title())))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
+}
+
+/// Every binding of the live keymap, a paragraph per context so that it fits small terminals.
+fn help_text(app: &App, theme: &Theme) -> Text<'static> {
+    let mut lines = Vec::new();
+    for context in Context::ALL {
+        let bindings = app.keymap.bindings(*context);
+        if bindings.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::styled(format!("{}: ", context.name()), theme.title())];
+        for (i, b) in bindings.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" · "));
+            }
+            spans.push(Span::styled(
+                b.key.to_string(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::raw(format!(" {}", b.desc)));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from("Any key closes this."));
+    Text::from(lines)
+}
+
+fn level_plain(v: &Victim) -> &'static str {
+    match v.preferences.as_ref().and_then(|p| p.information) {
+        Some(InformationLevel::ReleaseMonth) => "release month only — never give the exact date",
+        Some(InformationLevel::Annual) => "an annual letter, and told of release",
+        Some(InformationLevel::KeyStages) => "every key stage",
+        None => "not recorded — treated as every key stage",
+    }
+}
+
+fn details(d: Option<&ContactDetails>, revealed: bool) -> String {
+    let Some(d) = d else {
+        return "none recorded".into();
+    };
+    let show = |v: &Option<String>| match (v, revealed) {
+        (None, _) => "—".to_owned(),
+        (Some(_), false) => MASK.to_owned(),
+        (Some(s), true) => visible(s).replace('\n', ", "),
+    };
+    format!(
+        "address {} · phone {} · email {}",
+        show(&d.address),
+        show(&d.phone),
+        show(&d.email)
+    )
+}
+
+fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'static> {
+    let mut l: Vec<Line> = Vec::new();
+    l.push(Line::from(format!(
+        "{} · {} · {} · referred {} · {} since {}",
+        visible(&v.id),
+        v.role.label(),
+        v.eligibility.label(),
+        day(v.referred_on),
+        v.status.label(),
+        day(v.status_since)
+    )));
+    l.push(Line::from(format!(
+        "Officer: {}",
+        v.allocated_to
+            .as_deref()
+            .map_or("unallocated".into(), visible)
+    )));
+    l.push(Line::from(vec![
+        Span::styled("Information: ", theme.title()),
+        Span::raw(level_plain(v)),
+    ]));
+    let prefs = v.preferences.clone().unwrap_or_default();
+    l.push(Line::from(format!(
+        "Contact by {} · written follow-up of calls: {}",
+        prefs.method.map_or("—", |m| m.label()),
+        if v.wants_written_follow_up() {
+            "yes"
+        } else {
+            "no"
+        }
+    )));
+    let reveal_hint = if revealed {
+        ""
+    } else {
+        "  (r to reveal; audited)"
+    };
+    l.push(Line::from(format!(
+        "Contact details: {}{reveal_hint}",
+        details(v.contact_details.as_ref(), revealed)
+    )));
+    if let Some(n) = &v.needs {
+        l.push(Line::from(format!(
+            "Needs: {}{}{}",
+            n.language
+                .as_deref()
+                .map_or(String::new(), |x| format!("language {} ", visible(x))),
+            if n.interpreter == Some(true) {
+                "· interpreter "
+            } else {
+                ""
+            },
+            n.notes
+                .as_deref()
+                .map_or(String::new(), |x| format!("· {}", first_line(x)))
+        )));
+    }
+    if let Some(r) = &v.representative {
+        l.push(Line::from(format!(
+            "Representative: {} ({}) — {}",
+            r.name.as_deref().map_or("—".into(), visible),
+            r.relationship.as_deref().map_or("—".into(), visible),
+            details(r.contact_details.as_ref(), revealed)
+        )));
+    }
+    for s in &v.sensitive_dates {
+        l.push(Line::from(Span::styled(
+            format!(
+                "⚠ {} {}{}",
+                s.date.map_or("—".into(), day),
+                s.label.as_deref().map_or("sensitive date".into(), visible),
+                if s.yearly == Some(true) {
+                    " (every year)"
+                } else {
+                    ""
+                }
+            ),
+            theme.warn(),
+        )));
+    }
+    for r in &v.licence_requests {
+        l.push(Line::from(format!(
+            "Licence request: {} — {}{}",
+            r.condition.map_or("condition", |c| c.label()),
+            r.outcome.map_or("pending", |o| o.label()),
+            r.outcome_on
+                .map_or(String::new(), |d| format!(" on {}", day(d)))
+        )));
+    }
+    todo_lines(app, theme, v, &mut l);
+    if let Some(c) = app.case_of(v) {
+        case_lines(app, theme, c, &mut l);
+    }
+    Text::from(l)
+}
+
+/// The victim's open reminders, soonest first.
+fn todo_lines(app: &App, theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>) {
+    let head = |s: &str| Line::from(Span::styled(s.to_owned(), theme.title()));
+    if let Some(index) = app.victim_by_id(&v.id) {
+        let open = app.open_reminders(index);
+        if !open.is_empty() {
+            l.push(head("To do"));
+        }
+        for r in open {
+            let status = app.status_of(r.due);
+            l.push(Line::from(vec![
+                Span::styled(format!("  {:>11}  ", day(r.due)), theme.status(status)),
+                Span::raw(r.action()),
+                Span::styled(
+                    r.sensitive
+                        .as_deref()
+                        .map_or(String::new(), |s| format!("  ⚠ near {}", visible(s))),
+                    theme.warn(),
+                ),
+            ]));
+        }
+    }
+}
+
+/// The case, and its key dates as a timeline with today marked.
+fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
+    let head = |s: &str| Line::from(Span::styled(s.to_owned(), theme.title()));
+    l.push(head("Case"));
+    let aliases = if c.offender.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (also known as {})",
+            c.offender
+                .aliases
+                .iter()
+                .map(|a| visible(a).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    l.push(Line::from(format!(
+        "{} · {}{aliases} · {}",
+        visible(&c.id),
+        visible(&c.offender.name),
+        c.offender
+            .prison_number
+            .as_deref()
+            .map_or("—".into(), visible)
+    )));
+    l.push(Line::from(format!(
+        "{} ({}) · {} imposed {}{}",
+        c.offence
+            .description
+            .as_deref()
+            .map_or("offence".into(), visible),
+        c.offence.category.label(),
+        c.sentence.kind.label(),
+        day(c.sentence.imposed_on),
+        c.sentence
+            .court
+            .as_deref()
+            .map_or(String::new(), |x| format!(" at {}", visible(x)))
+    )));
+    if let Some(m) = &c.mappa {
+        l.push(Line::from(format!(
+            "MAPPA category {} level {}",
+            m.category.map_or("—".into(), |x| x.to_string()),
+            m.level.map_or("—".into(), |x| x.to_string())
+        )));
+    }
+    l.push(head("Key dates"));
+    let mut dates: Vec<_> = c.key_dates.iter().collect();
+    dates.sort_by_key(|k| k.date);
+    let mut marked = false;
+    for k in dates {
+        if !marked && k.date >= app.today {
+            l.push(Line::from(Span::styled(
+                format!("  ▸ today {}", day(app.today)),
+                theme.title(),
+            )));
+            marked = true;
+        }
+        let line = Line::from(format!("  {:>11}  {}", day(k.date), k.kind.label()));
+        l.push(if k.date < app.today {
+            line.style(theme.dim())
+        } else {
+            line
+        });
+    }
+}
+
+fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
+    let mut lines = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "▸ " } else { "  " };
+        let value = match &f.kind {
+            FieldKind::Choice(_) if f.value.is_empty() => "‹ none ›".to_owned(),
+            FieldKind::Choice(_) => format!("‹ {} ›", f.value),
+            _ if focused => {
+                let mut v: String = f.value.clone();
+                let at = v.char_indices().nth(f.cursor).map_or(v.len(), |(b, _)| b);
+                v.insert(at, '▏');
+                v
+            }
+            _ => f.value.clone(),
+        };
+        let mut value_lines = value.split('\n');
+        let first = visible(value_lines.next().unwrap_or("")).into_owned();
+        let label = Span::styled(
+            format!("{marker}{:<16}", f.label),
+            if focused { theme.title() } else { Style::new() },
+        );
+        lines.push(Line::from(vec![label, Span::raw(first)]));
+        for more in value_lines {
+            lines.push(Line::from(format!("{:18}{}", "", visible(more))));
+        }
+        if let Some(p) = &f.problem {
+            lines.push(Line::from(Span::styled(
+                format!("{:18}{}", "", p),
+                theme.problem(),
+            )));
+        }
+    }
+    if let Some(p) = &form.problem {
+        lines.push(Line::from(Span::styled(p.clone(), theme.problem())));
+    }
+    lines.push(Line::from(""));
+    lines.push(hints(app));
+    Text::from(lines)
+}
