@@ -1,10 +1,19 @@
 use super::*;
+use std::collections::HashSet;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// The published list for England and Wales, 2015–2030 (domain-research.md §1.5).
+fn ds(s: &str) -> Vec<NaiveDate> {
+    s.split_whitespace().map(d).collect()
+}
+
+fn dates(year: i32) -> Vec<NaiveDate> {
+    bank_holidays(year).into_iter().map(|(x, _)| x).collect()
+}
+
+/// The exact England & Wales list for 2015–2030 (domain-research.md §1.5).
 const PUBLISHED: &str = "
 2015-01-01 2015-04-03 2015-04-06 2015-05-04 2015-05-25 2015-08-31 2015-12-25 2015-12-28
 2016-01-01 2016-03-25 2016-03-28 2016-05-02 2016-05-30 2016-08-29 2016-12-26 2016-12-27
@@ -24,131 +33,214 @@ const PUBLISHED: &str = "
 2030-01-01 2030-04-19 2030-04-22 2030-05-06 2030-05-27 2030-08-26 2030-12-25 2030-12-26
 ";
 
-fn published() -> HashSet<NaiveDate> {
-    PUBLISHED.split_whitespace().map(d).collect()
+/// "date|name" lines: each must be in `bank_holidays` of its year with that name.
+const NAMED: &str = "
+1995-05-08|Early May bank holiday (VE Day)
+1999-12-31|Millennium Celebrations
+2002-06-03|Golden Jubilee bank holiday
+2002-06-04|Spring bank holiday
+2011-04-29|Royal wedding
+2012-06-04|Spring bank holiday
+2012-06-05|Queen's Diamond Jubilee
+2020-05-08|Early May bank holiday (VE Day)
+2022-06-02|Spring bank holiday
+2022-06-03|Platinum Jubilee bank holiday
+2022-09-19|Bank holiday for the State Funeral of Queen Elizabeth II
+2023-05-08|Coronation of King Charles III
+2015-12-28|Boxing Day (substitute day)
+2016-12-26|Boxing Day
+2016-12-27|Christmas Day (substitute day)
+2017-01-02|New Year's Day (substitute day)
+2021-12-27|Christmas Day (substitute day)
+2021-12-28|Boxing Day (substitute day)
+2022-01-03|New Year's Day (substitute day)
+2022-12-26|Boxing Day
+2022-12-27|Christmas Day (substitute day)
+2025-01-01|New Year's Day
+2025-12-25|Christmas Day
+1978-05-01|Early May bank holiday
+";
+
+#[test]
+fn table_constants() {
+    assert_eq!(d("1900-01-01").num_days_from_ce(), FIRST_CE);
+    assert_eq!(d("1900-01-01").weekday(), Weekday::Mon);
+    assert_eq!(index(d("2101-12-31")), Some(DAYS - 1));
+    assert!(index(d("2102-01-01")).is_none() && index(d("1899-12-31")).is_none());
+    assert_eq!(date_at(DAYS - 1), d("2101-12-31"));
 }
 
 #[test]
 fn easter_sundays() {
-    for s in [
-        "2000-04-23",
-        "2019-04-21",
-        "2024-03-31",
-        "2025-04-20",
-        "2026-04-05",
-        "2027-03-28",
-        "2028-04-16",
-        "2029-04-01",
-        "2030-04-21",
-        "2038-04-25",
-    ] {
-        let date = d(s);
-        assert_eq!(easter_sunday(date.year()), date);
+    // §1.3's list, then dates checked against python-dateutil's independent algorithm.
+    let known = "2019-04-21 2024-03-31 2025-04-20 2026-04-05 2027-03-28 2028-04-16 2029-04-01
+        2030-04-21 1818-03-22 1900-04-15 1943-04-25 2000-04-23 2008-03-23 2011-04-24
+        2016-03-27 2038-04-25 2100-03-28 2285-03-22";
+    for easter in ds(known) {
+        assert_eq!(easter_sunday(easter.year()), easter);
     }
+    assert_eq!(easter_sunday(i32::MAX), NaiveDate::MAX);
+    assert_eq!(easter_sunday(i32::MIN), NaiveDate::MIN);
 }
 
 #[test]
 fn every_year_2015_to_2030_matches_the_published_list() {
-    let published = published();
+    let published = ds(PUBLISHED);
+    assert_eq!(published.len(), 131);
     for year in 2015..=2030 {
-        let mut expected: Vec<NaiveDate> = published
-            .iter()
-            .copied()
-            .filter(|x| x.year() == year)
-            .collect();
-        expected.sort();
-        let got: Vec<NaiveDate> = bank_holidays(year).into_iter().map(|(x, _)| x).collect();
-        assert_eq!(got, expected, "{year}");
+        let expected = published.iter().filter(|x| x.year() == year);
+        assert_eq!(dates(year), expected.copied().collect::<Vec<_>>(), "{year}");
     }
 }
 
 #[test]
 fn day_by_day_2018_to_2027() {
-    let published = published();
-    let cal = Calendar::new([]);
-    let mut day = d("2018-01-01");
-    while day <= d("2027-12-31") {
-        let holiday = published.contains(&day);
-        assert_eq!(cal.is_bank_holiday(day), holiday, "{day}");
-        let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-        assert_eq!(cal.is_working_day(day), weekday && !holiday, "{day}");
-        day = day.succ_opt().unwrap();
+    let published: HashSet<NaiveDate> = ds(PUBLISHED).into_iter().collect();
+    for cal in [Calendar::new([]), Calendar::default()] {
+        let mut day = d("2018-01-01");
+        while day <= d("2027-12-31") {
+            let holiday = published.contains(&day);
+            assert_eq!(cal.is_bank_holiday(day), holiday, "{day}");
+            let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            assert_eq!(cal.is_working_day(day), weekday && !holiday, "{day}");
+            day = day.succ_opt().unwrap();
+        }
     }
 }
 
 #[test]
-fn one_off_changes_before_2015() {
+fn names_one_offs_and_substitutes() {
     let cal = Calendar::new([]);
-    for s in [
-        "1995-05-08",
-        "1999-12-31",
-        "2002-06-03",
-        "2002-06-04",
-        "2011-04-29",
-        "2012-06-04",
-        "2012-06-05",
-    ] {
-        assert!(cal.is_bank_holiday(d(s)), "{s}");
+    for (date, name) in NAMED.trim().lines().filter_map(|l| l.split_once('|')) {
+        let (date, year) = (d(date), d(date).year());
+        assert!(bank_holidays(year).contains(&(date, name)), "{date} {name}");
+        assert!(cal.is_bank_holiday(date) && !cal.is_working_day(date));
     }
-    // The days they replaced are ordinary working days.
-    for s in ["1995-05-01", "2002-05-27", "2012-05-28"] {
-        assert!(cal.is_working_day(d(s)), "{s}");
+    // The standard days the one-offs replaced are ordinary working days, and weekend
+    // days with a substitute are not holidays themselves.
+    for day in ds("1995-05-01 2002-05-27 2012-05-28 2020-05-04 2022-05-30") {
+        assert!(
+            !cal.is_bank_holiday(day) && cal.is_working_day(day),
+            "{day}"
+        );
     }
+    for date in ds("2021-12-25 2021-12-26 2017-01-01 2022-01-01 2022-12-25") {
+        assert!(!cal.is_bank_holiday(date), "{date}");
+    }
+    let y2012 = "2012-01-02 2012-04-06 2012-04-09 2012-05-07 2012-06-04 2012-06-05 2012-08-27
+        2012-12-25 2012-12-26";
+    assert_eq!(dates(2012), ds(y2012));
+    assert_eq!((dates(2002).len(), dates(2011).len()), (9, 9));
+    assert_eq!(dates(2000)[0], d("2000-01-03")); // 1 Jan 2000 was a Saturday
 }
 
 #[test]
-fn substitute_days_and_names() {
-    let names = |y| {
-        bank_holidays(y)
-            .into_iter()
-            .map(|(x, n)| (x.to_string(), n))
-            .collect::<Vec<_>>()
-    };
-    let y2021 = names(2021);
-    assert!(y2021.contains(&("2021-12-27".into(), "Christmas Day (substitute day)")));
-    assert!(y2021.contains(&("2021-12-28".into(), "Boxing Day (substitute day)")));
-    assert!(names(2022).contains(&("2022-12-27".into(), "Christmas Day (substitute day)")));
-    assert!(names(2017).contains(&("2017-01-02".into(), "New Year's Day (substitute day)")));
-    assert!(names(2022).contains(&("2022-01-03".into(), "New Year's Day (substitute day)")));
-    assert!(names(2016).contains(&("2016-12-27".into(), "Christmas Day (substitute day)")));
+fn years_before_1978_have_no_early_may() {
+    let y1970 = bank_holidays(1970);
+    assert_eq!(y1970.len(), 7);
+    assert!(y1970.iter().all(|(_, name)| !name.starts_with("Early May")));
+    for year in 1900..=2101 {
+        let list = bank_holidays(year);
+        assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "{year} in order");
+        assert!(list.iter().all(|(x, _)| x.year() == year && is_weekday(*x)));
+    }
 }
 
 #[test]
 fn working_days_count_from_the_day_after_the_trigger() {
     let cal = Calendar::new([]);
-    // The worked examples of domain-research.md §1.1.
-    assert_eq!(cal.add_working_days(d("2025-12-19"), 40), d("2026-02-18"));
-    assert_eq!(cal.add_working_days(d("2025-12-19"), 10), d("2026-01-07"));
-    assert_eq!(cal.add_working_days(d("2025-12-24"), 10), d("2026-01-12"));
-    assert_eq!(cal.add_working_days(d("2026-03-27"), 40), d("2026-05-28"));
-    assert_eq!(cal.add_working_days(d("2022-05-27"), 10), d("2022-06-14"));
-    assert_eq!(cal.add_working_days(d("2023-04-28"), 10), d("2023-05-16"));
+    // The worked examples of §1.1: trigger, n, due.
+    let examples = "2025-12-19 40 2026-02-18  2025-12-19 10 2026-01-07  2025-12-24 10 2026-01-12
+        2026-03-27 40 2026-05-28  2022-05-27 10 2022-06-14  2023-04-28 10 2023-05-16";
+    let words: Vec<&str> = examples.split_whitespace().collect();
+    for w in words.chunks(3) {
+        let due = cal.add_working_days(d(w[0]), w[1].parse().unwrap());
+        assert_eq!(due, d(w[2]), "{w:?}");
+    }
     // A Saturday trigger counts from Monday; n = 0 is the day itself.
     assert_eq!(cal.add_working_days(d("2026-11-21"), 1), d("2026-11-23"));
     assert_eq!(cal.add_working_days(d("2026-11-21"), 0), d("2026-11-21"));
-    // A unit's own closure is skipped.
-    let unit = Calendar::new([d("2026-12-24")]);
-    assert_eq!(cal.add_working_days(d("2026-12-23"), 1), d("2026-12-24"));
-    assert_eq!(unit.add_working_days(d("2026-12-23"), 1), d("2026-12-29"));
+    assert_eq!(cal.add_working_days(d("2026-11-20"), 1), d("2026-11-23"));
+    // A unit's own closure is skipped; duplicates and order do not matter.
+    let unit = Calendar::new(ds("2026-12-24 2026-12-24 2026-12-23"));
+    assert!(!unit.is_working_day(d("2026-12-24")) && !unit.is_bank_holiday(d("2026-12-24")));
+    assert_eq!(cal.add_working_days(d("2026-12-22"), 2), d("2026-12-24"));
+    assert_eq!(unit.add_working_days(d("2026-12-22"), 2), d("2026-12-30"));
+    assert!(cal.is_working_day(d("2026-12-24"))); // other calendars are unchanged
+}
+
+/// Day-by-day reference, straight from the definitions.
+fn naive_add(extra: &[NaiveDate], date: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = date;
+    for _ in 0..n {
+        loop {
+            let Some(next) = day.succ_opt() else {
+                return NaiveDate::MAX;
+            };
+            day = next;
+            let holiday = bank_holidays(day.year()).iter().any(|&(x, _)| x == day);
+            if is_weekday(day) && !holiday && !extra.contains(&day) {
+                break;
+            }
+        }
+    }
+    day
+}
+
+#[test]
+fn the_fast_path_agrees_with_the_definition() {
+    let extra = ds("1899-12-28 1950-06-01 2026-12-24 2101-12-30 2102-01-03");
+    let cal = Calendar::new(extra.iter().copied());
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |m: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) % m
+    };
+    let edges = ds("1899-12-20 2101-12-20 2101-12-31");
+    let mut cases: Vec<(NaiveDate, u32)> = edges.into_iter().map(|x| (x, 30)).collect();
+    for _ in 0..1500 {
+        let date = d("1895-01-01") + Days::new(next(76_700));
+        cases.push((date, u32::try_from(next(300)).unwrap()));
+    }
+    cases.push((d("2100-12-01"), 10_000));
+    for (date, n) in cases {
+        let want = naive_add(&extra, date, n);
+        assert_eq!(cal.add_working_days(date, n), want, "{date} + {n}");
+        let holiday = bank_holidays(date.year()).iter().any(|&(x, _)| x == date);
+        assert_eq!(cal.is_bank_holiday(date), holiday, "{date}");
+        let working = is_weekday(date) && !holiday && !extra.contains(&date);
+        assert_eq!(cal.is_working_day(date), working, "{date}");
+    }
 }
 
 #[test]
 fn the_ends_of_time_do_not_panic() {
-    let cal = Calendar::new([]);
+    let cal = Calendar::new([NaiveDate::MAX, NaiveDate::MIN]);
     assert_eq!(cal.add_working_days(NaiveDate::MAX, 5), NaiveDate::MAX);
-    assert!(cal.add_working_days(d("2100-12-01"), 10_000) > d("2130-01-01"));
-    let _ = bank_holidays(NaiveDate::MAX.year());
-    let _ = bank_holidays(NaiveDate::MIN.year());
+    let late = NaiveDate::MAX - Days::new(30);
+    assert_eq!(cal.add_working_days(late, 10_000), NaiveDate::MAX);
+    let early = cal.add_working_days(NaiveDate::MIN, 10_000);
+    assert_eq!(early, naive_add(&[NaiveDate::MIN], NaiveDate::MIN, 10_000));
+    for date in [NaiveDate::MIN, NaiveDate::MAX] {
+        let _ = (cal.is_bank_holiday(date), cal.is_working_day(date));
+        assert!(!bank_holidays(date.year()).is_empty());
+    }
+    assert!(bank_holidays(i32::MAX).is_empty() && bank_holidays(i32::MIN).is_empty());
 }
 
 #[test]
 fn months_are_clamped_to_the_end_of_a_shorter_month() {
-    assert_eq!(add_months(d("2025-08-31"), 3), d("2025-11-30"));
-    assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
-    assert_eq!(add_months(d("2024-01-31"), 1), d("2024-02-29"));
-    assert_eq!(add_months(d("2023-01-31"), 1), d("2023-02-28"));
-    assert_eq!(add_months(d("2025-11-30"), 3), d("2026-02-28"));
-    assert_eq!(add_months(d("2025-05-31"), -3), d("2025-02-28"));
+    // date, months, result.
+    let table = "2025-08-31 3 2025-11-30  2024-02-29 12 2025-02-28  2024-01-31 1 2024-02-29
+        2023-01-31 1 2023-02-28  2025-11-30 3 2026-02-28  2025-05-31 -3 2025-02-28
+        2025-03-31 -1 2025-02-28  2024-02-29 -12 2023-02-28  2025-01-15 -13 2023-12-15
+        2025-01-15 0 2025-01-15";
+    let words: Vec<&str> = table.split_whitespace().collect();
+    for w in words.chunks(3) {
+        assert_eq!(add_months(d(w[0]), w[1].parse().unwrap()), d(w[2]), "{w:?}");
+    }
     assert_eq!(add_months(NaiveDate::MAX, 12), NaiveDate::MAX);
     assert_eq!(add_months(NaiveDate::MIN, -12), NaiveDate::MIN);
+    assert_eq!(add_months(d("2025-01-01"), i32::MAX), NaiveDate::MAX);
+    assert_eq!(add_months(d("2025-01-01"), i32::MIN), NaiveDate::MIN);
 }
