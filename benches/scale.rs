@@ -16,7 +16,7 @@ use vlu::store::Store;
 use vlu::tui::app::{App, Setup};
 use vlu::tui::draw::draw;
 use vlu::tui::keymap::Key;
-use vlu::tui::run::load_logs;
+use vlu::tui::run::load_records;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 
@@ -88,7 +88,7 @@ fn key_times(
         for k in keys {
             let start = Instant::now();
             let _ = app.on_key(&Key::parse(k).unwrap().to_event());
-            load_logs(store, app);
+            load_records(store, app);
             terminal.draw(|f| draw(f, app)).unwrap();
             times.push(start.elapsed());
         }
@@ -142,13 +142,13 @@ fn main() {
         let start = Instant::now();
         let store = Store::open(&data, "bench").unwrap();
         // As the real screens start: facts, not logs; the shown log read on demand.
-        let (caseload, facts) = store.load_for_diary().unwrap();
+        let (caseload, facts) = store.load_digest().unwrap();
         let mut app = App::new(Setup {
             snoozes: store.snoozes().unwrap(),
             facts: Some(facts),
             ..Setup::new(caseload, DEFAULT_AS_OF, "o003")
         });
-        load_logs(&store, &mut app);
+        load_records(&store, &mut app);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal.draw(|f| draw(f, &app)).unwrap();
         let first = start.elapsed();

@@ -151,10 +151,10 @@ fn a_snooze_is_stored_and_survives_a_restart() {
 #[test]
 fn the_screens_read_each_log_only_when_it_is_shown() {
     use vlu::tui::app::Setup;
-    use vlu::tui::run::load_logs;
+    use vlu::tui::run::load_records;
     let s = Sandbox::with_sample();
     let store = Store::open(&s.data_dir(), "sara").unwrap();
-    let (caseload, facts) = store.load_for_diary().unwrap();
+    let (caseload, facts) = store.load_digest().unwrap();
     assert!(caseload.victims.iter().all(|v| v.contacts.is_empty()));
     let mut app = App::new(Setup {
         facts: Some(facts),
@@ -163,11 +163,11 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     // The reminders come from the facts alone: the same counts as with every log loaded.
     assert_eq!(app.counts(), (14, 4, 14));
     assert!(
-        app.log_needed().is_some(),
+        app.record_needed().is_some(),
         "the selected victim's log is still in the store"
     );
-    load_logs(&store, &mut app);
-    assert_eq!(app.log_needed(), None);
+    load_records(&store, &mut app);
+    assert_eq!(app.record_needed(), None);
     let kofi = app.selected_victim().unwrap();
     assert_eq!(kofi.name, "Kofi Mensah");
     assert_eq!(kofi.contacts.len(), 2);
@@ -178,7 +178,57 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     run(&store, &mut app, "a tab tab tab tab tab tab");
     type_text(&mut app, "Left a message.");
     run(&store, &mut app, "ctrl-s");
-    load_logs(&store, &mut app);
+    load_records(&store, &mut app);
     assert_eq!(app.selected_victim().unwrap().contacts.len(), before + 1);
     assert_eq!(store.log(&other).unwrap().len(), before + 1);
+}
+
+#[test]
+fn nothing_is_saved_from_the_digest_s_partial_record() {
+    use vlu::tui::app::{Overlay, Setup};
+    use vlu::tui::run::load_records;
+    let s = Sandbox::with_sample();
+    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let (caseload, facts) = store.load_digest().unwrap();
+    let mut app = App::new(Setup {
+        facts: Some(facts),
+        ..Setup::new(caseload, common::screens::anchor(), "sahmed")
+    });
+    let id = app.selected_victim().unwrap().id.clone();
+    let stored = store.victim(&id).unwrap().unwrap();
+    assert!(stored.contact_details.is_some());
+    assert_eq!(app.selected_victim().unwrap().contact_details, None);
+    let add_sensitive_date = |app: &mut App| {
+        run(&store, app, "enter w");
+        type_text(app, "2027-03-01");
+        run(&store, app, "tab");
+        type_text(app, "Anniversary");
+        run(&store, app, "ctrl-s");
+    };
+
+    // Without the full record (as if the loop had not read it yet): refused, nothing saved.
+    add_sensitive_date(&mut app);
+    let Some(Overlay::Form(form)) = app.overlays.last() else {
+        panic!("the form stays open: {:?}", app.overlays);
+    };
+    assert!(form.problem.as_deref().unwrap().contains("full record"));
+    assert_eq!(store.victim(&id).unwrap().unwrap(), stored);
+
+    // As the loop does before every frame: the full record is read, and the save keeps it.
+    run(&store, &mut app, "esc esc");
+    load_records(&store, &mut app);
+    assert_eq!(
+        app.selected_victim().unwrap().contact_details,
+        stored.contact_details
+    );
+    add_sensitive_date(&mut app);
+    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    let saved = store.victim(&id).unwrap().unwrap();
+    assert_eq!(saved.contact_details, stored.contact_details);
+    assert_eq!(saved.needs, stored.needs);
+    assert_eq!(
+        saved.sensitive_dates.len(),
+        stored.sensitive_dates.len() + 1
+    );
+    assert!(store.check().unwrap().is_empty());
 }

@@ -4,9 +4,29 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An enumeration written as one of a fixed list of identifiers.
-pub trait Identifier: Sized + Copy {
+pub trait Identifier: Sized + Copy + 'static {
     const IDS: &'static [&'static str];
     fn parse(s: &str) -> Option<Self>;
+    /// The position in the list of identifiers.
+    fn index(self) -> u8;
+    fn from_index(i: u8) -> Option<Self>;
+}
+
+/// An enumeration stored by its position (one byte) rather than its identifier, for compact
+/// stored records. Positions are part of the stored format: new values go at the end.
+pub struct ByIndex;
+
+impl<T: Identifier> serde_with::SerializeAs<T> for ByIndex {
+    fn serialize_as<S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(value.index())
+    }
+}
+
+impl<'de, T: Identifier> serde_with::DeserializeAs<'de, T> for ByIndex {
+    fn deserialize_as<D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        let i = u8::deserialize(d)?;
+        T::from_index(i).ok_or_else(|| serde::de::Error::custom(format!("no value at {i}")))
+    }
 }
 
 /// Declares a string enumeration: its identifiers (the wire format), its labels, `ALL`,
@@ -40,6 +60,12 @@ macro_rules! string_enum {
             const IDS: &'static [&'static str] = $name::IDS;
             fn parse(s: &str) -> Option<Self> {
                 $name::parse(s)
+            }
+            fn index(self) -> u8 {
+                self as u8
+            }
+            fn from_index(i: u8) -> Option<Self> {
+                $name::ALL.get(usize::from(i)).copied()
             }
         }
 

@@ -4,34 +4,62 @@
 //! victim's log folds into these facts, which the store keeps beside the log and updates on
 //! every entry; the diary then never reads a log.
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::{DeserializeAs, SerializeAs, serde_as};
 
-use super::enums::{ContactKind, Direction, KeyDateKind};
+use super::enums::{ByIndex, ContactKind, Direction, KeyDateKind};
 use super::model::Contact;
 
+/// A date as its day number (days from 1 January of year 1), for compact stored records:
+/// four bytes to read instead of ten characters to parse.
+pub struct DayNumber;
+
+impl SerializeAs<NaiveDate> for DayNumber {
+    fn serialize_as<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(date.num_days_from_ce())
+    }
+}
+
+impl<'de> DeserializeAs<'de, NaiveDate> for DayNumber {
+    fn deserialize_as<D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let n = i32::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(n)
+            .ok_or_else(|| serde::de::Error::custom(format!("day number {n} is out of range")))
+    }
+}
+
+#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct LogFacts {
     /// The latest contact of kind `initial_offer`, in any direction.
+    #[serde_as(as = "Option<DayNumber>")]
     pub initial_offer: Option<NaiveDate>,
     /// Whether a `second_offer` was logged.
     pub second_offer: bool,
     /// The latest outbound contact.
+    #[serde_as(as = "Option<DayNumber>")]
     pub last_outbound: Option<NaiveDate>,
     /// The latest outbound letter or email.
+    #[serde_as(as = "Option<DayNumber>")]
     pub last_written: Option<NaiveDate>,
     /// Outbound calls, visits, meetings and videos after `last_written`, not yet confirmed.
+    #[serde_as(as = "Vec<DayNumber>")]
     pub unconfirmed: Vec<NaiveDate>,
     /// The latest `complaint_ack`, in any direction.
+    #[serde_as(as = "Option<DayNumber>")]
     pub last_complaint_ack: Option<NaiveDate>,
     /// Inbound complaints after `last_complaint_ack`.
+    #[serde_as(as = "Vec<DayNumber>")]
     pub open_complaints: Vec<NaiveDate>,
     /// For each key-date kind, the latest outbound contact about it.
+    #[serde_as(as = "Vec<(ByIndex, DayNumber)>")]
     pub told: Vec<(KeyDateKind, NaiveDate)>,
     /// The latest outbound `vps` contact.
+    #[serde_as(as = "Option<DayNumber>")]
     pub last_vps: Option<NaiveDate>,
     /// The latest outbound `licence_conditions` contact.
+    #[serde_as(as = "Option<DayNumber>")]
     pub last_licence_conditions: Option<NaiveDate>,
     /// Whether a `closure` contact was logged.
     pub closure: bool,

@@ -110,7 +110,7 @@ pub struct Case {
     pub offender: Offender,
     pub offence: Offence,
     pub sentence: Sentence,
-    pub responsible_officer: Option<ResponsibleOfficer>,
+    pub responsible_officer: Option<Box<ResponsibleOfficer>>,
     pub mappa: Option<Mappa>,
     pub sex_offender_notification: Option<bool>,
     #[serde(
@@ -208,11 +208,12 @@ pub struct Victim {
     pub status: VictimStatus,
     pub status_since: NaiveDate,
     pub allocated_to: Option<String>,
-    pub contact_details: Option<ContactDetails>,
+    // The rarely filled parts are boxed: a unit holds 100,000 victims in memory.
+    pub contact_details: Option<Box<ContactDetails>>,
     pub preferences: Option<Preferences>,
-    pub needs: Option<Needs>,
-    pub representative: Option<Representative>,
-    pub equality: Option<Equality>,
+    pub needs: Option<Box<Needs>>,
+    pub representative: Option<Box<Representative>>,
+    pub equality: Option<Box<Equality>>,
     #[serde(
         default,
         deserialize_with = "nullable_list",

@@ -74,6 +74,19 @@ pub fn reminders_from_facts(
     today: NaiveDate,
     rules: Rules<'_>,
 ) -> Vec<Reminder> {
+    reminders_due_by(victim, facts, case, today, rules, NaiveDate::MAX)
+}
+
+/// `reminders_from_facts`, keeping only the reminders due on or before `until` (the others
+/// are never built: most of a large unit's reminders lie beyond a diary's horizon).
+fn reminders_due_by(
+    victim: &Victim,
+    facts: &LogFacts,
+    case: &Case,
+    today: NaiveDate,
+    rules: Rules<'_>,
+    until: NaiveDate,
+) -> Vec<Reminder> {
     if victim.status.is_inactive() || case.closed_on.is_some() {
         return Vec::new();
     }
@@ -82,6 +95,7 @@ pub fn reminders_from_facts(
         facts,
         case,
         rules,
+        until,
         out: Vec::new(),
     };
     scan.offers();
@@ -103,6 +117,7 @@ struct Scan<'a> {
     facts: &'a LogFacts,
     case: &'a Case,
     rules: Rules<'a>,
+    until: NaiveDate,
     out: Vec<Reminder>,
 }
 
@@ -114,6 +129,9 @@ impl Scan<'_> {
         key_date: Option<KeyDateKind>,
         about: NaiveDate,
     ) {
+        if due > self.until {
+            return;
+        }
         let v = self.victim;
         self.out.push(Reminder {
             kind,
@@ -368,7 +386,7 @@ pub fn diary_from_facts<'c, 'v>(
 ) -> Vec<DiaryItem> {
     let cases: HashMap<&str, &Case> = cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
     let until = plus_days(query.date, query.days);
-    let mut items: Vec<DiaryItem> = victims
+    let work: Vec<(&Victim, &LogFacts, &Case)> = victims
         .into_iter()
         .filter(|(v, _)| {
             query
@@ -376,13 +394,32 @@ pub fn diary_from_facts<'c, 'v>(
                 .is_none_or(|o| v.allocated_to.as_deref() == Some(o))
         })
         .filter_map(|(v, f)| Some((v, f, *cases.get(v.case_id.as_str())?)))
-        .flat_map(|(v, f, c)| reminders_from_facts(v, f, c, query.date, rules))
-        .filter(|r| r.due <= until)
-        .map(|reminder| DiaryItem {
-            status: diary_status(reminder.due, query.date, rules.lead),
-            reminder,
-        })
         .collect();
+    let run = |part: &[(&Victim, &LogFacts, &Case)]| -> Vec<DiaryItem> {
+        part.iter()
+            .flat_map(|(v, f, c)| reminders_due_by(v, f, c, query.date, rules, until))
+            .map(|reminder| DiaryItem {
+                status: diary_status(reminder.due, query.date, rules.lead),
+                reminder,
+            })
+            .collect()
+    };
+    // Victims are independent: a large unit's are shared out over the cores.
+    let threads = if work.len() < 5_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    };
+    let mut items: Vec<DiaryItem> = std::thread::scope(|scope| {
+        let parts: Vec<_> = work
+            .chunks(work.len().div_ceil(threads).max(1))
+            .map(|part| scope.spawn(move || run(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     items.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
     items
 }

@@ -294,7 +294,7 @@ impl Generator {
             status,
             status_since: referred,
             allocated_to: Some(officer.clone()),
-            contact_details: Some(ContactDetails {
+            contact_details: Some(Box::new(ContactDetails {
                 address: Some(format!(
                     "{} {}, {}",
                     1 + self.rng.below(200),
@@ -303,16 +303,18 @@ impl Generator {
                 )),
                 phone: Some(format!("07700 900{:03}", self.rng.below(1000))),
                 email: None,
-            }),
+            })),
             preferences: Some(Preferences {
                 method: Some(method),
                 information: Some(level),
                 written_follow_up: Some(!self.rng.chance(10)),
             }),
-            needs: self.rng.chance(5).then(|| crate::domain::model::Needs {
-                language: Some("Polish".into()),
-                interpreter: Some(true),
-                notes: None,
+            needs: self.rng.chance(5).then(|| {
+                Box::new(crate::domain::model::Needs {
+                    language: Some("Polish".into()),
+                    interpreter: Some(true),
+                    notes: None,
+                })
             }),
             representative: None,
             equality: None,

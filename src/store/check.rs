@@ -1,73 +1,53 @@
-//! `vlu check`: every record readable, every reference resolved, the schema known.
+//! `vlu check`: every record readable, every reference resolved, the digest true to the
+//! records, the schema known.
 
 use crate::domain::facts::LogFacts;
-use crate::domain::model::Contact;
 use crate::domain::validate::{KnownIds, parse_caseload};
 
+use super::digest::{self, Shard};
 use super::{
-    AUDIT, CASE, CONTACT, FACTS, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
+    AUDIT, CASE, CONTACT, DIGEST, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
 };
 
 /// One integrity problem.
 pub type Finding = String;
 
+fn shown(k: &[u8]) -> String {
+    String::from_utf8_lossy(k).replace('\0', "/")
+}
+
 impl Store {
     /// Every integrity problem in the store (none means it is sound).
     pub fn check(&self) -> Result<Vec<Finding>, StoreError> {
         let mut findings = Vec::new();
+        let mut stored_digest = std::collections::BTreeMap::new();
         for item in self.db.iter() {
             let (k, v) = item?;
             let readable = match k.get(..2) {
-                Some(p)
-                    if p == OFFICER
-                        || p == CASE
-                        || p == VICTIM
-                        || p == CONTACT
-                        || p == FACTS
-                        || p == SNOOZE
-                        || p == AUDIT
-                        || p == META =>
-                {
+                Some(p) if p == DIGEST => match (k.get(2), k.len(), Shard::decode(&v)) {
+                    (Some(&n), 3, Ok(shard)) => {
+                        stored_digest.insert(n, shard);
+                        true
+                    }
+                    _ => false,
+                },
+                Some(p) if [OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META].contains(&p) => {
                     serde_json::from_slice::<serde_json::Value>(&v).is_ok()
                 }
                 _ => {
-                    findings.push(format!(
-                        "unknown record {}",
-                        String::from_utf8_lossy(&k).replace('\0', "/")
-                    ));
+                    findings.push(format!("unknown record {}", shown(&k)));
                     continue;
                 }
             };
             if !readable {
+                findings.push(format!("record {} cannot be read", shown(&k)));
+            }
+            if let Some(victim) = owner(CONTACT, &k)
+                && !self.db.contains_key(key(VICTIM, victim))?
+            {
                 findings.push(format!(
-                    "record {} cannot be read",
-                    String::from_utf8_lossy(&k).replace('\0', "/")
+                    "contacts of victim {victim}, who is not in the store"
                 ));
-            }
-            for prefix in [CONTACT, FACTS] {
-                if let Some(victim) = owner(prefix, &k)
-                    && !self.db.contains_key(key(VICTIM, victim))?
-                {
-                    let what = if prefix == CONTACT {
-                        "contacts"
-                    } else {
-                        "log facts"
-                    };
-                    findings.push(format!(
-                        "{what} of victim {victim}, who is not in the store"
-                    ));
-                }
-            }
-            // The facts kept beside a log must be the facts of that log.
-            if let (Some(victim), true) = (owner(CONTACT, &k), readable) {
-                let log: Vec<Contact> = serde_json::from_slice(&v).unwrap_or_default();
-                let kept = self.db.get(key(FACTS, victim))?;
-                let kept: Option<LogFacts> = kept.and_then(|f| serde_json::from_slice(&f).ok());
-                if kept.as_ref() != Some(&LogFacts::of(&log)) {
-                    findings.push(format!(
-                        "the log facts of victim {victim} do not match its log"
-                    ));
-                }
             }
         }
         findings.dedup();
@@ -79,6 +59,20 @@ impl Store {
             Err(StoreError::Corrupt(what)) => return Ok(vec![what]),
             Err(e) => return Err(e),
         };
+        // The digest must say what the records and logs say.
+        let expected = digest::build(
+            &caseload.cases,
+            caseload
+                .victims
+                .iter()
+                .map(|v| (v, LogFacts::of(&v.contacts))),
+        )
+        .map_err(StoreError::Corrupt)?;
+        for n in 0..=u8::MAX {
+            if expected.get(&n) != stored_digest.get(&n) {
+                findings.push(format!("the digest shard {n} does not match the records"));
+            }
+        }
         // The loaded caseload must pass the same validation as an import.
         let text = serde_json::to_string(&caseload).expect("records always serialise");
         if let Err(problems) = parse_caseload(&text, &KnownIds::default(), false) {

@@ -5,11 +5,14 @@ use std::collections::BTreeMap;
 
 use sled::{Batch, Tree};
 
-use super::{CONTACT, Store, StoreError, VICTIM, decode, owner};
-use crate::domain::model::Contact;
+use super::digest;
+use super::{CASE, CONTACT, DIGEST, FACTS, Store, StoreError, VICTIM, decode, owner, values};
+use crate::domain::facts::LogFacts;
+use crate::domain::model::{Case, Contact, Victim};
 
 /// Schema 1 → 2: one key per contact (`k\0{victim}\0{seq}`) becomes one key per log
-/// (`k\0{victim}`), and each log gets its facts (`f\0{victim}`).
+/// (`k\0{victim}`). (Schema 2 also kept each log's facts under `f\0{victim}`; the next
+/// step computes them from the logs.)
 pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
     let mut logs: BTreeMap<String, Vec<Contact>> = BTreeMap::new();
     for item in db.scan_prefix(CONTACT) {
@@ -33,6 +36,30 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
         return Err(StoreError::Corrupt(format!(
             "contacts of victim {victim}, who is not in the store"
         )));
+    }
+    Ok(())
+}
+
+/// Schema 2 → 3: the digest (`d\0{n}`) is built from every victim, log and case, and the
+/// facts kept beside each log (`f\0{victim}`) go: they are in the digest.
+pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
+    let victims: Vec<Victim> = values(db, VICTIM)?;
+    let cases: Vec<Case> = values(db, CASE)?;
+    let mut facts = Vec::with_capacity(victims.len());
+    for v in &victims {
+        let k = [CONTACT, v.id.as_bytes()].concat();
+        let log: Vec<Contact> = match db.get(&k)? {
+            Some(bytes) => decode(&k, &bytes)?,
+            None => Vec::new(),
+        };
+        facts.push(LogFacts::of(&log));
+    }
+    let shards = digest::build(&cases, victims.iter().zip(facts)).map_err(StoreError::Corrupt)?;
+    for (n, shard) in shards {
+        batch.insert([DIGEST, &[n]].concat(), shard.encode());
+    }
+    for k in db.scan_prefix(FACTS).keys() {
+        batch.remove(k?);
     }
     Ok(())
 }

@@ -9,12 +9,13 @@
 //! | `m\0schema`, `m\0unit`, `m\0extra_days` | the schema version, the unit, the extra non-working days |
 //! | `o\0{officer}` / `c\0{case}` / `v\0{victim}` | officer, case, victim (without contacts), JSON |
 //! | `k\0{victim}` | the victim's contact log, a JSON list in the order it was logged |
-//! | `f\0{victim}` | what the reminder rules need of that log (`LogFacts`), kept with it |
+//! | `d\0{n}` | shard `n` (one byte) of the digest: what the diary and the caseload list need of each victim, its log and each case, postcard ([`digest`]) |
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
 
 mod audit;
 mod check;
+mod digest;
 mod lock;
 mod migrate;
 
@@ -32,15 +33,16 @@ pub use check::Finding;
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
 use crate::domain::validate::KnownIds;
+use digest::Edit;
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
-const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log];
+const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest];
 
 type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
 
@@ -96,7 +98,9 @@ const OFFICER: &[u8] = b"o\0";
 const CASE: &[u8] = b"c\0";
 const VICTIM: &[u8] = b"v\0";
 const CONTACT: &[u8] = b"k\0";
+/// Schema 2 kept each log's facts here; they are in the digest since schema 3.
 const FACTS: &[u8] = b"f\0";
+const DIGEST: &[u8] = b"d\0";
 const SNOOZE: &[u8] = b"s\0";
 const AUDIT: &[u8] = b"a\0";
 
@@ -153,6 +157,16 @@ fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError
             String::from_utf8_lossy(key).replace('\0', "/")
         ))
     })
+}
+
+/// Every record under a prefix, in key order.
+fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+    tree.scan_prefix(prefix)
+        .map(|item| {
+            let (k, v) = item?;
+            decode(&k, &v)
+        })
+        .collect()
 }
 
 impl Store {
@@ -214,13 +228,7 @@ impl Store {
     }
 
     fn values<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        self.db
-            .scan_prefix(prefix)
-            .map(|item| {
-                let (k, v) = item?;
-                decode(&k, &v)
-            })
-            .collect()
+        values(&self.db, prefix)
     }
 
     fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
@@ -258,32 +266,45 @@ impl Store {
             .collect()
     }
 
-    /// The caseload without the contact logs, and each victim's log facts (same order as
-    /// `victims`): all the diary needs, read without reading a single log.
-    pub fn load_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>), StoreError> {
-        // Victims on this thread, facts and cases on two others: the decoding is the cost.
-        let (victims, facts, cases) = std::thread::scope(|scope| {
-            let facts = scope.spawn(|| {
-                self.db
-                    .scan_prefix(FACTS)
-                    .map(|item| {
-                        let (k, v) = item?;
-                        let victim = owner(FACTS, &k).ok_or_else(|| {
-                            StoreError::Corrupt("log facts with no victim".into())
-                        })?;
-                        Ok((victim.to_owned(), decode::<LogFacts>(&k, &v)?))
-                    })
-                    .collect::<Result<HashMap<String, LogFacts>, StoreError>>()
-            });
-            let cases = scope.spawn(|| self.values::<Case>(CASE));
-            let victims = self.values::<Victim>(VICTIM);
-            (victims, joined(facts), joined(cases))
+    /// The caseload as the digest holds it, and each victim's log facts (same order as
+    /// `victims`): all the diary and the caseload list need, read from a few hundred values.
+    /// The records are partial (see [`digest`]): read a victim or case in full with
+    /// [`Store::victim`] and [`Store::case`] before showing or changing it.
+    pub fn load_digest(&self) -> Result<(Caseload, Vec<LogFacts>), StoreError> {
+        type Part = (Vec<Victim>, Vec<LogFacts>, Vec<Case>);
+        let raw: Vec<(sled::IVec, sled::IVec)> =
+            self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?;
+        // Each shard is decoded and turned into records before the next, so that its
+        // memory is reused rather than a whole unit's digest being held at once.
+        let read = |part: &[(sled::IVec, sled::IVec)]| -> Result<Part, StoreError> {
+            let mut out: Part = (Vec::new(), Vec::new(), Vec::new());
+            for (k, v) in part {
+                let shard = digest::Shard::decode(v).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "the digest shard {} cannot be read ({e})",
+                        k.last().copied().unwrap_or_default()
+                    ))
+                })?;
+                for d in shard.victims {
+                    let (victim, facts) = d.into_parts();
+                    out.0.push(victim);
+                    out.1.push(facts);
+                }
+                out.2
+                    .extend(shard.cases.into_iter().map(digest::CaseDigest::into_case));
+            }
+            Ok(out)
+        };
+        // Two halves on two threads: decoding is the cost.
+        let (first, second) = raw.split_at(raw.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let b = scope.spawn(|| read(second));
+            (read(first), joined(b))
         });
-        let (victims, mut facts, cases) = (victims?, facts?, cases?);
-        let facts = victims
-            .iter()
-            .map(|v| facts.remove(&v.id).unwrap_or_default())
-            .collect();
+        let ((mut victims, mut facts, mut cases), (v2, f2, c2)) = (a?, b?);
+        victims.extend(v2);
+        facts.extend(f2);
+        cases.extend(c2);
         let caseload = Caseload {
             unit: self.meta("unit")?,
             officers: self.values(OFFICER)?,
@@ -293,6 +314,24 @@ impl Store {
             ..Caseload::default()
         };
         Ok((caseload, facts))
+    }
+
+    /// Stages changes to the digest: each shard touched is read once, changed and rewritten.
+    fn stage_digest(&self, batch: &mut Batch, edits: Vec<Edit<'_>>) -> Result<(), StoreError> {
+        for (n, edits) in digest::by_shard(edits) {
+            let k = [DIGEST, &[n]].concat();
+            let mut shard = match self.db.get(&k)? {
+                Some(bytes) => digest::Shard::decode(&bytes).map_err(|e| {
+                    StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
+                })?,
+                None => digest::Shard::default(),
+            };
+            for edit in edits {
+                shard.apply(edit).map_err(StoreError::Corrupt)?;
+            }
+            batch.insert(k, shard.encode());
+        }
+        Ok(())
     }
 
     /// The whole caseload, ordered by id, each victim with its contact log.
@@ -362,27 +401,27 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Stages a victim's whole contact log and its facts.
+    /// Stages a victim's whole contact log (its facts go into the digest, by the caller).
     fn stage_log(batch: &mut Batch, victim: &str, contacts: &[Contact]) {
         if contacts.is_empty() {
             batch.remove(key(CONTACT, victim));
         } else {
             batch.insert(key(CONTACT, victim), encode(&contacts));
         }
-        batch.insert(key(FACTS, victim), encode(&LogFacts::of(contacts)));
     }
 
-    /// Stages one more entry of a victim's log.
+    /// Stages one more entry of a victim's log; returns the facts of the longer log, for
+    /// the digest.
     fn stage_append(
         &self,
         batch: &mut Batch,
         victim: &str,
         contact: &Contact,
-    ) -> Result<(), StoreError> {
+    ) -> Result<LogFacts, StoreError> {
         let mut log = self.log(victim)?;
         log.push(contact.clone());
         Self::stage_log(batch, victim, &log);
-        Ok(())
+        Ok(LogFacts::of(&log))
     }
 
     /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
@@ -428,9 +467,11 @@ impl Store {
             batch.insert(key(OFFICER, &o.id), encode(o));
             summary.officers += 1;
         }
+        let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
         for c in &caseload.cases {
             note(known.cases.contains(&c.id), &c.id);
             batch.insert(key(CASE, &c.id), encode(c));
+            edits.push(Edit::Case(c));
             summary.cases += 1;
         }
         for v in &caseload.victims {
@@ -445,10 +486,13 @@ impl Store {
                 }),
             );
             Self::stage_log(&mut batch, &v.id, &v.contacts);
+            edits.push(Edit::Victim(v));
+            edits.push(Edit::Facts(&v.id, LogFacts::of(&v.contacts)));
             summary.victims += 1;
             summary.contacts += v.contacts.len();
             step();
         }
+        self.stage_digest(&mut batch, edits)?;
         summary.replaced = replaced_ids.len();
         let detail = vec![format!(
             "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
@@ -510,6 +554,7 @@ impl Store {
     pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
         let mut batch = Batch::default();
         let (action, fields) = self.stage_victim(&mut batch, victim)?;
+        self.stage_digest(&mut batch, vec![Edit::Victim(victim)])?;
         self.commit(batch, &self.record(action, Some(&victim.id), fields))
     }
 
@@ -523,7 +568,11 @@ impl Store {
         let mut batch = Batch::default();
         let (_, mut fields) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
-        self.stage_append(&mut batch, &victim.id, contact)?;
+        let facts = self.stage_append(&mut batch, &victim.id, contact)?;
+        self.stage_digest(
+            &mut batch,
+            vec![Edit::Victim(victim), Edit::Facts(&victim.id, facts)],
+        )?;
         fields.push(format!(
             "contact {} {} {}",
             contact.on, contact.kind, contact.method
@@ -550,6 +599,7 @@ impl Store {
         };
         let mut batch = Batch::default();
         batch.insert(k, encode(case));
+        self.stage_digest(&mut batch, vec![Edit::Case(case)])?;
         self.commit(batch, &self.record(action, Some(&case.id), fields))
     }
 
@@ -589,7 +639,8 @@ impl Store {
         }
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
-        self.stage_append(&mut batch, victim_id, contact)?;
+        let facts = self.stage_append(&mut batch, victim_id, contact)?;
+        self.stage_digest(&mut batch, vec![Edit::Facts(victim_id, facts)])?;
         let fields = vec![format!(
             "{} {} {}",
             contact.on, contact.kind, contact.method

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::enums::{ContactKind, Direction, Medium};
+use crate::domain::enums::{ContactKind, Direction, Medium, VictimStatus};
 use crate::domain::validate::parse_caseload;
 
 const SAMPLE: &str = r#"{
@@ -233,7 +233,7 @@ fn a_schema_1_store_is_migrated_to_one_key_per_log_with_facts() {
     let store = open(dir.path());
     assert_eq!(store.load().unwrap(), sample());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
-    let (_, facts) = store.load_for_diary().unwrap();
+    let (_, facts) = store.load_digest().unwrap();
     assert_eq!(
         facts[0],
         crate::domain::facts::LogFacts::of(&sample().victims[0].contacts)
@@ -246,7 +246,7 @@ fn the_facts_follow_every_appended_contact() {
     let store = open(dir.path());
     store.import(&sample(), false).unwrap();
     store.append_contact("V-1", &note("2026-01-01")).unwrap();
-    let (caseload, facts) = store.load_for_diary().unwrap();
+    let (caseload, facts) = store.load_digest().unwrap();
     assert!(
         caseload.victims[0].contacts.is_empty(),
         "the diary reads no log"
@@ -255,19 +255,53 @@ fn the_facts_follow_every_appended_contact() {
         facts[0],
         crate::domain::facts::LogFacts::of(&store.victim("V-1").unwrap().unwrap().contacts)
     );
-    // A tampered facts record is found.
+    // A digest that disagrees with the log is found.
+    let mut batch = sled::Batch::default();
     store
-        .db
-        .insert(
-            key(FACTS, "V-1"),
-            encode(&crate::domain::facts::LogFacts::default()),
+        .stage_digest(
+            &mut batch,
+            vec![super::digest::Edit::Facts(
+                "V-1",
+                crate::domain::facts::LogFacts::default(),
+            )],
         )
         .unwrap();
-    assert!(
-        store
-            .check()
-            .unwrap()
-            .iter()
-            .any(|f| f.contains("do not match"))
+    store.db.apply_batch(batch).unwrap();
+    assert_eq!(
+        store.check().unwrap(),
+        [format!(
+            "the digest shard {} does not match the records",
+            super::digest::shard_of("V-1")
+        )]
     );
+}
+
+#[test]
+fn the_digest_follows_every_change_of_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let mut v = store.victim("V-1").unwrap().unwrap();
+    v.status = VictimStatus::OptedOut;
+    v.name = "Joan Re-named".into();
+    store
+        .save_victim_with_contact(&v, &note("2026-02-01"))
+        .unwrap();
+    let mut case = store.case(&v.case_id).unwrap().unwrap();
+    case.closed_on = Some(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+    store.save_case(&case).unwrap();
+    let (caseload, facts) = store.load_digest().unwrap();
+    let digest = caseload.victims.iter().find(|d| d.id == "V-1").unwrap();
+    assert_eq!(digest.name, "Joan Re-named");
+    assert_eq!(digest.status, VictimStatus::OptedOut);
+    assert_eq!(
+        digest.contact_details, None,
+        "the digest keeps no contact details"
+    );
+    assert_eq!(
+        facts[0],
+        crate::domain::facts::LogFacts::of(&store.log("V-1").unwrap())
+    );
+    assert_eq!(caseload.cases[0].closed_on, case.closed_on);
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }

@@ -2,7 +2,7 @@
 //! store: a change to save comes back as an [`Effect`] for the loop to perform, and
 //! [`App::applied`] or [`App::failed`] tells the state how it went.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -91,6 +91,17 @@ pub enum Effect {
     SaveCase(Box<Case>),
 }
 
+/// How much of a victim's record the screens hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// The digest's partial record, no log.
+    Digest,
+    /// The whole record and log.
+    Full,
+    /// The store could not give the whole record: shown from the digest, never saved.
+    Unreadable,
+}
+
 /// Where the app starts.
 pub struct Setup {
     pub caseload: Caseload,
@@ -101,9 +112,10 @@ pub struct Setup {
     pub extra_non_working_days: Vec<NaiveDate>,
     pub keymap: Keymap,
     pub colour: bool,
-    /// Each victim's log facts (same order as `caseload.victims`) when the logs themselves
-    /// were not loaded: each log is then read when it is first shown. `None`: the caseload
-    /// holds every log.
+    /// Each victim's log facts (same order as `caseload.victims`) when the caseload is the
+    /// store's digest: partial records without their logs (`Store::load_digest`). Each
+    /// victim's full record, its case and its log are then read when it is first selected,
+    /// and nothing is saved from a partial record. `None`: the caseload is whole.
     pub facts: Option<Vec<LogFacts>>,
 }
 
@@ -143,8 +155,10 @@ pub struct App {
     reminders: Vec<Vec<Reminder>>,
     /// What the rules need of each victim's log (same order).
     facts: Vec<LogFacts>,
-    /// Whether each victim's `contacts` holds its whole log (same order).
-    loaded: Vec<bool>,
+    /// How much of each victim's record is in memory (same order).
+    held: Vec<Held>,
+    /// Cases held only as the digest has them.
+    partial_cases: HashSet<String>,
     /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
     next_due: Vec<NaiveDate>,
     /// Every victim, most urgent first: the caseload's order before any filter.
@@ -197,7 +211,8 @@ impl App {
             cases: HashMap::new(),
             reminders: Vec::new(),
             facts: Vec::new(),
-            loaded: Vec::new(),
+            held: Vec::new(),
+            partial_cases: HashSet::new(),
             next_due: Vec::new(),
             order: Vec::new(),
             victim_index: HashMap::new(),
@@ -227,8 +242,9 @@ impl App {
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
-            app.loaded = vec![false; facts.len()];
+            app.held = vec![Held::Digest; facts.len()];
             app.facts = facts;
+            app.partial_cases = app.caseload.cases.iter().map(|c| c.id.clone()).collect();
         }
         app.rebuild();
         app
@@ -239,7 +255,7 @@ impl App {
         // Victims whose facts are not known yet have their whole log in memory.
         for v in &self.caseload.victims[self.facts.len().min(self.caseload.victims.len())..] {
             self.facts.push(LogFacts::of(&v.contacts));
-            self.loaded.push(true);
+            self.held.push(Held::Full);
         }
         self.cases = self
             .caseload
@@ -745,7 +761,7 @@ impl App {
             Effect::AppendContact { victim, contact } => {
                 if let Some(i) = self.victim_by_id(&victim) {
                     self.facts[i].add(&contact);
-                    if self.loaded[i] {
+                    if self.held[i] == Held::Full {
                         self.caseload.victims[i].contacts.push(contact);
                     }
                     self.recompute(i);
@@ -757,7 +773,7 @@ impl App {
                     let mut updated = *victim;
                     updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
                     self.facts[i].add(&contact);
-                    if self.loaded[i] {
+                    if self.held[i] == Held::Full {
                         updated.contacts.push(contact);
                     }
                     self.caseload.victims[i] = updated;
@@ -792,6 +808,7 @@ impl App {
                 self.message = Some("Victim saved.".into());
             }
             Effect::SaveCase(case) => {
+                self.partial_cases.remove(&case.id);
                 match self.caseload.cases.iter().position(|c| c.id == case.id) {
                     Some(i) => self.caseload.cases[i] = *case,
                     None => self.caseload.cases.push(*case),
@@ -806,19 +823,46 @@ impl App {
         self.refresh();
     }
 
-    /// The id of the selected victim if its log has not been read yet (the loop reads it
-    /// from the store and hands it over with `log_loaded` before drawing).
-    pub fn log_needed(&self) -> Option<&str> {
+    /// The id of the selected victim if only its digest is in memory (the loop reads the
+    /// full record, its case and its log from the store and hands them over with
+    /// `record_loaded`, or reports `record_unreadable`, before drawing).
+    pub fn record_needed(&self) -> Option<&str> {
         let i = self.selected_victim_index()?;
-        (!self.loaded[i]).then(|| self.caseload.victims[i].id.as_str())
+        (self.held[i] == Held::Digest).then(|| self.caseload.victims[i].id.as_str())
     }
 
-    /// A victim's log, read from the store.
-    pub fn log_loaded(&mut self, victim: &str, log: Vec<Contact>) {
-        if let Some(i) = self.victim_by_id(victim) {
-            self.caseload.victims[i].contacts = log;
-            self.loaded[i] = true;
+    /// A victim's full record with its log, and its case, read from the store.
+    pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
+        let Some(i) = self.victim_by_id(&victim.id) else {
+            return;
+        };
+        if let Some(case) = case
+            && let Some(&c) = self.cases.get(&case.id)
+        {
+            self.partial_cases.remove(&case.id);
+            self.caseload.cases[c] = case;
         }
+        self.caseload.victims[i] = victim;
+        self.held[i] = Held::Full;
+    }
+
+    /// The store could not give a victim's full record: the screens go on with the digest,
+    /// and nothing of that victim can be changed.
+    pub fn record_unreadable(&mut self, victim: &str, why: &str) {
+        if let Some(i) = self.victim_by_id(victim) {
+            self.held[i] = Held::Unreadable;
+        }
+        self.message = Some(format!("The record of {victim} could not be read ({why})."));
+    }
+
+    /// Whether a victim's record is whole in memory, so that a change to it can be saved.
+    fn whole(&self, victim: usize) -> bool {
+        self.held.get(victim) == Some(&Held::Full)
+    }
+
+    /// Whether a case's record is whole in memory.
+    fn whole_case(&self, case: &str) -> bool {
+        !self.partial_cases.contains(case)
     }
 
     /// The store refused or failed: the form stays open with what was typed.

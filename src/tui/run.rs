@@ -22,7 +22,7 @@ pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
 
 fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> io::Result<()> {
     loop {
-        load_logs(store, app);
+        load_records(store, app);
         app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
         terminal.draw(|frame| draw(frame, app))?;
         let mut next = event::read()?;
@@ -48,15 +48,21 @@ fn handle(event: &Event, store: &Store, app: &mut App) {
     }
 }
 
-/// Reads from the store the log the screen is about to show, if it is not in memory yet.
-pub fn load_logs(store: &Store, app: &mut App) {
-    while let Some(victim) = app.log_needed().map(str::to_owned) {
-        match store.log(&victim) {
-            Ok(log) => app.log_loaded(&victim, log),
-            Err(e) => {
-                app.log_loaded(&victim, Vec::new());
-                app.failed(&format!("the contact log could not be read ({e})"));
-            }
+/// Reads from the store the full record of the victim the screen is about to show (with
+/// its case and log), if only its digest is in memory.
+pub fn load_records(store: &Store, app: &mut App) {
+    while let Some(id) = app.record_needed().map(str::to_owned) {
+        let read = store.victim(&id).and_then(|victim| {
+            let case = match &victim {
+                Some(v) => store.case(&v.case_id)?,
+                None => None,
+            };
+            Ok((victim, case))
+        });
+        match read {
+            Ok((Some(victim), case)) => app.record_loaded(victim, case),
+            Ok((None, _)) => app.record_unreadable(&id, "it is no longer in the store"),
+            Err(e) => app.record_unreadable(&id, &e.to_string()),
         }
     }
 }

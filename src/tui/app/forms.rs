@@ -316,6 +316,20 @@ impl App {
         let Some(Overlay::Form(form)) = self.overlays.last() else {
             return None;
         };
+        let partial = match &form.purpose {
+            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
+                !self.whole(self.victim_by_id(victim)?)
+            }
+            Purpose::AddKeyDate { case } => !self.whole_case(case),
+            _ => false,
+        };
+        if partial {
+            // Only part of the record is in memory: saving it would lose the rest.
+            if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+                form.problem = Some("Not saved: the full record could not be read.".into());
+            }
+            return None;
+        }
         let (effect, problems) = match &form.purpose {
             Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
             Purpose::Status { victim, status } => {

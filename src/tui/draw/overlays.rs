@@ -209,7 +209,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
     };
     l.push(Line::from(format!(
         "Contact details: {}{reveal_hint}",
-        details(v.contact_details.as_ref(), revealed)
+        details(v.contact_details.as_deref(), revealed)
     )));
     if let Some(n) = &v.needs {
         l.push(Line::from(format!(
