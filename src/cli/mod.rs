@@ -360,6 +360,7 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
     let checking = progress::Progress::spinner("checking");
     let parsed = parse_caseload(&text, &known, replace);
     checking.finish();
+    drop(text); // a large file's text is not needed again: free it before the import's peak
     let caseload = parsed.map_err(|problems| Error::Invalid {
         file: file.to_owned(),
         problems,

@@ -271,12 +271,37 @@ impl App {
             .enumerate()
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
-        self.reminders = (0..self.caseload.victims.len())
-            .map(|i| self.compute_reminders(i))
-            .collect();
+        self.reminders = self.all_reminders();
         // Built at the first search, not before the first frame.
         self.haystacks.clear();
         self.refresh();
+    }
+
+    /// Every victim's reminders; a large unit's shared out over the cores.
+    fn all_reminders(&self) -> Vec<Vec<Reminder>> {
+        let n = self.caseload.victims.len();
+        let threads = if n < 5_000 {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        };
+        let chunk = n.div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..n)
+                .step_by(chunk)
+                .map(|start| {
+                    scope.spawn(move || {
+                        (start..(start + chunk).min(n))
+                            .map(|i| self.compute_reminders(i))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
     }
 
     /// Recomputes one victim's reminders after a change to it.
