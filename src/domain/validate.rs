@@ -56,24 +56,37 @@ pub fn parse_caseload(
     known: &KnownIds,
     replace: bool,
 ) -> Result<Caseload, Vec<Problem>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let not_json = |e: serde_json::Error| {
         vec![Problem {
             path: String::new(),
             message: format!("the file is not valid JSON ({e})"),
         }]
-    })?;
+    };
+    let mut victims_walker = Walker::default();
+    let (value, victims) = match stream::read(text, &mut victims_walker).map_err(not_json)? {
+        Some(streamed) => (Value::Object(streamed.rest), streamed.victims),
+        // Not an object: read whole, for the walker to say what it is.
+        None => (serde_json::from_str(text).map_err(not_json)?, Vec::new()),
+    };
+    // The victims were checked as they were read; the rest now, then the victims' findings
+    // after it, in the order of the file format.
     let mut w = Walker::default();
     w.caseload(&value);
+    w.problems.append(&mut victims_walker.problems);
+    w.ids.append(&mut victims_walker.ids);
+    w.refs.append(&mut victims_walker.refs);
     w.resolve(known, replace);
     if !w.problems.is_empty() {
         return Err(w.problems);
     }
-    serde_json::from_value(value).map_err(|e| {
+    let mut caseload: Caseload = serde_json::from_value(value).map_err(|e| {
         vec![Problem {
             path: String::new(),
             message: format!("the file could not be read ({e})"),
         }]
-    })
+    })?;
+    caseload.victims = victims;
+    Ok(caseload)
 }
 
 /// Checks one victim record (as JSON) by the rules of an import, against the ids `known`
@@ -728,6 +741,8 @@ impl Walker {
         self.problems.extend(problems);
     }
 }
+
+mod stream;
 
 #[cfg(test)]
 mod tests;

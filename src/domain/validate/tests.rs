@@ -186,3 +186,59 @@ fn not_json_is_one_clear_problem() {
     assert_eq!(found.len(), 1);
     assert!(found[0].message.starts_with("the file is not valid JSON"));
 }
+
+#[test]
+fn victims_are_read_one_by_one_with_the_same_report_in_the_same_order() {
+    // Victims before cases in the file, a reference forward, problems in both: the report
+    // follows the file format's order, not the file's.
+    let v = minimal();
+    let text = format!(
+        r#"{{"victims": {}, "format": "vlu-caseload", "version": 1, "officers": {}, "cases": {}}}"#,
+        v["victims"], v["officers"], v["cases"]
+    );
+    assert!(parse_caseload(&text, &KnownIds::default(), false).is_ok());
+    let mut bad = minimal();
+    bad["victims"][0]["referred_on"] = json!("2025-02-30");
+    bad["cases"][0]["sentence"]["imposed_on"] = json!("2025-13-01");
+    let text = format!(
+        r#"{{"victims": {}, "format": "vlu-caseload", "version": 1, "officers": {}, "cases": {}}}"#,
+        bad["victims"], bad["officers"], bad["cases"]
+    );
+    let found: Vec<String> = parse_caseload(&text, &KnownIds::default(), false)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("cases[0].sentence.imposed_on: invalid date"));
+    assert!(found[1].starts_with("victims[0].referred_on: invalid date"));
+}
+
+#[test]
+fn the_shape_of_the_top_level_and_of_the_victims_list_is_checked() {
+    let one = |text: &str| -> Vec<String> {
+        parse_caseload(text, &KnownIds::default(), false)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(one("[1, 2]"), ["expected an object, found a list"]);
+    let mut v = minimal();
+    v["victims"] = json!(5);
+    assert_eq!(problems(&v), ["victims: expected a list, found a number"]);
+    v["victims"] = json!({"id": "V-1"});
+    assert_eq!(problems(&v), ["victims: expected a list, found an object"]);
+    v["victims"] = Value::Null;
+    assert!(problems(&v).is_empty());
+    let m = minimal();
+    let twice = format!(
+        r#"{{"format": "vlu-caseload", "version": 1, "officers": {}, "cases": {}, "victims": [], "victims": []}}"#,
+        m["officers"], m["cases"]
+    );
+    assert_eq!(one(&twice), ["victims: the list of victims appears twice"]);
+    assert!(
+        one(r#"{"format": "vlu-caseload", "victims": [}"#)[0]
+            .starts_with("the file is not valid JSON")
+    );
+}

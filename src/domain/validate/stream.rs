@@ -1,0 +1,170 @@
+//! Reading a large caseload file without holding all of it as untyped JSON: the victims
+//! (nearly all of a file: their contact logs) are read one at a time, each checked and turned
+//! into a record before the next is read. Everything else is small and is read whole.
+//!
+//! The checks and their messages are the walker's own, so a file gets the same report
+//! whichever way it is read.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::{Problem, Walker};
+use crate::domain::model::Victim;
+
+/// What a streamed read found: the file's fields other than `victims`, and the victims.
+pub(super) struct Streamed {
+    pub rest: Map<String, Value>,
+    pub victims: Vec<Victim>,
+}
+
+/// Reads the top level of `text`. `None` when it is not a JSON object (the caller then reads
+/// the file whole, for the walker to describe what it is).
+pub(super) fn read(text: &str, walker: &mut Walker) -> Result<Option<Streamed>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = de.deserialize_any(TopLevel { walker })?;
+    de.end()?;
+    Ok(found)
+}
+
+struct TopLevel<'w> {
+    walker: &'w mut Walker,
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = Option<Streamed>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a caseload object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut rest = Map::new();
+        let mut victims = Vec::new();
+        let mut seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "victims" {
+                if seen {
+                    self.walker
+                        .report("victims", "the list of victims appears twice");
+                }
+                seen = true;
+                map.next_value_seed(Victims {
+                    walker: self.walker,
+                    out: &mut victims,
+                })?;
+            } else {
+                rest.insert(key, map.next_value()?);
+            }
+        }
+        Ok(Some(Streamed { rest, victims }))
+    }
+
+    // Anything but an object: read again whole by the caller.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+/// The `victims` list, read item by item.
+struct Victims<'a> {
+    walker: &'a mut Walker,
+    out: &'a mut Vec<Victim>,
+}
+
+impl<'de> DeserializeSeed<'de> for Victims<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Victims<'_> {
+    fn not_a_list(self, what: &str) {
+        self.walker
+            .report("victims", format!("expected a list, found {what}"));
+    }
+}
+
+impl<'de> Visitor<'de> for Victims<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of victims")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while let Some(item) = seq.next_element::<Value>()? {
+            self.walker.victim(&format!("victims[{i}]"), &item);
+            // Once the file has a problem it will be refused: check the rest, keep nothing.
+            if self.walker.problems.is_empty() {
+                match serde_json::from_value::<Victim>(item) {
+                    Ok(v) => self.out.push(v),
+                    Err(e) => self.walker.problems.push(Problem {
+                        path: format!("victims[{i}]"),
+                        message: format!("the record could not be read ({e})"),
+                    }),
+                }
+            } else {
+                self.out.clear();
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    // An omitted or null list is empty, as everywhere.
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_a_list("true/false");
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_a_list("a number");
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_a_list("a number");
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_a_list("a number");
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.not_a_list("text");
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.not_a_list("an object");
+        Ok(())
+    }
+}
