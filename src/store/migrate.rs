@@ -29,7 +29,7 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
         let k = item?;
         if let Some(victim) = owner(VICTIM, &k) {
             let log = logs.remove(victim).unwrap_or_default();
-            Store::stage_log(batch, victim, &log);
+            Store::stage_log(batch, victim, &log)?;
         }
     }
     if let Some(victim) = logs.keys().next() {

@@ -18,6 +18,7 @@ mod check;
 mod digest;
 mod lock;
 mod migrate;
+mod staged;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -34,16 +35,16 @@ use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
 use crate::domain::validate::KnownIds;
 use digest::Edit;
+use staged::{Stage, Staged};
 
 /// The store layout this build writes. Older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-/// The page cache for a bulk write: sled holds the pages of one large batch in its cache, and
-/// with a small one writes them out and reads them back (a 100,000-victim import took 24 s
-/// with 64 MiB and 4.5 GB peak, 19.5 s and 3.6 GB with 1 GiB).
-const BULK_CACHE_BYTES: u64 = 1024 * 1024 * 1024;
+/// The page cache for a bulk write (an import's batches of 32 MiB): with 64 MiB sled wrote
+/// out pages of a batch and read them back.
+const BULK_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
 const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest];
@@ -193,6 +194,7 @@ impl Store {
             user: user.to_owned(),
             _lock: lock,
         };
+        store.undo_unfinished()?;
         store.migrate()?;
         Ok(store)
     }
@@ -415,11 +417,15 @@ impl Store {
     }
 
     /// Stages a victim's whole contact log (its facts go into the digest, by the caller).
-    fn stage_log(batch: &mut Batch, victim: &str, contacts: &[Contact]) {
+    fn stage_log(
+        stage: &mut impl Stage,
+        victim: &str,
+        contacts: &[Contact],
+    ) -> Result<(), StoreError> {
         if contacts.is_empty() {
-            batch.remove(key(CONTACT, victim));
+            stage.delete(key(CONTACT, victim))
         } else {
-            batch.insert(key(CONTACT, victim), encode(&contacts));
+            stage.put(key(CONTACT, victim), encode(&contacts))
         }
     }
 
@@ -433,7 +439,7 @@ impl Store {
     ) -> Result<LogFacts, StoreError> {
         let mut log = self.log(victim)?;
         log.push(contact.clone());
-        Self::stage_log(batch, victim, &log);
+        Self::stage_log(batch, victim, &log)?;
         Ok(LogFacts::of(&log))
     }
 
@@ -451,13 +457,31 @@ impl Store {
         step: &mut dyn FnMut(),
     ) -> Result<ImportSummary, StoreError> {
         let known = self.known_ids()?;
+        let written = self.import_staged(&mut caseload, &known, replace, step);
+        if written.is_err() {
+            // Whatever was applied goes, now; if even that fails, on the next open.
+            self.undo_unfinished()?;
+        }
+        written
+    }
+
+    /// The import's writes: records and logs in staged batches, then the digest, the unit
+    /// and the audit record in the last batch.
+    fn import_staged(
+        &self,
+        caseload: &mut Caseload,
+        known: &KnownIds,
+        replace: bool,
+        step: &mut dyn FnMut(),
+    ) -> Result<ImportSummary, StoreError> {
+        let mut staged = Staged::new(self)?;
         let mut batch = Batch::default();
         let mut summary = ImportSummary::default();
         // The logs first, each freed once staged: in a large file they are nearly all of it.
         let mut facts = Vec::with_capacity(caseload.victims.len());
         for v in &mut caseload.victims {
             let log = std::mem::take(&mut v.contacts);
-            Self::stage_log(&mut batch, &v.id, &log);
+            Self::stage_log(&mut staged, &v.id, &log)?;
             summary.contacts += log.len();
             facts.push(LogFacts::of(&log));
             step();
@@ -486,13 +510,13 @@ impl Store {
         };
         for o in &caseload.officers {
             note(known.officers.contains(&o.id), &o.id);
-            batch.insert(key(OFFICER, &o.id), encode(o));
+            staged.put(key(OFFICER, &o.id), encode(o))?;
             summary.officers += 1;
         }
         let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
         for c in &caseload.cases {
             note(known.cases.contains(&c.id), &c.id);
-            batch.insert(key(CASE, &c.id), encode(c));
+            staged.put(key(CASE, &c.id), encode(c))?;
             edits.push(Edit::Case(c));
             summary.cases += 1;
         }
@@ -500,7 +524,7 @@ impl Store {
             if known.victims.contains(&v.id) {
                 note(true, &v.id);
             }
-            batch.insert(key(VICTIM, &v.id), encode(v));
+            staged.put(key(VICTIM, &v.id), encode(v))?;
             edits.push(Edit::Victim(v));
             edits.push(Edit::Facts(&v.id, f));
             summary.victims += 1;
@@ -519,6 +543,7 @@ impl Store {
                 replaced_ids.join(" ")
             }
         )];
+        let batch = staged.finish(batch)?;
         self.commit(batch, &self.record("import", None, detail))?;
         Ok(summary)
     }

@@ -305,3 +305,68 @@ fn the_digest_follows_every_change_of_a_record() {
     assert_eq!(caseload.cases[0].closed_on, case.closed_on);
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
+
+#[test]
+fn an_import_cut_off_between_its_batches_is_undone_on_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        let before = store.load().unwrap();
+        // A large import, cut off after some of its batches were applied (a kill -9).
+        let mut changed = sample();
+        changed.victims[0].name = "Someone Else".into();
+        changed.victims[0].contacts.clear();
+        let mut staged = super::staged::Staged::with_chunk(&store, 1).unwrap();
+        staged
+            .put(key(VICTIM, "V-1"), encode(&changed.victims[0]))
+            .unwrap();
+        Store::stage_log(&mut staged, "V-1", &[]).unwrap();
+        staged
+            .put(key(VICTIM, "V-2"), encode(&changed.victims[0]))
+            .unwrap();
+        assert!(store.db.contains_key(key(VICTIM, "V-2")).unwrap());
+        store.db.flush().unwrap();
+        drop(staged);
+        before
+    };
+    let store = open(dir.path());
+    assert_eq!(store.load().unwrap(), before);
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
+    assert!(!store.db.contains_key(key(META, "import")).unwrap());
+}
+
+#[test]
+fn a_first_import_cut_off_leaves_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        let mut staged = super::staged::Staged::with_chunk(&store, 1).unwrap();
+        staged
+            .put(key(VICTIM, "V-1"), encode(&sample().victims[0]))
+            .unwrap();
+        staged
+            .put(key(CASE, "C-1"), encode(&sample().cases[0]))
+            .unwrap();
+        assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
+        store.db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.load().unwrap(), Caseload::default());
+    assert_eq!(store.db.len(), 1, "only the schema version is left");
+}
+
+#[test]
+fn a_finished_import_leaves_no_undo_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let mut again = sample();
+    again.victims[0].name = "Joan Mercer-Hale".into();
+    store.import(&again, true).unwrap();
+    assert_eq!(store.load().unwrap().victims[0].name, "Joan Mercer-Hale");
+    assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
+    assert!(!store.db.contains_key(key(META, "import")).unwrap());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+}

@@ -100,6 +100,23 @@ impl<'de> DeserializeSeed<'de> for Victims<'_> {
     }
 }
 
+/// Checks one victim and, while the file has no problem, keeps its record.
+fn check(walker: &mut Walker, out: &mut Vec<Victim>, i: usize, item: Value) {
+    walker.victim(&format!("victims[{i}]"), &item);
+    // Once the file has a problem it will be refused: check the rest, keep nothing.
+    if walker.problems.is_empty() {
+        match serde_json::from_value::<Victim>(item) {
+            Ok(v) => out.push(v),
+            Err(e) => walker.problems.push(Problem {
+                path: format!("victims[{i}]"),
+                message: format!("the record could not be read ({e})"),
+            }),
+        }
+    } else {
+        out.clear();
+    }
+}
+
 impl Victims<'_> {
     fn not_a_list(self, what: &str) {
         self.walker
@@ -114,25 +131,38 @@ impl<'de> Visitor<'de> for Victims<'_> {
         f.write_str("a list of victims")
     }
 
+    /// Two stages on two threads: this one reads each victim's JSON, the other checks it
+    /// and makes the record (the two take about the same time).
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0usize;
-        while let Some(item) = seq.next_element::<Value>()? {
-            self.walker.victim(&format!("victims[{i}]"), &item);
-            // Once the file has a problem it will be refused: check the rest, keep nothing.
-            if self.walker.problems.is_empty() {
-                match serde_json::from_value::<Victim>(item) {
-                    Ok(v) => self.out.push(v),
-                    Err(e) => self.walker.problems.push(Problem {
-                        path: format!("victims[{i}]"),
-                        message: format!("the record could not be read ({e})"),
-                    }),
+        let Victims { walker, out } = self;
+        let (items, to_check) = std::sync::mpsc::sync_channel::<Value>(256);
+        std::thread::scope(|scope| {
+            let checker = scope.spawn(move || {
+                for (i, item) in to_check.into_iter().enumerate() {
+                    check(walker, out, i, item);
                 }
-            } else {
-                self.out.clear();
+            });
+            let mut read = Ok(());
+            loop {
+                match seq.next_element::<Value>() {
+                    Ok(Some(item)) => {
+                        if items.send(item).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                }
             }
-            i += 1;
-        }
-        Ok(())
+            drop(items);
+            checker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            read
+        })
     }
 
     // An omitted or null list is empty, as everywhere.

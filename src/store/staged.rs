@@ -1,0 +1,175 @@
+//! A write too large for one batch (a unit's import), made all-or-nothing all the same.
+//!
+//! sled applies a batch atomically, but one batch of a large unit holds its whole store in
+//! memory and, past the page cache, makes sled write and read back its own pages. So a large
+//! write goes in batches of about [`CHUNK_BYTES`], each carrying, for every key it changes
+//! for the first time, the key's value before (`u\0{key}`: `0` absent, `1` + bytes). The first
+//! batch also sets the marker `m\0import`. The last batch — which the caller fills with what
+//! must change at the commit point — removes the marker and every undo record. sled recovers
+//! batches in order, so after a crash the store holds some first batches and their undo
+//! records: [`Store::undo_unfinished`] restores what was there, on the next open or at once
+//! when the write fails. Into a store with no records yet (a unit's first import, the large
+//! case) nothing needs recording: the marker says so, and undoing removes every record.
+
+use std::collections::HashSet;
+
+use sled::Batch;
+
+use super::{META, Store, StoreError, key};
+
+/// The undo records' prefix.
+pub(super) const UNDO: &[u8] = b"u\0";
+
+/// Bytes staged before a batch is applied.
+pub(super) const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
+fn marker() -> Vec<u8> {
+    key(META, "import")
+}
+
+/// The marker's value when the store had no records before the write.
+const FRESH: &[u8] = b"fresh";
+const UNDO_RECORDS: &[u8] = b"undo";
+
+/// Somewhere to stage inserts and removals: a plain batch, or a staged write.
+pub(super) trait Stage {
+    fn put(&mut self, k: Vec<u8>, v: Vec<u8>) -> Result<(), StoreError>;
+    fn delete(&mut self, k: Vec<u8>) -> Result<(), StoreError>;
+}
+
+impl Stage for Batch {
+    fn put(&mut self, k: Vec<u8>, v: Vec<u8>) -> Result<(), StoreError> {
+        self.insert(k, v);
+        Ok(())
+    }
+
+    fn delete(&mut self, k: Vec<u8>) -> Result<(), StoreError> {
+        self.remove(k);
+        Ok(())
+    }
+}
+
+pub(super) struct Staged<'s> {
+    store: &'s Store,
+    batch: Batch,
+    bytes: usize,
+    chunk: usize,
+    /// Keys whose value before is recorded.
+    touched: HashSet<Vec<u8>>,
+    /// The store had no records: nothing to record.
+    fresh: bool,
+}
+
+impl<'s> Staged<'s> {
+    pub fn new(store: &'s Store) -> Result<Self, StoreError> {
+        Self::with_chunk(store, CHUNK_BYTES)
+    }
+
+    pub fn with_chunk(store: &'s Store, chunk: usize) -> Result<Self, StoreError> {
+        let schema = key(META, "schema");
+        let mut fresh = true;
+        for k in store.db.iter().keys() {
+            if k? != schema {
+                fresh = false;
+                break;
+            }
+        }
+        let mut batch = Batch::default();
+        batch.insert(marker(), if fresh { FRESH } else { UNDO_RECORDS });
+        Ok(Self {
+            store,
+            batch,
+            bytes: 0,
+            chunk,
+            touched: HashSet::new(),
+            fresh,
+        })
+    }
+
+    fn remember(&mut self, k: &[u8]) -> Result<(), StoreError> {
+        if self.fresh || self.touched.contains(k) {
+            return Ok(());
+        }
+        let before = match self.store.db.get(k)? {
+            None => vec![0],
+            Some(v) => [&[1u8][..], &v].concat(),
+        };
+        self.bytes += k.len() + before.len();
+        self.batch.insert([UNDO, k].concat(), before);
+        self.touched.insert(k.to_vec());
+        Ok(())
+    }
+
+    fn maybe_apply(&mut self) -> Result<(), StoreError> {
+        if self.bytes >= self.chunk {
+            self.store.db.apply_batch(std::mem::take(&mut self.batch))?;
+            self.bytes = 0;
+        }
+        Ok(())
+    }
+
+    /// Applies what is staged, then `last` with the marker and the undo records removed:
+    /// the commit point. The caller adds the audit record and flushes (`Store::commit`).
+    pub fn finish(mut self, mut last: Batch) -> Result<Batch, StoreError> {
+        self.store.db.apply_batch(std::mem::take(&mut self.batch))?;
+        last.remove(marker());
+        for k in self.touched {
+            last.remove([UNDO, &k].concat());
+        }
+        Ok(last)
+    }
+}
+
+impl Stage for Staged<'_> {
+    fn put(&mut self, k: Vec<u8>, v: Vec<u8>) -> Result<(), StoreError> {
+        self.remember(&k)?;
+        self.bytes += k.len() + v.len();
+        self.batch.insert(k, v);
+        self.maybe_apply()
+    }
+
+    fn delete(&mut self, k: Vec<u8>) -> Result<(), StoreError> {
+        self.remember(&k)?;
+        self.bytes += k.len();
+        self.batch.remove(k);
+        self.maybe_apply()
+    }
+}
+
+impl Store {
+    /// Undoes a staged write that did not finish (a crash, a full disk): every key it changed
+    /// gets its value before back, in one batch. Nothing to do when there was none.
+    pub(super) fn undo_unfinished(&self) -> Result<(), StoreError> {
+        let Some(how) = self.db.get(marker())? else {
+            return Ok(());
+        };
+        let mut batch = Batch::default();
+        if how == FRESH {
+            let schema = key(META, "schema");
+            for k in self.db.iter().keys() {
+                let k = k?;
+                if k != schema {
+                    batch.remove(k);
+                }
+            }
+        }
+        for item in self.db.scan_prefix(UNDO) {
+            let (k, before) = item?;
+            let original = k[UNDO.len()..].to_vec();
+            match before.split_first() {
+                Some((1, value)) => batch.insert(original, value),
+                Some((0, [])) => batch.remove(original),
+                _ => {
+                    return Err(StoreError::Corrupt(
+                        "an unfinished import left an unreadable undo record".into(),
+                    ));
+                }
+            }
+            batch.remove(k);
+        }
+        batch.remove(marker());
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}
