@@ -1,6 +1,6 @@
 //! Whole-process figures at unit scale: `cargo bench --bench scale` (sizes from
 //! `VLU_BENCH_SIZES`, default `1000,10000,100000`). For each size it generates a caseload,
-//! then times the real release binary: import, `diary --format json` (warm, best of 3),
+//! then times the real release binary: import (best of 2), `diary --format json` (warm, best of 3),
 //! export; peak RSS through GNU time where present; store and file sizes; and, in process,
 //! the screens' first frame and key-to-frame times over a 120x40 `TestBackend`.
 //! Prints one Markdown table for PERFORMANCE.md.
@@ -19,6 +19,10 @@ use vlu::tui::keymap::Key;
 use vlu::tui::run::load_records;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
+
+/// The allocator the real binary uses, so that the in-process figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Runs vlu with arguments; returns wall time and peak RSS in MB (if GNU time is there).
 fn run(data: &Path, args: &[&str]) -> (Duration, Option<f64>) {
@@ -114,7 +118,7 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     println!(
-        "| victims | contacts | JSON | store | import | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 |"
+        "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
@@ -126,7 +130,13 @@ fn main() {
         std::fs::write(&file, serde_json::to_vec(&caseload).unwrap()).unwrap();
         drop(caseload);
         let json = std::fs::metadata(&file).unwrap().len();
-        let (import, import_rss) = run(&data, &["import", file.to_str().unwrap()]);
+        // Best of two imports (into a new store each time): the first run of a process
+        // on this shared machine varies by up to 2x.
+        let (first_import, first_rss) = run(&data, &["import", file.to_str().unwrap()]);
+        std::fs::remove_dir_all(&data).unwrap();
+        let (second_import, second_rss) = run(&data, &["import", file.to_str().unwrap()]);
+        let import = first_import.min(second_import);
+        let import_rss = first_rss.into_iter().chain(second_rss).reduce(f64::max);
         let as_of = DEFAULT_AS_OF.to_string();
         let diary: Vec<(Duration, Option<f64>)> = (0..3)
             .map(|_| run(&data, &["diary", "--format", "json", "--date", &as_of]))

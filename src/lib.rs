@@ -9,5 +9,6 @@ pub mod domain;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod par;
 pub mod store;
 pub mod tui;

@@ -405,21 +405,7 @@ pub fn diary_from_facts<'c, 'v>(
             .collect()
     };
     // Victims are independent: a large unit's are shared out over the cores.
-    let threads = if work.len() < 5_000 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    };
-    let mut items: Vec<DiaryItem> = std::thread::scope(|scope| {
-        let parts: Vec<_> = work
-            .chunks(work.len().div_ceil(threads).max(1))
-            .map(|part| scope.spawn(move || run(part)))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+    let mut items = crate::par::map_chunks(&work, 5_000, run);
     items.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
     items
 }

@@ -279,28 +279,9 @@ impl App {
 
     /// Every victim's reminders; a large unit's shared out over the cores.
     fn all_reminders(&self) -> Vec<Vec<Reminder>> {
-        let n = self.caseload.victims.len();
-        let threads = if n < 5_000 {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, usize::from)
-        };
-        let chunk = n.div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = (0..n)
-                .step_by(chunk)
-                .map(|start| {
-                    scope.spawn(move || {
-                        (start..(start + chunk).min(n))
-                            .map(|i| self.compute_reminders(i))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+        let victims: Vec<usize> = (0..self.caseload.victims.len()).collect();
+        crate::par::map_chunks(&victims, 5_000, |part| {
+            part.iter().map(|&i| self.compute_reminders(i)).collect()
         })
     }
 
@@ -348,6 +329,14 @@ impl App {
                 || search::has_words(&self.haystacks[i], &self.query_words))
     }
 
+    /// The victims of `from` that are shown, in order; a long list is shared out over the
+    /// cores (at 100,000 victims a keystroke of a search scans every haystack).
+    fn filter_shown(&self, from: &[usize]) -> Vec<usize> {
+        crate::par::map_chunks(from, 20_000, |part| {
+            part.iter().copied().filter(|&i| self.shown(i)).collect()
+        })
+    }
+
     /// Re-derives the caseload rows, keeping the selected victim selected where it is still
     /// shown. A search that only grew (`narrowing`) filters the rows it already has.
     fn refresh_rows(&mut self, narrowing: bool) {
@@ -361,17 +350,12 @@ impl App {
                 .map(|v| search::haystack(v, self.case_of(v)))
                 .collect();
         }
-        if narrowing {
+        self.rows = if narrowing {
             let rows = std::mem::take(&mut self.rows);
-            self.rows = rows.into_iter().filter(|&i| self.shown(i)).collect();
+            self.filter_shown(&rows)
         } else {
-            self.rows = self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| self.shown(i))
-                .collect();
-        }
+            self.filter_shown(&self.order)
+        };
         self.selected = keep
             .and_then(|k| self.rows.iter().position(|&i| i == k))
             .unwrap_or(0)
