@@ -192,10 +192,6 @@ impl Env {
         Ok(Store::open(&self.data_dir, &self.user)?)
     }
 
-    fn open_for_import(&self) -> Result<Store, Error> {
-        Ok(Store::open_for_import(&self.data_dir, &self.user)?)
-    }
-
     /// `read_caseload` without the contact logs, with each victim's log facts instead.
     fn read_for_diary(&self) -> Result<(Caseload, Vec<LogFacts>, Vec<Snooze>), Error> {
         if !Store::exists(&self.data_dir) {
@@ -353,7 +349,7 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
     // A bad file leaves no trace: a store that does not exist yet is created only once the
     // file has passed.
     let existing = if Store::exists(&env.data_dir) {
-        Some(env.open_for_import()?)
+        Some(env.open()?)
     } else {
         None
     };
@@ -371,7 +367,7 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
     })?;
     let store = match existing {
         Some(store) => store,
-        None => env.open_for_import()?,
+        None => env.open()?,
     };
     let bar = progress::Progress::bar(caseload.victims.len() as u64, "importing");
     let s = store.import_with_progress(caseload, replace, &mut || bar.inc())?;

@@ -42,9 +42,6 @@ pub const SCHEMA_VERSION: u32 = 3;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-/// The page cache for a bulk write (an import's batches of 32 MiB): with 64 MiB sled wrote
-/// out pages of a batch and read them back.
-const BULK_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
 const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest];
@@ -123,12 +120,12 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 /// Opens sled under our lock. Holding the lock file means no other vlu has the store, so
 /// if sled still finds its own file locked, it is a thread of a store this process has just
 /// dropped, finishing its flush: wait for it, briefly.
-fn open_sled(dir: &Path, cache: u64) -> Result<sled::Db, StoreError> {
+fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
     let mut tries = 0;
     loop {
         match sled::Config::new()
             .path(dir.join("db"))
-            .cache_capacity(cache)
+            .cache_capacity(CACHE_BYTES)
             .open()
         {
             Ok(db) => return Ok(db),
@@ -177,17 +174,8 @@ fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, Sto
 impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
     pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
-        Self::open_with_cache(dir, user, CACHE_BYTES)
-    }
-
-    /// `open` for a bulk write such as an import (a larger page cache).
-    pub fn open_for_import(dir: &Path, user: &str) -> Result<Self, StoreError> {
-        Self::open_with_cache(dir, user, BULK_CACHE_BYTES)
-    }
-
-    fn open_with_cache(dir: &Path, user: &str, cache: u64) -> Result<Self, StoreError> {
         let lock = lock::acquire(dir)?;
-        let db = open_sled(dir, cache)?;
+        let db = open_sled(dir)?;
         let store = Self {
             db,
             dir: dir.to_owned(),
