@@ -1,6 +1,7 @@
 //! The command line (FORMAT.md §1).
 
 mod diary;
+mod export;
 mod progress;
 pub mod screens;
 
@@ -232,10 +233,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             let spinner = progress::Progress::spinner("generating");
             let caseload = crate::generate::generate(victims, seed, as_of);
             spinner.finish();
-            write_caseload(&caseload, out.as_deref(), false)
+            write_json(&caseload, out.as_deref(), false)
         }
         Some(Command::Import { file, replace }) => import(&env, &file, replace),
-        Some(Command::Export { file }) => export(&env, file.as_deref()),
+        Some(Command::Export { file }) => export::export(&env, file.as_deref()),
         Some(Command::Diary {
             date,
             days,
@@ -283,7 +284,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             // The process ends here: freeing a large unit's records one by one would only
             // delay the exit (25 ms at 100,000 victims); the system takes the memory back.
             std::mem::forget((caseload, facts, items));
-            write_stdout(&out)
+            write_stdout(|w| w.write_all(out.as_bytes()))
         }
         Some(Command::Check) => {
             if !Store::exists(&env.data_dir) {
@@ -316,16 +317,42 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // A closed pipe (`vlu diary | head`) is not an error.
+/// Writes to standard output, buffered. A closed pipe (`vlu diary | head`) is not an error.
+fn write_stdout(emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match emit(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Write {
             path: "standard output".into(),
             source,
         }),
         Ok(()) => Ok(()),
+    }
+}
+
+/// Writes `value` as JSON (indented for people, or compact) and a newline, as it is made: to
+/// a file (atomically, readable by its owner only) or to standard output.
+fn write_json(
+    value: &impl serde::Serialize,
+    file: Option<&Path>,
+    pretty: bool,
+) -> Result<(), Error> {
+    let emit = |w: &mut dyn Write| -> std::io::Result<()> {
+        if pretty {
+            serde_json::to_writer_pretty(&mut *w, value)?;
+        } else {
+            serde_json::to_writer(&mut *w, value)?;
+        }
+        w.write_all(b"\n")
+    };
+    match file {
+        None => write_stdout(emit),
+        Some(path) => crate::fsutil::write_private_atomically_with(path, emit).map_err(|source| {
+            Error::Write {
+                path: path.to_owned(),
+                source,
+            }
+        }),
     }
 }
 
@@ -386,35 +413,4 @@ fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
         },
     );
     Ok(())
-}
-
-fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
-    let spinner = progress::Progress::spinner("reading");
-    let caseload = env.read_caseload()?;
-    spinner.finish();
-    write_caseload(&caseload, file, true)
-}
-
-/// Writes a caseload as JSON (indented for people, or compact) to a file or stdout.
-fn write_caseload(caseload: &Caseload, file: Option<&Path>, pretty: bool) -> Result<(), Error> {
-    let spinner = progress::Progress::spinner("writing");
-    let mut text = if pretty {
-        serde_json::to_string_pretty(caseload)
-    } else {
-        serde_json::to_string(caseload)
-    }
-    .expect("records always serialise");
-    text.push('\n');
-    spinner.finish();
-    match file {
-        None => write_stdout(&text),
-        Some(path) => {
-            crate::fsutil::write_private_atomically(path, text.as_bytes()).map_err(|source| {
-                Error::Write {
-                    path: path.to_owned(),
-                    source,
-                }
-            })
-        }
-    }
 }

@@ -30,6 +30,23 @@ impl Progress {
         Self(Some(bar))
     }
 
+    /// A running count of work of unknown length, if stderr is a terminal.
+    pub fn counter(label: &str) -> Self {
+        let progress = Self::spinner(label);
+        if let (Some(bar), Ok(style)) = (
+            &progress.0,
+            ProgressStyle::with_template("{spinner} {msg:12} {human_pos}"),
+        ) {
+            bar.set_style(style);
+        }
+        progress
+    }
+
+    /// No progress shown.
+    pub fn hidden() -> Self {
+        Self(None)
+    }
+
     pub fn inc(&self) {
         if let Some(b) = &self.0 {
             b.inc(1);

@@ -22,8 +22,9 @@ fn nullable_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A caseload file. It is written through [`CaseloadOut`], so that a caseload held in memory
+/// and one streamed from the store come out byte for byte the same.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Caseload {
     pub format: String,
@@ -39,7 +40,42 @@ pub struct Caseload {
     pub victims: Vec<Victim>,
 }
 
+/// A caseload as written: its small parts borrowed, its cases and victims any list that
+/// serialises (a slice, or records read from the store one at a time). Field for field the
+/// format of [`Caseload`].
+#[skip_serializing_none]
+#[derive(Serialize)]
+pub struct CaseloadOut<'a, C, V> {
+    pub format: &'a str,
+    pub version: u32,
+    pub unit: Option<&'a Unit>,
+    pub officers: &'a [Officer],
+    pub extra_non_working_days: &'a [NaiveDate],
+    pub cases: C,
+    pub victims: V,
+}
+
+impl Serialize for Caseload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.out(&self.cases, &self.victims).serialize(s)
+    }
+}
+
 impl Caseload {
+    /// This caseload's unit, officers and non-working days, with `cases` and `victims` in
+    /// place of its own.
+    pub fn out<C: Serialize, V: Serialize>(&self, cases: C, victims: V) -> CaseloadOut<'_, C, V> {
+        CaseloadOut {
+            format: &self.format,
+            version: self.version,
+            unit: self.unit.as_ref(),
+            officers: &self.officers,
+            extra_non_working_days: &self.extra_non_working_days,
+            cases,
+            victims,
+        }
+    }
+
     /// The same caseload with every date moved by `days` (for a demonstration that looks
     /// the same whatever day it is run). Dates inside free text are left alone.
     #[must_use]

@@ -20,7 +20,6 @@ mod lock;
 mod migrate;
 mod staged;
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -256,17 +255,55 @@ impl Store {
         })
     }
 
-    /// Contacts of every victim, in log order.
-    fn contacts(&self) -> Result<HashMap<String, Vec<Contact>>, StoreError> {
-        self.db
-            .scan_prefix(CONTACT)
-            .map(|item| {
-                let (k, v) = item?;
-                let victim = owner(CONTACT, &k)
-                    .ok_or_else(|| StoreError::Corrupt("a contact log has no victim".into()))?;
-                Ok((victim.to_owned(), decode(&k, &v)?))
-            })
-            .collect()
+    /// The caseload's unit, officers and extra non-working days, without cases or victims.
+    pub fn load_head(&self) -> Result<Caseload, StoreError> {
+        Ok(Caseload {
+            unit: self.meta("unit")?,
+            officers: self.values(OFFICER)?,
+            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
+            ..Caseload::default()
+        })
+    }
+
+    /// Every case, in id order, read one at a time.
+    pub fn cases(&self) -> impl Iterator<Item = Result<Case, StoreError>> + '_ {
+        self.db.scan_prefix(CASE).map(|item| {
+            let (k, v) = item?;
+            decode(&k, &v)
+        })
+    }
+
+    /// Every victim with its contact log, in id order, read one at a time (an export of a
+    /// large unit never holds it whole). Records and logs are both kept in victim-id order,
+    /// so each log is found by walking the two side by side.
+    pub fn victims_with_logs(&self) -> impl Iterator<Item = Result<Victim, StoreError>> + '_ {
+        let mut logs = self.db.scan_prefix(CONTACT).peekable();
+        self.db.scan_prefix(VICTIM).map(move |item| {
+            let (k, v) = item?;
+            let mut victim: Victim = decode(&k, &v)?;
+            let id = &k[VICTIM.len()..];
+            loop {
+                match logs.peek() {
+                    // A log whose victim is gone (`vlu check` reports it): not exported.
+                    Some(Ok((lk, _))) if &lk[CONTACT.len()..] < id => {
+                        logs.next();
+                    }
+                    Some(Ok((lk, _))) if &lk[CONTACT.len()..] == id => {
+                        if let Some(Ok((lk, lv))) = logs.next() {
+                            victim.contacts = decode(&lk, &lv)?;
+                        }
+                        break;
+                    }
+                    Some(Err(_)) => {
+                        if let Some(Err(e)) = logs.next() {
+                            return Err(e.into());
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            Ok(victim)
+        })
     }
 
     /// The caseload as the digest holds it, and each victim's log facts (same order as
@@ -309,12 +346,9 @@ impl Store {
         facts.extend(f2);
         cases.extend(c2);
         let caseload = Caseload {
-            unit: self.meta("unit")?,
-            officers: self.values(OFFICER)?,
-            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
             cases,
             victims,
-            ..Caseload::default()
+            ..self.load_head()?
         };
         Ok((caseload, facts))
     }
@@ -339,18 +373,10 @@ impl Store {
 
     /// The whole caseload, ordered by id, each victim with its contact log.
     pub fn load(&self) -> Result<Caseload, StoreError> {
-        let mut contacts = self.contacts()?;
-        let mut victims: Vec<Victim> = self.values(VICTIM)?;
-        for v in &mut victims {
-            v.contacts = contacts.remove(&v.id).unwrap_or_default();
-        }
         Ok(Caseload {
-            unit: self.meta("unit")?,
-            officers: self.values(OFFICER)?,
-            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
-            cases: self.values(CASE)?,
-            victims,
-            ..Caseload::default()
+            cases: self.cases().collect::<Result<_, _>>()?,
+            victims: self.victims_with_logs().collect::<Result<_, _>>()?,
+            ..self.load_head()?
         })
     }
 

@@ -199,6 +199,49 @@ fn check_finds_orphans_and_unreadable_records() {
 }
 
 #[test]
+fn each_victim_is_read_with_its_own_log_and_orphaned_logs_are_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    let joan = caseload.victims[0].clone();
+    // V-1 has a log; V-3 has none; logs of victims that are gone sort before, between
+    // and after them.
+    caseload.victims.push(Victim {
+        id: "V-3".into(),
+        contacts: Vec::new(),
+        ..joan.clone()
+    });
+    store.import(&caseload, false).unwrap();
+    for ghost in ["V-0", "V-2", "V-9"] {
+        store
+            .db
+            .insert(key(CONTACT, ghost), encode(&vec![note("2026-01-01")]))
+            .unwrap();
+    }
+    let read: Vec<Victim> = store.victims_with_logs().map(Result::unwrap).collect();
+    assert_eq!(read, [joan, caseload.victims[1].clone()]);
+    assert_eq!(read[0].contacts.len(), 2);
+    assert!(read[1].contacts.is_empty());
+}
+
+#[test]
+fn a_streamed_caseload_is_written_as_the_same_bytes_as_one_held_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let whole = serde_json::to_string_pretty(&store.load().unwrap()).unwrap();
+    // Lists written from any serialisable source, as `vlu export` does.
+    let cases: Vec<Case> = store.cases().map(Result::unwrap).collect();
+    let victims: Vec<Victim> = store.victims_with_logs().map(Result::unwrap).collect();
+    let head = store.load_head().unwrap();
+    let streamed =
+        serde_json::to_string_pretty(&head.out(cases.iter().collect::<Vec<_>>(), &victims))
+            .unwrap();
+    assert_eq!(streamed, whole);
+    assert!(whole.contains("\"contacts\""), "the logs are in it");
+}
+
+#[test]
 fn snoozes_are_kept_with_their_reason() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());

@@ -1,0 +1,103 @@
+//! `vlu export`: the whole store as a caseload file, written as it is read. A unit of
+//! 100,000 victims and a million contacts is never held whole, in records or in text.
+
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::progress::Progress;
+use super::{Env, write_json};
+use crate::error::Error;
+use crate::store::{Store, StoreError};
+
+pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+    if !Store::exists(&env.data_dir) {
+        return write_json(&env.read_caseload()?, file, true);
+    }
+    let store = env.open()?;
+    let head = store.load_head()?;
+    // No progress in the middle of JSON being written to the same terminal.
+    let progress = if file.is_none() && std::io::stdout().is_terminal() {
+        Progress::hidden()
+    } else {
+        Progress::counter("exporting")
+    };
+    let cases = Streamed::new(store.cases());
+    let victims = Streamed::new(store.victims_with_logs().inspect(|_| progress.inc()));
+    let written = write_json(&head.out(&cases, &victims), file, true);
+    // A store that failed part-way is the cause; the interrupted write only its symptom.
+    let failed = cases.error.take().or_else(|| victims.error.take());
+    drop(victims);
+    progress.finish();
+    match failed {
+        Some(e) => Err(e.into()),
+        None => written,
+    }
+}
+
+/// A list serialised from records read one at a time, once. A read that fails stops the
+/// writing and is kept, for the caller to report.
+struct Streamed<I> {
+    records: RefCell<Option<I>>,
+    error: RefCell<Option<StoreError>>,
+}
+
+impl<I> Streamed<I> {
+    fn new(records: I) -> Self {
+        Self {
+            records: RefCell::new(Some(records)),
+            error: RefCell::new(None),
+        }
+    }
+}
+
+impl<I, T> Serialize for Streamed<I>
+where
+    I: Iterator<Item = Result<T, StoreError>>,
+    T: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let records = self
+            .records
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("records from the store are written once"))?;
+        let mut seq = s.serialize_seq(None)?;
+        for record in records {
+            match record {
+                Ok(r) => seq.serialize_element(&r)?,
+                Err(e) => {
+                    *self.error.borrow_mut() = Some(e);
+                    return Err(S::Error::custom("the store could not be read"));
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Streamed;
+    use crate::store::StoreError;
+
+    #[test]
+    fn a_streamed_list_writes_as_a_list_and_keeps_a_failed_read() {
+        let ok: Vec<Result<u32, StoreError>> = vec![Ok(1), Ok(2)];
+        let list = Streamed::new(ok.into_iter());
+        assert_eq!(serde_json::to_string(&list).unwrap(), "[1,2]");
+        assert!(
+            serde_json::to_string(&list).is_err(),
+            "a second write has nothing to write"
+        );
+
+        let failing: Vec<Result<u32, StoreError>> =
+            vec![Ok(1), Err(StoreError::Corrupt("a record".into())), Ok(3)];
+        let list = Streamed::new(failing.into_iter());
+        assert!(serde_json::to_string(&list).is_err());
+        assert!(matches!(list.error.take(), Some(StoreError::Corrupt(_))));
+    }
+}
