@@ -1,8 +1,9 @@
 //! Whole-process figures at unit scale: `cargo bench --bench scale` (sizes from
 //! `VLU_BENCH_SIZES`, default `1000,10000,100000`). For each size it generates a caseload,
 //! then times the real release binary: import (best of 2), `diary --format json` (warm, best of 3),
-//! export; peak RSS through GNU time where present; store and file sizes; and, in process,
-//! the screens' first frame and key-to-frame times over a 120x40 `TestBackend`.
+//! export; peak RSS through GNU time where present; store and file sizes; in process, the
+//! screens' first frame and key-to-frame times over a 120x40 `TestBackend`; and, where tmux
+//! is installed, the real binary's screens in a tmux pane (first frame, a key, peak RSS).
 //! Prints one Markdown table for PERFORMANCE.md.
 
 use std::path::Path;
@@ -100,6 +101,77 @@ fn key_times(
     percentile(times, 0.99)
 }
 
+/// The real binary in a 120x40 tmux pane over the store: start to the first frame that
+/// shows the caseload, a key (down) to a visible change (p99 of 30, escape codes included,
+/// so that a moved highlight counts), and its peak RSS (`VmHWM`) in MB. Polls every 2 ms,
+/// so each time is an upper bound. `None` where tmux or /proc is missing.
+fn real_screens(data: &Path) -> Option<(Duration, Duration, f64)> {
+    let socket = format!("vlu-bench-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .ok()
+    };
+    let screen = || {
+        tmux(&["capture-pane", "-e", "-p", "-t", "b"])
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    };
+    let wait = |done: &dyn Fn(&str) -> bool| {
+        let start = Instant::now();
+        loop {
+            let now = screen();
+            if done(&now) {
+                return Some(now);
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    let command = format!(
+        "exec env VLU_DATA_DIR='{}' USER=bench '{VLU}'",
+        data.display()
+    );
+    let start = Instant::now();
+    let size = ["-x", "120", "-y", "40"];
+    tmux(&[&["new-session", "-d", "-s", "b"][..], &size, &[&command]].concat())?
+        .status
+        .success()
+        .then_some(())?;
+    let result = (|| {
+        let mut shown = wait(&|s| s.contains("Caseload \u{2014}"))?;
+        let first = start.elapsed();
+        let mut keys = Vec::new();
+        for _ in 0..30 {
+            let before = shown.clone();
+            let pressed = Instant::now();
+            tmux(&["send-keys", "-t", "b", "Down"])?;
+            shown = wait(&|s| s != before)?;
+            keys.push(pressed.elapsed());
+        }
+        let pid = tmux(&["display-message", "-p", "-t", "b", "#{pane_pid}"])?;
+        let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let hwm_kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some((first, percentile(keys, 0.99), hwm_kb / 1024.0))
+    })();
+    tmux(&["send-keys", "-t", "b", "q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&["kill-server"]);
+    result
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -118,9 +190,9 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     println!(
-        "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 |"
+        "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 | real: first frame | real: key p99 | real: RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("unit.json");
@@ -173,10 +245,13 @@ fn main() {
             10,
         );
 
+        drop((app, store));
+        let real = real_screens(&data);
+
         #[allow(clippy::cast_precision_loss)]
         let (json_mb, store_mb) = (json as f64 / 1e6, store_size as f64 / 1e6);
         println!(
-            "| {n} | {contacts} | {json_mb:.0} MB | {store_mb:.0} MB | {:.2} s | {} | {:.3} s | {} | {:.2} s | {} | {} | {} | {} |",
+            "| {n} | {contacts} | {json_mb:.0} MB | {store_mb:.0} MB | {:.2} s | {} | {:.3} s | {} | {:.2} s | {} | {} | {} | {} | {} | {} | {} |",
             import.as_secs_f64(),
             mb(import_rss),
             best.as_secs_f64(),
@@ -186,6 +261,9 @@ fn main() {
             ms(moving),
             ms(opening),
             ms(searching),
+            real.map_or("n/a".into(), |r| ms(r.0)),
+            real.map_or("n/a".into(), |r| ms(r.1)),
+            mb(real.map(|r| r.2)),
         );
     }
 }
