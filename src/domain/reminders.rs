@@ -435,6 +435,16 @@ impl Reminder {
         )
     }
 
+    /// The victim named in an `identity`. A victim id may itself hold a `/`; the kind, the
+    /// key date and the date never do, so the victim is what lies between the first `/` and
+    /// the last two.
+    pub fn victim_in_identity(identity: &str) -> Option<&str> {
+        let (_kind, rest) = identity.split_once('/')?;
+        let mut back = rest.rsplitn(3, '/');
+        let (_about, _key_date) = (back.next()?, back.next()?);
+        back.next()
+    }
+
     /// What the officer must do, in plain words.
     pub fn action(&self) -> String {
         let about = self

@@ -169,7 +169,7 @@ pub struct App {
     haystacks: Vec<String>,
     /// The search's words, folded once per keystroke.
     query_words: Vec<String>,
-    pub snoozes: HashMap<String, Snooze>,
+    pub snoozes: Snoozes,
     pub focus: Pane,
     pub mine_only: bool,
     pub status_filter: Option<VictimStatus>,
@@ -219,11 +219,7 @@ impl App {
             key_dates_ahead: Vec::new(),
             haystacks: Vec::new(),
             query_words: Vec::new(),
-            snoozes: setup
-                .snoozes
-                .into_iter()
-                .map(|s| (s.reminder.clone(), s))
-                .collect(),
+            snoozes: setup.snoozes.into_iter().collect(),
             focus: Pane::Caseload,
             mine_only: false,
             status_filter: None,
@@ -434,9 +430,7 @@ impl App {
 
     /// The snooze in force for a reminder, if any.
     pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
-        self.snoozes
-            .get(&r.identity())
-            .filter(|s| s.until > self.today)
+        self.snoozes.of(r).filter(|s| s.until > self.today)
     }
 
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
@@ -791,7 +785,7 @@ impl App {
                 self.message = Some("Status saved.".into());
             }
             Effect::Snooze(s) => {
-                self.snoozes.insert(s.reminder.clone(), s);
+                self.snoozes.insert(s);
                 self.message = Some("Reminder snoozed.".into());
             }
             Effect::SaveVictim(victim) => {
@@ -892,6 +886,9 @@ impl App {
 
 mod forms;
 mod records;
+mod snoozes;
+
+pub use snoozes::Snoozes;
 
 #[cfg(test)]
 mod tests;

@@ -642,3 +642,27 @@ fn the_diary_sorts_filters_and_keeps_old_overdue_items() {
         DiaryStatus::Upcoming
     );
 }
+
+#[test]
+fn the_victim_is_found_again_in_an_identity_even_with_a_slash_in_its_id() {
+    let mut v = with_level(
+        victim(VictimStatus::OptedIn, "2025-01-01"),
+        InformationLevel::KeyStages,
+    );
+    let c = case("2024-01-10", &[(KeyDateKind::ParoleHearing, "2027-06-01")]);
+    for id in ["V-1", "V/2024/7", "/"] {
+        v.id = id.into();
+        let rs = run(&v, &c, "2026-11-24");
+        assert!(rs.iter().any(|r| r.key_date.is_none()) && rs.iter().any(|r| r.key_date.is_some()));
+        for r in rs {
+            assert_eq!(
+                Reminder::victim_in_identity(&r.identity()),
+                Some(id),
+                "{}",
+                r.identity()
+            );
+        }
+    }
+    assert_eq!(Reminder::victim_in_identity("annual_letter"), None);
+    assert_eq!(Reminder::victim_in_identity("annual_letter/V-1/-"), None);
+}
