@@ -17,7 +17,7 @@ use vlu::store::Store;
 use vlu::tui::app::{App, Setup};
 use vlu::tui::draw::draw;
 use vlu::tui::keymap::Key;
-use vlu::tui::run::load_records;
+use vlu::tui::run::{load_records, perform};
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 
@@ -172,6 +172,37 @@ fn real_screens(data: &Path) -> Option<(Duration, Duration, f64)> {
     result
 }
 
+/// Logging a call from the victim view, `rounds` times: the p99 from the save key, through
+/// the store's write and flush, to the next frame.
+fn save_times(
+    store: &Store,
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    rounds: usize,
+) -> Duration {
+    let press = |app: &mut App, k: &str| app.on_key(&Key::parse(k).unwrap().to_event());
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for k in ["enter", "a", "tab", "tab", "tab", "tab", "tab", "tab"] {
+            let _ = press(app, k);
+            load_records(store, app);
+        }
+        for c in "Rang; no answer.".chars() {
+            let _ = press(app, &c.to_string().replace(' ', "space"));
+        }
+        let start = Instant::now();
+        if let Some(effect) = press(app, "ctrl-s") {
+            perform(store, app, effect);
+        }
+        load_records(store, app);
+        terminal.draw(|f| draw(f, app)).unwrap();
+        times.push(start.elapsed());
+        assert_eq!(app.message.as_deref(), Some("Contact saved."));
+        let _ = press(app, "esc");
+    }
+    percentile(times, 0.99)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -190,9 +221,9 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     println!(
-        "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 | real: first frame | real: key p99 | real: RSS |"
+        "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | first frame | move p99 | open p99 | search key p99 | log a call p99 | real: first frame | real: key p99 | real: RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("unit.json");
@@ -245,13 +276,15 @@ fn main() {
             10,
         );
 
+        let _ = app.on_key(&Key::parse("esc").unwrap().to_event());
+        let saving = save_times(&store, &mut app, &mut terminal, 10);
         drop((app, store));
         let real = real_screens(&data);
 
         #[allow(clippy::cast_precision_loss)]
         let (json_mb, store_mb) = (json as f64 / 1e6, store_size as f64 / 1e6);
         println!(
-            "| {n} | {contacts} | {json_mb:.0} MB | {store_mb:.0} MB | {:.2} s | {} | {:.3} s | {} | {:.2} s | {} | {} | {} | {} | {} | {} | {} |",
+            "| {n} | {contacts} | {json_mb:.0} MB | {store_mb:.0} MB | {:.2} s | {} | {:.3} s | {} | {:.2} s | {} | {} | {} | {} | {} | {} | {} | {} |",
             import.as_secs_f64(),
             mb(import_rss),
             best.as_secs_f64(),
@@ -261,6 +294,7 @@ fn main() {
             ms(moving),
             ms(opening),
             ms(searching),
+            ms(saving),
             real.map_or("n/a".into(), |r| ms(r.0)),
             real.map_or("n/a".into(), |r| ms(r.1)),
             mb(real.map(|r| r.2)),
