@@ -302,19 +302,40 @@ impl App {
         self.next_reminder(victim).map_or(NaiveDate::MAX, |r| r.due)
     }
 
-    /// Re-derives the rows and the diary after a change of data or snoozes.
+    /// Re-derives the order, the rows and the diary after a change to the whole caseload.
     fn refresh(&mut self) {
         self.next_due = (0..self.caseload.victims.len())
             .map(|i| self.first_due(i))
             .collect();
         let mut order: Vec<usize> = (0..self.caseload.victims.len()).collect();
-        order.sort_by(|&a, &b| {
-            (self.next_due[a], &self.caseload.victims[a].name)
-                .cmp(&(self.next_due[b], &self.caseload.victims[b].name))
-        });
+        order.sort_unstable_by(|&a, &b| self.urgency(a).cmp(&self.urgency(b)));
         self.order = order;
         self.refresh_rows(false);
         self.refresh_diary();
+    }
+
+    /// After a change to one victim (its next due date recomputed): its place in the order,
+    /// then the rows and the diary. At 100,000 victims this spares a save the full sort.
+    fn reorder(&mut self, victim: usize) {
+        if let Some(at) = self.order.iter().position(|&i| i == victim) {
+            self.order.remove(at);
+        }
+        let at = self
+            .order
+            .partition_point(|&i| self.urgency(i) < self.urgency(victim));
+        self.order.insert(at, victim);
+        self.refresh_rows(false);
+        self.refresh_diary();
+    }
+
+    /// The caseload's order: the next due date, then the name, then the record's place (so
+    /// that the order is total and one victim can be put back into it).
+    fn urgency(&self, victim: usize) -> (NaiveDate, &str, usize) {
+        (
+            self.next_due[victim],
+            &self.caseload.victims[victim].name,
+            victim,
+        )
     }
 
     fn shown(&self, i: usize) -> bool {
@@ -754,7 +775,8 @@ impl App {
 
     /// The store saved an effect: bring the state up to date.
     pub fn applied(&mut self, effect: Effect) {
-        match effect {
+        // The one victim a change touched; `None` where the whole state was rebuilt.
+        let touched = match effect {
             Effect::Reveal { .. } => {
                 if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
                     *revealed = true;
@@ -762,7 +784,8 @@ impl App {
                 return;
             }
             Effect::AppendContact { victim, contact } => {
-                if let Some(i) = self.victim_by_id(&victim) {
+                let i = self.victim_by_id(&victim);
+                if let Some(i) = i {
                     self.facts[i].add(&contact);
                     if self.held[i] == Held::Full {
                         self.caseload.victims[i].contacts.push(contact);
@@ -770,9 +793,11 @@ impl App {
                     self.recompute(i);
                 }
                 self.message = Some("Contact saved.".into());
+                i
             }
             Effect::SetStatus { victim, contact } => {
-                if let Some(i) = self.victim_by_id(&victim.id) {
+                let i = self.victim_by_id(&victim.id);
+                if let Some(i) = i {
                     let mut updated = *victim;
                     updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
                     self.facts[i].add(&contact);
@@ -783,10 +808,17 @@ impl App {
                     self.recompute(i);
                 }
                 self.message = Some("Status saved.".into());
+                i
             }
             Effect::Snooze(s) => {
+                let i =
+                    Reminder::victim_in_identity(&s.reminder).and_then(|v| self.victim_by_id(v));
                 self.snoozes.insert(s);
+                if let Some(i) = i {
+                    self.next_due[i] = self.first_due(i);
+                }
                 self.message = Some("Reminder snoozed.".into());
+                i
             }
             Effect::SaveVictim(victim) => {
                 let id = victim.id.clone();
@@ -809,6 +841,7 @@ impl App {
                     self.selected = pos;
                 }
                 self.message = Some("Victim saved.".into());
+                None
             }
             Effect::SaveCase(case) => {
                 self.partial_cases.remove(&case.id);
@@ -818,12 +851,15 @@ impl App {
                 }
                 self.rebuild();
                 self.message = Some("Case saved.".into());
+                None
             }
-        }
+        };
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
             self.overlays.pop();
         }
-        self.refresh();
+        if let Some(i) = touched {
+            self.reorder(i);
+        }
     }
 
     /// The id of the selected victim if only its digest is in memory (the loop reads the

@@ -566,3 +566,50 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
         "nothing is changed, one entry is added"
     );
 }
+
+#[test]
+fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
+    use crate::domain::enums::{Direction, Medium};
+    let mut app = sample_app();
+    let today = app.today;
+    let first = app.order.clone();
+    let agrees = |app: &mut App| {
+        let incremental = (app.order.clone(), app.rows.clone(), app.diary.clone());
+        app.refresh();
+        assert_eq!(
+            (&app.order, &app.rows, &app.diary),
+            (&incremental.0, &incremental.1, &incremental.2)
+        );
+    };
+    // A letter to each victim in turn: each moves (an annual letter rolls on a year).
+    let ids: Vec<String> = app.caseload.victims.iter().map(|v| v.id.clone()).collect();
+    for id in ids {
+        let contact = Contact {
+            on: today,
+            at: None,
+            kind: ContactKind::Update,
+            method: Medium::Letter,
+            direction: Direction::Outbound,
+            summary: None,
+            by: None,
+            key_date: None,
+        };
+        app.applied(Effect::AppendContact {
+            victim: id,
+            contact,
+        });
+        agrees(&mut app);
+    }
+    assert_ne!(app.order, first, "the letters moved victims");
+    // A snooze moves its victim too.
+    let before = app.order.clone();
+    let reminder = app.diary[0].reminder.clone();
+    app.applied(Effect::Snooze(Snooze {
+        reminder: reminder.identity(),
+        until: today + chrono::Days::new(30),
+        reason: "in hospital".into(),
+        by: "sahmed".into(),
+    }));
+    agrees(&mut app);
+    assert_ne!(app.order, before, "the snooze moved its victim");
+}
