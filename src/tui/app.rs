@@ -25,6 +25,10 @@ use crate::store::Snooze;
 /// The furthest the diary pane looks ahead, in days.
 pub const MAX_HORIZON: u32 = 91;
 
+/// Victims whose haystacks one call of [`App::idle_work`] builds: about a millisecond, the
+/// most a key pressed meanwhile waits.
+const IDLE_SLICE: usize = 2_000;
+
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -268,7 +272,7 @@ impl App {
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
         self.reminders = self.all_reminders();
-        // Built at the first search, not before the first frame.
+        // Built while the screen is idle (`idle_work`), not before the first frame.
         self.haystacks.clear();
         self.refresh();
     }
@@ -354,18 +358,33 @@ impl App {
         })
     }
 
+    /// One slice of the work that can wait for an idle screen: what a search looks through
+    /// (at 100,000 victims 50 ms in all, too long for the first keystroke of a search).
+    /// The loop calls it, between frames, while no key is waiting. Whether any is left.
+    pub fn idle_work(&mut self) -> bool {
+        let from = self.haystacks.len();
+        let to = (from + IDLE_SLICE).min(self.caseload.victims.len());
+        for v in &self.caseload.victims[from..to] {
+            let haystack = search::haystack(v, self.case_of(v));
+            self.haystacks.push(haystack);
+        }
+        to < self.caseload.victims.len()
+    }
+
     /// Re-derives the caseload rows, keeping the selected victim selected where it is still
     /// shown. A search that only grew (`narrowing`) filters the rows it already has.
     fn refresh_rows(&mut self, narrowing: bool) {
         let keep = self.selected_victim_index();
         self.query_words = search::words(&self.query);
-        if !self.query_words.is_empty() && self.haystacks.len() != self.caseload.victims.len() {
-            self.haystacks = self
-                .caseload
-                .victims
-                .iter()
-                .map(|v| search::haystack(v, self.case_of(v)))
-                .collect();
+        if !self.query_words.is_empty() {
+            // A search before the idle work has built them all: the rest, on every core.
+            let rest = &self.caseload.victims[self.haystacks.len()..];
+            let built = crate::par::map_chunks(rest, 5_000, |part| {
+                part.iter()
+                    .map(|v| search::haystack(v, self.case_of(v)))
+                    .collect()
+            });
+            self.haystacks.extend(built);
         }
         self.rows = if narrowing {
             let rows = std::mem::take(&mut self.rows);

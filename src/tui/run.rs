@@ -1,5 +1,6 @@
-//! The event loop: block on input, handle everything queued, draw once. An idle vlu waits in
-//! `event::read` and uses no CPU.
+//! The event loop: block on input, handle everything queued, draw once. Work that can wait
+//! (`App::idle_work`) is done in slices between a frame and the next key; then an idle vlu
+//! waits in `event::read` and uses no CPU.
 
 use std::io;
 use std::time::Duration;
@@ -25,6 +26,7 @@ fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> i
         load_records(store, app);
         app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
         terminal.draw(|frame| draw(frame, app))?;
+        while !event::poll(Duration::ZERO)? && app.idle_work() {}
         let mut next = event::read()?;
         loop {
             handle(&next, store, app);

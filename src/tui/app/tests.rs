@@ -613,3 +613,35 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     agrees(&mut app);
     assert_ne!(app.order, before, "the snooze moved its victim");
 }
+
+#[test]
+fn a_search_finds_the_same_victims_however_far_the_idle_work_got() {
+    let caseload = crate::generate::generate(5_000, 7, crate::generate::DEFAULT_AS_OF);
+    let app = |slices: Option<usize>| {
+        let mut app = App::new(Setup::new(
+            caseload.clone(),
+            crate::generate::DEFAULT_AS_OF,
+            "o001",
+        ));
+        match slices {
+            Some(n) => {
+                for _ in 0..n {
+                    assert!(app.idle_work(), "5,000 victims take more than {n} slices");
+                }
+            }
+            None => while app.idle_work() {},
+        }
+        keys(&mut app, "/");
+        type_text(&mut app, "mar");
+        app
+    };
+    let mut whole = app(None);
+    assert!(!whole.idle_work(), "nothing is left once it is done");
+    assert!(
+        whole.rows.len() > 10 && whole.rows.len() < 5_000,
+        "{}",
+        whole.rows.len()
+    );
+    assert_eq!(app(Some(0)).rows, whole.rows);
+    assert_eq!(app(Some(1)).rows, whole.rows);
+}
