@@ -154,7 +154,9 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     use vlu::tui::run::load_records;
     let s = Sandbox::with_sample();
     let store = Store::open(&s.data_dir(), "sara").unwrap();
-    let (caseload, facts) = store.load_digest().unwrap();
+    let vlu::store::Digest {
+        caseload, facts, ..
+    } = store.load_digest().unwrap();
     assert!(caseload.victims.iter().all(|v| v.contacts.is_empty()));
     let mut app = App::new(Setup {
         facts: Some(facts),
@@ -189,7 +191,9 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
     use vlu::tui::run::load_records;
     let s = Sandbox::with_sample();
     let store = Store::open(&s.data_dir(), "sara").unwrap();
-    let (caseload, facts) = store.load_digest().unwrap();
+    let vlu::store::Digest {
+        caseload, facts, ..
+    } = store.load_digest().unwrap();
     let mut app = App::new(Setup {
         facts: Some(facts),
         ..Setup::new(caseload, common::screens::anchor(), "sahmed")

@@ -55,10 +55,10 @@ fn open_screens(
     let choice = keymap_choice.or(env.config.keymap.as_deref());
     let (keymap, problems) = keymap::load(choice, user_keymap.as_deref());
     // The logs stay in the store until one is shown: the panes need only their facts.
-    let (caseload, facts) = store.load_digest()?;
+    let digest = store.load_digest()?;
     let mut app = App::new(Setup {
-        caseload,
-        facts: Some(facts),
+        caseload: digest.caseload,
+        facts: Some(digest.facts),
         snoozes: store.snoozes()?,
         today,
         officer,

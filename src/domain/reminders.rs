@@ -370,30 +370,35 @@ pub fn diary<'c>(
     query: &DiaryQuery<'_>,
     rules: Rules<'_>,
 ) -> Vec<DiaryItem> {
-    let facts: Vec<(&Victim, LogFacts)> = victims
+    let cases: HashMap<&str, &Case> = cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
+    let facts: Vec<(&Victim, LogFacts, &Case)> = victims
         .into_iter()
-        .map(|v| (v, LogFacts::of(&v.contacts)))
+        .filter_map(|v| {
+            Some((
+                v,
+                LogFacts::of(&v.contacts),
+                *cases.get(v.case_id.as_str())?,
+            ))
+        })
         .collect();
-    diary_from_facts(cases, facts.iter().map(|(v, f)| (*v, f)), query, rules)
+    diary_from_facts(facts.iter().map(|(v, f, c)| (*v, f, *c)), query, rules)
 }
 
-/// `diary` with each victim's log already folded into its facts.
-pub fn diary_from_facts<'c, 'v>(
-    cases: impl IntoIterator<Item = &'c Case>,
-    victims: impl IntoIterator<Item = (&'v Victim, &'v LogFacts)>,
+/// `diary` with each victim's log already folded into its facts, and matched with its case
+/// by the caller (the store's digest does it by walking victims and cases side by side).
+pub fn diary_from_facts<'v>(
+    victims: impl IntoIterator<Item = (&'v Victim, &'v LogFacts, &'v Case)>,
     query: &DiaryQuery<'_>,
     rules: Rules<'_>,
 ) -> Vec<DiaryItem> {
-    let cases: HashMap<&str, &Case> = cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
     let until = plus_days(query.date, query.days);
     let work: Vec<(&Victim, &LogFacts, &Case)> = victims
         .into_iter()
-        .filter(|(v, _)| {
+        .filter(|(v, ..)| {
             query
                 .officer
                 .is_none_or(|o| v.allocated_to.as_deref() == Some(o))
         })
-        .filter_map(|(v, f)| Some((v, f, *cases.get(v.case_id.as_str())?)))
         .collect();
     let run = |part: &[(&Victim, &LogFacts, &Case)]| -> Vec<DiaryItem> {
         part.iter()

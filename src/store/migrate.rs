@@ -40,9 +40,14 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
     Ok(())
 }
 
-/// Schema 2 → 3: the digest (`d\0{n}`) is built from every victim, log and case, and the
-/// facts kept beside each log (`f\0{victim}`) go: they are in the digest.
+/// Schema 2 → 3, and 3 → 4: the digest (`d\0{n}`) is built anew from every victim, log and
+/// case, in this build's layout, in place of any there was (schema 4 keeps each victim in
+/// its case's shard; schema 3 kept it in its own). The facts schema 2 kept beside each log
+/// (`f\0{victim}`) go: they are in the digest.
 pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
+    for k in db.scan_prefix(DIGEST).keys() {
+        batch.remove(k?);
+    }
     let victims: Vec<Victim> = values(db, VICTIM)?;
     let cases: Vec<Case> = values(db, CASE)?;
     let mut facts = Vec::with_capacity(victims.len());

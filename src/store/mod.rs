@@ -9,7 +9,7 @@
 //! | `m\0schema`, `m\0unit`, `m\0extra_days` | the schema version, the unit, the extra non-working days |
 //! | `o\0{officer}` / `c\0{case}` / `v\0{victim}` | officer, case, victim (without contacts), JSON |
 //! | `k\0{victim}` | the victim's contact log, a JSON list in the order it was logged |
-//! | `d\0{n}` | shard `n` (one byte) of the digest: what the diary and the caseload list need of each victim, its log and each case, postcard ([`digest`]) |
+//! | `d\0{n}` | shard `n` (one byte) of the digest: what the diary and the caseload list need of each case and of its victims and their logs, postcard ([`digest`]) |
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
 
@@ -20,6 +20,7 @@ mod lock;
 mod migrate;
 mod staged;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -37,13 +38,13 @@ use digest::Edit;
 use staged::{Stage, Staged};
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
-const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest];
+const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest, migrate::digest];
 
 type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
 
@@ -85,6 +86,56 @@ pub struct Snooze {
     pub until: NaiveDate,
     pub reason: String,
     pub by: String,
+}
+
+/// The digest read back: every victim and case in part, each victim's log facts, and the
+/// place of its case in `caseload.cases` (the last two in the order of `caseload.victims`).
+#[derive(Debug, Default)]
+pub struct Digest {
+    pub caseload: Caseload,
+    pub facts: Vec<LogFacts>,
+    pub case_of: Vec<Option<usize>>,
+}
+
+impl Digest {
+    /// Each victim with its facts and its case (victims whose case is missing left out).
+    pub fn joined(&self) -> impl Iterator<Item = (&Victim, &LogFacts, &Case)> {
+        let c = &self.caseload;
+        c.victims
+            .iter()
+            .zip(&self.facts)
+            .zip(&self.case_of)
+            .filter_map(|((v, f), at)| Some((v, f, c.cases.get((*at)?)?)))
+    }
+
+    /// A shard's records added at the end.
+    fn push(&mut self, shard: digest::Shard) {
+        let base = self.caseload.cases.len();
+        self.case_of.extend(
+            shard
+                .case_places()
+                .into_iter()
+                .map(|at| at.map(|i| base + i)),
+        );
+        for d in shard.victims {
+            let (victim, facts) = d.into_parts();
+            self.caseload.victims.push(victim);
+            self.facts.push(facts);
+        }
+        self.caseload
+            .cases
+            .extend(shard.cases.into_iter().map(digest::CaseDigest::into_case));
+    }
+
+    /// Another part's records added at the end.
+    fn append(&mut self, other: Digest) {
+        let base = self.caseload.cases.len();
+        self.case_of
+            .extend(other.case_of.into_iter().map(|at| at.map(|i| base + i)));
+        self.caseload.victims.extend(other.caseload.victims);
+        self.facts.extend(other.facts);
+        self.caseload.cases.extend(other.caseload.cases);
+    }
 }
 
 pub struct Store {
@@ -306,32 +357,24 @@ impl Store {
         })
     }
 
-    /// The caseload as the digest holds it, and each victim's log facts (same order as
-    /// `victims`): all the diary and the caseload list need, read from a few hundred values.
-    /// The records are partial (see [`digest`]): read a victim or case in full with
-    /// [`Store::victim`] and [`Store::case`] before showing or changing it.
-    pub fn load_digest(&self) -> Result<(Caseload, Vec<LogFacts>), StoreError> {
-        type Part = (Vec<Victim>, Vec<LogFacts>, Vec<Case>);
+    /// The caseload as the digest holds it, with each victim's log facts and case: all the
+    /// diary and the caseload list need, read from a few hundred values. The records are
+    /// partial (see [`digest`]): read a victim or case in full with [`Store::victim`] and
+    /// [`Store::case`] before showing or changing it.
+    pub fn load_digest(&self) -> Result<Digest, StoreError> {
         let raw: Vec<(sled::IVec, sled::IVec)> =
             self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?;
         // Each shard is decoded and turned into records before the next, so that its
         // memory is reused rather than a whole unit's digest being held at once.
-        let read = |part: &[(sled::IVec, sled::IVec)]| -> Result<Part, StoreError> {
-            let mut out: Part = (Vec::new(), Vec::new(), Vec::new());
+        let read = |part: &[(sled::IVec, sled::IVec)]| -> Result<Digest, StoreError> {
+            let mut out = Digest::default();
             for (k, v) in part {
-                let shard = digest::Shard::decode(v).map_err(|e| {
+                out.push(digest::Shard::decode(v).map_err(|e| {
                     StoreError::Corrupt(format!(
                         "the digest shard {} cannot be read ({e})",
                         k.last().copied().unwrap_or_default()
                     ))
-                })?;
-                for d in shard.victims {
-                    let (victim, facts) = d.into_parts();
-                    out.0.push(victim);
-                    out.1.push(facts);
-                }
-                out.2
-                    .extend(shard.cases.into_iter().map(digest::CaseDigest::into_case));
+                })?);
             }
             Ok(out)
         };
@@ -341,16 +384,14 @@ impl Store {
             let b = scope.spawn(|| read(second));
             (read(first), joined(b))
         });
-        let ((mut victims, mut facts, mut cases), (v2, f2, c2)) = (a?, b?);
-        victims.extend(v2);
-        facts.extend(f2);
-        cases.extend(c2);
-        let caseload = Caseload {
-            cases,
-            victims,
+        let mut digest = a?;
+        digest.append(b?);
+        digest.caseload = Caseload {
+            cases: std::mem::take(&mut digest.caseload.cases),
+            victims: std::mem::take(&mut digest.caseload.victims),
             ..self.load_head()?
         };
-        Ok((caseload, facts))
+        Ok(digest)
     }
 
     /// Stages changes to the digest: each shard touched is read once, changed and rewritten.
@@ -382,13 +423,42 @@ impl Store {
 
     /// One victim with its contact log.
     pub fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
-        let k = key(VICTIM, id);
-        let Some(bytes) = self.db.get(&k)? else {
+        let Some(mut victim) = self.victim_record(id)? else {
             return Ok(None);
         };
-        let mut victim: Victim = decode(&k, &bytes)?;
         victim.contacts = self.log(id)?;
         Ok(Some(victim))
+    }
+
+    /// One victim's record as stored, without its log.
+    fn victim_record(&self, id: &str) -> Result<Option<Victim>, StoreError> {
+        let k = key(VICTIM, id);
+        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+    }
+
+    /// The digest's edits for a victim saved (with the facts of its log, when they changed
+    /// or it moved): one that was under another case (`was`) leaves it.
+    fn victim_edits<'a>(
+        victim: &'a Victim,
+        was: Option<&'a str>,
+        facts: Option<LogFacts>,
+    ) -> Vec<Edit<'a>> {
+        let mut edits = Vec::with_capacity(3);
+        if let Some(was) = was.filter(|c| *c != victim.case_id) {
+            edits.push(Edit::Leave {
+                case: was,
+                victim: &victim.id,
+            });
+        }
+        edits.push(Edit::Victim(victim));
+        if let Some(facts) = facts {
+            edits.push(Edit::Facts {
+                case: &victim.case_id,
+                victim: &victim.id,
+                facts,
+            });
+        }
+        edits
     }
 
     pub fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
@@ -534,13 +604,23 @@ impl Store {
             edits.push(Edit::Case(c));
             summary.cases += 1;
         }
-        for (v, f) in caseload.victims.iter().zip(facts) {
+        // A replaced victim may have been under another case.
+        let mut was = HashMap::new();
+        for v in &caseload.victims {
             if known.victims.contains(&v.id) {
                 note(true, &v.id);
+                if let Some(stored) = self.victim_record(&v.id)? {
+                    was.insert(v.id.as_str(), stored.case_id);
+                }
             }
+        }
+        for (v, f) in caseload.victims.iter().zip(facts) {
             staged.put(key(VICTIM, &v.id), encode(v))?;
-            edits.push(Edit::Victim(v));
-            edits.push(Edit::Facts(&v.id, f));
+            edits.extend(Self::victim_edits(
+                v,
+                was.get(v.id.as_str()).map(String::as_str),
+                Some(f),
+            ));
             summary.victims += 1;
         }
         self.stage_digest(&mut batch, edits)?;
@@ -563,12 +643,13 @@ impl Store {
     }
 
     /// Checks a victim's references and stages its record (without contacts) in `batch`;
-    /// returns the audit action and the names of the fields that changed.
+    /// returns the audit action, the names of the fields that changed, and the case the
+    /// victim was under before.
     fn stage_victim(
         &self,
         batch: &mut Batch,
         victim: &Victim,
-    ) -> Result<(&'static str, Vec<String>), StoreError> {
+    ) -> Result<(&'static str, Vec<String>, Option<String>), StoreError> {
         if self.case(&victim.case_id)?.is_none() {
             return Err(StoreError::Refused(format!(
                 "there is no case {}",
@@ -582,31 +663,34 @@ impl Store {
                 "there is no officer {officer}"
             )));
         }
-        let k = key(VICTIM, &victim.id);
         let stored = Victim {
             contacts: Vec::new(),
             ..victim.clone()
         };
-        let before = self
-            .db
-            .get(&k)?
-            .map(|v| decode::<Victim>(&k, &v))
-            .transpose()?;
+        let before = self.victim_record(&victim.id)?;
         let fields = changed_fields(before.as_ref(), &stored);
         let action = if before.is_some() {
             "update-victim"
         } else {
             "add-victim"
         };
-        batch.insert(k, encode(&stored));
-        Ok((action, fields))
+        batch.insert(key(VICTIM, &victim.id), encode(&stored));
+        Ok((action, fields, before.map(|b| b.case_id)))
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
     pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
         let mut batch = Batch::default();
-        let (action, fields) = self.stage_victim(&mut batch, victim)?;
-        self.stage_digest(&mut batch, vec![Edit::Victim(victim)])?;
+        let (action, fields, was) = self.stage_victim(&mut batch, victim)?;
+        // A victim that moves to another case takes its log's facts with it.
+        let facts = match &was {
+            Some(c) if *c != victim.case_id => Some(LogFacts::of(&self.log(&victim.id)?)),
+            _ => None,
+        };
+        self.stage_digest(
+            &mut batch,
+            Self::victim_edits(victim, was.as_deref(), facts),
+        )?;
         self.commit(batch, &self.record(action, Some(&victim.id), fields))
     }
 
@@ -618,12 +702,12 @@ impl Store {
         contact: &Contact,
     ) -> Result<(), StoreError> {
         let mut batch = Batch::default();
-        let (_, mut fields) = self.stage_victim(&mut batch, victim)?;
+        let (_, mut fields, was) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
         let facts = self.stage_append(&mut batch, &victim.id, contact)?;
         self.stage_digest(
             &mut batch,
-            vec![Edit::Victim(victim), Edit::Facts(&victim.id, facts)],
+            Self::victim_edits(victim, was.as_deref(), Some(facts)),
         )?;
         fields.push(format!(
             "contact {} {} {}",
@@ -684,15 +768,22 @@ impl Store {
     /// Appends one entry to a victim's contact log. Entries are never changed or removed:
     /// a correction is a new entry.
     pub fn append_contact(&self, victim_id: &str, contact: &Contact) -> Result<(), StoreError> {
-        if !self.db.contains_key(key(VICTIM, victim_id))? {
+        let Some(victim) = self.victim_record(victim_id)? else {
             return Err(StoreError::Refused(format!(
                 "there is no victim {victim_id}"
             )));
-        }
+        };
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
         let facts = self.stage_append(&mut batch, victim_id, contact)?;
-        self.stage_digest(&mut batch, vec![Edit::Facts(victim_id, facts)])?;
+        self.stage_digest(
+            &mut batch,
+            vec![Edit::Facts {
+                case: &victim.case_id,
+                victim: victim_id,
+                facts,
+            }],
+        )?;
         let fields = vec![format!(
             "{} {} {}",
             contact.on, contact.kind, contact.method

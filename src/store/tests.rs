@@ -276,7 +276,7 @@ fn a_schema_1_store_is_migrated_to_one_key_per_log_with_facts() {
     let store = open(dir.path());
     assert_eq!(store.load().unwrap(), sample());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
-    let (_, facts) = store.load_digest().unwrap();
+    let facts = store.load_digest().unwrap().facts;
     assert_eq!(
         facts[0],
         crate::domain::facts::LogFacts::of(&sample().victims[0].contacts)
@@ -289,7 +289,9 @@ fn the_facts_follow_every_appended_contact() {
     let store = open(dir.path());
     store.import(&sample(), false).unwrap();
     store.append_contact("V-1", &note("2026-01-01")).unwrap();
-    let (caseload, facts) = store.load_digest().unwrap();
+    let super::Digest {
+        caseload, facts, ..
+    } = store.load_digest().unwrap();
     assert!(
         caseload.victims[0].contacts.is_empty(),
         "the diary reads no log"
@@ -303,10 +305,11 @@ fn the_facts_follow_every_appended_contact() {
     store
         .stage_digest(
             &mut batch,
-            vec![super::digest::Edit::Facts(
-                "V-1",
-                crate::domain::facts::LogFacts::default(),
-            )],
+            vec![super::digest::Edit::Facts {
+                case: "C-1",
+                victim: "V-1",
+                facts: crate::domain::facts::LogFacts::default(),
+            }],
         )
         .unwrap();
     store.db.apply_batch(batch).unwrap();
@@ -314,7 +317,7 @@ fn the_facts_follow_every_appended_contact() {
         store.check().unwrap(),
         [format!(
             "the digest shard {} does not match the records",
-            super::digest::shard_of("V-1")
+            super::digest::shard_of("C-1")
         )]
     );
 }
@@ -333,7 +336,9 @@ fn the_digest_follows_every_change_of_a_record() {
     let mut case = store.case(&v.case_id).unwrap().unwrap();
     case.closed_on = Some(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
     store.save_case(&case).unwrap();
-    let (caseload, facts) = store.load_digest().unwrap();
+    let super::Digest {
+        caseload, facts, ..
+    } = store.load_digest().unwrap();
     let digest = caseload.victims.iter().find(|d| d.id == "V-1").unwrap();
     assert_eq!(digest.name, "Joan Re-named");
     assert_eq!(digest.status, VictimStatus::OptedOut);
@@ -412,4 +417,100 @@ fn a_finished_import_leaves_no_undo_records() {
     assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
     assert!(!store.db.contains_key(key(META, "import")).unwrap());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+}
+
+/// The sample unit (43 victims, 31 cases) in a new store.
+fn northshire(dir: &Path) -> (Store, Caseload) {
+    let store = open(dir);
+    let caseload =
+        parse_caseload(crate::cli::screens::SAMPLE, &KnownIds::default(), false).unwrap();
+    store.import(&caseload, false).unwrap();
+    (store, caseload)
+}
+
+/// Every victim matched with its own case by the digest, once.
+fn assert_joined(store: &Store, victims: usize) {
+    let digest = store.load_digest().unwrap();
+    let joined: Vec<(&str, &str)> = digest
+        .joined()
+        .map(|(v, _, c)| (v.case_id.as_str(), c.id.as_str()))
+        .collect();
+    assert_eq!(joined.len(), victims);
+    assert!(joined.iter().all(|(want, got)| want == got), "{joined:?}");
+}
+
+#[test]
+fn a_victim_moved_to_another_case_goes_with_its_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, caseload) = northshire(dir.path());
+    let mut v = store.victim("V-0001").unwrap().unwrap();
+    let facts = LogFacts::of(&v.contacts);
+    assert!(facts != LogFacts::default(), "a victim with a log");
+    let to = caseload
+        .cases
+        .iter()
+        .find(|c| digest::shard_of(&c.id) != digest::shard_of(&v.case_id))
+        .unwrap();
+    v.case_id = to.id.clone();
+    store.save_victim(&v).unwrap();
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    assert_joined(&store, caseload.victims.len());
+    let digest = store.load_digest().unwrap();
+    let (_, moved, case) = digest.joined().find(|(d, ..)| d.id == "V-0001").unwrap();
+    assert_eq!((moved, case.id.as_str()), (&facts, to.id.as_str()));
+
+    // And back, by an import that replaces it.
+    let mut file = caseload.clone();
+    file.officers.clear();
+    file.cases.clear();
+    file.victims.retain(|x| x.id == "V-0001");
+    store.import(&file, true).unwrap();
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    assert_joined(&store, caseload.victims.len());
+}
+
+#[test]
+fn a_schema_3_digest_is_laid_out_again_by_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let victims = {
+        let (store, caseload) = northshire(dir.path());
+        // Lay the digest out as schema 3 had it: each victim in its own id's shard.
+        let mut shards = std::collections::BTreeMap::<u8, digest::Shard>::new();
+        for c in &caseload.cases {
+            let shard = shards.entry(digest::shard_of(&c.id)).or_default();
+            shard.apply(digest::Edit::Case(c)).unwrap();
+        }
+        for v in &caseload.victims {
+            let shard = shards.entry(digest::shard_of(&v.id)).or_default();
+            shard.apply(digest::Edit::Victim(v)).unwrap();
+            let facts = LogFacts::of(&v.contacts);
+            let (case, victim) = (v.case_id.as_str(), v.id.as_str());
+            shard
+                .apply(digest::Edit::Facts {
+                    case,
+                    victim,
+                    facts,
+                })
+                .unwrap();
+        }
+        for k in store.db.scan_prefix(DIGEST).keys() {
+            store.db.remove(k.unwrap()).unwrap();
+        }
+        for (n, shard) in shards {
+            store
+                .db
+                .insert([DIGEST, &[n]].concat(), shard.encode())
+                .unwrap();
+        }
+        store.db.insert(key(META, "schema"), encode(&3u32)).unwrap();
+        assert!(
+            !store.check().unwrap().is_empty(),
+            "the old layout is not this one"
+        );
+        store.db.flush().unwrap();
+        caseload.victims.len()
+    };
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    assert_joined(&store, victims);
 }
