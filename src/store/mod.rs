@@ -285,8 +285,7 @@ impl Store {
     }
 
     fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
-        let k = key(META, name);
-        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+        self.get(META, name)
     }
 
     fn ids(&self, prefix: &[u8]) -> Result<std::collections::HashSet<String>, StoreError> {
@@ -432,7 +431,12 @@ impl Store {
 
     /// One victim's record as stored, without its log.
     fn victim_record(&self, id: &str) -> Result<Option<Victim>, StoreError> {
-        let k = key(VICTIM, id);
+        self.get(VICTIM, id)
+    }
+
+    /// The record stored under `prefix` and `id`, if any.
+    fn get<T: DeserializeOwned>(&self, prefix: &[u8], id: &str) -> Result<Option<T>, StoreError> {
+        let k = key(prefix, id);
         self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
     }
 
@@ -462,8 +466,7 @@ impl Store {
     }
 
     pub fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
-        let k = key(CASE, id);
-        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+        self.get(CASE, id)
     }
 
     fn officer_exists(&self, id: &str) -> Result<bool, StoreError> {
@@ -721,12 +724,7 @@ impl Store {
 
     /// Saves a case record.
     pub fn save_case(&self, case: &Case) -> Result<(), StoreError> {
-        let k = key(CASE, &case.id);
-        let before = self
-            .db
-            .get(&k)?
-            .map(|v| decode::<Case>(&k, &v))
-            .transpose()?;
+        let before = self.case(&case.id)?;
         let fields = changed_fields(before.as_ref(), case);
         let action = if before.is_some() {
             "update-case"
@@ -734,22 +732,17 @@ impl Store {
             "add-case"
         };
         let mut batch = Batch::default();
-        batch.insert(k, encode(case));
+        batch.insert(key(CASE, &case.id), encode(case));
         self.stage_digest(&mut batch, vec![Edit::Case(case)])?;
         self.commit(batch, &self.record(action, Some(&case.id), fields))
     }
 
     /// Saves an officer record.
     pub fn save_officer(&self, officer: &Officer) -> Result<(), StoreError> {
-        let k = key(OFFICER, &officer.id);
-        let before = self
-            .db
-            .get(&k)?
-            .map(|v| decode::<Officer>(&k, &v))
-            .transpose()?;
+        let before: Option<Officer> = self.get(OFFICER, &officer.id)?;
         let fields = changed_fields(before.as_ref(), officer);
         let mut batch = Batch::default();
-        batch.insert(k, encode(officer));
+        batch.insert(key(OFFICER, &officer.id), encode(officer));
         self.commit(
             batch,
             &self.record("save-officer", Some(&officer.id), fields),
