@@ -406,7 +406,12 @@ impl Store {
             for edit in edits {
                 shard.apply(edit).map_err(StoreError::Corrupt)?;
             }
-            batch.insert(k, shard.encode());
+            // As `digest::build` has it: a shard with nothing in it is no shard.
+            if shard == digest::Shard::default() {
+                batch.remove(k);
+            } else {
+                batch.insert(k, shard.encode());
+            }
         }
         Ok(())
     }

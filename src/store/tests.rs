@@ -514,3 +514,50 @@ fn a_schema_3_digest_is_laid_out_again_by_case() {
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
     assert_joined(&store, victims);
 }
+
+#[test]
+fn a_victim_whose_case_was_lost_can_be_put_right_and_check_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, caseload) = northshire(dir.path());
+    // A damaged store: a victim whose case has gone, alone in its shard.
+    let used: std::collections::HashSet<u8> = caseload
+        .cases
+        .iter()
+        .map(|c| digest::shard_of(&c.id))
+        .collect();
+    let lost = (0..10_000)
+        .map(|n| format!("C-LOST-{n}"))
+        .find(|c| !used.contains(&digest::shard_of(c)))
+        .unwrap();
+    let mut v = store.victim("V-0001").unwrap().unwrap();
+    v.case_id.clone_from(&lost);
+    let mut batch = Batch::default();
+    batch.insert(
+        key(VICTIM, &v.id),
+        encode(&Victim {
+            contacts: Vec::new(),
+            ..v.clone()
+        }),
+    );
+    let facts = LogFacts::of(&v.contacts);
+    let was = caseload.victims[0].case_id.as_str();
+    store
+        .stage_digest(&mut batch, Store::victim_edits(&v, Some(was), Some(facts)))
+        .unwrap();
+    store.db.apply_batch(batch).unwrap();
+    assert!(!store.check().unwrap().is_empty(), "the lost case is found");
+    // The victim put back under a real case: the emptied shard goes, and all is sound.
+    let mut file = caseload.clone();
+    file.officers.clear();
+    file.cases.clear();
+    file.victims.retain(|x| x.id == "V-0001");
+    store.import(&file, true).unwrap();
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    assert!(
+        store
+            .db
+            .get([DIGEST, &[digest::shard_of(&lost)]].concat())
+            .unwrap()
+            .is_none()
+    );
+}
