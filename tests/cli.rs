@@ -641,3 +641,35 @@ fn generate_is_the_same_for_a_seed_imports_cleanly_and_is_quiet_when_piped() {
         .success();
     assert_ne!(other.get_output().stdout, piped.get_output().stdout);
 }
+
+#[test]
+fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("unit.json");
+    let listing = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))
+        .args(["generate", "--victims", "20000", "--out"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    // Once the file is being written, hang up, as a closed SSH session does.
+    let start = Instant::now();
+    while !listing().iter().any(|n| n.contains(".vlu-tmp-")) {
+        assert!(child.try_wait().unwrap().is_none(), "it ended before it was stopped");
+        assert!(start.elapsed() < Duration::from_secs(60), "no file was written");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert_eq!(child.wait().unwrap().code(), Some(128 + 1), "ended as SIGHUP would");
+    assert_eq!(listing(), Vec::<String>::new(), "neither the file nor a part of it");
+}

@@ -348,12 +348,12 @@ fn write_json(
     };
     match file {
         None => write_stdout(emit),
-        Some(path) => crate::fsutil::write_private_atomically_with(path, emit).map_err(|source| {
-            Error::Write {
+        Some(path) => {
+            crate::fsutil::write_private_atomically(path, emit).map_err(|source| Error::Write {
                 path: path.to_owned(),
                 source,
-            }
-        }),
+            })
+        }
     }
 }
 
