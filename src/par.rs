@@ -1,5 +1,5 @@
 //! Sharing independent work out over the cores, for the few places where a large unit's
-//! every victim is visited (the diary, the screens' start, a search keystroke).
+//! every victim is visited (the diary, the screens' start, haystacks a search needs at once).
 
 /// `f` over `items` in order, in as many parts as there are cores once `items` has at least
 /// `min` of them (threads cost more than they save on less), the results joined in order.

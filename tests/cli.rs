@@ -661,8 +661,14 @@ fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
     // Once the file is being written, hang up, as a closed SSH session does.
     let start = Instant::now();
     while !listing().iter().any(|n| n.contains(".vlu-tmp-")) {
-        assert!(child.try_wait().unwrap().is_none(), "it ended before it was stopped");
-        assert!(start.elapsed() < Duration::from_secs(60), "no file was written");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "it ended before it was stopped"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no file was written"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
     let kill = std::process::Command::new("kill")
@@ -670,6 +676,14 @@ fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
         .status()
         .unwrap();
     assert!(kill.success());
-    assert_eq!(child.wait().unwrap().code(), Some(128 + 1), "ended as SIGHUP would");
-    assert_eq!(listing(), Vec::<String>::new(), "neither the file nor a part of it");
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(128 + 1),
+        "ended as SIGHUP would"
+    );
+    assert_eq!(
+        listing(),
+        Vec::<String>::new(),
+        "neither the file nor a part of it"
+    );
 }

@@ -30,6 +30,13 @@ fn fold_into(out: &mut String, s: &str) {
 
 /// Everything a victim can be found by, folded, in one string (a line each).
 pub fn haystack(victim: &Victim, case: Option<&Case>) -> String {
+    let mut out = String::new();
+    haystack_into(&mut out, victim, case);
+    out
+}
+
+/// `haystack` added to `out`.
+fn haystack_into(out: &mut String, victim: &Victim, case: Option<&Case>) {
     let representative = victim
         .representative
         .as_ref()
@@ -39,18 +46,68 @@ pub fn haystack(victim: &Victim, case: Option<&Case>) -> String {
             .chain(c.offender.aliases.iter().map(String::as_str))
             .chain(c.offender.prison_number.as_deref())
     });
-    let mut out = String::new();
+    let start = out.len();
     for part in [victim.name.as_str(), &victim.id, &victim.case_id]
         .into_iter()
         .chain(representative)
         .chain(offender)
     {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push('\n');
         }
-        fold_into(&mut out, part);
+        fold_into(out, part);
     }
-    out
+}
+
+/// Every victim's haystack, one after another in one buffer, in the victims' order: a
+/// search reads them as one stretch of memory, not as a hundred thousand strings scattered
+/// through it (at 100,000 victims the first search keystroke took three times the next).
+#[derive(Debug, Default, Clone)]
+pub struct Haystacks {
+    text: String,
+    /// Where each haystack ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Haystacks {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The haystack of the `i`th victim.
+    pub fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        &self.text[start..self.ends[i]]
+    }
+
+    /// Room for `victims` more haystacks of a usual length (names, ids and an offender's,
+    /// about 64 bytes), so that building them does not copy the buffer as it grows.
+    pub fn reserve(&mut self, victims: usize) {
+        self.text.reserve(victims.saturating_mul(64));
+        self.ends.reserve(victims);
+    }
+
+    /// The next victim's haystack.
+    pub fn push(&mut self, victim: &Victim, case: Option<&Case>) {
+        haystack_into(&mut self.text, victim, case);
+        self.ends.push(self.text.len());
+    }
+
+    /// Another list's haystacks after these.
+    pub fn append(&mut self, other: &Haystacks) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|end| base + end));
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// The folded words of a query, to match many haystacks against.
@@ -117,6 +174,33 @@ mod tests {
         expected.extend(c.offender.prison_number.clone());
         assert_eq!(hay, fold(&expected.join("\n")));
         assert_eq!(haystack(v, None).lines().count(), 4, "no case, no offender");
+    }
+
+    #[test]
+    fn haystacks_kept_in_one_buffer_are_each_victim_s_own() {
+        let text = include_str!("../../sample-data/northshire.json");
+        let caseload = crate::domain::validate::parse_caseload(
+            text,
+            &crate::domain::validate::KnownIds::default(),
+            false,
+        )
+        .unwrap();
+        let case_of = |v: &Victim| caseload.cases.iter().find(|c| c.id == v.case_id);
+        let (first, rest) = caseload.victims.split_at(10);
+        let (mut all, mut more) = (Haystacks::default(), Haystacks::default());
+        for v in first {
+            all.push(v, case_of(v));
+        }
+        for v in rest {
+            more.push(v, case_of(v));
+        }
+        all.append(&more);
+        assert_eq!(all.len(), caseload.victims.len());
+        for (i, v) in caseload.victims.iter().enumerate() {
+            assert_eq!(all.get(i), haystack(v, case_of(v)), "{}", v.id);
+        }
+        all.clear();
+        assert!(all.is_empty());
     }
 
     #[test]

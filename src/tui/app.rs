@@ -170,7 +170,7 @@ pub struct App {
     victim_index: HashMap<String, usize>,
     /// Key dates of open cases within the horizon: date, case index, kind.
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
-    haystacks: Vec<String>,
+    haystacks: search::Haystacks,
     /// The search's words, folded once per keystroke.
     query_words: Vec<String>,
     pub snoozes: Snoozes,
@@ -221,7 +221,7 @@ impl App {
             order: Vec::new(),
             victim_index: HashMap::new(),
             key_dates_ahead: Vec::new(),
-            haystacks: Vec::new(),
+            haystacks: search::Haystacks::default(),
             query_words: Vec::new(),
             snoozes: setup.snoozes.into_iter().collect(),
             focus: Pane::Caseload,
@@ -347,15 +347,14 @@ impl App {
         (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
             && self.status_filter.is_none_or(|s| v.status == s)
             && (self.query_words.is_empty()
-                || search::has_words(&self.haystacks[i], &self.query_words))
+                || search::has_words(self.haystacks.get(i), &self.query_words))
     }
 
-    /// The victims of `from` that are shown, in order; a long list is shared out over the
-    /// cores (at 100,000 victims a keystroke of a search scans every haystack).
+    /// The victims of `from` that are shown, in order. On one core: at 100,000 victims,
+    /// sharing a keystroke's scan out over two threads gave each new thread fresh memory to
+    /// fault in, and some keystrokes took 15-20 ms instead of 5.
     fn filter_shown(&self, from: &[usize]) -> Vec<usize> {
-        crate::par::map_chunks(from, 20_000, |part| {
-            part.iter().copied().filter(|&i| self.shown(i)).collect()
-        })
+        from.iter().copied().filter(|&i| self.shown(i)).collect()
     }
 
     /// One slice of the work that can wait for an idle screen: what a search looks through
@@ -364,9 +363,13 @@ impl App {
     pub fn idle_work(&mut self) -> bool {
         let from = self.haystacks.len();
         let to = (from + IDLE_SLICE).min(self.caseload.victims.len());
+        if from == 0 {
+            self.haystacks.reserve(self.caseload.victims.len());
+        }
+        let (cases, all) = (&self.cases, &self.caseload.cases);
         for v in &self.caseload.victims[from..to] {
-            let haystack = search::haystack(v, self.case_of(v));
-            self.haystacks.push(haystack);
+            let case = cases.get(&v.case_id).map(|&c| &all[c]);
+            self.haystacks.push(v, case);
         }
         to < self.caseload.victims.len()
     }
@@ -380,11 +383,15 @@ impl App {
             // A search before the idle work has built them all: the rest, on every core.
             let rest = &self.caseload.victims[self.haystacks.len()..];
             let built = crate::par::map_chunks(rest, 5_000, |part| {
-                part.iter()
-                    .map(|v| search::haystack(v, self.case_of(v)))
-                    .collect()
+                let mut built = search::Haystacks::default();
+                for v in part {
+                    built.push(v, self.case_of(v));
+                }
+                vec![built]
             });
-            self.haystacks.extend(built);
+            for part in &built {
+                self.haystacks.append(part);
+            }
         }
         self.rows = if narrowing {
             let rows = std::mem::take(&mut self.rows);
