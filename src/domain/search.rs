@@ -147,15 +147,15 @@ mod tests {
         }
     }
 
+    fn northshire() -> crate::domain::model::Caseload {
+        let text = include_str!("../../sample-data/northshire.json");
+        let known = crate::domain::validate::KnownIds::default();
+        crate::domain::validate::parse_caseload(text, &known, false).unwrap()
+    }
+
     #[test]
     fn a_victim_is_found_by_every_name_and_number_of_the_record() {
-        let text = include_str!("../../sample-data/northshire.json");
-        let caseload = crate::domain::validate::parse_caseload(
-            text,
-            &crate::domain::validate::KnownIds::default(),
-            false,
-        )
-        .unwrap();
+        let caseload = northshire();
         let v = caseload
             .victims
             .iter()
@@ -178,13 +178,7 @@ mod tests {
 
     #[test]
     fn haystacks_kept_in_one_buffer_are_each_victim_s_own() {
-        let text = include_str!("../../sample-data/northshire.json");
-        let caseload = crate::domain::validate::parse_caseload(
-            text,
-            &crate::domain::validate::KnownIds::default(),
-            false,
-        )
-        .unwrap();
+        let caseload = northshire();
         let case_of = |v: &Victim| caseload.cases.iter().find(|c| c.id == v.case_id);
         let (first, rest) = caseload.victims.split_at(10);
         let (mut all, mut more) = (Haystacks::default(), Haystacks::default());

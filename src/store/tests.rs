@@ -428,6 +428,16 @@ fn northshire(dir: &Path) -> (Store, Caseload) {
     (store, caseload)
 }
 
+/// Imports one victim of `caseload` again, replacing the stored one; the store is then sound.
+fn reimport(store: &Store, caseload: &Caseload, victim: &str) {
+    let mut file = caseload.clone();
+    file.officers.clear();
+    file.cases.clear();
+    file.victims.retain(|x| x.id == victim);
+    store.import(&file, true).unwrap();
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+}
+
 /// Every victim matched with its own case by the digest, once.
 fn assert_joined(store: &Store, victims: usize) {
     let digest = store.load_digest().unwrap();
@@ -460,12 +470,7 @@ fn a_victim_moved_to_another_case_goes_with_its_facts() {
     assert_eq!((moved, case.id.as_str()), (&facts, to.id.as_str()));
 
     // And back, by an import that replaces it.
-    let mut file = caseload.clone();
-    file.officers.clear();
-    file.cases.clear();
-    file.victims.retain(|x| x.id == "V-0001");
-    store.import(&file, true).unwrap();
-    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    reimport(&store, &caseload, "V-0001");
     assert_joined(&store, caseload.victims.len());
 }
 
@@ -547,12 +552,7 @@ fn a_victim_whose_case_was_lost_can_be_put_right_and_check_agrees() {
     store.db.apply_batch(batch).unwrap();
     assert!(!store.check().unwrap().is_empty(), "the lost case is found");
     // The victim put back under a real case: the emptied shard goes, and all is sound.
-    let mut file = caseload.clone();
-    file.officers.clear();
-    file.cases.clear();
-    file.victims.retain(|x| x.id == "V-0001");
-    store.import(&file, true).unwrap();
-    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    reimport(&store, &caseload, "V-0001");
     assert!(
         store
             .db
