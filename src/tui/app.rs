@@ -14,9 +14,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, VictimStatus};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Victim};
-use crate::domain::reminders::{
-    DiaryItem, Reminder, Rules, diary_status, reminders_from_facts, sort_key,
-};
+use crate::domain::reminders::{DiaryItem, Reminder, diary_status};
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::KnownIds;
@@ -248,202 +246,6 @@ impl App {
         }
         app.rebuild();
         app
-    }
-
-    /// Recomputes everything derived from the caseload.
-    fn rebuild(&mut self) {
-        // Victims whose facts are not known yet have their whole log in memory.
-        for v in &self.caseload.victims[self.facts.len().min(self.caseload.victims.len())..] {
-            self.facts.push(LogFacts::of(&v.contacts));
-            self.held.push(Held::Full);
-        }
-        self.cases = self
-            .caseload
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
-            .collect();
-        self.victim_index = self
-            .caseload
-            .victims
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.id.clone(), i))
-            .collect();
-        self.reminders = self.all_reminders();
-        // Built while the screen is idle (`idle_work`), not before the first frame.
-        self.haystacks.clear();
-        self.refresh();
-    }
-
-    /// Every victim's reminders; a large unit's shared out over the cores.
-    fn all_reminders(&self) -> Vec<Vec<Reminder>> {
-        let victims: Vec<usize> = (0..self.caseload.victims.len()).collect();
-        crate::par::map_chunks(&victims, 5_000, |part| {
-            part.iter().map(|&i| self.compute_reminders(i)).collect()
-        })
-    }
-
-    /// Recomputes one victim's reminders after a change to it.
-    fn recompute(&mut self, victim: usize) {
-        self.reminders[victim] = self.compute_reminders(victim);
-        self.next_due[victim] = self.first_due(victim);
-    }
-
-    fn compute_reminders(&self, victim: usize) -> Vec<Reminder> {
-        let v = &self.caseload.victims[victim];
-        let rules = Rules {
-            calendar: &self.calendar,
-            lead: &self.lead,
-        };
-        self.case_of(v)
-            .map(|c| reminders_from_facts(v, &self.facts[victim], c, self.today, rules))
-            .unwrap_or_default()
-    }
-
-    fn first_due(&self, victim: usize) -> NaiveDate {
-        self.next_reminder(victim).map_or(NaiveDate::MAX, |r| r.due)
-    }
-
-    /// Re-derives the order, the rows and the diary after a change to the whole caseload.
-    fn refresh(&mut self) {
-        self.next_due = (0..self.caseload.victims.len())
-            .map(|i| self.first_due(i))
-            .collect();
-        let mut order: Vec<usize> = (0..self.caseload.victims.len()).collect();
-        order.sort_unstable_by(|&a, &b| self.urgency(a).cmp(&self.urgency(b)));
-        self.order = order;
-        self.refresh_rows(false);
-        self.refresh_diary();
-    }
-
-    /// After a change to one victim (its next due date recomputed): its place in the order,
-    /// then the rows and the diary. At 100,000 victims this spares a save the full sort.
-    fn reorder(&mut self, victim: usize) {
-        if let Some(at) = self.order.iter().position(|&i| i == victim) {
-            self.order.remove(at);
-        }
-        let at = self
-            .order
-            .partition_point(|&i| self.urgency(i) < self.urgency(victim));
-        self.order.insert(at, victim);
-        self.refresh_rows(false);
-        self.refresh_diary();
-    }
-
-    /// The caseload's order: the next due date, then the name, then the record's place (so
-    /// that the order is total and one victim can be put back into it).
-    fn urgency(&self, victim: usize) -> (NaiveDate, &str, usize) {
-        (
-            self.next_due[victim],
-            &self.caseload.victims[victim].name,
-            victim,
-        )
-    }
-
-    fn shown(&self, i: usize) -> bool {
-        let v = &self.caseload.victims[i];
-        (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
-            && self.status_filter.is_none_or(|s| v.status == s)
-            && (self.query_words.is_empty()
-                || search::has_words(self.haystacks.get(i), &self.query_words))
-    }
-
-    /// The victims of `from` that are shown, in order. On one core: at 100,000 victims,
-    /// sharing a keystroke's scan out over two threads gave each new thread fresh memory to
-    /// fault in, and some keystrokes took 15-20 ms instead of 5.
-    fn filter_shown(&self, from: &[usize]) -> Vec<usize> {
-        from.iter().copied().filter(|&i| self.shown(i)).collect()
-    }
-
-    /// One slice of the work that can wait for an idle screen: what a search looks through
-    /// (at 100,000 victims 50 ms in all, too long for the first keystroke of a search).
-    /// The loop calls it, between frames, while no key is waiting. Whether any is left.
-    pub fn idle_work(&mut self) -> bool {
-        let from = self.haystacks.len();
-        let to = (from + IDLE_SLICE).min(self.caseload.victims.len());
-        if from == 0 {
-            self.haystacks.reserve(self.caseload.victims.len());
-        }
-        let (cases, all) = (&self.cases, &self.caseload.cases);
-        for v in &self.caseload.victims[from..to] {
-            let case = cases.get(&v.case_id).map(|&c| &all[c]);
-            self.haystacks.push(v, case);
-        }
-        to < self.caseload.victims.len()
-    }
-
-    /// Re-derives the caseload rows, keeping the selected victim selected where it is still
-    /// shown. A search that only grew (`narrowing`) filters the rows it already has.
-    fn refresh_rows(&mut self, narrowing: bool) {
-        let keep = self.selected_victim_index();
-        self.query_words = search::words(&self.query);
-        if !self.query_words.is_empty() {
-            // A search before the idle work has built them all: the rest, on every core.
-            let rest = &self.caseload.victims[self.haystacks.len()..];
-            let built = crate::par::map_chunks(rest, 5_000, |part| {
-                let mut built = search::Haystacks::default();
-                for v in part {
-                    built.push(v, self.case_of(v));
-                }
-                vec![built]
-            });
-            for part in &built {
-                self.haystacks.append(part);
-            }
-        }
-        self.rows = if narrowing {
-            let rows = std::mem::take(&mut self.rows);
-            self.filter_shown(&rows)
-        } else {
-            self.filter_shown(&self.order)
-        };
-        self.selected = keep
-            .and_then(|k| self.rows.iter().position(|&i| i == k))
-            .unwrap_or(0)
-            .min(self.rows.len().saturating_sub(1));
-        self.contacts_selected = self
-            .contacts_selected
-            .min(self.selected_contacts_len().saturating_sub(1));
-    }
-
-    /// Re-derives the diary pane: the reminders within the horizon, and the key dates in it.
-    fn refresh_diary(&mut self) {
-        let until = self
-            .today
-            .checked_add_days(chrono::Days::new(self.horizon.into()))
-            .unwrap_or(NaiveDate::MAX);
-        let mine = |i: usize| {
-            !self.mine_only
-                || self.caseload.victims[i].allocated_to.as_deref() == Some(self.officer.as_str())
-        };
-        let mut diary: Vec<DiaryItem> = self
-            .reminders
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mine(*i))
-            .flat_map(|(_, rs)| rs.iter())
-            .filter(|r| r.due <= until)
-            .map(|r| DiaryItem {
-                status: diary_status(r.due, self.today, &self.lead),
-                reminder: r.clone(),
-            })
-            .collect();
-        diary.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
-        self.diary = diary;
-        self.diary_selected = self.diary_selected.min(self.diary.len().saturating_sub(1));
-        let mut dates: Vec<(NaiveDate, usize, KeyDateKind)> = self
-            .caseload
-            .cases
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.closed_on.is_none())
-            .flat_map(|(i, c)| c.key_dates.iter().map(move |k| (k.date, i, k.kind)))
-            .filter(|(d, ..)| *d >= self.today && *d <= until)
-            .collect();
-        dates.sort();
-        self.key_dates_ahead = dates;
     }
 
     /// A victim's index by id.
@@ -946,6 +748,7 @@ impl App {
     }
 }
 
+mod derived;
 mod forms;
 mod records;
 mod snoozes;
