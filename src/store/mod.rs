@@ -30,6 +30,7 @@ use sled::{Batch, Tree};
 
 pub use audit::{AuditRecord, changed_fields};
 pub use check::Finding;
+pub use digest::Digest;
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
@@ -86,56 +87,6 @@ pub struct Snooze {
     pub until: NaiveDate,
     pub reason: String,
     pub by: String,
-}
-
-/// The digest read back: every victim and case in part, each victim's log facts, and the
-/// place of its case in `caseload.cases` (the last two in the order of `caseload.victims`).
-#[derive(Debug, Default)]
-pub struct Digest {
-    pub caseload: Caseload,
-    pub facts: Vec<LogFacts>,
-    pub case_of: Vec<Option<usize>>,
-}
-
-impl Digest {
-    /// Each victim with its facts and its case (victims whose case is missing left out).
-    pub fn joined(&self) -> impl Iterator<Item = (&Victim, &LogFacts, &Case)> {
-        let c = &self.caseload;
-        c.victims
-            .iter()
-            .zip(&self.facts)
-            .zip(&self.case_of)
-            .filter_map(|((v, f), at)| Some((v, f, c.cases.get((*at)?)?)))
-    }
-
-    /// A shard's records added at the end.
-    fn push(&mut self, shard: digest::Shard) {
-        let base = self.caseload.cases.len();
-        self.case_of.extend(
-            shard
-                .case_places()
-                .into_iter()
-                .map(|at| at.map(|i| base + i)),
-        );
-        for d in shard.victims {
-            let (victim, facts) = d.into_parts();
-            self.caseload.victims.push(victim);
-            self.facts.push(facts);
-        }
-        self.caseload
-            .cases
-            .extend(shard.cases.into_iter().map(digest::CaseDigest::into_case));
-    }
-
-    /// Another part's records added at the end.
-    fn append(&mut self, other: Digest) {
-        let base = self.caseload.cases.len();
-        self.case_of
-            .extend(other.case_of.into_iter().map(|at| at.map(|i| base + i)));
-        self.caseload.victims.extend(other.caseload.victims);
-        self.facts.extend(other.facts);
-        self.caseload.cases.extend(other.caseload.cases);
-    }
 }
 
 pub struct Store {
@@ -354,66 +305,6 @@ impl Store {
             }
             Ok(victim)
         })
-    }
-
-    /// The caseload as the digest holds it, with each victim's log facts and case: all the
-    /// diary and the caseload list need, read from a few hundred values. The records are
-    /// partial (see [`digest`]): read a victim or case in full with [`Store::victim`] and
-    /// [`Store::case`] before showing or changing it.
-    pub fn load_digest(&self) -> Result<Digest, StoreError> {
-        let raw: Vec<(sled::IVec, sled::IVec)> =
-            self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?;
-        // Each shard is decoded and turned into records before the next, so that its
-        // memory is reused rather than a whole unit's digest being held at once.
-        let read = |part: &[(sled::IVec, sled::IVec)]| -> Result<Digest, StoreError> {
-            let mut out = Digest::default();
-            for (k, v) in part {
-                out.push(digest::Shard::decode(v).map_err(|e| {
-                    StoreError::Corrupt(format!(
-                        "the digest shard {} cannot be read ({e})",
-                        k.last().copied().unwrap_or_default()
-                    ))
-                })?);
-            }
-            Ok(out)
-        };
-        // Two halves on two threads: decoding is the cost.
-        let (first, second) = raw.split_at(raw.len() / 2);
-        let (a, b) = std::thread::scope(|scope| {
-            let b = scope.spawn(|| read(second));
-            (read(first), joined(b))
-        });
-        let mut digest = a?;
-        digest.append(b?);
-        digest.caseload = Caseload {
-            cases: std::mem::take(&mut digest.caseload.cases),
-            victims: std::mem::take(&mut digest.caseload.victims),
-            ..self.load_head()?
-        };
-        Ok(digest)
-    }
-
-    /// Stages changes to the digest: each shard touched is read once, changed and rewritten.
-    fn stage_digest(&self, batch: &mut Batch, edits: Vec<Edit<'_>>) -> Result<(), StoreError> {
-        for (n, edits) in digest::by_shard(edits) {
-            let k = [DIGEST, &[n]].concat();
-            let mut shard = match self.db.get(&k)? {
-                Some(bytes) => digest::Shard::decode(&bytes).map_err(|e| {
-                    StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
-                })?,
-                None => digest::Shard::default(),
-            };
-            for edit in edits {
-                shard.apply(edit).map_err(StoreError::Corrupt)?;
-            }
-            // As `digest::build` has it: a shard with nothing in it is no shard.
-            if shard == digest::Shard::default() {
-                batch.remove(k);
-            } else {
-                batch.insert(k, shard.encode());
-            }
-        }
-        Ok(())
     }
 
     /// The whole caseload, ordered by id, each victim with its contact log.
