@@ -3,6 +3,8 @@
 //! haystacks a search looks through. None of it is stored; all of it follows from the
 //! caseload, the log facts, the snoozes and the day.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::{App, Held, IDLE_SLICE};
@@ -13,6 +15,15 @@ use crate::domain::reminders::{
 };
 use crate::domain::search;
 
+/// Each record's place in `records`, by id.
+fn places<T>(records: &[T], id: impl Fn(&T) -> &String) -> HashMap<String, usize> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (id(r).clone(), i))
+        .collect()
+}
+
 impl App {
     /// Recomputes everything derived from the caseload.
     pub(super) fn rebuild(&mut self) {
@@ -21,20 +32,8 @@ impl App {
             self.facts.push(LogFacts::of(&v.contacts));
             self.held.push(Held::Full);
         }
-        self.cases = self
-            .caseload
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
-            .collect();
-        self.victim_index = self
-            .caseload
-            .victims
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.id.clone(), i))
-            .collect();
+        self.cases = places(&self.caseload.cases, |c| &c.id);
+        self.victim_index = places(&self.caseload.victims, |v| &v.id);
         self.reminders = self.all_reminders();
         // Built while the screen is idle (`idle_work`), not before the first frame.
         self.haystacks.clear();
