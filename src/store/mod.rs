@@ -162,14 +162,20 @@ fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError
     })
 }
 
+/// Every record under a prefix, in key order, read one at a time.
+fn records<T: DeserializeOwned>(
+    tree: &Tree,
+    prefix: &[u8],
+) -> impl Iterator<Item = Result<T, StoreError>> {
+    tree.scan_prefix(prefix).map(|item| {
+        let (k, v) = item?;
+        decode(&k, &v)
+    })
+}
+
 /// Every record under a prefix, in key order.
 fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-    tree.scan_prefix(prefix)
-        .map(|item| {
-            let (k, v) = item?;
-            decode(&k, &v)
-        })
-        .collect()
+    records(tree, prefix).collect()
 }
 
 impl Store {
@@ -268,10 +274,7 @@ impl Store {
 
     /// Every case, in id order, read one at a time.
     pub fn cases(&self) -> impl Iterator<Item = Result<Case, StoreError>> + '_ {
-        self.db.scan_prefix(CASE).map(|item| {
-            let (k, v) = item?;
-            decode(&k, &v)
-        })
+        records(&self.db, CASE)
     }
 
     /// Every victim with its contact log, in id order, read one at a time (an export of a
