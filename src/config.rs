@@ -20,6 +20,42 @@ pub struct Config {
     /// OS user name → officer id.
     pub officers: BTreeMap<String, String>,
     pub lead_times: LeadTimes,
+    pub backup: BackupConfig,
+}
+
+/// The rolling backups (`[backup]`): taken after each import, when the screens open on a
+/// store whose newest backup is a day old, and by `vlu backup`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Where backups go (default: `backups/` in the data directory). Another disk is better.
+    pub dir: Option<PathBuf>,
+    /// How many are kept, newest first: 1 to 366.
+    #[serde(deserialize_with = "keep_count")]
+    pub keep: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { dir: None, keep: 7 }
+    }
+}
+
+impl BackupConfig {
+    /// The backup folder of the store in `data_dir`.
+    pub fn dir_for(&self, data_dir: &Path) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| data_dir.join("backups"))
+    }
+}
+
+fn keep_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = i64::deserialize(d)?;
+    match usize::try_from(n) {
+        Ok(keep @ 1..=366) => Ok(keep),
+        _ => Err(serde::de::Error::custom(format!(
+            "keep must be from 1 to 366 backups, not {n}"
+        ))),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +177,25 @@ mod tests {
         assert!(message.contains("initial_offer_days"), "{message}");
         let (line, _) = Config::parse("[lead_times]\nannual_letter_months = -1\n").unwrap_err();
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn backups_are_kept_a_bounded_number_of_times() {
+        let c = Config::parse("[backup]\nkeep = 14\ndir = \"/srv/vlu-backups\"\n").unwrap();
+        assert_eq!(c.backup.keep, 14);
+        assert_eq!(
+            c.backup.dir_for(Path::new("/data")),
+            Path::new("/srv/vlu-backups")
+        );
+        assert_eq!(
+            Config::default().backup.dir_for(Path::new("/data")),
+            Path::new("/data/backups")
+        );
+        for bad in ["0", "-1", "100000"] {
+            let (line, message) = Config::parse(&format!("[backup]\nkeep = {bad}\n")).unwrap_err();
+            assert_eq!(line, 2);
+            assert!(message.contains("1 to 366"), "{message}");
+        }
     }
 
     #[test]

@@ -57,9 +57,24 @@ impl Error {
             | Error::Invalid { .. }
             | Error::Read { .. }
             | Error::Config(_)
-            | Error::Store(StoreError::Refused(_)) => 2,
+            | Error::Store(
+                StoreError::Refused(_) | StoreError::NotADirectory(_) | StoreError::Exposed { .. },
+            ) => 2,
             Error::Store(StoreError::InUse(_)) => 3,
             Error::Store(_) | Error::Write { .. } | Error::Unsound { .. } | Error::NotYet(_) => 1,
+        }
+    }
+
+    /// The error with the store's directory named where the store could not say it itself
+    /// (sled's errors do not know where the store is).
+    #[must_use]
+    pub fn in_store(self, dir: &std::path::Path) -> Self {
+        match self {
+            Error::Store(StoreError::Sled(source)) => Error::Store(StoreError::Failed {
+                dir: dir.to_owned(),
+                source,
+            }),
+            other => other,
         }
     }
 

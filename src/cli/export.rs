@@ -11,10 +11,10 @@ use serde::{Serialize, Serializer};
 use super::progress::Progress;
 use super::{Env, write_json};
 use crate::error::Error;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
-    if !Store::exists(&env.data_dir) {
+    if !env.has_store()? {
         return write_json(&env.read_caseload()?, file, true);
     }
     let store = env.open()?;

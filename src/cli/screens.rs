@@ -36,7 +36,14 @@ fn colour() -> bool {
 /// Opens the screens on an open store.
 pub fn screens(env: &Env, keymap_choice: Option<&str>, store: &Store) -> Result<(), Error> {
     let officer = env.config.officer_for(&env.user).to_owned();
+    if has_terminal() {
+        super::backup::daily(env, store);
+    }
     open_screens(env, keymap_choice, store, officer)
+}
+
+fn has_terminal() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
 fn open_screens(
@@ -45,7 +52,7 @@ fn open_screens(
     store: &Store,
     officer: String,
 ) -> Result<(), Error> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    if !has_terminal() {
         return Err(Error::Usage(
             "the screens need a terminal; for scripts use vlu diary or vlu export".into(),
         ));

@@ -14,11 +14,15 @@
 //! | `a\0{seq}` | one audit record |
 
 mod audit;
+pub mod backup;
 mod check;
 mod digest;
 mod lock;
 mod migrate;
+mod restore;
+mod space;
 mod staged;
+mod write;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -29,8 +33,11 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::{Batch, Tree};
 
 pub use audit::{AuditRecord, changed_fields};
+pub use backup::BackupInfo;
 pub use check::Finding;
 pub use digest::Digest;
+pub use restore::Restored;
+pub use space::{Shortfall, megabytes};
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
@@ -59,8 +66,23 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the store could not be read or written: {0}")]
+    #[error("the store could not be read or written: {}", write::sled_cause(.0))]
     Sled(#[from] sled::Error),
+    /// A sled error, with the directory it happened in (added where the command line reports it).
+    #[error("the store in {} could not be read or written: {}", .dir.display(), write::sled_cause(.source))]
+    Failed { dir: PathBuf, source: sled::Error },
+    #[error("there is not enough free space on the disk of {} to {doing} safely: it needs {} free and has {}; free some space and try again (nothing was changed)", .dir.display(), megabytes(.short.needed), megabytes(.short.free))]
+    NoRoom {
+        dir: PathBuf,
+        doing: &'static str,
+        short: Shortfall,
+    },
+    #[error("a write to the store in {} did not finish within {secs} s (is the disk full or failing?); it may not have been saved: free some space or check the disk, then run vlu check", .dir.display())]
+    Stalled { dir: PathBuf, secs: u64 },
+    #[error("{} is not a directory: name a directory for the store with --data-dir", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("the data directory {} can be written by any user (mode {mode:o}), so anyone could replace the store; vlu keeps victims' data only in a directory others cannot write to: name another with --data-dir", .dir.display())]
+    Exposed { dir: PathBuf, mode: u32 },
     #[error("the store in {} was written by a newer vlu (schema {found}; this one knows up to {SCHEMA_VERSION})", .dir.display())]
     NewerSchema { dir: PathBuf, found: u32 },
     #[error("the store is damaged: {0}")]
@@ -93,6 +115,8 @@ pub struct Store {
     db: sled::Db,
     dir: PathBuf,
     user: String,
+    /// How long a write is waited for ([`write::DEADLINE`]; shorter in tests).
+    deadline: std::time::Duration,
     _lock: File,
 }
 
@@ -178,15 +202,45 @@ fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, Sto
     records(tree, prefix).collect()
 }
 
+/// Without `--replace`, an id already stored is refused. Validation checks this against the
+/// store it read; this checks it again against the store being written, which another
+/// import may have filled in between.
+fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreError> {
+    let taken = caseload
+        .officers
+        .iter()
+        .map(|o| &o.id)
+        .find(|id| known.officers.contains(*id))
+        .or_else(|| {
+            let cases = caseload.cases.iter().map(|c| &c.id);
+            cases.into_iter().find(|id| known.cases.contains(*id))
+        })
+        .or_else(|| {
+            let victims = caseload.victims.iter().map(|v| &v.id);
+            victims.into_iter().find(|id| known.victims.contains(*id))
+        });
+    match taken {
+        Some(id) => Err(StoreError::Refused(format!(
+            "the id {id} is already in the store (another import added it while this file was \
+             being checked); nothing was imported: run the import again, with --replace to \
+             overwrite"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
     pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
         let lock = lock::acquire(dir)?;
+        // Opening writes: on a disk without room for that, it would damage the store.
+        space::ensure_room(dir, 0, "open the store")?;
         let db = open_sled(dir)?;
         let store = Self {
             db,
             dir: dir.to_owned(),
             user: user.to_owned(),
+            deadline: write::DEADLINE,
             _lock: lock,
         };
         store.undo_unfinished()?;
@@ -194,9 +248,11 @@ impl Store {
         Ok(store)
     }
 
-    /// Whether `dir` holds a store (without opening or creating one).
-    pub fn exists(dir: &Path) -> bool {
-        dir.join("db").exists()
+    /// Whether `dir` holds a store (without opening or creating one). Only a directory that
+    /// does not exist, or has no store in it, is "no store": one that cannot be read is an
+    /// error, never an empty caseload.
+    pub fn exists(dir: &Path) -> Result<bool, StoreError> {
+        lock::probe(dir)
     }
 
     pub fn dir(&self) -> &Path {
@@ -208,9 +264,9 @@ impl Store {
         let found = match self.db.get(&schema_key)? {
             Some(v) => decode::<u32>(&schema_key, &v)?,
             None if self.db.is_empty() => {
-                self.db.insert(&schema_key, encode(&SCHEMA_VERSION))?;
-                self.db.flush()?;
-                return Ok(());
+                let mut batch = Batch::default();
+                batch.insert(schema_key, encode(&SCHEMA_VERSION));
+                return self.write(batch, write::SAVE_ROOM, true);
             }
             None => {
                 return Err(StoreError::Corrupt(
@@ -231,8 +287,8 @@ impl Store {
             let mut batch = Batch::default();
             step(&self.db, &mut batch)?;
             batch.insert(schema_key.clone(), encode(&(version + 1)));
-            self.db.apply_batch(batch)?;
-            self.db.flush()?;
+            // A migration rewrites at most the digest and the logs: the store's size is ample.
+            self.write_doing(batch, self.db.size_on_disk()?, true, "upgrade the store")?;
         }
         Ok(())
     }
@@ -376,9 +432,7 @@ impl Store {
     fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<(), StoreError> {
         let seq = self.db.generate_id()?;
         batch.insert([AUDIT, &seq.to_be_bytes()[..]].concat(), encode(record));
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(())
+        self.write(batch, write::SAVE_ROOM, true)
     }
 
     fn record(&self, action: &str, subject: Option<&str>, fields: Vec<String>) -> AuditRecord {
@@ -445,8 +499,10 @@ impl Store {
         let known = self.known_ids()?;
         let written = self.import_staged(&mut caseload, &known, replace, step);
         if written.is_err() {
-            // Whatever was applied goes, now; if even that fails, on the next open.
-            self.undo_unfinished()?;
+            // Whatever was applied goes, now; if even that fails (the disk that stopped the
+            // import may have no room to undo it either), on the next open, before anything
+            // is read. The import's own error is the one to report.
+            let _ = self.undo_unfinished();
         }
         written
     }
@@ -460,6 +516,9 @@ impl Store {
         replace: bool,
         step: &mut dyn FnMut(),
     ) -> Result<ImportSummary, StoreError> {
+        if !replace {
+            refuse_taken_ids(caseload, known)?;
+        }
         let mut staged = Staged::new(self)?;
         let mut batch = Batch::default();
         let mut summary = ImportSummary::default();
@@ -487,10 +546,6 @@ impl Store {
         }
         let mut note = |taken: bool, id: &str| {
             if taken {
-                assert!(
-                    replace,
-                    "validation lets a stored id through only with --replace"
-                );
                 replaced_ids.push(id.to_owned());
             }
         };
@@ -709,6 +764,13 @@ impl Store {
     /// The audit trail, oldest first.
     pub fn audit(&self) -> Result<Vec<AuditRecord>, StoreError> {
         self.values(AUDIT)
+    }
+
+    /// Refuses, with the figures, unless the disk of the store in `dir` (made or not yet) has
+    /// room to write `bytes` and still open the store afterwards (an import checks before it
+    /// starts, and before a new store is made).
+    pub fn ensure_room(dir: &Path, bytes: u64) -> Result<(), StoreError> {
+        space::ensure_room(dir, bytes, "import this file")
     }
 
     /// Bytes the store takes on disk.

@@ -57,6 +57,8 @@ pub(super) struct Staged<'s> {
     store: &'s Store,
     batch: Batch,
     bytes: usize,
+    /// Bytes applied so far.
+    applied: u64,
     chunk: usize,
     /// Keys whose value before is recorded.
     touched: HashSet<Vec<u8>>,
@@ -84,6 +86,7 @@ impl<'s> Staged<'s> {
             store,
             batch,
             bytes: 0,
+            applied: 0,
             chunk,
             touched: HashSet::new(),
             fresh,
@@ -106,16 +109,26 @@ impl<'s> Staged<'s> {
 
     fn maybe_apply(&mut self) -> Result<(), StoreError> {
         if self.bytes >= self.chunk {
-            self.store.db.apply_batch(std::mem::take(&mut self.batch))?;
-            self.bytes = 0;
+            self.apply()?;
         }
+        Ok(())
+    }
+
+    /// Applies what is staged, keeping room to undo everything applied so far: undoing
+    /// writes back the values before, or removes what was new.
+    fn apply(&mut self) -> Result<(), StoreError> {
+        self.applied += self.bytes as u64;
+        let room = self.bytes as u64 * super::write::BATCH_FACTOR + self.applied / 2;
+        self.store
+            .write_doing(std::mem::take(&mut self.batch), room, false, "import")?;
+        self.bytes = 0;
         Ok(())
     }
 
     /// Applies what is staged, then `last` with the marker and the undo records removed:
     /// the commit point. The caller adds the audit record and flushes (`Store::commit`).
     pub fn finish(mut self, mut last: Batch) -> Result<Batch, StoreError> {
-        self.store.db.apply_batch(std::mem::take(&mut self.batch))?;
+        self.apply()?;
         last.remove(marker());
         for k in self.touched {
             last.remove([UNDO, &k].concat());
@@ -172,8 +185,13 @@ impl Store {
             batch.remove(k);
         }
         batch.remove(marker());
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(())
+        // Undoing only removes what was added or puts back what was there: no more room
+        // than an ordinary save beyond what opening needs.
+        self.write_doing(
+            batch,
+            super::write::SAVE_ROOM,
+            true,
+            "undo an import that did not finish",
+        )
     }
 }

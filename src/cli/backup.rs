@@ -1,0 +1,98 @@
+//! `vlu backup` and `vlu restore`, and the backups other commands take on the way.
+
+use std::path::{Path, PathBuf};
+
+use super::Env;
+use crate::error::{Error, plural};
+use crate::store::{BackupInfo, Store, backup, megabytes};
+
+impl Env {
+    /// Where this store's backups go.
+    pub(super) fn backup_dir(&self) -> PathBuf {
+        self.config.backup.dir_for(&self.data_dir)
+    }
+}
+
+/// `vlu backup`: one now, whatever the age of the newest.
+pub(super) fn take(env: &Env, to: Option<&Path>) -> Result<(), Error> {
+    if !env.has_store()? {
+        return Err(Error::Usage(format!(
+            "there is no store in {} to back up",
+            env.data_dir.display()
+        )));
+    }
+    let store = env.open()?;
+    let dir = to.map_or_else(|| env.backup_dir(), Path::to_owned);
+    let info = store.backup(&dir, env.config.backup.keep)?;
+    eprintln!("Backed up the store to {}.", describe(&info));
+    Ok(())
+}
+
+/// After an import: a backup, or a warning why none was taken (the import itself stands).
+pub(super) fn after_import(env: &Env, store: &Store) {
+    match store.backup(&env.backup_dir(), env.config.backup.keep) {
+        Ok(info) => eprintln!("Backed up the store to {}.", describe(&info)),
+        Err(e) => eprintln!("vlu: warning: the import is saved, but no backup was taken: {e}"),
+    }
+}
+
+/// When the screens open: the day's backup if none was taken in the last day.
+pub(super) fn daily(env: &Env, store: &Store) {
+    if let Err(e) = store.backup_if_due(&env.backup_dir(), env.config.backup.keep) {
+        eprintln!("vlu: warning: the daily backup was not taken: {e}");
+    }
+}
+
+/// `vlu restore --list`, or a restore from the named backup (default: the newest).
+pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), Error> {
+    let dir = env.backup_dir();
+    let backups = backup::list(&dir)?;
+    if list {
+        if backups.is_empty() {
+            println!("There are no backups in {}.", dir.display());
+        }
+        for b in &backups {
+            println!("{}", describe(b));
+        }
+        return Ok(());
+    }
+    let from = match (from, backups.first()) {
+        (Some(path), _) => path.to_owned(),
+        (None, Some(newest)) => newest.path.clone(),
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "there are no backups in {}; name a backup file to restore",
+                dir.display()
+            )));
+        }
+    };
+    let done = Store::restore(&env.data_dir, &from, &env.user)?;
+    eprintln!(
+        "Restored the store in {} from the backup taken {} by {} ({}).",
+        env.data_dir.display(),
+        done.header.taken.format("%Y-%m-%d %H:%M UTC"),
+        done.header.by,
+        plural(
+            usize::try_from(done.records).unwrap_or(usize::MAX),
+            "stored record"
+        ),
+    );
+    if let Some(kept) = done.kept {
+        eprintln!(
+            "The store as it was is kept in {}; remove it once you are satisfied.",
+            kept.display()
+        );
+    }
+    Ok(())
+}
+
+/// A backup as a person reads it: where, when, by whom, how big.
+fn describe(b: &BackupInfo) -> String {
+    format!(
+        "{} (taken {} by {}, {})",
+        b.path.display(),
+        b.header.taken.format("%Y-%m-%d %H:%M UTC"),
+        b.header.by,
+        megabytes(b.bytes)
+    )
+}
