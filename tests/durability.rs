@@ -113,3 +113,53 @@ fn kill_9_loses_nothing_that_was_reported_saved() {
         );
     }
 }
+
+/// The real binary: `vlu import` killed with SIGKILL at a random moment leaves the store with
+/// all of the file or none of it, sound, and the next import of it goes through.
+#[test]
+fn kill_9_of_an_import_leaves_all_of_the_file_or_none() {
+    let s = common::Sandbox::with_sample();
+    let file = s.root.path().join("generated.json");
+    s.vlu()
+        .args(["generate", "--victims", "3000", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    let victims = |s: &common::Sandbox| {
+        let out = s.vlu().arg("check").assert().success();
+        let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        said.split(", ")
+            .find_map(|part| part.strip_suffix(" victims"))
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("check says how many victims: {said}"))
+    };
+    let mut outcomes = Vec::new();
+    for round in 0..6 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_DATA_DIR", s.data_dir())
+            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+            .args(["import", "--replace"])
+            .arg(&file)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A debug build takes about 2.7 s over this file: reading, checking, writing, backing up.
+        std::thread::sleep(Duration::from_millis(random_millis(200..3200)));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        let n = victims(&s);
+        assert!(
+            n == 43 || n == 3043,
+            "round {round}: all or nothing, but the store has {n} victims"
+        );
+        outcomes.push((finished, n));
+    }
+    eprintln!("(finished before the kill, victims after): {outcomes:?}");
+    s.vlu()
+        .args(["import", "--replace"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(victims(&s), 3043);
+}
