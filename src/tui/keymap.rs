@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use toml::Spanned;
 
 use super::action::Action;
+use crate::domain::text::is_invisible;
 
 /// The built-in keymaps, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -139,7 +140,7 @@ impl Key {
             _ => {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    (Some(c), None) if !c.is_control() && !is_invisible(c) => KeyCode::Char(c),
                     _ => return Err(format!("\"{text}\" is not a key")),
                 }
             }
