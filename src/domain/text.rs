@@ -81,35 +81,42 @@ pub fn first_line(s: &str) -> Cow<'_, str> {
 
 /// What went wrong reading a piece of JSON, and where, without a word of what it held.
 ///
-/// `serde_json`'s own message quotes the value it met (`invalid type: string "14 Cranmore
-/// Road"`) or the key (`unknown field "…"`); a record's value may be an address. Only the
-/// kind of problem and its place are kept. The message is looked at only to tell the kind.
+/// `serde_json`'s message for a value of the wrong shape quotes the value (`invalid type:
+/// string "14 Cranmore Road"`, `unknown field "…"`); a record's value may be an address.
+/// Of those only the kind is kept (`invalid type at line 1 column 40`), and the names of
+/// vlu's own fields (`missing field \`name\``). Its syntax messages are fixed sentences
+/// (`expected value`, `trailing comma`) and are kept whole.
 pub fn json_problem(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Io => "it could not be read",
-        Category::Eof => "it ends too soon",
-        Category::Syntax => "it is not valid JSON",
-        Category::Data => {
-            let message = e.to_string();
+    if e.classify() != serde_json::error::Category::Data {
+        return e.to_string();
+    }
+    let message = e.to_string();
+    let what = ["missing field `", "duplicate field `"]
+        .iter()
+        .find(|start| message.starts_with(*start))
+        .and_then(|start| {
+            let rest = &message[start.len()..];
+            let name = &rest[..rest.find('`')?];
+            let is_field = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            is_field.then(|| format!("{start}{name}`"))
+        })
+        .or_else(|| {
             [
-                ("invalid type", "a field holds the wrong type of value"),
-                ("invalid value", "a field holds a value it may not"),
-                ("invalid length", "a list has the wrong number of items"),
-                ("unknown field", "it has a field that is not known"),
-                ("unknown variant", "a field holds a name that is not known"),
-                ("missing field", "a required field is missing"),
-                ("duplicate field", "a field appears twice"),
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown field",
+                "unknown variant",
             ]
             .into_iter()
-            .find(|(start, _)| message.starts_with(start))
-            .map_or("its data has the wrong shape", |(_, what)| what)
-        }
-    };
+            .find(|kind| message.starts_with(kind))
+            .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "data of the wrong shape".to_owned());
     if e.line() == 0 {
-        what.to_owned()
+        what
     } else {
-        format!("{what}, at line {} column {}", e.line(), e.column())
+        format!("{what} at line {} column {}", e.line(), e.column())
     }
 }
 
