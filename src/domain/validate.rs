@@ -17,7 +17,7 @@ use super::enums::{
     OfficerRole, SentenceKind, VictimRole, VictimStatus,
 };
 use super::model::{Caseload, FORMAT_NAME, FORMAT_VERSION};
-use super::text::{forbidden_char, visible};
+use super::text::{forbidden_char, is_invisible, json_problem, visible};
 
 /// Earliest and latest dates accepted anywhere.
 pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
@@ -56,10 +56,12 @@ pub fn parse_caseload(
     known: &KnownIds,
     replace: bool,
 ) -> Result<Caseload, Vec<Problem>> {
+    // A byte-order mark is how some Windows editors start a UTF-8 file: not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let not_json = |e: serde_json::Error| {
         vec![Problem {
             path: String::new(),
-            message: format!("the file is not valid JSON ({e})"),
+            message: format!("the file is not valid JSON ({})", json_problem(&e)),
         }]
     };
     let mut victims_walker = Walker::default();
@@ -82,7 +84,7 @@ pub fn parse_caseload(
     let mut caseload: Caseload = serde_json::from_value(value).map_err(|e| {
         vec![Problem {
             path: String::new(),
-            message: format!("the file could not be read ({e})"),
+            message: format!("the file could not be read ({})", json_problem(&e)),
         }]
     })?;
     caseload.victims = victims;
@@ -165,6 +167,21 @@ fn describe(v: &Value) -> &'static str {
     }
 }
 
+/// A key that could be a misspelt field name: letters and `_`, not too long.
+fn looks_like_a_field(key: &str) -> bool {
+    (1..=40).contains(&key.chars().count())
+        && key.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+}
+
+/// Why a key is not quoted: such a key (an address pasted where a field name goes) may hold
+/// a victim's details, so a problem gives only its place and length.
+fn unquoted(key: &str) -> String {
+    format!(
+        "its name, {} characters, is not a field name and is not repeated here",
+        key.chars().count()
+    )
+}
+
 /// A short, visible quotation of a value that is not free text (a date, an identifier).
 fn quote(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
@@ -191,8 +208,13 @@ impl Walker {
             return None;
         };
         for key in map.keys() {
-            if !fields.contains(&key.as_str()) {
+            if fields.contains(&key.as_str()) {
+                continue;
+            }
+            if looks_like_a_field(key) {
                 self.report(child(path, key), format!("unknown field {}", quote(key)));
+            } else {
+                self.report(path, format!("unknown field ({})", unquoted(key)));
             }
         }
         Some(map)
@@ -275,6 +297,15 @@ impl Walker {
             self.report(
                 p,
                 "an id may not contain control characters, newlines or tabs",
+            );
+        } else if let Some(c) = s.chars().find(|&c| is_invisible(c)) {
+            // `V-1` and `V-\u{200b}1` would look the same in every list and every message.
+            self.report(
+                p,
+                format!(
+                    "an id may not contain invisible characters (this one has U+{:04X}); retype it",
+                    u32::from(c)
+                ),
             );
         } else if s.trim() != s {
             self.report(p, format!("id {} has spaces at its start or end", quote(s)));
@@ -742,6 +773,7 @@ impl Walker {
     }
 }
 
+mod dupes;
 mod stream;
 
 #[cfg(test)]
