@@ -84,7 +84,7 @@ pub fn first_line(s: &str) -> Cow<'_, str> {
 /// `serde_json`'s message for a value of the wrong shape quotes the value (`invalid type:
 /// string "14 Cranmore Road"`, `unknown field "…"`); a record's value may be an address.
 /// Of those only the kind is kept (`invalid type at line 1 column 40`), and the names of
-/// vlu's own fields (`missing field \`name\``). Its syntax messages are fixed sentences
+/// vlu's own fields (missing field \`name\`). Its syntax messages are fixed sentences
 /// (`expected value`, `trailing comma`) and are kept whole.
 pub fn json_problem(e: &serde_json::Error) -> String {
     if e.classify() != serde_json::error::Category::Data {
