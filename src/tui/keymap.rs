@@ -348,23 +348,29 @@ impl Keymap {
                 map.bind(context, Binding { key, action, desc });
             }
         }
-        // A pane's key that is also a global key hides the global one in that pane.
-        for ((context, key), (_, offset)) in &seen {
-            if !matches!(context, Context::Global | Context::Form)
-                && map.get(Context::Global, *key).is_some()
-                && map.get(*context, *key).is_some()
-            {
-                report(
-                    *offset,
-                    format!(
-                        "{key} in [{}] shadows the global binding of {key}",
-                        context.name()
-                    ),
-                );
-            }
+        for (offset, message) in map.shadows(seen.iter().map(|(&ck, (_, offset))| (ck, *offset))) {
+            report(offset, message);
         }
         problems.sort_by_key(|p| p.line);
         (map, problems)
+    }
+
+    /// A pane's key that is also a global key hides the global one in that pane: one
+    /// problem for each, at the offset of the pane's key.
+    fn shadows(&self, keys: impl Iterator<Item = ((Context, Key), usize)>) -> Vec<(usize, String)> {
+        keys.filter(|((context, key), _)| {
+            !matches!(context, Context::Global | Context::Form)
+                && self.get(Context::Global, *key).is_some()
+                && self.get(*context, *key).is_some()
+        })
+        .map(|((context, key), offset)| {
+            let message = format!(
+                "{key} in [{}] shadows the global binding of {key}",
+                context.name()
+            );
+            (offset, message)
+        })
+        .collect()
     }
 
     fn bind(&mut self, context: Context, binding: Binding) {
