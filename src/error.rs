@@ -1,6 +1,6 @@
 //! The errors a user can meet, each one plain sentence with an exit status (FORMAT.md §1).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::ConfigError;
 use crate::domain::validate::Problem;
@@ -12,13 +12,23 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A caseload file has problems; every one is listed.
-    #[error("{} in {}; nothing was imported", plural(.problems.len(), "problem"), .file.display())]
+    #[error("{} in {}; nothing was imported", plural(.problems.len(), "problem"), shown(.file))]
     Invalid {
         file: PathBuf,
         problems: Vec<Problem>,
     },
+    /// A keymap file has problems (`vlu keymap check`); every one is listed.
+    #[error(
+        "{} in the keymap {}; the screens would run without it until it is fixed",
+        plural(.problems.len(), "problem"),
+        .file.display()
+    )]
+    BadKeymap {
+        file: PathBuf,
+        problems: Vec<String>,
+    },
     /// An input could not be read.
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {source}", shown(.path))]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -41,6 +51,15 @@ pub enum Error {
     NotYet(String),
 }
 
+/// A file as messages name it: `-` is standard input.
+pub fn shown(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
@@ -55,6 +74,7 @@ impl Error {
         match self {
             Error::Usage(_)
             | Error::Invalid { .. }
+            | Error::BadKeymap { .. }
             | Error::Read { .. }
             | Error::Config(_)
             | Error::Store(
@@ -82,7 +102,10 @@ impl Error {
     pub fn details(&self) -> Vec<String> {
         match self {
             Error::Invalid { problems, .. } => problems.iter().map(ToString::to_string).collect(),
-            Error::Unsound { findings, .. } => findings.clone(),
+            Error::Unsound { findings, .. }
+            | Error::BadKeymap {
+                problems: findings, ..
+            } => findings.clone(),
             _ => Vec::new(),
         }
     }

@@ -201,3 +201,39 @@ fn control_characters_in_stored_text_never_reach_the_terminal() {
         assert!(format!("{}", terminal.backend()).contains("Evil�[2J�]0;pwned�Name"));
     }
 }
+
+#[test]
+fn invisible_characters_in_stored_text_are_drawn_written_out() {
+    let mut caseload = sample_caseload();
+    caseload.victims[0].name = "Joan \u{202e}recreM".into();
+    let line_sep = vlu::domain::model::Contact {
+        summary: Some("first\u{2028}second\u{200b}".into()),
+        ..caseload.victims[0].contacts[0].clone()
+    };
+    caseload.victims[0].contacts.push(line_sep);
+    if let Some(o) = caseload.officers.iter_mut().find(|o| o.id == "sahmed") {
+        o.name = "Sara\u{feff} Ahmed".into();
+    }
+    let mut app = app_with(caseload, Vec::new(), true);
+    press(&mut app, "/");
+    type_text(&mut app, "recrem");
+    press(&mut app, "enter");
+    for script in ["", "enter", "esc tab tab", "enter"] {
+        if !script.is_empty() {
+            press(&mut app, script);
+        }
+        app.message = Some("The record of V-1\u{2066} could not be read.".into());
+        let terminal = render(&app, 120, 40);
+        let buffer = terminal.backend().buffer();
+        assert!(
+            buffer.content.iter().all(|c| !c
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || vlu::domain::text::is_invisible(c))),
+            "an invisible character reached the screen after {script:?}"
+        );
+        cells_of(buffer, "Joan <U+202E>recreM");
+        cells_of(buffer, "Sara<U+FEFF> Ahmed");
+        cells_of(buffer, "V-1<U+2066> could not");
+    }
+}

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryQuery, Rules, diary_from_facts};
+use crate::domain::text::visible;
 use crate::domain::validate::parse_caseload;
 use crate::error::{Error, plural};
 use crate::store::{Digest, Snooze, Store};
@@ -146,17 +147,20 @@ pub fn main() -> i32 {
             let first = e.render().to_string();
             let first = first.lines().next().unwrap_or("invalid command line");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("vlu: {first}; see vlu --help");
+            eprintln!("vlu: {}; see vlu --help", visible(first));
             return 2;
         }
     };
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
+            // Every error passes one filter here: its text may quote a file's keys, a key
+            // of the store, a path, or what was typed, and none of them may reach the
+            // terminal as a control sequence or hidden text.
             for line in e.details() {
-                eprintln!("{line}");
+                eprintln!("{}", visible(&line));
             }
-            eprintln!("vlu: {e}");
+            eprintln!("vlu: {}", visible(&e.to_string()));
             e.exit_code()
         }
     }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::Env;
 use crate::domain::model::Caseload;
+use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::error::Error;
 use crate::store::Store;
@@ -115,19 +116,16 @@ pub fn check_keymap(path: &Path) -> Result<(), Error> {
         path: path.to_owned(),
         source,
     })?;
-    let (_, problems) = keymap::Keymap::parse(&text, &path.display().to_string());
+    let problems = keymap::check(&text, &path.display().to_string());
     if problems.is_empty() {
-        println!("{} is a sound keymap.", path.display());
+        println!(
+            "{} is a sound keymap.",
+            visible(&path.display().to_string())
+        );
         return Ok(());
     }
-    Err(Error::Invalid {
+    Err(Error::BadKeymap {
         file: path.to_owned(),
-        problems: problems
-            .iter()
-            .map(|p| crate::domain::validate::Problem {
-                path: String::new(),
-                message: p.to_string(),
-            })
-            .collect(),
+        problems: problems.iter().map(ToString::to_string).collect(),
     })
 }

@@ -1,6 +1,7 @@
 //! Plain text: what may be stored, and how stored text is shown safely.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// The first character that plain text may not hold: any control character except newline
 /// and tab (FORMAT.md §2). Escape codes start with one, so this refuses them.
@@ -9,21 +10,65 @@ pub fn forbidden_char(s: &str) -> Option<char> {
         .find(|&c| c.is_control() && c != '\n' && c != '\t')
 }
 
+/// Whether a character draws nothing or changes how the text around it is laid out: the
+/// Unicode general categories Cf (format: bidirectional overrides and isolates, zero-width
+/// spaces and joiners, the byte-order mark, invisible operators, tags), Zl and Zp (line and
+/// paragraph separators). Two strings that differ only by these look the same on screen.
+/// The table is Cf of Unicode 16.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
 /// Text as it may be sent to a terminal: every control character (newline and tab included)
-/// becomes a visible placeholder, so stored text can never move the cursor or change colours.
+/// becomes a visible placeholder, so stored text can never move the cursor or change colours;
+/// every invisible character (`is_invisible`) is written out as `<U+202E>`, so it can neither
+/// reorder what is drawn nor make two different ids look the same.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| c.is_control() || is_invisible(c)) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\n' | '\t' => ' ',
-                c if c.is_control() => '\u{fffd}',
-                c => c,
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c if is_invisible(c) => {
+                let _ = write!(out, "<U+{:04X}>", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// At most `max` characters of `s`, made visible, with "…" when some were cut.
+pub fn shortened(s: &str, max: usize) -> String {
+    let short: String = s.chars().take(max).collect();
+    let ellipsis = if short.len() < s.len() { "…" } else { "" };
+    format!("{}{ellipsis}", visible(&short))
 }
 
 /// The first line of a text, made visible, for one-line lists.
@@ -34,24 +79,46 @@ pub fn first_line(s: &str) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_codes_are_forbidden_but_newlines_and_tabs_are_not() {
-        assert_eq!(forbidden_char("Joan\u{1b}[31mMercer"), Some('\u{1b}'));
-        assert_eq!(forbidden_char("bell\u{7}"), Some('\u{7}'));
-        assert_eq!(forbidden_char("C1 \u{9b}"), Some('\u{9b}'));
-        assert_eq!(forbidden_char("line one\nline two\tend"), None);
-        assert_eq!(forbidden_char("Zoë Ó Súilleabháin"), None);
+/// What went wrong reading a piece of JSON, and where, without a word of what it held.
+///
+/// `serde_json`'s message for a value of the wrong shape quotes the value (`invalid type:
+/// string "14 Cranmore Road"`, `unknown field "…"`); a record's value may be an address.
+/// Of those only the kind is kept (`invalid type at line 1 column 40`), and the names of
+/// vlu's own fields (missing field \`name\`). Its syntax messages are fixed sentences
+/// (`expected value`, `trailing comma`) and are kept whole.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    if e.classify() != serde_json::error::Category::Data {
+        return e.to_string();
     }
-
-    #[test]
-    fn visible_replaces_every_control_character() {
-        assert_eq!(visible("a\u{1b}[2Jb"), "a\u{fffd}[2Jb");
-        assert_eq!(visible("two\nlines"), "two lines");
-        assert!(matches!(visible("plain"), Cow::Borrowed(_)));
-        assert_eq!(first_line("first\nsecond"), "first");
+    let message = e.to_string();
+    let what = ["missing field `", "duplicate field `"]
+        .iter()
+        .find(|start| message.starts_with(*start))
+        .and_then(|start| {
+            let rest = &message[start.len()..];
+            let name = &rest[..rest.find('`')?];
+            let is_field = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            is_field.then(|| format!("{start}{name}`"))
+        })
+        .or_else(|| {
+            [
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown field",
+                "unknown variant",
+            ]
+            .into_iter()
+            .find(|kind| message.starts_with(kind))
+            .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "data of the wrong shape".to_owned());
+    if e.line() == 0 {
+        what
+    } else {
+        format!("{what} at line {} column {}", e.line(), e.column())
     }
 }
+
+#[cfg(test)]
+mod tests;

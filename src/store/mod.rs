@@ -178,10 +178,12 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    // Never serde_json's own message: it quotes the value, which may be an address.
     serde_json::from_slice(bytes).map_err(|e| {
         StoreError::Corrupt(format!(
-            "the record {} cannot be read ({e})",
-            String::from_utf8_lossy(key).replace('\0', "/")
+            "the record {} cannot be read ({})",
+            String::from_utf8_lossy(key).replace('\0', "/"),
+            crate::domain::text::json_problem(&e)
         ))
     })
 }

@@ -178,7 +178,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::raw("▏  Enter keep · Esc clear"),
         ])
     } else if let Some(m) = &app.message {
-        Line::from(Span::styled(m.clone(), theme.title()))
+        Line::from(Span::styled(visible(m).into_owned(), theme.title()))
     } else {
         hints(app)
     };
@@ -213,7 +213,7 @@ fn hints(app: &App) -> Line<'static> {
             b.key.to_string(),
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!(" {}", b.desc)));
+        spans.push(Span::raw(format!(" {}", visible(&b.desc))));
     }
     Line::from(spans)
 }

@@ -7,10 +7,10 @@ use std::fmt;
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::action::Action;
+use crate::domain::text::is_invisible;
 
 /// The built-in keymaps, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -140,7 +140,7 @@ impl Key {
             _ => {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    (Some(c), None) if !c.is_control() && !is_invisible(c) => KeyCode::Char(c),
                     _ => return Err(format!("\"{text}\" is not a key")),
                 }
             }
@@ -205,7 +205,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, line {}: {}", self.file, self.line, self.message)
+        match (self.file.is_empty(), self.line) {
+            (true, _) => f.write_str(&self.message),
+            (false, 0) => write!(f, "{}: {}", self.file, self.message),
+            (false, line) => write!(f, "{}, line {line}: {}", self.file, self.message),
+        }
     }
 }
 
@@ -216,18 +220,38 @@ pub struct Keymap {
     removed: Vec<(Context, Key)>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Spec {
-    Action(String),
-    Full {
-        action: String,
-        #[serde(default)]
-        desc: Option<String>,
-    },
-}
+/// A keymap as TOML: sections of keys, each bound to a value that `spec` reads.
+type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>;
 
-type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<Spec>>>;
+/// What a binding may be, for the message when it is something else.
+const SPEC_SHAPE: &str = "a binding is an action name (\"quit\") or a table such as { action = \"quit\", desc = \"leave vlu\" }";
+
+/// A binding's action and description: `"quit"` or `{ action = "quit", desc = "…" }`.
+fn spec(value: toml::Value) -> Result<(String, Option<String>), String> {
+    let mut table = match value {
+        toml::Value::String(action) => return Ok((action, None)),
+        toml::Value::Table(table) => table,
+        other => return Err(format!("{SPEC_SHAPE}, not {}", other.type_str())),
+    };
+    if let Some(unknown) = table
+        .keys()
+        .find(|k| !["action", "desc"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown field \"{unknown}\" in a binding; {SPEC_SHAPE}"
+        ));
+    }
+    let desc = match table.remove("desc") {
+        None => None,
+        Some(toml::Value::String(desc)) => Some(desc),
+        Some(_) => return Err(format!("desc must be text; {SPEC_SHAPE}")),
+    };
+    match table.remove("action") {
+        Some(toml::Value::String(action)) => Ok((action, desc)),
+        Some(_) => Err(format!("action must be text; {SPEC_SHAPE}")),
+        None => Err(format!("the binding names no action; {SPEC_SHAPE}")),
+    }
+}
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
@@ -282,7 +306,7 @@ impl Keymap {
             };
             let mut entries: Vec<_> = entries.into_iter().collect();
             entries.sort_by_key(|(k, _)| k.span().start);
-            for (key_text, spec) in entries {
+            for (key_text, value) in entries {
                 let offset = key_text.span().start;
                 let key = match Key::parse(key_text.get_ref()) {
                     Ok(k) => k,
@@ -291,9 +315,12 @@ impl Keymap {
                         continue;
                     }
                 };
-                let (action_name, desc) = match spec.into_inner() {
-                    Spec::Action(a) => (a, None),
-                    Spec::Full { action, desc } => (action, desc),
+                let (action_name, desc) = match spec(value) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        report(offset, format!("{key}: {message}"));
+                        continue;
+                    }
                 };
                 if let Some((earlier, _)) = seen.get(&(context, key)) {
                     report(
@@ -321,23 +348,29 @@ impl Keymap {
                 map.bind(context, Binding { key, action, desc });
             }
         }
-        // A pane's key that is also a global key hides the global one in that pane.
-        for ((context, key), (_, offset)) in &seen {
-            if !matches!(context, Context::Global | Context::Form)
-                && map.get(Context::Global, *key).is_some()
-                && map.get(*context, *key).is_some()
-            {
-                report(
-                    *offset,
-                    format!(
-                        "{key} in [{}] shadows the global binding of {key}",
-                        context.name()
-                    ),
-                );
-            }
+        for (offset, message) in map.shadows(seen.iter().map(|(&ck, (_, offset))| (ck, *offset))) {
+            report(offset, message);
         }
         problems.sort_by_key(|p| p.line);
         (map, problems)
+    }
+
+    /// A pane's key that is also a global key hides the global one in that pane: one
+    /// problem for each, at the offset of the pane's key.
+    fn shadows(&self, keys: impl Iterator<Item = ((Context, Key), usize)>) -> Vec<(usize, String)> {
+        keys.filter(|((context, key), _)| {
+            !matches!(context, Context::Global | Context::Form)
+                && self.get(Context::Global, *key).is_some()
+                && self.get(*context, *key).is_some()
+        })
+        .map(|((context, key), offset)| {
+            let message = format!(
+                "{key} in [{}] shadows the global binding of {key}",
+                context.name()
+            );
+            (offset, message)
+        })
+        .collect()
     }
 
     fn bind(&mut self, context: Context, binding: Binding) {
@@ -392,56 +425,101 @@ impl Keymap {
     }
 }
 
+/// A problem when no key in `[global]` quits: a keymap that cannot be left.
+fn quit_problem(map: &Keymap, text: &str, file: &str) -> Option<Problem> {
+    if map
+        .bindings(Context::Global)
+        .iter()
+        .any(|b| b.action == Action::Quit)
+    {
+        return None;
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim().starts_with("[global]"))
+        .map_or(1, |i| i + 1);
+    Some(Problem {
+        file: file.to_owned(),
+        line,
+        message: "no key in [global] quits vlu; bind one, for example \"q\" = \"quit\"".into(),
+    })
+}
+
+/// `vlu keymap check`: every problem of a keymap file, read as the user's keymap is, laid
+/// over the default keymap.
+pub fn check(text: &str, file: &str) -> Vec<Problem> {
+    let (map, mut problems) = Keymap::parse(text, file);
+    if problems.is_empty() {
+        let merged = Keymap::default_keymap().merged(&map);
+        problems.extend(quit_problem(&merged, text, file));
+    }
+    problems
+}
+
+/// The chosen keymap, a built-in name or a file of its own; the default one if it is broken.
+fn chosen(choice: &str) -> (Keymap, Vec<Problem>) {
+    if let Some((name, text)) = BUILTIN.iter().find(|(n, _)| *n == choice) {
+        return (
+            Keymap::parse(text, &format!("keymaps/{name}.toml")).0,
+            Vec::new(),
+        );
+    }
+    let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+    let problem = |file: &str, message: String| Problem {
+        file: file.to_owned(),
+        line: 0,
+        message,
+    };
+    let text = match std::fs::read_to_string(choice) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let message = format!(
+                "no keymap \"{choice}\": name a built-in ({}) or a file that exists",
+                names.join(", ")
+            );
+            return (Keymap::default_keymap(), vec![problem("", message)]);
+        }
+        Err(e) => {
+            let message = format!("cannot read this keymap ({e}); check its permissions");
+            return (Keymap::default_keymap(), vec![problem(choice, message)]);
+        }
+    };
+    let (map, mut problems) = Keymap::parse(&text, choice);
+    if problems.is_empty() {
+        problems.extend(quit_problem(&map, &text, choice));
+    }
+    if problems.is_empty() {
+        (map, problems)
+    } else {
+        (Keymap::default_keymap(), problems)
+    }
+}
+
 /// The keymap to run with: the chosen one (a built-in name or a path; default "default"),
 /// with the user's override file laid over it. Problems are returned, never fatal: a broken
 /// chosen keymap falls back to the default, a broken override is ignored.
 pub fn load(choice: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let base = match choice.unwrap_or("default") {
-        name if BUILTIN.iter().any(|(n, _)| *n == name) => {
-            let (_, text) = BUILTIN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .copied()
-                .unwrap_or(BUILTIN[0]);
-            Keymap::parse(text, &format!("keymaps/{name}.toml")).0
-        }
-        path => match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let (map, found) = Keymap::parse(&text, path);
-                if found.is_empty() {
-                    map
-                } else {
-                    problems.extend(found);
-                    Keymap::default_keymap()
-                }
-            }
-            Err(e) => {
-                problems.push(Problem {
-                    file: path.to_owned(),
-                    line: 0,
-                    message: format!("cannot read it: {e}"),
-                });
-                Keymap::default_keymap()
-            }
-        },
-    };
+    let (base, mut problems) = chosen(choice.unwrap_or("default"));
     let Some(file) = user_file.filter(|f| f.exists()) else {
         return (base, problems);
     };
     let label = file.display().to_string();
     match std::fs::read_to_string(file) {
         Ok(text) => {
-            let (overlay, found) = Keymap::parse(&text, &label);
+            let (overlay, mut found) = Keymap::parse(&text, &label);
+            let merged = base.clone().merged(&overlay);
             if found.is_empty() {
-                return (base.merged(&overlay), problems);
+                found.extend(quit_problem(&merged, &text, &label));
+            }
+            if found.is_empty() {
+                return (merged, problems);
             }
             problems.extend(found);
         }
         Err(e) => problems.push(Problem {
             file: label,
             line: 0,
-            message: format!("cannot read it: {e}"),
+            message: format!("cannot read this keymap ({e}); check its permissions"),
         }),
     }
     (base, problems)

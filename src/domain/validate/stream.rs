@@ -5,13 +5,16 @@
 //! The checks and their messages are the walker's own, so a file gets the same report
 //! whichever way it is read.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::dupes::{At, Read, twice};
 use super::{Problem, Walker};
 use crate::domain::model::Victim;
+use crate::domain::text::json_problem;
 
 /// What a streamed read found: the file's fields other than `victims`, and the victims.
 pub(super) struct Streamed {
@@ -21,15 +24,22 @@ pub(super) struct Streamed {
 
 /// Reads the top level of `text`. `None` when it is not a JSON object (the caller then reads
 /// the file whole, for the walker to describe what it is).
+/// A key repeated in any object is one more problem in `walker`.
 pub(super) fn read(text: &str, walker: &mut Walker) -> Result<Option<Streamed>, serde_json::Error> {
+    let twice = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
-    let found = de.deserialize_any(TopLevel { walker })?;
+    let found = de.deserialize_any(TopLevel {
+        walker: &mut *walker,
+        twice: &twice,
+    })?;
     de.end()?;
+    walker.problems.append(&mut twice.into_inner());
     Ok(found)
 }
 
 struct TopLevel<'w> {
     walker: &'w mut Walker,
+    twice: &'w RefCell<Vec<Problem>>,
 }
 
 impl<'de> Visitor<'de> for TopLevel<'_> {
@@ -53,9 +63,17 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 map.next_value_seed(Victims {
                     walker: self.walker,
                     out: &mut victims,
+                    twice: self.twice,
                 })?;
             } else {
-                rest.insert(key, map.next_value()?);
+                let value = map.next_value_seed(Read {
+                    at: At::Key(&At::Root, &key),
+                    found: self.twice,
+                })?;
+                if rest.contains_key(&key) {
+                    self.twice.borrow_mut().push(twice(&At::Root, &key));
+                }
+                rest.insert(key, value);
             }
         }
         Ok(Some(Streamed { rest, victims }))
@@ -90,6 +108,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
 struct Victims<'a> {
     walker: &'a mut Walker,
     out: &'a mut Vec<Victim>,
+    twice: &'a RefCell<Vec<Problem>>,
 }
 
 impl<'de> DeserializeSeed<'de> for Victims<'_> {
@@ -109,7 +128,7 @@ fn check(walker: &mut Walker, out: &mut Vec<Victim>, i: usize, item: Value) {
             Ok(v) => out.push(v),
             Err(e) => walker.problems.push(Problem {
                 path: format!("victims[{i}]"),
-                message: format!("the record could not be read ({e})"),
+                message: format!("the record could not be read ({})", json_problem(&e)),
             }),
         }
     } else {
@@ -134,7 +153,8 @@ impl<'de> Visitor<'de> for Victims<'_> {
     /// Two stages on two threads: this one reads each victim's JSON, the other checks it
     /// and makes the record (the two take about the same time).
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Victims { walker, out } = self;
+        let Victims { walker, out, twice } = self;
+        let list = At::Key(&At::Root, "victims");
         let (items, to_check) = std::sync::mpsc::sync_channel::<Value>(256);
         std::thread::scope(|scope| {
             let checker = scope.spawn(move || {
@@ -143,8 +163,9 @@ impl<'de> Visitor<'de> for Victims<'_> {
                 }
             });
             let mut read = Ok(());
-            loop {
-                match seq.next_element::<Value>() {
+            for i in 0.. {
+                let at = At::Index(&list, i);
+                match seq.next_element_seed(Read { at, found: twice }) {
                     Ok(Some(item)) => {
                         if items.send(item).is_err() {
                             break;

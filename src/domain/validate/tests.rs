@@ -242,3 +242,82 @@ fn the_shape_of_the_top_level_and_of_the_victims_list_is_checked() {
             .starts_with("the file is not valid JSON")
     );
 }
+
+#[test]
+fn a_key_twice_in_one_object_is_refused_with_its_path() {
+    let v = minimal().to_string();
+    let twice = v.replacen(
+        "\"name\":\"Joan Mercer\"",
+        "\"name\":\"Joan Mercer\",\"name\":\"J\"",
+        1,
+    );
+    let twice = twice.replacen("\"version\":1", "\"version\":1,\"version\":1", 1);
+    let twice = twice.replacen(
+        "\"category\":\"violent\"",
+        "\"category\":\"violent\",\"category\":\"sexual\"",
+        1,
+    );
+    assert_ne!(twice, v);
+    let found: Vec<String> = parse_caseload(&twice, &KnownIds::default(), false)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "the field \"version\" appears twice",
+            "cases[0].offence: the field \"category\" appears twice",
+            "victims[0]: the field \"name\" appears twice",
+        ]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_file() {
+    let text = format!("\u{feff}{}", minimal());
+    assert!(parse_caseload(&text, &KnownIds::default(), false).is_ok());
+}
+
+#[test]
+fn an_unknown_key_that_is_not_a_name_is_not_repeated() {
+    let mut v = minimal();
+    v["victims"][0]["14 Cranmore Road, Leeds LS6 2AB"] = json!(true);
+    v["victims"][0]["adress"] = json!("1 Any Street");
+    let found = problems(&v);
+    assert_eq!(
+        found,
+        [
+            "victims[0]: unknown field (its name, 31 characters, is not a field name and is not repeated here)",
+            "victims[0].adress: unknown field \"adress\"",
+        ]
+    );
+}
+
+#[test]
+fn invisible_characters_are_refused_in_ids_and_kept_in_names() {
+    for (c, code) in [
+        ('\u{200b}', "200B"),
+        ('\u{202e}', "202E"),
+        ('\u{2028}', "2028"),
+        ('\u{feff}', "FEFF"),
+        ('\u{ad}', "00AD"),
+    ] {
+        let mut v = minimal();
+        v["victims"][0]["id"] = json!(format!("V-{c}1"));
+        assert_eq!(
+            problems(&v),
+            [format!(
+                "victims[0].id: an id may not contain invisible characters (this one has U+{code}); retype it"
+            )]
+        );
+        let mut v = minimal();
+        v["victims"][0]["allocated_to"] = json!(format!("sahmed{c}"));
+        assert!(
+            problems(&v)[0].starts_with("victims[0].allocated_to: an id may not contain invisible")
+        );
+    }
+    let mut v = minimal();
+    v["victims"][0]["name"] = json!("Joan \u{202e}Mercer\u{200d}");
+    assert!(problems(&v).is_empty());
+}

@@ -34,7 +34,11 @@ fn finish<T: serde::de::DeserializeOwned>(
             None,
             vec![Problem {
                 path: String::new(),
-                message: e.to_string(),
+                // Never serde_json's message: it quotes what was typed.
+                message: format!(
+                    "the record could not be made ({})",
+                    crate::domain::text::json_problem(&e)
+                ),
             }],
         ),
     }

@@ -137,7 +137,7 @@ fn help_text(app: &App, theme: &Theme) -> Text<'static> {
                 b.key.to_string(),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
-            spans.push(Span::raw(format!(" {}", b.desc)));
+            spans.push(Span::raw(format!(" {}", visible(&b.desc))));
         }
         lines.push(Line::from(spans));
     }
@@ -386,13 +386,16 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
         }
         if let Some(p) = &f.problem {
             lines.push(Line::from(Span::styled(
-                format!("{:18}{}", "", p),
+                format!("{:18}{}", "", visible(p)),
                 theme.problem(),
             )));
         }
     }
     if let Some(p) = &form.problem {
-        lines.push(Line::from(Span::styled(p.clone(), theme.problem())));
+        lines.push(Line::from(Span::styled(
+            visible(p).into_owned(),
+            theme.problem(),
+        )));
     }
     lines.push(Line::from(""));
     lines.push(hints(app));

@@ -136,3 +136,73 @@ fn a_broken_choice_falls_back_to_the_defaults_with_its_problems() {
         Some(Action::Bottom)
     );
 }
+
+#[test]
+fn a_binding_with_unknown_fields_or_the_wrong_shape_is_a_problem() {
+    let text = "[global]\n\"q\" = \"quit\"\n\"x\" = { action = \"help\", descr = \"typo\" }\n\"y\" = 3\n\"z\" = { desc = \"no action\" }\n";
+    let (map, problems) = Keymap::parse(text, "mine.toml");
+    let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        got[0].starts_with("mine.toml, line 3: x: unknown field \"descr\" in a binding; a binding is an action name"),
+        "{got:?}"
+    );
+    assert!(
+        got[1]
+            .starts_with("mine.toml, line 4: y: a binding is an action name (\"quit\") or a table"),
+        "{got:?}"
+    );
+    assert!(!got[1].contains("untagged"), "{got:?}");
+    assert!(
+        got[2].contains("line 5: z: the binding names no action"),
+        "{got:?}"
+    );
+    assert_eq!(map.action(Context::Global, key("q")), Some(Action::Quit));
+}
+
+#[test]
+fn a_keymap_that_cannot_quit_is_a_problem() {
+    // Laid over the default, unbinding both ways to quit leaves none.
+    let text =
+        "[caseload]\n\"j\" = \"down\"\n\n[global]\n\"q\" = \"none\"\n\"ctrl-c\" = \"none\"\n";
+    let got: Vec<String> = check(text, "mine.toml")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        got,
+        ["mine.toml, line 4: no key in [global] quits vlu; bind one, for example \"q\" = \"quit\""]
+    );
+    // Moving quit to another key is fine.
+    assert!(
+        check(
+            "[global]\n\"q\" = \"none\"\n\"ctrl-c\" = \"none\"\n\"Q\" = \"quit\"\n",
+            "f"
+        )
+        .is_empty()
+    );
+    // As the user's file, it is ignored and the defaults stay.
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("keymap.toml");
+    std::fs::write(&user, text).unwrap();
+    let (map, problems) = load(None, Some(&user));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(map.action(Context::Caseload, key("q")), Some(Action::Quit));
+    // As a chosen keymap of its own, it is refused for the default.
+    let own = dir.path().join("own.toml");
+    std::fs::write(&own, "[caseload]\n\"j\" = \"down\"\n").unwrap();
+    let (map, problems) = load(Some(own.to_str().unwrap()), None);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(map.action(Context::Caseload, key("q")), Some(Action::Quit));
+}
+
+#[test]
+fn a_keymap_that_does_not_exist_is_named_plainly() {
+    let (map, problems) = load(Some("nosuch"), None);
+    let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        ["no keymap \"nosuch\": name a built-in (default, vim) or a file that exists"]
+    );
+    assert_eq!(map.action(Context::Caseload, key("q")), Some(Action::Quit));
+}
