@@ -115,8 +115,10 @@ pub struct Store {
     db: sled::Db,
     dir: PathBuf,
     user: String,
-    /// How long a write is waited for ([`write::DEADLINE`]; shorter in tests).
+    /// How long a write is waited for ([`write::DEADLINE`]).
     deadline: std::time::Duration,
+    /// sled's log file, for the fdatasync after each flush ([`Store::write`]).
+    log: std::sync::Arc<File>,
     _lock: File,
 }
 
@@ -238,11 +240,17 @@ impl Store {
         // Opening writes: on a disk without room for that, it would damage the store.
         space::ensure_room(dir, 0, "open the store")?;
         let db = open_sled(dir)?;
+        let log = File::open(dir.join("db").join("db")).map_err(|source| StoreError::Io {
+            action: "open the store's log in",
+            path: dir.to_owned(),
+            source,
+        })?;
         let store = Self {
             db,
             dir: dir.to_owned(),
             user: user.to_owned(),
             deadline: write::DEADLINE,
+            log: std::sync::Arc::new(log),
             _lock: lock,
         };
         store.undo_unfinished()?;

@@ -66,10 +66,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         space::ensure_room(&self.dir, room, doing)?;
         let db = self.db.clone();
+        let log = std::sync::Arc::clone(&self.log);
         let done = within(self.deadline, move || {
             db.apply_batch(batch)?;
             if flush {
                 db.flush()?;
+                // On Linux sled's flush ends in sync_file_range, which neither commits the
+                // file's size nor asks the disk to empty its cache; fdatasync does both.
+                log.sync_data()?;
             }
             Ok::<(), sled::Error>(())
         });
