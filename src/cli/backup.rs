@@ -36,9 +36,19 @@ pub(super) fn after_import(env: &Env, store: &Store) {
     }
 }
 
-/// When the screens open: the day's backup if none was taken in the last day.
+/// When the screens open: the day's backup if none was taken in the last day (about two
+/// seconds at 100,000 victims, once a day, before the screens appear).
 pub(super) fn daily(env: &Env, store: &Store) {
-    if let Err(e) = store.backup_if_due(&env.backup_dir(), env.config.backup.keep) {
+    let dir = env.backup_dir();
+    let taken = Store::backup_due(&dir).and_then(|due| {
+        if due {
+            eprintln!("vlu: taking the day's backup…");
+            store.backup(&dir, env.config.backup.keep).map(Some)
+        } else {
+            Ok(None)
+        }
+    });
+    if let Err(e) = taken {
         eprintln!("vlu: warning: the daily backup was not taken: {e}");
     }
 }

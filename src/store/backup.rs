@@ -270,15 +270,10 @@ impl Store {
         Ok(count)
     }
 
-    /// A backup if the newest in `dir` is older than a day (or there is none).
-    pub fn backup_if_due(&self, dir: &Path, keep: usize) -> Result<Option<BackupInfo>, StoreError> {
+    /// Whether the newest backup in `dir` is a day old (or there is none).
+    pub fn backup_due(dir: &Path) -> Result<bool, StoreError> {
         let newest = list(dir)?.into_iter().next();
-        let due = newest.is_none_or(|b| Utc::now() - b.header.taken >= chrono::Duration::days(1));
-        if due {
-            self.backup(dir, keep).map(Some)
-        } else {
-            Ok(None)
-        }
+        Ok(newest.is_none_or(|b| Utc::now() - b.header.taken >= chrono::Duration::days(1)))
     }
 }
 
