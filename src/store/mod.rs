@@ -210,19 +210,13 @@ fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, Sto
 /// store it read; this checks it again against the store being written, which another
 /// import may have filled in between.
 fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreError> {
-    let taken = caseload
-        .officers
-        .iter()
-        .map(|o| &o.id)
-        .find(|id| known.officers.contains(*id))
-        .or_else(|| {
-            let cases = caseload.cases.iter().map(|c| &c.id);
-            cases.into_iter().find(|id| known.cases.contains(*id))
-        })
-        .or_else(|| {
-            let victims = caseload.victims.iter().map(|v| &v.id);
-            victims.into_iter().find(|id| known.victims.contains(*id))
-        });
+    let officers = caseload.officers.iter().map(|o| (&o.id, &known.officers));
+    let cases = caseload.cases.iter().map(|c| (&c.id, &known.cases));
+    let victims = caseload.victims.iter().map(|v| (&v.id, &known.victims));
+    let taken = officers
+        .chain(cases)
+        .chain(victims)
+        .find_map(|(id, stored)| stored.contains(id).then_some(id));
     match taken {
         Some(id) => Err(StoreError::Refused(format!(
             "the id {id} is already in the store (another import added it while this file was \

@@ -618,3 +618,17 @@ fn a_backup_with_a_changed_byte_is_refused() {
     let read = backup::read(&info.path, |_, _| Ok(()));
     assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
 }
+
+#[test]
+fn an_import_of_ids_already_stored_is_refused_without_replace_even_if_validation_missed_them() {
+    // Validation read the store before a second import filled it: the write checks again.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    let again = store.import(&sample(), false);
+    match again {
+        Err(StoreError::Refused(why)) => assert!(why.contains("already in the store"), "{why}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(store.load().unwrap().victims.len(), 1);
+}
