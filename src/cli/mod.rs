@@ -74,13 +74,13 @@ pub enum Command {
     Check,
     /// Write a fictional caseload of a given size, the same for the same seed (for measuring).
     Generate {
-        /// How many victims.
+        /// How many victims (1 to 1000000).
         #[arg(long, value_name = "N")]
         victims: usize,
         /// The seed: the same seed gives the same file.
         #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
-        /// The day the contact logs run up to.
+        /// The day the contact logs run up to (1975-01-01 to 2060-12-31).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
         /// Where to write (standard output without it, or with `-`).
@@ -235,6 +235,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
         }) => {
             let as_of = as_of.unwrap_or(crate::generate::DEFAULT_AS_OF);
+            if let Some(sentence) = crate::generate::refusal(victims, as_of) {
+                return Err(Error::Usage(sentence));
+            }
             let spinner = progress::Progress::spinner("generating");
             let caseload = crate::generate::generate(victims, seed, as_of);
             spinner.finish();
