@@ -40,3 +40,48 @@ fn generate_refuses_sizes_and_days_it_cannot_make() {
         );
     }
 }
+
+#[test]
+fn a_lead_time_past_its_bound_names_the_key_file_and_line() {
+    let s = Sandbox::new();
+    s.vlu().arg("import").arg(sample_path()).assert().success();
+    let config = s.file(
+        "vlu.toml",
+        "[lead_times]\ninitial_offer_working_days = 4294967295\n",
+    );
+    let start = std::time::Instant::now();
+    let out = s
+        .vlu()
+        .arg("--config")
+        .arg(&config)
+        .args(["diary", "--date", "2026-11-24"])
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(start.elapsed().as_secs() < 5, "refused at once");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "vlu: configuration file {}, line 2: initial_offer_working_days is 4294967295, \
+             more than the 260 working days a lead time may be; give 0 to 260\n",
+            config.display()
+        )
+    );
+}
+
+#[test]
+fn a_huge_unknown_key_is_not_echoed_whole() {
+    let s = Sandbox::new();
+    let config = s.file("vlu.toml", format!("{} = 1\n", "x".repeat(1 << 20)));
+    let out = s
+        .vlu()
+        .arg("--config")
+        .arg(&config)
+        .arg("diary")
+        .assert()
+        .code(2);
+    let err = stderr(&out);
+    assert!(err.len() < 1_000, "{} bytes on stderr", err.len());
+    assert!(err.contains(&format!("{}…", "x".repeat(60))), "{err}");
+    assert!(err.contains("line 1"), "{err}");
+}
