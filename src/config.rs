@@ -200,6 +200,19 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
+        let missing = Path::new("/nonexistent/vlu/config.toml");
+        assert_eq!(
+            Config::load(None, Some(missing)).unwrap(),
+            Config::default()
+        );
+        assert!(matches!(
+            Config::load(Some(missing), None),
+            Err(ConfigError::Read { .. })
+        ));
+    }
+
+    #[test]
     fn a_lead_time_past_its_bound_is_refused_naming_the_key_and_line() {
         let (line, message) = Config::parse(
             "keymap = \"vim\"\n[lead_times]\ndue_soon_days = 7\ninitial_offer_working_days = 4294967295\n",
@@ -232,18 +245,5 @@ mod tests {
         let (_, message) =
             Config::parse(&format!("extra_non_working_days = [\"{long_date}\"]\n")).unwrap_err();
         assert!(message.len() < 200, "{message}");
-    }
-
-    #[test]
-    fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
-        let missing = Path::new("/nonexistent/vlu/config.toml");
-        assert_eq!(
-            Config::load(None, Some(missing)).unwrap(),
-            Config::default()
-        );
-        assert!(matches!(
-            Config::load(Some(missing), None),
-            Err(ConfigError::Read { .. })
-        ));
     }
 }
