@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::rules::LeadTimes;
+use crate::domain::text::visible;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -90,10 +91,60 @@ fn dates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Er
                 }
             };
             NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-                serde::de::Error::custom(format!("invalid date \"{text}\" (expected YYYY-MM-DD)"))
+                serde::de::Error::custom(format!(
+                    "invalid date \"{}\" (expected YYYY-MM-DD)",
+                    echo(&text)
+                ))
             })
         })
         .collect()
+}
+
+/// The most characters of the file's own text that an error repeats.
+const ECHO_CHARS: usize = 60;
+
+/// Text from the file as an error may repeat it: at most `ECHO_CHARS` characters (then
+/// "…"), with no control character that could reach the terminal.
+fn echo(text: &str) -> String {
+    let shown = visible(text);
+    if shown.chars().count() <= ECHO_CHARS {
+        return shown.into_owned();
+    }
+    let mut cut: String = shown.chars().take(ECHO_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
+/// A parser's message with each `quoted` part (a key, a value) passed through `echo`: an
+/// unknown key of a megabyte is not repeated whole.
+fn echo_quoted(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                echo(part)
+            } else {
+                visible(part).into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+/// The line (from 1) on which `key` is given, or 1 if it cannot be found.
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("lead_times.");
+            let l = l.trim_start_matches(['"', '\'']);
+            l.strip_prefix(key).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with('=')
+            })
+        })
+        .map_or(1, |i| i + 1)
 }
 
 impl Config {
@@ -124,14 +175,19 @@ impl Config {
         })
     }
 
-    /// Parses configuration text; an error is its line (from 1) and a one-line message.
+    /// Parses configuration text; an error is its line (from 1) and a one-line message,
+    /// in which any text from the file is cut short and made visible (`echo`).
     pub fn parse(text: &str) -> Result<Self, (usize, String)> {
-        toml::from_str(text).map_err(|e| {
+        let config: Self = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() + 1
             });
-            (line, e.message().replace('\n', " ").trim().to_owned())
-        })
+            (line, echo_quoted(e.message().replace('\n', " ").trim()))
+        })?;
+        if let Some(too_long) = config.lead_times.too_long() {
+            return Err((line_of_key(text, too_long.key), too_long.to_string()));
+        }
+        Ok(config)
     }
 
     /// The officer id of an OS user: the configured mapping, else the user name itself.
@@ -209,5 +265,40 @@ mod tests {
             Config::load(Some(missing), None),
             Err(ConfigError::Read { .. })
         ));
+    }
+
+    #[test]
+    fn a_lead_time_past_its_bound_is_refused_naming_the_key_and_line() {
+        let (line, message) = Config::parse(
+            "keymap = \"vim\"\n[lead_times]\ndue_soon_days = 7\ninitial_offer_working_days = 4294967295\n",
+        )
+        .unwrap_err();
+        assert_eq!(line, 4);
+        assert!(
+            message.starts_with("initial_offer_working_days is 4294967295"),
+            "{message}"
+        );
+        let ok = Config::parse("[lead_times]\ninitial_offer_working_days = 260\n").unwrap();
+        assert_eq!(ok.lead_times.initial_offer_working_days, 260);
+        let (line, _) = Config::parse("\nlead_times.annual_letter_months = 121\n").unwrap_err();
+        assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn an_unknown_key_is_echoed_cut_short_and_visible() {
+        let key = "k".repeat(1_000_000);
+        let (line, message) = Config::parse(&format!("\n{key} = 1\n")).unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.len() < 1_000, "{} bytes", message.len());
+        assert!(
+            message.contains(&format!("`{}…`", "k".repeat(60))),
+            "{message}"
+        );
+        let (_, message) = Config::parse("\"a\\u001b[31mb\" = 1\n").unwrap_err();
+        assert!(!message.contains('\u{1b}'), "{message:?}");
+        let long_date = "9".repeat(500);
+        let (_, message) =
+            Config::parse(&format!("extra_non_working_days = [\"{long_date}\"]\n")).unwrap_err();
+        assert!(message.len() < 200, "{message}");
     }
 }

@@ -65,6 +65,49 @@ fn contacts_pane_narrow() {
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
 
+/// A summary far longer than the screen: its last line is reached by scrolling, and the
+/// entry scrolls back to its top.
+#[test]
+fn a_long_contact_summary_scrolls_to_its_end() {
+    let mut caseload = sample_caseload();
+    let long: Vec<String> = (1..=60)
+        .map(|n| format!("Line {n} of what was said."))
+        .chain(["The very last line.".to_owned()])
+        .collect();
+    let victim = caseload
+        .victims
+        .iter_mut()
+        .find(|v| v.name == "Helen Marsh")
+        .unwrap();
+    for contact in &mut victim.contacts {
+        contact.summary = Some(long.join("\n"));
+    }
+    let mut app = app_with(caseload, Vec::new(), false);
+    press(&mut app, "/");
+    type_text(&mut app, "helen marsh");
+    press(&mut app, "enter tab tab enter");
+    let top = format!("{}", render(&app, 80, 24).backend());
+    // (The pane behind shows each entry's first line.)
+    assert!(
+        top.contains("Line 2 of") && !top.contains("The very last line."),
+        "{top}"
+    );
+    press(
+        &mut app,
+        "pagedown pagedown pagedown pagedown pagedown down down",
+    );
+    let end = render(&app, 80, 24);
+    let text = format!("{}", end.backend());
+    assert!(text.contains("The very last line."), "{text}");
+    assert!(!text.contains("Line 2 of"), "{text}");
+    insta::assert_snapshot!(end.backend());
+    press(&mut app, "home");
+    let again = format!("{}", render(&app, 80, 24).backend());
+    assert!(again.contains("Line 2 of"), "{again}");
+    press(&mut app, "esc");
+    assert!(app.overlays.is_empty(), "esc still closes the entry");
+}
+
 #[test]
 fn victim_view_masks_contact_details() {
     let mut app = sample();

@@ -54,6 +54,56 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// A tmux server of its own running `command` in a 100×30 pane, or `None` without tmux.
+    fn start(command: &str) -> Option<Self> {
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
+            eprintln!("tmux is not installed: skipping the end-to-end test");
+            return None;
+        }
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tmux = Tmux {
+            socket: format!("vlu-test-{}-{n}", std::process::id()),
+        };
+        let started = tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            command,
+        ]);
+        assert!(started.status.success(), "{started:?}");
+        tmux.cmd(&["set-option", "-s", "escape-time", "0"]);
+        Some(tmux)
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self.cmd(&["display", "-p", "-t", "t", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// The process the pane's shell is running (vlu).
+    fn child_pid(&self) -> String {
+        let shell = self.display("#{pane_pid}");
+        let children = format!("/proc/{shell}/task/{shell}/children");
+        let start = Instant::now();
+        loop {
+            let pids = std::fs::read_to_string(&children).unwrap_or_default();
+            if let Some(pid) = pids.split_whitespace().next() {
+                return pid.to_owned();
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "no vlu process");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.cmd(&["kill-server"]);
@@ -62,34 +112,16 @@ impl Drop for Tmux {
 
 #[test]
 fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
-        eprintln!("tmux is not installed: skipping the end-to-end test");
-        return;
-    }
     let s = Sandbox::with_sample();
-    let tmux = Tmux {
-        socket: format!("vlu-test-{}", std::process::id()),
-    };
     let command = format!(
         "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' USER=sahmed NO_COLOR= '{}'; echo EXITED $?; sleep 60",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
     );
-    let started = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
-    assert!(started.status.success(), "{started:?}");
-    tmux.cmd(&["set-option", "-s", "escape-time", "0"]);
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
 
     let first = tmux.wait_for("Caseload");
     assert!(first.contains("Sara Ahmed (sahmed)"), "{first}");
@@ -142,4 +174,55 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
         actions[actions.len() - 2..],
         ["reveal-contact-details", "log-contact"]
     );
+}
+
+/// A closed SSH session (SIGHUP), `kill` (SIGTERM), `kill -INT` or `kill -QUIT` while the
+/// screens are up: the terminal is put back as it was and the demo's copy is gone.
+#[test]
+fn a_signal_restores_the_terminal_and_removes_the_demo_copy() {
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let s = Sandbox::new();
+        let tmp = s.root.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let command = format!(
+            "env TMPDIR='{}' VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}' demo; echo EXITED $?; stty -a; sleep 60",
+            tmp.display(),
+            s.data_dir().display(),
+            s.root.path().join("config").display(),
+            env!("CARGO_BIN_EXE_vlu"),
+        );
+        let Some(tmux) = Tmux::start(&command) else {
+            return;
+        };
+        tmux.wait_for("Caseload");
+        assert_eq!(tmux.display("#{alternate_on}"), "1");
+        let pid = tmux.child_pid();
+        let kill = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let after = tmux.wait_for("baud"); // the first line of `stty -a`
+        assert!(
+            after.contains(&format!("EXITED {}", 128 + number)),
+            "SIG{signal}: {after}"
+        );
+        assert_eq!(
+            tmux.display("#{alternate_on}"),
+            "0",
+            "SIG{signal} leaves the alternate screen"
+        );
+        let joined =
+            String::from_utf8_lossy(&tmux.cmd(&["capture-pane", "-p", "-J", "-t", "t"]).stdout)
+                .into_owned();
+        assert!(
+            joined.contains(" icanon") && joined.contains(" echo "),
+            "SIG{signal} leaves raw mode:\n{joined}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&tmp).unwrap().count(),
+            0,
+            "SIG{signal} removes the demo's copy"
+        );
+    }
 }

@@ -20,7 +20,9 @@ pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
     let store = env.open()?;
     let head = store.load_head()?;
     // No progress in the middle of JSON being written to the same terminal.
-    let progress = if file.is_none() && std::io::stdout().is_terminal() {
+    let to_stdout = file
+        .is_none_or(|f| crate::fsutil::destination(f) == Ok(crate::fsutil::Destination::Stdout));
+    let progress = if to_stdout && std::io::stdout().is_terminal() {
         Progress::hidden()
     } else {
         Progress::counter("exporting")

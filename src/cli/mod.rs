@@ -55,7 +55,7 @@ pub enum Command {
     },
     /// Write the whole store as a caseload file.
     Export {
-        /// Where to write (standard output without it).
+        /// Where to write (standard output without it, or with `-`).
         file: Option<PathBuf>,
     },
     /// The daily diary: what is overdue, due today, and due soon.
@@ -90,16 +90,16 @@ pub enum Command {
     },
     /// Write a fictional caseload of a given size, the same for the same seed (for measuring).
     Generate {
-        /// How many victims.
+        /// How many victims (1 to 1000000).
         #[arg(long, value_name = "N")]
         victims: usize,
         /// The seed: the same seed gives the same file.
         #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
-        /// The day the contact logs run up to.
+        /// The day the contact logs run up to (1975-01-01 to 2060-12-31).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Where to write (standard output without it).
+        /// Where to write (standard output without it, or with `-`).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -267,6 +267,9 @@ fn dispatch(env: Env, cli: Cli) -> Result<(), Error> {
             out,
         }) => {
             let as_of = as_of.unwrap_or(crate::generate::DEFAULT_AS_OF);
+            if let Some(sentence) = crate::generate::refusal(victims, as_of) {
+                return Err(Error::Usage(sentence));
+            }
             let spinner = progress::Progress::spinner("generating");
             let caseload = crate::generate::generate(victims, seed, as_of);
             spinner.finish();
@@ -366,12 +369,14 @@ fn write_stdout(emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Res
 }
 
 /// Writes `value` as JSON (indented for people, or compact) and a newline, as it is made: to
-/// a file (atomically, readable by its owner only) or to standard output.
+/// standard output (no file, `-`, `/dev/stdout`), to a file (atomically, readable by its owner
+/// only), or straight into a FIFO or a device, never replacing it (`fsutil::destination`).
 fn write_json(
     value: &impl serde::Serialize,
     file: Option<&Path>,
     pretty: bool,
 ) -> Result<(), Error> {
+    use crate::fsutil::{Destination, Refused, destination};
     let emit = |w: &mut dyn Write| -> std::io::Result<()> {
         if pretty {
             serde_json::to_writer_pretty(&mut *w, value)?;
@@ -380,15 +385,24 @@ fn write_json(
         }
         w.write_all(b"\n")
     };
-    match file {
-        None => write_stdout(emit),
-        Some(path) => {
-            crate::fsutil::write_private_atomically(path, emit).map_err(|source| Error::Write {
-                path: path.to_owned(),
-                source,
-            })
+    let Some(path) = file else {
+        return write_stdout(emit);
+    };
+    let written = match destination(path) {
+        Ok(Destination::Stdout) => return write_stdout(emit),
+        Ok(Destination::Straight(to)) => crate::fsutil::write_straight(&to, emit),
+        Ok(Destination::Atomic(to)) => crate::fsutil::write_private_atomically(&to, emit),
+        Err(Refused(what)) => {
+            return Err(Error::Usage(format!(
+                "{} is {what}, which vlu does not write over; name a file, or - for standard output",
+                path.display()
+            )));
         }
-    }
+    };
+    written.map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {

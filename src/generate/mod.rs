@@ -24,6 +24,34 @@ use rng::Rng;
 /// always gives the same file).
 pub const DEFAULT_AS_OF: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
 
+/// The most victims a unit may be asked for: ten times the largest unit measured
+/// (PERFORMANCE.md), and far above any real unit. The unit is built whole in memory, so an
+/// unbounded count only ends in running out of it.
+pub const MAX_VICTIMS: usize = 1_000_000;
+
+/// The as-of days whose units import cleanly: an offender may be born up to 73 years before
+/// the as-of day and a licence end up to 33 years after it, and import takes dates from
+/// 1900 to 2100 (`validate::MIN_DATE`, `MAX_DATE`).
+pub const FIRST_AS_OF: NaiveDate = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap();
+pub const LAST_AS_OF: NaiveDate = NaiveDate::from_ymd_opt(2060, 12, 31).unwrap();
+
+/// Why `generate` would not make a unit of `victims` as of `as_of` that import accepts, as a
+/// sentence for the command line.
+pub fn refusal(victims: usize, as_of: NaiveDate) -> Option<String> {
+    if !(1..=MAX_VICTIMS).contains(&victims) {
+        return Some(format!(
+            "cannot generate {victims} victims: --victims takes 1 to {MAX_VICTIMS}"
+        ));
+    }
+    if !(FIRST_AS_OF..=LAST_AS_OF).contains(&as_of) {
+        return Some(format!(
+            "cannot generate a unit as of {as_of}: --as-of takes {FIRST_AS_OF} to {LAST_AS_OF}, \
+             so that every date in the unit is one that import accepts"
+        ));
+    }
+    None
+}
+
 fn plus(d: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
         d.checked_add_days(Days::new(days.unsigned_abs()))

@@ -73,3 +73,30 @@ fn a_thousand_victims_import_cleanly_and_look_like_a_unit() {
         with_items.len()
     );
 }
+
+#[test]
+fn units_as_of_the_first_and_last_days_allowed_import_cleanly() {
+    for as_of in [FIRST_AS_OF, LAST_AS_OF] {
+        for seed in 1..=3 {
+            let c = generate(400, seed, as_of);
+            let text = serde_json::to_string(&c).unwrap();
+            if let Err(p) = parse_caseload(&text, &KnownIds::default(), false) {
+                panic!("as of {as_of}, seed {seed}: {:?}", &p[..p.len().min(3)]);
+            }
+        }
+    }
+}
+
+#[test]
+fn sizes_and_days_outside_the_bounds_are_refused_with_the_bounds() {
+    assert_eq!(refusal(1, DEFAULT_AS_OF), None);
+    assert_eq!(refusal(MAX_VICTIMS, DEFAULT_AS_OF), None);
+    for victims in [0, MAX_VICTIMS + 1, usize::MAX] {
+        let said = refusal(victims, DEFAULT_AS_OF).unwrap();
+        assert!(said.contains("1 to 1000000"), "{said}");
+    }
+    let late = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+    let said = refusal(10, late).unwrap();
+    assert!(said.contains("1975-01-01 to 2060-12-31"), "{said}");
+    assert!(refusal(10, NaiveDate::from_ymd_opt(1974, 12, 31).unwrap()).is_some());
+}

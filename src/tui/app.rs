@@ -187,7 +187,7 @@ pub struct App {
     pub message: Option<String>,
     /// Rows a page moves (set by the loop from the terminal's height).
     pub page: usize,
-    /// How far the victim view is scrolled down, in lines.
+    /// How far the victim view or the contact entry is scrolled down, in lines.
     pub overlay_scroll: u16,
     pub quit: bool,
 }
@@ -408,6 +408,25 @@ impl App {
                 let index = *index;
                 self.open_correction_form(index);
             }
+            (
+                Some(Overlay::Victim { .. } | Overlay::Entry(_)),
+                Action::Up | Action::PageUp | Action::Top,
+            ) => {
+                let step = match action {
+                    Action::Up => 1,
+                    Action::PageUp => self.page,
+                    _ => usize::MAX,
+                };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
+            }
+            (Some(Overlay::Victim { .. } | Overlay::Entry(_)), Action::Down | Action::PageDown) => {
+                let step = if action == Action::Down { 1 } else { self.page };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
+            }
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
                 self.overlays.pop();
@@ -422,22 +441,6 @@ impl App {
                         victim: v.id.clone(),
                     });
                 }
-            }
-            (Some(Overlay::Victim { .. }), Action::Up | Action::PageUp | Action::Top) => {
-                let step = match action {
-                    Action::Up => 1,
-                    Action::PageUp => self.page,
-                    _ => usize::MAX,
-                };
-                self.overlay_scroll = self
-                    .overlay_scroll
-                    .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
-            }
-            (Some(Overlay::Victim { .. }), Action::Down | Action::PageDown) => {
-                let step = if action == Action::Down { 1 } else { self.page };
-                self.overlay_scroll = self
-                    .overlay_scroll
-                    .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
             }
             (Some(Overlay::Victim { .. }), Action::OptIn) => {
                 self.open_status_form(VictimStatus::OptedIn);
@@ -566,8 +569,10 @@ impl App {
                 }
             }
             Pane::Contacts => {
-                if let Some((index, _)) = self.contacts_newest_first().get(self.contacts_selected) {
-                    self.overlays.push(Overlay::Entry(*index));
+                if let Some(&(index, _)) = self.contacts_newest_first().get(self.contacts_selected)
+                {
+                    self.overlay_scroll = 0;
+                    self.overlays.push(Overlay::Entry(index));
                 }
             }
             Pane::Caseload => {}

@@ -6,3 +6,4 @@ pub mod draw;
 pub mod form;
 pub mod keymap;
 pub mod run;
+pub mod signals;

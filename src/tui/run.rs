@@ -10,24 +10,35 @@ use ratatui::DefaultTerminal;
 
 use super::app::{App, Effect};
 use super::draw::draw;
+use super::signals;
 use crate::store::Store;
 
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
-/// error, and (by ratatui's hook) on a panic.
+/// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
+/// SIGQUIT.
 pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
+    signals::watch();
+    signals::screen_up(true);
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, store, app);
+    let _busy = signals::busy();
     ratatui::restore();
+    signals::screen_up(false);
     result
 }
 
+/// A signal is dealt with only while the loop waits for a key (`signals::busy`): never in
+/// the middle of a frame or a save.
 fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> io::Result<()> {
     loop {
+        let busy = signals::busy();
         load_records(store, app);
         app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
         terminal.draw(|frame| draw(frame, app))?;
+        drop(busy);
         while !event::poll(Duration::ZERO)? && app.idle_work() {}
         let mut next = event::read()?;
+        let _busy = signals::busy();
         loop {
             handle(&next, store, app);
             if app.quit {

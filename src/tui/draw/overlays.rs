@@ -34,7 +34,7 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let scroll = if matches!(overlay, Overlay::Victim { .. }) {
+    let scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
         app.overlay_scroll
     } else {
         0
