@@ -226,3 +226,43 @@ fn a_signal_restores_the_terminal_and_removes_the_demo_copy() {
         );
     }
 }
+
+/// The real screens, killed with SIGKILL: a contact the screen said was saved is in the store
+/// every time, and one killed mid-save leaves a sound store with the contact there or not.
+#[test]
+fn kill_9_of_the_screens_loses_no_contact_they_reported_saved() {
+    let s = Sandbox::with_sample();
+    let command = format!(
+        "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' USER=sahmed NO_COLOR= '{}'; sleep 60",
+        s.data_dir().display(),
+        s.root.path().join("config").display(),
+        env!("CARGO_BIN_EXE_vlu"),
+    );
+    for round in 0..4 {
+        let Some(tmux) = Tmux::start(&command) else {
+            return;
+        };
+        tmux.wait_for("Caseload");
+        tmux.keys(&["a"]);
+        tmux.wait_for("Log a contact");
+        tmux.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+        let summary = format!("Round {round}: called, no answer.");
+        tmux.text(&summary);
+        let pid = tmux.child_pid();
+        tmux.keys(&["C-s"]);
+        // Even rounds: killed once the screen says saved; odd rounds: killed at once.
+        if round % 2 == 0 {
+            tmux.wait_for("Contact saved.");
+        }
+        let killed = Command::new("kill").args(["-9", &pid]).status().unwrap();
+        assert!(killed.success());
+        drop(tmux);
+        s.vlu().arg("check").assert().success();
+        if round % 2 == 0 {
+            assert!(
+                s.export().contains(&summary),
+                "round {round}: the screen said saved, so the store has it"
+            );
+        }
+    }
+}
