@@ -6,7 +6,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 /// Where an output goes, decided by what is at its path when the command starts.
 #[derive(Debug, PartialEq, Eq)]
@@ -160,52 +159,21 @@ pub fn write_private_atomically(
     File::open(dir)?.sync_all()
 }
 
-/// Temporary files being written, for the signal watcher to remove.
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// A temporary file, removed when dropped (a failed write, a panic) and by the signal
 /// watcher; once renamed into place there is nothing at its path to remove.
 struct Pending(PathBuf);
 
 impl Pending {
     fn new(path: PathBuf) -> Self {
-        watch_signals();
-        pending().push(path.clone());
+        crate::signals::pending(path.clone());
         Self(path)
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        pending().retain(|p| *p != self.0);
+        crate::signals::written(&self.0);
         let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// On the first temporary file, a thread that waits for SIGINT, SIGTERM or SIGHUP, removes
-/// every temporary file being written, and ends the process as the signal would have.
-fn watch_signals() {
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        static WATCHING: std::sync::Once = std::sync::Once::new();
-        WATCHING.call_once(|| {
-            if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-            {
-                std::thread::spawn(move || {
-                    if let Some(signal) = signals.forever().next() {
-                        for path in pending().drain(..) {
-                            let _ = std::fs::remove_file(path);
-                        }
-                        std::process::exit(128 + signal);
-                    }
-                });
-            }
-        });
     }
 }
 

@@ -10,5 +10,6 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod par;
+pub mod signals;
 pub mod store;
 pub mod tui;

@@ -92,7 +92,7 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             source,
         })?;
     // A signal (a closed SSH session, kill) takes the copy with it, in the screens or not.
-    crate::tui::signals::remove_on_signal(dir.path().to_owned());
+    crate::signals::remove_on_signal(dir.path().to_owned());
     let store = Store::open(&dir.path().join("store"), &env.user)?;
     let sample = sample_for(chrono::Local::now().date_naive());
     // A newcomer is signed in as the sample's first VLO, unless mapped to one of its officers.

@@ -119,6 +119,12 @@ pub struct Store {
     deadline: std::time::Duration,
     /// sled's log file, for the fdatasync after each flush ([`Store::write`]).
     log: std::sync::Arc<File>,
+    /// The next audit record's number: one more than the last stored. (sled's own id
+    /// generator is kept outside the records, so a store restored from a backup would start
+    /// it again and write over the audit trail.)
+    next_audit: std::sync::atomic::AtomicU64,
+    /// A write did not finish in time: sled may be stuck, and nothing more is asked of it.
+    stalled: std::sync::atomic::AtomicBool,
     _lock: File,
 }
 
@@ -245,8 +251,13 @@ impl Store {
             user: user.to_owned(),
             deadline: write::DEADLINE,
             log: std::sync::Arc::new(log),
+            next_audit: std::sync::atomic::AtomicU64::new(0),
+            stalled: std::sync::atomic::AtomicBool::new(false),
             _lock: lock,
         };
+        store
+            .next_audit
+            .store(store.last_audit()? + 1, std::sync::atomic::Ordering::SeqCst);
         store.undo_unfinished()?;
         store.migrate()?;
         Ok(store)
@@ -395,6 +406,7 @@ impl Store {
 
     /// The record stored under `prefix` and `id`, if any.
     fn get<T: DeserializeOwned>(&self, prefix: &[u8], id: &str) -> Result<Option<T>, StoreError> {
+        self.usable()?;
         let k = key(prefix, id);
         self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
     }
@@ -434,7 +446,9 @@ impl Store {
 
     /// Applies one batch with its audit record, and makes it durable.
     fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<(), StoreError> {
-        let seq = self.db.generate_id()?;
+        let seq = self
+            .next_audit
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         batch.insert([AUDIT, &seq.to_be_bytes()[..]].concat(), encode(record));
         self.write(batch, write::SAVE_ROOM, true)
     }
@@ -451,6 +465,7 @@ impl Store {
 
     /// A victim's contact log as stored (empty if none).
     pub fn log(&self, victim: &str) -> Result<Vec<Contact>, StoreError> {
+        self.usable()?;
         let k = key(CONTACT, victim);
         Ok(self
             .db
@@ -502,10 +517,10 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let known = self.known_ids()?;
         let written = self.import_staged(&mut caseload, &known, replace, step);
-        if written.is_err() {
+        if written.is_err() && self.usable().is_ok() {
             // Whatever was applied goes, now; if even that fails (the disk that stopped the
-            // import may have no room to undo it either), on the next open, before anything
-            // is read. The import's own error is the one to report.
+            // import may have no room to undo it either), or sled is stuck, on the next open,
+            // before anything is read. The import's own error is the one to report.
             let _ = self.undo_unfinished();
         }
         written
@@ -763,6 +778,17 @@ impl Store {
             Batch::default(),
             &self.record("reveal-contact-details", Some(victim_id), Vec::new()),
         )
+    }
+
+    /// The number of the last audit record stored (0 if none).
+    fn last_audit(&self) -> Result<u64, StoreError> {
+        let Some(k) = self.db.scan_prefix(AUDIT).keys().next_back().transpose()? else {
+            return Ok(0);
+        };
+        let n: [u8; 8] = k[AUDIT.len()..]
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("an audit record's key cannot be read".into()))?;
+        Ok(u64::from_be_bytes(n))
     }
 
     /// The audit trail, oldest first.

@@ -632,3 +632,72 @@ fn an_import_of_ids_already_stored_is_refused_without_replace_even_if_validation
     }
     assert_eq!(store.load().unwrap().victims.len(), 1);
 }
+
+#[test]
+fn a_restored_store_adds_to_its_audit_trail_and_overwrites_none_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let backups = dir.path().join("backups");
+    open(&data).import(&sample(), false).unwrap();
+    // Several sessions, as a unit has: sled's own id generator jumps at each open.
+    for day in 2..6 {
+        let store = open(&data);
+        store
+            .append_contact("V-1", &note(&format!("2026-11-0{day}")))
+            .unwrap();
+    }
+    let store = open(&data);
+    let info = store.backup(&backups, 3).unwrap();
+    let before = store.audit().unwrap();
+    drop(store);
+    Store::restore(&data, &info.path, "admin").unwrap();
+    for _ in 0..3 {
+        let store = open(&data);
+        store.record_reveal("V-1").unwrap();
+    }
+    let after = open(&data).audit().unwrap();
+    assert_eq!(after[..before.len()], before[..], "no record overwritten");
+    let actions: Vec<&str> = after[before.len()..]
+        .iter()
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "restore",
+            "reveal-contact-details",
+            "reveal-contact-details",
+            "reveal-contact-details"
+        ]
+    );
+}
+
+#[test]
+fn after_a_write_stalls_the_store_refuses_everything_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store.import(&sample(), false).unwrap();
+    store.deadline = std::time::Duration::ZERO;
+    let started = std::time::Instant::now();
+    let first = store.append_contact("V-1", &note("2026-11-02"));
+    assert!(
+        matches!(first, Err(StoreError::Stalled { .. })),
+        "{first:?}"
+    );
+    store.deadline = write::DEADLINE;
+    for refused in [
+        store.append_contact("V-1", &note("2026-11-03")).err(),
+        store.victim("V-1").err(),
+        store.log("V-1").err(),
+    ] {
+        assert!(
+            matches!(refused, Some(StoreError::Stalled { .. })),
+            "{refused:?}"
+        );
+    }
+    // Dropping it asks nothing of sled (whose last handle is kept, never flushed on drop):
+    // the process can end. (sled's own lock stays held until it does, so the store is
+    // reopened by the next process, not this one.)
+    drop(store);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -5,6 +5,7 @@
 //! now runs on its own thread and the caller waits a bounded time: a write that cannot finish
 //! becomes an error the user reads, and the process can end and let the lock go.
 
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
@@ -25,28 +26,31 @@ pub(super) const SAVE_ROOM: u64 = 1024 * 1024;
 /// and a page it rewrites goes to a new segment before the old one is freed.
 pub(super) const BATCH_FACTOR: u64 = 4;
 
-/// Runs `work` on its own thread and waits for it at most `deadline`; `None` if it did not
-/// finish in time (it is left to finish, or not, on its own).
+/// How a write waited for did not finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unfinished {
+    /// Not within the deadline: it is left to finish, or not, on its own.
+    TimedOut,
+    /// Its thread could not start, or ended without an answer (a panic inside sled).
+    Lost,
+}
+
+/// Runs `work` on its own thread and waits for it at most `deadline`.
 pub(super) fn within<T: Send + 'static>(
     deadline: Duration,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
+) -> Result<T, Unfinished> {
     let (tx, rx) = mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("vlu-write".into())
         .spawn(move || {
             let _ = tx.send(work());
-        });
-    if spawned.is_err() {
-        return None;
-    }
-    match rx.recv_timeout(deadline) {
-        Ok(value) => Some(value),
-        Err(RecvTimeoutError::Timeout) => None,
-        Err(RecvTimeoutError::Disconnected) => {
-            panic!("a write to the store panicked")
-        }
-    }
+        })
+        .map_err(|_| Unfinished::Lost)?;
+    rx.recv_timeout(deadline).map_err(|e| match e {
+        RecvTimeoutError::Timeout => Unfinished::TimedOut,
+        RecvTimeoutError::Disconnected => Unfinished::Lost,
+    })
 }
 
 impl Store {
@@ -64,6 +68,7 @@ impl Store {
         flush: bool,
         doing: &'static str,
     ) -> Result<(), StoreError> {
+        self.usable()?;
         space::ensure_room(&self.dir, room, doing)?;
         let db = self.db.clone();
         let log = std::sync::Arc::clone(&self.log);
@@ -78,12 +83,29 @@ impl Store {
             Ok::<(), sled::Error>(())
         });
         match done {
-            Some(result) => Ok(result?),
-            None => Err(StoreError::Stalled {
+            Ok(result) => Ok(result?),
+            Err(Unfinished::Lost) => Err(StoreError::Corrupt(
+                "a write to the store ended without an answer; run vlu check".into(),
+            )),
+            Err(Unfinished::TimedOut) => {
+                // sled may be stuck holding its own locks: nothing more is asked of it, not
+                // even the flush it would do when the last handle is dropped at exit.
+                self.stalled.store(true, Ordering::SeqCst);
+                std::mem::forget(self.db.clone());
+                self.usable()
+            }
+        }
+    }
+
+    /// Refuses once a write has stalled: sled may be stuck, and a read could wait for ever.
+    pub(super) fn usable(&self) -> Result<(), StoreError> {
+        if self.stalled.load(Ordering::SeqCst) {
+            return Err(StoreError::Stalled {
                 dir: self.dir.clone(),
                 secs: self.deadline.as_secs(),
-            }),
+            });
         }
+        Ok(())
     }
 }
 
@@ -121,8 +143,8 @@ mod tests {
         let slow = within(Duration::from_millis(50), || {
             std::thread::sleep(Duration::from_secs(5));
         });
-        assert!(slow.is_none());
-        assert_eq!(within(Duration::from_secs(5), || 7), Some(7));
+        assert_eq!(slow, Err(Unfinished::TimedOut));
+        assert_eq!(within(Duration::from_secs(5), || 7), Ok(7));
     }
 
     #[test]

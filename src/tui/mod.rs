@@ -6,4 +6,3 @@ pub mod draw;
 pub mod form;
 pub mod keymap;
 pub mod run;
-pub mod signals;

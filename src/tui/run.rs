@@ -10,7 +10,7 @@ use ratatui::DefaultTerminal;
 
 use super::app::{App, Effect};
 use super::draw::draw;
-use super::signals;
+use crate::signals;
 use crate::store::Store;
 
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an

@@ -1,11 +1,13 @@
-//! Signals while the screens are up: SIGTERM, SIGHUP (an SSH session that drops), SIGINT
-//! and SIGQUIT (`kill -INT`; at the keyboard, in raw mode, Ctrl-C is a key, not a signal).
+//! SIGTERM, SIGHUP (an SSH session that drops), SIGINT and SIGQUIT, for the whole process:
+//! one watcher, so that two never race to end it half cleaned up.
 //!
-//! The loop waits in crossterm's `event::read`, which nothing can wake, so a watcher thread
-//! does the cleaning up itself: it waits until the loop is neither drawing nor saving (the
-//! [`busy`] lock), puts the terminal back (raw mode off, the cursor shown, the alternate
-//! screen left), removes what it was told to remove (`vlu demo`'s throw-away copy), and ends
-//! the process as the signal would have: exit status 128 + the signal's number.
+//! The screens' loop waits in crossterm's `event::read`, which nothing can wake, so the
+//! watcher thread does the cleaning up itself: it waits (at most [`BUSY_WAIT`]) until the
+//! loop is neither drawing nor saving (the [`busy`] lock), puts the terminal back (raw mode
+//! off, the cursor shown, the alternate screen left), removes the temporary files being
+//! written (an export, a backup) and what it was told to remove (`vlu demo`'s throw-away
+//! copy), and ends the process as the signal would have: exit status 128 + the signal's
+//! number. (At the keyboard, in raw mode, Ctrl-C is a key, not a signal.)
 //!
 //! The store needs no flush of its own: every save is flushed before the screen says it is
 //! saved (`Store::commit`), a save under way when the signal comes is finished first, and
@@ -17,6 +19,11 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Held by the loop while it draws or saves.
 static BUSY: Mutex<()> = Mutex::new(());
+/// How long the watcher waits for a save in hand before it ends the process anyway: a
+/// write stalled on a failing disk must not keep a signal from being answered.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Temporary files being written, removed if a signal ends the process.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// Whether the terminal is in raw mode on the alternate screen.
 static SCREEN_UP: AtomicBool = AtomicBool::new(false);
 /// Directories to remove, with all they hold, if a signal ends the process.
@@ -31,6 +38,23 @@ pub fn busy() -> MutexGuard<'static, ()> {
 /// Tells the watcher whether there is a terminal to put back.
 pub fn screen_up(up: bool) {
     SCREEN_UP.store(up, Ordering::SeqCst);
+}
+
+/// Removes the file at `path` if a signal ends the process (until [`written`]).
+pub fn pending(path: PathBuf) {
+    watch();
+    PENDING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(path);
+}
+
+/// The file at `path` is in place or gone: nothing to remove for it any more.
+pub fn written(path: &std::path::Path) {
+    PENDING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|p| p != path);
 }
 
 /// Removes `dir`, and everything in it, if a signal ends the process.
@@ -56,12 +80,27 @@ pub fn watch() {
             };
             std::thread::spawn(move || {
                 if let Some(signal) = signals.forever().next() {
-                    let _busy = busy();
+                    let _busy = wait_until_idle();
                     clean_up();
                     std::process::exit(128 + signal);
                 }
             });
         });
+    }
+}
+
+/// The busy lock once the loop lets it go, or nothing after [`BUSY_WAIT`].
+fn wait_until_idle() -> Option<MutexGuard<'static, ()>> {
+    let start = std::time::Instant::now();
+    loop {
+        match BUSY.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if start.elapsed() < BUSY_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
     }
 }
 
@@ -72,6 +111,13 @@ fn clean_up() {
         let _ = terminal::disable_raw_mode();
         let mut out = std::io::stdout();
         let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    }
+    for file in PENDING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain(..)
+    {
+        let _ = std::fs::remove_file(file);
     }
     for dir in REMOVE
         .lock()
