@@ -459,3 +459,49 @@ fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
+
+/// A restore stopped between its two renames (the old store moved aside, the new one not yet
+/// in place) is finished by the next vlu, never read as an empty unit; one stopped before
+/// its store was whole leaves the old store, and its half-made copy is cleared away.
+#[test]
+fn a_restore_stopped_part_way_is_finished_or_forgotten_never_empty() {
+    let s = Sandbox::with_sample();
+    let data = s.data_dir();
+    let before = s.export();
+    let copy = |from: &Path, to: &Path| {
+        let ok = Process::new("cp")
+            .arg("-a")
+            .arg(from)
+            .arg(to)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    // Stopped after the marker and the first rename.
+    copy(&data.join("db"), &data.join("db.restoring"));
+    std::fs::write(data.join("restore.ready"), b"").unwrap();
+    std::fs::rename(data.join("db"), data.join("db.before-restore-test")).unwrap();
+    let out = s
+        .vlu()
+        .args(["diary", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"victim_id\""),
+        "not an empty diary: {}",
+        stdout(&out)
+    );
+    assert!(!data.join("restore.ready").exists());
+    assert!(!data.join("db.restoring").exists());
+    assert_eq!(s.export(), before);
+
+    // Stopped while the backup was still being read in: no marker.
+    copy(&data.join("db"), &data.join("db.restoring"));
+    s.vlu().arg("check").assert().success();
+    assert!(
+        !data.join("db.restoring").exists(),
+        "the half-made copy is cleared"
+    );
+    assert_eq!(s.export(), before);
+}

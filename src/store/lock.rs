@@ -31,6 +31,10 @@ pub(super) fn probe(dir: &Path) -> Result<bool, StoreError> {
     }
     // A directory that cannot be listed is not an empty one.
     std::fs::read_dir(dir).map_err(|e| io("read the data directory", e))?;
+    // A restore stopped between its two renames: the store is there, and opening finishes it.
+    if super::restore::interrupted(dir) {
+        return Ok(true);
+    }
     match std::fs::metadata(dir.join("db")) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
@@ -59,8 +63,7 @@ pub(super) fn acquire(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
-/// Makes the data directory if need be (0700), refuses one others may write to, and makes
-/// the store's own folder private.
+/// Makes the data directory if need be (0700), and refuses one others may write to.
 fn prepare(dir: &Path) -> Result<(), StoreError> {
     let io = |action, source| StoreError::Io {
         action,
@@ -75,6 +78,17 @@ fn prepare(dir: &Path) -> Result<(), StoreError> {
         }
         Err(e) => return Err(io("read the data directory", e)),
     }
+    Ok(())
+}
+
+/// Makes the store's own folder (`db/`) if need be, 0700, before sled makes anything in it;
+/// one made by an older vlu is made private.
+pub(super) fn private_store_dir(dir: &Path) -> Result<(), StoreError> {
+    let io = |action, source| StoreError::Io {
+        action,
+        path: dir.to_owned(),
+        source,
+    };
     let db = dir.join("db");
     match std::fs::metadata(&db) {
         Err(e) if e.kind() == ErrorKind::NotFound => {

@@ -236,9 +236,15 @@ fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreEr
 impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
     pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
-        let lock = lock::acquire(dir)?;
+        Self::open_locked(dir, user, lock::acquire(dir)?)
+    }
+
+    /// Opens the store in `dir`, whose lock this process holds.
+    fn open_locked(dir: &Path, user: &str, lock: File) -> Result<Self, StoreError> {
+        restore::finish_interrupted(dir)?;
         // Opening writes: on a disk without room for that, it would damage the store.
         space::ensure_room(dir, 0, "open the store")?;
+        lock::private_store_dir(dir)?;
         let db = open_sled(dir)?;
         let log = File::open(dir.join("db").join("db")).map_err(|source| StoreError::Io {
             action: "open the store's log in",
