@@ -43,9 +43,19 @@ impl Default for BackupConfig {
 }
 
 impl BackupConfig {
-    /// The backup folder of the store in `data_dir`.
+    /// The backup folder of the store in `data_dir`: `backups/` inside it, or a folder of
+    /// its own in the configured one — named by the data directory and a checksum of its
+    /// full path — so that units sharing a backup disk never prune or restore each other's.
     pub fn dir_for(&self, data_dir: &Path) -> PathBuf {
-        self.dir.clone().unwrap_or_else(|| data_dir.join("backups"))
+        let Some(shared) = &self.dir else {
+            return data_dir.join("backups");
+        };
+        let full = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned());
+        let name = full
+            .file_name()
+            .map_or_else(|| "vlu".into(), |n| n.to_string_lossy());
+        let sum = crc32fast::hash(full.as_os_str().as_encoded_bytes());
+        shared.join(format!("{name}-{sum:08x}"))
     }
 }
 
@@ -106,13 +116,7 @@ const ECHO_CHARS: usize = 60;
 /// Text from the file as an error may repeat it: at most `ECHO_CHARS` characters (then
 /// "…"), with no control character that could reach the terminal.
 fn echo(text: &str) -> String {
-    let shown = visible(text);
-    if shown.chars().count() <= ECHO_CHARS {
-        return shown.into_owned();
-    }
-    let mut cut: String = shown.chars().take(ECHO_CHARS).collect();
-    cut.push('…');
-    cut
+    crate::domain::text::shortened(text, ECHO_CHARS)
 }
 
 /// A parser's message with each `quoted` part (a key, a value) passed through `echo`: an
@@ -239,10 +243,10 @@ mod tests {
     fn backups_are_kept_a_bounded_number_of_times() {
         let c = Config::parse("[backup]\nkeep = 14\ndir = \"/srv/vlu-backups\"\n").unwrap();
         assert_eq!(c.backup.keep, 14);
-        assert_eq!(
-            c.backup.dir_for(Path::new("/data")),
-            Path::new("/srv/vlu-backups")
-        );
+        let one = c.backup.dir_for(Path::new("/units/north/data"));
+        let other = c.backup.dir_for(Path::new("/units/south/data"));
+        assert!(one.starts_with("/srv/vlu-backups") && one.to_string_lossy().contains("data-"));
+        assert_ne!(one, other, "two units sharing a backup disk keep apart");
         assert_eq!(
             Config::default().backup.dir_for(Path::new("/data")),
             Path::new("/data/backups")

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Env;
+use crate::domain::text::visible;
 use crate::error::{Error, plural};
 use crate::store::{BackupInfo, Store, backup, megabytes};
 
@@ -32,7 +33,10 @@ pub(super) fn take(env: &Env, to: Option<&Path>) -> Result<(), Error> {
 pub(super) fn after_import(env: &Env, store: &Store) {
     match store.backup(&env.backup_dir(), env.config.backup.keep) {
         Ok(info) => eprintln!("Backed up the store to {}.", describe(&info)),
-        Err(e) => eprintln!("vlu: warning: the import is saved, but no backup was taken: {e}"),
+        Err(e) => eprintln!(
+            "vlu: warning: the import is saved, but no backup was taken: {}",
+            visible(&e.to_string())
+        ),
     }
 }
 
@@ -49,7 +53,10 @@ pub(super) fn daily(env: &Env, store: &Store) {
         }
     });
     if let Err(e) = taken {
-        eprintln!("vlu: warning: the daily backup was not taken: {e}");
+        eprintln!(
+            "vlu: warning: the daily backup was not taken: {}",
+            visible(&e.to_string())
+        );
     }
 }
 
@@ -81,7 +88,7 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
         "Restored the store in {} from the backup taken {} by {} ({}).",
         env.data_dir.display(),
         done.header.taken.format("%Y-%m-%d %H:%M UTC"),
-        done.header.by,
+        visible(&done.header.by),
         plural(
             usize::try_from(done.records).unwrap_or(usize::MAX),
             "stored record"
@@ -100,9 +107,9 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
 fn describe(b: &BackupInfo) -> String {
     format!(
         "{} (taken {} by {}, {})",
-        b.path.display(),
+        visible(&b.path.display().to_string()),
         b.header.taken.format("%Y-%m-%d %H:%M UTC"),
-        b.header.by,
+        visible(&b.header.by),
         megabytes(b.bytes)
     )
 }

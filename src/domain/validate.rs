@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::enums::Identifier;
 use super::model::Caseload;
-use super::text::{forbidden_char, is_invisible, json_problem, visible};
+use super::text::{forbidden_char, is_invisible, json_problem, shortened};
 
 /// Earliest and latest dates accepted anywhere.
 pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
@@ -180,9 +180,7 @@ fn unquoted(key: &str) -> String {
 
 /// A short, visible quotation of a value that is not free text (a date, an identifier).
 fn quote(s: &str) -> String {
-    let short: String = s.chars().take(40).collect();
-    let ellipsis = if short.len() < s.len() { "…" } else { "" };
-    format!("\"{}{ellipsis}\"", visible(&short))
+    format!("\"{}\"", shortened(s, 40))
 }
 
 impl Walker {

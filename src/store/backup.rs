@@ -25,7 +25,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 
-use super::lock::create_private_dir;
+use super::lock::{self, create_private_dir};
 use super::{SCHEMA_VERSION, Store, StoreError, space};
 
 const FORMAT: &str = "vlu-backup";
@@ -118,8 +118,14 @@ fn read_part(
     crc: &mut crc32fast::Hasher,
 ) -> io::Result<Vec<u8>> {
     crc.update(&len);
-    let mut part = vec![0; u32::from_be_bytes(len) as usize];
-    input.read_exact(&mut part)?;
+    // The length is read from the file: memory grows with what is really there, never with
+    // what a damaged length claims.
+    let wanted = u64::from(u32::from_be_bytes(len));
+    let mut part = Vec::new();
+    input.take(wanted).read_to_end(&mut part)?;
+    if part.len() as u64 != wanted {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
     crc.update(&part);
     Ok(part)
 }
@@ -198,6 +204,7 @@ impl Store {
             source,
         };
         create_private_dir(dir).map_err(|e| io("create the backup folder", e))?;
+        lock::refuse_exposed_dir(dir)?;
         // Compressed records are a fraction of sled's file; the newest backup is the best
         // guess of the next, and a third of the store's size a safe one for the first.
         let guess = list(dir)?
@@ -273,7 +280,11 @@ impl Store {
     /// Whether the newest backup in `dir` is a day old (or there is none).
     pub fn backup_due(dir: &Path) -> Result<bool, StoreError> {
         let newest = list(dir)?.into_iter().next();
-        Ok(newest.is_none_or(|b| Utc::now() - b.header.taken >= chrono::Duration::days(1)))
+        let now = Utc::now();
+        // One stamped in the future (a clock that ran ahead) must not stop the daily backups.
+        Ok(newest.is_none_or(|b| {
+            now - b.header.taken >= chrono::Duration::days(1) || b.header.taken > now
+        }))
     }
 }
 

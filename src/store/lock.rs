@@ -99,6 +99,17 @@ pub(super) fn private_store_dir(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// Refuses a directory any user may write to (a backup folder, say): anyone could replace
+/// what vlu reads back from it.
+pub(super) fn refuse_exposed_dir(dir: &Path) -> Result<(), StoreError> {
+    let meta = std::fs::metadata(dir).map_err(|source| StoreError::Io {
+        action: "read",
+        path: dir.to_owned(),
+        source,
+    })?;
+    refuse_exposed(dir, &meta)
+}
+
 #[cfg(unix)]
 fn refuse_exposed(dir: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;

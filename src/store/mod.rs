@@ -81,7 +81,7 @@ pub enum StoreError {
     Stalled { dir: PathBuf, secs: u64 },
     #[error("{} is not a directory: name a directory for the store with --data-dir", .0.display())]
     NotADirectory(PathBuf),
-    #[error("the data directory {} can be written by any user (mode {mode:o}), so anyone could replace the store; vlu keeps victims' data only in a directory others cannot write to: name another with --data-dir", .dir.display())]
+    #[error("the directory {} can be written by any user (mode {mode:o}), so anyone could replace what vlu keeps there; vlu keeps victims' data only in a directory others cannot write to: name another, or take away the others' write permission", .dir.display())]
     Exposed { dir: PathBuf, mode: u32 },
     #[error("the store in {} was written by a newer vlu (schema {found}; this one knows up to {SCHEMA_VERSION})", .dir.display())]
     NewerSchema { dir: PathBuf, found: u32 },

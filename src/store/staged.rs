@@ -155,43 +155,83 @@ impl Stage for Staged<'_> {
 
 impl Store {
     /// Undoes a staged write that did not finish (a crash, a full disk): every key it changed
-    /// gets its value before back, in one batch. Nothing to do when there was none.
+    /// gets its value before back. Nothing to do when there was none. A large import is
+    /// undone in batches of [`CHUNK_BYTES`], each asking for its own room, the marker removed
+    /// last: a crash part-way leaves the rest to the next open, and redoing a step is harmless.
     pub(super) fn undo_unfinished(&self) -> Result<(), StoreError> {
         let Some(how) = self.db.get(marker())? else {
             return Ok(());
         };
-        let mut batch = Batch::default();
+        let mut undo = Undo {
+            store: self,
+            batch: Batch::default(),
+            bytes: 0,
+        };
         if how == FRESH {
-            let schema = key(META, "schema");
+            let keep = [key(META, "schema"), marker()];
             for k in self.db.iter().keys() {
                 let k = k?;
-                if k != schema {
-                    batch.remove(k);
+                if !keep.iter().any(|kept| *kept == *k) {
+                    undo.remove(&k)?;
                 }
             }
         }
         for item in self.db.scan_prefix(UNDO) {
             let (k, before) = item?;
-            let original = k[UNDO.len()..].to_vec();
+            let original = &k[UNDO.len()..];
             match before.split_first() {
-                Some((1, value)) => batch.insert(original, value),
-                Some((0, [])) => batch.remove(original),
+                Some((1, value)) => undo.put(original, value)?,
+                Some((0, [])) => undo.remove(original)?,
                 _ => {
                     return Err(StoreError::Corrupt(
                         "an unfinished import left an unreadable undo record".into(),
                     ));
                 }
             }
-            batch.remove(k);
+            undo.remove(&k)?;
         }
-        batch.remove(marker());
-        // Undoing only removes what was added or puts back what was there: no more room
-        // than an ordinary save beyond what opening needs.
-        self.write_doing(
-            batch,
-            super::write::SAVE_ROOM,
-            true,
-            "undo an import that did not finish",
-        )
+        undo.batch.remove(marker());
+        let room = undo.room();
+        self.write_doing(undo.batch, room, true, UNDOING)
+    }
+}
+
+const UNDOING: &str = "undo an import that did not finish";
+
+/// The undo's batches: each a bounded size, applied as it fills.
+struct Undo<'s> {
+    store: &'s Store,
+    batch: Batch,
+    bytes: usize,
+}
+
+impl Undo<'_> {
+    /// What a removal takes in sled's log beyond its key.
+    const TOMBSTONE: usize = 16;
+
+    fn put(&mut self, k: &[u8], v: &[u8]) -> Result<(), StoreError> {
+        self.bytes += k.len() + v.len();
+        self.batch.insert(k, v);
+        self.maybe_apply()
+    }
+
+    fn remove(&mut self, k: &[u8]) -> Result<(), StoreError> {
+        self.bytes += k.len() + Self::TOMBSTONE;
+        self.batch.remove(k);
+        self.maybe_apply()
+    }
+
+    fn room(&self) -> u64 {
+        (self.bytes as u64).saturating_mul(super::write::BATCH_FACTOR) + super::write::SAVE_ROOM
+    }
+
+    fn maybe_apply(&mut self) -> Result<(), StoreError> {
+        if self.bytes >= CHUNK_BYTES {
+            let room = self.room();
+            let batch = std::mem::take(&mut self.batch);
+            self.store.write_doing(batch, room, false, UNDOING)?;
+            self.bytes = 0;
+        }
+        Ok(())
     }
 }

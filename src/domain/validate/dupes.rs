@@ -27,7 +27,12 @@ impl At<'_> {
     pub(super) fn path(&self) -> String {
         match self {
             At::Root => String::new(),
-            At::Key(parent, key) => child(&parent.path(), key),
+            // A key that is no field name (an address pasted as one) is not repeated.
+            At::Key(parent, key) if looks_like_a_field(key) => child(&parent.path(), key),
+            At::Key(parent, key) => child(
+                &parent.path(),
+                &format!("<a key of {} characters>", key.chars().count()),
+            ),
             At::Index(parent, i) => format!("{}[{i}]", parent.path()),
         }
     }
@@ -162,6 +167,20 @@ mod tests {
                 "v[1]: the field \"name\" appears twice",
                 "the field \"vv\" appears twice",
             ]
+        );
+    }
+
+    #[test]
+    fn a_path_never_repeats_a_key_that_is_no_field_name() {
+        let (_, problems) = read(
+            r#"{"victims":[{"contact_details":{"14 Cranmore Road, Northtown":{"a":1,"a":2}}}]}"#,
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(!problems[0].contains("Cranmore"), "{}", problems[0]);
+        assert!(
+            problems[0].contains("<a key of 27 characters>"),
+            "{}",
+            problems[0]
         );
     }
 }
