@@ -172,18 +172,20 @@ fn an_import_on_a_filling_disk_ends_and_is_all_or_nothing() {
         std::fs::metadata(&log).map_or(0, |m| m.blocks() * 512)
     };
     let at_start = allocated();
-    let child = import.spawn().unwrap();
+    let mut child = import.spawn().unwrap();
     // Once the import has written its first megabytes, the disk fills under it.
     let waiting = std::time::Instant::now();
     while allocated() < at_start + 3 * 1024 * 1024 && waiting.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(5));
     }
+    let running = child.try_wait().unwrap().is_none();
     let ballast = disk.fill();
-    let out = child.wait_with_output().unwrap();
+    let out = wait_at_most(child, Duration::from_secs(90));
     let said = stderr(&out);
     eprintln!("the import said: {said}");
     assert!(!said.contains("panicked"), "{said}");
     assert!(matches!(out.status.code(), Some(0 | 1)), "{said}");
+    assert!(running, "the disk filled while the import ran");
     std::fs::remove_file(ballast).unwrap();
     let out = vlu().arg("check").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -192,6 +194,20 @@ fn an_import_on_a_filling_disk_ends_and_is_all_or_nothing() {
         summary.contains(" 43 victims") || summary.contains(" 4043 victims"),
         "all or nothing: {summary}"
     );
+}
+
+/// The child's output, or a failure (and the child killed) if it runs past `limit`: a hang
+/// fails the test instead of stopping CI.
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            child.kill().ok();
+            panic!("still running after {limit:?}: a write hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 /// A data directory that cannot be read is an error naming it — never an empty caseload,
@@ -317,12 +333,27 @@ fn two_imports_into_a_new_store_at_once_do_not_panic() {
         };
         let first = run(&slow);
         let second = run(&sample_path());
-        for child in [first, second] {
-            let out = child.wait_with_output().unwrap();
+        let mut imported = 0;
+        for (child, victims) in [(first, 3_000), (second, 43)] {
+            let out = wait_at_most(child, Duration::from_secs(90));
             let said = stderr(&out);
             assert!(!said.contains("panicked"), "{said}");
             assert!(matches!(out.status.code(), Some(0..=3)), "{said}");
+            if out.status.success() {
+                imported += victims;
+            }
         }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_DATA_DIR", dir.path().join("data"))
+            .arg("check")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains(&format!(" {imported} victims")),
+            "one store, holding what the imports that succeeded said: {}",
+            stdout(&out)
+        );
     }
 }
 

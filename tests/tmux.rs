@@ -266,3 +266,35 @@ fn kill_9_of_the_screens_loses_no_contact_they_reported_saved() {
         }
     }
 }
+
+/// The real screens on a store whose backup is due: they take it before they open (the one
+/// signal watcher then covers both), and a signal still puts the terminal back.
+#[test]
+fn the_screens_take_the_days_backup_and_a_signal_still_restores_the_terminal() {
+    let s = Sandbox::with_sample();
+    let backups = s.data_dir().join("backups");
+    std::fs::remove_dir_all(&backups).unwrap();
+    let command = format!(
+        "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' USER=sahmed '{}'; echo EXITED $?; sleep 60",
+        s.data_dir().display(),
+        s.root.path().join("config").display(),
+        env!("CARGO_BIN_EXE_vlu"),
+    );
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    tmux.wait_for("Caseload");
+    let taken: Vec<_> = std::fs::read_dir(&backups).unwrap().collect();
+    assert_eq!(taken.len(), 1, "the day's backup, and no temporary file");
+    let pid = tmux.child_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let after = tmux.wait_for("EXITED");
+    assert!(after.contains("EXITED 143"), "{after}");
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
+}
