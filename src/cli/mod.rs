@@ -251,14 +251,13 @@ impl Env {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let env = Env::new(&cli)?;
-    let dir = env.data_dir.clone();
-    dispatch(env, cli).map_err(|e| e.in_store(&dir))
+    dispatch(&env, cli).map_err(|e| e.in_store(&env.data_dir))
 }
 
-fn dispatch(env: Env, cli: Cli) -> Result<(), Error> {
+fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
     match cli.command {
-        None => screens::screens(&env, cli.keymap.as_deref(), &env.open()?),
-        Some(Command::Demo) => screens::demo(&env, cli.keymap.as_deref()),
+        None => screens::screens(env, cli.keymap.as_deref(), &env.open()?),
+        Some(Command::Demo) => screens::demo(env, cli.keymap.as_deref()),
         Some(Command::Keymap(KeymapCommand::Check { file })) => screens::check_keymap(&file),
         Some(Command::Generate {
             victims,
@@ -275,84 +274,94 @@ fn dispatch(env: Env, cli: Cli) -> Result<(), Error> {
             spinner.finish();
             write_json(&caseload, out.as_deref(), false)
         }
-        Some(Command::Import { file, replace }) => import(&env, &file, replace),
-        Some(Command::Backup { to }) => backup::take(&env, to.as_deref()),
-        Some(Command::Restore { backup, list }) => backup::restore(&env, backup.as_deref(), list),
-        Some(Command::Export { file }) => export::export(&env, file.as_deref()),
+        Some(Command::Import { file, replace }) => import(env, &file, replace),
+        Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
+        Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
+        Some(Command::Export { file }) => export::export(env, file.as_deref()),
         Some(Command::Diary {
             date,
             days,
             officer,
             format,
-        }) => {
-            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let (digest, snoozes) = env.read_for_diary()?;
-            let caseload = &digest.caseload;
-            if let Some(o) = &officer
-                && !caseload.officers.iter().any(|x| &x.id == o)
-            {
-                return Err(Error::Usage(format!(
-                    "there is no officer \"{o}\" in the store"
-                )));
-            }
-            let calendar = Calendar::new(
-                caseload
-                    .extra_non_working_days
-                    .iter()
-                    .chain(&env.config.extra_non_working_days)
-                    .copied(),
-            );
-            let rules = Rules {
-                calendar: &calendar,
-                lead: &env.config.lead_times,
-            };
-            let query = DiaryQuery {
-                date,
-                days,
-                officer: officer.as_deref(),
-            };
-            let items = diary_from_facts(digest.joined(), &query, rules);
-            let out = match format {
-                Format::Json => diary::json(&query, &items),
-                Format::Ics => diary::ics(&query, &items),
-                Format::Text => {
-                    diary::text(caseload, &snoozes, &query, &items, diary::use_colour())
-                }
-            };
-            // The process ends here: freeing a large unit's records one by one would only
-            // delay the exit (25 ms at 100,000 victims); the system takes the memory back.
-            std::mem::forget((digest, items));
-            write_stdout(|w| w.write_all(out.as_bytes()))
-        }
-        Some(Command::Check) => {
-            if !env.has_store()? {
-                return Err(Error::Usage(format!(
-                    "there is no store in {}",
-                    env.data_dir.display()
-                )));
-            }
-            let store = env.open()?;
-            let findings = store.check()?;
-            if !findings.is_empty() {
-                return Err(Error::Unsound {
-                    dir: env.data_dir,
-                    findings,
-                });
-            }
-            let c = store.load()?;
-            let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
-            println!(
-                "The store in {} is sound: schema {}, {}, {}, {}, {}.",
-                env.data_dir.display(),
-                crate::store::SCHEMA_VERSION,
-                plural(c.officers.len(), "officer"),
-                plural(c.cases.len(), "case"),
-                plural(c.victims.len(), "victim"),
-                plural(contacts, "contact"),
-            );
-            Ok(())
-        }
+        }) => diary(env, date, days, officer.as_deref(), format),
+        Some(Command::Check) => check(env),
     }
+}
+
+/// `vlu diary`: the reminders overdue, due, and due within `days` of `date`.
+fn diary(
+    env: &Env,
+    date: Option<NaiveDate>,
+    days: u32,
+    officer: Option<&str>,
+    format: Format,
+) -> Result<(), Error> {
+    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (digest, snoozes) = env.read_for_diary()?;
+    let caseload = &digest.caseload;
+    if let Some(o) = officer
+        && !caseload.officers.iter().any(|x| x.id == o)
+    {
+        return Err(Error::Usage(format!(
+            "there is no officer \"{o}\" in the store"
+        )));
+    }
+    let calendar = Calendar::new(
+        caseload
+            .extra_non_working_days
+            .iter()
+            .chain(&env.config.extra_non_working_days)
+            .copied(),
+    );
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &env.config.lead_times,
+    };
+    let query = DiaryQuery {
+        date,
+        days,
+        officer,
+    };
+    let items = diary_from_facts(digest.joined(), &query, rules);
+    let out = match format {
+        Format::Json => diary::json(&query, &items),
+        Format::Ics => diary::ics(&query, &items),
+        Format::Text => diary::text(caseload, &snoozes, &query, &items, diary::use_colour()),
+    };
+    // The process ends here: freeing a large unit's records one by one would only delay the
+    // exit (25 ms at 100,000 victims); the system takes the memory back.
+    std::mem::forget((digest, items));
+    write_stdout(|w| w.write_all(out.as_bytes()))
+}
+
+/// `vlu check`: the store's integrity, and what it holds.
+fn check(env: &Env) -> Result<(), Error> {
+    if !env.has_store()? {
+        return Err(Error::Usage(format!(
+            "there is no store in {}",
+            env.data_dir.display()
+        )));
+    }
+    let store = env.open()?;
+    let findings = store.check()?;
+    if !findings.is_empty() {
+        return Err(Error::Unsound {
+            dir: env.data_dir.clone(),
+            findings,
+        });
+    }
+    let c = store.load()?;
+    let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
+    println!(
+        "The store in {} is sound: schema {}, {}, {}, {}, {}.",
+        env.data_dir.display(),
+        crate::store::SCHEMA_VERSION,
+        plural(c.officers.len(), "officer"),
+        plural(c.cases.len(), "case"),
+        plural(c.victims.len(), "victim"),
+        plural(contacts, "contact"),
+    );
+    Ok(())
 }
 
 /// Writes to standard output, buffered. A closed pipe (`vlu diary | head`) is not an error.

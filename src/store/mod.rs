@@ -17,6 +17,7 @@ mod audit;
 pub mod backup;
 mod check;
 mod digest;
+mod import;
 mod lock;
 mod migrate;
 mod restore;
@@ -24,7 +25,6 @@ mod space;
 mod staged;
 mod write;
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -40,10 +40,10 @@ pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
 
 use crate::domain::facts::LogFacts;
-use crate::domain::model::{Case, Caseload, Contact, Officer, Unit, Victim};
+use crate::domain::model::{Case, Caseload, Contact, Officer, Victim};
 use crate::domain::validate::KnownIds;
 use digest::Edit;
-use staged::{Stage, Staged};
+use staged::Stage;
 
 /// The store layout this build writes. Older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -210,27 +210,6 @@ fn records<T: DeserializeOwned>(
 /// Every record under a prefix, in key order.
 fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
     records(tree, prefix).collect()
-}
-
-/// Without `--replace`, an id already stored is refused. Validation checks this against the
-/// store it read; this checks it again against the store being written, which another
-/// import may have filled in between.
-fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreError> {
-    let officers = caseload.officers.iter().map(|o| (&o.id, &known.officers));
-    let cases = caseload.cases.iter().map(|c| (&c.id, &known.cases));
-    let victims = caseload.victims.iter().map(|v| (&v.id, &known.victims));
-    let taken = officers
-        .chain(cases)
-        .chain(victims)
-        .find_map(|(id, stored)| stored.contains(id).then_some(id));
-    match taken {
-        Some(id) => Err(StoreError::Refused(format!(
-            "the id {id} is already in the store (another import added it while this file was \
-             being checked); nothing was imported: run the import again, with --replace to \
-             overwrite"
-        ))),
-        None => Ok(()),
-    }
 }
 
 impl Store {
@@ -506,122 +485,6 @@ impl Store {
         log.push(contact.clone());
         Self::stage_log(batch, victim, &log)?;
         Ok(LogFacts::of(&log))
-    }
-
-    /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
-    /// are already stored are overwritten — a victim together with its contact log.
-    pub fn import(&self, caseload: &Caseload, replace: bool) -> Result<ImportSummary, StoreError> {
-        self.import_with_progress(caseload.clone(), replace, &mut || {})
-    }
-
-    /// `import`, calling `step` once for each victim staged (for a progress bar).
-    pub fn import_with_progress(
-        &self,
-        mut caseload: Caseload,
-        replace: bool,
-        step: &mut dyn FnMut(),
-    ) -> Result<ImportSummary, StoreError> {
-        let known = self.known_ids()?;
-        let written = self.import_staged(&mut caseload, &known, replace, step);
-        if written.is_err() && self.usable().is_ok() {
-            // Whatever was applied goes, now; if even that fails (the disk that stopped the
-            // import may have no room to undo it either), or sled is stuck, on the next open,
-            // before anything is read. The import's own error is the one to report.
-            let _ = self.undo_unfinished();
-        }
-        written
-    }
-
-    /// The import's writes: records and logs in staged batches, then the digest, the unit
-    /// and the audit record in the last batch.
-    fn import_staged(
-        &self,
-        caseload: &mut Caseload,
-        known: &KnownIds,
-        replace: bool,
-        step: &mut dyn FnMut(),
-    ) -> Result<ImportSummary, StoreError> {
-        if !replace {
-            refuse_taken_ids(caseload, known)?;
-        }
-        let mut staged = Staged::new(self)?;
-        let mut batch = Batch::default();
-        let mut summary = ImportSummary::default();
-        // The logs first, each freed once staged: in a large file they are nearly all of it.
-        let mut facts = Vec::with_capacity(caseload.victims.len());
-        for v in &mut caseload.victims {
-            let log = std::mem::take(&mut v.contacts);
-            Self::stage_log(&mut staged, &v.id, &log)?;
-            summary.contacts += log.len();
-            facts.push(LogFacts::of(&log));
-            step();
-        }
-        let mut replaced_ids = Vec::new();
-        if let Some(unit) = &caseload.unit
-            && (replace || self.meta::<Unit>("unit")?.is_none())
-        {
-            batch.insert(key(META, "unit"), encode(unit));
-        }
-        if !caseload.extra_non_working_days.is_empty() {
-            let mut days: Vec<NaiveDate> = self.meta("extra_days")?.unwrap_or_default();
-            days.extend(&caseload.extra_non_working_days);
-            days.sort_unstable();
-            days.dedup();
-            batch.insert(key(META, "extra_days"), encode(&days));
-        }
-        let mut note = |taken: bool, id: &str| {
-            if taken {
-                replaced_ids.push(id.to_owned());
-            }
-        };
-        for o in &caseload.officers {
-            note(known.officers.contains(&o.id), &o.id);
-            staged.put(key(OFFICER, &o.id), encode(o))?;
-            summary.officers += 1;
-        }
-        let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
-        for c in &caseload.cases {
-            note(known.cases.contains(&c.id), &c.id);
-            staged.put(key(CASE, &c.id), encode(c))?;
-            edits.push(Edit::Case(c));
-            summary.cases += 1;
-        }
-        // A replaced victim may have been under another case.
-        let mut was = HashMap::new();
-        for v in &caseload.victims {
-            if known.victims.contains(&v.id) {
-                note(true, &v.id);
-                if let Some(stored) = self.victim_record(&v.id)? {
-                    was.insert(v.id.as_str(), stored.case_id);
-                }
-            }
-        }
-        for (v, f) in caseload.victims.iter().zip(facts) {
-            staged.put(key(VICTIM, &v.id), encode(v))?;
-            edits.extend(Self::victim_edits(
-                v,
-                was.get(v.id.as_str()).map(String::as_str),
-                Some(f),
-            ));
-            summary.victims += 1;
-        }
-        self.stage_digest(&mut batch, edits)?;
-        summary.replaced = replaced_ids.len();
-        let detail = vec![format!(
-            "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
-            summary.officers,
-            summary.cases,
-            summary.victims,
-            summary.contacts,
-            if replaced_ids.is_empty() {
-                "none".to_owned()
-            } else {
-                replaced_ids.join(" ")
-            }
-        )];
-        let batch = staged.finish(batch)?;
-        self.commit(batch, &self.record("import", None, detail))?;
-        Ok(summary)
     }
 
     /// Checks a victim's references and stages its record (without contacts) in `batch`;

@@ -1,0 +1,164 @@
+//! `vlu import` into the store: a caseload written in staged batches, all or nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sled::Batch;
+
+use super::digest::Edit;
+use super::staged::{Stage, Staged};
+use super::{CASE, ImportSummary, META, OFFICER, Store, StoreError, VICTIM, encode, key};
+use crate::domain::facts::LogFacts;
+use crate::domain::model::{Caseload, Unit};
+use crate::domain::validate::KnownIds;
+
+/// Without `--replace`, an id already stored is refused. Validation checks this against the
+/// store it read; this checks it again against the store being written, which another
+/// import may have filled in between.
+fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreError> {
+    let officers = caseload.officers.iter().map(|o| (&o.id, &known.officers));
+    let cases = caseload.cases.iter().map(|c| (&c.id, &known.cases));
+    let victims = caseload.victims.iter().map(|v| (&v.id, &known.victims));
+    let taken = officers
+        .chain(cases)
+        .chain(victims)
+        .find_map(|(id, stored)| stored.contains(id).then_some(id));
+    match taken {
+        Some(id) => Err(StoreError::Refused(format!(
+            "the id {id} is already in the store (another import added it while this file was \
+             being checked); nothing was imported: run the import again, with --replace to \
+             overwrite"
+        ))),
+        None => Ok(()),
+    }
+}
+
+impl Store {
+    /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
+    /// are already stored are overwritten — a victim together with its contact log.
+    pub fn import(&self, caseload: &Caseload, replace: bool) -> Result<ImportSummary, StoreError> {
+        self.import_with_progress(caseload.clone(), replace, &mut || {})
+    }
+
+    /// `import`, calling `step` once for each victim staged (for a progress bar).
+    pub fn import_with_progress(
+        &self,
+        mut caseload: Caseload,
+        replace: bool,
+        step: &mut dyn FnMut(),
+    ) -> Result<ImportSummary, StoreError> {
+        let known = self.known_ids()?;
+        let written = self.import_staged(&mut caseload, &known, replace, step);
+        if written.is_err() && self.usable().is_ok() {
+            // Whatever was applied goes, now; if even that fails (the disk that stopped the
+            // import may have no room to undo it either), or sled is stuck, on the next open,
+            // before anything is read. The import's own error is the one to report.
+            let _ = self.undo_unfinished();
+        }
+        written
+    }
+
+    /// The import's writes: records and logs in staged batches, then the digest, the unit
+    /// and the audit record in the last batch.
+    fn import_staged(
+        &self,
+        caseload: &mut Caseload,
+        known: &KnownIds,
+        replace: bool,
+        step: &mut dyn FnMut(),
+    ) -> Result<ImportSummary, StoreError> {
+        if !replace {
+            refuse_taken_ids(caseload, known)?;
+        }
+        let mut staged = Staged::new(self)?;
+        let mut batch = Batch::default();
+        let mut summary = ImportSummary::default();
+        // The logs first, each freed once staged: in a large file they are nearly all of it.
+        let mut facts = Vec::with_capacity(caseload.victims.len());
+        for v in &mut caseload.victims {
+            let log = std::mem::take(&mut v.contacts);
+            Self::stage_log(&mut staged, &v.id, &log)?;
+            summary.contacts += log.len();
+            facts.push(LogFacts::of(&log));
+            step();
+        }
+        let mut replaced_ids = Vec::new();
+        self.stage_unit(&mut batch, caseload, replace)?;
+        let mut note = |taken: bool, id: &str| {
+            if taken {
+                replaced_ids.push(id.to_owned());
+            }
+        };
+        for o in &caseload.officers {
+            note(known.officers.contains(&o.id), &o.id);
+            staged.put(key(OFFICER, &o.id), encode(o))?;
+            summary.officers += 1;
+        }
+        let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
+        for c in &caseload.cases {
+            note(known.cases.contains(&c.id), &c.id);
+            staged.put(key(CASE, &c.id), encode(c))?;
+            edits.push(Edit::Case(c));
+            summary.cases += 1;
+        }
+        // A replaced victim may have been under another case.
+        let mut was = HashMap::new();
+        for v in &caseload.victims {
+            if known.victims.contains(&v.id) {
+                note(true, &v.id);
+                if let Some(stored) = self.victim_record(&v.id)? {
+                    was.insert(v.id.as_str(), stored.case_id);
+                }
+            }
+        }
+        for (v, f) in caseload.victims.iter().zip(facts) {
+            staged.put(key(VICTIM, &v.id), encode(v))?;
+            edits.extend(Self::victim_edits(
+                v,
+                was.get(v.id.as_str()).map(String::as_str),
+                Some(f),
+            ));
+            summary.victims += 1;
+        }
+        self.stage_digest(&mut batch, edits)?;
+        summary.replaced = replaced_ids.len();
+        let detail = vec![format!(
+            "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
+            summary.officers,
+            summary.cases,
+            summary.victims,
+            summary.contacts,
+            if replaced_ids.is_empty() {
+                "none".to_owned()
+            } else {
+                replaced_ids.join(" ")
+            }
+        )];
+        let batch = staged.finish(batch)?;
+        self.commit(batch, &self.record("import", None, detail))?;
+        Ok(summary)
+    }
+
+    /// Stages an import's unit (kept unless replacing, or there is none yet) and its extra
+    /// non-working days (added to the store's).
+    fn stage_unit(
+        &self,
+        batch: &mut Batch,
+        caseload: &Caseload,
+        replace: bool,
+    ) -> Result<(), StoreError> {
+        if let Some(unit) = &caseload.unit
+            && (replace || self.meta::<Unit>("unit")?.is_none())
+        {
+            batch.insert(key(META, "unit"), encode(unit));
+        }
+        if !caseload.extra_non_working_days.is_empty() {
+            let mut days: Vec<NaiveDate> = self.meta("extra_days")?.unwrap_or_default();
+            days.extend(&caseload.extra_non_working_days);
+            days.sort_unstable();
+            days.dedup();
+            batch.insert(key(META, "extra_days"), encode(&days));
+        }
+        Ok(())
+    }
+}
