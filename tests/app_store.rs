@@ -236,3 +236,77 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
     );
     assert!(store.check().unwrap().is_empty());
 }
+
+/// A clock the test moves.
+struct FakeClock(std::sync::Mutex<chrono::DateTime<chrono::Local>>);
+
+impl vlu::tui::clock::Clock for FakeClock {
+    fn now(&self) -> chrono::DateTime<chrono::Local> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A screen left open over midnight moves to the new day with no key pressed: the header's
+/// date, the reminder due that day from "this week" to "today", the selection kept.
+#[test]
+fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
+    use chrono::{Local, TimeZone};
+    use ratatui::{Terminal, backend::TestBackend};
+    use vlu::tui::run::{Wake, event_loop};
+
+    let s = Sandbox::with_sample();
+    let store = Store::open(&s.data_dir(), "tester").unwrap();
+    let mut app = app_with(common::screens::sample_caseload(), Vec::new(), false);
+    press(&mut app, "down down down");
+    let selected = app.selected_victim().unwrap().id.clone();
+    let before = app.counts();
+    let late = Local
+        .with_ymd_and_hms(2026, 11, 24, 23, 59, 58)
+        .single()
+        .unwrap();
+    let clock = FakeClock(std::sync::Mutex::new(late));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let screen = |t: &Terminal<TestBackend>| {
+        let buffer = t.backend().buffer();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    std::thread::scope(|scope| {
+        let (terminal, store, app, clock) = (&mut terminal, &store, &mut app, &clock);
+        let looping = scope.spawn(move || event_loop(terminal, store, app, &rx, clock));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        *clock.0.lock().unwrap() = late + chrono::Duration::seconds(3);
+        tx.send(Ok(Wake::Tick)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let quit = vlu::tui::keymap::Key::parse("q").unwrap().to_event();
+        tx.send(Ok(Wake::Input(crossterm::event::Event::Key(quit))))
+            .unwrap();
+        looping.join().unwrap().unwrap();
+    });
+    let shown = screen(&terminal);
+    assert_eq!(app.today.to_string(), "2026-11-25");
+    assert!(shown.contains("Wed 25 Nov 2026"), "{shown}");
+    let after = app.counts();
+    // (overdue, today, this week): yesterday's four are overdue now, and two of this week's
+    // are today's.
+    assert_eq!(before, (14, 4, 14));
+    assert_eq!(
+        after.0,
+        before.0 + before.1,
+        "yesterday's today is overdue now"
+    );
+    assert_eq!(after.1, 2, "what is due on the new day is today's");
+    assert!(shown.contains("18 overdue · 2 today"), "{shown}");
+    assert_eq!(
+        app.selected_victim().unwrap().id,
+        selected,
+        "the selection stays put"
+    );
+}

@@ -298,3 +298,32 @@ fn the_screens_take_the_days_backup_and_a_signal_still_restores_the_terminal() {
     assert!(after.contains("EXITED 143"), "{after}");
     assert_eq!(tmux.display("#{alternate_on}"), "0");
 }
+
+/// The real binary under faketime, started at 23:59:55 (a few seconds to spare for a loaded
+/// machine to draw the first frame): with no key pressed the header shows the next day within
+/// 5 seconds of midnight, and what falls due that day moves from this week to today.
+#[test]
+fn the_real_screens_move_to_the_new_day_at_midnight() {
+    if Command::new("faketime").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install faketime");
+        eprintln!("faketime is not installed: skipping the midnight test");
+        return;
+    }
+    let s = Sandbox::with_sample();
+    // libfaketime's monotonic clock is left alone: the loop's sleep is measured on it.
+    let command = format!(
+        "env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@2026-11-24 23:59:55' env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' USER=sahmed '{}'; sleep 60",
+        s.data_dir().display(),
+        s.root.path().join("config").display(),
+        env!("CARGO_BIN_EXE_vlu"),
+    );
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    let before = tmux.wait_for("Tue 24 No"); // the 100-column header cuts the year
+    assert!(before.contains("14 overdue · 4 today"), "{before}");
+    let start = Instant::now();
+    let after = tmux.wait_for("Wed 25 No");
+    assert!(start.elapsed() < Duration::from_secs(5 + 5), "{after}");
+    assert!(after.contains("18 overdue · 2 today"), "{after}");
+}

@@ -695,6 +695,18 @@ impl App {
         }
     }
 
+    /// The date moved on (local midnight passed, or a suspended machine woke on a later
+    /// day): every reminder, diary group, order, colour and count is worked out again for
+    /// `today`, and the selection stays on the same victim.
+    pub fn new_day(&mut self, today: NaiveDate) {
+        if today == self.today {
+            return;
+        }
+        self.today = today;
+        self.reminders = self.all_reminders();
+        self.refresh();
+    }
+
     /// The id of the selected victim if only its digest is in memory (the loop reads the
     /// full record, its case and its log from the store and hands them over with
     /// `record_loaded`, or reports `record_unreadable`, before drawing).

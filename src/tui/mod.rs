@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clock;
 pub mod draw;
 pub mod form;
 pub mod keymap;

@@ -1,17 +1,33 @@
-//! The event loop: block on input, handle everything queued, draw once. Work that can wait
-//! (`App::idle_work`) is done in slices between a frame and the next key; then an idle vlu
-//! waits in `event::read` and uses no CPU.
+//! The event loop: block on input or the date changing, handle everything queued, draw once.
+//! Work that can wait (`App::idle_work`) is done in slices between a frame and the next key;
+//! then an idle vlu sleeps on its channel and uses no CPU.
+//!
+//! A thread reads the terminal and sends each event down a channel; the loop waits on that
+//! channel until the next local midnight at most ([`clock`](super::clock)), so the screens
+//! move to the new day with no key pressed. (The unit service's news will come down the same
+//! channel.)
 
 use std::io;
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 
 use crossterm::event::{self, Event, KeyEventKind};
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 
 use super::app::{App, Effect};
+use super::clock::{Clock, SystemClock, until_the_date_may_change};
 use super::draw::draw;
 use crate::signals;
 use crate::store::Store;
+
+/// What wakes the loop.
+#[derive(Debug)]
+pub enum Wake {
+    /// A key, a resize, a paste.
+    Input(Event),
+    /// Look at the clock again (a test moving its clock says so).
+    Tick,
+}
 
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
@@ -20,34 +36,82 @@ pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, app);
+    let result = read_terminal()
+        .and_then(|wakes| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
     let _busy = signals::busy();
     ratatui::restore();
     signals::screen_up(false);
     result
 }
 
-/// A signal is dealt with only while the loop waits for a key (`signals::busy`): never in
-/// the middle of a frame or a save.
-fn event_loop(terminal: &mut DefaultTerminal, store: &Store, app: &mut App) -> io::Result<()> {
+/// A thread that sends every terminal event down the channel it returns. It ends when the
+/// loop is gone (or the terminal is), and with the process.
+fn read_terminal() -> io::Result<Receiver<io::Result<Wake>>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("vlu-input".into())
+        .spawn(move || {
+            loop {
+                let read = event::read().map(Wake::Input);
+                let failed = read.is_err();
+                if tx.send(read).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
+    Ok(rx)
+}
+
+/// A signal is dealt with only while the loop waits (`signals::busy`): never in the middle
+/// of a frame or a save.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    store: &Store,
+    app: &mut App,
+    wakes: &Receiver<io::Result<Wake>>,
+    clock: &dyn Clock,
+) -> io::Result<()>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let mut pending = None;
     loop {
         let busy = signals::busy();
+        app.new_day(clock.today());
         load_records(store, app);
-        app.page = usize::from(terminal.size()?.height.saturating_sub(8)).max(1);
-        terminal.draw(|frame| draw(frame, app))?;
+        let height = terminal.size().map_err(io::Error::other)?.height;
+        app.page = usize::from(height.saturating_sub(8)).max(1);
+        terminal
+            .draw(|frame| draw(frame, app))
+            .map_err(io::Error::other)?;
         drop(busy);
-        while !event::poll(Duration::ZERO)? && app.idle_work() {}
-        let mut next = event::read()?;
+        while pending.is_none() && app.idle_work() {
+            pending = match wakes.try_recv() {
+                Ok(wake) => Some(wake),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return Ok(()),
+            };
+        }
+        let mut next = match pending.take() {
+            Some(wake) => wake?,
+            None => match wakes.recv_timeout(until_the_date_may_change(&clock.now())) {
+                Ok(wake) => wake?,
+                Err(RecvTimeoutError::Timeout) => Wake::Tick,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            },
+        };
         let _busy = signals::busy();
         loop {
-            handle(&next, store, app);
+            if let Wake::Input(event) = &next {
+                handle(event, store, app);
+            }
             if app.quit {
                 return Ok(());
             }
-            if !event::poll(Duration::ZERO)? {
-                break;
+            match wakes.try_recv() {
+                Ok(wake) => next = wake?,
+                Err(_) => break,
             }
-            next = event::read()?;
         }
     }
 }

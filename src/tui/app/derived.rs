@@ -41,7 +41,7 @@ impl App {
     }
 
     /// Every victim's reminders; a large unit's shared out over the cores.
-    fn all_reminders(&self) -> Vec<Vec<Reminder>> {
+    pub(super) fn all_reminders(&self) -> Vec<Vec<Reminder>> {
         let victims: Vec<usize> = (0..self.caseload.victims.len()).collect();
         crate::par::map_chunks(&victims, 5_000, |part| {
             part.iter().map(|&i| self.compute_reminders(i)).collect()
