@@ -687,3 +687,85 @@ fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
         "neither the file nor a part of it"
     );
 }
+
+#[test]
+fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
+    let s = Sandbox::with_sample();
+    let status = |args: &[&str], user: &str| {
+        let out = s
+            .vlu()
+            .env("USER", user)
+            .arg("status")
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let anchor = ["--date", "2026-11-24"];
+    assert_eq!(
+        status(&anchor, "sahmed"),
+        "2 overdue · 1 today · 3 this week\n"
+    );
+    // The unit's counts are the screens' header's on the same day.
+    let all = ["--date", "2026-11-24", "--all"];
+    assert_eq!(
+        status(&all, "sahmed"),
+        "14 overdue · 4 today · 14 this week\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&status(
+        &["--date", "2026-11-24", "--format", "json"],
+        "sahmed",
+    ))
+    .unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"date": "2026-11-24", "officer": "sahmed", "overdue": 2, "today": 1, "this_week": 3})
+    );
+    assert_eq!(
+        status(&["--date", "2000-01-03"], "sahmed"),
+        "",
+        "nothing to say"
+    );
+    // Someone who is no officer: nothing on standard output, a sentence on standard error.
+    let out = s
+        .vlu()
+        .env("USER", "visitor")
+        .arg("status")
+        .assert()
+        .success();
+    assert!(out.get_output().stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("visitor is not an officer"), "{err}");
+}
+
+#[test]
+fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
+    let s = Sandbox::with_sample();
+    let args = [
+        "diary",
+        "--date",
+        "2026-11-24",
+        "--officer",
+        "sahmed",
+        "--format",
+        "ics",
+    ];
+    let shown = s.vlu().args(args).assert().success();
+    let file = s.root.path().join("sahmed.ics");
+    s.vlu()
+        .args(args)
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&file).unwrap(), shown.get_output().stdout);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions())
+            & 0o777;
+    assert_eq!(mode, 0o600);
+    s.vlu()
+        .args(["diary", "--out"])
+        .arg(s.root.path())
+        .assert()
+        .code(2);
+}

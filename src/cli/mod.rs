@@ -5,6 +5,7 @@ mod diary;
 mod export;
 mod progress;
 pub mod screens;
+mod status;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::model::Caseload;
-use crate::domain::reminders::{DiaryQuery, Rules, diary_from_facts};
+use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::visible;
 use crate::domain::validate::parse_caseload;
 use crate::error::{Error, plural};
@@ -71,6 +72,20 @@ pub enum Command {
         officer: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Write to this file (atomically, readable by you only) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// One line for a shell prompt or login banner: what is overdue, due today and this week.
+    Status {
+        /// The day to count from (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// The whole unit, not only the victims allocated to you.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = status::StatusFormat::Text)]
+        format: status::StatusFormat,
     },
     /// Verify the store's integrity.
     Check,
@@ -283,23 +298,51 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             days,
             officer,
             format,
-        }) => diary(env, date, days, officer.as_deref(), format),
+            out,
+        }) => diary(env, date, days, officer.as_deref(), format, out.as_deref()),
+        Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
     }
 }
 
-/// `vlu diary`: the reminders overdue, due, and due within `days` of `date`.
+/// `vlu diary`: the reminders overdue, due, and due within `days` of `date`, to standard
+/// output or a file (written as an export is).
 fn diary(
     env: &Env,
     date: Option<NaiveDate>,
     days: u32,
     officer: Option<&str>,
     format: Format,
+    out: Option<&Path>,
 ) -> Result<(), Error> {
-    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let query = DiaryQuery {
+        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        days,
+        officer,
+    };
+    let (digest, snoozes, items) = diary_items(env, &query)?;
+    let text = match format {
+        Format::Json => diary::json(&query, &items),
+        Format::Ics => diary::ics(&query, &items),
+        Format::Text => {
+            let colour = out.is_none() && diary::use_colour();
+            diary::text(&digest.caseload, &snoozes, &query, &items, colour)
+        }
+    };
+    // The process ends here: freeing a large unit's records one by one would only delay the
+    // exit (25 ms at 100,000 victims); the system takes the memory back.
+    std::mem::forget((digest, items));
+    write_out(out, |w| w.write_all(text.as_bytes()))
+}
+
+/// The store's digest and snoozes, and the diary's items for `query`.
+fn diary_items(
+    env: &Env,
+    query: &DiaryQuery<'_>,
+) -> Result<(Digest, Vec<Snooze>, Vec<DiaryItem>), Error> {
     let (digest, snoozes) = env.read_for_diary()?;
     let caseload = &digest.caseload;
-    if let Some(o) = officer
+    if let Some(o) = query.officer
         && !caseload.officers.iter().any(|x| x.id == o)
     {
         return Err(Error::Usage(format!(
@@ -317,21 +360,8 @@ fn diary(
         calendar: &calendar,
         lead: &env.config.lead_times,
     };
-    let query = DiaryQuery {
-        date,
-        days,
-        officer,
-    };
-    let items = diary_from_facts(digest.joined(), &query, rules);
-    let out = match format {
-        Format::Json => diary::json(&query, &items),
-        Format::Ics => diary::ics(&query, &items),
-        Format::Text => diary::text(caseload, &snoozes, &query, &items, diary::use_colour()),
-    };
-    // The process ends here: freeing a large unit's records one by one would only delay the
-    // exit (25 ms at 100,000 victims); the system takes the memory back.
-    std::mem::forget((digest, items));
-    write_stdout(|w| w.write_all(out.as_bytes()))
+    let items = diary_from_facts(digest.joined(), query, rules);
+    Ok((digest, snoozes, items))
 }
 
 /// `vlu check`: the store's integrity, and what it holds.
@@ -385,15 +415,23 @@ fn write_json(
     file: Option<&Path>,
     pretty: bool,
 ) -> Result<(), Error> {
-    use crate::fsutil::{Destination, Refused, destination};
-    let emit = |w: &mut dyn Write| -> std::io::Result<()> {
+    write_out(file, |w: &mut dyn Write| -> std::io::Result<()> {
         if pretty {
             serde_json::to_writer_pretty(&mut *w, value)?;
         } else {
             serde_json::to_writer(&mut *w, value)?;
         }
         w.write_all(b"\n")
-    };
+    })
+}
+
+/// Writes what `emit` writes to a file — atomically and readable by its owner only, or
+/// straight into a FIFO or device — or to standard output (no file, or `-`).
+fn write_out(
+    file: Option<&Path>,
+    emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    use crate::fsutil::{Destination, Refused, destination};
     let Some(path) = file else {
         return write_stdout(emit);
     };

@@ -1,0 +1,117 @@
+//! `vlu status`: one line for a shell prompt or a login banner.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use serde::Serialize;
+
+use super::{Env, diary_items, write_stdout};
+use crate::domain::enums::DiaryStatus;
+use crate::domain::reminders::{DiaryItem, DiaryQuery};
+use crate::domain::text::visible;
+use crate::error::Error;
+use crate::store::Snooze;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
+}
+
+/// What is overdue, due today and due this week (snoozed reminders left out, as in the
+/// screens' header).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub overdue: usize,
+    pub today: usize,
+    pub this_week: usize,
+}
+
+impl Counts {
+    pub fn of(items: &[DiaryItem], snoozes: &[Snooze], date: NaiveDate) -> Self {
+        let put_off: HashMap<&str, NaiveDate> = snoozes
+            .iter()
+            .map(|s| (s.reminder.as_str(), s.until))
+            .collect();
+        let mut counts = Self::default();
+        for item in items {
+            if put_off
+                .get(item.reminder.identity().as_str())
+                .is_some_and(|until| *until > date)
+            {
+                continue;
+            }
+            match item.status {
+                DiaryStatus::Overdue => counts.overdue += 1,
+                DiaryStatus::DueToday => counts.today += 1,
+                DiaryStatus::DueSoon => counts.this_week += 1,
+                DiaryStatus::Upcoming => {}
+            }
+        }
+        counts
+    }
+
+    fn is_empty(self) -> bool {
+        self == Self::default()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonStatus<'a> {
+    date: NaiveDate,
+    officer: Option<&'a str>,
+    #[serde(flatten)]
+    counts: Counts,
+}
+
+pub(super) fn status(
+    env: &Env,
+    date: Option<NaiveDate>,
+    all: bool,
+    format: StatusFormat,
+) -> Result<(), Error> {
+    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let officer = if all {
+        None
+    } else {
+        Some(env.config.officer_for(&env.user))
+    };
+    let query = DiaryQuery {
+        date,
+        days: env.config.lead_times.due_soon_days,
+        officer,
+    };
+    let (digest, snoozes, items) = match diary_items(env, &query) {
+        // A prompt or a banner must never fail a login: someone who is no officer of the unit
+        // is told once, on standard error, and counted as having nothing.
+        Err(Error::Usage(_)) if officer.is_some() => {
+            eprintln!(
+                "vlu: {} is not an officer of the unit in {}: map the user to one under \
+                 [officers] in the configuration, or count the whole unit with vlu status --all",
+                visible(&env.user),
+                env.data_dir.display()
+            );
+            return Ok(());
+        }
+        other => other?,
+    };
+    let counts = Counts::of(&items, &snoozes, date);
+    std::mem::forget((digest, items));
+    let line = match format {
+        StatusFormat::Json => {
+            let json = JsonStatus {
+                date,
+                officer,
+                counts,
+            };
+            serde_json::to_string(&json).expect("counts always serialise") + "\n"
+        }
+        StatusFormat::Text if counts.is_empty() => String::new(),
+        StatusFormat::Text => format!(
+            "{} overdue · {} today · {} this week\n",
+            counts.overdue, counts.today, counts.this_week
+        ),
+    };
+    write_stdout(|w| w.write_all(line.as_bytes()))
+}
