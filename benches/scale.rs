@@ -198,7 +198,7 @@ fn save_times(
         }
         let start = Instant::now();
         if let Some(effect) = press(app, "ctrl-s") {
-            perform(store, app, effect);
+            perform(store, app, &effect);
         }
         load_records(store, app);
         terminal.draw(|f| draw(f, app)).unwrap();

@@ -13,7 +13,7 @@ use vlu::tui::run::perform;
 /// Runs a script, performing each effect on the store as the real loop does.
 fn run(store: &Store, app: &mut App, script: &str) {
     for effect in press(app, script) {
-        perform(store, app, effect);
+        perform(store, app, &effect);
     }
 }
 

@@ -70,14 +70,24 @@ fn kill_9_loses_nothing_that_was_reported_saved() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let (first, saving) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
+            let mut saved = Vec::new();
+            for n in BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
                 .filter_map(|l| l.strip_prefix("saved ").and_then(|n| n.parse::<u64>().ok()))
-                .collect::<Vec<u64>>()
+            {
+                if saved.is_empty() {
+                    let _ = first.send(());
+                }
+                saved.push(n);
+            }
+            saved
         });
-        std::thread::sleep(Duration::from_millis(random_millis(150..900)));
+        // Killed at a random moment once it is saving (a loaded machine starts it slowly).
+        saving.recv_timeout(Duration::from_secs(30)).ok();
+        std::thread::sleep(Duration::from_millis(random_millis(0..750)));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let reported = reader.join().unwrap();

@@ -13,6 +13,7 @@
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
 
+mod api;
 mod audit;
 pub mod backup;
 mod check;
@@ -32,6 +33,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Serialize, de::DeserializeOwned};
 use sled::{Batch, Tree};
 
+pub use api::{Changed, UnitStore};
 pub use audit::{AuditRecord, changed_fields};
 pub use backup::BackupInfo;
 pub use check::Finding;
@@ -41,6 +43,7 @@ pub use space::{Shortfall, megabytes};
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Victim};
+use crate::domain::reminders::Reminder;
 use crate::domain::validate::KnownIds;
 use digest::Edit;
 use staged::Stage;
@@ -429,13 +432,15 @@ impl Store {
         Ok(self.db.contains_key(key(OFFICER, id))?)
     }
 
-    /// Applies one batch with its audit record, and makes it durable.
-    fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<(), StoreError> {
+    /// Applies one batch with its audit record, and makes it durable; returns the change's
+    /// number (its audit record's).
+    fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<u64, StoreError> {
         let seq = self
             .next_audit
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         batch.insert([AUDIT, &seq.to_be_bytes()[..]].concat(), encode(record));
-        self.write(batch, write::SAVE_ROOM, true)
+        self.write(batch, write::SAVE_ROOM, true)?;
+        Ok(seq)
     }
 
     fn record(&self, action: &str, subject: Option<&str>, fields: Vec<String>) -> AuditRecord {
@@ -524,7 +529,7 @@ impl Store {
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
-    pub fn save_victim(&self, victim: &Victim) -> Result<(), StoreError> {
+    pub fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
         let mut batch = Batch::default();
         let (action, fields, was) = self.stage_victim(&mut batch, victim)?;
         // A victim that moves to another case takes its log's facts with it.
@@ -536,7 +541,8 @@ impl Store {
             &mut batch,
             Self::victim_edits(victim, was.as_deref(), facts),
         )?;
-        self.commit(batch, &self.record(action, Some(&victim.id), fields))
+        let seq = self.commit(batch, &self.record(action, Some(&victim.id), fields))?;
+        Ok(Changed::victim(seq, &victim.id))
     }
 
     /// Saves a change of a victim's record together with the log entry that records it
@@ -545,7 +551,7 @@ impl Store {
         &self,
         victim: &Victim,
         contact: &Contact,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Changed, StoreError> {
         let mut batch = Batch::default();
         let (_, mut fields, was) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
@@ -558,14 +564,13 @@ impl Store {
             "contact {} {} {}",
             contact.on, contact.kind, contact.method
         ));
-        self.commit(
-            batch,
-            &self.record("update-victim", Some(&victim.id), fields),
-        )
+        let record = self.record("update-victim", Some(&victim.id), fields);
+        let seq = self.commit(batch, &record)?;
+        Ok(Changed::victim(seq, &victim.id))
     }
 
     /// Saves a case record.
-    pub fn save_case(&self, case: &Case) -> Result<(), StoreError> {
+    pub fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
         let before = self.case(&case.id)?;
         let fields = changed_fields(before.as_ref(), case);
         let action = if before.is_some() {
@@ -576,7 +581,12 @@ impl Store {
         let mut batch = Batch::default();
         batch.insert(key(CASE, &case.id), encode(case));
         self.stage_digest(&mut batch, vec![Edit::Case(case)])?;
-        self.commit(batch, &self.record(action, Some(&case.id), fields))
+        let seq = self.commit(batch, &self.record(action, Some(&case.id), fields))?;
+        Ok(Changed {
+            seq,
+            cases: vec![case.id.clone()],
+            ..Changed::default()
+        })
     }
 
     /// Saves an officer record.
@@ -585,10 +595,8 @@ impl Store {
         let fields = changed_fields(before.as_ref(), officer);
         let mut batch = Batch::default();
         batch.insert(key(OFFICER, &officer.id), encode(officer));
-        self.commit(
-            batch,
-            &self.record("save-officer", Some(&officer.id), fields),
-        )
+        let record = self.record("save-officer", Some(&officer.id), fields);
+        self.commit(batch, &record).map(drop)
     }
 
     fn check_contact_refs(&self, contact: &Contact) -> Result<(), StoreError> {
@@ -602,7 +610,11 @@ impl Store {
 
     /// Appends one entry to a victim's contact log. Entries are never changed or removed:
     /// a correction is a new entry.
-    pub fn append_contact(&self, victim_id: &str, contact: &Contact) -> Result<(), StoreError> {
+    pub fn append_contact(
+        &self,
+        victim_id: &str,
+        contact: &Contact,
+    ) -> Result<Changed, StoreError> {
         let Some(victim) = self.victim_record(victim_id)? else {
             return Err(StoreError::Refused(format!(
                 "there is no victim {victim_id}"
@@ -623,18 +635,26 @@ impl Store {
             "{} {} {}",
             contact.on, contact.kind, contact.method
         )];
-        self.commit(batch, &self.record("log-contact", Some(victim_id), fields))
+        let seq = self.commit(batch, &self.record("log-contact", Some(victim_id), fields))?;
+        Ok(Changed::victim(seq, victim_id))
     }
 
     /// Puts a reminder off until a date, with a reason (stored and audited).
-    pub fn snooze(&self, snooze: &Snooze) -> Result<(), StoreError> {
+    pub fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
         let mut batch = Batch::default();
         batch.insert(key(SNOOZE, &snooze.reminder), encode(snooze));
         let fields = vec![format!("until {}", snooze.until)];
-        self.commit(
-            batch,
-            &self.record("snooze", Some(&snooze.reminder), fields),
-        )
+        let record = self.record("snooze", Some(&snooze.reminder), fields);
+        let seq = self.commit(batch, &record)?;
+        Ok(Changed {
+            seq,
+            victims: Reminder::victim_in_identity(&snooze.reminder)
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
+            snoozes: true,
+            ..Changed::default()
+        })
     }
 
     pub fn snoozes(&self) -> Result<Vec<Snooze>, StoreError> {
@@ -643,10 +663,8 @@ impl Store {
 
     /// Records that someone looked at a victim's contact details.
     pub fn record_reveal(&self, victim_id: &str) -> Result<(), StoreError> {
-        self.commit(
-            Batch::default(),
-            &self.record("reveal-contact-details", Some(victim_id), Vec::new()),
-        )
+        let record = self.record("reveal-contact-details", Some(victim_id), Vec::new());
+        self.commit(Batch::default(), &record).map(drop)
     }
 
     /// The number of the last audit record stored (0 if none).

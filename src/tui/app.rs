@@ -1,6 +1,7 @@
 //! The screens' state and what each action does to it. Nothing here draws or touches the
-//! store: a change to save comes back as an [`Effect`] for the loop to perform, and
-//! [`App::applied`] or [`App::failed`] tells the state how it went.
+//! store: a change to save comes back as an [`Effect`] for the loop to perform; the loop
+//! hands back the records the store says changed ([`App::store_changed`]) and how the save
+//! went ([`App::saved`], [`App::failed`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -606,149 +607,6 @@ impl App {
             .then(|| self.officer.clone())
     }
 
-    /// The store saved an effect: bring the state up to date.
-    pub fn applied(&mut self, effect: Effect) {
-        // The one victim a change touched; `None` where the whole state was rebuilt.
-        let touched = match effect {
-            Effect::Reveal { .. } => {
-                if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
-                    *revealed = true;
-                }
-                return;
-            }
-            Effect::AppendContact { victim, contact } => {
-                let i = self.victim_by_id(&victim);
-                if let Some(i) = i {
-                    self.facts[i].add(&contact);
-                    if self.held[i] == Held::Full {
-                        self.caseload.victims[i].contacts.push(contact);
-                    }
-                    self.recompute(i);
-                }
-                self.message = Some("Contact saved.".into());
-                i
-            }
-            Effect::SetStatus { victim, contact } => {
-                let i = self.victim_by_id(&victim.id);
-                if let Some(i) = i {
-                    let mut updated = *victim;
-                    updated.contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
-                    self.facts[i].add(&contact);
-                    if self.held[i] == Held::Full {
-                        updated.contacts.push(contact);
-                    }
-                    self.caseload.victims[i] = updated;
-                    self.recompute(i);
-                }
-                self.message = Some("Status saved.".into());
-                i
-            }
-            Effect::Snooze(s) => {
-                let i =
-                    Reminder::victim_in_identity(&s.reminder).and_then(|v| self.victim_by_id(v));
-                self.snoozes.insert(s);
-                if let Some(i) = i {
-                    self.next_due[i] = self.first_due(i);
-                }
-                self.message = Some("Reminder snoozed.".into());
-                i
-            }
-            Effect::SaveVictim(victim) => {
-                let id = victim.id.clone();
-                match self.caseload.victims.iter().position(|v| v.id == victim.id) {
-                    Some(i) => {
-                        let contacts = std::mem::take(&mut self.caseload.victims[i].contacts);
-                        self.caseload.victims[i] = Victim {
-                            contacts,
-                            ..*victim
-                        };
-                    }
-                    None => self.caseload.victims.push(*victim),
-                }
-                self.rebuild();
-                if let Some(pos) = self
-                    .rows
-                    .iter()
-                    .position(|&i| self.caseload.victims[i].id == id)
-                {
-                    self.selected = pos;
-                }
-                self.message = Some("Victim saved.".into());
-                None
-            }
-            Effect::SaveCase(case) => {
-                self.partial_cases.remove(&case.id);
-                match self.caseload.cases.iter().position(|c| c.id == case.id) {
-                    Some(i) => self.caseload.cases[i] = *case,
-                    None => self.caseload.cases.push(*case),
-                }
-                self.rebuild();
-                self.message = Some("Case saved.".into());
-                None
-            }
-        };
-        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
-            self.overlays.pop();
-        }
-        if let Some(i) = touched {
-            self.reorder(i);
-        }
-    }
-
-    /// The date moved on (local midnight passed, or a suspended machine woke on a later
-    /// day): every reminder, diary group, order, colour and count is worked out again for
-    /// `today`, and the selection stays on the same victim.
-    pub fn new_day(&mut self, today: NaiveDate) {
-        if today == self.today {
-            return;
-        }
-        self.today = today;
-        self.reminders = self.all_reminders();
-        self.refresh();
-    }
-
-    /// The id of the selected victim if only its digest is in memory (the loop reads the
-    /// full record, its case and its log from the store and hands them over with
-    /// `record_loaded`, or reports `record_unreadable`, before drawing).
-    pub fn record_needed(&self) -> Option<&str> {
-        let i = self.selected_victim_index()?;
-        (self.held[i] == Held::Digest).then(|| self.caseload.victims[i].id.as_str())
-    }
-
-    /// A victim's full record with its log, and its case, read from the store.
-    pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
-        let Some(i) = self.victim_by_id(&victim.id) else {
-            return;
-        };
-        if let Some(case) = case
-            && let Some(&c) = self.cases.get(&case.id)
-        {
-            self.partial_cases.remove(&case.id);
-            self.caseload.cases[c] = case;
-        }
-        self.caseload.victims[i] = victim;
-        self.held[i] = Held::Full;
-    }
-
-    /// The store could not give a victim's full record: the screens go on with the digest,
-    /// and nothing of that victim can be changed.
-    pub fn record_unreadable(&mut self, victim: &str, why: &str) {
-        if let Some(i) = self.victim_by_id(victim) {
-            self.held[i] = Held::Unreadable;
-        }
-        self.message = Some(format!("The record of {victim} could not be read ({why})."));
-    }
-
-    /// Whether a victim's record is whole in memory, so that a change to it can be saved.
-    fn whole(&self, victim: usize) -> bool {
-        self.held.get(victim) == Some(&Held::Full)
-    }
-
-    /// Whether a case's record is whole in memory.
-    fn whole_case(&self, case: &str) -> bool {
-        !self.partial_cases.contains(case)
-    }
-
     /// The store refused or failed: the form stays open with what was typed.
     pub fn failed(&mut self, message: &str) {
         match self.overlays.last_mut() {
@@ -767,9 +625,11 @@ impl App {
 
 mod derived;
 mod forms;
+mod from_store;
 mod records;
 mod snoozes;
 
+pub use from_store::Fresh;
 pub use snoozes::Snoozes;
 
 #[cfg(test)]

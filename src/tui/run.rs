@@ -14,11 +14,12 @@ use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, Fresh};
 use super::clock::{Clock, SystemClock, until_the_date_may_change};
 use super::draw::draw;
+use crate::domain::model::{Case, Victim};
 use crate::signals;
-use crate::store::Store;
+use crate::store::{Changed, StoreError, UnitStore};
 
 /// What wakes the loop.
 #[derive(Debug)]
@@ -32,7 +33,7 @@ pub enum Wake {
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
 /// SIGQUIT.
-pub fn run(store: &Store, app: &mut App) -> io::Result<()> {
+pub fn run(store: &dyn UnitStore, app: &mut App) -> io::Result<()> {
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
@@ -66,7 +67,7 @@ fn read_terminal() -> io::Result<Receiver<io::Result<Wake>>> {
 /// of a frame or a save.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
-    store: &Store,
+    store: &dyn UnitStore,
     app: &mut App,
     wakes: &Receiver<io::Result<Wake>>,
     clock: &dyn Clock,
@@ -116,46 +117,74 @@ where
     }
 }
 
-fn handle(event: &Event, store: &Store, app: &mut App) {
+fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) {
     if let Event::Key(key) = event
         && key.kind == KeyEventKind::Press
         && let Some(effect) = app.on_key(key)
     {
-        perform(store, app, effect);
+        perform(store, app, &effect);
     }
 }
 
 /// Reads from the store the full record of the victim the screen is about to show (with
 /// its case and log), if only its digest is in memory.
-pub fn load_records(store: &Store, app: &mut App) {
+pub fn load_records(store: &dyn UnitStore, app: &mut App) {
     while let Some(id) = app.record_needed().map(str::to_owned) {
-        let read = store.victim(&id).and_then(|victim| {
-            let case = match &victim {
-                Some(v) => store.case(&v.case_id)?,
-                None => None,
-            };
-            Ok((victim, case))
-        });
-        match read {
-            Ok((Some(victim), case)) => app.record_loaded(victim, case),
-            Ok((None, _)) => app.record_unreadable(&id, "it is no longer in the store"),
+        match read_victim(store, &id) {
+            Ok(Some((victim, case))) => app.record_loaded(victim, case),
+            Ok(None) => app.record_unreadable(&id, "it is no longer in the store"),
             Err(e) => app.record_unreadable(&id, &e.to_string()),
         }
     }
 }
 
-/// Saves what an action asked for, then tells the state whether it worked.
-pub fn perform(store: &Store, app: &mut App, effect: Effect) {
-    let result = match &effect {
+/// A victim's whole record with its log, and its case.
+fn read_victim(
+    store: &dyn UnitStore,
+    id: &str,
+) -> Result<Option<(Victim, Option<Case>)>, StoreError> {
+    let Some(victim) = store.victim(id)? else {
+        return Ok(None);
+    };
+    let case = store.case(&victim.case_id)?;
+    Ok(Some((victim, case)))
+}
+
+/// Saves what an action asked for; then the screens read back from the store the records
+/// it says changed, and are told how the save went.
+pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) {
+    let result = match effect {
         Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
         Effect::SetStatus { victim, contact } => store.save_victim_with_contact(victim, contact),
         Effect::Snooze(s) => store.snooze(s),
-        Effect::Reveal { victim } => store.record_reveal(victim),
+        Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
         Effect::SaveVictim(victim) => store.save_victim(victim),
         Effect::SaveCase(case) => store.save_case(case),
     };
-    match result {
-        Ok(()) => app.applied(effect),
+    match result.and_then(|changed| read_back(store, &changed)) {
+        Ok(fresh) => {
+            app.store_changed(fresh);
+            app.saved(effect);
+        }
         Err(e) => app.failed(&e.to_string()),
     }
+}
+
+/// The records a change touched, as the store now holds them.
+pub fn read_back(store: &dyn UnitStore, changed: &Changed) -> Result<Fresh, StoreError> {
+    let mut fresh = Fresh::default();
+    for id in &changed.victims {
+        if let Some(victim) = store.victim(id)? {
+            fresh.victims.push(victim);
+        }
+    }
+    for id in &changed.cases {
+        if let Some(case) = store.case(id)? {
+            fresh.cases.push(case);
+        }
+    }
+    if changed.snoozes {
+        fresh.snoozes = Some(store.snoozes()?);
+    }
+    Ok(fresh)
 }

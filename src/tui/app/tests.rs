@@ -14,6 +14,28 @@ pub(crate) fn sample_app() -> App {
     ))
 }
 
+/// The sample unit in a throw-away store, for the saves a test makes through the loop's
+/// `perform`: the screens then read back what the store holds, as they do for real.
+pub(crate) struct SampleStore {
+    store: crate::store::Store,
+    _dir: tempfile::TempDir,
+}
+
+pub(crate) fn sample_store() -> SampleStore {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::Store::open(dir.path(), "tester").unwrap();
+    let text = include_str!("../../../sample-data/northshire.json");
+    let caseload = parse_caseload(text, &KnownIds::default(), false).unwrap();
+    store.import(&caseload, false).unwrap();
+    SampleStore { store, _dir: dir }
+}
+
+impl SampleStore {
+    pub(crate) fn save(&self, app: &mut App, effect: &Effect) {
+        crate::tui::run::perform(&self.store, app, effect);
+    }
+}
+
 /// Presses keys written as in a keymap, space-separated ("a", "ctrl-s", "enter").
 fn keys(app: &mut App, script: &str) -> Vec<Effect> {
     script
@@ -109,6 +131,7 @@ fn typing_in_the_search_line_does_not_trigger_keys() {
 #[test]
 fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_store() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter");
@@ -122,7 +145,7 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
     );
     // Not revealed until the store has audited it.
     assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert_eq!(app.overlays, [Overlay::Victim { revealed: true }]);
     keys(&mut app, "esc enter");
     assert_eq!(
@@ -135,6 +158,7 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
 #[test]
 fn logging_the_contact_a_reminder_asks_for_resolves_it() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter");
@@ -170,7 +194,7 @@ fn logging_the_contact_a_reminder_asks_for_resolves_it() {
         Some("Told Joan the release is in December.\nShe will call back.")
     );
     let before = app.counts();
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert!(app.overlays.is_empty());
     assert_eq!(app.counts(), (before.0, before.1 - 1, before.2));
     assert_eq!(app.message.as_deref(), Some("Contact saved."));
@@ -242,6 +266,7 @@ fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
 #[test]
 fn a_snooze_needs_a_later_date_and_a_reason() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "tab z");
     assert!(keys(&mut app, "ctrl-s").is_empty());
     assert_eq!(
@@ -260,7 +285,7 @@ fn a_snooze_needs_a_later_date_and_a_reason() {
     };
     assert_eq!(s.until, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
     let item = app.diary[0].reminder.clone();
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert!(app.snoozed(&item).is_some());
     assert_eq!(
         app.counts().0,
@@ -290,6 +315,7 @@ fn mine_shows_only_the_signed_in_officers_victims() {
 #[test]
 fn opting_in_is_saved_with_its_log_entry() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "gemma lowe");
     keys(&mut app, "enter enter i");
@@ -304,7 +330,7 @@ fn opting_in_is_saved_with_its_log_entry() {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
     );
     assert_eq!(contact.kind, ContactKind::OptIn);
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     let v = app.selected_victim().unwrap();
     assert_eq!(v.status, VictimStatus::OptedIn);
     assert!(
@@ -329,6 +355,7 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
 #[test]
 fn a_new_key_date_brings_its_reminder() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter t");
@@ -347,7 +374,7 @@ fn a_new_key_date_brings_its_reminder() {
             .iter()
             .any(|k| k.kind == KeyDateKind::Ped && k.date.to_string() == "2026-12-30")
     );
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert_eq!(app.message.as_deref(), Some("Case saved."));
     assert!(app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"
         && i.reminder.key_date == Some(KeyDateKind::Ped)
@@ -357,6 +384,7 @@ fn a_new_key_date_brings_its_reminder() {
 #[test]
 fn a_new_victim_is_checked_like_an_import() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "n");
     assert_eq!(form(&app).value("id"), Some("V-0044"));
     assert!(keys(&mut app, "ctrl-s").is_empty(), "a name is required");
@@ -387,7 +415,7 @@ fn a_new_victim_is_checked_like_an_import() {
         (v.id.as_str(), v.name.as_str(), v.status),
         ("V-0044", "Lucy Fairweather", VictimStatus::Referred)
     );
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert_eq!(app.caseload.victims.len(), 44);
     assert_eq!(app.selected_victim().unwrap().id, "V-0044");
 }
@@ -439,6 +467,7 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
 #[test]
 fn a_sensitive_date_flags_the_reminders_near_it() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "gemma lowe");
     keys(&mut app, "enter enter w");
@@ -453,7 +482,7 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
         v.contacts.is_empty(),
         "the log is not part of the record saved"
     );
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     let item = app
         .diary
         .iter()
@@ -501,6 +530,7 @@ fn the_victim_view_scrolls_and_opens_at_the_top() {
 #[test]
 fn an_existing_key_date_can_be_changed() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter t right right");
@@ -522,7 +552,7 @@ fn an_existing_key_date_can_be_changed() {
     };
     assert_eq!(case.key_dates.len(), 4, "changed, not added");
     assert_eq!(case.key_dates[1].date.to_string(), "2027-01-12");
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     let joan = app.victim_by_id("V-0001").unwrap();
     assert!(
         app.open_reminders(joan)
@@ -534,6 +564,7 @@ fn an_existing_key_date_can_be_changed() {
 #[test]
 fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
     let mut app = sample_app();
+    let store = sample_store();
     keys(&mut app, "/");
     type_text(&mut app, "helen marsh");
     keys(&mut app, "enter tab tab enter");
@@ -559,7 +590,7 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
     );
     assert!(summary.ends_with("It was a letter, not a call."));
     let before = app.selected_victim().unwrap().contacts.len();
-    app.applied(effects[0].clone());
+    store.save(&mut app, &effects[0]);
     assert_eq!(
         app.selected_victim().unwrap().contacts.len(),
         before + 1,
@@ -571,6 +602,7 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
 fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     use crate::domain::enums::{Direction, Medium};
     let mut app = sample_app();
+    let store = sample_store();
     let today = app.today;
     let first = app.order.clone();
     let agrees = |app: &mut App| {
@@ -594,22 +626,28 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
             by: None,
             key_date: None,
         };
-        app.applied(Effect::AppendContact {
-            victim: id,
-            contact,
-        });
+        store.save(
+            &mut app,
+            &Effect::AppendContact {
+                victim: id,
+                contact,
+            },
+        );
         agrees(&mut app);
     }
     assert_ne!(app.order, first, "the letters moved victims");
     // A snooze moves its victim too.
     let before = app.order.clone();
     let reminder = app.diary[0].reminder.clone();
-    app.applied(Effect::Snooze(Snooze {
-        reminder: reminder.identity(),
-        until: today + chrono::Days::new(30),
-        reason: "in hospital".into(),
-        by: "sahmed".into(),
-    }));
+    store.save(
+        &mut app,
+        &Effect::Snooze(Snooze {
+            reminder: reminder.identity(),
+            until: today + chrono::Days::new(30),
+            reason: "in hospital".into(),
+            by: "sahmed".into(),
+        }),
+    );
     agrees(&mut app);
     assert_ne!(app.order, before, "the snooze moved its victim");
 }

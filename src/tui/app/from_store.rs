@@ -1,0 +1,146 @@
+//! What the store says: the records a change touched, read back after every save (ours
+//! today, anyone's once the unit service sends them), a victim's full record when it is
+//! first shown, and the date moving on.
+
+use chrono::NaiveDate;
+
+use super::{App, Effect, Held, Overlay};
+use crate::domain::facts::LogFacts;
+use crate::domain::model::{Case, Victim};
+use crate::store::Snooze;
+
+/// Records as the store holds them after a change: each victim whole, with its log.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Fresh {
+    pub victims: Vec<Victim>,
+    pub cases: Vec<Case>,
+    /// Every snooze, when they changed.
+    pub snoozes: Option<Vec<Snooze>>,
+}
+
+impl App {
+    /// The store's records after a change replace what the screens held: each victim's
+    /// reminders are worked out again from its record and log as stored, and a new record,
+    /// a victim moved to another case or a changed case rebuilds the caseload's order.
+    pub fn store_changed(&mut self, fresh: Fresh) {
+        let mut rebuild = !fresh.cases.is_empty();
+        for case in fresh.cases {
+            self.partial_cases.remove(&case.id);
+            match self.cases.get(&case.id) {
+                Some(&c) => self.caseload.cases[c] = case,
+                None => self.caseload.cases.push(case),
+            }
+        }
+        let mut touched = Vec::new();
+        for victim in fresh.victims {
+            let Some(i) = self.victim_by_id(&victim.id) else {
+                // New: `rebuild` takes its facts from its log.
+                self.caseload.victims.push(victim);
+                rebuild = true;
+                continue;
+            };
+            rebuild |= self.caseload.victims[i].case_id != victim.case_id;
+            self.facts[i] = LogFacts::of(&victim.contacts);
+            self.caseload.victims[i] = victim;
+            self.held[i] = Held::Full;
+            touched.push(i);
+        }
+        if let Some(snoozes) = fresh.snoozes {
+            self.snoozes = snoozes.into_iter().collect();
+        }
+        if rebuild {
+            self.rebuild();
+            return;
+        }
+        for i in touched {
+            self.recompute(i);
+            self.reorder(i);
+        }
+    }
+
+    /// A save went through: what the person sees of it (the form closes, a word in the
+    /// status line, a revealed record shown, a new victim selected). The records themselves
+    /// come from the store, by [`App::store_changed`].
+    pub fn saved(&mut self, effect: &Effect) {
+        let said = match effect {
+            Effect::Reveal { .. } => {
+                if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
+                    *revealed = true;
+                }
+                return;
+            }
+            Effect::AppendContact { .. } => "Contact saved.",
+            Effect::SetStatus { .. } => "Status saved.",
+            Effect::Snooze(_) => "Reminder snoozed.",
+            Effect::SaveVictim(victim) => {
+                if let Some(pos) = self
+                    .rows
+                    .iter()
+                    .position(|&i| self.caseload.victims[i].id == victim.id)
+                {
+                    self.selected = pos;
+                }
+                "Victim saved."
+            }
+            Effect::SaveCase(_) => "Case saved.",
+        };
+        self.message = Some(said.into());
+        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
+            self.overlays.pop();
+        }
+    }
+
+    /// The date moved on (local midnight passed, or a suspended machine woke on a later
+    /// day): every reminder, diary group, order, colour and count is worked out again for
+    /// `today`, and the selection stays on the same victim.
+    pub fn new_day(&mut self, today: NaiveDate) {
+        if today == self.today {
+            return;
+        }
+        self.today = today;
+        self.reminders = self.all_reminders();
+        self.refresh();
+    }
+
+    /// The id of the selected victim if only its digest is in memory (the loop reads the
+    /// full record, its case and its log from the store and hands them over with
+    /// `record_loaded`, or reports `record_unreadable`, before drawing).
+    pub fn record_needed(&self) -> Option<&str> {
+        let i = self.selected_victim_index()?;
+        (self.held[i] == Held::Digest).then(|| self.caseload.victims[i].id.as_str())
+    }
+
+    /// A victim's full record with its log, and its case, read from the store.
+    pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
+        let Some(i) = self.victim_by_id(&victim.id) else {
+            return;
+        };
+        if let Some(case) = case
+            && let Some(&c) = self.cases.get(&case.id)
+        {
+            self.partial_cases.remove(&case.id);
+            self.caseload.cases[c] = case;
+        }
+        self.caseload.victims[i] = victim;
+        self.held[i] = Held::Full;
+    }
+
+    /// The store could not give a victim's full record: the screens go on with the digest,
+    /// and nothing of that victim can be changed.
+    pub fn record_unreadable(&mut self, victim: &str, why: &str) {
+        if let Some(i) = self.victim_by_id(victim) {
+            self.held[i] = Held::Unreadable;
+        }
+        self.message = Some(format!("The record of {victim} could not be read ({why})."));
+    }
+
+    /// Whether a victim's record is whole in memory, so that a change to it can be saved.
+    pub(super) fn whole(&self, victim: usize) -> bool {
+        self.held.get(victim) == Some(&Held::Full)
+    }
+
+    /// Whether a case's record is whole in memory.
+    pub(super) fn whole_case(&self, case: &str) -> bool {
+        !self.partial_cases.contains(case)
+    }
+}
