@@ -691,14 +691,9 @@ fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
 #[test]
 fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
     let s = Sandbox::with_sample();
-    let status = |args: &[&str], user: &str| {
-        let out = s
-            .vlu()
-            .env("USER", user)
-            .arg("status")
-            .args(args)
-            .assert()
-            .success();
+    let status = |args: &[&str], officer: &str| {
+        s.sign_in_as(officer);
+        let out = s.vlu().arg("status").args(args).assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     };
     let anchor = ["--date", "2026-11-24"];
@@ -727,15 +722,11 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
         "nothing to say"
     );
     // Someone who is no officer: nothing on standard output, a sentence on standard error.
-    let out = s
-        .vlu()
-        .env("USER", "visitor")
-        .arg("status")
-        .assert()
-        .success();
+    s.sign_in_as("visitor");
+    let out = s.vlu().arg("status").assert().success();
     assert!(out.get_output().stdout.is_empty());
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(err.contains("visitor is not an officer"), "{err}");
+    assert!(err.contains("is not an officer"), "{err}");
 }
 
 #[test]

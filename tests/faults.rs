@@ -87,8 +87,7 @@ fn on_disk(disk: &SmallDisk) -> (Sandbox, impl Fn() -> assert_cmd::Command) {
         let mut cmd = assert_cmd::Command::cargo_bin("vlu").unwrap();
         cmd.env("VLU_DATA_DIR", &data)
             .env("XDG_CONFIG_HOME", &config)
-            .env_remove("VLU_CONFIG")
-            .env("USER", "tester");
+            .env_remove("VLU_CONFIG");
         cmd
     };
     (s, vlu)

@@ -5,7 +5,7 @@ mod diary;
 mod export;
 mod progress;
 pub mod screens;
-mod status;
+pub(crate) mod status;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -89,6 +89,13 @@ pub enum Command {
     },
     /// Verify the store's integrity.
     Check,
+    /// Run the unit service: own the store and serve every vlu on this machine (for an
+    /// administrator who wants it under systemd; stops on SIGTERM).
+    Serve {
+        /// Stop after this many seconds with no client (0: never).
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        idle: u64,
+    },
     /// Take a backup of the store now (they are also taken after each import and daily).
     Backup {
         /// The folder to write it in (default: the configured backup folder).
@@ -192,16 +199,11 @@ pub(crate) fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("uk.gov", "HMPPS", "vlu")
 }
 
-/// The OS user at the keyboard, for the audit trail.
+/// The OS user at the keyboard, for the audit trail: the process's real uid named by the
+/// user database. `$USER` and the like are never asked: they would let anyone sign in as
+/// anyone.
 pub fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .or_else(|| {
-            let home = std::env::var_os("HOME")?;
-            Some(Path::new(&home).file_name()?.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+    crate::service::identity::current_user()
 }
 
 impl Env {
@@ -271,7 +273,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
     match cli.command {
-        None => screens::screens(env, cli.keymap.as_deref(), &env.open()?),
+        None => screens::screens(env, cli.keymap.as_deref()),
         Some(Command::Demo) => screens::demo(env, cli.keymap.as_deref()),
         Some(Command::Keymap(KeymapCommand::Check { file })) => screens::check_keymap(&file),
         Some(Command::Generate {
@@ -300,6 +302,12 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             format,
             out,
         }) => diary(env, date, days, officer.as_deref(), format, out.as_deref()),
+        Some(Command::Serve { idle }) => {
+            let options = crate::service::server::Options {
+                idle: (idle > 0).then(|| std::time::Duration::from_secs(idle)),
+            };
+            crate::service::server::serve(&env.data_dir, env.config.clone(), &options)
+        }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
     }
@@ -320,15 +328,18 @@ fn diary(
         days,
         officer,
     };
+    let colour = out.is_none() && diary::use_colour();
+    if let Some(service) = crate::service::client::Client::connect(&env.data_dir)? {
+        let format = match format {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Ics => "ics",
+        };
+        let text = service.diary(query.date, days, officer, format, colour)?;
+        return write_out(out, |w| w.write_all(text.as_bytes()));
+    }
     let (digest, snoozes, items) = diary_items(env, &query)?;
-    let text = match format {
-        Format::Json => diary::json(&query, &items),
-        Format::Ics => diary::ics(&query, &items),
-        Format::Text => {
-            let colour = out.is_none() && diary::use_colour();
-            diary::text(&digest.caseload, &snoozes, &query, &items, colour)
-        }
-    };
+    let text = render(format, &digest, &snoozes, &query, &items, colour);
     // The process ends here: freeing a large unit's records one by one would only delay the
     // exit (25 ms at 100,000 victims); the system takes the memory back.
     std::mem::forget((digest, items));
@@ -341,6 +352,16 @@ fn diary_items(
     query: &DiaryQuery<'_>,
 ) -> Result<(Digest, Vec<Snooze>, Vec<DiaryItem>), Error> {
     let (digest, snoozes) = env.read_for_diary()?;
+    let items = items_of(&digest, &env.config, query)?;
+    Ok((digest, snoozes, items))
+}
+
+/// The diary's items for `query` from a digest, by the unit's lead times and calendar.
+pub(crate) fn items_of(
+    digest: &Digest,
+    config: &Config,
+    query: &DiaryQuery<'_>,
+) -> Result<Vec<DiaryItem>, Error> {
     let caseload = &digest.caseload;
     if let Some(o) = query.officer
         && !caseload.officers.iter().any(|x| x.id == o)
@@ -353,15 +374,30 @@ fn diary_items(
         caseload
             .extra_non_working_days
             .iter()
-            .chain(&env.config.extra_non_working_days)
+            .chain(&config.extra_non_working_days)
             .copied(),
     );
     let rules = Rules {
         calendar: &calendar,
-        lead: &env.config.lead_times,
+        lead: &config.lead_times,
     };
-    let items = diary_from_facts(digest.joined(), query, rules);
-    Ok((digest, snoozes, items))
+    Ok(diary_from_facts(digest.joined(), query, rules))
+}
+
+/// The diary as `format` writes it.
+pub(crate) fn render(
+    format: Format,
+    digest: &Digest,
+    snoozes: &[Snooze],
+    query: &DiaryQuery<'_>,
+    items: &[DiaryItem],
+    colour: bool,
+) -> String {
+    match format {
+        Format::Json => diary::json(query, items),
+        Format::Ics => diary::ics(query, items),
+        Format::Text => diary::text(&digest.caseload, snoozes, query, items, colour),
+    }
 }
 
 /// `vlu check`: the store's integrity, and what it holds.

@@ -10,7 +10,8 @@ use crate::domain::model::Caseload;
 use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::error::Error;
-use crate::store::Store;
+use crate::service::client::Client;
+use crate::store::{Store, UnitStore};
 use crate::tui::app::{App, Setup};
 use crate::tui::keymap;
 use crate::tui::run::run;
@@ -34,13 +35,19 @@ fn colour() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Opens the screens on an open store.
-pub fn screens(env: &Env, keymap_choice: Option<&str>, store: &Store) -> Result<(), Error> {
+/// Opens the screens: through the unit service when one is running on the store (and then
+/// live: everyone's changes reach this screen), else on the store itself.
+pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     let officer = env.config.officer_for(&env.user).to_owned();
-    if has_terminal() {
-        super::backup::daily(env, store);
+    if let Some(client) = Client::connect(&env.data_dir)? {
+        let service = Some(env.data_dir.as_path());
+        return open_screens(env, keymap_choice, &client, officer, service);
     }
-    open_screens(env, keymap_choice, store, officer)
+    let store = env.open()?;
+    if has_terminal() {
+        super::backup::daily(env, &store);
+    }
+    open_screens(env, keymap_choice, &store, officer, None)
 }
 
 fn has_terminal() -> bool {
@@ -50,8 +57,9 @@ fn has_terminal() -> bool {
 fn open_screens(
     env: &Env,
     keymap_choice: Option<&str>,
-    store: &Store,
+    store: &dyn UnitStore,
     officer: String,
+    service: Option<&Path>,
 ) -> Result<(), Error> {
     if !has_terminal() {
         return Err(Error::Usage(
@@ -76,7 +84,8 @@ fn open_screens(
         colour: colour(),
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
-    run(store, &mut app).map_err(|source| Error::Write {
+    app.signed_in_user.clone_from(&env.user);
+    run(store, &mut app, service).map_err(|source| Error::Write {
         path: "the terminal".into(),
         source,
     })
@@ -106,7 +115,7 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     store.import(&sample, false)?;
-    let result = open_screens(env, keymap_choice, &store, officer);
+    let result = open_screens(env, keymap_choice, &store, officer, None);
     drop(store);
     drop(dir);
     result

@@ -11,7 +11,8 @@ use crate::domain::enums::DiaryStatus;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::domain::text::visible;
 use crate::error::Error;
-use crate::store::Snooze;
+use crate::service::client::Client;
+use crate::store::{Snooze, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFormat {
@@ -77,15 +78,22 @@ pub(super) fn status(
     } else {
         Some(env.config.officer_for(&env.user))
     };
-    let query = DiaryQuery {
-        date,
-        days: env.config.lead_times.due_soon_days,
-        officer,
+    let counted = match Client::connect(&env.data_dir)? {
+        Some(service) => service
+            .status(date, officer)
+            .map(|(overdue, today, this_week)| Counts {
+                overdue,
+                today,
+                this_week,
+            })
+            .map_err(Error::from),
+        None => local_counts(env, date, officer),
     };
-    let (digest, snoozes, items) = match diary_items(env, &query) {
-        // A prompt or a banner must never fail a login: someone who is no officer of the unit
-        // is told once, on standard error, and counted as having nothing.
-        Err(Error::Usage(_)) if officer.is_some() => {
+    let counts = match counted {
+        Ok(counts) => counts,
+        // A prompt or a banner must never fail a login: someone who is no officer of the
+        // unit is told once, on standard error, and counted as having nothing.
+        Err(Error::Usage(_) | Error::Store(StoreError::Refused(_))) if officer.is_some() => {
             eprintln!(
                 "vlu: {} is not an officer of the unit in {}: map the user to one under \
                  [officers] in the configuration, or count the whole unit with vlu status --all",
@@ -94,10 +102,8 @@ pub(super) fn status(
             );
             return Ok(());
         }
-        other => other?,
+        Err(e) => return Err(e),
     };
-    let counts = Counts::of(&items, &snoozes, date);
-    std::mem::forget((digest, items));
     let line = match format {
         StatusFormat::Json => {
             let json = JsonStatus {
@@ -114,4 +120,17 @@ pub(super) fn status(
         ),
     };
     write_stdout(|w| w.write_all(line.as_bytes()))
+}
+
+/// The counts worked out here, from the store itself.
+fn local_counts(env: &Env, date: NaiveDate, officer: Option<&str>) -> Result<Counts, Error> {
+    let query = DiaryQuery {
+        date,
+        days: env.config.lead_times.due_soon_days,
+        officer,
+    };
+    let (digest, snoozes, items) = diary_items(env, &query)?;
+    let counts = Counts::of(&items, &snoozes, date);
+    std::mem::forget((digest, items));
+    Ok(counts)
 }

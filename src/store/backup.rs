@@ -217,7 +217,7 @@ impl Store {
             version: VERSION,
             schema: SCHEMA_VERSION,
             taken,
-            by: self.user.clone(),
+            by: self.user(),
         };
         let path = dir.join(format!(
             "{PREFIX}{}{SUFFIX}",

@@ -443,6 +443,43 @@ impl Digest {
             .extend(shard.cases.into_iter().map(CaseDigest::into_case));
     }
 
+    /// The digest from its shards (each with a key whose last byte is its number) and the
+    /// caseload's unit, officers and extra days.
+    pub fn from_shards<K, V>(head: Caseload, raw: &[(K, V)]) -> Result<Self, StoreError>
+    where
+        K: AsRef<[u8]> + Sync,
+        V: AsRef<[u8]> + Sync,
+    {
+        // Each shard is decoded and turned into records before the next, so that its
+        // memory is reused rather than a whole unit's digest being held at once.
+        let read = |part: &[(K, V)]| -> Result<Digest, StoreError> {
+            let mut out = Digest::default();
+            for (k, v) in part {
+                out.push(Shard::decode(v.as_ref()).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "the digest shard {} cannot be read ({e})",
+                        k.as_ref().last().copied().unwrap_or_default()
+                    ))
+                })?);
+            }
+            Ok(out)
+        };
+        // Two halves on two threads: decoding is the cost.
+        let (first, second) = raw.split_at(raw.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let b = scope.spawn(|| read(second));
+            (read(first), joined(b))
+        });
+        let mut digest = a?;
+        digest.append(b?);
+        digest.caseload = Caseload {
+            cases: std::mem::take(&mut digest.caseload.cases),
+            victims: std::mem::take(&mut digest.caseload.victims),
+            ..head
+        };
+        Ok(digest)
+    }
+
     /// Another part's records added at the end.
     fn append(&mut self, other: Digest) {
         let base = self.caseload.cases.len();
@@ -463,34 +500,13 @@ impl Store {
     pub fn load_digest(&self) -> Result<Digest, StoreError> {
         let raw: Vec<(sled::IVec, sled::IVec)> =
             self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?;
-        // Each shard is decoded and turned into records before the next, so that its
-        // memory is reused rather than a whole unit's digest being held at once.
-        let read = |part: &[(sled::IVec, sled::IVec)]| -> Result<Digest, StoreError> {
-            let mut out = Digest::default();
-            for (k, v) in part {
-                out.push(Shard::decode(v).map_err(|e| {
-                    StoreError::Corrupt(format!(
-                        "the digest shard {} cannot be read ({e})",
-                        k.last().copied().unwrap_or_default()
-                    ))
-                })?);
-            }
-            Ok(out)
-        };
-        // Two halves on two threads: decoding is the cost.
-        let (first, second) = raw.split_at(raw.len() / 2);
-        let (a, b) = std::thread::scope(|scope| {
-            let b = scope.spawn(|| read(second));
-            (read(first), joined(b))
-        });
-        let mut digest = a?;
-        digest.append(b?);
-        digest.caseload = Caseload {
-            cases: std::mem::take(&mut digest.caseload.cases),
-            victims: std::mem::take(&mut digest.caseload.victims),
-            ..self.load_head()?
-        };
-        Ok(digest)
+        Digest::from_shards(self.load_head()?, &raw)
+    }
+
+    /// The digest's shards as stored, each with its key (whose last byte is its number),
+    /// for a client of the unit service to read with [`Digest::from_shards`].
+    pub fn digest_shards(&self) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        Ok(self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?)
     }
 
     /// Stages changes to the digest: each shard touched is read once, changed and rewritten.

@@ -92,6 +92,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Refused(String),
+    /// The unit service could not do what it was asked (its sentence).
+    #[error("{0}")]
+    Remote(String),
 }
 
 /// What an import changed.
@@ -117,7 +120,9 @@ pub struct Snooze {
 pub struct Store {
     db: sled::Db,
     dir: PathBuf,
-    user: String,
+    /// Who the changes are made by, for the audit trail (the unit service sets it for each
+    /// client's request).
+    user: std::sync::Mutex<String>,
     /// How long a write is waited for ([`write::DEADLINE`]).
     deadline: std::time::Duration,
     /// sled's log file, for the fdatasync after each flush ([`Store::write`]).
@@ -236,7 +241,7 @@ impl Store {
         let store = Self {
             db,
             dir: dir.to_owned(),
-            user: user.to_owned(),
+            user: std::sync::Mutex::new(user.to_owned()),
             deadline: write::DEADLINE,
             log: std::sync::Arc::new(log),
             next_audit: std::sync::atomic::AtomicU64::new(0),
@@ -443,10 +448,28 @@ impl Store {
         Ok(seq)
     }
 
+    /// Who the changes are made by.
+    pub fn user(&self) -> String {
+        self.user
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Makes the changes that follow, until the next call, in `user`'s name.
+    pub fn act_as(&self, user: &str) {
+        user.clone_into(
+            &mut self
+                .user
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    }
+
     fn record(&self, action: &str, subject: Option<&str>, fields: Vec<String>) -> AuditRecord {
         AuditRecord {
             at: Utc::now(),
-            user: self.user.clone(),
+            user: self.user(),
             action: action.to_owned(),
             subject: subject.map(str::to_owned),
             fields,
@@ -664,6 +687,12 @@ impl Store {
     /// Records that someone looked at a victim's contact details.
     pub fn record_reveal(&self, victim_id: &str) -> Result<(), StoreError> {
         let record = self.record("reveal-contact-details", Some(victim_id), Vec::new());
+        self.commit(Batch::default(), &record).map(drop)
+    }
+
+    /// Records that the unit service refused someone (the sentence names who, and why).
+    pub fn record_refusal(&self, why: &str) -> Result<(), StoreError> {
+        let record = self.record("refused-user", None, vec![why.to_owned()]);
         self.commit(Batch::default(), &record).map(drop)
     }
 

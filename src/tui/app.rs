@@ -191,6 +191,10 @@ pub struct App {
     /// How far the victim view or the contact entry is scrolled down, in lines.
     pub overlay_scroll: u16,
     pub quit: bool,
+    /// Who else has the store open (from the unit service), for the header.
+    pub present: Vec<String>,
+    /// The OS user at this screen, as the store knows them.
+    pub signed_in_user: String,
 }
 
 impl App {
@@ -238,6 +242,8 @@ impl App {
             page: 10,
             overlay_scroll: 0,
             quit: false,
+            present: Vec::new(),
+            signed_in_user: String::new(),
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {

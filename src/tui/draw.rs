@@ -144,7 +144,7 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.status(DiaryStatus::DueSoon),
         ),
     ]);
-    let who = Line::from(vec![
+    let mut who = Line::from(vec![
         Span::styled(visible(unit).into_owned(), theme.title()),
         Span::raw(format!(
             " · {} · {}",
@@ -152,6 +152,12 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             app.today.format("%a %-d %b %Y")
         )),
     ]);
+    if !app.present.is_empty() {
+        who.push_span(Span::raw(format!(
+            " · also in: {}",
+            visible(&app.present.join(", "))
+        )));
+    }
     let width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
     let [left, right] = Layout::horizontal([
         Constraint::Min(0),

@@ -8,7 +8,8 @@
 //! channel.)
 
 use std::io;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 
 use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Terminal;
@@ -18,6 +19,8 @@ use super::app::{App, Effect, Fresh};
 use super::clock::{Clock, SystemClock, until_the_date_may_change};
 use super::draw::draw;
 use crate::domain::model::{Case, Victim};
+use crate::service::client::Client;
+use crate::service::proto::Reply;
 use crate::signals;
 use crate::store::{Changed, StoreError, UnitStore};
 
@@ -28,17 +31,25 @@ pub enum Wake {
     Input(Event),
     /// Look at the clock again (a test moving its clock says so).
     Tick,
+    /// The unit service's news: a change someone made, who is connected, or "reload".
+    News(Reply),
 }
 
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
 /// SIGQUIT.
-pub fn run(store: &dyn UnitStore, app: &mut App) -> io::Result<()> {
+pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Path>) -> io::Result<()> {
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
-    let result = read_terminal()
-        .and_then(|wakes| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
+    let (tx, wakes) = mpsc::channel();
+    let started = read_terminal(tx.clone()).and_then(|()| match service {
+        Some(dir) => {
+            Client::subscribe(dir, tx, |news| Ok(Wake::News(news))).map_err(io::Error::other)
+        }
+        None => Ok(()),
+    });
+    let result = started.and_then(|()| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
     let _busy = signals::busy();
     ratatui::restore();
     signals::screen_up(false);
@@ -47,8 +58,7 @@ pub fn run(store: &dyn UnitStore, app: &mut App) -> io::Result<()> {
 
 /// A thread that sends every terminal event down the channel it returns. It ends when the
 /// loop is gone (or the terminal is), and with the process.
-fn read_terminal() -> io::Result<Receiver<io::Result<Wake>>> {
-    let (tx, rx) = mpsc::channel();
+fn read_terminal(tx: Sender<io::Result<Wake>>) -> io::Result<()> {
     std::thread::Builder::new()
         .name("vlu-input".into())
         .spawn(move || {
@@ -60,7 +70,7 @@ fn read_terminal() -> io::Result<Receiver<io::Result<Wake>>> {
                 }
             }
         })?;
-    Ok(rx)
+    Ok(())
 }
 
 /// A signal is dealt with only while the loop waits (`signals::busy`): never in the middle
@@ -76,6 +86,8 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let mut pending = None;
+    // The numbers of this screen's own changes: their news needs no reading back.
+    let mut own = std::collections::HashSet::new();
     loop {
         let busy = signals::busy();
         app.new_day(clock.today());
@@ -103,8 +115,14 @@ where
         };
         let _busy = signals::busy();
         loop {
-            if let Wake::Input(event) = &next {
-                handle(event, store, app);
+            match next {
+                Wake::Input(event) => {
+                    if let Some(seq) = handle(&event, store, app) {
+                        own.insert(seq);
+                    }
+                }
+                Wake::News(news) => hear(store, app, news, &mut own),
+                Wake::Tick => {}
             }
             if app.quit {
                 return Ok(());
@@ -117,12 +135,47 @@ where
     }
 }
 
-fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) {
+/// A key: what it asks of the state, and of the store. The number of the change it made,
+/// if it saved one.
+fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) -> Option<u64> {
     if let Event::Key(key) = event
         && key.kind == KeyEventKind::Press
         && let Some(effect) = app.on_key(key)
     {
-        perform(store, app, &effect);
+        return perform(store, app, &effect);
+    }
+    None
+}
+
+/// The service's news: someone's change read back from the store (not this screen's own,
+/// read back already), who is in, or everything read again after missed news.
+fn hear(
+    store: &dyn UnitStore,
+    app: &mut App,
+    news: Reply,
+    own: &mut std::collections::HashSet<u64>,
+) {
+    match news {
+        Reply::News(change) if own.remove(&change.seq) => {}
+        Reply::News(change) => match read_back(store, &change.changed()) {
+            Ok(fresh) => app.changed_by(fresh, &change.by),
+            Err(e) => app.failed(&e.to_string()),
+        },
+        Reply::Present(mut users) => {
+            // This screen's own two connections are not someone else.
+            for _ in 0..2 {
+                if let Some(me) = users.iter().position(|u| *u == app.signed_in_user) {
+                    users.remove(me);
+                }
+            }
+            users.dedup();
+            app.present = users;
+        }
+        Reply::Reload => match store.load_digest().and_then(|d| Ok((d, store.snoozes()?))) {
+            Ok((digest, snoozes)) => app.reload(digest, snoozes),
+            Err(e) => app.failed(&e.to_string()),
+        },
+        _ => {}
     }
 }
 
@@ -152,7 +205,7 @@ fn read_victim(
 
 /// Saves what an action asked for; then the screens read back from the store the records
 /// it says changed, and are told how the save went.
-pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) {
+pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
     let result = match effect {
         Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
         Effect::SetStatus { victim, contact } => store.save_victim_with_contact(victim, contact),
@@ -161,12 +214,16 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) {
         Effect::SaveVictim(victim) => store.save_victim(victim),
         Effect::SaveCase(case) => store.save_case(case),
     };
-    match result.and_then(|changed| read_back(store, &changed)) {
-        Ok(fresh) => {
+    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed.seq))) {
+        Ok((fresh, seq)) => {
             app.store_changed(fresh);
             app.saved(effect);
+            Some(seq)
         }
-        Err(e) => app.failed(&e.to_string()),
+        Err(e) => {
+            app.failed(&e.to_string());
+            None
+        }
     }
 }
 

@@ -42,8 +42,7 @@ impl Sandbox {
         cmd.env("VLU_DATA_DIR", self.data_dir())
             .env("XDG_CONFIG_HOME", self.root.path().join("config"))
             .env_remove("VLU_CONFIG")
-            .env_remove("NO_COLOR")
-            .env("USER", "tester");
+            .env_remove("NO_COLOR");
         cmd
     }
 
@@ -52,6 +51,18 @@ impl Sandbox {
         let path = self.root.path().join(name);
         std::fs::write(&path, contents).unwrap();
         path
+    }
+
+    /// Maps the OS user running the tests to `officer` in the sandbox's configuration: who
+    /// you are comes from the kernel, never from `USER`.
+    pub fn sign_in_as(&self, officer: &str) {
+        let dir = self.root.path().join("config/vlu");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.toml"),
+            format!("[officers]\n\"{}\" = \"{officer}\"\n", me()),
+        )
+        .unwrap();
     }
 
     pub fn import_value(&self, v: &Value) {
@@ -63,6 +74,15 @@ impl Sandbox {
         let out = self.vlu().arg("export").assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     }
+}
+
+/// The name of the OS user running the tests.
+pub fn me() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// A small valid caseload: one officer, one case, one victim with two contacts.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{App, Effect, Held, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
-use crate::store::Snooze;
+use crate::store::{Digest, Snooze};
 
 /// Records as the store holds them after a change: each victim whole, with its log.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -56,6 +56,30 @@ impl App {
             self.recompute(i);
             self.reorder(i);
         }
+    }
+
+    /// The whole caseload read again (the unit service said this screen missed changes).
+    pub fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
+        let selected = self.selected_victim().map(|v| v.id.clone());
+        self.held = vec![Held::Digest; digest.facts.len()];
+        self.facts = digest.facts;
+        self.caseload = digest.caseload;
+        self.partial_cases = self.caseload.cases.iter().map(|c| c.id.clone()).collect();
+        self.snoozes = snoozes.into_iter().collect();
+        self.rebuild();
+        if let Some(pos) = selected.and_then(|id| {
+            self.rows
+                .iter()
+                .position(|&i| self.caseload.victims[i].id == id)
+        }) {
+            self.selected = pos;
+        }
+    }
+
+    /// Someone else's change, read back from the store: shown as ours are, and said.
+    pub fn changed_by(&mut self, fresh: Fresh, who: &str) {
+        self.store_changed(fresh);
+        self.message = Some(format!("Updated: a change by {who}."));
     }
 
     /// A save went through: what the person sees of it (the form closes, a word in the

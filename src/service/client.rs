@@ -1,0 +1,263 @@
+//! A client of the unit service: the store, as the screens and the command line see it,
+//! over the service's socket.
+
+use std::io;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::sync::mpsc::Sender;
+use std::sync::{Mutex, PoisonError};
+
+use chrono::NaiveDate;
+
+use super::proto::{PROTOCOL, Reply, Request, receive, send};
+use super::socket_path;
+use crate::domain::model::{Case, Contact, Victim};
+use crate::store::{Changed, Digest, Snooze, StoreError, UnitStore};
+
+/// A connection to the service.
+pub struct Client {
+    stream: Mutex<UnixStream>,
+    /// Who the service says we are.
+    pub user: String,
+    /// Who else was connected when we said hello.
+    pub others: Vec<String>,
+}
+
+/// Connects and says hello; `Ok(None)` when no service answers on the store's socket.
+fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreError> {
+    let socket = socket_path(dir);
+    let mut stream = match UnixStream::connect(&socket) {
+        Ok(stream) => stream,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound
+                    | io::ErrorKind::ConnectionRefused
+                    | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
+        Err(source) => {
+            return Err(StoreError::Io {
+                action: "reach the unit service of",
+                path: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    let lost = |source| StoreError::Io {
+        action: "talk to the unit service of",
+        path: dir.to_owned(),
+        source,
+    };
+    let hello = Request::Hello {
+        protocol: PROTOCOL,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    send(&mut stream, &hello, &[]).map_err(lost)?;
+    match receive::<Reply>(&mut stream).map_err(lost)? {
+        Some((Reply::Welcome { user, others }, _)) => Ok(Some((stream, user, others))),
+        Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
+        _ => Err(lost(io::ErrorKind::InvalidData.into())),
+    }
+}
+
+impl Client {
+    /// A client of the service running on the store in `dir`, if one is.
+    pub fn connect(dir: &Path) -> Result<Option<Self>, StoreError> {
+        Ok(hello(dir)?.map(|(stream, user, others)| Self {
+            stream: Mutex::new(stream),
+            user,
+            others,
+        }))
+    }
+
+    /// A second connection that receives the news of every change (and who is connected),
+    /// read by a thread of its own; `map` turns each piece of news into what the receiver
+    /// wants (the screens' wake-ups).
+    pub fn subscribe<T: Send + 'static>(
+        dir: &Path,
+        tx: Sender<T>,
+        map: impl Fn(Reply) -> T + Send + 'static,
+    ) -> Result<(), StoreError> {
+        let Some((mut stream, _, _)) = hello(dir)? else {
+            return Err(StoreError::Refused("the unit service has stopped".into()));
+        };
+        send(&mut stream, &Request::Subscribe, &[]).map_err(|source| StoreError::Io {
+            action: "subscribe to the unit service of",
+            path: dir.to_owned(),
+            source,
+        })?;
+        std::thread::Builder::new()
+            .name("vlu-news".into())
+            .spawn(move || {
+                while let Ok(Some((news, _))) = receive::<Reply>(&mut stream) {
+                    if tx.send(map(news)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(|source| StoreError::Io {
+                action: "listen to the unit service of",
+                path: dir.to_owned(),
+                source,
+            })?;
+        Ok(())
+    }
+
+    /// One request and its reply (with the reply's tail).
+    fn call(&self, request: &Request) -> Result<(Reply, Vec<u8>), StoreError> {
+        let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
+        let lost = |source| StoreError::Io {
+            action: "talk to the unit service",
+            path: "its socket".into(),
+            source,
+        };
+        send(&mut *stream, request, &[]).map_err(lost)?;
+        match receive::<Reply>(&mut *stream).map_err(lost)? {
+            Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
+            Some((Reply::Failed(why), _)) => Err(StoreError::Remote(why)),
+            Some(answer) => Ok(answer),
+            None => Err(lost(io::ErrorKind::UnexpectedEof.into())),
+        }
+    }
+
+    fn changed(&self, request: &Request) -> Result<Changed, StoreError> {
+        match self.call(request)? {
+            (Reply::Changed(wire), _) => Ok(wire.changed()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// `vlu diary`'s text, worked out by the service.
+    pub fn diary(
+        &self,
+        date: NaiveDate,
+        days: u32,
+        officer: Option<&str>,
+        format: &str,
+        colour: bool,
+    ) -> Result<String, StoreError> {
+        let request = Request::Diary {
+            date,
+            days,
+            officer: officer.map(str::to_owned),
+            format: format.to_owned(),
+            colour,
+        };
+        match self.call(&request)? {
+            (Reply::Text(text), _) => Ok(text),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// `vlu status`'s counts: overdue, today, this week.
+    pub fn status(
+        &self,
+        date: NaiveDate,
+        officer: Option<&str>,
+    ) -> Result<(usize, usize, usize), StoreError> {
+        let request = Request::Status {
+            date,
+            officer: officer.map(str::to_owned),
+        };
+        match self.call(&request)? {
+            (Reply::Counts(overdue, today, week), _) => Ok((overdue, today, week)),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+fn unexpected() -> StoreError {
+    StoreError::Remote("the unit service answered something else".into())
+}
+
+/// A digest shard from the wire: its number (as a one-byte key) and its bytes.
+type WireShard<'a> = ([u8; 1], &'a [u8]);
+
+/// The digest's shards from a reply's tail (see the service's `digest`).
+fn shards(tail: &[u8]) -> Result<Vec<WireShard<'_>>, StoreError> {
+    let mut out = Vec::new();
+    let mut rest = tail;
+    while let [n, a, b, c, d, more @ ..] = rest {
+        let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+        let (shard, after) = more
+            .split_at_checked(len)
+            .ok_or_else(|| StoreError::Remote("the digest arrived cut short".into()))?;
+        out.push(([*n], shard));
+        rest = after;
+    }
+    if rest.is_empty() {
+        Ok(out)
+    } else {
+        Err(StoreError::Remote("the digest arrived cut short".into()))
+    }
+}
+
+impl UnitStore for Client {
+    fn load_digest(&self) -> Result<Digest, StoreError> {
+        match self.call(&Request::LoadDigest)? {
+            (Reply::Head(head), tail) => Digest::from_shards(*head, &shards(&tail)?),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn snoozes(&self) -> Result<Vec<Snooze>, StoreError> {
+        match self.call(&Request::Snoozes)? {
+            (Reply::Snoozes(s), _) => Ok(s),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
+        match self.call(&Request::Victim(id.to_owned()))? {
+            (Reply::Victim(v), _) => Ok(v.map(|v| *v)),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
+        match self.call(&Request::Case(id.to_owned()))? {
+            (Reply::Case(c), _) => Ok(c.map(|c| *c)),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn append_contact(&self, victim: &str, contact: &Contact) -> Result<Changed, StoreError> {
+        self.changed(&Request::AppendContact {
+            victim: victim.to_owned(),
+            contact: contact.clone(),
+        })
+    }
+
+    fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
+        self.changed(&Request::SaveVictim(Box::new(victim.clone())))
+    }
+
+    fn save_victim_with_contact(
+        &self,
+        victim: &Victim,
+        contact: &Contact,
+    ) -> Result<Changed, StoreError> {
+        self.changed(&Request::SaveVictimWithContact {
+            victim: Box::new(victim.clone()),
+            contact: contact.clone(),
+        })
+    }
+
+    fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        self.changed(&Request::SaveCase(Box::new(case.clone())))
+    }
+
+    fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
+        self.changed(&Request::Snooze(snooze.clone()))
+    }
+
+    fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
+        match self.call(&Request::Reveal(victim.to_owned()))? {
+            (Reply::Done, _) => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+}

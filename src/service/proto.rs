@@ -1,0 +1,201 @@
+//! The unit service's wire: frames of JSON, each with an optional binary tail.
+//!
+//! A frame is `u32` length of the JSON, the JSON, `u32` length of the tail, the tail (all
+//! lengths big-endian). JSON because the records already travel as JSON (the caseload
+//! format) and a person can read a captured frame; the binary tail carries the digest's
+//! shards as stored, which JSON would triple. A frame over [`MAX_FRAME`] bytes, or one that
+//! does not parse, closes that connection only. No async runtime: a local socket served by
+//! a thread a client is plenty for a unit of twenty people.
+
+use std::io::{self, Read, Write};
+
+use serde::{Deserialize, Serialize};
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::store::{Changed, Snooze};
+
+/// This build's protocol. A client and a service of different protocols say so and stop.
+pub const PROTOCOL: u32 = 1;
+
+/// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
+pub const MAX_FRAME: u32 = 1 << 30;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// The first frame of every connection.
+    Hello {
+        protocol: u32,
+        version: String,
+    },
+    /// This connection only receives news of changes from now on.
+    Subscribe,
+    /// The digest's shards in the tail, the unit, officers and extra days in the reply.
+    LoadDigest,
+    Snoozes,
+    Victim(String),
+    Case(String),
+    AppendContact {
+        victim: String,
+        contact: Contact,
+    },
+    SaveVictim(Box<Victim>),
+    SaveVictimWithContact {
+        victim: Box<Victim>,
+        contact: Contact,
+    },
+    SaveCase(Box<Case>),
+    Snooze(Snooze),
+    Reveal(String),
+    /// `vlu diary`'s output, worked out by the service from the digest it keeps.
+    Diary {
+        date: NaiveDate,
+        days: u32,
+        officer: Option<String>,
+        /// `text`, `json` or `ics`.
+        format: String,
+        colour: bool,
+    },
+    /// `vlu status`'s counts: (overdue, today, this week).
+    Status {
+        date: NaiveDate,
+        officer: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    Welcome {
+        /// Who the service says you are (from the socket, never the environment).
+        user: String,
+        /// Who else is connected.
+        others: Vec<String>,
+    },
+    /// One sentence: why not.
+    Refused(String),
+    Failed(String),
+    Head(Box<Caseload>),
+    Snoozes(Vec<Snooze>),
+    Victim(Option<Box<Victim>>),
+    Case(Option<Box<Case>>),
+    Changed(ChangedWire),
+    Done,
+    /// Text to print as it is (the diary).
+    Text(String),
+    /// Overdue, due today, due this week.
+    Counts(usize, usize, usize),
+    /// Pushed to subscribers after each durable change.
+    News(ChangedWire),
+    /// Pushed to subscribers when who is connected changes.
+    Present(Vec<String>),
+    /// Pushed to a subscriber whose queue overflowed: read everything again.
+    Reload,
+}
+
+/// [`Changed`] on the wire.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedWire {
+    pub seq: u64,
+    pub victims: Vec<String>,
+    pub cases: Vec<String>,
+    pub snoozes: bool,
+    /// Who made the change.
+    pub by: String,
+}
+
+impl ChangedWire {
+    pub fn of(changed: &Changed, by: &str) -> Self {
+        Self {
+            seq: changed.seq,
+            victims: changed.victims.clone(),
+            cases: changed.cases.clone(),
+            snoozes: changed.snoozes,
+            by: by.to_owned(),
+        }
+    }
+
+    pub fn changed(&self) -> Changed {
+        Changed {
+            seq: self.seq,
+            victims: self.victims.clone(),
+            cases: self.cases.clone(),
+            snoozes: self.snoozes,
+        }
+    }
+}
+
+/// Writes one frame.
+pub fn send(out: &mut impl Write, message: &impl Serialize, tail: &[u8]) -> io::Result<()> {
+    let json = serde_json::to_vec(message).map_err(io::Error::other)?;
+    let mut frame = Vec::with_capacity(8 + json.len());
+    frame.extend_from_slice(&length(json.len())?.to_be_bytes());
+    frame.extend_from_slice(&json);
+    frame.extend_from_slice(&length(tail.len())?.to_be_bytes());
+    out.write_all(&frame)?;
+    out.write_all(tail)?;
+    out.flush()
+}
+
+fn length(n: usize) -> io::Result<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|&n| n <= MAX_FRAME)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "a frame is too large"))
+}
+
+/// Reads one frame: the message and its tail. `None` at a clean end of the stream.
+pub fn receive<T: for<'de> Deserialize<'de>>(
+    input: &mut impl Read,
+) -> io::Result<Option<(T, Vec<u8>)>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        other => other?,
+    }
+    let json = read_part(input, len)?;
+    input.read_exact(&mut len)?;
+    let tail = read_part(input, len)?;
+    let message = serde_json::from_slice(&json)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a frame did not parse"))?;
+    Ok(Some((message, tail)))
+}
+
+fn read_part(input: &mut impl Read, len: [u8; 4]) -> io::Result<Vec<u8>> {
+    let n = u32::from_be_bytes(len);
+    if n > MAX_FRAME {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a frame is too large",
+        ));
+    }
+    // Memory grows with what arrives, never with what a length claims.
+    let mut part = Vec::new();
+    input.take(u64::from(n)).read_to_end(&mut part)?;
+    if part.len() as u64 != u64::from(n) {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_reads_back_as_written_and_a_bad_one_is_refused() {
+        let mut wire = Vec::new();
+        send(&mut wire, &Request::Victim("V-1".into()), b"tail").unwrap();
+        let (back, tail): (Request, _) = receive(&mut wire.as_slice()).unwrap().unwrap();
+        assert_eq!(back, Request::Victim("V-1".into()));
+        assert_eq!(tail, b"tail");
+        assert!(receive::<Request>(&mut &[][..]).unwrap().is_none());
+        let huge = (MAX_FRAME + 1).to_be_bytes();
+        assert!(receive::<Request>(&mut &huge[..]).is_err());
+        let mut garbage = Vec::new();
+        garbage.extend_from_slice(&3u32.to_be_bytes());
+        garbage.extend_from_slice(b"{{{");
+        garbage.extend_from_slice(&0u32.to_be_bytes());
+        assert!(receive::<Request>(&mut garbage.as_slice()).is_err());
+    }
+}

@@ -1,0 +1,418 @@
+//! `vlu serve`: one process owns the store; every vlu on the unit's machine is its client.
+//!
+//! sled admits one process per store, so the shape is tmux's server or `PostgreSQL`'s local
+//! socket: the service opens the store (and holds its lock), listens on a Unix socket in the
+//! data directory, and serves each client on a thread of its own. Requests that write are
+//! made one at a time, under the store's mutex, each in the name of the client's OS user —
+//! who comes from the kernel (`SO_PEERCRED`), never from the environment. After each durable
+//! write every subscribed screen is sent what changed, through a bounded queue of its own: a
+//! frozen terminal never holds up the service or anyone else; when its queue overflows it is
+//! told to read everything again.
+
+use std::collections::BTreeMap;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use super::proto::{ChangedWire, PROTOCOL, Reply, Request, receive, send};
+use super::{identity, socket_path};
+use crate::cli::status::Counts;
+use crate::cli::{Format, items_of, render};
+use crate::config::Config;
+use crate::domain::reminders::DiaryQuery;
+use crate::error::Error;
+use crate::store::{Store, StoreError};
+
+/// How many changes wait for a slow screen before it is told to reload instead.
+const QUEUE: usize = 256;
+
+/// What `vlu serve` is told.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Stop after this long with no client (never, if `None`).
+    pub idle: Option<Duration>,
+}
+
+/// A subscribed screen: its queue, and whether it overflowed.
+struct Subscriber {
+    queue: SyncSender<Reply>,
+    lagging: Arc<AtomicBool>,
+}
+
+struct Shared {
+    store: Mutex<Store>,
+    config: Config,
+    socket: PathBuf,
+    /// The OS user who owns the data directory: its admin when no users are mapped.
+    owner: u32,
+    subscribers: Mutex<Vec<Subscriber>>,
+    /// Who is connected, by connection.
+    present: Mutex<BTreeMap<u64, String>>,
+    next_connection: AtomicU64,
+    stopping: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs the service on the store in `dir` until SIGTERM (or SIGINT, SIGHUP), or until it
+/// has had no client for `options.idle`.
+pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error> {
+    let store = Store::open(dir, "vlu-service")?;
+    let socket = socket_path(dir);
+    let listener = bind(&socket)?;
+    let owner = identity::owner_of(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        config,
+        socket: socket.clone(),
+        owner,
+        subscribers: Mutex::new(Vec::new()),
+        present: Mutex::new(BTreeMap::new()),
+        next_connection: AtomicU64::new(0),
+        stopping: AtomicBool::new(false),
+    });
+    stop_on_signals(&shared);
+    let idle = options.idle;
+    if let Some(idle) = idle {
+        stop_if_idle(&shared, idle);
+    }
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
+            serve_client(&shared, stream, id);
+            lock(&shared.present).remove(&id);
+            announce_present(&shared);
+            if let Some(idle) = idle {
+                stop_if_idle(&shared, idle);
+            }
+        });
+    }
+    let _ = std::fs::remove_file(&socket);
+    // The store is flushed after every write; dropping it here ends sled cleanly.
+    drop(lock(&shared.store));
+    Ok(())
+}
+
+/// Binds the socket, replacing a stale one (a file no service answers on).
+fn bind(socket: &Path) -> Result<UnixListener, Error> {
+    if UnixStream::connect(socket).is_ok() {
+        return Err(Error::Usage(format!(
+            "a vlu service is already running on {}",
+            socket.display()
+        )));
+    }
+    let _ = std::fs::remove_file(socket);
+    UnixListener::bind(socket).map_err(|source| Error::Write {
+        path: socket.to_owned(),
+        source,
+    })
+}
+
+/// Stops the service on SIGTERM, SIGINT or SIGHUP: no new client, the write in hand
+/// finished, the socket removed, exit 0.
+fn stop_on_signals(shared: &Arc<Shared>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+        return;
+    };
+    let shared = Arc::clone(shared);
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            stop(&shared);
+        }
+    });
+}
+
+/// Wakes the accept loop so that it sees `stopping`.
+fn stop(shared: &Shared) {
+    shared.stopping.store(true, Ordering::SeqCst);
+    let _ = UnixStream::connect(&shared.socket);
+}
+
+/// After `idle` with nobody connected, stops the service.
+fn stop_if_idle(shared: &Arc<Shared>, idle: Duration) {
+    if !lock(&shared.present).is_empty() {
+        return;
+    }
+    let shared = Arc::clone(shared);
+    let seen = shared.next_connection.load(Ordering::SeqCst);
+    std::thread::spawn(move || {
+        std::thread::sleep(idle);
+        let nobody_came = shared.next_connection.load(Ordering::SeqCst) == seen;
+        if nobody_came && lock(&shared.present).is_empty() {
+            stop(&shared);
+        }
+    });
+}
+
+/// One client: who it is, its hello, then its requests until it goes.
+fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
+    if shared.stopping.load(Ordering::SeqCst) {
+        return;
+    }
+    // Who is speaking is asked of the kernel before any request is read.
+    let user = match identity::peer(&stream)
+        .and_then(|uid| identity::admit(uid, shared.owner, &shared.config))
+    {
+        Ok(user) => user,
+        Err(sentence) => {
+            let store = lock(&shared.store);
+            let _ = store.record_refusal(&sentence);
+            drop(store);
+            let _ = send(&mut stream, &Reply::Refused(sentence), &[]);
+            return;
+        }
+    };
+    match receive::<Request>(&mut stream) {
+        Ok(Some((Request::Hello { protocol, version }, _))) if protocol == PROTOCOL => {
+            let _ = version;
+        }
+        Ok(Some((Request::Hello { protocol, version }, _))) => {
+            let sentence = format!(
+                "this vlu ({version}) speaks protocol {protocol}, but the running service \
+                 (vlu {}) speaks {PROTOCOL}: stop the service (vlu serve --stop, or close \
+                 every vlu and wait a minute) and start vlu again",
+                env!("CARGO_PKG_VERSION")
+            );
+            let _ = send(&mut stream, &Reply::Refused(sentence), &[]);
+            return;
+        }
+        _ => return,
+    }
+    lock(&shared.present).insert(id, user.clone());
+    let others = present_others(shared, id);
+    if send(
+        &mut stream,
+        &Reply::Welcome {
+            user: user.clone(),
+            others,
+        },
+        &[],
+    )
+    .is_err()
+    {
+        return;
+    }
+    announce_present(shared);
+    while let Ok(Some((request, _))) = receive::<Request>(&mut stream) {
+        if request == Request::Subscribe {
+            subscribed(shared, stream);
+            return;
+        }
+        let (reply, tail) = answer(shared, &user, request);
+        if send(&mut stream, &reply, &tail).is_err() {
+            return;
+        }
+    }
+}
+
+fn present_others(shared: &Shared, id: u64) -> Vec<String> {
+    lock(&shared.present)
+        .iter()
+        .filter(|(other, _)| **other != id)
+        .map(|(_, user)| user.clone())
+        .collect()
+}
+
+/// Tells every screen who is connected now.
+fn announce_present(shared: &Shared) {
+    let everyone: Vec<String> = lock(&shared.present).values().cloned().collect();
+    broadcast(shared, &Reply::Present(everyone));
+}
+
+/// Sends `news` to every subscribed screen without waiting for any: a full queue marks its
+/// screen to reload; a closed one is dropped.
+fn broadcast(shared: &Shared, news: &Reply) {
+    lock(&shared.subscribers).retain(|s| match s.queue.try_send(news.clone()) {
+        Ok(()) => true,
+        Err(TrySendError::Full(_)) => {
+            s.lagging.store(true, Ordering::SeqCst);
+            true
+        }
+        Err(TrySendError::Disconnected(_)) => false,
+    });
+}
+
+/// The rest of a subscribed connection's life: the news, as it comes.
+fn subscribed(shared: &Shared, mut stream: UnixStream) {
+    let (queue, news) = std::sync::mpsc::sync_channel(QUEUE);
+    let lagging = Arc::new(AtomicBool::new(false));
+    lock(&shared.subscribers).push(Subscriber {
+        queue,
+        lagging: Arc::clone(&lagging),
+    });
+    announce_present(shared);
+    for reply in news {
+        if send(&mut stream, &reply, &[]).is_err() {
+            return;
+        }
+        if lagging.swap(false, Ordering::SeqCst) && send(&mut stream, &Reply::Reload, &[]).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// One request, answered; a write's news sent to every screen once it is durable.
+fn answer(shared: &Shared, user: &str, request: Request) -> (Reply, Vec<u8>) {
+    let store = lock(&shared.store);
+    store.act_as(user);
+    let written = match request {
+        Request::Hello { .. } | Request::Subscribe => {
+            return (Reply::Failed("that was said already".into()), Vec::new());
+        }
+        Request::LoadDigest => return digest(&store),
+        Request::Snoozes => return reply(store.snoozes().map(Reply::Snoozes)),
+        Request::Victim(id) => {
+            return reply(store.victim(&id).map(|v| Reply::Victim(v.map(Box::new))));
+        }
+        Request::Case(id) => return reply(store.case(&id).map(|c| Reply::Case(c.map(Box::new)))),
+        Request::Reveal(victim) => {
+            return reply(store.record_reveal(&victim).map(|()| Reply::Done));
+        }
+        Request::Diary {
+            date,
+            days,
+            officer,
+            format,
+            colour,
+        } => {
+            return diary(
+                shared,
+                &store,
+                date,
+                days,
+                officer.as_deref(),
+                &format,
+                colour,
+            );
+        }
+        Request::Status { date, officer } => {
+            return status(shared, &store, date, officer.as_deref());
+        }
+        Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
+        Request::SaveVictim(victim) => store.save_victim(&victim),
+        Request::SaveVictimWithContact { victim, contact } => {
+            store.save_victim_with_contact(&victim, &contact)
+        }
+        Request::SaveCase(case) => store.save_case(&case),
+        Request::Snooze(snooze) => store.snooze(&snooze),
+    };
+    drop(store);
+    match written {
+        Ok(changed) => {
+            let wire = ChangedWire::of(&changed, user);
+            broadcast(shared, &Reply::News(wire.clone()));
+            (Reply::Changed(wire), Vec::new())
+        }
+        Err(e) => (failure(&e), Vec::new()),
+    }
+}
+
+fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
+    match result {
+        Ok(reply) => (reply, Vec::new()),
+        Err(e) => (failure(&e), Vec::new()),
+    }
+}
+
+fn failure(e: &StoreError) -> Reply {
+    match e {
+        StoreError::Refused(why) => Reply::Refused(why.clone()),
+        other => Reply::Failed(other.to_string()),
+    }
+}
+
+/// The digest's head in the reply and its shards, as stored, in the tail:
+/// `u8` number, `u32` length, bytes; one after another.
+fn digest(store: &Store) -> (Reply, Vec<u8>) {
+    let read = store
+        .load_head()
+        .and_then(|head| Ok((head, store.digest_shards()?)));
+    let (head, shards) = match read {
+        Ok(read) => read,
+        Err(e) => return (failure(&e), Vec::new()),
+    };
+    let mut tail = Vec::new();
+    for (k, v) in &shards {
+        let Ok(len) = u32::try_from(v.len()) else {
+            return (
+                Reply::Failed("a digest shard is too large".into()),
+                Vec::new(),
+            );
+        };
+        tail.push(k.last().copied().unwrap_or_default());
+        tail.extend_from_slice(&len.to_be_bytes());
+        tail.extend_from_slice(v);
+    }
+    (Reply::Head(Box::new(head)), tail)
+}
+
+fn diary(
+    shared: &Shared,
+    store: &Store,
+    date: chrono::NaiveDate,
+    days: u32,
+    officer: Option<&str>,
+    format: &str,
+    colour: bool,
+) -> (Reply, Vec<u8>) {
+    let format = match format {
+        "json" => Format::Json,
+        "ics" => Format::Ics,
+        _ => Format::Text,
+    };
+    let query = DiaryQuery {
+        date,
+        days,
+        officer,
+    };
+    let worked = (|| -> Result<String, Error> {
+        let digest = store.load_digest()?;
+        let snoozes = store.snoozes()?;
+        let items = items_of(&digest, &shared.config, &query)?;
+        Ok(render(format, &digest, &snoozes, &query, &items, colour))
+    })();
+    match worked {
+        Ok(text) => (Reply::Text(text), Vec::new()),
+        Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
+        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
+    }
+}
+
+fn status(
+    shared: &Shared,
+    store: &Store,
+    date: chrono::NaiveDate,
+    officer: Option<&str>,
+) -> (Reply, Vec<u8>) {
+    let query = DiaryQuery {
+        date,
+        days: shared.config.lead_times.due_soon_days,
+        officer,
+    };
+    let worked = (|| -> Result<Counts, Error> {
+        let digest = store.load_digest()?;
+        let snoozes = store.snoozes()?;
+        let items = items_of(&digest, &shared.config, &query)?;
+        Ok(Counts::of(&items, &snoozes, date))
+    })();
+    match worked {
+        Ok(c) => (Reply::Counts(c.overdue, c.today, c.this_week), Vec::new()),
+        Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
+        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
+    }
+}

@@ -1,0 +1,220 @@
+//! The unit service, as real processes over a real socket: `vlu serve` owns the store, and
+//! the command line and the screens' store API reach it.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use common::Sandbox;
+use vlu::domain::enums::{ContactKind, Direction, Medium};
+use vlu::domain::model::Contact;
+use vlu::service::client::Client;
+use vlu::service::proto::Reply;
+use vlu::store::UnitStore;
+
+/// `vlu serve` on the sandbox's store, stopped (SIGTERM) when dropped.
+struct Service {
+    child: Child,
+}
+
+impl Service {
+    fn start(s: &Sandbox) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_DATA_DIR", s.data_dir())
+            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+            .arg("serve")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while Client::connect(&s.data_dir()).ok().flatten().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the service never answered"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child }
+    }
+
+    /// SIGTERM: the service stops cleanly, removing its socket; its exit status.
+    fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap().code()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn call_note(text: &str) -> Contact {
+    Contact {
+        on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        at: None,
+        kind: ContactKind::Note,
+        method: Medium::None,
+        direction: Direction::Internal,
+        summary: Some(text.into()),
+        by: Some("sahmed".into()),
+        key_date: None,
+    }
+}
+
+/// While the service holds the store, the command line's readers go through it.
+#[test]
+fn diary_and_status_are_answered_by_the_running_service() {
+    let s = Sandbox::with_sample();
+    let local = s
+        .vlu()
+        .args(["diary", "--date", "2026-11-24", "--format", "json"])
+        .output()
+        .unwrap();
+    let service = Service::start(&s);
+    let served = s
+        .vlu()
+        .args(["diary", "--date", "2026-11-24", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        served.status.success(),
+        "{}",
+        String::from_utf8_lossy(&served.stderr)
+    );
+    assert_eq!(
+        served.stdout, local.stdout,
+        "the same diary, however it is answered"
+    );
+    let status = s
+        .vlu()
+        .args(["status", "--all", "--date", "2026-11-24"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "14 overdue · 4 today · 14 this week\n"
+    );
+    assert_eq!(service.stop(), Some(0), "SIGTERM stops it cleanly");
+    assert!(
+        !s.data_dir().join("vlu.sock").exists(),
+        "and removes its socket"
+    );
+    s.vlu().arg("check").assert().success();
+}
+
+/// A change one client makes reaches another's subscription within a second, named by who
+/// made it; the second reads the record back and finds the change.
+#[test]
+fn a_change_in_one_client_reaches_another_within_a_second() {
+    let s = Sandbox::with_sample();
+    let _service = Service::start(&s);
+    let writer = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let reader = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let (tx, news) = std::sync::mpsc::channel();
+    Client::subscribe(&s.data_dir(), tx, |reply| reply).unwrap();
+    let started = Instant::now();
+    let changed = writer
+        .append_contact("V-0001", &call_note("Rang: no answer."))
+        .unwrap();
+    let heard = loop {
+        if let Reply::News(change) = news
+            .recv_timeout(Duration::from_secs(1))
+            .expect("news within a second")
+        {
+            break change;
+        }
+    };
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(heard.seq, changed.seq);
+    assert_eq!(heard.victims, ["V-0001"]);
+    assert_eq!(heard.by, writer.user, "named by who made it");
+    let log = reader.victim("V-0001").unwrap().unwrap().contacts;
+    assert_eq!(
+        log.last().unwrap().summary.as_deref(),
+        Some("Rang: no answer.")
+    );
+}
+
+/// Who you are comes from the kernel: `USER` set to someone else changes nothing, and the
+/// audit trail names the real user.
+#[test]
+fn the_environment_never_changes_who_you_are() {
+    let s = Sandbox::with_sample();
+    let service = Service::start(&s);
+    let me = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    assert_eq!(client.user, me);
+    let out = s
+        .vlu()
+        .env("USER", "sahmed")
+        .env("LOGNAME", "sahmed")
+        .args(["status", "--date", "2026-11-24"])
+        .output()
+        .unwrap();
+    // Not signed in as sahmed: the real user is no officer of the sample unit.
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    client
+        .append_contact("V-0001", &call_note("audited"))
+        .unwrap();
+    drop(client);
+    drop(service);
+    let store = vlu::store::Store::open(&s.data_dir(), "checker").unwrap();
+    let last = store.audit().unwrap().pop().unwrap();
+    assert_eq!(last.action, "log-contact");
+    assert_eq!(last.user, me);
+}
+
+/// Once users are mapped, one who is not is refused with a sentence naming them, and the
+/// refusal is audited.
+#[test]
+fn an_unmapped_user_is_refused_and_the_refusal_audited() {
+    let s = Sandbox::with_sample();
+    let config = s.root.path().join("config/vlu");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[officers]\nsomeone-else = \"sahmed\"\n",
+    )
+    .unwrap();
+    let service = Service::start_refusing(&s);
+    let out = s.vlu().args(["status", "--all"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("is not mapped to an officer"), "{said}");
+    drop(service);
+    let store = vlu::store::Store::open(&s.data_dir(), "checker").unwrap();
+    let last = store.audit().unwrap().pop().unwrap();
+    assert_eq!(last.action, "refused-user");
+}
+
+impl Service {
+    /// A service that refuses this test's user: ready once its socket exists.
+    fn start_refusing(s: &Sandbox) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_DATA_DIR", s.data_dir())
+            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+            .arg("serve")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while !s.data_dir().join("vlu.sock").exists() {
+            assert!(start.elapsed() < Duration::from_secs(15), "no socket");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child }
+    }
+}
