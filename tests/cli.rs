@@ -739,10 +739,11 @@ fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
         "--officer",
         "sahmed",
         "--format",
-        "ics",
+        "json",
     ];
+    // (JSON, not iCalendar: a calendar carries the moment it was written.)
     let shown = s.vlu().args(args).assert().success();
-    let file = s.root.path().join("sahmed.ics");
+    let file = s.root.path().join("sahmed.json");
     s.vlu()
         .args(args)
         .arg("--out")

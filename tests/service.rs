@@ -218,3 +218,59 @@ impl Service {
         Self { child }
     }
 }
+
+/// While the service holds the store (the screens open, say), the administrator's commands
+/// go through it: export, check, import, backup; a restore stops it first.
+#[test]
+fn export_check_import_backup_and_restore_work_while_the_service_runs() {
+    let s = Sandbox::with_sample();
+    let before = s.export();
+    let service = Service::start(&s);
+    assert_eq!(s.export(), before, "the same export through the service");
+    let checked = s.vlu().arg("check").assert().success();
+    let said = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
+    assert!(
+        said.contains("is sound") && said.contains("43 victims"),
+        "{said}"
+    );
+    // A bad file is refused with its problems, as without the service.
+    let bad = s.file(
+        "bad.json",
+        r#"{"format":"vlu-caseload","version":1,"victims":[{"id":"V-0001"}]}"#,
+    );
+    let out = s.vlu().arg("import").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("victims[0]"));
+    let minimal = s.file("more.json", common::minimal().to_string());
+    s.vlu()
+        .args(["import", "--replace"])
+        .arg(&minimal)
+        .assert()
+        .success();
+    s.vlu().arg("backup").assert().success();
+    assert_ne!(s.export(), before, "the import went in");
+    // Back to the backup the first import took: the service is stopped first.
+    let backups = s.data_dir().join("backups");
+    let mut all: Vec<_> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    all.sort();
+    s.vlu().arg("restore").arg(&all[0]).assert().success();
+    assert!(service.stop_or_gone(), "the restore stopped the service");
+    assert_eq!(s.export(), before);
+}
+
+impl Service {
+    /// Whether the service has ended (by itself, or now by SIGTERM).
+    fn stop_or_gone(mut self) -> bool {
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(10) {
+                return self.stop().is_some();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+}

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::Env;
 use crate::domain::text::visible;
 use crate::error::{Error, plural};
+use crate::service::client::Client;
 use crate::store::{BackupInfo, Store, backup, megabytes};
 
 impl Env {
@@ -16,6 +17,13 @@ impl Env {
 
 /// `vlu backup`: one now, whatever the age of the newest.
 pub(super) fn take(env: &Env, to: Option<&Path>) -> Result<(), Error> {
+    if to.is_none()
+        && let Some(service) = Client::connect(&env.data_dir)?
+    {
+        let path = service.backup()?;
+        eprintln!("Backed up the store to {}.", visible(&path));
+        return Ok(());
+    }
     if !env.has_store()? {
         return Err(Error::Usage(format!(
             "there is no store in {} to back up",
@@ -83,7 +91,27 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
             )));
         }
     };
-    let done = Store::restore(&env.data_dir, &from, &env.user)?;
+    // A restore needs the store to itself: a running service is asked to stop first.
+    if let Some(service) = Client::connect(&env.data_dir)? {
+        service.stop()?;
+        let socket = crate::service::socket_path(&env.data_dir);
+        let start = std::time::Instant::now();
+        while socket.exists() && start.elapsed() < std::time::Duration::from_secs(30) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    // (The stopping service lets go of the store's lock as it ends.)
+    let start = std::time::Instant::now();
+    let done = loop {
+        match Store::restore(&env.data_dir, &from, &env.user) {
+            Err(crate::store::StoreError::InUse(_))
+                if start.elapsed() < std::time::Duration::from_secs(10) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => break other?,
+        }
+    };
     eprintln!(
         "Restored the store in {} from the backup taken {} by {} ({}).",
         env.data_dir.display(),

@@ -2,23 +2,30 @@
 //! 100,000 victims and a million contacts is never held whole, in records or in text.
 
 use std::cell::RefCell;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::progress::Progress;
-use super::{Env, write_json};
+use super::{Env, write_json, write_out};
 use crate::error::Error;
-use crate::store::StoreError;
+use crate::service::client::Client;
+use crate::store::{Store, StoreError};
 
 pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+    if let Some(service) = Client::connect(&env.data_dir)? {
+        return write_out(file, |w| {
+            service
+                .export(w)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        });
+    }
     if !env.has_store()? {
         return write_json(&env.read_caseload()?, file, true);
     }
     let store = env.open()?;
-    let head = store.load_head()?;
     // No progress in the middle of JSON being written to the same terminal.
     let to_stdout = file
         .is_none_or(|f| crate::fsutil::destination(f) == Ok(crate::fsutil::Destination::Stdout));
@@ -27,17 +34,42 @@ pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
     } else {
         Progress::counter("exporting")
     };
-    let cases = Streamed::new(store.cases());
-    let victims = Streamed::new(store.victims_with_logs().inspect(|_| progress.inc()));
-    let written = write_json(&head.out(&cases, &victims), file, true);
-    // A store that failed part-way is the cause; the interrupted write only its symptom.
-    let failed = cases.error.take().or_else(|| victims.error.take());
-    drop(victims);
+    let mut failed = None;
+    let written = write_out(file, |w| {
+        write_export(&store, w, &|| progress.inc()).map_err(|e| {
+            let said = std::io::Error::other(e.to_string());
+            failed = Some(e);
+            said
+        })
+    });
     progress.finish();
+    // A store that failed part-way is the cause; the interrupted write only its symptom.
     match failed {
-        Some(e) => Err(e.into()),
+        Some(e) => Err(e),
         None => written,
     }
+}
+
+/// The whole store as a caseload file into `out`, a record at a time; `step` after each
+/// victim (a progress counter).
+pub(crate) fn write_export(
+    store: &Store,
+    out: &mut dyn Write,
+    step: &dyn Fn(),
+) -> Result<(), Error> {
+    let head = store.load_head()?;
+    let cases = Streamed::new(store.cases());
+    let victims = Streamed::new(store.victims_with_logs().inspect(|_| step()));
+    let written = serde_json::to_writer_pretty(&mut *out, &head.out(&cases, &victims))
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"));
+    if let Some(e) = cases.error.take().or_else(|| victims.error.take()) {
+        return Err(e.into());
+    }
+    written.map_err(|source| Error::Write {
+        path: "the export".into(),
+        source,
+    })
 }
 
 /// A list serialised from records read one at a time, once. A read that fails stops the

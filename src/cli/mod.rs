@@ -2,7 +2,8 @@
 
 mod backup;
 mod diary;
-mod export;
+pub(crate) mod export;
+pub(crate) mod import;
 mod progress;
 pub mod screens;
 pub(crate) mod status;
@@ -18,7 +19,6 @@ use crate::domain::calendar::Calendar;
 use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::visible;
-use crate::domain::validate::parse_caseload;
 use crate::error::{Error, plural};
 use crate::store::{Digest, Snooze, Store};
 
@@ -291,7 +291,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             spinner.finish();
             write_json(&caseload, out.as_deref(), false)
         }
-        Some(Command::Import { file, replace }) => import(env, &file, replace),
+        Some(Command::Import { file, replace }) => import::import(env, &file, replace),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
         Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
         Some(Command::Export { file }) => export::export(env, file.as_deref()),
@@ -402,32 +402,53 @@ pub(crate) fn render(
 
 /// `vlu check`: the store's integrity, and what it holds.
 fn check(env: &Env) -> Result<(), Error> {
+    if let Some(service) = crate::service::client::Client::connect(&env.data_dir)? {
+        return match service.check()? {
+            Ok(sound) => {
+                println!("{sound}");
+                Ok(())
+            }
+            Err(findings) => Err(Error::Unsound {
+                dir: env.data_dir.clone(),
+                findings,
+            }),
+        };
+    }
     if !env.has_store()? {
         return Err(Error::Usage(format!(
             "there is no store in {}",
             env.data_dir.display()
         )));
     }
-    let store = env.open()?;
-    let findings = store.check()?;
-    if !findings.is_empty() {
-        return Err(Error::Unsound {
+    match check_store(&env.open()?)? {
+        Ok(sound) => {
+            println!("{sound}");
+            Ok(())
+        }
+        Err(findings) => Err(Error::Unsound {
             dir: env.data_dir.clone(),
             findings,
-        });
+        }),
+    }
+}
+
+/// The store's integrity: a sentence saying it is sound and what it holds, or the findings.
+pub(crate) fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, Error> {
+    let findings = store.check()?;
+    if !findings.is_empty() {
+        return Ok(Err(findings));
     }
     let c = store.load()?;
     let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
-    println!(
+    Ok(Ok(format!(
         "The store in {} is sound: schema {}, {}, {}, {}, {}.",
-        env.data_dir.display(),
+        store.dir().display(),
         crate::store::SCHEMA_VERSION,
         plural(c.officers.len(), "officer"),
         plural(c.cases.len(), "case"),
         plural(c.victims.len(), "victim"),
         plural(contacts, "contact"),
-    );
-    Ok(())
+    )))
 }
 
 /// Writes to standard output, buffered. A closed pipe (`vlu diary | head`) is not an error.
@@ -486,68 +507,4 @@ fn write_out(
         path: path.to_owned(),
         source,
     })
-}
-
-fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
-    let read = |source| Error::Read {
-        path: file.to_owned(),
-        source,
-    };
-    let text = if file == Path::new("-") {
-        std::io::read_to_string(std::io::stdin()).map_err(read)?
-    } else {
-        let bytes = std::fs::read(file).map_err(read)?;
-        String::from_utf8(bytes).map_err(|_| Error::Invalid {
-            file: file.to_owned(),
-            problems: vec![crate::domain::validate::Problem {
-                path: String::new(),
-                message: "the file is not UTF-8 text".into(),
-            }],
-        })?
-    };
-    // A bad file leaves no trace: a store that does not exist yet is created only once the
-    // file has passed.
-    let existing = if env.has_store()? {
-        Some(env.open()?)
-    } else {
-        None
-    };
-    let known = match &existing {
-        Some(store) => store.known_ids()?,
-        None => crate::domain::validate::KnownIds::default(),
-    };
-    let caseload_bytes = text.len() as u64;
-    let checking = progress::Progress::spinner("checking");
-    let parsed = parse_caseload(&text, &known, replace);
-    checking.finish();
-    drop(text); // a large file's text is not needed again: free it before the import's peak
-    let caseload = parsed.map_err(|problems| Error::Invalid {
-        file: file.to_owned(),
-        problems,
-    })?;
-    // A store takes about twice its file's size on disk (measured: 2.3 times at 20,000
-    // victims); refusing now beats undoing half an import, or making a store for nothing.
-    Store::ensure_room(&env.data_dir, 3 * caseload_bytes)?;
-    let store = match existing {
-        Some(store) => store,
-        None => env.open()?,
-    };
-    let bar = progress::Progress::bar(caseload.victims.len() as u64, "importing");
-    let s = store.import_with_progress(caseload, replace, &mut || bar.inc())?;
-    bar.finish();
-    eprintln!(
-        "Imported {}, {}, {} and {} into {}{}.",
-        plural(s.officers, "officer"),
-        plural(s.cases, "case"),
-        plural(s.victims, "victim"),
-        plural(s.contacts, "contact"),
-        env.data_dir.display(),
-        if s.replaced > 0 {
-            format!(" ({} replaced)", plural(s.replaced, "record"))
-        } else {
-            String::new()
-        },
-    );
-    backup::after_import(env, &store);
-    Ok(())
 }

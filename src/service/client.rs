@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::proto::{PROTOCOL, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
-use crate::store::{Changed, Digest, Snooze, StoreError, UnitStore};
+use crate::store::{Changed, Digest, ImportSummary, Snooze, StoreError, UnitStore};
 
 /// A connection to the service.
 pub struct Client {
@@ -108,13 +108,18 @@ impl Client {
 
     /// One request and its reply (with the reply's tail).
     fn call(&self, request: &Request) -> Result<(Reply, Vec<u8>), StoreError> {
+        self.call_with(request, &[])
+    }
+
+    /// One request with a tail, and its reply.
+    fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
         let lost = |source| StoreError::Io {
             action: "talk to the unit service",
             path: "its socket".into(),
             source,
         };
-        send(&mut *stream, request, &[]).map_err(lost)?;
+        send(&mut *stream, request, tail).map_err(lost)?;
         match receive::<Reply>(&mut *stream).map_err(lost)? {
             Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
             Some((Reply::Failed(why), _)) => Err(StoreError::Remote(why)),
@@ -166,6 +171,68 @@ impl Client {
             (Reply::Counts(overdue, today, week), _) => Ok((overdue, today, week)),
             _ => Err(unexpected()),
         }
+    }
+}
+
+/// Why an import through the service did not happen.
+#[derive(Debug)]
+pub enum ImportFailed {
+    /// The file's problems: nothing was imported.
+    Invalid(Vec<crate::domain::validate::Problem>),
+    Store(StoreError),
+}
+
+impl Client {
+    /// A caseload file's text into the store, all or nothing.
+    pub fn import(&self, text: &str, replace: bool) -> Result<ImportSummary, ImportFailed> {
+        let request = Request::Import { replace };
+        match self.call_with(&request, text.as_bytes()) {
+            Ok((Reply::Imported(summary), _)) => Ok(summary),
+            Ok((Reply::Invalid(problems), _)) => Err(ImportFailed::Invalid(problems)),
+            Ok(_) => Err(ImportFailed::Store(unexpected())),
+            Err(e) => Err(ImportFailed::Store(e)),
+        }
+    }
+
+    /// The whole store as a caseload file, written to `out` as it arrives.
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<(), StoreError> {
+        let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
+        let lost = |source| StoreError::Io {
+            action: "talk to the unit service",
+            path: "its socket".into(),
+            source,
+        };
+        send(&mut *stream, &Request::Export, &[]).map_err(lost)?;
+        loop {
+            match receive::<Reply>(&mut *stream).map_err(lost)? {
+                Some((Reply::Chunk, bytes)) => out.write_all(&bytes).map_err(lost)?,
+                Some((Reply::Done, _)) => return Ok(()),
+                Some((Reply::Refused(why), _)) => return Err(StoreError::Refused(why)),
+                Some((Reply::Failed(why), _)) => return Err(StoreError::Remote(why)),
+                _ => return Err(unexpected()),
+            }
+        }
+    }
+
+    /// `vlu check` by the service: the sentence saying the store is sound, or its problems.
+    pub fn check(&self) -> Result<Result<String, Vec<String>>, StoreError> {
+        match self.call(&Request::Check)? {
+            (Reply::Checked(checked), _) => Ok(checked),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// A backup now; where it was written.
+    pub fn backup(&self) -> Result<String, StoreError> {
+        match self.call(&Request::Backup)? {
+            (Reply::Text(path), _) => Ok(path),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Stops the service.
+    pub fn stop(&self) -> Result<(), StoreError> {
+        self.call(&Request::Stop).map(drop)
     }
 }
 

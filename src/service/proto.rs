@@ -62,6 +62,18 @@ pub enum Request {
         date: NaiveDate,
         officer: Option<String>,
     },
+    /// A caseload file's text (in the tail) into the store, all or nothing.
+    Import {
+        replace: bool,
+    },
+    /// The whole store as a caseload file, in [`Reply::Chunk`]s, then [`Reply::Done`].
+    Export,
+    /// `vlu check`.
+    Check,
+    /// A backup now, in the store's backup folder.
+    Backup,
+    /// Stop the service (for `vlu restore`, which needs the store to itself).
+    Stop,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,6 +97,13 @@ pub enum Reply {
     Text(String),
     /// Overdue, due today, due this week.
     Counts(usize, usize, usize),
+    Imported(crate::store::ImportSummary),
+    /// The file's problems, each with its place: nothing was imported.
+    Invalid(Vec<crate::domain::validate::Problem>),
+    /// Part of an export, in the tail.
+    Chunk,
+    /// `vlu check`: the sentence saying the store is sound, or its problems.
+    Checked(Result<String, Vec<String>>),
     /// Pushed to subscribers after each durable change.
     News(ChangedWire),
     /// Pushed to subscribers when who is connected changes.

@@ -207,15 +207,98 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
         return;
     }
     announce_present(shared);
-    while let Ok(Some((request, _))) = receive::<Request>(&mut stream) {
-        if request == Request::Subscribe {
-            subscribed(shared, stream);
+    while let Ok(Some((request, tail))) = receive::<Request>(&mut stream) {
+        let sent = match request {
+            Request::Subscribe => {
+                subscribed(shared, stream);
+                return;
+            }
+            Request::Import { .. }
+            | Request::Export
+            | Request::Check
+            | Request::Backup
+            | Request::Stop
+                if !is_admin(shared, &user) =>
+            {
+                let why = format!(
+                    "{user} may not do that: importing, exporting, checking, backing up and \
+                     stopping the service are for the unit's administrators"
+                );
+                send(&mut stream, &Reply::Refused(why), &[])
+            }
+            Request::Export => export(shared, &mut stream),
+            Request::Stop => {
+                let sent = send(&mut stream, &Reply::Done, &[]);
+                stop(shared);
+                sent
+            }
+            request => {
+                let (reply, tail) = answer(shared, &user, request, &tail);
+                send(&mut stream, &reply, &tail)
+            }
+        };
+        if sent.is_err() {
             return;
         }
-        let (reply, tail) = answer(shared, &user, request);
-        if send(&mut stream, &reply, &tail).is_err() {
-            return;
+    }
+}
+
+/// Whether `user` may import, export, check, back up and stop the service: with no users
+/// mapped, the data directory's owner (the only one admitted); else an officer whose role
+/// is `admin`.
+fn is_admin(shared: &Shared, user: &str) -> bool {
+    let Some(officer) = shared.config.officers.get(user) else {
+        return shared.config.officers.is_empty();
+    };
+    let store = lock(&shared.store);
+    store.load_head().is_ok_and(|head| {
+        head.officers
+            .iter()
+            .any(|o| &o.id == officer && o.role == Some(crate::domain::enums::OfficerRole::Admin))
+    })
+}
+
+/// The export, streamed in chunks of a mebibyte: a large unit is never held whole.
+fn export(shared: &Shared, stream: &mut UnixStream) -> std::io::Result<()> {
+    let store = lock(&shared.store);
+    let mut chunks = Chunks {
+        stream,
+        buffer: Vec::with_capacity(CHUNK),
+    };
+    let written = crate::cli::export::write_export(&store, &mut chunks, &|| {});
+    drop(store);
+    match written {
+        Ok(()) => {
+            std::io::Write::flush(&mut chunks)?;
+            send(chunks.stream, &Reply::Done, &[])
         }
+        Err(e) => send(chunks.stream, &Reply::Failed(e.to_string()), &[]),
+    }
+}
+
+const CHUNK: usize = 1024 * 1024;
+
+/// A writer that sends what it is given as [`Reply::Chunk`] frames.
+struct Chunks<'s> {
+    stream: &'s mut UnixStream,
+    buffer: Vec<u8>,
+}
+
+impl std::io::Write for Chunks<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buffer.is_empty() {
+            send(self.stream, &Reply::Chunk, &self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(())
     }
 }
 
@@ -267,12 +350,30 @@ fn subscribed(shared: &Shared, mut stream: UnixStream) {
 }
 
 /// One request, answered; a write's news sent to every screen once it is durable.
-fn answer(shared: &Shared, user: &str, request: Request) -> (Reply, Vec<u8>) {
+fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
     let store = lock(&shared.store);
     store.act_as(user);
     let written = match request {
-        Request::Hello { .. } | Request::Subscribe => {
-            return (Reply::Failed("that was said already".into()), Vec::new());
+        Request::Hello { .. } | Request::Subscribe | Request::Export | Request::Stop => {
+            return (
+                Reply::Failed("that cannot be asked here".into()),
+                Vec::new(),
+            );
+        }
+        Request::Import { replace } => return import(shared, &store, tail, replace),
+        Request::Check => {
+            return match crate::cli::check_store(&store) {
+                Ok(checked) => (Reply::Checked(checked), Vec::new()),
+                Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
+            };
+        }
+        Request::Backup => {
+            let dir = shared.config.backup.dir_for(store.dir());
+            return reply(
+                store
+                    .backup(&dir, shared.config.backup.keep)
+                    .map(|b| Reply::Text(b.path.display().to_string())),
+            );
         }
         Request::LoadDigest => return digest(&store),
         Request::Snoozes => return reply(store.snoozes().map(Reply::Snoozes)),
@@ -319,6 +420,27 @@ fn answer(shared: &Shared, user: &str, request: Request) -> (Reply, Vec<u8>) {
             (Reply::Changed(wire), Vec::new())
         }
         Err(e) => (failure(&e), Vec::new()),
+    }
+}
+
+/// An import's text, checked against the store and written; every screen told what changed
+/// (everything, so each reloads).
+fn import(shared: &Shared, store: &Store, tail: &[u8], replace: bool) -> (Reply, Vec<u8>) {
+    let Ok(text) = std::str::from_utf8(tail) else {
+        let problem = crate::domain::validate::Problem {
+            path: String::new(),
+            message: "the file is not UTF-8 text".into(),
+        };
+        return (Reply::Invalid(vec![problem]), Vec::new());
+    };
+    match crate::cli::import::import_text(store, text, replace) {
+        Ok(Ok(summary)) => {
+            broadcast(shared, &Reply::Reload);
+            (Reply::Imported(summary), Vec::new())
+        }
+        Ok(Err(problems)) => (Reply::Invalid(problems), Vec::new()),
+        Err(Error::Store(e)) => (failure(&e), Vec::new()),
+        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
     }
 }
 

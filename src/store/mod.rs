@@ -98,7 +98,7 @@ pub enum StoreError {
 }
 
 /// What an import changed.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ImportSummary {
     pub officers: usize,
     pub cases: usize,
