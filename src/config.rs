@@ -22,6 +22,21 @@ pub struct Config {
     pub officers: BTreeMap<String, String>,
     pub lead_times: LeadTimes,
     pub backup: BackupConfig,
+    pub service: ServiceConfig,
+}
+
+/// The unit service (`[service]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Seconds a service started on demand waits with no client before it stops.
+    pub idle_seconds: u64,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self { idle_seconds: 300 }
+    }
 }
 
 /// The rolling backups (`[backup]`): taken after each import, when the screens open on a

@@ -49,6 +49,9 @@ pub enum Error {
     /// Something that is not built yet.
     #[error("{0}")]
     NotYet(String),
+    /// The unit service could not start: its own sentence and exit status.
+    #[error("{said}")]
+    Service { code: i32, said: String },
 }
 
 /// A file as messages name it: `-` is standard input.
@@ -81,6 +84,7 @@ impl Error {
                 StoreError::Refused(_) | StoreError::NotADirectory(_) | StoreError::Exposed { .. },
             ) => 2,
             Error::Store(StoreError::InUse(_)) => 3,
+            Error::Service { code, .. } => *code,
             Error::Store(_) | Error::Write { .. } | Error::Unsound { .. } | Error::NotYet(_) => 1,
         }
     }

@@ -38,7 +38,7 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
     let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "key_date", "V-0001"));
     {
-        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let store = s.store_as("sara");
         let mut app = app_with(store.load().unwrap(), store.snoozes().unwrap(), false);
         run(&store, &mut app, "/");
         type_text(&mut app, "danny reeves");
@@ -95,7 +95,7 @@ fn opting_in_from_the_victim_view_reaches_the_store() {
     let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "initial_offer", "V-0017"));
     {
-        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let store = s.store_as("sara");
         let mut app = app_with(store.load().unwrap(), Vec::new(), false);
         run(&store, &mut app, "/");
         type_text(&mut app, "gemma");
@@ -119,7 +119,7 @@ fn opting_in_from_the_victim_view_reaches_the_store() {
 fn a_snooze_is_stored_and_survives_a_restart() {
     let s = Sandbox::with_sample();
     let first = {
-        let store = Store::open(&s.data_dir(), "sara").unwrap();
+        let store = s.store_as("sara");
         let mut app = app_with(store.load().unwrap(), Vec::new(), false);
         run(&store, &mut app, "tab z tab");
         type_text(&mut app, "Kofi is abroad until December; letter waits.");
@@ -127,7 +127,7 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         assert_eq!(app.message.as_deref(), Some("Reminder snoozed."));
         app.diary[0].reminder.clone()
     };
-    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let store = s.store_as("sara");
     let app = app_with(store.load().unwrap(), store.snoozes().unwrap(), false);
     let snooze = app.snoozed(&first).expect("still snoozed after a restart");
     assert_eq!(
@@ -153,7 +153,7 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     use vlu::tui::app::Setup;
     use vlu::tui::run::load_records;
     let s = Sandbox::with_sample();
-    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let store = s.store_as("sara");
     let vlu::store::Digest {
         caseload, facts, ..
     } = store.load_digest().unwrap();
@@ -190,7 +190,7 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
     use vlu::tui::app::{Overlay, Setup};
     use vlu::tui::run::load_records;
     let s = Sandbox::with_sample();
-    let store = Store::open(&s.data_dir(), "sara").unwrap();
+    let store = s.store_as("sara");
     let vlu::store::Digest {
         caseload, facts, ..
     } = store.load_digest().unwrap();
@@ -255,7 +255,7 @@ fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
     use vlu::tui::run::{Wake, event_loop};
 
     let s = Sandbox::with_sample();
-    let store = Store::open(&s.data_dir(), "tester").unwrap();
+    let store = s.store_as("tester");
     let mut app = app_with(common::screens::sample_caseload(), Vec::new(), false);
     press(&mut app, "down down down");
     let selected = app.selected_victim().unwrap().id.clone();

@@ -96,7 +96,7 @@ fn kill_9_loses_nothing_that_was_reported_saved() {
             "round {round}: the child saved nothing before the kill"
         );
 
-        let store = Store::open(&s.data_dir(), "checker").unwrap();
+        let store = s.store();
         let caseload = store.load().unwrap();
         let saved: std::collections::HashSet<String> = caseload
             .victims

@@ -74,7 +74,12 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Process::new("umount").arg(self.dir.path()).status();
+        // The unit service a command started holds the store on this disk: stopped first.
+        common::stop_service(&self.path().join("data"));
+        let _ = Process::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -127,7 +132,10 @@ fn a_full_disk_never_destroys_the_store() {
     let out = vlu().arg("import").arg(&big).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("free space"), "{}", stderr(&out));
-    // Whatever is left of the disk, filled: now every open meets a full disk.
+    // The service that answered so far keeps the store open; stopped, every command must
+    // open the store again. Whatever is left of the disk, filled: now every open meets a
+    // full disk.
+    common::stop_service(&disk.path().join("data"));
     let ballast = disk.fill();
     for command in [&["diary"][..], &["check"], &["export"], &["backup"]] {
         let out = vlu().args(command).output().unwrap();
@@ -369,6 +377,7 @@ fn a_damaged_store_is_restored_from_the_latest_backup() {
     assert_eq!(mode(&backup), 0o600);
     let before = s.export();
 
+    common::stop_service(&s.data_dir());
     std::fs::write(s.data_dir().join("db/db"), b"not a store").unwrap();
     let out = s.vlu().arg("check").output().unwrap();
     let said = stderr(&out);
@@ -507,6 +516,7 @@ fn a_restore_stopped_part_way_is_finished_or_forgotten_never_empty() {
             .unwrap();
         assert!(ok.success());
     };
+    common::stop_service(&data);
     // Stopped after the marker and the first rename.
     copy(&data.join("db"), &data.join("db.restoring"));
     std::fs::write(data.join("restore.ready"), b"").unwrap();
@@ -527,6 +537,7 @@ fn a_restore_stopped_part_way_is_finished_or_forgotten_never_empty() {
     assert_eq!(s.export(), before);
 
     // Stopped while the backup was still being read in: no marker.
+    common::stop_service(&data);
     copy(&data.join("db"), &data.join("db.restoring"));
     s.vlu().arg("check").assert().success();
     assert!(

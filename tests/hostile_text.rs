@@ -130,7 +130,7 @@ fn a_damaged_record_is_named_but_its_contents_never_shown() {
         );
     }
     // The screens, on merely selecting the victim.
-    let store = vlu::store::Store::open(&s.data_dir(), "tester").unwrap();
+    let store = s.store_as("tester");
     let digest = store.load_digest().unwrap();
     let mut app = vlu::tui::app::App::new(vlu::tui::app::Setup {
         facts: Some(digest.facts),

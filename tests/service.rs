@@ -21,6 +21,8 @@ struct Service {
 
 impl Service {
     fn start(s: &Sandbox) -> Self {
+        // Not one a command of the test started on its own.
+        common::stop_service(&s.data_dir());
         let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
             .env("VLU_DATA_DIR", s.data_dir())
             .env("XDG_CONFIG_HOME", s.root.path().join("config"))
@@ -171,7 +173,7 @@ fn the_environment_never_changes_who_you_are() {
         .unwrap();
     drop(client);
     drop(service);
-    let store = vlu::store::Store::open(&s.data_dir(), "checker").unwrap();
+    let store = s.store();
     let last = store.audit().unwrap().pop().unwrap();
     assert_eq!(last.action, "log-contact");
     assert_eq!(last.user, me);
@@ -195,7 +197,7 @@ fn an_unmapped_user_is_refused_and_the_refusal_audited() {
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("is not mapped to an officer"), "{said}");
     drop(service);
-    let store = vlu::store::Store::open(&s.data_dir(), "checker").unwrap();
+    let store = s.store();
     let last = store.audit().unwrap().pop().unwrap();
     assert_eq!(last.action, "refused-user");
 }
@@ -203,6 +205,7 @@ fn an_unmapped_user_is_refused_and_the_refusal_audited() {
 impl Service {
     /// A service that refuses this test's user: ready once its socket exists.
     fn start_refusing(s: &Sandbox) -> Self {
+        common::stop_service(&s.data_dir());
         let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
             .env("VLU_DATA_DIR", s.data_dir())
             .env("XDG_CONFIG_HOME", s.root.path().join("config"))

@@ -164,7 +164,7 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
         s.export()
             .contains("Left a voicemail asking her to call back.")
     );
-    let store = vlu::store::Store::open(&s.data_dir(), "checker").unwrap();
+    let store = s.store();
     let actions: Vec<String> = store
         .audit()
         .unwrap()

@@ -18,7 +18,7 @@ impl Env {
 /// `vlu backup`: one now, whatever the age of the newest.
 pub(super) fn take(env: &Env, to: Option<&Path>) -> Result<(), Error> {
     if to.is_none()
-        && let Some(service) = Client::connect(&env.data_dir)?
+        && let Some(service) = env.service()?
     {
         let path = service.backup()?;
         eprintln!("Backed up the store to {}.", visible(&path));

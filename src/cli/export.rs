@@ -11,11 +11,10 @@ use serde::{Serialize, Serializer};
 use super::progress::Progress;
 use super::{Env, write_json, write_out};
 use crate::error::Error;
-use crate::service::client::Client;
 use crate::store::{Store, StoreError};
 
 pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
-    if let Some(service) = Client::connect(&env.data_dir)? {
+    if let Some(service) = env.service()? {
         return write_out(file, |w| {
             service
                 .export(w)

@@ -6,12 +6,11 @@ use std::path::Path;
 use super::{Env, backup, progress};
 use crate::domain::validate::{KnownIds, Problem, parse_caseload};
 use crate::error::{Error, plural};
-use crate::service::client::Client;
 use crate::store::{ImportSummary, Store};
 
 pub(super) fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
     let text = read_text(file)?;
-    if let Some(service) = Client::connect(&env.data_dir)? {
+    if let Some(service) = env.service()? {
         let summary = service.import(&text, replace).map_err(|e| match e {
             crate::service::client::ImportFailed::Invalid(problems) => Error::Invalid {
                 file: file.to_owned(),

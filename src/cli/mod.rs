@@ -6,6 +6,7 @@ pub(crate) mod export;
 pub(crate) mod import;
 mod progress;
 pub mod screens;
+mod service;
 pub(crate) mod status;
 
 use std::io::Write;
@@ -95,6 +96,12 @@ pub enum Command {
         /// Stop after this many seconds with no client (0: never).
         #[arg(long, default_value_t = 0, value_name = "SECONDS")]
         idle: u64,
+        /// Leave the terminal's session (how vlu starts it in the background).
+        #[arg(long, hide = true)]
+        detach: bool,
+        /// Stop the running service (an administrator's).
+        #[arg(long, conflicts_with_all = ["idle", "detach"])]
+        stop: bool,
     },
     /// Take a backup of the store now (they are also taken after each import and daily).
     Backup {
@@ -192,6 +199,8 @@ pub fn main() -> i32 {
 pub struct Env {
     data_dir: PathBuf,
     config: Config,
+    /// The configuration file named on the command line, for a service this vlu starts.
+    config_path: Option<PathBuf>,
     user: String,
 }
 
@@ -223,12 +232,29 @@ impl Env {
         Ok(Self {
             data_dir,
             config,
+            config_path: cli.config.clone(),
             user: os_user(),
         })
     }
 
     fn open(&self) -> Result<Store, Error> {
         Ok(Store::open(&self.data_dir, &self.user)?)
+    }
+
+    /// A diary's question for the unit service, with this configuration's lead times.
+    fn query(
+        &self,
+        date: NaiveDate,
+        days: u32,
+        officer: Option<&str>,
+    ) -> crate::service::proto::Query {
+        crate::service::proto::Query {
+            date,
+            days,
+            officer: officer.map(str::to_owned),
+            lead: self.config.lead_times,
+            extra_days: self.config.extra_non_working_days.clone(),
+        }
     }
 
     /// Whether the data directory holds a store; one that cannot be read is an error.
@@ -302,9 +328,16 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             format,
             out,
         }) => diary(env, date, days, officer.as_deref(), format, out.as_deref()),
-        Some(Command::Serve { idle }) => {
+        Some(Command::Serve { idle, detach, stop }) => {
+            if stop {
+                if let Some(service) = crate::service::client::Client::connect(&env.data_dir)? {
+                    service.stop()?;
+                }
+                return Ok(());
+            }
             let options = crate::service::server::Options {
                 idle: (idle > 0).then(|| std::time::Duration::from_secs(idle)),
+                detach,
             };
             crate::service::server::serve(&env.data_dir, env.config.clone(), &options)
         }
@@ -329,13 +362,13 @@ fn diary(
         officer,
     };
     let colour = out.is_none() && diary::use_colour();
-    if let Some(service) = crate::service::client::Client::connect(&env.data_dir)? {
+    if let Some(service) = env.service()? {
         let format = match format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Ics => "ics",
         };
-        let text = service.diary(query.date, days, officer, format, colour)?;
+        let text = service.diary(env.query(query.date, days, officer), format, colour)?;
         return write_out(out, |w| w.write_all(text.as_bytes()));
     }
     let (digest, snoozes, items) = diary_items(env, &query)?;
@@ -402,7 +435,7 @@ pub(crate) fn render(
 
 /// `vlu check`: the store's integrity, and what it holds.
 fn check(env: &Env) -> Result<(), Error> {
-    if let Some(service) = crate::service::client::Client::connect(&env.data_dir)? {
+    if let Some(service) = env.service()? {
         return match service.check()? {
             Ok(sound) => {
                 println!("{sound}");

@@ -10,7 +10,6 @@ use crate::domain::model::Caseload;
 use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::error::Error;
-use crate::service::client::Client;
 use crate::store::{Store, UnitStore};
 use crate::tui::app::{App, Setup};
 use crate::tui::keymap;
@@ -39,7 +38,7 @@ fn colour() -> bool {
 /// live: everyone's changes reach this screen), else on the store itself.
 pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     let officer = env.config.officer_for(&env.user).to_owned();
-    if let Some(client) = Client::connect(&env.data_dir)? {
+    if let Some(client) = env.service()? {
         let service = Some(env.data_dir.as_path());
         return open_screens(env, keymap_choice, &client, officer, service);
     }

@@ -11,7 +11,6 @@ use crate::domain::enums::DiaryStatus;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::domain::text::visible;
 use crate::error::Error;
-use crate::service::client::Client;
 use crate::store::{Snooze, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,9 +77,9 @@ pub(super) fn status(
     } else {
         Some(env.config.officer_for(&env.user))
     };
-    let counted = match Client::connect(&env.data_dir)? {
+    let counted = match env.service()? {
         Some(service) => service
-            .status(date, officer)
+            .status(env.query(date, env.config.lead_times.due_soon_days, officer))
             .map(|(overdue, today, this_week)| Counts {
                 overdue,
                 today,

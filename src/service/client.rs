@@ -7,9 +7,7 @@ use std::path::Path;
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, PoisonError};
 
-use chrono::NaiveDate;
-
-use super::proto::{PROTOCOL, Reply, Request, receive, send};
+use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
 use crate::store::{Changed, Digest, ImportSummary, Snooze, StoreError, UnitStore};
@@ -136,18 +134,9 @@ impl Client {
     }
 
     /// `vlu diary`'s text, worked out by the service.
-    pub fn diary(
-        &self,
-        date: NaiveDate,
-        days: u32,
-        officer: Option<&str>,
-        format: &str,
-        colour: bool,
-    ) -> Result<String, StoreError> {
+    pub fn diary(&self, query: Query, format: &str, colour: bool) -> Result<String, StoreError> {
         let request = Request::Diary {
-            date,
-            days,
-            officer: officer.map(str::to_owned),
+            query,
             format: format.to_owned(),
             colour,
         };
@@ -158,16 +147,8 @@ impl Client {
     }
 
     /// `vlu status`'s counts: overdue, today, this week.
-    pub fn status(
-        &self,
-        date: NaiveDate,
-        officer: Option<&str>,
-    ) -> Result<(usize, usize, usize), StoreError> {
-        let request = Request::Status {
-            date,
-            officer: officer.map(str::to_owned),
-        };
-        match self.call(&request)? {
+    pub fn status(&self, query: Query) -> Result<(usize, usize, usize), StoreError> {
+        match self.call(&Request::Status(query))? {
             (Reply::Counts(overdue, today, week), _) => Ok((overdue, today, week)),
             _ => Err(unexpected()),
         }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::rules::LeadTimes;
 use crate::store::{Changed, Snooze};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
@@ -50,18 +51,13 @@ pub enum Request {
     Reveal(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
     Diary {
-        date: NaiveDate,
-        days: u32,
-        officer: Option<String>,
+        query: Query,
         /// `text`, `json` or `ics`.
         format: String,
         colour: bool,
     },
     /// `vlu status`'s counts: (overdue, today, this week).
-    Status {
-        date: NaiveDate,
-        officer: Option<String>,
-    },
+    Status(Query),
     /// A caseload file's text (in the tail) into the store, all or nothing.
     Import {
         replace: bool,
@@ -110,6 +106,17 @@ pub enum Reply {
     Present(Vec<String>),
     /// Pushed to a subscriber whose queue overflowed: read everything again.
     Reload,
+}
+
+/// A diary's question, with the asker's lead times and extra non-working days (their
+/// configuration, which may not be the service's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Query {
+    pub date: NaiveDate,
+    pub days: u32,
+    pub officer: Option<String>,
+    pub lead: LeadTimes,
+    pub extra_days: Vec<NaiveDate>,
 }
 
 /// [`Changed`] on the wire.

@@ -17,7 +17,7 @@ use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::proto::{ChangedWire, PROTOCOL, Reply, Request, receive, send};
+use super::proto::{ChangedWire, PROTOCOL, Query, Reply, Request, receive, send};
 use super::{identity, socket_path};
 use crate::cli::status::Counts;
 use crate::cli::{Format, items_of, render};
@@ -25,6 +25,9 @@ use crate::config::Config;
 use crate::domain::reminders::DiaryQuery;
 use crate::error::Error;
 use crate::store::{Store, StoreError};
+
+/// What a request meets once the service is stopping.
+const STOPPING: &str = "the unit service is stopping; try again in a moment";
 
 /// How many changes wait for a slow screen before it is told to reload instead.
 const QUEUE: usize = 256;
@@ -34,6 +37,9 @@ const QUEUE: usize = 256;
 pub struct Options {
     /// Stop after this long with no client (never, if `None`).
     pub idle: Option<Duration>,
+    /// Leave the terminal's session: started by a vlu in the background, the service must
+    /// not end when that terminal closes.
+    pub detach: bool,
 }
 
 /// A subscribed screen: its queue, and whether it overflowed.
@@ -43,7 +49,10 @@ struct Subscriber {
 }
 
 struct Shared {
-    store: Mutex<Store>,
+    dir: PathBuf,
+    /// The store, until the service stops (then `None`: the store closed and its lock let
+    /// go before the socket goes, so that a new service can open it at once).
+    store: Mutex<Option<Store>>,
     config: Config,
     socket: PathBuf,
     /// The OS user who owns the data directory: its admin when no users are mapped.
@@ -62,7 +71,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Runs the service on the store in `dir` until SIGTERM (or SIGINT, SIGHUP), or until it
 /// has had no client for `options.idle`.
 pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error> {
-    let store = Store::open(dir, "vlu-service")?;
+    if options.detach {
+        // Its own session: no controlling terminal, so no hang-up when that terminal goes.
+        let _ = rustix::process::setsid();
+    }
+    let store = Store::open(dir, &crate::service::identity::current_user())?;
+    // The day's backup, as the screens took it when they owned the store.
+    let backups = config.backup.dir_for(dir);
+    let taken = Store::backup_due(&backups).and_then(|due| {
+        if due {
+            store.backup(&backups, config.backup.keep).map(drop)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = taken {
+        eprintln!("vlu: warning: the daily backup was not taken: {e}");
+    }
     let socket = socket_path(dir);
     let listener = bind(&socket)?;
     let owner = identity::owner_of(dir).map_err(|source| Error::Read {
@@ -70,7 +95,8 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         source,
     })?;
     let shared = Arc::new(Shared {
-        store: Mutex::new(store),
+        dir: dir.to_owned(),
+        store: Mutex::new(Some(store)),
         config,
         socket: socket.clone(),
         owner,
@@ -100,9 +126,10 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
             }
         });
     }
+    // The store is flushed after every write; closing it here ends sled cleanly and lets
+    // go of its lock. Then the socket goes: once it has, the store is free.
+    lock(&shared.store).take();
     let _ = std::fs::remove_file(&socket);
-    // The store is flushed after every write; dropping it here ends sled cleanly.
-    drop(lock(&shared.store));
     Ok(())
 }
 
@@ -169,9 +196,9 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
     {
         Ok(user) => user,
         Err(sentence) => {
-            let store = lock(&shared.store);
-            let _ = store.record_refusal(&sentence);
-            drop(store);
+            if let Some(store) = lock(&shared.store).as_ref() {
+                let _ = store.record_refusal(&sentence);
+            }
             let _ = send(&mut stream, &Reply::Refused(sentence), &[]);
             return;
         }
@@ -233,7 +260,7 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
                 sent
             }
             request => {
-                let (reply, tail) = answer(shared, &user, request, &tail);
+                let (reply, tail) = answer_or_recover(shared, &user, request, &tail);
                 send(&mut stream, &reply, &tail)
             }
         };
@@ -243,14 +270,20 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
     }
 }
 
-/// Whether `user` may import, export, check, back up and stop the service: with no users
-/// mapped, the data directory's owner (the only one admitted); else an officer whose role
-/// is `admin`.
+/// Whether `user` may import, export, check, back up and stop the service: the owner of
+/// the data directory (who owns the store's files, and so could anyway), and any officer
+/// whose role is `admin`.
 fn is_admin(shared: &Shared, user: &str) -> bool {
+    if crate::service::identity::user_name(shared.owner).as_deref() == Some(user) {
+        return true;
+    }
     let Some(officer) = shared.config.officers.get(user) else {
-        return shared.config.officers.is_empty();
+        return false;
     };
     let store = lock(&shared.store);
+    let Some(store) = store.as_ref() else {
+        return false;
+    };
     store.load_head().is_ok_and(|head| {
         head.officers
             .iter()
@@ -260,13 +293,16 @@ fn is_admin(shared: &Shared, user: &str) -> bool {
 
 /// The export, streamed in chunks of a mebibyte: a large unit is never held whole.
 fn export(shared: &Shared, stream: &mut UnixStream) -> std::io::Result<()> {
-    let store = lock(&shared.store);
+    let guard = lock(&shared.store);
+    let Some(store) = guard.as_ref() else {
+        return send(stream, &Reply::Failed(STOPPING.into()), &[]);
+    };
     let mut chunks = Chunks {
         stream,
         buffer: Vec::with_capacity(CHUNK),
     };
-    let written = crate::cli::export::write_export(&store, &mut chunks, &|| {});
-    drop(store);
+    let written = crate::cli::export::write_export(store, &mut chunks, &|| {});
+    drop(guard);
     match written {
         Ok(()) => {
             std::io::Write::flush(&mut chunks)?;
@@ -349,10 +385,49 @@ fn subscribed(shared: &Shared, mut stream: UnixStream) {
     }
 }
 
+/// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
+/// by this write or by its own background flush) for as long as the store is open — the
+/// store is closed and opened again, which recovers it, and the request tried once more;
+/// if the store cannot be opened again, the service stops, and the next vlu starts another.
+fn answer_or_recover(
+    shared: &Shared,
+    user: &str,
+    request: Request,
+    tail: &[u8],
+) -> (Reply, Vec<u8>) {
+    let answered = answer(shared, user, request.clone(), tail);
+    if !BROKEN.swap(false, Ordering::SeqCst) {
+        return answered;
+    }
+    let mut guard = lock(&shared.store);
+    guard.take();
+    match Store::open(&shared.dir, &crate::service::identity::current_user()) {
+        Ok(store) => *guard = Some(store),
+        Err(e) => {
+            drop(guard);
+            stop(shared);
+            return (Reply::Failed(e.to_string()), Vec::new());
+        }
+    }
+    drop(guard);
+    let again = answer(shared, user, request, tail);
+    if BROKEN.swap(false, Ordering::SeqCst) {
+        stop(shared);
+    }
+    again
+}
+
 /// One request, answered; a write's news sent to every screen once it is durable.
 fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
-    let store = lock(&shared.store);
+    let guard = lock(&shared.store);
+    let Some(store) = guard.as_ref() else {
+        return (Reply::Failed(STOPPING.into()), Vec::new());
+    };
     store.act_as(user);
+    // An import that failed for lack of room is undone as soon as there is room again.
+    if let Err(e) = store.settle() {
+        return (failure(&e), Vec::new());
+    }
     let written = match request {
         Request::Hello { .. } | Request::Subscribe | Request::Export | Request::Stop => {
             return (
@@ -360,9 +435,9 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
                 Vec::new(),
             );
         }
-        Request::Import { replace } => return import(shared, &store, tail, replace),
+        Request::Import { replace } => return import(shared, store, tail, replace),
         Request::Check => {
-            return match crate::cli::check_store(&store) {
+            return match crate::cli::check_store(store) {
                 Ok(checked) => (Reply::Checked(checked), Vec::new()),
                 Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
             };
@@ -375,7 +450,7 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
                     .map(|b| Reply::Text(b.path.display().to_string())),
             );
         }
-        Request::LoadDigest => return digest(&store),
+        Request::LoadDigest => return digest(store),
         Request::Snoozes => return reply(store.snoozes().map(Reply::Snoozes)),
         Request::Victim(id) => {
             return reply(store.victim(&id).map(|v| Reply::Victim(v.map(Box::new))));
@@ -385,25 +460,11 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             return reply(store.record_reveal(&victim).map(|()| Reply::Done));
         }
         Request::Diary {
-            date,
-            days,
-            officer,
+            query,
             format,
             colour,
-        } => {
-            return diary(
-                shared,
-                &store,
-                date,
-                days,
-                officer.as_deref(),
-                &format,
-                colour,
-            );
-        }
-        Request::Status { date, officer } => {
-            return status(shared, &store, date, officer.as_deref());
-        }
+        } => return diary(shared, store, &query, &format, colour),
+        Request::Status(query) => return status(shared, store, &query),
         Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
         Request::SaveVictim(victim) => store.save_victim(&victim),
         Request::SaveVictimWithContact { victim, contact } => {
@@ -412,7 +473,7 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::SaveCase(case) => store.save_case(&case),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
-    drop(store);
+    drop(guard);
     match written {
         Ok(changed) => {
             let wire = ChangedWire::of(&changed, user);
@@ -451,7 +512,18 @@ fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
     }
 }
 
+/// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error
+/// for as long as the store is open, so the service stops after answering, and the next
+/// vlu starts a service that opens — and recovers — the store afresh.
+static BROKEN: AtomicBool = AtomicBool::new(false);
+
 fn failure(e: &StoreError) -> Reply {
+    if matches!(
+        e,
+        StoreError::Sled(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
+    ) {
+        BROKEN.store(true, Ordering::SeqCst);
+    }
     match e {
         StoreError::Refused(why) => Reply::Refused(why.clone()),
         other => Reply::Failed(other.to_string()),
@@ -483,12 +555,19 @@ fn digest(store: &Store) -> (Reply, Vec<u8>) {
     (Reply::Head(Box::new(head)), tail)
 }
 
+/// The unit's configuration with the asker's lead times and extra days.
+fn asked(shared: &Shared, query: &Query) -> Config {
+    Config {
+        lead_times: query.lead,
+        extra_non_working_days: query.extra_days.clone(),
+        ..shared.config.clone()
+    }
+}
+
 fn diary(
     shared: &Shared,
     store: &Store,
-    date: chrono::NaiveDate,
-    days: u32,
-    officer: Option<&str>,
+    asked_for: &Query,
     format: &str,
     colour: bool,
 ) -> (Reply, Vec<u8>) {
@@ -498,14 +577,15 @@ fn diary(
         _ => Format::Text,
     };
     let query = DiaryQuery {
-        date,
-        days,
-        officer,
+        date: asked_for.date,
+        days: asked_for.days,
+        officer: asked_for.officer.as_deref(),
     };
+    let config = asked(shared, asked_for);
     let worked = (|| -> Result<String, Error> {
         let digest = store.load_digest()?;
         let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &shared.config, &query)?;
+        let items = items_of(&digest, &config, &query)?;
         Ok(render(format, &digest, &snoozes, &query, &items, colour))
     })();
     match worked {
@@ -515,22 +595,18 @@ fn diary(
     }
 }
 
-fn status(
-    shared: &Shared,
-    store: &Store,
-    date: chrono::NaiveDate,
-    officer: Option<&str>,
-) -> (Reply, Vec<u8>) {
+fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>) {
+    let config = asked(shared, asked_for);
     let query = DiaryQuery {
-        date,
-        days: shared.config.lead_times.due_soon_days,
-        officer,
+        date: asked_for.date,
+        days: config.lead_times.due_soon_days,
+        officer: asked_for.officer.as_deref(),
     };
     let worked = (|| -> Result<Counts, Error> {
         let digest = store.load_digest()?;
         let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &shared.config, &query)?;
-        Ok(Counts::of(&items, &snoozes, date))
+        let items = items_of(&digest, &config, &query)?;
+        Ok(Counts::of(&items, &snoozes, query.date))
     })();
     match worked {
         Ok(c) => (Reply::Counts(c.overdue, c.today, c.this_week), Vec::new()),

@@ -712,6 +712,12 @@ impl Store {
         self.values(AUDIT)
     }
 
+    /// Refuses, with the figures, when the store in `dir` could not be opened safely for
+    /// lack of room (before a process is started to open it).
+    pub fn ensure_openable(dir: &Path) -> Result<(), StoreError> {
+        space::ensure_room(dir, 0, "open the store")
+    }
+
     /// Refuses, with the figures, unless the disk of the store in `dir` (made or not yet) has
     /// room to write `bytes` and still open the store afterwards (an import checks before it
     /// starts, and before a new store is made).

@@ -154,6 +154,12 @@ impl Stage for Staged<'_> {
 }
 
 impl Store {
+    /// Undoes an import that did not finish, if one did not (a process that holds the store
+    /// open calls it before each request: the undo waits for room, not for a restart).
+    pub fn settle(&self) -> Result<(), StoreError> {
+        self.undo_unfinished()
+    }
+
     /// Undoes a staged write that did not finish (a crash, a full disk): every key it changed
     /// gets its value before back. Nothing to do when there was none. A large import is
     /// undone in batches of [`CHUNK_BYTES`], each asking for its own room, the marker removed

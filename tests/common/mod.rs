@@ -42,8 +42,31 @@ impl Sandbox {
         cmd.env("VLU_DATA_DIR", self.data_dir())
             .env("XDG_CONFIG_HOME", self.root.path().join("config"))
             .env_remove("VLU_CONFIG")
-            .env_remove("NO_COLOR");
+            .env_remove("NO_COLOR")
+            .env("VLU_IDLE_SECONDS", IDLE);
         cmd
+    }
+
+    /// The store itself, opened by the test: the unit service a command started (which
+    /// holds the store) is stopped first.
+    pub fn store(&self) -> vlu::store::Store {
+        self.store_as("checker")
+    }
+
+    /// [`Sandbox::store`], its changes made in `user`'s name.
+    pub fn store_as(&self, user: &str) -> vlu::store::Store {
+        stop_service(&self.data_dir());
+        let start = std::time::Instant::now();
+        loop {
+            match vlu::store::Store::open(&self.data_dir(), user) {
+                Err(vlu::store::StoreError::InUse(_))
+                    if start.elapsed() < std::time::Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.unwrap(),
+            }
+        }
     }
 
     /// Writes a file in the sandbox and returns its path.
@@ -73,6 +96,23 @@ impl Sandbox {
     pub fn export(&self) -> String {
         let out = self.vlu().arg("export").assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+}
+
+/// How long a service started by a test's vlu waits for another client: short, so that
+/// tests leave no services behind for long.
+pub const IDLE: &str = "5";
+
+/// Stops the unit service running on the store in `dir`, if one is, and waits until it has
+/// let the store go (it closes the store, then removes its socket).
+pub fn stop_service(dir: &Path) {
+    let Ok(Some(service)) = vlu::service::client::Client::connect(dir) else {
+        return;
+    };
+    let _ = service.stop();
+    let start = std::time::Instant::now();
+    while dir.join("vlu.sock").exists() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 

@@ -1,0 +1,158 @@
+//! Reaching the unit service, and starting it when there is none: the first vlu started on
+//! a store starts `vlu serve` in the background, and every vlu after it is its client.
+//!
+//! Connect first; only when nothing answers, take the lock `serve.lock` beside the socket
+//! and try once more under it — another vlu may have just started one — and only then start
+//! the service, detached in its own session (a closed terminal does not end it), its
+//! standard streams in `service.log` in the data directory, and wait until it answers. Two
+//! vlus racing to start a service end with exactly one.
+
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::Env;
+use crate::error::Error;
+use crate::service::client::Client;
+use crate::store::Store;
+
+/// How long a service may take to start (a large unit's store opens in well under a second;
+/// a backup due at start takes a few more).
+const STARTING: Duration = Duration::from_secs(30);
+
+impl Env {
+    /// A client of the store's service, started if need be. `None` where there is no store
+    /// yet (a first import makes one itself, so that a bad file leaves nothing behind).
+    pub(super) fn service(&self) -> Result<Option<Client>, Error> {
+        if let Some(client) = Client::connect(&self.data_dir)? {
+            return Ok(Some(client));
+        }
+        if !self.has_store()? {
+            return Ok(None);
+        }
+        let lock_path = self.data_dir.join("serve.lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| Error::Write {
+                path: lock_path.clone(),
+                source,
+            })?;
+        lock.lock().map_err(|source| Error::Write {
+            path: lock_path,
+            source,
+        })?;
+        if let Some(client) = Client::connect(&self.data_dir)? {
+            return Ok(Some(client));
+        }
+        // What would stop the service opening the store (a full disk) is said here, where
+        // the user reads it, rather than in a log on that full disk.
+        Store::ensure_openable(&self.data_dir)?;
+        let client = self.start_service()?;
+        drop(lock);
+        Ok(Some(client))
+    }
+
+    /// Starts `vlu serve --detach` on the store and waits until it answers; if it ends
+    /// first, its own last words (in `service.log`) are the error.
+    fn start_service(&self) -> Result<Client, Error> {
+        let log_path = self.data_dir.join("service.log");
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|source| Error::Write {
+                path: log_path.clone(),
+                source,
+            })?;
+        let log_len = log.metadata().map_or(0, |m| m.len());
+        let exe = std::env::current_exe().map_err(|source| Error::Read {
+            path: "the vlu program".into(),
+            source,
+        })?;
+        let mut command = Command::new(exe);
+        command
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args([
+                "serve",
+                "--detach",
+                "--idle",
+                &self.idle_seconds().to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|source| Error::Write {
+                path: log_path.clone(),
+                source,
+            })?)
+            .stderr(log);
+        if let Some(config) = &self.config_path {
+            command.arg("--config").arg(config);
+        }
+        let mut child = command.spawn().map_err(|source| Error::Write {
+            path: "the unit service".into(),
+            source,
+        })?;
+        let start = Instant::now();
+        loop {
+            if let Some(client) = Client::connect(&self.data_dir)? {
+                return Ok(client);
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(Error::Service {
+                    code: status.code().unwrap_or(1),
+                    said: last_words(&log_path, log_len),
+                });
+            }
+            if start.elapsed() > STARTING {
+                let _ = child.kill();
+                return Err(Error::Service {
+                    code: 1,
+                    said: format!(
+                        "the unit service of {} did not start within {} s; see {}",
+                        self.data_dir.display(),
+                        STARTING.as_secs(),
+                        log_path.display()
+                    ),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// How long a started service waits with no client before it stops: the configuration's
+    /// `[service] idle_seconds` (300), or `VLU_IDLE_SECONDS` (tests use a short one).
+    fn idle_seconds(&self) -> u64 {
+        std::env::var("VLU_IDLE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(self.config.service.idle_seconds)
+    }
+}
+
+/// The last line a service that failed to start wrote to its log (after `from`).
+fn last_words(log: &Path, from: u64) -> String {
+    let said = std::fs::File::open(log).ok().and_then(|f| {
+        use std::io::{Seek, SeekFrom};
+        let mut f = f;
+        f.seek(SeekFrom::Start(from)).ok()?;
+        BufReader::new(f)
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| !l.trim().is_empty())
+            .last()
+    });
+    said.map_or_else(
+        || {
+            format!(
+                "the unit service stopped as it started; see {}",
+                log.display()
+            )
+        },
+        |line| line.strip_prefix("vlu: ").unwrap_or(&line).to_owned(),
+    )
+}
