@@ -142,10 +142,28 @@ fn bind(socket: &Path) -> Result<UnixListener, Error> {
         )));
     }
     let _ = std::fs::remove_file(socket);
-    UnixListener::bind(socket).map_err(|source| Error::Write {
+    let listener = UnixListener::bind(socket).map_err(|source| Error::Write {
         path: socket.to_owned(),
         source,
-    })
+    })?;
+    share_with_group(socket).map_err(|source| Error::Write {
+        path: socket.to_owned(),
+        source,
+    })?;
+    Ok(listener)
+}
+
+/// A data directory the unit's group may enter (`2770`): the socket is opened to the group
+/// too, so its members can connect (who they are is still asked of the kernel). Otherwise
+/// it stays its owner's alone.
+fn share_with_group(socket: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(dir) = socket.parent() else {
+        return Ok(());
+    };
+    let shared = std::fs::metadata(dir)?.permissions().mode() & 0o070 == 0o070;
+    let mode = if shared { 0o660 } else { 0o600 };
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(mode))
 }
 
 /// Stops the service on SIGTERM, SIGINT or SIGHUP: no new client, the write in hand
