@@ -654,6 +654,7 @@ fn a_write_stopped_by_a_signal_leaves_no_part_of_the_file_behind() {
             .collect()
     };
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))
+        .env("VLU_IDLE_SECONDS", common::IDLE)
         .args(["generate", "--victims", "20000", "--out"])
         .arg(&out)
         .spawn()

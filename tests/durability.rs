@@ -149,6 +149,7 @@ fn kill_9_of_an_import_leaves_all_of_the_file_or_none() {
     for round in 0..6 {
         let s = common::Sandbox::with_sample();
         let mut child = Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_IDLE_SECONDS", common::IDLE)
             .env("VLU_DATA_DIR", s.data_dir())
             .env("XDG_CONFIG_HOME", s.root.path().join("config"))
             .arg("import")

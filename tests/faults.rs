@@ -91,6 +91,7 @@ fn on_disk(disk: &SmallDisk) -> (Sandbox, impl Fn() -> assert_cmd::Command) {
     let vlu = move || {
         let mut cmd = assert_cmd::Command::cargo_bin("vlu").unwrap();
         cmd.env("VLU_DATA_DIR", &data)
+            .env("VLU_IDLE_SECONDS", common::IDLE)
             .env("XDG_CONFIG_HOME", &config)
             .env_remove("VLU_CONFIG");
         cmd
@@ -168,6 +169,7 @@ fn an_import_on_a_filling_disk_ends_and_is_all_or_nothing() {
     let file = generated(&s, 4_000);
     let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_vlu"));
     import
+        .env("VLU_IDLE_SECONDS", common::IDLE)
         .env("VLU_DATA_DIR", disk.path().join("data"))
         .env("XDG_CONFIG_HOME", s.root.path().join("config"))
         .arg("import")
@@ -330,6 +332,7 @@ fn two_imports_into_a_new_store_at_once_do_not_panic() {
         let dir = tempfile::tempdir().unwrap();
         let run = |file: &Path| {
             std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))
+                .env("VLU_IDLE_SECONDS", common::IDLE)
                 .env("VLU_DATA_DIR", dir.path().join("data"))
                 .env("XDG_CONFIG_HOME", s.root.path().join("config"))
                 .arg("import")
@@ -351,6 +354,7 @@ fn two_imports_into_a_new_store_at_once_do_not_panic() {
             }
         }
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .env("VLU_IDLE_SECONDS", common::IDLE)
             .env("VLU_DATA_DIR", dir.path().join("data"))
             .arg("check")
             .output()

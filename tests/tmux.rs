@@ -115,7 +115,7 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
     let s = Sandbox::with_sample();
     s.sign_in_as("sahmed");
     let command = format!(
-        "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; echo EXITED $?; sleep 60",
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; echo EXITED $?; sleep 60",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
@@ -235,7 +235,7 @@ fn kill_9_of_the_screens_loses_no_contact_they_reported_saved() {
     let s = Sandbox::with_sample();
     s.sign_in_as("sahmed");
     let command = format!(
-        "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; sleep 60",
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; sleep 60",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
@@ -278,7 +278,7 @@ fn the_screens_take_the_days_backup_and_a_signal_still_restores_the_terminal() {
     let backups = s.data_dir().join("backups");
     std::fs::remove_dir_all(&backups).unwrap();
     let command = format!(
-        "env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}'; echo EXITED $?; sleep 60",
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}'; echo EXITED $?; sleep 60",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
@@ -316,7 +316,7 @@ fn the_real_screens_move_to_the_new_day_at_midnight() {
     s.sign_in_as("sahmed");
     // libfaketime's monotonic clock is left alone: the loop's sleep is measured on it.
     let command = format!(
-        "env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@2026-11-24 23:59:55' env VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}'; sleep 60",
+        "env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@2026-11-24 23:59:55' env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}'; sleep 60",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),

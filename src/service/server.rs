@@ -24,7 +24,7 @@ use crate::cli::{Format, items_of, render};
 use crate::config::Config;
 use crate::domain::reminders::DiaryQuery;
 use crate::error::Error;
-use crate::store::{Store, StoreError};
+use crate::store::{Digest, Store, StoreError};
 
 /// What a request meets once the service is stopping.
 const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -50,6 +50,10 @@ struct Subscriber {
 
 struct Shared {
     dir: PathBuf,
+    /// The listening socket (a second handle), for `stop` to shut down.
+    listener: Mutex<Option<UnixListener>>,
+    /// The digest as last read, for the diary and status: read again after any change.
+    digest: Mutex<Option<Arc<Digest>>>,
     /// The store, until the service stops (then `None`: the store closed and its lock let
     /// go before the socket goes, so that a new service can open it at once).
     store: Mutex<Option<Store>>,
@@ -96,6 +100,8 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     })?;
     let shared = Arc::new(Shared {
         dir: dir.to_owned(),
+        listener: Mutex::new(listener.try_clone().ok()),
+        digest: Mutex::new(None),
         store: Mutex::new(Some(store)),
         config,
         socket: socket.clone(),
@@ -114,7 +120,12 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         if shared.stopping.load(Ordering::SeqCst) {
             break;
         }
-        let Ok(stream) = stream else { continue };
+        let Ok(stream) = stream else {
+            // (An accept that failed for a passing reason is tried again; a shut down
+            // listener fails every time, and `stopping` is set.)
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
             let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
@@ -184,6 +195,12 @@ fn stop_on_signals(shared: &Arc<Shared>) {
 /// Wakes the accept loop so that it sees `stopping`.
 fn stop(shared: &Shared) {
     shared.stopping.store(true, Ordering::SeqCst);
+    // Shutting the listening socket down wakes the accept loop even when its socket file is
+    // gone (a data directory removed under the service): it then ends, rather than waiting
+    // for ever for a client that can no longer come.
+    if let Some(listener) = lock(&shared.listener).as_ref() {
+        let _ = rustix::net::shutdown(listener, rustix::net::Shutdown::Read);
+    }
     let _ = UnixStream::connect(&shared.socket);
 }
 
@@ -403,6 +420,24 @@ fn subscribed(shared: &Shared, mut stream: UnixStream) {
     }
 }
 
+impl Shared {
+    /// The digest the diary and status work from: kept between requests (a warm service
+    /// answers without reading the store), forgotten at every change.
+    fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
+        let mut kept = lock(&self.digest);
+        if let Some(digest) = kept.as_ref() {
+            return Ok(Arc::clone(digest));
+        }
+        let digest = Arc::new(store.load_digest()?);
+        *kept = Some(Arc::clone(&digest));
+        Ok(digest)
+    }
+
+    fn forget_digest(&self) {
+        lock(&self.digest).take();
+    }
+}
+
 /// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
 /// by this write or by its own background flush) for as long as the store is open — the
 /// store is closed and opened again, which recovers it, and the request tried once more;
@@ -420,7 +455,10 @@ fn answer_or_recover(
     let mut guard = lock(&shared.store);
     guard.take();
     match Store::open(&shared.dir, &crate::service::identity::current_user()) {
-        Ok(store) => *guard = Some(store),
+        Ok(store) => {
+            *guard = Some(store);
+            shared.forget_digest();
+        }
         Err(e) => {
             drop(guard);
             stop(shared);
@@ -492,6 +530,7 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);
+    shared.forget_digest();
     match written {
         Ok(changed) => {
             let wire = ChangedWire::of(&changed, user);
@@ -514,6 +553,7 @@ fn import(shared: &Shared, store: &Store, tail: &[u8], replace: bool) -> (Reply,
     };
     match crate::cli::import::import_text(store, text, replace) {
         Ok(Ok(summary)) => {
+            shared.forget_digest();
             broadcast(shared, &Reply::Reload);
             (Reply::Imported(summary), Vec::new())
         }
@@ -601,7 +641,7 @@ fn diary(
     };
     let config = asked(shared, asked_for);
     let worked = (|| -> Result<String, Error> {
-        let digest = store.load_digest()?;
+        let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
         let items = items_of(&digest, &config, &query)?;
         Ok(render(format, &digest, &snoozes, &query, &items, colour))
@@ -621,7 +661,7 @@ fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>)
         officer: asked_for.officer.as_deref(),
     };
     let worked = (|| -> Result<Counts, Error> {
-        let digest = store.load_digest()?;
+        let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
         let items = items_of(&digest, &config, &query)?;
         Ok(Counts::of(&items, &snoozes, query.date))
