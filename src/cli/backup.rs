@@ -18,9 +18,8 @@ impl Env {
 /// `vlu backup`: one now, whatever the age of the newest.
 pub(super) fn take(env: &Env, to: Option<&Path>) -> Result<(), Error> {
     if to.is_none()
-        && let Some(service) = env.service()?
+        && let Some(path) = env.with_service(Client::backup)?
     {
-        let path = service.backup()?;
         eprintln!("Backed up the store to {}.", visible(&path));
         return Ok(());
     }

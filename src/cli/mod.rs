@@ -362,13 +362,15 @@ fn diary(
         officer,
     };
     let colour = out.is_none() && diary::use_colour();
-    if let Some(service) = env.service()? {
-        let format = match format {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Ics => "ics",
-        };
-        let text = service.diary(env.query(query.date, days, officer), format, colour)?;
+    let named = match format {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Ics => "ics",
+    };
+    let asked = env.with_service(|service| {
+        service.diary(env.query(query.date, days, officer), named, colour)
+    })?;
+    if let Some(text) = asked {
         return write_out(out, |w| w.write_all(text.as_bytes()));
     }
     let (digest, snoozes, items) = diary_items(env, &query)?;
@@ -435,8 +437,8 @@ pub(crate) fn render(
 
 /// `vlu check`: the store's integrity, and what it holds.
 fn check(env: &Env) -> Result<(), Error> {
-    if let Some(service) = env.service()? {
-        return match service.check()? {
+    if let Some(checked) = env.with_service(crate::service::client::Client::check)? {
+        return match checked {
             Ok(sound) => {
                 println!("{sound}");
                 Ok(())

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use super::Env;
 use crate::error::Error;
 use crate::service::client::Client;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// How long a service may take to start (a large unit's store opens in well under a second;
 /// a backup due at start takes a few more).
@@ -55,6 +55,30 @@ impl Env {
         let client = self.start_service()?;
         drop(lock);
         Ok(Some(client))
+    }
+
+    /// `ask` of the store's service (started if need be), asked once more of a new service
+    /// if the one asked went away before answering (it was stopping, or was stopped);
+    /// `None` where there is no store yet.
+    pub(super) fn with_service<T>(
+        &self,
+        ask: impl Fn(&Client) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, Error> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let answer = match self.service() {
+                Ok(Some(client)) => ask(&client).map_err(Error::from),
+                Ok(None) => return Ok(None),
+                Err(e) => Err(e),
+            };
+            match answer {
+                Err(Error::Store(StoreError::ServiceGone(_))) if tries < 3 => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return other.map(Some),
+            }
+        }
     }
 
     /// Starts `vlu serve --detach` on the store and waits until it answers; if it ends

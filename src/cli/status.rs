@@ -77,16 +77,17 @@ pub(super) fn status(
     } else {
         Some(env.config.officer_for(&env.user))
     };
-    let counted = match env.service()? {
-        Some(service) => service
-            .status(env.query(date, env.config.lead_times.due_soon_days, officer))
-            .map(|(overdue, today, this_week)| Counts {
-                overdue,
-                today,
-                this_week,
-            })
-            .map_err(Error::from),
-        None => local_counts(env, date, officer),
+    let asked = env.with_service(|service| {
+        service.status(env.query(date, env.config.lead_times.due_soon_days, officer))
+    });
+    let counted = match asked {
+        Ok(Some((overdue, today, this_week))) => Ok(Counts {
+            overdue,
+            today,
+            this_week,
+        }),
+        Ok(None) => local_counts(env, date, officer),
+        Err(e) => Err(e),
     };
     let counts = match counted {
         Ok(counts) => counts,

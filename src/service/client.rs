@@ -44,11 +44,7 @@ fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreE
             });
         }
     };
-    let lost = |source| StoreError::Io {
-        action: "talk to the unit service of",
-        path: dir.to_owned(),
-        source,
-    };
+    let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
     let hello = Request::Hello {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -112,14 +108,13 @@ impl Client {
     /// One request with a tail, and its reply.
     fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
-        let lost = |source| StoreError::Io {
-            action: "talk to the unit service",
-            path: "its socket".into(),
-            source,
-        };
+        let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
         send(&mut *stream, request, tail).map_err(lost)?;
         match receive::<Reply>(&mut *stream).map_err(lost)? {
             Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
+            Some((Reply::Failed(why), _)) if why == super::server::STOPPING => {
+                Err(StoreError::ServiceGone(why))
+            }
             Some((Reply::Failed(why), _)) => Err(StoreError::Remote(why)),
             Some(answer) => Ok(answer),
             None => Err(lost(io::ErrorKind::UnexpectedEof.into())),

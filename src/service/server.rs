@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::store::{Digest, Store, StoreError};
 
 /// What a request meets once the service is stopping.
-const STOPPING: &str = "the unit service is stopping; try again in a moment";
+pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
 
 /// How many changes wait for a slow screen before it is told to reload instead.
 const QUEUE: usize = 256;
@@ -65,6 +65,8 @@ struct Shared {
     /// Who is connected, by connection.
     present: Mutex<BTreeMap<u64, String>>,
     next_connection: AtomicU64,
+    /// Requests being answered now.
+    answering: std::sync::atomic::AtomicUsize,
     stopping: AtomicBool,
 }
 
@@ -109,6 +111,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         subscribers: Mutex::new(Vec::new()),
         present: Mutex::new(BTreeMap::new()),
         next_connection: AtomicU64::new(0),
+        answering: std::sync::atomic::AtomicUsize::new(0),
         stopping: AtomicBool::new(false),
     });
     stop_on_signals(&shared);
@@ -126,9 +129,10 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
+        // Counted here, as it is accepted: an idle stop that was about to happen sees it.
+        let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
-            let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
             serve_client(&shared, stream, id);
             lock(&shared.present).remove(&id);
             announce_present(&shared);
@@ -136,6 +140,11 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
                 stop_if_idle(&shared, idle);
             }
         });
+    }
+    // Requests in hand are answered before the store closes (at most half a minute).
+    let start = std::time::Instant::now();
+    while shared.answering.load(Ordering::SeqCst) > 0 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
     }
     // The store is flushed after every write; closing it here ends sled cleanly and lets
     // go of its lock. Then the socket goes: once it has, the store is free.
@@ -270,37 +279,50 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
     }
     announce_present(shared);
     while let Ok(Some((request, tail))) = receive::<Request>(&mut stream) {
-        let sent = match request {
-            Request::Subscribe => {
-                subscribed(shared, stream);
-                return;
-            }
-            Request::Import { .. }
-            | Request::Export
-            | Request::Check
-            | Request::Backup
-            | Request::Stop
-                if !is_admin(shared, &user) =>
-            {
-                let why = format!(
-                    "{user} may not do that: importing, exporting, checking, backing up and \
-                     stopping the service are for the unit's administrators"
-                );
-                send(&mut stream, &Reply::Refused(why), &[])
-            }
-            Request::Export => export(shared, &mut stream),
-            Request::Stop => {
-                let sent = send(&mut stream, &Reply::Done, &[]);
-                stop(shared);
-                sent
-            }
-            request => {
-                let (reply, tail) = answer_or_recover(shared, &user, request, &tail);
-                send(&mut stream, &reply, &tail)
-            }
-        };
+        if request == Request::Subscribe {
+            subscribed(shared, stream);
+            return;
+        }
+        shared.answering.fetch_add(1, Ordering::SeqCst);
+        let sent = answer_one(shared, &user, &mut stream, request, &tail);
+        shared.answering.fetch_sub(1, Ordering::SeqCst);
         if sent.is_err() {
             return;
+        }
+    }
+}
+
+/// Answers one request on a client's connection.
+fn answer_one(
+    shared: &Arc<Shared>,
+    user: &str,
+    stream: &mut UnixStream,
+    request: Request,
+    tail: &[u8],
+) -> std::io::Result<()> {
+    match request {
+        Request::Import { .. }
+        | Request::Export
+        | Request::Check
+        | Request::Backup
+        | Request::Stop
+            if !is_admin(shared, user) =>
+        {
+            let why = format!(
+                "{user} may not do that: importing, exporting, checking, backing up and \
+                 stopping the service are for the unit's administrators"
+            );
+            send(stream, &Reply::Refused(why), &[])
+        }
+        Request::Export => export(shared, stream),
+        Request::Stop => {
+            let sent = send(stream, &Reply::Done, &[]);
+            stop(shared);
+            sent
+        }
+        request => {
+            let (reply, tail) = answer_or_recover(shared, user, request, tail);
+            send(stream, &reply, &tail)
         }
     }
 }

@@ -95,6 +95,9 @@ pub enum StoreError {
     /// The unit service could not do what it was asked (its sentence).
     #[error("{0}")]
     Remote(String),
+    /// The unit service went away (it stopped, or was stopped) before it answered.
+    #[error("the unit service stopped before it answered ({0}); try again")]
+    ServiceGone(String),
 }
 
 /// What an import changed.
