@@ -10,8 +10,21 @@ use vlu::store::Store;
 use vlu::tui::app::App;
 use vlu::tui::run::perform;
 
-/// Runs a script, performing each effect on the store as the real loop does.
+/// Runs a script, performing each effect on the store as the real loop does. (An app made
+/// from a loaded caseload, not from the store's digest, first learns each record's version,
+/// as the screens do when they read a record.)
 fn run(store: &Store, app: &mut App, script: &str) {
+    use vlu::store::Record;
+    let mut versions = Vec::new();
+    for v in &app.caseload.victims {
+        let version = store.stamp(Record::Victim, &v.id).unwrap().version;
+        versions.push((Record::Victim, v.id.clone(), version));
+    }
+    for c in &app.caseload.cases {
+        let version = store.stamp(Record::Case, &c.id).unwrap().version;
+        versions.push((Record::Case, c.id.clone(), version));
+    }
+    app.versions_read(versions);
     for effect in press(app, script) {
         perform(store, app, &effect);
     }

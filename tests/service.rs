@@ -277,3 +277,45 @@ impl Service {
         true
     }
 }
+
+/// No lost update: a save made from a version someone has since changed is refused, naming
+/// who changed it; the record keeps the other change. Appending to a log never conflicts.
+#[test]
+fn a_save_from_a_stale_version_is_refused_naming_who_changed_it() {
+    use vlu::store::Record;
+    let s = Sandbox::with_sample();
+    let _service = Service::start(&s);
+    let first = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let second = Client::connect(&s.data_dir()).unwrap().unwrap();
+    // Both open the same victim.
+    let read = |c: &Client| {
+        let victim = c.victim("V-0001").unwrap().unwrap();
+        let version = c.stamp(Record::Victim, "V-0001").unwrap().version;
+        (victim, version)
+    };
+    let (mut mine, my_base) = read(&first);
+    let (mut theirs, their_base) = read(&second);
+    assert_eq!(my_base, their_base);
+    theirs.name = "Joan M. Mercer".into();
+    second.save_victim(&theirs, their_base).unwrap();
+    mine.name = "Joan Mercer (née Hill)".into();
+    let refused = first.save_victim(&mine, my_base).unwrap_err().to_string();
+    assert!(
+        refused.contains("V-0001 was changed by") && refused.contains(&second.user),
+        "{refused}"
+    );
+    assert!(refused.contains("nothing was saved"), "{refused}");
+    assert_eq!(
+        first.victim("V-0001").unwrap().unwrap().name,
+        "Joan M. Mercer"
+    );
+    // Made again from the record as it is now, the save goes through.
+    let (mut again, base) = read(&first);
+    again.name = "Joan Mercer (née Hill)".into();
+    first.save_victim(&again, base).unwrap();
+    // Logging a contact from a stale read never conflicts.
+    first.append_contact("V-0001", &call_note("Rang.")).unwrap();
+    second
+        .append_contact("V-0001", &call_note("Rang again."))
+        .unwrap();
+}

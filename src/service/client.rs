@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
-use crate::store::{Changed, Digest, ImportSummary, Snooze, StoreError, UnitStore};
+use crate::store::{Changed, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore};
 
 /// A connection to the service.
 pub struct Client {
@@ -274,23 +274,38 @@ impl UnitStore for Client {
         })
     }
 
-    fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
-        self.changed(&Request::SaveVictim(Box::new(victim.clone())))
+    fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
+        match self.call(&Request::Stamp(record, id.to_owned()))? {
+            (Reply::Stamp(stamp), _) => Ok(stamp),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn save_victim(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError> {
+        self.changed(&Request::SaveVictim {
+            victim: Box::new(victim.clone()),
+            base,
+        })
     }
 
     fn save_victim_with_contact(
         &self,
         victim: &Victim,
         contact: &Contact,
+        base: u64,
     ) -> Result<Changed, StoreError> {
         self.changed(&Request::SaveVictimWithContact {
             victim: Box::new(victim.clone()),
             contact: contact.clone(),
+            base,
         })
     }
 
-    fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
-        self.changed(&Request::SaveCase(Box::new(case.clone())))
+    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+        self.changed(&Request::SaveCase {
+            case: Box::new(case.clone()),
+            base,
+        })
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Snooze};
+use crate::store::{Changed, Record, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
 pub const PROTOCOL: u32 = 1;
@@ -41,12 +41,21 @@ pub enum Request {
         victim: String,
         contact: Contact,
     },
-    SaveVictim(Box<Victim>),
+    /// A record's stamp.
+    Stamp(Record, String),
+    SaveVictim {
+        victim: Box<Victim>,
+        base: u64,
+    },
     SaveVictimWithContact {
         victim: Box<Victim>,
         contact: Contact,
+        base: u64,
     },
-    SaveCase(Box<Case>),
+    SaveCase {
+        case: Box<Case>,
+        base: u64,
+    },
     Snooze(Snooze),
     Reveal(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
@@ -87,6 +96,7 @@ pub enum Reply {
     Snoozes(Vec<Snooze>),
     Victim(Option<Box<Victim>>),
     Case(Option<Box<Case>>),
+    Stamp(Stamp),
     Changed(ChangedWire),
     Done,
     /// Text to print as it is (the diary).

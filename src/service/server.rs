@@ -544,11 +544,14 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         } => return diary(shared, store, &query, &format, colour),
         Request::Status(query) => return status(shared, store, &query),
         Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
-        Request::SaveVictim(victim) => store.save_victim(&victim),
-        Request::SaveVictimWithContact { victim, contact } => {
-            store.save_victim_with_contact(&victim, &contact)
-        }
-        Request::SaveCase(case) => store.save_case(&case),
+        Request::Stamp(record, id) => return reply(store.stamp(record, &id).map(Reply::Stamp)),
+        Request::SaveVictim { victim, base } => store.save_victim_from(&victim, base),
+        Request::SaveVictimWithContact {
+            victim,
+            contact,
+            base,
+        } => store.save_victim_with_contact_from(&victim, &contact, base),
+        Request::SaveCase { case, base } => store.save_case_from(&case, base),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);

@@ -7,7 +7,7 @@
 //! the store, never re-do a write in their own memory, which is also how a change made by
 //! someone else will reach them.
 
-use super::{Digest, Snooze, Store, StoreError};
+use super::{Digest, Record, Snooze, Stamp, Store, StoreError};
 use crate::domain::model::{Case, Contact, Victim};
 
 /// What a committed change touched: the records every screen reads back.
@@ -42,18 +42,22 @@ pub trait UnitStore {
     /// One victim's whole record with its contact log.
     fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError>;
     fn case(&self, id: &str) -> Result<Option<Case>, StoreError>;
+    /// A record's version, and who made it when: a save names the version it was made from.
+    fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError>;
     /// One more entry in a victim's log (the log is append-only).
     fn append_contact(&self, victim: &str, contact: &Contact) -> Result<Changed, StoreError>;
-    /// A new or changed victim record (its log untouched).
-    fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError>;
+    /// A new or changed victim record (its log untouched), made from version `base` of it
+    /// (0 for a new one): refused if someone has changed it since.
+    fn save_victim(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError>;
     /// A victim's changed record with the log entry that records the change: both or neither.
     fn save_victim_with_contact(
         &self,
         victim: &Victim,
         contact: &Contact,
+        base: u64,
     ) -> Result<Changed, StoreError>;
-    /// A new or changed case record.
-    fn save_case(&self, case: &Case) -> Result<Changed, StoreError>;
+    /// A new or changed case record, made from version `base` of it.
+    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError>;
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
@@ -76,24 +80,29 @@ impl UnitStore for Store {
         Store::case(self, id)
     }
 
+    fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
+        Store::stamp(self, record, id)
+    }
+
     fn append_contact(&self, victim: &str, contact: &Contact) -> Result<Changed, StoreError> {
         Store::append_contact(self, victim, contact)
     }
 
-    fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
-        Store::save_victim(self, victim)
+    fn save_victim(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError> {
+        Store::save_victim_from(self, victim, base)
     }
 
     fn save_victim_with_contact(
         &self,
         victim: &Victim,
         contact: &Contact,
+        base: u64,
     ) -> Result<Changed, StoreError> {
-        Store::save_victim_with_contact(self, victim, contact)
+        Store::save_victim_with_contact_from(self, victim, contact, base)
     }
 
-    fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
-        Store::save_case(self, case)
+    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+        Store::save_case_from(self, case, base)
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

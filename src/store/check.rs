@@ -5,6 +5,7 @@ use crate::domain::facts::LogFacts;
 use crate::domain::validate::{KnownIds, parse_caseload};
 
 use super::digest::{self, Shard};
+use super::stamp::STAMP;
 use super::{
     AUDIT, CASE, CONTACT, DIGEST, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
 };
@@ -31,7 +32,10 @@ impl Store {
                     }
                     _ => false,
                 },
-                Some(p) if [OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META].contains(&p) => {
+                Some(p)
+                    if [OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP]
+                        .contains(&p) =>
+                {
                     serde_json::from_slice::<serde_json::Value>(&v).is_ok()
                 }
                 _ => {

@@ -7,6 +7,7 @@ use sled::Batch;
 
 use super::digest::Edit;
 use super::staged::{Stage, Staged};
+use super::stamp::Record;
 use super::{CASE, ImportSummary, META, OFFICER, Store, StoreError, VICTIM, encode, key};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Caseload, Unit};
@@ -98,6 +99,12 @@ impl Store {
         for c in &caseload.cases {
             note(known.cases.contains(&c.id), &c.id);
             staged.put(key(CASE, &c.id), encode(c))?;
+            self.stage_stamp_after(
+                &mut staged,
+                Record::Case,
+                &c.id,
+                known.cases.contains(&c.id),
+            )?;
             edits.push(Edit::Case(c));
             summary.cases += 1;
         }
@@ -113,6 +120,8 @@ impl Store {
         }
         for (v, f) in caseload.victims.iter().zip(facts) {
             staged.put(key(VICTIM, &v.id), encode(v))?;
+            let stored = known.victims.contains(&v.id);
+            self.stage_stamp_after(&mut staged, Record::Victim, &v.id, stored)?;
             edits.extend(Self::victim_edits(
                 v,
                 was.get(v.id.as_str()).map(String::as_str),

@@ -24,6 +24,7 @@ mod migrate;
 mod restore;
 mod space;
 mod staged;
+mod stamp;
 mod write;
 
 use std::fs::File;
@@ -40,6 +41,7 @@ pub use check::Finding;
 pub use digest::Digest;
 pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
+pub use stamp::{Record, Stamp};
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Officer, Victim};
@@ -551,7 +553,31 @@ impl Store {
             "add-victim"
         };
         batch.insert(key(VICTIM, &victim.id), encode(&stored));
+        self.stage_stamp(batch, Record::Victim, &victim.id)?;
         Ok((action, fields, before.map(|b| b.case_id)))
+    }
+
+    /// [`Store::save_victim`], refused if the record has changed since version `base`.
+    pub fn save_victim_from(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError> {
+        self.check_base(Record::Victim, &victim.id, base)?;
+        self.save_victim(victim)
+    }
+
+    /// [`Store::save_victim_with_contact`], refused if the record has changed since `base`.
+    pub fn save_victim_with_contact_from(
+        &self,
+        victim: &Victim,
+        contact: &Contact,
+        base: u64,
+    ) -> Result<Changed, StoreError> {
+        self.check_base(Record::Victim, &victim.id, base)?;
+        self.save_victim_with_contact(victim, contact)
+    }
+
+    /// [`Store::save_case`], refused if the record has changed since version `base`.
+    pub fn save_case_from(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+        self.check_base(Record::Case, &case.id, base)?;
+        self.save_case(case)
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
@@ -606,6 +632,7 @@ impl Store {
         };
         let mut batch = Batch::default();
         batch.insert(key(CASE, &case.id), encode(case));
+        self.stage_stamp(&mut batch, Record::Case, &case.id)?;
         self.stage_digest(&mut batch, vec![Edit::Case(case)])?;
         let seq = self.commit(batch, &self.record(action, Some(&case.id), fields))?;
         Ok(Changed {

@@ -78,20 +78,48 @@ pub enum Effect {
         victim: String,
         contact: Contact,
     },
-    /// A victim's new status, with the log entry that records it, saved together.
+    /// A victim's new status, with the log entry that records it, saved together; made from
+    /// version `base` of the record (the one its form was opened on).
     SetStatus {
         victim: Box<Victim>,
         contact: Contact,
+        base: u64,
     },
     Snooze(Snooze),
     /// Someone asked to see a victim's contact details: audited before they are shown.
     Reveal {
         victim: String,
     },
-    /// A new or changed victim record (its contact log untouched).
-    SaveVictim(Box<Victim>),
-    /// A new or changed case record.
-    SaveCase(Box<Case>),
+    /// A new or changed victim record (its contact log untouched), made from version `base`.
+    SaveVictim {
+        victim: Box<Victim>,
+        base: u64,
+    },
+    /// A new or changed case record, made from version `base`.
+    SaveCase {
+        case: Box<Case>,
+        base: u64,
+    },
+}
+
+impl Effect {
+    /// The change, made from version `base` of its record: the version its form was opened
+    /// on, so that a change someone saved meanwhile is not silently overwritten.
+    #[must_use]
+    pub fn made_from(self, from: u64) -> Self {
+        match self {
+            Effect::SetStatus {
+                victim, contact, ..
+            } => Effect::SetStatus {
+                victim,
+                contact,
+                base: from,
+            },
+            Effect::SaveVictim { victim, .. } => Effect::SaveVictim { victim, base: from },
+            Effect::SaveCase { case, .. } => Effect::SaveCase { case, base: from },
+            other => other,
+        }
+    }
 }
 
 /// How much of a victim's record the screens hold.
@@ -195,6 +223,8 @@ pub struct App {
     pub present: Vec<String>,
     /// The OS user at this screen, as the store knows them.
     pub signed_in_user: String,
+    /// The version of each record as last read (`Record`, id).
+    pub versions: HashMap<(crate::store::Record, String), u64>,
 }
 
 impl App {
@@ -244,6 +274,7 @@ impl App {
             quit: false,
             present: Vec::new(),
             signed_in_user: String::new(),
+            versions: HashMap::new(),
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {

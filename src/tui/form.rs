@@ -162,6 +162,8 @@ pub struct Form {
     pub focus: usize,
     /// A problem that belongs to no one field, or a failed save.
     pub problem: Option<String>,
+    /// The version of the record it changes, when it was opened (0: a new record).
+    pub base: u64,
 }
 
 impl Form {
@@ -172,6 +174,7 @@ impl Form {
             fields,
             focus: 0,
             problem: None,
+            base: 0,
         }
     }
 

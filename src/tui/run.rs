@@ -22,7 +22,7 @@ use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
 use crate::service::proto::Reply;
 use crate::signals;
-use crate::store::{Changed, StoreError, UnitStore};
+use crate::store::{Changed, Record, StoreError, UnitStore};
 
 /// What wakes the loop.
 #[derive(Debug)]
@@ -184,23 +184,42 @@ fn hear(
 pub fn load_records(store: &dyn UnitStore, app: &mut App) {
     while let Some(id) = app.record_needed().map(str::to_owned) {
         match read_victim(store, &id) {
-            Ok(Some((victim, case))) => app.record_loaded(victim, case),
+            Ok(Some((victim, case, stamps))) => {
+                app.record_loaded(victim, case);
+                app.versions_read(stamps);
+            }
             Ok(None) => app.record_unreadable(&id, "it is no longer in the store"),
             Err(e) => app.record_unreadable(&id, &e.to_string()),
         }
     }
 }
 
-/// A victim's whole record with its log, and its case.
-fn read_victim(
-    store: &dyn UnitStore,
-    id: &str,
-) -> Result<Option<(Victim, Option<Case>)>, StoreError> {
+/// A victim's whole record with its log, its case, and the versions of both.
+fn read_victim(store: &dyn UnitStore, id: &str) -> Result<Option<ReadVictim>, StoreError> {
     let Some(victim) = store.victim(id)? else {
         return Ok(None);
     };
     let case = store.case(&victim.case_id)?;
-    Ok(Some((victim, case)))
+    let mut stamps = vec![(
+        Record::Victim,
+        id.to_owned(),
+        stamp(store, Record::Victim, id)?,
+    )];
+    if let Some(c) = &case {
+        stamps.push((
+            Record::Case,
+            c.id.clone(),
+            stamp(store, Record::Case, &c.id)?,
+        ));
+    }
+    Ok(Some((victim, case, stamps)))
+}
+
+/// A victim, its case, and the versions read with them.
+type ReadVictim = (Victim, Option<Case>, Vec<(Record, String, u64)>);
+
+fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreError> {
+    Ok(store.stamp(record, id)?.version)
 }
 
 /// Saves what an action asked for; then the screens read back from the store the records
@@ -208,11 +227,15 @@ fn read_victim(
 pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
     let result = match effect {
         Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
-        Effect::SetStatus { victim, contact } => store.save_victim_with_contact(victim, contact),
+        Effect::SetStatus {
+            victim,
+            contact,
+            base,
+        } => store.save_victim_with_contact(victim, contact, *base),
         Effect::Snooze(s) => store.snooze(s),
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
-        Effect::SaveVictim(victim) => store.save_victim(victim),
-        Effect::SaveCase(case) => store.save_case(case),
+        Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
+        Effect::SaveCase { case, base } => store.save_case(case, *base),
     };
     match result.and_then(|changed| Ok((read_back(store, &changed)?, changed.seq))) {
         Ok((fresh, seq)) => {
@@ -233,11 +256,16 @@ pub fn read_back(store: &dyn UnitStore, changed: &Changed) -> Result<Fresh, Stor
     for id in &changed.victims {
         if let Some(victim) = store.victim(id)? {
             fresh.victims.push(victim);
+            let version = stamp(store, Record::Victim, id)?;
+            fresh.versions.push((Record::Victim, id.clone(), version));
         }
     }
     for id in &changed.cases {
         if let Some(case) = store.case(id)? {
             fresh.cases.push(case);
+            fresh
+                .versions
+                .push((Record::Case, id.clone(), stamp(store, Record::Case, id)?));
         }
     }
     if changed.snoozes {

@@ -11,6 +11,7 @@ use crate::domain::enums::{
 };
 use crate::domain::model::{Contact, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
+use crate::store::Record;
 use crate::store::Snooze;
 use crate::tui::form::{Field, Form, Purpose};
 
@@ -48,7 +49,7 @@ impl App {
                 Field::lines("summary", "Summary"),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     pub(super) fn open_status_form(&mut self, status: VictimStatus) {
@@ -86,14 +87,14 @@ impl App {
             status.label(),
             crate::domain::text::visible(&v.name)
         );
-        self.overlays.push(Overlay::Form(Form::new(
+        self.open_form(Form::new(
             title,
             Purpose::Status {
                 victim: v.id.clone(),
                 status,
             },
             fields,
-        )));
+        ));
     }
 
     /// Adds a key date to the victim's case, or changes one: the first field picks "new" or
@@ -130,7 +131,7 @@ impl App {
                 Field::line("note", "Note (source)", ""),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     /// When the key-date form's first field picks an existing date, fill the form with it.
@@ -204,7 +205,7 @@ impl App {
                 Field::lines("summary", "What was wrong"),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     pub(super) fn open_sensitive_date_form(&mut self) {
@@ -225,7 +226,7 @@ impl App {
                 Field::choice("yearly", "Every year", vec!["yes", "no"], "yes"),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     /// The next free id of the form `PREFIX-NNNN`.
@@ -261,7 +262,7 @@ impl App {
                 Field::line("allocated_to", "Officer", officer),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     pub(super) fn open_new_case_form(&mut self) {
@@ -284,7 +285,7 @@ impl App {
                 Field::line("imposed_on", "Sentenced on", ""),
             ],
         );
-        self.overlays.push(Overlay::Form(form));
+        self.open_form(form);
     }
 
     pub(super) fn open_snooze_form(&mut self) {
@@ -305,6 +306,18 @@ impl App {
                 Field::lines("reason", "Reason"),
             ],
         );
+        self.open_form(form);
+    }
+
+    /// Opens a form, noting the version of the record it changes as it stands now.
+    fn open_form(&mut self, mut form: Form) {
+        form.base = match &form.purpose {
+            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
+                self.version(Record::Victim, victim)
+            }
+            Purpose::AddKeyDate { case } => self.version(Record::Case, case),
+            _ => 0,
+        };
         self.overlays.push(Overlay::Form(form));
     }
 
@@ -354,12 +367,13 @@ impl App {
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
         };
+        let base = form.base;
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()
             && !form.show_problems(&problems)
         {
             return None;
         }
-        effect
+        effect.map(|e| e.made_from(base))
     }
 }
 
@@ -478,6 +492,7 @@ fn status_change(
         Some(Effect::SetStatus {
             victim: Box::new(victim),
             contact,
+            base: 0,
         }),
         problems,
     )

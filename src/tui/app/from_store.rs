@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{App, Effect, Held, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
-use crate::store::{Digest, Snooze};
+use crate::store::{Digest, Record, Snooze};
 
 /// Records as the store holds them after a change: each victim whole, with its log.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub struct Fresh {
     pub cases: Vec<Case>,
     /// Every snooze, when they changed.
     pub snoozes: Option<Vec<Snooze>>,
+    /// The version of each record read back.
+    pub versions: Vec<(Record, String, u64)>,
 }
 
 impl App {
@@ -48,6 +50,7 @@ impl App {
         if let Some(snoozes) = fresh.snoozes {
             self.snoozes = snoozes.into_iter().collect();
         }
+        self.versions_read(fresh.versions);
         if rebuild {
             self.rebuild();
             return;
@@ -82,6 +85,22 @@ impl App {
         self.message = Some(format!("Updated: a change by {who}."));
     }
 
+    /// The versions of records as they were read: a save names the version it was made from,
+    /// and the store refuses it if someone has changed the record since.
+    pub fn versions_read(&mut self, versions: Vec<(Record, String, u64)>) {
+        for (record, id, version) in versions {
+            self.versions.insert((record, id), version);
+        }
+    }
+
+    /// The version of a record these screens last read (0: never read, or new).
+    pub fn version(&self, record: Record, id: &str) -> u64 {
+        self.versions
+            .get(&(record, id.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// A save went through: what the person sees of it (the form closes, a word in the
     /// status line, a revealed record shown, a new victim selected). The records themselves
     /// come from the store, by [`App::store_changed`].
@@ -96,7 +115,7 @@ impl App {
             Effect::AppendContact { .. } => "Contact saved.",
             Effect::SetStatus { .. } => "Status saved.",
             Effect::Snooze(_) => "Reminder snoozed.",
-            Effect::SaveVictim(victim) => {
+            Effect::SaveVictim { victim, .. } => {
                 if let Some(pos) = self
                     .rows
                     .iter()
@@ -106,7 +125,7 @@ impl App {
                 }
                 "Victim saved."
             }
-            Effect::SaveCase(_) => "Case saved.",
+            Effect::SaveCase { .. } => "Case saved.",
         };
         self.message = Some(said.into());
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {

@@ -76,7 +76,7 @@ pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
         (None, _) => value["key_dates"] = json!([entry]),
     }
     let problems = check_case(&value, known, false);
-    finish(value, problems, Effect::SaveCase)
+    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
 }
 
 pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> Outcome {
@@ -105,7 +105,10 @@ pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> 
         None => value["sensitive_dates"] = json!([entry]),
     }
     problems.extend(check_victim(&value, known, false));
-    finish(value, problems, Effect::SaveVictim)
+    finish(value, problems, |victim| Effect::SaveVictim {
+        victim,
+        base: 0,
+    })
 }
 
 pub(super) fn correction(
@@ -183,7 +186,10 @@ pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {
     map.insert("status_since".into(), text(form, "referred_on"));
     let value = compact(map);
     let problems = check_victim(&value, known, true);
-    finish(value, problems, Effect::SaveVictim)
+    finish(value, problems, |victim| Effect::SaveVictim {
+        victim,
+        base: 0,
+    })
 }
 
 pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
@@ -221,5 +227,5 @@ pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
         "sentence": compact(sentence),
     });
     let problems = check_case(&value, known, true);
-    finish(value, problems, Effect::SaveCase)
+    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
 }

@@ -31,9 +31,28 @@ pub(crate) fn sample_store() -> SampleStore {
 }
 
 impl SampleStore {
+    /// Saves as the loop does.
     pub(crate) fn save(&self, app: &mut App, effect: &Effect) {
         crate::tui::run::perform(&self.store, app, effect);
     }
+}
+
+/// The sample's store, and `app` (made from the caseload file, not read from the store)
+/// told every record's version, as reading the records would tell it.
+pub(crate) fn sample_store_for(app: &mut App) -> SampleStore {
+    use crate::store::Record;
+    let store = sample_store();
+    let mut versions = Vec::new();
+    for v in &app.caseload.victims {
+        let stamp = store.store.stamp(Record::Victim, &v.id).unwrap();
+        versions.push((Record::Victim, v.id.clone(), stamp.version));
+    }
+    for c in &app.caseload.cases {
+        let stamp = store.store.stamp(Record::Case, &c.id).unwrap();
+        versions.push((Record::Case, c.id.clone(), stamp.version));
+    }
+    app.versions_read(versions);
+    store
 }
 
 /// Presses keys written as in a keymap, space-separated ("a", "ctrl-s", "enter").
@@ -131,7 +150,7 @@ fn typing_in_the_search_line_does_not_trigger_keys() {
 #[test]
 fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_store() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter");
@@ -158,7 +177,7 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
 #[test]
 fn logging_the_contact_a_reminder_asks_for_resolves_it() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter");
@@ -266,7 +285,7 @@ fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
 #[test]
 fn a_snooze_needs_a_later_date_and_a_reason() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "tab z");
     assert!(keys(&mut app, "ctrl-s").is_empty());
     assert_eq!(
@@ -315,13 +334,18 @@ fn mine_shows_only_the_signed_in_officers_victims() {
 #[test]
 fn opting_in_is_saved_with_its_log_entry() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "gemma lowe");
     keys(&mut app, "enter enter i");
     assert_eq!(form(&app).value("information"), Some("key_stages"));
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SetStatus { victim, contact }] = effects.as_slice() else {
+    let [
+        Effect::SetStatus {
+            victim, contact, ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(victim.status, VictimStatus::OptedIn);
@@ -355,7 +379,7 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
 #[test]
 fn a_new_key_date_brings_its_reminder() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter t");
@@ -366,7 +390,7 @@ fn a_new_key_date_brings_its_reminder() {
     keys(&mut app, "tab");
     type_text(&mut app, "2026-12-30");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase(case)] = effects.as_slice() else {
+    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(
@@ -384,7 +408,7 @@ fn a_new_key_date_brings_its_reminder() {
 #[test]
 fn a_new_victim_is_checked_like_an_import() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "n");
     assert_eq!(form(&app).value("id"), Some("V-0044"));
     assert!(keys(&mut app, "ctrl-s").is_empty(), "a name is required");
@@ -408,7 +432,7 @@ fn a_new_victim_is_checked_like_an_import() {
     }
     type_text(&mut app, "sahmed");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim(v)] = effects.as_slice() else {
+    let [Effect::SaveVictim { victim: v, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(
@@ -458,7 +482,7 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
     }
     type_text(&mut app, "2026-11-20");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase(c)] = effects.as_slice() else {
+    let [Effect::SaveCase { case: c, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(c.offender.aliases, ["Joe Blogs", "JB"]);
@@ -467,7 +491,7 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
 #[test]
 fn a_sensitive_date_flags_the_reminders_near_it() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "gemma lowe");
     keys(&mut app, "enter enter w");
@@ -475,7 +499,7 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
     keys(&mut app, "tab");
     type_text(&mut app, "anniversary of the assault");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim(v)] = effects.as_slice() else {
+    let [Effect::SaveVictim { victim: v, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(
@@ -530,7 +554,7 @@ fn the_victim_view_scrolls_and_opens_at_the_top() {
 #[test]
 fn an_existing_key_date_can_be_changed() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter t right right");
@@ -547,7 +571,7 @@ fn an_existing_key_date_can_be_changed() {
     }
     type_text(&mut app, "2027-01-12");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase(case)] = effects.as_slice() else {
+    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(case.key_dates.len(), 4, "changed, not added");
@@ -564,7 +588,7 @@ fn an_existing_key_date_can_be_changed() {
 #[test]
 fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "helen marsh");
     keys(&mut app, "enter tab tab enter");
@@ -602,7 +626,7 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
 fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     use crate::domain::enums::{Direction, Medium};
     let mut app = sample_app();
-    let store = sample_store();
+    let store = sample_store_for(&mut app);
     let today = app.today;
     let first = app.order.clone();
     let agrees = |app: &mut App| {
@@ -682,4 +706,34 @@ fn a_search_finds_the_same_victims_however_far_the_idle_work_got() {
     );
     assert_eq!(app(Some(0)).rows, whole.rows);
     assert_eq!(app(Some(1)).rows, whole.rows);
+}
+
+#[test]
+fn a_form_opened_before_someone_elses_change_is_refused_and_keeps_what_was_typed() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "gemma lowe");
+    keys(&mut app, "enter enter d");
+    // Meanwhile someone else changes her record.
+    let mut theirs = store.store.victim("V-0017").unwrap().unwrap();
+    theirs.name = "Gemma Lowe-Hart".into();
+    store.store.save_victim(&theirs).unwrap();
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let Some(Overlay::Form(open)) = app.overlays.last() else {
+        panic!("the form stays open: {:?}", app.overlays.last());
+    };
+    let problem = open.problem.clone().unwrap_or_default();
+    assert!(
+        problem.contains("V-0017 was changed by tester"),
+        "{problem}"
+    );
+    let stored = store.store.victim("V-0017").unwrap().unwrap();
+    assert_eq!(stored.name, "Gemma Lowe-Hart", "their change stands");
+    assert_eq!(
+        stored.status,
+        VictimStatus::Referred,
+        "ours was not saved over it"
+    );
 }
