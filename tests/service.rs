@@ -119,7 +119,7 @@ fn a_change_in_one_client_reaches_another_within_a_second() {
     let writer = Client::connect(&s.data_dir()).unwrap().unwrap();
     let reader = Client::connect(&s.data_dir()).unwrap().unwrap();
     let (tx, news) = std::sync::mpsc::channel();
-    Client::subscribe(&s.data_dir(), tx, |reply| reply).unwrap();
+    Client::subscribe(&s.data_dir(), tx, |reply| reply, None).unwrap();
     let started = Instant::now();
     let changed = writer
         .append_contact("V-0001", &call_note("Rang: no answer."))

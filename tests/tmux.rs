@@ -437,3 +437,49 @@ fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
+
+/// The unit service killed under open screens: they say they are reconnecting, carry on with
+/// the next service (started by the first vlu that finds none), and lose nothing saved.
+#[test]
+fn the_screens_carry_on_when_the_service_is_killed() {
+    let s = Sandbox::with_sample();
+    s.sign_in_as("sahmed");
+    let command = format!(
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; sleep 60",
+        s.data_dir().display(),
+        s.root.path().join("config").display(),
+        env!("CARGO_BIN_EXE_vlu"),
+    );
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    tmux.wait_for("Caseload");
+    let service = |dir: &std::path::Path| {
+        let out = Command::new("pgrep")
+            .args(["-f", &format!("{} serve", dir.display())])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let pid = service(&s.data_dir());
+    assert!(!pid.is_empty(), "the screens started a service");
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("reconnecting");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Log a contact");
+    tmux.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+    tmux.text("After the service was killed.");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Contact saved.");
+    let again = service(&s.data_dir());
+    assert!(!again.is_empty() && again != pid, "a new service: {again}");
+    drop(tmux);
+    assert!(s.export().contains("After the service was killed."));
+    s.vlu().arg("check").assert().success();
+}

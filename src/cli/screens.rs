@@ -10,6 +10,7 @@ use crate::domain::model::Caseload;
 use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::error::Error;
+use crate::service::client::Client;
 use crate::store::{Store, UnitStore};
 use crate::tui::app::{App, Setup};
 use crate::tui::keymap;
@@ -39,8 +40,7 @@ fn colour() -> bool {
 pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     let officer = env.config.officer_for(&env.user).to_owned();
     if let Some(client) = env.service()? {
-        let service = Some(env.data_dir.as_path());
-        return open_screens(env, keymap_choice, &client, officer, service);
+        return open_screens(env, keymap_choice, &client, officer, Some(&client));
     }
     let store = env.open()?;
     if has_terminal() {
@@ -58,7 +58,7 @@ fn open_screens(
     keymap_choice: Option<&str>,
     store: &dyn UnitStore,
     officer: String,
-    service: Option<&Path>,
+    service: Option<&Client>,
 ) -> Result<(), Error> {
     if !has_terminal() {
         return Err(Error::Usage(

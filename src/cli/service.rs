@@ -9,8 +9,9 @@
 
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Env;
@@ -22,14 +23,23 @@ use crate::store::{Store, StoreError};
 /// a backup due at start takes a few more).
 const STARTING: Duration = Duration::from_secs(30);
 
-impl Env {
+/// What it takes to reach a store's service, starting one if need be: sent to the screens'
+/// threads, which start a new service if theirs goes away.
+#[derive(Debug, Clone)]
+pub struct Starter {
+    data_dir: PathBuf,
+    config_path: Option<PathBuf>,
+    idle: u64,
+}
+
+impl Starter {
     /// A client of the store's service, started if need be. `None` where there is no store
     /// yet (a first import makes one itself, so that a bad file leaves nothing behind).
-    pub(super) fn service(&self) -> Result<Option<Client>, Error> {
+    pub fn client(&self) -> Result<Option<Client>, Error> {
         if let Some(client) = Client::connect(&self.data_dir)? {
-            return Ok(Some(client));
+            return Ok(Some(self.restarting(client)));
         }
-        if !self.has_store()? {
+        if !Store::exists(&self.data_dir)? {
             return Ok(None);
         }
         let lock_path = self.data_dir.join("serve.lock");
@@ -47,38 +57,25 @@ impl Env {
             source,
         })?;
         if let Some(client) = Client::connect(&self.data_dir)? {
-            return Ok(Some(client));
+            return Ok(Some(self.restarting(client)));
         }
         // What would stop the service opening the store (a full disk) is said here, where
         // the user reads it, rather than in a log on that full disk.
         Store::ensure_openable(&self.data_dir)?;
         let client = self.start_service()?;
         drop(lock);
-        Ok(Some(client))
+        Ok(Some(self.restarting(client)))
     }
 
-    /// `ask` of the store's service (started if need be), asked once more of a new service
-    /// if the one asked went away before answering (it was stopping, or was stopped);
-    /// `None` where there is no store yet.
-    pub(super) fn with_service<T>(
-        &self,
-        ask: impl Fn(&Client) -> Result<T, StoreError>,
-    ) -> Result<Option<T>, Error> {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let answer = match self.service() {
-                Ok(Some(client)) => ask(&client).map_err(Error::from),
-                Ok(None) => return Ok(None),
-                Err(e) => Err(e),
-            };
-            match answer {
-                Err(Error::Store(StoreError::ServiceGone(_))) if tries < 3 => {
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                other => return other.map(Some),
-            }
-        }
+    /// The client, able to start a new service and reconnect if its own goes away.
+    fn restarting(&self, client: Client) -> Client {
+        let starter = self.clone();
+        client.with_restart(Arc::new(move || match starter.client() {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(StoreError::ServiceGone("the store is gone".into())),
+            Err(Error::Store(e)) => Err(e),
+            Err(e) => Err(StoreError::ServiceGone(e.to_string())),
+        }))
     }
 
     /// Starts `vlu serve --detach` on the store and waits until it answers; if it ends
@@ -102,12 +99,7 @@ impl Env {
         command
             .arg("--data-dir")
             .arg(&self.data_dir)
-            .args([
-                "serve",
-                "--detach",
-                "--idle",
-                &self.idle_seconds().to_string(),
-            ])
+            .args(["serve", "--detach", "--idle", &self.idle.to_string()])
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|source| Error::Write {
                 path: log_path.clone(),
@@ -147,14 +139,48 @@ impl Env {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
+}
 
-    /// How long a started service waits with no client before it stops: the configuration's
-    /// `[service] idle_seconds` (300), or `VLU_IDLE_SECONDS` (tests use a short one).
-    fn idle_seconds(&self) -> u64 {
-        std::env::var("VLU_IDLE_SECONDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(self.config.service.idle_seconds)
+impl Env {
+    /// What it takes to reach this store's service.
+    pub(super) fn starter(&self) -> Starter {
+        Starter {
+            data_dir: self.data_dir.clone(),
+            config_path: self.config_path.clone(),
+            idle: std::env::var("VLU_IDLE_SECONDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(self.config.service.idle_seconds),
+        }
+    }
+
+    /// A client of the store's service, started if need be (see [`Starter::client`]).
+    pub(super) fn service(&self) -> Result<Option<Client>, Error> {
+        self.starter().client()
+    }
+
+    /// `ask` of the store's service (started if need be), asked once more of a new service
+    /// if the one asked went away before answering (it was stopping, or was stopped);
+    /// `None` where there is no store yet.
+    pub(super) fn with_service<T>(
+        &self,
+        ask: impl Fn(&Client) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, Error> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let answer = match self.service() {
+                Ok(Some(client)) => ask(&client).map_err(Error::from),
+                Ok(None) => return Ok(None),
+                Err(e) => Err(e),
+            };
+            match answer {
+                Err(Error::Store(StoreError::ServiceGone(_))) if tries < 3 => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return other.map(Some),
+            }
+        }
     }
 }
 

@@ -3,18 +3,24 @@
 
 use std::io;
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
 use crate::store::{Changed, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore};
 
+/// Makes sure a service is running on the store (starting one if need be).
+pub type Restart = Arc<dyn Fn() -> Result<(), StoreError> + Send + Sync>;
+
 /// A connection to the service.
 pub struct Client {
     stream: Mutex<UnixStream>,
+    dir: PathBuf,
+    /// How to get a service again if this one goes away (none: the error is the caller's).
+    restart: Option<Restart>,
     /// Who the service says we are.
     pub user: String,
     /// Who else was connected when we said hello.
@@ -62,32 +68,65 @@ impl Client {
     pub fn connect(dir: &Path) -> Result<Option<Self>, StoreError> {
         Ok(hello(dir)?.map(|(stream, user, others)| Self {
             stream: Mutex::new(stream),
+            dir: dir.to_owned(),
+            restart: None,
             user,
             others,
         }))
     }
 
+    /// This client, reconnecting through `restart` when its service goes away.
+    #[must_use]
+    pub fn with_restart(mut self, restart: Restart) -> Self {
+        self.restart = Some(restart);
+        self
+    }
+
+    /// The store this client's service serves.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What `restart` says to do, if there is one.
+    pub fn restart(&self) -> Option<Restart> {
+        self.restart.clone()
+    }
+
     /// A second connection that receives the news of every change (and who is connected),
     /// read by a thread of its own; `map` turns each piece of news into what the receiver
     /// wants (the screens' wake-ups).
+    /// With `restart`, a subscription whose service goes away says so (a
+    /// [`Reply::Failed`] "reconnecting…"), gets a service again, and asks the screen to read
+    /// everything again ([`Reply::Reload`]): the news of changes missed meanwhile is gone.
     pub fn subscribe<T: Send + 'static>(
         dir: &Path,
         tx: Sender<T>,
         map: impl Fn(Reply) -> T + Send + 'static,
+        restart: Option<Restart>,
     ) -> Result<(), StoreError> {
-        let Some((mut stream, _, _)) = hello(dir)? else {
-            return Err(StoreError::Refused("the unit service has stopped".into()));
-        };
-        send(&mut stream, &Request::Subscribe, &[]).map_err(|source| StoreError::Io {
-            action: "subscribe to the unit service of",
-            path: dir.to_owned(),
-            source,
-        })?;
+        let mut stream = subscription(dir)?;
+        let store_dir = dir.to_owned();
         std::thread::Builder::new()
             .name("vlu-news".into())
             .spawn(move || {
-                while let Ok(Some((news, _))) = receive::<Reply>(&mut stream) {
-                    if tx.send(map(news)).is_err() {
+                loop {
+                    while let Ok(Some((news, _))) = receive::<Reply>(&mut stream) {
+                        if tx.send(map(news)).is_err() {
+                            return;
+                        }
+                    }
+                    let Some(restart) = &restart else { return };
+                    let gone = Reply::Failed("The unit service went away: reconnecting…".into());
+                    if tx.send(map(gone)).is_err() {
+                        return;
+                    }
+                    stream = loop {
+                        std::thread::sleep(std::time::Duration::from_millis(250));
+                        if let Ok(stream) = restart().and_then(|()| subscription(&store_dir)) {
+                            break stream;
+                        }
+                    };
+                    if tx.send(map(Reply::Reload)).is_err() {
                         return;
                     }
                 }
@@ -105,8 +144,26 @@ impl Client {
         self.call_with(request, &[])
     }
 
-    /// One request with a tail, and its reply.
+    /// One request with a tail, and its reply. If the service went away before answering
+    /// and there is a way to get another, asked once more of the next one.
     fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
+        match self.call_once(request, tail) {
+            Err(StoreError::ServiceGone(why)) => {
+                let Some(restart) = &self.restart else {
+                    return Err(StoreError::ServiceGone(why));
+                };
+                restart()?;
+                let Some((stream, _, _)) = hello(&self.dir)? else {
+                    return Err(StoreError::ServiceGone(why));
+                };
+                *self.stream.lock().unwrap_or_else(PoisonError::into_inner) = stream;
+                self.call_once(request, tail)
+            }
+            other => other,
+        }
+    }
+
+    fn call_once(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
         let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
         send(&mut *stream, request, tail).map_err(lost)?;
@@ -148,6 +205,16 @@ impl Client {
             _ => Err(unexpected()),
         }
     }
+}
+
+/// A connection that has said hello and asked for the news.
+fn subscription(dir: &Path) -> Result<UnixStream, StoreError> {
+    let Some((mut stream, _, _)) = hello(dir)? else {
+        return Err(StoreError::ServiceGone("no unit service is running".into()));
+    };
+    send(&mut stream, &Request::Subscribe, &[])
+        .map_err(|e| StoreError::ServiceGone(e.to_string()))?;
+    Ok(stream)
 }
 
 /// Why an import through the service did not happen.

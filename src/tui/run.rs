@@ -8,7 +8,6 @@
 //! channel.)
 
 use std::io;
-use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 
 use crossterm::event::{self, Event, KeyEventKind};
@@ -38,14 +37,15 @@ pub enum Wake {
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
 /// SIGQUIT.
-pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Path>) -> io::Result<()> {
+pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io::Result<()> {
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
     let (tx, wakes) = mpsc::channel();
     let started = read_terminal(tx.clone()).and_then(|()| match service {
-        Some(dir) => {
-            Client::subscribe(dir, tx, |news| Ok(Wake::News(news))).map_err(io::Error::other)
+        Some(client) => {
+            let news = |news| Ok(Wake::News(news));
+            Client::subscribe(client.dir(), tx, news, client.restart()).map_err(io::Error::other)
         }
         None => Ok(()),
     });
@@ -175,6 +175,8 @@ fn hear(
             Ok((digest, snoozes)) => app.reload(digest, snoozes),
             Err(e) => app.failed(&e.to_string()),
         },
+        // The news thread's own word (the service went away, and it is reconnecting).
+        Reply::Failed(said) => app.message = Some(said),
         _ => {}
     }
 }
