@@ -319,3 +319,136 @@ fn a_save_from_a_stale_version_is_refused_naming_who_changed_it() {
         .append_contact("V-0001", &call_note("Rang again."))
         .unwrap();
 }
+
+const CLIENT: &str = "VLU_TEST_WRITING_CLIENT";
+
+/// A child of the test below: writes contacts through the service for ever, saying each
+/// one the service acknowledged. When its service is killed, it gets another the way every
+/// vlu does (a vlu command starts one) and carries on.
+#[test]
+fn child_writes_through_the_service() {
+    let Ok(k) = std::env::var(CLIENT) else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(std::env::var("VLU_DATA_DIR").unwrap());
+    let restart: vlu::service::client::Restart = std::sync::Arc::new(|| {
+        // Any vlu command starts a service if none is running.
+        Command::new(env!("CARGO_BIN_EXE_vlu"))
+            .args(["status", "--all"])
+            .output()
+            .map(drop)
+            .map_err(|e| vlu::store::StoreError::ServiceGone(e.to_string()))
+    });
+    let victims = ["V-0001", "V-0002", "V-0003", "V-0004", "V-0005"];
+    let mut client = None;
+    for n in 0usize.. {
+        if client.is_none() {
+            let _ = restart();
+            client = Client::connect(&dir)
+                .ok()
+                .flatten()
+                .map(|c| c.with_restart(restart.clone()));
+            if client.is_none() {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        }
+        let victim = victims[(n + k.len()) % victims.len()];
+        let note = call_note(&format!("client {k} save {n}"));
+        match client.as_ref().unwrap().append_contact(victim, &note) {
+            Ok(_) => println!("saved {n}"),
+            Err(_) => client = None,
+        }
+    }
+}
+
+/// Twenty clients writing at random while the service is killed with SIGKILL at random
+/// moments: every write the service acknowledged is in the final export, each in the audit
+/// trail in its writer's name, and the store is sound.
+#[test]
+fn kill_9_of_the_service_under_twenty_writers_loses_nothing_acknowledged() {
+    use std::io::{BufRead, BufReader};
+    let s = Sandbox::with_sample();
+    let spawn = |k: usize| {
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_writes_through_the_service", "--nocapture"])
+            .env(CLIENT, k.to_string())
+            .env("VLU_DATA_DIR", s.data_dir())
+            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+            .env("VLU_IDLE_SECONDS", common::IDLE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut children: Vec<Child> = (0..20).map(spawn).collect();
+    let readers: Vec<_> = children
+        .iter_mut()
+        .map(|c| {
+            let out = c.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                BufReader::new(out)
+                    .lines()
+                    .map_while(Result::ok)
+                    .filter_map(|l| l.strip_prefix("saved ").map(str::to_owned))
+                    .collect::<Vec<String>>()
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut kills = 0;
+    let mut n = 0u64;
+    while started.elapsed() < Duration::from_secs(30) {
+        // A pseudo-random pause of 0.5 to 3 s (no random crate: the std hasher is seeded).
+        use std::hash::{BuildHasher, RandomState};
+        n += 1;
+        let pause = 500 + RandomState::new().hash_one(n) % 2500;
+        std::thread::sleep(Duration::from_millis(pause));
+        let pid = Command::new("pgrep")
+            .args(["-f", &format!("{} serve", s.data_dir().display())])
+            .output()
+            .unwrap();
+        for pid in String::from_utf8_lossy(&pid.stdout).split_whitespace() {
+            if Command::new("kill")
+                .args(["-9", pid])
+                .status()
+                .unwrap()
+                .success()
+            {
+                kills += 1;
+            }
+        }
+    }
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let acknowledged: Vec<(usize, Vec<String>)> = readers
+        .into_iter()
+        .map(|r| r.join().unwrap())
+        .enumerate()
+        .collect();
+    let total: usize = acknowledged.iter().map(|(_, saves)| saves.len()).sum();
+    let export = s.export();
+    for (k, saves) in &acknowledged {
+        for n in saves {
+            assert!(
+                export.contains(&format!("client {k} save {n}\"")),
+                "client {k}'s save {n} was acknowledged but is lost"
+            );
+        }
+    }
+    s.vlu().arg("check").assert().success();
+    let store = s.store();
+    let logged = store
+        .audit()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "log-contact")
+        .inspect(|a| assert_eq!(a.user, common::me(), "each write in its writer's name"))
+        .count();
+    assert!(logged >= total, "{logged} audited, {total} acknowledged");
+    eprintln!("{kills} kills of the service, {total} writes acknowledged, all present");
+    assert!(kills >= 5, "the service was killed {kills} times");
+    assert!(total >= 100, "only {total} writes were acknowledged");
+}
