@@ -243,6 +243,18 @@ fn mb(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{v:.0} MB"))
 }
 
+/// Stops the unit service on the store in `data` and waits until it has let the store go.
+fn stop_service(data: &Path) {
+    let _ = Command::new(VLU)
+        .args(["serve", "--stop"])
+        .env("VLU_DATA_DIR", data)
+        .output();
+    let start = Instant::now();
+    while data.join("vlu.sock").exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The library in process over the store, as the real screens start and run: the cells of
 /// a row of the second table.
 fn in_process(data: &Path) -> String {
@@ -344,6 +356,9 @@ fn main() {
             .filter_map(|d| d.1)
             .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
         let (export, _) = run(&data, &["export"]);
+        // The commands above started a unit service, which holds the store: stopped, so
+        // that the in-process figures open it themselves.
+        stop_service(&data);
         let store_size = dir_size(&data);
 
         let inside_row = in_process(&data);
