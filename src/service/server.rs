@@ -147,8 +147,18 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         std::thread::sleep(Duration::from_millis(10));
     }
     // The store is flushed after every write; closing it here ends sled cleanly and lets
-    // go of its lock. Then the socket goes: once it has, the store is free.
-    lock(&shared.store).take();
+    // go of its lock. Then the socket goes: once it has, the store is free. (sled's close
+    // waits for its own threads; one seen stuck for ever after a failure is given five
+    // seconds, and then the process ends anyway, which frees the lock: nothing unsaved is
+    // lost, every write having been flushed before it was acknowledged.)
+    if let Some(store) = lock(&shared.store).take() {
+        let (closed, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(store);
+            let _ = closed.send(());
+        });
+        let _ = done.recv_timeout(Duration::from_secs(5));
+    }
     let _ = std::fs::remove_file(&socket);
     Ok(())
 }
