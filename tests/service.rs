@@ -20,7 +20,19 @@ struct Service {
 }
 
 impl Service {
+    /// The service, once it answers this test's user.
     fn start(s: &Sandbox) -> Self {
+        Self::start_until(s, || {
+            Client::connect(&s.data_dir()).ok().flatten().is_some()
+        })
+    }
+
+    /// A service that refuses this test's user: ready once its socket exists.
+    fn start_refusing(s: &Sandbox) -> Self {
+        Self::start_until(s, || s.data_dir().join("vlu.sock").exists())
+    }
+
+    fn start_until(s: &Sandbox, ready: impl Fn() -> bool) -> Self {
         // Not one a command of the test started on its own.
         common::stop_service(&s.data_dir());
         let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
@@ -31,10 +43,10 @@ impl Service {
             .spawn()
             .unwrap();
         let start = Instant::now();
-        while Client::connect(&s.data_dir()).ok().flatten().is_none() {
+        while !ready() {
             assert!(
                 start.elapsed() < Duration::from_secs(15),
-                "the service never answered"
+                "the service never became ready"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -200,26 +212,6 @@ fn an_unmapped_user_is_refused_and_the_refusal_audited() {
     let store = s.store();
     let last = store.audit().unwrap().pop().unwrap();
     assert_eq!(last.action, "refused-user");
-}
-
-impl Service {
-    /// A service that refuses this test's user: ready once its socket exists.
-    fn start_refusing(s: &Sandbox) -> Self {
-        common::stop_service(&s.data_dir());
-        let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
-            .env("VLU_DATA_DIR", s.data_dir())
-            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
-            .arg("serve")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while !s.data_dir().join("vlu.sock").exists() {
-            assert!(start.elapsed() < Duration::from_secs(15), "no socket");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self { child }
-    }
 }
 
 /// While the service holds the store (the screens open, say), the administrator's commands

@@ -8,6 +8,17 @@ use std::time::{Duration, Instant};
 
 use common::Sandbox;
 
+/// A shell command that runs the real vlu on the sandbox's store (with `env_extra`, such as
+/// `NO_COLOR=`), then `after` (such as `echo EXITED $?; sleep 60`).
+fn vlu_in(s: &Sandbox, env_extra: &str, after: &str) -> String {
+    format!(
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' {env_extra} '{}'; {after}",
+        s.data_dir().display(),
+        s.root.path().join("config").display(),
+        env!("CARGO_BIN_EXE_vlu"),
+    )
+}
+
 struct Tmux {
     socket: String,
 }
@@ -114,12 +125,7 @@ impl Drop for Tmux {
 fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
     let s = Sandbox::with_sample();
     s.sign_in_as("sahmed");
-    let command = format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; echo EXITED $?; sleep 60",
-        s.data_dir().display(),
-        s.root.path().join("config").display(),
-        env!("CARGO_BIN_EXE_vlu"),
-    );
+    let command = vlu_in(&s, "NO_COLOR=", "echo EXITED $?; sleep 60");
     let Some(tmux) = Tmux::start(&command) else {
         return;
     };
@@ -234,12 +240,7 @@ fn a_signal_restores_the_terminal_and_removes_the_demo_copy() {
 fn kill_9_of_the_screens_loses_no_contact_they_reported_saved() {
     let s = Sandbox::with_sample();
     s.sign_in_as("sahmed");
-    let command = format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; sleep 60",
-        s.data_dir().display(),
-        s.root.path().join("config").display(),
-        env!("CARGO_BIN_EXE_vlu"),
-    );
+    let command = vlu_in(&s, "NO_COLOR=", "sleep 60");
     for round in 0..4 {
         let Some(tmux) = Tmux::start(&command) else {
             return;
@@ -277,12 +278,7 @@ fn the_screens_take_the_days_backup_and_a_signal_still_restores_the_terminal() {
     s.sign_in_as("sahmed");
     let backups = s.data_dir().join("backups");
     std::fs::remove_dir_all(&backups).unwrap();
-    let command = format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' '{}'; echo EXITED $?; sleep 60",
-        s.data_dir().display(),
-        s.root.path().join("config").display(),
-        env!("CARGO_BIN_EXE_vlu"),
-    );
+    let command = vlu_in(&s, "", "echo EXITED $?; sleep 60");
     let Some(tmux) = Tmux::start(&command) else {
         return;
     };
@@ -444,12 +440,7 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 fn the_screens_carry_on_when_the_service_is_killed() {
     let s = Sandbox::with_sample();
     s.sign_in_as("sahmed");
-    let command = format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' NO_COLOR= '{}'; sleep 60",
-        s.data_dir().display(),
-        s.root.path().join("config").display(),
-        env!("CARGO_BIN_EXE_vlu"),
-    );
+    let command = vlu_in(&s, "NO_COLOR=", "sleep 60");
     let Some(tmux) = Tmux::start(&command) else {
         return;
     };

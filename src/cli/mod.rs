@@ -437,25 +437,17 @@ pub(crate) fn render(
 
 /// `vlu check`: the store's integrity, and what it holds.
 fn check(env: &Env) -> Result<(), Error> {
-    if let Some(checked) = env.with_service(crate::service::client::Client::check)? {
-        return match checked {
-            Ok(sound) => {
-                println!("{sound}");
-                Ok(())
-            }
-            Err(findings) => Err(Error::Unsound {
-                dir: env.data_dir.clone(),
-                findings,
-            }),
-        };
-    }
-    if !env.has_store()? {
-        return Err(Error::Usage(format!(
-            "there is no store in {}",
-            env.data_dir.display()
-        )));
-    }
-    match check_store(&env.open()?)? {
+    let checked = match env.with_service(crate::service::client::Client::check)? {
+        Some(checked) => checked,
+        None if !env.has_store()? => {
+            return Err(Error::Usage(format!(
+                "there is no store in {}",
+                env.data_dir.display()
+            )));
+        }
+        None => check_store(&env.open()?)?,
+    };
+    match checked {
         Ok(sound) => {
             println!("{sound}");
             Ok(())
