@@ -30,15 +30,13 @@ pub struct Counts {
 
 impl Counts {
     pub fn of(items: &[DiaryItem], snoozes: &[Snooze], date: NaiveDate) -> Self {
-        let put_off: HashMap<&str, NaiveDate> = snoozes
-            .iter()
-            .map(|s| (s.reminder.as_str(), s.until))
-            .collect();
+        let put_off: HashMap<&str, &Snooze> =
+            snoozes.iter().map(|s| (s.reminder.as_str(), s)).collect();
         let mut counts = Self::default();
         for item in items {
             if put_off
                 .get(item.reminder.identity().as_str())
-                .is_some_and(|until| *until > date)
+                .is_some_and(|s| s.holds_on(date))
             {
                 continue;
             }

@@ -7,5 +7,6 @@ pub mod model;
 pub mod reminders;
 pub mod rules;
 pub mod search;
+pub mod snooze;
 pub mod text;
 pub mod validate;

@@ -30,10 +30,11 @@ mod write;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::{Serialize, de::DeserializeOwned};
 use sled::{Batch, Tree};
 
+pub use crate::domain::snooze::Snooze;
 pub use api::{Changed, UnitStore};
 pub use audit::{AuditRecord, changed_fields};
 pub use backup::BackupInfo;
@@ -110,16 +111,6 @@ pub struct ImportSummary {
     pub victims: usize,
     pub contacts: usize,
     pub replaced: usize,
-}
-
-/// A reminder put off to a later date, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Snooze {
-    /// The reminder's identity (`Reminder::identity`).
-    pub reminder: String,
-    pub until: NaiveDate,
-    pub reason: String,
-    pub by: String,
 }
 
 pub struct Store {

@@ -317,7 +317,7 @@ impl App {
 
     /// The snooze in force for a reminder, if any.
     pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
-        self.snoozes.of(r).filter(|s| s.until > self.today)
+        self.snoozes.of(r).filter(|s| s.holds_on(self.today))
     }
 
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
