@@ -11,26 +11,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use common::{Sandbox, minimal};
-use vlu::domain::enums::{ContactKind, Direction, Medium};
-use vlu::domain::model::Contact;
 use vlu::store::Store;
 
 const CHILD_DIR: &str = "VLU_TEST_SAVE_LOOP_DIR";
-
-fn note(n: u64) -> Contact {
-    Contact {
-        on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        at: None,
-        kind: ContactKind::Note,
-        method: Medium::None,
-        direction: Direction::Internal,
-        summary: Some(format!("save {n}")),
-        by: Some("sahmed".into()),
-        key_date: None,
-    }
-}
 
 /// The child: does nothing unless run by the test below.
 #[test]
@@ -41,7 +25,9 @@ fn child_saves_in_a_loop() {
     let store = Store::open(std::path::Path::new(&dir), "child").unwrap();
     for n in 0.. {
         let victim = if n % 2 == 0 { "V-1" } else { "V-2" };
-        store.append_contact(victim, &note(n)).unwrap();
+        store
+            .append_contact(victim, &common::note(&format!("save {n}")))
+            .unwrap();
         println!("saved {n}");
     }
 }

@@ -47,13 +47,7 @@ fn keymap_check_cannot_write_to_the_terminal() {
         "evil.toml",
         "[\"\\u001b[2J\"]\n\"q\" = \"quit\"\n[global]\n\"\\u001b]52;c;eA==\\u0007\" = \"quit\"\n\"x\" = \"\\u001b[31mred\"\n\"y\" = \"\\u202ehelp\"\n",
     );
-    let out = s
-        .vlu()
-        .args(["keymap", "check"])
-        .arg(&file)
-        .assert()
-        .code(2);
-    let err = stderr(&out);
+    let err = keymap_refused(&s, &file);
     assert_inert("keymap check", &err);
     assert!(err.contains("unknown section"), "{err}");
     assert!(err.contains("unknown action"), "{err}");
@@ -67,13 +61,7 @@ fn keymap_check_says_what_the_file_is_and_what_to_do() {
         "mine.toml",
         "[global]\n\"q\" = \"quit\"\n\"x\" = { action = \"help\", descr = \"typo\" }\n\"y\" = 3\n",
     );
-    let out = s
-        .vlu()
-        .args(["keymap", "check"])
-        .arg(&file)
-        .assert()
-        .code(2);
-    let err = stderr(&out);
+    let err = keymap_refused(&s, &file);
     let last = err.lines().last().unwrap();
     assert!(!err.contains("imported"), "{err}");
     assert!(!err.contains("untagged"), "{err}");
@@ -228,4 +216,10 @@ fn a_byte_order_mark_is_accepted_and_standard_input_is_named() {
     let last = err.lines().last().unwrap();
     assert!(last.contains("in standard input;"), "{err}");
     assert!(!last.contains(" - "), "{err}");
+}
+
+/// `vlu keymap check FILE`, which must refuse the file (exit 2): what it said.
+fn keymap_refused(s: &Sandbox, file: &std::path::Path) -> String {
+    let out = s.vlu().args(["keymap", "check"]).arg(file).assert().code(2);
+    stderr(&out)
 }

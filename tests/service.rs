@@ -6,10 +6,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use common::Sandbox;
-use vlu::domain::enums::{ContactKind, Direction, Medium};
-use vlu::domain::model::Contact;
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
 use vlu::store::UnitStore;
@@ -68,19 +65,6 @@ impl Drop for Service {
     }
 }
 
-fn call_note(text: &str) -> Contact {
-    Contact {
-        on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        at: None,
-        kind: ContactKind::Note,
-        method: Medium::None,
-        direction: Direction::Internal,
-        summary: Some(text.into()),
-        by: Some("sahmed".into()),
-        key_date: None,
-    }
-}
-
 /// While the service holds the store, the command line's readers go through it.
 #[test]
 fn diary_and_status_are_answered_by_the_running_service() {
@@ -134,7 +118,7 @@ fn a_change_in_one_client_reaches_another_within_a_second() {
     Client::subscribe(&s.data_dir(), tx, |reply| reply, None).unwrap();
     let started = Instant::now();
     let changed = writer
-        .append_contact("V-0001", &call_note("Rang: no answer."))
+        .append_contact("V-0001", &common::note("Rang: no answer."))
         .unwrap();
     let heard = loop {
         if let Reply::News(change) = news
@@ -181,7 +165,7 @@ fn the_environment_never_changes_who_you_are() {
         String::from_utf8_lossy(&out.stdout)
     );
     client
-        .append_contact("V-0001", &call_note("audited"))
+        .append_contact("V-0001", &common::note("audited"))
         .unwrap();
     drop(client);
     drop(service);
@@ -306,9 +290,11 @@ fn a_save_from_a_stale_version_is_refused_naming_who_changed_it() {
     again.name = "Joan Mercer (née Hill)".into();
     first.save_victim(&again, base).unwrap();
     // Logging a contact from a stale read never conflicts.
-    first.append_contact("V-0001", &call_note("Rang.")).unwrap();
+    first
+        .append_contact("V-0001", &common::note("Rang."))
+        .unwrap();
     second
-        .append_contact("V-0001", &call_note("Rang again."))
+        .append_contact("V-0001", &common::note("Rang again."))
         .unwrap();
 }
 
@@ -346,7 +332,7 @@ fn child_writes_through_the_service() {
             }
         }
         let victim = victims[(n + k.len()) % victims.len()];
-        let note = call_note(&format!("client {k} save {n}"));
+        let note = common::note(&format!("client {k} save {n}"));
         match client.as_ref().unwrap().append_contact(victim, &note) {
             Ok(_) => println!("saved {n}"),
             Err(_) => client = None,

@@ -394,7 +394,11 @@ impl Store {
     }
 
     /// The record stored under `prefix` and `id`, if any.
-    fn get<T: DeserializeOwned>(&self, prefix: &[u8], id: &str) -> Result<Option<T>, StoreError> {
+    pub(super) fn get<T: DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+        id: &str,
+    ) -> Result<Option<T>, StoreError> {
         self.usable()?;
         let k = key(prefix, id);
         self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
@@ -474,14 +478,7 @@ impl Store {
 
     /// A victim's contact log as stored (empty if none).
     pub fn log(&self, victim: &str) -> Result<Vec<Contact>, StoreError> {
-        self.usable()?;
-        let k = key(CONTACT, victim);
-        Ok(self
-            .db
-            .get(&k)?
-            .map(|v| decode(&k, &v))
-            .transpose()?
-            .unwrap_or_default())
+        Ok(self.get(CONTACT, victim)?.unwrap_or_default())
     }
 
     /// Stages a victim's whole contact log (its facts go into the digest, by the caller).

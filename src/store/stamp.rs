@@ -5,7 +5,7 @@
 //! grows.)
 
 use super::staged::Stage;
-use super::{Store, StoreError, decode, encode};
+use super::{Store, StoreError, encode, key};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -27,25 +27,18 @@ pub struct Stamp {
     pub at: Option<DateTime<Utc>>,
 }
 
-fn stamp_key(record: Record, id: &str) -> Vec<u8> {
-    let kind: &[u8] = match record {
-        Record::Victim => b"v\0",
-        Record::Case => b"c\0",
-    };
-    [STAMP, kind, id.as_bytes()].concat()
+/// A stamp's key prefix: `r\0v\0` or `r\0c\0`, then the record's id.
+fn prefix(record: Record) -> &'static [u8] {
+    match record {
+        Record::Victim => b"r\0v\0",
+        Record::Case => b"r\0c\0",
+    }
 }
 
 impl Store {
     /// A record's stamp.
     pub fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
-        self.usable()?;
-        let k = stamp_key(record, id);
-        Ok(self
-            .db
-            .get(&k)?
-            .map(|v| decode(&k, &v))
-            .transpose()?
-            .unwrap_or_default())
+        Ok(self.get(prefix(record), id)?.unwrap_or_default())
     }
 
     /// Stages the record's next stamp, in this store's user's name.
@@ -77,7 +70,7 @@ impl Store {
             by: self.user(),
             at: Some(Utc::now()),
         };
-        stage.put(stamp_key(record, id), encode(&next))
+        stage.put(key(prefix(record), id), encode(&next))
     }
 
     /// Refuses a save made from version `base` of a record that has moved on since.

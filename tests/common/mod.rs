@@ -116,6 +116,21 @@ pub fn stop_service(dir: &Path) {
     }
 }
 
+/// An internal note logged by sahmed on 24 November 2026, saying `summary`.
+pub fn note(summary: &str) -> vlu::domain::model::Contact {
+    use vlu::domain::enums::{ContactKind, Direction, Medium};
+    vlu::domain::model::Contact {
+        on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        at: None,
+        kind: ContactKind::Note,
+        method: Medium::None,
+        direction: Direction::Internal,
+        summary: Some(summary.into()),
+        by: Some("sahmed".into()),
+        key_date: None,
+    }
+}
+
 /// The name of the OS user running the tests.
 pub fn me() -> String {
     let out = std::process::Command::new("id")
