@@ -430,3 +430,47 @@ fn kill_9_of_the_service_under_twenty_writers_loses_nothing_acknowledged() {
     assert!(kills >= 5, "the service was killed {kills} times");
     assert!(total >= 100, "only {total} writes were acknowledged");
 }
+
+/// Eight vlus started at once on a store with no service: each gets its answer, and exactly
+/// one service is left running.
+#[test]
+fn clients_racing_to_start_a_service_end_with_exactly_one() {
+    let s = Sandbox::with_sample();
+    common::stop_service(&s.data_dir());
+    let clients: Vec<Child> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_vlu"))
+                .env("VLU_DATA_DIR", s.data_dir())
+                .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+                .env("VLU_IDLE_SECONDS", common::IDLE)
+                .args(["status", "--all", "--date", "2026-11-24"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = clients
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for out in &outputs {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            out.stdout, outputs[0].stdout,
+            "every client got the same answer"
+        );
+    }
+    let pattern = format!("--data-dir {} serve", s.data_dir().display());
+    let running = Command::new("pgrep")
+        .args(["-f", "--", &pattern])
+        .output()
+        .unwrap();
+    let pids = String::from_utf8_lossy(&running.stdout);
+    assert_eq!(pids.lines().count(), 1, "services running: {pids:?}");
+    common::stop_service(&s.data_dir());
+}

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod enums;
 pub mod facts;
+pub mod ids;
 pub mod model;
 pub mod reminders;
 pub mod rules;

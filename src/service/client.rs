@@ -283,32 +283,10 @@ fn unexpected() -> StoreError {
     StoreError::Remote("the unit service answered something else".into())
 }
 
-/// A digest shard from the wire: its number (as a one-byte key) and its bytes.
-type WireShard<'a> = ([u8; 1], &'a [u8]);
-
-/// The digest's shards from a reply's tail (see the service's `digest`).
-fn shards(tail: &[u8]) -> Result<Vec<WireShard<'_>>, StoreError> {
-    let mut out = Vec::new();
-    let mut rest = tail;
-    while let [n, a, b, c, d, more @ ..] = rest {
-        let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
-        let (shard, after) = more
-            .split_at_checked(len)
-            .ok_or_else(|| StoreError::Remote("the digest arrived cut short".into()))?;
-        out.push(([*n], shard));
-        rest = after;
-    }
-    if rest.is_empty() {
-        Ok(out)
-    } else {
-        Err(StoreError::Remote("the digest arrived cut short".into()))
-    }
-}
-
 impl UnitStore for Client {
     fn load_digest(&self) -> Result<Digest, StoreError> {
         match self.call(&Request::LoadDigest)? {
-            (Reply::Head(head), tail) => Digest::from_shards(*head, &shards(&tail)?),
+            (Reply::Head(head), tail) => Digest::unpack(*head, &tail),
             _ => Err(unexpected()),
         }
     }
@@ -373,6 +351,14 @@ impl UnitStore for Client {
             case: Box::new(case.clone()),
             base,
         })
+    }
+
+    fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
+        self.changed(&Request::AddVictim(Box::new(victim.clone())))
+    }
+
+    fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        self.changed(&Request::AddCase(Box::new(case.clone())))
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -18,7 +18,7 @@ use crate::domain::rules::LeadTimes;
 use crate::store::{Changed, Record, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -56,6 +56,10 @@ pub enum Request {
         case: Box<Case>,
         base: u64,
     },
+    /// A new victim; the service gives the id when it is empty.
+    AddVictim(Box<Victim>),
+    /// A new case; the service gives the id when it is empty.
+    AddCase(Box<Case>),
     Snooze(Snooze),
     Reveal(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.

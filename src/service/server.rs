@@ -562,6 +562,8 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             base,
         } => store.save_victim_with_contact_from(&victim, &contact, base),
         Request::SaveCase { case, base } => store.save_case_from(&case, base),
+        Request::AddVictim(victim) => store.add_victim(&victim),
+        Request::AddCase(case) => store.add_case(&case),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);
@@ -623,29 +625,12 @@ fn failure(e: &StoreError) -> Reply {
     }
 }
 
-/// The digest's head in the reply and its shards, as stored, in the tail:
-/// `u8` number, `u32` length, bytes; one after another.
+/// The digest's head in the reply and its shards, packed by the store, in the tail.
 fn digest(store: &Store) -> (Reply, Vec<u8>) {
-    let read = store
-        .load_head()
-        .and_then(|head| Ok((head, store.digest_shards()?)));
-    let (head, shards) = match read {
-        Ok(read) => read,
-        Err(e) => return (failure(&e), Vec::new()),
-    };
-    let mut tail = Vec::new();
-    for (k, v) in &shards {
-        let Ok(len) = u32::try_from(v.len()) else {
-            return (
-                Reply::Failed("a digest shard is too large".into()),
-                Vec::new(),
-            );
-        };
-        tail.push(k.last().copied().unwrap_or_default());
-        tail.extend_from_slice(&len.to_be_bytes());
-        tail.extend_from_slice(v);
+    match store.digest_packed() {
+        Ok((head, packed)) => (Reply::Head(Box::new(head)), packed),
+        Err(e) => (failure(&e), Vec::new()),
     }
-    (Reply::Head(Box::new(head)), tail)
 }
 
 /// The unit's configuration with the asker's lead times and extra days.

@@ -58,6 +58,11 @@ pub trait UnitStore {
     ) -> Result<Changed, StoreError>;
     /// A new or changed case record, made from version `base` of it.
     fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError>;
+    /// A new victim. The store gives its id when `victim.id` is empty (the change names
+    /// it); one that is taken is refused.
+    fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError>;
+    /// A new case, its id given by the store when `case.id` is empty.
+    fn add_case(&self, case: &Case) -> Result<Changed, StoreError>;
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
@@ -103,6 +108,14 @@ impl UnitStore for Store {
 
     fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
         Store::save_case_from(self, case, base)
+    }
+
+    fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
+        Store::add_victim(self, victim)
+    }
+
+    fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        Store::add_case(self, case)
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -445,7 +445,24 @@ impl Digest {
 
     /// The digest from its shards (each with a key whose last byte is its number) and the
     /// caseload's unit, officers and extra days.
-    pub fn from_shards<K, V>(head: Caseload, raw: &[(K, V)]) -> Result<Self, StoreError>
+    /// The digest [`Store::digest_packed`] packed, with its head.
+    pub fn unpack(head: Caseload, packed: &[u8]) -> Result<Self, StoreError> {
+        let cut = || StoreError::Remote("the digest arrived cut short".into());
+        let mut shards = Vec::new();
+        let mut rest = packed;
+        while let [n, a, b, c, d, more @ ..] = rest {
+            let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+            let (shard, after) = more.split_at_checked(len).ok_or_else(cut)?;
+            shards.push(([*n], shard));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return Err(cut());
+        }
+        Self::from_shards(head, &shards)
+    }
+
+    fn from_shards<K, V>(head: Caseload, raw: &[(K, V)]) -> Result<Self, StoreError>
     where
         K: AsRef<[u8]> + Sync,
         V: AsRef<[u8]> + Sync,
@@ -503,10 +520,21 @@ impl Store {
         Digest::from_shards(self.load_head()?, &raw)
     }
 
-    /// The digest's shards as stored, each with its key (whose last byte is its number),
-    /// for a client of the unit service to read with [`Digest::from_shards`].
-    pub fn digest_shards(&self) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
-        Ok(self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?)
+    /// The digest packed for another process (a client of the unit service): the head,
+    /// and the shards as stored, one after another — `u8` number, `u32` length, bytes —
+    /// which [`Digest::unpack`] reads.
+    pub fn digest_packed(&self) -> Result<(Caseload, Vec<u8>), StoreError> {
+        let head = self.load_head()?;
+        let mut packed = Vec::new();
+        for shard in self.db.scan_prefix(DIGEST) {
+            let (k, v) = shard?;
+            let len = u32::try_from(v.len())
+                .map_err(|_| StoreError::Corrupt("a digest shard is too large".into()))?;
+            packed.push(k.last().copied().unwrap_or_default());
+            packed.extend_from_slice(&len.to_be_bytes());
+            packed.extend_from_slice(&v);
+        }
+        Ok((head, packed))
     }
 
     /// Stages changes to the digest: each shard touched is read once, changed and rewritten.

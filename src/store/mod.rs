@@ -13,6 +13,7 @@
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
 
+mod add;
 mod api;
 mod audit;
 pub mod backup;

@@ -90,12 +90,16 @@ pub enum Effect {
     Reveal {
         victim: String,
     },
-    /// A new or changed victim record (its contact log untouched), made from version `base`.
+    /// A new victim; the store gives its id when the form left it empty.
+    AddVictim(Box<Victim>),
+    /// A new case; the store gives its id when the form left it empty.
+    AddCase(Box<Case>),
+    /// A changed victim record (its contact log untouched), made from version `base`.
     SaveVictim {
         victim: Box<Victim>,
         base: u64,
     },
-    /// A new or changed case record, made from version `base`.
+    /// A changed case record, made from version `base`.
     SaveCase {
         case: Box<Case>,
         base: u64,

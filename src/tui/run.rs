@@ -238,12 +238,14 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
         Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
         Effect::SaveCase { case, base } => store.save_case(case, *base),
+        Effect::AddVictim(victim) => store.add_victim(victim),
+        Effect::AddCase(case) => store.add_case(case),
     };
-    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed.seq))) {
-        Ok((fresh, seq)) => {
+    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed))) {
+        Ok((fresh, changed)) => {
             app.store_changed(fresh);
-            app.saved(effect);
-            Some(seq)
+            app.saved(effect, &changed);
+            Some(changed.seq)
         }
         Err(e) => {
             app.failed(&e.to_string());

@@ -229,17 +229,7 @@ impl App {
         self.open_form(form);
     }
 
-    /// The next free id of the form `PREFIX-NNNN`.
-    pub(super) fn next_id(prefix: &str, taken: impl Iterator<Item = String>) -> String {
-        let max = taken
-            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
-            .max()
-            .unwrap_or(0);
-        format!("{prefix}{:04}", max + 1)
-    }
-
     pub(super) fn open_new_victim_form(&mut self) {
-        let id = Self::next_id("V-", self.caseload.victims.iter().map(|v| v.id.clone()));
         let case = self
             .selected_victim()
             .map_or(String::new(), |v| v.case_id.clone());
@@ -248,7 +238,7 @@ impl App {
             "Add a victim",
             Purpose::NewVictim,
             vec![
-                Field::line("id", "Id", id),
+                Field::line("id", "Id (empty: the next)", ""),
                 Field::line("case_id", "Case id", case),
                 Field::line("name", "Name", ""),
                 Field::choice("role", "Role", VictimRole::IDS.to_vec(), "victim"),
@@ -270,7 +260,7 @@ impl App {
             "Add a case",
             Purpose::NewCase,
             vec![
-                Field::line("id", "Id", ""),
+                Field::line("id", "Id (empty: the next)", ""),
                 Field::line("name", "Offender", ""),
                 Field::line("aliases", "Aliases (a, b)", ""),
                 Field::line("prison_number", "Prison number", ""),

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{App, Effect, Held, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
-use crate::store::{Digest, Record, Snooze};
+use crate::store::{Changed, Digest, Record, Snooze};
 
 /// Records as the store holds them after a change: each victim whole, with its log.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -104,7 +104,7 @@ impl App {
     /// A save went through: what the person sees of it (the form closes, a word in the
     /// status line, a revealed record shown, a new victim selected). The records themselves
     /// come from the store, by [`App::store_changed`].
-    pub fn saved(&mut self, effect: &Effect) {
+    pub fn saved(&mut self, effect: &Effect, changed: &Changed) {
         let said = match effect {
             Effect::Reveal { .. } => {
                 if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
@@ -115,19 +115,34 @@ impl App {
             Effect::AppendContact { .. } => "Contact saved.",
             Effect::SetStatus { .. } => "Status saved.",
             Effect::Snooze(_) => "Reminder snoozed.",
-            Effect::SaveVictim { victim, .. } => {
+            Effect::SaveVictim { .. } => "Victim saved.",
+            Effect::AddVictim(_) => {
+                // The id is the store's: the change names it.
+                let id = changed.victims.first().map_or("", String::as_str);
                 if let Some(pos) = self
                     .rows
                     .iter()
-                    .position(|&i| self.caseload.victims[i].id == victim.id)
+                    .position(|&i| self.caseload.victims[i].id == id)
                 {
                     self.selected = pos;
                 }
-                "Victim saved."
+                self.message = Some(format!("Victim {id} added."));
+                self.close_form();
+                return;
             }
             Effect::SaveCase { .. } => "Case saved.",
+            Effect::AddCase(_) => {
+                let id = changed.cases.first().map_or("", String::as_str);
+                self.message = Some(format!("Case {id} added."));
+                self.close_form();
+                return;
+            }
         };
         self.message = Some(said.into());
+        self.close_form();
+    }
+
+    fn close_form(&mut self) {
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
             self.overlays.pop();
         }

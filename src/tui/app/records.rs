@@ -184,12 +184,29 @@ pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {
     }
     map.insert("status".into(), json!("referred"));
     map.insert("status_since".into(), text(form, "referred_on"));
+    let given = id_left_to_store(form, &mut map);
     let value = compact(map);
     let problems = check_victim(&value, known, true);
-    finish(value, problems, |victim| Effect::SaveVictim {
-        victim,
-        base: 0,
-    })
+    match finish(value, problems, Effect::AddVictim) {
+        (Some(Effect::AddVictim(mut victim)), problems) if given => {
+            victim.id.clear();
+            (Some(Effect::AddVictim(victim)), problems)
+        }
+        outcome => outcome,
+    }
+}
+
+/// What a new record's form checks in place of an id left empty, for the store to give.
+const PROVISIONAL_ID: &str = "(new)";
+
+/// Whether the form left the record's id to the store; if so, the record is checked under
+/// a provisional id, and saved with none.
+fn id_left_to_store(form: &Form, map: &mut Map<String, Value>) -> bool {
+    let empty = form.value("id").is_none_or(|id| id.trim().is_empty());
+    if empty {
+        map.insert("id".into(), json!(PROVISIONAL_ID));
+    }
+    empty
 }
 
 pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
@@ -220,12 +237,19 @@ pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
     let mut sentence = Map::new();
     sentence.insert("kind".into(), text(form, "kind"));
     sentence.insert("imposed_on".into(), text(form, "imposed_on"));
-    let value = json!({
-        "id": text(form, "id"),
-        "offender": compact(offender),
-        "offence": compact(offence),
-        "sentence": compact(sentence),
-    });
+    let mut map = Map::new();
+    map.insert("id".into(), text(form, "id"));
+    let given = id_left_to_store(form, &mut map);
+    map.insert("offender".into(), compact(offender));
+    map.insert("offence".into(), compact(offence));
+    map.insert("sentence".into(), compact(sentence));
+    let value = Value::Object(map);
     let problems = check_case(&value, known, true);
-    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
+    match finish(value, problems, Effect::AddCase) {
+        (Some(Effect::AddCase(mut case)), problems) if given => {
+            case.id.clear();
+            (Some(Effect::AddCase(case)), problems)
+        }
+        outcome => outcome,
+    }
 }

@@ -410,7 +410,7 @@ fn a_new_victim_is_checked_like_an_import() {
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
     keys(&mut app, "n");
-    assert_eq!(form(&app).value("id"), Some("V-0044"));
+    assert_eq!(form(&app).value("id"), None, "the store gives the id");
     assert!(keys(&mut app, "ctrl-s").is_empty(), "a name is required");
     assert_eq!(
         form(&app).fields[2].problem.as_deref(),
@@ -432,16 +432,44 @@ fn a_new_victim_is_checked_like_an_import() {
     }
     type_text(&mut app, "sahmed");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim { victim: v, .. }] = effects.as_slice() else {
+    let [Effect::AddVictim(v)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(
         (v.id.as_str(), v.name.as_str(), v.status),
-        ("V-0044", "Lucy Fairweather", VictimStatus::Referred)
+        ("", "Lucy Fairweather", VictimStatus::Referred)
     );
     store.save(&mut app, &effects[0]);
     assert_eq!(app.caseload.victims.len(), 44);
     assert_eq!(app.selected_victim().unwrap().id, "V-0044");
+    assert_eq!(app.message.as_deref(), Some("Victim V-0044 added."));
+
+    // A second one, from a screen that had not seen the first, still gets a new id.
+    store.save(&mut app, &effects[0]);
+    assert_eq!(app.selected_victim().unwrap().id, "V-0045");
+}
+
+#[test]
+fn a_new_victim_under_a_typed_id_that_is_taken_is_refused() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "n");
+    type_text(&mut app, "V-0099");
+    keys(&mut app, "tab tab");
+    type_text(&mut app, "Lucy Fairweather");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::AddVictim(v)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(v.id, "V-0099");
+    // Someone else adds V-0099 first.
+    store.store.add_victim(v).unwrap();
+    store.save(&mut app, &effects[0]);
+    let problem = form(&app).problem.clone().unwrap_or_default();
+    assert!(
+        problem.contains("there is already a victim V-0099"),
+        "the form stays open with the refusal: {problem}"
+    );
 }
 
 #[test]
@@ -482,10 +510,11 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
     }
     type_text(&mut app, "2026-11-20");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case: c, .. }] = effects.as_slice() else {
+    let [Effect::AddCase(c)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(c.offender.aliases, ["Joe Blogs", "JB"]);
+    assert_eq!(c.id, "C-2026-099");
 }
 
 #[test]
