@@ -762,3 +762,189 @@ fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
         .assert()
         .code(2);
 }
+
+/// The diary's items of one victim on a date: (kind, due).
+fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
+    let out = s
+        .vlu()
+        .args(["diary", "--days", "200", "--format", "json", "--date", date])
+        .assert()
+        .success();
+    let diary: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    diary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["victim_id"] == victim)
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().into(),
+                i["due"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
+    let s = Sandbox::with_sample();
+    // V-0015 is referred, its initial offer overdue.
+    assert_eq!(
+        items_of(&s, "V-0015", "2026-11-30"),
+        [("initial_offer".to_owned(), "2026-11-06".to_owned())]
+    );
+    let out = s
+        .vlu()
+        .args([
+            "log",
+            "--victim",
+            "V-0015",
+            "--kind",
+            "initial_offer",
+            "--method",
+            "letter",
+        ])
+        .args([
+            "--direction",
+            "outbound",
+            "--on",
+            "2026-11-30",
+            "--summary",
+            "Offer posted",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&out),
+        "V-0015#1 (status: referred, no offer yet → offer sent)\n"
+    );
+    // The second offer is now due three months on: it used to be missed.
+    assert_eq!(
+        items_of(&s, "V-0015", "2026-11-30"),
+        [("second_offer".to_owned(), "2027-02-28".to_owned())]
+    );
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let v = export["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "V-0015")
+        .unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["status_since"].as_str()),
+        (Some("offer_sent"), Some("2026-11-30"))
+    );
+    assert_eq!(v["contacts"][0]["summary"], "Offer posted");
+
+    // The summary from standard input, Windows line endings made plain.
+    let out = s
+        .vlu()
+        .args([
+            "log", "--victim", "V-0015", "--kind", "update", "--method", "phone",
+        ])
+        .args([
+            "--direction",
+            "outbound",
+            "--on",
+            "2026-11-30",
+            "--summary",
+            "-",
+        ])
+        .write_stdin("Called back.\r\nAll well.\r\n")
+        .assert()
+        .success();
+    assert_eq!(stdout(&out), "V-0015#2\n");
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let v = export["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "V-0015")
+        .unwrap();
+    assert_eq!(v["contacts"][1]["summary"], "Called back.\nAll well.");
+}
+
+#[test]
+fn log_refuses_bad_input_with_exit_2_and_changes_nothing() {
+    let s = Sandbox::with_sample();
+    let before = s.export();
+    for (args, says) in [
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "nonsense",
+                "--method",
+                "letter",
+                "--direction",
+                "outbound",
+            ],
+            "--kind: unknown value \"nonsense\"",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--at",
+                "25:00",
+            ],
+            "--at: invalid time",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-9999",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+            ],
+            "there is no victim V-9999",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--on",
+                "2026-02-30",
+            ],
+            "not a real date",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--summary",
+                "bell \u{7} here",
+            ],
+            "control character",
+        ),
+    ] {
+        let out = s.vlu().arg("log").args(&args).assert().code(2);
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    assert_eq!(s.export(), before, "nothing changed");
+}

@@ -4,6 +4,7 @@ mod backup;
 mod diary;
 pub(crate) mod export;
 pub(crate) mod import;
+pub(crate) mod log;
 mod progress;
 pub mod screens;
 mod service;
@@ -88,6 +89,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = status::StatusFormat::Text)]
         format: status::StatusFormat,
     },
+    /// Log one contact with a victim, as the screens' form does (for scripts and mail merges).
+    Log(log::LogArgs),
     /// Verify the store's integrity.
     Check,
     /// Run the unit service: own the store and serve every vlu on this machine (for an
@@ -343,6 +346,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
+        Some(Command::Log(args)) => log::log(env, &args),
     }
 }
 

@@ -111,6 +111,36 @@ pub fn check_contact(contact: &Value, known: &KnownIds) -> Vec<Problem> {
     w.problems
 }
 
+/// A contact made from its fields as someone typed them (a form's, the command line's) —
+/// `on`, `at`, `kind`, `method`, `direction`, `key_date`, `summary`, `by`; an absent or empty
+/// one is left out — checked by the rules of an import.
+pub fn contact_from_text<'a>(
+    fields: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    known: &KnownIds,
+) -> Result<super::model::Contact, Vec<Problem>> {
+    let map: Map<String, Value> = fields
+        .into_iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.to_owned(),
+                Value::String(v.filter(|v| !v.is_empty())?.to_owned()),
+            ))
+        })
+        .collect();
+    let value = Value::Object(map);
+    let problems = check_contact(&value, known);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(value).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            // Never serde_json's message: it quotes what was typed.
+            message: format!("the record could not be made ({})", json_problem(&e)),
+        }]
+    })
+}
+
 /// One date as a form or the command line takes it: `YYYY-MM-DD`, 1900 to 2100.
 pub fn check_date(text: &str) -> Result<NaiveDate, String> {
     let mut w = Walker::default();

@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
-use crate::store::{Changed, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore};
+use crate::store::{
+    Changed, Closing, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore,
+};
 
 /// Makes sure a service is running on the store (starting one if need be).
 pub type Restart = Arc<dyn Fn() -> Result<(), StoreError> + Send + Sync>;
@@ -146,8 +148,16 @@ impl Client {
 
     /// One request with a tail, and its reply. If the service went away before answering
     /// and there is a way to get another, asked once more of the next one.
+    /// A change is never sent twice: if the service went away after it was sent, it may
+    /// have been saved, and the asker is told so instead (a log entry sent again would be
+    /// logged twice).
     fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         match self.call_once(request, tail) {
+            Err(StoreError::ServiceGone(_)) if request.is_change() => Err(StoreError::Remote(
+                "the unit service stopped before saying whether this was saved: look at the \
+                 record as it is now before making the change again"
+                    .into(),
+            )),
             Err(StoreError::ServiceGone(why)) => {
                 let Some(restart) = &self.restart else {
                     return Err(StoreError::ServiceGone(why));
@@ -359,6 +369,10 @@ impl UnitStore for Client {
 
     fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
         self.changed(&Request::AddCase(Box::new(case.clone())))
+    }
+
+    fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
+        self.changed(&Request::CloseCase(closing.clone()))
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Record, Snooze, Stamp};
+use crate::store::{Changed, Closing, Record, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
 pub const PROTOCOL: u32 = 2;
@@ -60,6 +60,7 @@ pub enum Request {
     AddVictim(Box<Victim>),
     /// A new case; the service gives the id when it is empty.
     AddCase(Box<Case>),
+    CloseCase(Closing),
     Snooze(Snooze),
     Reveal(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
@@ -133,6 +134,24 @@ pub struct Query {
     pub extra_days: Vec<NaiveDate>,
 }
 
+impl Request {
+    /// Whether the request changes the store (so must never be sent twice).
+    pub fn is_change(&self) -> bool {
+        matches!(
+            self,
+            Request::AppendContact { .. }
+                | Request::SaveVictim { .. }
+                | Request::SaveVictimWithContact { .. }
+                | Request::SaveCase { .. }
+                | Request::AddVictim(_)
+                | Request::AddCase(_)
+                | Request::CloseCase(_)
+                | Request::Snooze(_)
+                | Request::Import { .. }
+        )
+    }
+}
+
 /// [`Changed`] on the wire.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedWire {
@@ -142,6 +161,8 @@ pub struct ChangedWire {
     pub snoozes: bool,
     /// Who made the change.
     pub by: String,
+    #[serde(default)]
+    pub entry: Option<usize>,
 }
 
 impl ChangedWire {
@@ -152,6 +173,7 @@ impl ChangedWire {
             cases: changed.cases.clone(),
             snoozes: changed.snoozes,
             by: by.to_owned(),
+            entry: changed.entry,
         }
     }
 
@@ -161,6 +183,7 @@ impl ChangedWire {
             victims: self.victims.clone(),
             cases: self.cases.clone(),
             snoozes: self.snoozes,
+            entry: self.entry,
         }
     }
 }

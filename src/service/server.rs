@@ -564,6 +564,7 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::SaveCase { case, base } => store.save_case_from(&case, base),
         Request::AddVictim(victim) => store.add_victim(&victim),
         Request::AddCase(case) => store.add_case(&case),
+        Request::CloseCase(closing) => store.close_case(&closing),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);

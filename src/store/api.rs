@@ -7,7 +7,7 @@
 //! the store, never re-do a write in their own memory, which is also how a change made by
 //! someone else will reach them.
 
-use super::{Digest, Record, Snooze, Stamp, Store, StoreError};
+use super::{Closing, Digest, Record, Snooze, Stamp, Store, StoreError};
 use crate::domain::model::{Case, Contact, Victim};
 
 /// What a committed change touched: the records every screen reads back.
@@ -21,6 +21,8 @@ pub struct Changed {
     pub cases: Vec<String>,
     /// Whether the snoozes changed.
     pub snoozes: bool,
+    /// The number (from 1) of the entry a contact appended has in its victim's log.
+    pub entry: Option<usize>,
 }
 
 impl Changed {
@@ -63,6 +65,9 @@ pub trait UnitStore {
     fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError>;
     /// A new case, its id given by the store when `case.id` is empty.
     fn add_case(&self, case: &Case) -> Result<Changed, StoreError>;
+    /// Closes a case and each of its victims, with an entry in each victim's log: all or
+    /// nothing.
+    fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError>;
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
@@ -116,6 +121,10 @@ impl UnitStore for Store {
 
     fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
         Store::add_case(self, case)
+    }
+
+    fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
+        Store::close_case(self, closing)
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

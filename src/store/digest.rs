@@ -537,7 +537,27 @@ impl Store {
         Ok((head, packed))
     }
 
+    /// The ids of a case's victims, from its digest shard (they are kept beside it).
+    pub fn victims_of(&self, case: &str) -> Result<Vec<String>, StoreError> {
+        self.usable()?;
+        let n = shard_of(case);
+        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
+            return Ok(Vec::new());
+        };
+        let shard = Shard::decode(&bytes).map_err(|e| {
+            StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
+        })?;
+        Ok(shard
+            .victims
+            .into_iter()
+            .filter(|v| v.case_id == case)
+            .map(|v| v.id)
+            .collect())
+    }
+
     /// Stages changes to the digest: each shard touched is read once, changed and rewritten.
+    /// All of one write's edits go in one call: a shard is read from the store, not from
+    /// the batch.
     pub(super) fn stage_digest(
         &self,
         batch: &mut Batch,

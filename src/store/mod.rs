@@ -17,6 +17,7 @@ mod add;
 mod api;
 mod audit;
 pub mod backup;
+mod casework;
 mod check;
 mod digest;
 mod import;
@@ -39,6 +40,7 @@ pub use crate::domain::snooze::Snooze;
 pub use api::{Changed, UnitStore};
 pub use audit::{AuditRecord, changed_fields};
 pub use backup::BackupInfo;
+pub use casework::Closing;
 pub use check::Finding;
 pub use digest::Digest;
 pub use restore::Restored;
@@ -496,17 +498,17 @@ impl Store {
     }
 
     /// Stages one more entry of a victim's log; returns the facts of the longer log, for
-    /// the digest.
+    /// the digest, and the new entry's number in it (from 1).
     fn stage_append(
         &self,
         batch: &mut Batch,
         victim: &str,
         contact: &Contact,
-    ) -> Result<LogFacts, StoreError> {
+    ) -> Result<(LogFacts, usize), StoreError> {
         let mut log = self.log(victim)?;
         log.push(contact.clone());
         Self::stage_log(batch, victim, &log)?;
-        Ok(LogFacts::of(&log))
+        Ok((LogFacts::of(&log), log.len()))
     }
 
     /// Checks a victim's references and stages its record (without contacts) in `batch`;
@@ -596,7 +598,7 @@ impl Store {
         let mut batch = Batch::default();
         let (_, mut fields, was) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
-        let facts = self.stage_append(&mut batch, &victim.id, contact)?;
+        let (facts, _) = self.stage_append(&mut batch, &victim.id, contact)?;
         self.stage_digest(
             &mut batch,
             Self::victim_edits(victim, was.as_deref(), Some(facts)),
@@ -664,21 +666,34 @@ impl Store {
         };
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
-        let facts = self.stage_append(&mut batch, victim_id, contact)?;
-        self.stage_digest(
-            &mut batch,
-            vec![Edit::Facts {
+        let mut fields = vec![format!(
+            "{} {} {}",
+            contact.on, contact.kind, contact.method
+        )];
+        // The status follows the work: the entry and the move it makes, in one write.
+        let moved = crate::domain::casework::after_logging(&victim, contact);
+        if let Some(moved) = &moved {
+            self.stage_victim(&mut batch, moved)?;
+            fields.push(format!(
+                "status {} since {}",
+                moved.status, moved.status_since
+            ));
+        }
+        let (facts, entry) = self.stage_append(&mut batch, victim_id, contact)?;
+        let edits = match &moved {
+            Some(moved) => Self::victim_edits(moved, None, Some(facts)),
+            None => vec![Edit::Facts {
                 case: &victim.case_id,
                 victim: victim_id,
                 facts,
             }],
-        )?;
-        let fields = vec![format!(
-            "{} {} {}",
-            contact.on, contact.kind, contact.method
-        )];
+        };
+        self.stage_digest(&mut batch, edits)?;
         let seq = self.commit(batch, &self.record("log-contact", Some(victim_id), fields))?;
-        Ok(Changed::victim(seq, victim_id))
+        Ok(Changed {
+            entry: Some(entry),
+            ..Changed::victim(seq, victim_id)
+        })
     }
 
     /// Puts a reminder off until a date, with a reason (stored and audited).

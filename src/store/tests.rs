@@ -701,3 +701,119 @@ fn after_a_write_stalls_the_store_refuses_everything_at_once() {
     drop(store);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn logging_an_offer_moves_the_status_in_the_same_write_and_the_digest_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    let v = &mut caseload.victims[0];
+    v.status = VictimStatus::Referred;
+    v.status_since = v.referred_on;
+    v.contacts.clear();
+    store.import(&caseload, false).unwrap();
+    let before = store.stamp(Record::Victim, "V-1").unwrap().version;
+    let offer = Contact {
+        kind: ContactKind::InitialOffer,
+        method: Medium::Letter,
+        direction: Direction::Outbound,
+        ..note("2025-04-02")
+    };
+    store.append_contact("V-1", &offer).unwrap();
+    let v = store.victim("V-1").unwrap().unwrap();
+    assert_eq!(v.status, VictimStatus::OfferSent);
+    assert_eq!(v.status_since.to_string(), "2025-04-02");
+    assert_eq!(v.contacts, [offer]);
+    assert_eq!(
+        store.stamp(Record::Victim, "V-1").unwrap().version,
+        before + 1
+    );
+    let digest = store.load_digest().unwrap();
+    assert_eq!(digest.caseload.victims[0].status, VictimStatus::OfferSent);
+    let last = store.audit().unwrap().pop().unwrap();
+    assert_eq!(last.action, "log-contact");
+    assert!(
+        last.fields
+            .iter()
+            .any(|f| f == "status offer_sent since 2025-04-02"),
+        "{last:?}"
+    );
+    assert!(store.check().unwrap().is_empty());
+
+    // A note moves nothing, and leaves the version alone.
+    store.append_contact("V-1", &note("2025-04-03")).unwrap();
+    assert_eq!(
+        store.stamp(Record::Victim, "V-1").unwrap().version,
+        before + 1
+    );
+}
+
+#[test]
+fn closing_a_case_closes_its_victims_with_a_log_entry_each_in_one_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    let mut second = caseload.victims[0].clone();
+    second.id = "V-2".into();
+    second.name = "Ann Mercer".into();
+    second.status = VictimStatus::Declined;
+    second.contacts.clear();
+    caseload.victims.push(second);
+    store.import(&caseload, false).unwrap();
+    let closing = Closing {
+        case: "C-1".into(),
+        on: "2026-11-30".parse().unwrap(),
+        reason: "sentence expired".into(),
+        by: Some("sahmed".into()),
+        base: store.stamp(Record::Case, "C-1").unwrap().version,
+    };
+    let changed = store.close_case(&closing).unwrap();
+    assert_eq!(changed.cases, ["C-1"]);
+    assert_eq!(changed.victims, ["V-1", "V-2"]);
+    assert_eq!(
+        store.case("C-1").unwrap().unwrap().closed_on,
+        Some(closing.on)
+    );
+    for id in ["V-1", "V-2"] {
+        let v = store.victim(id).unwrap().unwrap();
+        assert_eq!(
+            (v.status, v.status_since),
+            (VictimStatus::Closed, closing.on),
+            "{id}"
+        );
+        let last = v.contacts.last().unwrap();
+        assert_eq!(last.kind, ContactKind::Closure);
+        assert_eq!(
+            last.summary.as_deref(),
+            Some("Case C-1 closed: sentence expired")
+        );
+    }
+    let digest = store.load_digest().unwrap();
+    assert!(
+        digest
+            .caseload
+            .victims
+            .iter()
+            .all(|v| v.status == VictimStatus::Closed)
+    );
+    assert!(store.check().unwrap().is_empty());
+    let audit = store.audit().unwrap().pop().unwrap();
+    assert_eq!(
+        (audit.action.as_str(), audit.subject.as_deref()),
+        ("close-case", Some("C-1"))
+    );
+
+    // Twice is refused, and a stale version too.
+    let again = Closing {
+        base: store.stamp(Record::Case, "C-1").unwrap().version,
+        ..closing.clone()
+    };
+    assert!(
+        store
+            .close_case(&again)
+            .unwrap_err()
+            .to_string()
+            .contains("closed on 2026-11-30 already")
+    );
+    assert!(store.close_case(&closing).is_err());
+}

@@ -10,7 +10,7 @@ use crate::domain::enums::{
     OffenceCategory, SentenceKind, VictimRole, VictimStatus,
 };
 use crate::domain::model::{Contact, Victim};
-use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
+use crate::domain::validate::{KnownIds, Problem, check_date, check_victim};
 use crate::store::Record;
 use crate::store::Snooze;
 use crate::tui::form::{Field, Form, Purpose};
@@ -367,55 +367,29 @@ impl App {
     }
 }
 
-fn insert(map: &mut serde_json::Map<String, Value>, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        map.insert(key.to_owned(), Value::String(v.to_owned()));
-    }
-}
-
 fn contact_from(
     form: &Form,
     by: Option<&str>,
     known: &KnownIds,
     victim: &str,
 ) -> (Option<Effect>, Vec<Problem>) {
-    let mut map = serde_json::Map::new();
-    for key in ["on", "at", "kind", "method", "direction", "key_date"] {
-        insert(&mut map, key, form.value(key));
-    }
-    if let Some(summary) = form
+    let summary = form
         .fields
         .iter()
         .find(|f| f.name == "summary")
-        .map(|f| f.value.trim_end())
-    {
-        insert(&mut map, "summary", Some(summary).filter(|s| !s.is_empty()));
-    }
-    insert(&mut map, "by", by);
-    let value = Value::Object(map);
-    let problems = check_contact(&value, known);
-    if !problems.is_empty() {
-        return (None, problems);
-    }
-    match serde_json::from_value::<Contact>(value) {
+        .map(|f| f.value.trim_end());
+    let typed =
+        ["on", "at", "kind", "method", "direction", "key_date"].map(|key| (key, form.value(key)));
+    let fields = typed.into_iter().chain([("summary", summary), ("by", by)]);
+    match crate::domain::validate::contact_from_text(fields, known) {
         Ok(contact) => (
             Some(Effect::AppendContact {
                 victim: victim.to_owned(),
                 contact,
             }),
-            problems,
+            Vec::new(),
         ),
-        Err(e) => (
-            None,
-            vec![Problem {
-                path: String::new(),
-                // Never serde_json's message: it quotes what was typed.
-                message: format!(
-                    "the record could not be made ({})",
-                    crate::domain::text::json_problem(&e)
-                ),
-            }],
-        ),
+        Err(problems) => (None, problems),
     }
 }
 
