@@ -13,7 +13,10 @@ use crate::error::Error;
 use crate::store::UnitStore;
 
 /// What `vlu log` was given (the comments are its help, so they name values plainly).
-#[allow(clippy::doc_markdown, reason = "the doc comments are the command's help text")]
+#[allow(
+    clippy::doc_markdown,
+    reason = "the doc comments are the command's help text"
+)]
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {
     /// The victim, e.g. V-0001.

@@ -385,15 +385,26 @@ impl App {
         let key = Key::from_event(event);
         let action = self.keymap.action(self.context(), key);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
-            return if let Some(
-                Action::Save | Action::Back | Action::NextField | Action::PrevField,
-            ) = action
-            {
-                self.update(action?)
-            } else {
-                form.input(event);
-                self.prefill_key_date();
-                None
+            // ↑/↓ move within a multi-line field, and leave it from its first or last line.
+            let within = match action {
+                Some(Action::PrevField) if event.code == KeyCode::Up => !form.leaves_field(true),
+                Some(Action::NextField) if event.code == KeyCode::Down => !form.leaves_field(false),
+                _ => false,
+            };
+            return match action {
+                Some(Action::Back) => {
+                    self.leave_form();
+                    None
+                }
+                Some(Action::Save | Action::NextField | Action::PrevField) if !within => {
+                    form.discarding = false;
+                    self.update(action?)
+                }
+                _ => {
+                    form.input(event);
+                    self.prefill_key_date();
+                    None
+                }
             };
         }
         if self.searching && self.overlays.is_empty() {
@@ -427,6 +438,34 @@ impl App {
             return None;
         }
         self.update(action?)
+    }
+
+    /// Pasted text: into the open form's field, or the search line.
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            form.paste(text);
+        } else if self.searching && self.overlays.is_empty() {
+            let line = text.replace(['\r', '\n', '\t'], " ");
+            self.query.extend(line.chars().filter(|c| !c.is_control()));
+            self.selected = 0;
+            self.refresh_rows(true);
+        }
+    }
+
+    /// Esc on a form: closed at once if nothing was typed; otherwise asked first, and a
+    /// second Esc throws what was typed away.
+    fn leave_form(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        if form.changed() && !form.discarding {
+            form.discarding = true;
+            form.problem = Some(
+                "Throw away what was typed? Esc again to discard; any other key to go on.".into(),
+            );
+            return;
+        }
+        self.overlays.pop();
     }
 
     /// Does what an action asks.
@@ -515,8 +554,14 @@ impl App {
                 self.focus = Pane::ALL[(i + step) % 3];
             }
             Action::Search => {
+                // A new search: the last one's words do not linger to be added to.
                 self.focus = Pane::Caseload;
                 self.searching = true;
+                if !self.query.is_empty() {
+                    self.query.clear();
+                    self.selected = 0;
+                    self.refresh_rows(false);
+                }
             }
             Action::ToggleMine => {
                 self.mine_only = !self.mine_only;

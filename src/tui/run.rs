@@ -41,6 +41,8 @@ pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
+    // A paste arrives as one piece of text, not as keys that might save or close a form.
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let (tx, wakes) = mpsc::channel();
     let started = read_terminal(tx.clone()).and_then(|()| match service {
         Some(client) => {
@@ -51,6 +53,7 @@ pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io
     });
     let result = started.and_then(|()| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
     let _busy = signals::busy();
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     signals::screen_up(false);
     result
@@ -138,6 +141,10 @@ where
 /// A key: what it asks of the state, and of the store. The number of the change it made,
 /// if it saved one.
 fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) -> Option<u64> {
+    if let Event::Paste(text) = event {
+        app.on_paste(text);
+        return None;
+    }
     if let Event::Key(key) = event
         && key.kind == KeyEventKind::Press
         && let Some(effect) = app.on_key(key)

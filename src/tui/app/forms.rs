@@ -21,9 +21,6 @@ impl App {
             self.message = Some("Choose a victim first.".into());
             return;
         };
-        let kinds: Vec<&'static str> = ContactKind::IDS.to_vec();
-        let mut key_dates = vec![""];
-        key_dates.extend(KeyDateKind::IDS);
         let method = v
             .preferences
             .as_ref()
@@ -37,15 +34,10 @@ impl App {
             vec![
                 Field::line("on", "Date", self.today.to_string()),
                 Field::line("at", "Time (HH:MM)", ""),
-                Field::choice("kind", "Kind", kinds, "update"),
-                Field::choice("method", "Method", Medium::IDS.to_vec(), method),
-                Field::choice(
-                    "direction",
-                    "Direction",
-                    Direction::IDS.to_vec(),
-                    "outbound",
-                ),
-                Field::choice("key_date", "About key date", key_dates, ""),
+                Field::pick::<ContactKind>("kind", "Kind", "update", false),
+                Field::pick::<Medium>("method", "Method", method, false),
+                Field::pick::<Direction>("direction", "Direction", "outbound", false),
+                Field::pick::<KeyDateKind>("key_date", "About key date", "", true),
                 Field::lines("summary", "Summary"),
             ],
         );
@@ -68,17 +60,17 @@ impl App {
                 .as_ref()
                 .and_then(|p| p.method)
                 .map_or("letter", ContactMethod::as_str);
-            fields.push(Field::choice(
+            fields.push(Field::pick::<InformationLevel>(
                 "information",
                 "Information",
-                InformationLevel::IDS.to_vec(),
                 level,
+                false,
             ));
-            fields.push(Field::choice(
+            fields.push(Field::pick::<ContactMethod>(
                 "method",
                 "Contact by",
-                ContactMethod::IDS.to_vec(),
                 method,
+                false,
             ));
         }
         fields.push(Field::lines("summary", "Note"));
@@ -125,7 +117,7 @@ impl App {
                     std::iter::once("new".to_owned()).chain(existing),
                     "new",
                 ),
-                Field::choice("kind", "Kind", KeyDateKind::IDS.to_vec(), "crd"),
+                Field::pick::<KeyDateKind>("kind", "Kind", "crd", false),
                 Field::line("date", "Date", ""),
                 Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
                 Field::line("note", "Note (source)", ""),
@@ -174,8 +166,7 @@ impl App {
                 "note" => k.note.clone().unwrap_or_default(),
                 _ => continue,
             };
-            f.cursor = value.chars().count();
-            f.value = value;
+            f.set_text(&value);
         }
     }
 
@@ -241,13 +232,8 @@ impl App {
                 Field::line("id", "Id (empty: the next)", ""),
                 Field::line("case_id", "Case id", case),
                 Field::line("name", "Name", ""),
-                Field::choice("role", "Role", VictimRole::IDS.to_vec(), "victim"),
-                Field::choice(
-                    "eligibility",
-                    "Eligibility",
-                    Eligibility::IDS.to_vec(),
-                    "statutory",
-                ),
+                Field::pick::<VictimRole>("role", "Role", "victim", false),
+                Field::pick::<Eligibility>("eligibility", "Eligibility", "statutory", false),
                 Field::line("referred_on", "Referred on", self.today.to_string()),
                 Field::line("allocated_to", "Officer", officer),
             ],
@@ -265,13 +251,8 @@ impl App {
                 Field::line("aliases", "Aliases (a, b)", ""),
                 Field::line("prison_number", "Prison number", ""),
                 Field::line("description", "Offence", ""),
-                Field::choice(
-                    "category",
-                    "Category",
-                    OffenceCategory::IDS.to_vec(),
-                    "violent",
-                ),
-                Field::choice("kind", "Sentence", SentenceKind::IDS.to_vec(), "sds"),
+                Field::pick::<OffenceCategory>("category", "Category", "violent", false),
+                Field::pick::<SentenceKind>("kind", "Sentence", "sds", false),
                 Field::line("imposed_on", "Sentenced on", ""),
             ],
         );
@@ -373,11 +354,7 @@ fn contact_from(
     known: &KnownIds,
     victim: &str,
 ) -> (Option<Effect>, Vec<Problem>) {
-    let summary = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map(|f| f.value.trim_end());
+    let summary = form.text("summary");
     let typed =
         ["on", "at", "kind", "method", "direction", "key_date"].map(|key| (key, form.value(key)));
     let fields = typed.into_iter().chain([("summary", summary), ("by", by)]);
@@ -415,11 +392,7 @@ fn status_change(
         value["preferences"] = p;
     }
     let mut problems = check_victim(&value, known, false);
-    let summary = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map_or("", |f| f.value.trim_end());
+    let summary = form.text("summary").unwrap_or("");
     if let Some(c) = crate::domain::text::forbidden_char(summary) {
         problems.push(Problem {
             path: "summary".into(),
@@ -486,11 +459,7 @@ fn snooze_from(
             None
         }
     };
-    let reason = form
-        .fields
-        .iter()
-        .find(|f| f.name == "reason")
-        .map_or("", |f| f.value.trim());
+    let reason = form.value("reason").unwrap_or("");
     if reason.is_empty() {
         problems.push(Problem {
             path: "reason".into(),

@@ -127,11 +127,7 @@ pub(super) fn correction(
             }],
         );
     };
-    let what = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map_or("", |f| f.value.trim());
+    let what = form.value("summary").unwrap_or("");
     let mut problems = Vec::new();
     if what.is_empty() {
         problems.push(Problem {

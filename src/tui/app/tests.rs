@@ -264,7 +264,99 @@ fn a_failed_save_keeps_what_was_typed() {
         Some("Not saved: no space left on device")
     );
     keys(&mut app, "esc");
-    assert!(app.overlays.is_empty(), "Esc leaves without saving");
+    assert!(
+        form(&app)
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("Throw away what was typed?"),
+        "Esc on a changed form asks first"
+    );
+    assert_eq!(form(&app).value("summary"), Some("Spoke to her."));
+    keys(&mut app, "esc");
+    assert!(
+        app.overlays.is_empty(),
+        "a second Esc leaves without saving"
+    );
+}
+
+#[test]
+fn esc_on_an_untouched_form_closes_it_and_any_key_after_a_first_esc_goes_on() {
+    let mut app = sample_app();
+    keys(&mut app, "a esc");
+    assert!(app.overlays.is_empty(), "nothing typed: nothing to lose");
+    keys(&mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "Half");
+    keys(&mut app, "esc");
+    type_text(&mut app, " done");
+    keys(&mut app, "esc");
+    assert_eq!(
+        form(&app).value("summary"),
+        Some("Half done"),
+        "typing went on; asked again"
+    );
+}
+
+#[test]
+fn a_paste_lands_whole_in_the_field_with_plain_line_endings_and_its_tab() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab");
+    app.on_paste("From: the police\r\nCalled\tback at 3pm.\r\nShe is fine.");
+    let f = form(&app);
+    assert_eq!(
+        f.text("summary"),
+        Some("From: the police\nCalled\tback at 3pm.\nShe is fine.")
+    );
+    assert_eq!(
+        f.value("kind"),
+        Some("update"),
+        "the paste changed no other field"
+    );
+    assert_eq!(f.focus, 6, "the paste moved no focus");
+    // Into a one-line field the line breaks become spaces.
+    keys(&mut app, "tab tab");
+    app.on_paste("10:30\r\n");
+    assert_eq!(form(&app).value("at"), Some("10:30"));
+}
+
+#[test]
+fn up_and_down_move_between_the_lines_of_a_multi_line_field_before_leaving_it() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "one\ntwo\nthree");
+    keys(&mut app, "up up");
+    assert_eq!(form(&app).focus, 6, "still in the summary");
+    assert_eq!(form(&app).fields[6].cursor().0, 0, "on its first line");
+    type_text(&mut app, "X");
+    assert_eq!(form(&app).text("summary"), Some("oneX\ntwo\nthree"));
+    keys(&mut app, "up");
+    assert_eq!(
+        form(&app).focus,
+        5,
+        "up from the first line leaves the field"
+    );
+    keys(&mut app, "down down down");
+    assert_eq!(form(&app).focus, 6);
+    keys(&mut app, "ctrl-left");
+    type_text(&mut app, "_");
+    assert_eq!(
+        form(&app).text("summary"),
+        Some("oneX\ntwo\n_three"),
+        "a word move"
+    );
+}
+
+#[test]
+fn a_new_search_starts_empty() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan");
+    keys(&mut app, "enter");
+    let found = app.rows.len();
+    keys(&mut app, "/");
+    assert!(app.query.is_empty());
+    type_text(&mut app, "joan");
+    assert_eq!(app.rows.len(), found, "not \"joanjoan\"");
 }
 
 #[test]

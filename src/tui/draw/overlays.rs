@@ -364,15 +364,19 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
         let focused = i == form.focus;
         let marker = if focused { "▸ " } else { "  " };
         let value = match &f.kind {
-            FieldKind::Choice(_) if f.value.is_empty() => "‹ none ›".to_owned(),
-            FieldKind::Choice(_) => format!("‹ {} ›", f.value),
+            FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
+            FieldKind::Choice(_) => format!("‹ {} ›", f.shown()),
             _ if focused => {
-                let mut v: String = f.value.clone();
-                let at = v.char_indices().nth(f.cursor).map_or(v.len(), |(b, _)| b);
-                v.insert(at, '▏');
-                v
+                // The cursor, drawn as a thin bar at its line and character.
+                let (row, col) = f.cursor();
+                let mut lines: Vec<String> = f.value().split('\n').map(str::to_owned).collect();
+                if let Some(line) = lines.get_mut(row) {
+                    let at = line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
+                    line.insert(at, '▏');
+                }
+                lines.join("\n")
             }
-            _ => f.value.clone(),
+            _ => f.value().to_owned(),
         };
         let mut value_lines = value.split('\n');
         let first = visible(value_lines.next().unwrap_or("")).into_owned();
