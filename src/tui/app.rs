@@ -99,6 +99,8 @@ pub enum Effect {
         victim: Box<Victim>,
         base: u64,
     },
+    /// Close a case and its victims (made from the case's version in `Closing::base`).
+    CloseCase(crate::store::Closing),
     /// A changed case record, made from version `base`.
     SaveCase {
         case: Box<Case>,
@@ -121,6 +123,10 @@ impl Effect {
             },
             Effect::SaveVictim { victim, .. } => Effect::SaveVictim { victim, base: from },
             Effect::SaveCase { case, .. } => Effect::SaveCase { case, base: from },
+            Effect::CloseCase(closing) => Effect::CloseCase(crate::store::Closing {
+                base: from,
+                ..closing
+            }),
             other => other,
         }
     }
@@ -536,6 +542,9 @@ impl App {
             (Some(Overlay::Victim { .. }), Action::AddSensitiveDate) => {
                 self.open_sensitive_date_form();
             }
+            (Some(Overlay::Victim { .. }), Action::EditVictim) => self.open_edit_victim_form(),
+            (Some(Overlay::Victim { .. }), Action::EditCase) => self.open_edit_case_form(),
+            (Some(Overlay::Victim { .. }), Action::CloseCase) => self.open_close_case_form(),
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::NewCase) => self.open_new_case_form(),
             (_, Action::Help) => self.overlays.push(Overlay::Help),
@@ -710,6 +719,7 @@ impl App {
 }
 
 mod derived;
+mod edit;
 mod forms;
 mod from_store;
 mod records;

@@ -270,8 +270,37 @@ pub enum Purpose {
     AddSensitiveDate {
         victim: String,
     },
+    /// Change any part of a victim's record (contact details too, when `revealed`).
+    EditVictim {
+        victim: String,
+        revealed: bool,
+    },
+    /// Change any part of a case's record.
+    EditCase {
+        case: String,
+    },
+    /// Close a case and its victims.
+    CloseCase {
+        case: String,
+    },
     NewVictim,
     NewCase,
+}
+
+impl Purpose {
+    /// The record the form changes, if it changes one that exists.
+    pub fn record(&self) -> Option<(crate::store::Record, &str)> {
+        use crate::store::Record;
+        match self {
+            Purpose::Status { victim, .. }
+            | Purpose::AddSensitiveDate { victim }
+            | Purpose::EditVictim { victim, .. } => Some((Record::Victim, victim)),
+            Purpose::AddKeyDate { case }
+            | Purpose::EditCase { case }
+            | Purpose::CloseCase { case } => Some((Record::Case, case)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

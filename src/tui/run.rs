@@ -247,6 +247,7 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         Effect::SaveCase { case, base } => store.save_case(case, *base),
         Effect::AddVictim(victim) => store.add_victim(victim),
         Effect::AddCase(case) => store.add_case(case),
+        Effect::CloseCase(closing) => store.close_case(closing),
     };
     match result.and_then(|changed| Ok((read_back(store, &changed)?, changed))) {
         Ok((fresh, changed)) => {

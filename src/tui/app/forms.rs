@@ -220,6 +220,34 @@ impl App {
         self.open_form(form);
     }
 
+    /// Closing the selected victim's case: its victims are closed with it.
+    pub(super) fn open_close_case_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let Some(case) = self.case_of(v) else {
+            return;
+        };
+        if let Some(on) = case.closed_on {
+            self.message = Some(format!("Case {} was closed on {on}.", case.id));
+            return;
+        }
+        let form = Form::new(
+            format!(
+                "Close case {} — its victims are closed with it",
+                crate::domain::text::visible(&case.id)
+            ),
+            Purpose::CloseCase {
+                case: case.id.clone(),
+            },
+            vec![
+                Field::line("on", "Closed on", self.today.to_string()),
+                Field::lines("reason", "Why"),
+            ],
+        );
+        self.open_form(form);
+    }
+
     pub(super) fn open_new_victim_form(&mut self) {
         let case = self
             .selected_victim()
@@ -281,14 +309,11 @@ impl App {
     }
 
     /// Opens a form, noting the version of the record it changes as it stands now.
-    fn open_form(&mut self, mut form: Form) {
-        form.base = match &form.purpose {
-            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
-                self.version(Record::Victim, victim)
-            }
-            Purpose::AddKeyDate { case } => self.version(Record::Case, case),
-            _ => 0,
-        };
+    pub(super) fn open_form(&mut self, mut form: Form) {
+        form.base = form
+            .purpose
+            .record()
+            .map_or(0, |(record, id)| self.version(record, id));
         self.overlays.push(Overlay::Form(form));
     }
 
@@ -300,12 +325,10 @@ impl App {
         let Some(Overlay::Form(form)) = self.overlays.last() else {
             return None;
         };
-        let partial = match &form.purpose {
-            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
-                !self.whole(self.victim_by_id(victim)?)
-            }
-            Purpose::AddKeyDate { case } => !self.whole_case(case),
-            _ => false,
+        let partial = match form.purpose.record() {
+            Some((Record::Victim, victim)) => !self.whole(self.victim_by_id(victim)?),
+            Some((Record::Case, case)) => !self.whole_case(case),
+            None => false,
         };
         if partial {
             // Only part of the record is in memory: saving it would lose the rest.
@@ -335,6 +358,15 @@ impl App {
                 let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 records::sensitive_date(form, current, &known)
             }
+            Purpose::EditVictim { victim, revealed } => {
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+                split(super::edit::victim_edited(form, current, *revealed, &known))
+            }
+            Purpose::EditCase { case } => {
+                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+                split(super::edit::case_edited(form, current, &known))
+            }
+            Purpose::CloseCase { case } => closing_from(form, case, by.clone()),
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
         };
@@ -345,6 +377,54 @@ impl App {
             return None;
         }
         effect.map(|e| e.made_from(base))
+    }
+}
+
+/// A change or its problems, as a form's save has them.
+fn split(outcome: Result<Effect, Vec<Problem>>) -> (Option<Effect>, Vec<Problem>) {
+    match outcome {
+        Ok(effect) => (Some(effect), Vec::new()),
+        Err(problems) => (None, problems),
+    }
+}
+
+/// Closing a case: on a real date, for a reason.
+fn closing_from(form: &Form, case: &str, by: Option<String>) -> (Option<Effect>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let on = match check_date(form.value("on").unwrap_or("")) {
+        Ok(on) => Some(on),
+        Err(message) => {
+            problems.push(Problem {
+                path: "on".into(),
+                message,
+            });
+            None
+        }
+    };
+    let reason = form.text("reason").unwrap_or("");
+    if reason.trim().is_empty() {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: "say why the case is closed".into(),
+        });
+    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    match on {
+        Some(on) if problems.is_empty() => (
+            Some(Effect::CloseCase(crate::store::Closing {
+                case: case.to_owned(),
+                on,
+                reason: reason.trim().to_owned(),
+                by,
+                base: 0,
+            })),
+            problems,
+        ),
+        _ => (None, problems),
     }
 }
 

@@ -131,6 +131,7 @@ impl App {
                 return;
             }
             Effect::SaveCase { .. } => "Case saved.",
+            Effect::CloseCase(_) => "Case closed, and its victims with it.",
             Effect::AddCase(_) => {
                 let id = changed.cases.first().map_or("", String::as_str);
                 self.message = Some(format!("Case {id} added."));

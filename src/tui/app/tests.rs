@@ -858,3 +858,201 @@ fn a_form_opened_before_someone_elses_change_is_refused_and_keeps_what_was_typed
         "ours was not saved over it"
     );
 }
+
+/// Puts `text` in the open form's field at `path`.
+fn fill(app: &mut App, path: &str, text: &str) {
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else {
+        panic!("no form open")
+    };
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.name == path)
+        .unwrap_or_else(|| panic!("no field {path}"));
+    form.focus = at;
+    form.fields[at].set_text(text);
+}
+
+#[test]
+fn every_part_of_a_victim_is_changed_in_one_form_checked_like_an_import() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter e");
+    let f = form(&app);
+    assert!(f.title.contains("reveal first"), "{}", f.title);
+    assert!(
+        f.fields.iter().all(|f| !f.name.contains("contact_details")),
+        "contact details stay out of the form until revealed"
+    );
+    assert_eq!(f.value("preferences.information"), Some("key_stages"));
+    assert_eq!(
+        f.fields
+            .iter()
+            .find(|f| f.name == "preferences.information")
+            .unwrap()
+            .shown(),
+        "every key stage"
+    );
+    fill(&mut app, "needs.language", "Polish");
+    fill(&mut app, "needs.interpreter", "yes");
+    fill(&mut app, "representative.name", "Marek Mercer");
+    fill(&mut app, "representative.relationship", "son");
+    fill(&mut app, "equality.age", "65-74");
+    fill(&mut app, "referred_on", "2025-02-30");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert!(
+        f.fields[f.focus].name == "referred_on"
+            && f.fields[f.focus]
+                .problem
+                .as_deref()
+                .unwrap()
+                .starts_with("invalid date"),
+        "the problem is beside its field"
+    );
+    fill(&mut app, "referred_on", "2024-06-20");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveVictim { victim, base }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(*base > 0, "made from the version read");
+    assert!(victim.contact_details.is_some(), "kept though not shown");
+    store.save(&mut app, &effects[0]);
+    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(stored.needs.as_ref().unwrap().interpreter, Some(true));
+    assert_eq!(
+        stored.needs.as_ref().unwrap().language.as_deref(),
+        Some("Polish")
+    );
+    assert_eq!(
+        stored.representative.as_ref().unwrap().name.as_deref(),
+        Some("Marek Mercer")
+    );
+    assert_eq!(
+        stored.equality.as_ref().unwrap().age.as_deref(),
+        Some("65-74")
+    );
+    let log = sample_app()
+        .caseload
+        .victims
+        .into_iter()
+        .find(|v| v.id == "V-0001")
+        .unwrap()
+        .contacts;
+    assert_eq!(stored.contacts, log, "the log is untouched");
+}
+
+#[test]
+fn contact_details_are_changed_only_once_revealed() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter");
+    let reveal = keys(&mut app, "r");
+    store.save(&mut app, &reveal[0]);
+    keys(&mut app, "e");
+    assert!(
+        form(&app)
+            .fields
+            .iter()
+            .any(|f| f.name == "contact_details.phone")
+    );
+    fill(&mut app, "contact_details.phone", "01632 960 111");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(
+        stored.contact_details.unwrap().phone.as_deref(),
+        Some("01632 960 111")
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert_eq!(audit.action, "update-victim");
+    assert!(
+        audit.fields.iter().any(|f| f.contains("contact_details")),
+        "{audit:?}"
+    );
+    assert!(
+        !format!("{audit:?}").contains("960 111"),
+        "the audit names the field, never the number"
+    );
+}
+
+#[test]
+fn every_part_of_a_case_is_changed_in_one_form_aliases_added_and_removed() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter E");
+    let before = form(&app)
+        .value("offender.aliases")
+        .unwrap_or("")
+        .to_owned();
+    fill(&mut app, "offender.aliases", "Danny Reeves, D. Reeve");
+    fill(&mut app, "sentence.custodial_months", "six");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert_eq!(
+        f.fields[f.focus].name, "sentence.custodial_months",
+        "{before}"
+    );
+    fill(&mut app, "sentence.custodial_months", "72");
+    fill(&mut app, "mappa.level", "2");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let case_id = app.selected_victim().unwrap().case_id.clone();
+    let stored = store.store.case(&case_id).unwrap().unwrap();
+    assert_eq!(stored.offender.aliases, ["Danny Reeves", "D. Reeve"]);
+    assert_eq!(stored.sentence.custodial_months, Some(72));
+    assert_eq!(stored.mappa.unwrap().level, Some(2));
+    // Removed again.
+    keys(&mut app, "E");
+    fill(&mut app, "offender.aliases", "");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    assert!(
+        store
+            .store
+            .case(&case_id)
+            .unwrap()
+            .unwrap()
+            .offender
+            .aliases
+            .is_empty()
+    );
+}
+
+#[test]
+fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter x");
+    assert!(keys(&mut app, "ctrl-s").is_empty(), "a reason is needed");
+    assert_eq!(
+        form(&app).fields[1].problem.as_deref(),
+        Some("say why the case is closed")
+    );
+    type_text(&mut app, "Sentence expired; Joan asked to close.");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::CloseCase(closing)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(closing.base > 0);
+    store.save(&mut app, &effects[0]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Case closed, and its victims with it.")
+    );
+    let joan = app.victim_by_id("V-0001").unwrap();
+    assert_eq!(app.caseload.victims[joan].status, VictimStatus::Closed);
+    assert!(
+        !app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"),
+        "no reminders for a closed victim"
+    );
+}

@@ -34,7 +34,7 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
+    let mut scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
         app.overlay_scroll
     } else {
         0
@@ -104,16 +104,29 @@ pub(super) fn draw_overlay(
             }
             None => return,
         },
-        Overlay::Form(form) => (
-            format!(" {} ", form.title),
-            form_text(app, theme, form),
-            centred(area, 80, 90),
-        ),
+        Overlay::Form(form) => {
+            let (text, focus_line) = form_text(app, theme, form);
+            let rect = centred(area, 80, 90);
+            // A long form (a whole record) scrolls to keep the focused field in sight.
+            let inner = usize::from(rect.height.saturating_sub(2)).max(1);
+            let below = 3.min(inner / 3);
+            scroll = u16::try_from((focus_line + 1 + below).saturating_sub(inner)).unwrap_or(0);
+            (format!(" {} ", form.title), text, rect)
+        }
     };
     frame.render_widget(Clear, rect);
+    let mut block = Block::bordered().title(Span::styled(title, theme.title()));
+    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
+    // however far a long form is scrolled.
+    if let Overlay::Form(Form {
+        problem: Some(p), ..
+    }) = overlay
+    {
+        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
+    }
     frame.render_widget(
         Paragraph::new(text)
-            .block(Block::bordered().title(Span::styled(title, theme.title())))
+            .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         rect,
@@ -358,10 +371,15 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
     }
 }
 
-fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
+/// The form's lines, and the line its focused field starts on.
+fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
     let mut lines = Vec::new();
+    let mut focus_line = 0;
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
         let marker = if focused { "▸ " } else { "  " };
         let value = match &f.kind {
             FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
@@ -395,13 +413,7 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
             )));
         }
     }
-    if let Some(p) = &form.problem {
-        lines.push(Line::from(Span::styled(
-            visible(p).into_owned(),
-            theme.problem(),
-        )));
-    }
     lines.push(Line::from(""));
     lines.push(hints(app));
-    Text::from(lines)
+    (Text::from(lines), focus_line)
 }
