@@ -356,10 +356,11 @@ impl UnitStore for Client {
         })
     }
 
-    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+    fn save_case(&self, case: &Case, base: u64, why: Option<&str>) -> Result<Changed, StoreError> {
         self.changed(&Request::SaveCase {
             case: Box::new(case.clone()),
             base,
+            why: why.map(str::to_owned),
         })
     }
 

@@ -55,6 +55,8 @@ pub enum Request {
     SaveCase {
         case: Box<Case>,
         base: u64,
+        #[serde(default)]
+        why: Option<String>,
     },
     /// A new victim; the service gives the id when it is empty.
     AddVictim(Box<Victim>),

@@ -58,8 +58,9 @@ pub trait UnitStore {
         contact: &Contact,
         base: u64,
     ) -> Result<Changed, StoreError>;
-    /// A new or changed case record, made from version `base` of it.
-    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError>;
+    /// A changed case record, made from version `base` of it; `why`, when given, is kept
+    /// in the audit trail (a key date corrected or removed).
+    fn save_case(&self, case: &Case, base: u64, why: Option<&str>) -> Result<Changed, StoreError>;
     /// A new victim. The store gives its id when `victim.id` is empty (the change names
     /// it); one that is taken is refused.
     fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError>;
@@ -111,8 +112,8 @@ impl UnitStore for Store {
         Store::save_victim_with_contact_from(self, victim, contact, base)
     }
 
-    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
-        Store::save_case_from(self, case, base)
+    fn save_case(&self, case: &Case, base: u64, why: Option<&str>) -> Result<Changed, StoreError> {
+        Store::save_case_from(self, case, base, why)
     }
 
     fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {

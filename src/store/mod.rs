@@ -565,10 +565,16 @@ impl Store {
         self.save_victim_with_contact(victim, contact)
     }
 
-    /// [`Store::save_case`], refused if the record has changed since version `base`.
-    pub fn save_case_from(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+    /// [`Store::save_case`], refused if the record has changed since version `base`; `why`
+    /// the change was made, for the audit trail.
+    pub fn save_case_from(
+        &self,
+        case: &Case,
+        base: u64,
+        why: Option<&str>,
+    ) -> Result<Changed, StoreError> {
         self.check_base(Record::Case, &case.id, base)?;
-        self.save_case(case)
+        self.save_case_because(case, why)
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
@@ -614,8 +620,16 @@ impl Store {
 
     /// Saves a case record.
     pub fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        self.save_case_because(case, None)
+    }
+
+    /// Saves a case record; `why` (a key date corrected or removed) goes in the audit entry.
+    fn save_case_because(&self, case: &Case, why: Option<&str>) -> Result<Changed, StoreError> {
         let before = self.case(&case.id)?;
-        let fields = changed_fields(before.as_ref(), case);
+        let mut fields = changed_fields(before.as_ref(), case);
+        if let Some(why) = why.map(str::trim).filter(|w| !w.is_empty()) {
+            fields.push(format!("why: {why}"));
+        }
         let action = if before.is_some() {
             "update-case"
         } else {

@@ -101,10 +101,11 @@ pub enum Effect {
     },
     /// Close a case and its victims (made from the case's version in `Closing::base`).
     CloseCase(crate::store::Closing),
-    /// A changed case record, made from version `base`.
+    /// A changed case record, made from version `base`; `why`, for the audit trail.
     SaveCase {
         case: Box<Case>,
         base: u64,
+        why: Option<String>,
     },
 }
 
@@ -122,7 +123,11 @@ impl Effect {
                 base: from,
             },
             Effect::SaveVictim { victim, .. } => Effect::SaveVictim { victim, base: from },
-            Effect::SaveCase { case, .. } => Effect::SaveCase { case, base: from },
+            Effect::SaveCase { case, why, .. } => Effect::SaveCase {
+                case,
+                base: from,
+                why,
+            },
             Effect::CloseCase(closing) => Effect::CloseCase(crate::store::Closing {
                 base: from,
                 ..closing

@@ -244,7 +244,7 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         Effect::Snooze(s) => store.snooze(s),
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
         Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
-        Effect::SaveCase { case, base } => store.save_case(case, *base),
+        Effect::SaveCase { case, base, why } => store.save_case(case, *base, why.as_deref()),
         Effect::AddVictim(victim) => store.add_victim(victim),
         Effect::AddCase(case) => store.add_case(case),
         Effect::CloseCase(closing) => store.close_case(closing),

@@ -339,6 +339,7 @@ pub(super) fn case_edited(
     Ok(Effect::SaveCase {
         case: Box::new(case),
         base: 0,
+        why: None,
     })
 }
 

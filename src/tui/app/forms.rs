@@ -121,6 +121,14 @@ impl App {
                 Field::line("date", "Date", ""),
                 Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
                 Field::line("note", "Note (source)", ""),
+                Field::choice_labelled(
+                    "remove",
+                    "Remove it",
+                    [("no", "no, keep it"), ("yes", "yes, remove this date")]
+                        .map(|(id, words)| (id.to_owned(), words.to_owned())),
+                    "no",
+                ),
+                Field::line("why", "Why (a change or removal)", ""),
             ],
         );
         self.open_form(form);

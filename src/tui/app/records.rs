@@ -67,16 +67,45 @@ pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
     entry.insert("confirmed".into(), Value::Bool(yes(form, "confirmed")));
     entry.insert("note".into(), text(form, "note"));
     let entry = compact(entry);
+    let existing = key_date_index(form).filter(|&i| i < case.key_dates.len());
+    let remove = form.value("remove") == Some("yes");
+    let why = form.value("why").map(str::to_owned);
+    let mut problems = Vec::new();
+    match existing {
+        // A date already recorded is corrected or removed only with a reason, kept in the
+        // audit trail.
+        Some(_) if why.is_none() => problems.push(Problem {
+            path: "why".into(),
+            message: "say why this date is changed or removed".into(),
+        }),
+        None if remove => problems.push(Problem {
+            path: "remove".into(),
+            message: "choose a recorded date to remove it".into(),
+        }),
+        _ => {}
+    }
     match (
         value.get_mut("key_dates").and_then(Value::as_array_mut),
-        key_date_index(form),
+        existing,
     ) {
-        (Some(list), Some(i)) if i < list.len() => list[i] = entry,
-        (Some(list), _) => list.push(entry),
+        (Some(list), Some(i)) if remove => {
+            list.remove(i);
+        }
+        (Some(list), Some(i)) => list[i] = entry,
+        (Some(list), None) => list.push(entry),
         (None, _) => value["key_dates"] = json!([entry]),
     }
-    let problems = check_case(&value, known, false);
-    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
+    problems.extend(check_case(&value, known, false));
+    match finish(value, problems, |case| Effect::SaveCase {
+        case,
+        base: 0,
+        why: None,
+    }) {
+        (Some(Effect::SaveCase { case, base, .. }), problems) => {
+            (Some(Effect::SaveCase { case, base, why }), problems)
+        }
+        outcome => outcome,
+    }
 }
 
 pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> Outcome {

@@ -691,10 +691,20 @@ fn an_existing_key_date_can_be_changed() {
         keys(&mut app, "backspace");
     }
     type_text(&mut app, "2027-01-12");
+    assert!(
+        keys(&mut app, "ctrl-s").is_empty(),
+        "a recorded date changes with a reason"
+    );
+    assert_eq!(
+        form(&app).fields[form(&app).focus].problem.as_deref(),
+        Some("say why this date is changed or removed")
+    );
+    type_text(&mut app, "prison confirmed a new date");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+    let [Effect::SaveCase { case, why, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
+    assert_eq!(why.as_deref(), Some("prison confirmed a new date"));
     assert_eq!(case.key_dates.len(), 4, "changed, not added");
     assert_eq!(case.key_dates[1].date.to_string(), "2027-01-12");
     store.save(&mut app, &effects[0]);
@@ -703,6 +713,51 @@ fn an_existing_key_date_can_be_changed() {
         app.open_reminders(joan)
             .iter()
             .any(|r| r.key_date == Some(KeyDateKind::Crd) && r.due.to_string() == "2026-12-15")
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert!(
+        audit
+            .fields
+            .iter()
+            .any(|f| f == "why: prison confirmed a new date"),
+        "{audit:?}"
+    );
+}
+
+#[test]
+fn a_key_date_is_removed_with_a_reason_and_its_reminder_goes() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter t right right");
+    assert_eq!(form(&app).value("which"), Some("2: crd 2026-12-22"));
+    let f = form(&app);
+    let remove = f.fields.iter().position(|f| f.name == "remove").unwrap();
+    if let Some(Overlay::Form(form)) = app.overlays.last_mut() {
+        form.focus = remove;
+    }
+    keys(&mut app, "right tab");
+    type_text(&mut app, "entered on the wrong case");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(case.key_dates.len(), 3);
+    store.save(&mut app, &effects[0]);
+    let joan = app.victim_by_id("V-0001").unwrap();
+    assert!(
+        !app.open_reminders(joan)
+            .iter()
+            .any(|r| r.key_date == Some(KeyDateKind::Crd)),
+        "the removed date's reminder is gone"
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert!(
+        audit
+            .fields
+            .iter()
+            .any(|f| f == "why: entered on the wrong case")
     );
 }
 
