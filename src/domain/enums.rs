@@ -169,6 +169,22 @@ impl KeyDateKind {
         KeyDateKind::TariffExpiry,
     ];
 
+    /// The dates before which a victim who never answered an offer is offered contact again
+    /// (`release_reoffer`): the first possible release, and the parole hearing that may
+    /// order it.
+    pub const REOFFER_TRIGGERS: &'static [KeyDateKind] = &[
+        KeyDateKind::Crd,
+        KeyDateKind::Ard,
+        KeyDateKind::Ped,
+        KeyDateKind::Hdced,
+        KeyDateKind::TariffExpiry,
+        KeyDateKind::ParoleHearing,
+    ];
+
+    /// Re-categorisation and moves to open conditions: key stages for a `key_stages` victim.
+    pub const RECATEGORISATION: &'static [KeyDateKind] =
+        &[KeyDateKind::CategoryReview, KeyDateKind::OpenConditions];
+
     pub fn is_release(self) -> bool {
         Self::RELEASE_KINDS.contains(&self)
     }
@@ -293,6 +309,7 @@ string_enum!(
         LicenceConditions = "licence_conditions": "licence conditions",
         LicenceOutcome = "licence_outcome": "licence outcome",
         CaseClosure = "case_closure": "case closure",
+        ReleaseReoffer = "release_reoffer": "release re-offer",
     }
 );
 

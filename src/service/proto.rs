@@ -18,7 +18,8 @@ use crate::domain::rules::LeadTimes;
 use crate::store::{Changed, Record, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 1;
+/// 2: the digest's shards carry schema 5's log facts.
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
