@@ -231,6 +231,15 @@ string_enum!(InformationLevel {
     KeyStages = "key_stages": "every key stage",
 });
 
+impl InformationLevel {
+    /// Whether a victim at this level is told of a key date of `kind`: every kind at
+    /// `key_stages` (re-categorisation and moves to open conditions among them), the release
+    /// kinds at `annual` and `release_month` (FORMAT.md §3, `key_date`).
+    pub fn covers(self, kind: KeyDateKind) -> bool {
+        self == InformationLevel::KeyStages || kind.is_release()
+    }
+}
+
 string_enum!(LicenceCondition {
     NoContact = "no_contact": "no contact",
     ExclusionZone = "exclusion_zone": "exclusion zone",

@@ -1,6 +1,7 @@
 //! The domain: pure types and rules. No I/O and no clock: "today" is always a parameter.
 
 pub mod calendar;
+pub mod changes;
 pub mod enums;
 pub mod facts;
 pub mod model;

@@ -226,7 +226,7 @@ impl Scan<'_> {
         let lead = self.rules.lead;
         let level = self.victim.information();
         for kd in &self.case.key_dates {
-            if level == InformationLevel::KeyStages || kd.kind.is_release() {
+            if level.covers(kd.kind) {
                 let from = minus_days(kd.date, lead.key_date_window_days);
                 if self.facts.told_about(kd.kind).is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.key_date_notice_days);
