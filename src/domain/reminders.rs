@@ -512,7 +512,7 @@ impl Reminder {
     /// whose victim is being traced says so.
     pub fn label(&self) -> &'static str {
         if self.kind == ReminderKind::ReleaseReoffer && self.tracing.is_some() {
-            "re-offer: tracing"
+            "re-offer (tracing)"
         } else {
             self.kind.label()
         }

@@ -419,7 +419,7 @@ fn a_finished_import_leaves_no_undo_records() {
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
 
-/// The sample unit (43 victims, 31 cases) in a new store.
+/// The sample unit (45 victims, 33 cases) in a new store.
 fn northshire(dir: &Path) -> (Store, Caseload) {
     let store = open(dir);
     let caseload =

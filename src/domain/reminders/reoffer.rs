@@ -10,9 +10,11 @@
 //! - the release: the earliest `crd`, `ard`, `ped`, `hdced`, `tariff_expiry` or
 //!   `parole_hearing` on or after the diary's date; a date already passed starts nothing;
 //! - resolved by an outbound contact on or after release − 365 days, unless an `agency`
-//!   contact (a trace request to the police or MAPPA) came on or after it within that
-//!   window: the victim is then being traced, and the reminder stays, marked "tracing",
-//!   until a contact with the victim is logged.
+//!   contact (a trace request to the police or MAPPA) came after it, on a later day, within
+//!   that window: the letter did not reach the victim, who is now being traced, and the
+//!   reminder stays, marked "tracing", until a contact with the victim is logged. A letter on
+//!   the day of an agency contact counts as after it (the police's answer, then the letter
+//!   to the address they gave).
 
 use chrono::NaiveDate;
 
@@ -87,19 +89,20 @@ pub fn unanswered_release_within_a_year(
     unanswered_release(victim, facts, case, today, lead).is_some_and(|(_, date)| date <= horizon)
 }
 
-/// The state of a re-offer before a release on `release`: `None` when resolved, else
-/// `Some(tracing)` with the day of the trace request while one is in hand.
-fn open_reoffer(
-    facts: &LogFacts,
-    release: NaiveDate,
-    lead: &LeadTimes,
-) -> Option<Option<NaiveDate>> {
+/// A re-offer still to make.
+struct Open {
+    /// The day of the trace request, while one is in hand.
+    tracing: Option<NaiveDate>,
+}
+
+/// The re-offer before a release on `release`, unless a contact resolved it.
+fn open_reoffer(facts: &LogFacts, release: NaiveDate, lead: &LeadTimes) -> Option<Open> {
     let from = minus_days(release, lead.release_reoffer_window_days);
     let tracing = facts
         .last_agency
-        .filter(|a| *a >= from && facts.last_outbound.is_none_or(|o| o <= *a));
+        .filter(|a| *a >= from && facts.last_outbound.is_none_or(|o| o < *a));
     let reached = facts.last_outbound.is_some_and(|o| o >= from);
-    (tracing.is_some() || !reached).then_some(tracing)
+    (tracing.is_some() || !reached).then_some(Open { tracing })
 }
 
 impl Scan<'_> {
@@ -111,7 +114,7 @@ impl Scan<'_> {
         else {
             return;
         };
-        if let Some(tracing) = open_reoffer(self.facts, date, lead) {
+        if let Some(Open { tracing }) = open_reoffer(self.facts, date, lead) {
             let due = minus_days(date, lead.release_reoffer_notice_days);
             if let Some(r) = self.add(ReminderKind::ReleaseReoffer, due, Some(kind), date) {
                 r.tracing = tracing;

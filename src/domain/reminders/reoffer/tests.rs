@@ -264,7 +264,7 @@ fn an_agency_contact_in_the_window_makes_it_tracing_until_the_victim_is_reached(
     assert_eq!(r.len(), 1, "open again: the letter never reached her");
     assert_eq!(r[0].tracing, Some(d("2026-09-15")));
     assert_eq!(r[0].due, d("2026-11-20"));
-    assert_eq!(r[0].label(), "re-offer: tracing");
+    assert_eq!(r[0].label(), "re-offer (tracing)");
     assert_eq!(
         r[0].action(),
         "Tracing: an agency was asked on 15 Sep 2026; offer contact again once the victim is \
@@ -281,24 +281,21 @@ fn an_agency_contact_in_the_window_makes_it_tracing_until_the_victim_is_reached(
 }
 
 #[test]
-fn an_agency_contact_on_the_day_of_the_letter_keeps_it_tracing() {
-    // The letter came back the day it was sent: the trace request is the later event.
+fn a_letter_on_the_day_of_an_agency_contact_ends_the_tracing() {
+    // The police gave an address; the VLO wrote to it the same day.
     let c = released_in_may_2027();
     let mut v = silent_since_2021();
-    v.contacts.push(letter("2026-10-05", ContactKind::Update));
     v.contacts.push(agency("2026-10-05"));
     assert_eq!(
         reoffers(&v, &c, "2026-11-24")[0].tracing,
-        Some(d("2026-10-05"))
+        Some(d("2026-10-05")),
+        "with no letter at all (no address), the trace request alone makes it tracing"
     );
-    // With no letter at all (no address), the trace request alone makes it tracing.
+    v.contacts.push(letter("2026-10-05", ContactKind::Update));
+    assert!(reoffers(&v, &c, "2026-11-24").is_empty());
+    // And an answer from the victim ends it: she answered.
     let mut v = silent_since_2021();
     v.contacts.push(agency("2026-06-01"));
-    assert_eq!(
-        reoffers(&v, &c, "2026-11-24")[0].tracing,
-        Some(d("2026-06-01"))
-    );
-    // And an answer from the victim ends it: she answered.
     v.contacts.push(contact(
         "2026-11-10",
         ContactKind::Note,
