@@ -226,6 +226,30 @@ mod tests {
     }
 
     #[test]
+    fn the_release_re_offer_lead_time_is_182_days_unless_the_unit_says() {
+        let lead = Config::default().lead_times;
+        assert_eq!(
+            (
+                lead.release_reoffer_notice_days,
+                lead.release_reoffer_window_days,
+                lead.release_reoffer_after_second_offer_months,
+                lead.release_reoffer_after_offer_months
+            ),
+            (182, 365, 3, 6)
+        );
+        let c = Config::parse("[lead_times]\nrelease_reoffer_notice_days = 273\n").unwrap();
+        assert_eq!(c.lead_times.release_reoffer_notice_days, 273);
+        assert_eq!(c.lead_times.release_reoffer_window_days, 365);
+        let (line, message) =
+            Config::parse("[lead_times]\nrelease_reoffer_after_offer_months = 121\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(
+            message.contains("release_reoffer_after_offer_months"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn a_unit_may_change_lead_times_and_map_users() {
         let c = Config::parse(
             "extra_non_working_days = [2026-12-24, \"2026-12-31\"]\n[officers]\nsara = \"sahmed\"\n[lead_times]\ninitial_offer_working_days = 20\n",

@@ -88,7 +88,7 @@ pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
         };
         let event = icalendar::Event::new()
             .uid(&format!("{}@vlu", r.identity()))
-            .summary(&format!("{overdue}{} for {}", r.kind.label(), r.victim_id))
+            .summary(&format!("{overdue}{} for {}", r.label(), r.victim_id))
             .description(&description)
             .starts(r.due)
             // All-day events end, exclusively, on the next day (RFC 5545 §3.6.1).

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod casework;
+pub mod changes;
 pub mod enums;
 pub mod facts;
 pub mod ids;

@@ -23,7 +23,8 @@ pub struct Reminder {
     pub case_id: String,
     pub officer: Option<String>,
     pub due: NaiveDate,
-    /// The key date's kind, for `key_date`, `vps_offer`, `licence_conditions`, `case_closure`.
+    /// The key date's kind, for `key_date`, `vps_offer`, `licence_conditions`, `case_closure`,
+    /// `release_reoffer`.
     pub key_date: Option<KeyDateKind>,
     /// The date the reminder is about: the key date, the call, the complaint, the outcome.
     pub about: Option<NaiveDate>,
@@ -31,6 +32,9 @@ pub struct Reminder {
     pub sensitive: Option<String>,
     /// The victim chose to hear only the month of release.
     pub month_only: bool,
+    /// For `release_reoffer`: the day an agency was asked to trace the victim, while no
+    /// contact with the victim has been logged since ("tracing").
+    pub tracing: Option<NaiveDate>,
 }
 
 /// What the rules need besides the caseload.
@@ -108,6 +112,7 @@ fn reminders_due_by(
         scan.licence_outcomes();
         scan.closure();
     }
+    scan.release_reoffer(today);
     scan.out
 }
 
@@ -128,9 +133,9 @@ impl Scan<'_> {
         due: NaiveDate,
         key_date: Option<KeyDateKind>,
         about: NaiveDate,
-    ) {
+    ) -> Option<&mut Reminder> {
         if due > self.until {
-            return;
+            return None;
         }
         let v = self.victim;
         self.out.push(Reminder {
@@ -144,7 +149,9 @@ impl Scan<'_> {
             sensitive: sensitive_label(v, due, self.rules.lead.sensitive_margin_days),
             month_only: kind == ReminderKind::KeyDate
                 && v.information() == InformationLevel::ReleaseMonth,
+            tracing: None,
         });
+        self.out.last_mut()
     }
 
     fn workdays(&self, from: NaiveDate, n: u32) -> NaiveDate {
@@ -171,7 +178,7 @@ impl Scan<'_> {
                     v.referred_on,
                 );
             }
-            (VictimStatus::OfferSent, _) if !self.facts.second_offer => {
+            (VictimStatus::OfferSent, _) if self.facts.second_offer.is_none() => {
                 let offered = self.facts.initial_offer.unwrap_or(v.status_since);
                 let due = add_months(offered, months(lead.second_offer_months));
                 self.add(ReminderKind::SecondOffer, due, None, offered);
@@ -219,7 +226,7 @@ impl Scan<'_> {
         let lead = self.rules.lead;
         let level = self.victim.information();
         for kd in &self.case.key_dates {
-            if level == InformationLevel::KeyStages || kd.kind.is_release() {
+            if level.covers(kd.kind) {
                 let from = minus_days(kd.date, lead.key_date_window_days);
                 if self.facts.told_about(kd.kind).is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.key_date_notice_days);
@@ -488,9 +495,35 @@ impl Reminder {
                 format!("Tell the victim the licence-condition decision of {about}")
             }
             ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
+            ReminderKind::ReleaseReoffer => match self.tracing {
+                Some(asked) => format!(
+                    "Tracing: an agency was asked on {}; offer contact again once the victim \
+                     is found, before the {key} on {about}",
+                    asked.format("%-d %b %Y")
+                ),
+                None => format!(
+                    "Offer contact again before the {key} on {about}: the victim never answered"
+                ),
+            },
+        }
+    }
+
+    /// The reminder's kind in words, as the caseload and the calendar name it: a re-offer
+    /// whose victim is being traced says so.
+    pub fn label(&self) -> &'static str {
+        if self.kind == ReminderKind::ReleaseReoffer && self.tracing.is_some() {
+            "re-offer (tracing)"
+        } else {
+            self.kind.label()
         }
     }
 }
+
+mod reoffer;
+pub use reoffer::{
+    UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,
+    unanswered_release_within_a_year,
+};
 
 #[cfg(test)]
 mod tests;

@@ -660,7 +660,7 @@ mod tests {
         let (cases, victims) = unit();
         let mut shard = one_shard(&cases, &victims);
         let facts = LogFacts {
-            second_offer: true,
+            second_offer: NaiveDate::from_ymd_opt(2026, 3, 2),
             ..LogFacts::default()
         };
         let mut moved = victims[1].clone(); // V-9, of C-1

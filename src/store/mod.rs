@@ -55,13 +55,18 @@ use digest::Edit;
 use staged::Stage;
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
-const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest, migrate::digest];
+const MIGRATIONS: &[Migration] = &[
+    migrate::one_key_per_log,
+    migrate::digest,
+    migrate::digest,
+    migrate::digest,
+];
 
 type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
 

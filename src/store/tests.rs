@@ -419,7 +419,7 @@ fn a_finished_import_leaves_no_undo_records() {
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
 
-/// The sample unit (43 victims, 31 cases) in a new store.
+/// The sample unit (45 victims, 33 cases) in a new store.
 fn northshire(dir: &Path) -> (Store, Caseload) {
     let store = open(dir);
     let caseload =
@@ -518,6 +518,44 @@ fn a_schema_3_digest_is_laid_out_again_by_case() {
     let store = open(dir.path());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
     assert_joined(&store, victims);
+}
+
+#[test]
+fn a_schema_4_digest_gains_the_facts_of_the_release_re_offer() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, caseload) = northshire(dir.path());
+        // Schema 4's facts knew nothing of the second offer's date, inbound or agency
+        // contacts: stage them so, as a store written by that build holds them.
+        let mut batch = Batch::default();
+        for v in &caseload.victims {
+            let facts = LogFacts {
+                second_offer: None,
+                last_inbound: None,
+                last_agency: None,
+                ..LogFacts::of(&v.contacts)
+            };
+            store
+                .stage_digest(
+                    &mut batch,
+                    Store::victim_edits(v, Some(&v.case_id), Some(facts)),
+                )
+                .unwrap();
+        }
+        batch.insert(key(META, "schema"), encode(&4u32));
+        store.db.apply_batch(batch).unwrap();
+        assert!(!store.check().unwrap().is_empty(), "the old facts differ");
+        store.db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let digest = store.load_digest().unwrap();
+    let (_, facts, _) = digest.joined().find(|(v, _, _)| v.id == "V-0045").unwrap();
+    let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        (facts.second_offer, facts.last_agency),
+        (Some(d("2021-03-29")), Some(d("2026-11-10")))
+    );
 }
 
 #[test]

@@ -44,6 +44,7 @@ actions! {
     Reveal = "reveal": "show or hide contact details",
     ToggleMine = "toggle-mine": "my victims / all victims",
     CycleStatus = "cycle-status": "filter by status",
+    ToggleUnanswered = "toggle-unanswered": "never answered, release within 12 months / all",
     Snooze = "snooze": "snooze a reminder",
     Correct = "correct-entry": "correct this entry (a new entry that says so)",
     LongerHorizon = "longer-horizon": "look a week further ahead",

@@ -219,6 +219,9 @@ pub struct App {
     pub focus: Pane,
     pub mine_only: bool,
     pub status_filter: Option<VictimStatus>,
+    /// Only victims who never answered the offer, with a release within 12 months: the
+    /// tracing work to plan (`release_reoffer`).
+    pub unanswered_only: bool,
     pub query: String,
     pub searching: bool,
     /// The caseload pane's rows: victim indices, most urgent first.
@@ -275,6 +278,7 @@ impl App {
             focus: Pane::Caseload,
             mine_only: false,
             status_filter: None,
+            unanswered_only: false,
             query: String::new(),
             searching: false,
             rows: Vec::new(),
@@ -582,6 +586,10 @@ impl App {
                 self.refresh_rows(false);
                 self.refresh_diary();
             }
+            Action::ToggleUnanswered => {
+                self.unanswered_only = !self.unanswered_only;
+                self.refresh_rows(false);
+            }
             Action::CycleStatus => {
                 let all = VictimStatus::ALL;
                 self.status_filter = match self.status_filter {
@@ -655,6 +663,7 @@ impl App {
                     // Jumping to a victim the filters hide: clear them.
                     self.query.clear();
                     self.status_filter = None;
+                    self.unanswered_only = false;
                     self.mine_only = false;
                     self.refresh_rows(false);
                     self.refresh_diary();
