@@ -14,11 +14,15 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Record, Snooze, Stamp};
+use crate::store::{
+    AuditEntry, AuditQuery, Changed, Disclosure, Erased, Record, Snooze, Stamp, SubjectAccess,
+};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 1;
+/// (2: erasure, consultations, disclosures, the audit trail and subject access.)
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -58,6 +62,19 @@ pub enum Request {
     },
     Snooze(Snooze),
     Reveal(String),
+    /// Someone opened a victim's record.
+    Consult(String),
+    /// Victims' data left the store.
+    Disclose(Disclosure),
+    /// Erase a victim or a case (administrators only).
+    Erase {
+        target: Target,
+        reason: Reason,
+    },
+    /// The audit trail's entries a query asks for (administrators only).
+    Audit(AuditQuery),
+    /// Everything held about one victim (administrators only).
+    SubjectAccess(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
     Diary {
         query: Query,
@@ -110,6 +127,9 @@ pub enum Reply {
     Chunk,
     /// `vlu check`: the sentence saying the store is sound, or its problems.
     Checked(Result<String, Vec<String>>),
+    Erased(Erased),
+    Audit(Vec<AuditEntry>),
+    SubjectAccess(Option<Box<SubjectAccess>>),
     /// Pushed to subscribers after each durable change.
     News(ChangedWire),
     /// Pushed to subscribers when who is connected changes.

@@ -1,20 +1,83 @@
-//! The audit trail: who changed what, and when — field names, never their values.
+//! The audit trail: who changed, consulted, disclosed or erased what, and when — ids and
+//! field names, never their values.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::domain::reminders::Reminder;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub at: DateTime<Utc>,
     /// The OS user who made the change.
     pub user: String,
-    /// What was done: `import`, `add-victim`, `update-victim`, `log-contact`, `snooze`, …
+    /// What was done: `import`, `add-victim`, `update-victim`, `log-contact`, `snooze`,
+    /// `reveal-contact-details`, `consult-victim`, `disclose`, `erase`, …
     pub action: String,
     /// The record it was done to.
     pub subject: Option<String>,
     /// What changed: field paths, counts or kinds. Never an address, phone or email.
     pub fields: Vec<String>,
+    /// The victims it concerns besides `subject` (a disclosure's, an erasure's), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub victims: Vec<String>,
+    /// A disclosure of the whole store (an export): it concerns every victim in it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub everyone: bool,
+}
+
+/// One entry of the audit trail with its number (its place in the order of changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub record: AuditRecord,
+}
+
+/// Which entries `vlu audit` lists: each given filter must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// Entries concerning this victim ([`AuditRecord::concerns`]).
+    pub victim: Option<String>,
+    /// Entries made by this OS user.
+    pub user: Option<String>,
+    /// Entries made on or after this day (local time).
+    pub since: Option<NaiveDate>,
+}
+
+impl AuditQuery {
+    pub fn matches(&self, r: &AuditRecord) -> bool {
+        self.user.as_ref().is_none_or(|u| *u == r.user)
+            && self
+                .since
+                .is_none_or(|d| r.at.with_timezone(&Local).date_naive() >= d)
+            && self.victim.as_ref().is_none_or(|v| r.concerns(v))
+    }
+}
+
+impl AuditRecord {
+    /// Whether this entry is about `victim`: done to their record or log, to one of their
+    /// reminders (a snooze), naming them among the victims it concerns or the ids an
+    /// import replaced, or disclosing the whole store.
+    pub fn concerns(&self, victim: &str) -> bool {
+        if self.everyone || self.victims.iter().any(|v| v == victim) {
+            return true;
+        }
+        if let Some(subject) = &self.subject
+            && (subject == victim || Reminder::victim_in_identity(subject) == Some(victim))
+        {
+            return true;
+        }
+        // An import names the ids it replaced, and those it brought back after an erasure.
+        self.action == "import"
+            && self.fields.iter().any(|f| {
+                ["replaced: ", "brought back: "].iter().any(|marker| {
+                    f.split_once(marker)
+                        .is_some_and(|(_, ids)| ids.split(' ').any(|id| id == victim))
+                })
+            })
+    }
 }
 
 /// The paths of the fields that differ between two versions of a record (all of its fields
