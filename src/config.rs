@@ -287,7 +287,10 @@ mod tests {
 
     #[test]
     fn retention_rules_are_optional_and_bounded() {
-        assert!(!Config::default().retention.any(), "no rule unless the unit sets one");
+        assert!(
+            !Config::default().retention.any(),
+            "no rule unless the unit sets one"
+        );
         let c = Config::parse("[retention]\ndeclined_years = 6\nclosed_case_years = 7\n").unwrap();
         assert_eq!(c.retention.declined_years, Some(6));
         assert_eq!(c.retention.closed_case_years, Some(7));

@@ -2,6 +2,7 @@
 //! `vlu erase` (administrators), `vlu audit` (the audit trail, administrators). `vlu sar`
 //! is in [`super::sar`].
 
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 
 use chrono::{Local, NaiveDate};
@@ -35,9 +36,8 @@ pub enum ReasonArg {
 
 /// A service's answer, or the sentence saying there is no store to ask.
 fn asked<T>(env: &Env, ask: impl Fn(&Client) -> Result<T, StoreError>) -> Result<T, Error> {
-    env.with_service(ask)?.ok_or_else(|| {
-        Error::Usage(format!("there is no store in {}", env.data_dir.display()))
-    })
+    env.with_service(ask)?
+        .ok_or_else(|| Error::Usage(format!("there is no store in {}", env.data_dir.display())))
 }
 
 /// What falls due for erasure on `date` under the configured rules.
@@ -45,7 +45,7 @@ fn due_on(env: &Env, date: NaiveDate) -> Result<Vec<Due>, Error> {
     if !env.config.retention.any() {
         return Ok(Vec::new());
     }
-    let digest = asked(env, |c| c.load_digest())?;
+    let digest = asked(env, Client::load_digest)?;
     Ok(falling_due(
         digest.joined(),
         &digest.caseload.cases,
@@ -86,20 +86,22 @@ pub(super) fn retention(
              them under [retention] in its configuration (see docs/DATA-PROTECTION.md).\n",
         );
     } else if due.is_empty() {
-        text.push_str(&format!("Nothing is due for erasure on {date}.\n"));
+        let _ = writeln!(text, "Nothing is due for erasure on {date}.");
     } else {
-        text.push_str(&format!(
-            "Due for erasure on {date} under the unit's retention rules: {}\n",
+        let _ = writeln!(
+            text,
+            "Due for erasure on {date} under the unit's retention rules: {}",
             plural(due.len(), "record")
-        ));
+        );
         for d in &due {
             let with = match &d.target {
                 Target::Case(_) if d.victims.is_empty() => " (no victims left)".to_owned(),
                 Target::Case(_) => format!(" with {}", victims_listed(&d.victims)),
                 Target::Victim(_) => String::new(),
             };
-            text.push_str(&format!(
-                "  {:<6} {:<14} due {}  {} from {} ({}){}\n",
+            let _ = writeln!(
+                text,
+                "  {:<6} {:<14} due {}  {} from {} ({}){}",
                 d.target.noun(),
                 visible(d.target.id()),
                 d.due,
@@ -107,7 +109,7 @@ pub(super) fn retention(
                 d.since,
                 d.rule.key(),
                 with
-            ));
+            );
         }
         text.push_str(
             "Erase each with vlu erase --victim ID or --case ID (administrators; a case goes \
@@ -129,12 +131,7 @@ fn victims_listed(ids: &[String]) -> String {
 
 /// `vlu erase`: a victim, or a case with every victim of it, erased for good once the
 /// administrator confirms (on a terminal, or `--yes`).
-pub(super) fn erase(
-    env: &Env,
-    target: &Target,
-    reason: ReasonArg,
-    yes: bool,
-) -> Result<(), Error> {
+pub(super) fn erase(env: &Env, target: &Target, reason: ReasonArg, yes: bool) -> Result<(), Error> {
     let reason = match reason {
         ReasonArg::Request => Reason::Request,
         ReasonArg::Error => Reason::Error,
@@ -200,7 +197,7 @@ fn describe(env: &Env, target: &Target) -> Result<String, Error> {
             ))
         }
         Target::Case(id) => {
-            let digest = asked(env, |c| c.load_digest())?;
+            let digest = asked(env, Client::load_digest)?;
             if !digest.caseload.cases.iter().any(|c| c.id == *id) {
                 return Err(Error::Usage(format!("there is no case {}", visible(id))));
             }
@@ -217,7 +214,11 @@ fn describe(env: &Env, target: &Target) -> Result<String, Error> {
                 if victims.is_empty() {
                     "no victims".to_owned()
                 } else {
-                    format!("{} ({})", plural(victims.len(), "victim"), visible(&victims.join(", ")))
+                    format!(
+                        "{} ({})",
+                        plural(victims.len(), "victim"),
+                        visible(&victims.join(", "))
+                    )
                 }
             ))
         }
@@ -228,8 +229,7 @@ fn describe(env: &Env, target: &Target) -> Result<String, Error> {
 fn confirm(target: &Target, what: &str) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
-            "erasing asks for confirmation on a terminal; to erase from a script, add --yes"
-                .into(),
+            "erasing asks for confirmation on a terminal; to erase from a script, add --yes".into(),
         ));
     }
     eprint!(
@@ -283,7 +283,7 @@ pub(super) fn audit_line(e: &AuditEntry) -> String {
         details.push_str("every victim");
     } else if !r.victims.is_empty() && r.action != "erase" {
         details.push_str(if details.is_empty() { "" } else { "; " });
-        details.push_str(&format!("victims: {}", r.victims.join(" ")));
+        let _ = write!(details, "victims: {}", r.victims.join(" "));
     }
     format!(
         "#{:<6} {}  {:<10} {:<24} {:<12} {}",

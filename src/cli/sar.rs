@@ -67,7 +67,10 @@ pub(super) fn sar(env: &Env, victim: &str, out: &Path) -> Result<(), Error> {
         Ok::<_, StoreError>(Some((sar, case, digest.caseload)))
     })?;
     let Some(Some((sar, case, head))) = asked else {
-        return Err(Error::Usage(format!("there is no victim {}", visible(victim))));
+        return Err(Error::Usage(format!(
+            "there is no victim {}",
+            visible(victim)
+        )));
     };
     let today = Local::now().date_naive();
     let calendar = Calendar::new(
@@ -87,6 +90,8 @@ pub(super) fn sar(env: &Env, victim: &str, out: &Path) -> Result<(), Error> {
         .into_iter()
         .map(|r| reminder_out(&r, today, env))
         .collect();
+    let mut reminders = reminders;
+    reminders.sort_by(|a, b| (a.due, &a.kind).cmp(&(b.due, &b.kind)));
     let produced_at = Utc::now();
     let mut record = serde_json::to_value(&sar.victim).expect("records always serialise");
     if let Some(map) = record.as_object_mut() {
@@ -137,8 +142,9 @@ fn reminder_out(r: &Reminder, today: NaiveDate, env: &Env) -> ReminderOut {
 /// escaped so that the text reads as it was written.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in visible(s).chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+    for (i, c) in visible(s).chars().enumerate() {
+        // (A `_` within a word is never emphasis; `#` only starts a heading.)
+        if matches!(c, '\\' | '`' | '*' | '[' | ']' | '<' | '>') || (i == 0 && c == '#') {
             out.push('\\');
         }
         out.push(c);
@@ -166,10 +172,10 @@ fn fields(path: &str, value: &Value, out: &mut String) {
             }
         }
         Value::String(s) => {
-            let _ = writeln!(out, "- {}: {}", md(path), md(s).replace('\n', " / "));
+            let _ = writeln!(out, "- `{path}`: {}", md(s).replace('\n', " / "));
         }
         other => {
-            let _ = writeln!(out, "- {}: {other}", md(path));
+            let _ = writeln!(out, "- `{path}`: {other}");
         }
     }
 }
@@ -188,7 +194,9 @@ fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: Na
         d,
         "Everything{} holds about this person in vlu, produced on {} by {}.\n",
         unit.map_or_else(String::new, |u| format!(" {}", md(u))),
-        r.produced_at.with_timezone(&Local).format("%-d %B %Y at %H:%M"),
+        r.produced_at
+            .with_timezone(&Local)
+            .format("%-d %B %Y at %H:%M"),
         md(r.produced_by)
     );
     d.push_str("## Left out, and why\n\n");
@@ -197,21 +205,29 @@ fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: Na
     }
     d.push_str("\n## The record\n\n");
     fields("", &r.record, &mut d);
-    let _ = writeln!(d, "\n## The contact log ({}, oldest first)\n", entries(v.contacts.len()));
+    let _ = writeln!(
+        d,
+        "\n## The contact log ({}, oldest first)\n",
+        entries(v.contacts.len())
+    );
     for (i, c) in v.contacts.iter().enumerate() {
         let _ = writeln!(
             d,
             "### {}. {}{} — {}, {}, {}{}{}\n",
             i + 1,
             c.on,
-            c.at.as_deref().map(|t| format!(" {}", md(t))).unwrap_or_default(),
+            c.at.as_deref()
+                .map(|t| format!(" {}", md(t)))
+                .unwrap_or_default(),
             c.kind.label(),
             c.method.label(),
             c.direction.label(),
             c.key_date
                 .map(|k| format!(", about the {}", k.label()))
                 .unwrap_or_default(),
-            c.by.as_deref().map(|b| format!(" (by {})", md(b))).unwrap_or_default(),
+            c.by.as_deref()
+                .map(|b| format!(" (by {})", md(b)))
+                .unwrap_or_default(),
         );
         if let Some(summary) = &c.summary {
             for line in summary.lines() {
@@ -225,7 +241,13 @@ fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: Na
         d.push_str("None.\n");
     }
     for m in r.reminders {
-        let _ = writeln!(d, "- due {} ({}): {}", m.due, m.status.as_str(), md(&m.action));
+        let _ = writeln!(
+            d,
+            "- due {} ({}): {}",
+            m.due,
+            m.status.as_str(),
+            md(&m.action)
+        );
     }
     d.push_str("\n## Reminders put off\n\n");
     if r.snoozes.is_empty() {

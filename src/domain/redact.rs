@@ -165,10 +165,16 @@ mod tests {
              she lives at 2 elm street, northtown NS2 2BB. Ref 077009001234 is not it.",
         );
         assert_eq!(n, 4, "{out}");
-        assert!(!out.contains("900123\"") && !out.contains("07700900123 "), "{out}");
+        assert!(
+            !out.contains("900123\"") && !out.contains("07700900123 "),
+            "{out}"
+        );
         assert!(!out.to_lowercase().contains("anna.other"), "{out}");
         assert!(!out.to_lowercase().contains("elm street"), "{out}");
-        assert!(out.contains("077009001234"), "a longer number is another number: {out}");
+        assert!(
+            out.contains("077009001234"),
+            "a longer number is another number: {out}"
+        );
         assert_eq!(out.matches(WITHHELD).count(), 4);
     }
 

@@ -131,7 +131,12 @@ impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Reason::Retention { rule, years } => {
-                write!(f, "retention rule {} ({})", rule.key(), rule.describe(*years))
+                write!(
+                    f,
+                    "retention rule {} ({})",
+                    rule.key(),
+                    rule.describe(*years)
+                )
             }
             Reason::Request => f.write_str("the person asked for erasure"),
             Reason::Error => f.write_str("recorded in error"),
@@ -175,7 +180,10 @@ pub fn last_contact(f: &LogFacts) -> Option<NaiveDate> {
 }
 
 fn years_after(date: NaiveDate, years: u32) -> NaiveDate {
-    add_months(date, i32::try_from(years.saturating_mul(12)).unwrap_or(i32::MAX))
+    add_months(
+        date,
+        i32::try_from(years.saturating_mul(12)).unwrap_or(i32::MAX),
+    )
 }
 
 /// Everything due for erasure on `today` under `rules`: each victim with its facts and
@@ -227,7 +235,9 @@ pub fn falling_due<'v>(
             continue;
         }
         let (rule, years) = match v.status {
-            VictimStatus::Declined | VictimStatus::OptedOut => (Rule::Declined, rules.declined_years),
+            VictimStatus::Declined | VictimStatus::OptedOut => {
+                (Rule::Declined, rules.declined_years)
+            }
             VictimStatus::Closed => (Rule::ClosedVictim, rules.closed_victim_years),
             _ => continue,
         };
@@ -284,7 +294,11 @@ mod tests {
 
     fn due(rules: RetentionRules, today: &str) -> Vec<Due> {
         let c = unit();
-        let facts: Vec<LogFacts> = c.victims.iter().map(|v| LogFacts::of(&v.contacts)).collect();
+        let facts: Vec<LogFacts> = c
+            .victims
+            .iter()
+            .map(|v| LogFacts::of(&v.contacts))
+            .collect();
         let joined = c.victims.iter().zip(&facts).map(|(v, f)| {
             let case = c.cases.iter().find(|x| x.id == v.case_id).unwrap();
             (v, f, case)
@@ -314,7 +328,11 @@ mod tests {
         let later = due(rules, "2026-06-01");
         let v2 = later.iter().find(|d| d.target.id() == "V-2").unwrap();
         assert_eq!((v2.since, v2.due), (day("2020-06-01"), day("2026-06-01")));
-        assert!(due(rules, "2026-05-31").iter().all(|d| d.target.id() != "V-2"));
+        assert!(
+            due(rules, "2026-05-31")
+                .iter()
+                .all(|d| d.target.id() != "V-2")
+        );
     }
 
     #[test]
@@ -343,6 +361,9 @@ mod tests {
             ..RetentionRules::default()
         };
         assert_eq!(bad.out_of_range(), Some(("closed_case_years", 0)));
-        assert_eq!(Rule::Declined.describe(1), "declined or opted out: kept 1 year");
+        assert_eq!(
+            Rule::Declined.describe(1),
+            "declined or opted out: kept 1 year"
+        );
     }
 }

@@ -722,10 +722,7 @@ fn diary(
 
 /// A calendar file's disclosure: the victims it names, by id.
 fn calendar_disclosure(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> Disclosure {
-    let mut victims: Vec<String> = items
-        .iter()
-        .map(|i| i.reminder.victim_id.clone())
-        .collect();
+    let mut victims: Vec<String> = items.iter().map(|i| i.reminder.victim_id.clone()).collect();
     victims.sort();
     victims.dedup();
     let whose = query

@@ -57,6 +57,19 @@ impl AuditQuery {
 }
 
 impl AuditRecord {
+    /// This entry as a subject access response shows it to `victim`: the other victims it
+    /// names, and the lists of ids an import or an erasure gives, left out.
+    #[must_use]
+    pub fn as_seen_by(mut self, victim: &str) -> Self {
+        self.victims.retain(|v| v == victim);
+        if matches!(self.action.as_str(), "import" | "erase")
+            && self.subject.as_deref() != Some(victim)
+        {
+            self.fields = vec![format!("{} including {victim}", self.action)];
+        }
+        self
+    }
+
     /// Whether this entry is about `victim`: done to their record or log, to one of their
     /// reminders (a snooze), naming them among the victims it concerns or the ids an
     /// import replaced, or disclosing the whole store.
@@ -125,6 +138,47 @@ fn diff(path: &str, before: &Value, after: &Value, out: &mut Vec<String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn entry(action: &str, subject: Option<&str>, fields: &[&str]) -> AuditRecord {
+        AuditRecord {
+            at: Utc::now(),
+            user: "sara".into(),
+            action: action.into(),
+            subject: subject.map(str::to_owned),
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            victims: Vec::new(),
+            everyone: false,
+        }
+    }
+
+    #[test]
+    fn an_entry_concerns_a_victim_by_subject_reminder_list_or_whole_store() {
+        assert!(entry("consult-victim", Some("V-1"), &[]).concerns("V-1"));
+        assert!(!entry("consult-victim", Some("V-10"), &[]).concerns("V-1"));
+        assert!(entry("snooze", Some("annual_letter/V-1/-/-"), &[]).concerns("V-1"));
+        let import = entry(
+            "import",
+            None,
+            &["1 officers, 2 cases; replaced: C-1 V-1 V-2"],
+        );
+        assert!(import.concerns("V-2") && !import.concerns("V-3"));
+        let mut disclosure = entry("disclose", None, &["calendar file"]);
+        disclosure.victims = vec!["V-1".into(), "V-2".into()];
+        assert!(disclosure.concerns("V-2") && !disclosure.concerns("V-3"));
+        let shown = disclosure.as_seen_by("V-2");
+        assert_eq!(shown.victims, ["V-2"], "another person's id is not shown");
+        let shown = import.as_seen_by("V-1");
+        assert_eq!(shown.fields, ["import including V-1"]);
+        let mut export = entry("disclose", None, &["export"]);
+        export.everyone = true;
+        assert!(export.concerns("V-99"));
+        let q = AuditQuery {
+            victim: Some("V-1".into()),
+            user: Some("james".into()),
+            since: None,
+        };
+        assert!(!q.matches(&entry("consult-victim", Some("V-1"), &[])));
+    }
 
     #[test]
     fn only_names_of_changed_fields_are_kept() {

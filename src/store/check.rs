@@ -34,8 +34,10 @@ impl Store {
                     _ => false,
                 },
                 Some(p)
-                    if [OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP, ERASED]
-                        .contains(&p) =>
+                    if [
+                        OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP, ERASED,
+                    ]
+                    .contains(&p) =>
                 {
                     serde_json::from_slice::<serde_json::Value>(&v).is_ok()
                 }

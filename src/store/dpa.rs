@@ -17,7 +17,9 @@ use sled::Batch;
 use super::audit::{AuditEntry, AuditQuery, AuditRecord};
 use super::digest::Edit;
 use super::stamp::{self, Record};
-use super::{AUDIT, CASE, CONTACT, OFFICER, SNOOZE, Snooze, Store, StoreError, VICTIM, decode, key};
+use super::{
+    AUDIT, CASE, CONTACT, OFFICER, SNOOZE, Snooze, Store, StoreError, VICTIM, decode, key,
+};
 use crate::domain::model::{Case, ContactDetails, Officer, Victim};
 use crate::domain::redact::Withheld;
 use crate::domain::reminders::Reminder;
@@ -114,7 +116,10 @@ impl Store {
                     return Err(StoreError::Refused(format!("there is no case {id}")));
                 }
                 let of_case = self.victims_of_case(id)?;
-                (Some(id.as_str()), of_case.into_iter().map(|v| (v, id.clone())).collect())
+                (
+                    Some(id.as_str()),
+                    of_case.into_iter().map(|v| (v, id.clone())).collect(),
+                )
             }
         };
         let mut batch = Batch::default();
@@ -290,11 +295,16 @@ impl Store {
         let Some(victim) = self.victim(id)? else {
             return Ok(None);
         };
-        self.record_disclosure(&Disclosure::of("subject access request", vec![id.to_owned()]))?;
+        self.record_disclosure(&Disclosure::of(
+            "subject access request",
+            vec![id.to_owned()],
+        ))?;
         let others = self.others_contact_details(&victim)?;
         let mut withheld = Vec::new();
         let mut shown = serde_json::to_value(&victim).expect("records always serialise");
-        if let Some(rep) = shown.get_mut("representative").and_then(Value::as_object_mut)
+        if let Some(rep) = shown
+            .get_mut("representative")
+            .and_then(Value::as_object_mut)
             && rep.get("contact_details").is_some_and(|d| !d.is_null())
         {
             rep.insert("contact_details".into(), Value::Null);
@@ -331,10 +341,17 @@ impl Store {
              case is in the contact log."
                 .to_owned(),
         );
-        let audit = self.audit_entries(&AuditQuery {
-            victim: Some(id.to_owned()),
-            ..AuditQuery::default()
-        })?;
+        let audit = self
+            .audit_entries(&AuditQuery {
+                victim: Some(id.to_owned()),
+                ..AuditQuery::default()
+            })?
+            .into_iter()
+            .map(|e| AuditEntry {
+                seq: e.seq,
+                record: e.record.as_seen_by(id),
+            })
+            .collect();
         Ok(Some(SubjectAccess {
             victim,
             snoozes,

@@ -24,7 +24,12 @@ fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreEr
         .cases
         .iter()
         .map(|c| (&c.id, &known.erased_cases))
-        .chain(caseload.victims.iter().map(|v| (&v.id, &known.erased_victims)))
+        .chain(
+            caseload
+                .victims
+                .iter()
+                .map(|v| (&v.id, &known.erased_victims)),
+        )
         .find_map(|(id, gone)| gone.contains(id).then_some(id));
     if let Some(id) = erased {
         return Err(StoreError::Refused(format!(
