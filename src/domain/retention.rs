@@ -125,6 +125,8 @@ pub enum Reason {
     Request,
     /// It was recorded in error (a wrong referral, a duplicate).
     Error,
+    /// It had been erased, and a restored backup older than the erasure held it again.
+    Restored,
 }
 
 impl std::fmt::Display for Reason {
@@ -140,6 +142,9 @@ impl std::fmt::Display for Reason {
             }
             Reason::Request => f.write_str("the person asked for erasure"),
             Reason::Error => f.write_str("recorded in error"),
+            Reason::Restored => {
+                f.write_str("erased before; brought back by the restore of an older backup")
+            }
         }
     }
 }

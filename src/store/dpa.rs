@@ -192,6 +192,44 @@ impl Store {
         })
     }
 
+    /// Erases again what a restored backup brought back of the ids erased from the store
+    /// it replaced (`before`), and keeps those ids: a restore never undoes an erasure.
+    /// Returns the ids erased again.
+    pub(super) fn erase_again(&self, before: &Tombstones) -> Result<Vec<String>, StoreError> {
+        let mut again = Vec::new();
+        let mut cases: Vec<&String> = before.cases.iter().collect();
+        cases.sort();
+        for id in cases {
+            if self.case(id)?.is_some() {
+                self.erase(&Target::Case(id.clone()), Reason::Restored)?;
+                again.push(id.clone());
+            }
+        }
+        let mut victims: Vec<&String> = before.victims.iter().collect();
+        victims.sort();
+        for id in victims {
+            if self.get::<Victim>(VICTIM, id)?.is_some() {
+                self.erase(&Target::Victim(id.clone()), Reason::Restored)?;
+                again.push(id.clone());
+            }
+        }
+        let mut batch = Batch::default();
+        let today = encode_today();
+        for (prefix, ids) in [
+            (ERASED_CASE, &before.cases),
+            (ERASED_VICTIM, &before.victims),
+        ] {
+            for id in ids {
+                let k = key(prefix, id);
+                if !self.db.contains_key(&k)? {
+                    batch.insert(k, today.clone());
+                }
+            }
+        }
+        self.write(batch, super::write::SAVE_ROOM, true)?;
+        Ok(again)
+    }
+
     /// Refuses a new record under an id that was erased (an id brought back by an import
     /// with `--replace` is no longer erased).
     pub(super) fn refuse_erased(&self, record: Record, id: &str) -> Result<(), StoreError> {
@@ -436,7 +474,37 @@ fn redact_strings(value: &mut Value, others: &Withheld, cut: &mut usize) {
     }
 }
 
+/// The ids erased from the store whose sled files are in `db` (a store about to be
+/// replaced by a restore), read without the store being open. Best effort: a store too
+/// damaged to open has none to give.
+pub(super) fn tombstones_in(db: &std::path::Path) -> Tombstones {
+    let read = || -> Result<Tombstones, sled::Error> {
+        let tree = sled::Config::new()
+            .path(db)
+            .cache_capacity(1024 * 1024)
+            .open()?;
+        let ids = |prefix: &[u8]| -> Result<HashSet<String>, sled::Error> {
+            tree.scan_prefix(prefix)
+                .keys()
+                .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
+                .collect()
+        };
+        Ok(Tombstones {
+            cases: ids(ERASED_CASE)?,
+            victims: ids(ERASED_VICTIM)?,
+        })
+    };
+    if db.join("db").exists() {
+        read().unwrap_or_default()
+    } else {
+        Tombstones::default()
+    }
+}
+
 /// Today's date (UTC), as a tombstone's value.
 fn encode_today() -> Vec<u8> {
     serde_json::to_vec(&Utc::now().date_naive()).expect("dates always serialise")
 }
+
+#[cfg(test)]
+mod tests;
