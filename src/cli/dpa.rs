@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 
 use chrono::{Local, NaiveDate};
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{Env, write_stdout};
@@ -15,6 +15,50 @@ use crate::domain::text::visible;
 use crate::error::{Error, plural};
 use crate::service::client::Client;
 use crate::store::{AuditEntry, AuditQuery, StoreError, UnitAdmin, UnitStore};
+
+/// `vlu retention`'s options.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// The day to look from (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    date: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
+}
+
+/// `vlu erase`'s options: one victim or one case.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true))]
+pub struct EraseArgs {
+    /// The victim to erase, with their contact log.
+    #[arg(long, value_name = "ID", group = "target")]
+    victim: Option<String>,
+    /// The case to erase, with every victim of it.
+    #[arg(long, value_name = "ID", group = "target")]
+    case: Option<String>,
+    /// Why: a retention rule made it due, the person asked, or it was recorded in error.
+    #[arg(long, value_enum, default_value_t = ReasonArg::Retention)]
+    reason: ReasonArg,
+    /// Do not ask for confirmation (for scripts).
+    #[arg(long)]
+    yes: bool,
+}
+
+/// `vlu audit`'s filters and format.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only entries about this victim.
+    #[arg(long, value_name = "ID")]
+    victim: Option<String>,
+    /// Only entries made by this OS user.
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+    /// Only entries made on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    since: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
+}
 
 /// How a list is written: for people, or as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,12 +107,9 @@ struct JsonRetention<'a> {
 }
 
 /// `vlu retention`: each victim or case due for erasure, with the rule that applies.
-pub(super) fn retention(
-    env: &Env,
-    date: Option<NaiveDate>,
-    format: ListFormat,
-) -> Result<(), Error> {
-    let date = date.unwrap_or_else(|| Local::now().date_naive());
+pub(super) fn retention(env: &Env, args: &RetentionArgs) -> Result<(), Error> {
+    let format = args.format;
+    let date = args.date.unwrap_or_else(|| Local::now().date_naive());
     let due = due_on(env, date)?;
     let rules = env.config.retention.any();
     if format == ListFormat::Json {
@@ -131,14 +172,23 @@ fn victims_listed(ids: &[String]) -> String {
 
 /// `vlu erase`: a victim, or a case with every victim of it, erased for good once the
 /// administrator confirms (on a terminal, or `--yes`).
-pub(super) fn erase(env: &Env, target: &Target, reason: ReasonArg, yes: bool) -> Result<(), Error> {
-    let reason = match reason {
+pub(super) fn erase(env: &Env, args: &EraseArgs) -> Result<(), Error> {
+    let target = &match (&args.victim, &args.case) {
+        (Some(v), _) => Target::Victim(v.clone()),
+        (None, Some(c)) => Target::Case(c.clone()),
+        (None, None) => {
+            return Err(Error::Usage(
+                "name what to erase: --victim ID or --case ID".into(),
+            ));
+        }
+    };
+    let reason = match args.reason {
         ReasonArg::Request => Reason::Request,
         ReasonArg::Error => Reason::Error,
         ReasonArg::Retention => retention_reason(env, target)?,
     };
     let what = describe(env, target)?;
-    if !yes {
+    if !args.yes {
         confirm(target, &what)?;
     }
     let erased = asked(env, |c| c.erase(target, reason))?;
@@ -258,9 +308,14 @@ struct JsonAudit<'a> {
 }
 
 /// `vlu audit`: the audit trail, or the part of it a filter asks for, oldest first.
-pub(super) fn audit(env: &Env, query: &AuditQuery, format: ListFormat) -> Result<(), Error> {
-    let entries = asked(env, |c| c.audit(query))?;
-    if format == ListFormat::Json {
+pub(super) fn audit(env: &Env, args: &AuditArgs) -> Result<(), Error> {
+    let query = AuditQuery {
+        victim: args.victim.clone(),
+        user: args.user.clone(),
+        since: args.since,
+    };
+    let entries = asked(env, |c| c.audit(&query))?;
+    if args.format == ListFormat::Json {
         return super::write_json(&JsonAudit { entries: &entries }, None, true);
     }
     let mut text = String::new();

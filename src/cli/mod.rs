@@ -138,53 +138,14 @@ pub enum Command {
     #[command(subcommand)]
     Keymap(KeymapCommand),
     /// What falls due for erasure under the unit's retention rules, with the rule that applies.
-    Retention {
-        /// The day to look from (default: today).
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[arg(long, value_enum, default_value_t = dpa::ListFormat::Text)]
-        format: dpa::ListFormat,
-    },
+    Retention(dpa::RetentionArgs),
     /// Erase a victim, or a case with all its victims, for good (administrators).
-    #[command(group = clap::ArgGroup::new("target").required(true))]
-    Erase {
-        /// The victim to erase, with their contact log.
-        #[arg(long, value_name = "ID", group = "target")]
-        victim: Option<String>,
-        /// The case to erase, with every victim of it.
-        #[arg(long, value_name = "ID", group = "target")]
-        case: Option<String>,
-        /// Why: a retention rule made it due, the person asked, or it was recorded in error.
-        #[arg(long, value_enum, default_value_t = dpa::ReasonArg::Retention)]
-        reason: dpa::ReasonArg,
-        /// Do not ask for confirmation (for scripts).
-        #[arg(long)]
-        yes: bool,
-    },
+    Erase(dpa::EraseArgs),
     /// Everything held about one victim, for a subject access request (administrators).
-    Sar {
-        /// The victim.
-        #[arg(long, value_name = "ID")]
-        victim: String,
-        /// The document to write (Markdown); the same as JSON goes to FILE.json.
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
+    Sar(sar::SarArgs),
     /// The audit trail: who consulted, changed, disclosed or erased what, and when
     /// (administrators).
-    Audit {
-        /// Only entries about this victim.
-        #[arg(long, value_name = "ID")]
-        victim: Option<String>,
-        /// Only entries made by this OS user.
-        #[arg(long, value_name = "NAME")]
-        user: Option<String>,
-        /// Only entries made on or after this day.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        since: Option<NaiveDate>,
-        #[arg(long, value_enum, default_value_t = dpa::ListFormat::Text)]
-        format: dpa::ListFormat,
-    },
+    Audit(dpa::AuditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -393,34 +354,10 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
-        Some(Command::Retention { date, format }) => dpa::retention(env, date, format),
-        Some(Command::Erase {
-            victim,
-            case,
-            reason,
-            yes,
-        }) => {
-            let target = match (victim, case) {
-                (Some(v), _) => crate::domain::retention::Target::Victim(v),
-                (None, Some(c)) => crate::domain::retention::Target::Case(c),
-                (None, None) => unreachable!("clap requires one"),
-            };
-            dpa::erase(env, &target, reason, yes)
-        }
-        Some(Command::Sar { victim, out }) => sar::sar(env, &victim, &out),
-        Some(Command::Audit {
-            victim,
-            user,
-            since,
-            format,
-        }) => {
-            let query = crate::store::AuditQuery {
-                victim,
-                user,
-                since,
-            };
-            dpa::audit(env, &query, format)
-        }
+        Some(Command::Retention(args)) => dpa::retention(env, &args),
+        Some(Command::Erase(args)) => dpa::erase(env, &args),
+        Some(Command::Sar(args)) => sar::sar(env, &args.victim, &args.out),
+        Some(Command::Audit(args)) => dpa::audit(env, &args),
     }
 }
 

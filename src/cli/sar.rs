@@ -21,6 +21,17 @@ use crate::domain::text::visible;
 use crate::error::Error;
 use crate::store::{AuditEntry, Snooze, StoreError, SubjectAccess, UnitAdmin, UnitStore};
 
+/// `vlu sar`'s options.
+#[derive(Debug, clap::Args)]
+pub struct SarArgs {
+    /// The victim.
+    #[arg(long, value_name = "ID")]
+    pub victim: String,
+    /// The document to write (Markdown); the same as JSON goes to FILE.json.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
 /// One open reminder, as the response lists it.
 #[derive(Debug, Serialize)]
 struct ReminderOut {
