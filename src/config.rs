@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::domain::retention::{MAX_YEARS, RetentionRules};
 use crate::domain::rules::LeadTimes;
 use crate::domain::text::visible;
 
@@ -23,6 +24,8 @@ pub struct Config {
     pub lead_times: LeadTimes,
     pub backup: BackupConfig,
     pub service: ServiceConfig,
+    /// How long records are kept (`[retention]`): no rule, nothing falls due.
+    pub retention: RetentionRules,
 }
 
 /// The unit service (`[service]`).
@@ -155,7 +158,10 @@ fn echo_quoted(message: &str) -> String {
 fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
-            let l = l.trim_start().trim_start_matches("lead_times.");
+            let l = l
+                .trim_start()
+                .trim_start_matches("lead_times.")
+                .trim_start_matches("retention.");
             let l = l.trim_start_matches(['"', '\'']);
             l.strip_prefix(key).is_some_and(|rest| {
                 rest.trim_start_matches(['"', '\''])
@@ -205,6 +211,12 @@ impl Config {
         })?;
         if let Some(too_long) = config.lead_times.too_long() {
             return Err((line_of_key(text, too_long.key), too_long.to_string()));
+        }
+        if let Some((key, years)) = config.retention.out_of_range() {
+            return Err((
+                line_of_key(text, key),
+                format!("{key} is {years}: a retention period is from 1 to {MAX_YEARS} years"),
+            ));
         }
         Ok(config)
     }
@@ -295,6 +307,25 @@ mod tests {
             assert_eq!(line, 2);
             assert!(message.contains("1 to 366"), "{message}");
         }
+    }
+
+    #[test]
+    fn retention_rules_are_optional_and_bounded() {
+        assert!(
+            !Config::default().retention.any(),
+            "no rule unless the unit sets one"
+        );
+        let c = Config::parse("[retention]\ndeclined_years = 6\nclosed_case_years = 7\n").unwrap();
+        assert_eq!(c.retention.declined_years, Some(6));
+        assert_eq!(c.retention.closed_case_years, Some(7));
+        assert_eq!(c.retention.closed_victim_years, None);
+        let (line, message) =
+            Config::parse("[retention]\ndeclined_years = 6\nclosed_case_years = 0\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(message.contains("closed_case_years is 0"), "{message}");
+        let (line, message) = Config::parse("[retention]\nclosed_years = 6\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("closed_years"), "{message}");
     }
 
     #[test]

@@ -104,6 +104,50 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
 }
 
 #[test]
+fn opening_a_victim_in_the_screens_is_audited_as_a_consultation() {
+    use vlu::tui::app::Overlay;
+    let s = Sandbox::with_sample();
+    let store = s.store_as("sara");
+    let consultations = |store: &Store| -> Vec<(String, String)> {
+        store
+            .audit()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "consult-victim")
+            .map(|a| (a.subject.unwrap(), a.user))
+            .collect()
+    };
+    let mut app = app_with(store.load().unwrap(), Vec::new(), false);
+    run(&store, &mut app, "/");
+    type_text(&mut app, "danny reeves");
+    run(&store, &mut app, "enter");
+    assert!(consultations(&store).is_empty(), "a search opens nothing");
+    run(&store, &mut app, "enter");
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(
+        consultations(&store),
+        [("V-0001".to_owned(), "sara".to_owned())]
+    );
+    let entry = store.audit().unwrap().pop().unwrap();
+    assert!(
+        entry.fields.is_empty() && entry.victims.is_empty(),
+        "{entry:?}"
+    );
+    // Leaving and opening it again within the minute is the same consultation.
+    run(&store, &mut app, "esc enter");
+    assert_eq!(consultations(&store).len(), 1);
+    // Opened from the diary: another victim, another consultation.
+    run(&store, &mut app, "esc esc tab enter");
+    let opened = app.selected_victim().unwrap().id.clone();
+    assert_ne!(opened, "V-0001");
+    assert_eq!(
+        consultations(&store).last().unwrap(),
+        &(opened, "sara".to_owned())
+    );
+    assert_eq!(consultations(&store).len(), 2);
+}
+
+#[test]
 fn opting_in_from_the_victim_view_reaches_the_store() {
     let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "initial_offer", "V-0017"));

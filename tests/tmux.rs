@@ -171,15 +171,17 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
             .contains("Left a voicemail asking her to call back.")
     );
     let store = s.store();
+    // (The export above is the last entry: a disclosure.)
     let actions: Vec<String> = store
         .audit()
         .unwrap()
         .into_iter()
         .map(|a| a.action)
+        .filter(|a| a != "disclose")
         .collect();
     assert_eq!(
-        actions[actions.len() - 2..],
-        ["reveal-contact-details", "log-contact"]
+        actions[actions.len() - 3..],
+        ["consult-victim", "reveal-contact-details", "log-contact"]
     );
 }
 

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use super::progress::Progress;
 use super::{Env, write_json, write_out};
 use crate::error::Error;
-use crate::store::{Store, StoreError};
+use crate::store::{Disclosure, Store, StoreError};
 
 pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
     if let Some(service) = env.service()? {
@@ -50,12 +50,13 @@ pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
 }
 
 /// The whole store as a caseload file into `out`, a record at a time; `step` after each
-/// victim (a progress counter).
+/// victim (a progress counter). Recorded first as a disclosure of everyone's data.
 pub(crate) fn write_export(
     store: &Store,
     out: &mut dyn Write,
     step: &dyn Fn(),
 ) -> Result<(), Error> {
+    store.record_disclosure(&Disclosure::of_everyone("export"))?;
     let head = store.load_head()?;
     let cases = Streamed::new(store.cases());
     let victims = Streamed::new(store.victims_with_logs().inspect(|_| step()));

@@ -96,6 +96,13 @@ pub(crate) fn import_text(
 }
 
 fn say_imported(env: &Env, s: &ImportSummary) {
+    for id in &s.unerased {
+        eprintln!(
+            "vlu: warning: {} had been erased from this store; --replace has brought it back \
+             (the erasure stays in the audit trail: erase it again if it should not be here)",
+            crate::domain::text::visible(id)
+        );
+    }
     eprintln!(
         "Imported {}, {}, {} and {} into {}{}.",
         plural(s.officers, "officer"),

@@ -2,10 +2,12 @@
 
 mod backup;
 mod diary;
+mod dpa;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod log;
 mod progress;
+mod sar;
 pub mod screens;
 mod service;
 pub(crate) mod status;
@@ -138,6 +140,15 @@ pub enum Command {
     /// Key bindings.
     #[command(subcommand)]
     Keymap(KeymapCommand),
+    /// What falls due for erasure under the unit's retention rules, with the rule that applies.
+    Retention(dpa::RetentionArgs),
+    /// Erase a victim, or a case with all its victims, for good (administrators).
+    Erase(dpa::EraseArgs),
+    /// Everything held about one victim, for a subject access request (administrators).
+    Sar(sar::SarArgs),
+    /// The audit trail: who consulted, changed, disclosed or erased what, and when
+    /// (administrators).
+    Audit(dpa::AuditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -347,6 +358,10 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
         Some(Command::Log(args)) => log::log(env, &args),
+        Some(Command::Retention(args)) => dpa::retention(env, &args),
+        Some(Command::Erase(args)) => dpa::erase(env, &args),
+        Some(Command::Sar(args)) => sar::sar(env, &args.victim, &args.out),
+        Some(Command::Audit(args)) => dpa::audit(env, &args),
     }
 }
 

@@ -43,6 +43,9 @@ pub struct KnownIds {
     pub officers: HashSet<String>,
     pub cases: HashSet<String>,
     pub victims: HashSet<String>,
+    /// Cases and victims erased from the store: not imported again without `replace`.
+    pub erased_cases: HashSet<String>,
+    pub erased_victims: HashSet<String>,
 }
 
 /// Reads and validates a caseload file. `known` are the ids already in the store: they
@@ -508,6 +511,22 @@ impl Walker {
                 continue;
             }
             first.insert((*kind, id.as_str()), path.as_str());
+            let erased = match kind {
+                Kind::Officer => false,
+                Kind::Case => known.erased_cases.contains(id),
+                Kind::Victim => known.erased_victims.contains(id),
+            };
+            if !replace && erased {
+                problems.push(Problem {
+                    path: path.clone(),
+                    message: format!(
+                        "{} {} was erased from this store, so it is not imported again \
+                         (use --replace to bring it back, if it must come back)",
+                        kind.noun(),
+                        quote(id)
+                    ),
+                });
+            }
             if !replace && known_set(*kind).contains(id) {
                 problems.push(Problem {
                     path: path.clone(),

@@ -10,8 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::retention::{Reason, Target};
 use crate::store::{
-    Changed, Closing, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore,
+    AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary, Record,
+    Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin, UnitStore,
 };
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -381,8 +383,50 @@ impl UnitStore for Client {
     }
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
-        match self.call(&Request::Reveal(victim.to_owned()))? {
+        self.done(&Request::Reveal(victim.to_owned()))
+    }
+
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError> {
+        self.done(&Request::Consult(victim.to_owned()))
+    }
+
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
+        self.done(&Request::Disclose(disclosure.clone()))
+    }
+}
+
+impl Client {
+    /// A request answered with [`Reply::Done`].
+    fn done(&self, request: &Request) -> Result<(), StoreError> {
+        match self.call(request)? {
             (Reply::Done, _) => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+impl UnitAdmin for Client {
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        let request = Request::Erase {
+            target: target.clone(),
+            reason,
+        };
+        match self.call(&request)? {
+            (Reply::Erased(erased), _) => Ok(erased),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        match self.call(&Request::Audit(query.clone()))? {
+            (Reply::Audit(entries), _) => Ok(entries),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError> {
+        match self.call(&Request::SubjectAccess(victim.to_owned()))? {
+            (Reply::SubjectAccess(found), _) => Ok(found.map(|s| *s)),
             _ => Err(unexpected()),
         }
     }

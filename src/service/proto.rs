@@ -14,12 +14,17 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Closing, Record, Snooze, Stamp};
+use crate::store::{
+    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Record, Snooze, Stamp,
+    SubjectAccess,
+};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-/// 2: the digest's shards carry schema 5's log facts; 3: new records' ids are given by the
-/// service (add_victim, add_case), cases are closed whole, a case's change says why.
+/// 2: the digest's shards carry schema 5's log facts; erasure, consultations, disclosures,
+/// the audit trail and subject access. 3: new records' ids are given by the service
+/// (`add_victim`, `add_case`), cases are closed whole, a case's change says why.
 pub const PROTOCOL: u32 = 3;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
@@ -67,6 +72,19 @@ pub enum Request {
     CloseCase(Closing),
     Snooze(Snooze),
     Reveal(String),
+    /// Someone opened a victim's record.
+    Consult(String),
+    /// Victims' data left the store.
+    Disclose(Disclosure),
+    /// Erase a victim or a case (administrators only).
+    Erase {
+        target: Target,
+        reason: Reason,
+    },
+    /// The audit trail's entries a query asks for (administrators only).
+    Audit(AuditQuery),
+    /// Everything held about one victim (administrators only).
+    SubjectAccess(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
     Diary {
         query: Query,
@@ -119,6 +137,9 @@ pub enum Reply {
     Chunk,
     /// `vlu check`: the sentence saying the store is sound, or its problems.
     Checked(Result<String, Vec<String>>),
+    Erased(Erased),
+    Audit(Vec<AuditEntry>),
+    SubjectAccess(Option<Box<SubjectAccess>>),
     /// Pushed to subscribers after each durable change.
     News(ChangedWire),
     /// Pushed to subscribers when who is connected changes.

@@ -22,9 +22,9 @@ use super::{identity, socket_path};
 use crate::cli::status::Counts;
 use crate::cli::{Format, items_of, render};
 use crate::config::Config;
-use crate::domain::reminders::DiaryQuery;
+use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
-use crate::store::{Digest, Store, StoreError};
+use crate::store::{Digest, Disclosure, Store, StoreError};
 
 /// What a request meets once the service is stopping.
 pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -316,11 +316,15 @@ fn answer_one(
         | Request::Check
         | Request::Backup
         | Request::Stop
+        | Request::Erase { .. }
+        | Request::Audit(_)
+        | Request::SubjectAccess(_)
             if !is_admin(shared, user) =>
         {
             let why = format!(
-                "{user} may not do that: importing, exporting, checking, backing up and \
-                 stopping the service are for the unit's administrators"
+                "{user} may not do that: importing, exporting, checking, backing up, erasing, \
+                 reading the audit trail, answering a subject access request and stopping \
+                 the service are for the unit's administrators"
             );
             send(stream, &Reply::Refused(why), &[])
         }
@@ -547,6 +551,30 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::Reveal(victim) => {
             return reply(store.record_reveal(&victim).map(|()| Reply::Done));
         }
+        Request::Consult(victim) => {
+            return reply(store.record_consultation(&victim).map(|()| Reply::Done));
+        }
+        Request::Disclose(disclosure) => {
+            return reply(store.record_disclosure(&disclosure).map(|()| Reply::Done));
+        }
+        Request::Erase { target, reason } => {
+            let erased = store.erase(&target, reason);
+            drop(guard);
+            if erased.is_ok() {
+                // Records went: every screen reads the caseload again.
+                shared.forget_digest();
+                broadcast(shared, &Reply::Reload);
+            }
+            return reply(erased.map(Reply::Erased));
+        }
+        Request::Audit(query) => return reply(store.audit_entries(&query).map(Reply::Audit)),
+        Request::SubjectAccess(victim) => {
+            return reply(
+                store
+                    .subject_access(&victim)
+                    .map(|s| Reply::SubjectAccess(s.map(Box::new))),
+            );
+        }
         Request::Diary {
             query,
             format,
@@ -665,6 +693,10 @@ fn diary(
         let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
         let items = items_of(&digest, &config, &query)?;
+        if format == Format::Ics {
+            // A calendar file leaves the store for other programs: a disclosure.
+            store.record_disclosure(&calendar_disclosure(&query, &items))?;
+        }
         Ok(render(format, &digest, &snoozes, &query, &items, colour))
     })();
     match worked {
@@ -672,6 +704,21 @@ fn diary(
         Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
         Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
     }
+}
+
+/// A calendar file's disclosure: the victims it names, by id.
+fn calendar_disclosure(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> Disclosure {
+    let mut victims: Vec<String> = items.iter().map(|i| i.reminder.victim_id.clone()).collect();
+    victims.sort();
+    victims.dedup();
+    let whose = query
+        .officer
+        .map_or_else(|| "the unit".to_owned(), |o| format!("officer {o}"));
+    let what = format!(
+        "calendar file: diary of {whose}, {} days from {}",
+        query.days, query.date
+    );
+    Disclosure::of(&what, victims)
 }
 
 fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>) {

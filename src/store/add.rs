@@ -14,7 +14,8 @@ impl Store {
     pub fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
         let mut victim = victim.clone();
         if victim.id.is_empty() {
-            victim.id = self.next_id(VICTIM, ids::VICTIM_PREFIX, 4)?;
+            victim.id =
+                self.next_id(&[VICTIM, super::dpa::ERASED_VICTIM], ids::VICTIM_PREFIX, 4)?;
         } else if self.db.contains_key(super::key(VICTIM, &victim.id))? {
             return Err(StoreError::Refused(format!(
                 "there is already a victim {}, so nothing was saved",
@@ -30,7 +31,7 @@ impl Store {
         let mut case = case.clone();
         if case.id.is_empty() {
             let year = chrono::Local::now().year();
-            case.id = self.next_id(CASE, &ids::case_prefix(year), 3)?;
+            case.id = self.next_id(&[CASE, super::dpa::ERASED_CASE], &ids::case_prefix(year), 3)?;
         } else if self.db.contains_key(super::key(CASE, &case.id))? {
             return Err(StoreError::Refused(format!(
                 "there is already a case {}, so nothing was saved",
@@ -40,18 +41,26 @@ impl Store {
         self.save_case(&case)
     }
 
-    /// The next id of the shape `id_prefix` + number among the records under `prefix`.
-    fn next_id(&self, prefix: &[u8], id_prefix: &str, width: usize) -> Result<String, StoreError> {
+    /// The next id of the shape `id_prefix` + number among the ids under `prefixes` (the
+    /// records, and those erased: an erased person's id is never given to someone else).
+    fn next_id(
+        &self,
+        prefixes: &[&[u8]],
+        id_prefix: &str,
+        width: usize,
+    ) -> Result<String, StoreError> {
         self.usable()?;
         let mut taken = Vec::new();
-        for k in self
-            .db
-            .scan_prefix([prefix, id_prefix.as_bytes()].concat())
-            .keys()
-        {
-            let k = k?;
-            if let Ok(id) = std::str::from_utf8(&k[prefix.len()..]) {
-                taken.push(id.to_owned());
+        for prefix in prefixes {
+            for k in self
+                .db
+                .scan_prefix([*prefix, id_prefix.as_bytes()].concat())
+                .keys()
+            {
+                let k = k?;
+                if let Ok(id) = std::str::from_utf8(&k[prefix.len()..]) {
+                    taken.push(id.to_owned());
+                }
             }
         }
         Ok(ids::next_after(

@@ -7,8 +7,12 @@
 //! the store, never re-do a write in their own memory, which is also how a change made by
 //! someone else will reach them.
 
-use super::{Closing, Digest, Record, Snooze, Stamp, Store, StoreError};
+use super::{
+    AuditEntry, AuditQuery, Closing, Digest, Disclosure, Erased, Record, Snooze, Stamp, Store,
+    StoreError, SubjectAccess,
+};
 use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::retention::{Reason, Target};
 
 /// What a committed change touched: the records every screen reads back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,6 +76,38 @@ pub trait UnitStore {
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
+    /// Records that someone opened a victim's record (a consultation; repeated openings by
+    /// the same user within a minute are one).
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError>;
+    /// Records that victims' data left the store: an export, a calendar file, a report, a
+    /// letter. What a report or letter calls before it writes anything.
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError>;
+}
+
+/// What only the unit's administrators may do (the unit service refuses anyone else):
+/// erase, read the audit trail, answer a subject access request.
+pub trait UnitAdmin {
+    /// Erases a victim, or a case with all its victims, for `reason`, leaving only the
+    /// audit entry and the ids.
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError>;
+    /// The audit trail's entries that `query` asks for, oldest first.
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Everything held about one victim (recorded as a disclosure); `None`: no such victim.
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError>;
+}
+
+impl UnitAdmin for Store {
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        Store::erase(self, target, reason)
+    }
+
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        Store::audit_entries(self, query)
+    }
+
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError> {
+        Store::subject_access(self, victim)
+    }
 }
 
 impl UnitStore for Store {
@@ -134,5 +170,13 @@ impl UnitStore for Store {
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
         Store::record_reveal(self, victim)
+    }
+
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError> {
+        Store::record_consultation(self, victim)
+    }
+
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
+        Store::record_disclosure(self, disclosure)
     }
 }

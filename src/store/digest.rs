@@ -293,13 +293,17 @@ pub enum Edit<'a> {
         victim: &'a str,
     },
     Case(&'a Case),
+    /// A case erased (its victims leave by `Leave`).
+    RemoveCase(&'a str),
 }
 
 impl Edit<'_> {
     pub fn shard(&self) -> u8 {
         match self {
             Edit::Victim(v) => shard_of(&v.case_id),
-            Edit::Facts { case, .. } | Edit::Leave { case, .. } => shard_of(case),
+            Edit::Facts { case, .. } | Edit::Leave { case, .. } | Edit::RemoveCase(case) => {
+                shard_of(case)
+            }
             Edit::Case(c) => shard_of(&c.id),
         }
     }
@@ -348,6 +352,11 @@ impl Shard {
                 Ok(i) => self.cases[i] = CaseDigest::of(c),
                 Err(i) => self.cases.insert(i, CaseDigest::of(c)),
             },
+            Edit::RemoveCase(id) => {
+                if let Ok(i) = self.cases.binary_search_by(|d| d.id.as_str().cmp(id)) {
+                    self.cases.remove(i);
+                }
+            }
         }
         Ok(())
     }
@@ -540,6 +549,24 @@ impl Store {
     /// The ids of a case's victims, from its digest shard (they are kept beside it).
     pub fn victims_of(&self, case: &str) -> Result<Vec<String>, StoreError> {
         self.usable()?;
+        let n = shard_of(case);
+        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
+            return Ok(Vec::new());
+        };
+        let shard = Shard::decode(&bytes).map_err(|e| {
+            StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
+        })?;
+        Ok(shard
+            .victims
+            .into_iter()
+            .filter(|v| v.case_id == case)
+            .map(|v| v.id)
+            .collect())
+    }
+
+    /// The ids of a case's victims, as its digest shard lists them (the shard is written in
+    /// the same batch as every victim record, and `vlu check` holds it to them).
+    pub(super) fn victims_of_case(&self, case: &str) -> Result<Vec<String>, StoreError> {
         let n = shard_of(case);
         let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
             return Ok(Vec::new());

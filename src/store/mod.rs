@@ -12,6 +12,8 @@
 //! | `d\0{n}` | shard `n` (one byte) of the digest: what the diary and the caseload list need of each case and of its victims and their logs, postcard ([`digest`]) |
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
+//! | `r\0v\0{victim}` / `r\0c\0{case}` | a record's version ([`stamp`]) |
+//! | `x\0v\0{victim}` / `x\0c\0{case}` | an erased id, with the day it was erased ([`dpa`]) |
 
 mod add;
 mod api;
@@ -20,6 +22,7 @@ pub mod backup;
 mod casework;
 mod check;
 mod digest;
+mod dpa;
 mod import;
 mod lock;
 mod migrate;
@@ -37,12 +40,13 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::{Batch, Tree};
 
 pub use crate::domain::snooze::Snooze;
-pub use api::{Changed, UnitStore};
-pub use audit::{AuditRecord, changed_fields};
+pub use api::{Changed, UnitAdmin, UnitStore};
+pub use audit::{AuditEntry, AuditQuery, AuditRecord, changed_fields};
 pub use backup::BackupInfo;
 pub use casework::Closing;
 pub use check::Finding;
 pub use digest::Digest;
+pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
 pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};
@@ -119,6 +123,9 @@ pub struct ImportSummary {
     pub victims: usize,
     pub contacts: usize,
     pub replaced: usize,
+    /// Erased ids brought back (with `--replace`): the command line warns of each.
+    #[serde(default)]
+    pub unerased: Vec<String>,
 }
 
 pub struct Store {
@@ -137,6 +144,8 @@ pub struct Store {
     next_audit: std::sync::atomic::AtomicU64,
     /// A write did not finish in time: sled may be stuck, and nothing more is asked of it.
     stalled: std::sync::atomic::AtomicBool,
+    /// When each (user, victim) consultation was last recorded ([`dpa::CONSULTATION_WINDOW`]).
+    consulted: std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>,
     _lock: File,
 }
 
@@ -250,6 +259,7 @@ impl Store {
             log: std::sync::Arc::new(log),
             next_audit: std::sync::atomic::AtomicU64::new(0),
             stalled: std::sync::atomic::AtomicBool::new(false),
+            consulted: std::sync::Mutex::default(),
             _lock: lock,
         };
         store
@@ -323,10 +333,13 @@ impl Store {
 
     /// The ids already in the store, for validating a file against it.
     pub fn known_ids(&self) -> Result<KnownIds, StoreError> {
+        let erased = self.tombstones()?;
         Ok(KnownIds {
             officers: self.ids(OFFICER)?,
             cases: self.ids(CASE)?,
             victims: self.ids(VICTIM)?,
+            erased_cases: erased.cases,
+            erased_victims: erased.victims,
         })
     }
 
@@ -481,6 +494,8 @@ impl Store {
             action: action.to_owned(),
             subject: subject.map(str::to_owned),
             fields,
+            victims: Vec::new(),
+            everyone: false,
         }
     }
 
@@ -542,6 +557,9 @@ impl Store {
             ..victim.clone()
         };
         let before = self.victim_record(&victim.id)?;
+        if before.is_none() {
+            self.refuse_erased(Record::Victim, &victim.id)?;
+        }
         let fields = changed_fields(before.as_ref(), &stored);
         let action = if before.is_some() {
             "update-victim"
@@ -631,6 +649,9 @@ impl Store {
     /// Saves a case record; `why` (a key date corrected or removed) goes in the audit entry.
     fn save_case_because(&self, case: &Case, why: Option<&str>) -> Result<Changed, StoreError> {
         let before = self.case(&case.id)?;
+        if before.is_none() {
+            self.refuse_erased(Record::Case, &case.id)?;
+        }
         let mut fields = changed_fields(before.as_ref(), case);
         if let Some(why) = why.map(str::trim).filter(|w| !w.is_empty()) {
             fields.push(format!("why: {why}"));

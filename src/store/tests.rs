@@ -855,3 +855,33 @@ fn closing_a_case_closes_its_victims_with_a_log_entry_each_in_one_write() {
     );
     assert!(store.close_case(&closing).is_err());
 }
+
+#[test]
+fn the_store_gives_new_victims_the_next_id_never_an_erased_one() {
+    use crate::domain::retention::{Reason, Target};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    caseload.victims[0].id = "V-0007".into();
+    store.import(&caseload, false).unwrap();
+    let mut new = caseload.victims[0].clone();
+    new.id = String::new();
+    new.contacts.clear();
+    let changed = store.add_victim(&new).unwrap();
+    assert_eq!(changed.victims, ["V-0008"]);
+    store
+        .erase(&Target::Victim("V-0008".into()), Reason::Error)
+        .unwrap();
+    let changed = store.add_victim(&new).unwrap();
+    assert_eq!(
+        changed.victims,
+        ["V-0009"],
+        "V-0008 was erased: never given again"
+    );
+    new.id = "V-0009".into();
+    let taken = store.add_victim(&new).unwrap_err().to_string();
+    assert!(
+        taken.contains("there is already a victim V-0009"),
+        "{taken}"
+    );
+}

@@ -94,6 +94,11 @@ pub enum Effect {
     AddVictim(Box<Victim>),
     /// A new case; the store gives its id when the form left it empty.
     AddCase(Box<Case>),
+    /// A victim's record was opened: audited as a consultation before it is drawn (the
+    /// loop performs every effect before it draws again).
+    Consult {
+        victim: String,
+    },
     /// A changed victim record (its contact log untouched), made from version `base`.
     SaveVictim {
         victim: Box<Victim>,
@@ -559,12 +564,12 @@ impl App {
             (_, Action::Help) => self.overlays.push(Overlay::Help),
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
-            (None, action) => self.pane_action(action),
+            (None, action) => return self.pane_action(action),
         }
         None
     }
 
-    fn pane_action(&mut self, action: Action) {
+    fn pane_action(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::NextPane | Action::PrevPane => {
                 let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
@@ -602,7 +607,7 @@ impl App {
                 };
                 self.refresh_rows(false);
             }
-            Action::Open => self.open(),
+            Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
             Action::LongerHorizon | Action::ShorterHorizon => {
                 self.horizon = if action == Action::LongerHorizon {
@@ -622,6 +627,7 @@ impl App {
             }
             _ => {}
         }
+        None
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -649,15 +655,14 @@ impl App {
         }
     }
 
-    fn open(&mut self) {
+    /// Opens what is selected; a victim's record opened is a consultation, for the store.
+    fn open(&mut self) -> Option<Effect> {
         match self.focus {
             Pane::Caseload if self.selected_victim().is_some() => {
-                self.open_victim_view();
+                return self.consult();
             }
             Pane::Diary => {
-                let Some(item) = self.diary.get(self.diary_selected) else {
-                    return;
-                };
+                let item = self.diary.get(self.diary_selected)?;
                 let id = item.reminder.victim_id.clone();
                 if !self.rows.iter().any(|&i| self.caseload.victims[i].id == id) {
                     // Jumping to a victim the filters hide: clear them.
@@ -675,7 +680,7 @@ impl App {
                 {
                     self.selected = pos;
                     self.contacts_selected = 0;
-                    self.open_victim_view();
+                    return self.consult();
                 }
             }
             Pane::Contacts => {
@@ -687,6 +692,15 @@ impl App {
             }
             Pane::Caseload => {}
         }
+        None
+    }
+
+    /// The selected victim's record opened, and the consultation to record.
+    fn consult(&mut self) -> Option<Effect> {
+        self.open_victim_view();
+        Some(Effect::Consult {
+            victim: self.selected_victim()?.id.clone(),
+        })
     }
 
     fn open_victim_view(&mut self) {
@@ -704,6 +718,7 @@ impl App {
                 .collect(),
             cases: self.caseload.cases.iter().map(|c| c.id.clone()).collect(),
             victims: self.caseload.victims.iter().map(|v| v.id.clone()).collect(),
+            ..KnownIds::default()
         }
     }
 

@@ -243,6 +243,15 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         } => store.save_victim_with_contact(victim, contact, *base),
         Effect::Snooze(s) => store.snooze(s),
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
+        Effect::Consult { victim } => {
+            return match store.record_consultation(victim) {
+                Ok(()) => None,
+                Err(e) => {
+                    app.consultation_failed(&e.to_string());
+                    None
+                }
+            };
+        }
         Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
         Effect::SaveCase { case, base, why } => store.save_case(case, *base, why.as_deref()),
         Effect::AddVictim(victim) => store.add_victim(victim),

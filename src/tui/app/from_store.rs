@@ -70,12 +70,19 @@ impl App {
         self.partial_cases = self.caseload.cases.iter().map(|c| c.id.clone()).collect();
         self.snoozes = snoozes.into_iter().collect();
         self.rebuild();
-        if let Some(pos) = selected.and_then(|id| {
-            self.rows
-                .iter()
-                .position(|&i| self.caseload.victims[i].id == id)
-        }) {
+        let Some(id) = selected else { return };
+        if let Some(pos) = self
+            .rows
+            .iter()
+            .position(|&i| self.caseload.victims[i].id == id)
+        {
             self.selected = pos;
+        } else if self.victim_by_id(&id).is_none() {
+            // Erased meanwhile: its record and log are no longer shown. (A form stays open,
+            // with what was typed; saving it says the victim is gone.)
+            self.overlays
+                .retain(|o| !matches!(o, Overlay::Victim { .. } | Overlay::Entry(_)));
+            self.message = Some(format!("{id} is no longer in the store."));
         }
     }
 
@@ -112,6 +119,7 @@ impl App {
                 }
                 return;
             }
+            Effect::Consult { .. } => return,
             Effect::AppendContact { .. } => "Contact saved.",
             Effect::SetStatus { .. } => "Status saved.",
             Effect::Snooze(_) => "Reminder snoozed.",
@@ -147,6 +155,16 @@ impl App {
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
             self.overlays.pop();
         }
+    }
+
+    /// The opening of a victim's record could not be recorded: the record is not shown.
+    pub fn consultation_failed(&mut self, message: &str) {
+        if matches!(self.overlays.last(), Some(Overlay::Victim { .. })) {
+            self.overlays.pop();
+        }
+        self.message = Some(format!(
+            "Not opened: the opening could not be recorded ({message})."
+        ));
     }
 
     /// The date moved on (local midnight passed, or a suspended machine woke on a later

@@ -153,8 +153,15 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
     let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
-    keys(&mut app, "enter enter");
+    let opened = keys(&mut app, "enter enter");
     assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(
+        opened,
+        [Effect::Consult {
+            victim: "V-0001".into()
+        }],
+        "opening the record is a consultation for the store to audit"
+    );
     let effects = keys(&mut app, "r");
     assert_eq!(
         effects,
@@ -172,6 +179,10 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
         [Overlay::Victim { revealed: false }],
         "the mask returns on leaving"
     );
+    // A consultation the store could not record: the record is not shown.
+    app.consultation_failed("the disk is full");
+    assert!(app.overlays.is_empty());
+    assert!(app.message.as_deref().unwrap().starts_with("Not opened"));
 }
 
 #[test]
