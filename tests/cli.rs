@@ -948,3 +948,92 @@ fn log_refuses_bad_input_with_exit_2_and_changes_nothing() {
     }
     assert_eq!(s.export(), before, "nothing changed");
 }
+
+#[test]
+fn reallocate_moves_a_leavers_whole_caseload_keeping_cases_together() {
+    let s = Sandbox::with_sample();
+    let out = s
+        .vlu()
+        .args(["reallocate", "--from", "sahmed", "--to", "jokafor,lmcbride"])
+        .assert()
+        .success();
+    assert!(
+        stdout(&out).starts_with("Reallocated 14 victims: "),
+        "{}",
+        stdout(&out)
+    );
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let victims = export["victims"].as_array().unwrap();
+    assert!(
+        victims.iter().all(|v| v["allocated_to"] != "sahmed"),
+        "nothing left with the leaver"
+    );
+    let mut by_case: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
+    for v in victims {
+        by_case
+            .entry(v["case_id"].as_str().unwrap())
+            .or_default()
+            .insert(v["allocated_to"].as_str().unwrap_or(""));
+    }
+    // A case's victims were together before (the sample keeps them so): still together.
+    assert!(
+        by_case.values().all(|officers| officers.len() == 1),
+        "{by_case:?}"
+    );
+    let count = |o: &str| victims.iter().filter(|v| v["allocated_to"] == o).count();
+    assert_eq!(count("jokafor") + count("lmcbride"), 15 + 14 + 14);
+    assert!(
+        count("jokafor").abs_diff(count("lmcbride")) <= 3,
+        "shared out evenly"
+    );
+    let out = s
+        .vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "nobody"])
+        .assert()
+        .code(2);
+    assert_eq!(stderr(&out), "vlu: there is no officer nobody\n");
+}
+
+#[test]
+fn only_managers_reallocate_once_the_unit_has_named_them() {
+    if common::me() != "root" {
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
+        eprintln!("NOT RUN: giving the data directory to another owner needs root");
+        return;
+    }
+    let s = Sandbox::with_sample();
+    common::stop_service(&s.data_dir());
+    // The store belongs to someone else; this user signs in as the VLO sahmed.
+    let chown = std::process::Command::new("chown")
+        .arg("65534")
+        .arg(s.data_dir())
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    s.sign_in_as("sahmed");
+    let out = s
+        .vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "jokafor"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("that is for the unit's managers"),
+        "{}",
+        stderr(&out)
+    );
+    // The service reads who is who when it starts: wait for this one to stop, idle.
+    let start = std::time::Instant::now();
+    while s.data_dir().join("vlu.sock").exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the service stayed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    s.sign_in_as("pdevi");
+    s.vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "jokafor"])
+        .assert()
+        .success();
+}

@@ -7,6 +7,7 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod log;
 mod progress;
+mod reallocate;
 mod sar;
 pub mod screens;
 mod service;
@@ -93,6 +94,8 @@ pub enum Command {
     },
     /// Log one contact with a victim, as the screens' form does (for scripts and mail merges).
     Log(log::LogArgs),
+    /// Give a victim, a case, or all of one officer's victims to other officers (managers).
+    Reallocate(reallocate::ReallocateArgs),
     /// Verify the store's integrity.
     Check,
     /// Run the unit service: own the store and serve every vlu on this machine (for an
@@ -358,6 +361,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
         Some(Command::Log(args)) => log::log(env, &args),
+        Some(Command::Reallocate(args)) => reallocate::reallocate(env, &args),
         Some(Command::Retention(args)) => dpa::retention(env, &args),
         Some(Command::Erase(args)) => dpa::erase(env, &args),
         Some(Command::Sar(args)) => sar::sar(env, &args.victim, &args.out),

@@ -12,8 +12,8 @@ use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::retention::{Reason, Target};
 use crate::store::{
-    AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary, Record,
-    Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin, UnitStore,
+    AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary,
+    Reallocation, Record, Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin, UnitStore,
 };
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -376,6 +376,10 @@ impl UnitStore for Client {
 
     fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
         self.changed(&Request::CloseCase(closing.clone()))
+    }
+
+    fn reallocate(&self, reallocation: &Reallocation) -> Result<Changed, StoreError> {
+        self.changed(&Request::Reallocate(reallocation.clone()))
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -17,8 +17,8 @@ use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
 use crate::store::{
-    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Record, Snooze, Stamp,
-    SubjectAccess,
+    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Reallocation, Record, Snooze,
+    Stamp, SubjectAccess,
 };
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
@@ -70,6 +70,7 @@ pub enum Request {
     /// A new case; the service gives the id when it is empty.
     AddCase(Box<Case>),
     CloseCase(Closing),
+    Reallocate(Reallocation),
     Snooze(Snooze),
     Reveal(String),
     /// Someone opened a victim's record.
@@ -171,6 +172,7 @@ impl Request {
                 | Request::AddVictim(_)
                 | Request::AddCase(_)
                 | Request::CloseCase(_)
+                | Request::Reallocate(_)
                 | Request::Snooze(_)
                 | Request::Import { .. }
         )

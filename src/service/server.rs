@@ -328,6 +328,14 @@ fn answer_one(
             );
             send(stream, &Reply::Refused(why), &[])
         }
+        Request::Reallocate(_) if !may_manage(shared, user) => {
+            send(stream, &Reply::Refused(not_a_manager(user)), &[])
+        }
+        Request::SaveVictim { ref victim, .. }
+            if moves_allocation(shared, victim) && !may_manage(shared, user) =>
+        {
+            send(stream, &Reply::Refused(not_a_manager(user)), &[])
+        }
         Request::Export => export(shared, stream),
         Request::Stop => {
             let sent = send(stream, &Reply::Done, &[]);
@@ -360,6 +368,42 @@ fn is_admin(shared: &Shared, user: &str) -> bool {
             .iter()
             .any(|o| &o.id == officer && o.role == Some(crate::domain::enums::OfficerRole::Admin))
     })
+}
+
+fn not_a_manager(user: &str) -> String {
+    format!("{user} may not reallocate victims: that is for the unit's managers")
+}
+
+/// Whether `user` may reallocate: an administrator, an officer whose role is `manager`, or
+/// anyone while the unit has named no manager or administrator yet.
+fn may_manage(shared: &Shared, user: &str) -> bool {
+    use crate::domain::enums::OfficerRole;
+    if is_admin(shared, user) {
+        return true;
+    }
+    let store = lock(&shared.store);
+    let Some(head) = store.as_ref().and_then(|s| s.load_head().ok()) else {
+        return false;
+    };
+    let roles_set = head
+        .officers
+        .iter()
+        .any(|o| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin)));
+    let officer = shared.config.officers.get(user);
+    !roles_set
+        || head
+            .officers
+            .iter()
+            .any(|o| Some(&o.id) == officer && o.role == Some(OfficerRole::Manager))
+}
+
+/// Whether a victim's save gives them to another officer.
+fn moves_allocation(shared: &Shared, victim: &crate::domain::model::Victim) -> bool {
+    let store = lock(&shared.store);
+    store
+        .as_ref()
+        .and_then(|s| s.victim(&victim.id).ok().flatten())
+        .is_some_and(|before| before.allocated_to != victim.allocated_to)
 }
 
 /// The export, streamed in chunks of a mebibyte: a large unit is never held whole.
@@ -593,6 +637,7 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::AddVictim(victim) => store.add_victim(&victim),
         Request::AddCase(case) => store.add_case(&case),
         Request::CloseCase(closing) => store.close_case(&closing),
+        Request::Reallocate(r) => store.reallocate(&r),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);

@@ -8,8 +8,8 @@
 //! someone else will reach them.
 
 use super::{
-    AuditEntry, AuditQuery, Closing, Digest, Disclosure, Erased, Record, Snooze, Stamp, Store,
-    StoreError, SubjectAccess,
+    AuditEntry, AuditQuery, Closing, Digest, Disclosure, Erased, Reallocation, Record, Snooze,
+    Stamp, Store, StoreError, SubjectAccess,
 };
 use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::retention::{Reason, Target};
@@ -73,6 +73,9 @@ pub trait UnitStore {
     /// Closes a case and each of its victims, with an entry in each victim's log: all or
     /// nothing.
     fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError>;
+    /// Moves a victim, a case or an officer's whole caseload to other officers, in one
+    /// write (a manager's, where roles are set).
+    fn reallocate(&self, reallocation: &Reallocation) -> Result<Changed, StoreError>;
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
@@ -162,6 +165,10 @@ impl UnitStore for Store {
 
     fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
         Store::close_case(self, closing)
+    }
+
+    fn reallocate(&self, reallocation: &Reallocation) -> Result<Changed, StoreError> {
+        Store::reallocate(self, reallocation)
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {

@@ -7,7 +7,7 @@ use super::digest::Edit;
 use super::{Batch, Changed, Record, Store, StoreError};
 use crate::domain::casework::after_logging;
 use crate::domain::enums::{ContactKind, Direction, Medium};
-use crate::domain::model::{Case, Contact};
+use crate::domain::model::{Case, Contact, Victim};
 
 /// A case to close: when, why, by which officer, from which version of the case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -101,4 +101,128 @@ impl Store {
             ..Changed::default()
         })
     }
+}
+
+/// Whose victims move to whom.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Moving {
+    Victim(String),
+    /// Every victim of a case.
+    Case(String),
+    /// Everything allocated to an officer (one who leaves, or is away long).
+    Officer(String),
+}
+
+/// A reallocation: the victims moving, and the officers they go to. With more than one
+/// officer, whole cases are shared out, each to whoever has been given fewest so far.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reallocation {
+    pub moving: Moving,
+    pub to: Vec<String>,
+}
+
+impl Store {
+    /// Reallocates victims in one write with one audit entry naming each move (ids only).
+    pub fn reallocate(&self, r: &Reallocation) -> Result<Changed, StoreError> {
+        if r.to.is_empty() {
+            return Err(StoreError::Refused(
+                "name the officer (or officers) to reallocate to".into(),
+            ));
+        }
+        for officer in &r.to {
+            if !self.officer_exists(officer)? {
+                return Err(StoreError::Refused(format!(
+                    "there is no officer {officer}"
+                )));
+            }
+        }
+        let mut victims: Vec<Victim> = match &r.moving {
+            Moving::Victim(id) => vec![
+                self.victim_record(id)?
+                    .ok_or_else(|| StoreError::Refused(format!("there is no victim {id}")))?,
+            ],
+            Moving::Case(case) => {
+                if self.case(case)?.is_none() {
+                    return Err(StoreError::Refused(format!("there is no case {case}")));
+                }
+                self.victims_of(case)?
+                    .iter()
+                    .filter_map(|id| self.victim_record(id).transpose())
+                    .collect::<Result<_, _>>()?
+            }
+            Moving::Officer(officer) => {
+                let digest = self.load_digest()?;
+                digest
+                    .caseload
+                    .victims
+                    .iter()
+                    .filter(|v| v.allocated_to.as_deref() == Some(officer))
+                    .filter_map(|v| self.victim_record(&v.id).transpose())
+                    .collect::<Result<_, _>>()?
+            }
+        };
+        if victims.is_empty() {
+            return Err(StoreError::Refused(
+                "there is no victim to reallocate".into(),
+            ));
+        }
+        victims.sort_by(|a, b| (&a.case_id, &a.id).cmp(&(&b.case_id, &b.id)));
+        let to = share_out(&victims, &r.to);
+        let mut batch = Batch::default();
+        let mut moved = Vec::new();
+        for (victim, officer) in victims.iter().zip(to) {
+            if victim.allocated_to.as_deref() == Some(officer) {
+                continue;
+            }
+            let after = Victim {
+                allocated_to: Some(officer.to_owned()),
+                ..victim.clone()
+            };
+            self.stage_victim(&mut batch, &after)?;
+            moved.push(after);
+        }
+        if moved.is_empty() {
+            return Err(StoreError::Refused(
+                "they are allocated to that officer already; nothing was changed".into(),
+            ));
+        }
+        self.stage_digest(&mut batch, moved.iter().map(Edit::Victim).collect())?;
+        let fields = moved
+            .iter()
+            .map(|v| format!("{} to {}", v.id, v.allocated_to.as_deref().unwrap_or("")))
+            .collect();
+        let subject = match &r.moving {
+            Moving::Victim(id) | Moving::Case(id) | Moving::Officer(id) => id.clone(),
+        };
+        let seq = self.commit(batch, &self.record("reallocate", Some(&subject), fields))?;
+        Ok(Changed {
+            seq,
+            victims: moved.into_iter().map(|v| v.id).collect(),
+            ..Changed::default()
+        })
+    }
+}
+
+/// Each victim's new officer: a case's victims stay together, and each case goes to the
+/// officer given fewest victims so far (the first named, on a tie).
+fn share_out<'a>(victims: &[Victim], to: &'a [String]) -> Vec<&'a str> {
+    let mut given = vec![0usize; to.len()];
+    let mut out = Vec::with_capacity(victims.len());
+    let mut at = 0;
+    while at < victims.len() {
+        let case = &victims[at].case_id;
+        let size = victims[at..]
+            .iter()
+            .take_while(|v| &v.case_id == case)
+            .count();
+        let (pick, _) = given
+            .iter()
+            .enumerate()
+            .min_by_key(|&(i, n)| (*n, i))
+            .unwrap_or((0, &0));
+        given[pick] += size;
+        out.extend(std::iter::repeat_n(to[pick].as_str(), size));
+        at += size;
+    }
+    out
 }

@@ -43,7 +43,7 @@ pub use crate::domain::snooze::Snooze;
 pub use api::{Changed, UnitAdmin, UnitStore};
 pub use audit::{AuditEntry, AuditQuery, AuditRecord, changed_fields};
 pub use backup::BackupInfo;
-pub use casework::Closing;
+pub use casework::{Closing, Moving, Reallocation};
 pub use check::Finding;
 pub use digest::Digest;
 pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
