@@ -312,6 +312,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             if let Some(sentence) = crate::generate::refusal(victims, as_of) {
                 return Err(Error::Usage(sentence));
             }
+            destination(out.as_deref())?; // refused before a large unit is built for nothing
             let spinner = progress::Progress::spinner("generating");
             let caseload = crate::generate::generate(victims, seed, as_of);
             spinner.finish();
@@ -492,8 +493,8 @@ fn write_stdout(emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Res
 }
 
 /// Writes `value` as JSON (indented for people, or compact) and a newline, as it is made: to
-/// standard output (no file, `-`, `/dev/stdout`), to a file (atomically, readable by its owner
-/// only), or straight into a FIFO or a device, never replacing it (`fsutil::destination`).
+/// standard output (no file, `-`) or to a regular file (atomically, readable by its owner
+/// only); anything else at the path is refused (`fsutil::destination`).
 fn write_json(
     value: &impl serde::Serialize,
     file: Option<&Path>,
@@ -509,29 +510,34 @@ fn write_json(
     })
 }
 
-/// Writes what `emit` writes to a file — atomically and readable by its owner only, or
-/// straight into a FIFO or device — or to standard output (no file, or `-`).
+/// Writes what `emit` writes to standard output (no file, or `-`) or to a regular file —
+/// atomically and readable by its owner only. A symbolic link, a FIFO, a device, a directory
+/// or a socket at the path is refused (exit 2) before anything is written.
 fn write_out(
     file: Option<&Path>,
     emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    use crate::fsutil::{Destination, Refused, destination};
-    let Some(path) = file else {
-        return write_stdout(emit);
-    };
-    let written = match destination(path) {
-        Ok(Destination::Stdout) => return write_stdout(emit),
-        Ok(Destination::Straight(to)) => crate::fsutil::write_straight(&to, emit),
-        Ok(Destination::Atomic(to)) => crate::fsutil::write_private_atomically(&to, emit),
-        Err(Refused(what)) => {
-            return Err(Error::Usage(format!(
-                "{} is {what}, which vlu does not write over; name a file, or - for standard output",
-                path.display()
-            )));
+    use crate::fsutil::Destination;
+    match destination(file)? {
+        Destination::Stdout => write_stdout(emit),
+        Destination::Atomic(to) => {
+            crate::fsutil::write_private_atomically(&to, emit).map_err(|source| Error::Write {
+                path: to.clone(),
+                source,
+            })
         }
+    }
+}
+
+/// Where an output named `file` goes (none: standard output), or the sentence refusing it.
+fn destination(file: Option<&Path>) -> Result<crate::fsutil::Destination, Error> {
+    let Some(path) = file else {
+        return Ok(crate::fsutil::Destination::Stdout);
     };
-    written.map_err(|source| Error::Write {
-        path: path.to_owned(),
-        source,
+    crate::fsutil::destination(path).map_err(|crate::fsutil::Refused(what)| {
+        Error::Usage(format!(
+            "{} is {what}, which vlu does not write over; name a regular file, or - for standard output",
+            path.display()
+        ))
     })
 }
