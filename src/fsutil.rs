@@ -36,13 +36,13 @@ pub fn destination(path: &Path) -> Result<Destination, Refused> {
     }
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_file() => Ok(Destination::Atomic(path.to_owned())),
-        Ok(meta) => Err(Refused(what_it_is(&meta.file_type()))),
+        Ok(meta) => Err(Refused(what_it_is(meta.file_type()))),
         Err(_) => Ok(Destination::Atomic(path.to_owned())),
     }
 }
 
 /// What is at a path that is not a regular file, as a sentence names it.
-fn what_it_is(kind: &std::fs::FileType) -> &'static str {
+fn what_it_is(kind: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

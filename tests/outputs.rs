@@ -110,7 +110,10 @@ fn a_device_node_is_refused() {
         .assert()
         .code(2)
         .stderr(refusal(&null, "a device"));
-    assert!(file_type(&null).is_char_device(), "the device is still there");
+    assert!(
+        file_type(&null).is_char_device(),
+        "the device is still there"
+    );
 }
 
 #[test]
@@ -187,7 +190,15 @@ fn a_dash_is_standard_output_for_every_writer() {
         .success();
     s.vlu()
         .current_dir(s.root.path())
-        .args(["diary", "--date", "2026-11-24", "--format", "json", "--out", "-"])
+        .args([
+            "diary",
+            "--date",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--out",
+            "-",
+        ])
         .assert()
         .success()
         .stdout(diary.get_output().stdout.clone());
@@ -211,5 +222,9 @@ fn a_regular_file_is_replaced_atomically_and_privately() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), s.export());
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    assert_eq!(std::fs::read_dir(s.root.path()).unwrap().count(), 3, "no temporary left");
+    assert_eq!(
+        std::fs::read_dir(s.root.path()).unwrap().count(),
+        3,
+        "no temporary left"
+    );
 }

@@ -31,6 +31,10 @@ pub struct Reminder {
     pub sensitive: Option<String>,
     /// The victim chose to hear only the month of release.
     pub month_only: bool,
+    /// Which entry of its list the reminder comes from, where one list can give several
+    /// reminders alike in everything else: the licence request's place among the victim's
+    /// (two decided on one day).
+    pub entry: Option<usize>,
 }
 
 /// What the rules need besides the caseload.
@@ -129,6 +133,18 @@ impl Scan<'_> {
         key_date: Option<KeyDateKind>,
         about: NaiveDate,
     ) {
+        self.add_entry(kind, due, key_date, about, None);
+    }
+
+    /// [`Scan::add`] for a reminder that comes from entry `entry` of a list.
+    fn add_entry(
+        &mut self,
+        kind: ReminderKind,
+        due: NaiveDate,
+        key_date: Option<KeyDateKind>,
+        about: NaiveDate,
+        entry: Option<usize>,
+    ) {
         if due > self.until {
             return;
         }
@@ -144,6 +160,7 @@ impl Scan<'_> {
             sensitive: sensitive_label(v, due, self.rules.lead.sensitive_margin_days),
             month_only: kind == ReminderKind::KeyDate
                 && v.information() == InformationLevel::ReleaseMonth,
+            entry,
         });
     }
 
@@ -250,7 +267,7 @@ impl Scan<'_> {
 
     /// The outcome of each decided licence request passed on.
     fn licence_outcomes(&mut self) {
-        for request in &self.victim.licence_requests {
+        for (i, request) in self.victim.licence_requests.iter().enumerate() {
             let decided = request
                 .outcome
                 .is_some_and(|o| o != LicenceOutcome::Pending);
@@ -259,7 +276,7 @@ impl Scan<'_> {
             };
             if self.facts.last_licence_conditions.is_none_or(|d| d < on) {
                 let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
-                self.add(ReminderKind::LicenceOutcome, due, None, on);
+                self.add_entry(ReminderKind::LicenceOutcome, due, None, on, Some(i));
             }
         }
     }
