@@ -253,7 +253,7 @@ impl Env {
             days,
             officer: officer.map(str::to_owned),
             lead: self.config.lead_times,
-            extra_days: self.config.extra_non_working_days.clone(),
+            calendar: self.config.days.clone(),
         }
     }
 
@@ -406,12 +406,13 @@ pub(crate) fn items_of(
             "there is no officer \"{o}\" in the store"
         )));
     }
-    let calendar = Calendar::new(
+    let calendar = Calendar::with_changes(
         caseload
             .extra_non_working_days
             .iter()
-            .chain(&config.extra_non_working_days)
+            .chain(&config.days.non_working)
             .copied(),
+        config.days.working.iter().copied(),
     );
     let rules = Rules {
         calendar: &calendar,

@@ -78,7 +78,7 @@ fn open_screens(
         today,
         officer,
         lead: env.config.lead_times,
-        extra_non_working_days: env.config.extra_non_working_days.clone(),
+        days: env.config.days.clone(),
         keymap,
         colour: colour(),
     });

@@ -140,7 +140,8 @@ pub struct Setup {
     pub today: NaiveDate,
     pub officer: String,
     pub lead: LeadTimes,
-    pub extra_non_working_days: Vec<NaiveDate>,
+    /// The configuration's working-day changes (the store's extra days are added).
+    pub days: crate::domain::calendar::DayChanges,
     pub keymap: Keymap,
     pub colour: bool,
     /// Each victim's log facts (same order as `caseload.victims`) when the caseload is the
@@ -160,7 +161,7 @@ impl Setup {
             today,
             officer: officer.into(),
             lead: LeadTimes::default(),
-            extra_non_working_days: Vec::new(),
+            days: crate::domain::calendar::DayChanges::default(),
             keymap: Keymap::default_keymap(),
             colour: true,
             facts: None,
@@ -229,13 +230,14 @@ pub struct App {
 
 impl App {
     pub fn new(setup: Setup) -> Self {
-        let calendar = Calendar::new(
+        let calendar = Calendar::with_changes(
             setup
                 .caseload
                 .extra_non_working_days
                 .iter()
-                .chain(&setup.extra_non_working_days)
+                .chain(&setup.days.non_working)
                 .copied(),
+            setup.days.working.iter().copied(),
         );
         let mut app = Self {
             today: setup.today,
