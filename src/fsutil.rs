@@ -75,6 +75,23 @@ pub fn write_private_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_atomically(path, 0o600, write)
+}
+
+/// [`write_private_atomically`] for a file anyone may read (mode 0644, whatever the umask):
+/// documentation such as the manual pages, which hold nothing of the unit's.
+pub fn write_public_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_atomically(path, 0o644, write)
+}
+
+fn write_atomically(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -87,7 +104,15 @@ pub fn write_private_atomically(
         name.to_string_lossy(),
         std::process::id()
     )));
-    let mut out = BufWriter::new(private_file(&tmp.0)?);
+    let file = private_file(&tmp.0)?;
+    #[cfg(unix)]
+    if mode != 0o600 {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut out = BufWriter::new(file);
     write(&mut out)?;
     out.into_inner()
         .map_err(io::IntoInnerError::into_error)?
