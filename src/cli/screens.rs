@@ -81,6 +81,7 @@ fn open_screens(
         days: env.config.days.clone(),
         keymap,
         colour: colour(),
+        ascii: !crate::tui::glyphs::utf8_terminal(),
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
     app.signed_in_user.clone_from(&env.user);

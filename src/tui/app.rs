@@ -144,6 +144,8 @@ pub struct Setup {
     pub days: crate::domain::calendar::DayChanges,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only (borders `+-|`, masks `***`): the locale is not UTF-8.
+    pub ascii: bool,
     /// Each victim's log facts (same order as `caseload.victims`) when the caseload is the
     /// store's digest: partial records without their logs (`Store::load_digest`). Each
     /// victim's full record, its case and its log are then read when it is first selected,
@@ -164,6 +166,7 @@ impl Setup {
             days: crate::domain::calendar::DayChanges::default(),
             keymap: Keymap::default_keymap(),
             colour: true,
+            ascii: false,
             facts: None,
         }
     }
@@ -179,6 +182,8 @@ pub struct App {
     pub officer: String,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only: the terminal's locale is not UTF-8 (`glyphs::utf8_terminal`).
+    pub ascii: bool,
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
@@ -244,6 +249,7 @@ impl App {
             officer: setup.officer,
             keymap: setup.keymap,
             colour: setup.colour,
+            ascii: setup.ascii,
             horizon: 14,
             lead: setup.lead,
             calendar,
