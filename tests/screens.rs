@@ -297,3 +297,43 @@ fn invisible_characters_in_stored_text_are_drawn_written_out() {
         cells_of(buffer, "V-1<U+2066> could not");
     }
 }
+
+/// On a terminal whose locale is not UTF-8: every cell ASCII, borders of `+-|`, the
+/// contact details masked with `***`, and a snapshot of what a `C`-locale console shows.
+#[test]
+fn a_terminal_that_is_not_utf8_gets_ascii_only() {
+    let ascii = |mut app: App| {
+        app.ascii = true;
+        app
+    };
+    let app = ascii(sample());
+    let whole = render(&app, 120, 40);
+    let cells = &whole.backend().buffer().content;
+    assert!(
+        cells.iter().all(|c| c.symbol().is_ascii()),
+        "{}",
+        whole.backend()
+    );
+    let text = format!("{}", whole.backend());
+    assert!(text.contains("+ Caseload"), "{text}");
+    assert!(text.contains("-+"), "{text}");
+    insta::assert_snapshot!(whole.backend());
+    let mut app = ascii(sample());
+    press(&mut app, "/");
+    type_text(&mut app, "joan");
+    press(&mut app, "enter enter");
+    let view = format!("{}", render(&app, 120, 40).backend());
+    assert!(view.contains("address *** - phone ***"), "{view}");
+    assert!(view.is_ascii());
+    for (w, h) in [(1, 1), (40, 12), (80, 24)] {
+        let small = render(&app, w, h);
+        assert!(
+            small
+                .backend()
+                .buffer()
+                .content
+                .iter()
+                .all(|c| c.symbol().is_ascii())
+        );
+    }
+}

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use common::Sandbox;
 
-/// A shell command that runs the real vlu on the sandbox's store (with `env_extra`, such as
-/// `NO_COLOR=`), then `after` (such as `echo EXITED $?; sleep 60`).
+/// A shell command that runs the real vlu on the sandbox's store in a UTF-8 locale (with
+/// `env_extra`, such as `NO_COLOR=` or `LC_ALL=C`), then `after` (such as
+/// `echo EXITED $?; sleep 60`).
 fn vlu_in(s: &Sandbox, env_extra: &str, after: &str) -> String {
     format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' {env_extra} '{}'; {after}",
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' LC_ALL=C.UTF-8 {env_extra} '{}'; {after}",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
@@ -475,4 +476,27 @@ fn the_screens_carry_on_when_the_service_is_killed() {
     drop(tmux);
     assert!(s.export().contains("After the service was killed."));
     s.vlu().arg("check").assert().success();
+}
+
+/// In the C locale (no UTF-8), what a person sees is ASCII: `+-|` borders, `***` masks.
+#[test]
+fn a_console_that_is_not_utf8_shows_ascii_borders_and_masks() {
+    let s = Sandbox::with_sample();
+    s.sign_in_as("sahmed");
+    let command = vlu_in(&s, "LC_ALL=C", "sleep 60");
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    let first = tmux.wait_for("+ Caseload");
+    assert!(first.is_ascii(), "{first}");
+    assert!(
+        first.contains("--+") && first.contains("|Victim"),
+        "{first}"
+    );
+    tmux.keys(&["/"]);
+    tmux.text("joan");
+    tmux.keys(&["Enter", "Enter"]);
+    let view = tmux.wait_for("Contact details: address ***");
+    assert!(view.is_ascii(), "{view}");
+    tmux.keys(&["q", "q", "q"]);
 }

@@ -19,9 +19,10 @@ use crate::store::{AuditEntry, AuditQuery, StoreError, UnitAdmin, UnitStore};
 /// `vlu retention`'s options.
 #[derive(Debug, Args)]
 pub struct RetentionArgs {
-    /// The day to look from (default: today).
+    /// The day to look from (default: today). E.g. --date 2027-01-01
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     date: Option<NaiveDate>,
+    /// How to write it: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     format: ListFormat,
 }
@@ -30,16 +31,16 @@ pub struct RetentionArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("target").required(true))]
 pub struct EraseArgs {
-    /// The victim to erase, with their contact log.
+    /// The victim to erase, with their contact log. E.g. --victim V-0004
     #[arg(long, value_name = "ID", group = "target")]
     victim: Option<String>,
-    /// The case to erase, with every victim of it.
+    /// The case to erase, with every victim of it. E.g. --case C-2017-009
     #[arg(long, value_name = "ID", group = "target")]
     case: Option<String>,
     /// Why: a retention rule made it due, the person asked, or it was recorded in error.
     #[arg(long, value_enum, default_value_t = ReasonArg::Retention)]
     reason: ReasonArg,
-    /// Do not ask for confirmation (for scripts).
+    /// Do not ask for confirmation (for scripts). E.g. vlu erase --victim V-0004 --yes
     #[arg(long)]
     yes: bool,
 }
@@ -47,15 +48,16 @@ pub struct EraseArgs {
 /// `vlu audit`'s filters and format.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Only entries about this victim.
+    /// Only entries about this victim. E.g. --victim V-0001
     #[arg(long, value_name = "ID")]
     victim: Option<String>,
-    /// Only entries made by this OS user.
+    /// Only entries made by this OS user. E.g. --user sahmed
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
-    /// Only entries made on or after this day.
+    /// Only entries made on or after this day. E.g. --since 2026-11-01
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     since: Option<NaiveDate>,
+    /// How to write it: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     format: ListFormat,
 }

@@ -19,28 +19,28 @@ use crate::store::UnitStore;
 )]
 #[derive(Debug, clap::Args)]
 pub struct LogArgs {
-    /// The victim, e.g. V-0001.
+    /// The victim. E.g. --victim V-0001
     #[arg(long, value_name = "ID")]
     pub victim: String,
-    /// What the contact was, e.g. initial_offer, update, annual_letter, opt_in.
+    /// What the contact was. E.g. --kind initial_offer (or update, annual_letter, opt_in)
     #[arg(long, value_name = "KIND")]
     pub kind: String,
-    /// How, e.g. letter, phone, email, visit.
+    /// How. E.g. --method letter (or phone, email, visit)
     #[arg(long, value_name = "METHOD")]
     pub method: String,
-    /// outbound (to the victim), inbound (from them) or internal.
+    /// outbound (to the victim), inbound (from them) or internal. E.g. --direction outbound
     #[arg(long, value_name = "DIRECTION")]
     pub direction: String,
-    /// The day it happened (default: today).
+    /// The day it happened (default: today). E.g. --on 2026-11-30
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub on: Option<NaiveDate>,
-    /// The time, UK local, e.g. 14:30.
+    /// The time, UK local. E.g. --at 14:30
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
-    /// The key date it was about, e.g. crd or parole_hearing.
+    /// The key date it was about. E.g. --key-date crd
     #[arg(long, value_name = "KIND")]
     pub key_date: Option<String>,
-    /// What was said or sent; `-` reads it from standard input.
+    /// What was said or sent; - reads it from standard input. E.g. --summary "Offer posted"
     #[arg(long, value_name = "TEXT|-")]
     pub summary: Option<String>,
 }

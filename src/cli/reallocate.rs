@@ -8,13 +8,13 @@ use crate::store::{Moving, Reallocation, UnitStore};
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("moving").required(true))]
 pub struct ReallocateArgs {
-    /// One victim, e.g. V-0001.
+    /// One victim. E.g. --victim V-0001
     #[arg(long, value_name = "ID", group = "moving")]
     pub victim: Option<String>,
-    /// Every victim of a case, e.g. C-2025-014.
+    /// Every victim of a case. E.g. --case C-2025-014
     #[arg(long, value_name = "ID", group = "moving")]
     pub case: Option<String>,
-    /// Everything allocated to this officer (one who is leaving), e.g. sahmed.
+    /// Everything allocated to this officer (one who is leaving). E.g. --from sahmed
     #[arg(long, value_name = "OFFICER", group = "moving")]
     pub from: Option<String>,
     /// The officer, or officers separated by commas, to reallocate to; with several, whole

@@ -24,10 +24,11 @@ use crate::store::{AuditEntry, Snooze, StoreError, SubjectAccess, UnitAdmin, Uni
 /// `vlu sar`'s options.
 #[derive(Debug, clap::Args)]
 pub struct SarArgs {
-    /// The victim.
+    /// The victim. E.g. --victim V-0001
     #[arg(long, value_name = "ID")]
     pub victim: String,
-    /// The document to write (Markdown); the same as JSON goes to FILE.json.
+    /// The document to write (Markdown); the same as JSON goes to FILE.json. E.g. --out
+    /// sar-V-0001.md
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }

@@ -35,6 +35,10 @@ pub struct Reminder {
     /// For `release_reoffer`: the day an agency was asked to trace the victim, while no
     /// contact with the victim has been logged since ("tracing").
     pub tracing: Option<NaiveDate>,
+    /// Which entry of its list the reminder comes from, where one list can give several
+    /// reminders alike in everything else: the licence request's place among the victim's
+    /// (two decided on one day).
+    pub entry: Option<usize>,
 }
 
 /// What the rules need besides the caseload.
@@ -134,6 +138,18 @@ impl Scan<'_> {
         key_date: Option<KeyDateKind>,
         about: NaiveDate,
     ) -> Option<&mut Reminder> {
+        self.add_entry(kind, due, key_date, about, None)
+    }
+
+    /// [`Scan::add`] for a reminder that comes from entry `entry` of a list.
+    fn add_entry(
+        &mut self,
+        kind: ReminderKind,
+        due: NaiveDate,
+        key_date: Option<KeyDateKind>,
+        about: NaiveDate,
+        entry: Option<usize>,
+    ) -> Option<&mut Reminder> {
         if due > self.until {
             return None;
         }
@@ -150,6 +166,7 @@ impl Scan<'_> {
             month_only: kind == ReminderKind::KeyDate
                 && v.information() == InformationLevel::ReleaseMonth,
             tracing: None,
+            entry,
         });
         self.out.last_mut()
     }
@@ -257,7 +274,7 @@ impl Scan<'_> {
 
     /// The outcome of each decided licence request passed on.
     fn licence_outcomes(&mut self) {
-        for request in &self.victim.licence_requests {
+        for (i, request) in self.victim.licence_requests.iter().enumerate() {
             let decided = request
                 .outcome
                 .is_some_and(|o| o != LicenceOutcome::Pending);
@@ -266,7 +283,7 @@ impl Scan<'_> {
             };
             if self.facts.last_licence_conditions.is_none_or(|d| d < on) {
                 let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
-                self.add(ReminderKind::LicenceOutcome, due, None, on);
+                self.add_entry(ReminderKind::LicenceOutcome, due, None, on, Some(i));
             }
         }
     }

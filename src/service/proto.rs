@@ -149,7 +149,7 @@ pub enum Reply {
     Reload,
 }
 
-/// A diary's question, with the asker's lead times and extra non-working days (their
+/// A diary's question, with the asker's lead times and working-day changes (their
 /// configuration, which may not be the service's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Query {
@@ -157,7 +157,7 @@ pub struct Query {
     pub days: u32,
     pub officer: Option<String>,
     pub lead: LeadTimes,
-    pub extra_days: Vec<NaiveDate>,
+    pub calendar: crate::domain::calendar::DayChanges,
 }
 
 impl Request {

@@ -707,11 +707,11 @@ fn digest(store: &Store) -> (Reply, Vec<u8>) {
     }
 }
 
-/// The unit's configuration with the asker's lead times and extra days.
+/// The unit's configuration with the asker's lead times and working-day changes.
 fn asked(shared: &Shared, query: &Query) -> Config {
     Config {
         lead_times: query.lead,
-        extra_non_working_days: query.extra_days.clone(),
+        days: query.calendar.clone(),
         ..shared.config.clone()
     }
 }

@@ -160,9 +160,12 @@ pub struct Setup {
     pub today: NaiveDate,
     pub officer: String,
     pub lead: LeadTimes,
-    pub extra_non_working_days: Vec<NaiveDate>,
+    /// The configuration's working-day changes (the store's extra days are added).
+    pub days: crate::domain::calendar::DayChanges,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only (borders `+-|`, masks `***`): the locale is not UTF-8.
+    pub ascii: bool,
     /// Each victim's log facts (same order as `caseload.victims`) when the caseload is the
     /// store's digest: partial records without their logs (`Store::load_digest`). Each
     /// victim's full record, its case and its log are then read when it is first selected,
@@ -180,9 +183,10 @@ impl Setup {
             today,
             officer: officer.into(),
             lead: LeadTimes::default(),
-            extra_non_working_days: Vec::new(),
+            days: crate::domain::calendar::DayChanges::default(),
             keymap: Keymap::default_keymap(),
             colour: true,
+            ascii: false,
             facts: None,
         }
     }
@@ -198,6 +202,8 @@ pub struct App {
     pub officer: String,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only: the terminal's locale is not UTF-8 (`glyphs::utf8_terminal`).
+    pub ascii: bool,
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
@@ -252,19 +258,21 @@ pub struct App {
 
 impl App {
     pub fn new(setup: Setup) -> Self {
-        let calendar = Calendar::new(
+        let calendar = Calendar::with_changes(
             setup
                 .caseload
                 .extra_non_working_days
                 .iter()
-                .chain(&setup.extra_non_working_days)
+                .chain(&setup.days.non_working)
                 .copied(),
+            setup.days.working.iter().copied(),
         );
         let mut app = Self {
             today: setup.today,
             officer: setup.officer,
             keymap: setup.keymap,
             colour: setup.colour,
+            ascii: setup.ascii,
             horizon: 14,
             lead: setup.lead,
             calendar,

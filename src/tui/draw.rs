@@ -23,9 +23,11 @@ pub const WIDE: u16 = 100;
 
 const MASK: &str = "•••";
 
-/// Styles that read on dark and light terminals, or none at all under `NO_COLOR`.
+/// Styles that read on dark and light terminals, or none at all under `NO_COLOR`; borders
+/// and masks in ASCII where the terminal is not UTF-8.
 struct Theme {
     colour: bool,
+    ascii: bool,
 }
 
 #[allow(
@@ -69,16 +71,44 @@ impl Theme {
     fn problem(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
+
+    /// A bordered block, in ASCII where the terminal wants it.
+    fn block(&self) -> Block<'static> {
+        if self.ascii {
+            Block::bordered().border_set(super::glyphs::ASCII_BORDER)
+        } else {
+            Block::bordered()
+        }
+    }
+
+    /// What stands for a contact detail until it is revealed.
+    fn mask(&self) -> &'static str {
+        if self.ascii {
+            super::glyphs::ASCII_MASK
+        } else {
+            MASK
+        }
+    }
 }
 
 fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen; on a terminal that is not UTF-8, every cell in ASCII.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_screen(frame, app);
+    if app.ascii {
+        super::glyphs::asciify(frame.buffer_mut());
+    }
+}
+
+fn draw_screen(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let theme = Theme { colour: app.colour };
+    let theme = Theme {
+        colour: app.colour,
+        ascii: app.ascii,
+    };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("Terminal too small: vlu needs {MIN_WIDTH}×{MIN_HEIGHT}.");
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
@@ -256,7 +286,7 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
     } else {
         theme.title()
     };
-    Block::bordered().title(Line::from(Span::styled(
+    theme.block().title(Line::from(Span::styled(
         format!(" {}{extra} ", pane.title()),
         style,
     )))

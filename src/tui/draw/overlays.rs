@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{MASK, Theme, day, hints};
+use super::{Theme, day, hints};
 use crate::domain::enums::InformationLevel;
 use crate::domain::model::{Case, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
@@ -115,7 +115,7 @@ pub(super) fn draw_overlay(
         }
     };
     frame.render_widget(Clear, rect);
-    let mut block = Block::bordered().title(Span::styled(title, theme.title()));
+    let mut block = theme.block().title(Span::styled(title, theme.title()));
     // A form's own problem (a failed save, "throw away what was typed?") stays in sight
     // however far a long form is scrolled.
     if let Overlay::Form(Form {
@@ -167,13 +167,13 @@ fn level_plain(v: &Victim) -> &'static str {
     }
 }
 
-fn details(d: Option<&ContactDetails>, revealed: bool) -> String {
+fn details(theme: &Theme, d: Option<&ContactDetails>, revealed: bool) -> String {
     let Some(d) = d else {
         return "none recorded".into();
     };
     let show = |v: &Option<String>| match (v, revealed) {
         (None, _) => "—".to_owned(),
-        (Some(_), false) => MASK.to_owned(),
+        (Some(_), false) => theme.mask().to_owned(),
         (Some(s), true) => visible(s).replace('\n', ", "),
     };
     format!(
@@ -222,7 +222,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
     };
     l.push(Line::from(format!(
         "Contact details: {}{reveal_hint}",
-        details(v.contact_details.as_deref(), revealed)
+        details(theme, v.contact_details.as_deref(), revealed)
     )));
     if let Some(n) = &v.needs {
         l.push(Line::from(format!(
@@ -245,7 +245,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
             "Representative: {} ({}) — {}",
             r.name.as_deref().map_or("—".into(), visible),
             r.relationship.as_deref().map_or("—".into(), visible),
-            details(r.contact_details.as_ref(), revealed)
+            details(theme, r.contact_details.as_ref(), revealed)
         )));
     }
     for s in &v.sensitive_dates {
