@@ -6,6 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// An enumeration written as one of a fixed list of identifiers.
 pub trait Identifier: Sized + Copy + 'static {
     const IDS: &'static [&'static str];
+    /// The plain-words labels, in the order of `IDS`.
+    const LABELS: &'static [&'static str];
     fn parse(s: &str) -> Option<Self>;
     /// The position in the list of identifiers.
     fn index(self) -> u8;
@@ -58,6 +60,7 @@ macro_rules! string_enum {
 
         impl Identifier for $name {
             const IDS: &'static [&'static str] = $name::IDS;
+            const LABELS: &'static [&'static str] = &[$($label),+];
             fn parse(s: &str) -> Option<Self> {
                 $name::parse(s)
             }
