@@ -8,10 +8,95 @@ use std::path::Path;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use chrono::NaiveDate;
+
 use super::progress::Progress;
 use super::{Env, write_json, write_out};
+use crate::domain::model::Caseload;
+use crate::domain::reminders::DiaryQuery;
 use crate::error::Error;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, UnitStore};
+use crate::table::export::{Sheet, caseload_rows, contact_rows, diary_rows, write_csv};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// What a spreadsheet export holds, a row each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    /// A victim, with their case.
+    Caseload,
+    /// A reminder of the diary.
+    Diary,
+    /// A contact of the log.
+    Contacts,
+}
+
+/// What `vlu export --format csv` was asked.
+pub struct CsvAsked {
+    pub what: What,
+    pub contact_details: bool,
+    pub date: Option<NaiveDate>,
+    pub days: Option<u32>,
+}
+
+/// `vlu export --format csv`: a spreadsheet for a manager, its dates in the unit's format,
+/// written as any export is (atomically, readable by its owner only).
+pub(super) fn export_csv(env: &Env, file: Option<&Path>, asked: &CsvAsked) -> Result<(), Error> {
+    if asked.what != What::Diary && (asked.date.is_some() || asked.days.is_some()) {
+        return Err(Error::Usage(
+            "--date and --days are for --what diary".into(),
+        ));
+    }
+    let sheet = Sheet {
+        date_format: &env.config.date_format.0,
+        contact_details: asked.contact_details,
+    };
+    let rows = match asked.what {
+        What::Caseload => caseload_rows(&whole_caseload(env)?, sheet),
+        What::Contacts => contact_rows(&whole_caseload(env)?, sheet),
+        What::Diary => {
+            let query = DiaryQuery {
+                date: asked
+                    .date
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                days: asked.days.unwrap_or(14),
+                officer: None,
+            };
+            let asked =
+                env.with_service(|service| Ok((service.load_digest()?, service.snoozes()?)))?;
+            let (digest, snoozes) = match asked {
+                Some(both) => both,
+                None => env.read_for_diary()?,
+            };
+            let items = super::items_of(&digest, &env.config, &query)?;
+            diary_rows(&digest.caseload, &snoozes, &items, sheet)
+        }
+    };
+    write_out(file, |w| write_csv(&rows, w))
+}
+
+/// The whole caseload, contact logs and details included: from the unit service (as its
+/// export), or the store, or empty where there is no store yet.
+fn whole_caseload(env: &Env) -> Result<Caseload, Error> {
+    let exported = env.with_service(|service| {
+        let mut text = Vec::new();
+        service.export(&mut text)?;
+        Ok(text)
+    })?;
+    match exported {
+        Some(text) => serde_json::from_slice(&text).map_err(|e| {
+            Error::Store(StoreError::Remote(format!(
+                "the unit service's export could not be read ({})",
+                crate::domain::text::json_problem(&e)
+            )))
+        }),
+        None => env.read_caseload(),
+    }
+}
 
 pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
     if let Some(service) = env.service()? {

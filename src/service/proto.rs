@@ -18,7 +18,7 @@ use crate::domain::rules::LeadTimes;
 use crate::store::{Changed, Record, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -67,6 +67,9 @@ pub enum Request {
     },
     /// `vlu status`'s counts: (overdue, today, this week).
     Status(Query),
+    /// The ids of the store's officers, cases and victims, against which a file about to
+    /// be imported is checked (`import-table`: a dry run, the sheet's problems by row).
+    KnownIds,
     /// A caseload file's text (in the tail) into the store, all or nothing.
     Import {
         replace: bool,
@@ -104,6 +107,7 @@ pub enum Reply {
     /// Overdue, due today, due this week.
     Counts(usize, usize, usize),
     Imported(crate::store::ImportSummary),
+    KnownIds(Box<crate::domain::validate::KnownIds>),
     /// The file's problems, each with its place: nothing was imported.
     Invalid(Vec<crate::domain::validate::Problem>),
     /// Part of an export, in the tail.

@@ -40,6 +40,7 @@ pub use audit::{AuditRecord, changed_fields};
 pub use backup::BackupInfo;
 pub use check::Finding;
 pub use digest::Digest;
+pub use import::planned;
 pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};

@@ -35,10 +35,10 @@ pub struct Converted {
 /// Reads `sheet` by `mapping`. Officers named in the mapping are added unless the store has
 /// them (`stored_officers`). A problem of the mapping against the sheet (a column not there)
 /// stops it here.
-pub fn convert(
+pub fn convert<S: std::hash::BuildHasher>(
     sheet: &Sheet,
     mapping: &Mapping,
-    stored_officers: &HashSet<String>,
+    stored_officers: &HashSet<String, S>,
 ) -> Result<Converted, Vec<Problem>> {
     let no_rows = |message: String| {
         vec![Problem {
@@ -47,9 +47,15 @@ pub fn convert(
         }]
     };
     let header_at = match mapping.header_row {
-        Some(n) => sheet.rows.iter().position(|(row, _)| *row == n).ok_or_else(|| {
-            no_rows(format!("header_row {n} of the mapping is empty or past the sheet's end"))
-        })?,
+        Some(n) => sheet
+            .rows
+            .iter()
+            .position(|(row, _)| *row == n)
+            .ok_or_else(|| {
+                no_rows(format!(
+                    "header_row {n} of the mapping is empty or past the sheet's end"
+                ))
+            })?,
         None if sheet.rows.is_empty() => return Err(no_rows("the sheet is empty".into())),
         None => 0,
     };
@@ -103,8 +109,8 @@ pub fn convert(
 #[derive(Default)]
 struct CaseRows {
     record: Map<String, Value>,
-    /// The row each field was taken from.
-    from: HashMap<String, usize>,
+    /// The place each field was taken from.
+    from: HashMap<String, Place>,
     first_row: usize,
     /// Per key-date column: its dates, and the row and place they came from.
     key_dates: Vec<(&'static Field, Vec<Value>, Place)>,
@@ -191,8 +197,13 @@ impl<'m> Builder<'m> {
             if let Some(referred) = get(&victim, "referred_on").cloned() {
                 put(&mut victim, "status_since", referred);
             }
-            if let Some(place) = self.places.get(&format!("victims[{i}].referred_on")).cloned() {
-                self.places.insert(format!("victims[{i}].status_since"), place);
+            if let Some(place) = self
+                .places
+                .get(&format!("victims[{i}].referred_on"))
+                .cloned()
+            {
+                self.places
+                    .insert(format!("victims[{i}].status_since"), place);
             }
         }
         self.victims.push(Value::Object(victim));
@@ -240,20 +251,11 @@ impl<'m> Builder<'m> {
             match get(&case.record, field.inner()) {
                 None => {
                     put(&mut case.record, field.inner(), value);
-                    case.from.insert(field.path.clone(), row);
+                    case.from.insert(field.path.clone(), place.clone());
                     self.places.insert(path, place);
                 }
                 Some(had) if *had != value => {
-                    let earlier = case.from.get(&field.path).copied().unwrap_or(case.first_row);
-                    let was = if field.is_contact_detail() {
-                        String::new()
-                    } else {
-                        format!(" (\"{}\")", shown(had))
-                    };
-                    let why = format!(
-                        "differs from row {earlier}{was} of the same case \"{id}\"; a case's \
-                         details must agree in all its rows (or be left empty after the first)"
-                    );
+                    let why = disagreement(case.from.get(&field.path), case.first_row, id);
                     self.problems.push((place.key(), place.problem(&why)));
                 }
                 Some(_) => {}
@@ -273,15 +275,13 @@ impl<'m> Builder<'m> {
             return;
         };
         let case = &mut self.cases[j];
-        case.from.entry(field.path.clone()).or_insert(place.row);
         match case.key_dates.iter().find(|(f, ..)| f.path == field.path) {
-            None => case.key_dates.push((field, dates, place)),
+            None => {
+                case.from.insert(field.path.clone(), place.clone());
+                case.key_dates.push((field, dates, place));
+            }
             Some((_, had, _)) if *had != dates => {
-                let earlier = case.from.get(&field.path).copied().unwrap_or(case.first_row);
-                let why = format!(
-                    "differs from row {earlier} of the same case \"{id}\"; a case's details \
-                     must agree in all its rows (or be left empty after the first)"
-                );
+                let why = disagreement(case.from.get(&field.path), case.first_row, id);
                 self.problems.push((place.key(), place.problem(&why)));
             }
             Some(_) => {}
@@ -320,7 +320,8 @@ impl<'m> Builder<'m> {
                 }
             }
             if !key_dates.is_empty() {
-                case.record.insert("key_dates".into(), Value::Array(key_dates));
+                case.record
+                    .insert("key_dates".into(), Value::Array(key_dates));
             }
             out.push(Value::Object(std::mem::take(&mut case.record)));
         }
@@ -328,7 +329,7 @@ impl<'m> Builder<'m> {
     }
 
     /// The mapping's officers that the store does not have yet.
-    fn officers(&mut self, stored: &HashSet<String>) -> Vec<Value> {
+    fn officers<S: std::hash::BuildHasher>(&mut self, stored: &HashSet<String, S>) -> Vec<Value> {
         let mut out = Vec::new();
         for (id, name, line) in &self.mapping().officers {
             if stored.contains(id) {
@@ -345,13 +346,21 @@ impl<'m> Builder<'m> {
     }
 }
 
-/// A value as a message may quote it.
-fn shown(v: &Value) -> String {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    crate::domain::text::shortened(&text, 40)
+/// Why a row's value for its case is refused: an earlier row of the case gave another.
+fn disagreement(earlier: Option<&Place>, first_row: usize, case: &str) -> String {
+    let (row, cell) = earlier.map_or((first_row, String::new()), |p| {
+        let cell = p
+            .shown
+            .as_ref()
+            .map(|s| format!(", cell \"{}\"", crate::domain::text::shortened(s, 40)))
+            .unwrap_or_default();
+        (p.row, cell)
+    });
+    format!(
+        "differs from row {row}{cell} of the same case \"{}\"; a case's details must \
+         agree in all its rows (or be left empty after the first)",
+        crate::domain::text::shortened(case, 40)
+    )
 }
 
 fn get<'v>(record: &'v Map<String, Value>, inner: &str) -> Option<&'v Value> {

@@ -59,7 +59,14 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
                 path: path.to_owned(),
                 source,
             })?;
-            Ok(csv_sheet(&bytes, if ext.as_deref() == Some("tsv") { b'\t' } else { b',' }))
+            Ok(csv_sheet(
+                &bytes,
+                if ext.as_deref() == Some("tsv") {
+                    b'\t'
+                } else {
+                    b','
+                },
+            ))
         }
         _ => workbook(path, sheet),
     }
@@ -67,12 +74,11 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
 
 /// A CSV file's rows: UTF-8 (a byte-order mark skipped), or else Windows-1252.
 pub fn csv_sheet(bytes: &[u8], delimiter: u8) -> Sheet {
-    let (text, encoding) = match std::str::from_utf8(bytes) {
-        Ok(text) => (std::borrow::Cow::Borrowed(text), None),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text, Some("Windows-1252"))
-        }
+    let (text, encoding) = if let Ok(text) = std::str::from_utf8(bytes) {
+        (std::borrow::Cow::Borrowed(text), None)
+    } else {
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        (text, Some("Windows-1252"))
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()

@@ -163,14 +163,19 @@ fn date(text: &str, cell: &Cell, format: &str) -> Result<NaiveDate, String> {
     if let Some(d) = date_in(text, format) {
         return Ok(d);
     }
-    let example = write_date(NaiveDate::from_ymd_opt(2025, 3, 14).expect("a date"), format);
+    let example = write_date(
+        NaiveDate::from_ymd_opt(2025, 3, 14).expect("a date"),
+        format,
+    );
     Err(if matches!(cell, Cell::Number(_)) {
         format!(
             "a number, not a date: format the column as dates, or write them as {example} \
              (date_format \"{format}\")"
         )
     } else {
-        format!("not a date: expected a date such as {example} (date_format \"{format}\") or 2025-03-14")
+        format!(
+            "not a date: expected a date such as {example} (date_format \"{format}\") or 2025-03-14"
+        )
     })
 }
 
@@ -203,13 +208,20 @@ mod tests {
         assert_eq!(read(&text("14/03/2025")), Ok(Some("2025-03-14".into())));
         assert_eq!(read(&text("4/3/2025")), Ok(Some("2025-03-04".into())));
         assert_eq!(read(&text("2025-03-14")), Ok(Some("2025-03-14".into())));
-        assert_eq!(read(&text("14/03/2025 00:00")), Ok(Some("2025-03-14".into())));
+        assert_eq!(
+            read(&text("14/03/2025 00:00")),
+            Ok(Some("2025-03-14".into()))
+        );
         let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
         assert_eq!(read(&Cell::Date(d)), Ok(Some("2025-03-14".into())));
         assert_eq!(read(&Cell::Empty), Ok(None));
         let bad = read(&text("31/02/2025")).unwrap_err();
         assert!(bad.contains("14/03/2025"), "{bad}");
-        assert!(read(&Cell::Number(45000.0)).unwrap_err().starts_with("a number"));
+        assert!(
+            read(&Cell::Number(45000.0))
+                .unwrap_err()
+                .starts_with("a number")
+        );
     }
 
     #[test]
@@ -231,13 +243,22 @@ mod tests {
     #[test]
     fn numbers_yes_no_aliases_and_key_dates() {
         let id = by_path("victim.id").unwrap();
-        assert_eq!(value_of(id, &Cell::Number(1042.0), UK), Ok(Some("1042".into())));
+        assert_eq!(
+            value_of(id, &Cell::Number(1042.0), UK),
+            Ok(Some("1042".into()))
+        );
         let yes = by_path("case.offence.specified").unwrap();
         assert_eq!(value_of(yes, &text("Y"), UK), Ok(Some(true.into())));
-        assert_eq!(value_of(yes, &Cell::YesNo(false), UK), Ok(Some(false.into())));
+        assert_eq!(
+            value_of(yes, &Cell::YesNo(false), UK),
+            Ok(Some(false.into()))
+        );
         assert!(value_of(yes, &text("perhaps"), UK).is_err());
         let months = by_path("case.sentence.custodial_months").unwrap();
-        assert_eq!(value_of(months, &Cell::Number(72.0), UK), Ok(Some(72.into())));
+        assert_eq!(
+            value_of(months, &Cell::Number(72.0), UK),
+            Ok(Some(72.into()))
+        );
         assert!(value_of(months, &text("six years"), UK).is_err());
         let aliases = by_path("case.offender.aliases").unwrap();
         assert_eq!(
@@ -249,7 +270,10 @@ mod tests {
             value_of(hearing, &text("01/02/2027; 2028-02-01"), UK),
             Ok(Some(serde_json::json!(["2027-02-01", "2028-02-01"])))
         );
-        assert_eq!(text_of(&text("'+44 7700 900418")), Ok(Some("+44 7700 900418".into())));
+        assert_eq!(
+            text_of(&text("'+44 7700 900418")),
+            Ok(Some("+44 7700 900418".into()))
+        );
         assert!(text_of(&Cell::Error("#N/A".into())).is_err());
     }
 

@@ -42,7 +42,10 @@ pub fn caseload_rows(caseload: &Caseload, sheet: Sheet<'_>) -> Vec<Vec<String>> 
         .iter()
         .filter(|f| sheet.contact_details || !f.is_private_text())
         .filter(|f| match f.kind {
-            Kind::KeyDate(kind) => caseload.cases.iter().any(|c| c.dates_of(kind).next().is_some()),
+            Kind::KeyDate(kind) => caseload
+                .cases
+                .iter()
+                .any(|c| c.dates_of(kind).next().is_some()),
             _ => true,
         })
         .collect();
@@ -57,7 +60,10 @@ pub fn caseload_rows(caseload: &Caseload, sheet: Sheet<'_>) -> Vec<Vec<String>> 
             .iter()
             .map(|f| match (f.owner(), f.kind) {
                 (Owner::Case, Kind::KeyDate(kind)) => case.map_or_else(String::new, |c| {
-                    c.dates_of(kind).map(|d| sheet.date(d)).collect::<Vec<_>>().join("; ")
+                    c.dates_of(kind)
+                        .map(|d| sheet.date(d))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 }),
                 (Owner::Case, _) if f.path == "case.id" => victim.case_id.clone(),
                 (Owner::Case, _) => c.as_ref().map_or_else(String::new, |c| cell(c, f, sheet)),
@@ -104,15 +110,28 @@ pub fn diary_rows(
     items: &[DiaryItem],
     sheet: Sheet<'_>,
 ) -> Vec<Vec<String>> {
-    let victims: HashMap<&str, &Victim> =
-        caseload.victims.iter().map(|v| (v.id.as_str(), v)).collect();
+    let victims: HashMap<&str, &Victim> = caseload
+        .victims
+        .iter()
+        .map(|v| (v.id.as_str(), v))
+        .collect();
     let cases: HashMap<&str, &Case> = caseload.cases.iter().map(|c| (c.id.as_str(), c)).collect();
-    let snoozed: HashMap<&str, &Snooze> =
+    let put_off: HashMap<&str, &Snooze> =
         snoozes.iter().map(|s| (s.reminder.as_str(), s)).collect();
     let mut rows = vec![
         [
-            "Due", "Status", "Reminder", "What to do", "Victim", "Victim id", "Case", "Offender",
-            "Officer", "Key date", "Near sensitive date", "Snoozed until",
+            "Due",
+            "Status",
+            "Reminder",
+            "What to do",
+            "Victim",
+            "Victim id",
+            "Case",
+            "Offender",
+            "Officer",
+            "Key date",
+            "Near sensitive date",
+            "Snoozed until",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -124,7 +143,10 @@ pub fn diary_rows(
             item.status.label().to_owned(),
             r.kind.label().to_owned(),
             r.action(),
-            victims.get(r.victim_id.as_str()).map(|v| v.name.clone()).unwrap_or_default(),
+            victims
+                .get(r.victim_id.as_str())
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
             r.victim_id.clone(),
             r.case_id.clone(),
             cases
@@ -132,9 +154,11 @@ pub fn diary_rows(
                 .map(|c| c.offender.name.clone())
                 .unwrap_or_default(),
             r.officer.clone().unwrap_or_default(),
-            r.key_date.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+            r.key_date
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
             r.sensitive.clone().unwrap_or_default(),
-            sheet.opt_date(snoozed.get(r.identity().as_str()).map(|s| s.until)),
+            sheet.opt_date(put_off.get(r.identity().as_str()).map(|s| s.until)),
         ]);
     }
     rows
@@ -143,7 +167,15 @@ pub fn diary_rows(
 /// One row a contact, victim by victim, each log in the order it was written.
 pub fn contact_rows(caseload: &Caseload, sheet: Sheet<'_>) -> Vec<Vec<String>> {
     let mut header: Vec<String> = [
-        "Victim id", "Victim name", "Case", "Date", "Time", "Kind", "Method", "Direction", "By",
+        "Victim id",
+        "Victim name",
+        "Case",
+        "Date",
+        "Time",
+        "Kind",
+        "Method",
+        "Direction",
+        "By",
         "Key date",
     ]
     .map(str::to_owned)
@@ -164,7 +196,9 @@ pub fn contact_rows(caseload: &Caseload, sheet: Sheet<'_>) -> Vec<Vec<String>> {
                 c.method.as_str().to_owned(),
                 c.direction.as_str().to_owned(),
                 c.by.clone().unwrap_or_default(),
-                c.key_date.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+                c.key_date
+                    .map(|k| k.as_str().to_owned())
+                    .unwrap_or_default(),
             ];
             if sheet.contact_details {
                 row.push(c.summary.clone().unwrap_or_default());
@@ -206,7 +240,10 @@ mod tests {
     fn csv_for_excel_has_a_bom_crlf_and_no_formulas() {
         let rows = vec![
             vec!["Name".to_owned(), "Note".to_owned()],
-            vec!["=HYPERLINK(\"x\")".to_owned(), "two\nlines, and a comma".to_owned()],
+            vec![
+                "=HYPERLINK(\"x\")".to_owned(),
+                "two\nlines, and a comma".to_owned(),
+            ],
         ];
         let mut out = Vec::new();
         write_csv(&rows, &mut out).unwrap();

@@ -119,32 +119,77 @@ fn field(path: &str, kind: Kind, header: &str, also: &[&str]) -> Field {
 pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
     use Kind::{Aliases, Date, Text, Whole, YesNo};
     let mut all = vec![
-        field("victim.id", Text, "Victim id", &["ref", "victim ref", "reference", "urn", "id"]),
-        field("victim.name", Text, "Victim name", &["name", "victim", "full name"]),
-        field("victim.role", choice::<VictimRole>(), "Role", &["victim role"]),
-        field("victim.eligibility", choice::<Eligibility>(), "Eligibility", &["eligible"]),
+        field(
+            "victim.id",
+            Text,
+            "Victim id",
+            &["ref", "victim ref", "reference", "urn", "id"],
+        ),
+        field(
+            "victim.name",
+            Text,
+            "Victim name",
+            &["name", "victim", "full name"],
+        ),
+        field(
+            "victim.role",
+            choice::<VictimRole>(),
+            "Role",
+            &["victim role"],
+        ),
+        field(
+            "victim.eligibility",
+            choice::<Eligibility>(),
+            "Eligibility",
+            &["eligible"],
+        ),
         field(
             "victim.referred_on",
             Date,
             "Referred on",
-            &["date referred", "referral date", "referred", "date of referral"],
+            &[
+                "date referred",
+                "referral date",
+                "referred",
+                "date of referral",
+            ],
         ),
-        field("victim.status", choice::<VictimStatus>(), "Status", &["contact status"]),
-        field("victim.status_since", Date, "Status since", &["status date"]),
+        field(
+            "victim.status",
+            choice::<VictimStatus>(),
+            "Status",
+            &["contact status"],
+        ),
+        field(
+            "victim.status_since",
+            Date,
+            "Status since",
+            &["status date"],
+        ),
         field(
             "victim.allocated_to",
             Text,
             "Officer",
             &["vlo", "allocated to", "allocated", "case officer"],
         ),
-        field("victim.contact_details.address", Text, "Address", &["victim address"]),
+        field(
+            "victim.contact_details.address",
+            Text,
+            "Address",
+            &["victim address"],
+        ),
         field(
             "victim.contact_details.phone",
             Text,
             "Phone",
             &["telephone", "tel", "phone number", "mobile"],
         ),
-        field("victim.contact_details.email", Text, "Email", &["e mail", "email address"]),
+        field(
+            "victim.contact_details.email",
+            Text,
+            "Email",
+            &["e mail", "email address"],
+        ),
         field(
             "victim.preferences.method",
             choice::<ContactMethod>(),
@@ -157,11 +202,21 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "Information",
             &["information level", "level"],
         ),
-        field("victim.preferences.written_follow_up", YesNo, "Written follow-up", &[]),
+        field(
+            "victim.preferences.written_follow_up",
+            YesNo,
+            "Written follow-up",
+            &[],
+        ),
         field("victim.needs.language", Text, "Language", &[]),
         field("victim.needs.interpreter", YesNo, "Interpreter", &[]),
         field("victim.needs.notes", Text, "Needs", &["needs notes"]),
-        field("victim.representative.name", Text, "Representative", &["representative name"]),
+        field(
+            "victim.representative.name",
+            Text,
+            "Representative",
+            &["representative name"],
+        ),
         field(
             "victim.representative.relationship",
             Text,
@@ -191,7 +246,10 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
         ("age", "Age"),
         ("disability", "Disability"),
         ("gender_reassignment", "Gender reassignment"),
-        ("marriage_civil_partnership", "Marriage or civil partnership"),
+        (
+            "marriage_civil_partnership",
+            "Marriage or civil partnership",
+        ),
         ("pregnancy_maternity", "Pregnancy or maternity"),
         ("race", "Race"),
         ("religion_belief", "Religion or belief"),
@@ -208,7 +266,12 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             &["case no", "case id", "case number", "case ref"],
         ),
         field("case.offender.name", Text, "Offender", &["offender name"]),
-        field("case.offender.aliases", Aliases, "Aliases", &["alias", "aka"]),
+        field(
+            "case.offender.aliases",
+            Aliases,
+            "Aliases",
+            &["alias", "aka"],
+        ),
         field(
             "case.offender.dob",
             Date,
@@ -221,15 +284,30 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "Prison number",
             &["prison no", "noms number"],
         ),
-        field("case.offender.location", Text, "Location", &["prison", "establishment"]),
-        field("case.offence.description", Text, "Offence", &["index offence"]),
+        field(
+            "case.offender.location",
+            Text,
+            "Location",
+            &["prison", "establishment"],
+        ),
+        field(
+            "case.offence.description",
+            Text,
+            "Offence",
+            &["index offence"],
+        ),
         field(
             "case.offence.category",
             choice::<OffenceCategory>(),
             "Offence category",
             &["category"],
         ),
-        field("case.offence.specified", YesNo, "Specified offence", &["specified"]),
+        field(
+            "case.offence.specified",
+            YesNo,
+            "Specified offence",
+            &["specified"],
+        ),
         field(
             "case.sentence.kind",
             choice::<SentenceKind>(),
@@ -240,9 +318,19 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "case.sentence.imposed_on",
             Date,
             "Sentenced on",
-            &["sentenced", "sentence date", "date of sentence", "date sentenced"],
+            &[
+                "sentenced",
+                "sentence date",
+                "date of sentence",
+                "date sentenced",
+            ],
         ),
-        field("case.sentence.custodial_months", Whole, "Custodial months", &["months"]),
+        field(
+            "case.sentence.custodial_months",
+            Whole,
+            "Custodial months",
+            &["months"],
+        ),
         field("case.sentence.court", Text, "Court", &[]),
         field(
             "case.responsible_officer.name",
@@ -261,7 +349,12 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "Sex offender notification",
             &[],
         ),
-        field("case.closed_on", Date, "Case closed on", &["closed on", "date closed"]),
+        field(
+            "case.closed_on",
+            Date,
+            "Case closed on",
+            &["closed on", "date closed"],
+        ),
     ]);
     for &kind in KeyDateKind::ALL {
         all.push(Field {

@@ -242,6 +242,14 @@ fn at(line: usize, message: &str) -> Problem {
     }
 }
 
+/// A problem of the mapping against the sheet, reported among the sheet's.
+fn at_mapping(line: usize, message: &str) -> Problem {
+    Problem {
+        path: format!("mapping line {line}"),
+        message: message.to_owned(),
+    }
+}
+
 /// The line (from 1) on which `key` is given, in `section` (a table's name, such as
 /// `columns` or `values."victim.status"`) if it is named; 1 if it cannot be found.
 pub fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
@@ -288,7 +296,7 @@ pub fn bind(mapping: &Mapping, headers: &[Cell]) -> Result<Vec<(Column, usize)>,
             .collect();
         match found.as_slice() {
             [one] => bound.push((column.clone(), *one)),
-            [] => problems.push(at(
+            [] => problems.push(at_mapping(
                 column.line,
                 &format!(
                     "[columns] \"{}\" = \"{}\": the sheet has no such column; its columns are {}",
@@ -297,7 +305,7 @@ pub fn bind(mapping: &Mapping, headers: &[Cell]) -> Result<Vec<(Column, usize)>,
                     header_list(&names)
                 ),
             )),
-            _ => problems.push(at(
+            _ => problems.push(at_mapping(
                 column.line,
                 &format!(
                     "[columns] \"{}\" = \"{}\": {} columns of the sheet have that header; \
@@ -360,11 +368,23 @@ sahmed = "Sara Ahmed"
         let m = parse(MAP, "%Y-%m-%d").unwrap();
         assert_eq!(m.date_format, "%d/%m/%Y");
         assert_eq!(m.columns.len(), 10);
-        let status = m.columns.iter().find(|c| c.field.path == "victim.status").unwrap();
+        let status = m
+            .columns
+            .iter()
+            .find(|c| c.field.path == "victim.status")
+            .unwrap();
         assert_eq!((status.header.as_str(), status.line), ("Status", 7));
-        assert_eq!(m.words["victim.status"], [("Opted in".into(), "opted_in".into())]);
-        let eligibility = m.default_of(by_path("victim.eligibility").unwrap()).unwrap();
-        assert_eq!((&eligibility.value, eligibility.line), (&"statutory".into(), 16));
+        assert_eq!(
+            m.words["victim.status"],
+            [("Opted in".into(), "opted_in".into())]
+        );
+        let eligibility = m
+            .default_of(by_path("victim.eligibility").unwrap())
+            .unwrap();
+        assert_eq!(
+            (&eligibility.value, eligibility.line),
+            (&"statutory".into(), 16)
+        );
         assert_eq!(m.officers, [("sahmed".into(), "Sara Ahmed".into(), 19)]);
     }
 
@@ -373,17 +393,30 @@ sahmed = "Sara Ahmed"
         let bad = MAP
             .replace("\"victim.name\"", "\"victim.nmae\"")
             .replace("= \"opted_in\"", "= \"in\"")
-            .replace("\"case.offence.category\" = \"violent\"", "\"case.offence.category\" = \"nasty\"")
+            .replace(
+                "\"case.offence.category\" = \"violent\"",
+                "\"case.offence.category\" = \"nasty\"",
+            )
             .replace("%d/%m/%Y", "%d/%m/%y");
         let problems = parse(&bad, "%Y-%m-%d").unwrap_err();
         let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(said.len(), 5, "{said:#?}");
         assert!(said[0].starts_with("line 1: date_format"), "{said:#?}");
-        assert!(said.iter().any(|s| s.starts_with("line 4: [columns] \"victim.nmae\"")));
-        assert!(said.iter().any(|s| s.starts_with("line 14:") && s.contains("opted_in")));
-        assert!(said.iter().any(|s| s.starts_with("line 17:") && s.contains("violent")));
         assert!(
-            said.iter().any(|s| s.contains("no column for \"victim.name\"")),
+            said.iter()
+                .any(|s| s.starts_with("line 4: [columns] \"victim.nmae\""))
+        );
+        assert!(
+            said.iter()
+                .any(|s| s.starts_with("line 14:") && s.contains("opted_in"))
+        );
+        assert!(
+            said.iter()
+                .any(|s| s.starts_with("line 17:") && s.contains("violent"))
+        );
+        assert!(
+            said.iter()
+                .any(|s| s.contains("no column for \"victim.name\"")),
             "{said:#?}"
         );
     }
@@ -392,8 +425,17 @@ sahmed = "Sara Ahmed"
     fn columns_are_found_by_header_whatever_the_case_and_spacing() {
         let m = parse(MAP, "%Y-%m-%d").unwrap();
         let headers: Vec<Cell> = [
-            "REF", "Victim  name", "role", "Date referred", "Status", "Case no.", "Offender",
-            "Sentenced", "Sentence", "CRD", "Notes",
+            "REF",
+            "Victim  name",
+            "role",
+            "Date referred",
+            "Status",
+            "Case no.",
+            "Offender",
+            "Sentenced",
+            "Sentence",
+            "CRD",
+            "Notes",
         ]
         .iter()
         .map(|h| Cell::Text((*h).into()))
@@ -402,6 +444,10 @@ sahmed = "Sara Ahmed"
         assert_eq!(bound.len(), 10);
         let problems = bind(&m, &headers[..3]).unwrap_err();
         assert_eq!(problems.len(), 7);
-        assert!(problems[0].message.contains("its columns are \"REF\""), "{:?}", problems[0]);
+        assert!(
+            problems[0].message.contains("its columns are \"REF\""),
+            "{:?}",
+            problems[0]
+        );
     }
 }

@@ -75,13 +75,13 @@ pub fn located(
 ) -> Vec<((usize, usize), Problem)> {
     let mut at: HashSet<String> = said.iter().map(|(_, p)| p.path.clone()).collect();
     for problem in found {
-        let (key, placed) = places.locate(problem);
+        let (key, there) = places.locate(problem);
         let missing = problem.message == "missing required field";
-        if missing && at.contains(&placed.path) {
+        if missing && at.contains(&there.path) {
             continue;
         }
-        at.insert(placed.path.clone());
-        said.push((key, placed));
+        at.insert(there.path.clone());
+        said.push((key, there));
     }
     said
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::fmt::Write as _;
 
 use super::fields::{Field, Kind, Owner};
 use crate::domain::text::shortened;
@@ -18,6 +19,8 @@ pub struct Place {
     pub column: usize,
     /// How a message names it: `row 5, column "Status", cell "Maybe"`.
     pub named: String,
+    /// What the cell holds, as a message may repeat it (never a contact detail).
+    pub shown: Option<String>,
     pub field: Option<&'static Field>,
 }
 
@@ -31,15 +34,18 @@ impl Place {
         field: &'static Field,
     ) -> Self {
         let mut named = format!("row {row}, column \"{}\"", shortened(header, 40));
-        match shown {
+        match &shown {
             Some(s) if s.is_empty() => named.push_str(" (empty)"),
-            Some(s) => named.push_str(&format!(", cell \"{}\"", shortened(&s, 40))),
+            Some(s) => {
+                let _ = write!(named, ", cell \"{}\"", shortened(s, 40));
+            }
             None => {}
         }
         Self {
             row,
             column,
             named,
+            shown,
             field: Some(field),
         }
     }
@@ -50,6 +56,7 @@ impl Place {
             row,
             column: usize::MAX,
             named: format!("row {row}"),
+            shown: None,
             field: None,
         }
     }
@@ -60,6 +67,7 @@ impl Place {
             row,
             column: usize::MAX,
             named: format!("row {row}, \"{path}\" from [defaults] (mapping line {line})"),
+            shown: None,
             field: super::fields::by_path(path),
         }
     }
@@ -70,6 +78,7 @@ impl Place {
             row: 0,
             column: usize::MAX,
             named: format!("mapping line {line}"),
+            shown: None,
             field: None,
         }
     }
@@ -153,10 +162,11 @@ impl Places {
             && matches!(field.kind, Kind::Choice { .. })
             && message.starts_with("unknown value")
         {
-            message.push_str(&format!(
+            let _ = write!(
+                message,
                 "; or give the unit's word for it under [values.\"{}\"] in the mapping",
                 field.path
-            ));
+            );
         }
         (
             (place.row, place.column),
@@ -194,10 +204,31 @@ mod tests {
             "victims[0].contact_details.address".into(),
             Place::cell(2, 7, "Address", None, address),
         );
-        places.insert("victims[1].id".into(), Place::cell(3, 0, "Ref", Some("V-1".into()), by_path("victim.id").unwrap()));
-        places.insert("victims[0].id".into(), Place::cell(2, 0, "Ref", Some("V-1".into()), by_path("victim.id").unwrap()));
+        places.insert(
+            "victims[1].id".into(),
+            Place::cell(
+                3,
+                0,
+                "Ref",
+                Some("V-1".into()),
+                by_path("victim.id").unwrap(),
+            ),
+        );
+        places.insert(
+            "victims[0].id".into(),
+            Place::cell(
+                2,
+                0,
+                "Ref",
+                Some("V-1".into()),
+                by_path("victim.id").unwrap(),
+            ),
+        );
 
-        let (key, p) = places.locate(&problem("victims[0].status", "unknown value \"Maybe\" (expected one of: referred)"));
+        let (key, p) = places.locate(&problem(
+            "victims[0].status",
+            "unknown value \"Maybe\" (expected one of: referred)",
+        ));
         assert_eq!(key, (2, 4));
         assert_eq!(
             p.to_string(),
@@ -209,7 +240,10 @@ mod tests {
             "contains the control character U+0007; only plain text is allowed",
         ));
         assert_eq!(p.path, "row 2, column \"Address\"");
-        let (_, p) = places.locate(&problem("victims[1].id", "victim id \"V-1\" appears twice (first at victims[0].id)"));
+        let (_, p) = places.locate(&problem(
+            "victims[1].id",
+            "victim id \"V-1\" appears twice (first at victims[0].id)",
+        ));
         assert!(p.message.ends_with("(first in row 2)"), "{p}");
         let (_, p) = places.locate(&problem("victims[0].needs", "expected an object"));
         assert_eq!(p.to_string(), "row 2: needs: expected an object");

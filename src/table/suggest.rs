@@ -72,9 +72,14 @@ fn date_format(sheet: &Sheet, columns: &[(usize, &Field)], fallback: &str) -> St
     if texts.is_empty() {
         return fallback.to_owned();
     }
+    // The format that reads the most of them (a mistyped date reads in none); the likelier
+    // on a tie.
+    let read = |f: &str| texts.iter().filter(|t| date_in(t, f).is_some()).count();
     DATE_FORMATS
         .iter()
-        .find(|f| texts.iter().all(|t| date_in(t, f).is_some()))
+        .rev()
+        .max_by_key(|f| read(f))
+        .filter(|f| read(f) > 0)
         .map_or_else(|| fallback.to_owned(), |f| (*f).to_owned())
 }
 
@@ -83,7 +88,11 @@ fn date_format(sheet: &Sheet, columns: &[(usize, &Field)], fallback: &str) -> St
 fn officer_id(name: &str) -> String {
     let words: Vec<String> = name
         .split_whitespace()
-        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     match words.as_slice() {
@@ -125,7 +134,11 @@ pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> Strin
     }
     for (i, h) in headers.iter().enumerate() {
         if !h.is_empty() && fields[i].is_none() {
-            let _ = writeln!(out, "# \"?\" = {}   # not read: name its field to read it", quoted(h));
+            let _ = writeln!(
+                out,
+                "# \"?\" = {}   # not read: name its field to read it",
+                quoted(h)
+            );
         }
     }
     values(&mut out, sheet, &columns);
@@ -161,7 +174,10 @@ fn values(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
 
 /// `[officers]` and their `[values]` from the officer column, unless it already holds ids.
 fn officers(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
-    let Some((i, _)) = columns.iter().find(|(_, f)| f.path == "victim.allocated_to") else {
+    let Some((i, _)) = columns
+        .iter()
+        .find(|(_, f)| f.path == "victim.allocated_to")
+    else {
         return;
     };
     let names = distinct(sheet, *i);
@@ -176,7 +192,9 @@ fn officers(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
         let _ = writeln!(out, "{} = {}", quoted(id), quoted(name));
     }
     if ids.iter().zip(&names).any(|(id, name)| id != name) {
-        out.push_str("\n[values.\"victim.allocated_to\"]        # the sheet's name -> the officer's id\n");
+        out.push_str(
+            "\n[values.\"victim.allocated_to\"]        # the sheet's name -> the officer's id\n",
+        );
         for (id, name) in ids.iter().zip(&names) {
             let _ = writeln!(out, "{} = {}", quoted(name), quoted(id));
         }
@@ -205,10 +223,18 @@ fn defaults(out: &mut String, columns: &[(usize, &Field)]) {
         };
         match likely {
             Some(value) => {
-                let _ = writeln!(out, "{} = \"{value}\"   # no column found; one of {choices}", quoted(&f.path));
+                let _ = writeln!(
+                    out,
+                    "{} = \"{value}\"   # no column found; one of {choices}",
+                    quoted(&f.path)
+                );
             }
             None => {
-                let _ = writeln!(out, "# {} = \"\"   # no column found: {choices}", quoted(&f.path));
+                let _ = writeln!(
+                    out,
+                    "# {} = \"\"   # no column found: {choices}",
+                    quoted(&f.path)
+                );
             }
         }
     }
@@ -236,9 +262,15 @@ mod tests {
         assert!(text.contains("\"case.id\" = \"Case no\""), "{text}");
         assert!(text.contains("# \"?\" = \"Notes\""), "{text}");
         assert!(text.contains("\"Active\" = \"\""), "{text}");
-        assert!(!text.contains("\"Opted in\""), "vlu's own words need no entry: {text}");
+        assert!(
+            !text.contains("\"Opted in\""),
+            "vlu's own words need no entry: {text}"
+        );
         assert!(text.contains("\"sahmed\" = \"Sara Ahmed\""), "{text}");
-        assert!(text.contains("\"victim.eligibility\" = \"statutory\""), "{text}");
+        assert!(
+            text.contains("\"victim.eligibility\" = \"statutory\""),
+            "{text}"
+        );
         assert!(!text.contains("Long Road"), "an address is never repeated");
         // Filled in, it is a mapping.
         let filled = text.replace("\"Active\" = \"\"", "\"Active\" = \"opted_in\"");
