@@ -569,3 +569,14 @@ fn a_suggested_mapping_names_the_columns_and_never_an_address() {
         "{text}"
     );
 }
+
+#[test]
+fn the_readmes_mapping_is_a_mapping() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## Bringing spreadsheets in").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + 8;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let mapping = vlu::table::mapping::parse(block, "%Y-%m-%d").unwrap();
+    assert_eq!(mapping.date_format, "%d/%m/%Y");
+    assert_eq!(mapping.columns.len(), 11);
+}

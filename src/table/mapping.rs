@@ -102,7 +102,7 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
                 line_of(text, Some(section), path),
                 &format!(
                     "[{section}] \"{}\" is not a field of the caseload format \
-                     (the fields are listed in docs/FORMAT.md, \"Spreadsheets\")",
+                     (the fields are listed in docs/FORMAT.md, section 7)",
                     crate::domain::text::shortened(path, 60)
                 ),
             ));
