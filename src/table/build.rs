@@ -73,10 +73,14 @@ pub fn convert<S: std::hash::BuildHasher>(
         .map(|c| text_of(c).ok().flatten().unwrap_or_default())
         .collect();
     let mut b = Builder {
-        mapping: Some(mapping),
+        mapping,
         bound: &bound,
         names: &names,
-        ..Builder::default()
+        victims: Vec::with_capacity(data.len()),
+        cases: Vec::new(),
+        case_index: HashMap::new(),
+        places: Places::default(),
+        problems: Vec::new(),
     };
     for (row, cells) in data {
         b.row(*row, cells);
@@ -116,9 +120,8 @@ struct CaseRows {
     key_dates: Vec<(&'static Field, Vec<Value>, Place)>,
 }
 
-#[derive(Default)]
 struct Builder<'m> {
-    mapping: Option<&'m Mapping>,
+    mapping: &'m Mapping,
     bound: &'m [(Column, usize)],
     names: &'m [String],
     victims: Vec<Value>,
@@ -129,10 +132,6 @@ struct Builder<'m> {
 }
 
 impl<'m> Builder<'m> {
-    fn mapping(&self) -> &'m Mapping {
-        self.mapping.expect("a builder is made with its mapping")
-    }
-
     /// Where a cell is, for a message: its row, its column's header, and what it holds
     /// unless it is a contact detail.
     fn place(&self, row: usize, column: usize, field: &'static Field, cell: &Cell) -> Place {
@@ -169,7 +168,7 @@ impl<'m> Builder<'m> {
                 field.inner()
             };
             let path = format!("victims[{i}].{inner}");
-            match value_of(field, cell, self.mapping().reading(field)) {
+            match value_of(field, cell, self.mapping.reading(field)) {
                 Ok(Some(value)) => {
                     if field.path == "case.id" {
                         case_id = value.as_str().map(str::to_owned);
@@ -181,7 +180,7 @@ impl<'m> Builder<'m> {
             }
             self.places.insert(path, place);
         }
-        for default in &self.mapping().defaults {
+        for default in &self.mapping.defaults {
             let inner = default.field.inner();
             if default.field.owner() == Owner::Victim && get(&victim, inner).is_none() {
                 put(&mut victim, inner, default.value.clone());
@@ -231,7 +230,7 @@ impl<'m> Builder<'m> {
             let cell = Sheet::cell(cells, *at);
             let place = self.place(row, *at, field, cell);
             let path = format!("cases[{j}].{}", field.inner());
-            let value = match value_of(field, cell, self.mapping().reading(field)) {
+            let value = match value_of(field, cell, self.mapping.reading(field)) {
                 Ok(value) => value,
                 Err(why) => {
                     self.problems.push((place.key(), place.problem(&why)));
@@ -291,7 +290,7 @@ impl<'m> Builder<'m> {
     /// Each case's record, with the mapping's defaults where its rows gave nothing, and its
     /// key dates, each in the place it came from.
     fn finish_cases(&mut self) -> Vec<Value> {
-        let mapping = self.mapping();
+        let mapping = self.mapping;
         let mut out = Vec::with_capacity(self.cases.len());
         for (j, case) in self.cases.iter_mut().enumerate() {
             for default in &mapping.defaults {
@@ -331,7 +330,7 @@ impl<'m> Builder<'m> {
     /// The mapping's officers that the store does not have yet.
     fn officers<S: std::hash::BuildHasher>(&mut self, stored: &HashSet<String, S>) -> Vec<Value> {
         let mut out = Vec::new();
-        for (id, name, line) in &self.mapping().officers {
+        for (id, name, line) in &self.mapping.officers {
             if stored.contains(id) {
                 continue;
             }
