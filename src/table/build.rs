@@ -131,7 +131,7 @@ struct Builder<'m> {
     problems: Vec<((usize, usize), Problem)>,
 }
 
-impl<'m> Builder<'m> {
+impl Builder<'_> {
     /// Where a cell is, for a message: its row, its column's header, and what it holds
     /// unless it is a contact detail.
     fn place(&self, row: usize, column: usize, field: &'static Field, cell: &Cell) -> Place {
