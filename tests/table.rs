@@ -580,3 +580,49 @@ fn the_readmes_mapping_is_a_mapping() {
     assert_eq!(mapping.date_format, "%d/%m/%Y");
     assert_eq!(mapping.columns.len(), 11);
 }
+
+#[test]
+fn a_sheet_joins_a_unit_already_in_the_store_through_its_service() {
+    let s = Sandbox::with_sample();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/spreadsheet");
+    let import = |more: &[&str]| {
+        let mut cmd = s.vlu();
+        cmd.arg("import-table")
+            .arg(dir.join("victims.csv"))
+            .arg("--map")
+            .arg(dir.join("mapping.toml"))
+            .args(more);
+        cmd.assert()
+    };
+    // The sample unit has sahmed and jokafor already: only pshah is new.
+    let out = import(&["--dry-run"]).success().get_output().clone();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("Would import 1 officer, 7 cases, 10 victims and 0 contacts"),
+        "{report}"
+    );
+    import(&[]).success();
+    let out = import(&[]).code(2).get_output().clone();
+    let said = stderr(&out);
+    assert!(
+        said.starts_with(
+            "row 2, column \"Ref\", cell \"NB-101\": victim \"NB-101\" is already in the store \
+             (use --replace to overwrite it)\n"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("17 problems in"), "{said}");
+    let out = import(&["--replace", "--dry-run"])
+        .success()
+        .get_output()
+        .clone();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("(17 records replaced: NB/2026/031 "),
+        "{report}"
+    );
+    import(&["--replace"]).success();
+    let exported: Value = serde_json::from_str(&s.export()).unwrap();
+    assert_eq!(exported["victims"].as_array().unwrap().len(), 43 + 10);
+    assert_eq!(exported["officers"].as_array().unwrap().len(), 5 + 1);
+}
