@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -35,27 +35,62 @@ pub enum What {
     Contacts,
 }
 
-/// What `vlu export --format csv` was asked.
-pub struct CsvAsked {
-    pub what: What,
-    pub contact_details: bool,
-    pub date: Option<NaiveDate>,
-    pub days: Option<u32>,
+/// What `vlu export` was asked.
+#[derive(Debug, clap::Args)]
+pub struct Asked {
+    /// Where to write (standard output without it, or with `-`).
+    file: Option<PathBuf>,
+    /// `json`: the caseload file, everything; `csv`: a spreadsheet that Excel opens.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// With csv: a row a victim (caseload), a reminder (diary) or a contact (contacts).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    what: Option<What>,
+    /// With csv: add addresses, phone numbers and emails, and the free text that may hold
+    /// them (needs notes, contact summaries).
+    #[arg(long)]
+    include_contact_details: bool,
+    /// With --what diary: the diary's date (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    date: Option<NaiveDate>,
+    /// With --what diary: how many days ahead to look (default 14).
+    #[arg(long, value_name = "N")]
+    days: Option<u32>,
+}
+
+pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
+    let file = asked.file.as_deref();
+    if asked.format == Format::Csv {
+        return export_csv(env, file, asked);
+    }
+    if asked.what.is_some()
+        || asked.include_contact_details
+        || asked.date.is_some()
+        || asked.days.is_some()
+    {
+        return Err(Error::Usage(
+            "--what, --include-contact-details, --date and --days are for --format csv; the \
+             caseload file always holds everything"
+                .into(),
+        ));
+    }
+    export_json(env, file)
 }
 
 /// `vlu export --format csv`: a spreadsheet for a manager, its dates in the unit's format,
 /// written as any export is (atomically, readable by its owner only).
-pub(super) fn export_csv(env: &Env, file: Option<&Path>, asked: &CsvAsked) -> Result<(), Error> {
-    if asked.what != What::Diary && (asked.date.is_some() || asked.days.is_some()) {
+fn export_csv(env: &Env, file: Option<&Path>, asked: &Asked) -> Result<(), Error> {
+    let what = asked.what.unwrap_or(What::Caseload);
+    if what != What::Diary && (asked.date.is_some() || asked.days.is_some()) {
         return Err(Error::Usage(
             "--date and --days are for --what diary".into(),
         ));
     }
     let sheet = Sheet {
         date_format: &env.config.date_format.0,
-        contact_details: asked.contact_details,
+        contact_details: asked.include_contact_details,
     };
-    let rows = match asked.what {
+    let rows = match what {
         What::Caseload => caseload_rows(&whole_caseload(env)?, sheet),
         What::Contacts => contact_rows(&whole_caseload(env)?, sheet),
         What::Diary => {
@@ -98,7 +133,8 @@ fn whole_caseload(env: &Env) -> Result<Caseload, Error> {
     }
 }
 
-pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+/// `vlu export`: the caseload file, streamed from the unit service or the store.
+fn export_json(env: &Env, file: Option<&Path>) -> Result<(), Error> {
     if let Some(service) = env.service()? {
         return write_out(file, |w| {
             service

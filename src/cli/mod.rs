@@ -58,46 +58,9 @@ pub enum Command {
     },
     /// Read a unit's spreadsheet (CSV, XLSX or ODS; one row a victim) into the store
     /// through a mapping, all or nothing.
-    ImportTable {
-        /// The spreadsheet.
-        file: PathBuf,
-        /// The mapping: which column is which field, the unit's words for vlu's values.
-        #[arg(long, value_name = "MAP.toml", required_unless_present = "suggest")]
-        map: Option<PathBuf>,
-        /// The workbook's sheet (default: the first).
-        #[arg(long, value_name = "NAME")]
-        sheet: Option<String>,
-        /// Check everything and say what would be imported; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Overwrite records whose ids are already in the store.
-        #[arg(long)]
-        replace: bool,
-        /// Print a starting mapping guessed from the sheet's headers instead.
-        #[arg(long, conflicts_with_all = ["map", "dry_run", "replace"])]
-        suggest: bool,
-    },
+    ImportTable(table::Asked),
     /// Write the whole store as a caseload file, or a spreadsheet (CSV) for a manager.
-    Export {
-        /// Where to write (standard output without it, or with `-`).
-        file: Option<PathBuf>,
-        /// `json`: the caseload file, everything; `csv`: a spreadsheet that Excel opens.
-        #[arg(long, value_enum, default_value_t = export::Format::Json)]
-        format: export::Format,
-        /// With csv: a row a victim (caseload), a reminder (diary) or a contact (contacts).
-        #[arg(long, value_enum, value_name = "WHAT")]
-        what: Option<export::What>,
-        /// With csv: add addresses, phone numbers and emails, and the free text that may
-        /// hold them (needs notes, contact summaries).
-        #[arg(long)]
-        include_contact_details: bool,
-        /// With --what diary: the diary's date (default: today).
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        /// With --what diary: how many days ahead to look (default 14).
-        #[arg(long, value_name = "N")]
-        days: Option<u32>,
-    },
+    Export(export::Asked),
     /// The daily diary: what is overdue, due today, and due soon.
     Diary {
         /// The diary's date (default: today).
@@ -358,57 +321,8 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Import { file, replace }) => import::import(env, &file, replace),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
         Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
-        Some(Command::ImportTable {
-            file,
-            map,
-            sheet,
-            dry_run,
-            replace,
-            suggest,
-        }) => table::import_table(
-            env,
-            &table::Asked {
-                file: &file,
-                map: map.as_deref(),
-                sheet: sheet.as_deref(),
-                dry_run,
-                replace,
-                suggest,
-            },
-        ),
-        Some(Command::Export {
-            file,
-            format: export::Format::Json,
-            what: None,
-            include_contact_details: false,
-            date: None,
-            days: None,
-        }) => export::export(env, file.as_deref()),
-        Some(Command::Export {
-            format: export::Format::Json,
-            ..
-        }) => Err(Error::Usage(
-            "--what, --include-contact-details, --date and --days are for --format csv; the \
-             caseload file always holds everything"
-                .into(),
-        )),
-        Some(Command::Export {
-            file,
-            what,
-            include_contact_details,
-            date,
-            days,
-            ..
-        }) => export::export_csv(
-            env,
-            file.as_deref(),
-            &export::CsvAsked {
-                what: what.unwrap_or(export::What::Caseload),
-                contact_details: include_contact_details,
-                date,
-                days,
-            },
-        ),
+        Some(Command::ImportTable(asked)) => table::import_table(env, &asked),
+        Some(Command::Export(asked)) => export::export(env, &asked),
         Some(Command::Diary {
             date,
             days,

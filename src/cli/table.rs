@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::PathBuf;
 
 use super::Env;
 use super::import::{import_document, known_ids};
@@ -15,17 +15,29 @@ use crate::error::{Error, plural};
 use crate::table::{cells, mapping, suggest};
 
 /// What `vlu import-table` was asked.
-pub(super) struct Asked<'a> {
-    pub file: &'a Path,
-    pub map: Option<&'a Path>,
-    pub sheet: Option<&'a str>,
-    pub dry_run: bool,
-    pub replace: bool,
-    pub suggest: bool,
+#[derive(Debug, clap::Args)]
+pub struct Asked {
+    /// The spreadsheet.
+    file: PathBuf,
+    /// The mapping: which column is which field, the unit's words for vlu's values.
+    #[arg(long, value_name = "MAP.toml")]
+    map: Option<PathBuf>,
+    /// The workbook's sheet (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// Check everything and say what would be imported; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Overwrite records whose ids are already in the store.
+    #[arg(long)]
+    replace: bool,
+    /// Print a starting mapping guessed from the sheet's headers instead.
+    #[arg(long, conflicts_with_all = ["map", "dry_run", "replace"])]
+    suggest: bool,
 }
 
-pub(super) fn import_table(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
-    let sheet = cells::read(asked.file, asked.sheet)?;
+pub(super) fn import_table(env: &Env, asked: &Asked) -> Result<(), Error> {
+    let sheet = cells::read(&asked.file, asked.sheet.as_deref())?;
     let source = asked.file.file_name().map_or_else(
         || asked.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -37,7 +49,7 @@ pub(super) fn import_table(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
                 .try_for_each(|line| writeln!(w, "{}", visible(line)))
         });
     }
-    let Some(map) = asked.map else {
+    let Some(map) = asked.map.as_deref() else {
         return Err(Error::Usage(
             "name the mapping with --map MAP.toml (vlu import-table --suggest FILE prints one \
              to start from)"
@@ -56,7 +68,7 @@ pub(super) fn import_table(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
     })?;
     let known = known_ids(env)?;
     let invalid = |problems| Error::Invalid {
-        file: asked.file.to_owned(),
+        file: asked.file.clone(),
         problems,
     };
     let checked = crate::table::check(&sheet, &mapping, &known, asked.replace).map_err(invalid)?;
