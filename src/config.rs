@@ -40,6 +40,36 @@ pub struct Config {
     /// The bank-holidays file, as read (`calendar.bank_holidays_file`).
     #[serde(skip)]
     pub bank_holidays: Option<BankHolidayFile>,
+    /// How dates are written in the spreadsheets vlu writes (`export --format csv`), and
+    /// read in those it reads when their mapping does not say.
+    pub date_format: DateFormat,
+}
+
+/// A date format for spreadsheets (`%d/%m/%Y`): one that writes and reads back every date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateFormat(pub String);
+
+/// Dates as a UK unit writes them, and as Excel in a UK locale reads them: 24/11/2026.
+impl Default for DateFormat {
+    fn default() -> Self {
+        Self("%d/%m/%Y".to_owned())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let format = String::deserialize(d)?;
+        match crate::table::date_format_problem(&format) {
+            Some(problem) => Err(serde::de::Error::custom(problem)),
+            None => Ok(Self(format)),
+        }
+    }
+}
+
+impl Serialize for DateFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
 }
 
 /// The working-day calendar (`[calendar]`).
@@ -411,6 +441,17 @@ mod tests {
         let (line, message) = Config::parse("[retention]\nclosed_years = 6\n").unwrap_err();
         assert_eq!(line, 2);
         assert!(message.contains("closed_years"), "{message}");
+    }
+
+    #[test]
+    fn spreadsheets_date_as_the_unit_says() {
+        assert_eq!(Config::default().date_format.0, "%d/%m/%Y");
+        let c = Config::parse("date_format = \"%Y-%m-%d\"\n").unwrap();
+        assert_eq!(c.date_format.0, "%Y-%m-%d");
+        let (line, message) =
+            Config::parse("keymap = \"vim\"\ndate_format = \"%d/%m/%y\"\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("four-digit year"), "{message}");
     }
 
     #[test]

@@ -13,4 +13,5 @@ pub mod par;
 pub mod service;
 pub mod signals;
 pub mod store;
+pub mod table;
 pub mod tui;

@@ -3,28 +3,177 @@
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use chrono::NaiveDate;
+
 use super::crypt::{EncryptArgs, Sealer, maybe_sealed};
 use super::progress::Progress;
 use super::{Env, write_out};
+use crate::domain::model::Caseload;
+use crate::domain::reminders::DiaryQuery;
 use crate::error::Error;
-use crate::store::{Disclosure, Store, StoreError};
+use crate::store::{Disclosure, Store, StoreError, UnitStore};
+use crate::table::export::{Sheet, caseload_rows, contact_rows, diary_rows, write_csv};
 
-/// `vlu export [FILE]`, in clear or sealed for its recipients (`crypt`). Where it goes is
-/// checked, and the passphrase asked, before anything of the store is read.
-pub(super) fn export(env: &Env, file: Option<&Path>, encrypt: &EncryptArgs) -> Result<(), Error> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// What a spreadsheet export holds, a row each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    /// A victim, with their case.
+    Caseload,
+    /// A reminder of the diary.
+    Diary,
+    /// A contact of the log.
+    Contacts,
+}
+
+/// What `vlu export` was asked.
+#[derive(Debug, clap::Args)]
+pub struct Asked {
+    /// Where to write: a new or regular file (standard output without it, or with `-`).
+    /// E.g. backup.json, transfer.json.age, diary.csv
+    file: Option<PathBuf>,
+    /// json: the caseload file, everything; csv: a spreadsheet that Excel opens.
+    /// E.g. --format csv
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// With csv: a row a victim (caseload), a reminder (diary) or a contact (contacts).
+    /// E.g. --what diary
+    #[arg(long, value_enum, value_name = "WHAT")]
+    what: Option<What>,
+    /// With csv: add addresses, phone numbers and emails, and the free text that may hold
+    /// them (needs notes, contact summaries). E.g. --format csv --include-contact-details
+    #[arg(long)]
+    include_contact_details: bool,
+    /// With --what diary: the diary's date (default: today). E.g. --date 2026-11-24
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    date: Option<NaiveDate>,
+    /// With --what diary: how many days ahead to look (default 14). E.g. --days 28
+    #[arg(long, value_name = "N")]
+    days: Option<u32>,
+    #[command(flatten)]
+    encrypt: EncryptArgs,
+}
+
+/// `vlu export [FILE]`: the caseload file or a spreadsheet, in clear or sealed for its
+/// recipients (`crypt`). Where it goes is checked, and the passphrase asked, before
+/// anything of the store is read.
+pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
+    let file = asked.file.as_deref();
     let to_stdout = super::destination(file)? == crate::fsutil::Destination::Stdout;
     let terminal = to_stdout && std::io::stdout().is_terminal();
-    if terminal && encrypt.wanted() && !encrypt.armor {
+    if terminal && asked.encrypt.wanted() && !asked.encrypt.armor {
         return Err(Error::Usage(
             "an encrypted export is binary and would garble the terminal: name a file, redirect standard output, or add --armor".into(),
         ));
     }
-    let sealer = Sealer::from_args(encrypt)?;
+    if asked.format == Format::Csv {
+        let sealer = Sealer::from_args(&asked.encrypt)?;
+        return export_csv(env, file, asked, sealer);
+    }
+    if asked.what.is_some()
+        || asked.include_contact_details
+        || asked.date.is_some()
+        || asked.days.is_some()
+    {
+        return Err(Error::Usage(
+            "--what, --include-contact-details, --date and --days are for --format csv; the \
+             caseload file always holds everything"
+                .into(),
+        ));
+    }
+    let sealer = Sealer::from_args(&asked.encrypt)?;
+    export_json(env, file, terminal, sealer)
+}
+
+/// `vlu export --format csv`: a spreadsheet for a manager, its dates in the unit's format,
+/// written as any export is (atomically, readable by its owner only).
+fn export_csv(
+    env: &Env,
+    file: Option<&Path>,
+    asked: &Asked,
+    sealer: Option<Sealer>,
+) -> Result<(), Error> {
+    let what = asked.what.unwrap_or(What::Caseload);
+    if what != What::Diary && (asked.date.is_some() || asked.days.is_some()) {
+        return Err(Error::Usage(
+            "--date and --days are for --what diary".into(),
+        ));
+    }
+    let sheet = Sheet {
+        date_format: &env.config.date_format.0,
+        contact_details: asked.include_contact_details,
+    };
+    let rows = match what {
+        What::Caseload => caseload_rows(&whole_caseload(env)?, sheet),
+        What::Contacts => contact_rows(&whole_caseload(env)?, sheet),
+        What::Diary => {
+            let query = DiaryQuery {
+                date: asked
+                    .date
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                days: asked.days.unwrap_or(14),
+                officer: None,
+            };
+            let read =
+                env.with_service(|service| Ok((service.load_digest()?, service.snoozes()?)))?;
+            let served = read.is_some();
+            let (digest, snoozes) = match read {
+                Some(both) => both,
+                None => env.read_for_diary()?,
+            };
+            let items = super::items_of(&digest, &env.config, &query)?;
+            if served {
+                // The sheet names the victims of its reminders: a disclosure of them.
+                let mut victims: Vec<String> =
+                    items.iter().map(|i| i.reminder.victim_id.clone()).collect();
+                victims.sort();
+                victims.dedup();
+                let disclosure = Disclosure::of("diary spreadsheet", victims);
+                env.with_service(|service| service.record_disclosure(&disclosure))?;
+            }
+            diary_rows(&digest.caseload, &snoozes, &items, sheet)
+        }
+    };
+    write_out(file, |w| maybe_sealed(sealer, w, |w| write_csv(&rows, w)))
+}
+
+/// The whole caseload, contact logs and details included: from the unit service (as its
+/// export, itself recorded as a disclosure), or the store, or empty where there is no
+/// store yet.
+fn whole_caseload(env: &Env) -> Result<Caseload, Error> {
+    let exported = env.with_service(|service| {
+        let mut text = Vec::new();
+        service.export(&mut text)?;
+        Ok(text)
+    })?;
+    match exported {
+        Some(text) => serde_json::from_slice(&text).map_err(|e| {
+            Error::Store(StoreError::Remote(format!(
+                "the unit service's export could not be read ({})",
+                crate::domain::text::json_problem(&e)
+            )))
+        }),
+        None => env.read_caseload(),
+    }
+}
+
+/// `vlu export`: the caseload file, streamed from the unit service or the store.
+fn export_json(
+    env: &Env,
+    file: Option<&Path>,
+    terminal: bool,
+    sealer: Option<Sealer>,
+) -> Result<(), Error> {
     if let Some(service) = env.service()? {
         return write_out(file, |w| {
             maybe_sealed(sealer, w, |w| {

@@ -7,6 +7,7 @@ use super::crypt::{self, DecryptArgs};
 use super::{Env, backup, progress};
 use crate::domain::validate::{KnownIds, Problem, parse_caseload};
 use crate::error::{Error, plural};
+use crate::service::client::ImportFailed;
 use crate::store::{ImportSummary, Store};
 
 pub(super) fn import(
@@ -16,16 +17,30 @@ pub(super) fn import(
     decrypt: &DecryptArgs,
 ) -> Result<(), Error> {
     let text = read_text(file, decrypt)?;
+    import_document(env, text, replace)?.map_err(|problems| Error::Invalid {
+        file: file.to_owned(),
+        problems,
+    })?;
+    Ok(())
+}
+
+/// A caseload document into the store, all or nothing — through the unit service when one
+/// runs, else straight into the store (made now if there is none). What it imported (and
+/// said so), or the document's problems, with nothing written.
+pub(super) fn import_document(
+    env: &Env,
+    text: String,
+    replace: bool,
+) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
     if let Some(service) = env.service()? {
-        let summary = service.import(&text, replace).map_err(|e| match e {
-            crate::service::client::ImportFailed::Invalid(problems) => Error::Invalid {
-                file: file.to_owned(),
-                problems,
-            },
-            crate::service::client::ImportFailed::Store(e) => e.into(),
-        })?;
-        say_imported(env, &summary);
-        return Ok(());
+        return match service.import(&text, replace) {
+            Ok(summary) => {
+                say_imported(env, &summary);
+                Ok(Ok(summary))
+            }
+            Err(ImportFailed::Invalid(problems)) => Ok(Err(problems)),
+            Err(ImportFailed::Store(e)) => Err(e.into()),
+        };
     }
     // A bad file leaves no trace: a store that does not exist yet is created only once the
     // file has passed.
@@ -43,10 +58,10 @@ pub(super) fn import(
     let parsed = parse_caseload(&text, &known, replace);
     checking.finish();
     drop(text); // a large file's text is not needed again: free it before the import's peak
-    let caseload = parsed.map_err(|problems| Error::Invalid {
-        file: file.to_owned(),
-        problems,
-    })?;
+    let caseload = match parsed {
+        Ok(caseload) => caseload,
+        Err(problems) => return Ok(Err(problems)),
+    };
     // A store takes about twice its file's size on disk (measured: 2.3 times at 20,000
     // victims); refusing now beats undoing half an import, or making a store for nothing.
     Store::ensure_room(&env.data_dir, 3 * caseload_bytes)?;
@@ -55,11 +70,23 @@ pub(super) fn import(
         None => env.open()?,
     };
     let bar = progress::Progress::bar(caseload.victims.len() as u64, "importing");
-    let s = store.import_with_progress(caseload, replace, &mut || bar.inc())?;
+    let summary = store.import_with_progress(caseload, replace, &mut || bar.inc())?;
     bar.finish();
-    say_imported(env, &s);
+    say_imported(env, &summary);
     backup::after_import(env, &store);
-    Ok(())
+    Ok(Ok(summary))
+}
+
+/// The ids already in the store, against which a file is checked (none without a store).
+pub(super) fn known_ids(env: &Env) -> Result<KnownIds, Error> {
+    if let Some(known) = env.with_service(crate::service::client::Client::known_ids)? {
+        return Ok(known);
+    }
+    if env.has_store()? {
+        Ok(env.open()?.known_ids()?)
+    } else {
+        Ok(KnownIds::default())
+    }
 }
 
 /// The file's text (`-`: standard input), which must be UTF-8; an age file (found by its

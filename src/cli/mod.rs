@@ -15,6 +15,7 @@ mod sar;
 pub mod screens;
 mod service;
 pub(crate) mod status;
+mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -110,19 +111,18 @@ pub enum Command {
         #[command(flatten)]
         decrypt: crypt::DecryptArgs,
     },
-    /// Write the whole store as a caseload file, in clear or encrypted (age).
+    /// Read a unit's spreadsheet (CSV, XLSX or ODS; one row a victim) into the store
+    /// through a mapping, all or nothing.
+    ImportTable(table::Asked),
+    /// Write the whole store as a caseload file (in clear or encrypted with age), or a
+    /// spreadsheet (CSV) for a manager.
     #[command(after_help = "Examples:\n  \
         vlu export backup.json\n  \
         vlu export > backup.json\n  \
         vlu export --encrypt-to /etc/vlu/recipients.txt transfer.json.age\n  \
-        vlu export --passphrase transfer.json.age")]
-    Export {
-        /// Where to write: a new or regular file (standard output without it, or with `-`).
-        /// E.g. backup.json, transfer.json.age
-        file: Option<PathBuf>,
-        #[command(flatten)]
-        encrypt: crypt::EncryptArgs,
-    },
+        vlu export --passphrase transfer.json.age\n  \
+        vlu export --format csv --what diary diary.csv")]
+    Export(export::Asked),
     /// The daily diary: what is overdue, due today, and due soon.
     #[command(after_help = "Examples:\n  \
         vlu diary\n  \
@@ -503,7 +503,8 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         }) => import::import(env, &file, replace, &decrypt),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
         Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
-        Some(Command::Export { file, encrypt }) => export::export(env, file.as_deref(), &encrypt),
+        Some(Command::ImportTable(asked)) => table::import_table(env, &asked),
+        Some(Command::Export(asked)) => export::export(env, &asked),
         Some(Command::Diary {
             date,
             days,

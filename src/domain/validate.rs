@@ -38,7 +38,7 @@ impl fmt::Display for Problem {
 }
 
 /// Ids that are already taken (in the store), against which a file is checked.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KnownIds {
     pub officers: HashSet<String>,
     pub cases: HashSet<String>,

@@ -249,6 +249,14 @@ impl Client {
         }
     }
 
+    /// The ids already in the store, against which a file to import is checked.
+    pub fn known_ids(&self) -> Result<crate::domain::validate::KnownIds, StoreError> {
+        match self.call(&Request::KnownIds)? {
+            (Reply::KnownIds(known), _) => Ok(*known),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// The whole store as a caseload file, written to `out` as it arrives.
     pub fn export(&self, out: &mut dyn std::io::Write) -> Result<(), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);

@@ -23,8 +23,9 @@ use crate::store::{
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
 /// 2: the digest's shards carry schema 5's log facts; erasure, consultations, disclosures,
-/// the audit trail and subject access. 3: new records' ids are given by the service
-/// (`add_victim`, `add_case`), cases are closed whole, a case's change says why.
+/// the audit trail and subject access; the ids in the store, for a spreadsheet's check.
+/// 3: new records' ids are given by the service (`add_victim`, `add_case`), cases are
+/// closed whole, a case's change says why, reallocation.
 pub const PROTOCOL: u32 = 3;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
@@ -95,6 +96,9 @@ pub enum Request {
     },
     /// `vlu status`'s counts: (overdue, today, this week).
     Status(Query),
+    /// The ids of the store's officers, cases and victims, against which a file about to
+    /// be imported is checked (`import-table`: a dry run, the sheet's problems by row).
+    KnownIds,
     /// A caseload file's text (in the tail) into the store, all or nothing.
     Import {
         replace: bool,
@@ -132,6 +136,7 @@ pub enum Reply {
     /// Overdue, due today, due this week.
     Counts(usize, usize, usize),
     Imported(crate::store::ImportSummary),
+    KnownIds(Box<crate::domain::validate::KnownIds>),
     /// The file's problems, each with its place: nothing was imported.
     Invalid(Vec<crate::domain::validate::Problem>),
     /// Part of an export, in the tail.

@@ -312,6 +312,7 @@ fn answer_one(
 ) -> std::io::Result<()> {
     match request {
         Request::Import { .. }
+        | Request::KnownIds
         | Request::Export
         | Request::Check
         | Request::Backup
@@ -587,6 +588,9 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             );
         }
         Request::LoadDigest => return digest(store),
+        Request::KnownIds => {
+            return reply(store.known_ids().map(|k| Reply::KnownIds(Box::new(k))));
+        }
         Request::Snoozes => return reply(store.snoozes().map(Reply::Snoozes)),
         Request::Victim(id) => {
             return reply(store.victim(&id).map(|v| Reply::Victim(v.map(Box::new))));

@@ -51,6 +51,30 @@ fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreEr
     }
 }
 
+/// What importing `caseload` into a store holding the ids `known` writes, and the ids it
+/// replaces (officers, cases, victims, in the file's order): for the import's summary and
+/// audit record, and for a dry run's report.
+pub fn planned(caseload: &Caseload, known: &KnownIds) -> (ImportSummary, Vec<String>) {
+    let officers = caseload.officers.iter().map(|o| (&o.id, &known.officers));
+    let cases = caseload.cases.iter().map(|c| (&c.id, &known.cases));
+    let victims = caseload.victims.iter().map(|v| (&v.id, &known.victims));
+    let replaced: Vec<String> = officers
+        .chain(cases)
+        .chain(victims)
+        .filter(|(id, stored)| stored.contains(*id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let summary = ImportSummary {
+        officers: caseload.officers.len(),
+        cases: caseload.cases.len(),
+        victims: caseload.victims.len(),
+        contacts: caseload.victims.iter().map(|v| v.contacts.len()).sum(),
+        replaced: replaced.len(),
+        unerased: Vec::new(),
+    };
+    (summary, replaced)
+}
+
 impl Store {
     /// Imports a validated caseload in one atomic batch. With `replace`, records whose ids
     /// are already stored are overwritten — a victim together with its contact log.
@@ -88,33 +112,23 @@ impl Store {
         if !replace {
             refuse_taken_ids(caseload, known)?;
         }
+        let (mut summary, replaced_ids) = planned(caseload, known);
         let mut staged = Staged::new(self)?;
         let mut batch = Batch::default();
-        let mut summary = ImportSummary::default();
         // The logs first, each freed once staged: in a large file they are nearly all of it.
         let mut facts = Vec::with_capacity(caseload.victims.len());
         for v in &mut caseload.victims {
             let log = std::mem::take(&mut v.contacts);
             Self::stage_log(&mut staged, &v.id, &log)?;
-            summary.contacts += log.len();
             facts.push(LogFacts::of(&log));
             step();
         }
-        let mut replaced_ids = Vec::new();
         self.stage_unit(&mut batch, caseload, replace)?;
-        let mut note = |taken: bool, id: &str| {
-            if taken {
-                replaced_ids.push(id.to_owned());
-            }
-        };
         for o in &caseload.officers {
-            note(known.officers.contains(&o.id), &o.id);
             staged.put(key(OFFICER, &o.id), encode(o))?;
-            summary.officers += 1;
         }
         let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
         for c in &caseload.cases {
-            note(known.cases.contains(&c.id), &c.id);
             staged.put(key(CASE, &c.id), encode(c))?;
             self.stage_stamp_after(
                 &mut staged,
@@ -123,16 +137,14 @@ impl Store {
                 known.cases.contains(&c.id),
             )?;
             edits.push(Edit::Case(c));
-            summary.cases += 1;
         }
         // A replaced victim may have been under another case.
         let mut was = HashMap::new();
         for v in &caseload.victims {
-            if known.victims.contains(&v.id) {
-                note(true, &v.id);
-                if let Some(stored) = self.victim_record(&v.id)? {
-                    was.insert(v.id.as_str(), stored.case_id);
-                }
+            if known.victims.contains(&v.id)
+                && let Some(stored) = self.victim_record(&v.id)?
+            {
+                was.insert(v.id.as_str(), stored.case_id);
             }
         }
         for (v, f) in caseload.victims.iter().zip(facts) {
@@ -144,7 +156,6 @@ impl Store {
                 was.get(v.id.as_str()).map(String::as_str),
                 Some(f),
             ));
-            summary.victims += 1;
         }
         self.stage_digest(&mut batch, edits)?;
         summary.unerased = self.stage_unerase(
@@ -157,7 +168,6 @@ impl Store {
             Record::Victim,
             caseload.victims.iter().map(|v| v.id.as_str()),
         )?);
-        summary.replaced = replaced_ids.len();
         let detail = vec![format!(
             "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
             summary.officers,

@@ -47,6 +47,7 @@ pub use casework::{Closing, Moving, Reallocation};
 pub use check::Finding;
 pub use digest::Digest;
 pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
+pub use import::planned;
 pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};
