@@ -23,6 +23,17 @@ pub struct Config {
     pub lead_times: LeadTimes,
     pub backup: BackupConfig,
     pub service: ServiceConfig,
+    pub letters: LettersConfig,
+}
+
+/// Letters (`[letters]`). A relative folder is taken from the configuration file's folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LettersConfig {
+    /// The unit's own letter templates, laid over the built-in ones file by file.
+    pub templates_dir: Option<PathBuf>,
+    /// Where the screens save letters (default: `letters` in the documents folder).
+    pub out_dir: Option<PathBuf>,
 }
 
 /// The unit service (`[service]`).
@@ -187,11 +198,24 @@ impl Config {
                 });
             }
         };
-        Self::parse(&text).map_err(|(line, message)| ConfigError::Invalid {
+        let mut config = Self::parse(&text).map_err(|(line, message)| ConfigError::Invalid {
             path: path.to_owned(),
             line,
             message,
-        })
+        })?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        for dir in [
+            &mut config.letters.templates_dir,
+            &mut config.letters.out_dir,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if dir.is_relative() {
+                *dir = folder.join(&*dir);
+            }
+        }
+        Ok(config)
     }
 
     /// Parses configuration text; an error is its line (from 1) and a one-line message,
@@ -271,6 +295,20 @@ mod tests {
             assert_eq!(line, 2);
             assert!(message.contains("1 to 366"), "{message}");
         }
+    }
+
+    #[test]
+    fn letter_folders_are_taken_from_the_configuration_files_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[letters]\ntemplates_dir = \"templates\"\nout_dir = \"/srv/letters\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), None).unwrap();
+        assert_eq!(c.letters.templates_dir, Some(dir.path().join("templates")));
+        assert_eq!(c.letters.out_dir.as_deref(), Some(Path::new("/srv/letters")));
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod backup;
 mod diary;
 pub(crate) mod export;
 pub(crate) mod import;
+pub(crate) mod letter;
 mod progress;
 pub mod screens;
 mod service;
@@ -135,6 +136,9 @@ pub enum Command {
     /// Key bindings.
     #[command(subcommand)]
     Keymap(KeymapCommand),
+    /// Write a letter from the record (vlu letter KIND --victim ID), or check a unit's
+    /// letter templates (vlu letter check DIR).
+    Letter(letter::LetterCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,6 +347,16 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Check) => check(env),
+        Some(Command::Letter(letter::LetterCommand {
+            check: Some(letter::LetterCheck::Check { dir }),
+            ..
+        })) => letter::check(&dir),
+        Some(Command::Letter(letter::LetterCommand {
+            letter: Some(args), ..
+        })) => letter::letter(env, &args),
+        Some(Command::Letter(_)) => Err(Error::Usage(
+            "name a kind of letter and a victim (vlu letter KIND --victim ID), or check DIR".into(),
+        )),
     }
 }
 

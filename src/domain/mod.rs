@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod enums;
 pub mod facts;
+pub mod letter;
 pub mod model;
 pub mod reminders;
 pub mod rules;

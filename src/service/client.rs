@@ -385,4 +385,15 @@ impl UnitStore for Client {
             _ => Err(unexpected()),
         }
     }
+
+    fn record_disclosure(&self, what: &str, victims: &[String]) -> Result<(), StoreError> {
+        let request = Request::Disclosure {
+            what: what.to_owned(),
+            victims: victims.to_vec(),
+        };
+        match self.call(&request)? {
+            (Reply::Done, _) => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
 }

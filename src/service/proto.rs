@@ -58,6 +58,11 @@ pub enum Request {
     },
     Snooze(Snooze),
     Reveal(String),
+    /// Something made from these victims' records is leaving the store (a letter).
+    Disclosure {
+        what: String,
+        victims: Vec<String>,
+    },
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
     Diary {
         query: Query,

@@ -547,6 +547,9 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::Reveal(victim) => {
             return reply(store.record_reveal(&victim).map(|()| Reply::Done));
         }
+        Request::Disclosure { what, victims } => {
+            return reply(store.record_disclosure(&what, &victims).map(|()| Reply::Done));
+        }
         Request::Diary {
             query,
             format,

@@ -61,6 +61,9 @@ pub trait UnitStore {
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
+    /// Records, before it is shown or written, that something made from victims' records (a
+    /// letter) is leaving the store: what, and whose.
+    fn record_disclosure(&self, what: &str, victims: &[String]) -> Result<(), StoreError>;
 }
 
 impl UnitStore for Store {
@@ -111,5 +114,9 @@ impl UnitStore for Store {
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
         Store::record_reveal(self, victim)
+    }
+
+    fn record_disclosure(&self, what: &str, victims: &[String]) -> Result<(), StoreError> {
+        Store::record_disclosure(self, what, victims)
     }
 }

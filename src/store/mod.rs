@@ -708,6 +708,13 @@ impl Store {
         self.commit(Batch::default(), &record).map(drop)
     }
 
+    /// Records that something made from victims' records left the store for someone to read
+    /// or send (`what`: "letter initial_offer", …), and whose records they were.
+    pub fn record_disclosure(&self, what: &str, victims: &[String]) -> Result<(), StoreError> {
+        let record = self.record("disclosure", Some(what), victims.to_vec());
+        self.commit(Batch::default(), &record).map(drop)
+    }
+
     /// Records that the unit service refused someone (the sentence names who, and why).
     pub fn record_refusal(&self, why: &str) -> Result<(), StoreError> {
         let record = self.record("refused-user", None, vec![why.to_owned()]);
