@@ -308,7 +308,10 @@ mod tests {
         .unwrap();
         let c = Config::load(Some(&path), None).unwrap();
         assert_eq!(c.letters.templates_dir, Some(dir.path().join("templates")));
-        assert_eq!(c.letters.out_dir.as_deref(), Some(Path::new("/srv/letters")));
+        assert_eq!(
+            c.letters.out_dir.as_deref(),
+            Some(Path::new("/srv/letters"))
+        );
     }
 
     #[test]

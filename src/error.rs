@@ -33,10 +33,7 @@ pub enum Error {
         plural(.problems.len(), "problem"),
         .dir.display()
     )]
-    BadTemplates {
-        dir: PathBuf,
-        problems: Vec<String>,
-    },
+    BadTemplates { dir: PathBuf, problems: Vec<String> },
     /// An input could not be read.
     #[error("cannot read {}: {source}", shown(.path))]
     Read {

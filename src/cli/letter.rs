@@ -28,16 +28,20 @@ pub struct LetterCommand {
 pub enum LetterCheck {
     /// Check a folder of letter templates (every problem listed; exit 2 if any).
     Check {
-        /// The folder: files named as the built-in ones (base.txt, initial_offer.txt, …).
+        #[arg(
+            help = "The folder: files named as the built-in ones (base.txt, initial_offer.txt, …)"
+        )]
         dir: PathBuf,
     },
 }
 
 #[derive(Debug, clap::Args)]
 pub struct LetterArgs {
-    /// initial_offer, second_offer, annual_letter, key_date, vps_offer, licence_conditions,
-    /// licence_outcome, complaint_ack, written_follow_up or case_closure.
-    #[arg(value_parser = parse_kind, value_name = "KIND")]
+    #[arg(
+        value_parser = parse_kind,
+        value_name = "KIND",
+        help = "initial_offer, second_offer, annual_letter, key_date, vps_offer, licence_conditions, licence_outcome, complaint_ack, written_follow_up or case_closure"
+    )]
     pub kind: LetterKind,
     /// The victim record the letter is for.
     #[arg(long, value_name = "ID")]
@@ -45,8 +49,12 @@ pub struct LetterArgs {
     /// The letter's date (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub date: Option<NaiveDate>,
-    /// For a key_date letter: the kind of key date it tells of (crd, parole_hearing, …).
-    #[arg(long, value_name = "KIND", value_parser = parse_key_date)]
+    #[arg(
+        long,
+        value_name = "KIND",
+        value_parser = parse_key_date,
+        help = "For a key_date letter: the kind of key date it tells of (crd, parole_hearing, …)"
+    )]
     pub key_date: Option<KeyDateKind>,
     /// For a written follow-up or a complaint acknowledgement: the entry of the log it
     /// answers, by number (from 1, oldest first) or date (default: the latest).
@@ -176,7 +184,14 @@ pub fn letter(env: &Env, args: &LetterArgs) -> Result<(), Error> {
         Some(Entry::On(d)) => request.about = Some(d),
         None => {}
     }
-    let letter = letters::prepare(&client, &templates, &args.victim, &request, &context, "letter")?;
+    let letter = letters::prepare(
+        &client,
+        &templates,
+        &args.victim,
+        &request,
+        &context,
+        "letter",
+    )?;
     for warning in &letter.warnings {
         eprintln!("vlu: note: {}", visible(warning));
     }

@@ -137,7 +137,9 @@ pub fn prepare(
     what: &str,
 ) -> Result<Letter, Error> {
     let Some(victim) = store.victim(id)? else {
-        return Err(Error::Usage(format!("there is no victim \"{id}\" in the store")));
+        return Err(Error::Usage(format!(
+            "there is no victim \"{id}\" in the store"
+        )));
     };
     let Some(case) = store.case(&victim.case_id)? else {
         return Err(Error::Usage(format!(
@@ -202,7 +204,10 @@ pub fn default_dir(configured: Option<&Path>) -> PathBuf {
 /// Whether `path` would put a file inside the store's data directory.
 pub fn inside(path: &Path, data_dir: &Path) -> bool {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| absolute(folder));
     let data = std::fs::canonicalize(data_dir).unwrap_or_else(|_| absolute(data_dir));
     folder.starts_with(data)

@@ -118,17 +118,44 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         }),
         equality: None,
         licence_requests: vec![
-            request(LicenceCondition::NoContact, LicenceOutcome::Granted, Some(date(2026, 11, 19))),
-            request(LicenceCondition::ExclusionZone, LicenceOutcome::Amended, Some(date(2026, 11, 19))),
-            request(LicenceCondition::NonAssociation, LicenceOutcome::Refused, Some(date(2026, 11, 19))),
+            request(
+                LicenceCondition::NoContact,
+                LicenceOutcome::Granted,
+                Some(date(2026, 11, 19)),
+            ),
+            request(
+                LicenceCondition::ExclusionZone,
+                LicenceOutcome::Amended,
+                Some(date(2026, 11, 19)),
+            ),
+            request(
+                LicenceCondition::NonAssociation,
+                LicenceOutcome::Refused,
+                Some(date(2026, 11, 19)),
+            ),
             request(LicenceCondition::Residence, LicenceOutcome::Withdrawn, None),
             request(LicenceCondition::Other, LicenceOutcome::Pending, None),
         ],
         sensitive_dates: Vec::new(),
         contacts: vec![
-            contact(date(2025, 4, 2), ContactKind::InitialOffer, Medium::Letter, Direction::Outbound),
-            contact(date(2026, 11, 6), ContactKind::Complaint, Medium::Letter, Direction::Inbound),
-            contact(date(2026, 11, 20), ContactKind::Update, Medium::Phone, Direction::Outbound),
+            contact(
+                date(2025, 4, 2),
+                ContactKind::InitialOffer,
+                Medium::Letter,
+                Direction::Outbound,
+            ),
+            contact(
+                date(2026, 11, 6),
+                ContactKind::Complaint,
+                Medium::Letter,
+                Direction::Inbound,
+            ),
+            contact(
+                date(2026, 11, 20),
+                ContactKind::Update,
+                Medium::Phone,
+                Direction::Outbound,
+            ),
         ],
     }
 }
@@ -182,9 +209,18 @@ pub fn every_letter() -> Vec<Composed> {
     let mut out = Vec::new();
     for (n, role) in VictimRole::ALL.iter().enumerate() {
         let victims = [
-            (full(&format!("V-{n}1"), *role, InformationLevel::KeyStages), &full_case),
-            (full(&format!("V-{n}2"), *role, InformationLevel::ReleaseMonth), &full_case),
-            (full(&format!("V-{n}3"), *role, InformationLevel::Annual), &full_case),
+            (
+                full(&format!("V-{n}1"), *role, InformationLevel::KeyStages),
+                &full_case,
+            ),
+            (
+                full(&format!("V-{n}2"), *role, InformationLevel::ReleaseMonth),
+                &full_case,
+            ),
+            (
+                full(&format!("V-{n}3"), *role, InformationLevel::Annual),
+                &full_case,
+            ),
             (sparse(&format!("V-{n}4"), *role), &bare_case),
         ];
         for (victim, case) in &victims {
@@ -193,7 +229,10 @@ pub fn every_letter() -> Vec<Composed> {
                 case,
                 others: &[],
                 officer: victim.allocated_to.as_ref().map(|_| &officer),
-                unit: victim.allocated_to.as_ref().map(|_| "Sample Victim Liaison Unit"),
+                unit: victim
+                    .allocated_to
+                    .as_ref()
+                    .map(|_| "Sample Victim Liaison Unit"),
             };
             for kind in LetterKind::ALL {
                 let mut requests = vec![LetterRequest::new(*kind, on)];
@@ -206,7 +245,11 @@ pub fn every_letter() -> Vec<Composed> {
                         })
                         .collect();
                 }
-                out.extend(requests.iter().filter_map(|r| compose(&input, r, None).ok()));
+                out.extend(
+                    requests
+                        .iter()
+                        .filter_map(|r| compose(&input, r, None).ok()),
+                );
             }
         }
     }

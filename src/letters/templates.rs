@@ -19,9 +19,18 @@ use crate::domain::letter::Composed;
 /// The templates compiled in, by file name: the shared layout and one for each kind.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.txt", include_str!("../../letters/base.txt")),
-    ("initial_offer.txt", include_str!("../../letters/initial_offer.txt")),
-    ("second_offer.txt", include_str!("../../letters/second_offer.txt")),
-    ("annual_letter.txt", include_str!("../../letters/annual_letter.txt")),
+    (
+        "initial_offer.txt",
+        include_str!("../../letters/initial_offer.txt"),
+    ),
+    (
+        "second_offer.txt",
+        include_str!("../../letters/second_offer.txt"),
+    ),
+    (
+        "annual_letter.txt",
+        include_str!("../../letters/annual_letter.txt"),
+    ),
     ("key_date.txt", include_str!("../../letters/key_date.txt")),
     ("vps_offer.txt", include_str!("../../letters/vps_offer.txt")),
     (
@@ -32,17 +41,31 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "licence_outcome.txt",
         include_str!("../../letters/licence_outcome.txt"),
     ),
-    ("complaint_ack.txt", include_str!("../../letters/complaint_ack.txt")),
+    (
+        "complaint_ack.txt",
+        include_str!("../../letters/complaint_ack.txt"),
+    ),
     (
         "written_follow_up.txt",
         include_str!("../../letters/written_follow_up.txt"),
     ),
-    ("case_closure.txt", include_str!("../../letters/case_closure.txt")),
+    (
+        "case_closure.txt",
+        include_str!("../../letters/case_closure.txt"),
+    ),
 ];
 
 /// Names a template may use besides the facts: minijinja's own functions and block helpers.
 const GLOBALS: &[&str] = &[
-    "range", "dict", "namespace", "debug", "super", "loop", "self", "varargs", "kwargs",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "super",
+    "loop",
+    "self",
+    "varargs",
+    "kwargs",
     "caller",
 ];
 
@@ -96,7 +119,9 @@ fn problem_of(file: &str, e: &minijinja::Error) -> Problem {
     Problem {
         file: e.name().unwrap_or(file).to_owned(),
         line: e.line(),
-        message: e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+        message: e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
     }
 }
 
@@ -190,7 +215,10 @@ impl Templates {
                 continue;
             }
             match std::fs::read_to_string(&path) {
-                Ok(source) => match templates.env.add_template_owned(name.clone(), source.clone()) {
+                Ok(source) => match templates
+                    .env
+                    .add_template_owned(name.clone(), source.clone())
+                {
                     Ok(()) => own.push((name, shown, source)),
                     Err(e) => problems.push(Problem {
                         file: shown,
@@ -273,7 +301,10 @@ mod tests {
     #[test]
     fn the_first_letter_is_upper_case_and_the_rest_kept() {
         use crate::domain::text::upper_first;
-        assert_eq!(upper_first("DTO early transfer date"), "DTO early transfer date");
+        assert_eq!(
+            upper_first("DTO early transfer date"),
+            "DTO early transfer date"
+        );
         assert_eq!(upper_first("no contact"), "No contact");
         assert_eq!(upper_first(""), "");
     }
@@ -281,7 +312,11 @@ mod tests {
     #[test]
     fn every_built_in_template_renders_for_every_kind_and_role() {
         let t = Templates::builtin();
-        assert!(t.rendered_problems(&[]).is_empty(), "{:?}", t.rendered_problems(&[]));
+        assert!(
+            t.rendered_problems(&[]).is_empty(),
+            "{:?}",
+            t.rendered_problems(&[])
+        );
         let own: Vec<(String, String, String)> = BUILTIN
             .iter()
             .map(|(n, s)| ((*n).to_owned(), (*n).to_owned(), (*s).to_owned()))
@@ -300,7 +335,11 @@ mod tests {
         let problems = Templates::load(Some(dir.path())).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].line, Some(3));
-        assert!(problems[0].message.contains("recipient.nmae"), "{}", problems[0]);
+        assert!(
+            problems[0].message.contains("recipient.nmae"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
@@ -313,7 +352,9 @@ mod tests {
         .unwrap();
         let problems = Templates::load(Some(dir.path())).unwrap_err();
         assert!(
-            problems.iter().any(|p| p.file.ends_with("annual_letter.txt")),
+            problems
+                .iter()
+                .any(|p| p.file.ends_with("annual_letter.txt")),
             "{problems:?}"
         );
     }
@@ -326,7 +367,11 @@ mod tests {
         let problems = Templates::load(Some(dir.path())).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].message.contains("syntax"), "{}", problems[0]);
-        assert!(problems[1].message.contains("not a letter template"), "{}", problems[1]);
+        assert!(
+            problems[1].message.contains("not a letter template"),
+            "{}",
+            problems[1]
+        );
     }
 
     #[test]
@@ -339,6 +384,10 @@ mod tests {
         .unwrap();
         let t = Templates::load(Some(dir.path())).unwrap();
         let composed = &super::super::sample::every_letter()[0];
-        assert!(t.render(composed).unwrap().starts_with("NORTHSHIRE LETTERHEAD"));
+        assert!(
+            t.render(composed)
+                .unwrap()
+                .starts_with("NORTHSHIRE LETTERHEAD")
+        );
     }
 }

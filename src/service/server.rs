@@ -548,7 +548,11 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             return reply(store.record_reveal(&victim).map(|()| Reply::Done));
         }
         Request::Disclosure { what, victims } => {
-            return reply(store.record_disclosure(&what, &victims).map(|()| Reply::Done));
+            return reply(
+                store
+                    .record_disclosure(&what, &victims)
+                    .map(|()| Reply::Done),
+            );
         }
         Request::Diary {
             query,

@@ -709,7 +709,7 @@ impl Store {
     }
 
     /// Records that something made from victims' records left the store for someone to read
-    /// or send (`what`: "letter initial_offer", …), and whose records they were.
+    /// or send (`what`: "letter `initial_offer`", …), and whose records they were.
     pub fn record_disclosure(&self, what: &str, victims: &[String]) -> Result<(), StoreError> {
         let record = self.record("disclosure", Some(what), victims.to_vec());
         self.commit(Batch::default(), &record).map(drop)

@@ -55,6 +55,7 @@ actions! {
     AddSensitiveDate = "add-sensitive-date": "add a sensitive date",
     NewVictim = "new-victim": "add a victim",
     NewCase = "new-case": "add a case",
+    WriteLetter = "write-letter": "write a letter",
     Save = "save": "save",
     NextField = "next-field": "next field",
     PrevField = "prev-field": "previous field",

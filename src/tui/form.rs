@@ -152,6 +152,8 @@ pub enum Purpose {
     },
     NewVictim,
     NewCase,
+    /// Save the letter shown beneath the form to a file.
+    SaveLetter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

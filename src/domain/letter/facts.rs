@@ -158,7 +158,12 @@ pub fn month_only(level: InformationLevel, kind: KeyDateKind) -> bool {
 }
 
 /// A key date at the precision the level allows.
-pub fn date_fact(level: InformationLevel, kind: KeyDateKind, date: NaiveDate, on: NaiveDate) -> DateFact {
+pub fn date_fact(
+    level: InformationLevel,
+    kind: KeyDateKind,
+    date: NaiveDate,
+    on: NaiveDate,
+) -> DateFact {
     let month_only = month_only(level, kind);
     DateFact {
         kind: kind.as_str(),

@@ -68,7 +68,9 @@ fn number_runs(s: &str) -> Vec<String> {
             if let Some(run) = runs.last_mut() {
                 run.push(c);
             }
-        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/') && !runs.last().is_some_and(String::is_empty) {
+        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/')
+            && !runs.last().is_some_and(String::is_empty)
+        {
             runs.push(String::new());
         }
     }
@@ -139,7 +141,11 @@ impl Guard {
             if let Some(d) = &v.contact_details {
                 guard.details(d);
             }
-            if let Some(d) = v.representative.as_ref().and_then(|r| r.contact_details.as_ref()) {
+            if let Some(d) = v
+                .representative
+                .as_ref()
+                .and_then(|r| r.contact_details.as_ref())
+            {
                 guard.details(d);
             }
         }

@@ -11,18 +11,19 @@
 
 pub mod facts;
 pub mod guard;
+mod kinds;
 
 use chrono::NaiveDate;
 
 use self::facts::{
-    ComplaintFact, ConversationFact, Facts, LetterFacts, NeedsFacts, OffenderFacts,
-    OfficerFacts, RecipientFacts, SentenceFacts, UnitFacts, covers, date_fact, day, dates_ahead,
-    licence_fact, month, pick_date, release_ahead,
+    Facts, LetterFacts, NeedsFacts, OffenderFacts, OfficerFacts, RecipientFacts, SentenceFacts,
+    UnitFacts, day,
 };
 pub use self::guard::{Forbidden, Guard, address_lines, same_name};
+use self::kinds::{Draft, kind_facts};
+pub use self::kinds::{names_release_day, release_day_forms};
 use crate::domain::enums::{
-    ContactKind, Direction, InformationLevel, KeyDateKind, LetterKind, Medium, OfficerRole,
-    VictimRole, VictimStatus,
+    Direction, KeyDateKind, LetterKind, Medium, OfficerRole, VictimRole, VictimStatus,
 };
 use crate::domain::model::{Case, Contact, ContactDetails, Officer, Victim};
 
@@ -95,7 +96,9 @@ pub enum LetterError {
         victim: String,
         status: &'static str,
     },
-    #[error("a key_date letter needs the key date's kind: --key-date KIND (crd, parole_hearing, …)")]
+    #[error(
+        "a key_date letter needs the key date's kind: --key-date KIND (crd, parole_hearing, …)"
+    )]
     KeyDateNeeded,
     #[error("case {case} has no {kind} date to tell {victim} of")]
     NoKeyDate {
@@ -103,9 +106,7 @@ pub enum LetterError {
         case: String,
         kind: &'static str,
     },
-    #[error(
-        "{victim} chose to hear {level}; the {kind} is not among what they asked to be told"
-    )]
+    #[error("{victim} chose to hear {level}; the {kind} is not among what they asked to be told")]
     NotCovered {
         victim: String,
         level: &'static str,
@@ -157,7 +158,10 @@ impl Recipient {
     /// Who a record's letters go to. For a nominated representative, the representative's
     /// own name and address where recorded; for every other role, the person the record names.
     pub fn of(v: &Victim) -> Self {
-        let own = v.contact_details.as_ref().and_then(|d| d.address.as_deref());
+        let own = v
+            .contact_details
+            .as_ref()
+            .and_then(|d| d.address.as_deref());
         let (name, address) = match (v.role, v.representative.as_deref()) {
             (VictimRole::Representative, Some(r)) => (
                 r.name
@@ -308,11 +312,15 @@ pub fn compose(
             },
         });
     }
-    let mut facts = common(input, req, &recipient);
-    let mut warnings = Vec::new();
-    let mut record_key_date = None;
-    let summary = kind_facts(input, req, &mut facts, &mut warnings, &mut record_key_date)?;
-    warnings.extend(general_warnings(input, req, &recipient));
+    let mut draft = Draft {
+        facts: common(input, req, &recipient),
+        warnings: Vec::new(),
+        key_date: None,
+    };
+    let summary = kind_facts(input, req, &mut draft)?;
+    draft
+        .warnings
+        .extend(general_warnings(input, req, &recipient));
     let record = Contact {
         on: req.date,
         at: None,
@@ -321,7 +329,7 @@ pub fn compose(
         direction: Direction::Outbound,
         summary: Some(summary),
         by: by.map(str::to_owned),
-        key_date: record_key_date,
+        key_date: draft.key_date,
     };
     let officer_details = input.officer.map(|o| ContactDetails {
         address: None,
@@ -339,249 +347,19 @@ pub fn compose(
     Ok(Composed {
         kind: req.kind,
         victim: v.id.clone(),
-        facts,
-        warnings,
+        facts: draft.facts,
+        warnings: draft.warnings,
         record,
         guard,
     })
 }
 
-/// The facts of the letter's own kind; returns the log entry's summary.
-fn kind_facts(
+/// What the officer should know before sending any letter.
+fn general_warnings(
     input: &LetterInput<'_>,
     req: &LetterRequest,
-    facts: &mut Facts,
-    warnings: &mut Vec<String>,
-    record_key_date: &mut Option<KeyDateKind>,
-) -> Result<String, LetterError> {
-    let v = input.victim;
-    let case = input.case;
-    let level = v.information();
-    let on = req.date;
-    let summary = match req.kind {
-        // An offer says nothing of dates: the first letter about a sentence is not where a
-        // family should learn when the offender may be released (inspection §3.4).
-        LetterKind::InitialOffer => "Initial offer letter sent.".to_owned(),
-        LetterKind::SecondOffer => {
-            facts.first_offer = v
-                .contacts
-                .iter()
-                .filter(|c| c.kind == ContactKind::InitialOffer && c.on <= on)
-                .map(|c| c.on)
-                .max()
-                .map(day);
-            if facts.first_offer.is_none() {
-                warnings.push("No first offer is logged.".to_owned());
-            }
-            "Second offer letter sent.".to_owned()
-        }
-        LetterKind::AnnualLetter => {
-            facts.dates = dates_ahead(case, level, on);
-            facts.release = release_ahead(case, level, on);
-            if level == InformationLevel::ReleaseMonth {
-                warnings.push(format!(
-                    "{} chose to hear only the month of release; an annual letter is not among what they asked for.",
-                    v.id
-                ));
-            }
-            "Annual letter sent.".to_owned()
-        }
-        LetterKind::KeyDate => {
-            let kind = req.key_date.ok_or(LetterError::KeyDateNeeded)?;
-            if !covers(level, kind) {
-                return Err(LetterError::NotCovered {
-                    victim: v.id.clone(),
-                    level: level.label(),
-                    kind: kind.label(),
-                });
-            }
-            let date = pick_date(case, kind, req.about, on).ok_or_else(|| {
-                LetterError::NoKeyDate {
-                    victim: v.id.clone(),
-                    case: case.id.clone(),
-                    kind: kind.label(),
-                }
-            })?;
-            let fact = date_fact(level, kind, date, on);
-            if fact.month_only && !kind.is_release() {
-                warnings.push(format!("{} hears only months: the letter gives {}.", v.id, month(date)));
-            }
-            let said = format!("Letter telling of the {}: {}.", kind.label(), fact.when);
-            facts.key_date = Some(fact);
-            facts.release = release_ahead(case, level, on);
-            *record_key_date = Some(kind);
-            said
-        }
-        LetterKind::VpsOffer => {
-            let hearing = pick_date(case, KeyDateKind::ParoleHearing, req.about, on)
-                .filter(|d| *d >= on || req.about == Some(*d));
-            facts.hearing =
-                hearing.map(|d| date_fact(level, KeyDateKind::ParoleHearing, d, on));
-            if hearing.is_none() {
-                warnings.push(format!(
-                    "Case {} has no parole hearing ahead: the letter says a date has not been set.",
-                    case.id
-                ));
-            } else {
-                *record_key_date = Some(KeyDateKind::ParoleHearing);
-            }
-            "Letter offering the chance to write a victim personal statement.".to_owned()
-        }
-        LetterKind::LicenceConditions => {
-            facts.release = release_ahead(case, level, on);
-            facts.licence = v.licence_requests.iter().map(licence_fact).collect();
-            "Letter about asking for licence conditions.".to_owned()
-        }
-        LetterKind::LicenceOutcome => {
-            facts.licence = v.licence_requests.iter().map(licence_fact).collect();
-            facts.release = release_ahead(case, level, on);
-            if v.licence_requests.is_empty() {
-                warnings.push(format!(
-                    "No licence conditions are recorded as asked for by {}: the letter says no decision has been made yet.",
-                    v.id
-                ));
-            } else if facts.licence.iter().all(|l| l.outcome == "pending") {
-                warnings.push(
-                    "No decision is recorded yet: the letter says the requests are still being considered."
-                        .to_owned(),
-                );
-            }
-            "Letter telling the outcome of the licence conditions asked for.".to_owned()
-        }
-        LetterKind::ComplaintAck => {
-            let complaint = pick_entry(v, req, |c| {
-                c.kind == ContactKind::Complaint && c.direction == Direction::Inbound
-            })?;
-            facts.complaint = complaint.map(|c| ComplaintFact {
-                received_on: day(c.on),
-            });
-            if complaint.is_none() {
-                warnings.push("No complaint is logged: the letter gives no date for it.".to_owned());
-            }
-            "Letter acknowledging the complaint.".to_owned()
-        }
-        LetterKind::WrittenFollowUp => {
-            let conversation = conversation(input, req)?;
-            let said = format!(
-                "Letter confirming the {} of {}.",
-                conversation.how, conversation.on
-            );
-            facts.conversation = Some(conversation);
-            said
-        }
-        LetterKind::CaseClosure => {
-            facts.ending = [KeyDateKind::Led, KeyDateKind::Sed]
-                .into_iter()
-                .flat_map(|k| case.dates_of(k).map(move |d| (d, k)))
-                .max()
-                .map(|(d, k)| date_fact(level, k, d, on));
-            "Letter closing contact at the end of the sentence.".to_owned()
-        }
-    };
-    Ok(summary)
-}
-
-/// The entry of the log a letter answers: the one named (by index), else the latest that
-/// `fits` on the reminder's date, else the latest that fits on or before the letter's date.
-fn pick_entry<'v>(
-    v: &'v Victim,
-    req: &LetterRequest,
-    fits: impl Fn(&Contact) -> bool,
-) -> Result<Option<&'v Contact>, LetterError> {
-    if let Some(i) = req.contact {
-        return v
-            .contacts
-            .get(i)
-            .map(Some)
-            .ok_or(LetterError::NoSuchEntry {
-                victim: v.id.clone(),
-                entry: i + 1,
-            });
-    }
-    let latest = |on: &dyn Fn(NaiveDate) -> bool| {
-        v.contacts
-            .iter()
-            .filter(|c| fits(c) && on(c.on))
-            .max_by(|a, b| (a.on, &a.at).cmp(&(b.on, &b.at)))
-    };
-    Ok(req
-        .about
-        .and_then(|a| latest(&|d| d == a))
-        .or_else(|| latest(&|d| d <= req.date)))
-}
-
-/// The call, visit or meeting a written follow-up confirms, with its summary checked.
-fn conversation(input: &LetterInput<'_>, req: &LetterRequest) -> Result<ConversationFact, LetterError> {
-    let v = input.victim;
-    let Some(c) = pick_entry(v, req, spoken)? else {
-        return Err(LetterError::NoConversation {
-            victim: v.id.clone(),
-        });
-    };
-    if !spoken(c) {
-        return Err(LetterError::NotSpoken {
-            victim: v.id.clone(),
-            entry: req.contact.map_or(0, |i| i + 1),
-            what: format!("a {} ({})", how(c.method), c.direction.label()),
-        });
-    }
-    let summary = c.summary.as_deref().map(str::trim).unwrap_or_default();
-    if summary.is_empty() {
-        return Err(LetterError::NoSummary {
-            victim: v.id.clone(),
-            how: how(c.method),
-            on: c.on,
-        });
-    }
-    if names_release_day(summary, input.case) {
-        return Err(LetterError::ReleaseDayInSummary {
-            how: how(c.method),
-            on: c.on,
-        });
-    }
-    Ok(ConversationFact {
-        on: day(c.on),
-        how: how(c.method),
-        summary: summary.to_owned(),
-    })
-}
-
-/// Whether free text gives the exact day of one of the case's release dates, as a letter or
-/// a person would write it ("22 December 2026", "22/12/2026", "2026-12-22", "22nd December").
-pub fn names_release_day(text: &str, case: &Case) -> bool {
-    let folded = guard::fold(text);
-    case.key_dates
-        .iter()
-        .filter(|k| k.kind.is_release())
-        .any(|k| {
-            release_day_forms(k.date)
-                .iter()
-                .any(|f| folded.contains(f.as_str()))
-        })
-}
-
-/// The ways the exact day of a date is written, folded.
-pub fn release_day_forms(d: NaiveDate) -> Vec<String> {
-    let suffix = match d.format("%-d").to_string().as_str() {
-        "1" | "21" | "31" => "st",
-        "2" | "22" => "nd",
-        "3" | "23" => "rd",
-        _ => "th",
-    };
-    [
-        d.format("%-d %B %Y").to_string(),
-        d.format(&format!("%-d{suffix} %B")).to_string(),
-        d.format("%d/%m/%Y").to_string(),
-        d.format("%-d/%-m/%Y").to_string(),
-        d.format("%Y-%m-%d").to_string(),
-    ]
-    .iter()
-    .map(|s| guard::fold(s))
-    .collect()
-}
-
-/// What the officer should know before sending any letter.
-fn general_warnings(input: &LetterInput<'_>, req: &LetterRequest, recipient: &Recipient) -> Vec<String> {
+    recipient: &Recipient,
+) -> Vec<String> {
     let v = input.victim;
     let mut out = Vec::new();
     let offer = matches!(req.kind, LetterKind::InitialOffer | LetterKind::SecondOffer);
@@ -605,10 +383,17 @@ fn general_warnings(input: &LetterInput<'_>, req: &LetterRequest, recipient: &Re
         ));
     }
     if let Some(closed) = input.case.closed_on {
-        out.push(format!("Case {} was closed on {}.", input.case.id, day(closed)));
+        out.push(format!(
+            "Case {} was closed on {}.",
+            input.case.id,
+            day(closed)
+        ));
     }
     if recipient.address.is_empty() {
-        out.push("No postal address is recorded for the recipient: send it by email or by hand.".to_owned());
+        out.push(
+            "No postal address is recorded for the recipient: send it by email or by hand."
+                .to_owned(),
+        );
     }
     if let Some(label) = crate::domain::reminders::sensitive_label(v, req.date, SENSITIVE_MARGIN) {
         out.push(format!(

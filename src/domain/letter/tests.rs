@@ -1,8 +1,12 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::enums::{Eligibility, OffenceCategory, SentenceKind};
-use crate::domain::model::{KeyDate, Needs, Offence, Offender, Preferences, Representative, Sentence};
+use crate::domain::enums::{
+    ContactKind, Eligibility, InformationLevel, OffenceCategory, SentenceKind,
+};
+use crate::domain::model::{
+    KeyDate, Needs, Offence, Offender, Preferences, Representative, Sentence,
+};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -89,7 +93,11 @@ fn compose_one(v: &Victim, kind: LetterKind) -> Result<Composed, LetterError> {
         officer: None,
         unit: None,
     };
-    compose(&input, &LetterRequest::new(kind, d("2026-11-24")), Some("sahmed"))
+    compose(
+        &input,
+        &LetterRequest::new(kind, d("2026-11-24")),
+        Some("sahmed"),
+    )
 }
 
 #[test]
@@ -101,18 +109,29 @@ fn a_letter_to_the_offender_or_an_alias_is_refused() {
             Err(LetterError::OffenderName { .. })
         ));
     }
-    let mut rep = victim("Joan Mercer", VictimRole::Representative, InformationLevel::KeyStages);
+    let mut rep = victim(
+        "Joan Mercer",
+        VictimRole::Representative,
+        InformationLevel::KeyStages,
+    );
     rep.representative = Some(Box::new(Representative {
         name: Some("Daniel Reeve".into()),
         ..Representative::default()
     }));
     let refused = compose_one(&rep, LetterKind::AnnualLetter).unwrap_err();
-    assert!(refused.to_string().contains("addressed to the offender"), "{refused}");
+    assert!(
+        refused.to_string().contains("addressed to the offender"),
+        "{refused}"
+    );
 }
 
 #[test]
 fn a_representative_is_addressed_by_their_own_name_and_address() {
-    let mut rep = victim("Joan Mercer", VictimRole::Representative, InformationLevel::KeyStages);
+    let mut rep = victim(
+        "Joan Mercer",
+        VictimRole::Representative,
+        InformationLevel::KeyStages,
+    );
     rep.representative = Some(Box::new(Representative {
         name: Some("Beth Collins".into()),
         relationship: Some("sister".into()),
@@ -145,19 +164,34 @@ fn who_said_no_gets_no_letter_but_a_complaint_is_acknowledged() {
 
 #[test]
 fn an_offer_carries_no_dates_at_all() {
-    let v = victim("Joan Mercer", VictimRole::Victim, InformationLevel::KeyStages);
+    let v = victim(
+        "Joan Mercer",
+        VictimRole::Victim,
+        InformationLevel::KeyStages,
+    );
     for kind in [LetterKind::InitialOffer, LetterKind::SecondOffer] {
         let c = compose_one(&v, kind).unwrap();
         assert!(c.facts.dates.is_empty() && c.facts.release.is_none());
-        assert!(c.facts.key_date.is_none() && c.facts.hearing.is_none() && c.facts.ending.is_none());
+        assert!(
+            c.facts.key_date.is_none() && c.facts.hearing.is_none() && c.facts.ending.is_none()
+        );
     }
 }
 
 #[test]
 fn a_release_is_only_ever_a_month_and_other_dates_follow_the_level() {
-    let v = victim("Joan Mercer", VictimRole::Victim, InformationLevel::KeyStages);
+    let v = victim(
+        "Joan Mercer",
+        VictimRole::Victim,
+        InformationLevel::KeyStages,
+    );
     let c = compose_one(&v, LetterKind::AnnualLetter).unwrap();
-    let whens: Vec<(&str, &str)> = c.facts.dates.iter().map(|f| (f.kind, f.when.as_str())).collect();
+    let whens: Vec<(&str, &str)> = c
+        .facts
+        .dates
+        .iter()
+        .map(|f| (f.kind, f.when.as_str()))
+        .collect();
     assert_eq!(
         whens,
         [
@@ -167,7 +201,11 @@ fn a_release_is_only_ever_a_month_and_other_dates_follow_the_level() {
             ("sed", "13 June 2029"),
         ]
     );
-    let month = victim("Robert Marsh", VictimRole::NextOfKin, InformationLevel::ReleaseMonth);
+    let month = victim(
+        "Robert Marsh",
+        VictimRole::NextOfKin,
+        InformationLevel::ReleaseMonth,
+    );
     let c = compose_one(&month, LetterKind::AnnualLetter).unwrap();
     let whens: Vec<&str> = c.facts.dates.iter().map(|f| f.when.as_str()).collect();
     assert_eq!(whens, ["December 2026"], "only release kinds, as months");
@@ -177,7 +215,11 @@ fn a_release_is_only_ever_a_month_and_other_dates_follow_the_level() {
 
 #[test]
 fn a_key_date_letter_names_its_kind_and_keeps_to_the_level() {
-    let v = victim("Robert Marsh", VictimRole::NextOfKin, InformationLevel::ReleaseMonth);
+    let v = victim(
+        "Robert Marsh",
+        VictimRole::NextOfKin,
+        InformationLevel::ReleaseMonth,
+    );
     let c = case();
     let input = LetterInput {
         victim: &v,
@@ -210,7 +252,11 @@ fn a_key_date_letter_names_its_kind_and_keeps_to_the_level() {
 
 #[test]
 fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_release_day() {
-    let mut v = victim("Hannah Price", VictimRole::Victim, InformationLevel::KeyStages);
+    let mut v = victim(
+        "Hannah Price",
+        VictimRole::Victim,
+        InformationLevel::KeyStages,
+    );
     assert!(matches!(
         compose_one(&v, LetterKind::WrittenFollowUp),
         Err(LetterError::NoConversation { .. })
@@ -225,14 +271,17 @@ fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_relea
         by: None,
         key_date: None,
     };
-    v.contacts.push(call("2026-11-09", "Explained how to report a breach."));
-    v.contacts.push(call("2026-11-20", "Talked about the category review."));
+    v.contacts
+        .push(call("2026-11-09", "Explained how to report a breach."));
+    v.contacts
+        .push(call("2026-11-20", "Talked about the category review."));
     let c = compose_one(&v, LetterKind::WrittenFollowUp).unwrap();
     let conversation = c.facts.conversation.unwrap();
     assert_eq!(conversation.on, "20 November 2026");
     assert_eq!(conversation.how, "phone call");
     assert_eq!(c.record.kind, ContactKind::WrittenFollowUp);
-    v.contacts.push(call("2026-11-23", "Said he is out on the 22nd December."));
+    v.contacts
+        .push(call("2026-11-23", "Said he is out on the 22nd December."));
     assert!(matches!(
         compose_one(&v, LetterKind::WrittenFollowUp),
         Err(LetterError::ReleaseDayInSummary { .. })
@@ -241,8 +290,16 @@ fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_relea
 
 #[test]
 fn the_guard_finds_a_location_another_victim_and_a_phone_however_spaced() {
-    let v = victim("Helen Marsh", VictimRole::NextOfKin, InformationLevel::KeyStages);
-    let mut other = victim("Robert Marsh", VictimRole::NextOfKin, InformationLevel::KeyStages);
+    let v = victim(
+        "Helen Marsh",
+        VictimRole::NextOfKin,
+        InformationLevel::KeyStages,
+    );
+    let mut other = victim(
+        "Robert Marsh",
+        VictimRole::NextOfKin,
+        InformationLevel::KeyStages,
+    );
     other.id = "V-2".into();
     other.contact_details = Some(Box::new(ContactDetails {
         address: None,
@@ -257,14 +314,38 @@ fn the_guard_finds_a_location_another_victim_and_a_phone_however_spaced() {
         officer: None,
         unit: None,
     };
-    let composed = compose(&input, &LetterRequest::new(LetterKind::AnnualLetter, d("2026-11-24")), None).unwrap();
+    let composed = compose(
+        &input,
+        &LetterRequest::new(LetterKind::AnnualLetter, d("2026-11-24")),
+        None,
+    )
+    .unwrap();
     let g = &composed.guard;
-    assert_eq!(g.check("He is at hmp  leeds now."), Some(Forbidden::Location));
-    assert_eq!(g.check("Robert Marsh was told."), Some(Forbidden::OtherVictim));
-    assert_eq!(g.check("Ring 07700-900-103."), Some(Forbidden::ContactDetail));
-    assert_eq!(g.check("Ring 0770 0900 101."), Some(Forbidden::ContactDetail), "her own phone too");
-    assert_eq!(g.check("Write to ROBERT@example.org"), Some(Forbidden::ContactDetail));
-    assert_eq!(g.check("Prison number A1234BC."), Some(Forbidden::PrisonNumber));
+    assert_eq!(
+        g.check("He is at hmp  leeds now."),
+        Some(Forbidden::Location)
+    );
+    assert_eq!(
+        g.check("Robert Marsh was told."),
+        Some(Forbidden::OtherVictim)
+    );
+    assert_eq!(
+        g.check("Ring 07700-900-103."),
+        Some(Forbidden::ContactDetail)
+    );
+    assert_eq!(
+        g.check("Ring 0770 0900 101."),
+        Some(Forbidden::ContactDetail),
+        "her own phone too"
+    );
+    assert_eq!(
+        g.check("Write to ROBERT@example.org"),
+        Some(Forbidden::ContactDetail)
+    );
+    assert_eq!(
+        g.check("Prison number A1234BC."),
+        Some(Forbidden::PrisonNumber)
+    );
     // Her own address, in the block, is where it belongs; anywhere else it is not.
     let block = "Helen Marsh\n14 Cranmore Road\nNorthtown\nNS1 4QT\n\nDear Helen Marsh,\n";
     assert_eq!(g.check(block), None);
@@ -273,12 +354,19 @@ fn the_guard_finds_a_location_another_victim_and_a_phone_however_spaced() {
         Some(Forbidden::ContactDetail)
     );
     // Dates and references are not phone numbers.
-    assert_eq!(g.check("On 24 November 2026, reference V-0001, 2026 07 70."), None);
+    assert_eq!(
+        g.check("On 24 November 2026, reference V-0001, 2026 07 70."),
+        None
+    );
 }
 
 #[test]
 fn needs_give_a_translation_line_and_large_print() {
-    let mut v = victim("Nadia Kowalska", VictimRole::Victim, InformationLevel::Annual);
+    let mut v = victim(
+        "Nadia Kowalska",
+        VictimRole::Victim,
+        InformationLevel::Annual,
+    );
     v.needs = Some(Box::new(Needs {
         language: Some("Polish".into()),
         interpreter: Some(true),
@@ -313,9 +401,23 @@ fn release_days_are_recognised_however_written() {
 
 #[test]
 fn warnings_say_what_to_check_before_sending() {
-    let mut v = victim("Joan Mercer", VictimRole::Victim, InformationLevel::KeyStages);
+    let mut v = victim(
+        "Joan Mercer",
+        VictimRole::Victim,
+        InformationLevel::KeyStages,
+    );
     v.contact_details = None;
     let c = compose_one(&v, LetterKind::InitialOffer).unwrap();
-    assert!(c.warnings.iter().any(|w| w.contains("already") || w.contains("opted in")), "{:?}", c.warnings);
-    assert!(c.warnings.iter().any(|w| w.contains("No postal address")), "{:?}", c.warnings);
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.contains("already") || w.contains("opted in")),
+        "{:?}",
+        c.warnings
+    );
+    assert!(
+        c.warnings.iter().any(|w| w.contains("No postal address")),
+        "{:?}",
+        c.warnings
+    );
 }

@@ -364,6 +364,16 @@ impl App {
                 let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 records::sensitive_date(form, current, &known)
             }
+            Purpose::SaveLetter => match self.save_letter_effect(form) {
+                Ok(effect) => (Some(effect), Vec::new()),
+                Err(message) => (
+                    None,
+                    vec![Problem {
+                        path: "path".into(),
+                        message,
+                    }],
+                ),
+            },
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
         };

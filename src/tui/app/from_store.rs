@@ -126,6 +126,17 @@ impl App {
                 "Victim saved."
             }
             Effect::SaveCase { .. } => "Case saved.",
+            Effect::RecordLetter { contact, .. } => {
+                self.letter_recorded();
+                self.message = Some(format!(
+                    "Recorded in the contact log: an outbound letter ({}) on {}.",
+                    contact.kind.label(),
+                    contact.on
+                ));
+                return;
+            }
+            // Not store writes: `letter_previewed` and `letter_saved` say how they went.
+            Effect::PreviewLetter { .. } | Effect::SaveLetter { .. } => return,
         };
         self.message = Some(said.into());
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
