@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::model::{Case, ContactDetails, Victim};
+use crate::domain::model::{Case, ContactDetails, Officer, Victim};
 
 /// What a letter must never say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,6 +50,18 @@ pub fn fold(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Whether `needle` occurs in `text` as words: not inside a longer word or number ("6 Rowan
+/// Avenue" is not in "16 Rowan Avenue", "Ann Lee" not in "Joann Leeds").
+pub fn has_word(text: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let (starts, ends) = (word(needle.chars().next()), word(needle.chars().next_back()));
+    text.match_indices(needle).any(|(at, _)| {
+        let inside_before = starts && word(text[..at].chars().next_back());
+        let inside_after = ends && word(text[at + needle.len()..].chars().next());
+        !inside_before && !inside_after
+    })
 }
 
 /// Digits (and `+`) only.
@@ -99,12 +111,13 @@ pub fn same_name(a: &str, b: &str) -> bool {
 impl Guard {
     /// The guard for a letter to the recipient of `victim`'s record, whose address block is
     /// `block`, about `case`, where `others` are the case's other victims and `officer` the
-    /// contact details of the officer signing.
+    /// officer signing. A name that is also the recipient's, the offender's or the signing
+    /// officer's is not looked for: the letter names that person, not the victim.
     pub fn new(
         victim: &Victim,
         case: &Case,
         others: &[Victim],
-        officer: Option<&ContactDetails>,
+        officer: Option<&Officer>,
         recipient: &str,
         block: &[String],
     ) -> Self {
@@ -126,14 +139,23 @@ impl Guard {
             });
         }
         if let Some(o) = officer {
-            guard.details(o);
+            guard.details(&ContactDetails {
+                address: None,
+                phone: o.phone.clone(),
+                email: o.email.clone(),
+            });
         }
+        let named = |name: &str| {
+            same_name(name, recipient)
+                || same_name(name, &case.offender.name)
+                || officer.is_some_and(|o| same_name(name, &o.name))
+        };
         for v in std::iter::once(victim).chain(others.iter().filter(|o| o.id != victim.id)) {
             if v.id != victim.id {
                 for name in std::iter::once(v.name.as_str())
                     .chain(v.representative.as_ref().and_then(|r| r.name.as_deref()))
                 {
-                    if !same_name(name, recipient) && !same_name(name, &case.offender.name) {
+                    if !named(name) {
                         guard.word(Forbidden::OtherVictim, name);
                     }
                 }
@@ -191,7 +213,7 @@ impl Guard {
             }
         }
         let folded = fold(&rest);
-        if let Some((why, _)) = self.words.iter().find(|(_, w)| folded.contains(w.as_str())) {
+        if let Some((why, _)) = self.words.iter().find(|(_, w)| has_word(&folded, w)) {
             return Some(*why);
         }
         let runs = number_runs(&rest);
@@ -211,6 +233,14 @@ mod tests {
         assert!(same_name("Danny  Reeves", "danny reeves"));
         assert!(!same_name("Dan Reeve", "Daniel Reeve"));
         assert!(!same_name("", ""));
+    }
+
+    #[test]
+    fn words_are_found_whole() {
+        assert!(has_word("we met at 16 rowan avenue.", "16 rowan avenue"));
+        assert!(!has_word("we met at 16 rowan avenue.", "6 rowan avenue"));
+        assert!(!has_word("joann leeds", "ann lee"));
+        assert!(has_word("(ann lee)", "ann lee"));
     }
 
     #[test]

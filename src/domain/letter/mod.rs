@@ -25,7 +25,7 @@ pub use self::kinds::{names_release_day, release_day_forms};
 use crate::domain::enums::{
     Direction, KeyDateKind, LetterKind, Medium, OfficerRole, VictimRole, VictimStatus,
 };
-use crate::domain::model::{Case, Contact, ContactDetails, Officer, Victim};
+use crate::domain::model::{Case, Contact, Officer, Victim};
 
 /// Days either side of a sensitive date within which a letter's date is warned about.
 const SENSITIVE_MARGIN: u32 = 3;
@@ -331,16 +331,11 @@ pub fn compose(
         by: by.map(str::to_owned),
         key_date: draft.key_date,
     };
-    let officer_details = input.officer.map(|o| ContactDetails {
-        address: None,
-        phone: o.phone.clone(),
-        email: o.email.clone(),
-    });
     let guard = Guard::new(
         v,
         case,
         input.others,
-        officer_details.as_ref(),
+        input.officer,
         &recipient.name,
         &recipient.address,
     );

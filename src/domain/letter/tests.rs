@@ -5,7 +5,7 @@ use crate::domain::enums::{
     ContactKind, Eligibility, InformationLevel, OffenceCategory, SentenceKind,
 };
 use crate::domain::model::{
-    KeyDate, Needs, Offence, Offender, Preferences, Representative, Sentence,
+    ContactDetails, KeyDate, Needs, Offence, Offender, Preferences, Representative, Sentence,
 };
 
 fn d(s: &str) -> NaiveDate {
