@@ -56,7 +56,10 @@ pub fn fold(s: &str) -> String {
 /// Avenue" is not in "16 Rowan Avenue", "Ann Lee" not in "Joann Leeds").
 pub fn has_word(text: &str, needle: &str) -> bool {
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let (starts, ends) = (word(needle.chars().next()), word(needle.chars().next_back()));
+    let (starts, ends) = (
+        word(needle.chars().next()),
+        word(needle.chars().next_back()),
+    );
     text.match_indices(needle).any(|(at, _)| {
         let inside_before = starts && word(text[..at].chars().next_back());
         let inside_after = ends && word(text[at + needle.len()..].chars().next());
