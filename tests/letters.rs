@@ -319,6 +319,12 @@ fn refusals_are_one_sentence_and_exit_2() {
         assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
         assert!(stdout(&out).is_empty());
     }
+    let out = s.vlu().args(["letter", "initial_offer"]).assert().code(2);
+    assert!(
+        stderr(&out).contains("not provided: --victim <ID>"),
+        "{}",
+        stderr(&out)
+    );
     let inside = s.data_dir().join("letter.txt");
     let out = s
         .vlu()

@@ -177,9 +177,18 @@ pub fn main() -> i32 {
             return 0;
         }
         Err(e) => {
-            let first = e.render().to_string();
-            let first = first.lines().next().unwrap_or("invalid command line");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let rendered = e.render().to_string();
+            let mut lines = rendered.lines();
+            let mut first = lines.next().unwrap_or("invalid command line").to_owned();
+            // "the following required arguments were not provided:" names them below.
+            if first.ends_with(':') {
+                let named: Vec<&str> = lines
+                    .take_while(|l| l.starts_with(' '))
+                    .map(str::trim)
+                    .collect();
+                first = format!("{} {}", first, named.join(", "));
+            }
+            let first = first.strip_prefix("error: ").unwrap_or(&first);
             eprintln!("vlu: {}; see vlu --help", visible(first));
             return 2;
         }

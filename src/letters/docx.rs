@@ -3,7 +3,7 @@
 //! address block or a list kept as lines. Large print (a recorded need) sets the whole
 //! letter in 18 point; otherwise 12.
 
-use docx_rs::{BreakType, Docx, PageMargin, Paragraph, Run, RunFonts};
+use docx_rs::{BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts};
 
 use super::Letter;
 
@@ -44,7 +44,14 @@ pub fn to_docx(letter: &Letter) -> Vec<u8> {
             }
             run = run.add_text(line);
         }
-        doc = doc.add_paragraph(Paragraph::new().add_run(run));
+        // A blank line's worth of space after each paragraph, as the text has: the font's
+        // size in twentieths of a point (half-points × 10).
+        let after = u32::try_from(size * 10).unwrap_or(240);
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().after(after))
+                .add_run(run),
+        );
     }
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()

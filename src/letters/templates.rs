@@ -198,7 +198,13 @@ impl Templates {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if name.starts_with('.') {
+            // Hidden files and anything not a `.txt` (a README, an editor's backup) are not
+            // templates; a `.txt` vlu does not know is a problem (a misspelt name would
+            // otherwise be silently ignored).
+            let text_file = Path::new(&name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+            if name.starts_with('.') || !text_file {
                 continue;
             }
             let shown = path.display().to_string();
@@ -382,6 +388,7 @@ mod tests {
             "NORTHSHIRE LETTERHEAD\n\nDear {{ recipient.name }},\n\n{% block body %}{% endblock %}\n",
         )
         .unwrap();
+        std::fs::write(dir.path().join("README.md"), "Our letterhead, agreed May 2026.").unwrap();
         let t = Templates::load(Some(dir.path())).unwrap();
         let composed = &super::super::sample::every_letter()[0];
         assert!(
