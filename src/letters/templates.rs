@@ -388,7 +388,11 @@ mod tests {
             "NORTHSHIRE LETTERHEAD\n\nDear {{ recipient.name }},\n\n{% block body %}{% endblock %}\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join("README.md"), "Our letterhead, agreed May 2026.").unwrap();
+        std::fs::write(
+            dir.path().join("README.md"),
+            "Our letterhead, agreed May 2026.",
+        )
+        .unwrap();
         let t = Templates::load(Some(dir.path())).unwrap();
         let composed = &super::super::sample::every_letter()[0];
         assert!(

@@ -468,16 +468,13 @@ impl App {
                     }
                 }
             }
-            (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
-                return self.letter_action(action);
-            }
             (Some(Overlay::Victim { .. }), Action::WriteLetter) => self.open_letter_picker(),
             (Some(Overlay::Entry(index)), Action::Correct) => {
                 let index = *index;
                 self.open_correction_form(index);
             }
             (
-                Some(Overlay::Victim { .. } | Overlay::Entry(_)),
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
                 let step = match action {
@@ -489,7 +486,10 @@ impl App {
                     .overlay_scroll
                     .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
             }
-            (Some(Overlay::Victim { .. } | Overlay::Entry(_)), Action::Down | Action::PageDown) => {
+            (
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
+                Action::Down | Action::PageDown,
+            ) => {
                 let step = if action == Action::Down { 1 } else { self.page };
                 self.overlay_scroll = self
                     .overlay_scroll
@@ -498,6 +498,9 @@ impl App {
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
                 self.overlays.pop();
+            }
+            (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
+                return self.letter_action(action);
             }
             (Some(Overlay::Victim { revealed }), Action::Reveal) => {
                 let revealed = *revealed;

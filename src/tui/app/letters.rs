@@ -197,9 +197,6 @@ impl App {
                         request,
                     });
                 }
-                Action::Back | Action::Quit => {
-                    self.overlays.pop();
-                }
                 _ => {}
             },
             Overlay::Letter(view) => match action {
@@ -221,25 +218,6 @@ impl App {
                         ],
                     );
                     self.overlays.push(Overlay::Form(form));
-                }
-                Action::Back | Action::Quit => {
-                    self.overlays.pop();
-                }
-                Action::Up | Action::PageUp | Action::Top => {
-                    let step = match action {
-                        Action::Up => 1,
-                        Action::PageUp => self.page,
-                        _ => usize::MAX,
-                    };
-                    self.overlay_scroll = self
-                        .overlay_scroll
-                        .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
-                }
-                Action::Down | Action::PageDown => {
-                    let step = if action == Action::Down { 1 } else { self.page };
-                    self.overlay_scroll = self
-                        .overlay_scroll
-                        .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
                 }
                 _ => {}
             },
