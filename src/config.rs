@@ -43,6 +43,20 @@ pub struct Config {
     /// How dates are written in the spreadsheets vlu writes (`export --format csv`), and
     /// read in those it reads when their mapping does not say.
     pub date_format: DateFormat,
+    /// Letter templates and where the screens save letters (`[letters]`).
+    pub letters: LettersConfig,
+}
+
+/// Letters (`[letters]`). A relative folder is taken from the configuration file's folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LettersConfig {
+    /// The unit's own letter templates, laid over the built-in ones file by file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates_dir: Option<PathBuf>,
+    /// Where the screens save letters (default: `letters` in the documents folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// A date format for spreadsheets (`%d/%m/%Y`): one that writes and reads back every date.
@@ -254,11 +268,25 @@ impl Config {
             }
         };
         let dir = path.parent().unwrap_or(Path::new("."));
-        Self::parse_in(&text, dir).map_err(|(line, message)| ConfigError::Invalid {
-            path: path.to_owned(),
-            line,
-            message,
-        })
+        let mut config =
+            Self::parse_in(&text, dir).map_err(|(line, message)| ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                message,
+            })?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        for dir in [
+            &mut config.letters.templates_dir,
+            &mut config.letters.out_dir,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if dir.is_relative() {
+                *dir = folder.join(&*dir);
+            }
+        }
+        Ok(config)
     }
 
     /// Parses configuration text; an error is its line (from 1) and a one-line message,
@@ -452,6 +480,23 @@ mod tests {
             Config::parse("keymap = \"vim\"\ndate_format = \"%d/%m/%y\"\n").unwrap_err();
         assert_eq!(line, 2);
         assert!(message.contains("four-digit year"), "{message}");
+    }
+
+    #[test]
+    fn letter_folders_are_taken_from_the_configuration_files_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[letters]\ntemplates_dir = \"templates\"\nout_dir = \"/srv/letters\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), None).unwrap();
+        assert_eq!(c.letters.templates_dir, Some(dir.path().join("templates")));
+        assert_eq!(
+            c.letters.out_dir.as_deref(),
+            Some(Path::new("/srv/letters"))
+        );
     }
 
     #[test]

@@ -27,6 +27,13 @@ pub enum Error {
         file: PathBuf,
         problems: Vec<String>,
     },
+    /// A unit's letter templates have problems; every one is listed.
+    #[error(
+        "{} in the letter templates {}; no letter is made from them until they are fixed",
+        plural(.problems.len(), "problem"),
+        .dir.display()
+    )]
+    BadTemplates { dir: PathBuf, problems: Vec<String> },
     /// An input could not be read.
     #[error("cannot read {}: {source}", shown(.path))]
     Read {
@@ -46,6 +53,9 @@ pub enum Error {
     /// Integrity problems found by `vlu check`.
     #[error("the store in {} has {}", .dir.display(), plural(.findings.len(), "problem"))]
     Unsound { dir: PathBuf, findings: Vec<String> },
+    /// A letter template that could not be used (a unit's own, named in the configuration).
+    #[error("the letter template {0}")]
+    Template(String),
     /// Something that is not built yet.
     #[error("{0}")]
     NotYet(String),
@@ -83,8 +93,10 @@ impl Error {
             Error::Usage(_)
             | Error::Invalid { .. }
             | Error::BadKeymap { .. }
+            | Error::BadTemplates { .. }
             | Error::Read { .. }
             | Error::Config(_)
+            | Error::Template(_)
             | Error::Store(
                 StoreError::Refused(_) | StoreError::NotADirectory(_) | StoreError::Exposed { .. },
             ) => 2,
@@ -113,6 +125,9 @@ impl Error {
             Error::Invalid { problems, .. } => problems.iter().map(ToString::to_string).collect(),
             Error::Unsound { findings, .. }
             | Error::BadKeymap {
+                problems: findings, ..
+            }
+            | Error::BadTemplates {
                 problems: findings, ..
             } => findings.clone(),
             _ => Vec::new(),

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod letters;
 pub mod par;
 pub mod service;
 pub mod signals;

@@ -7,6 +7,7 @@ mod docs;
 mod dpa;
 pub(crate) mod export;
 pub(crate) mod import;
+pub(crate) mod letter;
 pub(crate) mod log;
 mod output;
 mod progress;
@@ -259,6 +260,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Write a letter from the record (vlu letter KIND --victim ID), or check a unit's
+    /// letter templates (vlu letter check DIR).
+    Letter(letter::LetterCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -533,6 +537,16 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Erase(args)) => dpa::erase(env, &args),
         Some(Command::Sar(args)) => sar::sar(env, &args.victim, &args.out),
         Some(Command::Audit(args)) => dpa::audit(env, &args),
+        Some(Command::Letter(letter::LetterCommand {
+            check: Some(letter::LetterCheck::Check { dir }),
+            ..
+        })) => letter::check(&dir),
+        Some(Command::Letter(letter::LetterCommand {
+            letter: Some(args), ..
+        })) => letter::letter(env, &args),
+        Some(Command::Letter(_)) => Err(Error::Usage(
+            "name a kind of letter and a victim (vlu letter KIND --victim ID), or check DIR".into(),
+        )),
     }
 }
 

@@ -40,23 +40,43 @@ fn colour() -> bool {
 pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     let officer = env.config.officer_for(&env.user).to_owned();
     if let Some(client) = env.service()? {
-        return open_screens(env, keymap_choice, &client, officer, Some(&client));
+        return open_screens(
+            env,
+            keymap_choice,
+            &client,
+            &env.data_dir,
+            officer,
+            Some(&client),
+        );
     }
     let store = env.open()?;
     if has_terminal() {
         super::backup::daily(env, &store);
     }
-    open_screens(env, keymap_choice, &store, officer, None)
+    open_screens(env, keymap_choice, &store, &env.data_dir, officer, None)
 }
 
 fn has_terminal() -> bool {
     std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
+/// The unit's letter templates (or their problems, shown when a letter is asked for), where
+/// letters are saved, and the data directory they are kept out of.
+fn letter_setup(env: &Env, store_dir: &Path) -> crate::tui::app::LetterSetup {
+    crate::tui::app::LetterSetup {
+        templates: super::letter::templates(env)
+            .map(std::sync::Arc::new)
+            .map_err(|e| e.details()),
+        out_dir: crate::letters::default_dir(env.config.letters.out_dir.as_deref()),
+        data_dir: Some(store_dir.to_owned()),
+    }
+}
+
 fn open_screens(
     env: &Env,
     keymap_choice: Option<&str>,
     store: &dyn UnitStore,
+    store_dir: &Path,
     officer: String,
     service: Option<&Client>,
 ) -> Result<(), Error> {
@@ -84,6 +104,7 @@ fn open_screens(
         ascii: !crate::tui::glyphs::utf8_terminal(),
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
+    app.letters = letter_setup(env, store_dir);
     app.signed_in_user.clone_from(&env.user);
     run(store, &mut app, service).map_err(|source| Error::Write {
         path: "the terminal".into(),
@@ -115,7 +136,7 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     store.import(&sample, false)?;
-    let result = open_screens(env, keymap_choice, &store, officer, None);
+    let result = open_screens(env, keymap_choice, &store, dir.path(), officer, None);
     drop(store);
     drop(dir);
     result

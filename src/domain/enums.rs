@@ -326,6 +326,59 @@ string_enum!(
 );
 
 string_enum!(
+    /// The letters vlu writes (`vlu letter KIND`).
+    LetterKind {
+        InitialOffer = "initial_offer": "initial offer",
+        SecondOffer = "second_offer": "second offer",
+        AnnualLetter = "annual_letter": "annual letter",
+        KeyDate = "key_date": "key date",
+        VpsOffer = "vps_offer": "victim personal statement offer",
+        LicenceConditions = "licence_conditions": "licence conditions",
+        LicenceOutcome = "licence_outcome": "licence conditions outcome",
+        ComplaintAck = "complaint_ack": "complaint acknowledgement",
+        WrittenFollowUp = "written_follow_up": "written follow-up",
+        CaseClosure = "case_closure": "case closure",
+    }
+);
+
+impl LetterKind {
+    /// The kind of contact that records the letter as sent: the one whose logging resolves
+    /// the reminder the letter answers (FORMAT.md §3).
+    pub fn contact_kind(self) -> ContactKind {
+        match self {
+            Self::InitialOffer => ContactKind::InitialOffer,
+            Self::SecondOffer => ContactKind::SecondOffer,
+            Self::AnnualLetter => ContactKind::AnnualLetter,
+            Self::KeyDate => ContactKind::Update,
+            Self::VpsOffer => ContactKind::Vps,
+            Self::LicenceConditions | Self::LicenceOutcome => ContactKind::LicenceConditions,
+            Self::ComplaintAck => ContactKind::ComplaintAck,
+            Self::WrittenFollowUp => ContactKind::WrittenFollowUp,
+            Self::CaseClosure => ContactKind::Closure,
+        }
+    }
+
+    /// The letter that answers a reminder of the diary, if one does.
+    pub fn answering(reminder: ReminderKind) -> Option<Self> {
+        Some(match reminder {
+            ReminderKind::InitialOffer => Self::InitialOffer,
+            // Offering the scheme again before a release is the offer that follows up one
+            // never answered.
+            ReminderKind::SecondOffer | ReminderKind::ReleaseReoffer => Self::SecondOffer,
+            ReminderKind::AnnualLetter => Self::AnnualLetter,
+            ReminderKind::WrittenFollowUp => Self::WrittenFollowUp,
+            ReminderKind::ComplaintAck => Self::ComplaintAck,
+            ReminderKind::KeyDate => Self::KeyDate,
+            ReminderKind::VpsOffer => Self::VpsOffer,
+            ReminderKind::LicenceConditions => Self::LicenceConditions,
+            ReminderKind::LicenceOutcome => Self::LicenceOutcome,
+            ReminderKind::CaseClosure => Self::CaseClosure,
+            ReminderKind::DiscretionaryDecision => return None,
+        })
+    }
+}
+
+string_enum!(
     /// Where a reminder stands on the diary's date.
     DiaryStatus {
         Overdue = "overdue": "Overdue",

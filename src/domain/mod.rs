@@ -6,6 +6,7 @@ pub mod changes;
 pub mod enums;
 pub mod facts;
 pub mod ids;
+pub mod letter;
 pub mod model;
 pub mod redact;
 pub mod reminders;

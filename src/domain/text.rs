@@ -42,6 +42,15 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// "conditional release date" → "Conditional release date": the first letter in upper
+/// case, the rest as it is (unlike a title case, "DTO early transfer date" stays so).
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// Text as it may be sent to a terminal: every control character (newline and tab included)
 /// becomes a visible placeholder, so stored text can never move the cursor or change colours;
 /// every invisible character (`is_invisible`) is written out as `<U+202E>`, so it can neither

@@ -59,6 +59,7 @@ actions! {
     CloseCase = "close-case": "close the case and its victims",
     NewVictim = "new-victim": "add a victim",
     NewCase = "new-case": "add a case",
+    WriteLetter = "write-letter": "write a letter",
     Save = "save": "save",
     NextField = "next-field": "next field",
     PrevField = "prev-field": "previous field",

@@ -14,11 +14,13 @@ use super::keymap::{Context, Key, Keymap};
 use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, VictimStatus};
 use crate::domain::facts::LogFacts;
+use crate::domain::letter::LetterRequest;
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::reminders::{DiaryItem, Reminder, diary_status};
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::KnownIds;
+use crate::letters::Letter;
 use crate::store::Snooze;
 
 /// The furthest the diary pane looks ahead, in days.
@@ -69,6 +71,10 @@ pub enum Overlay {
     Form(Form),
     /// Problems to read before going on (a broken keymap).
     Notice(Vec<String>),
+    /// The letters the selected victim can be sent.
+    LetterPicker(LetterPicker),
+    /// A letter in full, before it is saved and recorded.
+    Letter(Box<LetterView>),
 }
 
 /// A change for the loop to save.
@@ -111,6 +117,22 @@ pub enum Effect {
         case: Box<Case>,
         base: u64,
         why: Option<String>,
+    },
+    /// Make a letter to read: the store audits it first.
+    PreviewLetter {
+        victim: String,
+        request: LetterRequest,
+    },
+    /// Write a letter to a file (audited).
+    SaveLetter {
+        letter: Box<Letter>,
+        path: std::path::PathBuf,
+        format: crate::letters::Format,
+    },
+    /// Log a letter as sent: one more outbound entry in the victim's log, as a logged contact.
+    RecordLetter {
+        victim: String,
+        contact: Contact,
     },
 }
 
@@ -254,6 +276,8 @@ pub struct App {
     pub signed_in_user: String,
     /// The version of each record as last read (`Record`, id).
     pub versions: HashMap<(crate::store::Record, String), u64>,
+    /// Templates and folders for letters.
+    pub letters: LetterSetup,
 }
 
 impl App {
@@ -307,6 +331,7 @@ impl App {
             present: Vec::new(),
             signed_in_user: String::new(),
             versions: HashMap::new(),
+            letters: LetterSetup::default(),
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -403,6 +428,7 @@ impl App {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Victim { .. }) => Context::Victim,
             Some(Overlay::Entry(_)) => Context::Contacts,
+            Some(Overlay::LetterPicker(_) | Overlay::Letter(_)) => Context::Letter,
             Some(_) => Context::Global,
             None => self.focus.context(),
         }
@@ -513,12 +539,13 @@ impl App {
                     }
                 }
             }
+            (Some(Overlay::Victim { .. }), Action::WriteLetter) => self.open_letter_picker(),
             (Some(Overlay::Entry(index)), Action::Correct) => {
                 let index = *index;
                 self.open_correction_form(index);
             }
             (
-                Some(Overlay::Victim { .. } | Overlay::Entry(_)),
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
                 let step = match action {
@@ -530,7 +557,10 @@ impl App {
                     .overlay_scroll
                     .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
             }
-            (Some(Overlay::Victim { .. } | Overlay::Entry(_)), Action::Down | Action::PageDown) => {
+            (
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
+                Action::Down | Action::PageDown,
+            ) => {
                 let step = if action == Action::Down { 1 } else { self.page };
                 self.overlay_scroll = self
                     .overlay_scroll
@@ -539,6 +569,9 @@ impl App {
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
                 self.overlays.pop();
+            }
+            (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
+                return self.letter_action(action);
             }
             (Some(Overlay::Victim { revealed }), Action::Reveal) => {
                 let revealed = *revealed;
@@ -617,6 +650,9 @@ impl App {
             }
             Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
+            Action::WriteLetter if self.focus == Pane::Diary => {
+                self.open_letter_picker_from_diary();
+            }
             Action::LongerHorizon | Action::ShorterHorizon => {
                 self.horizon = if action == Action::LongerHorizon {
                     (self.horizon + 7).min(MAX_HORIZON)
@@ -759,10 +795,12 @@ mod derived;
 mod edit;
 mod forms;
 mod from_store;
+mod letters;
 mod records;
 mod snoozes;
 
 pub use from_store::Fresh;
+pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use snoozes::Snoozes;
 
 #[cfg(test)]

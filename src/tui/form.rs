@@ -285,6 +285,8 @@ pub enum Purpose {
     },
     NewVictim,
     NewCase,
+    /// Save the letter shown beneath the form to a file.
+    SaveLetter,
 }
 
 impl Purpose {

@@ -26,6 +26,8 @@ pub enum Context {
     Diary,
     Contacts,
     Victim,
+    /// The letter picker and a letter's preview.
+    Letter,
     Form,
 }
 
@@ -36,6 +38,7 @@ impl Context {
         Context::Diary,
         Context::Contacts,
         Context::Victim,
+        Context::Letter,
         Context::Form,
     ];
 
@@ -46,6 +49,7 @@ impl Context {
             Context::Diary => "diary",
             Context::Contacts => "contacts",
             Context::Victim => "victim",
+            Context::Letter => "letter",
             Context::Form => "form",
         }
     }

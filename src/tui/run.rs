@@ -235,7 +235,25 @@ fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreEr
 /// it says changed, and are told how the save went.
 pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
     let result = match effect {
-        Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
+        Effect::PreviewLetter { victim, request } => {
+            let made = preview_letter(store, app, victim, request);
+            app.letter_previewed(made.map_err(|e| e.to_string()));
+            return None;
+        }
+        Effect::SaveLetter {
+            letter,
+            path,
+            format,
+        } => {
+            match save_letter(store, app, letter, path, *format) {
+                Ok(()) => app.letter_saved(path.clone()),
+                Err(e) => app.failed(&e.to_string()),
+            }
+            return None;
+        }
+        Effect::AppendContact { victim, contact } | Effect::RecordLetter { victim, contact } => {
+            store.append_contact(victim, contact)
+        }
         Effect::SetStatus {
             victim,
             contact,
@@ -269,6 +287,46 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
             None
         }
     }
+}
+
+/// A letter to read, made from the store's records (the store audits it first).
+fn preview_letter(
+    store: &dyn UnitStore,
+    app: &App,
+    victim: &str,
+    request: &crate::domain::letter::LetterRequest,
+) -> Result<crate::letters::Letter, crate::error::Error> {
+    let templates = app.letters.templates.clone().map_err(|problems| {
+        crate::error::Error::Usage(format!(
+            "the unit's letter templates have {} problems",
+            problems.len()
+        ))
+    })?;
+    let context = app.letter_context(victim);
+    crate::letters::prepare(
+        store,
+        &templates,
+        victim,
+        request,
+        &context,
+        "letter preview",
+    )
+}
+
+/// A letter written to its file, audited first.
+fn save_letter(
+    store: &dyn UnitStore,
+    app: &App,
+    letter: &crate::letters::Letter,
+    path: &std::path::Path,
+    format: crate::letters::Format,
+) -> Result<(), crate::error::Error> {
+    let bytes = format.bytes(letter);
+    store.record_disclosure(&crate::store::Disclosure::of(
+        &format!("letter {} saved", letter.kind),
+        vec![letter.victim.clone()],
+    ))?;
+    crate::letters::save(path, &bytes, app.letters.data_dir.as_deref())
 }
 
 /// The records a change touched, as the store now holds them.

@@ -375,6 +375,16 @@ impl App {
                 split(super::edit::case_edited(form, current, &known))
             }
             Purpose::CloseCase { case } => closing_from(form, case, by.clone()),
+            Purpose::SaveLetter => match self.save_letter_effect(form) {
+                Ok(effect) => (Some(effect), Vec::new()),
+                Err(message) => (
+                    None,
+                    vec![Problem {
+                        path: "path".into(),
+                        message,
+                    }],
+                ),
+            },
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
         };

@@ -119,7 +119,6 @@ impl App {
                 }
                 return;
             }
-            Effect::Consult { .. } => return,
             Effect::AppendContact { .. } => "Contact saved.",
             Effect::SetStatus { .. } => "Status saved.",
             Effect::Snooze(_) => "Reminder snoozed.",
@@ -144,6 +143,20 @@ impl App {
                 let id = changed.cases.first().map_or("", String::as_str);
                 self.message = Some(format!("Case {id} added."));
                 self.close_form();
+                return;
+            }
+            Effect::RecordLetter { contact, .. } => {
+                self.letter_recorded();
+                self.message = Some(format!(
+                    "Recorded in the contact log: an outbound letter ({}) on {}.",
+                    contact.kind.label(),
+                    contact.on
+                ));
+                return;
+            }
+            // A consultation says nothing; `letter_previewed` and `letter_saved` say how
+            // those went.
+            Effect::Consult { .. } | Effect::PreviewLetter { .. } | Effect::SaveLetter { .. } => {
                 return;
             }
         };

@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, day, hints};
 use crate::domain::enums::InformationLevel;
-use crate::domain::model::{Case, ContactDetails, Victim};
+use crate::domain::model::{Case, Contact, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
 use crate::tui::app::{App, Overlay};
 use crate::tui::form::{FieldKind, Form};
@@ -34,7 +34,10 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let mut scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
+    let mut scroll = if matches!(
+        overlay,
+        Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)
+    ) {
         app.overlay_scroll
     } else {
         0
@@ -70,38 +73,7 @@ pub(super) fn draw_overlay(
             None => return,
         },
         Overlay::Entry(index) => match app.selected_victim().and_then(|v| v.contacts.get(*index)) {
-            Some(c) => {
-                let mut lines = vec![
-                    Line::from(format!(
-                        "{} {}",
-                        c.on,
-                        c.at.as_deref()
-                            .map_or(String::new(), |t| visible(t).into_owned())
-                    )),
-                    Line::from(format!(
-                        "{} by {}, {}",
-                        c.kind.label(),
-                        c.method.label(),
-                        c.direction.label()
-                    )),
-                    Line::from(format!(
-                        "Logged by {}",
-                        c.by.as_deref().map_or("—".into(), visible)
-                    )),
-                ];
-                if let Some(k) = c.key_date {
-                    lines.push(Line::from(format!("About the {}", k.label())));
-                }
-                lines.push(Line::from(""));
-                for l in c.summary.as_deref().unwrap_or("").split('\n') {
-                    lines.push(Line::from(visible(l).into_owned()));
-                }
-                (
-                    " Contact ".to_owned(),
-                    Text::from(lines),
-                    centred(area, 80, 70),
-                )
-            }
+            Some(c) => (" Contact ".to_owned(), entry_text(c), centred(area, 80, 70)),
             None => return,
         },
         Overlay::Form(form) => {
@@ -113,6 +85,26 @@ pub(super) fn draw_overlay(
             scroll = u16::try_from((focus_line + 1 + below).saturating_sub(inner)).unwrap_or(0);
             (format!(" {} ", form.title), text, rect)
         }
+        Overlay::LetterPicker(picker) => {
+            let rect = centred(area, 70, 90);
+            // The chosen line kept in the box: two lines of heading, two of border.
+            let room = usize::from(rect.height.saturating_sub(4)).max(1);
+            scroll = u16::try_from((picker.selected + 1).saturating_sub(room)).unwrap_or(0);
+            (
+                format!(" Write a letter — {} ", visible(&picker.victim)),
+                super::letters::picker_text(app, theme, picker),
+                rect,
+            )
+        }
+        Overlay::Letter(view) => (
+            format!(
+                " {} letter — {} ",
+                crate::domain::text::upper_first(view.letter.kind.label()),
+                visible(&view.letter.victim)
+            ),
+            super::letters::letter_text(app, theme, view),
+            centred(area, 94, 96),
+        ),
     };
     frame.render_widget(Clear, rect);
     let mut block = theme.block().title(Span::styled(title, theme.title()));
@@ -131,6 +123,36 @@ pub(super) fn draw_overlay(
             .scroll((scroll, 0)),
         rect,
     );
+}
+
+/// One contact-log entry in full.
+fn entry_text(c: &Contact) -> Text<'static> {
+    let mut lines = vec![
+        Line::from(format!(
+            "{} {}",
+            c.on,
+            c.at.as_deref()
+                .map_or(String::new(), |t| visible(t).into_owned())
+        )),
+        Line::from(format!(
+            "{} by {}, {}",
+            c.kind.label(),
+            c.method.label(),
+            c.direction.label()
+        )),
+        Line::from(format!(
+            "Logged by {}",
+            c.by.as_deref().map_or("—".into(), visible)
+        )),
+    ];
+    if let Some(k) = c.key_date {
+        lines.push(Line::from(format!("About the {}", k.label())));
+    }
+    lines.push(Line::from(""));
+    for l in c.summary.as_deref().unwrap_or("").split('\n') {
+        lines.push(Line::from(visible(l).into_owned()));
+    }
+    Text::from(lines)
 }
 
 /// Every binding of the live keymap, a paragraph per context so that it fits small terminals.

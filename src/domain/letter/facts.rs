@@ -1,0 +1,237 @@
+//! What a letter may say: the disclosable facts, built only from the fields a letter is
+//! allowed to carry, at the precision the recipient's chosen level allows.
+//!
+//! This struct is everything a template can see. It has no field for the offender's
+//! location or prison number, another victim, a phone number or an email address, and a
+//! release date in it is a month and a year: so no template, ours or a unit's, can put one
+//! of those in a letter. The one piece of free text, a conversation's summary, is checked
+//! before it gets here ([`super::compose`]) and the finished letter again ([`super::Guard`]).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::enums::{InformationLevel, KeyDateKind, LicenceOutcome};
+use crate::domain::model::{Case, LicenceRequest};
+
+/// Everything a letter template may use. Every field is always present (absent facts are
+/// `none` or an empty list), so a template that names a field that is not here fails when it
+/// is loaded or rendered, never as a blank in a posted letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    pub letter: LetterFacts,
+    pub unit: UnitFacts,
+    pub recipient: RecipientFacts,
+    pub needs: NeedsFacts,
+    pub officer: OfficerFacts,
+    pub offender: OffenderFacts,
+    pub sentence: SentenceFacts,
+    /// `release_month`, `annual` or `key_stages`.
+    pub level: &'static str,
+    /// The key date a `key_date` letter tells of.
+    pub key_date: Option<DateFact>,
+    /// The key dates ahead that the level covers, soonest first (never in an offer).
+    pub dates: Vec<DateFact>,
+    /// The first date ahead from which the offender could be released, if the level covers it.
+    pub release: Option<DateFact>,
+    /// The next parole hearing.
+    pub hearing: Option<DateFact>,
+    /// The licence conditions asked for, and what was decided.
+    pub licence: Vec<LicenceFact>,
+    /// The complaint a `complaint_ack` letter acknowledges.
+    pub complaint: Option<ComplaintFact>,
+    /// The call, visit or meeting a `written_follow_up` letter confirms.
+    pub conversation: Option<ConversationFact>,
+    /// The date of the first offer (for a second offer).
+    pub first_offer: Option<String>,
+    /// When the licence or sentence ends (for a closure letter).
+    pub ending: Option<DateFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LetterFacts {
+    /// The letter's kind (`initial_offer`, …).
+    pub kind: &'static str,
+    /// "24 November 2026".
+    pub date: String,
+    /// The unit's reference: the victim record's id.
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitFacts {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecipientFacts {
+    /// The name the letter is addressed to: always the recipient's own.
+    pub name: String,
+    /// `victim`, `next_of_kin`, `parent_carer` or `representative`.
+    pub role: &'static str,
+    /// The recipient's postal address, a line each (empty when none is recorded).
+    pub address: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NeedsFacts {
+    /// A language other than English the recipient needs: the letter offers a translation.
+    pub language: Option<String>,
+    pub large_print: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficerFacts {
+    pub name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OffenderFacts {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentenceFacts {
+    /// "standard determinate sentence".
+    pub kind: &'static str,
+    /// The day of sentence: said in open court.
+    pub imposed_on: String,
+}
+
+/// A key date as the recipient may be told it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateFact {
+    pub kind: &'static str,
+    /// "conditional release date".
+    pub label: &'static str,
+    /// "March 2027" where only the month may be said, else "14 March 2027".
+    pub when: String,
+    pub month_only: bool,
+    /// Before the letter's date.
+    pub past: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenceFact {
+    /// "no contact", "exclusion zone", …
+    pub condition: &'static str,
+    /// `pending`, `granted`, `refused`, `amended` or `withdrawn`.
+    pub outcome: &'static str,
+    pub requested_on: Option<String>,
+    pub outcome_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComplaintFact {
+    pub received_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationFact {
+    pub on: String,
+    /// "phone call", "visit", "meeting" or "video call".
+    pub how: &'static str,
+    /// What was said, as the officer logged it.
+    pub summary: String,
+}
+
+/// "14 March 2027".
+pub fn day(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// "March 2027".
+pub fn month(d: NaiveDate) -> String {
+    d.format("%B %Y").to_string()
+}
+
+/// Whether a level covers a kind of key date: every kind for `key_stages`; the release
+/// kinds for `release_month` and `annual` (FORMAT.md §3, `key_date`).
+pub fn covers(level: InformationLevel, kind: KeyDateKind) -> bool {
+    level == InformationLevel::KeyStages || kind.is_release()
+}
+
+/// Whether only the month of a date may be said: always for a release (victims are told the
+/// month of release, not the day), and for every date to a `release_month` victim.
+pub fn month_only(level: InformationLevel, kind: KeyDateKind) -> bool {
+    level == InformationLevel::ReleaseMonth || kind.is_release()
+}
+
+/// A key date at the precision the level allows.
+pub fn date_fact(
+    level: InformationLevel,
+    kind: KeyDateKind,
+    date: NaiveDate,
+    on: NaiveDate,
+) -> DateFact {
+    let month_only = month_only(level, kind);
+    DateFact {
+        kind: kind.as_str(),
+        label: kind.label(),
+        when: if month_only { month(date) } else { day(date) },
+        month_only,
+        past: date < on,
+    }
+}
+
+/// The key dates of a case that the level covers, from `on` onwards, soonest first
+/// (`other` dates, which say nothing without their note, left out).
+pub fn dates_ahead(case: &Case, level: InformationLevel, on: NaiveDate) -> Vec<DateFact> {
+    let mut ahead: Vec<_> = case
+        .key_dates
+        .iter()
+        .filter(|k| k.date >= on && k.kind != KeyDateKind::Other && covers(level, k.kind))
+        .map(|k| (k.date, k.kind))
+        .collect();
+    ahead.sort();
+    ahead.dedup();
+    ahead
+        .into_iter()
+        .map(|(date, kind)| date_fact(level, kind, date, on))
+        .collect()
+}
+
+/// The first date from `on` from which the offender could leave custody — a release date or
+/// a date that licence conditions are asked for ahead of — among those the level covers.
+pub fn release_ahead(case: &Case, level: InformationLevel, on: NaiveDate) -> Option<DateFact> {
+    case.key_dates
+        .iter()
+        .filter(|k| {
+            (k.kind.is_release() || KeyDateKind::LICENCE_TRIGGERS.contains(&k.kind))
+                && k.kind != KeyDateKind::Release
+                && k.date >= on
+                && covers(level, k.kind)
+        })
+        .map(|k| (k.date, k.kind))
+        .min()
+        .map(|(date, kind)| date_fact(level, kind, date, on))
+}
+
+/// The first date of `kind` from `on`, else the last before it; `about` if the case has it.
+pub fn pick_date(
+    case: &Case,
+    kind: KeyDateKind,
+    about: Option<NaiveDate>,
+    on: NaiveDate,
+) -> Option<NaiveDate> {
+    let dates: Vec<NaiveDate> = case.dates_of(kind).collect();
+    if let Some(a) = about.filter(|a| dates.contains(a)) {
+        return Some(a);
+    }
+    dates
+        .iter()
+        .filter(|d| **d >= on)
+        .min()
+        .or_else(|| dates.iter().max())
+        .copied()
+}
+
+/// A licence request without its free-text details (which may name places and people).
+pub fn licence_fact(r: &LicenceRequest) -> LicenceFact {
+    LicenceFact {
+        condition: r.condition.map_or("licence condition", |c| c.label()),
+        outcome: r.outcome.unwrap_or(LicenceOutcome::Pending).as_str(),
+        requested_on: r.requested_on.map(day),
+        outcome_on: r.outcome_on.map(day),
+    }
+}

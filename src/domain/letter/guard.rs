@@ -1,0 +1,256 @@
+//! The last look at a finished letter: nothing in it that no letter may say. The facts a
+//! template sees already leave these out; this catches what free text (a call's summary)
+//! carries in, and anything a unit's own template might add in future.
+
+use std::collections::BTreeSet;
+
+use crate::domain::model::{Case, ContactDetails, Officer, Victim};
+
+/// What a letter must never say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Forbidden {
+    /// Where the offender is held (a prison, a hospital).
+    Location,
+    /// The offender's prison number.
+    PrisonNumber,
+    /// The name of another victim of the case.
+    OtherVictim,
+    /// A phone number, an email or an address other than the recipient's address block.
+    ContactDetail,
+}
+
+impl Forbidden {
+    /// What the letter would have said, in words that quote nothing of it.
+    pub fn what(self) -> &'static str {
+        match self {
+            Forbidden::Location => "the offender's location",
+            Forbidden::PrisonNumber => "the offender's prison number",
+            Forbidden::OtherVictim => "the name of another victim",
+            Forbidden::ContactDetail => {
+                "a contact detail other than the recipient's own address block"
+            }
+        }
+    }
+}
+
+/// The strings a letter must not hold, each with why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guard {
+    /// Compared with the letter's words (case and spacing folded).
+    words: BTreeSet<(Forbidden, String)>,
+    /// Phone numbers, compared with the letter with all spacing and punctuation removed.
+    numbers: BTreeSet<String>,
+    /// The recipient's address block as rendered: the one place an address may appear.
+    block: Vec<String>,
+}
+
+/// Lower case, every run of white space one space, trimmed.
+pub fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `needle` occurs in `text` as words: not inside a longer word or number ("6 Rowan
+/// Avenue" is not in "16 Rowan Avenue", "Ann Lee" not in "Joann Leeds").
+pub fn has_word(text: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let (starts, ends) = (
+        word(needle.chars().next()),
+        word(needle.chars().next_back()),
+    );
+    text.match_indices(needle).any(|(at, _)| {
+        let inside_before = starts && word(text[..at].chars().next_back());
+        let inside_after = ends && word(text[at + needle.len()..].chars().next());
+        !inside_before && !inside_after
+    })
+}
+
+/// Digits (and `+`) only.
+fn digits(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// The runs of digits in a text, spacing and punctuation inside a number kept out of them
+/// ("07700 900101", "(01632) 960-155"): a letter or word ends a run.
+fn number_runs(s: &str) -> Vec<String> {
+    let mut runs = vec![String::new()];
+    for c in s.chars() {
+        if c.is_ascii_digit() || c == '+' {
+            if let Some(run) = runs.last_mut() {
+                run.push(c);
+            }
+        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/')
+            && !runs.last().is_some_and(String::is_empty)
+        {
+            runs.push(String::new());
+        }
+    }
+    runs
+}
+
+/// An address as lines: split at newlines and commas, trimmed, blank parts dropped.
+pub fn address_lines(address: &str) -> Vec<String> {
+    address
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether two names are the same person's name as written: case, spacing and Unicode
+/// compatibility forms folded.
+pub fn same_name(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let norm = |s: &str| fold(&s.nfkc().collect::<String>());
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+impl Guard {
+    /// The guard for a letter to the recipient of `victim`'s record, whose address block is
+    /// `block`, about `case`, where `others` are the case's other victims and `officer` the
+    /// officer signing. A name that is also the recipient's, the offender's or the signing
+    /// officer's is not looked for: the letter names that person, not the victim.
+    pub fn new(
+        victim: &Victim,
+        case: &Case,
+        others: &[Victim],
+        officer: Option<&Officer>,
+        recipient: &str,
+        block: &[String],
+    ) -> Self {
+        let mut guard = Self {
+            block: block.to_vec(),
+            ..Self::default()
+        };
+        if let Some(l) = &case.offender.location {
+            guard.word(Forbidden::Location, l);
+        }
+        if let Some(n) = &case.offender.prison_number {
+            guard.word(Forbidden::PrisonNumber, n);
+        }
+        if let Some(ro) = &case.responsible_officer {
+            guard.details(&ContactDetails {
+                address: None,
+                phone: ro.phone.clone(),
+                email: ro.email.clone(),
+            });
+        }
+        if let Some(o) = officer {
+            guard.details(&ContactDetails {
+                address: None,
+                phone: o.phone.clone(),
+                email: o.email.clone(),
+            });
+        }
+        let named = |name: &str| {
+            same_name(name, recipient)
+                || same_name(name, &case.offender.name)
+                || officer.is_some_and(|o| same_name(name, &o.name))
+        };
+        for v in std::iter::once(victim).chain(others.iter().filter(|o| o.id != victim.id)) {
+            if v.id != victim.id {
+                for name in std::iter::once(v.name.as_str())
+                    .chain(v.representative.as_ref().and_then(|r| r.name.as_deref()))
+                {
+                    if !named(name) {
+                        guard.word(Forbidden::OtherVictim, name);
+                    }
+                }
+            }
+            if let Some(d) = &v.contact_details {
+                guard.details(d);
+            }
+            if let Some(d) = v
+                .representative
+                .as_ref()
+                .and_then(|r| r.contact_details.as_ref())
+            {
+                guard.details(d);
+            }
+        }
+        guard
+    }
+
+    fn word(&mut self, why: Forbidden, s: &str) {
+        let folded = fold(s);
+        // Too short to tell apart from ordinary words.
+        if folded.chars().filter(|c| c.is_alphanumeric()).count() >= 4 {
+            self.words.insert((why, folded));
+        }
+    }
+
+    fn details(&mut self, d: &ContactDetails) {
+        if let Some(phone) = &d.phone {
+            let n = digits(phone);
+            if n.len() >= 6 {
+                self.numbers.insert(n);
+            }
+        }
+        if let Some(email) = &d.email {
+            self.word(Forbidden::ContactDetail, email);
+        }
+        if let Some(address) = &d.address {
+            self.word(Forbidden::ContactDetail, address);
+            // A house and street, or a postcode: the parts that hold a number.
+            for part in address_lines(address) {
+                if part.chars().any(|c| c.is_ascii_digit()) {
+                    self.word(Forbidden::ContactDetail, &part);
+                }
+            }
+        }
+    }
+
+    /// The first thing `text` says that no letter may, if any. The recipient's address block
+    /// is taken out first: that is where their address belongs.
+    pub fn check(&self, text: &str) -> Option<Forbidden> {
+        let mut rest = text.to_owned();
+        for line in &self.block {
+            if let Some(at) = rest.find(line.as_str()) {
+                rest.replace_range(at..at + line.len(), "");
+            }
+        }
+        let folded = fold(&rest);
+        if let Some((why, _)) = self.words.iter().find(|(_, w)| has_word(&folded, w)) {
+            return Some(*why);
+        }
+        let runs = number_runs(&rest);
+        self.numbers
+            .iter()
+            .any(|n| runs.iter().any(|r| r.contains(n.as_str())))
+            .then_some(Forbidden::ContactDetail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_compared_folded() {
+        assert!(same_name("Danny  Reeves", "danny reeves"));
+        assert!(!same_name("Dan Reeve", "Daniel Reeve"));
+        assert!(!same_name("", ""));
+    }
+
+    #[test]
+    fn words_are_found_whole() {
+        assert!(has_word("we met at 16 rowan avenue.", "16 rowan avenue"));
+        assert!(!has_word("we met at 16 rowan avenue.", "6 rowan avenue"));
+        assert!(!has_word("joann leeds", "ann lee"));
+        assert!(has_word("(ann lee)", "ann lee"));
+    }
+
+    #[test]
+    fn an_address_is_its_lines() {
+        assert_eq!(
+            address_lines("14 Cranmore Road, Northtown,\nNS1 4QT"),
+            ["14 Cranmore Road", "Northtown", "NS1 4QT"]
+        );
+    }
+}
