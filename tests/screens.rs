@@ -337,3 +337,11 @@ fn a_terminal_that_is_not_utf8_gets_ascii_only() {
         );
     }
 }
+
+#[test]
+fn the_workload_view_for_a_manager() {
+    let mut app = sample();
+    app.officer = "pdevi".into();
+    press(&mut app, "W");
+    insta::assert_snapshot!(render(&app, 100, 30).backend());
+}

@@ -57,6 +57,8 @@ actions! {
     EditVictim = "edit-victim": "change any part of the victim's record",
     EditCase = "edit-case": "change any part of the case",
     CloseCase = "close-case": "close the case and its victims",
+    Workload = "workload": "each officer's workload",
+    SortWorkload = "sort-workload": "sort the workload by the next column",
     NewVictim = "new-victim": "add a victim",
     NewCase = "new-case": "add a case",
     WriteLetter = "write-letter": "write a letter",

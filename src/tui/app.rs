@@ -73,6 +73,8 @@ pub enum Overlay {
     Notice(Vec<String>),
     /// The letters the selected victim can be sent.
     LetterPicker(LetterPicker),
+    /// Each officer's workload.
+    Workload(workload::WorkloadView),
     /// A letter in full, before it is saved and recorded.
     Letter(Box<LetterView>),
 }
@@ -255,6 +257,8 @@ pub struct App {
     /// Only victims who never answered the offer, with a release within 12 months: the
     /// tracing work to plan (`release_reoffer`).
     pub unanswered_only: bool,
+    /// One officer's caseload, chosen in the workload view (`None`: as `mine_only` says).
+    pub officer_filter: Option<String>,
     pub query: String,
     pub searching: bool,
     /// The caseload pane's rows: victim indices, most urgent first.
@@ -316,6 +320,7 @@ impl App {
             mine_only: false,
             status_filter: None,
             unanswered_only: false,
+            officer_filter: None,
             query: String::new(),
             searching: false,
             rows: Vec::new(),
@@ -429,6 +434,7 @@ impl App {
             Some(Overlay::Victim { .. }) => Context::Victim,
             Some(Overlay::Entry(_)) => Context::Contacts,
             Some(Overlay::LetterPicker(_) | Overlay::Letter(_)) => Context::Letter,
+            Some(Overlay::Workload(_)) => Context::Workload,
             Some(_) => Context::Global,
             None => self.focus.context(),
         }
@@ -573,6 +579,9 @@ impl App {
             (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
                 return self.letter_action(action);
             }
+            (Some(Overlay::Workload(_)), _) if action != Action::Help => {
+                self.workload_action(action);
+            }
             (Some(Overlay::Victim { revealed }), Action::Reveal) => {
                 let revealed = *revealed;
                 if revealed {
@@ -601,6 +610,7 @@ impl App {
             (Some(Overlay::Victim { .. }), Action::EditCase) => self.open_edit_case_form(),
             (Some(Overlay::Victim { .. }), Action::CloseCase) => self.open_close_case_form(),
             (None, Action::NewVictim) => self.open_new_victim_form(),
+            (None, Action::Workload) => self.open_workload(),
             (None, Action::NewCase) => self.open_new_case_form(),
             (_, Action::Help) => self.overlays.push(Overlay::Help),
             (_, Action::LogContact) => self.open_contact_form(),
@@ -628,7 +638,9 @@ impl App {
                 }
             }
             Action::ToggleMine => {
-                self.mine_only = !self.mine_only;
+                // From one officer's caseload (the workload view's) back to the whole unit.
+                self.mine_only = self.officer_filter.is_none() && !self.mine_only;
+                self.officer_filter = None;
                 self.refresh_rows(false);
                 self.refresh_diary();
             }
@@ -798,10 +810,12 @@ mod from_store;
 mod letters;
 mod records;
 mod snoozes;
+mod workload;
 
 pub use from_store::Fresh;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use snoozes::Snoozes;
+pub use workload::{Workload, WorkloadSort, WorkloadView};
 
 #[cfg(test)]
 mod tests;

@@ -175,20 +175,9 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.status(DiaryStatus::DueSoon),
         ),
     ]);
-    let mut who = Line::from(vec![
-        Span::styled(visible(unit).into_owned(), theme.title()),
-        Span::raw(format!(
-            " · {} · {}",
-            visible(&officer_label(app)),
-            app.today.format("%a %-d %b %Y")
-        )),
-    ]);
-    if !app.present.is_empty() {
-        who.push_span(Span::raw(format!(
-            " · also in: {}",
-            visible(&app.present.join(", "))
-        )));
-    }
+    let width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
+    let room = usize::from(area.width.saturating_sub(width.saturating_add(1)));
+    let who = who_line(app, theme, unit, room);
     let width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
     let [left, right] = Layout::horizontal([
         Constraint::Min(0),
@@ -197,6 +186,47 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     .areas(area);
     frame.render_widget(Paragraph::new(who), left);
     frame.render_widget(Paragraph::new(counts).right_aligned(), right);
+}
+
+/// The header's left side in `room` columns: the unit, who is signed in, the date, who
+/// else is in. Narrow, the unit's name gives way first (shortened, then gone), then the
+/// officer's name (the id stays), then the weekday: who and which day always show.
+fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> {
+    let w = |s: &str| Span::raw(s).width();
+    let also = if app.present.is_empty() {
+        String::new()
+    } else {
+        format!(" · also in: {}", visible(&app.present.join(", ")))
+    };
+    let label = visible(&officer_label(app)).into_owned();
+    let date = app.today.format("%a %-d %b %Y").to_string();
+    let tail = format!(" · {label} · {date}{also}");
+    let unit = visible(unit).into_owned();
+    if w(&unit) + w(&tail) <= room {
+        return Line::from(vec![Span::styled(unit, theme.title()), Span::raw(tail)]);
+    }
+    if w(&tail) + 6 <= room {
+        let keep = room - w(&tail) - 1;
+        let short: String = unit.chars().take(keep).collect();
+        return Line::from(vec![
+            Span::styled(format!("{short}…"), theme.title()),
+            Span::raw(tail),
+        ]);
+    }
+    for short in [
+        format!("{label} · {date}"),
+        format!("{} · {date}", visible(&app.officer)),
+        format!(
+            "{} · {}",
+            visible(&app.officer),
+            app.today.format("%-d %b %Y")
+        ),
+    ] {
+        if w(&short) <= room {
+            return Line::from(short);
+        }
+    }
+    Line::from(visible(&app.officer).into_owned())
 }
 
 /// "Sara Ahmed (sahmed)" for an officer of the unit, else the OS user's name as it is.
@@ -388,6 +418,9 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut filters = Vec::new();
     if app.mine_only {
         filters.push("mine".to_owned());
+    }
+    if let Some(o) = &app.officer_filter {
+        filters.push(format!("{}'s", visible(o)));
     }
     if let Some(s) = app.status_filter {
         filters.push(s.label().to_owned());

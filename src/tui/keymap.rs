@@ -28,6 +28,8 @@ pub enum Context {
     Victim,
     /// The letter picker and a letter's preview.
     Letter,
+    /// Each officer's workload.
+    Workload,
     Form,
 }
 
@@ -39,6 +41,7 @@ impl Context {
         Context::Contacts,
         Context::Victim,
         Context::Letter,
+        Context::Workload,
         Context::Form,
     ];
 
@@ -50,6 +53,7 @@ impl Context {
             Context::Contacts => "contacts",
             Context::Victim => "victim",
             Context::Letter => "letter",
+            Context::Workload => "workload",
             Context::Form => "form",
         }
     }

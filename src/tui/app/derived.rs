@@ -108,11 +108,21 @@ impl App {
 
     fn shown(&self, i: usize) -> bool {
         let v = &self.caseload.victims[i];
-        (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
+        self.officer_shown(v.allocated_to.as_deref())
             && self.status_filter.is_none_or(|s| v.status == s)
             && (!self.unanswered_only || self.unanswered_release_soon(i))
             && (self.query_words.is_empty()
                 || search::has_words(self.haystacks.get(i), &self.query_words))
+    }
+
+    /// Whether a victim allocated to `officer` is shown: all are, unless the screens show
+    /// only the signed-in officer's (`mine_only`) or one officer's (`officer_filter`).
+    fn officer_shown(&self, officer: Option<&str>) -> bool {
+        match (&self.officer_filter, self.mine_only) {
+            (Some(only), _) => officer == Some(only.as_str()),
+            (None, true) => officer == Some(self.officer.as_str()),
+            (None, false) => true,
+        }
     }
 
     /// Whether a victim never answered the offer and the offender may be released within 12
@@ -189,10 +199,7 @@ impl App {
             .today
             .checked_add_days(chrono::Days::new(self.horizon.into()))
             .unwrap_or(NaiveDate::MAX);
-        let mine = |i: usize| {
-            !self.mine_only
-                || self.caseload.victims[i].allocated_to.as_deref() == Some(self.officer.as_str())
-        };
+        let mine = |i: usize| self.officer_shown(self.caseload.victims[i].allocated_to.as_deref());
         let mut diary: Vec<DiaryItem> = self
             .reminders
             .iter()

@@ -1122,3 +1122,73 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
         "no reminders for a closed victim"
     );
 }
+
+#[test]
+fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
+    let mut app = sample_app();
+    keys(&mut app, "W");
+    assert!(app.overlays.is_empty());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("The workload view is for the unit's managers.")
+    );
+    app.officer = "pdevi".into();
+    keys(&mut app, "W");
+    let Some(Overlay::Workload(view)) = app.overlays.last() else {
+        panic!("{:?}", app.overlays)
+    };
+    let lines = app.workload(view.sort);
+    // Every victim is counted once, and the lines come most overdue first.
+    assert_eq!(
+        lines.iter().map(|l| l.victims).sum::<usize>(),
+        app.caseload.victims.len()
+    );
+    assert!(lines.windows(2).all(|w| w[0].overdue >= w[1].overdue));
+    let (overdue, ..) = app.counts();
+    assert_eq!(
+        lines.iter().map(|l| l.overdue).sum::<usize>(),
+        overdue,
+        "as the header counts"
+    );
+    let sahmed = lines
+        .iter()
+        .find(|l| l.officer == "sahmed")
+        .unwrap()
+        .clone();
+    let opted_in = app
+        .caseload
+        .victims
+        .iter()
+        .filter(|v| {
+            v.allocated_to.as_deref() == Some("sahmed") && v.status == VictimStatus::OptedIn
+        })
+        .count();
+    assert_eq!(sahmed.opted_in, opted_in);
+    keys(&mut app, "s s s s");
+    let Some(Overlay::Workload(view)) = app.overlays.last() else {
+        panic!()
+    };
+    assert_eq!(view.sort, WorkloadSort::Officer);
+    let at = app
+        .workload(WorkloadSort::Officer)
+        .iter()
+        .position(|l| l.officer == "sahmed")
+        .unwrap();
+    for _ in 0..at {
+        keys(&mut app, "down");
+    }
+    keys(&mut app, "enter");
+    assert!(app.overlays.is_empty());
+    assert_eq!(app.rows.len(), sahmed.victims, "only sahmed's victims");
+    assert!(
+        app.diary
+            .iter()
+            .all(|i| i.reminder.officer.as_deref() == Some("sahmed"))
+    );
+    keys(&mut app, "m");
+    assert_eq!(
+        app.rows.len(),
+        app.caseload.victims.len(),
+        "m goes back to the whole unit"
+    );
+}

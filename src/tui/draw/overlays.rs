@@ -85,6 +85,16 @@ pub(super) fn draw_overlay(
             scroll = u16::try_from((focus_line + 1 + below).saturating_sub(inner)).unwrap_or(0);
             (format!(" {} ", form.title), text, rect)
         }
+        Overlay::Workload(view) => {
+            let rect = centred(area, 80, 70);
+            let room = usize::from(rect.height.saturating_sub(5)).max(1);
+            scroll = u16::try_from((view.selected + 1).saturating_sub(room)).unwrap_or(0);
+            (
+                format!(" Workload — sorted by {} ", view.sort.label()),
+                workload_text(app, theme, view),
+                rect,
+            )
+        }
         Overlay::LetterPicker(picker) => {
             let rect = centred(area, 70, 90);
             // The chosen line kept in the box: two lines of heading, two of border.
@@ -438,4 +448,40 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
     lines.push(Line::from(""));
     lines.push(hints(app));
     (Text::from(lines), focus_line)
+}
+
+/// Each officer's line of the workload view, the chosen one highlighted.
+fn workload_text(app: &App, theme: &Theme, view: &crate::tui::app::WorkloadView) -> Text<'static> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<28} {:>8} {:>8} {:>10} {:>9}",
+            "Officer", "Victims", "Overdue", "This week", "Opted in"
+        ),
+        theme.title(),
+    ))];
+    for (i, w) in app.workload(view.sort).iter().enumerate() {
+        let who = if w.officer.is_empty() {
+            visible(&w.name).into_owned()
+        } else {
+            format!("{} ({})", visible(&w.name), visible(&w.officer))
+        };
+        let text = format!(
+            "{:<28} {:>8} {:>8} {:>10} {:>9}",
+            crate::domain::text::shortened(&who, 28),
+            w.victims,
+            w.overdue,
+            w.this_week,
+            w.opted_in
+        );
+        let mut line = Line::from(text);
+        if i == view.selected {
+            line = line.patch_style(theme.selected());
+        }
+        lines.push(line);
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "Enter: that officer's caseload · s: sort by the next column · Esc: back",
+    ));
+    Text::from(lines)
 }

@@ -1,0 +1,184 @@
+//! The workload view: for each officer, how many victims they hold, what is overdue and due
+//! this week, and how many have opted in — sortable, and the way into that officer's
+//! caseload. A manager's view where the unit has named managers; anyone's before that.
+
+use chrono::Days;
+
+use super::{App, Overlay};
+use crate::domain::enums::{OfficerRole, VictimStatus};
+use crate::tui::action::Action;
+
+/// One officer's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub officer: String,
+    pub name: String,
+    pub victims: usize,
+    pub overdue: usize,
+    pub this_week: usize,
+    pub opted_in: usize,
+}
+
+/// What the lines are sorted by (most first, but for the officer's name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadSort {
+    Officer,
+    Victims,
+    Overdue,
+    ThisWeek,
+    OptedIn,
+}
+
+impl WorkloadSort {
+    const ALL: [Self; 5] = [
+        Self::Overdue,
+        Self::ThisWeek,
+        Self::Victims,
+        Self::OptedIn,
+        Self::Officer,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Officer => "officer",
+            Self::Victims => "victims",
+            Self::Overdue => "overdue",
+            Self::ThisWeek => "due this week",
+            Self::OptedIn => "opted in",
+        }
+    }
+
+    fn next(self) -> Self {
+        let at = Self::ALL.iter().position(|&s| s == self).unwrap_or(0);
+        Self::ALL[(at + 1) % Self::ALL.len()]
+    }
+}
+
+/// The view's state: the sort, and the line chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadView {
+    pub sort: WorkloadSort,
+    pub selected: usize,
+}
+
+impl App {
+    /// Each officer's workload on the screens' date (snoozed reminders left out, as in the
+    /// header), sorted. Victims allocated to no one are a line of their own, last.
+    pub fn workload(&self, sort: WorkloadSort) -> Vec<Workload> {
+        let week = self
+            .today
+            .checked_add_days(Days::new(7))
+            .unwrap_or(self.today);
+        let mut lines: Vec<Workload> = self
+            .caseload
+            .officers
+            .iter()
+            .map(|o| Workload {
+                officer: o.id.clone(),
+                name: o.name.clone(),
+                victims: 0,
+                overdue: 0,
+                this_week: 0,
+                opted_in: 0,
+            })
+            .collect();
+        let mut nobody = Workload {
+            officer: String::new(),
+            name: "not allocated".into(),
+            victims: 0,
+            overdue: 0,
+            this_week: 0,
+            opted_in: 0,
+        };
+        for (i, v) in self.caseload.victims.iter().enumerate() {
+            let line = match v.allocated_to.as_deref() {
+                Some(o) => match lines.iter_mut().find(|l| l.officer == o) {
+                    Some(line) => line,
+                    None => &mut nobody,
+                },
+                None => &mut nobody,
+            };
+            line.victims += 1;
+            line.opted_in += usize::from(v.status == VictimStatus::OptedIn);
+            for r in self.reminders.get(i).into_iter().flatten() {
+                if self.snoozed(r).is_some() {
+                    continue;
+                }
+                if r.due < self.today {
+                    line.overdue += 1;
+                } else if r.due <= week {
+                    line.this_week += 1;
+                }
+            }
+        }
+        lines.sort_by(|a, b| match sort {
+            WorkloadSort::Officer => a.name.cmp(&b.name),
+            WorkloadSort::Victims => b.victims.cmp(&a.victims).then(a.name.cmp(&b.name)),
+            WorkloadSort::Overdue => b.overdue.cmp(&a.overdue).then(a.name.cmp(&b.name)),
+            WorkloadSort::ThisWeek => b.this_week.cmp(&a.this_week).then(a.name.cmp(&b.name)),
+            WorkloadSort::OptedIn => b.opted_in.cmp(&a.opted_in).then(a.name.cmp(&b.name)),
+        });
+        if nobody.victims > 0 {
+            lines.push(nobody);
+        }
+        lines
+    }
+
+    /// Whether the signed-in officer may see the whole unit's workload: a manager or an
+    /// administrator, or anyone while the unit has named neither.
+    fn manages(&self) -> bool {
+        let roles = |o: &crate::domain::model::Officer| {
+            matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin))
+        };
+        let named = self.caseload.officers.iter().any(roles);
+        !named
+            || self
+                .caseload
+                .officers
+                .iter()
+                .any(|o| o.id == self.officer && roles(o))
+    }
+
+    pub(super) fn open_workload(&mut self) {
+        if !self.manages() {
+            self.message = Some("The workload view is for the unit's managers.".into());
+            return;
+        }
+        self.overlays.push(Overlay::Workload(WorkloadView {
+            sort: WorkloadSort::Overdue,
+            selected: 0,
+        }));
+    }
+
+    pub(super) fn workload_action(&mut self, action: Action) {
+        let Some(Overlay::Workload(view)) = self.overlays.last() else {
+            return;
+        };
+        let (sort, selected) = (view.sort, view.selected);
+        let lines = self.workload(sort);
+        let last = lines.len().saturating_sub(1);
+        let (sort, selected) = match action {
+            Action::Up => (sort, selected.saturating_sub(1)),
+            Action::Down => (sort, (selected + 1).min(last)),
+            Action::Top => (sort, 0),
+            Action::Bottom => (sort, last),
+            Action::SortWorkload => (sort.next(), 0),
+            Action::Open => {
+                // Into that officer's caseload: the caseload and the diary show only theirs.
+                let officer = lines.get(selected).map(|l| l.officer.clone());
+                self.overlays.pop();
+                self.officer_filter = officer.filter(|o| !o.is_empty());
+                self.mine_only = false;
+                self.selected = 0;
+                self.refresh_rows(false);
+                self.refresh_diary();
+                return;
+            }
+            _ => return,
+        };
+        if let Some(Overlay::Workload(view)) = self.overlays.last_mut() {
+            view.sort = sort;
+            view.selected = selected;
+        }
+    }
+}
