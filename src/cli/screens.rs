@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::service::client::Client;
 use crate::store::{Store, UnitStore};
 use crate::tui::app::{App, Setup};
+use crate::tui::clock::{Clock, SetBack, SystemClock};
 use crate::tui::keymap;
 use crate::tui::run::run;
 
@@ -27,8 +28,17 @@ pub const SAMPLE_ANCHOR: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 24).unwra
 pub fn sample_for(today: NaiveDate) -> Caseload {
     let caseload =
         parse_caseload(SAMPLE, &KnownIds::default(), false).expect("the sample unit is valid");
-    let weeks = (today - SAMPLE_ANCHOR).num_days().div_euclid(7);
-    caseload.shifted(weeks * 7)
+    caseload.shifted(demo_shift(today).0)
+}
+
+/// How far the demo moves the sample unit for `today` (whole weeks, in days: weekdays and
+/// working days stay as they are), and how many days its screens' clock is set back so that
+/// they open on the latest of the sample's own weekday (a Tuesday): the same work, whatever
+/// day it is run.
+fn demo_shift(today: NaiveDate) -> (i64, u64) {
+    let days = (today - SAMPLE_ANCHOR).num_days();
+    let weeks = days.div_euclid(7);
+    (weeks * 7, u64::try_from(days.rem_euclid(7)).unwrap_or(0))
 }
 
 fn colour() -> bool {
@@ -47,13 +57,22 @@ pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             &env.data_dir,
             officer,
             Some(&client),
+            &SystemClock,
         );
     }
     let store = env.open()?;
     if has_terminal() {
         super::backup::daily(env, &store);
     }
-    open_screens(env, keymap_choice, &store, &env.data_dir, officer, None)
+    open_screens(
+        env,
+        keymap_choice,
+        &store,
+        &env.data_dir,
+        officer,
+        None,
+        &SystemClock,
+    )
 }
 
 fn has_terminal() -> bool {
@@ -79,13 +98,14 @@ fn open_screens(
     store_dir: &Path,
     officer: String,
     service: Option<&Client>,
+    clock: &dyn Clock,
 ) -> Result<(), Error> {
     if !has_terminal() {
         return Err(Error::Usage(
             "the screens need a terminal; for scripts use vlu diary or vlu export".into(),
         ));
     }
-    let today = chrono::Local::now().date_naive();
+    let today = clock.today();
     let user_keymap = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));
     let choice = keymap_choice.or(env.config.keymap.as_deref());
     let (keymap, problems) = keymap::load(choice, user_keymap.as_deref());
@@ -106,7 +126,7 @@ fn open_screens(
     app.notice(problems.iter().map(ToString::to_string).collect());
     app.letters = letter_setup(env, store_dir);
     app.signed_in_user.clone_from(&env.user);
-    run(store, &mut app, service).map_err(|source| Error::Write {
+    run(store, &mut app, service, clock).map_err(|source| Error::Write {
         path: "the terminal".into(),
         source,
     })
@@ -124,7 +144,9 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     // A signal (a closed SSH session, kill) takes the copy with it, in the screens or not.
     crate::signals::remove_on_signal(dir.path().to_owned());
     let store = Store::open(&dir.path().join("store"), &env.user)?;
-    let sample = sample_for(chrono::Local::now().date_naive());
+    let today = chrono::Local::now().date_naive();
+    let sample = sample_for(today);
+    let clock = SetBack(chrono::Days::new(demo_shift(today).1));
     // A newcomer is signed in as the sample's first VLO, unless mapped to one of its officers.
     let mapped = env.config.officer_for(&env.user);
     let officer = match sample.officers.iter().find(|o| o.id == mapped) {
@@ -136,7 +158,15 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     store.import(&sample, false)?;
-    let result = open_screens(env, keymap_choice, &store, dir.path(), officer, None);
+    let result = open_screens(
+        env,
+        keymap_choice,
+        &store,
+        dir.path(),
+        officer,
+        None,
+        &clock,
+    );
     drop(store);
     drop(dir);
     result
@@ -160,4 +190,29 @@ pub fn check_keymap(path: &Path) -> Result<(), Error> {
         file: path.to_owned(),
         problems: problems.iter().map(ToString::to_string).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn the_demo_opens_on_the_samples_weekday_of_this_week_whatever_the_day() {
+        // Tuesday 1 December 2026 to Monday 7 December: each opens on Tuesday 1 December.
+        for day in 0..7 {
+            let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() + chrono::Days::new(day);
+            let (shift, back) = demo_shift(today);
+            let shown = today - chrono::Days::new(back);
+            assert_eq!(
+                shown,
+                SAMPLE_ANCHOR + chrono::Days::new(u64::try_from(shift).unwrap())
+            );
+            assert_eq!(shown.weekday(), SAMPLE_ANCHOR.weekday(), "{today}");
+            assert_eq!(shown.to_string(), "2026-12-01");
+        }
+        // Before the anchor too.
+        let (shift, back) = demo_shift(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!((shift, back), (-7, 6));
+    }
 }

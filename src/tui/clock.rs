@@ -32,6 +32,17 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock set back by whole days: the demo's, so that its screens open on the
+/// sample unit's own weekday whatever day it is run (the sample is moved by whole weeks).
+pub struct SetBack(pub chrono::Days);
+
+impl Clock for SetBack {
+    fn now(&self) -> DateTime<Local> {
+        let now = Local::now();
+        now.checked_sub_days(self.0).unwrap_or(now)
+    }
+}
+
 /// How long to sleep from `now` before the date must be looked at again: until the next
 /// local midnight, at most [`LONGEST_SLEEP`].
 pub fn until_the_date_may_change<Tz: TimeZone>(now: &DateTime<Tz>) -> Duration {

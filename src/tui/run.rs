@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::{App, Effect, Fresh};
-use super::clock::{Clock, SystemClock, until_the_date_may_change};
+use super::clock::{Clock, until_the_date_may_change};
 use super::draw::draw;
 use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
@@ -37,7 +37,12 @@ pub enum Wake {
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
 /// SIGQUIT.
-pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io::Result<()> {
+pub fn run(
+    store: &dyn UnitStore,
+    app: &mut App,
+    service: Option<&Client>,
+    clock: &dyn Clock,
+) -> io::Result<()> {
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
@@ -51,7 +56,7 @@ pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io
         }
         None => Ok(()),
     });
-    let result = started.and_then(|()| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
+    let result = started.and_then(|()| event_loop(&mut terminal, store, app, &wakes, clock));
     let _busy = signals::busy();
     let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
