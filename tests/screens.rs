@@ -345,3 +345,30 @@ fn the_workload_view_for_a_manager() {
     press(&mut app, "W");
     insta::assert_snapshot!(render(&app, 100, 30).backend());
 }
+
+/// The header and the diary pane count overdue work alike once something is snoozed.
+#[test]
+fn a_snoozed_item_is_counted_alike_in_the_header_and_the_diary_pane() {
+    let plain = sample();
+    let first = plain.diary.first().unwrap().reminder.identity();
+    let snooze = vlu::store::Snooze {
+        reminder: first,
+        until: "2026-12-15".parse().unwrap(),
+        reason: "waiting for the police".into(),
+        by: "sahmed".into(),
+    };
+    let app = app_with(sample_caseload(), vec![snooze], true);
+    let (overdue, ..) = app.counts();
+    let text: String = render(&app, 120, 40)
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(text.contains(&format!("{overdue} overdue")), "the header");
+    assert!(
+        text.contains(&format!("Overdue ({overdue}; 1 snoozed)")),
+        "the pane's heading"
+    );
+}

@@ -491,7 +491,8 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 /// One line of the diary pane, before it is drawn.
 enum DiaryLine {
-    Heading(DiaryStatus, usize),
+    /// A group's heading: its status, how many are due, how many of it are snoozed.
+    Heading(DiaryStatus, usize, usize),
     Item(usize),
     DatesHeading,
     Date(usize),
@@ -514,11 +515,19 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     for (pos, item) in app.diary.iter().enumerate() {
         if group != Some(item.status) {
             group = Some(item.status);
-            let count = app.diary[pos..]
+            let group_items = app.diary[pos..]
                 .iter()
-                .take_while(|i| i.status == item.status)
-                .count();
-            outline.push(DiaryLine::Heading(item.status, count));
+                .take_while(|i| i.status == item.status);
+            // Counted as the header counts: snoozed items apart.
+            let (mut due, mut snoozed) = (0, 0);
+            for i in group_items {
+                if app.snoozed(&i.reminder).is_some() {
+                    snoozed += 1;
+                } else {
+                    due += 1;
+                }
+            }
+            outline.push(DiaryLine::Heading(item.status, due, snoozed));
         }
         if pos == app.diary_selected {
             selected_line = outline.len();
@@ -547,8 +556,12 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .skip(start)
         .take(height)
         .map(|l| match l {
-            DiaryLine::Heading(status, count) => Line::from(Span::styled(
-                format!("{} ({count})", status.label()),
+            DiaryLine::Heading(status, due, snoozed) => Line::from(Span::styled(
+                if *snoozed == 0 {
+                    format!("{} ({due})", status.label())
+                } else {
+                    format!("{} ({due}; {snoozed} snoozed)", status.label())
+                },
                 theme.status(*status),
             )),
             DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
