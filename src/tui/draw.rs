@@ -499,6 +499,22 @@ enum DiaryLine {
     Empty,
 }
 
+/// The diary group starting at item `from`: how many are due, and how many snoozed (counted
+/// apart, as the header counts).
+fn group_counts(app: &App, from: usize) -> (usize, usize) {
+    let status = app.diary[from].status;
+    app.diary[from..]
+        .iter()
+        .take_while(|i| i.status == status)
+        .fold((0, 0), |(due, snoozed), i| {
+            if app.snoozed(&i.reminder).is_some() {
+                (due, snoozed + 1)
+            } else {
+                (due + 1, snoozed)
+            }
+        })
+}
+
 fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = pane_block(
         app,
@@ -515,18 +531,7 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     for (pos, item) in app.diary.iter().enumerate() {
         if group != Some(item.status) {
             group = Some(item.status);
-            let group_items = app.diary[pos..]
-                .iter()
-                .take_while(|i| i.status == item.status);
-            // Counted as the header counts: snoozed items apart.
-            let (mut due, mut snoozed) = (0, 0);
-            for i in group_items {
-                if app.snoozed(&i.reminder).is_some() {
-                    snoozed += 1;
-                } else {
-                    due += 1;
-                }
-            }
+            let (due, snoozed) = group_counts(app, pos);
             outline.push(DiaryLine::Heading(item.status, due, snoozed));
         }
         if pos == app.diary_selected {
