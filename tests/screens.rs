@@ -372,3 +372,27 @@ fn a_snoozed_item_is_counted_alike_in_the_header_and_the_diary_pane() {
         "the pane's heading"
     );
 }
+
+/// A long overdue list no longer hides the other groups: each keeps its heading and some of
+/// its items, with a line saying how many more.
+#[test]
+fn every_diary_group_shows_at_120x40_however_long_the_overdue_list() {
+    let app = sample();
+    let text: String = render(&app, 120, 40)
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    for heading in [
+        "Overdue (15)",
+        "Today (4)",
+        "This week (15)",
+        "Later (2)",
+        "Key sentence dates",
+    ] {
+        assert!(text.contains(heading), "{heading} is missing");
+    }
+    assert!(text.contains("… and 13 more"));
+}

@@ -555,39 +555,110 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         [inner, Rect::default()]
     };
     let height = list_area.height as usize;
-    let start = window_start(selected_line, height);
-    let lines: Vec<Line> = outline
-        .iter()
-        .skip(start)
-        .take(height)
-        .map(|l| match l {
-            DiaryLine::Heading(status, due, snoozed) => Line::from(Span::styled(
-                if *snoozed == 0 {
-                    format!("{} ({due})", status.label())
-                } else {
-                    format!("{} ({due}; {snoozed} snoozed)", status.label())
-                },
-                theme.status(*status),
-            )),
-            DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
-            DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
-            DiaryLine::DatesHeading => {
-                Line::from(Span::styled("Key sentence dates", theme.title()))
-            }
-            DiaryLine::Date(i) => {
-                let (d, case, kind) = app.key_dates_ahead[*i];
-                let c = &app.caseload.cases[case];
-                Line::from(format!(
-                    " {:>11}   {} ({}) — {}",
-                    day(d),
-                    visible(&c.id),
-                    visible(&c.offender.name),
-                    kind.label()
-                ))
-            }
+    let lines: Vec<Line> = fit(&outline, selected_line, height)
+        .into_iter()
+        .map(|row| match row {
+            Shown::More(n) => Line::from(format!("   … and {n} more")),
+            Shown::Line(at) => outline_line(app, theme, &outline[at]),
         })
         .collect();
     frame.render_widget(Paragraph::new(Text::from(lines)), list_area);
+    draw_diary_detail(frame, app, theme, focused, detail_area);
+}
+
+/// What the diary pane draws on one of its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// A line of the outline.
+    Line(usize),
+    /// "… and N more" for a group's items that do not fit.
+    More(usize),
+}
+
+/// The outline's lines that fit in `height`, the selected one among them. When everything
+/// does not fit, each group keeps its heading and a fair share of its items (the selected
+/// one's share around the selection), with a line saying how many more there are: a long
+/// overdue list no longer hides what is due today and this week.
+fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
+    if outline.len() <= height {
+        return (0..outline.len()).map(Shown::Line).collect();
+    }
+    // Sections: a heading's place, and the places of the lines under it.
+    let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (at, line) in outline.iter().enumerate() {
+        match line {
+            DiaryLine::Heading(..) | DiaryLine::DatesHeading | DiaryLine::Empty => {
+                sections.push((at, Vec::new()));
+            }
+            _ => match sections.last_mut() {
+                Some((_, lines)) => lines.push(at),
+                None => sections.push((at, Vec::new())),
+            },
+        }
+    }
+    let rows_for = |share: usize| -> usize {
+        sections
+            .iter()
+            .map(|(_, lines)| 1 + lines.len().min(share) + usize::from(lines.len() > share))
+            .sum()
+    };
+    if rows_for(0) > height {
+        // Not even the headings fit: a window that keeps the selection in sight.
+        let start = window_start(selected, height);
+        return (start..outline.len().min(start + height))
+            .map(Shown::Line)
+            .collect();
+    }
+    let mut share = 0;
+    while rows_for(share + 1) <= height && share < outline.len() {
+        share += 1;
+    }
+    let mut rows = Vec::with_capacity(height);
+    for (heading, lines) in &sections {
+        rows.push(Shown::Line(*heading));
+        let shown = lines.len().min(share);
+        let from = match lines.iter().position(|&l| l == selected) {
+            Some(at) if at >= shown => at + 1 - shown,
+            _ => 0,
+        };
+        rows.extend(lines[from..from + shown].iter().map(|&l| Shown::Line(l)));
+        if lines.len() > shown {
+            rows.push(Shown::More(lines.len() - shown));
+        }
+    }
+    rows
+}
+
+/// One line of the diary's outline, drawn.
+fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
+    match line {
+        DiaryLine::Heading(status, due, snoozed) => Line::from(Span::styled(
+            if *snoozed == 0 {
+                format!("{} ({due})", status.label())
+            } else {
+                format!("{} ({due}; {snoozed} snoozed)", status.label())
+            },
+            theme.status(*status),
+        )),
+        DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
+        DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
+        DiaryLine::DatesHeading => Line::from(Span::styled("Key sentence dates", theme.title())),
+        DiaryLine::Date(i) => {
+            let (d, case, kind) = app.key_dates_ahead[*i];
+            let c = &app.caseload.cases[case];
+            Line::from(format!(
+                " {:>11}   {} ({}) — {}",
+                day(d),
+                visible(&c.id),
+                visible(&c.offender.name),
+                kind.label()
+            ))
+        }
+    }
+}
+
+/// The focused diary's last two lines: the selected item in full.
+fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool, area: Rect) {
     if let (true, Some(item)) = (focused, app.diary.get(app.diary_selected)) {
         let r = &item.reminder;
         let name = app
@@ -607,7 +678,7 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         spans.push(Span::raw(format!("{} — due {}", r.action(), day(r.due))));
         frame.render_widget(
             Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
-            detail_area,
+            area,
         );
     }
 }
