@@ -396,3 +396,35 @@ fn every_diary_group_shows_at_120x40_however_long_the_overdue_list() {
     }
     assert!(text.contains("… and 13 more"));
 }
+
+/// Two licence requests decided the same day give two reminders that say which is which.
+#[test]
+fn two_licence_outcomes_of_one_day_read_apart() {
+    use vlu::domain::enums::LicenceOutcome;
+    let mut caseload = sample_caseload();
+    let joan = caseload
+        .victims
+        .iter_mut()
+        .find(|v| v.id == "V-0001")
+        .unwrap();
+    assert_eq!(joan.licence_requests.len(), 2);
+    for r in &mut joan.licence_requests {
+        r.outcome = Some(LicenceOutcome::Granted);
+        r.outcome_on = Some("2026-11-20".parse().unwrap());
+    }
+    let app = app_with(caseload, Vec::new(), true);
+    // Tall enough for every diary line.
+    let text: String = render(&app, 400, 150)
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    for which in ["(no contact)", "(exclusion zone)"] {
+        assert!(
+            text.contains(&format!("Joan Mercer — Tell the victim the licence-condition decision of 20 Nov 2026 {which}")),
+            "{which}"
+        );
+    }
+}
