@@ -9,9 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::enums::{
-    ComplaintOutcome, ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind,
-    LicenceCondition, LicenceOutcome, Medium, NonDisclosure, OffenceCategory, OfficerRole, SentenceKind,
-    VictimRole, VictimStatus,
+    ComplaintOutcome, ContactKind, ContactMethod, Direction, Eligibility, InformationLevel,
+    KeyDateKind, LicenceCondition, LicenceOutcome, Medium, NonDisclosure, OffenceCategory,
+    OfficerRole, SentenceKind, VictimRole, VictimStatus,
 };
 
 pub const FORMAT_NAME: &str = "vlu-caseload";

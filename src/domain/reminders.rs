@@ -529,9 +529,9 @@ impl Reminder {
             ReminderKind::TribunalRepresentations if self.about == Some(self.due) => {
                 format!("Send the victim's representations to the tribunal (due {about})")
             }
-            ReminderKind::TribunalRepresentations => format!(
-                "Send the victim's representations to the tribunal (hearing {about})"
-            ),
+            ReminderKind::TribunalRepresentations => {
+                format!("Send the victim's representations to the tribunal (hearing {about})")
+            }
             ReminderKind::ReleaseReoffer => match self.tracing {
                 Some(asked) => format!(
                     "Tracing: an agency was asked on {}; offer contact again once the victim \

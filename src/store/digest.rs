@@ -29,9 +29,8 @@ use crate::domain::enums::{
 };
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
-    Case, Caseload, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender,
-    Preferences, Representative, RestrictedPatient, SensitiveDate, Sentence, Transfer, Victim,
-    Vps,
+    Case, Caseload, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender, Preferences,
+    Representative, RestrictedPatient, SensitiveDate, Sentence, Transfer, Victim, Vps,
 };
 
 use sled::Batch;
@@ -160,12 +159,9 @@ impl VictimCasework {
                 ..Complaint::default()
             })
             .collect();
-        v.moved_away = self.moved_away.map(|on| {
-            Box::new(MovedAway {
-                on,
-                to: None,
-            })
-        });
+        v.moved_away = self
+            .moved_away
+            .map(|on| Box::new(MovedAway { on, to: None }));
     }
 }
 
@@ -364,7 +360,12 @@ impl CaseDigest {
                 .collect(),
             closed_on: self.closed_on,
             restricted_patient: self.restricted_patient.map(
-                |(mhcs_registered_on, tribunal_on, representations_due, representations_sent_on)| {
+                |(
+                    mhcs_registered_on,
+                    tribunal_on,
+                    representations_due,
+                    representations_sent_on,
+                )| {
                     Box::new(RestrictedPatient {
                         mhcs_registered_on,
                         tribunal_on,
@@ -373,7 +374,9 @@ impl CaseDigest {
                     })
                 },
             ),
-            transferred: self.transferred.map(|on| Box::new(Transfer { on, to_area: None })),
+            transferred: self
+                .transferred
+                .map(|on| Box::new(Transfer { on, to_area: None })),
         }
     }
 }
