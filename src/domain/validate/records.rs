@@ -82,6 +82,8 @@ impl Walker {
             "sex_offender_notification",
             "key_dates",
             "closed_on",
+            super::casework::CASE_FIELDS[0],
+            super::casework::CASE_FIELDS[1],
         ];
         let Some(map) = self.object(path, v, &fields) else {
             return;
@@ -145,6 +147,7 @@ impl Walker {
             }
         }
         self.date(path, map, "closed_on", false);
+        self.case_casework(path, map);
     }
 
     fn contact_details(&mut self, path: &str, map: &Map<String, Value>) {
@@ -176,6 +179,9 @@ impl Walker {
             "licence_requests",
             "sensitive_dates",
             "contacts",
+            super::casework::VICTIM_FIELDS[0],
+            super::casework::VICTIM_FIELDS[1],
+            super::casework::VICTIM_FIELDS[2],
         ];
         let Some(map) = self.object(path, v, &fields) else {
             return;
@@ -233,13 +239,17 @@ impl Walker {
                 "requested_on",
                 "outcome",
                 "outcome_on",
+                super::casework::LICENCE_FIELDS[0],
+                super::casework::LICENCE_FIELDS[1],
+                super::casework::LICENCE_FIELDS[2],
             ];
             if let Some(l) = self.object(&p, v, &fields) {
                 self.enumeration::<LicenceCondition>(&p, l, "condition", false);
                 self.opt_text(&p, l, "details");
-                self.date(&p, l, "requested_on", false);
+                let requested = self.date(&p, l, "requested_on", false);
                 self.enumeration::<LicenceOutcome>(&p, l, "outcome", false);
-                self.date(&p, l, "outcome_on", false);
+                let decided = self.date(&p, l, "outcome_on", false);
+                self.licence_casework(&p, l, requested, decided);
             }
         }
         for (p, v) in self.list(path, map, "sensitive_dates") {
@@ -252,6 +262,7 @@ impl Walker {
         for (p, v) in self.list(path, map, "contacts") {
             self.contact(&p, v);
         }
+        self.victim_casework(path, map);
     }
 
     pub(super) fn contact(&mut self, path: &str, v: &Value) {
