@@ -349,7 +349,10 @@ fn casework_sections_read_and_their_dates_are_real_and_in_order() {
     // What was read is written back the same (the sections are part of the records).
     let again: Value = serde_json::to_value(&c).unwrap();
     assert_eq!(again["victims"][0]["vps"], v["victims"][0]["vps"]);
-    assert_eq!(again["cases"][0]["restricted_patient"], v["cases"][0]["restricted_patient"]);
+    assert_eq!(
+        again["cases"][0]["restricted_patient"],
+        v["cases"][0]["restricted_patient"]
+    );
 
     // Out of order, unreal, or missing what the rest answers.
     v["victims"][0]["vps"]["submitted_on"] = json!("2027-05-01");
