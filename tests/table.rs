@@ -623,10 +623,6 @@ fn a_sheet_joins_a_unit_already_in_the_store_through_its_service() {
     );
     import(&["--replace"]).success();
     let exported: Value = serde_json::from_str(&s.export()).unwrap();
-    assert_eq!(
-        exported["victims"].as_array().unwrap().len(),
-        45 + 10,
-        "the sample's 45 and the sheet's 10"
-    );
+    assert_eq!(exported["victims"].as_array().unwrap().len(), 45 + 10, "the sample's 45 and the sheet's 10");
     assert_eq!(exported["officers"].as_array().unwrap().len(), 5 + 1);
 }
