@@ -285,6 +285,15 @@ pub enum Purpose {
     },
     NewVictim,
     NewCase,
+    /// Change a victim's casework: personal statement, complaints, licence requests, a move
+    /// away.
+    EditVictimCasework {
+        victim: String,
+    },
+    /// Change a case's casework: restricted patient, transfer.
+    EditCaseCasework {
+        case: String,
+    },
 }
 
 impl Purpose {
@@ -294,10 +303,12 @@ impl Purpose {
         match self {
             Purpose::Status { victim, .. }
             | Purpose::AddSensitiveDate { victim }
-            | Purpose::EditVictim { victim, .. } => Some((Record::Victim, victim)),
+            | Purpose::EditVictim { victim, .. }
+            | Purpose::EditVictimCasework { victim } => Some((Record::Victim, victim)),
             Purpose::AddKeyDate { case }
             | Purpose::EditCase { case }
-            | Purpose::CloseCase { case } => Some((Record::Case, case)),
+            | Purpose::CloseCase { case }
+            | Purpose::EditCaseCasework { case } => Some((Record::Case, case)),
             _ => None,
         }
     }
