@@ -1122,3 +1122,5 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
         "no reminders for a closed victim"
     );
 }
+
+mod casework;
