@@ -1076,7 +1076,7 @@ fn busiest_sample_case() -> (String, Vec<Value>) {
 }
 
 #[test]
-fn export_case_writes_one_case_that_another_unit_imports_and_transfer_marks_it_here() {
+fn export_case_writes_one_case_that_another_unit_imports() {
     let s = Sandbox::with_sample();
     let (case, victims) = busiest_sample_case();
     assert!(victims.len() > 1, "the sample's busiest case has victims");
@@ -1138,7 +1138,12 @@ fn export_case_writes_one_case_that_another_unit_imports_and_transfer_marks_it_h
     let other = Sandbox::new();
     other.vlu().arg("import").arg(&out).assert().success();
     assert_eq!(other.export(), text);
+}
 
+#[test]
+fn export_case_with_transfer_to_marks_the_case_here_and_stops_its_reminders() {
+    let s = Sandbox::with_sample();
+    let (case, victims) = busiest_sample_case();
     // The diary has work for the case before it goes, none after.
     let diary = |s: &Sandbox| -> Vec<Value> {
         let out = s

@@ -144,8 +144,8 @@ impl VictimCasework {
         v.vps = self.vps.map(|(offered_on, submitted_on, declined_on)| {
             Box::new(Vps {
                 offered_on,
-                submitted_on,
                 declined_on,
+                submitted_on,
                 ..Vps::default()
             })
         });

@@ -82,9 +82,8 @@ impl Walker {
             "sex_offender_notification",
             "key_dates",
             "closed_on",
-            super::casework::CASE_FIELDS[0],
-            super::casework::CASE_FIELDS[1],
         ];
+        let fields = [&fields[..], &super::casework::CASE_FIELDS[..]].concat();
         let Some(map) = self.object(path, v, &fields) else {
             return;
         };
@@ -179,10 +178,8 @@ impl Walker {
             "licence_requests",
             "sensitive_dates",
             "contacts",
-            super::casework::VICTIM_FIELDS[0],
-            super::casework::VICTIM_FIELDS[1],
-            super::casework::VICTIM_FIELDS[2],
         ];
+        let fields = [&fields[..], &super::casework::VICTIM_FIELDS[..]].concat();
         let Some(map) = self.object(path, v, &fields) else {
             return;
         };
@@ -239,10 +236,8 @@ impl Walker {
                 "requested_on",
                 "outcome",
                 "outcome_on",
-                super::casework::LICENCE_FIELDS[0],
-                super::casework::LICENCE_FIELDS[1],
-                super::casework::LICENCE_FIELDS[2],
             ];
+            let fields = [&fields[..], &super::casework::LICENCE_FIELDS[..]].concat();
             if let Some(l) = self.object(&p, v, &fields) {
                 self.enumeration::<LicenceCondition>(&p, l, "condition", false);
                 self.opt_text(&p, l, "details");

@@ -116,11 +116,11 @@ fn put(record: &mut Value, path: &str, value: Option<Value>) {
         };
         here = match (step, here) {
             (Step::Key(k), Value::Object(map)) => map.entry(*k).or_insert_with(empty),
-            (Step::Entry(i), Value::Array(list)) => {
-                while list.len() <= *i {
-                    list.push(Value::Object(Map::new()));
+            (Step::Entry(i), Value::Array(entries)) => {
+                while entries.len() <= *i {
+                    entries.push(Value::Object(Map::new()));
                 }
-                &mut list[*i]
+                &mut entries[*i]
             }
             _ => return,
         };
@@ -193,11 +193,7 @@ fn victim_specs(v: &Victim) -> Vec<Spec> {
                 &format!("Complaint {n} received"),
                 Kind::Text,
             ),
-            spec(
-                &p("acknowledged_on"),
-                &format!("  acknowledged"),
-                Kind::Text,
-            ),
+            spec(&p("acknowledged_on"), "  acknowledged", Kind::Text),
             spec(&p("answered_on"), "  answered", Kind::Text),
             spec(
                 &p("outcome"),

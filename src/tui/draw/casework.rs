@@ -2,6 +2,8 @@
 //! statement, complaints, a move away; and the case's restricted-patient casework and
 //! transfer. Each row says where the work stands; free text is shown by its first line.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 
@@ -36,10 +38,10 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
             ("decided", r.outcome_on),
         ]);
         if !when.is_empty() {
-            line.push_str(&format!(" · {when}"));
+            let _ = write!(line, " · {when}");
         }
         if let Some(map) = &r.map_file {
-            line.push_str(&format!(" · map {}", first_line(map)));
+            let _ = write!(line, " · map {}", first_line(map));
         }
         l.push(Line::from(line));
         if let Some(granted) = &r.granted {
@@ -57,7 +59,8 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
             ]))
         );
         if s.non_disclosure_asked_on.is_some() || s.non_disclosure_decision.is_some() {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 " · non-disclosure {}: {}",
                 stages(&[
                     ("asked", s.non_disclosure_asked_on),
@@ -65,7 +68,7 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
                 ]),
                 s.non_disclosure_decision
                     .map_or("not decided", |d| d.label())
-            ));
+            );
         }
         l.push(Line::from(line));
     }
@@ -79,12 +82,12 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
             ]))
         );
         if let Some(o) = c.outcome {
-            line.push_str(&format!(": {}", o.label()));
+            let _ = write!(line, ": {}", o.label());
         } else if c.answered_on.is_none() {
             line.push_str(" · open");
         }
         if let Some(s) = &c.summary {
-            line.push_str(&format!(" — {}", first_line(s)));
+            let _ = write!(line, " — {}", first_line(s));
         }
         l.push(Line::from(line));
     }
@@ -123,14 +126,14 @@ pub(super) fn case_lines(theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
             });
         let mut line = format!("Restricted patient: {mhcs}");
         if let Some(t) = r.tribunal_on {
-            line.push_str(&format!(" · tribunal {}", day(t)));
+            let _ = write!(line, " · tribunal {}", day(t));
         }
         let reps = stages(&[
             ("due", r.representations_due),
             ("sent", r.representations_sent_on),
         ]);
         if !reps.is_empty() {
-            line.push_str(&format!(" · representations {reps}"));
+            let _ = write!(line, " · representations {reps}");
         }
         l.push(Line::from(line));
     }

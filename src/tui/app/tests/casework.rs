@@ -93,7 +93,35 @@ fn a_vps_and_a_complaint_are_recorded_in_the_casework_form_and_start_their_clock
         .unwrap()
         .key_date;
     assert_eq!(vps, Some(KeyDateKind::ParoleHearing));
+}
 
+/// Opens the selected victim's casework form, fills it, and saves it through the store.
+fn save_casework(app: &mut App, store: &SampleStore, fields: &[(&str, &str)]) {
+    keys(app, "v");
+    for (path, text) in fields {
+        fill(app, path, text);
+    }
+    let effects = keys(app, "ctrl-s");
+    assert_eq!(effects.len(), 1, "saved");
+    store.save(app, &effects[0]);
+}
+
+#[test]
+fn an_answered_complaint_and_a_sent_vps_stop_their_clocks_and_a_cleared_entry_goes() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "nadia kowalska");
+    keys(&mut app, "enter enter");
+    save_casework(
+        &mut app,
+        &store,
+        &[
+            ("vps.offered_on", "2026-11-02"),
+            ("complaints[0].received_on", "2026-11-20"),
+        ],
+    );
+    assert!(reminders_of(&app, "V-0005").contains(&(ReminderKind::VpsSubmit, day("2026-12-15"))));
     // Answered, with an outcome; the VPS sent: every clock stops.
     keys(&mut app, "v");
     assert_eq!(
@@ -107,11 +135,16 @@ fn a_vps_and_a_complaint_are_recorded_in_the_casework_form_and_start_their_clock
             .any(|f| f.name == "complaints[1].received_on"),
         "one more empty entry after the recorded one"
     );
-    fill(&mut app, "complaints[0].answered_on", "2026-11-27");
-    fill(&mut app, "complaints[0].outcome", "partly_upheld");
-    fill(&mut app, "vps.submitted_on", "2026-12-01");
-    let effects = keys(&mut app, "ctrl-s");
-    store.save(&mut app, &effects[0]);
+    keys(&mut app, "esc");
+    save_casework(
+        &mut app,
+        &store,
+        &[
+            ("complaints[0].answered_on", "2026-11-27"),
+            ("complaints[0].outcome", "partly_upheld"),
+            ("vps.submitted_on", "2026-12-01"),
+        ],
+    );
     let stored = store.store.victim("V-0005").unwrap().unwrap();
     assert_eq!(
         stored.complaints[0].outcome,
@@ -123,12 +156,15 @@ fn a_vps_and_a_complaint_are_recorded_in_the_casework_form_and_start_their_clock
     )));
 
     // Every field of the complaint cleared: the entry goes.
-    keys(&mut app, "v");
-    for key in ["received_on", "answered_on", "outcome", "summary"] {
-        fill(&mut app, &format!("complaints[0].{key}"), "");
-    }
-    let effects = keys(&mut app, "ctrl-s");
-    store.save(&mut app, &effects[0]);
+    save_casework(
+        &mut app,
+        &store,
+        &[
+            ("complaints[0].received_on", ""),
+            ("complaints[0].answered_on", ""),
+            ("complaints[0].outcome", ""),
+        ],
+    );
     assert!(
         store
             .store
