@@ -1000,5 +1000,9 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
     let (from_digest, from_records) = both_diaries(&store, &caseload);
     assert_eq!(from_digest, from_records);
-    assert!(from_digest.iter().any(|r| r.kind == ReminderKind::VpsSubmit));
+    assert!(
+        from_digest
+            .iter()
+            .any(|r| r.kind == ReminderKind::VpsSubmit)
+    );
 }

@@ -379,7 +379,9 @@ impl App {
             Purpose::NewCase => records::new_case(form, &known),
             Purpose::EditVictimCasework { victim } => {
                 let current = &self.caseload.victims[self.victim_by_id(victim)?];
-                split(super::casework::victim_casework_edited(form, current, &known))
+                split(super::casework::victim_casework_edited(
+                    form, current, &known,
+                ))
             }
             Purpose::EditCaseCasework { case } => {
                 let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
