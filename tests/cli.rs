@@ -1053,3 +1053,169 @@ fn only_managers_reallocate_once_the_unit_has_named_them() {
         .assert()
         .success();
 }
+
+/// The sample case with the most victims: the one a transfer test moves.
+fn busiest_sample_case() -> (String, Vec<Value>) {
+    let sample: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample_path()).unwrap()).unwrap();
+    let victims = sample["victims"].as_array().unwrap();
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for v in victims {
+        *counts.entry(v["case_id"].as_str().unwrap()).or_default() += 1;
+    }
+    let (case, _) = counts
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+        .unwrap();
+    let mine = victims
+        .iter()
+        .filter(|v| v["case_id"] == *case)
+        .cloned()
+        .collect();
+    (case.to_string(), mine)
+}
+
+#[test]
+fn export_case_writes_one_case_that_another_unit_imports() {
+    let s = Sandbox::with_sample();
+    let (case, victims) = busiest_sample_case();
+    assert!(victims.len() > 1, "the sample's busiest case has victims");
+    // The records as the store holds them (an export: no nulls).
+    let whole: Value = serde_json::from_str(&s.export()).unwrap();
+    let victims: Vec<Value> = whole["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| victims.iter().any(|x| x["id"] == v["id"]))
+        .cloned()
+        .collect();
+    let out = s.root.path().join("case.json");
+    s.vlu()
+        .args(["export", "--case", &case])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(file["format"], "vlu-caseload");
+    let cases = file["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["id"], case.as_str());
+    let got = file["victims"].as_array().unwrap();
+    assert_eq!(got.len(), victims.len());
+    for v in got {
+        let sent = victims.iter().find(|x| x["id"] == v["id"]).unwrap();
+        assert_eq!(v["case_id"], case.as_str());
+        // The whole record, log and contact details too: the receiving unit takes over.
+        assert_eq!(v, sent);
+    }
+    // Exactly the officers the records name.
+    let mut named: Vec<&str> = got
+        .iter()
+        .flat_map(|v| {
+            v["allocated_to"].as_str().into_iter().chain(
+                v["contacts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c["by"].as_str()),
+            )
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut officers: Vec<&str> = file["officers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    officers.sort_unstable();
+    assert_eq!(officers, named);
+
+    // Another unit imports it as any caseload file, and holds exactly it.
+    let other = Sandbox::new();
+    other.vlu().arg("import").arg(&out).assert().success();
+    assert_eq!(other.export(), text);
+}
+
+#[test]
+fn export_case_with_transfer_to_marks_the_case_here_and_stops_its_reminders() {
+    let s = Sandbox::with_sample();
+    let (case, victims) = busiest_sample_case();
+    // The diary has work for the case before it goes, none after.
+    let diary = |s: &Sandbox| -> Vec<Value> {
+        let out = s
+            .vlu()
+            .args(["diary", "--format", "json", "--days", "3650"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["items"].as_array().unwrap().clone()
+    };
+    let of_case = |items: &[Value]| {
+        items
+            .iter()
+            .filter(|i| i["case_id"] == case.as_str())
+            .count()
+    };
+    assert!(
+        of_case(&diary(&s)) > 0,
+        "the case has reminders before it goes"
+    );
+
+    let moved = s.root.path().join("moved.json");
+    s.vlu()
+        .args(["export", "--case", &case, "--transfer-to", "Southshire VLU"])
+        .arg(&moved)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "marked transferred to Southshire VLU",
+        ));
+    // The file carries no mark: the receiving unit holds the case live.
+    let moved: Value = serde_json::from_str(&std::fs::read_to_string(&moved).unwrap()).unwrap();
+    assert!(moved["cases"][0].get("transferred").is_none());
+    // Here the case and its victims stay, marked, with no reminders.
+    let here: Value = serde_json::from_str(&s.export()).unwrap();
+    let kept = here["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == case.as_str())
+        .unwrap();
+    assert_eq!(kept["transferred"]["to_area"], "Southshire VLU");
+    assert!(kept["transferred"]["on"].is_string());
+    let still = here["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["case_id"] == case.as_str())
+        .count();
+    assert_eq!(still, victims.len());
+    assert_eq!(of_case(&diary(&s)), 0);
+
+    // Twice is refused; so are a missing case, a blank area, and a transfer with no case.
+    s.vlu()
+        .args(["export", "--case", &case, "--transfer-to", "Eastshire"])
+        .arg(s.root.path().join("again.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("transferred already"));
+    s.vlu()
+        .args(["export", "--case", "C-NONE"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("there is no case C-NONE"));
+    s.vlu()
+        .args(["export", "--case", &case, "--transfer-to", "  "])
+        .assert()
+        .code(2);
+    s.vlu()
+        .args(["export", "--transfer-to", "Eastshire"])
+        .assert()
+        .code(2);
+    assert!(!s.root.path().join("again.json").exists());
+}

@@ -337,6 +337,8 @@ prop_compose! {
                 KeyDate { kind: other_kind, date: d(other.0, other.1, other.2), confirmed: None, note: None },
             ],
             closed_on: None,
+            restricted_patient: None,
+            transferred: None,
         };
         let mut victims: Vec<Victim> = people.iter().enumerate().map(|(i, (name, role, level, _, shared))| {
             let name = NAMES.get(*name).map_or_else(|| format!("{offender} Jr"), |n| (*n).to_owned());
@@ -361,6 +363,9 @@ prop_compose! {
                 equality: None,
                 licence_requests: Vec::new(),
                 sensitive_dates: Vec::new(),
+                vps: None,
+                complaints: Vec::new(),
+                moved_away: None,
                 contacts: Vec::new(),
             }
         }).collect();

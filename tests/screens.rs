@@ -428,3 +428,75 @@ fn two_licence_outcomes_of_one_day_read_apart() {
         );
     }
 }
+
+/// The victim view shows each casework record's row.
+#[test]
+fn the_victim_view_shows_the_casework_rows() {
+    use vlu::domain::enums::{ComplaintOutcome, LicenceCondition, LicenceOutcome, NonDisclosure};
+    use vlu::domain::model::{Complaint, LicenceRequest, RestrictedPatient, Vps};
+    let d = |s: &str| Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+    let mut caseload = sample_caseload();
+    let v = caseload
+        .victims
+        .iter_mut()
+        .find(|v| v.name == "Nadia Kowalska")
+        .unwrap();
+    v.vps = Some(Box::new(Vps {
+        offered_on: d("2026-11-02"),
+        submitted_on: d("2026-11-20"),
+        non_disclosure_asked_on: d("2026-11-20"),
+        non_disclosure_decision: Some(NonDisclosure::Granted),
+        non_disclosure_decided_on: d("2026-11-23"),
+        ..Vps::default()
+    }));
+    v.complaints = vec![
+        Complaint {
+            received_on: d("2026-10-01"),
+            acknowledged_on: d("2026-10-05"),
+            answered_on: d("2026-10-20"),
+            outcome: Some(ComplaintOutcome::Upheld),
+            summary: Some("the offer letter named the wrong person".into()),
+        },
+        Complaint {
+            received_on: d("2026-11-20"),
+            ..Complaint::default()
+        },
+    ];
+    v.licence_requests.push(LicenceRequest {
+        condition: Some(LicenceCondition::ExclusionZone),
+        requested_on: d("2026-10-12"),
+        submitted_on: d("2026-10-19"),
+        outcome: Some(LicenceOutcome::Granted),
+        outcome_on: d("2026-11-16"),
+        granted: Some("not to enter Hartley town centre".into()),
+        map_file: Some("maps/V-0005-hartley.pdf".into()),
+        ..LicenceRequest::default()
+    });
+    let case = caseload
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "C-2019-112")
+        .unwrap();
+    case.restricted_patient = Some(Box::new(RestrictedPatient {
+        tribunal_on: d("2027-03-09"),
+        representations_due: d("2027-02-09"),
+        ..RestrictedPatient::default()
+    }));
+    let mut app = app_with(caseload, Vec::new(), false);
+    press(&mut app, "/");
+    type_text(&mut app, "nadia kowalska");
+    press(&mut app, "enter enter");
+    let terminal = render(&app, 120, 48);
+    let text = format!("{}", terminal.backend());
+    for row in [
+        "Licence request: exclusion zone — granted · requested 12 Oct 2026 · submitted 19 Oct 2026",
+        "granted: not to enter Hartley town centre",
+        "Personal statement: offered 2 Nov 2026 · sent 20 Nov 2026 · non-disclosure asked",
+        "Complaint: received 1 Oct 2026 · acknowledged 5 Oct 2026 · answered 20 Oct 2026: upheld",
+        "Complaint: received 20 Nov 2026 · open",
+        "Restricted patient: not registered with MHCS · tribunal 9 Mar 2027",
+    ] {
+        assert!(text.contains(row), "{row}\n{text}");
+    }
+    insta::assert_snapshot!(terminal.backend());
+}

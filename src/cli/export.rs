@@ -60,6 +60,14 @@ pub struct Asked {
     /// With --what diary: how many days ahead to look (default 14). E.g. --days 28
     #[arg(long, value_name = "N")]
     days: Option<u32>,
+    /// Only this case, with its victims, their logs and the officers they name: the file
+    /// another unit imports when the case moves to it. E.g. --case C-2025-014
+    #[arg(long, value_name = "ID")]
+    case: Option<String>,
+    /// With --case: once the file is written, mark the case here as transferred to this area
+    /// (kept, never deleted; no more reminders). E.g. --transfer-to "Southshire VLU"
+    #[arg(long, value_name = "AREA", requires = "case")]
+    transfer_to: Option<String>,
     #[command(flatten)]
     encrypt: EncryptArgs,
 }
@@ -74,6 +82,11 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
     if terminal && asked.encrypt.wanted() && !asked.encrypt.armor {
         return Err(Error::Usage(
             "an encrypted export is binary and would garble the terminal: name a file, redirect standard output, or add --armor".into(),
+        ));
+    }
+    if asked.case.is_some() && asked.format == Format::Csv {
+        return Err(Error::Usage(
+            "--case writes a caseload file (json) for another unit; leave out --format csv".into(),
         ));
     }
     if asked.format == Format::Csv {
@@ -92,6 +105,15 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
         ));
     }
     let sealer = Sealer::from_args(&asked.encrypt)?;
+    if let Some(case) = &asked.case {
+        return super::case_export::export_case(
+            env,
+            file,
+            case,
+            asked.transfer_to.as_deref(),
+            sealer,
+        );
+    }
     export_json(env, file, terminal, sealer)
 }
 

@@ -1,6 +1,7 @@
 //! The command line (FORMAT.md §1).
 
 mod backup;
+mod case_export;
 mod crypt;
 mod diary;
 mod docs;

@@ -259,6 +259,26 @@ string_enum!(LicenceOutcome {
     Withdrawn = "withdrawn": "withdrawn",
 });
 
+string_enum!(
+    /// What the Parole Board decided of a request that a VPS be kept from the offender
+    /// (vlu's own, beyond the contract).
+    NonDisclosure {
+        Granted = "granted": "not disclosed",
+        Refused = "refused": "refused: disclosed",
+        Withdrawn = "withdrawn": "VPS withdrawn",
+    }
+);
+
+string_enum!(
+    /// How a complaint ended (vlu's own, beyond the contract).
+    ComplaintOutcome {
+        Upheld = "upheld": "upheld",
+        PartlyUpheld = "partly_upheld": "partly upheld",
+        NotUpheld = "not_upheld": "not upheld",
+        Withdrawn = "withdrawn": "withdrawn",
+    }
+);
+
 string_enum!(ContactKind {
     InitialOffer = "initial_offer": "initial offer",
     SecondOffer = "second_offer": "second offer",
@@ -322,6 +342,10 @@ string_enum!(
         LicenceOutcome = "licence_outcome": "licence outcome",
         CaseClosure = "case_closure": "case closure",
         ReleaseReoffer = "release_reoffer": "release re-offer",
+        ComplaintAnswer = "complaint_answer": "complaint answer",
+        VpsSubmit = "vps_submit": "VPS submission",
+        MhcsRegister = "mhcs_register": "MHCS registration",
+        TribunalRepresentations = "tribunal_representations": "tribunal representations",
     }
 );
 
@@ -373,7 +397,11 @@ impl LetterKind {
             ReminderKind::LicenceConditions => Self::LicenceConditions,
             ReminderKind::LicenceOutcome => Self::LicenceOutcome,
             ReminderKind::CaseClosure => Self::CaseClosure,
-            ReminderKind::DiscretionaryDecision => return None,
+            ReminderKind::DiscretionaryDecision
+            | ReminderKind::ComplaintAnswer
+            | ReminderKind::VpsSubmit
+            | ReminderKind::MhcsRegister
+            | ReminderKind::TribunalRepresentations => return None,
         })
     }
 }

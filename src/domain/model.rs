@@ -9,9 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::enums::{
-    ContactKind, ContactMethod, Direction, Eligibility, InformationLevel, KeyDateKind,
-    LicenceCondition, LicenceOutcome, Medium, OffenceCategory, OfficerRole, SentenceKind,
-    VictimRole, VictimStatus,
+    ComplaintOutcome, ContactKind, ContactMethod, Direction, Eligibility, InformationLevel,
+    KeyDateKind, LicenceCondition, LicenceOutcome, Medium, NonDisclosure, OffenceCategory,
+    OfficerRole, SentenceKind, VictimRole, VictimStatus,
 };
 
 pub const FORMAT_NAME: &str = "vlu-caseload";
@@ -156,6 +156,11 @@ pub struct Case {
     )]
     pub key_dates: Vec<KeyDate>,
     pub closed_on: Option<NaiveDate>,
+    /// vlu's own (beyond the interchange contract): a restricted patient's casework with the
+    /// Mental Health Casework Section and the tribunal.
+    pub restricted_patient: Option<Box<RestrictedPatient>>,
+    /// vlu's own: the case was sent to another unit, which now holds it. Kept, never deleted.
+    pub transferred: Option<Box<Transfer>>,
 }
 
 impl Case {
@@ -268,9 +273,26 @@ pub struct Victim {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub contacts: Vec<Contact>,
+    /// vlu's own (beyond the interchange contract): the victim personal statement for the
+    /// Parole Board.
+    pub vps: Option<Box<Vps>>,
+    /// vlu's own: the victim's complaints about the service, each with its clock.
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub complaints: Vec<Complaint>,
+    /// vlu's own: the victim moved out of England and Wales (the unit's duty ends).
+    pub moved_away: Option<Box<MovedAway>>,
 }
 
 impl Victim {
+    /// Whether the unit's work for the victim has ended for a reason other than their
+    /// status: they moved out of England and Wales.
+    pub fn has_moved_away(&self) -> bool {
+        self.moved_away.is_some()
+    }
     /// The level of information the victim chose. An opted-in victim with no recorded level
     /// is treated as wanting every key stage, so that nothing is missed (docs/DECISIONS.md).
     pub fn information(&self) -> InformationLevel {
@@ -351,6 +373,71 @@ pub struct LicenceRequest {
     pub requested_on: Option<NaiveDate>,
     pub outcome: Option<LicenceOutcome>,
     pub outcome_on: Option<NaiveDate>,
+    /// vlu's own: the day the request went to the decision maker (prison or Parole Board).
+    pub submitted_on: Option<NaiveDate>,
+    /// vlu's own: the conditions as granted, in the decision's words.
+    pub granted: Option<String>,
+    /// vlu's own: where the exclusion zone's map is kept (a file path, never read by vlu).
+    pub map_file: Option<String>,
+}
+
+/// A victim personal statement (vlu's own, beyond the contract): offered, then made and
+/// sent, then heard at the hearing; or declined. Non-disclosure to the offender may be asked
+/// of the Parole Board, which decides.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vps {
+    pub offered_on: Option<NaiveDate>,
+    /// The victim chose not to make one.
+    pub declined_on: Option<NaiveDate>,
+    pub submitted_on: Option<NaiveDate>,
+    pub heard_on: Option<NaiveDate>,
+    pub non_disclosure_asked_on: Option<NaiveDate>,
+    pub non_disclosure_decision: Option<NonDisclosure>,
+    pub non_disclosure_decided_on: Option<NaiveDate>,
+}
+
+/// A complaint about the service (vlu's own): received, acknowledged, answered.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Complaint {
+    pub received_on: Option<NaiveDate>,
+    pub acknowledged_on: Option<NaiveDate>,
+    pub answered_on: Option<NaiveDate>,
+    pub outcome: Option<ComplaintOutcome>,
+    pub summary: Option<String>,
+}
+
+/// A restricted patient's casework (vlu's own): the unit's registration with the Mental
+/// Health Casework Section, and the victim's representations to a tribunal.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestrictedPatient {
+    pub mhcs_registered_on: Option<NaiveDate>,
+    pub tribunal_on: Option<NaiveDate>,
+    pub representations_due: Option<NaiveDate>,
+    pub representations_sent_on: Option<NaiveDate>,
+}
+
+/// A case sent to another unit (vlu's own).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub on: Option<NaiveDate>,
+    pub to_area: Option<String>,
+}
+
+/// A victim who moved out of England and Wales (vlu's own): when, and where to.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovedAway {
+    pub on: Option<NaiveDate>,
+    pub to: Option<String>,
 }
 
 #[skip_serializing_none]

@@ -95,7 +95,11 @@ fn reminders_due_by(
     rules: Rules<'_>,
     until: NaiveDate,
 ) -> Vec<Reminder> {
-    if victim.status.is_inactive() || case.closed_on.is_some() {
+    if victim.status.is_inactive()
+        || case.closed_on.is_some()
+        || case.transferred.is_some()
+        || victim.has_moved_away()
+    {
         return Vec::new();
     }
     let mut scan = Scan {
@@ -117,6 +121,7 @@ fn reminders_due_by(
         scan.closure();
     }
     scan.release_reoffer(today);
+    scan.casework();
     scan.out
 }
 
@@ -512,6 +517,21 @@ impl Reminder {
                 format!("Tell the victim the licence-condition decision of {about}")
             }
             ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
+            ReminderKind::ComplaintAnswer => {
+                format!("Answer in full the complaint received {about}")
+            }
+            ReminderKind::VpsSubmit => format!(
+                "Help the victim finish and send their personal statement: the hearing is {about}"
+            ),
+            ReminderKind::MhcsRegister => format!(
+                "Register with the Mental Health Casework Section (the victim opted in {about})"
+            ),
+            ReminderKind::TribunalRepresentations if self.about == Some(self.due) => {
+                format!("Send the victim's representations to the tribunal (due {about})")
+            }
+            ReminderKind::TribunalRepresentations => {
+                format!("Send the victim's representations to the tribunal (hearing {about})")
+            }
             ReminderKind::ReleaseReoffer => match self.tracing {
                 Some(asked) => format!(
                     "Tracing: an agency was asked on {}; offer contact again once the victim \
@@ -536,6 +556,7 @@ impl Reminder {
     }
 }
 
+mod casework;
 mod reoffer;
 pub use reoffer::{
     UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,

@@ -45,6 +45,16 @@ pub struct LeadTimes {
     pub sensitive_margin_days: u32,
     /// "Due soon": within this many days after the diary's date.
     pub due_soon_days: u32,
+    /// vlu's own: a recorded complaint answered in full, working days after receipt.
+    pub complaint_answer_working_days: u32,
+    /// vlu's own: an offered VPS made and sent, days before the parole hearing.
+    pub vps_submit_days: u32,
+    /// vlu's own: a restricted patient's case registered with the Mental Health Casework
+    /// Section, working days after the victim opted in.
+    pub mhcs_register_working_days: u32,
+    /// vlu's own: representations to a tribunal sent, days before the hearing (when no due
+    /// date for them is recorded).
+    pub tribunal_representations_days: u32,
 }
 
 impl Default for LeadTimes {
@@ -69,6 +79,10 @@ impl Default for LeadTimes {
             release_reoffer_after_offer_months: 6,
             sensitive_margin_days: 3,
             due_soon_days: 7,
+            complaint_answer_working_days: 20,
+            vps_submit_days: 28,
+            mhcs_register_working_days: 5,
+            tribunal_representations_days: 28,
         }
     }
 }
@@ -129,7 +143,7 @@ impl std::fmt::Display for TooLong {
 
 impl LeadTimes {
     /// Each lead time with its key in `[lead_times]` and what it counts.
-    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 19] {
+    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 23] {
         use LeadUnit::{Days, Months, WorkingDays};
         [
             (
@@ -195,6 +209,22 @@ impl LeadTimes {
             ),
             ("sensitive_margin_days", self.sensitive_margin_days, Days),
             ("due_soon_days", self.due_soon_days, Days),
+            (
+                "complaint_answer_working_days",
+                self.complaint_answer_working_days,
+                WorkingDays,
+            ),
+            ("vps_submit_days", self.vps_submit_days, Days),
+            (
+                "mhcs_register_working_days",
+                self.mhcs_register_working_days,
+                WorkingDays,
+            ),
+            (
+                "tribunal_representations_days",
+                self.tribunal_representations_days,
+                Days,
+            ),
         ]
     }
 
@@ -222,7 +252,7 @@ mod tests {
         }
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 19);
+        assert_eq!(keys.len(), 23);
     }
 
     #[test]

@@ -550,6 +550,7 @@ impl Walker {
     }
 }
 
+mod casework;
 mod dupes;
 mod records;
 mod stream;

@@ -204,6 +204,8 @@ impl Generator {
             sex_offender_notification: Some(category == OffenceCategory::Sexual),
             key_dates: self.key_dates(kind, imposed, months),
             closed_on: None,
+            restricted_patient: None,
+            transferred: None,
         }
     }
 
@@ -360,6 +362,9 @@ impl Generator {
                 Vec::new()
             },
             contacts: Vec::new(),
+            vps: None,
+            complaints: Vec::new(),
+            moved_away: None,
         };
         Log {
             g: self,
@@ -414,6 +419,7 @@ impl Generator {
                 LicenceOutcome::Pending
             }),
             outcome_on: known.then_some(decided),
+            ..LicenceRequest::default()
         });
         let told = plus(decided, 2);
         if known && told <= self.as_of && !self.rng.chance(2) {

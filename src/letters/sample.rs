@@ -58,6 +58,8 @@ fn case(id: &str, key_dates: &[(KeyDateKind, NaiveDate)]) -> Case {
             })
             .collect(),
         closed_on: None,
+        restricted_patient: None,
+        transferred: None,
     }
 }
 
@@ -87,6 +89,9 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         requested_on: Some(date(2026, 3, 2)),
         outcome: Some(outcome),
         outcome_on,
+        submitted_on: None,
+        granted: None,
+        map_file: None,
     };
     Victim {
         id: id.to_owned(),
@@ -137,6 +142,9 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
             request(LicenceCondition::Other, LicenceOutcome::Pending, None),
         ],
         sensitive_dates: Vec::new(),
+        vps: None,
+        complaints: Vec::new(),
+        moved_away: None,
         contacts: vec![
             contact(
                 date(2025, 4, 2),
@@ -179,6 +187,9 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         equality: None,
         licence_requests: vec![LicenceRequest::default()],
         sensitive_dates: Vec::new(),
+        vps: None,
+        complaints: Vec::new(),
+        moved_away: None,
         contacts: Vec::new(),
     }
 }

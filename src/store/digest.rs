@@ -29,8 +29,8 @@ use crate::domain::enums::{
 };
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
-    Case, Caseload, KeyDate, LicenceRequest, Offence, Offender, Preferences, Representative,
-    SensitiveDate, Sentence, Victim,
+    Case, Caseload, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender, Preferences,
+    Representative, RestrictedPatient, SensitiveDate, Sentence, Transfer, Victim, Vps,
 };
 
 use sled::Batch;
@@ -96,6 +96,73 @@ pub struct VictimDigest {
     #[serde_as(as = "Vec<(Option<DayNumber>, _, _)>")]
     sensitive_dates: Vec<(Option<NaiveDate>, Option<String>, Option<bool>)>,
     facts: LogFacts,
+    /// vlu's own casework sections, where the victim has any (schema 6).
+    casework: Option<Box<VictimCasework>>,
+}
+
+type Day = Option<NaiveDate>;
+
+/// What the rules read of a victim's own casework sections (schema 6): the VPS's offer,
+/// submission and refusal; each complaint's receipt, acknowledgement and answer; the move
+/// away.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct VictimCasework {
+    #[serde_as(as = "Option<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>")]
+    vps: Option<(Day, Day, Day)>,
+    #[serde_as(as = "Vec<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>")]
+    complaints: Vec<(Day, Day, Day)>,
+    #[serde_as(as = "Option<Option<DayNumber>>")]
+    #[allow(
+        clippy::option_option,
+        reason = "a move away with no date on record is still a move away"
+    )]
+    moved_away: Option<Day>,
+}
+
+impl VictimCasework {
+    fn of(v: &Victim) -> Option<Box<Self>> {
+        if v.vps.is_none() && v.complaints.is_empty() && v.moved_away.is_none() {
+            return None;
+        }
+        Some(Box::new(Self {
+            vps: v
+                .vps
+                .as_deref()
+                .map(|p| (p.offered_on, p.submitted_on, p.declined_on)),
+            complaints: v
+                .complaints
+                .iter()
+                .map(|c| (c.received_on, c.acknowledged_on, c.answered_on))
+                .collect(),
+            moved_away: v.moved_away.as_deref().map(|m| m.on),
+        }))
+    }
+
+    /// Puts the sections back into a partial victim.
+    fn into_victim(self, v: &mut Victim) {
+        v.vps = self.vps.map(|(offered_on, submitted_on, declined_on)| {
+            Box::new(Vps {
+                offered_on,
+                declined_on,
+                submitted_on,
+                ..Vps::default()
+            })
+        });
+        v.complaints = self
+            .complaints
+            .into_iter()
+            .map(|(received_on, acknowledged_on, answered_on)| Complaint {
+                received_on,
+                acknowledged_on,
+                answered_on,
+                ..Complaint::default()
+            })
+            .collect();
+        v.moved_away = self
+            .moved_away
+            .map(|on| Box::new(MovedAway { on, to: None }));
+    }
 }
 
 impl VictimDigest {
@@ -126,12 +193,13 @@ impl VictimDigest {
                 .map(|s| (s.date, s.label.clone(), s.yearly))
                 .collect(),
             facts,
+            casework: VictimCasework::of(v),
         }
     }
 
     /// The partial victim (no contact details, needs, equality data or log) and its facts.
     pub fn into_parts(self) -> (Victim, LogFacts) {
-        let victim = Victim {
+        let mut victim = Victim {
             id: self.id,
             case_id: self.case_id,
             name: self.name,
@@ -167,6 +235,7 @@ impl VictimDigest {
                         requested_on,
                         outcome,
                         outcome_on,
+                        ..LicenceRequest::default()
                     },
                 )
                 .collect(),
@@ -180,7 +249,13 @@ impl VictimDigest {
                 })
                 .collect(),
             contacts: Vec::new(),
+            vps: None,
+            complaints: Vec::new(),
+            moved_away: None,
         };
+        if let Some(casework) = self.casework {
+            casework.into_victim(&mut victim);
+        }
         (victim, self.facts)
     }
 }
@@ -204,6 +279,19 @@ pub struct CaseDigest {
     key_dates: Vec<(KeyDateKind, NaiveDate, Option<bool>)>,
     #[serde_as(as = "Option<DayNumber>")]
     closed_on: Option<NaiveDate>,
+    /// vlu's own: a restricted patient's MHCS registration, tribunal, representations due
+    /// and sent (schema 6).
+    #[serde_as(
+        as = "Option<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>"
+    )]
+    restricted_patient: Option<(Day, Day, Day, Day)>,
+    /// vlu's own: the case went to another unit, on this day (schema 6).
+    #[serde_as(as = "Option<Option<DayNumber>>")]
+    #[allow(
+        clippy::option_option,
+        reason = "a transfer with no date on record is still a transfer"
+    )]
+    transferred: Option<Day>,
 }
 
 impl CaseDigest {
@@ -223,6 +311,15 @@ impl CaseDigest {
                 .map(|k| (k.kind, k.date, k.confirmed))
                 .collect(),
             closed_on: c.closed_on,
+            restricted_patient: c.restricted_patient.as_deref().map(|r| {
+                (
+                    r.mhcs_registered_on,
+                    r.tribunal_on,
+                    r.representations_due,
+                    r.representations_sent_on,
+                )
+            }),
+            transferred: c.transferred.as_deref().map(|t| t.on),
         }
     }
 
@@ -262,6 +359,24 @@ impl CaseDigest {
                 })
                 .collect(),
             closed_on: self.closed_on,
+            restricted_patient: self.restricted_patient.map(
+                |(
+                    mhcs_registered_on,
+                    tribunal_on,
+                    representations_due,
+                    representations_sent_on,
+                )| {
+                    Box::new(RestrictedPatient {
+                        mhcs_registered_on,
+                        tribunal_on,
+                        representations_due,
+                        representations_sent_on,
+                    })
+                },
+            ),
+            transferred: self
+                .transferred
+                .map(|on| Box::new(Transfer { on, to_area: None })),
         }
     }
 }

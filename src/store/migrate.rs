@@ -40,11 +40,12 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
     Ok(())
 }
 
-/// Schema 2 → 3, 3 → 4 and 4 → 5: the digest (`d\0{n}`) is built anew from every victim,
+/// Schema 2 → 3, 3 → 4, 4 → 5 and 5 → 6: the digest (`d\0{n}`) is built anew from every victim,
 /// log and case, in this build's layout, in place of any there was (schema 4 keeps each
 /// victim in its case's shard, where schema 3 kept it in its own; schema 5's log facts hold
 /// the date of the second offer and of the latest inbound and agency contacts, for
-/// `release_reoffer`). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are
+/// `release_reoffer`; schema 6's digest holds the dates of vlu's own casework sections —
+/// VPS, complaints, licence submissions, restricted patients, transfers, moves away). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are
 /// in the digest.
 pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
     for k in db.scan_prefix(DIGEST).keys() {

@@ -60,7 +60,7 @@ use digest::Edit;
 use staged::Stage;
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -68,6 +68,7 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
 const MIGRATIONS: &[Migration] = &[
     migrate::one_key_per_log,
+    migrate::digest,
     migrate::digest,
     migrate::digest,
     migrate::digest,

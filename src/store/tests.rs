@@ -885,3 +885,124 @@ fn the_store_gives_new_victims_the_next_id_never_an_erased_one() {
         "{taken}"
     );
 }
+
+/// The sample unit with casework in vlu's own sections: a VPS offered, a complaint open, a
+/// victim moved away, a restricted patient's case, a transferred case.
+fn with_casework(mut caseload: Caseload) -> Caseload {
+    use crate::domain::model::{Complaint, MovedAway, RestrictedPatient, Transfer, Vps};
+    let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+    for v in &mut caseload.victims {
+        match v.id.as_str() {
+            "V-0005" => {
+                v.vps = Some(Box::new(Vps {
+                    offered_on: d("2026-11-02"),
+                    ..Vps::default()
+                }));
+                v.complaints.push(Complaint {
+                    received_on: d("2026-11-20"),
+                    summary: Some("not in the digest".into()),
+                    ..Complaint::default()
+                });
+            }
+            "V-0002" => {
+                v.moved_away = Some(Box::new(MovedAway {
+                    on: d("2026-10-01"),
+                    to: Some("Scotland".into()),
+                }));
+            }
+            _ => {}
+        }
+    }
+    for c in &mut caseload.cases {
+        match c.id.as_str() {
+            "C-2019-112" => {
+                c.restricted_patient = Some(Box::new(RestrictedPatient {
+                    tribunal_on: d("2027-03-09"),
+                    ..RestrictedPatient::default()
+                }));
+            }
+            "C-2024-031" => {
+                c.transferred = Some(Box::new(Transfer {
+                    on: d("2026-11-01"),
+                    to_area: Some("Southshire VLU".into()),
+                }));
+            }
+            _ => {}
+        }
+    }
+    caseload
+}
+
+/// The diary of the digest and that of the whole caseload, on the sample's anchor day.
+fn both_diaries(
+    store: &Store,
+    caseload: &Caseload,
+) -> (
+    Vec<crate::domain::reminders::Reminder>,
+    Vec<crate::domain::reminders::Reminder>,
+) {
+    use crate::domain::calendar::Calendar;
+    use crate::domain::reminders::{DiaryQuery, Rules, diary, diary_from_facts};
+    use crate::domain::rules::LeadTimes;
+    let (calendar, lead) = (Calendar::new([]), LeadTimes::default());
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &lead,
+    };
+    let query = DiaryQuery {
+        date: "2026-11-24".parse().unwrap(),
+        days: 3650,
+        officer: None,
+    };
+    let digest = store.load_digest().unwrap();
+    let strip = |items: Vec<crate::domain::reminders::DiaryItem>| {
+        items.into_iter().map(|i| i.reminder).collect::<Vec<_>>()
+    };
+    (
+        strip(diary_from_facts(digest.joined(), &query, rules)),
+        strip(diary(&caseload.cases, &caseload.victims, &query, rules)),
+    )
+}
+
+#[test]
+fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebuilt() {
+    use crate::domain::enums::ReminderKind;
+    let dir = tempfile::tempdir().unwrap();
+    let caseload = {
+        let (store, plain) = northshire(dir.path());
+        let caseload = with_casework(plain);
+        store.import(&caseload, true).unwrap();
+        let (from_digest, from_records) = both_diaries(&store, &caseload);
+        assert_eq!(from_digest, from_records);
+        for kind in [
+            ReminderKind::VpsSubmit,
+            ReminderKind::ComplaintAnswer,
+            ReminderKind::MhcsRegister,
+            ReminderKind::TribunalRepresentations,
+        ] {
+            assert!(from_digest.iter().any(|r| r.kind == kind), "{kind:?}");
+        }
+        for gone in ["V-0002", "V-0001"] {
+            assert!(
+                !from_digest.iter().any(|r| r.victim_id == gone),
+                "{gone}: moved away, or in a transferred case"
+            );
+        }
+        // A schema 5 store: its digest had no casework; opening it lays the digest out anew.
+        for k in store.db.scan_prefix(DIGEST).keys() {
+            store.db.remove(k.unwrap()).unwrap();
+        }
+        store.db.insert(key(META, "schema"), encode(&5u32)).unwrap();
+        store.db.flush().unwrap();
+        caseload
+    };
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let (from_digest, from_records) = both_diaries(&store, &caseload);
+    assert_eq!(from_digest, from_records);
+    assert!(
+        from_digest
+            .iter()
+            .any(|r| r.kind == ReminderKind::VpsSubmit)
+    );
+}

@@ -65,4 +65,6 @@ actions! {
     Save = "save": "save",
     NextField = "next-field": "next field",
     PrevField = "prev-field": "previous field",
+    EditCasework = "edit-casework": "personal statement, complaints, licence requests, a move away",
+    EditCaseCasework = "edit-case-casework": "restricted patient, transfer to another unit",
 }

@@ -609,6 +609,12 @@ impl App {
             (Some(Overlay::Victim { .. }), Action::EditVictim) => self.open_edit_victim_form(),
             (Some(Overlay::Victim { .. }), Action::EditCase) => self.open_edit_case_form(),
             (Some(Overlay::Victim { .. }), Action::CloseCase) => self.open_close_case_form(),
+            (Some(Overlay::Victim { .. }), Action::EditCasework) => {
+                self.open_victim_casework_form();
+            }
+            (Some(Overlay::Victim { .. }), Action::EditCaseCasework) => {
+                self.open_case_casework_form();
+            }
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::Workload) => self.open_workload(),
             (None, Action::NewCase) => self.open_new_case_form(),
@@ -803,6 +809,7 @@ impl App {
     }
 }
 
+mod casework;
 mod derived;
 mod edit;
 mod forms;

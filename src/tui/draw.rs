@@ -779,6 +779,7 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Text::from(lines)), inner);
 }
 
+mod casework;
 mod letters;
 mod overlays;
 use overlays::draw_overlay;

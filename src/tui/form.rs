@@ -287,6 +287,15 @@ pub enum Purpose {
     NewCase,
     /// Save the letter shown beneath the form to a file.
     SaveLetter,
+    /// Change a victim's casework: personal statement, complaints, licence requests, a move
+    /// away.
+    EditVictimCasework {
+        victim: String,
+    },
+    /// Change a case's casework: restricted patient, transfer.
+    EditCaseCasework {
+        case: String,
+    },
 }
 
 impl Purpose {
@@ -296,10 +305,12 @@ impl Purpose {
         match self {
             Purpose::Status { victim, .. }
             | Purpose::AddSensitiveDate { victim }
-            | Purpose::EditVictim { victim, .. } => Some((Record::Victim, victim)),
+            | Purpose::EditVictim { victim, .. }
+            | Purpose::EditVictimCasework { victim } => Some((Record::Victim, victim)),
             Purpose::AddKeyDate { case }
             | Purpose::EditCase { case }
-            | Purpose::CloseCase { case } => Some((Record::Case, case)),
+            | Purpose::CloseCase { case }
+            | Purpose::EditCaseCasework { case } => Some((Record::Case, case)),
             _ => None,
         }
     }

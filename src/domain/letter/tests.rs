@@ -51,6 +51,8 @@ fn case() -> Case {
         })
         .collect(),
         closed_on: None,
+        restricted_patient: None,
+        transferred: None,
     }
 }
 
@@ -80,6 +82,9 @@ fn victim(name: &str, role: VictimRole, level: InformationLevel) -> Victim {
         equality: None,
         licence_requests: Vec::new(),
         sensitive_dates: Vec::new(),
+        vps: None,
+        complaints: Vec::new(),
+        moved_away: None,
         contacts: Vec::new(),
     }
 }

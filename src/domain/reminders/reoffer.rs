@@ -69,7 +69,9 @@ pub fn unanswered_release(
 ) -> Option<(KeyDateKind, NaiveDate)> {
     let applies = victim.eligibility == Eligibility::Statutory
         && victim.status == VictimStatus::OfferSent
-        && case.closed_on.is_none();
+        && case.closed_on.is_none()
+        && case.transferred.is_none()
+        && !victim.has_moved_away();
     if !applies || !never_answered(victim, facts, today, lead) {
         return None;
     }

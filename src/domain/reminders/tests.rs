@@ -46,6 +46,8 @@ pub(super) fn case(imposed_on: &str, key_dates: &[(KeyDateKind, &str)]) -> Case 
             })
             .collect(),
         closed_on: None,
+        restricted_patient: None,
+        transferred: None,
     }
 }
 
@@ -68,6 +70,9 @@ pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
         licence_requests: vec![],
         sensitive_dates: vec![],
         contacts: vec![],
+        vps: None,
+        complaints: vec![],
+        moved_away: None,
     }
 }
 

@@ -83,6 +83,7 @@ impl Walker {
             "key_dates",
             "closed_on",
         ];
+        let fields = [&fields[..], &super::casework::CASE_FIELDS[..]].concat();
         let Some(map) = self.object(path, v, &fields) else {
             return;
         };
@@ -145,6 +146,7 @@ impl Walker {
             }
         }
         self.date(path, map, "closed_on", false);
+        self.case_casework(path, map);
     }
 
     fn contact_details(&mut self, path: &str, map: &Map<String, Value>) {
@@ -177,6 +179,7 @@ impl Walker {
             "sensitive_dates",
             "contacts",
         ];
+        let fields = [&fields[..], &super::casework::VICTIM_FIELDS[..]].concat();
         let Some(map) = self.object(path, v, &fields) else {
             return;
         };
@@ -234,12 +237,14 @@ impl Walker {
                 "outcome",
                 "outcome_on",
             ];
+            let fields = [&fields[..], &super::casework::LICENCE_FIELDS[..]].concat();
             if let Some(l) = self.object(&p, v, &fields) {
                 self.enumeration::<LicenceCondition>(&p, l, "condition", false);
                 self.opt_text(&p, l, "details");
-                self.date(&p, l, "requested_on", false);
+                let requested = self.date(&p, l, "requested_on", false);
                 self.enumeration::<LicenceOutcome>(&p, l, "outcome", false);
-                self.date(&p, l, "outcome_on", false);
+                let decided = self.date(&p, l, "outcome_on", false);
+                self.licence_casework(&p, l, requested, decided);
             }
         }
         for (p, v) in self.list(path, map, "sensitive_dates") {
@@ -252,6 +257,7 @@ impl Walker {
         for (p, v) in self.list(path, map, "contacts") {
             self.contact(&p, v);
         }
+        self.victim_casework(path, map);
     }
 
     pub(super) fn contact(&mut self, path: &str, v: &Value) {

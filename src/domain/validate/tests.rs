@@ -321,3 +321,61 @@ fn invisible_characters_are_refused_in_ids_and_kept_in_names() {
     v["victims"][0]["name"] = json!("Joan \u{202e}Mercer\u{200d}");
     assert!(problems(&v).is_empty());
 }
+
+#[test]
+fn casework_sections_read_and_their_dates_are_real_and_in_order() {
+    let mut v = minimal();
+    v["victims"][0]["vps"] = json!({ "offered_on": "2027-06-01", "submitted_on": "2027-07-01",
+        "non_disclosure_asked_on": "2027-07-01", "non_disclosure_decision": "granted",
+        "non_disclosure_decided_on": "2027-08-01" });
+    v["victims"][0]["complaints"] = json!([ { "received_on": "2026-03-02",
+        "acknowledged_on": "2026-03-04", "answered_on": "2026-03-20", "outcome": "partly_upheld",
+        "summary": "letter sent to the wrong name" } ]);
+    v["victims"][0]["licence_requests"] = json!([ { "condition": "exclusion_zone",
+        "requested_on": "2027-09-01", "submitted_on": "2027-09-08", "outcome": "granted",
+        "outcome_on": "2027-10-01", "granted": "not to enter Leeds city centre",
+        "map_file": "maps/V-1-zone.pdf" } ]);
+    v["victims"][0]["moved_away"] = json!({ "on": "2028-01-10", "to": "Scotland" });
+    v["cases"][0]["restricted_patient"] = json!({ "mhcs_registered_on": "2025-05-09",
+        "tribunal_on": "2027-11-10", "representations_due": "2027-10-13" });
+    v["cases"][0]["transferred"] = json!({ "on": "2028-02-01", "to_area": "Southshire VLU" });
+    let c = parse_caseload(&v.to_string(), &KnownIds::default(), false).unwrap();
+    assert_eq!(c.victims[0].complaints.len(), 1);
+    assert_eq!(
+        c.victims[0].licence_requests[0].map_file.as_deref(),
+        Some("maps/V-1-zone.pdf")
+    );
+    assert!(c.cases[0].transferred.is_some());
+    // What was read is written back the same (the sections are part of the records).
+    let again: Value = serde_json::to_value(&c).unwrap();
+    assert_eq!(again["victims"][0]["vps"], v["victims"][0]["vps"]);
+    assert_eq!(
+        again["cases"][0]["restricted_patient"],
+        v["cases"][0]["restricted_patient"]
+    );
+
+    // Out of order, unreal, or missing what the rest answers.
+    v["victims"][0]["vps"]["submitted_on"] = json!("2027-05-01");
+    v["victims"][0]["vps"]["non_disclosure_asked_on"] = Value::Null;
+    v["victims"][0]["complaints"][0]["acknowledged_on"] = json!("2026-02-30");
+    v["victims"][0]["complaints"][0]["answered_on"] = Value::Null;
+    v["victims"][0]["licence_requests"][0]["submitted_on"] = json!("2027-08-31");
+    v["victims"][0]["moved_away"] = json!({ "to": "Spain" });
+    v["cases"][0]["restricted_patient"]["representations_due"] = json!("2027-11-11");
+    v["cases"][0]["transferred"]["to_area"] = json!(" ");
+    v["cases"][0]["transferred"]["from"] = json!("here");
+    assert_eq!(
+        problems(&v),
+        [
+            "cases[0].restricted_patient.representations_due: representations_due 2027-11-11 is after tribunal_on 2027-11-10",
+            "cases[0].transferred.from: unknown field \"from\"",
+            "cases[0].transferred.to_area: must not be blank",
+            "victims[0].licence_requests[0].submitted_on: submitted_on 2027-08-31 is before requested_on 2027-09-01",
+            "victims[0].vps.submitted_on: submitted_on 2027-05-01 is before offered_on 2027-06-01",
+            "victims[0].vps.non_disclosure_asked_on: is needed: a non-disclosure decision answers a request for one",
+            "victims[0].complaints[0].acknowledged_on: invalid date \"2026-02-30\" (expected YYYY-MM-DD)",
+            "victims[0].complaints[0].answered_on: is needed: an outcome is given with the answer",
+            "victims[0].moved_away.on: missing required field",
+        ]
+    );
+}

@@ -220,7 +220,7 @@ impl App {
             .cases
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.closed_on.is_none())
+            .filter(|(_, c)| c.closed_on.is_none() && c.transferred.is_none())
             .flat_map(|(i, c)| c.key_dates.iter().map(move |k| (k.date, i, k.kind)))
             .filter(|(d, ..)| *d >= self.today && *d <= until)
             .collect();

@@ -387,6 +387,16 @@ impl App {
             },
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
+            Purpose::EditVictimCasework { victim } => {
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+                split(super::casework::victim_casework_edited(
+                    form, current, &known,
+                ))
+            }
+            Purpose::EditCaseCasework { case } => {
+                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+                split(super::casework::case_casework_edited(form, current, &known))
+            }
         };
         let base = form.base;
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()

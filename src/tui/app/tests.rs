@@ -1192,3 +1192,4 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
         "m goes back to the whole unit"
     );
 }
+mod casework;

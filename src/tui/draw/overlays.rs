@@ -295,15 +295,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
             theme.warn(),
         )));
     }
-    for r in &v.licence_requests {
-        l.push(Line::from(format!(
-            "Licence request: {} — {}{}",
-            r.condition.map_or("condition", |c| c.label()),
-            r.outcome.map_or("pending", |o| o.label()),
-            r.outcome_on
-                .map_or(String::new(), |d| format!(" on {}", day(d)))
-        )));
-    }
+    super::casework::victim_lines(theme, v, &mut l);
     todo_lines(app, theme, v, &mut l);
     if let Some(c) = app.case_of(v) {
         case_lines(app, theme, c, &mut l);
@@ -382,6 +374,7 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
             m.level.map_or("—".into(), |x| x.to_string())
         )));
     }
+    super::casework::case_lines(theme, c, l);
     l.push(head("Key dates"));
     let mut dates: Vec<_> = c.key_dates.iter().collect();
     dates.sort_by_key(|k| k.date);

@@ -1,0 +1,156 @@
+//! vlu's own casework sections (beyond the interchange contract), field by field: a VPS,
+//! complaints, a licence request's submission, a restricted patient's casework, a case's
+//! transfer, a victim's move away. Dates must be real and in a sensible order; a check of
+//! order only ever involves one of these fields, so a file of the contract alone is checked
+//! exactly as before.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::{Walker, child};
+use crate::domain::enums::{ComplaintOutcome, NonDisclosure};
+
+/// The victim's own casework fields, checked by [`Walker::victim_casework`].
+pub(super) const VICTIM_FIELDS: [&str; 3] = ["vps", "complaints", "moved_away"];
+/// The case's, checked by [`Walker::case_casework`].
+pub(super) const CASE_FIELDS: [&str; 2] = ["restricted_patient", "transferred"];
+/// A licence request's, checked by [`Walker::licence_casework`].
+pub(super) const LICENCE_FIELDS: [&str; 3] = ["submitted_on", "granted", "map_file"];
+
+impl Walker {
+    /// `later` (at `path`.`key`) must not come before `earlier` (named `earlier_key`).
+    fn not_before(
+        &mut self,
+        path: &str,
+        key: &str,
+        later: Option<NaiveDate>,
+        earlier_key: &str,
+        earlier: Option<NaiveDate>,
+    ) {
+        if let (Some(later), Some(earlier)) = (later, earlier)
+            && later < earlier
+        {
+            self.report(
+                child(path, key),
+                format!("{key} {later} is before {earlier_key} {earlier}"),
+            );
+        }
+    }
+
+    /// A licence request's own fields; `requested` and `decided` are its `requested_on` and
+    /// `outcome_on`, checked with the contract's fields.
+    pub(super) fn licence_casework(
+        &mut self,
+        path: &str,
+        map: &Map<String, Value>,
+        requested: Option<NaiveDate>,
+        decided: Option<NaiveDate>,
+    ) {
+        let submitted = self.date(path, map, "submitted_on", false);
+        self.opt_text(path, map, "granted");
+        self.opt_text(path, map, "map_file");
+        self.not_before(path, "submitted_on", submitted, "requested_on", requested);
+        self.not_before(path, "outcome_on", decided, "submitted_on", submitted);
+    }
+
+    pub(super) fn victim_casework(&mut self, path: &str, map: &Map<String, Value>) {
+        if let Some((p, v)) = self.field(path, map, "vps", false) {
+            let fields = [
+                "offered_on",
+                "declined_on",
+                "submitted_on",
+                "heard_on",
+                "non_disclosure_asked_on",
+                "non_disclosure_decision",
+                "non_disclosure_decided_on",
+            ];
+            if let Some(s) = self.object(&p, v, &fields) {
+                let offered = self.date(&p, s, "offered_on", false);
+                let declined = self.date(&p, s, "declined_on", false);
+                let submitted = self.date(&p, s, "submitted_on", false);
+                let heard = self.date(&p, s, "heard_on", false);
+                let asked = self.date(&p, s, "non_disclosure_asked_on", false);
+                let decision =
+                    self.enumeration::<NonDisclosure>(&p, s, "non_disclosure_decision", false);
+                let decided = self.date(&p, s, "non_disclosure_decided_on", false);
+                self.not_before(&p, "declined_on", declined, "offered_on", offered);
+                self.not_before(&p, "submitted_on", submitted, "offered_on", offered);
+                self.not_before(&p, "heard_on", heard, "submitted_on", submitted);
+                self.not_before(
+                    &p,
+                    "non_disclosure_decided_on",
+                    decided,
+                    "non_disclosure_asked_on",
+                    asked,
+                );
+                if (decision.is_some() || decided.is_some()) && asked.is_none() {
+                    self.report(
+                        child(&p, "non_disclosure_asked_on"),
+                        "is needed: a non-disclosure decision answers a request for one",
+                    );
+                }
+            }
+        }
+        for (p, v) in self.list(path, map, "complaints") {
+            let fields = [
+                "received_on",
+                "acknowledged_on",
+                "answered_on",
+                "outcome",
+                "summary",
+            ];
+            if let Some(c) = self.object(&p, v, &fields) {
+                let received = self.date(&p, c, "received_on", true);
+                let acknowledged = self.date(&p, c, "acknowledged_on", false);
+                let answered = self.date(&p, c, "answered_on", false);
+                let outcome = self.enumeration::<ComplaintOutcome>(&p, c, "outcome", false);
+                self.opt_text(&p, c, "summary");
+                self.not_before(&p, "acknowledged_on", acknowledged, "received_on", received);
+                self.not_before(&p, "answered_on", answered, "received_on", received);
+                if outcome.is_some() && answered.is_none() {
+                    self.report(
+                        child(&p, "answered_on"),
+                        "is needed: an outcome is given with the answer",
+                    );
+                }
+            }
+        }
+        if let Some((p, v)) = self.field(path, map, "moved_away", false)
+            && let Some(m) = self.object(&p, v, &["on", "to"])
+        {
+            self.date(&p, m, "on", true);
+            self.name(&p, m, "to", false);
+        }
+    }
+
+    pub(super) fn case_casework(&mut self, path: &str, map: &Map<String, Value>) {
+        if let Some((p, v)) = self.field(path, map, "restricted_patient", false) {
+            let fields = [
+                "mhcs_registered_on",
+                "tribunal_on",
+                "representations_due",
+                "representations_sent_on",
+            ];
+            if let Some(r) = self.object(&p, v, &fields) {
+                self.date(&p, r, "mhcs_registered_on", false);
+                let tribunal = self.date(&p, r, "tribunal_on", false);
+                let due = self.date(&p, r, "representations_due", false);
+                self.date(&p, r, "representations_sent_on", false);
+                if let (Some(due), Some(tribunal)) = (due, tribunal)
+                    && due > tribunal
+                {
+                    self.report(
+                        child(&p, "representations_due"),
+                        format!("representations_due {due} is after tribunal_on {tribunal}"),
+                    );
+                }
+            }
+        }
+        if let Some((p, v)) = self.field(path, map, "transferred", false)
+            && let Some(t) = self.object(&p, v, &["on", "to_area"])
+        {
+            self.date(&p, t, "on", true);
+            self.name(&p, t, "to_area", true);
+        }
+    }
+}
