@@ -5,6 +5,7 @@ pub mod enums;
 pub mod facts;
 pub mod model;
 pub mod reminders;
+pub mod report;
 pub mod rules;
 pub mod search;
 pub mod snooze;
