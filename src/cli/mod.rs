@@ -5,6 +5,7 @@ mod diary;
 pub(crate) mod export;
 pub(crate) mod import;
 mod progress;
+pub(crate) mod report;
 pub mod screens;
 mod service;
 pub(crate) mod status;
@@ -73,6 +74,24 @@ pub enum Command {
         officer: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Write to this file (atomically, readable by you only) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The monitoring return for a period: timeliness, victims' decisions, overdue work and
+    /// equality monitoring (for the unit's managers and administrators).
+    Report {
+        /// The period's first day.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        from: NaiveDate,
+        /// The period's last day.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        to: NaiveDate,
+        /// Only the victims allocated to this officer.
+        #[arg(long, value_name = "ID")]
+        officer: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Text)]
+        format: report::ReportFormat,
         /// Write to this file (atomically, readable by you only) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -342,6 +361,22 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             crate::service::server::serve(&env.data_dir, env.config.clone(), &options)
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
+        Some(Command::Report {
+            from,
+            to,
+            officer,
+            format,
+            out,
+        }) => report::run(
+            env,
+            &report::Asked {
+                from,
+                to,
+                officer: officer.as_deref(),
+                format,
+                out: out.as_deref(),
+            },
+        ),
         Some(Command::Check) => check(env),
     }
 }

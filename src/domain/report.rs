@@ -546,10 +546,21 @@ pub fn tally<'c>(
 ) -> Tally {
     let cases: std::collections::HashMap<&str, &Case> =
         cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
+    tally_of(victims, &|id| cases.get(id).copied(), query, rules)
+}
+
+/// The tally of `victims`, each with the case `case_of` finds for its `case_id` (a victim
+/// whose case is missing is left out), shared out over the cores for a large unit.
+pub fn tally_of<'c>(
+    victims: &[Victim],
+    case_of: &(dyn Fn(&str) -> Option<&'c Case> + Sync),
+    query: &ReportQuery,
+    rules: Rules<'_>,
+) -> Tally {
     let parts = crate::par::map_chunks(victims, 2_000, |part| {
         let mut t = Tally::new(query);
         for v in part {
-            if let Some(case) = cases.get(v.case_id.as_str()) {
+            if let Some(case) = case_of(&v.case_id) {
                 t.add(v, case, rules);
             }
         }

@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
-use crate::store::{Changed, Digest, ImportSummary, Record, Snooze, Stamp, StoreError, UnitStore};
+use crate::domain::report::Report;
+use crate::store::{
+    Changed, Digest, ImportSummary, Record, ReportAsk, Snooze, Stamp, StoreError, UnitStore,
+};
 
 /// Makes sure a service is running on the store (starting one if need be).
 pub type Restart = Arc<dyn Fn() -> Result<(), StoreError> + Send + Sync>;
@@ -382,6 +385,13 @@ impl UnitStore for Client {
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
         match self.call(&Request::Reveal(victim.to_owned()))? {
             (Reply::Done, _) => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        match self.call(&Request::Report(Box::new(ask.clone())))? {
+            (Reply::Report(report), _) => Ok(*report),
             _ => Err(unexpected()),
         }
     }

@@ -14,11 +14,12 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::report::Report;
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Record, Snooze, Stamp};
+use crate::store::{Changed, Record, ReportAsk, Snooze, Stamp};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -67,6 +68,8 @@ pub enum Request {
     },
     /// `vlu status`'s counts: (overdue, today, this week).
     Status(Query),
+    /// The monitoring return (a manager's or administrator's).
+    Report(Box<ReportAsk>),
     /// A caseload file's text (in the tail) into the store, all or nothing.
     Import {
         replace: bool,
@@ -103,6 +106,8 @@ pub enum Reply {
     Text(String),
     /// Overdue, due today, due this week.
     Counts(usize, usize, usize),
+    /// The monitoring return.
+    Report(Box<Report>),
     Imported(crate::store::ImportSummary),
     /// The file's problems, each with its place: nothing was imported.
     Invalid(Vec<crate::domain::validate::Problem>),

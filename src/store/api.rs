@@ -7,8 +7,9 @@
 //! the store, never re-do a write in their own memory, which is also how a change made by
 //! someone else will reach them.
 
-use super::{Digest, Record, Snooze, Stamp, Store, StoreError};
+use super::{Digest, Record, ReportAsk, Snooze, Stamp, Store, StoreError};
 use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::report::Report;
 
 /// What a committed change touched: the records every screen reads back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub trait UnitStore {
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
+    /// The monitoring return (a manager's or administrator's), recorded as a disclosure.
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError>;
 }
 
 impl UnitStore for Store {
@@ -111,5 +114,9 @@ impl UnitStore for Store {
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
         Store::record_reveal(self, victim)
+    }
+
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        Store::report(self, ask)
     }
 }
