@@ -58,4 +58,7 @@ actions! {
     Save = "save": "save",
     NextField = "next-field": "next field",
     PrevField = "prev-field": "previous field",
+    Report = "report": "the monitoring return",
+    PrevPeriod = "previous-period": "the quarter before",
+    NextPeriod = "next-period": "the quarter after",
 }

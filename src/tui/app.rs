@@ -69,6 +69,8 @@ pub enum Overlay {
     Form(Form),
     /// Problems to read before going on (a broken keymap).
     Notice(Vec<String>),
+    /// The monitoring return, as the store worked it out.
+    Report(Box<ReportView>),
 }
 
 /// A change for the loop to save.
@@ -100,6 +102,8 @@ pub enum Effect {
         case: Box<Case>,
         base: u64,
     },
+    /// The monitoring return to ask of the store (which writes nothing but its audit).
+    Report(Box<crate::store::ReportAsk>),
 }
 
 impl Effect {
@@ -181,6 +185,8 @@ pub struct App {
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
+    /// The configuration's extra non-working days (the store adds its own).
+    extra_days: Vec<NaiveDate>,
     cases: HashMap<String, usize>,
     /// Open reminders of each victim (same order as `caseload.victims`).
     reminders: Vec<Vec<Reminder>>,
@@ -245,6 +251,7 @@ impl App {
             horizon: 14,
             lead: setup.lead,
             calendar,
+            extra_days: setup.extra_non_working_days,
             cases: HashMap::new(),
             reminders: Vec::new(),
             facts: Vec::new(),
@@ -320,6 +327,11 @@ impl App {
         self.snoozes.of(r).filter(|s| s.holds_on(self.today))
     }
 
+    /// The lead times the screens work with.
+    pub fn lead(&self) -> &LeadTimes {
+        &self.lead
+    }
+
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
         diary_status(due, self.today, &self.lead)
     }
@@ -371,6 +383,7 @@ impl App {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Victim { .. }) => Context::Victim,
             Some(Overlay::Entry(_)) => Context::Contacts,
+            Some(Overlay::Report(_)) => Context::Report,
             Some(_) => Context::Global,
             None => self.focus.context(),
         }
@@ -446,8 +459,11 @@ impl App {
                 let index = *index;
                 self.open_correction_form(index);
             }
+            (None | Some(Overlay::Report(_)), Action::Report) => return self.report_action(0),
+            (Some(Overlay::Report(_)), Action::PrevPeriod) => return self.report_action(-1),
+            (Some(Overlay::Report(_)), Action::NextPeriod) => return self.report_action(1),
             (
-                Some(Overlay::Victim { .. } | Overlay::Entry(_)),
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Report(_)),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
                 let step = match action {
@@ -459,7 +475,10 @@ impl App {
                     .overlay_scroll
                     .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
             }
-            (Some(Overlay::Victim { .. } | Overlay::Entry(_)), Action::Down | Action::PageDown) => {
+            (
+                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Report(_)),
+                Action::Down | Action::PageDown,
+            ) => {
                 let step = if action == Action::Down { 1 } else { self.page };
                 self.overlay_scroll = self
                     .overlay_scroll
@@ -469,6 +488,7 @@ impl App {
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
                 self.overlays.pop();
             }
+            (Some(Overlay::Report(_)), action) if action != Action::Help => {}
             (Some(Overlay::Victim { revealed }), Action::Reveal) => {
                 let revealed = *revealed;
                 if revealed {
@@ -664,9 +684,11 @@ mod derived;
 mod forms;
 mod from_store;
 mod records;
+mod report;
 mod snoozes;
 
 pub use from_store::Fresh;
+pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
 pub use snoozes::Snoozes;
 
 #[cfg(test)]

@@ -589,4 +589,5 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 mod overlays;
+mod report;
 use overlays::draw_overlay;

@@ -27,6 +27,7 @@ pub enum Context {
     Contacts,
     Victim,
     Form,
+    Report,
 }
 
 impl Context {
@@ -37,6 +38,7 @@ impl Context {
         Context::Contacts,
         Context::Victim,
         Context::Form,
+        Context::Report,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Context {
             Context::Contacts => "contacts",
             Context::Victim => "victim",
             Context::Form => "form",
+            Context::Report => "report",
         }
     }
 

@@ -227,6 +227,13 @@ fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreEr
 /// Saves what an action asked for; then the screens read back from the store the records
 /// it says changed, and are told how the save went.
 pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
+    if let Effect::Report(ask) = effect {
+        match store.report(ask) {
+            Ok(report) => app.report_loaded(report),
+            Err(e) => app.report_failed(&e.to_string()),
+        }
+        return None;
+    }
     let result = match effect {
         Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
         Effect::SetStatus {
@@ -238,6 +245,7 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
         Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
         Effect::SaveCase { case, base } => store.save_case(case, *base),
+        Effect::Report(_) => return None,
     };
     match result.and_then(|changed| Ok((read_back(store, &changed)?, changed.seq))) {
         Ok((fresh, seq)) => {

@@ -126,6 +126,8 @@ impl App {
                 "Victim saved."
             }
             Effect::SaveCase { .. } => "Case saved.",
+            // Nothing saved: the view shows the return (`report_loaded`).
+            Effect::Report(_) => return,
         };
         self.message = Some(said.into());
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
