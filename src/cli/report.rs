@@ -14,7 +14,7 @@ use crate::domain::reminders::Rules;
 use crate::domain::report::{NO_RESPONSE_MONTHS, Report, ReportQuery, Tenths, report};
 use crate::domain::rules::LeadTimes;
 use crate::domain::text::{shortened, visible};
-use crate::error::Error;
+use crate::error::{Error, plural};
 use crate::store::{ReportAsk, UnitStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -238,8 +238,9 @@ pub fn text(r: &Report, lead: &LeadTimes) -> String {
         .map_or_else(|| "—".to_owned(), |m| m.to_string());
     let _ = writeln!(
         out,
-        "  {:<56} {median:>6}  ({} first offers)",
-        "Median working days from sentence to first offer", r.first_offers
+        "  {:<56} {median:>6}  ({})",
+        "Median working days from sentence to first offer",
+        plural(r.first_offers as usize, "first offer")
     );
     out.push_str("\nVictims' decisions\n");
     line(&mut out, 2, "Opted in", &r.opted_in.to_string());
