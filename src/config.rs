@@ -1,32 +1,63 @@
-//! The unit's configuration file (TOML): lead times, extra non-working days, which OS user
-//! is which officer, and the keymap. A missing file means the defaults.
+//! The unit's configuration file (TOML): lead times, the working-day calendar's changes,
+//! which OS user is which officer, and the keymap. A missing file means the defaults.
+
+mod holidays;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-use serde::Deserialize;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
+pub use self::holidays::BankHolidayFile;
+use crate::domain::calendar::DayChanges;
+use crate::domain::retention::{MAX_YEARS, RetentionRules};
 use crate::domain::rules::LeadTimes;
 use crate::domain::text::visible;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The keymap: a name from `keymaps/` or a path.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keymap: Option<String>,
     /// Days the unit does not work, besides weekends and bank holidays.
     #[serde(deserialize_with = "dates")]
     pub extra_non_working_days: Vec<NaiveDate>,
+    pub calendar: CalendarConfig,
     /// OS user name → officer id.
     pub officers: BTreeMap<String, String>,
     pub lead_times: LeadTimes,
     pub backup: BackupConfig,
     pub service: ServiceConfig,
+    /// How long records are kept (`[retention]`): no rule, nothing falls due.
+    pub retention: RetentionRules,
+    /// The working-day changes in force: `extra_non_working_days` and the bank-holidays
+    /// file's additions as days off, `calendar.working_days` and the file's removals as days
+    /// worked (worked wins). What the diary and the screens pass to the domain's calendar.
+    #[serde(skip)]
+    pub days: DayChanges,
+    /// The bank-holidays file, as read (`calendar.bank_holidays_file`).
+    #[serde(skip)]
+    pub bank_holidays: Option<BankHolidayFile>,
+}
+
+/// The working-day calendar (`[calendar]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// A bank-holidays file in GOV.UK's JSON format (`https://www.gov.uk/bank-holidays.json`):
+    /// for the years it covers, its England and Wales list replaces vlu's. A relative path
+    /// is read from the configuration file's folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_holidays_file: Option<PathBuf>,
+    /// Weekdays the unit works although they are bank holidays (or days off it listed).
+    #[serde(deserialize_with = "dates")]
+    pub working_days: Vec<NaiveDate>,
 }
 
 /// The unit service (`[service]`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceConfig {
     /// Seconds a service started on demand waits with no client before it stops.
@@ -41,10 +72,11 @@ impl Default for ServiceConfig {
 
 /// The rolling backups (`[backup]`): taken after each import, when the screens open on a
 /// store whose newest backup is a day old, and by `vlu backup`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BackupConfig {
     /// Where backups go (default: `backups/` in the data directory). Another disk is better.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<PathBuf>,
     /// How many are kept, newest first: 1 to 366.
     #[serde(deserialize_with = "keep_count")]
@@ -155,7 +187,11 @@ fn echo_quoted(message: &str) -> String {
 fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
-            let l = l.trim_start().trim_start_matches("lead_times.");
+            let l = l
+                .trim_start()
+                .trim_start_matches("lead_times.")
+                .trim_start_matches("retention.")
+                .trim_start_matches("calendar.");
             let l = l.trim_start_matches(['"', '\'']);
             l.strip_prefix(key).is_some_and(|rest| {
                 rest.trim_start_matches(['"', '\''])
@@ -187,7 +223,8 @@ impl Config {
                 });
             }
         };
-        Self::parse(&text).map_err(|(line, message)| ConfigError::Invalid {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Self::parse_in(&text, dir).map_err(|(line, message)| ConfigError::Invalid {
             path: path.to_owned(),
             line,
             message,
@@ -195,9 +232,15 @@ impl Config {
     }
 
     /// Parses configuration text; an error is its line (from 1) and a one-line message,
-    /// in which any text from the file is cut short and made visible (`echo`).
+    /// in which any text from the file is cut short and made visible (`echo`). A relative
+    /// `bank_holidays_file` is read from the current directory.
     pub fn parse(text: &str) -> Result<Self, (usize, String)> {
-        let config: Self = toml::from_str(text).map_err(|e| {
+        Self::parse_in(text, Path::new("."))
+    }
+
+    /// [`Config::parse`], reading a relative `bank_holidays_file` from `dir`.
+    pub fn parse_in(text: &str, dir: &Path) -> Result<Self, (usize, String)> {
+        let mut config: Self = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() + 1
             });
@@ -206,7 +249,61 @@ impl Config {
         if let Some(too_long) = config.lead_times.too_long() {
             return Err((line_of_key(text, too_long.key), too_long.to_string()));
         }
+        if let Some((key, years)) = config.retention.out_of_range() {
+            return Err((
+                line_of_key(text, key),
+                format!("{key} is {years}: a retention period is from 1 to {MAX_YEARS} years"),
+            ));
+        }
+        if let Some(weekend) = config
+            .calendar
+            .working_days
+            .iter()
+            .find(|d| d.weekday().num_days_from_monday() >= 5)
+        {
+            return Err((
+                line_of_key(text, "working_days"),
+                format!(
+                    "working_days: {weekend} is a {}; only a weekday can be made a working day",
+                    weekend.format("%A")
+                ),
+            ));
+        }
+        if let Some(file) = &config.calendar.bank_holidays_file {
+            let path = dir.join(file);
+            let read = holidays::load(&path).map_err(|e| {
+                (
+                    line_of_key(text, "bank_holidays_file"),
+                    format!(
+                        "the bank-holidays file {} {e}",
+                        visible(&path.display().to_string())
+                    ),
+                )
+            })?;
+            config.bank_holidays = Some(read);
+        }
+        config.days = config.day_changes();
         Ok(config)
+    }
+
+    /// The working-day changes this configuration makes (see [`Config::days`]).
+    fn day_changes(&self) -> DayChanges {
+        let file = self.bank_holidays.as_ref();
+        DayChanges {
+            non_working: self
+                .extra_non_working_days
+                .iter()
+                .chain(file.map_or(&[][..], |f| &f.added))
+                .copied()
+                .collect(),
+            working: self
+                .calendar
+                .working_days
+                .iter()
+                .chain(file.map_or(&[][..], |f| &f.removed))
+                .copied()
+                .collect(),
+        }
     }
 
     /// The officer id of an OS user: the configured mapping, else the user name itself.
@@ -223,6 +320,30 @@ mod tests {
     fn empty_means_defaults() {
         assert_eq!(Config::parse("").unwrap(), Config::default());
         assert_eq!(Config::default().lead_times.initial_offer_working_days, 40);
+    }
+
+    #[test]
+    fn the_release_re_offer_lead_time_is_182_days_unless_the_unit_says() {
+        let lead = Config::default().lead_times;
+        assert_eq!(
+            (
+                lead.release_reoffer_notice_days,
+                lead.release_reoffer_window_days,
+                lead.release_reoffer_after_second_offer_months,
+                lead.release_reoffer_after_offer_months
+            ),
+            (182, 365, 3, 6)
+        );
+        let c = Config::parse("[lead_times]\nrelease_reoffer_notice_days = 273\n").unwrap();
+        assert_eq!(c.lead_times.release_reoffer_notice_days, 273);
+        assert_eq!(c.lead_times.release_reoffer_window_days, 365);
+        let (line, message) =
+            Config::parse("[lead_times]\nrelease_reoffer_after_offer_months = 121\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(
+            message.contains("release_reoffer_after_offer_months"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -274,6 +395,25 @@ mod tests {
     }
 
     #[test]
+    fn retention_rules_are_optional_and_bounded() {
+        assert!(
+            !Config::default().retention.any(),
+            "no rule unless the unit sets one"
+        );
+        let c = Config::parse("[retention]\ndeclined_years = 6\nclosed_case_years = 7\n").unwrap();
+        assert_eq!(c.retention.declined_years, Some(6));
+        assert_eq!(c.retention.closed_case_years, Some(7));
+        assert_eq!(c.retention.closed_victim_years, None);
+        let (line, message) =
+            Config::parse("[retention]\ndeclined_years = 6\nclosed_case_years = 0\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(message.contains("closed_case_years is 0"), "{message}");
+        let (line, message) = Config::parse("[retention]\nclosed_years = 6\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("closed_years"), "{message}");
+    }
+
+    #[test]
     fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
         let missing = Path::new("/nonexistent/vlu/config.toml");
         assert_eq!(
@@ -319,5 +459,46 @@ mod tests {
         let (_, message) =
             Config::parse(&format!("extra_non_working_days = [\"{long_date}\"]\n")).unwrap_err();
         assert!(message.len() < 200, "{message}");
+    }
+
+    #[test]
+    fn the_calendar_section_adds_and_removes_days() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bank-holidays.json"),
+            r#"{"england-and-wales":{"division":"england-and-wales","events":[
+                {"title":"New Year's Day","date":"2026-01-01","notes":"","bunting":true},
+                {"title":"Good Friday","date":"2026-04-03","notes":"","bunting":false},
+                {"title":"Easter Monday","date":"2026-04-06","notes":"","bunting":true},
+                {"title":"Early May bank holiday","date":"2026-05-04","notes":"","bunting":true},
+                {"title":"Spring bank holiday","date":"2026-05-25","notes":"","bunting":true},
+                {"title":"Summer bank holiday","date":"2026-08-31","notes":"","bunting":true},
+                {"title":"A new holiday","date":"2026-10-12","notes":"","bunting":true},
+                {"title":"Christmas Day","date":"2026-12-25","notes":"","bunting":true}]}}"#,
+        )
+        .unwrap();
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let c = Config::parse_in(
+            "extra_non_working_days = [2026-12-24]\n[calendar]\nbank_holidays_file = \"bank-holidays.json\"\nworking_days = [2026-05-04]\n",
+            dir.path(),
+        )
+        .unwrap();
+        let file = c.bank_holidays.as_ref().unwrap();
+        assert_eq!(file.years, Some((2026, 2026)));
+        assert_eq!(c.days.non_working, [d("2026-12-24"), d("2026-10-12")]);
+        // The worked early May day, and Boxing Day's substitute the file leaves out.
+        assert_eq!(c.days.working, [d("2026-05-04"), d("2026-12-28")]);
+
+        let (line, message) =
+            Config::parse("\n[calendar]\nworking_days = [2026-12-26]\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(message.contains("2026-12-26 is a Saturday"), "{message}");
+        let (line, message) = Config::parse_in(
+            "[calendar]\nbank_holidays_file = \"missing.json\"\n",
+            dir.path(),
+        )
+        .unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("missing.json cannot be read"), "{message}");
     }
 }

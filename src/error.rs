@@ -63,6 +63,11 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// `n` with the noun in the singular or in its given plural: "1 entry", "3 entries".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")

@@ -1,7 +1,7 @@
 //! Writing files that hold victims' data: readable by their owner only, and never left
-//! half-written (a full disk leaves the old file, or none, in place). What is at the path
-//! decides how: a file is replaced atomically, a pipe or a device is written straight to and
-//! never replaced, and anything else is refused.
+//! half-written (a full disk leaves the old file, or none, in place). Only a regular file is
+//! ever replaced: whatever else is at the path — a symbolic link, a FIFO, a device, a
+//! directory, a socket — is refused, and `-` is standard output.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -10,121 +10,59 @@ use std::path::{Path, PathBuf};
 /// Where an output goes, decided by what is at its path when the command starts.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Destination {
-    /// `-`, `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`: standard output itself.
+    /// `-` (and `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`, the names the shell and
+    /// `/dev` give it): standard output itself.
     Stdout,
-    /// A FIFO, a character device (`/dev/null`, a terminal), or a file named through
-    /// `/proc` or `/dev/fd` (`/dev/stderr`): opened for appending and written straight to;
-    /// never replaced, never created, its mode untouched.
-    Straight(PathBuf),
-    /// A regular file or nothing yet: written atomically ([`write_private_atomically`]). A
-    /// symbolic link to a regular file is followed: the file it names is replaced and the
-    /// link is kept.
+    /// A regular file, or nothing yet: written atomically ([`write_private_atomically`]).
     Atomic(PathBuf),
 }
 
-/// Why a path cannot take an output: what is there ("a directory", "a socket", ...).
+/// Why a path cannot take an output: what is there ("a directory", "a FIFO", ...).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refused(pub &'static str);
 
-/// Names that mean standard output, as the shell and `/dev` spell it.
+/// Names that mean standard output. Only these exact names: any other path is examined.
 const STDOUT_NAMES: [&str; 4] = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
 
-/// How to write to `path`, by its metadata (`symlink_metadata`, then `metadata` through a
-/// link). A path that cannot be examined for another reason (a directory that cannot be
-/// read) is taken as a file: the write then says why it failed.
+/// How to write to `path`, by what is at it (`symlink_metadata`: a link is never followed).
+/// Nothing there, or a regular file, is written atomically; anything else is refused, since
+/// replacing it would change what it is — a link an administrator set up, a pipe a reader
+/// waits on, a device — and writing through it would put a caseload where the name does not
+/// say. A path that cannot be examined for another reason (a directory that cannot be read)
+/// is taken as a file: the write then says why it failed.
 pub fn destination(path: &Path) -> Result<Destination, Refused> {
-    let hops = link_chain(path);
-    if hops
-        .iter()
-        .any(|p| STDOUT_NAMES.iter().any(|n| p == Path::new(n)))
-    {
+    if STDOUT_NAMES.iter().any(|n| path == Path::new(n)) {
         return Ok(Destination::Stdout);
     }
-    let Ok(link) = std::fs::symlink_metadata(path) else {
-        return Ok(Destination::Atomic(path.to_owned()));
-    };
-    let meta = if link.file_type().is_symlink() {
-        std::fs::metadata(path).map_err(|_| Refused("a symbolic link to nothing"))?
-    } else {
-        link.clone()
-    };
-    let through_descriptor = hops
-        .iter()
-        .any(|p| p.starts_with("/proc") || p.starts_with("/dev/fd"));
-    if meta.is_file() && !through_descriptor {
-        if !link.file_type().is_symlink() {
-            return Ok(Destination::Atomic(path.to_owned()));
-        }
-        return std::fs::canonicalize(path)
-            .map(Destination::Atomic)
-            .map_err(|_| Refused("a symbolic link that cannot be followed"));
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_file() => Ok(Destination::Atomic(path.to_owned())),
+        Ok(meta) => Err(Refused(what_it_is(meta.file_type()))),
+        Err(_) => Ok(Destination::Atomic(path.to_owned())),
     }
-    if meta.is_file() || is_pipe_or_character_device(&meta) {
-        return Ok(Destination::Straight(path.to_owned()));
-    }
-    Err(Refused(what_it_is(&meta)))
 }
 
-/// `path` and each path its symbolic links lead to, up to the first under `/proc` (whose
-/// links name open files, not paths).
-fn link_chain(path: &Path) -> Vec<PathBuf> {
-    let mut hops = vec![path.to_owned()];
-    while hops.len() < 40 {
-        let last = &hops[hops.len() - 1];
-        if last.starts_with("/proc") {
-            break;
-        }
-        let Ok(next) = std::fs::read_link(last) else {
-            break;
-        };
-        let next = match last.parent() {
-            Some(dir) if next.is_relative() => dir.join(next),
-            _ => next,
-        };
-        hops.push(next);
-    }
-    hops
-}
-
-#[cfg(unix)]
-fn is_pipe_or_character_device(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    meta.file_type().is_fifo() || meta.file_type().is_char_device()
-}
-
-#[cfg(not(unix))]
-fn is_pipe_or_character_device(_: &std::fs::Metadata) -> bool {
-    false
-}
-
-fn what_it_is(meta: &std::fs::Metadata) -> &'static str {
+/// What is at a path that is not a regular file, as a sentence names it.
+fn what_it_is(kind: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
-        if meta.file_type().is_socket() {
+        if kind.is_fifo() {
+            return "a FIFO (a named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
             return "a socket";
         }
-        if meta.file_type().is_block_device() {
-            return "a block device";
-        }
     }
-    if meta.is_dir() {
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
         "a directory"
     } else {
-        "neither a file, a pipe nor a character device"
+        "not a regular file"
     }
-}
-
-/// Writes to an existing FIFO or device whatever `write` writes (buffered): no temporary
-/// file, no rename, no change of mode. A FIFO with no reader waits for one, as `cat > FIFO`
-/// does.
-pub fn write_straight(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut out = BufWriter::new(OpenOptions::new().append(true).open(path)?);
-    write(&mut out)?;
-    out.flush()
 }
 
 /// Writes to `path` whatever `write` writes (buffered), through a temporary file in the same
@@ -135,6 +73,23 @@ pub fn write_straight(
 /// owner only, is then left behind.)
 pub fn write_private_atomically(
     path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_atomically(path, 0o600, write)
+}
+
+/// [`write_private_atomically`] for a file anyone may read (mode 0644, whatever the umask):
+/// documentation such as the manual pages, which hold nothing of the unit's.
+pub fn write_public_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_atomically(path, 0o644, write)
+}
+
+fn write_atomically(
+    path: &Path,
+    mode: u32,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
@@ -149,7 +104,15 @@ pub fn write_private_atomically(
         name.to_string_lossy(),
         std::process::id()
     )));
-    let mut out = BufWriter::new(private_file(&tmp.0)?);
+    let file = private_file(&tmp.0)?;
+    #[cfg(unix)]
+    if mode != 0o600 {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut out = BufWriter::new(file);
     write(&mut out)?;
     out.into_inner()
         .map_err(io::IntoInnerError::into_error)?
@@ -225,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn what_is_at_the_path_decides_how_it_is_written() {
+    fn only_nothing_or_a_regular_file_is_written() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("out.json");
         let missing = dir.path().join("new.json");
@@ -245,53 +208,30 @@ mod tests {
         assert_eq!(destination(dir.path()), Err(Refused("a directory")));
         #[cfg(unix)]
         {
-            let null = Path::new("/dev/null");
-            assert_eq!(destination(null), Ok(Destination::Straight(null.into())));
+            for device in ["/dev/null", "/dev/full"] {
+                assert_eq!(destination(Path::new(device)), Err(Refused("a device")));
+            }
+            assert_eq!(
+                destination(Path::new("/dev/stderr")),
+                Err(Refused("a symbolic link"))
+            );
             let link = dir.path().join("link.json");
             std::os::unix::fs::symlink(&file, &link).unwrap();
-            let resolved = std::fs::canonicalize(&file).unwrap();
-            assert_eq!(destination(&link), Ok(Destination::Atomic(resolved)));
+            assert_eq!(destination(&link), Err(Refused("a symbolic link")));
             let dangling = dir.path().join("dangling.json");
             std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).unwrap();
-            assert_eq!(
-                destination(&dangling),
-                Err(Refused("a symbolic link to nothing"))
-            );
+            assert_eq!(destination(&dangling), Err(Refused("a symbolic link")));
             let socket = dir.path().join("socket");
             let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
             assert_eq!(destination(&socket), Err(Refused("a socket")));
             let fifo = dir.path().join("fifo");
-            mkfifo(&fifo);
-            assert_eq!(destination(&fifo), Ok(Destination::Straight(fifo.clone())));
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
+            assert!(made.success());
+            assert_eq!(destination(&fifo), Err(Refused("a FIFO (a named pipe)")));
         }
-    }
-
-    /// The crate has no unsafe code, so no libc: the `mkfifo` command makes one.
-    #[cfg(unix)]
-    fn mkfifo(path: &Path) {
-        let made = std::process::Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .unwrap();
-        assert!(made.success());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_fifo_is_written_straight_to_and_stays_a_fifo() {
-        use std::os::unix::fs::FileTypeExt;
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("fifo");
-        mkfifo(&fifo);
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::read(fifo).unwrap())
-        };
-        write_straight(&fifo, |w| w.write_all(b"through the pipe")).unwrap();
-        assert_eq!(reader.join().unwrap(), b"through the pipe");
-        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
-        assert!(kind.is_fifo());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -110,7 +110,12 @@ fn clean_up() {
     if SCREEN_UP.load(Ordering::SeqCst) {
         let _ = terminal::disable_raw_mode();
         let mut out = std::io::stdout();
-        let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            out,
+            crossterm::event::DisableBracketedPaste,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
     }
     for file in PENDING
         .lock()

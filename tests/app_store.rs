@@ -104,6 +104,50 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
 }
 
 #[test]
+fn opening_a_victim_in_the_screens_is_audited_as_a_consultation() {
+    use vlu::tui::app::Overlay;
+    let s = Sandbox::with_sample();
+    let store = s.store_as("sara");
+    let consultations = |store: &Store| -> Vec<(String, String)> {
+        store
+            .audit()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "consult-victim")
+            .map(|a| (a.subject.unwrap(), a.user))
+            .collect()
+    };
+    let mut app = app_with(store.load().unwrap(), Vec::new(), false);
+    run(&store, &mut app, "/");
+    type_text(&mut app, "danny reeves");
+    run(&store, &mut app, "enter");
+    assert!(consultations(&store).is_empty(), "a search opens nothing");
+    run(&store, &mut app, "enter");
+    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(
+        consultations(&store),
+        [("V-0001".to_owned(), "sara".to_owned())]
+    );
+    let entry = store.audit().unwrap().pop().unwrap();
+    assert!(
+        entry.fields.is_empty() && entry.victims.is_empty(),
+        "{entry:?}"
+    );
+    // Leaving and opening it again within the minute is the same consultation.
+    run(&store, &mut app, "esc enter");
+    assert_eq!(consultations(&store).len(), 1);
+    // Opened from the diary: another victim, another consultation.
+    run(&store, &mut app, "esc esc tab enter");
+    let opened = app.selected_victim().unwrap().id.clone();
+    assert_ne!(opened, "V-0001");
+    assert_eq!(
+        consultations(&store).last().unwrap(),
+        &(opened, "sara".to_owned())
+    );
+    assert_eq!(consultations(&store).len(), 2);
+}
+
+#[test]
 fn opting_in_from_the_victim_view_reaches_the_store() {
     let s = Sandbox::with_sample();
     assert!(has(&diary_items(&s), "initial_offer", "V-0017"));
@@ -148,7 +192,7 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         "Kofi is abroad until December; letter waits."
     );
     assert_eq!(snooze.by, "sahmed");
-    assert_eq!(app.counts().0, 13);
+    assert_eq!(app.counts().0, 14);
     drop(app);
     drop(store);
     let out = s.vlu().args(["diary", "--date", ANCHOR]).assert().success();
@@ -176,7 +220,7 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
         ..Setup::new(caseload, common::screens::anchor(), "sahmed")
     });
     // The reminders come from the facts alone: the same counts as with every log loaded.
-    assert_eq!(app.counts(), (14, 4, 14));
+    assert_eq!(app.counts(), (15, 4, 15));
     assert!(
         app.record_needed().is_some(),
         "the selected victim's log is still in the store"
@@ -309,17 +353,81 @@ fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
     let after = app.counts();
     // (overdue, today, this week): yesterday's four are overdue now, and two of this week's
     // are today's.
-    assert_eq!(before, (14, 4, 14));
+    assert_eq!(before, (15, 4, 15));
     assert_eq!(
         after.0,
         before.0 + before.1,
         "yesterday's today is overdue now"
     );
     assert_eq!(after.1, 2, "what is due on the new day is today's");
-    assert!(shown.contains("18 overdue · 2 today"), "{shown}");
+    assert!(shown.contains("19 overdue · 2 today"), "{shown}");
     assert_eq!(
         app.selected_victim().unwrap().id,
         selected,
         "the selection stays put"
     );
+}
+
+/// The release re-offer through the store: a trace request makes Lynne Askew's item
+/// "tracing" on the screens and in the text diary (the JSON keeps its eight fields), and a
+/// letter to her resolves it everywhere.
+#[test]
+fn a_trace_request_then_a_letter_carry_the_release_re_offer_through_the_store() {
+    use vlu::domain::enums::{ContactKind, Direction, KeyDateKind, Medium};
+    let s = Sandbox::with_sample();
+    let items = diary_items(&s);
+    assert!(has(&items, "release_reoffer", "V-0044"));
+    let item = items
+        .iter()
+        .find(|i| i["kind"] == "release_reoffer" && i["victim_id"] == "V-0044")
+        .unwrap();
+    assert_eq!(item.as_object().unwrap().len(), 8, "{item}");
+    assert_eq!(item["key_date"], "crd");
+    let contact = |kind, method, direction| vlu::domain::model::Contact {
+        kind,
+        method,
+        direction,
+        key_date: Some(KeyDateKind::Crd),
+        ..common::note("Asked Northshire Police to trace her: the letters came back.")
+    };
+    {
+        let store = s.store_as("sara");
+        store
+            .append_contact(
+                "V-0044",
+                &contact(ContactKind::Agency, Medium::Phone, Direction::Internal),
+            )
+            .unwrap();
+        let app = app_with(store.load().unwrap(), Vec::new(), false);
+        let tracing = app
+            .diary
+            .iter()
+            .find(|i| i.reminder.victim_id == "V-0044")
+            .unwrap();
+        assert!(tracing.reminder.action().starts_with("Tracing:"));
+    }
+    assert!(has(&diary_items(&s), "release_reoffer", "V-0044"));
+    let text = s.vlu().args(["diary", "--date", ANCHOR]).assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("(V-0044)")
+                && l.contains("Tracing: an agency was asked on 24 Nov 2026")),
+        "{text}"
+    );
+    {
+        // The police's answer, and a letter to the address they gave, the same day.
+        let store = s.store_as("sara");
+        let letter = vlu::domain::model::Contact {
+            on: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            ..contact(ContactKind::Update, Medium::Letter, Direction::Outbound)
+        };
+        let answer = vlu::domain::model::Contact {
+            on: letter.on,
+            ..contact(ContactKind::Agency, Medium::Email, Direction::Internal)
+        };
+        store.append_contact("V-0044", &answer).unwrap();
+        store.append_contact("V-0044", &letter).unwrap();
+    }
+    assert!(!has(&diary_items(&s), "release_reoffer", "V-0044"));
 }

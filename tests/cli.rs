@@ -233,25 +233,38 @@ fn a_bad_phone_number_is_never_echoed() {
 fn other_bad_input_is_refused_with_exit_2() {
     let s = Sandbox::new();
     s.import_value(&minimal());
+    // vlu's own refusals: one sentence.
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["diary", "--date", "2026-02-30"], "is not a real date"),
-        (vec!["diary", "--days", "-3"], "-3"),
         (
             vec!["diary", "--officer", "nobody"],
             "there is no officer \"nobody\"",
         ),
-        (vec!["diary", "--format", "pdf"], "pdf"),
         (
             vec!["import", "/nonexistent/caseload.json"],
             "cannot read /nonexistent/caseload.json",
         ),
-        (vec!["frobnicate"], "frobnicate"),
     ];
     for (args, expected) in cases {
         let out = s.vlu().args(&args).assert().code(2);
         let err = stderr(&out);
         assert!(err.contains(expected), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err}");
+    }
+    // A command line clap cannot read: its whole message, starting "vlu: ", to its end.
+    let usage: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["diary", "--date", "2026-02-30"], "is not a real date"),
+        (vec!["diary", "--days", "-3"], "-3"),
+        (vec!["diary", "--format", "pdf"], "pdf"),
+        (vec!["frobnicate"], "frobnicate"),
+    ];
+    for (args, expected) in usage {
+        let out = s.vlu().args(&args).assert().code(2);
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("vlu: ") && err.contains(expected),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("try '--help'"), "{args:?}: {err}");
     }
     let latin1 = s.file(
         "latin1.json",
@@ -700,13 +713,13 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
     let anchor = ["--date", "2026-11-24"];
     assert_eq!(
         status(&anchor, "sahmed"),
-        "2 overdue · 1 today · 3 this week\n"
+        "3 overdue · 1 today · 3 this week\n"
     );
     // The unit's counts are the screens' header's on the same day.
     let all = ["--date", "2026-11-24", "--all"];
     assert_eq!(
         status(&all, "sahmed"),
-        "14 overdue · 4 today · 14 this week\n"
+        "15 overdue · 4 today · 15 this week\n"
     );
     let json: serde_json::Value = serde_json::from_str(&status(
         &["--date", "2026-11-24", "--format", "json"],
@@ -715,7 +728,7 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
     .unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"date": "2026-11-24", "officer": "sahmed", "overdue": 2, "today": 1, "this_week": 3})
+        serde_json::json!({"date": "2026-11-24", "officer": "sahmed", "overdue": 3, "today": 1, "this_week": 3})
     );
     assert_eq!(
         status(&["--date", "2000-01-03"], "sahmed"),
@@ -761,4 +774,282 @@ fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
         .arg(s.root.path())
         .assert()
         .code(2);
+}
+
+/// The diary's items of one victim on a date: (kind, due).
+fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
+    let out = s
+        .vlu()
+        .args(["diary", "--days", "200", "--format", "json", "--date", date])
+        .assert()
+        .success();
+    let diary: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    diary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["victim_id"] == victim)
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().into(),
+                i["due"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
+    let s = Sandbox::with_sample();
+    // V-0015 is referred, its initial offer overdue.
+    assert_eq!(
+        items_of(&s, "V-0015", "2026-11-30"),
+        [("initial_offer".to_owned(), "2026-11-06".to_owned())]
+    );
+    let out = s
+        .vlu()
+        .args([
+            "log",
+            "--victim",
+            "V-0015",
+            "--kind",
+            "initial_offer",
+            "--method",
+            "letter",
+        ])
+        .args([
+            "--direction",
+            "outbound",
+            "--on",
+            "2026-11-30",
+            "--summary",
+            "Offer posted",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&out),
+        "V-0015#1 (status: referred, no offer yet → offer sent)\n"
+    );
+    // The second offer is now due three months on: it used to be missed.
+    assert_eq!(
+        items_of(&s, "V-0015", "2026-11-30"),
+        [("second_offer".to_owned(), "2027-02-28".to_owned())]
+    );
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let v = export["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "V-0015")
+        .unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["status_since"].as_str()),
+        (Some("offer_sent"), Some("2026-11-30"))
+    );
+    assert_eq!(v["contacts"][0]["summary"], "Offer posted");
+
+    // The summary from standard input, Windows line endings made plain.
+    let out = s
+        .vlu()
+        .args([
+            "log", "--victim", "V-0015", "--kind", "update", "--method", "phone",
+        ])
+        .args([
+            "--direction",
+            "outbound",
+            "--on",
+            "2026-11-30",
+            "--summary",
+            "-",
+        ])
+        .write_stdin("Called back.\r\nAll well.\r\n")
+        .assert()
+        .success();
+    assert_eq!(stdout(&out), "V-0015#2\n");
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let v = export["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "V-0015")
+        .unwrap();
+    assert_eq!(v["contacts"][1]["summary"], "Called back.\nAll well.");
+}
+
+#[test]
+fn log_refuses_bad_input_with_exit_2_and_changes_nothing() {
+    let s = Sandbox::with_sample();
+    let before = s.export();
+    for (args, says) in [
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "nonsense",
+                "--method",
+                "letter",
+                "--direction",
+                "outbound",
+            ],
+            "--kind: unknown value \"nonsense\"",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--at",
+                "25:00",
+            ],
+            "--at: invalid time",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-9999",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+            ],
+            "there is no victim V-9999",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--on",
+                "2026-02-30",
+            ],
+            "not a real date",
+        ),
+        (
+            vec![
+                "--victim",
+                "V-0015",
+                "--kind",
+                "note",
+                "--method",
+                "none",
+                "--direction",
+                "internal",
+                "--summary",
+                "bell \u{7} here",
+            ],
+            "control character",
+        ),
+    ] {
+        let out = s.vlu().arg("log").args(&args).assert().code(2);
+        let err = stderr(&out);
+        // The problem is said on the first line (clap adds a pointer to --help after it).
+        assert!(
+            err.lines().next().unwrap().contains(says),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(s.export(), before, "nothing changed");
+}
+
+#[test]
+fn reallocate_moves_a_leavers_whole_caseload_keeping_cases_together() {
+    let s = Sandbox::with_sample();
+    let out = s
+        .vlu()
+        .args(["reallocate", "--from", "sahmed", "--to", "jokafor,lmcbride"])
+        .assert()
+        .success();
+    assert!(
+        stdout(&out).starts_with("Reallocated 14 victims: "),
+        "{}",
+        stdout(&out)
+    );
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    let victims = export["victims"].as_array().unwrap();
+    assert!(
+        victims.iter().all(|v| v["allocated_to"] != "sahmed"),
+        "nothing left with the leaver"
+    );
+    let mut by_case: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
+    for v in victims {
+        by_case
+            .entry(v["case_id"].as_str().unwrap())
+            .or_default()
+            .insert(v["allocated_to"].as_str().unwrap_or(""));
+    }
+    // A case's victims were together before (the sample keeps them so): still together.
+    assert!(
+        by_case.values().all(|officers| officers.len() == 1),
+        "{by_case:?}"
+    );
+    let count = |o: &str| victims.iter().filter(|v| v["allocated_to"] == o).count();
+    assert_eq!(count("jokafor") + count("lmcbride"), 15 + 14 + 14);
+    assert!(
+        count("jokafor").abs_diff(count("lmcbride")) <= 3,
+        "shared out evenly"
+    );
+    let out = s
+        .vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "nobody"])
+        .assert()
+        .code(2);
+    assert_eq!(stderr(&out), "vlu: there is no officer nobody\n");
+}
+
+#[test]
+fn only_managers_reallocate_once_the_unit_has_named_them() {
+    if common::me() != "root" {
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
+        eprintln!("NOT RUN: giving the data directory to another owner needs root");
+        return;
+    }
+    let s = Sandbox::with_sample();
+    common::stop_service(&s.data_dir());
+    // The store belongs to someone else; this user signs in as the VLO sahmed.
+    let chown = std::process::Command::new("chown")
+        .arg("65534")
+        .arg(s.data_dir())
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    s.sign_in_as("sahmed");
+    let out = s
+        .vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "jokafor"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("that is for the unit's managers"),
+        "{}",
+        stderr(&out)
+    );
+    // The service reads who is who when it starts: wait for this one to stop, idle.
+    let start = std::time::Instant::now();
+    while s.data_dir().join("vlu.sock").exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the service stayed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    s.sign_in_as("pdevi");
+    s.vlu()
+        .args(["reallocate", "--victim", "V-0001", "--to", "jokafor"])
+        .assert()
+        .success();
 }

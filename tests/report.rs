@@ -210,6 +210,7 @@ fn every_small_group_is_less_than_five_in_every_form() {
 fn a_bad_period_or_officer_is_refused_and_nothing_is_written() {
     let s = Sandbox::with_sample();
     let out = s.root.path().join("return.txt");
+    // Each refusal: exit 2, what was wrong said, no file written; the stderr returned.
     let refused = |args: &[&str], says: &str| {
         let assert = s
             .vlu()
@@ -221,28 +222,28 @@ fn a_bad_period_or_officer_is_refused_and_nothing_is_written() {
             .code(2);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         assert!(stderr.contains(says), "{stderr}");
-        assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
         assert!(!out.exists());
+        stderr
     };
-    refused(
+    let one_sentence = |stderr: String| assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    one_sentence(refused(
         &["--from", "2026-10-01", "--to", "2026-09-30"],
         "the period starts (2026-10-01) after it ends (2026-09-30)",
-    );
-    refused(
-        &[
-            "--from",
-            "2026-07-01",
-            "--to",
-            "2026-09-30",
-            "--officer",
-            "nobody",
-        ],
+    ));
+    let nobody = [
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-09-30",
+        "--officer",
+        "nobody",
+    ];
+    one_sentence(refused(
+        &nobody,
         "there is no officer \"nobody\" in the store",
-    );
-    refused(
-        &["--from", "2026-07-01"],
-        "required arguments were not provided",
-    );
+    ));
+    // (clap's own message, whole: it names what is missing or wrong.)
+    refused(&["--from", "2026-07-01"], "--to <YYYY-MM-DD>");
     refused(
         &["--from", "2026-02-30", "--to", "2026-09-30"],
         "\"2026-02-30\" is not a real date",
@@ -272,13 +273,17 @@ fn making_the_return_is_recorded_as_a_disclosure_of_the_victims_it_counts() {
     let record = audit
         .iter()
         .rev()
-        .find(|r| r.action == "disclose-report")
+        .find(|r| r.action == "disclose")
         .expect("the return is audited");
     assert_eq!(
-        record.fields[0],
-        "monitoring return 2026-08-25 to 2026-11-24"
+        record.fields,
+        ["monitoring return 2026-08-25 to 2026-11-24"]
     );
-    let victims = &record.fields[1..];
+    assert!(
+        !record.everyone,
+        "the victims it counted, not the whole store"
+    );
+    let victims = &record.victims;
     assert!(!victims.is_empty());
     assert!(victims.iter().all(|v| v.starts_with("V-")), "{victims:?}");
     // Every victim the overdue figure counts is among them.

@@ -65,6 +65,23 @@ fn contacts_pane_narrow() {
     insta::assert_snapshot!(render(&app, 80, 24).backend());
 }
 
+/// The caseload narrowed to the victims who never answered, with a release within 12
+/// months: what a manager plans the tracing work from. The help key stays in the footer.
+#[test]
+fn caseload_of_victims_who_never_answered_before_release() {
+    let mut app = sample();
+    press(&mut app, "u");
+    let names: Vec<&str> = app
+        .rows
+        .iter()
+        .map(|&i| app.caseload.victims[i].name.as_str())
+        .collect();
+    assert_eq!(names, ["Lynne Askew", "Kayleigh Burns"]);
+    insta::assert_snapshot!(render(&app, 120, 12).backend());
+    press(&mut app, "u");
+    assert_eq!(app.rows.len(), app.caseload.victims.len(), "u again: all");
+}
+
 /// A summary far longer than the screen: its last line is reached by scrolling, and the
 /// entry scrolls back to its top.
 #[test]
@@ -187,14 +204,14 @@ fn cells_of<'a>(buffer: &'a Buffer, text: &str) -> Vec<&'a ratatui::buffer::Cell
 fn overdue_is_red_and_today_yellow_but_not_under_no_color() {
     let terminal = render(&sample(), 120, 40);
     let buffer = terminal.backend().buffer();
-    for cell in cells_of(buffer, "Overdue (14)") {
+    for cell in cells_of(buffer, "Overdue (15)") {
         assert_eq!(cell.fg, Color::Red);
         assert!(cell.modifier.contains(Modifier::BOLD));
     }
     for cell in cells_of(buffer, "Today (4)") {
         assert_eq!(cell.fg, Color::Yellow);
     }
-    for cell in cells_of(buffer, "14 overdue") {
+    for cell in cells_of(buffer, "15 overdue") {
         assert_eq!(cell.fg, Color::Red);
     }
     let plain = app_with(sample_caseload(), Vec::new(), false);
@@ -207,7 +224,7 @@ fn overdue_is_red_and_today_yellow_but_not_under_no_color() {
             .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
         "NO_COLOR: no colour anywhere"
     );
-    for cell in cells_of(buffer, "Overdue (14)") {
+    for cell in cells_of(buffer, "Overdue (15)") {
         assert!(
             cell.modifier.contains(Modifier::BOLD),
             "emphasis stays without colour"
@@ -322,6 +339,30 @@ fn the_monitoring_return_at_120x40() {
     assert_eq!(bar(terminal.backend().buffer()), Some(Color::Red));
     let plain = render(&with_report(false), 120, 40);
     assert_eq!(bar(plain.backend().buffer()), Some(Color::Reset));
+    // On a terminal that is not UTF-8, every cell ASCII, the bars in #, = and _.
+    let mut ascii = with_report(false);
+    ascii.ascii = true;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let drawn = render(&ascii, w, h);
+        let cells = &drawn.backend().buffer().content;
+        assert!(
+            cells.iter().all(|c| c.symbol().is_ascii()),
+            "{}",
+            drawn.backend()
+        );
+        assert!(
+            cells.iter().any(|c| c.symbol() == "#"),
+            "{}",
+            drawn.backend()
+        );
+        // Nothing drawn that ASCII had no stand-in for (the footer's `?` is the help key).
+        let above_footer = &cells[..cells.len() - usize::from(w)];
+        assert!(
+            !above_footer.iter().any(|c| c.symbol() == "?"),
+            "{}",
+            drawn.backend()
+        );
+    }
 }
 
 #[test]
@@ -341,5 +382,45 @@ fn the_monitoring_return_at_80x24_scrolls_its_figures() {
     assert!(top.contains("Victims referred"), "{top}");
     for (w, h) in [(1, 1), (30, 8), (40, 12), (100, 10), (200, 60), (52, 30)] {
         render(&app, w, h);
+    }
+}
+
+/// On a terminal whose locale is not UTF-8: every cell ASCII, borders of `+-|`, the
+/// contact details masked with `***`, and a snapshot of what a `C`-locale console shows.
+#[test]
+fn a_terminal_that_is_not_utf8_gets_ascii_only() {
+    let ascii = |mut app: App| {
+        app.ascii = true;
+        app
+    };
+    let app = ascii(sample());
+    let whole = render(&app, 120, 40);
+    let cells = &whole.backend().buffer().content;
+    assert!(
+        cells.iter().all(|c| c.symbol().is_ascii()),
+        "{}",
+        whole.backend()
+    );
+    let text = format!("{}", whole.backend());
+    assert!(text.contains("+ Caseload"), "{text}");
+    assert!(text.contains("-+"), "{text}");
+    insta::assert_snapshot!(whole.backend());
+    let mut app = ascii(sample());
+    press(&mut app, "/");
+    type_text(&mut app, "joan");
+    press(&mut app, "enter enter");
+    let view = format!("{}", render(&app, 120, 40).backend());
+    assert!(view.contains("address *** - phone ***"), "{view}");
+    assert!(view.is_ascii());
+    for (w, h) in [(1, 1), (40, 12), (80, 24)] {
+        let small = render(&app, w, h);
+        assert!(
+            small
+                .backend()
+                .buffer()
+                .content
+                .iter()
+                .all(|c| c.symbol().is_ascii())
+        );
     }
 }

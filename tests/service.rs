@@ -96,7 +96,7 @@ fn diary_and_status_are_answered_by_the_running_service() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "14 overdue · 4 today · 14 this week\n"
+        "15 overdue · 4 today · 15 this week\n"
     );
     assert_eq!(service.stop(), Some(0), "SIGTERM stops it cleanly");
     assert!(
@@ -209,7 +209,7 @@ fn export_check_import_backup_and_restore_work_while_the_service_runs() {
     let checked = s.vlu().arg("check").assert().success();
     let said = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
     assert!(
-        said.contains("is sound") && said.contains("43 victims"),
+        said.contains("is sound") && said.contains("45 victims"),
         "{said}"
     );
     // A bad file is refused with its problems, as without the service.
@@ -429,4 +429,48 @@ fn kill_9_of_the_service_under_twenty_writers_loses_nothing_acknowledged() {
     eprintln!("{kills} kills of the service, {total} writes acknowledged, all present");
     assert!(kills >= 5, "the service was killed {kills} times");
     assert!(total >= 100, "only {total} writes were acknowledged");
+}
+
+/// Eight vlus started at once on a store with no service: each gets its answer, and exactly
+/// one service is left running.
+#[test]
+fn clients_racing_to_start_a_service_end_with_exactly_one() {
+    let s = Sandbox::with_sample();
+    common::stop_service(&s.data_dir());
+    let clients: Vec<Child> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_vlu"))
+                .env("VLU_DATA_DIR", s.data_dir())
+                .env("XDG_CONFIG_HOME", s.root.path().join("config"))
+                .env("VLU_IDLE_SECONDS", common::IDLE)
+                .args(["status", "--all", "--date", "2026-11-24"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = clients
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for out in &outputs {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            out.stdout, outputs[0].stdout,
+            "every client got the same answer"
+        );
+    }
+    let pattern = format!("--data-dir {} serve", s.data_dir().display());
+    let running = Command::new("pgrep")
+        .args(["-f", "--", &pattern])
+        .output()
+        .unwrap();
+    let pids = String::from_utf8_lossy(&running.stdout);
+    assert_eq!(pids.lines().count(), 1, "services running: {pids:?}");
+    common::stop_service(&s.data_dir());
 }

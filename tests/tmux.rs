@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use common::Sandbox;
 
-/// A shell command that runs the real vlu on the sandbox's store (with `env_extra`, such as
-/// `NO_COLOR=`), then `after` (such as `echo EXITED $?; sleep 60`).
+/// A shell command that runs the real vlu on the sandbox's store in a UTF-8 locale (with
+/// `env_extra`, such as `NO_COLOR=` or `LC_ALL=C`), then `after` (such as
+/// `echo EXITED $?; sleep 60`).
 fn vlu_in(s: &Sandbox, env_extra: &str, after: &str) -> String {
     format!(
-        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' {env_extra} '{}'; {after}",
+        "env VLU_IDLE_SECONDS=5 VLU_DATA_DIR='{}' XDG_CONFIG_HOME='{}' LC_ALL=C.UTF-8 {env_extra} '{}'; {after}",
         s.data_dir().display(),
         s.root.path().join("config").display(),
         env!("CARGO_BIN_EXE_vlu"),
@@ -136,7 +137,7 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
     tmux.keys(&["/"]);
     tmux.text("zoe");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("1 of 43");
+    tmux.wait_for("1 of 45");
     tmux.keys(&["Enter"]);
     let view = tmux.wait_for("Contact details: address •••");
     assert!(view.contains("Zoë Ó Súilleabháin"), "{view}");
@@ -171,15 +172,17 @@ fn a_vlo_finds_a_victim_reveals_details_logs_a_call_and_quits() {
             .contains("Left a voicemail asking her to call back.")
     );
     let store = s.store();
+    // (The export above is the last entry: a disclosure.)
     let actions: Vec<String> = store
         .audit()
         .unwrap()
         .into_iter()
         .map(|a| a.action)
+        .filter(|a| a != "disclose")
         .collect();
     assert_eq!(
-        actions[actions.len() - 2..],
-        ["reveal-contact-details", "log-contact"]
+        actions[actions.len() - 3..],
+        ["consult-victim", "reveal-contact-details", "log-contact"]
     );
 }
 
@@ -321,11 +324,11 @@ fn the_real_screens_move_to_the_new_day_at_midnight() {
         return;
     };
     let before = tmux.wait_for("Tue 24 No"); // the 100-column header cuts the year
-    assert!(before.contains("14 overdue · 4 today"), "{before}");
+    assert!(before.contains("15 overdue · 4 today"), "{before}");
     let start = Instant::now();
     let after = tmux.wait_for("Wed 25 No");
     assert!(start.elapsed() < Duration::from_secs(5 + 5), "{after}");
-    assert!(after.contains("18 overdue · 2 today"), "{after}");
+    assert!(after.contains("19 overdue · 2 today"), "{after}");
 }
 
 /// Two screens on one store as two OS users (made here: CI runs as root): a contact one logs
@@ -473,4 +476,27 @@ fn the_screens_carry_on_when_the_service_is_killed() {
     drop(tmux);
     assert!(s.export().contains("After the service was killed."));
     s.vlu().arg("check").assert().success();
+}
+
+/// In the C locale (no UTF-8), what a person sees is ASCII: `+-|` borders, `***` masks.
+#[test]
+fn a_console_that_is_not_utf8_shows_ascii_borders_and_masks() {
+    let s = Sandbox::with_sample();
+    s.sign_in_as("sahmed");
+    let command = vlu_in(&s, "LC_ALL=C", "sleep 60");
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    let first = tmux.wait_for("+ Caseload");
+    assert!(first.is_ascii(), "{first}");
+    assert!(
+        first.contains("--+") && first.contains("|Victim"),
+        "{first}"
+    );
+    tmux.keys(&["/"]);
+    tmux.text("joan");
+    tmux.keys(&["Enter", "Enter"]);
+    let view = tmux.wait_for("Contact details: address ***");
+    assert!(view.is_ascii(), "{view}");
+    tmux.keys(&["q", "q", "q"]);
 }

@@ -121,6 +121,12 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
             "stored record"
         ),
     );
+    if !done.erased_again.is_empty() {
+        eprintln!(
+            "The backup held what had been erased since it was taken; erased again: {}.",
+            visible(&done.erased_again.join(", "))
+        );
+    }
     if let Some(kept) = done.kept {
         eprintln!(
             "The store as it was is kept in {}; remove it once you are satisfied.",

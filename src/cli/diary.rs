@@ -58,14 +58,23 @@ pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
     out
 }
 
-/// An iCalendar file of the same items, one all-day event each on its due date. It carries
-/// ids, not names: calendars are synced to phones and shared, and a victim's name must not
-/// travel with them. The UID is the reminder's identity, so importing a later diary updates
-/// an event rather than duplicating it.
+/// The calendar's product id: vlu and its version (RFC 5545 §3.7.3).
+const PRODID: &str = concat!("-//vlu//vlu diary ", env!("CARGO_PKG_VERSION"), "//EN");
+
+/// An iCalendar file of the same items, one all-day event each on its due date, marked free
+/// time (`TRANSP:TRANSPARENT`: a reminder is not a meeting and must not block the day). It
+/// carries ids, never names or any text from a victim's record — not even a sensitive
+/// date's label, which can name a person ("John's birthday"): calendars are synced to
+/// phones and shared. Each event's UID is [`calendar_uid`]: the same reminder keeps it from
+/// one diary to the next, and no two events of a file share one.
 pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
     use icalendar::{Calendar, Component, EventLike};
-    let mut cal = Calendar::new();
-    cal.name("vlu diary");
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .name("vlu diary");
+    let mut uids = std::collections::HashSet::new();
     for item in items {
         let r = &item.reminder;
         let mut description = format!(
@@ -77,8 +86,10 @@ pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
         if let Some(o) = &r.officer {
             let _ = write!(description, ", officer {o}");
         }
-        if let Some(s) = &r.sensitive {
-            let _ = write!(description, ".\nNear a sensitive date: {s}");
+        if r.sensitive.is_some() {
+            description.push_str(
+                ".\nNear one of the victim's sensitive dates: see the victim's record before any contact",
+            );
         }
         let _ = write!(description, ".\nFrom the diary of {}.", query.date);
         let overdue = if item.status == DiaryStatus::Overdue {
@@ -87,16 +98,56 @@ pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
             ""
         };
         let event = icalendar::Event::new()
-            .uid(&format!("{}@vlu", r.identity()))
-            .summary(&format!("{overdue}{} for {}", r.kind.label(), r.victim_id))
+            .uid(&calendar_uid(r, &mut uids))
+            .summary(&format!("{overdue}{} for {}", r.label(), r.victim_id))
             .description(&description)
             .starts(r.due)
             // All-day events end, exclusively, on the next day (RFC 5545 §3.6.1).
             .ends(r.due.succ_opt().unwrap_or(r.due))
+            .add_property("TRANSP", "TRANSPARENT")
             .done();
         cal.push(event);
     }
     cal.done().to_string()
+}
+
+/// A reminder's calendar UID: a hash of what makes it that reminder — its kind, victim, key
+/// date kind, the date it is about and the licence request it comes from — as 32 hex digits
+/// `@vlu`. The same reminder gets the same UID in every diary; the UID itself says nothing
+/// of the victim. Two reminders alike in all of that (two calls logged on one day) are told
+/// apart by their order in the diary, which is fixed: a second gets `#2` hashed in, and so
+/// on, so that no UID of a file is used twice (`used`).
+pub fn calendar_uid(
+    r: &crate::domain::reminders::Reminder,
+    used: &mut std::collections::HashSet<String>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let base = format!(
+        "vlu diary 1\n{}\n{}\n{}\n{}\n{}",
+        r.kind,
+        r.victim_id,
+        r.key_date.map_or("-", KeyDateKind::as_str),
+        r.about.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+        r.entry.map_or_else(|| "-".to_owned(), |e| e.to_string()),
+    );
+    let mut n = 1u32;
+    loop {
+        let text = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}\n#{n}")
+        };
+        let hash = Sha256::digest(text.as_bytes());
+        let mut uid = String::with_capacity(40);
+        for byte in &hash[..16] {
+            let _ = write!(uid, "{byte:02x}");
+        }
+        uid.push_str("@vlu");
+        if used.insert(uid.clone()) {
+            return uid;
+        }
+        n += 1;
+    }
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR` set.

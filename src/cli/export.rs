@@ -8,37 +8,56 @@ use std::path::Path;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use super::crypt::{EncryptArgs, Sealer, maybe_sealed};
 use super::progress::Progress;
-use super::{Env, write_json, write_out};
+use super::{Env, write_out};
 use crate::error::Error;
-use crate::store::{Store, StoreError};
+use crate::store::{Disclosure, Store, StoreError};
 
-pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
+/// `vlu export [FILE]`, in clear or sealed for its recipients (`crypt`). Where it goes is
+/// checked, and the passphrase asked, before anything of the store is read.
+pub(super) fn export(env: &Env, file: Option<&Path>, encrypt: &EncryptArgs) -> Result<(), Error> {
+    let to_stdout = super::destination(file)? == crate::fsutil::Destination::Stdout;
+    let terminal = to_stdout && std::io::stdout().is_terminal();
+    if terminal && encrypt.wanted() && !encrypt.armor {
+        return Err(Error::Usage(
+            "an encrypted export is binary and would garble the terminal: name a file, redirect standard output, or add --armor".into(),
+        ));
+    }
+    let sealer = Sealer::from_args(encrypt)?;
     if let Some(service) = env.service()? {
         return write_out(file, |w| {
-            service
-                .export(w)
-                .map_err(|e| std::io::Error::other(e.to_string()))
+            maybe_sealed(sealer, w, |w| {
+                service
+                    .export(w)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            })
         });
     }
     if !env.has_store()? {
-        return write_json(&env.read_caseload()?, file, true);
+        let caseload = env.read_caseload()?;
+        return write_out(file, |w| {
+            maybe_sealed(sealer, w, |w| {
+                serde_json::to_writer_pretty(&mut *w, &caseload)?;
+                w.write_all(b"\n")
+            })
+        });
     }
     let store = env.open()?;
     // No progress in the middle of JSON being written to the same terminal.
-    let to_stdout = file
-        .is_none_or(|f| crate::fsutil::destination(f) == Ok(crate::fsutil::Destination::Stdout));
-    let progress = if to_stdout && std::io::stdout().is_terminal() {
+    let progress = if terminal {
         Progress::hidden()
     } else {
         Progress::counter("exporting")
     };
     let mut failed = None;
     let written = write_out(file, |w| {
-        write_export(&store, w, &|| progress.inc()).map_err(|e| {
-            let said = std::io::Error::other(e.to_string());
-            failed = Some(e);
-            said
+        maybe_sealed(sealer, w, |w| {
+            write_export(&store, w, &|| progress.inc()).map_err(|e| {
+                let said = std::io::Error::other(e.to_string());
+                failed = Some(e);
+                said
+            })
         })
     });
     progress.finish();
@@ -50,12 +69,13 @@ pub(super) fn export(env: &Env, file: Option<&Path>) -> Result<(), Error> {
 }
 
 /// The whole store as a caseload file into `out`, a record at a time; `step` after each
-/// victim (a progress counter).
+/// victim (a progress counter). Recorded first as a disclosure of everyone's data.
 pub(crate) fn write_export(
     store: &Store,
     out: &mut dyn Write,
     step: &dyn Fn(),
 ) -> Result<(), Error> {
+    store.record_disclosure(&Disclosure::of_everyone("export"))?;
     let head = store.load_head()?;
     let cases = Streamed::new(store.cases());
     let victims = Streamed::new(store.victims_with_logs().inspect(|_| step()));

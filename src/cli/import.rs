@@ -3,13 +3,19 @@
 
 use std::path::Path;
 
+use super::crypt::{self, DecryptArgs};
 use super::{Env, backup, progress};
 use crate::domain::validate::{KnownIds, Problem, parse_caseload};
 use crate::error::{Error, plural};
 use crate::store::{ImportSummary, Store};
 
-pub(super) fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error> {
-    let text = read_text(file)?;
+pub(super) fn import(
+    env: &Env,
+    file: &Path,
+    replace: bool,
+    decrypt: &DecryptArgs,
+) -> Result<(), Error> {
+    let text = read_text(file, decrypt)?;
     if let Some(service) = env.service()? {
         let summary = service.import(&text, replace).map_err(|e| match e {
             crate::service::client::ImportFailed::Invalid(problems) => Error::Invalid {
@@ -56,16 +62,23 @@ pub(super) fn import(env: &Env, file: &Path, replace: bool) -> Result<(), Error>
     Ok(())
 }
 
-/// The file's text (`-`: standard input), which must be UTF-8.
-fn read_text(file: &Path) -> Result<String, Error> {
+/// The file's text (`-`: standard input), which must be UTF-8; an age file (found by its
+/// header, binary or armoured) is decrypted first.
+fn read_text(file: &Path, decrypt: &DecryptArgs) -> Result<String, Error> {
     let read = |source| Error::Read {
         path: file.to_owned(),
         source,
     };
-    if file == Path::new("-") {
-        return std::io::read_to_string(std::io::stdin()).map_err(read);
+    let mut bytes = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(read)?;
+        bytes
+    } else {
+        std::fs::read(file).map_err(read)?
+    };
+    if crypt::is_age(&bytes) {
+        bytes = crypt::open(&bytes, file, decrypt)?;
     }
-    let bytes = std::fs::read(file).map_err(read)?;
     String::from_utf8(bytes).map_err(|_| Error::Invalid {
         file: file.to_owned(),
         problems: vec![Problem {
@@ -96,6 +109,13 @@ pub(crate) fn import_text(
 }
 
 fn say_imported(env: &Env, s: &ImportSummary) {
+    for id in &s.unerased {
+        eprintln!(
+            "vlu: warning: {} had been erased from this store; --replace has brought it back \
+             (the erasure stays in the audit trail: erase it again if it should not be here)",
+            crate::domain::text::visible(id)
+        );
+    }
     eprintln!(
         "Imported {}, {}, {} and {} into {}{}.",
         plural(s.officers, "officer"),

@@ -1,16 +1,22 @@
 //! The command line (FORMAT.md §1).
 
 mod backup;
+mod crypt;
 mod diary;
+mod docs;
+mod dpa;
 pub(crate) mod export;
 pub(crate) mod import;
+pub(crate) mod log;
+mod output;
 mod progress;
+mod reallocate;
 pub(crate) mod report;
+mod sar;
 pub mod screens;
 mod service;
 pub(crate) mod status;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -23,58 +29,124 @@ use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::visible;
 use crate::error::{Error, plural};
 use crate::store::{Digest, Snooze, Store};
+use output::{destination, write_json, write_out, write_stdout};
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "vlu",
     version,
-    about = "Victim Liaison Unit caseload, diary and contact log"
+    about = "Victim Liaison Unit caseload, diary and contact log",
+    long_about = "Victim Liaison Unit caseload, diary and contact log.\n\n\
+        Without a command, vlu opens the screens on the store.",
+    after_help = "Examples:\n  \
+        vlu demo                                  the screens on a throw-away sample unit\n  \
+        vlu import northshire.json                a unit's caseload into the store\n  \
+        vlu diary --officer sahmed --days 7       one officer's week\n  \
+        vlu export --passphrase unit.json.age     the whole store, encrypted, for a transfer\n  \
+        vlu --keymap vim                          the screens with vim keys"
 )]
 pub struct Cli {
-    /// Where the store lives (default: the platform data directory).
-    #[arg(long, global = true, env = "VLU_DATA_DIR", value_name = "DIR")]
+    /// Where the store lives (default: the platform data directory, ~/.local/share/vlu on
+    /// Linux). E.g. --data-dir /srv/vlu
+    #[arg(
+        long,
+        global = true,
+        env = "VLU_DATA_DIR",
+        value_name = "DIR",
+        help_heading = GLOBAL
+    )]
     pub data_dir: Option<PathBuf>,
-    /// The unit's configuration file (default: config.toml in the platform config directory).
-    #[arg(long, global = true, env = "VLU_CONFIG", value_name = "FILE")]
+    /// The unit's configuration file (default: config.toml in the platform config
+    /// directory, ~/.config/vlu on Linux). E.g. --config /etc/vlu/config.toml
+    #[arg(
+        long,
+        global = true,
+        env = "VLU_CONFIG",
+        value_name = "FILE",
+        help_heading = GLOBAL
+    )]
     pub config: Option<PathBuf>,
-    /// The key bindings for the screens: a built-in name (default, vim) or a file.
-    #[arg(long, global = true, env = "VLU_KEYMAP", value_name = "NAME|PATH")]
-    pub keymap: Option<String>,
+    #[command(flatten)]
+    pub screens: ScreensArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The options of the screens (`vlu` and `vlu demo`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ScreensArgs {
+    /// The screens' keys: a built-in keymap (default, vim) or a keymap file; wins over
+    /// `keymap` in the configuration. E.g. --keymap vim, --keymap ~/vlu-keys.toml
+    #[arg(long, env = "VLU_KEYMAP", value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the screens on a throw-away copy of the sample unit.
-    Demo,
-    /// Read a caseload file into the store (all or nothing).
+    #[command(after_help = "Examples:\n  vlu demo\n  vlu demo --keymap vim")]
+    Demo {
+        #[command(flatten)]
+        screens: ScreensArgs,
+    },
+    /// Read a caseload file into the store (all or nothing); an age-encrypted file is
+    /// decrypted first.
+    #[command(after_help = "Examples:\n  \
+        vlu import northshire.json\n  \
+        vlu import corrections.json --replace\n  \
+        vlu import transfer.json.age --identity ~/.config/vlu/unit.key\n  \
+        vlu import transfer.json.age              (asks for the passphrase)\n  \
+        gunzip -c caseload.json.gz | vlu import -")]
     Import {
-        /// The caseload file (`-` for standard input).
+        /// The caseload file, plain or age-encrypted (`-` for standard input).
+        /// E.g. northshire.json, transfer.json.age
         file: PathBuf,
-        /// Overwrite records whose ids are already in the store.
+        /// Overwrite records whose ids are already in the store (a victim with its contacts);
+        /// nothing else changes. E.g. vlu import corrections.json --replace
         #[arg(long)]
         replace: bool,
+        #[command(flatten)]
+        decrypt: crypt::DecryptArgs,
     },
-    /// Write the whole store as a caseload file.
+    /// Write the whole store as a caseload file, in clear or encrypted (age).
+    #[command(after_help = "Examples:\n  \
+        vlu export backup.json\n  \
+        vlu export > backup.json\n  \
+        vlu export --encrypt-to /etc/vlu/recipients.txt transfer.json.age\n  \
+        vlu export --passphrase transfer.json.age")]
     Export {
-        /// Where to write (standard output without it, or with `-`).
+        /// Where to write: a new or regular file (standard output without it, or with `-`).
+        /// E.g. backup.json, transfer.json.age
         file: Option<PathBuf>,
+        #[command(flatten)]
+        encrypt: crypt::EncryptArgs,
     },
     /// The daily diary: what is overdue, due today, and due soon.
+    #[command(after_help = "Examples:\n  \
+        vlu diary\n  \
+        vlu diary --officer sahmed --days 7\n  \
+        vlu diary --date 2026-11-24 --format json\n  \
+        vlu diary --format ics --out diary.ics")]
     Diary {
-        /// The diary's date (default: today).
+        /// The diary's date (default: today). E.g. --date 2026-11-24
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<NaiveDate>,
-        /// How many days ahead to look.
+        /// How many days ahead to look; overdue items are always listed. E.g. --days 7,
+        /// --days 0 (overdue and today only)
         #[arg(long, default_value_t = 14, value_name = "N")]
         days: u32,
-        /// Only the victims allocated to this officer.
+        /// Only the victims allocated to this officer. E.g. --officer sahmed
         #[arg(long, value_name = "ID")]
         officer: Option<String>,
+        /// The output: text for people, json for scripts, ics for a calendar.
+        /// E.g. --format json, --format ics
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Write to this file (atomically, readable by you only) instead of standard output.
+        /// Write to this file (atomically, readable by you only) instead of standard output
+        /// (`-`). E.g. --out /srv/vlu/diaries/sahmed.ics
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -97,78 +169,136 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// One line for a shell prompt or login banner: what is overdue, due today and this week.
+    #[command(after_help = "Examples:\n  vlu status\n  vlu status --all --format json")]
     Status {
-        /// The day to count from (default: today).
+        /// The day to count from (default: today). E.g. --date 2026-11-24
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<NaiveDate>,
-        /// The whole unit, not only the victims allocated to you.
+        /// The whole unit, not only the victims allocated to you. E.g. vlu status --all
         #[arg(long)]
         all: bool,
+        /// text: `3 overdue · 2 today · 5 this week`; json: the three counts.
+        /// E.g. --format json
         #[arg(long, value_enum, default_value_t = status::StatusFormat::Text)]
         format: status::StatusFormat,
     },
+    /// Log one contact with a victim, as the screens' form does (for scripts and mail merges).
+    Log(log::LogArgs),
+    /// Give a victim, a case, or all of one officer's victims to other officers (managers).
+    Reallocate(reallocate::ReallocateArgs),
     /// Verify the store's integrity.
     Check,
     /// Run the unit service: own the store and serve every vlu on this machine (for an
     /// administrator who wants it under systemd; stops on SIGTERM).
+    #[command(after_help = "Examples:\n  vlu serve\n  vlu serve --idle 600\n  vlu serve --stop")]
     Serve {
-        /// Stop after this many seconds with no client (0: never).
+        /// Stop after this many seconds with no client (0: never). E.g. --idle 600
         #[arg(long, default_value_t = 0, value_name = "SECONDS")]
         idle: u64,
         /// Leave the terminal's session (how vlu starts it in the background).
         #[arg(long, hide = true)]
         detach: bool,
-        /// Stop the running service (an administrator's).
+        /// Stop the running service (an administrator's). E.g. vlu serve --stop
         #[arg(long, conflicts_with_all = ["idle", "detach"])]
         stop: bool,
     },
     /// Take a backup of the store now (they are also taken after each import and daily).
+    #[command(after_help = "Examples:\n  vlu backup\n  vlu backup --to /mnt/backup-disk/vlu")]
     Backup {
         /// The folder to write it in (default: the configured backup folder).
+        /// E.g. --to /mnt/backup-disk/vlu
         #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
     },
     /// Rebuild the store from a backup (default: the newest), keeping the store it replaces.
+    #[command(after_help = "Examples:\n  vlu restore --list\n  vlu restore\n  \
+        vlu restore ~/.local/share/vlu/backups/vlu-20261130T070000.000Z.backup")]
     Restore {
-        /// The backup file.
+        /// The backup file (default: the newest in the backup folder).
+        /// E.g. backups/vlu-20261130T070000.000Z.backup
         backup: Option<PathBuf>,
-        /// List the backups instead, newest first.
+        /// List the backups instead, newest first. E.g. vlu restore --list
         #[arg(long, conflicts_with = "backup")]
         list: bool,
     },
     /// Write a fictional caseload of a given size, the same for the same seed (for measuring).
+    #[command(
+        after_help = "Examples:\n  vlu generate --victims 1000 --out unit.json\n  \
+        vlu generate --victims 100000 --seed 7 --as-of 2027-01-04 | vlu import -"
+    )]
     Generate {
-        /// How many victims (1 to 1000000).
+        /// How many victims (1 to 1000000). E.g. --victims 1000
         #[arg(long, value_name = "N")]
         victims: usize,
-        /// The seed: the same seed gives the same file.
+        /// The seed: the same seed gives the same file. E.g. --seed 7
         #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
         /// The day the contact logs run up to (1975-01-01 to 2060-12-31).
+        /// E.g. --as-of 2027-01-04
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Where to write (standard output without it, or with `-`).
+        /// Where to write (standard output without it, or with `-`). E.g. --out unit.json
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
     /// Key bindings.
     #[command(subcommand)]
     Keymap(KeymapCommand),
+    /// What falls due for erasure under the unit's retention rules, with the rule that applies.
+    Retention(dpa::RetentionArgs),
+    /// Erase a victim, or a case with all its victims, for good (administrators).
+    Erase(dpa::EraseArgs),
+    /// Everything held about one victim, for a subject access request (administrators).
+    Sar(sar::SarArgs),
+    /// The audit trail: who consulted, changed, disclosed or erased what, and when
+    /// (administrators).
+    Audit(dpa::AuditArgs),
+    /// Show the configuration in use: the files read and every setting in force (no
+    /// victim's data).
+    #[command(after_help = "Examples:\n  vlu config\n  vlu --config /etc/vlu/config.toml config")]
+    Config,
+    /// Write a shell's completion script for vlu to standard output.
+    #[command(after_help = "Examples:\n  \
+        vlu completions bash > ~/.local/share/bash-completion/completions/vlu\n  \
+        vlu completions zsh > ~/.zfunc/_vlu\n  \
+        vlu completions fish > ~/.config/fish/completions/vlu.fish")]
+    Completions {
+        /// The shell. E.g. bash, zsh, fish
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write vlu's manual page (roff) to standard output, or a page for every command into
+    /// a folder.
+    #[command(after_help = "Examples:\n  \
+        vlu man | man -l -\n  \
+        vlu man --dir ~/.local/share/man/man1        then: man vlu, man vlu-export")]
+    Man {
+        /// Write vlu.1 and vlu-COMMAND.1 for every command into this folder (made if
+        /// missing) instead of vlu.1 to standard output. E.g. --dir /usr/local/share/man/man1
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum KeymapCommand {
     /// Report every problem in a keymap file (exit 2 if there is any).
+    #[command(
+        after_help = "Examples:\n  vlu keymap check ~/.config/vlu/keymap.toml\n  vlu keymap check keymaps/vim.toml"
+    )]
     Check {
-        /// The keymap file.
+        /// The keymap file. E.g. ~/.config/vlu/keymap.toml
         file: PathBuf,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Grouped lines for people, coloured on a terminal.
     Text,
+    /// One object, the contract's shape, for scripts.
     Json,
+    /// An iCalendar file of all-day events, for a calendar.
     Ics,
 }
 
@@ -179,23 +309,57 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     }
 }
 
+/// The command line, or clap's error; a `--keymap` typed before a command that is not the
+/// screens' is refused (as a usage error), rather than silently ignored. `VLU_KEYMAP` in the
+/// environment is only ignored there: it is for the screens whenever they open.
+fn parse() -> Result<Result<Cli, Error>, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    let typed = matches.value_source("keymap") == Some(clap::parser::ValueSource::CommandLine);
+    match &mut cli.command {
+        Some(Command::Demo { screens }) if screens.keymap.is_none() => {
+            screens.keymap = cli.screens.keymap.take();
+        }
+        Some(Command::Demo { .. }) | None => {}
+        Some(other) if typed => {
+            let name = matches.subcommand_name().unwrap_or("that command");
+            let _ = other;
+            return Ok(Err(Error::Usage(format!(
+                "--keymap is for the screens (vlu, vlu demo); vlu {name} does not use it"
+            ))));
+        }
+        Some(_) => {}
+    }
+    Ok(Ok(cli))
+}
+
 /// Runs the command line and returns the process exit status.
 pub fn main() -> i32 {
     // Everything vlu creates — the store's files, exports, backups — is its owner's alone.
     #[cfg(unix)]
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let cli = match parse() {
+        Ok(Ok(cli)) => cli,
+        Ok(Err(e)) => {
+            eprintln!("vlu: {}", visible(&e.to_string()));
+            return e.exit_code();
+        }
         Err(e) if !e.use_stderr() => {
             // --help and --version
             let _ = e.print();
             return 0;
         }
         Err(e) => {
-            let first = e.render().to_string();
-            let first = first.lines().next().unwrap_or("invalid command line");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("vlu: {}; see vlu --help", visible(first));
+            // clap's whole message: what is wrong, a suggestion ("a similar subcommand
+            // exists: 'diary'"), the missing arguments, the usage line.
+            let said = e.render().to_string();
+            let said = said.trim_end();
+            let said = said.strip_prefix("error: ").unwrap_or(said);
+            for (i, line) in said.lines().enumerate() {
+                let prefix = if i == 0 { "vlu: " } else { "" };
+                eprintln!("{prefix}{}", visible(line));
+            }
             return 2;
         }
     };
@@ -220,6 +384,8 @@ pub struct Env {
     config: Config,
     /// The configuration file named on the command line, for a service this vlu starts.
     config_path: Option<PathBuf>,
+    /// The configuration file looked for: the one named, else the platform's default.
+    config_file: Option<PathBuf>,
     user: String,
 }
 
@@ -252,6 +418,7 @@ impl Env {
             data_dir,
             config,
             config_path: cli.config.clone(),
+            config_file: cli.config.clone().or(default_config),
             user: os_user(),
         })
     }
@@ -272,7 +439,7 @@ impl Env {
             days,
             officer: officer.map(str::to_owned),
             lead: self.config.lead_times,
-            extra_days: self.config.extra_non_working_days.clone(),
+            calendar: self.config.days.clone(),
         }
     }
 
@@ -312,14 +479,25 @@ impl Env {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
-    let env = Env::new(&cli)?;
-    dispatch(&env, cli).map_err(|e| e.in_store(&env.data_dir))
+    // The documentation needs neither a configuration nor a store.
+    match cli.command {
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man { dir }) => docs::man(dir.as_deref()),
+        _ => {
+            let env = Env::new(&cli)?;
+            dispatch(&env, cli).map_err(|e| e.in_store(&env.data_dir))
+        }
+    }
 }
 
 fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
     match cli.command {
-        None => screens::screens(env, cli.keymap.as_deref()),
-        Some(Command::Demo) => screens::demo(env, cli.keymap.as_deref()),
+        None => screens::screens(env, cli.screens.keymap.as_deref()),
+        Some(Command::Demo { screens }) => screens::demo(env, screens.keymap.as_deref()),
+        Some(Command::Config) => docs::show_config(env),
+        Some(Command::Completions { .. } | Command::Man { .. }) => {
+            unreachable!("answered in run, before the configuration is read")
+        }
         Some(Command::Keymap(KeymapCommand::Check { file })) => screens::check_keymap(&file),
         Some(Command::Generate {
             victims,
@@ -331,15 +509,20 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             if let Some(sentence) = crate::generate::refusal(victims, as_of) {
                 return Err(Error::Usage(sentence));
             }
+            destination(out.as_deref())?; // refused before a large unit is built for nothing
             let spinner = progress::Progress::spinner("generating");
             let caseload = crate::generate::generate(victims, seed, as_of);
             spinner.finish();
             write_json(&caseload, out.as_deref(), false)
         }
-        Some(Command::Import { file, replace }) => import::import(env, &file, replace),
+        Some(Command::Import {
+            file,
+            replace,
+            decrypt,
+        }) => import::import(env, &file, replace, &decrypt),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
         Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
-        Some(Command::Export { file }) => export::export(env, file.as_deref()),
+        Some(Command::Export { file, encrypt }) => export::export(env, file.as_deref(), &encrypt),
         Some(Command::Diary {
             date,
             days,
@@ -378,6 +561,12 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             },
         ),
         Some(Command::Check) => check(env),
+        Some(Command::Log(args)) => log::log(env, &args),
+        Some(Command::Reallocate(args)) => reallocate::reallocate(env, &args),
+        Some(Command::Retention(args)) => dpa::retention(env, &args),
+        Some(Command::Erase(args)) => dpa::erase(env, &args),
+        Some(Command::Sar(args)) => sar::sar(env, &args.victim, &args.out),
+        Some(Command::Audit(args)) => dpa::audit(env, &args),
     }
 }
 
@@ -440,12 +629,13 @@ pub(crate) fn items_of(
             "there is no officer \"{o}\" in the store"
         )));
     }
-    let calendar = Calendar::new(
+    let calendar = Calendar::with_changes(
         caseload
             .extra_non_working_days
             .iter()
-            .chain(&config.extra_non_working_days)
+            .chain(&config.days.non_working)
             .copied(),
+        config.days.working.iter().copied(),
     );
     let rules = Rules {
         calendar: &calendar,
@@ -511,62 +701,4 @@ pub(crate) fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, 
         plural(c.victims.len(), "victim"),
         plural(contacts, "contact"),
     )))
-}
-
-/// Writes to standard output, buffered. A closed pipe (`vlu diary | head`) is not an error.
-fn write_stdout(emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match emit(&mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(source) => Err(Error::Write {
-            path: "standard output".into(),
-            source,
-        }),
-        Ok(()) => Ok(()),
-    }
-}
-
-/// Writes `value` as JSON (indented for people, or compact) and a newline, as it is made: to
-/// standard output (no file, `-`, `/dev/stdout`), to a file (atomically, readable by its owner
-/// only), or straight into a FIFO or a device, never replacing it (`fsutil::destination`).
-fn write_json(
-    value: &impl serde::Serialize,
-    file: Option<&Path>,
-    pretty: bool,
-) -> Result<(), Error> {
-    write_out(file, |w: &mut dyn Write| -> std::io::Result<()> {
-        if pretty {
-            serde_json::to_writer_pretty(&mut *w, value)?;
-        } else {
-            serde_json::to_writer(&mut *w, value)?;
-        }
-        w.write_all(b"\n")
-    })
-}
-
-/// Writes what `emit` writes to a file — atomically and readable by its owner only, or
-/// straight into a FIFO or device — or to standard output (no file, or `-`).
-fn write_out(
-    file: Option<&Path>,
-    emit: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
-    use crate::fsutil::{Destination, Refused, destination};
-    let Some(path) = file else {
-        return write_stdout(emit);
-    };
-    let written = match destination(path) {
-        Ok(Destination::Stdout) => return write_stdout(emit),
-        Ok(Destination::Straight(to)) => crate::fsutil::write_straight(&to, emit),
-        Ok(Destination::Atomic(to)) => crate::fsutil::write_private_atomically(&to, emit),
-        Err(Refused(what)) => {
-            return Err(Error::Usage(format!(
-                "{} is {what}, which vlu does not write over; name a file, or - for standard output",
-                path.display()
-            )));
-        }
-    };
-    written.map_err(|source| Error::Write {
-        path: path.to_owned(),
-        source,
-    })
 }

@@ -49,7 +49,7 @@ pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
             weeks: 0,
         },
         lead: env.config.lead_times,
-        extra_days: env.config.extra_non_working_days.clone(),
+        calendar: env.config.days.clone(),
     };
     let made = if let Some(made) = env.with_service(|service| service.report(&ask))? {
         made
@@ -61,7 +61,10 @@ pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
                 "there is no officer \"{o}\" in the store"
             )));
         }
-        let calendar = Calendar::new(ask.extra_days.iter().copied());
+        let calendar = Calendar::with_changes(
+            ask.calendar.non_working.iter().copied(),
+            ask.calendar.working.iter().copied(),
+        );
         let rules = Rules {
             calendar: &calendar,
             lead: &ask.lead,

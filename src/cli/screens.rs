@@ -78,9 +78,10 @@ fn open_screens(
         today,
         officer,
         lead: env.config.lead_times,
-        extra_non_working_days: env.config.extra_non_working_days.clone(),
+        days: env.config.days.clone(),
         keymap,
         colour: colour(),
+        ascii: !crate::tui::glyphs::utf8_terminal(),
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
     app.signed_in_user.clone_from(&env.user);

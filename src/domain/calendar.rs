@@ -203,32 +203,65 @@ impl fmt::Debug for Bits {
     }
 }
 
+/// A unit's changes to the working-day calendar: days it does not work besides weekends and
+/// bank holidays, and days it works although they are bank holidays (or one of its own days
+/// off). A day in both lists is a working day: the list of days worked is the later word.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DayChanges {
+    pub non_working: Vec<NaiveDate>,
+    pub working: Vec<NaiveDate>,
+}
+
 /// A working-day calendar: Monday-Friday less E&W bank holidays less a unit's extra
-/// non-working days. `Calendar::default()` has no extra days.
+/// non-working days, plus the weekdays the unit works anyway. `Calendar::default()` has no
+/// changes.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     /// The unit's extra non-working days, sorted and without duplicates.
     extra: Vec<NaiveDate>,
-    /// The shared working-day bits with the extra days of 1900–2101 cleared; empty when no
-    /// extra day falls in that range (the shared bits are then used as they are).
+    /// The weekdays the unit works whatever else says (a bank holiday it works), sorted.
+    worked: Vec<NaiveDate>,
+    /// The shared working-day bits with the changes of 1900–2101 applied; empty when no
+    /// change falls in that range (the shared bits are then used as they are).
     working: Bits,
 }
 
 impl Calendar {
     /// `extra`: the unit's extra non-working days (e.g. 2026-12-24).
     pub fn new(extra: impl IntoIterator<Item = NaiveDate>) -> Self {
-        let mut extra: Vec<NaiveDate> = extra.into_iter().collect();
-        extra.sort_unstable();
-        extra.dedup();
-        let shared = table();
+        Self::with_changes(extra, [])
+    }
+
+    /// `extra` as for [`Calendar::new`]; `worked`: days that are working days if they fall
+    /// Monday to Friday, whatever the bank holidays and `extra` say (a weekend stays off).
+    pub fn with_changes(
+        extra: impl IntoIterator<Item = NaiveDate>,
+        worked: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        let sorted = |days: Vec<NaiveDate>| {
+            let mut days = days;
+            days.sort_unstable();
+            days.dedup();
+            days
+        };
+        let extra = sorted(extra.into_iter().collect());
+        let worked = sorted(worked.into_iter().filter(|&d| is_weekday(d)).collect());
         let mut working = Bits::default();
-        for i in extra.iter().filter_map(|&d| index(d)) {
-            if working.0.is_empty() {
-                working.0.clone_from(&shared.working);
+        let in_table = |days: &[NaiveDate]| days.iter().any(|&d| index(d).is_some());
+        if in_table(&extra) || in_table(&worked) {
+            working.0.clone_from(&table().working);
+            for i in extra.iter().filter_map(|&d| index(d)) {
+                working.0[i / 64] &= !(1 << (i % 64));
             }
-            working.0[i / 64] &= !(1 << (i % 64));
+            for i in worked.iter().filter_map(|&d| index(d)) {
+                working.0[i / 64] |= 1 << (i % 64);
+            }
         }
-        Self { extra, working }
+        Self {
+            extra,
+            worked,
+            working,
+        }
     }
 
     fn working_bits(&self) -> &[u64] {
@@ -248,15 +281,17 @@ impl Calendar {
         }
     }
 
-    /// Whether `date` is Monday to Friday, not a bank holiday and not an extra day.
+    /// Whether `date` is Monday to Friday, not a bank holiday and not an extra day — or a
+    /// weekday the unit works anyway.
     #[must_use]
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         match index(date) {
             Some(i) => bit(self.working_bits(), i),
             None => {
-                is_weekday(date)
-                    && self.extra.binary_search(&date).is_err()
-                    && !self.is_bank_holiday(date)
+                self.worked.binary_search(&date).is_ok()
+                    || (is_weekday(date)
+                        && self.extra.binary_search(&date).is_err()
+                        && !self.is_bank_holiday(date))
             }
         }
     }
@@ -286,6 +321,10 @@ impl Calendar {
                 return NaiveDate::MAX;
             };
             day = next;
+            if self.worked.binary_search(&day).is_ok() {
+                left -= 1;
+                continue;
+            }
             if !is_weekday(day) || self.extra.binary_search(&day).is_ok() {
                 continue;
             }

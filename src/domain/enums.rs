@@ -6,6 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// An enumeration written as one of a fixed list of identifiers.
 pub trait Identifier: Sized + Copy + 'static {
     const IDS: &'static [&'static str];
+    /// Each identifier's words for the screen, in the same order.
+    const LABELS: &'static [&'static str];
     fn parse(s: &str) -> Option<Self>;
     /// The position in the list of identifiers.
     fn index(self) -> u8;
@@ -58,6 +60,7 @@ macro_rules! string_enum {
 
         impl Identifier for $name {
             const IDS: &'static [&'static str] = $name::IDS;
+            const LABELS: &'static [&'static str] = &[$($label),+];
             fn parse(s: &str) -> Option<Self> {
                 $name::parse(s)
             }
@@ -169,6 +172,22 @@ impl KeyDateKind {
         KeyDateKind::TariffExpiry,
     ];
 
+    /// The dates before which a victim who never answered an offer is offered contact again
+    /// (`release_reoffer`): the first possible release, and the parole hearing that may
+    /// order it.
+    pub const REOFFER_TRIGGERS: &'static [KeyDateKind] = &[
+        KeyDateKind::Crd,
+        KeyDateKind::Ard,
+        KeyDateKind::Ped,
+        KeyDateKind::Hdced,
+        KeyDateKind::TariffExpiry,
+        KeyDateKind::ParoleHearing,
+    ];
+
+    /// Re-categorisation and moves to open conditions: key stages for a `key_stages` victim.
+    pub const RECATEGORISATION: &'static [KeyDateKind] =
+        &[KeyDateKind::CategoryReview, KeyDateKind::OpenConditions];
+
     pub fn is_release(self) -> bool {
         Self::RELEASE_KINDS.contains(&self)
     }
@@ -214,6 +233,15 @@ string_enum!(InformationLevel {
     Annual = "annual": "annual letter and release",
     KeyStages = "key_stages": "every key stage",
 });
+
+impl InformationLevel {
+    /// Whether a victim at this level is told of a key date of `kind`: every kind at
+    /// `key_stages` (re-categorisation and moves to open conditions among them), the release
+    /// kinds at `annual` and `release_month` (FORMAT.md §3, `key_date`).
+    pub fn covers(self, kind: KeyDateKind) -> bool {
+        self == InformationLevel::KeyStages || kind.is_release()
+    }
+}
 
 string_enum!(LicenceCondition {
     NoContact = "no_contact": "no contact",
@@ -293,6 +321,7 @@ string_enum!(
         LicenceConditions = "licence_conditions": "licence conditions",
         LicenceOutcome = "licence_outcome": "licence outcome",
         CaseClosure = "case_closure": "case closure",
+        ReleaseReoffer = "release_reoffer": "release re-offer",
     }
 );
 

@@ -35,8 +35,9 @@ pub struct LogFacts {
     /// The latest contact of kind `initial_offer`, in any direction.
     #[serde_as(as = "Option<DayNumber>")]
     pub initial_offer: Option<NaiveDate>,
-    /// Whether a `second_offer` was logged.
-    pub second_offer: bool,
+    /// The latest `second_offer` contact, in any direction.
+    #[serde_as(as = "Option<DayNumber>")]
+    pub second_offer: Option<NaiveDate>,
     /// The latest outbound contact.
     #[serde_as(as = "Option<DayNumber>")]
     pub last_outbound: Option<NaiveDate>,
@@ -63,6 +64,12 @@ pub struct LogFacts {
     pub last_licence_conditions: Option<NaiveDate>,
     /// Whether a `closure` contact was logged.
     pub closure: bool,
+    /// The latest inbound contact (the victim's word, of any kind).
+    #[serde_as(as = "Option<DayNumber>")]
+    pub last_inbound: Option<NaiveDate>,
+    /// The latest `agency` contact, in any direction (a trace request, for one).
+    #[serde_as(as = "Option<DayNumber>")]
+    pub last_agency: Option<NaiveDate>,
 }
 
 fn later(slot: &mut Option<NaiveDate>, on: NaiveDate) {
@@ -86,7 +93,8 @@ impl LogFacts {
         let outbound = c.direction == Direction::Outbound;
         match c.kind {
             ContactKind::InitialOffer => later(&mut self.initial_offer, c.on),
-            ContactKind::SecondOffer => self.second_offer = true,
+            ContactKind::SecondOffer => later(&mut self.second_offer, c.on),
+            ContactKind::Agency => later(&mut self.last_agency, c.on),
             ContactKind::Closure => self.closure = true,
             ContactKind::ComplaintAck => {
                 later(&mut self.last_complaint_ack, c.on);
@@ -103,6 +111,9 @@ impl LogFacts {
                 later(&mut self.last_licence_conditions, c.on);
             }
             _ => {}
+        }
+        if c.direction == Direction::Inbound {
+            later(&mut self.last_inbound, c.on);
         }
         if !outbound {
             return;
@@ -202,6 +213,30 @@ mod tests {
                     Direction::Outbound,
                 )
             },
+            c(
+                "2025-10-01",
+                ContactKind::SecondOffer,
+                Medium::Letter,
+                Direction::Outbound,
+            ),
+            c(
+                "2025-06-01",
+                ContactKind::SecondOffer,
+                Medium::Letter,
+                Direction::Outbound,
+            ),
+            c(
+                "2026-01-20",
+                ContactKind::Agency,
+                Medium::Phone,
+                Direction::Internal,
+            ),
+            c(
+                "2025-12-20",
+                ContactKind::Agency,
+                Medium::Email,
+                Direction::Internal,
+            ),
         ];
         let facts = LogFacts::of(&log);
         let mut reversed = log.clone();
@@ -216,5 +251,8 @@ mod tests {
         assert_eq!(facts.open_complaints, [d("2026-02-10")]);
         assert_eq!(facts.told_about(KeyDateKind::Crd), Some(d("2025-12-01")));
         assert_eq!(facts.last_outbound, Some(d("2026-02-01")));
+        assert_eq!(facts.second_offer, Some(d("2025-10-01")), "the latest");
+        assert_eq!(facts.last_inbound, Some(d("2026-02-10")), "the complaint");
+        assert_eq!(facts.last_agency, Some(d("2026-01-20")));
     }
 }

@@ -23,7 +23,8 @@ pub struct Reminder {
     pub case_id: String,
     pub officer: Option<String>,
     pub due: NaiveDate,
-    /// The key date's kind, for `key_date`, `vps_offer`, `licence_conditions`, `case_closure`.
+    /// The key date's kind, for `key_date`, `vps_offer`, `licence_conditions`, `case_closure`,
+    /// `release_reoffer`.
     pub key_date: Option<KeyDateKind>,
     /// The date the reminder is about: the key date, the call, the complaint, the outcome.
     pub about: Option<NaiveDate>,
@@ -31,6 +32,13 @@ pub struct Reminder {
     pub sensitive: Option<String>,
     /// The victim chose to hear only the month of release.
     pub month_only: bool,
+    /// For `release_reoffer`: the day an agency was asked to trace the victim, while no
+    /// contact with the victim has been logged since ("tracing").
+    pub tracing: Option<NaiveDate>,
+    /// Which entry of its list the reminder comes from, where one list can give several
+    /// reminders alike in everything else: the licence request's place among the victim's
+    /// (two decided on one day).
+    pub entry: Option<usize>,
 }
 
 /// What the rules need besides the caseload.
@@ -145,6 +153,7 @@ fn reminders_due_by(
         scan.licence_outcomes();
         scan.closure();
     }
+    scan.release_reoffer(today);
     scan.out
 }
 
@@ -165,9 +174,21 @@ impl Scan<'_> {
         due: NaiveDate,
         key_date: Option<KeyDateKind>,
         about: NaiveDate,
-    ) {
+    ) -> Option<&mut Reminder> {
+        self.add_entry(kind, due, key_date, about, None)
+    }
+
+    /// [`Scan::add`] for a reminder that comes from entry `entry` of a list.
+    fn add_entry(
+        &mut self,
+        kind: ReminderKind,
+        due: NaiveDate,
+        key_date: Option<KeyDateKind>,
+        about: NaiveDate,
+        entry: Option<usize>,
+    ) -> Option<&mut Reminder> {
         if due > self.until {
-            return;
+            return None;
         }
         let v = self.victim;
         self.out.push(Reminder {
@@ -181,7 +202,10 @@ impl Scan<'_> {
             sensitive: sensitive_label(v, due, self.rules.lead.sensitive_margin_days),
             month_only: kind == ReminderKind::KeyDate
                 && v.information() == InformationLevel::ReleaseMonth,
+            tracing: None,
+            entry,
         });
+        self.out.last_mut()
     }
 
     fn workdays(&self, from: NaiveDate, n: u32) -> NaiveDate {
@@ -208,7 +232,7 @@ impl Scan<'_> {
                     v.referred_on,
                 );
             }
-            (VictimStatus::OfferSent, _) if !self.facts.second_offer => {
+            (VictimStatus::OfferSent, _) if self.facts.second_offer.is_none() => {
                 let offered = self.facts.initial_offer.unwrap_or(v.status_since);
                 let due = add_months(offered, months(lead.second_offer_months));
                 self.add(ReminderKind::SecondOffer, due, None, offered);
@@ -256,7 +280,7 @@ impl Scan<'_> {
         let lead = self.rules.lead;
         let level = self.victim.information();
         for kd in &self.case.key_dates {
-            if level == InformationLevel::KeyStages || kd.kind.is_release() {
+            if level.covers(kd.kind) {
                 let from = minus_days(kd.date, lead.key_date_window_days);
                 if self.facts.told_about(kd.kind).is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.key_date_notice_days);
@@ -287,7 +311,7 @@ impl Scan<'_> {
 
     /// The outcome of each decided licence request passed on.
     fn licence_outcomes(&mut self) {
-        for request in &self.victim.licence_requests {
+        for (i, request) in self.victim.licence_requests.iter().enumerate() {
             let decided = request
                 .outcome
                 .is_some_and(|o| o != LicenceOutcome::Pending);
@@ -296,7 +320,7 @@ impl Scan<'_> {
             };
             if self.facts.last_licence_conditions.is_none_or(|d| d < on) {
                 let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
-                self.add(ReminderKind::LicenceOutcome, due, None, on);
+                self.add_entry(ReminderKind::LicenceOutcome, due, None, on, Some(i));
             }
         }
     }
@@ -525,9 +549,35 @@ impl Reminder {
                 format!("Tell the victim the licence-condition decision of {about}")
             }
             ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
+            ReminderKind::ReleaseReoffer => match self.tracing {
+                Some(asked) => format!(
+                    "Tracing: an agency was asked on {}; offer contact again once the victim \
+                     is found, before the {key} on {about}",
+                    asked.format("%-d %b %Y")
+                ),
+                None => format!(
+                    "Offer contact again before the {key} on {about}: the victim never answered"
+                ),
+            },
+        }
+    }
+
+    /// The reminder's kind in words, as the caseload and the calendar name it: a re-offer
+    /// whose victim is being traced says so.
+    pub fn label(&self) -> &'static str {
+        if self.kind == ReminderKind::ReleaseReoffer && self.tracing.is_some() {
+            "re-offer (tracing)"
+        } else {
+            self.kind.label()
         }
     }
 }
+
+mod reoffer;
+pub use reoffer::{
+    UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,
+    unanswered_release_within_a_year,
+};
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,14 @@ pub struct LeadTimes {
     pub licence_conditions_window_days: u32,
     /// Victim told the outcome of a licence request: working days after it.
     pub licence_outcome_working_days: u32,
+    /// A victim who never answered is offered contact again: days before the release.
+    pub release_reoffer_notice_days: u32,
+    /// An outbound contact counts for the re-offer from this many days before the release.
+    pub release_reoffer_window_days: u32,
+    /// "Never answered": this many months since the second offer with no reply…
+    pub release_reoffer_after_second_offer_months: u32,
+    /// …or this many months with the offer sent and no second offer.
+    pub release_reoffer_after_offer_months: u32,
     /// A reminder this close to a sensitive date (either side) is flagged.
     pub sensitive_margin_days: u32,
     /// "Due soon": within this many days after the diary's date.
@@ -55,6 +63,10 @@ impl Default for LeadTimes {
             licence_conditions_notice_days: 182,
             licence_conditions_window_days: 365,
             licence_outcome_working_days: 5,
+            release_reoffer_notice_days: 182,
+            release_reoffer_window_days: 365,
+            release_reoffer_after_second_offer_months: 3,
+            release_reoffer_after_offer_months: 6,
             sensitive_margin_days: 3,
             due_soon_days: 7,
         }
@@ -117,7 +129,7 @@ impl std::fmt::Display for TooLong {
 
 impl LeadTimes {
     /// Each lead time with its key in `[lead_times]` and what it counts.
-    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 15] {
+    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 19] {
         use LeadUnit::{Days, Months, WorkingDays};
         [
             (
@@ -161,6 +173,26 @@ impl LeadTimes {
                 self.licence_outcome_working_days,
                 WorkingDays,
             ),
+            (
+                "release_reoffer_notice_days",
+                self.release_reoffer_notice_days,
+                Days,
+            ),
+            (
+                "release_reoffer_window_days",
+                self.release_reoffer_window_days,
+                Days,
+            ),
+            (
+                "release_reoffer_after_second_offer_months",
+                self.release_reoffer_after_second_offer_months,
+                Months,
+            ),
+            (
+                "release_reoffer_after_offer_months",
+                self.release_reoffer_after_offer_months,
+                Months,
+            ),
             ("sensitive_margin_days", self.sensitive_margin_days, Days),
             ("due_soon_days", self.due_soon_days, Days),
         ]
@@ -190,7 +222,7 @@ mod tests {
         }
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 15);
+        assert_eq!(keys.len(), 19);
     }
 
     #[test]

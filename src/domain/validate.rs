@@ -43,6 +43,9 @@ pub struct KnownIds {
     pub officers: HashSet<String>,
     pub cases: HashSet<String>,
     pub victims: HashSet<String>,
+    /// Cases and victims erased from the store: not imported again without `replace`.
+    pub erased_cases: HashSet<String>,
+    pub erased_victims: HashSet<String>,
 }
 
 /// Reads and validates a caseload file. `known` are the ids already in the store: they
@@ -109,6 +112,36 @@ pub fn check_contact(contact: &Value, known: &KnownIds) -> Vec<Problem> {
     w.contact("", contact);
     w.resolve(known, true);
     w.problems
+}
+
+/// A contact made from its fields as someone typed them (a form's, the command line's) —
+/// `on`, `at`, `kind`, `method`, `direction`, `key_date`, `summary`, `by`; an absent or empty
+/// one is left out — checked by the rules of an import.
+pub fn contact_from_text<'a>(
+    fields: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    known: &KnownIds,
+) -> Result<super::model::Contact, Vec<Problem>> {
+    let map: Map<String, Value> = fields
+        .into_iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.to_owned(),
+                Value::String(v.filter(|v| !v.is_empty())?.to_owned()),
+            ))
+        })
+        .collect();
+    let value = Value::Object(map);
+    let problems = check_contact(&value, known);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(value).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            // Never serde_json's message: it quotes what was typed.
+            message: format!("the record could not be made ({})", json_problem(&e)),
+        }]
+    })
 }
 
 /// One date as a form or the command line takes it: `YYYY-MM-DD`, 1900 to 2100.
@@ -478,6 +511,22 @@ impl Walker {
                 continue;
             }
             first.insert((*kind, id.as_str()), path.as_str());
+            let erased = match kind {
+                Kind::Officer => false,
+                Kind::Case => known.erased_cases.contains(id),
+                Kind::Victim => known.erased_victims.contains(id),
+            };
+            if !replace && erased {
+                problems.push(Problem {
+                    path: path.clone(),
+                    message: format!(
+                        "{} {} was erased from this store, so it is not imported again \
+                         (use --replace to bring it back, if it must come back)",
+                        kind.noun(),
+                        quote(id)
+                    ),
+                });
+            }
             if !replace && known_set(*kind).contains(id) {
                 problems.push(Problem {
                     path: path.clone(),

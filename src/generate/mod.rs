@@ -4,6 +4,7 @@
 //! overdue or due soon — as in a real unit, not everything at once.
 
 mod names;
+mod reoffer;
 mod rng;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -64,6 +65,7 @@ fn plus(d: NaiveDate, days: i64) -> NaiveDate {
 
 struct Generator {
     rng: Rng,
+    seed: u64,
     as_of: NaiveDate,
     officers: Vec<Officer>,
 }
@@ -72,6 +74,7 @@ struct Generator {
 pub fn generate(victims: usize, seed: u64, as_of: NaiveDate) -> Caseload {
     let mut g = Generator {
         rng: Rng::new(seed),
+        seed,
         as_of,
         officers: Vec::new(),
     };
@@ -449,14 +452,28 @@ impl Log<'_> {
         if on > self.g.as_of || self.contacts.len() >= 40 {
             return;
         }
-        let summary = Some(self.g.rng.pick(names::SUMMARIES).to_string());
+        let summary = self.g.rng.pick(names::SUMMARIES);
+        self.said(on, (kind, method, direction), key_date, summary);
+    }
+
+    /// An entry with its own summary, drawing nothing from the generator's numbers.
+    fn said(
+        &mut self,
+        on: NaiveDate,
+        (kind, method, direction): (ContactKind, Medium, Direction),
+        key_date: Option<KeyDateKind>,
+        summary: &str,
+    ) {
+        if on > self.g.as_of || self.contacts.len() >= 40 {
+            return;
+        }
         self.contacts.push(Contact {
             on,
             at: None,
             kind,
             method,
             direction,
-            summary,
+            summary: Some(summary.to_owned()),
             by: Some(self.by.clone()),
             key_date,
         });
@@ -482,6 +499,7 @@ impl Log<'_> {
                 if plus(offer, 92) < as_of && self.done() {
                     self.letter(plus(offer, 80), ContactKind::SecondOffer, None);
                 }
+                self.offer_again_before_release(v, case);
             }
             VictimStatus::Declined | VictimStatus::OptedOut => {
                 self.letter(offer, ContactKind::InitialOffer, None);

@@ -100,3 +100,43 @@ fn sizes_and_days_outside_the_bounds_are_refused_with_the_bounds() {
     assert!(said.contains("1975-01-01 to 2060-12-31"), "{said}");
     assert!(refusal(10, NaiveDate::from_ymd_opt(1974, 12, 31).unwrap()).is_some());
 }
+
+#[test]
+fn a_few_victims_who_never_answered_are_to_be_offered_contact_again() {
+    use crate::domain::enums::ReminderKind;
+    let lead = LeadTimes::default();
+    let (mut due, mut tracing, mut victims) = (0, 0, 0);
+    for seed in 1..=5 {
+        let c = generate(2000, seed, DEFAULT_AS_OF);
+        let calendar = Calendar::new(c.extra_non_working_days.iter().copied());
+        let items = diary(
+            &c.cases,
+            &c.victims,
+            &DiaryQuery {
+                date: DEFAULT_AS_OF,
+                days: 14,
+                officer: None,
+            },
+            Rules {
+                calendar: &calendar,
+                lead: &lead,
+            },
+        );
+        let reoffers: Vec<_> = items
+            .iter()
+            .filter(|i| i.reminder.kind == ReminderKind::ReleaseReoffer)
+            .collect();
+        due += reoffers.len();
+        tracing += reoffers
+            .iter()
+            .filter(|i| i.reminder.tracing.is_some())
+            .count();
+        victims += c.victims.len();
+    }
+    // A real unit's handful: missed re-offers and victims being traced, never most of them.
+    assert!(
+        (3..=victims / 200).contains(&due),
+        "{due} re-offers due of {victims}"
+    );
+    assert!(tracing >= 1 && tracing < due, "{tracing} of {due} tracing");
+}

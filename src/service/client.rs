@@ -11,8 +11,11 @@ use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::report::Report;
+use crate::domain::retention::{Reason, Target};
 use crate::store::{
-    Changed, Digest, ImportSummary, Record, ReportAsk, Snooze, Stamp, StoreError, UnitStore,
+    AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary,
+    Reallocation, Record, ReportAsk, Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin,
+    UnitStore,
 };
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -149,8 +152,16 @@ impl Client {
 
     /// One request with a tail, and its reply. If the service went away before answering
     /// and there is a way to get another, asked once more of the next one.
+    /// A change is never sent twice: if the service went away after it was sent, it may
+    /// have been saved, and the asker is told so instead (a log entry sent again would be
+    /// logged twice).
     fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         match self.call_once(request, tail) {
+            Err(StoreError::ServiceGone(_)) if request.is_change() => Err(StoreError::Remote(
+                "the unit service stopped before saying whether this was saved: look at the \
+                 record as it is now before making the change again"
+                    .into(),
+            )),
             Err(StoreError::ServiceGone(why)) => {
                 let Some(restart) = &self.restart else {
                     return Err(StoreError::ServiceGone(why));
@@ -286,32 +297,10 @@ fn unexpected() -> StoreError {
     StoreError::Remote("the unit service answered something else".into())
 }
 
-/// A digest shard from the wire: its number (as a one-byte key) and its bytes.
-type WireShard<'a> = ([u8; 1], &'a [u8]);
-
-/// The digest's shards from a reply's tail (see the service's `digest`).
-fn shards(tail: &[u8]) -> Result<Vec<WireShard<'_>>, StoreError> {
-    let mut out = Vec::new();
-    let mut rest = tail;
-    while let [n, a, b, c, d, more @ ..] = rest {
-        let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
-        let (shard, after) = more
-            .split_at_checked(len)
-            .ok_or_else(|| StoreError::Remote("the digest arrived cut short".into()))?;
-        out.push(([*n], shard));
-        rest = after;
-    }
-    if rest.is_empty() {
-        Ok(out)
-    } else {
-        Err(StoreError::Remote("the digest arrived cut short".into()))
-    }
-}
-
 impl UnitStore for Client {
     fn load_digest(&self) -> Result<Digest, StoreError> {
         match self.call(&Request::LoadDigest)? {
-            (Reply::Head(head), tail) => Digest::from_shards(*head, &shards(&tail)?),
+            (Reply::Head(head), tail) => Digest::unpack(*head, &tail),
             _ => Err(unexpected()),
         }
     }
@@ -371,11 +360,28 @@ impl UnitStore for Client {
         })
     }
 
-    fn save_case(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+    fn save_case(&self, case: &Case, base: u64, why: Option<&str>) -> Result<Changed, StoreError> {
         self.changed(&Request::SaveCase {
             case: Box::new(case.clone()),
             base,
+            why: why.map(str::to_owned),
         })
+    }
+
+    fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
+        self.changed(&Request::AddVictim(Box::new(victim.clone())))
+    }
+
+    fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        self.changed(&Request::AddCase(Box::new(case.clone())))
+    }
+
+    fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
+        self.changed(&Request::CloseCase(closing.clone()))
+    }
+
+    fn reallocate(&self, reallocation: &Reallocation) -> Result<Changed, StoreError> {
+        self.changed(&Request::Reallocate(reallocation.clone()))
     }
 
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
@@ -383,15 +389,56 @@ impl UnitStore for Client {
     }
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
-        match self.call(&Request::Reveal(victim.to_owned()))? {
+        self.done(&Request::Reveal(victim.to_owned()))
+    }
+
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError> {
+        self.done(&Request::Consult(victim.to_owned()))
+    }
+
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
+        self.done(&Request::Disclose(disclosure.clone()))
+    }
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        match self.call(&Request::Report(Box::new(ask.clone())))? {
+            (Reply::Report(report), _) => Ok(*report),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+impl Client {
+    /// A request answered with [`Reply::Done`].
+    fn done(&self, request: &Request) -> Result<(), StoreError> {
+        match self.call(request)? {
             (Reply::Done, _) => Ok(()),
             _ => Err(unexpected()),
         }
     }
+}
 
-    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
-        match self.call(&Request::Report(Box::new(ask.clone())))? {
-            (Reply::Report(report), _) => Ok(*report),
+impl UnitAdmin for Client {
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        let request = Request::Erase {
+            target: target.clone(),
+            reason,
+        };
+        match self.call(&request)? {
+            (Reply::Erased(erased), _) => Ok(erased),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        match self.call(&Request::Audit(query.clone()))? {
+            (Reply::Audit(entries), _) => Ok(entries),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError> {
+        match self.call(&Request::SubjectAccess(victim.to_owned()))? {
+            (Reply::SubjectAccess(found), _) => Ok(found.map(|s| *s)),
             _ => Err(unexpected()),
         }
     }

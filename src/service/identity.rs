@@ -64,14 +64,14 @@ pub fn admit(uid: u32, owner: u32, config: &Config) -> Result<String, String> {
 
 /// Whether someone may make the monitoring return, which counts the whole unit's victims:
 /// the owner of the data directory (the store's administrator), and an officer whose role is
-/// `manager` or `admin`. In a unit that records no roles at all, anyone who may use the store.
-/// `officer` is the officer the user is mapped to (or their user name).
+/// `manager` or `admin`; while the unit has named no manager or administrator yet, anyone who
+/// may use the store (as for reallocating victims). `officer` is the officer the user is
+/// mapped to (or their user name).
 pub fn may_report(is_owner: bool, officer: &str, officers: &[Officer]) -> bool {
+    let manages = |o: &Officer| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin));
     is_owner
-        || officers.iter().all(|o| o.role.is_none())
-        || officers.iter().any(|o| {
-            o.id == officer && matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin))
-        })
+        || !officers.iter().any(manages)
+        || officers.iter().any(|o| o.id == officer && manages(o))
 }
 
 #[cfg(test)]
@@ -111,5 +111,13 @@ mod tests {
         let no_roles = [officer("sahmed", None), officer("jokafor", None)];
         assert!(may_report(false, "sahmed", &no_roles));
         assert!(may_report(false, "stranger", &no_roles));
+        let no_managers = [
+            officer("sahmed", Some(OfficerRole::Vlo)),
+            officer("jokafor", None),
+        ];
+        assert!(
+            may_report(false, "sahmed", &no_managers),
+            "no manager named yet"
+        );
     }
 }

@@ -15,11 +15,19 @@ use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::report::Report;
+use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
-use crate::store::{Changed, Record, ReportAsk, Snooze, Stamp};
+use crate::store::{
+    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Reallocation, Record, ReportAsk,
+    Snooze, Stamp, SubjectAccess,
+};
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
-pub const PROTOCOL: u32 = 2;
+/// 2: the digest's shards carry schema 5's log facts; erasure, consultations, disclosures,
+/// the audit trail and subject access. 3: new records' ids are given by the service
+/// (`add_victim`, `add_case`), cases are closed whole, a case's change says why. 4: the
+/// monitoring return (`Report`).
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -56,9 +64,30 @@ pub enum Request {
     SaveCase {
         case: Box<Case>,
         base: u64,
+        #[serde(default)]
+        why: Option<String>,
     },
+    /// A new victim; the service gives the id when it is empty.
+    AddVictim(Box<Victim>),
+    /// A new case; the service gives the id when it is empty.
+    AddCase(Box<Case>),
+    CloseCase(Closing),
+    Reallocate(Reallocation),
     Snooze(Snooze),
     Reveal(String),
+    /// Someone opened a victim's record.
+    Consult(String),
+    /// Victims' data left the store.
+    Disclose(Disclosure),
+    /// Erase a victim or a case (administrators only).
+    Erase {
+        target: Target,
+        reason: Reason,
+    },
+    /// The audit trail's entries a query asks for (administrators only).
+    Audit(AuditQuery),
+    /// Everything held about one victim (administrators only).
+    SubjectAccess(String),
     /// `vlu diary`'s output, worked out by the service from the digest it keeps.
     Diary {
         query: Query,
@@ -115,6 +144,9 @@ pub enum Reply {
     Chunk,
     /// `vlu check`: the sentence saying the store is sound, or its problems.
     Checked(Result<String, Vec<String>>),
+    Erased(Erased),
+    Audit(Vec<AuditEntry>),
+    SubjectAccess(Option<Box<SubjectAccess>>),
     /// Pushed to subscribers after each durable change.
     News(ChangedWire),
     /// Pushed to subscribers when who is connected changes.
@@ -123,7 +155,7 @@ pub enum Reply {
     Reload,
 }
 
-/// A diary's question, with the asker's lead times and extra non-working days (their
+/// A diary's question, with the asker's lead times and working-day changes (their
 /// configuration, which may not be the service's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Query {
@@ -131,7 +163,26 @@ pub struct Query {
     pub days: u32,
     pub officer: Option<String>,
     pub lead: LeadTimes,
-    pub extra_days: Vec<NaiveDate>,
+    pub calendar: crate::domain::calendar::DayChanges,
+}
+
+impl Request {
+    /// Whether the request changes the store (so must never be sent twice).
+    pub fn is_change(&self) -> bool {
+        matches!(
+            self,
+            Request::AppendContact { .. }
+                | Request::SaveVictim { .. }
+                | Request::SaveVictimWithContact { .. }
+                | Request::SaveCase { .. }
+                | Request::AddVictim(_)
+                | Request::AddCase(_)
+                | Request::CloseCase(_)
+                | Request::Reallocate(_)
+                | Request::Snooze(_)
+                | Request::Import { .. }
+        )
+    }
 }
 
 /// [`Changed`] on the wire.
@@ -143,6 +194,8 @@ pub struct ChangedWire {
     pub snoozes: bool,
     /// Who made the change.
     pub by: String,
+    #[serde(default)]
+    pub entry: Option<usize>,
 }
 
 impl ChangedWire {
@@ -153,6 +206,7 @@ impl ChangedWire {
             cases: changed.cases.clone(),
             snoozes: changed.snoozes,
             by: by.to_owned(),
+            entry: changed.entry,
         }
     }
 
@@ -162,6 +216,7 @@ impl ChangedWire {
             victims: self.victims.clone(),
             cases: self.cases.clone(),
             snoozes: self.snoozes,
+            entry: self.entry,
         }
     }
 }

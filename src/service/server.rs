@@ -22,9 +22,9 @@ use super::{identity, socket_path};
 use crate::cli::status::Counts;
 use crate::cli::{Format, items_of, render};
 use crate::config::Config;
-use crate::domain::reminders::DiaryQuery;
+use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
-use crate::store::{Digest, Store, StoreError};
+use crate::store::{Digest, Disclosure, Store, StoreError};
 
 /// What a request meets once the service is stopping.
 pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -316,11 +316,15 @@ fn answer_one(
         | Request::Check
         | Request::Backup
         | Request::Stop
+        | Request::Erase { .. }
+        | Request::Audit(_)
+        | Request::SubjectAccess(_)
             if !is_admin(shared, user) =>
         {
             let why = format!(
-                "{user} may not do that: importing, exporting, checking, backing up and \
-                 stopping the service are for the unit's administrators"
+                "{user} may not do that: importing, exporting, checking, backing up, erasing, \
+                 reading the audit trail, answering a subject access request and stopping \
+                 the service are for the unit's administrators"
             );
             send(stream, &Reply::Refused(why), &[])
         }
@@ -330,6 +334,14 @@ fn answer_one(
                  administrators"
             );
             send(stream, &Reply::Refused(why), &[])
+        }
+        Request::Reallocate(_) if !may_manage(shared, user) => {
+            send(stream, &Reply::Refused(not_a_manager(user)), &[])
+        }
+        Request::SaveVictim { ref victim, .. }
+            if moves_allocation(shared, victim) && !may_manage(shared, user) =>
+        {
+            send(stream, &Reply::Refused(not_a_manager(user)), &[])
         }
         Request::Export => export(shared, stream),
         Request::Stop => {
@@ -376,6 +388,42 @@ fn may_report(shared: &Shared, user: &str) -> bool {
     store
         .load_head()
         .is_ok_and(|head| identity::may_report(owner, officer, &head.officers))
+}
+
+fn not_a_manager(user: &str) -> String {
+    format!("{user} may not reallocate victims: that is for the unit's managers")
+}
+
+/// Whether `user` may reallocate: an administrator, an officer whose role is `manager`, or
+/// anyone while the unit has named no manager or administrator yet.
+fn may_manage(shared: &Shared, user: &str) -> bool {
+    use crate::domain::enums::OfficerRole;
+    if is_admin(shared, user) {
+        return true;
+    }
+    let store = lock(&shared.store);
+    let Some(head) = store.as_ref().and_then(|s| s.load_head().ok()) else {
+        return false;
+    };
+    let roles_set = head
+        .officers
+        .iter()
+        .any(|o| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin)));
+    let officer = shared.config.officers.get(user);
+    !roles_set
+        || head
+            .officers
+            .iter()
+            .any(|o| Some(&o.id) == officer && o.role == Some(OfficerRole::Manager))
+}
+
+/// Whether a victim's save gives them to another officer.
+fn moves_allocation(shared: &Shared, victim: &crate::domain::model::Victim) -> bool {
+    let store = lock(&shared.store);
+    store
+        .as_ref()
+        .and_then(|s| s.victim(&victim.id).ok().flatten())
+        .is_some_and(|before| before.allocated_to != victim.allocated_to)
 }
 
 /// The export, streamed in chunks of a mebibyte: a large unit is never held whole.
@@ -567,6 +615,30 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
         Request::Reveal(victim) => {
             return reply(store.record_reveal(&victim).map(|()| Reply::Done));
         }
+        Request::Consult(victim) => {
+            return reply(store.record_consultation(&victim).map(|()| Reply::Done));
+        }
+        Request::Disclose(disclosure) => {
+            return reply(store.record_disclosure(&disclosure).map(|()| Reply::Done));
+        }
+        Request::Erase { target, reason } => {
+            let erased = store.erase(&target, reason);
+            drop(guard);
+            if erased.is_ok() {
+                // Records went: every screen reads the caseload again.
+                shared.forget_digest();
+                broadcast(shared, &Reply::Reload);
+            }
+            return reply(erased.map(Reply::Erased));
+        }
+        Request::Audit(query) => return reply(store.audit_entries(&query).map(Reply::Audit)),
+        Request::SubjectAccess(victim) => {
+            return reply(
+                store
+                    .subject_access(&victim)
+                    .map(|s| Reply::SubjectAccess(s.map(Box::new))),
+            );
+        }
         Request::Diary {
             query,
             format,
@@ -584,7 +656,11 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             contact,
             base,
         } => store.save_victim_with_contact_from(&victim, &contact, base),
-        Request::SaveCase { case, base } => store.save_case_from(&case, base),
+        Request::SaveCase { case, base, why } => store.save_case_from(&case, base, why.as_deref()),
+        Request::AddVictim(victim) => store.add_victim(&victim),
+        Request::AddCase(case) => store.add_case(&case),
+        Request::CloseCase(closing) => store.close_case(&closing),
+        Request::Reallocate(r) => store.reallocate(&r),
         Request::Snooze(snooze) => store.snooze(&snooze),
     };
     drop(guard);
@@ -646,36 +722,19 @@ fn failure(e: &StoreError) -> Reply {
     }
 }
 
-/// The digest's head in the reply and its shards, as stored, in the tail:
-/// `u8` number, `u32` length, bytes; one after another.
+/// The digest's head in the reply and its shards, packed by the store, in the tail.
 fn digest(store: &Store) -> (Reply, Vec<u8>) {
-    let read = store
-        .load_head()
-        .and_then(|head| Ok((head, store.digest_shards()?)));
-    let (head, shards) = match read {
-        Ok(read) => read,
-        Err(e) => return (failure(&e), Vec::new()),
-    };
-    let mut tail = Vec::new();
-    for (k, v) in &shards {
-        let Ok(len) = u32::try_from(v.len()) else {
-            return (
-                Reply::Failed("a digest shard is too large".into()),
-                Vec::new(),
-            );
-        };
-        tail.push(k.last().copied().unwrap_or_default());
-        tail.extend_from_slice(&len.to_be_bytes());
-        tail.extend_from_slice(v);
+    match store.digest_packed() {
+        Ok((head, packed)) => (Reply::Head(Box::new(head)), packed),
+        Err(e) => (failure(&e), Vec::new()),
     }
-    (Reply::Head(Box::new(head)), tail)
 }
 
-/// The unit's configuration with the asker's lead times and extra days.
+/// The unit's configuration with the asker's lead times and working-day changes.
 fn asked(shared: &Shared, query: &Query) -> Config {
     Config {
         lead_times: query.lead,
-        extra_non_working_days: query.extra_days.clone(),
+        days: query.calendar.clone(),
         ..shared.config.clone()
     }
 }
@@ -702,6 +761,10 @@ fn diary(
         let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
         let items = items_of(&digest, &config, &query)?;
+        if format == Format::Ics {
+            // A calendar file leaves the store for other programs: a disclosure.
+            store.record_disclosure(&calendar_disclosure(&query, &items))?;
+        }
         Ok(render(format, &digest, &snoozes, &query, &items, colour))
     })();
     match worked {
@@ -709,6 +772,21 @@ fn diary(
         Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
         Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
     }
+}
+
+/// A calendar file's disclosure: the victims it names, by id.
+fn calendar_disclosure(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> Disclosure {
+    let mut victims: Vec<String> = items.iter().map(|i| i.reminder.victim_id.clone()).collect();
+    victims.sort();
+    victims.dedup();
+    let whose = query
+        .officer
+        .map_or_else(|| "the unit".to_owned(), |o| format!("officer {o}"));
+    let what = format!(
+        "calendar file: diary of {whose}, {} days from {}",
+        query.days, query.date
+    );
+    Disclosure::of(&what, victims)
 }
 
 fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>) {

@@ -5,6 +5,7 @@ use crate::domain::facts::LogFacts;
 use crate::domain::validate::{KnownIds, parse_caseload};
 
 use super::digest::{self, Shard};
+use super::dpa::ERASED;
 use super::stamp::STAMP;
 use super::{
     AUDIT, CASE, CONTACT, DIGEST, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
@@ -33,8 +34,10 @@ impl Store {
                     _ => false,
                 },
                 Some(p)
-                    if [OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP]
-                        .contains(&p) =>
+                    if [
+                        OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP, ERASED,
+                    ]
+                    .contains(&p) =>
                 {
                     serde_json::from_slice::<serde_json::Value>(&v).is_ok()
                 }
@@ -55,6 +58,21 @@ impl Store {
             }
         }
         findings.dedup();
+        let erased = self.tombstones()?;
+        for (noun, ids, prefix) in [
+            ("victim", &erased.victims, VICTIM),
+            ("case", &erased.cases, CASE),
+        ] {
+            let mut back: Vec<&String> = ids
+                .iter()
+                .filter(|id| self.db.contains_key(key(prefix, id)).unwrap_or(false))
+                .collect();
+            back.sort();
+            findings.extend(
+                back.into_iter()
+                    .map(|id| format!("{noun} {id} is in the store but marked erased")),
+            );
+        }
         if !findings.is_empty() {
             return Ok(findings);
         }

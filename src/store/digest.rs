@@ -293,13 +293,17 @@ pub enum Edit<'a> {
         victim: &'a str,
     },
     Case(&'a Case),
+    /// A case erased (its victims leave by `Leave`).
+    RemoveCase(&'a str),
 }
 
 impl Edit<'_> {
     pub fn shard(&self) -> u8 {
         match self {
             Edit::Victim(v) => shard_of(&v.case_id),
-            Edit::Facts { case, .. } | Edit::Leave { case, .. } => shard_of(case),
+            Edit::Facts { case, .. } | Edit::Leave { case, .. } | Edit::RemoveCase(case) => {
+                shard_of(case)
+            }
             Edit::Case(c) => shard_of(&c.id),
         }
     }
@@ -348,6 +352,11 @@ impl Shard {
                 Ok(i) => self.cases[i] = CaseDigest::of(c),
                 Err(i) => self.cases.insert(i, CaseDigest::of(c)),
             },
+            Edit::RemoveCase(id) => {
+                if let Ok(i) = self.cases.binary_search_by(|d| d.id.as_str().cmp(id)) {
+                    self.cases.remove(i);
+                }
+            }
         }
         Ok(())
     }
@@ -445,7 +454,24 @@ impl Digest {
 
     /// The digest from its shards (each with a key whose last byte is its number) and the
     /// caseload's unit, officers and extra days.
-    pub fn from_shards<K, V>(head: Caseload, raw: &[(K, V)]) -> Result<Self, StoreError>
+    /// The digest [`Store::digest_packed`] packed, with its head.
+    pub fn unpack(head: Caseload, packed: &[u8]) -> Result<Self, StoreError> {
+        let cut = || StoreError::Remote("the digest arrived cut short".into());
+        let mut shards = Vec::new();
+        let mut rest = packed;
+        while let [n, a, b, c, d, more @ ..] = rest {
+            let len = u32::from_be_bytes([*a, *b, *c, *d]) as usize;
+            let (shard, after) = more.split_at_checked(len).ok_or_else(cut)?;
+            shards.push(([*n], shard));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return Err(cut());
+        }
+        Self::from_shards(head, &shards)
+    }
+
+    fn from_shards<K, V>(head: Caseload, raw: &[(K, V)]) -> Result<Self, StoreError>
     where
         K: AsRef<[u8]> + Sync,
         V: AsRef<[u8]> + Sync,
@@ -503,13 +529,62 @@ impl Store {
         Digest::from_shards(self.load_head()?, &raw)
     }
 
-    /// The digest's shards as stored, each with its key (whose last byte is its number),
-    /// for a client of the unit service to read with [`Digest::from_shards`].
-    pub fn digest_shards(&self) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
-        Ok(self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?)
+    /// The digest packed for another process (a client of the unit service): the head,
+    /// and the shards as stored, one after another — `u8` number, `u32` length, bytes —
+    /// which [`Digest::unpack`] reads.
+    pub fn digest_packed(&self) -> Result<(Caseload, Vec<u8>), StoreError> {
+        let head = self.load_head()?;
+        let mut packed = Vec::new();
+        for shard in self.db.scan_prefix(DIGEST) {
+            let (k, v) = shard?;
+            let len = u32::try_from(v.len())
+                .map_err(|_| StoreError::Corrupt("a digest shard is too large".into()))?;
+            packed.push(k.last().copied().unwrap_or_default());
+            packed.extend_from_slice(&len.to_be_bytes());
+            packed.extend_from_slice(&v);
+        }
+        Ok((head, packed))
+    }
+
+    /// The ids of a case's victims, from its digest shard (they are kept beside it).
+    pub fn victims_of(&self, case: &str) -> Result<Vec<String>, StoreError> {
+        self.usable()?;
+        let n = shard_of(case);
+        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
+            return Ok(Vec::new());
+        };
+        let shard = Shard::decode(&bytes).map_err(|e| {
+            StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
+        })?;
+        Ok(shard
+            .victims
+            .into_iter()
+            .filter(|v| v.case_id == case)
+            .map(|v| v.id)
+            .collect())
+    }
+
+    /// The ids of a case's victims, as its digest shard lists them (the shard is written in
+    /// the same batch as every victim record, and `vlu check` holds it to them).
+    pub(super) fn victims_of_case(&self, case: &str) -> Result<Vec<String>, StoreError> {
+        let n = shard_of(case);
+        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
+            return Ok(Vec::new());
+        };
+        let shard = Shard::decode(&bytes).map_err(|e| {
+            StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
+        })?;
+        Ok(shard
+            .victims
+            .into_iter()
+            .filter(|v| v.case_id == case)
+            .map(|v| v.id)
+            .collect())
     }
 
     /// Stages changes to the digest: each shard touched is read once, changed and rewritten.
+    /// All of one write's edits go in one call: a shard is read from the store, not from
+    /// the batch.
     pub(super) fn stage_digest(
         &self,
         batch: &mut Batch,
@@ -612,7 +687,7 @@ mod tests {
         let (cases, victims) = unit();
         let mut shard = one_shard(&cases, &victims);
         let facts = LogFacts {
-            second_offer: true,
+            second_offer: NaiveDate::from_ymd_opt(2026, 3, 2),
             ..LogFacts::default()
         };
         let mut moved = victims[1].clone(); // V-9, of C-1

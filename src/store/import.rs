@@ -20,6 +20,23 @@ fn refuse_taken_ids(caseload: &Caseload, known: &KnownIds) -> Result<(), StoreEr
     let officers = caseload.officers.iter().map(|o| (&o.id, &known.officers));
     let cases = caseload.cases.iter().map(|c| (&c.id, &known.cases));
     let victims = caseload.victims.iter().map(|v| (&v.id, &known.victims));
+    let erased = caseload
+        .cases
+        .iter()
+        .map(|c| (&c.id, &known.erased_cases))
+        .chain(
+            caseload
+                .victims
+                .iter()
+                .map(|v| (&v.id, &known.erased_victims)),
+        )
+        .find_map(|(id, gone)| gone.contains(id).then_some(id));
+    if let Some(id) = erased {
+        return Err(StoreError::Refused(format!(
+            "{id} was erased from this store (while this file was being checked); nothing \
+             was imported: use --replace to bring it back, if it must come back"
+        )));
+    }
     let taken = officers
         .chain(cases)
         .chain(victims)
@@ -130,6 +147,16 @@ impl Store {
             summary.victims += 1;
         }
         self.stage_digest(&mut batch, edits)?;
+        summary.unerased = self.stage_unerase(
+            &mut batch,
+            Record::Case,
+            caseload.cases.iter().map(|c| c.id.as_str()),
+        )?;
+        summary.unerased.extend(self.stage_unerase(
+            &mut batch,
+            Record::Victim,
+            caseload.victims.iter().map(|v| v.id.as_str()),
+        )?);
         summary.replaced = replaced_ids.len();
         let detail = vec![format!(
             "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
@@ -143,6 +170,13 @@ impl Store {
                 replaced_ids.join(" ")
             }
         )];
+        let mut detail = detail;
+        if !summary.unerased.is_empty() {
+            detail.push(format!(
+                "erased before, brought back: {}",
+                summary.unerased.join(" ")
+            ));
+        }
         let batch = staged.finish(batch)?;
         self.commit(batch, &self.record("import", None, detail))?;
         Ok(summary)

@@ -40,10 +40,12 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
     Ok(())
 }
 
-/// Schema 2 → 3, and 3 → 4: the digest (`d\0{n}`) is built anew from every victim, log and
-/// case, in this build's layout, in place of any there was (schema 4 keeps each victim in
-/// its case's shard; schema 3 kept it in its own). The facts schema 2 kept beside each log
-/// (`f\0{victim}`) go: they are in the digest.
+/// Schema 2 → 3, 3 → 4 and 4 → 5: the digest (`d\0{n}`) is built anew from every victim,
+/// log and case, in this build's layout, in place of any there was (schema 4 keeps each
+/// victim in its case's shard, where schema 3 kept it in its own; schema 5's log facts hold
+/// the date of the second offer and of the latest inbound and agency contacts, for
+/// `release_reoffer`). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are
+/// in the digest.
 pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
     for k in db.scan_prefix(DIGEST).keys() {
         batch.remove(k?);

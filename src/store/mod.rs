@@ -12,12 +12,17 @@
 //! | `d\0{n}` | shard `n` (one byte) of the digest: what the diary and the caseload list need of each case and of its victims and their logs, postcard ([`digest`]) |
 //! | `s\0{reminder}` | a snoozed reminder |
 //! | `a\0{seq}` | one audit record |
+//! | `r\0v\0{victim}` / `r\0c\0{case}` | a record's version ([`stamp`]) |
+//! | `x\0v\0{victim}` / `x\0c\0{case}` | an erased id, with the day it was erased ([`dpa`]) |
 
+mod add;
 mod api;
 mod audit;
 pub mod backup;
+mod casework;
 mod check;
 mod digest;
+mod dpa;
 mod import;
 mod lock;
 mod migrate;
@@ -36,11 +41,13 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::{Batch, Tree};
 
 pub use crate::domain::snooze::Snooze;
-pub use api::{Changed, UnitStore};
-pub use audit::{AuditRecord, changed_fields};
+pub use api::{Changed, UnitAdmin, UnitStore};
+pub use audit::{AuditEntry, AuditQuery, AuditRecord, changed_fields};
 pub use backup::BackupInfo;
+pub use casework::{Closing, Moving, Reallocation};
 pub use check::Finding;
 pub use digest::Digest;
+pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
 pub use report::ReportAsk;
 pub use restore::Restored;
 pub use space::{Shortfall, megabytes};
@@ -54,13 +61,18 @@ use digest::Edit;
 use staged::Stage;
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
-const MIGRATIONS: &[Migration] = &[migrate::one_key_per_log, migrate::digest, migrate::digest];
+const MIGRATIONS: &[Migration] = &[
+    migrate::one_key_per_log,
+    migrate::digest,
+    migrate::digest,
+    migrate::digest,
+];
 
 type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
 
@@ -113,6 +125,9 @@ pub struct ImportSummary {
     pub victims: usize,
     pub contacts: usize,
     pub replaced: usize,
+    /// Erased ids brought back (with `--replace`): the command line warns of each.
+    #[serde(default)]
+    pub unerased: Vec<String>,
 }
 
 pub struct Store {
@@ -131,6 +146,8 @@ pub struct Store {
     next_audit: std::sync::atomic::AtomicU64,
     /// A write did not finish in time: sled may be stuck, and nothing more is asked of it.
     stalled: std::sync::atomic::AtomicBool,
+    /// When each (user, victim) consultation was last recorded ([`dpa::CONSULTATION_WINDOW`]).
+    consulted: std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>,
     _lock: File,
 }
 
@@ -244,6 +261,7 @@ impl Store {
             log: std::sync::Arc::new(log),
             next_audit: std::sync::atomic::AtomicU64::new(0),
             stalled: std::sync::atomic::AtomicBool::new(false),
+            consulted: std::sync::Mutex::default(),
             _lock: lock,
         };
         store
@@ -317,10 +335,13 @@ impl Store {
 
     /// The ids already in the store, for validating a file against it.
     pub fn known_ids(&self) -> Result<KnownIds, StoreError> {
+        let erased = self.tombstones()?;
         Ok(KnownIds {
             officers: self.ids(OFFICER)?,
             cases: self.ids(CASE)?,
             victims: self.ids(VICTIM)?,
+            erased_cases: erased.cases,
+            erased_victims: erased.victims,
         })
     }
 
@@ -475,6 +496,8 @@ impl Store {
             action: action.to_owned(),
             subject: subject.map(str::to_owned),
             fields,
+            victims: Vec::new(),
+            everyone: false,
         }
     }
 
@@ -497,17 +520,17 @@ impl Store {
     }
 
     /// Stages one more entry of a victim's log; returns the facts of the longer log, for
-    /// the digest.
+    /// the digest, and the new entry's number in it (from 1).
     fn stage_append(
         &self,
         batch: &mut Batch,
         victim: &str,
         contact: &Contact,
-    ) -> Result<LogFacts, StoreError> {
+    ) -> Result<(LogFacts, usize), StoreError> {
         let mut log = self.log(victim)?;
         log.push(contact.clone());
         Self::stage_log(batch, victim, &log)?;
-        Ok(LogFacts::of(&log))
+        Ok((LogFacts::of(&log), log.len()))
     }
 
     /// Checks a victim's references and stages its record (without contacts) in `batch`;
@@ -536,6 +559,9 @@ impl Store {
             ..victim.clone()
         };
         let before = self.victim_record(&victim.id)?;
+        if before.is_none() {
+            self.refuse_erased(Record::Victim, &victim.id)?;
+        }
         let fields = changed_fields(before.as_ref(), &stored);
         let action = if before.is_some() {
             "update-victim"
@@ -564,10 +590,16 @@ impl Store {
         self.save_victim_with_contact(victim, contact)
     }
 
-    /// [`Store::save_case`], refused if the record has changed since version `base`.
-    pub fn save_case_from(&self, case: &Case, base: u64) -> Result<Changed, StoreError> {
+    /// [`Store::save_case`], refused if the record has changed since version `base`; `why`
+    /// the change was made, for the audit trail.
+    pub fn save_case_from(
+        &self,
+        case: &Case,
+        base: u64,
+        why: Option<&str>,
+    ) -> Result<Changed, StoreError> {
         self.check_base(Record::Case, &case.id, base)?;
-        self.save_case(case)
+        self.save_case_because(case, why)
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
@@ -597,7 +629,7 @@ impl Store {
         let mut batch = Batch::default();
         let (_, mut fields, was) = self.stage_victim(&mut batch, victim)?;
         self.check_contact_refs(contact)?;
-        let facts = self.stage_append(&mut batch, &victim.id, contact)?;
+        let (facts, _) = self.stage_append(&mut batch, &victim.id, contact)?;
         self.stage_digest(
             &mut batch,
             Self::victim_edits(victim, was.as_deref(), Some(facts)),
@@ -613,8 +645,19 @@ impl Store {
 
     /// Saves a case record.
     pub fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
+        self.save_case_because(case, None)
+    }
+
+    /// Saves a case record; `why` (a key date corrected or removed) goes in the audit entry.
+    fn save_case_because(&self, case: &Case, why: Option<&str>) -> Result<Changed, StoreError> {
         let before = self.case(&case.id)?;
-        let fields = changed_fields(before.as_ref(), case);
+        if before.is_none() {
+            self.refuse_erased(Record::Case, &case.id)?;
+        }
+        let mut fields = changed_fields(before.as_ref(), case);
+        if let Some(why) = why.map(str::trim).filter(|w| !w.is_empty()) {
+            fields.push(format!("why: {why}"));
+        }
         let action = if before.is_some() {
             "update-case"
         } else {
@@ -665,21 +708,34 @@ impl Store {
         };
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();
-        let facts = self.stage_append(&mut batch, victim_id, contact)?;
-        self.stage_digest(
-            &mut batch,
-            vec![Edit::Facts {
+        let mut fields = vec![format!(
+            "{} {} {}",
+            contact.on, contact.kind, contact.method
+        )];
+        // The status follows the work: the entry and the move it makes, in one write.
+        let moved = crate::domain::casework::after_logging(&victim, contact);
+        if let Some(moved) = &moved {
+            self.stage_victim(&mut batch, moved)?;
+            fields.push(format!(
+                "status {} since {}",
+                moved.status, moved.status_since
+            ));
+        }
+        let (facts, entry) = self.stage_append(&mut batch, victim_id, contact)?;
+        let edits = match &moved {
+            Some(moved) => Self::victim_edits(moved, None, Some(facts)),
+            None => vec![Edit::Facts {
                 case: &victim.case_id,
                 victim: victim_id,
                 facts,
             }],
-        )?;
-        let fields = vec![format!(
-            "{} {} {}",
-            contact.on, contact.kind, contact.method
-        )];
+        };
+        self.stage_digest(&mut batch, edits)?;
         let seq = self.commit(batch, &self.record("log-contact", Some(victim_id), fields))?;
-        Ok(Changed::victim(seq, victim_id))
+        Ok(Changed {
+            entry: Some(entry),
+            ..Changed::victim(seq, victim_id)
+        })
     }
 
     /// Puts a reminder off until a date, with a reason (stored and audited).

@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Batch, Store, StoreError};
-use crate::domain::calendar::Calendar;
+use super::{Disclosure, Store, StoreError};
+use crate::domain::calendar::{Calendar, DayChanges};
 use crate::domain::model::{Case, Victim};
 use crate::domain::reminders::Rules;
 use crate::domain::report::{Report, ReportQuery, Tally, tally_of};
@@ -17,13 +16,13 @@ use crate::domain::rules::LeadTimes;
 /// Victims read before they are tallied, shared over the cores.
 const BATCH: usize = 4_096;
 
-/// A report asked of the store, with the asker's lead times and extra non-working days (their
+/// A report asked of the store, with the asker's lead times and days off and worked (their
 /// configuration, which may not be the store's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportAsk {
     pub query: ReportQuery,
     pub lead: LeadTimes,
-    pub extra_days: Vec<NaiveDate>,
+    pub calendar: DayChanges,
 }
 
 impl Store {
@@ -37,11 +36,12 @@ impl Store {
                 "there is no officer \"{o}\" in the store"
             )));
         }
-        let calendar = Calendar::new(
+        let calendar = Calendar::with_changes(
             head.extra_non_working_days
                 .iter()
-                .chain(&ask.extra_days)
+                .chain(&ask.calendar.non_working)
                 .copied(),
+            ask.calendar.working.iter().copied(),
         );
         let rules = Rules {
             calendar: &calendar,
@@ -72,9 +72,8 @@ impl Store {
         Ok(tally.finish(unit))
     }
 
-    /// The one place the return is recorded as a disclosure: who made it, when (the audit
-    /// record's own), for which period and officer, and the victims it counted. When the
-    /// store has a general `record_disclosure(what, victims)`, this is where to call it.
+    /// The one place the return is recorded as a disclosure (before it is handed to anyone):
+    /// the period and officer, and the victims it counted.
     fn record_report_disclosure(
         &self,
         query: &ReportQuery,
@@ -89,10 +88,6 @@ impl Store {
                 .as_ref()
                 .map_or_else(String::new, |o| format!(", officer {o}"))
         );
-        let mut fields = Vec::with_capacity(victims.len() + 1);
-        fields.push(what);
-        fields.extend(victims.iter().cloned());
-        let record = self.record("disclose-report", None, fields);
-        self.commit(Batch::default(), &record).map(drop)
+        self.record_disclosure(&Disclosure::of(&what, victims.to_vec()))
     }
 }

@@ -23,6 +23,8 @@ pub struct Restored {
     pub records: u64,
     /// Where the store as it was before is kept (none if there was none).
     pub kept: Option<PathBuf>,
+    /// Ids erased from the store as it was that the backup held: erased again.
+    pub erased_again: Vec<String>,
 }
 
 /// How much larger than its backup a restored store may be on disk: records compress to a
@@ -59,6 +61,8 @@ impl Store {
                 return Err(e);
             }
         };
+        // What was erased from the store being replaced stays erased in the one restored.
+        let erased = super::dpa::tombstones_in(&dir.join("db"));
         let kept = swap(dir).map_err(|e| io("put the restored store in", dir, e))?;
         // Opened as any store is, under the same lock: an older schema is migrated, and the
         // restore audited, before any other vlu can open it.
@@ -69,10 +73,12 @@ impl Store {
             header.by
         )];
         store.commit(Batch::default(), &store.record("restore", None, detail))?;
+        let erased_again = store.erase_again(&erased)?;
         Ok(Restored {
             header,
             records,
             kept,
+            erased_again,
         })
     }
 }

@@ -28,7 +28,7 @@ pub struct Stamp {
 }
 
 /// A stamp's key prefix: `r\0v\0` or `r\0c\0`, then the record's id.
-fn prefix(record: Record) -> &'static [u8] {
+pub(super) fn prefix(record: Record) -> &'static [u8] {
     match record {
         Record::Victim => b"r\0v\0",
         Record::Case => b"r\0c\0",

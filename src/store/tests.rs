@@ -419,7 +419,7 @@ fn a_finished_import_leaves_no_undo_records() {
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
 
-/// The sample unit (43 victims, 31 cases) in a new store.
+/// The sample unit (45 victims, 33 cases) in a new store.
 fn northshire(dir: &Path) -> (Store, Caseload) {
     let store = open(dir);
     let caseload =
@@ -518,6 +518,44 @@ fn a_schema_3_digest_is_laid_out_again_by_case() {
     let store = open(dir.path());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
     assert_joined(&store, victims);
+}
+
+#[test]
+fn a_schema_4_digest_gains_the_facts_of_the_release_re_offer() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, caseload) = northshire(dir.path());
+        // Schema 4's facts knew nothing of the second offer's date, inbound or agency
+        // contacts: stage them so, as a store written by that build holds them.
+        let mut batch = Batch::default();
+        for v in &caseload.victims {
+            let facts = LogFacts {
+                second_offer: None,
+                last_inbound: None,
+                last_agency: None,
+                ..LogFacts::of(&v.contacts)
+            };
+            store
+                .stage_digest(
+                    &mut batch,
+                    Store::victim_edits(v, Some(&v.case_id), Some(facts)),
+                )
+                .unwrap();
+        }
+        batch.insert(key(META, "schema"), encode(&4u32));
+        store.db.apply_batch(batch).unwrap();
+        assert!(!store.check().unwrap().is_empty(), "the old facts differ");
+        store.db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let digest = store.load_digest().unwrap();
+    let (_, facts, _) = digest.joined().find(|(v, _, _)| v.id == "V-0045").unwrap();
+    let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        (facts.second_offer, facts.last_agency),
+        (Some(d("2021-03-29")), Some(d("2026-11-10")))
+    );
 }
 
 #[test]
@@ -700,4 +738,150 @@ fn after_a_write_stalls_the_store_refuses_everything_at_once() {
     // reopened by the next process, not this one.)
     drop(store);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn logging_an_offer_moves_the_status_in_the_same_write_and_the_digest_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    let v = &mut caseload.victims[0];
+    v.status = VictimStatus::Referred;
+    v.status_since = v.referred_on;
+    v.contacts.clear();
+    store.import(&caseload, false).unwrap();
+    let before = store.stamp(Record::Victim, "V-1").unwrap().version;
+    let offer = Contact {
+        kind: ContactKind::InitialOffer,
+        method: Medium::Letter,
+        direction: Direction::Outbound,
+        ..note("2025-04-02")
+    };
+    store.append_contact("V-1", &offer).unwrap();
+    let v = store.victim("V-1").unwrap().unwrap();
+    assert_eq!(v.status, VictimStatus::OfferSent);
+    assert_eq!(v.status_since.to_string(), "2025-04-02");
+    assert_eq!(v.contacts, [offer]);
+    assert_eq!(
+        store.stamp(Record::Victim, "V-1").unwrap().version,
+        before + 1
+    );
+    let digest = store.load_digest().unwrap();
+    assert_eq!(digest.caseload.victims[0].status, VictimStatus::OfferSent);
+    let last = store.audit().unwrap().pop().unwrap();
+    assert_eq!(last.action, "log-contact");
+    assert!(
+        last.fields
+            .iter()
+            .any(|f| f == "status offer_sent since 2025-04-02"),
+        "{last:?}"
+    );
+    assert!(store.check().unwrap().is_empty());
+
+    // A note moves nothing, and leaves the version alone.
+    store.append_contact("V-1", &note("2025-04-03")).unwrap();
+    assert_eq!(
+        store.stamp(Record::Victim, "V-1").unwrap().version,
+        before + 1
+    );
+}
+
+#[test]
+fn closing_a_case_closes_its_victims_with_a_log_entry_each_in_one_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    let mut second = caseload.victims[0].clone();
+    second.id = "V-2".into();
+    second.name = "Ann Mercer".into();
+    second.status = VictimStatus::Declined;
+    second.contacts.clear();
+    caseload.victims.push(second);
+    store.import(&caseload, false).unwrap();
+    let closing = Closing {
+        case: "C-1".into(),
+        on: "2026-11-30".parse().unwrap(),
+        reason: "sentence expired".into(),
+        by: Some("sahmed".into()),
+        base: store.stamp(Record::Case, "C-1").unwrap().version,
+    };
+    let changed = store.close_case(&closing).unwrap();
+    assert_eq!(changed.cases, ["C-1"]);
+    assert_eq!(changed.victims, ["V-1", "V-2"]);
+    assert_eq!(
+        store.case("C-1").unwrap().unwrap().closed_on,
+        Some(closing.on)
+    );
+    for id in ["V-1", "V-2"] {
+        let v = store.victim(id).unwrap().unwrap();
+        assert_eq!(
+            (v.status, v.status_since),
+            (VictimStatus::Closed, closing.on),
+            "{id}"
+        );
+        let last = v.contacts.last().unwrap();
+        assert_eq!(last.kind, ContactKind::Closure);
+        assert_eq!(
+            last.summary.as_deref(),
+            Some("Case C-1 closed: sentence expired")
+        );
+    }
+    let digest = store.load_digest().unwrap();
+    assert!(
+        digest
+            .caseload
+            .victims
+            .iter()
+            .all(|v| v.status == VictimStatus::Closed)
+    );
+    assert!(store.check().unwrap().is_empty());
+    let audit = store.audit().unwrap().pop().unwrap();
+    assert_eq!(
+        (audit.action.as_str(), audit.subject.as_deref()),
+        ("close-case", Some("C-1"))
+    );
+
+    // Twice is refused, and a stale version too.
+    let again = Closing {
+        base: store.stamp(Record::Case, "C-1").unwrap().version,
+        ..closing.clone()
+    };
+    assert!(
+        store
+            .close_case(&again)
+            .unwrap_err()
+            .to_string()
+            .contains("closed on 2026-11-30 already")
+    );
+    assert!(store.close_case(&closing).is_err());
+}
+
+#[test]
+fn the_store_gives_new_victims_the_next_id_never_an_erased_one() {
+    use crate::domain::retention::{Reason, Target};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut caseload = sample();
+    caseload.victims[0].id = "V-0007".into();
+    store.import(&caseload, false).unwrap();
+    let mut new = caseload.victims[0].clone();
+    new.id = String::new();
+    new.contacts.clear();
+    let changed = store.add_victim(&new).unwrap();
+    assert_eq!(changed.victims, ["V-0008"]);
+    store
+        .erase(&Target::Victim("V-0008".into()), Reason::Error)
+        .unwrap();
+    let changed = store.add_victim(&new).unwrap();
+    assert_eq!(
+        changed.victims,
+        ["V-0009"],
+        "V-0008 was erased: never given again"
+    );
+    new.id = "V-0009".into();
+    let taken = store.add_victim(&new).unwrap_err().to_string();
+    assert!(
+        taken.contains("there is already a victim V-0009"),
+        "{taken}"
+    );
 }

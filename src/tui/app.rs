@@ -92,15 +92,27 @@ pub enum Effect {
     Reveal {
         victim: String,
     },
-    /// A new or changed victim record (its contact log untouched), made from version `base`.
+    /// A new victim; the store gives its id when the form left it empty.
+    AddVictim(Box<Victim>),
+    /// A new case; the store gives its id when the form left it empty.
+    AddCase(Box<Case>),
+    /// A victim's record was opened: audited as a consultation before it is drawn (the
+    /// loop performs every effect before it draws again).
+    Consult {
+        victim: String,
+    },
+    /// A changed victim record (its contact log untouched), made from version `base`.
     SaveVictim {
         victim: Box<Victim>,
         base: u64,
     },
-    /// A new or changed case record, made from version `base`.
+    /// Close a case and its victims (made from the case's version in `Closing::base`).
+    CloseCase(crate::store::Closing),
+    /// A changed case record, made from version `base`; `why`, for the audit trail.
     SaveCase {
         case: Box<Case>,
         base: u64,
+        why: Option<String>,
     },
     /// The monitoring return to ask of the store (which writes nothing but its audit).
     Report(Box<crate::store::ReportAsk>),
@@ -120,7 +132,15 @@ impl Effect {
                 base: from,
             },
             Effect::SaveVictim { victim, .. } => Effect::SaveVictim { victim, base: from },
-            Effect::SaveCase { case, .. } => Effect::SaveCase { case, base: from },
+            Effect::SaveCase { case, why, .. } => Effect::SaveCase {
+                case,
+                base: from,
+                why,
+            },
+            Effect::CloseCase(closing) => Effect::CloseCase(crate::store::Closing {
+                base: from,
+                ..closing
+            }),
             other => other,
         }
     }
@@ -144,9 +164,12 @@ pub struct Setup {
     pub today: NaiveDate,
     pub officer: String,
     pub lead: LeadTimes,
-    pub extra_non_working_days: Vec<NaiveDate>,
+    /// The configuration's working-day changes (the store's extra days are added).
+    pub days: crate::domain::calendar::DayChanges,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only (borders `+-|`, masks `***`): the locale is not UTF-8.
+    pub ascii: bool,
     /// Each victim's log facts (same order as `caseload.victims`) when the caseload is the
     /// store's digest: partial records without their logs (`Store::load_digest`). Each
     /// victim's full record, its case and its log are then read when it is first selected,
@@ -164,9 +187,10 @@ impl Setup {
             today,
             officer: officer.into(),
             lead: LeadTimes::default(),
-            extra_non_working_days: Vec::new(),
+            days: crate::domain::calendar::DayChanges::default(),
             keymap: Keymap::default_keymap(),
             colour: true,
+            ascii: false,
             facts: None,
         }
     }
@@ -182,11 +206,13 @@ pub struct App {
     pub officer: String,
     pub keymap: Keymap,
     pub colour: bool,
+    /// Draw in ASCII only: the terminal's locale is not UTF-8 (`glyphs::utf8_terminal`).
+    pub ascii: bool,
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
-    /// The configuration's extra non-working days (the store adds its own).
-    extra_days: Vec<NaiveDate>,
+    /// The configuration's days off and days worked (the store adds its own days off).
+    days: crate::domain::calendar::DayChanges,
     cases: HashMap<String, usize>,
     /// Open reminders of each victim (same order as `caseload.victims`).
     reminders: Vec<Vec<Reminder>>,
@@ -210,6 +236,9 @@ pub struct App {
     pub focus: Pane,
     pub mine_only: bool,
     pub status_filter: Option<VictimStatus>,
+    /// Only victims who never answered the offer, with a release within 12 months: the
+    /// tracing work to plan (`release_reoffer`).
+    pub unanswered_only: bool,
     pub query: String,
     pub searching: bool,
     /// The caseload pane's rows: victim indices, most urgent first.
@@ -235,23 +264,25 @@ pub struct App {
 
 impl App {
     pub fn new(setup: Setup) -> Self {
-        let calendar = Calendar::new(
+        let calendar = Calendar::with_changes(
             setup
                 .caseload
                 .extra_non_working_days
                 .iter()
-                .chain(&setup.extra_non_working_days)
+                .chain(&setup.days.non_working)
                 .copied(),
+            setup.days.working.iter().copied(),
         );
         let mut app = Self {
             today: setup.today,
             officer: setup.officer,
             keymap: setup.keymap,
             colour: setup.colour,
+            ascii: setup.ascii,
             horizon: 14,
             lead: setup.lead,
             calendar,
-            extra_days: setup.extra_non_working_days,
+            days: setup.days.clone(),
             cases: HashMap::new(),
             reminders: Vec::new(),
             facts: Vec::new(),
@@ -267,6 +298,7 @@ impl App {
             focus: Pane::Caseload,
             mine_only: false,
             status_filter: None,
+            unanswered_only: false,
             query: String::new(),
             searching: false,
             rows: Vec::new(),
@@ -394,15 +426,26 @@ impl App {
         let key = Key::from_event(event);
         let action = self.keymap.action(self.context(), key);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
-            return if let Some(
-                Action::Save | Action::Back | Action::NextField | Action::PrevField,
-            ) = action
-            {
-                self.update(action?)
-            } else {
-                form.input(event);
-                self.prefill_key_date();
-                None
+            // ↑/↓ move within a multi-line field, and leave it from its first or last line.
+            let within = match action {
+                Some(Action::PrevField) if event.code == KeyCode::Up => !form.leaves_field(true),
+                Some(Action::NextField) if event.code == KeyCode::Down => !form.leaves_field(false),
+                _ => false,
+            };
+            return match action {
+                Some(Action::Back) => {
+                    self.leave_form();
+                    None
+                }
+                Some(Action::Save | Action::NextField | Action::PrevField) if !within => {
+                    form.discarding = false;
+                    self.update(action?)
+                }
+                _ => {
+                    form.input(event);
+                    self.prefill_key_date();
+                    None
+                }
             };
         }
         if self.searching && self.overlays.is_empty() {
@@ -436,6 +479,34 @@ impl App {
             return None;
         }
         self.update(action?)
+    }
+
+    /// Pasted text: into the open form's field, or the search line.
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            form.paste(text);
+        } else if self.searching && self.overlays.is_empty() {
+            let line = text.replace(['\r', '\n', '\t'], " ");
+            self.query.extend(line.chars().filter(|c| !c.is_control()));
+            self.selected = 0;
+            self.refresh_rows(true);
+        }
+    }
+
+    /// Esc on a form: closed at once if nothing was typed; otherwise asked first, and a
+    /// second Esc throws what was typed away.
+    fn leave_form(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        if form.changed() && !form.discarding {
+            form.discarding = true;
+            form.problem = Some(
+                "Throw away what was typed? Esc again to discard; any other key to go on.".into(),
+            );
+            return;
+        }
+        self.overlays.pop();
     }
 
     /// Does what an action asks.
@@ -513,17 +584,20 @@ impl App {
             (Some(Overlay::Victim { .. }), Action::AddSensitiveDate) => {
                 self.open_sensitive_date_form();
             }
+            (Some(Overlay::Victim { .. }), Action::EditVictim) => self.open_edit_victim_form(),
+            (Some(Overlay::Victim { .. }), Action::EditCase) => self.open_edit_case_form(),
+            (Some(Overlay::Victim { .. }), Action::CloseCase) => self.open_close_case_form(),
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::NewCase) => self.open_new_case_form(),
             (_, Action::Help) => self.overlays.push(Overlay::Help),
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
-            (None, action) => self.pane_action(action),
+            (None, action) => return self.pane_action(action),
         }
         None
     }
 
-    fn pane_action(&mut self, action: Action) {
+    fn pane_action(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::NextPane | Action::PrevPane => {
                 let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
@@ -531,13 +605,23 @@ impl App {
                 self.focus = Pane::ALL[(i + step) % 3];
             }
             Action::Search => {
+                // A new search: the last one's words do not linger to be added to.
                 self.focus = Pane::Caseload;
                 self.searching = true;
+                if !self.query.is_empty() {
+                    self.query.clear();
+                    self.selected = 0;
+                    self.refresh_rows(false);
+                }
             }
             Action::ToggleMine => {
                 self.mine_only = !self.mine_only;
                 self.refresh_rows(false);
                 self.refresh_diary();
+            }
+            Action::ToggleUnanswered => {
+                self.unanswered_only = !self.unanswered_only;
+                self.refresh_rows(false);
             }
             Action::CycleStatus => {
                 let all = VictimStatus::ALL;
@@ -551,7 +635,7 @@ impl App {
                 };
                 self.refresh_rows(false);
             }
-            Action::Open => self.open(),
+            Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
             Action::LongerHorizon | Action::ShorterHorizon => {
                 self.horizon = if action == Action::LongerHorizon {
@@ -571,6 +655,7 @@ impl App {
             }
             _ => {}
         }
+        None
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -598,20 +683,20 @@ impl App {
         }
     }
 
-    fn open(&mut self) {
+    /// Opens what is selected; a victim's record opened is a consultation, for the store.
+    fn open(&mut self) -> Option<Effect> {
         match self.focus {
             Pane::Caseload if self.selected_victim().is_some() => {
-                self.open_victim_view();
+                return self.consult();
             }
             Pane::Diary => {
-                let Some(item) = self.diary.get(self.diary_selected) else {
-                    return;
-                };
+                let item = self.diary.get(self.diary_selected)?;
                 let id = item.reminder.victim_id.clone();
                 if !self.rows.iter().any(|&i| self.caseload.victims[i].id == id) {
                     // Jumping to a victim the filters hide: clear them.
                     self.query.clear();
                     self.status_filter = None;
+                    self.unanswered_only = false;
                     self.mine_only = false;
                     self.refresh_rows(false);
                     self.refresh_diary();
@@ -623,7 +708,7 @@ impl App {
                 {
                     self.selected = pos;
                     self.contacts_selected = 0;
-                    self.open_victim_view();
+                    return self.consult();
                 }
             }
             Pane::Contacts => {
@@ -635,6 +720,15 @@ impl App {
             }
             Pane::Caseload => {}
         }
+        None
+    }
+
+    /// The selected victim's record opened, and the consultation to record.
+    fn consult(&mut self) -> Option<Effect> {
+        self.open_victim_view();
+        Some(Effect::Consult {
+            victim: self.selected_victim()?.id.clone(),
+        })
     }
 
     fn open_victim_view(&mut self) {
@@ -652,6 +746,7 @@ impl App {
                 .collect(),
             cases: self.caseload.cases.iter().map(|c| c.id.clone()).collect(),
             victims: self.caseload.victims.iter().map(|v| v.id.clone()).collect(),
+            ..KnownIds::default()
         }
     }
 
@@ -681,6 +776,7 @@ impl App {
 }
 
 mod derived;
+mod edit;
 mod forms;
 mod from_store;
 mod records;

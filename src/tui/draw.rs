@@ -8,6 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Tabs, Wrap};
 
+use super::action::Action;
 use super::app::{App, Pane};
 use super::keymap::Context;
 use crate::domain::enums::{DiaryStatus, InformationLevel, VictimRole, VictimStatus};
@@ -22,9 +23,11 @@ pub const WIDE: u16 = 100;
 
 const MASK: &str = "•••";
 
-/// Styles that read on dark and light terminals, or none at all under `NO_COLOR`.
+/// Styles that read on dark and light terminals, or none at all under `NO_COLOR`; borders
+/// and masks in ASCII where the terminal is not UTF-8.
 struct Theme {
     colour: bool,
+    ascii: bool,
 }
 
 #[allow(
@@ -68,16 +71,44 @@ impl Theme {
     fn problem(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
+
+    /// A bordered block, in ASCII where the terminal wants it.
+    fn block(&self) -> Block<'static> {
+        if self.ascii {
+            Block::bordered().border_set(super::glyphs::ASCII_BORDER)
+        } else {
+            Block::bordered()
+        }
+    }
+
+    /// What stands for a contact detail until it is revealed.
+    fn mask(&self) -> &'static str {
+        if self.ascii {
+            super::glyphs::ASCII_MASK
+        } else {
+            MASK
+        }
+    }
 }
 
 fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen; on a terminal that is not UTF-8, every cell in ASCII.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_screen(frame, app);
+    if app.ascii {
+        super::glyphs::asciify(frame.buffer_mut());
+    }
+}
+
+fn draw_screen(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let theme = Theme { colour: app.colour };
+    let theme = Theme {
+        colour: app.colour,
+        ascii: app.ascii,
+    };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("Terminal too small: vlu needs {MIN_WIDTH}×{MIN_HEIGHT}.");
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
@@ -186,16 +217,33 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else if let Some(m) = &app.message {
         Line::from(Span::styled(visible(m).into_owned(), theme.title()))
     } else {
-        hints(app)
+        footer_hints(app, area.width)
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
 /// The keys that work now, from the live keymap: the context's own first, then global.
 fn hints(app: &App) -> Line<'static> {
+    hint_line(&hint_entries(app))
+}
+
+/// The footer's hints in `width` columns. When they are cut before the help key, the help
+/// key goes first: a narrow terminal still says where every key is listed.
+fn footer_hints(app: &App, width: u16) -> Line<'static> {
+    let mut entries = hint_entries(app);
+    if let Some(at) = entries.iter().position(|(_, _, a)| *a == Action::Help)
+        && hint_line(&entries[..=at]).width() > usize::from(width)
+    {
+        let help = entries.remove(at);
+        entries.insert(0, help);
+    }
+    hint_line(&entries)
+}
+
+/// Each key that works now with its description and action, once per action.
+fn hint_entries(app: &App) -> Vec<(String, String, Action)> {
     let context = app.context();
-    let mut spans = Vec::new();
-    let mut seen = Vec::new();
+    let mut entries: Vec<(String, String, Action)> = Vec::new();
     let own = app.keymap.bindings(context).iter();
     let global = if context == Context::Form {
         [].iter()
@@ -203,7 +251,7 @@ fn hints(app: &App) -> Line<'static> {
         app.keymap.bindings(Context::Global).iter()
     };
     for b in own.chain(global) {
-        if seen.contains(&b.action)
+        if entries.iter().any(|(_, _, a)| *a == b.action)
             || matches!(
                 b.key.code,
                 crossterm::event::KeyCode::Up | crossterm::event::KeyCode::Down
@@ -211,15 +259,22 @@ fn hints(app: &App) -> Line<'static> {
         {
             continue;
         }
-        seen.push(b.action);
+        entries.push((b.key.to_string(), visible(&b.desc).into_owned(), b.action));
+    }
+    entries
+}
+
+fn hint_line(entries: &[(String, String, Action)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, desc, _) in entries {
         if !spans.is_empty() {
             spans.push(Span::raw(" · "));
         }
         spans.push(Span::styled(
-            b.key.to_string(),
+            key.clone(),
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!(" {}", visible(&b.desc))));
+        spans.push(Span::raw(format!(" {desc}")));
     }
     Line::from(spans)
 }
@@ -231,7 +286,7 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
     } else {
         theme.title()
     };
-    Block::bordered().title(Line::from(Span::styled(
+    theme.block().title(Line::from(Span::styled(
         format!(" {}{extra} ", pane.title()),
         style,
     )))
@@ -337,6 +392,9 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(s) = app.status_filter {
         filters.push(s.label().to_owned());
     }
+    if app.unanswered_only {
+        filters.push("never answered, release within 12 months".to_owned());
+    }
     if !app.query.is_empty() {
         filters.push(format!("“{}”", visible(&app.query)));
     }
@@ -367,11 +425,7 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let case = app.case_of(v);
             let offender = case.map_or(String::new(), |c| visible(&c.offender.name).into_owned());
             let (next, due, style) = match app.next_reminder(i) {
-                Some(r) => (
-                    r.kind.label(),
-                    day(r.due),
-                    theme.status(app.status_of(r.due)),
-                ),
+                Some(r) => (r.label(), day(r.due), theme.status(app.status_of(r.due))),
                 None => ("", String::new(), Style::new()),
             };
             let cells: Vec<Cell> = columns

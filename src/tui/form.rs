@@ -2,42 +2,58 @@
 //! anything is saved. A failed check or a failed save keeps the form and what was typed.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
 
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
     /// One line of text.
     Line,
-    /// Several lines; Enter starts a new one.
+    /// Several lines; Enter starts a new one, ↑/↓ move between them.
     Lines,
-    /// One of a list of identifiers, changed with ←/→ or Space; the first may be "" (none).
-    Choice(Vec<String>),
+    /// One of a list of identifiers, each with the words shown for it, changed with ←/→ or
+    /// Space; the first may be "" (none).
+    Choice(Vec<(String, String)>),
 }
 
+/// One field of a form. Each key is applied by `ratatui-textarea` (word moves, Home/End,
+/// line moves) to the field's text and cursor, which the field keeps itself: an editor
+/// holds per-frame caches that may not cross threads, and the screens' state does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// The record field it fills (the JSON key), used to place problems next to it.
+    /// The record field it fills (the JSON key or path), used to place problems next to it.
     pub name: &'static str,
     pub label: &'static str,
     pub kind: FieldKind,
-    pub value: String,
-    /// Cursor position, in characters.
-    pub cursor: usize,
+    value: String,
+    /// Line and character of the cursor.
+    cursor: (usize, usize),
     pub problem: Option<String>,
+}
+
+/// Pasted or typed text as a field keeps it: Windows and old Mac line endings become plain
+/// newlines; a one-line field gets spaces for them.
+fn normalised(text: &str, kind: &FieldKind) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if *kind == FieldKind::Line {
+        text.trim_end_matches('\n').replace('\n', " ")
+    } else {
+        text
+    }
 }
 
 impl Field {
     pub fn line(name: &'static str, label: &'static str, value: impl Into<String>) -> Self {
-        let value = value.into();
-        let cursor = value.chars().count();
-        Self {
+        let mut field = Self {
             name,
             label,
             kind: FieldKind::Line,
-            value,
-            cursor,
+            value: String::new(),
+            cursor: (0, 0),
             problem: None,
-        }
+        };
+        field.set_text(&value.into());
+        field
     }
 
     pub fn lines(name: &'static str, label: &'static str) -> Self {
@@ -47,77 +63,181 @@ impl Field {
         }
     }
 
+    /// A multi-line field holding `value`.
+    pub fn lines_with(name: &'static str, label: &'static str, value: &str) -> Self {
+        let mut field = Self::lines(name, label);
+        field.set_text(value);
+        field
+    }
+
+    /// A choice among identifiers, each shown as itself.
     pub fn choice<S: Into<String>>(
         name: &'static str,
         label: &'static str,
         options: impl IntoIterator<Item = S>,
         value: &str,
     ) -> Self {
-        let options: Vec<String> = options.into_iter().map(Into::into).collect();
-        let value = if options.iter().any(|o| o == value) {
+        let options = options.into_iter().map(|o| {
+            let o = o.into();
+            (o.clone(), o)
+        });
+        Self::choice_labelled(name, label, options, value)
+    }
+
+    /// A choice among the values of an enumeration, each shown by its words (`ped` as
+    /// "parole eligibility"); with `none`, an empty choice first.
+    pub fn pick<E: crate::domain::enums::Identifier>(
+        name: &'static str,
+        label: &'static str,
+        value: &str,
+        none: bool,
+    ) -> Self {
+        let empty = none.then(|| (String::new(), "none".to_owned()));
+        let options = empty.into_iter().chain(
+            E::IDS
+                .iter()
+                .zip(E::LABELS)
+                .map(|(id, words)| ((*id).to_owned(), (*words).to_owned())),
+        );
+        Self::choice_labelled(name, label, options, value)
+    }
+
+    /// A choice among identifiers, each shown by its words (`key_stages` as "every key
+    /// stage").
+    pub fn choice_labelled(
+        name: &'static str,
+        label: &'static str,
+        options: impl IntoIterator<Item = (String, String)>,
+        value: &str,
+    ) -> Self {
+        let options: Vec<(String, String)> = options.into_iter().collect();
+        let value = if options.iter().any(|(id, _)| id == value) {
             value.to_owned()
         } else {
-            options.first().cloned().unwrap_or_default()
+            options
+                .first()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default()
         };
         Self {
+            name,
+            label,
             kind: FieldKind::Choice(options),
-            ..Self::line(name, label, value)
+            value,
+            cursor: (0, 0),
+            problem: None,
         }
     }
 
-    fn byte_at(&self, chars: usize) -> usize {
-        self.value
-            .char_indices()
-            .nth(chars)
-            .map_or(self.value.len(), |(i, _)| i)
+    /// The field's text, or the identifier chosen.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What the field shows: the text, or the chosen option's words.
+    pub fn shown(&self) -> &str {
+        match &self.kind {
+            FieldKind::Choice(options) => options
+                .iter()
+                .find(|(id, _)| *id == self.value)
+                .map_or(self.value.as_str(), |(_, words)| words.as_str()),
+            _ => &self.value,
+        }
+    }
+
+    /// Replaces the text (or the choice), the cursor at its end.
+    pub fn set_text(&mut self, text: &str) {
+        if matches!(self.kind, FieldKind::Choice(_)) {
+            text.clone_into(&mut self.value);
+            return;
+        }
+        self.value = normalised(text, &self.kind);
+        self.edit(|editor| {
+            editor.move_cursor(CursorMove::Bottom);
+            editor.move_cursor(CursorMove::End);
+        });
+    }
+
+    /// The cursor: line and character in it.
+    pub fn cursor(&self) -> (usize, usize) {
+        self.cursor
+    }
+
+    /// Applies `change` to the text and cursor through an editor.
+    fn edit<R>(&mut self, change: impl FnOnce(&mut TextArea<'static>) -> R) -> R {
+        let mut editor = TextArea::new(self.value.split('\n').map(str::to_owned).collect());
+        let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        editor.move_cursor(CursorMove::Jump(clamp(self.cursor.0), clamp(self.cursor.1)));
+        let result = change(&mut editor);
+        self.value = editor.lines().join("\n");
+        let at = editor.cursor();
+        self.cursor = (at.0, at.1);
+        result
+    }
+
+    /// Pasted text, put in at the cursor as it came (tabs kept; line endings made plain).
+    pub fn paste(&mut self, text: &str) -> bool {
+        if matches!(self.kind, FieldKind::Choice(_)) {
+            return false;
+        }
+        let text = normalised(text, &self.kind);
+        self.edit(|editor| editor.insert_str(text));
+        true
+    }
+
+    /// Whether ↑ (or ↓) would leave the field: it has no line above (or below) the cursor.
+    pub fn at_edge(&self, up: bool) -> bool {
+        let (row, _) = self.cursor;
+        self.kind != FieldKind::Lines
+            || if up {
+                row == 0
+            } else {
+                row + 1 >= self.value.split('\n').count()
+            }
     }
 
     /// Types a key into the field. Returns false if the field does not take it.
     pub fn input(&mut self, key: &KeyEvent) -> bool {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return false;
-        }
         if let FieldKind::Choice(options) = &self.kind {
-            let i = options.iter().position(|o| *o == self.value).unwrap_or(0);
+            if key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            {
+                return false;
+            }
+            let i = options
+                .iter()
+                .position(|(o, _)| *o == self.value)
+                .unwrap_or(0);
             let n = options.len().max(1);
             let next = match key.code {
                 KeyCode::Right | KeyCode::Char(' ') => (i + 1) % n,
                 KeyCode::Left => (i + n - 1) % n,
                 _ => return false,
             };
-            self.value = options.get(next).cloned().unwrap_or_default();
+            self.value = options
+                .get(next)
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default();
             return true;
         }
-        match key.code {
-            KeyCode::Char(c) => {
-                let at = self.byte_at(self.cursor);
-                self.value.insert(at, c);
-                self.cursor += 1;
-            }
-            KeyCode::Enter if self.kind == FieldKind::Lines => {
-                let at = self.byte_at(self.cursor);
-                self.value.insert(at, '\n');
-                self.cursor += 1;
-            }
-            KeyCode::Backspace if self.cursor > 0 => {
-                self.cursor -= 1;
-                let at = self.byte_at(self.cursor);
-                self.value.remove(at);
-            }
-            KeyCode::Delete if self.cursor < self.value.chars().count() => {
-                let at = self.byte_at(self.cursor);
-                self.value.remove(at);
-            }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.value.chars().count()),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = self.value.chars().count(),
-            _ => return false,
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let newline = matches!(key.code, KeyCode::Enter)
+            || (ctrl && matches!(key.code, KeyCode::Char('m' | 'j')));
+        let vertical = matches!(key.code, KeyCode::Up | KeyCode::Down)
+            || (ctrl && matches!(key.code, KeyCode::Char('n' | 'p')));
+        if self.kind == FieldKind::Line && (newline || vertical) {
+            return false;
         }
-        true
+        if matches!(key.code, KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc) {
+            return false;
+        }
+        let taken = self.edit(|editor| editor.input(*key));
+        taken
+            || matches!(
+                key.code,
+                KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End | KeyCode::Char(_)
+            )
     }
 }
 
@@ -150,8 +270,37 @@ pub enum Purpose {
     AddSensitiveDate {
         victim: String,
     },
+    /// Change any part of a victim's record (contact details too, when `revealed`).
+    EditVictim {
+        victim: String,
+        revealed: bool,
+    },
+    /// Change any part of a case's record.
+    EditCase {
+        case: String,
+    },
+    /// Close a case and its victims.
+    CloseCase {
+        case: String,
+    },
     NewVictim,
     NewCase,
+}
+
+impl Purpose {
+    /// The record the form changes, if it changes one that exists.
+    pub fn record(&self) -> Option<(crate::store::Record, &str)> {
+        use crate::store::Record;
+        match self {
+            Purpose::Status { victim, .. }
+            | Purpose::AddSensitiveDate { victim }
+            | Purpose::EditVictim { victim, .. } => Some((Record::Victim, victim)),
+            Purpose::AddKeyDate { case }
+            | Purpose::EditCase { case }
+            | Purpose::CloseCase { case } => Some((Record::Case, case)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,10 +313,15 @@ pub struct Form {
     pub problem: Option<String>,
     /// The version of the record it changes, when it was opened (0: a new record).
     pub base: u64,
+    /// What the fields held when the form opened, to tell whether anything was typed.
+    initial: Vec<String>,
+    /// Esc was pressed once on a changed form: a second Esc throws the changes away.
+    pub discarding: bool,
 }
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: Purpose, fields: Vec<Field>) -> Self {
+        let initial = fields.iter().map(|f| f.value.clone()).collect();
         Self {
             title: title.into(),
             purpose,
@@ -175,7 +329,32 @@ impl Form {
             focus: 0,
             problem: None,
             base: 0,
+            initial,
+            discarding: false,
         }
+    }
+
+    /// Whether anything differs from what the form opened with.
+    pub fn changed(&self) -> bool {
+        self.fields.len() != self.initial.len()
+            || self
+                .fields
+                .iter()
+                .zip(&self.initial)
+                .any(|(f, was)| f.value != *was)
+    }
+
+    /// Takes what the form opened with as its starting point (after filling it in).
+    pub fn settle(&mut self) {
+        self.initial = self.fields.iter().map(|f| f.value.clone()).collect();
+    }
+
+    /// Pasted text, into the focused field.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.discarding = false;
+        self.fields
+            .get_mut(self.focus)
+            .is_some_and(|f| f.paste(text))
     }
 
     pub fn next_field(&mut self) {
@@ -188,6 +367,7 @@ impl Form {
     }
 
     pub fn input(&mut self, key: &KeyEvent) -> bool {
+        self.discarding = false;
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
@@ -196,6 +376,11 @@ impl Form {
             return true;
         }
         field.input(key)
+    }
+
+    /// Whether ↑/↓ should move to another field rather than within the focused one.
+    pub fn leaves_field(&self, up: bool) -> bool {
+        self.fields.get(self.focus).is_none_or(|f| f.at_edge(up))
     }
 
     /// A field's value, trimmed; `None` when empty.
@@ -207,6 +392,16 @@ impl Form {
             .filter(|v| !v.is_empty())
     }
 
+    /// A field's value as typed (multi-line text keeps its inner spacing), trailing space
+    /// removed; `None` when empty.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.trim_end())
+            .filter(|v| !v.is_empty())
+    }
+
     /// Clears old problems, then places each new one next to its field (by path), or on
     /// the form. Returns whether there were none.
     pub fn show_problems(&mut self, problems: &[crate::domain::validate::Problem]) -> bool {
@@ -215,10 +410,16 @@ impl Form {
             f.problem = None;
         }
         for p in problems {
-            // The field is the path's last name: "key_dates[3].date" → "date".
+            // The field named by the whole path ("offender.name"), else by its last name:
+            // "key_dates[3].date" → "date".
             let last = p.path.rsplit('.').next().unwrap_or("");
             let name = last.split('[').next().unwrap_or("");
-            match self.fields.iter_mut().find(|f| f.name == name) {
+            let at = self
+                .fields
+                .iter()
+                .position(|f| f.name == p.path)
+                .or_else(|| self.fields.iter().position(|f| f.name == name));
+            match at.map(|i| &mut self.fields[i]) {
                 Some(f) if f.problem.is_none() => f.problem = Some(p.message.clone()),
                 Some(_) => {}
                 None => self.problem = Some(p.to_string()),

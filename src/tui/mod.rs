@@ -5,5 +5,6 @@ pub mod app;
 pub mod clock;
 pub mod draw;
 pub mod form;
+pub mod glyphs;
 pub mod keymap;
 pub mod run;

@@ -41,6 +41,8 @@ pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io
     signals::watch();
     signals::screen_up(true);
     let mut terminal = ratatui::init();
+    // A paste arrives as one piece of text, not as keys that might save or close a form.
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let (tx, wakes) = mpsc::channel();
     let started = read_terminal(tx.clone()).and_then(|()| match service {
         Some(client) => {
@@ -51,6 +53,7 @@ pub fn run(store: &dyn UnitStore, app: &mut App, service: Option<&Client>) -> io
     });
     let result = started.and_then(|()| event_loop(&mut terminal, store, app, &wakes, &SystemClock));
     let _busy = signals::busy();
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     signals::screen_up(false);
     result
@@ -138,6 +141,10 @@ where
 /// A key: what it asks of the state, and of the store. The number of the change it made,
 /// if it saved one.
 fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) -> Option<u64> {
+    if let Event::Paste(text) = event {
+        app.on_paste(text);
+        return None;
+    }
     if let Event::Key(key) = event
         && key.kind == KeyEventKind::Press
         && let Some(effect) = app.on_key(key)
@@ -227,13 +234,6 @@ fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreEr
 /// Saves what an action asked for; then the screens read back from the store the records
 /// it says changed, and are told how the save went.
 pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
-    if let Effect::Report(ask) = effect {
-        match store.report(ask) {
-            Ok(report) => app.report_loaded(report),
-            Err(e) => app.report_failed(&e.to_string()),
-        }
-        return None;
-    }
     let result = match effect {
         Effect::AppendContact { victim, contact } => store.append_contact(victim, contact),
         Effect::SetStatus {
@@ -243,15 +243,33 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         } => store.save_victim_with_contact(victim, contact, *base),
         Effect::Snooze(s) => store.snooze(s),
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
+        Effect::Consult { victim } => {
+            return match store.record_consultation(victim) {
+                Ok(()) => None,
+                Err(e) => {
+                    app.consultation_failed(&e.to_string());
+                    None
+                }
+            };
+        }
         Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
-        Effect::SaveCase { case, base } => store.save_case(case, *base),
-        Effect::Report(_) => return None,
+        Effect::SaveCase { case, base, why } => store.save_case(case, *base, why.as_deref()),
+        Effect::AddVictim(victim) => store.add_victim(victim),
+        Effect::AddCase(case) => store.add_case(case),
+        Effect::CloseCase(closing) => store.close_case(closing),
+        Effect::Report(ask) => {
+            match store.report(ask) {
+                Ok(report) => app.report_loaded(report),
+                Err(e) => app.report_failed(&e.to_string()),
+            }
+            return None;
+        }
     };
-    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed.seq))) {
-        Ok((fresh, seq)) => {
+    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed))) {
+        Ok((fresh, changed)) => {
             app.store_changed(fresh);
-            app.saved(effect);
-            Some(seq)
+            app.saved(effect, &changed);
+            Some(changed.seq)
         }
         Err(e) => {
             app.failed(&e.to_string());

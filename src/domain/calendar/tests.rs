@@ -273,3 +273,33 @@ fn working_days_between_counts_what_add_working_days_adds() {
     );
     assert_eq!(cal.working_days_between(NaiveDate::MAX, NaiveDate::MAX), 0);
 }
+
+#[test]
+fn a_unit_may_work_a_bank_holiday_and_the_count_takes_it() {
+    let plain = Calendar::default();
+    let worked = Calendar::with_changes([], [d("2026-12-28"), d("2026-12-26")]);
+    // Boxing Day's substitute (a Monday) becomes a working day; a Saturday never does.
+    assert!(!plain.is_working_day(d("2026-12-28")));
+    assert!(worked.is_working_day(d("2026-12-28")));
+    assert!(!worked.is_working_day(d("2026-12-26")));
+    assert!(
+        worked.is_bank_holiday(d("2026-12-28")),
+        "still a bank holiday"
+    );
+    assert_eq!(plain.add_working_days(d("2026-12-24"), 1), d("2026-12-29"));
+    assert_eq!(worked.add_working_days(d("2026-12-24"), 1), d("2026-12-28"));
+    // A day in both lists is worked; the others are untouched.
+    let both = Calendar::with_changes([d("2026-12-24"), d("2026-12-31")], [d("2026-12-24")]);
+    assert!(both.is_working_day(d("2026-12-24")));
+    assert!(!both.is_working_day(d("2026-12-31")));
+    // Beyond the precomputed years, day by day, the same answers.
+    let far = Calendar::with_changes([], [d("2150-12-25")]);
+    assert!(!Calendar::default().is_working_day(d("2150-12-25")));
+    assert!(far.is_working_day(d("2150-12-25")));
+    assert_eq!(
+        far.add_working_days(d("2150-12-24"), 1),
+        d("2150-12-25"),
+        "{:?}",
+        bank_holidays(2150)
+    );
+}

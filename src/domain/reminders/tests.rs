@@ -8,11 +8,11 @@ use crate::domain::model::{
     Contact, KeyDate, LicenceRequest, Offence, Offender, Preferences, SensitiveDate, Sentence,
 };
 
-fn d(s: &str) -> NaiveDate {
+pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn case(imposed_on: &str, key_dates: &[(KeyDateKind, &str)]) -> Case {
+pub(super) fn case(imposed_on: &str, key_dates: &[(KeyDateKind, &str)]) -> Case {
     Case {
         id: "C-1".into(),
         offender: Offender {
@@ -49,7 +49,7 @@ fn case(imposed_on: &str, key_dates: &[(KeyDateKind, &str)]) -> Case {
     }
 }
 
-fn victim(status: VictimStatus, since: &str) -> Victim {
+pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
     Victim {
         id: "V-1".into(),
         case_id: "C-1".into(),
@@ -71,7 +71,7 @@ fn victim(status: VictimStatus, since: &str) -> Victim {
     }
 }
 
-fn with_level(mut v: Victim, level: InformationLevel) -> Victim {
+pub(super) fn with_level(mut v: Victim, level: InformationLevel) -> Victim {
     v.preferences = Some(Preferences {
         method: None,
         information: Some(level),
@@ -80,7 +80,12 @@ fn with_level(mut v: Victim, level: InformationLevel) -> Victim {
     v
 }
 
-fn contact(on: &str, kind: ContactKind, method: Medium, direction: Direction) -> Contact {
+pub(super) fn contact(
+    on: &str,
+    kind: ContactKind,
+    method: Medium,
+    direction: Direction,
+) -> Contact {
     Contact {
         on: d(on),
         at: None,
@@ -93,11 +98,11 @@ fn contact(on: &str, kind: ContactKind, method: Medium, direction: Direction) ->
     }
 }
 
-fn letter(on: &str, kind: ContactKind) -> Contact {
+pub(super) fn letter(on: &str, kind: ContactKind) -> Contact {
     contact(on, kind, Medium::Letter, Direction::Outbound)
 }
 
-fn about(on: &str, kind: KeyDateKind) -> Contact {
+pub(super) fn about(on: &str, kind: KeyDateKind) -> Contact {
     Contact {
         key_date: Some(kind),
         ..letter(on, ContactKind::Update)
@@ -117,16 +122,16 @@ fn run_with(v: &Victim, c: &Case, today: &str, calendar: &Calendar) -> Vec<Remin
     )
 }
 
-fn run(v: &Victim, c: &Case, today: &str) -> Vec<Reminder> {
+pub(super) fn run(v: &Victim, c: &Case, today: &str) -> Vec<Reminder> {
     run_with(v, c, today, &Calendar::new([]))
 }
 
 /// (kind, due, key date) of each reminder, in the engine's order.
-fn summary(rs: &[Reminder]) -> Vec<(ReminderKind, NaiveDate, Option<KeyDateKind>)> {
+pub(super) fn summary(rs: &[Reminder]) -> Vec<(ReminderKind, NaiveDate, Option<KeyDateKind>)> {
     rs.iter().map(|r| (r.kind, r.due, r.key_date)).collect()
 }
 
-fn of(rs: &[Reminder], kind: ReminderKind) -> Vec<NaiveDate> {
+pub(super) fn of(rs: &[Reminder], kind: ReminderKind) -> Vec<NaiveDate> {
     rs.iter()
         .filter(|r| r.kind == kind)
         .map(|r| r.due)

@@ -12,6 +12,7 @@ use crate::domain::enums::KeyDateKind;
 use crate::domain::facts::LogFacts;
 use crate::domain::reminders::{
     DiaryItem, Reminder, Rules, diary_status, reminders_from_facts, sort_key,
+    unanswered_release_within_a_year,
 };
 use crate::domain::search;
 
@@ -109,8 +110,18 @@ impl App {
         let v = &self.caseload.victims[i];
         (!self.mine_only || v.allocated_to.as_deref() == Some(self.officer.as_str()))
             && self.status_filter.is_none_or(|s| v.status == s)
+            && (!self.unanswered_only || self.unanswered_release_soon(i))
             && (self.query_words.is_empty()
                 || search::has_words(self.haystacks.get(i), &self.query_words))
+    }
+
+    /// Whether a victim never answered the offer and the offender may be released within 12
+    /// months (the caseload's filter for planning the tracing work).
+    fn unanswered_release_soon(&self, i: usize) -> bool {
+        let v = &self.caseload.victims[i];
+        self.case_of(v).is_some_and(|c| {
+            unanswered_release_within_a_year(v, &self.facts[i], c, self.today, &self.lead)
+        })
     }
 
     /// The victims of `from` that are shown, in order. On one core: at 100,000 victims,

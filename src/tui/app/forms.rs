@@ -10,7 +10,7 @@ use crate::domain::enums::{
     OffenceCategory, SentenceKind, VictimRole, VictimStatus,
 };
 use crate::domain::model::{Contact, Victim};
-use crate::domain::validate::{KnownIds, Problem, check_contact, check_date, check_victim};
+use crate::domain::validate::{KnownIds, Problem, check_date, check_victim};
 use crate::store::Record;
 use crate::store::Snooze;
 use crate::tui::form::{Field, Form, Purpose};
@@ -21,9 +21,6 @@ impl App {
             self.message = Some("Choose a victim first.".into());
             return;
         };
-        let kinds: Vec<&'static str> = ContactKind::IDS.to_vec();
-        let mut key_dates = vec![""];
-        key_dates.extend(KeyDateKind::IDS);
         let method = v
             .preferences
             .as_ref()
@@ -37,15 +34,10 @@ impl App {
             vec![
                 Field::line("on", "Date", self.today.to_string()),
                 Field::line("at", "Time (HH:MM)", ""),
-                Field::choice("kind", "Kind", kinds, "update"),
-                Field::choice("method", "Method", Medium::IDS.to_vec(), method),
-                Field::choice(
-                    "direction",
-                    "Direction",
-                    Direction::IDS.to_vec(),
-                    "outbound",
-                ),
-                Field::choice("key_date", "About key date", key_dates, ""),
+                Field::pick::<ContactKind>("kind", "Kind", "update", false),
+                Field::pick::<Medium>("method", "Method", method, false),
+                Field::pick::<Direction>("direction", "Direction", "outbound", false),
+                Field::pick::<KeyDateKind>("key_date", "About key date", "", true),
                 Field::lines("summary", "Summary"),
             ],
         );
@@ -68,17 +60,17 @@ impl App {
                 .as_ref()
                 .and_then(|p| p.method)
                 .map_or("letter", ContactMethod::as_str);
-            fields.push(Field::choice(
+            fields.push(Field::pick::<InformationLevel>(
                 "information",
                 "Information",
-                InformationLevel::IDS.to_vec(),
                 level,
+                false,
             ));
-            fields.push(Field::choice(
+            fields.push(Field::pick::<ContactMethod>(
                 "method",
                 "Contact by",
-                ContactMethod::IDS.to_vec(),
                 method,
+                false,
             ));
         }
         fields.push(Field::lines("summary", "Note"));
@@ -125,10 +117,18 @@ impl App {
                     std::iter::once("new".to_owned()).chain(existing),
                     "new",
                 ),
-                Field::choice("kind", "Kind", KeyDateKind::IDS.to_vec(), "crd"),
+                Field::pick::<KeyDateKind>("kind", "Kind", "crd", false),
                 Field::line("date", "Date", ""),
                 Field::choice("confirmed", "Confirmed", vec!["yes", "no"], "yes"),
                 Field::line("note", "Note (source)", ""),
+                Field::choice_labelled(
+                    "remove",
+                    "Remove it",
+                    [("no", "no, keep it"), ("yes", "yes, remove this date")]
+                        .map(|(id, words)| (id.to_owned(), words.to_owned())),
+                    "no",
+                ),
+                Field::line("why", "Why (a change or removal)", ""),
             ],
         );
         self.open_form(form);
@@ -174,8 +174,7 @@ impl App {
                 "note" => k.note.clone().unwrap_or_default(),
                 _ => continue,
             };
-            f.cursor = value.chars().count();
-            f.value = value;
+            f.set_text(&value);
         }
     }
 
@@ -229,17 +228,35 @@ impl App {
         self.open_form(form);
     }
 
-    /// The next free id of the form `PREFIX-NNNN`.
-    pub(super) fn next_id(prefix: &str, taken: impl Iterator<Item = String>) -> String {
-        let max = taken
-            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok())
-            .max()
-            .unwrap_or(0);
-        format!("{prefix}{:04}", max + 1)
+    /// Closing the selected victim's case: its victims are closed with it.
+    pub(super) fn open_close_case_form(&mut self) {
+        let Some(v) = self.selected_victim() else {
+            return;
+        };
+        let Some(case) = self.case_of(v) else {
+            return;
+        };
+        if let Some(on) = case.closed_on {
+            self.message = Some(format!("Case {} was closed on {on}.", case.id));
+            return;
+        }
+        let form = Form::new(
+            format!(
+                "Close case {} — its victims are closed with it",
+                crate::domain::text::visible(&case.id)
+            ),
+            Purpose::CloseCase {
+                case: case.id.clone(),
+            },
+            vec![
+                Field::line("on", "Closed on", self.today.to_string()),
+                Field::lines("reason", "Why"),
+            ],
+        );
+        self.open_form(form);
     }
 
     pub(super) fn open_new_victim_form(&mut self) {
-        let id = Self::next_id("V-", self.caseload.victims.iter().map(|v| v.id.clone()));
         let case = self
             .selected_victim()
             .map_or(String::new(), |v| v.case_id.clone());
@@ -248,16 +265,11 @@ impl App {
             "Add a victim",
             Purpose::NewVictim,
             vec![
-                Field::line("id", "Id", id),
+                Field::line("id", "Id (empty: the next)", ""),
                 Field::line("case_id", "Case id", case),
                 Field::line("name", "Name", ""),
-                Field::choice("role", "Role", VictimRole::IDS.to_vec(), "victim"),
-                Field::choice(
-                    "eligibility",
-                    "Eligibility",
-                    Eligibility::IDS.to_vec(),
-                    "statutory",
-                ),
+                Field::pick::<VictimRole>("role", "Role", "victim", false),
+                Field::pick::<Eligibility>("eligibility", "Eligibility", "statutory", false),
                 Field::line("referred_on", "Referred on", self.today.to_string()),
                 Field::line("allocated_to", "Officer", officer),
             ],
@@ -270,18 +282,13 @@ impl App {
             "Add a case",
             Purpose::NewCase,
             vec![
-                Field::line("id", "Id", ""),
+                Field::line("id", "Id (empty: the next)", ""),
                 Field::line("name", "Offender", ""),
                 Field::line("aliases", "Aliases (a, b)", ""),
                 Field::line("prison_number", "Prison number", ""),
                 Field::line("description", "Offence", ""),
-                Field::choice(
-                    "category",
-                    "Category",
-                    OffenceCategory::IDS.to_vec(),
-                    "violent",
-                ),
-                Field::choice("kind", "Sentence", SentenceKind::IDS.to_vec(), "sds"),
+                Field::pick::<OffenceCategory>("category", "Category", "violent", false),
+                Field::pick::<SentenceKind>("kind", "Sentence", "sds", false),
                 Field::line("imposed_on", "Sentenced on", ""),
             ],
         );
@@ -310,14 +317,11 @@ impl App {
     }
 
     /// Opens a form, noting the version of the record it changes as it stands now.
-    fn open_form(&mut self, mut form: Form) {
-        form.base = match &form.purpose {
-            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
-                self.version(Record::Victim, victim)
-            }
-            Purpose::AddKeyDate { case } => self.version(Record::Case, case),
-            _ => 0,
-        };
+    pub(super) fn open_form(&mut self, mut form: Form) {
+        form.base = form
+            .purpose
+            .record()
+            .map_or(0, |(record, id)| self.version(record, id));
         self.overlays.push(Overlay::Form(form));
     }
 
@@ -329,12 +333,10 @@ impl App {
         let Some(Overlay::Form(form)) = self.overlays.last() else {
             return None;
         };
-        let partial = match &form.purpose {
-            Purpose::Status { victim, .. } | Purpose::AddSensitiveDate { victim } => {
-                !self.whole(self.victim_by_id(victim)?)
-            }
-            Purpose::AddKeyDate { case } => !self.whole_case(case),
-            _ => false,
+        let partial = match form.purpose.record() {
+            Some((Record::Victim, victim)) => !self.whole(self.victim_by_id(victim)?),
+            Some((Record::Case, case)) => !self.whole_case(case),
+            None => false,
         };
         if partial {
             // Only part of the record is in memory: saving it would lose the rest.
@@ -364,6 +366,15 @@ impl App {
                 let current = &self.caseload.victims[self.victim_by_id(victim)?];
                 records::sensitive_date(form, current, &known)
             }
+            Purpose::EditVictim { victim, revealed } => {
+                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+                split(super::edit::victim_edited(form, current, *revealed, &known))
+            }
+            Purpose::EditCase { case } => {
+                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+                split(super::edit::case_edited(form, current, &known))
+            }
+            Purpose::CloseCase { case } => closing_from(form, case, by.clone()),
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
         };
@@ -377,9 +388,51 @@ impl App {
     }
 }
 
-fn insert(map: &mut serde_json::Map<String, Value>, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        map.insert(key.to_owned(), Value::String(v.to_owned()));
+/// A change or its problems, as a form's save has them.
+fn split(outcome: Result<Effect, Vec<Problem>>) -> (Option<Effect>, Vec<Problem>) {
+    match outcome {
+        Ok(effect) => (Some(effect), Vec::new()),
+        Err(problems) => (None, problems),
+    }
+}
+
+/// Closing a case: on a real date, for a reason.
+fn closing_from(form: &Form, case: &str, by: Option<String>) -> (Option<Effect>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let on = match check_date(form.value("on").unwrap_or("")) {
+        Ok(on) => Some(on),
+        Err(message) => {
+            problems.push(Problem {
+                path: "on".into(),
+                message,
+            });
+            None
+        }
+    };
+    let reason = form.text("reason").unwrap_or("");
+    if reason.trim().is_empty() {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: "say why the case is closed".into(),
+        });
+    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    match on {
+        Some(on) if problems.is_empty() => (
+            Some(Effect::CloseCase(crate::store::Closing {
+                case: case.to_owned(),
+                on,
+                reason: reason.trim().to_owned(),
+                by,
+                base: 0,
+            })),
+            problems,
+        ),
+        _ => (None, problems),
     }
 }
 
@@ -389,43 +442,19 @@ fn contact_from(
     known: &KnownIds,
     victim: &str,
 ) -> (Option<Effect>, Vec<Problem>) {
-    let mut map = serde_json::Map::new();
-    for key in ["on", "at", "kind", "method", "direction", "key_date"] {
-        insert(&mut map, key, form.value(key));
-    }
-    if let Some(summary) = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map(|f| f.value.trim_end())
-    {
-        insert(&mut map, "summary", Some(summary).filter(|s| !s.is_empty()));
-    }
-    insert(&mut map, "by", by);
-    let value = Value::Object(map);
-    let problems = check_contact(&value, known);
-    if !problems.is_empty() {
-        return (None, problems);
-    }
-    match serde_json::from_value::<Contact>(value) {
+    let summary = form.text("summary");
+    let typed =
+        ["on", "at", "kind", "method", "direction", "key_date"].map(|key| (key, form.value(key)));
+    let fields = typed.into_iter().chain([("summary", summary), ("by", by)]);
+    match crate::domain::validate::contact_from_text(fields, known) {
         Ok(contact) => (
             Some(Effect::AppendContact {
                 victim: victim.to_owned(),
                 contact,
             }),
-            problems,
+            Vec::new(),
         ),
-        Err(e) => (
-            None,
-            vec![Problem {
-                path: String::new(),
-                // Never serde_json's message: it quotes what was typed.
-                message: format!(
-                    "the record could not be made ({})",
-                    crate::domain::text::json_problem(&e)
-                ),
-            }],
-        ),
+        Err(problems) => (None, problems),
     }
 }
 
@@ -451,11 +480,7 @@ fn status_change(
         value["preferences"] = p;
     }
     let mut problems = check_victim(&value, known, false);
-    let summary = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map_or("", |f| f.value.trim_end());
+    let summary = form.text("summary").unwrap_or("");
     if let Some(c) = crate::domain::text::forbidden_char(summary) {
         problems.push(Problem {
             path: "summary".into(),
@@ -522,11 +547,7 @@ fn snooze_from(
             None
         }
     };
-    let reason = form
-        .fields
-        .iter()
-        .find(|f| f.name == "reason")
-        .map_or("", |f| f.value.trim());
+    let reason = form.value("reason").unwrap_or("");
     if reason.is_empty() {
         problems.push(Problem {
             path: "reason".into(),

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{App, Effect, Held, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
-use crate::store::{Digest, Record, Snooze};
+use crate::store::{Changed, Digest, Record, Snooze};
 
 /// Records as the store holds them after a change: each victim whole, with its log.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -70,12 +70,19 @@ impl App {
         self.partial_cases = self.caseload.cases.iter().map(|c| c.id.clone()).collect();
         self.snoozes = snoozes.into_iter().collect();
         self.rebuild();
-        if let Some(pos) = selected.and_then(|id| {
-            self.rows
-                .iter()
-                .position(|&i| self.caseload.victims[i].id == id)
-        }) {
+        let Some(id) = selected else { return };
+        if let Some(pos) = self
+            .rows
+            .iter()
+            .position(|&i| self.caseload.victims[i].id == id)
+        {
             self.selected = pos;
+        } else if self.victim_by_id(&id).is_none() {
+            // Erased meanwhile: its record and log are no longer shown. (A form stays open,
+            // with what was typed; saving it says the victim is gone.)
+            self.overlays
+                .retain(|o| !matches!(o, Overlay::Victim { .. } | Overlay::Entry(_)));
+            self.message = Some(format!("{id} is no longer in the store."));
         }
     }
 
@@ -104,7 +111,7 @@ impl App {
     /// A save went through: what the person sees of it (the form closes, a word in the
     /// status line, a revealed record shown, a new victim selected). The records themselves
     /// come from the store, by [`App::store_changed`].
-    pub fn saved(&mut self, effect: &Effect) {
+    pub fn saved(&mut self, effect: &Effect, changed: &Changed) {
         let said = match effect {
             Effect::Reveal { .. } => {
                 if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
@@ -112,27 +119,53 @@ impl App {
                 }
                 return;
             }
+            // Nothing saved (the return shows through `report_loaded`).
+            Effect::Consult { .. } | Effect::Report(_) => return,
             Effect::AppendContact { .. } => "Contact saved.",
             Effect::SetStatus { .. } => "Status saved.",
             Effect::Snooze(_) => "Reminder snoozed.",
-            Effect::SaveVictim { victim, .. } => {
+            Effect::SaveVictim { .. } => "Victim saved.",
+            Effect::AddVictim(_) => {
+                // The id is the store's: the change names it.
+                let id = changed.victims.first().map_or("", String::as_str);
                 if let Some(pos) = self
                     .rows
                     .iter()
-                    .position(|&i| self.caseload.victims[i].id == victim.id)
+                    .position(|&i| self.caseload.victims[i].id == id)
                 {
                     self.selected = pos;
                 }
-                "Victim saved."
+                self.message = Some(format!("Victim {id} added."));
+                self.close_form();
+                return;
             }
             Effect::SaveCase { .. } => "Case saved.",
-            // Nothing saved: the view shows the return (`report_loaded`).
-            Effect::Report(_) => return,
+            Effect::CloseCase(_) => "Case closed, and its victims with it.",
+            Effect::AddCase(_) => {
+                let id = changed.cases.first().map_or("", String::as_str);
+                self.message = Some(format!("Case {id} added."));
+                self.close_form();
+                return;
+            }
         };
         self.message = Some(said.into());
+        self.close_form();
+    }
+
+    fn close_form(&mut self) {
         if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
             self.overlays.pop();
         }
+    }
+
+    /// The opening of a victim's record could not be recorded: the record is not shown.
+    pub fn consultation_failed(&mut self, message: &str) {
+        if matches!(self.overlays.last(), Some(Overlay::Victim { .. })) {
+            self.overlays.pop();
+        }
+        self.message = Some(format!(
+            "Not opened: the opening could not be recorded ({message})."
+        ));
     }
 
     /// The date moved on (local midnight passed, or a suspended machine woke on a later

@@ -67,16 +67,45 @@ pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
     entry.insert("confirmed".into(), Value::Bool(yes(form, "confirmed")));
     entry.insert("note".into(), text(form, "note"));
     let entry = compact(entry);
+    let existing = key_date_index(form).filter(|&i| i < case.key_dates.len());
+    let remove = form.value("remove") == Some("yes");
+    let why = form.value("why").map(str::to_owned);
+    let mut problems = Vec::new();
+    match existing {
+        // A date already recorded is corrected or removed only with a reason, kept in the
+        // audit trail.
+        Some(_) if why.is_none() => problems.push(Problem {
+            path: "why".into(),
+            message: "say why this date is changed or removed".into(),
+        }),
+        None if remove => problems.push(Problem {
+            path: "remove".into(),
+            message: "choose a recorded date to remove it".into(),
+        }),
+        _ => {}
+    }
     match (
         value.get_mut("key_dates").and_then(Value::as_array_mut),
-        key_date_index(form),
+        existing,
     ) {
-        (Some(list), Some(i)) if i < list.len() => list[i] = entry,
-        (Some(list), _) => list.push(entry),
+        (Some(list), Some(i)) if remove => {
+            list.remove(i);
+        }
+        (Some(list), Some(i)) => list[i] = entry,
+        (Some(list), None) => list.push(entry),
         (None, _) => value["key_dates"] = json!([entry]),
     }
-    let problems = check_case(&value, known, false);
-    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
+    problems.extend(check_case(&value, known, false));
+    match finish(value, problems, |case| Effect::SaveCase {
+        case,
+        base: 0,
+        why: None,
+    }) {
+        (Some(Effect::SaveCase { case, base, .. }), problems) => {
+            (Some(Effect::SaveCase { case, base, why }), problems)
+        }
+        outcome => outcome,
+    }
 }
 
 pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> Outcome {
@@ -127,11 +156,7 @@ pub(super) fn correction(
             }],
         );
     };
-    let what = form
-        .fields
-        .iter()
-        .find(|f| f.name == "summary")
-        .map_or("", |f| f.value.trim());
+    let what = form.value("summary").unwrap_or("");
     let mut problems = Vec::new();
     if what.is_empty() {
         problems.push(Problem {
@@ -184,12 +209,29 @@ pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {
     }
     map.insert("status".into(), json!("referred"));
     map.insert("status_since".into(), text(form, "referred_on"));
+    let given = id_left_to_store(form, &mut map);
     let value = compact(map);
     let problems = check_victim(&value, known, true);
-    finish(value, problems, |victim| Effect::SaveVictim {
-        victim,
-        base: 0,
-    })
+    match finish(value, problems, Effect::AddVictim) {
+        (Some(Effect::AddVictim(mut victim)), problems) if given => {
+            victim.id.clear();
+            (Some(Effect::AddVictim(victim)), problems)
+        }
+        outcome => outcome,
+    }
+}
+
+/// What a new record's form checks in place of an id left empty, for the store to give.
+const PROVISIONAL_ID: &str = "(new)";
+
+/// Whether the form left the record's id to the store; if so, the record is checked under
+/// a provisional id, and saved with none.
+fn id_left_to_store(form: &Form, map: &mut Map<String, Value>) -> bool {
+    let empty = form.value("id").is_none_or(|id| id.trim().is_empty());
+    if empty {
+        map.insert("id".into(), json!(PROVISIONAL_ID));
+    }
+    empty
 }
 
 pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
@@ -220,12 +262,19 @@ pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
     let mut sentence = Map::new();
     sentence.insert("kind".into(), text(form, "kind"));
     sentence.insert("imposed_on".into(), text(form, "imposed_on"));
-    let value = json!({
-        "id": text(form, "id"),
-        "offender": compact(offender),
-        "offence": compact(offence),
-        "sentence": compact(sentence),
-    });
+    let mut map = Map::new();
+    map.insert("id".into(), text(form, "id"));
+    let given = id_left_to_store(form, &mut map);
+    map.insert("offender".into(), compact(offender));
+    map.insert("offence".into(), compact(offence));
+    map.insert("sentence".into(), compact(sentence));
+    let value = Value::Object(map);
     let problems = check_case(&value, known, true);
-    finish(value, problems, |case| Effect::SaveCase { case, base: 0 })
+    match finish(value, problems, Effect::AddCase) {
+        (Some(Effect::AddCase(mut case)), problems) if given => {
+            case.id.clear();
+            (Some(Effect::AddCase(case)), problems)
+        }
+        outcome => outcome,
+    }
 }

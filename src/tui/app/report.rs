@@ -46,7 +46,7 @@ impl App {
                 weeks: HISTORY_WEEKS,
             },
             lead: self.lead,
-            extra_days: self.extra_days.clone(),
+            calendar: self.days.clone(),
         }))
     }
 
@@ -159,7 +159,7 @@ mod tests {
             .audit()
             .unwrap()
             .iter()
-            .filter(|r| r.action == "disclose-report")
+            .filter(|r| r.action == "disclose" && r.fields[0].starts_with("monitoring return"))
             .count();
         assert_eq!(made, 9);
     }

@@ -92,9 +92,9 @@ fn form(app: &App) -> &Form {
 fn the_caseload_opens_most_urgent_first() {
     let app = sample_app();
     assert_eq!(app.focus, Pane::Caseload);
-    assert_eq!(app.rows.len(), 43);
+    assert_eq!(app.rows.len(), 45);
     assert_eq!(selected_name(&app), "Kofi Mensah");
-    assert_eq!(app.counts(), (14, 4, 14));
+    assert_eq!(app.counts(), (15, 4, 15));
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn search_finds_aliases_numbers_and_names_without_accents() {
         want.sort_unstable();
         assert_eq!(names, want, "{query}");
         keys(&mut app, "esc");
-        assert_eq!(app.rows.len(), 43, "Esc clears the search");
+        assert_eq!(app.rows.len(), 45, "Esc clears the search");
     }
 }
 
@@ -153,8 +153,15 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
     let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
-    keys(&mut app, "enter enter");
+    let opened = keys(&mut app, "enter enter");
     assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(
+        opened,
+        [Effect::Consult {
+            victim: "V-0001".into()
+        }],
+        "opening the record is a consultation for the store to audit"
+    );
     let effects = keys(&mut app, "r");
     assert_eq!(
         effects,
@@ -172,6 +179,10 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
         [Overlay::Victim { revealed: false }],
         "the mask returns on leaving"
     );
+    // A consultation the store could not record: the record is not shown.
+    app.consultation_failed("the disk is full");
+    assert!(app.overlays.is_empty());
+    assert!(app.message.as_deref().unwrap().starts_with("Not opened"));
 }
 
 #[test]
@@ -264,7 +275,99 @@ fn a_failed_save_keeps_what_was_typed() {
         Some("Not saved: no space left on device")
     );
     keys(&mut app, "esc");
-    assert!(app.overlays.is_empty(), "Esc leaves without saving");
+    assert!(
+        form(&app)
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("Throw away what was typed?"),
+        "Esc on a changed form asks first"
+    );
+    assert_eq!(form(&app).value("summary"), Some("Spoke to her."));
+    keys(&mut app, "esc");
+    assert!(
+        app.overlays.is_empty(),
+        "a second Esc leaves without saving"
+    );
+}
+
+#[test]
+fn esc_on_an_untouched_form_closes_it_and_any_key_after_a_first_esc_goes_on() {
+    let mut app = sample_app();
+    keys(&mut app, "a esc");
+    assert!(app.overlays.is_empty(), "nothing typed: nothing to lose");
+    keys(&mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "Half");
+    keys(&mut app, "esc");
+    type_text(&mut app, " done");
+    keys(&mut app, "esc");
+    assert_eq!(
+        form(&app).value("summary"),
+        Some("Half done"),
+        "typing went on; asked again"
+    );
+}
+
+#[test]
+fn a_paste_lands_whole_in_the_field_with_plain_line_endings_and_its_tab() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab");
+    app.on_paste("From: the police\r\nCalled\tback at 3pm.\r\nShe is fine.");
+    let f = form(&app);
+    assert_eq!(
+        f.text("summary"),
+        Some("From: the police\nCalled\tback at 3pm.\nShe is fine.")
+    );
+    assert_eq!(
+        f.value("kind"),
+        Some("update"),
+        "the paste changed no other field"
+    );
+    assert_eq!(f.focus, 6, "the paste moved no focus");
+    // Into a one-line field the line breaks become spaces.
+    keys(&mut app, "tab tab");
+    app.on_paste("10:30\r\n");
+    assert_eq!(form(&app).value("at"), Some("10:30"));
+}
+
+#[test]
+fn up_and_down_move_between_the_lines_of_a_multi_line_field_before_leaving_it() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab");
+    type_text(&mut app, "one\ntwo\nthree");
+    keys(&mut app, "up up");
+    assert_eq!(form(&app).focus, 6, "still in the summary");
+    assert_eq!(form(&app).fields[6].cursor().0, 0, "on its first line");
+    type_text(&mut app, "X");
+    assert_eq!(form(&app).text("summary"), Some("oneX\ntwo\nthree"));
+    keys(&mut app, "up");
+    assert_eq!(
+        form(&app).focus,
+        5,
+        "up from the first line leaves the field"
+    );
+    keys(&mut app, "down down down");
+    assert_eq!(form(&app).focus, 6);
+    keys(&mut app, "ctrl-left");
+    type_text(&mut app, "_");
+    assert_eq!(
+        form(&app).text("summary"),
+        Some("oneX\ntwo\n_three"),
+        "a word move"
+    );
+}
+
+#[test]
+fn a_new_search_starts_empty() {
+    let mut app = sample_app();
+    keys(&mut app, "/");
+    type_text(&mut app, "joan");
+    keys(&mut app, "enter");
+    let found = app.rows.len();
+    keys(&mut app, "/");
+    assert!(app.query.is_empty());
+    type_text(&mut app, "joan");
+    assert_eq!(app.rows.len(), found, "not \"joanjoan\"");
 }
 
 #[test]
@@ -308,7 +411,7 @@ fn a_snooze_needs_a_later_date_and_a_reason() {
     assert!(app.snoozed(&item).is_some());
     assert_eq!(
         app.counts().0,
-        13,
+        14,
         "a snoozed item leaves the overdue count"
     );
 }
@@ -322,7 +425,7 @@ fn mine_shows_only_the_signed_in_officers_victims() {
             .iter()
             .all(|&i| app.caseload.victims[i].allocated_to.as_deref() == Some("sahmed"))
     );
-    assert!(!app.rows.is_empty() && app.rows.len() < 43);
+    assert!(!app.rows.is_empty() && app.rows.len() < 45);
     keys(&mut app, "m s");
     assert!(
         app.rows
@@ -410,7 +513,7 @@ fn a_new_victim_is_checked_like_an_import() {
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
     keys(&mut app, "n");
-    assert_eq!(form(&app).value("id"), Some("V-0044"));
+    assert_eq!(form(&app).value("id"), None, "the store gives the id");
     assert!(keys(&mut app, "ctrl-s").is_empty(), "a name is required");
     assert_eq!(
         form(&app).fields[2].problem.as_deref(),
@@ -432,16 +535,44 @@ fn a_new_victim_is_checked_like_an_import() {
     }
     type_text(&mut app, "sahmed");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim { victim: v, .. }] = effects.as_slice() else {
+    let [Effect::AddVictim(v)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(
         (v.id.as_str(), v.name.as_str(), v.status),
-        ("V-0044", "Lucy Fairweather", VictimStatus::Referred)
+        ("", "Lucy Fairweather", VictimStatus::Referred)
     );
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.caseload.victims.len(), 44);
-    assert_eq!(app.selected_victim().unwrap().id, "V-0044");
+    assert_eq!(app.caseload.victims.len(), 46);
+    assert_eq!(app.selected_victim().unwrap().id, "V-0046");
+    assert_eq!(app.message.as_deref(), Some("Victim V-0046 added."));
+
+    // A second one, from a screen that had not seen the first, still gets a new id.
+    store.save(&mut app, &effects[0]);
+    assert_eq!(app.selected_victim().unwrap().id, "V-0047");
+}
+
+#[test]
+fn a_new_victim_under_a_typed_id_that_is_taken_is_refused() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "n");
+    type_text(&mut app, "V-0099");
+    keys(&mut app, "tab tab");
+    type_text(&mut app, "Lucy Fairweather");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::AddVictim(v)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(v.id, "V-0099");
+    // Someone else adds V-0099 first.
+    store.store.add_victim(v).unwrap();
+    store.save(&mut app, &effects[0]);
+    let problem = form(&app).problem.clone().unwrap_or_default();
+    assert!(
+        problem.contains("there is already a victim V-0099"),
+        "the form stays open with the refusal: {problem}"
+    );
 }
 
 #[test]
@@ -482,10 +613,11 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
     }
     type_text(&mut app, "2026-11-20");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case: c, .. }] = effects.as_slice() else {
+    let [Effect::AddCase(c)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(c.offender.aliases, ["Joe Blogs", "JB"]);
+    assert_eq!(c.id, "C-2026-099");
 }
 
 #[test]
@@ -570,10 +702,20 @@ fn an_existing_key_date_can_be_changed() {
         keys(&mut app, "backspace");
     }
     type_text(&mut app, "2027-01-12");
+    assert!(
+        keys(&mut app, "ctrl-s").is_empty(),
+        "a recorded date changes with a reason"
+    );
+    assert_eq!(
+        form(&app).fields[form(&app).focus].problem.as_deref(),
+        Some("say why this date is changed or removed")
+    );
+    type_text(&mut app, "prison confirmed a new date");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+    let [Effect::SaveCase { case, why, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
+    assert_eq!(why.as_deref(), Some("prison confirmed a new date"));
     assert_eq!(case.key_dates.len(), 4, "changed, not added");
     assert_eq!(case.key_dates[1].date.to_string(), "2027-01-12");
     store.save(&mut app, &effects[0]);
@@ -582,6 +724,51 @@ fn an_existing_key_date_can_be_changed() {
         app.open_reminders(joan)
             .iter()
             .any(|r| r.key_date == Some(KeyDateKind::Crd) && r.due.to_string() == "2026-12-15")
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert!(
+        audit
+            .fields
+            .iter()
+            .any(|f| f == "why: prison confirmed a new date"),
+        "{audit:?}"
+    );
+}
+
+#[test]
+fn a_key_date_is_removed_with_a_reason_and_its_reminder_goes() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter t right right");
+    assert_eq!(form(&app).value("which"), Some("2: crd 2026-12-22"));
+    let f = form(&app);
+    let remove = f.fields.iter().position(|f| f.name == "remove").unwrap();
+    if let Some(Overlay::Form(form)) = app.overlays.last_mut() {
+        form.focus = remove;
+    }
+    keys(&mut app, "right tab");
+    type_text(&mut app, "entered on the wrong case");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(case.key_dates.len(), 3);
+    store.save(&mut app, &effects[0]);
+    let joan = app.victim_by_id("V-0001").unwrap();
+    assert!(
+        !app.open_reminders(joan)
+            .iter()
+            .any(|r| r.key_date == Some(KeyDateKind::Crd)),
+        "the removed date's reminder is gone"
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert!(
+        audit
+            .fields
+            .iter()
+            .any(|f| f == "why: entered on the wrong case")
     );
 }
 
@@ -735,5 +922,203 @@ fn a_form_opened_before_someone_elses_change_is_refused_and_keeps_what_was_typed
         stored.status,
         VictimStatus::Referred,
         "ours was not saved over it"
+    );
+}
+
+/// Puts `text` in the open form's field at `path`.
+fn fill(app: &mut App, path: &str, text: &str) {
+    let Some(Overlay::Form(form)) = app.overlays.last_mut() else {
+        panic!("no form open")
+    };
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.name == path)
+        .unwrap_or_else(|| panic!("no field {path}"));
+    form.focus = at;
+    form.fields[at].set_text(text);
+}
+
+#[test]
+fn every_part_of_a_victim_is_changed_in_one_form_checked_like_an_import() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter e");
+    let f = form(&app);
+    assert!(f.title.contains("reveal first"), "{}", f.title);
+    assert!(
+        f.fields.iter().all(|f| !f.name.contains("contact_details")),
+        "contact details stay out of the form until revealed"
+    );
+    assert_eq!(f.value("preferences.information"), Some("key_stages"));
+    assert_eq!(
+        f.fields
+            .iter()
+            .find(|f| f.name == "preferences.information")
+            .unwrap()
+            .shown(),
+        "every key stage"
+    );
+    fill(&mut app, "needs.language", "Polish");
+    fill(&mut app, "needs.interpreter", "yes");
+    fill(&mut app, "representative.name", "Marek Mercer");
+    fill(&mut app, "representative.relationship", "son");
+    fill(&mut app, "equality.age", "65-74");
+    fill(&mut app, "referred_on", "2025-02-30");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert!(
+        f.fields[f.focus].name == "referred_on"
+            && f.fields[f.focus]
+                .problem
+                .as_deref()
+                .unwrap()
+                .starts_with("invalid date"),
+        "the problem is beside its field"
+    );
+    fill(&mut app, "referred_on", "2024-06-20");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::SaveVictim { victim, base }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(*base > 0, "made from the version read");
+    assert!(victim.contact_details.is_some(), "kept though not shown");
+    store.save(&mut app, &effects[0]);
+    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(stored.needs.as_ref().unwrap().interpreter, Some(true));
+    assert_eq!(
+        stored.needs.as_ref().unwrap().language.as_deref(),
+        Some("Polish")
+    );
+    assert_eq!(
+        stored.representative.as_ref().unwrap().name.as_deref(),
+        Some("Marek Mercer")
+    );
+    assert_eq!(
+        stored.equality.as_ref().unwrap().age.as_deref(),
+        Some("65-74")
+    );
+    let log = sample_app()
+        .caseload
+        .victims
+        .into_iter()
+        .find(|v| v.id == "V-0001")
+        .unwrap()
+        .contacts;
+    assert_eq!(stored.contacts, log, "the log is untouched");
+}
+
+#[test]
+fn contact_details_are_changed_only_once_revealed() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter");
+    let reveal = keys(&mut app, "r");
+    store.save(&mut app, &reveal[0]);
+    keys(&mut app, "e");
+    assert!(
+        form(&app)
+            .fields
+            .iter()
+            .any(|f| f.name == "contact_details.phone")
+    );
+    fill(&mut app, "contact_details.phone", "01632 960 111");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(
+        stored.contact_details.unwrap().phone.as_deref(),
+        Some("01632 960 111")
+    );
+    let audit = store.store.audit().unwrap().pop().unwrap();
+    assert_eq!(audit.action, "update-victim");
+    assert!(
+        audit.fields.iter().any(|f| f.contains("contact_details")),
+        "{audit:?}"
+    );
+    assert!(
+        !format!("{audit:?}").contains("960 111"),
+        "the audit names the field, never the number"
+    );
+}
+
+#[test]
+fn every_part_of_a_case_is_changed_in_one_form_aliases_added_and_removed() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter E");
+    let before = form(&app)
+        .value("offender.aliases")
+        .unwrap_or("")
+        .to_owned();
+    fill(&mut app, "offender.aliases", "Danny Reeves, D. Reeve");
+    fill(&mut app, "sentence.custodial_months", "six");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert_eq!(
+        f.fields[f.focus].name, "sentence.custodial_months",
+        "{before}"
+    );
+    fill(&mut app, "sentence.custodial_months", "72");
+    fill(&mut app, "mappa.level", "2");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let case_id = app.selected_victim().unwrap().case_id.clone();
+    let stored = store.store.case(&case_id).unwrap().unwrap();
+    assert_eq!(stored.offender.aliases, ["Danny Reeves", "D. Reeve"]);
+    assert_eq!(stored.sentence.custodial_months, Some(72));
+    assert_eq!(stored.mappa.unwrap().level, Some(2));
+    // Removed again.
+    keys(&mut app, "E");
+    fill(&mut app, "offender.aliases", "");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    assert!(
+        store
+            .store
+            .case(&case_id)
+            .unwrap()
+            .unwrap()
+            .offender
+            .aliases
+            .is_empty()
+    );
+}
+
+#[test]
+fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter x");
+    assert!(keys(&mut app, "ctrl-s").is_empty(), "a reason is needed");
+    assert_eq!(
+        form(&app).fields[1].problem.as_deref(),
+        Some("say why the case is closed")
+    );
+    type_text(&mut app, "Sentence expired; Joan asked to close.");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::CloseCase(closing)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(closing.base > 0);
+    store.save(&mut app, &effects[0]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Case closed, and its victims with it.")
+    );
+    let joan = app.victim_by_id("V-0001").unwrap();
+    assert_eq!(app.caseload.victims[joan].status, VictimStatus::Closed);
+    assert!(
+        !app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"),
+        "no reminders for a closed victim"
     );
 }

@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{MASK, Theme, day, hints};
+use super::{Theme, day, hints};
 use crate::domain::enums::InformationLevel;
 use crate::domain::model::{Case, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
@@ -34,7 +34,7 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
+    let mut scroll = if matches!(overlay, Overlay::Victim { .. } | Overlay::Entry(_)) {
         app.overlay_scroll
     } else {
         0
@@ -108,16 +108,29 @@ pub(super) fn draw_overlay(
             }
             None => return,
         },
-        Overlay::Form(form) => (
-            format!(" {} ", form.title),
-            form_text(app, theme, form),
-            centred(area, 80, 90),
-        ),
+        Overlay::Form(form) => {
+            let (text, focus_line) = form_text(app, theme, form);
+            let rect = centred(area, 80, 90);
+            // A long form (a whole record) scrolls to keep the focused field in sight.
+            let inner = usize::from(rect.height.saturating_sub(2)).max(1);
+            let below = 3.min(inner / 3);
+            scroll = u16::try_from((focus_line + 1 + below).saturating_sub(inner)).unwrap_or(0);
+            (format!(" {} ", form.title), text, rect)
+        }
     };
     frame.render_widget(Clear, rect);
+    let mut block = theme.block().title(Span::styled(title, theme.title()));
+    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
+    // however far a long form is scrolled.
+    if let Overlay::Form(Form {
+        problem: Some(p), ..
+    }) = overlay
+    {
+        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
+    }
     frame.render_widget(
         Paragraph::new(text)
-            .block(Block::bordered().title(Span::styled(title, theme.title())))
+            .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         rect,
@@ -158,13 +171,13 @@ fn level_plain(v: &Victim) -> &'static str {
     }
 }
 
-fn details(d: Option<&ContactDetails>, revealed: bool) -> String {
+fn details(theme: &Theme, d: Option<&ContactDetails>, revealed: bool) -> String {
     let Some(d) = d else {
         return "none recorded".into();
     };
     let show = |v: &Option<String>| match (v, revealed) {
         (None, _) => "—".to_owned(),
-        (Some(_), false) => MASK.to_owned(),
+        (Some(_), false) => theme.mask().to_owned(),
         (Some(s), true) => visible(s).replace('\n', ", "),
     };
     format!(
@@ -213,7 +226,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
     };
     l.push(Line::from(format!(
         "Contact details: {}{reveal_hint}",
-        details(v.contact_details.as_deref(), revealed)
+        details(theme, v.contact_details.as_deref(), revealed)
     )));
     if let Some(n) = &v.needs {
         l.push(Line::from(format!(
@@ -236,7 +249,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
             "Representative: {} ({}) — {}",
             r.name.as_deref().map_or("—".into(), visible),
             r.relationship.as_deref().map_or("—".into(), visible),
-            details(r.contact_details.as_ref(), revealed)
+            details(theme, r.contact_details.as_ref(), revealed)
         )));
     }
     for s in &v.sensitive_dates {
@@ -362,21 +375,30 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
     }
 }
 
-fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
+/// The form's lines, and the line its focused field starts on.
+fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
     let mut lines = Vec::new();
+    let mut focus_line = 0;
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
         let marker = if focused { "▸ " } else { "  " };
         let value = match &f.kind {
-            FieldKind::Choice(_) if f.value.is_empty() => "‹ none ›".to_owned(),
-            FieldKind::Choice(_) => format!("‹ {} ›", f.value),
+            FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
+            FieldKind::Choice(_) => format!("‹ {} ›", f.shown()),
             _ if focused => {
-                let mut v: String = f.value.clone();
-                let at = v.char_indices().nth(f.cursor).map_or(v.len(), |(b, _)| b);
-                v.insert(at, '▏');
-                v
+                // The cursor, drawn as a thin bar at its line and character.
+                let (row, col) = f.cursor();
+                let mut lines: Vec<String> = f.value().split('\n').map(str::to_owned).collect();
+                if let Some(line) = lines.get_mut(row) {
+                    let at = line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
+                    line.insert(at, '▏');
+                }
+                lines.join("\n")
             }
-            _ => f.value.clone(),
+            _ => f.value().to_owned(),
         };
         let mut value_lines = value.split('\n');
         let first = visible(value_lines.next().unwrap_or("")).into_owned();
@@ -395,13 +417,7 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> Text<'static> {
             )));
         }
     }
-    if let Some(p) = &form.problem {
-        lines.push(Line::from(Span::styled(
-            visible(p).into_owned(),
-            theme.problem(),
-        )));
-    }
     lines.push(Line::from(""));
     lines.push(hints(app));
-    Text::from(lines)
+    (Text::from(lines), focus_line)
 }

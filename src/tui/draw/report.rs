@@ -5,14 +5,38 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Block, Clear, Paragraph};
+use ratatui::widgets::{Bar, BarChart, Clear, Paragraph};
 
 use super::{Theme, WIDE, day};
 use crate::domain::report::{NO_RESPONSE_MONTHS, Report};
 use crate::domain::rules::LeadTimes;
 use crate::domain::text::{shortened, visible};
 use crate::tui::app::{App, ReportView};
+
+/// Bars in ASCII, for a terminal that is not UTF-8: `#` from five eighths up, `=` from three,
+/// `_` below.
+const ASCII_BARS: symbols::bar::Set<'static> = symbols::bar::Set {
+    full: "#",
+    seven_eighths: "#",
+    three_quarters: "#",
+    five_eighths: "#",
+    half: "=",
+    three_eighths: "=",
+    one_quarter: "_",
+    one_eighth: "_",
+    empty: " ",
+};
+
+/// The bar set for the terminal.
+fn bar_set(theme: &Theme) -> symbols::bar::Set<'static> {
+    if theme.ascii {
+        ASCII_BARS
+    } else {
+        symbols::bar::NINE_LEVELS
+    }
+}
 
 /// Columns the figures take beside the charts on a wide screen.
 const FIGURES_WIDTH: u16 = 58;
@@ -37,7 +61,7 @@ pub(super) fn draw_report(
         day(r.from),
         day(r.to)
     );
-    let block = Block::bordered().title(Span::styled(title, theme.title()));
+    let block = theme.block().title(Span::styled(title, theme.title()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let officers = u16::try_from(r.overdue.by_officer.len()).unwrap_or(u16::MAX);
@@ -110,9 +134,10 @@ fn draw_weekly(frame: &mut Frame, theme: &Theme, r: &Report, area: Rect) {
         day(last)
     );
     let chart = BarChart::new(bars)
-        .block(Block::bordered().title(Span::styled(title, theme.title())))
+        .block(theme.block().title(Span::styled(title, theme.title())))
         .bar_width(bar_width)
         .bar_gap(gap)
+        .bar_set(bar_set(theme))
         .bar_style(theme.fg(Color::Red))
         .value_style(theme.fg(Color::Red).add_modifier(Modifier::REVERSED));
     frame.render_widget(chart, area);
@@ -124,7 +149,7 @@ fn draw_by_officer(frame: &mut Frame, theme: &Theme, r: &Report, area: Rect) {
         return;
     }
     let title = format!(" Overdue on {}, by officer ", day(r.overdue.date));
-    let block = Block::bordered().title(Span::styled(title, theme.title()));
+    let block = theme.block().title(Span::styled(title, theme.title()));
     if r.overdue.by_officer.is_empty() {
         frame.render_widget(Paragraph::new("Nothing is overdue.").block(block), area);
         return;
@@ -147,6 +172,7 @@ fn draw_by_officer(frame: &mut Frame, theme: &Theme, r: &Report, area: Rect) {
         .block(block)
         .bar_width(1)
         .bar_gap(0)
+        .bar_set(bar_set(theme))
         .bar_style(theme.fg(Color::Red))
         .direction(Direction::Horizontal);
     frame.render_widget(chart, area);
