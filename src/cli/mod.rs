@@ -152,22 +152,10 @@ pub enum Command {
     },
     /// The monitoring return for a period: timeliness, victims' decisions, overdue work and
     /// equality monitoring (for the unit's managers and administrators).
-    Report {
-        /// The period's first day.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        from: NaiveDate,
-        /// The period's last day.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        to: NaiveDate,
-        /// Only the victims allocated to this officer.
-        #[arg(long, value_name = "ID")]
-        officer: Option<String>,
-        #[arg(long, value_enum, default_value_t = report::ReportFormat::Text)]
-        format: report::ReportFormat,
-        /// Write to this file (atomically, readable by you only) instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    #[command(after_help = "Examples:\n  \
+        vlu report --from 2026-07-01 --to 2026-09-30\n  \
+        vlu report --from 2026-07-01 --to 2026-09-30 --officer sahmed --format csv --out q2.csv")]
+    Report(report::ReportArgs),
     /// One line for a shell prompt or login banner: what is overdue, due today and this week.
     #[command(after_help = "Examples:\n  vlu status\n  vlu status --all --format json")]
     Status {
@@ -544,22 +532,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             crate::service::server::serve(&env.data_dir, env.config.clone(), &options)
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
-        Some(Command::Report {
-            from,
-            to,
-            officer,
-            format,
-            out,
-        }) => report::run(
-            env,
-            &report::Asked {
-                from,
-                to,
-                officer: officer.as_deref(),
-                format,
-                out: out.as_deref(),
-            },
-        ),
+        Some(Command::Report(args)) => report::run(env, &args),
         Some(Command::Check) => check(env),
         Some(Command::Log(args)) => log::log(env, &args),
         Some(Command::Reallocate(args)) => reallocate::reallocate(env, &args),

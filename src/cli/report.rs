@@ -3,7 +3,7 @@
 //! records are (the unit service, `Store::report`); this only renders them.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
@@ -24,16 +24,27 @@ pub enum ReportFormat {
     Json,
 }
 
-/// What `vlu report` was asked.
-pub struct Asked<'a> {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub officer: Option<&'a str>,
-    pub format: ReportFormat,
-    pub out: Option<&'a Path>,
+/// `vlu report`'s options.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The period's first day. E.g. --from 2026-07-01
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    from: NaiveDate,
+    /// The period's last day (included). E.g. --to 2026-09-30
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    to: NaiveDate,
+    /// Only the victims allocated to this officer. E.g. --officer sahmed
+    #[arg(long, value_name = "ID")]
+    officer: Option<String>,
+    /// How to write it: text for a manager, csv (one row per figure), json for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write to this file (atomically, readable by you only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
-pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
+pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
     if asked.from > asked.to {
         return Err(Error::Usage(format!(
             "the period starts ({}) after it ends ({}): give --from on or before --to",
@@ -44,7 +55,7 @@ pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
         query: ReportQuery {
             from: asked.from,
             to: asked.to,
-            officer: asked.officer.map(str::to_owned),
+            officer: asked.officer.clone(),
             made_on: chrono::Local::now().date_naive(),
             weeks: 0,
         },
@@ -56,7 +67,7 @@ pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
     } else {
         // No store yet: the return of an empty caseload.
         let caseload = env.read_caseload()?;
-        if let Some(o) = asked.officer {
+        if let Some(o) = &asked.officer {
             return Err(Error::Usage(format!(
                 "there is no officer \"{o}\" in the store"
             )));
@@ -76,7 +87,7 @@ pub(super) fn run(env: &Env, asked: &Asked<'_>) -> Result<(), Error> {
         ReportFormat::Csv => csv(&made),
         ReportFormat::Json => json(&made),
     };
-    write_out(asked.out, |w| w.write_all(written.as_bytes()))
+    write_out(asked.out.as_deref(), |w| w.write_all(written.as_bytes()))
 }
 
 /// The return as JSON: the report's own fields, pretty-printed.
