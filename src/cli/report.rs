@@ -40,6 +40,7 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
     /// Write to this file (atomically, readable by you only) instead of standard output.
+    /// E.g. --out q2-return.txt
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
