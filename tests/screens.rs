@@ -298,6 +298,93 @@ fn invisible_characters_in_stored_text_are_drawn_written_out() {
     }
 }
 
+/// The sample with the monitoring return shown: `R` asks for the quarter to date, answered
+/// here by the domain's own function, which the store calls.
+fn with_report(colour: bool) -> App {
+    use vlu::domain::calendar::Calendar;
+    use vlu::domain::reminders::Rules;
+    use vlu::domain::rules::LeadTimes;
+    use vlu::tui::app::Effect;
+    let mut app = app_with(sample_caseload(), Vec::new(), colour);
+    let effects = press(&mut app, "R");
+    let [Effect::Report(ask)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let c = sample_caseload();
+    let calendar = Calendar::new(c.extra_non_working_days.iter().copied());
+    let lead = LeadTimes::default();
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &lead,
+    };
+    let unit = c.unit.as_ref().and_then(|u| u.name.as_deref());
+    let report = vlu::domain::report::report(&c.cases, &c.victims, &ask.query, rules, unit);
+    app.report_loaded(report);
+    app
+}
+
+#[test]
+fn the_monitoring_return_at_120x40() {
+    let app = with_report(true);
+    let terminal = render(&app, 120, 40);
+    insta::assert_snapshot!(terminal.backend());
+    // The weekly bars are red, as overdue items are everywhere; not under NO_COLOR.
+    let bar = |buffer: &Buffer| {
+        buffer
+            .content()
+            .iter()
+            .find(|c| c.symbol() == "█")
+            .map(|c| c.fg)
+    };
+    assert_eq!(bar(terminal.backend().buffer()), Some(Color::Red));
+    let plain = render(&with_report(false), 120, 40);
+    assert_eq!(bar(plain.backend().buffer()), Some(Color::Reset));
+    // On a terminal that is not UTF-8, every cell ASCII, the bars in #, = and _.
+    let mut ascii = with_report(false);
+    ascii.ascii = true;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let drawn = render(&ascii, w, h);
+        let cells = &drawn.backend().buffer().content;
+        assert!(
+            cells.iter().all(|c| c.symbol().is_ascii()),
+            "{}",
+            drawn.backend()
+        );
+        assert!(
+            cells.iter().any(|c| c.symbol() == "#"),
+            "{}",
+            drawn.backend()
+        );
+        // Nothing drawn that ASCII had no stand-in for (the footer's `?` is the help key).
+        let above_footer = &cells[..cells.len() - usize::from(w)];
+        assert!(
+            !above_footer.iter().any(|c| c.symbol() == "?"),
+            "{}",
+            drawn.backend()
+        );
+    }
+}
+
+#[test]
+fn the_monitoring_return_at_80x24_scrolls_its_figures() {
+    let mut app = with_report(true);
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+    // The equality breakdown is three pages (of ten lines) below the first figures.
+    press(&mut app, "pagedown pagedown pagedown");
+    let scrolled = format!("{:?}", render(&app, 80, 24).backend());
+    assert!(
+        scrolled.contains("Equality: referred / opted in"),
+        "{scrolled}"
+    );
+    assert!(!scrolled.contains("Victims referred"), "{scrolled}");
+    press(&mut app, "home");
+    let top = format!("{:?}", render(&app, 80, 24).backend());
+    assert!(top.contains("Victims referred"), "{top}");
+    for (w, h) in [(1, 1), (30, 8), (40, 12), (100, 10), (200, 60), (52, 30)] {
+        render(&app, w, h);
+    }
+}
+
 /// On a terminal whose locale is not UTF-8: every cell ASCII, borders of `+-|`, the
 /// contact details masked with `***`, and a snapshot of what a `C`-locale console shows.
 #[test]

@@ -13,6 +13,7 @@ pub(crate) mod log;
 mod output;
 mod progress;
 mod reallocate;
+pub(crate) mod report;
 mod sar;
 pub mod screens;
 mod service;
@@ -151,6 +152,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The monitoring return for a period: timeliness, victims' decisions, overdue work and
+    /// equality monitoring (for the unit's managers and administrators).
+    #[command(after_help = "Examples:\n  \
+        vlu report --from 2026-07-01 --to 2026-09-30\n  \
+        vlu report --from 2026-07-01 --to 2026-09-30 --officer sahmed --format csv --out q2.csv")]
+    Report(report::ReportArgs),
     /// One line for a shell prompt or login banner: what is overdue, due today and this week.
     #[command(after_help = "Examples:\n  vlu status\n  vlu status --all --format json")]
     Status {
@@ -531,6 +538,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             crate::service::server::serve(&env.data_dir, env.config.clone(), &options)
         }
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
+        Some(Command::Report(args)) => report::run(env, &args),
         Some(Command::Check) => check(env),
         Some(Command::Log(args)) => log::log(env, &args),
         Some(Command::Reallocate(args)) => reallocate::reallocate(env, &args),

@@ -341,6 +341,19 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// How many working days lie after `from` up to and including `to` (0 when `to` is not
+    /// after `from`): the count `add_working_days` would need to reach `to` from `from` when
+    /// `to` is a working day.
+    #[must_use]
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        from.iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .fold(0, |n, d| n + u32::from(self.is_working_day(d)))
+    }
+}
+
 /// `date` plus `months` calendar months, clamped to the end of a shorter month
 /// (31 Aug + 3 = 30 Nov; 29 Feb + 12 = 28 Feb). Negative months go back. Saturates at
 /// [`NaiveDate::MAX`] / [`NaiveDate::MIN`] at the ends of chrono's range.

@@ -101,8 +101,7 @@ impl LogFacts {
                 self.open_complaints.retain(|d| *d > c.on);
             }
             ContactKind::Complaint
-                if c.direction == Direction::Inbound
-                    && self.last_complaint_ack.is_none_or(|a| a < c.on) =>
+                if c.is_complaint() && self.last_complaint_ack.is_none_or(|a| a < c.on) =>
             {
                 self.open_complaints.push(c.on);
                 self.open_complaints.sort_unstable();
@@ -130,10 +129,10 @@ impl LogFacts {
                 }
             }
         }
-        if c.method.is_written() {
+        if c.confirms_in_writing() {
             later(&mut self.last_written, c.on);
             self.unconfirmed.retain(|d| *d > c.on);
-        } else if c.method.needs_written_follow_up() && self.last_written.is_none_or(|w| w < c.on) {
+        } else if c.asks_written_follow_up() && self.last_written.is_none_or(|w| w < c.on) {
             self.unconfirmed.push(c.on);
             self.unconfirmed.sort_unstable();
         }

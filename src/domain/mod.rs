@@ -10,6 +10,7 @@ pub mod letter;
 pub mod model;
 pub mod redact;
 pub mod reminders;
+pub mod report;
 pub mod retention;
 pub mod rules;
 pub mod search;

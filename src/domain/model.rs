@@ -364,6 +364,24 @@ pub struct Equality {
     pub sexual_orientation: Option<String>,
 }
 
+impl Equality {
+    /// The value recorded for one of the nine characteristics (`EQUALITY_KEYS`), by its key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "age" => self.age.as_deref(),
+            "disability" => self.disability.as_deref(),
+            "gender_reassignment" => self.gender_reassignment.as_deref(),
+            "marriage_civil_partnership" => self.marriage_civil_partnership.as_deref(),
+            "pregnancy_maternity" => self.pregnancy_maternity.as_deref(),
+            "race" => self.race.as_deref(),
+            "religion_belief" => self.religion_belief.as_deref(),
+            "sex" => self.sex.as_deref(),
+            "sexual_orientation" => self.sexual_orientation.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -466,6 +484,22 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// An outbound call, visit, meeting or video: the `written_follow_up` rule asks for it to
+    /// be confirmed in writing (unless the victim said no).
+    pub fn asks_written_follow_up(&self) -> bool {
+        self.direction == Direction::Outbound && self.method.needs_written_follow_up()
+    }
+
+    /// An outbound letter or email: it confirms in writing every call of its day and before.
+    pub fn confirms_in_writing(&self) -> bool {
+        self.direction == Direction::Outbound && self.method.is_written()
+    }
+
+    /// An inbound complaint: the `complaint_ack` rule asks for it to be acknowledged.
+    pub fn is_complaint(&self) -> bool {
+        self.kind == ContactKind::Complaint && self.direction == Direction::Inbound
+    }
+
     /// A correction to an entry of the log, which is append-only: a new internal note, dated
     /// `on`, that names the entry it corrects and says what was wrong.
     pub fn correction(of: &Contact, on: NaiveDate, by: Option<String>, text: &str) -> Contact {

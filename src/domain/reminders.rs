@@ -48,6 +48,28 @@ pub struct Rules<'a> {
     pub lead: &'a LeadTimes,
 }
 
+impl Rules<'_> {
+    /// When a statutory victim's initial offer is due: `workdays(sentence.imposed_on, 40)`.
+    pub fn initial_offer_due(&self, case: &Case) -> NaiveDate {
+        self.calendar.add_working_days(
+            case.sentence.imposed_on,
+            self.lead.initial_offer_working_days,
+        )
+    }
+
+    /// When a call, visit, meeting or video on `call` must be confirmed in writing.
+    pub fn written_follow_up_due(&self, call: NaiveDate) -> NaiveDate {
+        self.calendar
+            .add_working_days(call, self.lead.written_follow_up_working_days)
+    }
+
+    /// When a complaint received on `complaint` must be acknowledged.
+    pub fn complaint_ack_due(&self, complaint: NaiveDate) -> NaiveDate {
+        self.calendar
+            .add_working_days(complaint, self.lead.complaint_ack_working_days)
+    }
+}
+
 fn minus_days(d: NaiveDate, n: u32) -> NaiveDate {
     d.checked_sub_days(Days::new(n.into()))
         .unwrap_or(NaiveDate::MIN)
@@ -83,6 +105,21 @@ pub fn reminders_from_facts(
     rules: Rules<'_>,
 ) -> Vec<Reminder> {
     reminders_due_by(victim, facts, case, today, rules, NaiveDate::MAX)
+}
+
+/// The reminders overdue on `day` (due before it): the diary's overdue group for one victim,
+/// with the log already folded into its facts.
+pub fn overdue_reminders(
+    victim: &Victim,
+    facts: &LogFacts,
+    case: &Case,
+    day: NaiveDate,
+    rules: Rules<'_>,
+) -> Vec<Reminder> {
+    match day.pred_opt() {
+        Some(before) => reminders_due_by(victim, facts, case, day, rules, before),
+        None => Vec::new(),
+    }
 }
 
 /// `reminders_from_facts`, keeping only the reminders due on or before `until` (the others
@@ -188,7 +225,7 @@ impl Scan<'_> {
                 if self.facts.initial_offer.is_none() =>
             {
                 let sentenced = self.case.sentence.imposed_on;
-                let due = self.workdays(sentenced, lead.initial_offer_working_days);
+                let due = self.rules.initial_offer_due(self.case);
                 self.add(ReminderKind::InitialOffer, due, None, sentenced);
             }
             (VictimStatus::Referred, Eligibility::Discretionary) => {
@@ -215,7 +252,7 @@ impl Scan<'_> {
             return;
         }
         for &call in &self.facts.unconfirmed {
-            let due = self.workdays(call, self.rules.lead.written_follow_up_working_days);
+            let due = self.rules.written_follow_up_due(call);
             self.add(ReminderKind::WrittenFollowUp, due, None, call);
         }
     }
@@ -223,7 +260,7 @@ impl Scan<'_> {
     /// Every complaint acknowledged on or after its day.
     fn complaints(&mut self) {
         for &complaint in &self.facts.open_complaints {
-            let due = self.workdays(complaint, self.rules.lead.complaint_ack_working_days);
+            let due = self.rules.complaint_ack_due(complaint);
             self.add(ReminderKind::ComplaintAck, due, None, complaint);
         }
     }

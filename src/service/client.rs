@@ -10,10 +10,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
 use crate::store::{
     AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary,
-    Reallocation, Record, Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin, UnitStore,
+    Reallocation, Record, ReportAsk, Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin,
+    UnitStore,
 };
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -404,6 +406,12 @@ impl UnitStore for Client {
 
     fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
         self.done(&Request::Disclose(disclosure.clone()))
+    }
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        match self.call(&Request::Report(Box::new(ask.clone())))? {
+            (Reply::Report(report), _) => Ok(*report),
+            _ => Err(unexpected()),
+        }
     }
 }
 

@@ -6,6 +6,8 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use crate::config::Config;
+use crate::domain::enums::OfficerRole;
+use crate::domain::model::Officer;
 
 /// The uid of the process at the other end of `stream`.
 pub fn peer(stream: &UnixStream) -> Result<u32, String> {
@@ -57,5 +59,65 @@ pub fn admit(uid: u32, owner: u32, config: &Config) -> Result<String, String> {
             "the user {name} is not mapped to an officer under [officers] in the unit's \
              configuration; ask the unit's administrator to add them"
         ))
+    }
+}
+
+/// Whether someone may make the monitoring return, which counts the whole unit's victims:
+/// the owner of the data directory (the store's administrator), and an officer whose role is
+/// `manager` or `admin`; while the unit has named no manager or administrator yet, anyone who
+/// may use the store (as for reallocating victims). `officer` is the officer the user is
+/// mapped to (or their user name).
+pub fn may_report(is_owner: bool, officer: &str, officers: &[Officer]) -> bool {
+    let manages = |o: &Officer| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin));
+    is_owner
+        || !officers.iter().any(manages)
+        || officers.iter().any(|o| o.id == officer && manages(o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn officer(id: &str, role: Option<OfficerRole>) -> Officer {
+        Officer {
+            id: id.into(),
+            name: id.into(),
+            role,
+            phone: None,
+            email: None,
+        }
+    }
+
+    #[test]
+    fn the_return_is_for_managers_and_administrators_where_roles_are_recorded() {
+        let unit = [
+            officer("sahmed", Some(OfficerRole::Vlo)),
+            officer("pdevi", Some(OfficerRole::Manager)),
+            officer("tgreen", Some(OfficerRole::Admin)),
+            officer("anon", None),
+        ];
+        assert!(!may_report(false, "sahmed", &unit), "a VLO");
+        assert!(may_report(false, "pdevi", &unit));
+        assert!(may_report(false, "tgreen", &unit));
+        assert!(
+            !may_report(false, "anon", &unit),
+            "no role, where roles are recorded"
+        );
+        assert!(
+            !may_report(false, "stranger", &unit),
+            "no officer of the unit"
+        );
+        assert!(may_report(true, "sahmed", &unit), "the store's owner");
+        let no_roles = [officer("sahmed", None), officer("jokafor", None)];
+        assert!(may_report(false, "sahmed", &no_roles));
+        assert!(may_report(false, "stranger", &no_roles));
+        let no_managers = [
+            officer("sahmed", Some(OfficerRole::Vlo)),
+            officer("jokafor", None),
+        ];
+        assert!(
+            may_report(false, "sahmed", &no_managers),
+            "no manager named yet"
+        );
     }
 }

@@ -14,19 +14,21 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
 use crate::store::{
-    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Reallocation, Record, Snooze,
-    Stamp, SubjectAccess,
+    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Reallocation, Record, ReportAsk,
+    Snooze, Stamp, SubjectAccess,
 };
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
 /// 2: the digest's shards carry schema 5's log facts; erasure, consultations, disclosures,
 /// the audit trail and subject access; the ids in the store, for a spreadsheet's check.
 /// 3: new records' ids are given by the service (`add_victim`, `add_case`), cases are
-/// closed whole, a case's change says why, reallocation.
-pub const PROTOCOL: u32 = 3;
+/// closed whole, a case's change says why, reallocation. 4: the monitoring return
+/// (`Report`).
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -99,6 +101,8 @@ pub enum Request {
     /// The ids of the store's officers, cases and victims, against which a file about to
     /// be imported is checked (`import-table`: a dry run, the sheet's problems by row).
     KnownIds,
+    /// The monitoring return (a manager's or administrator's).
+    Report(Box<ReportAsk>),
     /// A caseload file's text (in the tail) into the store, all or nothing.
     Import {
         replace: bool,
@@ -135,6 +139,8 @@ pub enum Reply {
     Text(String),
     /// Overdue, due today, due this week.
     Counts(usize, usize, usize),
+    /// The monitoring return.
+    Report(Box<Report>),
     Imported(crate::store::ImportSummary),
     KnownIds(Box<crate::domain::validate::KnownIds>),
     /// The file's problems, each with its place: nothing was imported.

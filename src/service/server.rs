@@ -329,6 +329,13 @@ fn answer_one(
             );
             send(stream, &Reply::Refused(why), &[])
         }
+        Request::Report(_) if !may_report(shared, user) => {
+            let why = format!(
+                "{user} may not make the monitoring return: it is for the unit's managers and \
+                 administrators"
+            );
+            send(stream, &Reply::Refused(why), &[])
+        }
         Request::Reallocate(_) if !may_manage(shared, user) => {
             send(stream, &Reply::Refused(not_a_manager(user)), &[])
         }
@@ -369,6 +376,19 @@ fn is_admin(shared: &Shared, user: &str) -> bool {
             .iter()
             .any(|o| &o.id == officer && o.role == Some(crate::domain::enums::OfficerRole::Admin))
     })
+}
+
+/// Whether `user` may make the monitoring return (`identity::may_report`).
+fn may_report(shared: &Shared, user: &str) -> bool {
+    let owner = crate::service::identity::user_name(shared.owner).as_deref() == Some(user);
+    let officer = shared.config.officer_for(user);
+    let store = lock(&shared.store);
+    let Some(store) = store.as_ref() else {
+        return false;
+    };
+    store
+        .load_head()
+        .is_ok_and(|head| identity::may_report(owner, officer, &head.officers))
 }
 
 fn not_a_manager(user: &str) -> String {
@@ -629,6 +649,9 @@ fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply,
             colour,
         } => return diary(shared, store, &query, &format, colour),
         Request::Status(query) => return status(shared, store, &query),
+        Request::Report(ask) => {
+            return reply(store.report(&ask).map(|r| Reply::Report(Box::new(r))));
+        }
         Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
         Request::Stamp(record, id) => return reply(store.stamp(record, &id).map(Reply::Stamp)),
         Request::SaveVictim { victim, base } => store.save_victim_from(&victim, base),

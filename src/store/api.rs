@@ -8,10 +8,11 @@
 //! someone else will reach them.
 
 use super::{
-    AuditEntry, AuditQuery, Closing, Digest, Disclosure, Erased, Reallocation, Record, Snooze,
-    Stamp, Store, StoreError, SubjectAccess,
+    AuditEntry, AuditQuery, Closing, Digest, Disclosure, Erased, Reallocation, Record, ReportAsk,
+    Snooze, Stamp, Store, StoreError, SubjectAccess,
 };
 use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
 
 /// What a committed change touched: the records every screen reads back.
@@ -79,6 +80,8 @@ pub trait UnitStore {
     fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError>;
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
+    /// The monitoring return (a manager's or administrator's), recorded as a disclosure.
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError>;
     /// Records that someone opened a victim's record (a consultation; repeated openings by
     /// the same user within a minute are one).
     fn record_consultation(&self, victim: &str) -> Result<(), StoreError>;
@@ -177,6 +180,10 @@ impl UnitStore for Store {
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
         Store::record_reveal(self, victim)
+    }
+
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        Store::report(self, ask)
     }
 
     fn record_consultation(&self, victim: &str) -> Result<(), StoreError> {

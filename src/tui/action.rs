@@ -67,4 +67,7 @@ actions! {
     PrevField = "prev-field": "previous field",
     EditCasework = "edit-casework": "personal statement, complaints, licence requests, a move away",
     EditCaseCasework = "edit-case-casework": "restricted patient, transfer to another unit",
+    Report = "report": "the monitoring return",
+    PrevPeriod = "previous-period": "the quarter before",
+    NextPeriod = "next-period": "the quarter after",
 }

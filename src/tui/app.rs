@@ -77,6 +77,8 @@ pub enum Overlay {
     Workload(workload::WorkloadView),
     /// A letter in full, before it is saved and recorded.
     Letter(Box<LetterView>),
+    /// The monitoring return, as the store worked it out.
+    Report(Box<ReportView>),
 }
 
 /// A change for the loop to save.
@@ -136,6 +138,8 @@ pub enum Effect {
         victim: String,
         contact: Contact,
     },
+    /// The monitoring return to ask of the store (which writes nothing but its audit).
+    Report(Box<crate::store::ReportAsk>),
 }
 
 impl Effect {
@@ -231,6 +235,8 @@ pub struct App {
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
+    /// The configuration's days off and days worked (the store adds its own days off).
+    days: crate::domain::calendar::DayChanges,
     cases: HashMap<String, usize>,
     /// Open reminders of each victim (same order as `caseload.victims`).
     reminders: Vec<Vec<Reminder>>,
@@ -304,6 +310,7 @@ impl App {
             horizon: 14,
             lead: setup.lead,
             calendar,
+            days: setup.days.clone(),
             cases: HashMap::new(),
             reminders: Vec::new(),
             facts: Vec::new(),
@@ -382,6 +389,11 @@ impl App {
         self.snoozes.of(r).filter(|s| s.holds_on(self.today))
     }
 
+    /// The lead times the screens work with.
+    pub fn lead(&self) -> &LeadTimes {
+        &self.lead
+    }
+
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
         diary_status(due, self.today, &self.lead)
     }
@@ -435,6 +447,7 @@ impl App {
             Some(Overlay::Entry(_)) => Context::Contacts,
             Some(Overlay::LetterPicker(_) | Overlay::Letter(_)) => Context::Letter,
             Some(Overlay::Workload(_)) => Context::Workload,
+            Some(Overlay::Report(_)) => Context::Report,
             Some(_) => Context::Global,
             None => self.focus.context(),
         }
@@ -550,8 +563,16 @@ impl App {
                 let index = *index;
                 self.open_correction_form(index);
             }
+            (None | Some(Overlay::Report(_)), Action::Report) => return self.report_action(0),
+            (Some(Overlay::Report(_)), Action::PrevPeriod) => return self.report_action(-1),
+            (Some(Overlay::Report(_)), Action::NextPeriod) => return self.report_action(1),
             (
-                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
+                Some(
+                    Overlay::Victim { .. }
+                    | Overlay::Entry(_)
+                    | Overlay::Letter(_)
+                    | Overlay::Report(_),
+                ),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
                 let step = match action {
@@ -564,7 +585,12 @@ impl App {
                     .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
             }
             (
-                Some(Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)),
+                Some(
+                    Overlay::Victim { .. }
+                    | Overlay::Entry(_)
+                    | Overlay::Letter(_)
+                    | Overlay::Report(_),
+                ),
                 Action::Down | Action::PageDown,
             ) => {
                 let step = if action == Action::Down { 1 } else { self.page };
@@ -582,6 +608,7 @@ impl App {
             (Some(Overlay::Workload(_)), _) if action != Action::Help => {
                 self.workload_action(action);
             }
+            (Some(Overlay::Report(_)), action) if action != Action::Help => {}
             (Some(Overlay::Victim { revealed }), Action::Reveal) => {
                 let revealed = *revealed;
                 if revealed {
@@ -816,11 +843,13 @@ mod forms;
 mod from_store;
 mod letters;
 mod records;
+mod report;
 mod snoozes;
 mod workload;
 
 pub use from_store::Fresh;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
+pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
 pub use snoozes::Snoozes;
 pub use workload::{Workload, WorkloadSort, WorkloadView};
 

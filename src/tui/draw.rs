@@ -782,4 +782,5 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 mod casework;
 mod letters;
 mod overlays;
+mod report;
 use overlays::draw_overlay;

@@ -30,6 +30,8 @@ pub enum Context {
     Letter,
     /// Each officer's workload.
     Workload,
+    /// The monitoring return.
+    Report,
     Form,
 }
 
@@ -42,6 +44,7 @@ impl Context {
         Context::Victim,
         Context::Letter,
         Context::Workload,
+        Context::Report,
         Context::Form,
     ];
 
@@ -54,6 +57,7 @@ impl Context {
             Context::Victim => "victim",
             Context::Letter => "letter",
             Context::Workload => "workload",
+            Context::Report => "report",
             Context::Form => "form",
         }
     }

@@ -280,6 +280,13 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
         Effect::AddVictim(victim) => store.add_victim(victim),
         Effect::AddCase(case) => store.add_case(case),
         Effect::CloseCase(closing) => store.close_case(closing),
+        Effect::Report(ask) => {
+            match store.report(ask) {
+                Ok(report) => app.report_loaded(report),
+                Err(e) => app.report_failed(&e.to_string()),
+            }
+            return None;
+        }
     };
     match result.and_then(|changed| Ok((read_back(store, &changed)?, changed))) {
         Ok((fresh, changed)) => {

@@ -246,6 +246,35 @@ fn months_are_clamped_to_the_end_of_a_shorter_month() {
 }
 
 #[test]
+fn working_days_between_counts_what_add_working_days_adds() {
+    let cal = Calendar::new([d("2026-12-24")]);
+    // Fri 2026-12-18 to Tue 2026-12-29: Mon 21, Tue 22, Wed 23 (24 extra, 25-26 Christmas,
+    // 28 Boxing Day substitute), Tue 29: four.
+    assert_eq!(
+        cal.working_days_between(d("2026-12-18"), d("2026-12-29")),
+        4
+    );
+    assert_eq!(cal.add_working_days(d("2026-12-18"), 4), d("2026-12-29"));
+    for n in [0, 1, 5, 40, 260] {
+        let from = d("2025-03-14");
+        assert_eq!(
+            cal.working_days_between(from, cal.add_working_days(from, n)),
+            n
+        );
+    }
+    // A weekend end counts the working days before it; an end before the start is 0.
+    assert_eq!(
+        cal.working_days_between(d("2026-11-20"), d("2026-11-22")),
+        0
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-11-24"), d("2026-11-01")),
+        0
+    );
+    assert_eq!(cal.working_days_between(NaiveDate::MAX, NaiveDate::MAX), 0);
+}
+
+#[test]
 fn a_unit_may_work_a_bank_holiday_and_the_count_takes_it() {
     let plain = Calendar::default();
     let worked = Calendar::with_changes([], [d("2026-12-28"), d("2026-12-26")]);

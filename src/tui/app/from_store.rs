@@ -156,7 +156,10 @@ impl App {
             }
             // A consultation says nothing; `letter_previewed` and `letter_saved` say how
             // those went.
-            Effect::Consult { .. } | Effect::PreviewLetter { .. } | Effect::SaveLetter { .. } => {
+            Effect::Consult { .. }
+            | Effect::Report(_)
+            | Effect::PreviewLetter { .. }
+            | Effect::SaveLetter { .. } => {
                 return;
             }
         };

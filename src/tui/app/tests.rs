@@ -17,7 +17,7 @@ pub(crate) fn sample_app() -> App {
 /// The sample unit in a throw-away store, for the saves a test makes through the loop's
 /// `perform`: the screens then read back what the store holds, as they do for real.
 pub(crate) struct SampleStore {
-    store: crate::store::Store,
+    pub(crate) store: crate::store::Store,
     _dir: tempfile::TempDir,
 }
 

@@ -43,6 +43,10 @@ pub(super) fn draw_overlay(
         0
     };
     let (title, text, rect) = match overlay {
+        Overlay::Report(view) => {
+            super::report::draw_report(frame, app, theme, view, area);
+            return;
+        }
         Overlay::Help => (
             " Keys ".to_owned(),
             help_text(app, theme),

@@ -85,7 +85,7 @@ fn every_problem_is_reported_with_its_line() {
             "mine.toml, line 4: unknown modifier \"hyper\" in key \"hyper-x\"",
             "mine.toml, line 6: Ctrl-c is bound twice in [global] (also as \"ctrl-c\")",
             "mine.toml, line 9: q in [caseload] shadows the global binding of q",
-            "mine.toml, line 11: unknown section [sidebar] (expected one of: global, caseload, diary, contacts, victim, letter, workload, form)",
+            "mine.toml, line 11: unknown section [sidebar] (expected one of: global, caseload, diary, contacts, victim, letter, workload, report, form)",
         ]
     );
     // What was good still loads.

@@ -1,0 +1,364 @@
+//! `vlu report`: the monitoring return for a period, as text for a manager to read, CSV with
+//! one row per figure, or JSON (docs/REPORT.md). The figures are worked out where the
+//! records are (the unit service, `Store::report`); this only renders them.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use super::{Env, write_out};
+use crate::domain::calendar::Calendar;
+use crate::domain::reminders::Rules;
+use crate::domain::report::{NO_RESPONSE_MONTHS, Report, ReportQuery, Tenths, report};
+use crate::domain::rules::LeadTimes;
+use crate::domain::text::{shortened, visible};
+use crate::error::{Error, plural};
+use crate::store::{ReportAsk, UnitStore};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+/// `vlu report`'s options.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The period's first day. E.g. --from 2026-07-01
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    from: NaiveDate,
+    /// The period's last day (included). E.g. --to 2026-09-30
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    to: NaiveDate,
+    /// Only the victims allocated to this officer. E.g. --officer sahmed
+    #[arg(long, value_name = "ID")]
+    officer: Option<String>,
+    /// How to write it: text for a manager, csv (one row per figure), json for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write to this file (atomically, readable by you only) instead of standard output.
+    /// E.g. --out q2-return.txt
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
+    if asked.from > asked.to {
+        return Err(Error::Usage(format!(
+            "the period starts ({}) after it ends ({}): give --from on or before --to",
+            asked.from, asked.to
+        )));
+    }
+    let ask = ReportAsk {
+        query: ReportQuery {
+            from: asked.from,
+            to: asked.to,
+            officer: asked.officer.clone(),
+            made_on: chrono::Local::now().date_naive(),
+            weeks: 0,
+        },
+        lead: env.config.lead_times,
+        calendar: env.config.days.clone(),
+    };
+    let made = if let Some(made) = env.with_service(|service| service.report(&ask))? {
+        made
+    } else {
+        // No store yet: the return of an empty caseload.
+        let caseload = env.read_caseload()?;
+        if let Some(o) = &asked.officer {
+            return Err(Error::Usage(format!(
+                "there is no officer \"{o}\" in the store"
+            )));
+        }
+        let calendar = Calendar::with_changes(
+            ask.calendar.non_working.iter().copied(),
+            ask.calendar.working.iter().copied(),
+        );
+        let rules = Rules {
+            calendar: &calendar,
+            lead: &ask.lead,
+        };
+        report(&caseload.cases, &caseload.victims, &ask.query, rules, None)
+    };
+    let written = match asked.format {
+        ReportFormat::Text => text(&made, &env.config.lead_times),
+        ReportFormat::Csv => csv(&made),
+        ReportFormat::Json => json(&made),
+    };
+    write_out(asked.out.as_deref(), |w| w.write_all(written.as_bytes()))
+}
+
+/// The return as JSON: the report's own fields, pretty-printed.
+pub fn json(report: &Report) -> String {
+    let mut out = serde_json::to_string_pretty(report).expect("a report always serialises");
+    out.push('\n');
+    out
+}
+
+fn tenths(t: Option<Tenths>) -> String {
+    t.map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// The figures, each with its JSON name, in the order the return gives them.
+fn headline(r: &Report) -> Vec<(&'static str, String)> {
+    vec![
+        ("referred", r.referred.to_string()),
+        ("offers_due", r.offers_due.to_string()),
+        ("offers_in_time", r.offers_in_time.to_string()),
+        ("offers_in_time_percent", tenths(r.offers_in_time_percent)),
+        (
+            "median_working_days_to_offer",
+            tenths(r.median_working_days_to_offer),
+        ),
+        ("first_offers", r.first_offers.to_string()),
+        ("opted_in", r.opted_in.to_string()),
+        ("declined", r.declined.to_string()),
+        ("opted_out", r.opted_out.to_string()),
+        ("no_response", r.no_response.to_string()),
+        ("annual_letters_due", r.annual_letters_due.to_string()),
+        (
+            "annual_letters_on_time",
+            r.annual_letters_on_time.to_string(),
+        ),
+        ("follow_ups_due", r.follow_ups_due.to_string()),
+        ("follow_ups_on_time", r.follow_ups_on_time.to_string()),
+        ("complaints", r.complaints.to_string()),
+        (
+            "complaints_acknowledged_in_time",
+            r.complaints_acknowledged_in_time.to_string(),
+        ),
+    ]
+}
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break, and never read as
+/// a formula by a spreadsheet (a leading `=`, `+`, `-`, `@` or tab gets a `'` before it).
+fn field(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// The return as CSV: `figure,breakdown,group,value`, one row per figure. A figure of the
+/// whole period has no breakdown; overdue items break down by `kind` and `officer` (an
+/// empty group: victims not allocated), the equality figures by characteristic and value.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from("figure,breakdown,group,value\n");
+    let mut row = |figure: &str, breakdown: &str, group: &str, value: &str| {
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            field(figure),
+            field(breakdown),
+            field(group),
+            field(value)
+        );
+    };
+    row("unit", "", "", r.unit.as_deref().unwrap_or(""));
+    row("from", "", "", &r.from.to_string());
+    row("to", "", "", &r.to.to_string());
+    row("officer", "", "", r.officer.as_deref().unwrap_or(""));
+    row("made_on", "", "", &r.made_on.to_string());
+    for (name, value) in headline(r) {
+        row(name, "", "", &value);
+    }
+    row("overdue", "", "", &r.overdue.total.to_string());
+    for k in &r.overdue.by_kind {
+        row("overdue", "kind", k.kind.as_str(), &k.items.to_string());
+    }
+    for o in &r.overdue.by_officer {
+        row(
+            "overdue",
+            "officer",
+            o.officer.as_deref().unwrap_or(""),
+            &o.items.to_string(),
+        );
+    }
+    for c in &r.equality {
+        for g in &c.groups {
+            row(
+                "referred",
+                &c.characteristic,
+                &g.value,
+                &g.referred.to_string(),
+            );
+        }
+        for g in &c.groups {
+            row(
+                "opted_in",
+                &c.characteristic,
+                &g.value,
+                &g.opted_in.to_string(),
+            );
+        }
+    }
+    out
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// A line of the text return: a label and its figure, aligned.
+fn line(out: &mut String, indent: usize, label: &str, value: &str) {
+    let width = 58usize.saturating_sub(indent);
+    let _ = writeln!(out, "{:indent$}{label:<width$} {value:>6}", "");
+}
+
+/// The return as a manager reads it.
+pub fn text(r: &Report, lead: &LeadTimes) -> String {
+    let unit = r.unit.as_deref().unwrap_or("vlu");
+    let whose = r
+        .officer
+        .as_deref()
+        .map_or_else(|| "all officers".to_owned(), |o| format!("officer {o}"));
+    let mut out = format!(
+        "{} — monitoring return\n{} to {} · {} · made on {}\n",
+        visible(unit),
+        day(r.from),
+        day(r.to),
+        visible(&whose),
+        day(r.made_on)
+    );
+    out.push_str("\nReferrals and offers\n");
+    line(&mut out, 2, "Victims referred", &r.referred.to_string());
+    line(
+        &mut out,
+        2,
+        &format!(
+            "Initial offers due ({} working days after sentence)",
+            lead.initial_offer_working_days
+        ),
+        &r.offers_due.to_string(),
+    );
+    let percent = r
+        .offers_in_time_percent
+        .map_or_else(String::new, |p| format!("  ({p}%)"));
+    let _ = writeln!(
+        out,
+        "    {:<54} {:>6}{percent}",
+        "made in time", r.offers_in_time
+    );
+    let median = r
+        .median_working_days_to_offer
+        .map_or_else(|| "—".to_owned(), |m| m.to_string());
+    let _ = writeln!(
+        out,
+        "  {:<56} {median:>6}  ({})",
+        "Median working days from sentence to first offer",
+        plural(r.first_offers as usize, "first offer")
+    );
+    out.push_str("\nVictims' decisions\n");
+    line(&mut out, 2, "Opted in", &r.opted_in.to_string());
+    line(&mut out, 2, "Declined", &r.declined.to_string());
+    line(&mut out, 2, "Opted out", &r.opted_out.to_string());
+    line(
+        &mut out,
+        2,
+        &format!("No answer to a second offer within {NO_RESPONSE_MONTHS} months"),
+        &r.no_response.to_string(),
+    );
+    keeping_in_touch(&mut out, r, lead);
+    overdue(&mut out, r);
+    equality(&mut out, r);
+    out
+}
+
+fn keeping_in_touch(out: &mut String, r: &Report, lead: &LeadTimes) {
+    out.push_str("\nKeeping in touch\n");
+    line(
+        out,
+        2,
+        "Annual letters due",
+        &r.annual_letters_due.to_string(),
+    );
+    line(
+        out,
+        4,
+        "sent on time",
+        &r.annual_letters_on_time.to_string(),
+    );
+    line(
+        out,
+        2,
+        &format!(
+            "Written follow-ups due ({} working days after a call)",
+            lead.written_follow_up_working_days
+        ),
+        &r.follow_ups_due.to_string(),
+    );
+    line(out, 4, "sent on time", &r.follow_ups_on_time.to_string());
+    line(out, 2, "Complaints received", &r.complaints.to_string());
+    line(
+        out,
+        4,
+        &format!(
+            "acknowledged within {} working days",
+            lead.complaint_ack_working_days
+        ),
+        &r.complaints_acknowledged_in_time.to_string(),
+    );
+}
+
+fn overdue(out: &mut String, r: &Report) {
+    let _ = writeln!(out);
+    line(
+        out,
+        0,
+        &format!("Open overdue items on {}", day(r.overdue.date)),
+        &r.overdue.total.to_string(),
+    );
+    if r.overdue.total == 0 {
+        return;
+    }
+    out.push_str("  by kind\n");
+    for k in r.overdue.by_kind.iter().filter(|k| k.items > 0) {
+        line(out, 4, k.kind.label(), &k.items.to_string());
+    }
+    out.push_str("  by officer\n");
+    for o in &r.overdue.by_officer {
+        let who = o.officer.as_deref().map_or("not allocated".into(), visible);
+        line(out, 4, &who, &o.items.to_string());
+    }
+}
+
+fn equality(out: &mut String, r: &Report) {
+    if r.equality.is_empty() {
+        out.push_str("\nEquality monitoring: no protected characteristic is recorded.\n");
+        return;
+    }
+    out.push_str(
+        "\nEquality monitoring: victims referred, and victims who opted in, in the period\n",
+    );
+    for c in &r.equality {
+        let _ = writeln!(
+            out,
+            "  {:<42} {:>8} {:>8}",
+            c.characteristic.replace('_', " "),
+            "referred",
+            "opted in"
+        );
+        for g in &c.groups {
+            let _ = writeln!(
+                out,
+                "    {:<40} {:>8} {:>8}",
+                shortened(&g.value, 40),
+                g.referred.to_string(),
+                g.opted_in.to_string()
+            );
+        }
+    }
+    out.push_str(
+        "\n<5: one to four victims. *: withheld, so that no small group can be worked out from \
+         the totals.\n",
+    );
+}

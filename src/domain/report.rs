@@ -1,0 +1,577 @@
+//! The monitoring return (service specification row 34): how the unit did on timeliness in a
+//! period, and which groups of victims are not taking up the scheme.
+//!
+//! A pure function of the caseload, the period and the calendar: every figure is defined in
+//! docs/REPORT.md, and each due date comes from the reminder rules themselves (`Rules`, the
+//! reminder engine run on the caseload as it stood on a day), never worked out a second way.
+//! The figures are a fold over victims ([`Tally`]), so that a store can hand them over one at a
+//! time and a large unit is never held whole.
+
+mod equality;
+mod past;
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::calendar::add_months;
+use super::enums::{ContactKind, Direction, Eligibility, ReminderKind, VictimStatus};
+use super::model::{Case, Contact, Victim};
+use super::reminders::Rules;
+pub use equality::{Cell, Characteristic, Group, NOT_STATED, suppress};
+use past::Past;
+
+/// Months a victim has to answer a second offer before they count as `no_response`.
+pub const NO_RESPONSE_MONTHS: u32 = 3;
+
+/// What a report is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportQuery {
+    /// The period, both days included.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Only the victims allocated to this officer.
+    pub officer: Option<String>,
+    /// The day the report is made: a second offer's three months must have run out by it to
+    /// count as unanswered, and the weekly history of overdue items ends on it.
+    pub made_on: NaiveDate,
+    /// Weeks of history of overdue items, ending on `made_on` (0: none).
+    pub weeks: u32,
+}
+
+/// A figure with one decimal, held as tenths (`77.8` is 778), written as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tenths(pub u32);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+    }
+}
+
+impl Serialize for Tenths {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0) / 10.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tenths {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let x = f64::deserialize(d)?;
+        let tenths = (x * 10.0).round();
+        if !(0.0..=f64::from(u32::MAX)).contains(&tenths) {
+            return Err(serde::de::Error::custom("a figure out of range"));
+        }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked to be a whole number within u32 just above"
+        )]
+        Ok(Self(tenths as u32))
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal, rounded half up; `None` of nothing.
+pub fn percent(part: u32, whole: u32) -> Option<Tenths> {
+    if whole == 0 {
+        return None;
+    }
+    let tenths = (u64::from(part) * 2000 + u64::from(whole)) / (2 * u64::from(whole));
+    Some(Tenths(u32::try_from(tenths).unwrap_or(u32::MAX)))
+}
+
+/// The middle value, or the mean of the two middle values, with one decimal; `None` of none.
+pub fn median(values: &mut [u32]) -> Option<Tenths> {
+    values.sort_unstable();
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let tenths = if n % 2 == 1 {
+        u64::from(values[n / 2]) * 10
+    } else {
+        (u64::from(values[n / 2 - 1]) + u64::from(values[n / 2])) * 5
+    };
+    Some(Tenths(u32::try_from(tenths).unwrap_or(u32::MAX)))
+}
+
+/// Reminders of one kind overdue on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCount {
+    pub kind: ReminderKind,
+    pub items: u32,
+}
+
+/// Reminders of one officer's victims overdue on a day (`None`: victims not allocated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerCount {
+    pub officer: Option<String>,
+    pub items: u32,
+}
+
+/// The open overdue items on the period's last day, as the diary counts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overdue {
+    pub date: NaiveDate,
+    pub total: u32,
+    /// Every reminder kind, in the diary's order of kinds, with 0 where there is none.
+    pub by_kind: Vec<KindCount>,
+    /// Each officer with overdue items, by officer id; victims not allocated last.
+    pub by_officer: Vec<OfficerCount>,
+}
+
+/// Overdue items on one day of the weekly history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekCount {
+    pub week_ending: NaiveDate,
+    pub items: u32,
+}
+
+/// The monitoring return. Its JSON is `vlu report --format json` (docs/REPORT.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub unit: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub officer: Option<String>,
+    pub made_on: NaiveDate,
+    pub referred: u32,
+    pub offers_due: u32,
+    pub offers_in_time: u32,
+    pub offers_in_time_percent: Option<Tenths>,
+    pub median_working_days_to_offer: Option<Tenths>,
+    /// How many first offers the median is taken over.
+    pub first_offers: u32,
+    pub opted_in: u32,
+    pub declined: u32,
+    pub opted_out: u32,
+    pub no_response: u32,
+    pub annual_letters_due: u32,
+    pub annual_letters_on_time: u32,
+    pub follow_ups_due: u32,
+    pub follow_ups_on_time: u32,
+    pub complaints: u32,
+    pub complaints_acknowledged_in_time: u32,
+    pub overdue: Overdue,
+    pub equality: Vec<Characteristic>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overdue_by_week: Vec<WeekCount>,
+}
+
+/// The figures so far, victim by victim. Two tallies of the same query merge into one.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    query: ReportQuery,
+    referred: u32,
+    offers_due: u32,
+    offers_in_time: u32,
+    days_to_offer: Vec<u32>,
+    opted_in: u32,
+    declined: u32,
+    opted_out: u32,
+    no_response: u32,
+    annual_letters_due: u32,
+    annual_letters_on_time: u32,
+    follow_ups_due: u32,
+    follow_ups_on_time: u32,
+    complaints: u32,
+    complaints_acknowledged_in_time: u32,
+    overdue_by_kind: BTreeMap<ReminderKind, u32>,
+    overdue_by_officer: BTreeMap<Option<String>, u32>,
+    week_endings: Vec<NaiveDate>,
+    weeks: Vec<u32>,
+    equality: equality::Tally,
+    /// Victims who count in at least one figure: whose records the report discloses.
+    counted: Vec<String>,
+}
+
+impl Tally {
+    pub fn new(query: &ReportQuery) -> Self {
+        let week_endings: Vec<NaiveDate> = (0..query.weeks)
+            .rev()
+            .filter_map(|k| query.made_on.checked_sub_days(Days::new(7 * u64::from(k))))
+            .collect();
+        Self {
+            query: query.clone(),
+            referred: 0,
+            offers_due: 0,
+            offers_in_time: 0,
+            days_to_offer: Vec::new(),
+            opted_in: 0,
+            declined: 0,
+            opted_out: 0,
+            no_response: 0,
+            annual_letters_due: 0,
+            annual_letters_on_time: 0,
+            follow_ups_due: 0,
+            follow_ups_on_time: 0,
+            complaints: 0,
+            complaints_acknowledged_in_time: 0,
+            overdue_by_kind: BTreeMap::new(),
+            overdue_by_officer: BTreeMap::new(),
+            weeks: vec![0; week_endings.len()],
+            week_endings,
+            equality: equality::Tally::default(),
+            counted: Vec::new(),
+        }
+    }
+
+    fn in_period(&self, day: NaiveDate) -> bool {
+        self.query.from <= day && day <= self.query.to
+    }
+
+    /// One victim and their case. Victims outside the query's officer count only towards
+    /// which characteristics the unit records.
+    pub fn add(&mut self, victim: &Victim, case: &Case, rules: Rules<'_>) {
+        self.equality.seen(victim);
+        if let Some(officer) = &self.query.officer
+            && victim.allocated_to.as_ref() != Some(officer)
+        {
+            return;
+        }
+        let before = self.figures_sum();
+        let referred = self.in_period(victim.referred_on);
+        self.referred += u32::from(referred);
+        if victim.eligibility == Eligibility::Statutory {
+            self.offers(victim, case, rules);
+        }
+        let opted_in = self.decisions(victim);
+        self.no_response(victim);
+        self.follow_ups(victim, rules);
+        self.complaints(victim, rules);
+        let mut past = Past::new(victim, case);
+        self.annual_letters(&mut past, rules);
+        self.overdue(&mut past, rules);
+        self.equality.add(victim, referred, opted_in);
+        if self.figures_sum() != before {
+            self.counted.push(victim.id.clone());
+        }
+    }
+
+    /// Every figure added up: a victim who changes it counts in the report.
+    fn figures_sum(&self) -> u64 {
+        [
+            self.referred,
+            self.offers_due,
+            self.opted_in,
+            self.declined,
+            self.opted_out,
+            self.no_response,
+            self.annual_letters_due,
+            self.follow_ups_due,
+            self.complaints,
+        ]
+        .iter()
+        .map(|&n| u64::from(n))
+        .sum::<u64>()
+            + self.days_to_offer.len() as u64
+            + self
+                .overdue_by_kind
+                .values()
+                .map(|&n| u64::from(n))
+                .sum::<u64>()
+            + self.weeks.iter().map(|&n| u64::from(n)).sum::<u64>()
+    }
+
+    /// `offers_due`, `offers_in_time` and the working days to a first offer.
+    fn offers(&mut self, victim: &Victim, case: &Case, rules: Rules<'_>) {
+        let offers = || {
+            victim
+                .contacts
+                .iter()
+                .filter(|c| c.kind == ContactKind::InitialOffer)
+                .map(|c| c.on)
+        };
+        let due = rules.initial_offer_due(case);
+        if self.in_period(due) {
+            self.offers_due += 1;
+            self.offers_in_time += u32::from(offers().any(|on| on <= due));
+        }
+        if let Some(first) = offers().min().filter(|d| self.in_period(*d)) {
+            let sentenced = case.sentence.imposed_on;
+            self.days_to_offer
+                .push(rules.calendar.working_days_between(sentenced, first));
+        }
+    }
+
+    /// `opted_in`, `declined`, `opted_out`; whether the victim opted in.
+    fn decisions(&mut self, victim: &Victim) -> bool {
+        let said = |kind: ContactKind, status: VictimStatus| {
+            victim
+                .contacts
+                .iter()
+                .any(|c| c.kind == kind && self.in_period(c.on))
+                || (victim.status == status && self.in_period(victim.status_since))
+        };
+        let opted_in = said(ContactKind::OptIn, VictimStatus::OptedIn);
+        let declined = said(ContactKind::Decline, VictimStatus::Declined);
+        let opted_out =
+            victim.status == VictimStatus::OptedOut && self.in_period(victim.status_since);
+        self.opted_in += u32::from(opted_in);
+        self.declined += u32::from(declined);
+        self.opted_out += u32::from(opted_out);
+        opted_in
+    }
+
+    /// `no_response`: a second offer in the period, its three months run out by the day the
+    /// report is made, and no answer within them.
+    fn no_response(&mut self, victim: &Victim) {
+        let unanswered = victim
+            .contacts
+            .iter()
+            .filter(|c| c.kind == ContactKind::SecondOffer && self.in_period(c.on))
+            .any(|offer| {
+                let window = add_months(offer.on, months(NO_RESPONSE_MONTHS));
+                let within = |d: NaiveDate| offer.on <= d && d <= window;
+                let answered = victim.contacts.iter().any(|c| {
+                    within(c.on)
+                        && (matches!(c.kind, ContactKind::OptIn | ContactKind::Decline)
+                            || c.direction == Direction::Inbound)
+                }) || (matches!(
+                    victim.status,
+                    VictimStatus::OptedIn | VictimStatus::Declined | VictimStatus::OptedOut
+                ) && within(victim.status_since));
+                window < self.query.made_on && !answered
+            });
+        self.no_response += u32::from(unanswered);
+    }
+
+    /// `follow_ups_due` (a call's written follow-up due in the period) and
+    /// `follow_ups_on_time` (an outbound letter or email from the call's day to the due day).
+    fn follow_ups(&mut self, victim: &Victim, rules: Rules<'_>) {
+        if !victim.wants_written_follow_up() {
+            return;
+        }
+        for call in victim
+            .contacts
+            .iter()
+            .filter(|c| c.asks_written_follow_up())
+        {
+            let due = rules.written_follow_up_due(call.on);
+            if !self.in_period(due) {
+                continue;
+            }
+            self.follow_ups_due += 1;
+            let in_time = |c: &Contact| c.confirms_in_writing() && call.on <= c.on && c.on <= due;
+            self.follow_ups_on_time += u32::from(victim.contacts.iter().any(in_time));
+        }
+    }
+
+    /// `complaints` received in the period and `complaints_acknowledged_in_time`.
+    fn complaints(&mut self, victim: &Victim, rules: Rules<'_>) {
+        let (from, to) = (self.query.from, self.query.to);
+        for complaint in victim
+            .contacts
+            .iter()
+            .filter(|c| c.is_complaint() && from <= c.on && c.on <= to)
+        {
+            self.complaints += 1;
+            let due = rules.complaint_ack_due(complaint.on);
+            let in_time = |c: &Contact| {
+                c.kind == ContactKind::ComplaintAck && complaint.on <= c.on && c.on <= due
+            };
+            self.complaints_acknowledged_in_time += u32::from(victim.contacts.iter().any(in_time));
+        }
+    }
+
+    /// `annual_letters_due` and `annual_letters_on_time`, by the diary's own annual-letter
+    /// reminder: starting with the due date the diary showed on the day before the period,
+    /// each due date reached in the period counts once, and is on time when by that day an
+    /// outbound contact had moved the reminder on (docs/REPORT.md).
+    fn annual_letters(&mut self, past: &mut Past<'_>, rules: Rules<'_>) {
+        let Some(mut day) = self.query.from.pred_opt() else {
+            return;
+        };
+        // Each turn moves `day` forward: a due date is after the day it was read on.
+        while day <= self.query.to {
+            let Some(due) = past.annual_letter_due(day, rules) else {
+                // Not (yet) in the rule: read again once the log or the status changes.
+                match past.next_change_after(day) {
+                    Some(next) => day = next,
+                    None => return,
+                }
+                continue;
+            };
+            if due > self.query.to {
+                return;
+            }
+            let then = past.annual_letter_due(due, rules);
+            let counts = due >= self.query.from && then.is_some();
+            let moved_on = then.is_some_and(|d| d != due);
+            if counts {
+                self.annual_letters_due += 1;
+                self.annual_letters_on_time += u32::from(moved_on);
+            }
+            if moved_on {
+                day = due;
+            } else {
+                // Late (or left the rule): the clock starts again at the next outbound contact.
+                match past.next_outbound_after(due.max(day)) {
+                    Some(next) => day = next,
+                    None => return,
+                }
+            }
+        }
+    }
+
+    /// The overdue items on the period's last day, and on each day of the weekly history.
+    fn overdue(&mut self, past: &mut Past<'_>, rules: Rules<'_>) {
+        for (i, day) in self.week_endings.iter().enumerate() {
+            self.weeks[i] += count(past.overdue_on(*day, rules).len());
+        }
+        for r in past.overdue_on(self.query.to, rules) {
+            *self.overdue_by_kind.entry(r.kind).or_default() += 1;
+            *self.overdue_by_officer.entry(r.officer).or_default() += 1;
+        }
+    }
+
+    /// Another tally of the same query, added in.
+    pub fn merge(&mut self, other: Tally) {
+        self.referred += other.referred;
+        self.offers_due += other.offers_due;
+        self.offers_in_time += other.offers_in_time;
+        self.days_to_offer.extend(other.days_to_offer);
+        self.opted_in += other.opted_in;
+        self.declined += other.declined;
+        self.opted_out += other.opted_out;
+        self.no_response += other.no_response;
+        self.annual_letters_due += other.annual_letters_due;
+        self.annual_letters_on_time += other.annual_letters_on_time;
+        self.follow_ups_due += other.follow_ups_due;
+        self.follow_ups_on_time += other.follow_ups_on_time;
+        self.complaints += other.complaints;
+        self.complaints_acknowledged_in_time += other.complaints_acknowledged_in_time;
+        for (k, n) in other.overdue_by_kind {
+            *self.overdue_by_kind.entry(k).or_default() += n;
+        }
+        for (o, n) in other.overdue_by_officer {
+            *self.overdue_by_officer.entry(o).or_default() += n;
+        }
+        for (mine, theirs) in self.weeks.iter_mut().zip(other.weeks) {
+            *mine += theirs;
+        }
+        self.equality.merge(other.equality);
+        self.counted.extend(other.counted);
+    }
+
+    /// The ids of the victims who count in at least one figure.
+    pub fn counted(&self) -> &[String] {
+        &self.counted
+    }
+
+    /// The report, for the unit named `unit`.
+    pub fn finish(mut self, unit: Option<&str>) -> Report {
+        let by_kind: Vec<KindCount> = ReminderKind::ALL
+            .iter()
+            .map(|&kind| KindCount {
+                kind,
+                items: self.overdue_by_kind.get(&kind).copied().unwrap_or(0),
+            })
+            .collect();
+        // `None` (not allocated) sorts first in the map; it is listed last.
+        let mut by_officer: Vec<OfficerCount> = self
+            .overdue_by_officer
+            .into_iter()
+            .map(|(officer, items)| OfficerCount { officer, items })
+            .collect();
+        let unallocated_first = by_officer.first().is_some_and(|o| o.officer.is_none());
+        by_officer.rotate_left(usize::from(unallocated_first));
+        let q = self.query;
+        Report {
+            unit: unit.map(str::to_owned),
+            from: q.from,
+            to: q.to,
+            officer: q.officer,
+            made_on: q.made_on,
+            referred: self.referred,
+            offers_due: self.offers_due,
+            offers_in_time: self.offers_in_time,
+            offers_in_time_percent: percent(self.offers_in_time, self.offers_due),
+            first_offers: count(self.days_to_offer.len()),
+            median_working_days_to_offer: median(&mut self.days_to_offer),
+            opted_in: self.opted_in,
+            declined: self.declined,
+            opted_out: self.opted_out,
+            no_response: self.no_response,
+            annual_letters_due: self.annual_letters_due,
+            annual_letters_on_time: self.annual_letters_on_time,
+            follow_ups_due: self.follow_ups_due,
+            follow_ups_on_time: self.follow_ups_on_time,
+            complaints: self.complaints,
+            complaints_acknowledged_in_time: self.complaints_acknowledged_in_time,
+            overdue: Overdue {
+                date: q.to,
+                total: by_kind.iter().map(|k| k.items).sum(),
+                by_kind,
+                by_officer,
+            },
+            equality: self.equality.finish(),
+            overdue_by_week: self
+                .week_endings
+                .into_iter()
+                .zip(self.weeks)
+                .map(|(week_ending, items)| WeekCount { week_ending, items })
+                .collect(),
+        }
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn months(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The report on a caseload held in memory: each victim with its case (a victim whose case
+/// is missing is left out, as the diary leaves it out).
+pub fn report<'c>(
+    cases: impl IntoIterator<Item = &'c Case>,
+    victims: &[Victim],
+    query: &ReportQuery,
+    rules: Rules<'_>,
+    unit: Option<&str>,
+) -> Report {
+    tally(cases, victims, query, rules).finish(unit)
+}
+
+/// The tally of a caseload held in memory, shared out over the cores for a large unit.
+pub fn tally<'c>(
+    cases: impl IntoIterator<Item = &'c Case>,
+    victims: &[Victim],
+    query: &ReportQuery,
+    rules: Rules<'_>,
+) -> Tally {
+    let cases: std::collections::HashMap<&str, &Case> =
+        cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
+    tally_of(victims, &|id| cases.get(id).copied(), query, rules)
+}
+
+/// The tally of `victims`, each with the case `case_of` finds for its `case_id` (a victim
+/// whose case is missing is left out), shared out over the cores for a large unit.
+pub fn tally_of<'c>(
+    victims: &[Victim],
+    case_of: &(dyn Fn(&str) -> Option<&'c Case> + Sync),
+    query: &ReportQuery,
+    rules: Rules<'_>,
+) -> Tally {
+    let parts = crate::par::map_chunks(victims, 2_000, |part| {
+        let mut t = Tally::new(query);
+        for v in part {
+            if let Some(case) = case_of(&v.case_id) {
+                t.add(v, case, rules);
+            }
+        }
+        vec![t]
+    });
+    let mut whole = Tally::new(query);
+    for part in parts {
+        whole.merge(part);
+    }
+    whole
+}
+
+#[cfg(test)]
+mod tests;
