@@ -558,7 +558,6 @@ impl App {
                     }
                 }
             }
-            (Some(Overlay::Victim { .. }), Action::WriteLetter) => self.open_letter_picker(),
             (Some(Overlay::Entry(index)), Action::Correct) => {
                 let index = *index;
                 self.open_correction_form(index);
@@ -609,38 +608,9 @@ impl App {
                 self.workload_action(action);
             }
             (Some(Overlay::Report(_)), action) if action != Action::Help => {}
-            (Some(Overlay::Victim { revealed }), Action::Reveal) => {
+            (Some(Overlay::Victim { revealed }), action) if action != Action::Help => {
                 let revealed = *revealed;
-                if revealed {
-                    self.overlays.pop();
-                    self.open_victim_view();
-                } else if let Some(v) = self.selected_victim() {
-                    return Some(Effect::Reveal {
-                        victim: v.id.clone(),
-                    });
-                }
-            }
-            (Some(Overlay::Victim { .. }), Action::OptIn) => {
-                self.open_status_form(VictimStatus::OptedIn);
-            }
-            (Some(Overlay::Victim { .. }), Action::Decline) => {
-                self.open_status_form(VictimStatus::Declined);
-            }
-            (Some(Overlay::Victim { .. }), Action::OptOut) => {
-                self.open_status_form(VictimStatus::OptedOut);
-            }
-            (Some(Overlay::Victim { .. }), Action::AddKeyDate) => self.open_key_date_form(),
-            (Some(Overlay::Victim { .. }), Action::AddSensitiveDate) => {
-                self.open_sensitive_date_form();
-            }
-            (Some(Overlay::Victim { .. }), Action::EditVictim) => self.open_edit_victim_form(),
-            (Some(Overlay::Victim { .. }), Action::EditCase) => self.open_edit_case_form(),
-            (Some(Overlay::Victim { .. }), Action::CloseCase) => self.open_close_case_form(),
-            (Some(Overlay::Victim { .. }), Action::EditCasework) => {
-                self.open_victim_casework_form();
-            }
-            (Some(Overlay::Victim { .. }), Action::EditCaseCasework) => {
-                self.open_case_casework_form();
+                return self.victim_view_action(action, revealed);
             }
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::Workload) => self.open_workload(),
@@ -649,6 +619,36 @@ impl App {
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
             (None, action) => return self.pane_action(action),
+        }
+        None
+    }
+
+    /// A key in the victim view: reveal, the status forms, and every form about the victim
+    /// and their case.
+    fn victim_view_action(&mut self, action: Action, revealed: bool) -> Option<Effect> {
+        match action {
+            Action::Reveal if revealed => {
+                self.overlays.pop();
+                self.open_victim_view();
+            }
+            Action::Reveal => {
+                return self.selected_victim().map(|v| Effect::Reveal {
+                    victim: v.id.clone(),
+                });
+            }
+            Action::OptIn => self.open_status_form(VictimStatus::OptedIn),
+            Action::Decline => self.open_status_form(VictimStatus::Declined),
+            Action::OptOut => self.open_status_form(VictimStatus::OptedOut),
+            Action::AddKeyDate => self.open_key_date_form(),
+            Action::AddSensitiveDate => self.open_sensitive_date_form(),
+            Action::EditVictim => self.open_edit_victim_form(),
+            Action::EditCase => self.open_edit_case_form(),
+            Action::CloseCase => self.open_close_case_form(),
+            Action::EditCasework => self.open_victim_casework_form(),
+            Action::EditCaseCasework => self.open_case_casework_form(),
+            Action::WriteLetter => self.open_letter_picker(),
+            Action::LogContact => self.open_contact_form(),
+            _ => {}
         }
         None
     }
