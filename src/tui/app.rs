@@ -842,6 +842,7 @@ mod edit;
 mod forms;
 mod from_store;
 mod letters;
+mod paths;
 mod records;
 mod report;
 mod snoozes;

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{App, Effect};
 use crate::domain::enums::{
@@ -18,6 +18,8 @@ use crate::domain::enums::{
 use crate::domain::model::{Case, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
 use crate::tui::form::{Field, Form, Purpose};
+
+use super::paths::{at, made, prune, put, shown};
 
 /// A field's name and label live as long as the screens: a form's fields name them by
 /// `&'static str`. The few made here for list entries (`complaints[3].outcome`) are kept
@@ -61,103 +63,6 @@ fn spec(path: &str, label: &str, kind: Kind) -> Spec {
         path: interned(path.to_owned()),
         label: interned(label.to_owned()),
         kind,
-    }
-}
-
-/// A path's steps: `complaints[1].outcome` → key `complaints`, entry 1, key `outcome`.
-enum Step<'a> {
-    Key(&'a str),
-    Entry(usize),
-}
-
-fn steps(path: &str) -> Vec<Step<'_>> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        match part.split_once('[') {
-            Some((key, rest)) => {
-                out.push(Step::Key(key));
-                if let Ok(i) = rest.trim_end_matches(']').parse() {
-                    out.push(Step::Entry(i));
-                }
-            }
-            None => out.push(Step::Key(part)),
-        }
-    }
-    out
-}
-
-fn at<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
-    steps(path).iter().try_fold(record, |v, step| match step {
-        Step::Key(k) => v.get(k),
-        Step::Entry(i) => v.get(i),
-    })
-}
-
-fn shown(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    }
-}
-
-/// Puts `value` at `path`, making the objects and list entries on the way; `None` takes
-/// the field out.
-fn put(record: &mut Value, path: &str, value: Option<Value>) {
-    let steps = steps(path);
-    let Some((Step::Key(last), parents)) = steps.split_last() else {
-        return;
-    };
-    let mut here = &mut *record;
-    for (n, step) in parents.iter().enumerate() {
-        // What the next step needs to find here: a list for an entry, else an object.
-        let empty = || match parents.get(n + 1) {
-            Some(Step::Entry(_)) => Value::Array(Vec::new()),
-            _ => Value::Object(Map::new()),
-        };
-        here = match (step, here) {
-            (Step::Key(k), Value::Object(map)) => map.entry(*k).or_insert_with(empty),
-            (Step::Entry(i), Value::Array(entries)) => {
-                while entries.len() <= *i {
-                    entries.push(Value::Object(Map::new()));
-                }
-                &mut entries[*i]
-            }
-            _ => return,
-        };
-    }
-    if let Value::Object(map) = here {
-        match value {
-            Some(v) => {
-                map.insert((*last).to_owned(), v);
-            }
-            None => {
-                map.remove(*last);
-            }
-        }
-    }
-}
-
-/// Takes out what holds nothing: empty objects (a `vps` with every date cleared), list
-/// entries with every field cleared, and lists left empty.
-fn prune(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for v in map.values_mut() {
-                prune(v);
-            }
-            map.retain(|_, v| match v {
-                Value::Object(m) => !m.is_empty(),
-                Value::Array(l) => !l.is_empty(),
-                _ => true,
-            });
-        }
-        Value::Array(list) => {
-            for v in list.iter_mut() {
-                prune(v);
-            }
-            list.retain(|v| !matches!(v, Value::Object(m) if m.is_empty()));
-        }
-        _ => {}
     }
 }
 
@@ -304,24 +209,6 @@ fn edited(form: &Form, record: &Value, specs: &[Spec]) -> Value {
         }
     }
     out
-}
-
-fn made<T: serde::de::DeserializeOwned>(
-    value: Value,
-    problems: Vec<Problem>,
-) -> Result<T, Vec<Problem>> {
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    serde_json::from_value(value).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!(
-                "the record could not be made ({})",
-                crate::domain::text::json_problem(&e)
-            ),
-        }]
-    })
 }
 
 /// A victim's casework changed by the form: the change to save, or the problems.

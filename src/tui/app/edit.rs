@@ -3,7 +3,9 @@
 //! import's validator, so a problem lands beside the field it is about. Contact details are
 //! in the victim's form only once they have been revealed (and the reveal audited).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::paths::{at, made, prune, put, shown};
 
 use super::{App, Effect, Overlay};
 use crate::domain::enums::{
@@ -169,27 +171,6 @@ const CASE: &[Spec] = &[
     ),
 ];
 
-/// The value at a dotted path of a JSON record.
-fn at<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(record, |v, key| v.get(key))
-}
-
-/// A field's text for a value of the record.
-fn shown(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(true)) => "yes".into(),
-        Some(Value::Bool(false)) => "no".into(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => String::new(),
-    }
-}
-
 fn field(spec: &Spec, record: &Value) -> Field {
     let &Spec(path, label, kind) = spec;
     let value = shown(at(record, path));
@@ -230,43 +211,6 @@ fn typed(kind: Kind, text: &str) -> Option<Value> {
     })
 }
 
-/// Puts `value` at `path` (making the objects on the way), or takes the field out; an
-/// object left empty goes too, as an absent part of a record does.
-fn put(record: &mut Value, path: &str, value: Option<Value>) {
-    let (parents, last) = match path.rsplit_once('.') {
-        Some((parents, last)) => (Some(parents), last),
-        None => (None, path),
-    };
-    let mut object = &mut *record;
-    for key in parents.into_iter().flat_map(|p| p.split('.')) {
-        let Value::Object(map) = object else { return };
-        object = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
-    }
-    if let Value::Object(map) = object {
-        match value {
-            Some(v) => {
-                map.insert(last.to_owned(), v);
-            }
-            None => {
-                map.remove(last);
-            }
-        }
-    }
-    if parents.is_some() {
-        prune(record);
-    }
-}
-
-/// Takes out objects that hold nothing (a `needs` with every field cleared).
-fn prune(value: &mut Value) {
-    if let Value::Object(map) = value {
-        for v in map.values_mut() {
-            prune(v);
-        }
-        map.retain(|_, v| !matches!(v, Value::Object(m) if m.is_empty()));
-    }
-}
-
 /// The record with the form's fields put in, and the problems the validator finds.
 fn edited(form: &Form, record: &Value, specs: &[&Spec]) -> Value {
     let mut out = record.clone();
@@ -278,25 +222,9 @@ fn edited(form: &Form, record: &Value, specs: &[&Spec]) -> Value {
             .map_or("", |f| f.value());
         put(&mut out, path, typed(kind, text));
     }
+    // An object left empty goes, as an absent part of a record does.
+    prune(&mut out);
     out
-}
-
-fn made<T: serde::de::DeserializeOwned>(
-    value: Value,
-    problems: Vec<Problem>,
-) -> Result<T, Vec<Problem>> {
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    serde_json::from_value(value).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!(
-                "the record could not be made ({})",
-                crate::domain::text::json_problem(&e)
-            ),
-        }]
-    })
 }
 
 fn victim_specs(revealed: bool) -> Vec<&'static Spec> {
@@ -396,7 +324,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn put_makes_and_prunes_the_objects_on_the_way() {
+    fn put_makes_the_objects_on_the_way_and_prune_takes_out_the_empty_ones() {
         let mut v = json!({"name": "Joan", "needs": {"language": "Polish"}});
         put(
             &mut v,
@@ -409,6 +337,7 @@ mod tests {
         );
         put(&mut v, "representative.contact_details.phone", None);
         put(&mut v, "needs.language", None);
+        prune(&mut v);
         assert_eq!(v, json!({"name": "Joan"}));
     }
 
