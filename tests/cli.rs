@@ -881,78 +881,29 @@ fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
 fn log_refuses_bad_input_with_exit_2_and_changes_nothing() {
     let s = Sandbox::with_sample();
     let before = s.export();
+    let note = [
+        "--victim",
+        "V-0015",
+        "--kind",
+        "note",
+        "--method",
+        "none",
+        "--direction",
+        "internal",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        note.iter().chain(extra).copied().collect()
+    };
+    let mut nonsense = with(&[]);
+    nonsense[3] = "nonsense";
+    let mut nobody = with(&[]);
+    nobody[1] = "V-9999";
     for (args, says) in [
-        (
-            vec![
-                "--victim",
-                "V-0015",
-                "--kind",
-                "nonsense",
-                "--method",
-                "letter",
-                "--direction",
-                "outbound",
-            ],
-            "--kind: unknown value \"nonsense\"",
-        ),
-        (
-            vec![
-                "--victim",
-                "V-0015",
-                "--kind",
-                "note",
-                "--method",
-                "none",
-                "--direction",
-                "internal",
-                "--at",
-                "25:00",
-            ],
-            "--at: invalid time",
-        ),
-        (
-            vec![
-                "--victim",
-                "V-9999",
-                "--kind",
-                "note",
-                "--method",
-                "none",
-                "--direction",
-                "internal",
-            ],
-            "there is no victim V-9999",
-        ),
-        (
-            vec![
-                "--victim",
-                "V-0015",
-                "--kind",
-                "note",
-                "--method",
-                "none",
-                "--direction",
-                "internal",
-                "--on",
-                "2026-02-30",
-            ],
-            "not a real date",
-        ),
-        (
-            vec![
-                "--victim",
-                "V-0015",
-                "--kind",
-                "note",
-                "--method",
-                "none",
-                "--direction",
-                "internal",
-                "--summary",
-                "bell \u{7} here",
-            ],
-            "control character",
-        ),
+        (nonsense, "--kind: unknown value \"nonsense\""),
+        (with(&["--at", "25:00"]), "--at: invalid time"),
+        (nobody, "there is no victim V-9999"),
+        (with(&["--on", "2026-02-30"]), "not a real date"),
+        (with(&["--summary", "bell \u{7} here"]), "control character"),
     ] {
         let out = s.vlu().arg("log").args(&args).assert().code(2);
         let err = stderr(&out);
