@@ -16,10 +16,10 @@ use crate::domain::enums::{
     ComplaintOutcome, Identifier, LicenceCondition, LicenceOutcome, NonDisclosure,
 };
 use crate::domain::model::{Case, Victim};
-use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
+use crate::domain::validate::{KnownIds, Problem, check_case};
 use crate::tui::form::{Field, Form, Purpose};
 
-use super::paths::{at, made, prune, put, shown};
+use super::paths::{at, made, prune, put, shown, victim_json, victim_saved};
 
 /// A field's name and label live as long as the screens: a form's fields name them by
 /// `&'static str`. The few made here for list entries (`complaints[3].outcome`) are kept
@@ -217,19 +217,8 @@ pub(super) fn victim_casework_edited(
     current: &Victim,
     known: &KnownIds,
 ) -> Result<Effect, Vec<Problem>> {
-    let record = serde_json::to_value(Victim {
-        contacts: Vec::new(),
-        ..current.clone()
-    })
-    .unwrap_or(Value::Null);
-    let value = edited(form, &record, &victim_specs(current));
-    let problems = check_victim(&value, known, false);
-    let mut victim: Victim = made(value, problems)?;
-    victim.contacts = Vec::new();
-    Ok(Effect::SaveVictim {
-        victim: Box::new(victim),
-        base: 0,
-    })
+    let value = edited(form, &victim_json(current), &victim_specs(current));
+    victim_saved(value, known)
 }
 
 /// A case's casework changed by the form; a transfer newly marked says so in the audit.

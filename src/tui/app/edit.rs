@@ -5,14 +5,14 @@
 
 use serde_json::Value;
 
-use super::paths::{at, made, prune, put, shown};
+use super::paths::{at, made, prune, put, shown, victim_json, victim_saved};
 
 use super::{App, Effect, Overlay};
 use crate::domain::enums::{
     ContactMethod, Eligibility, InformationLevel, OffenceCategory, SentenceKind, VictimRole,
 };
 use crate::domain::model::{Case, Victim};
-use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
+use crate::domain::validate::{KnownIds, Problem, check_case};
 use crate::tui::form::Purpose;
 use crate::tui::form::{Field, Form};
 
@@ -239,19 +239,8 @@ pub(super) fn victim_edited(
     revealed: bool,
     known: &KnownIds,
 ) -> Result<Effect, Vec<Problem>> {
-    let record = serde_json::to_value(Victim {
-        contacts: Vec::new(),
-        ..current.clone()
-    })
-    .unwrap_or(Value::Null);
-    let value = edited(form, &record, &victim_specs(revealed));
-    let problems = check_victim(&value, known, false);
-    let mut victim: Victim = made(value, problems)?;
-    victim.contacts = Vec::new();
-    Ok(Effect::SaveVictim {
-        victim: Box::new(victim),
-        base: 0,
-    })
+    let value = edited(form, &victim_json(current), &victim_specs(revealed));
+    victim_saved(value, known)
 }
 
 /// A case's record changed by the form.

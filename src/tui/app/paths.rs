@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::validate::Problem;
+use super::Effect;
+use crate::domain::model::Victim;
+use crate::domain::validate::{KnownIds, Problem, check_victim};
 
 /// A path's steps: `complaints[1].outcome` → key `complaints`, entry 1, key `outcome`.
 pub(super) enum Step<'a> {
@@ -129,5 +131,26 @@ pub(super) fn made<T: serde::de::DeserializeOwned>(
                 crate::domain::text::json_problem(&e)
             ),
         }]
+    })
+}
+
+/// A victim's record as a form edits it: its JSON, without the log (which only grows by
+/// entries).
+pub(super) fn victim_json(current: &Victim) -> Value {
+    serde_json::to_value(Victim {
+        contacts: Vec::new(),
+        ..current.clone()
+    })
+    .unwrap_or(Value::Null)
+}
+
+/// The save of a victim's record edited as JSON, once the validator finds no problem in it.
+pub(super) fn victim_saved(value: Value, known: &KnownIds) -> Result<Effect, Vec<Problem>> {
+    let problems = check_victim(&value, known, false);
+    let mut victim: Victim = made(value, problems)?;
+    victim.contacts = Vec::new();
+    Ok(Effect::SaveVictim {
+        victim: Box::new(victim),
+        base: 0,
     })
 }
