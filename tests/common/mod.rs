@@ -19,6 +19,40 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// The sample unit in a store owned by another account (`nobody`), this user signed in
+    /// as `officer`: so no administrator by owning the files. `None` where the tests do not
+    /// run as root, who alone can give a directory away (CI runs as root).
+    pub fn sample_owned_by_someone_else(officer: &str) -> Option<Self> {
+        if me() != "root" {
+            assert!(std::env::var_os("CI").is_none(), "CI runs as root");
+            eprintln!("NOT RUN: giving the data directory to another owner needs root");
+            return None;
+        }
+        let s = Self::with_sample();
+        stop_service(&s.data_dir());
+        let chown = std::process::Command::new("chown")
+            .arg("65534")
+            .arg(s.data_dir())
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        s.sign_in_as(officer);
+        Some(s)
+    }
+
+    /// Waits for the service to stop on its own, idle (one a non-administrator cannot stop):
+    /// the next one reads who is who afresh.
+    pub fn wait_for_the_service_to_go(&self) {
+        let start = std::time::Instant::now();
+        while self.data_dir().join("vlu.sock").exists() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "the service stayed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     pub fn new() -> Self {
         Self {
             root: tempfile::tempdir().unwrap(),
