@@ -404,6 +404,15 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
 fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
     let mut lines = Vec::new();
     let mut focus_line = 0;
+    // The labels' column: as wide as the longest label and a space (16 at the least).
+    let width = form
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let indent = width + 2;
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         if focused {
@@ -428,16 +437,16 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
         let mut value_lines = value.split('\n');
         let first = visible(value_lines.next().unwrap_or("")).into_owned();
         let label = Span::styled(
-            format!("{marker}{:<16}", f.label),
+            format!("{marker}{:<width$}", f.label),
             if focused { theme.title() } else { Style::new() },
         );
         lines.push(Line::from(vec![label, Span::raw(first)]));
         for more in value_lines {
-            lines.push(Line::from(format!("{:18}{}", "", visible(more))));
+            lines.push(Line::from(format!("{:indent$}{}", "", visible(more))));
         }
         if let Some(p) = &f.problem {
             lines.push(Line::from(Span::styled(
-                format!("{:18}{}", "", visible(p)),
+                format!("{:indent$}{}", "", visible(p)),
                 theme.problem(),
             )));
         }
