@@ -65,6 +65,16 @@ impl Drop for Service {
     }
 }
 
+/// Tests that time something, and the one that loads the machine with twenty writers and
+/// kills: never run at once (a timing taken under that load measures the load).
+static TIMED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn timed() -> std::sync::MutexGuard<'static, ()> {
+    TIMED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// While the service holds the store, the command line's readers go through it.
 #[test]
 fn diary_and_status_are_answered_by_the_running_service() {
@@ -110,6 +120,7 @@ fn diary_and_status_are_answered_by_the_running_service() {
 /// made it; the second reads the record back and finds the change.
 #[test]
 fn a_change_in_one_client_reaches_another_within_a_second() {
+    let _alone = timed();
     let s = Sandbox::with_sample();
     let _service = Service::start(&s);
     let writer = Client::connect(&s.data_dir()).unwrap().unwrap();
@@ -346,6 +357,7 @@ fn child_writes_through_the_service() {
 #[test]
 fn kill_9_of_the_service_under_twenty_writers_loses_nothing_acknowledged() {
     use std::io::{BufRead, BufReader};
+    let _alone = timed();
     let s = Sandbox::with_sample();
     let spawn = |k: usize| {
         Command::new(std::env::current_exe().unwrap())

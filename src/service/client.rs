@@ -110,7 +110,10 @@ impl Client {
         map: impl Fn(Reply) -> T + Send + 'static,
         restart: Option<Restart>,
     ) -> Result<(), StoreError> {
-        let mut stream = subscription(dir)?;
+        let (mut stream, first) = subscription(dir)?;
+        if tx.send(map(first)).is_err() {
+            return Ok(());
+        }
         let store_dir = dir.to_owned();
         std::thread::Builder::new()
             .name("vlu-news".into())
@@ -126,13 +129,15 @@ impl Client {
                     if tx.send(map(gone)).is_err() {
                         return;
                     }
-                    stream = loop {
+                    let first;
+                    (stream, first) = loop {
                         std::thread::sleep(std::time::Duration::from_millis(250));
-                        if let Ok(stream) = restart().and_then(|()| subscription(&store_dir)) {
-                            break stream;
+                        if let Ok(found) = restart().and_then(|()| subscription(&store_dir)) {
+                            break found;
                         }
                     };
-                    if tx.send(map(Reply::Reload)).is_err() {
+                    // Who is in with the new service, then everything read again.
+                    if tx.send(map(first)).is_err() || tx.send(map(Reply::Reload)).is_err() {
                         return;
                     }
                 }
@@ -222,13 +227,19 @@ impl Client {
 }
 
 /// A connection that has said hello and asked for the news.
-fn subscription(dir: &Path) -> Result<UnixStream, StoreError> {
+/// A connection subscribed to the news, once the service has it on its list: its first
+/// word (who is in, sent to every subscriber as one joins) says so, and is returned with it.
+/// A change made after this returns is never missed.
+fn subscription(dir: &Path) -> Result<(UnixStream, Reply), StoreError> {
     let Some((mut stream, _, _)) = hello(dir)? else {
         return Err(StoreError::ServiceGone("no unit service is running".into()));
     };
-    send(&mut stream, &Request::Subscribe, &[])
-        .map_err(|e| StoreError::ServiceGone(e.to_string()))?;
-    Ok(stream)
+    let gone = |e: io::Error| StoreError::ServiceGone(e.to_string());
+    send(&mut stream, &Request::Subscribe, &[]).map_err(gone)?;
+    match receive::<Reply>(&mut stream).map_err(gone)? {
+        Some((first, _)) => Ok((stream, first)),
+        None => Err(gone(io::ErrorKind::UnexpectedEof.into())),
+    }
 }
 
 /// Why an import through the service did not happen.
