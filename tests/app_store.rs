@@ -227,7 +227,9 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     );
     load_records(&store, &mut app);
     assert_eq!(app.record_needed(), None);
-    let kofi = app.selected_victim().unwrap();
+    // The list keeps the summary; the selected victim's whole record is open beside it.
+    assert!(app.selected_victim().unwrap().contacts.is_empty());
+    let kofi = app.whole_victim().unwrap();
     assert_eq!(kofi.name, "Kofi Mensah");
     assert_eq!(kofi.contacts.len(), 2);
     // A contact logged for a victim whose log is not loaded yet is not lost or doubled.
@@ -238,7 +240,7 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
     type_text(&mut app, "Left a message.");
     run(&store, &mut app, "ctrl-s");
     load_records(&store, &mut app);
-    assert_eq!(app.selected_victim().unwrap().contacts.len(), before + 1);
+    assert_eq!(app.whole_victim().unwrap().contacts.len(), before + 1);
     assert_eq!(store.log(&other).unwrap().len(), before + 1);
 }
 
@@ -279,7 +281,7 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
     run(&store, &mut app, "esc esc");
     load_records(&store, &mut app);
     assert_eq!(
-        app.selected_victim().unwrap().contact_details,
+        app.whole_victim().unwrap().contact_details,
         stored.contact_details
     );
     add_sensitive_date(&mut app);

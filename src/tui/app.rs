@@ -3,7 +3,7 @@
 //! hands back the records the store says changed ([`App::store_changed`]) and how the save
 //! went ([`App::saved`], [`App::failed`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -170,15 +170,18 @@ impl Effect {
     }
 }
 
-/// How much of a victim's record the screens hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
-    /// The digest's partial record, no log.
-    Digest,
-    /// The whole record and log.
-    Full,
-    /// The store could not give the whole record: shown from the digest, never saved.
-    Unreadable,
+/// The selected victim's whole record, as the store gave it when the victim was selected
+/// (and again whenever the store says it changed): all that the victim view, the contact
+/// log and every form show and change. The caseload list and the diary work from the
+/// digest's summary of every victim, which is never shown in full nor saved.
+#[derive(Debug, Clone)]
+enum Opened {
+    Whole {
+        victim: Box<Victim>,
+        case: Option<Box<Case>>,
+    },
+    /// The store could not give it: the screens go on with the summary; nothing is saved.
+    Unreadable(String),
 }
 
 /// Where the app starts.
@@ -243,9 +246,10 @@ pub struct App {
     /// What the rules need of each victim's log (same order).
     facts: Vec<LogFacts>,
     /// How much of each victim's record is in memory (same order).
-    held: Vec<Held>,
-    /// Cases held only as the digest has them.
-    partial_cases: HashSet<String>,
+    /// Whether the caseload was handed over whole (tests, benchmarks), so that each record
+    /// in it is also the whole record; from the store it is the digest's summaries.
+    whole_list: bool,
+    opened: Option<Opened>,
     /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
     next_due: Vec<NaiveDate>,
     /// Every victim, most urgent first: the caseload's order before any filter.
@@ -314,8 +318,8 @@ impl App {
             cases: HashMap::new(),
             reminders: Vec::new(),
             facts: Vec::new(),
-            held: Vec::new(),
-            partial_cases: HashSet::new(),
+            whole_list: setup.facts.is_none(),
+            opened: None,
             next_due: Vec::new(),
             order: Vec::new(),
             victim_index: HashMap::new(),
@@ -347,9 +351,7 @@ impl App {
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
-            app.held = vec![Held::Digest; facts.len()];
             app.facts = facts;
-            app.partial_cases = app.caseload.cases.iter().map(|c| c.id.clone()).collect();
         }
         app.rebuild();
         app
@@ -426,12 +428,12 @@ impl App {
     }
 
     fn selected_contacts_len(&self) -> usize {
-        self.selected_victim().map_or(0, |v| v.contacts.len())
+        self.whole_victim().map_or(0, |v| v.contacts.len())
     }
 
     /// The selected victim's contacts, newest first, with their index in the log.
     pub fn contacts_newest_first(&self) -> Vec<(usize, &Contact)> {
-        let Some(v) = self.selected_victim() else {
+        let Some(v) = self.whole_victim() else {
             return Vec::new();
         };
         let mut list: Vec<(usize, &Contact)> = v.contacts.iter().enumerate().collect();
@@ -723,12 +725,7 @@ impl App {
         let (len, sel) = match self.focus {
             Pane::Caseload => (self.rows.len(), &mut self.selected),
             Pane::Diary => (self.diary.len(), &mut self.diary_selected),
-            Pane::Contacts => (
-                self.rows
-                    .get(self.selected)
-                    .map_or(0, |&i| self.caseload.victims[i].contacts.len()),
-                &mut self.contacts_selected,
-            ),
+            Pane::Contacts => (self.selected_contacts_len(), &mut self.contacts_selected),
         };
         let last = len.saturating_sub(1);
         *sel = match action {

@@ -249,7 +249,7 @@ pub(super) fn case_casework_edited(
 impl App {
     /// The selected victim's casework in one form.
     pub(super) fn open_victim_casework_form(&mut self) {
-        let Some(v) = self.selected_victim() else {
+        let Some(v) = self.whole_victim() else {
             return;
         };
         let record = serde_json::to_value(v).unwrap_or(Value::Null);
@@ -266,7 +266,7 @@ impl App {
 
     /// The selected victim's case's casework in one form.
     pub(super) fn open_case_casework_form(&mut self) {
-        let Some(case) = self.selected_victim().and_then(|v| self.case_of(v)) else {
+        let Some(case) = self.whole_case() else {
             return;
         };
         let record = serde_json::to_value(case).unwrap_or(Value::Null);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::{App, Held, IDLE_SLICE};
+use super::{App, IDLE_SLICE};
 use crate::domain::enums::KeyDateKind;
 use crate::domain::facts::LogFacts;
 use crate::domain::reminders::{
@@ -31,7 +31,6 @@ impl App {
         // Victims whose facts are not known yet have their whole log in memory.
         for v in &self.caseload.victims[self.facts.len().min(self.caseload.victims.len())..] {
             self.facts.push(LogFacts::of(&v.contacts));
-            self.held.push(Held::Full);
         }
         self.cases = places(&self.caseload.cases, |c| &c.id);
         self.victim_index = places(&self.caseload.victims, |v| &v.id);

@@ -268,7 +268,7 @@ impl App {
             self.overlays.last(),
             Some(Overlay::Victim { revealed: true })
         );
-        let Some(v) = self.selected_victim() else {
+        let Some(v) = self.whole_victim() else {
             return;
         };
         let record = serde_json::to_value(v).unwrap_or(Value::Null);
@@ -294,7 +294,7 @@ impl App {
 
     /// Every part of the selected victim's case in one form.
     pub(super) fn open_edit_case_form(&mut self) {
-        let Some(case) = self.selected_victim().and_then(|v| self.case_of(v)) else {
+        let Some(case) = self.whole_case() else {
             return;
         };
         let record = serde_json::to_value(case).unwrap_or(Value::Null);

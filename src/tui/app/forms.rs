@@ -95,7 +95,7 @@ impl App {
         let Some(v) = self.selected_victim() else {
             return;
         };
-        let existing = self.case_of(v).map_or(Vec::new(), |c| {
+        let existing = self.whole_case().map_or(Vec::new(), |c| {
             c.key_dates
                 .iter()
                 .enumerate()
@@ -152,9 +152,9 @@ impl App {
         let chosen = records::key_date_index(form);
         let entry = chosen
             .and_then(|i| {
-                self.cases
-                    .get(case)
-                    .and_then(|&c| self.caseload.cases[c].key_dates.get(i))
+                self.whole_case()
+                    .filter(|c| &c.id == case)
+                    .and_then(|c| c.key_dates.get(i))
             })
             .cloned();
         let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
@@ -181,7 +181,7 @@ impl App {
     /// Corrects an entry of the log: the log is append-only, so the correction is a new entry
     /// that names the one it corrects.
     pub(super) fn open_correction_form(&mut self, index: usize) {
-        let Some(v) = self.selected_victim() else {
+        let Some(v) = self.whole_victim() else {
             return;
         };
         let Some(entry) = v.contacts.get(index) else {
@@ -333,9 +333,10 @@ impl App {
         let Some(Overlay::Form(form)) = self.overlays.last() else {
             return None;
         };
+        // A record is changed only from its whole self, as the store gave it.
         let partial = match form.purpose.record() {
-            Some((Record::Victim, victim)) => !self.whole(self.victim_by_id(victim)?),
-            Some((Record::Case, case)) => !self.whole_case(case),
+            Some((Record::Victim, victim)) => self.whole_victim().is_none_or(|v| v.id != victim),
+            Some((Record::Case, case)) => self.whole_case().is_none_or(|c| c.id != case),
             None => false,
         };
         if partial {
@@ -347,31 +348,31 @@ impl App {
         }
         let (effect, problems) = match &form.purpose {
             Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
-            Purpose::Status { victim, status } => {
-                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+            Purpose::Status { status, .. } => {
+                let current = self.whole_victim()?;
                 status_change(form, current, *status, by.as_deref(), &known)
             }
-            Purpose::Correct { victim, index } => {
-                let v = &self.caseload.victims[self.victim_by_id(victim)?];
+            Purpose::Correct { index, .. } => {
+                let v = self.whole_victim()?;
                 records::correction(form, v, *index, by.as_deref(), &known)
             }
             Purpose::Snooze { reminder } => {
                 snooze_from(form, today, reminder, self.officer.clone())
             }
-            Purpose::AddKeyDate { case } => {
-                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+            Purpose::AddKeyDate { .. } => {
+                let current = self.whole_case()?;
                 records::key_date(form, current, &known)
             }
-            Purpose::AddSensitiveDate { victim } => {
-                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+            Purpose::AddSensitiveDate { .. } => {
+                let current = self.whole_victim()?;
                 records::sensitive_date(form, current, &known)
             }
-            Purpose::EditVictim { victim, revealed } => {
-                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+            Purpose::EditVictim { revealed, .. } => {
+                let current = self.whole_victim()?;
                 split(super::edit::victim_edited(form, current, *revealed, &known))
             }
-            Purpose::EditCase { case } => {
-                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+            Purpose::EditCase { .. } => {
+                let current = self.whole_case()?;
                 split(super::edit::case_edited(form, current, &known))
             }
             Purpose::CloseCase { case } => closing_from(form, case, by.clone()),
@@ -387,14 +388,14 @@ impl App {
             },
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
-            Purpose::EditVictimCasework { victim } => {
-                let current = &self.caseload.victims[self.victim_by_id(victim)?];
+            Purpose::EditVictimCasework { .. } => {
+                let current = self.whole_victim()?;
                 split(super::casework::victim_casework_edited(
                     form, current, &known,
                 ))
             }
-            Purpose::EditCaseCasework { case } => {
-                let current = self.caseload.cases.iter().find(|c| &c.id == case)?;
+            Purpose::EditCaseCasework { .. } => {
+                let current = self.whole_case()?;
                 split(super::casework::case_casework_edited(form, current, &known))
             }
         };

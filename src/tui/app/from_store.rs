@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::{App, Effect, Held, Overlay};
+use super::{App, Effect, Opened, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
 use crate::store::{Changed, Digest, Record, Snooze};
@@ -27,7 +27,13 @@ impl App {
     pub fn store_changed(&mut self, fresh: Fresh) {
         let mut rebuild = !fresh.cases.is_empty();
         for case in fresh.cases {
-            self.partial_cases.remove(&case.id);
+            if let Some(Opened::Whole {
+                case: Some(open), ..
+            }) = &mut self.opened
+                && open.id == case.id
+            {
+                **open = case.clone();
+            }
             match self.cases.get(&case.id) {
                 Some(&c) => self.caseload.cases[c] = case,
                 None => self.caseload.cases.push(case),
@@ -43,8 +49,12 @@ impl App {
             };
             rebuild |= self.caseload.victims[i].case_id != victim.case_id;
             self.facts[i] = LogFacts::of(&victim.contacts);
+            if let Some(Opened::Whole { victim: open, .. }) = &mut self.opened
+                && open.id == victim.id
+            {
+                **open = victim.clone();
+            }
             self.caseload.victims[i] = victim;
-            self.held[i] = Held::Full;
             touched.push(i);
         }
         if let Some(snoozes) = fresh.snoozes {
@@ -64,10 +74,10 @@ impl App {
     /// The whole caseload read again (the unit service said this screen missed changes).
     pub fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
         let selected = self.selected_victim().map(|v| v.id.clone());
-        self.held = vec![Held::Digest; digest.facts.len()];
         self.facts = digest.facts;
         self.caseload = digest.caseload;
-        self.partial_cases = self.caseload.cases.iter().map(|c| c.id.clone()).collect();
+        // Read again, as everything else.
+        self.opened = None;
         self.snoozes = snoozes.into_iter().collect();
         self.rebuild();
         let Some(id) = selected else { return };
@@ -195,45 +205,59 @@ impl App {
         self.refresh();
     }
 
-    /// The id of the selected victim if only its digest is in memory (the loop reads the
+    /// The id of the selected victim if its whole record is not open yet (the loop reads the
     /// full record, its case and its log from the store and hands them over with
     /// `record_loaded`, or reports `record_unreadable`, before drawing).
     pub fn record_needed(&self) -> Option<&str> {
-        let i = self.selected_victim_index()?;
-        (self.held[i] == Held::Digest).then(|| self.caseload.victims[i].id.as_str())
+        if self.whole_list {
+            return None;
+        }
+        let id = self.selected_victim()?.id.as_str();
+        match &self.opened {
+            Some(Opened::Whole { victim, .. }) if victim.id == id => None,
+            Some(Opened::Unreadable(open)) if open == id => None,
+            _ => Some(id),
+        }
     }
 
-    /// A victim's full record with its log, and its case, read from the store.
+    /// A victim's whole record with its log, and its case, read from the store: open, while
+    /// that victim is the one selected.
     pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
-        let Some(i) = self.victim_by_id(&victim.id) else {
-            return;
-        };
-        if let Some(case) = case
-            && let Some(&c) = self.cases.get(&case.id)
-        {
-            self.partial_cases.remove(&case.id);
-            self.caseload.cases[c] = case;
-        }
-        self.caseload.victims[i] = victim;
-        self.held[i] = Held::Full;
+        self.opened = Some(Opened::Whole {
+            victim: Box::new(victim),
+            case: case.map(Box::new),
+        });
     }
 
     /// The store could not give a victim's full record: the screens go on with the digest,
     /// and nothing of that victim can be changed.
     pub fn record_unreadable(&mut self, victim: &str, why: &str) {
-        if let Some(i) = self.victim_by_id(victim) {
-            self.held[i] = Held::Unreadable;
-        }
+        self.opened = Some(Opened::Unreadable(victim.to_owned()));
         self.message = Some(format!("The record of {victim} could not be read ({why})."));
     }
 
-    /// Whether a victim's record is whole in memory, so that a change to it can be saved.
-    pub(super) fn whole(&self, victim: usize) -> bool {
-        self.held.get(victim) == Some(&Held::Full)
+    /// The selected victim's whole record, when it is open: what is shown in full and
+    /// changed. (A caseload handed over whole is its own whole record.)
+    pub fn whole_victim(&self) -> Option<&Victim> {
+        let selected = self.selected_victim()?;
+        if self.whole_list {
+            return Some(selected);
+        }
+        match &self.opened {
+            Some(Opened::Whole { victim, .. }) if victim.id == selected.id => Some(victim),
+            _ => None,
+        }
     }
 
-    /// Whether a case's record is whole in memory.
-    pub(super) fn whole_case(&self, case: &str) -> bool {
-        !self.partial_cases.contains(case)
+    /// The selected victim's case, whole, when the victim's record is open.
+    pub fn whole_case(&self) -> Option<&Case> {
+        let selected = self.selected_victim()?;
+        if self.whole_list {
+            return self.case_of(selected);
+        }
+        match &self.opened {
+            Some(Opened::Whole { victim, case }) if victim.id == selected.id => case.as_deref(),
+            _ => None,
+        }
     }
 }

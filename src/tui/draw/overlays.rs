@@ -68,7 +68,9 @@ pub(super) fn draw_overlay(
                 centred(area, 80, 60),
             )
         }
-        Overlay::Victim { revealed } => match app.selected_victim() {
+        // The whole record, once the store has given it; until then (or if it cannot) the
+        // summary the list holds.
+        Overlay::Victim { revealed } => match app.whole_victim().or(app.selected_victim()) {
             Some(v) => (
                 format!(" {} ", visible(&v.name)),
                 victim_text(app, theme, v, *revealed),
@@ -76,7 +78,7 @@ pub(super) fn draw_overlay(
             ),
             None => return,
         },
-        Overlay::Entry(index) => match app.selected_victim().and_then(|v| v.contacts.get(*index)) {
+        Overlay::Entry(index) => match app.whole_victim().and_then(|v| v.contacts.get(*index)) {
             Some(c) => (" Contact ".to_owned(), entry_text(c), centred(area, 80, 70)),
             None => return,
         },
@@ -301,7 +303,7 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
     }
     super::casework::victim_lines(theme, v, &mut l);
     todo_lines(app, theme, v, &mut l);
-    if let Some(c) = app.case_of(v) {
+    if let Some(c) = app.whole_case().or_else(|| app.case_of(v)) {
         case_lines(app, theme, c, &mut l);
     }
     Text::from(l)
