@@ -129,6 +129,7 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
             summary: Some(format!("bench {i}")),
             by: None,
             key_date: None,
+            corrects: None,
         };
         let start = Instant::now();
         let seq = writer.append_contact(victim, &contact).unwrap().seq;

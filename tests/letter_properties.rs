@@ -382,6 +382,7 @@ prop_compose! {
                 summary: Some(summary_text(kind, &case, other)),
                 by: None,
                 key_date: None,
+                corrects: None,
             });
         }
         Caseload { cases: vec![case], victims, ..Caseload::default() }

@@ -92,6 +92,7 @@ fn log_a_call_with_beth(s: &Sandbox) {
         ),
         by: Some("lmcbride".into()),
         key_date: None,
+        corrects: None,
     };
     store.append_contact("V-0006", &call).unwrap();
 }

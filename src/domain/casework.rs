@@ -85,6 +85,7 @@ mod tests {
             summary: None,
             by: None,
             key_date: None,
+            corrects: None,
         }
     }
 

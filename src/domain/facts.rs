@@ -82,7 +82,7 @@ impl LogFacts {
     /// The facts of a whole log.
     pub fn of(contacts: &[Contact]) -> Self {
         let mut facts = Self::default();
-        for c in contacts {
+        for c in corrected(contacts).iter() {
             facts.add(c);
         }
         facts
@@ -144,6 +144,29 @@ impl LogFacts {
     }
 }
 
+/// The log as its corrections say it should read: an entry a later correction names takes the
+/// kind and the day the correction gives it (the latest correction of it, where there are
+/// several). The log itself is never changed: the rules read it so.
+pub fn corrected(contacts: &[Contact]) -> std::borrow::Cow<'_, [Contact]> {
+    if contacts.iter().all(|c| c.corrects.is_none()) {
+        return std::borrow::Cow::Borrowed(contacts);
+    }
+    let mut log = contacts.to_vec();
+    for c in contacts {
+        let Some(fix) = &c.corrects else { continue };
+        let Some(entry) = fix.entry.checked_sub(1).and_then(|i| log.get_mut(i)) else {
+            continue;
+        };
+        if let Some(kind) = fix.kind {
+            entry.kind = kind;
+        }
+        if let Some(on) = fix.on {
+            entry.on = on;
+        }
+    }
+    std::borrow::Cow::Owned(log)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +182,60 @@ mod tests {
             summary: None,
             by: None,
             key_date: None,
+            corrects: None,
         }
+    }
+
+    #[test]
+    fn a_correction_of_an_entrys_kind_reopens_what_it_answered() {
+        let complaint = c(
+            "2026-11-02",
+            ContactKind::Complaint,
+            Medium::Letter,
+            Direction::Inbound,
+        );
+        let ack = c(
+            "2026-11-04",
+            ContactKind::ComplaintAck,
+            Medium::Letter,
+            Direction::Outbound,
+        );
+        let log = vec![complaint, ack];
+        assert!(LogFacts::of(&log).open_complaints.is_empty());
+        // The "acknowledgement" was in fact a note to file: the complaint is open again.
+        let mut fix = c(
+            "2026-11-05",
+            ContactKind::Note,
+            Medium::None,
+            Direction::Internal,
+        );
+        fix.corrects = Some(crate::domain::model::Corrects {
+            entry: 2,
+            kind: Some(ContactKind::Note),
+            on: None,
+        });
+        let corrected = [log.clone(), vec![fix]].concat();
+        assert_eq!(
+            LogFacts::of(&corrected).open_complaints,
+            [NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()]
+        );
+        // A correction naming no entry of the log changes nothing.
+        let mut stray = c(
+            "2026-11-05",
+            ContactKind::Note,
+            Medium::None,
+            Direction::Internal,
+        );
+        stray.corrects = Some(crate::domain::model::Corrects {
+            entry: 9,
+            kind: Some(ContactKind::Note),
+            on: None,
+        });
+        assert!(
+            LogFacts::of(&[log, vec![stray]].concat())
+                .open_complaints
+                .is_empty()
+        );
     }
 
     #[test]

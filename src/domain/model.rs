@@ -481,6 +481,23 @@ pub struct Contact {
     pub summary: Option<String>,
     pub by: Option<String>,
     pub key_date: Option<KeyDateKind>,
+    /// vlu's own, on a correction: the entry of the log it corrects and what that entry
+    /// should have said. The log's facts read the corrected entry so, and the reminders
+    /// follow.
+    pub corrects: Option<Corrects>,
+}
+
+/// What a correction says of the entry it corrects (vlu's own; absent from a contract file).
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corrects {
+    /// The entry's number in the log, from 1.
+    pub entry: usize,
+    /// The kind it should have had.
+    pub kind: Option<ContactKind>,
+    /// The day it should have had.
+    pub on: Option<NaiveDate>,
 }
 
 impl Contact {
@@ -520,6 +537,7 @@ impl Contact {
             )),
             by,
             key_date: None,
+            corrects: None,
         }
     }
 }
@@ -540,6 +558,7 @@ mod tests {
             summary: Some("Told her the CRD is in May.".into()),
             by: Some("sahmed".into()),
             key_date: Some(KeyDateKind::Crd),
+            corrects: None,
         };
         let fix = Contact::correction(
             &wrong,

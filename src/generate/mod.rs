@@ -433,6 +433,7 @@ impl Generator {
                 summary: Some("Told the victim the decision on the licence condition.".into()),
                 by,
                 key_date: None,
+                corrects: None,
             });
             v.contacts.sort_by_key(|c| c.on);
         }
@@ -482,6 +483,7 @@ impl Log<'_> {
             summary: Some(summary.to_owned()),
             by: Some(self.by.clone()),
             key_date,
+            corrects: None,
         });
     }
 

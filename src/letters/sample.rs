@@ -73,6 +73,7 @@ fn contact(on: NaiveDate, kind: ContactKind, method: Medium, direction: Directio
         summary: Some("Talked through the sentence and what happens next.".into()),
         by: None,
         key_date: None,
+        corrects: None,
     }
 }
 

@@ -56,6 +56,7 @@ impl Store {
             summary: Some(format!("Case {} closed: {reason}", closed.id)),
             by: closing.by.clone(),
             key_date: None,
+            corrects: None,
         };
         let mut batch = Batch::default();
         batch.insert(super::key(super::CASE, &closed.id), super::encode(&closed));

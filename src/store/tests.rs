@@ -37,6 +37,7 @@ fn note(on: &str) -> Contact {
         summary: Some("checked the file".into()),
         by: Some("sahmed".into()),
         key_date: None,
+        corrects: None,
     }
 }
 

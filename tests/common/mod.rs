@@ -162,6 +162,7 @@ pub fn note(summary: &str) -> vlu::domain::model::Contact {
         summary: Some(summary.into()),
         by: Some("sahmed".into()),
         key_date: None,
+        corrects: None,
     }
 }
 

@@ -330,6 +330,7 @@ pub fn compose(
         summary: Some(summary),
         by: by.map(str::to_owned),
         key_date: draft.key_date,
+        corrects: None,
     };
     let guard = Guard::new(
         v,

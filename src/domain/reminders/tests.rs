@@ -100,6 +100,7 @@ pub(super) fn contact(
         summary: None,
         by: None,
         key_date: None,
+        corrects: None,
     }
 }
 

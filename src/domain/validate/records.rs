@@ -270,10 +270,22 @@ impl Walker {
             "summary",
             "by",
             "key_date",
+            "corrects",
         ];
         let Some(map) = self.object(path, v, &fields) else {
             return;
         };
+        // vlu's own: which entry a correction corrects, and what it should have said.
+        if let Some((p, c)) = self.field(path, map, "corrects", false)
+            && let Some(corrects) = self.object(&p, c, &["entry", "kind", "on"])
+        {
+            if corrects.get("entry").is_none() {
+                self.report(format!("{p}.entry"), "missing required field");
+            }
+            self.whole_number(&p, corrects, "entry", 1..=1_000_000);
+            self.enumeration::<ContactKind>(&p, corrects, "kind", false);
+            self.date(&p, corrects, "on", false);
+        }
         self.date(path, map, "on", true);
         self.time(path, map, "at");
         self.enumeration::<ContactKind>(path, map, "kind", true);

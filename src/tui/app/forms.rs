@@ -202,6 +202,13 @@ impl App {
             vec![
                 Field::line("on", "Date", self.today.to_string()),
                 Field::lines("summary", "What was wrong"),
+                Field::pick::<ContactKind>(
+                    "was_kind",
+                    "It was in fact",
+                    entry.kind.as_str(),
+                    false,
+                ),
+                Field::line("was_on", "On the day", entry.on.to_string()),
             ],
         );
         self.open_form(form);
@@ -533,6 +540,7 @@ fn status_change(
         }),
         by: by.map(str::to_owned),
         key_date: None,
+        corrects: None,
     };
     (
         Some(Effect::SetStatus {

@@ -4,8 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::Effect;
-use crate::domain::model::{Case, Contact, Victim};
-use crate::domain::validate::{KnownIds, Problem, check_case, check_victim};
+use crate::domain::enums::ContactKind;
+use crate::domain::model::{Case, Contact, Corrects, Victim};
+use crate::domain::validate::{KnownIds, Problem, check_case, check_date, check_victim};
 use crate::tui::form::Form;
 
 type Outcome = (Option<Effect>, Vec<Problem>);
@@ -174,10 +175,32 @@ pub(super) fn correction(
             None
         }
     };
+    // What the entry should have said: its kind and its day, when they differ.
+    let kind = form.value("was_kind").and_then(ContactKind::parse);
+    let day = match form.value("was_on").map(check_date) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(message)) => {
+            problems.push(Problem {
+                path: "was_on".into(),
+                message,
+            });
+            None
+        }
+    };
     let (Some(on), true) = (on, problems.is_empty()) else {
         return (None, problems);
     };
-    let contact = Contact::correction(wrong, on, by.map(str::to_owned), what);
+    let mut contact = Contact::correction(wrong, on, by.map(str::to_owned), what);
+    let kind = kind.filter(|k| *k != wrong.kind);
+    let day = day.filter(|d| *d != wrong.on);
+    if kind.is_some() || day.is_some() {
+        contact.corrects = Some(Corrects {
+            entry: index + 1,
+            kind,
+            on: day,
+        });
+    }
     let problems = crate::domain::validate::check_contact(
         &serde_json::to_value(&contact).unwrap_or(Value::Null),
         known,

@@ -836,6 +836,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
             summary: None,
             by: None,
             key_date: None,
+            corrects: None,
         };
         store.save(
             &mut app,
@@ -1193,3 +1194,86 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     );
 }
 mod casework;
+
+#[test]
+fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
+    use crate::domain::enums::{Direction, Medium};
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter");
+    let joan = app.victim_by_id("V-0001").unwrap();
+    let crd = |app: &App| {
+        app.open_reminders(joan)
+            .iter()
+            .any(|r| r.key_date == Some(KeyDateKind::Crd))
+    };
+    assert!(crd(&app), "the release date is to be told");
+    // Logged as a letter about the release date: the reminder is answered…
+    let told = Contact {
+        on: "2026-11-24".parse().unwrap(),
+        at: None,
+        kind: ContactKind::Update,
+        method: Medium::Letter,
+        direction: Direction::Outbound,
+        summary: Some("Wrote about the release date.".into()),
+        by: Some("sahmed".into()),
+        key_date: Some(KeyDateKind::Crd),
+        corrects: None,
+    };
+    store.save(
+        &mut app,
+        &Effect::AppendContact {
+            victim: "V-0001".into(),
+            contact: told,
+        },
+    );
+    assert!(!crd(&app));
+    // …but the letter went in May, before the six months in which it counts.
+    keys(&mut app, "tab tab enter");
+    let Some(Overlay::Entry(index)) = app.overlays.last().cloned() else {
+        panic!("{:?}", app.overlays)
+    };
+    assert_eq!(
+        app.whole_victim().unwrap().contacts[index].on.to_string(),
+        "2026-11-24"
+    );
+    keys(&mut app, "c tab");
+    type_text(&mut app, "Logged on the wrong day: the letter went in May.");
+    fill(&mut app, "was_on", "2026-05-01");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::AppendContact { contact, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        contact
+            .corrects
+            .as_ref()
+            .map(|c| (c.entry, c.kind, c.on.map(|d| d.to_string()))),
+        Some((index + 1, None, Some("2026-05-01".to_owned())))
+    );
+    store.save(&mut app, &effects[0]);
+    assert!(
+        crd(&app),
+        "the corrected day no longer answers the reminder"
+    );
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(
+        stored.contacts[index].on.to_string(),
+        "2026-11-24",
+        "the log is never rewritten"
+    );
+    // The digest the diary reads agrees.
+    let digest = store.store.load_digest().unwrap();
+    let at = digest
+        .caseload
+        .victims
+        .iter()
+        .position(|v| v.id == "V-0001")
+        .unwrap();
+    assert_eq!(
+        digest.facts[at],
+        crate::domain::facts::LogFacts::of(&stored.contacts)
+    );
+}
