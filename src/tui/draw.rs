@@ -144,6 +144,11 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         draw_pane(frame, app, &theme, app.focus, pane);
     }
     draw_footer(frame, app, &theme, footer);
+    // A pop-up stands on a cleared body: the panes' words, cut off by its border, would
+    // otherwise show through beside it.
+    if !app.overlays.is_empty() {
+        frame.render_widget(ratatui::widgets::Clear, body);
+    }
     for overlay in &app.overlays {
         draw_overlay(frame, app, &theme, overlay, body);
     }
