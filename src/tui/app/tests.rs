@@ -1194,6 +1194,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     );
 }
 mod casework;
+mod walk;
 
 #[test]
 fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
