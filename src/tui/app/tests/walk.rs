@@ -77,6 +77,10 @@ fn log(app: &mut App, store: &SampleStore, on: &str, kind: &str, method: &str, k
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one victim's whole path, step after step, is the point of the test"
+)]
 fn a_victim_from_referral_to_closure_entirely_in_the_screens() {
     use ReminderKind as R;
     let mut app = sample_app();
