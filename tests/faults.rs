@@ -480,6 +480,7 @@ impl Unprivileged {
         cmd.env("VLU_DATA_DIR", &self.data)
             .env("XDG_CONFIG_HOME", &self.config)
             .env("HOME", "/nonexistent")
+            .env("VLU_IDLE_SECONDS", common::IDLE)
             .env_remove("VLU_CONFIG")
             .args(args);
         cmd

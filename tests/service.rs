@@ -486,3 +486,39 @@ fn clients_racing_to_start_a_service_end_with_exactly_one() {
     assert_eq!(pids.lines().count(), 1, "services running: {pids:?}");
     common::stop_service(&s.data_dir());
 }
+
+/// A screen that goes without a word (its process killed, say) while nothing happens on
+/// the store is still noticed as gone, and the service stops once idle.
+#[test]
+fn a_subscriber_gone_quietly_does_not_keep_the_service_up() {
+    use vlu::service::proto::{PROTOCOL, Request, receive, send};
+    let s = Sandbox::with_sample();
+    // A service started on demand, as any vlu starts one (idle after common::IDLE seconds).
+    s.vlu().args(["status", "--all"]).assert().success();
+    let socket = s.data_dir().join("vlu.sock");
+    let mut stream = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    let hello = Request::Hello {
+        protocol: PROTOCOL,
+        version: "test".into(),
+    };
+    send(&mut stream, &hello, &[]).unwrap();
+    assert!(matches!(
+        receive::<Reply>(&mut stream).unwrap(),
+        Some((Reply::Welcome { .. }, _))
+    ));
+    send(&mut stream, &Request::Subscribe, &[]).unwrap();
+    assert!(matches!(
+        receive::<Reply>(&mut stream).unwrap(),
+        Some((Reply::Present(_), _))
+    ));
+    drop(stream);
+    let idle: u64 = common::IDLE.parse().unwrap();
+    let start = Instant::now();
+    while socket.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(idle + 5),
+            "the service stayed up for a subscriber that had gone"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -329,6 +329,9 @@ fn the_real_screens_move_to_the_new_day_at_midnight() {
     let after = tmux.wait_for("Wed 25 No");
     assert!(start.elapsed() < Duration::from_secs(5 + 5), "{after}");
     assert!(after.contains("19 overdue · 2 today"), "{after}");
+    // The service those screens started lives on faked time: stopped here, not left behind.
+    drop(tmux);
+    common::stop_service(&s.data_dir());
 }
 
 /// Two screens on one store as two OS users (made here: CI runs as root): a contact one logs

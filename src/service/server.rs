@@ -510,7 +510,15 @@ fn subscribed(shared: &Shared, mut stream: UnixStream) {
         lagging: Arc::clone(&lagging),
     });
     announce_present(shared);
-    for reply in news {
+    loop {
+        let reply = match news.recv_timeout(Duration::from_secs(1)) {
+            Ok(reply) => reply,
+            // A screen that went quietly (nothing to tell it since) is noticed here: else it
+            // would count as present for ever, and the service would never stop idle.
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if gone(&stream) => return,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         if send(&mut stream, &reply, &[]).is_err() {
             return;
         }
@@ -518,6 +526,18 @@ fn subscribed(shared: &Shared, mut stream: UnixStream) {
         {
             return;
         }
+    }
+}
+
+/// Whether a subscriber's end of the socket has closed (it never sends after subscribing):
+/// a look at what waits to be read, without waiting.
+fn gone(stream: &UnixStream) -> bool {
+    use rustix::net::{RecvFlags, recv};
+    let mut byte = [0u8; 1];
+    match recv(stream, &mut byte, RecvFlags::PEEK | RecvFlags::DONTWAIT) {
+        Ok((_, 0)) => true,
+        Ok(_) => false,
+        Err(e) => e != rustix::io::Errno::AGAIN && e != rustix::io::Errno::INTR,
     }
 }
 
