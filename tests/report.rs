@@ -113,26 +113,7 @@ fn json_csv_and_text_give_the_same_named_figures() {
     assert_eq!(officers, kinds);
 
     // On the sample's anchor day, the overdue items are the diary's.
-    let diary = s
-        .vlu()
-        .args([
-            "diary",
-            "--format",
-            "json",
-            "--days",
-            "0",
-            "--date",
-            "2026-11-24",
-        ])
-        .assert()
-        .success();
-    let diary: Value = serde_json::from_slice(&diary.get_output().stdout).unwrap();
-    let diary_overdue = diary["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["status"] == "overdue")
-        .count();
+    let diary_overdue = overdue_on_the_anchor_day(&s).len();
     assert_eq!(overdue["total"], json!(diary_overdue));
 
     let text = report(&s, "text");
@@ -287,25 +268,7 @@ fn making_the_return_is_recorded_as_a_disclosure_of_the_victims_it_counts() {
     assert!(!victims.is_empty());
     assert!(victims.iter().all(|v| v.starts_with("V-")), "{victims:?}");
     // Every victim the overdue figure counts is among them.
-    let diary = s
-        .vlu()
-        .args([
-            "diary",
-            "--format",
-            "json",
-            "--days",
-            "0",
-            "--date",
-            "2026-11-24",
-        ])
-        .assert()
-        .success();
-    let diary: Value = serde_json::from_slice(&diary.get_output().stdout).unwrap();
-    let overdue = diary["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["status"] == "overdue");
+    let overdue = overdue_on_the_anchor_day(&s);
     for item in overdue {
         let id = item["victim_id"].as_str().unwrap();
         assert!(
@@ -406,4 +369,29 @@ fn the_return_is_for_managers_and_administrators() {
 fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The diary's overdue items on the sample's anchor day, as `vlu diary --format json` has them.
+fn overdue_on_the_anchor_day(s: &Sandbox) -> Vec<Value> {
+    let out = s
+        .vlu()
+        .args([
+            "diary",
+            "--format",
+            "json",
+            "--days",
+            "0",
+            "--date",
+            "2026-11-24",
+        ])
+        .assert()
+        .success();
+    let diary: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    diary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "overdue")
+        .cloned()
+        .collect()
 }
