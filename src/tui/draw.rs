@@ -618,10 +618,21 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
     while rows_for(share + 1) <= height && share < outline.len() {
         share += 1;
     }
+    // Rows the even share leaves over go to the groups in order (the most urgent first); a
+    // group shown whole needs no "more" line, which frees that row too.
+    let mut spare = height - rows_for(share);
     let mut rows = Vec::with_capacity(height);
     for (heading, lines) in &sections {
         rows.push(Shown::Line(*heading));
-        let shown = lines.len().min(share);
+        let mut shown = lines.len().min(share);
+        let hidden = lines.len() - shown;
+        if hidden > 0 && hidden <= spare + 1 {
+            spare -= hidden - 1;
+            shown = lines.len();
+        } else if hidden > 0 {
+            shown += spare;
+            spare = 0;
+        }
         let from = match lines.iter().position(|&l| l == selected) {
             Some(at) if at >= shown => at + 1 - shown,
             _ => 0,
