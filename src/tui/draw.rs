@@ -620,18 +620,18 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
     }
     // Rows the even share leaves over go to the groups in order (the most urgent first); a
     // group shown whole needs no "more" line, which frees that row too.
-    let mut spare = height - rows_for(share);
+    let mut left_over = height - rows_for(share);
     let mut rows = Vec::with_capacity(height);
     for (heading, lines) in &sections {
         rows.push(Shown::Line(*heading));
         let mut shown = lines.len().min(share);
         let hidden = lines.len() - shown;
-        if hidden > 0 && hidden <= spare + 1 {
-            spare -= hidden - 1;
+        if hidden > 0 && hidden <= left_over + 1 {
+            left_over -= hidden - 1;
             shown = lines.len();
         } else if hidden > 0 {
-            shown += spare;
-            spare = 0;
+            shown += left_over;
+            left_over = 0;
         }
         let from = match lines.iter().position(|&l| l == selected) {
             Some(at) if at >= shown => at + 1 - shown,
