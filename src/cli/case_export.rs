@@ -9,59 +9,17 @@
 //! reminders for them. The file itself never carries the mark: the receiving unit holds the
 //! case live.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::crypt::{Sealer, maybe_sealed};
 use super::{Env, write_out};
-use crate::domain::model::{Caseload, Transfer};
+use crate::domain::model::Transfer;
 use crate::domain::text::forbidden_char;
 use crate::error::Error;
-use crate::store::{Disclosure, Record, StoreError, UnitStore};
+use crate::store::UnitStore;
 
 /// The most an area's name may be.
 const MAX_AREA: usize = 200;
-
-/// The case `id` of `store` with its victims, their logs and the officers they name; `None`
-/// when there is no such case.
-pub fn one_case(store: &dyn UnitStore, id: &str) -> Result<Option<Caseload>, StoreError> {
-    let Some(mut case) = store.case(id)? else {
-        return Ok(None);
-    };
-    case.transferred = None;
-    let digest = store.load_digest()?;
-    let head = digest.caseload;
-    let mut victims = Vec::new();
-    for v in head.victims.iter().filter(|v| v.case_id == id) {
-        if let Some(whole) = store.victim(&v.id)? {
-            victims.push(whole);
-        }
-    }
-    victims.sort_by(|a, b| a.id.cmp(&b.id));
-    let named: BTreeSet<&str> = victims
-        .iter()
-        .flat_map(|v| {
-            v.allocated_to
-                .as_deref()
-                .into_iter()
-                .chain(v.contacts.iter().filter_map(|c| c.by.as_deref()))
-        })
-        .collect();
-    let officers = head
-        .officers
-        .iter()
-        .filter(|o| named.contains(o.id.as_str()))
-        .cloned()
-        .collect();
-    Ok(Some(Caseload {
-        unit: head.unit.clone(),
-        officers,
-        extra_non_working_days: head.extra_non_working_days.clone(),
-        cases: vec![case],
-        victims,
-        ..Caseload::default()
-    }))
-}
 
 /// The area a case is transferred to, as typed: plain text, not blank.
 fn area(typed: &str) -> Result<&str, Error> {
@@ -89,32 +47,7 @@ pub(super) fn export_case(
 ) -> Result<(), Error> {
     let transfer_to = transfer_to.map(area).transpose()?;
     let no_case = || Error::Usage(format!("there is no case {id} in the store"));
-    let found = env.with_service(|service| {
-        let Some(caseload) = one_case(service, id)? else {
-            return Ok(None);
-        };
-        let case = &caseload.cases[0];
-        if transfer_to.is_some()
-            && let Some(t) = service.case(id)?.and_then(|c| c.transferred)
-        {
-            return Err(StoreError::Refused(format!(
-                "case {id} was transferred already ({}{}), so nothing was written",
-                t.on.map_or_else(|| "no date".to_owned(), |d| d.to_string()),
-                t.to_area
-                    .as_deref()
-                    .map_or_else(String::new, |a| format!(" to {a}"))
-            )));
-        }
-        let victims = caseload.victims.iter().map(|v| v.id.clone()).collect();
-        let what = if transfer_to.is_some() {
-            "case transfer"
-        } else {
-            "case export"
-        };
-        service.record_disclosure(&Disclosure::of(what, victims))?;
-        let version = service.stamp(Record::Case, &case.id)?.version;
-        Ok(Some((caseload, version)))
-    })?;
+    let found = env.with_service(|service| service.export_case(id, transfer_to))?;
     let Some((caseload, version)) = found.flatten() else {
         return Err(no_case());
     };

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::Env;
 use crate::error::Error;
 use crate::service::client::Client;
+use crate::service::identity;
 use crate::store::{Store, StoreError};
 
 /// How long a service may take to start (a large unit's store opens in well under a second;
@@ -42,20 +43,8 @@ impl Starter {
         if !Store::exists(&self.data_dir)? {
             return Ok(None);
         }
-        let lock_path = self.data_dir.join("serve.lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|source| Error::Write {
-                path: lock_path.clone(),
-                source,
-            })?;
-        lock.lock().map_err(|source| Error::Write {
-            path: lock_path,
-            source,
-        })?;
+        self.may_start()?;
+        let lock = self.start_lock()?;
         if let Some(client) = Client::connect(&self.data_dir)? {
             return Ok(Some(self.restarting(client)));
         }
@@ -65,6 +54,54 @@ impl Starter {
         let client = self.start_service()?;
         drop(lock);
         Ok(Some(self.restarting(client)))
+    }
+
+    /// Only the account that owns the store (or root) can open it, so only it starts the
+    /// service; anyone else is told who can, and leaves nothing behind in the directory.
+    fn may_start(&self) -> Result<(), Error> {
+        let me = rustix::process::getuid().as_raw();
+        let owner = identity::owner_of(&self.data_dir).map_err(|source| Error::Read {
+            path: self.data_dir.clone(),
+            source,
+        })?;
+        if me == owner || me == 0 {
+            return Ok(());
+        }
+        Err(Error::Service {
+            code: 1,
+            said: format!(
+                "the unit service of {} is not running, and only {}, whose store it is, can \
+                 start it: ask the unit's administrator to start it (with systemd: systemctl \
+                 start vlu.socket)",
+                self.data_dir.display(),
+                identity::user_name(owner).unwrap_or_else(|| format!("uid {owner}"))
+            ),
+        })
+    }
+
+    /// The lock `serve.lock`, held while a service is started. One left by another account
+    /// (by an older vlu) is still taken: a lock is taken on a file opened for reading.
+    fn start_lock(&self) -> Result<std::fs::File, Error> {
+        let lock_path = self.data_dir.join("serve.lock");
+        let opened = std::fs::File::open(&lock_path).or_else(|e| {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(e);
+            }
+            OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+        });
+        let lock = opened.map_err(|source| Error::Write {
+            path: lock_path.clone(),
+            source,
+        })?;
+        lock.lock().map_err(|source| Error::Write {
+            path: lock_path,
+            source,
+        })?;
+        Ok(lock)
     }
 
     /// The client, able to start a new service and reconnect if its own goes away.

@@ -8,7 +8,6 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
-use super::socket_path;
 use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
@@ -35,8 +34,7 @@ pub struct Client {
 
 /// Connects and says hello; `Ok(None)` when no service answers on the store's socket.
 fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreError> {
-    let socket = socket_path(dir);
-    let mut stream = match UnixStream::connect(&socket) {
+    let mut stream = match super::at_socket(dir, |socket| UnixStream::connect(socket)) {
         Ok(stream) => stream,
         Err(e)
             if matches!(
@@ -56,6 +54,14 @@ fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreE
             });
         }
     };
+    // Whom we are talking to is asked of the kernel before a word is sent: a service of
+    // anyone but the store's owner (or root) is an impostor, told nothing.
+    let uid = rustix::net::sockopt::socket_peercred(&stream)
+        .map(|cred| cred.uid.as_raw())
+        .map_err(|e| {
+            StoreError::Refused(format!("could not tell who runs the unit service ({e})"))
+        })?;
+    super::identity::trust_service(dir, uid).map_err(StoreError::Refused)?;
     let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
     let hello = Request::Hello {
         protocol: PROTOCOL,
@@ -259,6 +265,24 @@ impl Client {
             Ok((Reply::Invalid(problems), _)) => Err(ImportFailed::Invalid(problems)),
             Ok(_) => Err(ImportFailed::Store(unexpected())),
             Err(e) => Err(ImportFailed::Store(e)),
+        }
+    }
+
+    /// One case with its victims and their logs, for the unit it moves to, and the case's
+    /// version (a manager's or administrator's; the service records the disclosure).
+    /// `None` where there is no such case.
+    pub fn export_case(
+        &self,
+        case: &str,
+        transfer_to: Option<&str>,
+    ) -> Result<Option<(crate::domain::model::Caseload, u64)>, StoreError> {
+        let request = Request::ExportCase {
+            case: case.to_owned(),
+            transfer_to: transfer_to.map(str::to_owned),
+        };
+        match self.call(&request)? {
+            (Reply::CaseExport(found), _) => Ok(found.map(|b| *b)),
+            _ => Err(unexpected()),
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::domain::enums::OfficerRole;
 use crate::domain::model::Officer;
+use crate::service::access::Role;
 
 /// The uid of the process at the other end of `stream`.
 pub fn peer(stream: &UnixStream) -> Result<u32, String> {
@@ -62,16 +63,54 @@ pub fn admit(uid: u32, owner: u32, config: &Config) -> Result<String, String> {
     }
 }
 
-/// Whether someone may make the monitoring return, which counts the whole unit's victims:
-/// the owner of the data directory (the store's administrator), and an officer whose role is
-/// `manager` or `admin`; while the unit has named no manager or administrator yet, anyone who
-/// may use the store (as for reallocating victims). `officer` is the officer the user is
-/// mapped to (or their user name).
-pub fn may_report(is_owner: bool, officer: &str, officers: &[Officer]) -> bool {
-    let manages = |o: &Officer| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin));
-    is_owner
-        || !officers.iter().any(manages)
-        || officers.iter().any(|o| o.id == officer && manages(o))
+/// What `user` is to the unit ([`Role`]): the account that owns the store is its
+/// administrator; an officer is what the caseload's `role` says; while the unit has named
+/// no manager or administrator, anyone admitted does a manager's work.
+pub fn role_of(is_owner: bool, officer: Option<&str>, officers: &[Officer]) -> Role {
+    if is_owner {
+        return Role::Admin;
+    }
+    let Some(officer) = officer else {
+        return Role::Unmapped;
+    };
+    match officers
+        .iter()
+        .find(|o| o.id == officer)
+        .and_then(|o| o.role)
+    {
+        Some(OfficerRole::Admin) => Role::Admin,
+        Some(OfficerRole::Manager) => Role::Manager,
+        _ if !officers
+            .iter()
+            .any(|o| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin))) =>
+        {
+            Role::Manager
+        }
+        _ => Role::Vlo,
+    }
+}
+
+/// Whether the service listening as `uid` is the store's own: run by the account that owns
+/// the data directory, or by root (who may anyway; systemd's socket activation listens as
+/// root). Otherwise the sentence saying whom the client found — before anything is sent.
+pub fn trust_service(dir: &Path, uid: u32) -> Result<(), String> {
+    let owner = owner_of(dir).map_err(|e| {
+        format!(
+            "could not tell who owns {} ({e}), so nothing was sent",
+            dir.display()
+        )
+    })?;
+    if uid == owner || uid == 0 {
+        return Ok(());
+    }
+    let name = |uid| user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+    Err(format!(
+        "the socket of the unit service in {} is held by {}, not by {}, who owns the store: \
+         nothing was sent to it; tell the unit's administrator",
+        dir.display(),
+        name(uid),
+        name(owner)
+    ))
 }
 
 #[cfg(test)]
@@ -89,35 +128,51 @@ mod tests {
     }
 
     #[test]
-    fn the_return_is_for_managers_and_administrators_where_roles_are_recorded() {
+    fn the_role_comes_from_the_caseload_and_managers_where_none_are_named() {
         let unit = [
             officer("sahmed", Some(OfficerRole::Vlo)),
             officer("pdevi", Some(OfficerRole::Manager)),
             officer("tgreen", Some(OfficerRole::Admin)),
             officer("anon", None),
         ];
-        assert!(!may_report(false, "sahmed", &unit), "a VLO");
-        assert!(may_report(false, "pdevi", &unit));
-        assert!(may_report(false, "tgreen", &unit));
-        assert!(
-            !may_report(false, "anon", &unit),
+        assert_eq!(role_of(false, Some("sahmed"), &unit), Role::Vlo);
+        assert_eq!(role_of(false, Some("pdevi"), &unit), Role::Manager);
+        assert_eq!(role_of(false, Some("tgreen"), &unit), Role::Admin);
+        assert_eq!(
+            role_of(false, Some("anon"), &unit),
+            Role::Vlo,
             "no role, where roles are recorded"
         );
-        assert!(
-            !may_report(false, "stranger", &unit),
+        assert_eq!(
+            role_of(false, Some("stranger"), &unit),
+            Role::Vlo,
             "no officer of the unit"
         );
-        assert!(may_report(true, "sahmed", &unit), "the store's owner");
+        assert_eq!(role_of(true, Some("sahmed"), &unit), Role::Admin, "owner");
+        assert_eq!(role_of(false, None, &unit), Role::Unmapped);
         let no_roles = [officer("sahmed", None), officer("jokafor", None)];
-        assert!(may_report(false, "sahmed", &no_roles));
-        assert!(may_report(false, "stranger", &no_roles));
+        assert_eq!(role_of(false, Some("sahmed"), &no_roles), Role::Manager);
+        assert_eq!(role_of(false, Some("stranger"), &no_roles), Role::Manager);
         let no_managers = [
             officer("sahmed", Some(OfficerRole::Vlo)),
             officer("jokafor", None),
         ];
-        assert!(
-            may_report(false, "sahmed", &no_managers),
+        assert_eq!(
+            role_of(false, Some("sahmed"), &no_managers),
+            Role::Manager,
             "no manager named yet"
         );
+    }
+
+    #[test]
+    fn a_client_trusts_only_the_stores_owner_or_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = owner_of(dir.path()).unwrap();
+        assert!(trust_service(dir.path(), owner).is_ok());
+        assert!(trust_service(dir.path(), 0).is_ok());
+        let other = if owner == 65534 { 65533 } else { 65534 };
+        let said = trust_service(dir.path(), other).unwrap_err();
+        assert!(said.contains("nothing was sent"), "{said}");
+        assert!(said.contains("is held by"), "{said}");
     }
 }

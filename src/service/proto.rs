@@ -27,11 +27,21 @@ use crate::store::{
 /// the audit trail and subject access; the ids in the store, for a spreadsheet's check.
 /// 3: new records' ids are given by the service (`add_victim`, `add_case`), cases are
 /// closed whole, a case's change says why, reallocation. 4: the monitoring return
-/// (`Report`).
-pub const PROTOCOL: u32 = 4;
+/// (`Report`). 5: a case's export is the service's (`ExportCase`), for managers; the
+/// service checks whom it is talking to, and reads a request in bounded steps.
+pub const PROTOCOL: u32 = 5;
 
-/// The largest frame either side reads (an import of 100,000 victims is about 300 MB).
+/// The largest frame a client reads of its service (an export is sent in chunks; the
+/// digest of 100,000 victims is well under this).
 pub const MAX_FRAME: u32 = 1 << 30;
+
+/// The largest request the service reads (a victim's whole record with a long log is a few
+/// hundred kilobytes).
+pub const MAX_REQUEST: u32 = 16 << 20;
+
+/// The largest tail the service reads: an import's file (100,000 victims with their logs
+/// are about 300 MB). Only an administrator's import has a tail at all.
+pub const MAX_IMPORT: u32 = 512 << 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -67,6 +77,13 @@ pub enum Request {
         base: u64,
         #[serde(default)]
         why: Option<String>,
+    },
+    /// One case with its victims and their logs, as a caseload file for the unit it moves
+    /// to (managers and administrators; a disclosure, audited). With `transfer_to`, the
+    /// case is then marked transferred to that area.
+    ExportCase {
+        case: String,
+        transfer_to: Option<String>,
     },
     /// A new victim; the service gives the id when it is empty.
     AddVictim(Box<Victim>),
@@ -147,6 +164,8 @@ pub enum Reply {
     Invalid(Vec<crate::domain::validate::Problem>),
     /// Part of an export, in the tail.
     Chunk,
+    /// One case's export (`ExportCase`) and the case's version; `None`: no such case.
+    CaseExport(Option<Box<(Caseload, u64)>>),
     /// `vlu check`: the sentence saying the store is sound, or its problems.
     Checked(Result<String, Vec<String>>),
     Erased(Erased),
@@ -249,26 +268,68 @@ fn length(n: usize) -> io::Result<u32> {
 pub fn receive<T: for<'de> Deserialize<'de>>(
     input: &mut impl Read,
 ) -> io::Result<Option<(T, Vec<u8>)>> {
-    let mut len = [0u8; 4];
-    match input.read_exact(&mut len) {
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        other => other?,
-    }
-    let json = read_part(input, len)?;
-    input.read_exact(&mut len)?;
-    let tail = read_part(input, len)?;
-    let message = serde_json::from_slice(&json)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a frame did not parse"))?;
+    let Some(len) = frame_start(input)? else {
+        return Ok(None);
+    };
+    let Some(message) = receive_message(input, len, MAX_FRAME)? else {
+        return Err(too_large());
+    };
+    let n = tail_length(input)?;
+    let tail = receive_tail(input, n, MAX_FRAME)?.ok_or_else(too_large)?;
     Ok(Some((message, tail)))
 }
 
-fn read_part(input: &mut impl Read, len: [u8; 4]) -> io::Result<Vec<u8>> {
-    let n = u32::from_be_bytes(len);
+/// The length of the next frame's message: `None` at a clean end of the stream (nothing of
+/// a frame sent). The service reads a frame in steps, so that it can refuse a frame by its
+/// length before reading it, and refuse a request before reading its tail.
+pub fn frame_start(input: &mut impl Read) -> io::Result<Option<u32>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+        Err(e) => Err(e),
+        Ok(()) => Ok(Some(u32::from_be_bytes(len))),
+    }
+}
+
+/// The message of `len` bytes that [`frame_start`] announced; `None`, with nothing read,
+/// when `len` is over `most`.
+pub fn receive_message<T: for<'de> Deserialize<'de>>(
+    input: &mut impl Read,
+    len: u32,
+    most: u32,
+) -> io::Result<Option<T>> {
+    if len > most {
+        return Ok(None);
+    }
+    let json = read_part(input, len)?;
+    serde_json::from_slice(&json)
+        .map(Some)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a frame did not parse"))
+}
+
+/// The length of the frame's tail, after its message.
+pub fn tail_length(input: &mut impl Read) -> io::Result<u32> {
+    let mut len = [0u8; 4];
+    input.read_exact(&mut len)?;
+    Ok(u32::from_be_bytes(len))
+}
+
+/// The frame's tail of `n` bytes ([`tail_length`]); `None`, with nothing read, when `n` is
+/// over `most`.
+pub fn receive_tail(input: &mut impl Read, n: u32, most: u32) -> io::Result<Option<Vec<u8>>> {
+    if n > most {
+        return Ok(None);
+    }
+    read_part(input, n).map(Some)
+}
+
+fn too_large() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "a frame is too large")
+}
+
+fn read_part(input: &mut impl Read, n: u32) -> io::Result<Vec<u8>> {
     if n > MAX_FRAME {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "a frame is too large",
-        ));
+        return Err(too_large());
     }
     // Memory grows with what arrives, never with what a length claims.
     let mut part = Vec::new();

@@ -8,23 +8,26 @@
 //! write every subscribed screen is sent what changed, through a bounded queue of its own: a
 //! frozen terminal never holds up the service or anyone else; when its queue overflows it is
 //! told to read everything again.
+//!
+//! The socket lives in the data directory, which only the service's account may create
+//! entries in (a directory its group may write to is refused, unless it is sticky): no one
+//! else can put a socket of their own in its place. Or systemd listens for it (socket
+//! activation, `contrib/systemd/`), and the service takes the socket it is given.
 
 use std::collections::BTreeMap;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::proto::{ChangedWire, PROTOCOL, Query, Reply, Request, receive, send};
-use super::{identity, socket_path};
-use crate::cli::status::Counts;
-use crate::cli::{Format, items_of, render};
+use super::door::{self, Door};
+use super::identity;
+use super::proto::{PROTOCOL, Reply, Request, receive_message, send};
 use crate::config::Config;
-use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
-use crate::store::{Digest, Disclosure, Store, StoreError};
+use crate::store::{Digest, Store, StoreError};
 
 /// What a request meets once the service is stopping.
 pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -43,34 +46,39 @@ pub struct Options {
 }
 
 /// A subscribed screen: its queue, and whether it overflowed.
-struct Subscriber {
-    queue: SyncSender<Reply>,
-    lagging: Arc<AtomicBool>,
+pub(super) struct Subscriber {
+    pub queue: SyncSender<Reply>,
+    pub lagging: Arc<AtomicBool>,
 }
 
-struct Shared {
-    dir: PathBuf,
+pub(super) struct Shared {
+    pub dir: PathBuf,
     /// The listening socket (a second handle), for `stop` to shut down.
     listener: Mutex<Option<UnixListener>>,
     /// The digest as last read, for the diary and status: read again after any change.
-    digest: Mutex<Option<Arc<Digest>>>,
+    pub digest: Mutex<Option<Arc<Digest>>>,
     /// The store, until the service stops (then `None`: the store closed and its lock let
     /// go before the socket goes, so that a new service can open it at once).
-    store: Mutex<Option<Store>>,
-    config: Config,
+    pub store: Mutex<Option<Store>>,
+    pub config: Config,
     socket: PathBuf,
+    /// Whether systemd made the socket (then it is systemd's to keep, not ours to remove).
+    activated: bool,
     /// The OS user who owns the data directory: its admin when no users are mapped.
-    owner: u32,
-    subscribers: Mutex<Vec<Subscriber>>,
+    pub owner: u32,
+    pub subscribers: Mutex<Vec<Subscriber>>,
     /// Who is connected, by connection.
     present: Mutex<BTreeMap<u64, String>>,
     next_connection: AtomicU64,
+    /// When the last client went (or the service started): the idle clock.
+    last_left: Mutex<Instant>,
     /// Requests being answered now.
-    answering: std::sync::atomic::AtomicUsize,
+    answering: AtomicUsize,
     stopping: AtomicBool,
+    door: Arc<Door>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -81,7 +89,8 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         // Its own session: no controlling terminal, so no hang-up when that terminal goes.
         let _ = rustix::process::setsid();
     }
-    let store = Store::open(dir, &crate::service::identity::current_user())?;
+    private_enough(dir)?;
+    let store = Store::open(dir, &identity::current_user())?;
     // The day's backup, as the screens took it when they owned the store.
     let backups = config.backup.dir_for(dir);
     let taken = Store::backup_due(&backups).and_then(|due| {
@@ -94,8 +103,11 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     if let Err(e) = taken {
         eprintln!("vlu: warning: the daily backup was not taken: {e}");
     }
-    let socket = socket_path(dir);
-    let listener = bind(&socket)?;
+    let socket = super::socket_path(dir);
+    let (listener, activated) = match activated()? {
+        Some(listener) => (listener, true),
+        None => (bind(dir)?, false),
+    };
     let owner = identity::owner_of(dir).map_err(|source| Error::Read {
         path: dir.to_owned(),
         source,
@@ -107,17 +119,19 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         store: Mutex::new(Some(store)),
         config,
         socket: socket.clone(),
+        activated,
         owner,
         subscribers: Mutex::new(Vec::new()),
         present: Mutex::new(BTreeMap::new()),
         next_connection: AtomicU64::new(0),
-        answering: std::sync::atomic::AtomicUsize::new(0),
+        last_left: Mutex::new(Instant::now()),
+        answering: AtomicUsize::new(0),
         stopping: AtomicBool::new(false),
+        door: Arc::new(Door::default()),
     });
     stop_on_signals(&shared);
-    let idle = options.idle;
-    if let Some(idle) = idle {
-        stop_if_idle(&shared, idle);
+    if let Some(idle) = options.idle {
+        watch_idle(&shared, idle);
     }
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
@@ -129,20 +143,28 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
-        // Counted here, as it is accepted: an idle stop that was about to happen sees it.
+        let Some((user, ticket)) = at_the_door(&shared, &stream) else {
+            continue;
+        };
+        // Counted here, as it is let in: an idle stop about to happen sees it.
         let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
-            serve_client(&shared, stream, id);
+            serve_client(&shared, stream, id, &user);
+            drop(ticket);
             lock(&shared.present).remove(&id);
+            *lock(&shared.last_left) = Instant::now();
             announce_present(&shared);
-            if let Some(idle) = idle {
-                stop_if_idle(&shared, idle);
-            }
         });
     }
-    // Requests in hand are answered before the store closes (at most half a minute).
-    let start = std::time::Instant::now();
+    close(&shared);
+    Ok(())
+}
+
+/// The end: requests in hand answered (at most half a minute), the store closed, the socket
+/// removed.
+fn close(shared: &Shared) {
+    let start = Instant::now();
     while shared.answering.load(Ordering::SeqCst) > 0 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -159,39 +181,81 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         });
         let _ = done.recv_timeout(Duration::from_secs(5));
     }
-    let _ = std::fs::remove_file(&socket);
+    if !shared.activated {
+        let _ = std::fs::remove_file(&shared.socket);
+    }
+}
+
+/// Refuses a data directory that others could put a socket of their own in: one its group
+/// (or anyone) may write to, unless it is sticky (then only an entry's owner may remove or
+/// rename it). A unit shares its directory as `2750`: the group may enter and connect.
+fn private_enough(dir: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir)
+        .map_err(|source| Error::Read {
+            path: dir.to_owned(),
+            source,
+        })?
+        .permissions()
+        .mode();
+    let sticky = mode & 0o1000 != 0;
+    if mode & 0o022 != 0 && !sticky {
+        return Err(Error::Usage(format!(
+            "the data directory {} may be written to by others (mode {:04o}), who could put \
+             a unit service of their own in its place: make it 2750 (chmod g-w,o-w {})",
+            dir.display(),
+            mode & 0o7777,
+            dir.display()
+        )));
+    }
     Ok(())
 }
 
-/// Binds the socket, replacing a stale one (a file no service answers on).
-fn bind(socket: &Path) -> Result<UnixListener, Error> {
-    if UnixStream::connect(socket).is_ok() {
+/// The socket systemd is listening on for us (socket activation: `LISTEN_FDS`), if any.
+fn activated() -> Result<Option<UnixListener>, Error> {
+    let mut fds = listenfd::ListenFd::from_env();
+    if fds.len() == 0 {
+        return Ok(None);
+    }
+    let listener = fds.take_unix_listener(0).map_err(|source| Error::Read {
+        path: "the socket systemd passed (LISTEN_FDS)".into(),
+        source,
+    })?;
+    listener
+        .ok_or_else(|| {
+            Error::Usage(
+                "systemd passed a socket that is not a Unix stream socket (LISTEN_FDS)".into(),
+            )
+        })
+        .map(Some)
+}
+
+/// Binds the socket in the data directory, replacing a stale one (a file no service
+/// answers on).
+fn bind(dir: &Path) -> Result<UnixListener, Error> {
+    let socket = super::socket_path(dir);
+    let write = |source| Error::Write {
+        path: socket.clone(),
+        source,
+    };
+    if super::at_socket(dir, |at| UnixStream::connect(at)).is_ok() {
         return Err(Error::Usage(format!(
             "a vlu service is already running on {}",
             socket.display()
         )));
     }
-    let _ = std::fs::remove_file(socket);
-    let listener = UnixListener::bind(socket).map_err(|source| Error::Write {
-        path: socket.to_owned(),
-        source,
-    })?;
-    share_with_group(socket).map_err(|source| Error::Write {
-        path: socket.to_owned(),
-        source,
-    })?;
+    let _ = std::fs::remove_file(&socket);
+    let listener = super::at_socket(dir, |at| UnixListener::bind(at)).map_err(write)?;
+    share_with_group(dir, &socket).map_err(write)?;
     Ok(listener)
 }
 
-/// A data directory the unit's group may enter (`2770`): the socket is opened to the group
+/// A data directory the unit's group may enter (`2750`): the socket is opened to the group
 /// too, so its members can connect (who they are is still asked of the kernel). Otherwise
 /// it stays its owner's alone.
-fn share_with_group(socket: &Path) -> std::io::Result<()> {
+fn share_with_group(dir: &Path, socket: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let Some(dir) = socket.parent() else {
-        return Ok(());
-    };
-    let shared = std::fs::metadata(dir)?.permissions().mode() & 0o070 == 0o070;
+    let shared = std::fs::metadata(dir)?.permissions().mode() & 0o050 == 0o050;
     let mode = if shared { 0o660 } else { 0o600 };
     std::fs::set_permissions(socket, std::fs::Permissions::from_mode(mode))
 }
@@ -212,7 +276,7 @@ fn stop_on_signals(shared: &Arc<Shared>) {
 }
 
 /// Wakes the accept loop so that it sees `stopping`.
-fn stop(shared: &Shared) {
+pub(super) fn stop(shared: &Shared) {
     shared.stopping.store(true, Ordering::SeqCst);
     // Shutting the listening socket down wakes the accept loop even when its socket file is
     // gone (a data directory removed under the service): it then ends, rather than waiting
@@ -220,48 +284,77 @@ fn stop(shared: &Shared) {
     if let Some(listener) = lock(&shared.listener).as_ref() {
         let _ = rustix::net::shutdown(listener, rustix::net::Shutdown::Read);
     }
-    let _ = UnixStream::connect(&shared.socket);
+    let _ = super::at_socket(&shared.dir, |at| UnixStream::connect(at));
 }
 
-/// After `idle` with nobody connected, stops the service.
-fn stop_if_idle(shared: &Arc<Shared>, idle: Duration) {
-    if !lock(&shared.present).is_empty() {
-        return;
-    }
+/// One watcher for the whole service: once nobody has been connected for `idle`, it stops
+/// the service. (Never a sleeping thread a connection: a flood of connections costs none.)
+fn watch_idle(shared: &Arc<Shared>, idle: Duration) {
     let shared = Arc::clone(shared);
-    let seen = shared.next_connection.load(Ordering::SeqCst);
     std::thread::spawn(move || {
-        std::thread::sleep(idle);
-        let nobody_came = shared.next_connection.load(Ordering::SeqCst) == seen;
-        if nobody_came && lock(&shared.present).is_empty() {
-            stop(&shared);
+        while !shared.stopping.load(Ordering::SeqCst) {
+            std::thread::sleep(idle.min(Duration::from_millis(500)));
+            let quiet = lock(&shared.present).is_empty()
+                && shared.answering.load(Ordering::SeqCst) == 0
+                && lock(&shared.last_left).elapsed() >= idle;
+            if quiet {
+                stop(&shared);
+            }
         }
     });
 }
 
-/// One client: who it is, its hello, then its requests until it goes.
-fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
+/// Who is knocking, and whether they come in: an account the unit has not admitted is
+/// refused (audited at most once a minute an account, the rest counted), as is one more
+/// connection than an account may hold. Every connection let in lives under deadlines.
+fn at_the_door(shared: &Shared, stream: &UnixStream) -> Option<(String, door::Ticket)> {
     if shared.stopping.load(Ordering::SeqCst) {
-        return;
+        return None;
     }
-    // Who is speaking is asked of the kernel before any request is read.
-    let user = match identity::peer(&stream)
-        .and_then(|uid| identity::admit(uid, shared.owner, &shared.config))
-    {
-        Ok(user) => user,
+    let mut stream = stream;
+    if door::set_deadlines(stream).is_err() {
+        return None;
+    }
+    let uid = identity::peer(stream).ok()?;
+    let admitted = identity::admit(uid, shared.owner, &shared.config);
+    let let_in = admitted.and_then(|user| {
+        let ticket = shared.door.let_in(uid, &user)?;
+        Ok((user, ticket))
+    });
+    match let_in {
+        Ok(let_in) => Some(let_in),
         Err(sentence) => {
-            if let Some(store) = lock(&shared.store).as_ref() {
-                let _ = store.record_refusal(&sentence);
+            if let Some(more) = shared.door.audit_refusal(uid)
+                && let Some(store) = lock(&shared.store).as_ref()
+            {
+                let said = if more == 0 {
+                    sentence.clone()
+                } else {
+                    format!("{sentence} (and {more} more refusals of this account since)")
+                };
+                let _ = store.record_refusal(&said);
             }
+            // (A fresh socket's buffer takes a sentence without waiting.)
             let _ = send(&mut stream, &Reply::Refused(sentence), &[]);
-            return;
+            None
         }
-    };
-    match receive::<Request>(&mut stream) {
-        Ok(Some((Request::Hello { protocol, version }, _))) if protocol == PROTOCOL => {
-            let _ = version;
-        }
-        Ok(Some((Request::Hello { protocol, version }, _))) => {
+    }
+}
+
+/// One client: its hello (within [`door::FIRST_WORD`]), then its requests until it goes.
+fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64, user: &str) {
+    let hello = super::proto::frame_start(&mut stream)
+        .ok()
+        .flatten()
+        .and_then(|len| {
+            receive_message::<Request>(&mut stream, len, 4096)
+                .ok()
+                .flatten()
+        })
+        .filter(|_| super::proto::tail_length(&mut stream).is_ok_and(|n| n == 0));
+    match hello {
+        Some(Request::Hello { protocol, .. }) if protocol == PROTOCOL => {}
+        Some(Request::Hello { protocol, version }) => {
             let sentence = format!(
                 "this vlu ({version}) speaks protocol {protocol}, but the running service \
                  (vlu {}) speaks {PROTOCOL}: stop the service (vlu serve --stop, or close \
@@ -273,204 +366,42 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64) {
         }
         _ => return,
     }
-    lock(&shared.present).insert(id, user.clone());
+    lock(&shared.present).insert(id, user.to_owned());
     let others = present_others(shared, id);
-    if send(
-        &mut stream,
-        &Reply::Welcome {
-            user: user.clone(),
-            others,
-        },
-        &[],
-    )
-    .is_err()
-    {
+    let welcome = Reply::Welcome {
+        user: user.to_owned(),
+        others,
+    };
+    if send(&mut stream, &welcome, &[]).is_err() {
         return;
     }
     announce_present(shared);
-    while let Ok(Some((request, tail))) = receive::<Request>(&mut stream) {
-        if request == Request::Subscribe {
-            subscribed(shared, stream);
-            return;
-        }
-        shared.answering.fetch_add(1, Ordering::SeqCst);
-        let sent = answer_one(shared, &user, &mut stream, request, &tail);
-        shared.answering.fetch_sub(1, Ordering::SeqCst);
-        if sent.is_err() {
-            return;
-        }
-    }
+    super::answer::requests(shared, &mut stream, user);
 }
 
-/// Answers one request on a client's connection.
-fn answer_one(
-    shared: &Arc<Shared>,
-    user: &str,
-    stream: &mut UnixStream,
-    request: Request,
-    tail: &[u8],
-) -> std::io::Result<()> {
-    match request {
-        Request::Import { .. }
-        | Request::KnownIds
-        | Request::Export
-        | Request::Check
-        | Request::Backup
-        | Request::Stop
-        | Request::Erase { .. }
-        | Request::Audit(_)
-        | Request::SubjectAccess(_)
-            if !is_admin(shared, user) =>
-        {
-            let why = format!(
-                "{user} may not do that: importing, exporting, checking, backing up, erasing, \
-                 reading the audit trail, answering a subject access request and stopping \
-                 the service are for the unit's administrators"
-            );
-            send(stream, &Reply::Refused(why), &[])
-        }
-        Request::Report(_) if !may_report(shared, user) => {
-            let why = format!(
-                "{user} may not make the monitoring return: it is for the unit's managers and \
-                 administrators"
-            );
-            send(stream, &Reply::Refused(why), &[])
-        }
-        Request::Reallocate(_) if !may_manage(shared, user) => {
-            send(stream, &Reply::Refused(not_a_manager(user)), &[])
-        }
-        Request::SaveVictim { ref victim, .. }
-            if moves_allocation(shared, victim) && !may_manage(shared, user) =>
-        {
-            send(stream, &Reply::Refused(not_a_manager(user)), &[])
-        }
-        Request::Export => export(shared, stream),
-        Request::Stop => {
-            let sent = send(stream, &Reply::Done, &[]);
-            stop(shared);
-            sent
-        }
-        request => {
-            let (reply, tail) = answer_or_recover(shared, user, request, tail);
-            send(stream, &reply, &tail)
-        }
-    }
-}
-
-/// Whether `user` may import, export, check, back up and stop the service: the owner of
-/// the data directory (who owns the store's files, and so could anyway), and any officer
-/// whose role is `admin`.
-fn is_admin(shared: &Shared, user: &str) -> bool {
-    if crate::service::identity::user_name(shared.owner).as_deref() == Some(user) {
-        return true;
-    }
-    let Some(officer) = shared.config.officers.get(user) else {
-        return false;
-    };
-    let store = lock(&shared.store);
-    let Some(store) = store.as_ref() else {
-        return false;
-    };
-    store.load_head().is_ok_and(|head| {
-        head.officers
-            .iter()
-            .any(|o| &o.id == officer && o.role == Some(crate::domain::enums::OfficerRole::Admin))
-    })
-}
-
-/// Whether `user` may make the monitoring return (`identity::may_report`).
-fn may_report(shared: &Shared, user: &str) -> bool {
-    let owner = crate::service::identity::user_name(shared.owner).as_deref() == Some(user);
-    let officer = shared.config.officer_for(user);
-    let store = lock(&shared.store);
-    let Some(store) = store.as_ref() else {
-        return false;
-    };
-    store
-        .load_head()
-        .is_ok_and(|head| identity::may_report(owner, officer, &head.officers))
-}
-
-fn not_a_manager(user: &str) -> String {
-    format!("{user} may not reallocate victims: that is for the unit's managers")
-}
-
-/// Whether `user` may reallocate: an administrator, an officer whose role is `manager`, or
-/// anyone while the unit has named no manager or administrator yet.
-fn may_manage(shared: &Shared, user: &str) -> bool {
-    use crate::domain::enums::OfficerRole;
-    if is_admin(shared, user) {
-        return true;
-    }
-    let store = lock(&shared.store);
-    let Some(head) = store.as_ref().and_then(|s| s.load_head().ok()) else {
-        return false;
-    };
-    let roles_set = head
-        .officers
-        .iter()
-        .any(|o| matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin)));
-    let officer = shared.config.officers.get(user);
-    !roles_set
-        || head
-            .officers
-            .iter()
-            .any(|o| Some(&o.id) == officer && o.role == Some(OfficerRole::Manager))
-}
-
-/// Whether a victim's save gives them to another officer.
-fn moves_allocation(shared: &Shared, victim: &crate::domain::model::Victim) -> bool {
-    let store = lock(&shared.store);
-    store
-        .as_ref()
-        .and_then(|s| s.victim(&victim.id).ok().flatten())
-        .is_some_and(|before| before.allocated_to != victim.allocated_to)
-}
-
-/// The export, streamed in chunks of a mebibyte: a large unit is never held whole.
-fn export(shared: &Shared, stream: &mut UnixStream) -> std::io::Result<()> {
-    let guard = lock(&shared.store);
-    let Some(store) = guard.as_ref() else {
-        return send(stream, &Reply::Failed(STOPPING.into()), &[]);
-    };
-    let mut chunks = Chunks {
-        stream,
-        buffer: Vec::with_capacity(CHUNK),
-    };
-    let written = crate::cli::export::write_export(store, &mut chunks, &|| {});
-    drop(guard);
-    match written {
-        Ok(()) => {
-            std::io::Write::flush(&mut chunks)?;
-            send(chunks.stream, &Reply::Done, &[])
-        }
-        Err(e) => send(chunks.stream, &Reply::Failed(e.to_string()), &[]),
-    }
-}
-
-const CHUNK: usize = 1024 * 1024;
-
-/// A writer that sends what it is given as [`Reply::Chunk`] frames.
-struct Chunks<'s> {
-    stream: &'s mut UnixStream,
-    buffer: Vec<u8>,
-}
-
-impl std::io::Write for Chunks<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(bytes);
-        if self.buffer.len() >= CHUNK {
-            self.flush()?;
-        }
-        Ok(bytes.len())
+impl Shared {
+    /// Counts a request in hand while `answer` runs (the service's stop waits for it).
+    pub(super) fn answering<T>(&self, answer: impl FnOnce() -> T) -> T {
+        self.answering.fetch_add(1, Ordering::SeqCst);
+        let answered = answer();
+        self.answering.fetch_sub(1, Ordering::SeqCst);
+        answered
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        if !self.buffer.is_empty() {
-            send(self.stream, &Reply::Chunk, &self.buffer)?;
-            self.buffer.clear();
+    /// The digest the diary and status work from: kept between requests (a warm service
+    /// answers without reading the store), forgotten at every change.
+    pub(super) fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
+        let mut kept = lock(&self.digest);
+        if let Some(digest) = kept.as_ref() {
+            return Ok(Arc::clone(digest));
         }
-        Ok(())
+        let digest = Arc::new(store.load_digest()?);
+        *kept = Some(Arc::clone(&digest));
+        Ok(digest)
+    }
+
+    pub(super) fn forget_digest(&self) {
+        lock(&self.digest).take();
     }
 }
 
@@ -490,7 +421,7 @@ fn announce_present(shared: &Shared) {
 
 /// Sends `news` to every subscribed screen without waiting for any: a full queue marks its
 /// screen to reload; a closed one is dropped.
-fn broadcast(shared: &Shared, news: &Reply) {
+pub(super) fn broadcast(shared: &Shared, news: &Reply) {
     lock(&shared.subscribers).retain(|s| match s.queue.try_send(news.clone()) {
         Ok(()) => true,
         Err(TrySendError::Full(_)) => {
@@ -502,7 +433,7 @@ fn broadcast(shared: &Shared, news: &Reply) {
 }
 
 /// The rest of a subscribed connection's life: the news, as it comes.
-fn subscribed(shared: &Shared, mut stream: UnixStream) {
+pub(super) fn subscribed(shared: &Shared, mut stream: UnixStream) {
     let (queue, news) = std::sync::mpsc::sync_channel(QUEUE);
     let lagging = Arc::new(AtomicBool::new(false));
     lock(&shared.subscribers).push(Subscriber {
@@ -538,297 +469,5 @@ fn gone(stream: &UnixStream) -> bool {
         Ok((_, 0)) => true,
         Ok(_) => false,
         Err(e) => e != rustix::io::Errno::AGAIN && e != rustix::io::Errno::INTR,
-    }
-}
-
-impl Shared {
-    /// The digest the diary and status work from: kept between requests (a warm service
-    /// answers without reading the store), forgotten at every change.
-    fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
-        let mut kept = lock(&self.digest);
-        if let Some(digest) = kept.as_ref() {
-            return Ok(Arc::clone(digest));
-        }
-        let digest = Arc::new(store.load_digest()?);
-        *kept = Some(Arc::clone(&digest));
-        Ok(digest)
-    }
-
-    fn forget_digest(&self) {
-        lock(&self.digest).take();
-    }
-}
-
-/// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
-/// by this write or by its own background flush) for as long as the store is open — the
-/// store is closed and opened again, which recovers it, and the request tried once more;
-/// if the store cannot be opened again, the service stops, and the next vlu starts another.
-fn answer_or_recover(
-    shared: &Shared,
-    user: &str,
-    request: Request,
-    tail: &[u8],
-) -> (Reply, Vec<u8>) {
-    let answered = answer(shared, user, request.clone(), tail);
-    if !BROKEN.swap(false, Ordering::SeqCst) {
-        return answered;
-    }
-    let mut guard = lock(&shared.store);
-    guard.take();
-    match Store::open(&shared.dir, &crate::service::identity::current_user()) {
-        Ok(store) => {
-            *guard = Some(store);
-            shared.forget_digest();
-        }
-        Err(e) => {
-            drop(guard);
-            stop(shared);
-            return (Reply::Failed(e.to_string()), Vec::new());
-        }
-    }
-    drop(guard);
-    let again = answer(shared, user, request, tail);
-    if BROKEN.swap(false, Ordering::SeqCst) {
-        stop(shared);
-    }
-    again
-}
-
-/// One request, answered; a write's news sent to every screen once it is durable.
-fn answer(shared: &Shared, user: &str, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
-    let guard = lock(&shared.store);
-    let Some(store) = guard.as_ref() else {
-        return (Reply::Failed(STOPPING.into()), Vec::new());
-    };
-    store.act_as(user);
-    // An import that failed for lack of room is undone as soon as there is room again.
-    if let Err(e) = store.settle() {
-        return (failure(&e), Vec::new());
-    }
-    let written = match request {
-        Request::Hello { .. } | Request::Subscribe | Request::Export | Request::Stop => {
-            return (
-                Reply::Failed("that cannot be asked here".into()),
-                Vec::new(),
-            );
-        }
-        Request::Import { replace } => return import(shared, store, tail, replace),
-        Request::Check => {
-            return match crate::cli::check_store(store) {
-                Ok(checked) => (Reply::Checked(checked), Vec::new()),
-                Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
-            };
-        }
-        Request::Backup => {
-            let dir = shared.config.backup.dir_for(store.dir());
-            return reply(
-                store
-                    .backup(&dir, shared.config.backup.keep)
-                    .map(|b| Reply::Text(b.path.display().to_string())),
-            );
-        }
-        Request::LoadDigest => return digest(store),
-        Request::KnownIds => {
-            return reply(store.known_ids().map(|k| Reply::KnownIds(Box::new(k))));
-        }
-        Request::Snoozes => return reply(store.snoozes().map(Reply::Snoozes)),
-        Request::Victim(id) => {
-            return reply(store.victim(&id).map(|v| Reply::Victim(v.map(Box::new))));
-        }
-        Request::Case(id) => return reply(store.case(&id).map(|c| Reply::Case(c.map(Box::new)))),
-        Request::Reveal(victim) => {
-            return reply(store.record_reveal(&victim).map(|()| Reply::Done));
-        }
-        Request::Consult(victim) => {
-            return reply(store.record_consultation(&victim).map(|()| Reply::Done));
-        }
-        Request::Disclose(disclosure) => {
-            return reply(store.record_disclosure(&disclosure).map(|()| Reply::Done));
-        }
-        Request::Erase { target, reason } => {
-            let erased = store.erase(&target, reason);
-            drop(guard);
-            if erased.is_ok() {
-                // Records went: every screen reads the caseload again.
-                shared.forget_digest();
-                broadcast(shared, &Reply::Reload);
-            }
-            return reply(erased.map(Reply::Erased));
-        }
-        Request::Audit(query) => return reply(store.audit_entries(&query).map(Reply::Audit)),
-        Request::SubjectAccess(victim) => {
-            return reply(
-                store
-                    .subject_access(&victim)
-                    .map(|s| Reply::SubjectAccess(s.map(Box::new))),
-            );
-        }
-        Request::Diary {
-            query,
-            format,
-            colour,
-        } => return diary(shared, store, &query, &format, colour),
-        Request::Status(query) => return status(shared, store, &query),
-        Request::Report(ask) => {
-            return reply(store.report(&ask).map(|r| Reply::Report(Box::new(r))));
-        }
-        Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
-        Request::Stamp(record, id) => return reply(store.stamp(record, &id).map(Reply::Stamp)),
-        Request::SaveVictim { victim, base } => store.save_victim_from(&victim, base),
-        Request::SaveVictimWithContact {
-            victim,
-            contact,
-            base,
-        } => store.save_victim_with_contact_from(&victim, &contact, base),
-        Request::SaveCase { case, base, why } => store.save_case_from(&case, base, why.as_deref()),
-        Request::AddVictim(victim) => store.add_victim(&victim),
-        Request::AddCase(case) => store.add_case(&case),
-        Request::CloseCase(closing) => store.close_case(&closing),
-        Request::Reallocate(r) => store.reallocate(&r),
-        Request::Snooze(snooze) => store.snooze(&snooze),
-    };
-    drop(guard);
-    shared.forget_digest();
-    match written {
-        Ok(changed) => {
-            let wire = ChangedWire::of(&changed, user);
-            broadcast(shared, &Reply::News(wire.clone()));
-            (Reply::Changed(wire), Vec::new())
-        }
-        Err(e) => (failure(&e), Vec::new()),
-    }
-}
-
-/// An import's text, checked against the store and written; every screen told what changed
-/// (everything, so each reloads).
-fn import(shared: &Shared, store: &Store, tail: &[u8], replace: bool) -> (Reply, Vec<u8>) {
-    let Ok(text) = std::str::from_utf8(tail) else {
-        let problem = crate::domain::validate::Problem {
-            path: String::new(),
-            message: "the file is not UTF-8 text".into(),
-        };
-        return (Reply::Invalid(vec![problem]), Vec::new());
-    };
-    match crate::cli::import::import_text(store, text, replace) {
-        Ok(Ok(summary)) => {
-            shared.forget_digest();
-            broadcast(shared, &Reply::Reload);
-            (Reply::Imported(summary), Vec::new())
-        }
-        Ok(Err(problems)) => (Reply::Invalid(problems), Vec::new()),
-        Err(Error::Store(e)) => (failure(&e), Vec::new()),
-        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
-    }
-}
-
-fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
-    match result {
-        Ok(reply) => (reply, Vec::new()),
-        Err(e) => (failure(&e), Vec::new()),
-    }
-}
-
-/// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error
-/// for as long as the store is open, so the service stops after answering, and the next
-/// vlu starts a service that opens — and recovers — the store afresh.
-static BROKEN: AtomicBool = AtomicBool::new(false);
-
-fn failure(e: &StoreError) -> Reply {
-    if matches!(
-        e,
-        StoreError::Sled(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
-    ) {
-        BROKEN.store(true, Ordering::SeqCst);
-    }
-    match e {
-        StoreError::Refused(why) => Reply::Refused(why.clone()),
-        other => Reply::Failed(other.to_string()),
-    }
-}
-
-/// The digest's head in the reply and its shards, packed by the store, in the tail.
-fn digest(store: &Store) -> (Reply, Vec<u8>) {
-    match store.digest_packed() {
-        Ok((head, packed)) => (Reply::Head(Box::new(head)), packed),
-        Err(e) => (failure(&e), Vec::new()),
-    }
-}
-
-/// The unit's configuration with the asker's lead times and working-day changes.
-fn asked(shared: &Shared, query: &Query) -> Config {
-    Config {
-        lead_times: query.lead,
-        days: query.calendar.clone(),
-        ..shared.config.clone()
-    }
-}
-
-fn diary(
-    shared: &Shared,
-    store: &Store,
-    asked_for: &Query,
-    format: &str,
-    colour: bool,
-) -> (Reply, Vec<u8>) {
-    let format = match format {
-        "json" => Format::Json,
-        "ics" => Format::Ics,
-        _ => Format::Text,
-    };
-    let query = DiaryQuery {
-        date: asked_for.date,
-        days: asked_for.days,
-        officer: asked_for.officer.as_deref(),
-    };
-    let config = asked(shared, asked_for);
-    let worked = (|| -> Result<String, Error> {
-        let digest = shared.digest(store)?;
-        let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &config, &query)?;
-        if format == Format::Ics {
-            // A calendar file leaves the store for other programs: a disclosure.
-            store.record_disclosure(&calendar_disclosure(&query, &items))?;
-        }
-        Ok(render(format, &digest, &snoozes, &query, &items, colour))
-    })();
-    match worked {
-        Ok(text) => (Reply::Text(text), Vec::new()),
-        Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
-        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
-    }
-}
-
-/// A calendar file's disclosure: the victims it names, by id.
-fn calendar_disclosure(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> Disclosure {
-    let mut victims: Vec<String> = items.iter().map(|i| i.reminder.victim_id.clone()).collect();
-    victims.sort();
-    victims.dedup();
-    let whose = query
-        .officer
-        .map_or_else(|| "the unit".to_owned(), |o| format!("officer {o}"));
-    let what = format!(
-        "calendar file: diary of {whose}, {} days from {}",
-        query.days, query.date
-    );
-    Disclosure::of(&what, victims)
-}
-
-fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>) {
-    let config = asked(shared, asked_for);
-    let query = DiaryQuery {
-        date: asked_for.date,
-        days: config.lead_times.due_soon_days,
-        officer: asked_for.officer.as_deref(),
-    };
-    let worked = (|| -> Result<Counts, Error> {
-        let digest = shared.digest(store)?;
-        let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &config, &query)?;
-        Ok(Counts::of(&items, &snoozes, query.date))
-    })();
-    match worked {
-        Ok(c) => (Reply::Counts(c.overdue, c.today, c.this_week), Vec::new()),
-        Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
-        Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
     }
 }

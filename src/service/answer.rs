@@ -1,0 +1,374 @@
+//! A client's requests, answered: each read in bounded steps, decided by the one table of who
+//! may do what ([`super::access`]) before anything it carries is read, and answered in the
+//! name of the person the kernel says is speaking — passed with the request, never taken
+//! from the request's body or left on shared state for the next one.
+
+use std::os::unix::net::UnixStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::access::{self, Action};
+use super::door::FRAME_DEADLINE;
+use super::identity;
+use super::outputs;
+use super::proto::{
+    ChangedWire, MAX_IMPORT, MAX_REQUEST, Reply, Request, frame_start, receive_message,
+    receive_tail, send, tail_length,
+};
+use super::server::{STOPPING, Shared, broadcast, lock, stop, subscribed};
+use crate::store::{Disclosure, Store, StoreError};
+
+/// The person a request is answered for: who the kernel says they are, and what they are
+/// to the unit as the store says now.
+pub(super) struct Acting {
+    pub user: String,
+    /// The officer of the unit they are, if they are one: named as `by` in what they log.
+    pub officer: Option<String>,
+}
+
+/// The requests of one connection, until it goes (or subscribes to the news).
+pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str) {
+    loop {
+        // Waiting for the next request has no deadline (a screen may sit for hours); a
+        // request begun must arrive whole within [`FRAME_DEADLINE`].
+        let _ = stream.set_read_timeout(None);
+        let Ok(Some(len)) = frame_start(stream) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(FRAME_DEADLINE));
+        let request = match receive_message::<Request>(stream, len, MAX_REQUEST) {
+            Ok(Some(request)) => request,
+            Ok(None) => {
+                let _ = send(stream, &Reply::Refused(too_large(len, MAX_REQUEST)), &[]);
+                return;
+            }
+            Err(_) => return,
+        };
+        let Ok(tail) = tail_length(stream) else {
+            return;
+        };
+        if request == Request::Subscribe && tail == 0 {
+            if let Ok(stream) = stream.try_clone() {
+                subscribed(shared, stream);
+            }
+            return;
+        }
+        // Who may do it is decided before anything the request carries is read.
+        let acting = match shared.answering(|| decide(shared, user, &request)) {
+            Ok(acting) => acting,
+            Err(sentence) => {
+                let sent = send(stream, &Reply::Refused(sentence), &[]);
+                if sent.is_err() || tail > 0 {
+                    return;
+                }
+                continue;
+            }
+        };
+        let most = if matches!(request, Request::Import { .. }) {
+            MAX_IMPORT
+        } else {
+            0
+        };
+        let Ok(Some(tail)) = receive_tail(stream, tail, most) else {
+            let _ = send(stream, &Reply::Refused(too_large(tail, most)), &[]);
+            return;
+        };
+        let sent = shared.answering(|| answer_one(shared, &acting, stream, request, &tail));
+        if sent.is_err() {
+            return;
+        }
+    }
+}
+
+/// The sentence refusing a request or a tail of `len` bytes, over `most`.
+fn too_large(len: u32, most: u32) -> String {
+    let mib = |n: u32| f64::from(n) / f64::from(1u32 << 20);
+    if most == 0 {
+        return "that request carries data it has no use for, so it was not read".into();
+    }
+    format!(
+        "that request is {:.1} MiB, more than the {:.0} MiB the unit service reads, so it was \
+         not read (an import's file may be up to {:.0} MiB)",
+        mib(len),
+        mib(most),
+        mib(MAX_IMPORT)
+    )
+}
+
+/// Who is asking, and whether they may: the one decision of the table ([`access`]).
+fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Acting, String> {
+    let guard = lock(&shared.store);
+    let Some(store) = guard.as_ref() else {
+        return Err(STOPPING.into());
+    };
+    let head = store.load_head().map_err(|e| e.to_string())?;
+    let is_owner = identity::user_name(shared.owner).as_deref() == Some(user);
+    let mapped = shared.config.officers.get(user).map(String::as_str);
+    let role = identity::role_of(
+        is_owner,
+        mapped.or(is_owner.then_some(user)),
+        &head.officers,
+    );
+    let action = action_of(store, request);
+    if !access::allowed(action, role) {
+        return Err(access::refusal(user, role, action));
+    }
+    let officer = shared.config.officer_for(user);
+    let officer = head
+        .officers
+        .iter()
+        .any(|o| o.id == officer)
+        .then(|| officer.to_owned());
+    Ok(Acting {
+        user: user.to_owned(),
+        officer,
+    })
+}
+
+/// What a request does, for the table: a save that gives a victim to another officer is a
+/// reallocation, and one that marks a case transferred a transfer, whichever request
+/// carries it.
+fn action_of(store: &Store, request: &Request) -> Action {
+    match request {
+        Request::Hello { .. }
+        | Request::Subscribe
+        | Request::LoadDigest
+        | Request::Snoozes
+        | Request::Stamp(..)
+        | Request::Diary { .. }
+        | Request::Status(_) => Action::ReadUnit,
+        Request::Victim(_) | Request::Case(_) => Action::ReadRecord,
+        Request::AppendContact { .. }
+        | Request::AddVictim(_)
+        | Request::AddCase(_)
+        | Request::CloseCase(_)
+        | Request::Snooze(_) => Action::Work,
+        Request::SaveVictim { victim, .. } | Request::SaveVictimWithContact { victim, .. } => {
+            let moves = store
+                .victim(&victim.id)
+                .ok()
+                .flatten()
+                .is_some_and(|before| before.allocated_to != victim.allocated_to);
+            if moves {
+                Action::Reallocate
+            } else {
+                Action::Work
+            }
+        }
+        Request::SaveCase { case, .. } => {
+            let before = store.case(&case.id).ok().flatten();
+            let transfers = before.is_some_and(|b| b.transferred != case.transferred);
+            if transfers {
+                Action::Transfer
+            } else {
+                Action::Work
+            }
+        }
+        Request::Reveal(_) | Request::Consult(_) | Request::Disclose(_) => Action::Note,
+        Request::Reallocate(_) => Action::Reallocate,
+        Request::ExportCase { .. } => Action::ExportCase,
+        Request::Report(_) => Action::Report,
+        Request::Import { .. }
+        | Request::KnownIds
+        | Request::Export
+        | Request::Check
+        | Request::Backup
+        | Request::Stop
+        | Request::Erase { .. }
+        | Request::Audit(_)
+        | Request::SubjectAccess(_) => Action::Administer,
+    }
+}
+
+/// Answers one request on a client's connection.
+fn answer_one(
+    shared: &Arc<Shared>,
+    acting: &Acting,
+    stream: &mut UnixStream,
+    request: Request,
+    tail: &[u8],
+) -> std::io::Result<()> {
+    match request {
+        Request::Export => outputs::export(shared, &acting.user, stream),
+        Request::Stop => {
+            let sent = send(stream, &Reply::Done, &[]);
+            stop(shared);
+            sent
+        }
+        request => {
+            let (reply, tail) = answer_or_recover(shared, acting, request, tail);
+            send(stream, &reply, &tail)
+        }
+    }
+}
+
+/// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error
+/// for as long as the store is open, so the service stops after answering, and the next
+/// vlu starts a service that opens — and recovers — the store afresh.
+static BROKEN: AtomicBool = AtomicBool::new(false);
+
+/// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
+/// by this write or by its own background flush) for as long as the store is open — the
+/// store is closed and opened again, which recovers it, and the request tried once more;
+/// if the store cannot be opened again, the service stops, and the next vlu starts another.
+fn answer_or_recover(
+    shared: &Shared,
+    acting: &Acting,
+    request: Request,
+    tail: &[u8],
+) -> (Reply, Vec<u8>) {
+    let answered = answer(shared, acting, request.clone(), tail);
+    if !BROKEN.swap(false, Ordering::SeqCst) {
+        return answered;
+    }
+    let mut guard = lock(&shared.store);
+    guard.take();
+    match Store::open(&shared.dir, &identity::current_user()) {
+        Ok(store) => {
+            *guard = Some(store);
+            shared.forget_digest();
+        }
+        Err(e) => {
+            drop(guard);
+            stop(shared);
+            return (Reply::Failed(e.to_string()), Vec::new());
+        }
+    }
+    drop(guard);
+    let again = answer(shared, acting, request, tail);
+    if BROKEN.swap(false, Ordering::SeqCst) {
+        stop(shared);
+    }
+    again
+}
+
+/// The request as its speaker may make it: what they log, close or snooze is theirs,
+/// whatever officer the request names.
+fn in_their_name(request: Request, acting: &Acting) -> Request {
+    let by = acting.officer.clone();
+    match request {
+        Request::AppendContact {
+            victim,
+            mut contact,
+        } => {
+            contact.by = by;
+            Request::AppendContact { victim, contact }
+        }
+        Request::SaveVictimWithContact {
+            victim,
+            mut contact,
+            base,
+        } => {
+            contact.by = by;
+            Request::SaveVictimWithContact {
+                victim,
+                contact,
+                base,
+            }
+        }
+        Request::CloseCase(mut closing) => {
+            closing.by = by;
+            Request::CloseCase(closing)
+        }
+        Request::Snooze(mut snooze) => {
+            snooze.by = by.unwrap_or_else(|| acting.user.clone());
+            Request::Snooze(snooze)
+        }
+        other => other,
+    }
+}
+
+/// One request, answered; a write's news sent to every screen once it is durable.
+fn answer(shared: &Shared, acting: &Acting, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
+    let guard = lock(&shared.store);
+    let Some(store) = guard.as_ref() else {
+        return (Reply::Failed(STOPPING.into()), Vec::new());
+    };
+    // In this person's name, under the same lock as the change itself.
+    store.act_as(&acting.user);
+    // An import that failed for lack of room is undone as soon as there is room again.
+    if let Err(e) = store.settle() {
+        return (failure(&e), Vec::new());
+    }
+    let written = match in_their_name(request, acting) {
+        Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
+        Request::SaveVictim { victim, base } => store.save_victim_from(&victim, base),
+        Request::SaveVictimWithContact {
+            victim,
+            contact,
+            base,
+        } => store.save_victim_with_contact_from(&victim, &contact, base),
+        Request::SaveCase { case, base, why } => store.save_case_from(&case, base, why.as_deref()),
+        Request::AddVictim(victim) => store.add_victim(&victim),
+        Request::AddCase(case) => store.add_case(&case),
+        Request::CloseCase(closing) => store.close_case(&closing),
+        Request::Reallocate(r) => store.reallocate(&r),
+        Request::Snooze(snooze) => store.snooze(&snooze),
+        Request::Erase { target, reason } => {
+            let erased = store.erase(&target, reason);
+            drop(guard);
+            if erased.is_ok() {
+                // Records went: every screen reads the caseload again.
+                shared.forget_digest();
+                broadcast(shared, &Reply::Reload);
+            }
+            return reply(erased.map(Reply::Erased));
+        }
+        read => return outputs::read(shared, store, acting, read, tail),
+    };
+    drop(guard);
+    shared.forget_digest();
+    match written {
+        Ok(changed) => {
+            let wire = ChangedWire::of(&changed, &acting.user);
+            broadcast(shared, &Reply::News(wire.clone()));
+            (Reply::Changed(wire), Vec::new())
+        }
+        Err(e) => (failure(&e), Vec::new()),
+    }
+}
+
+pub(super) fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
+    match result {
+        Ok(reply) => (reply, Vec::new()),
+        Err(e) => (failure(&e), Vec::new()),
+    }
+}
+
+pub(super) fn failure(e: &StoreError) -> Reply {
+    if matches!(
+        e,
+        StoreError::Sled(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
+    ) {
+        BROKEN.store(true, Ordering::SeqCst);
+    }
+    match e {
+        StoreError::Refused(why) => Reply::Refused(why.clone()),
+        other => Reply::Failed(other.to_string()),
+    }
+}
+
+/// A disclosure a client reports (a letter made, a diary spreadsheet written) is checked
+/// before it enters the audit trail: one of the forms vlu itself writes, about victims the
+/// store holds — never free text of the client's choosing.
+pub(super) fn checked_disclosure(store: &Store, d: &Disclosure) -> Result<(), StoreError> {
+    let refuse = |why: &str| {
+        Err(StoreError::Refused(format!(
+            "{why}, so nothing was recorded"
+        )))
+    };
+    if !access::is_known_disclosure(&d.what) {
+        return refuse("that is not a disclosure vlu records");
+    }
+    if d.everyone || d.victims.is_empty() {
+        return refuse("a disclosure reported by a client names the victims it is about");
+    }
+    let known = store.known_ids()?;
+    if let Some(stranger) = d.victims.iter().find(|v| !known.victims.contains(*v)) {
+        return refuse(&format!(
+            "there is no victim {} in the store",
+            crate::domain::text::visible(stranger)
+        ));
+    }
+    Ok(())
+}
