@@ -308,7 +308,7 @@ fn the_return_is_for_managers_and_administrators() {
         .status()
         .unwrap();
     assert!(chowned.success());
-    set_mode(&data, 0o2770);
+    set_mode(&data, 0o2750);
     let sample = sample_path();
     let copy = root.join("northshire.json");
     std::fs::copy(&sample, &copy).unwrap();

@@ -363,7 +363,7 @@ fn two_users_share_one_store_live() {
         .status()
         .unwrap();
     assert!(chown.success());
-    set_mode(&data, 0o2770);
+    set_mode(&data, 0o2750);
     let config = root.join("unit.toml");
     std::fs::write(
         &config,
