@@ -596,6 +596,10 @@ fn a_flood_of_refused_connections_neither_starves_the_service_nor_fills_the_audi
         "{} refusals audited",
         audited.len()
     );
+    assert!(
+        audited.iter().all(|user| user == MEMBER),
+        "refusals are the refused account's: {audited:?}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::access::{self, Action};
+use super::access::{self, Action, Role};
 use super::door::FRAME_DEADLINE;
 use super::identity;
 use super::outputs;
@@ -102,13 +102,7 @@ fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Acting, Stri
         return Err(STOPPING.into());
     };
     let head = store.load_head().map_err(|e| e.to_string())?;
-    let is_owner = identity::user_name(shared.owner).as_deref() == Some(user);
-    let mapped = shared.config.officers.get(user).map(String::as_str);
-    let role = identity::role_of(
-        is_owner,
-        mapped.or(is_owner.then_some(user)),
-        &head.officers,
-    );
+    let role = role_in(shared, user, &head.officers);
     let action = action_of(store, request);
     if !access::allowed(action, role) {
         return Err(access::refusal(user, role, action));
@@ -123,6 +117,22 @@ fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Acting, Stri
         user: user.to_owned(),
         officer,
     })
+}
+
+/// What `user` is to the unit, as the caseload says now.
+pub(super) fn role(shared: &Shared, user: &str) -> Result<Role, String> {
+    let guard = lock(&shared.store);
+    let Some(store) = guard.as_ref() else {
+        return Err(STOPPING.into());
+    };
+    let head = store.load_head().map_err(|e| e.to_string())?;
+    Ok(role_in(shared, user, &head.officers))
+}
+
+fn role_in(shared: &Shared, user: &str, officers: &[crate::domain::model::Officer]) -> Role {
+    let is_owner = identity::user_name(shared.owner).as_deref() == Some(user);
+    let mapped = shared.config.officers.get(user).map(String::as_str);
+    identity::role_of(is_owner, mapped.or(is_owner.then_some(user)), officers)
 }
 
 /// What a request does, for the table: a save that gives a victim to another officer is a

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::access::Role;
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use crate::domain::model::{Case, Contact, Victim};
 use crate::domain::report::Report;
@@ -30,10 +31,20 @@ pub struct Client {
     pub user: String,
     /// Who else was connected when we said hello.
     pub others: Vec<String>,
+    /// What the service took us to be when we said hello.
+    pub role: Role,
 }
 
 /// Connects and says hello; `Ok(None)` when no service answers on the store's socket.
-fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreError> {
+/// A connection the service has welcomed, with what it said.
+struct Hello {
+    stream: UnixStream,
+    user: String,
+    others: Vec<String>,
+    role: Role,
+}
+
+fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
     let mut stream = match super::at_socket(dir, |socket| UnixStream::connect(socket)) {
         Ok(stream) => stream,
         Err(e)
@@ -69,7 +80,17 @@ fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreE
     };
     send(&mut stream, &hello, &[]).map_err(lost)?;
     match receive::<Reply>(&mut stream).map_err(lost)? {
-        Some((Reply::Welcome { user, others }, _)) => Ok(Some((stream, user, others))),
+        Some((
+            Reply::Welcome {
+                user, others, role, ..
+            },
+            _,
+        )) => Ok(Some(Hello {
+            stream,
+            user,
+            others,
+            role,
+        })),
         Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
         _ => Err(lost(io::ErrorKind::InvalidData.into())),
     }
@@ -78,8 +99,14 @@ fn hello(dir: &Path) -> Result<Option<(UnixStream, String, Vec<String>)>, StoreE
 impl Client {
     /// A client of the service running on the store in `dir`, if one is.
     pub fn connect(dir: &Path) -> Result<Option<Self>, StoreError> {
-        Ok(hello(dir)?.map(|(stream, user, others)| Self {
+        Ok(hello(dir)?.map(|Hello {
+            stream,
+            user,
+            others,
+            role,
+        }| Self {
             stream: Mutex::new(stream),
+            role,
             dir: dir.to_owned(),
             restart: None,
             user,
@@ -178,7 +205,7 @@ impl Client {
                     return Err(StoreError::ServiceGone(why));
                 };
                 restart()?;
-                let Some((stream, _, _)) = hello(&self.dir)? else {
+                let Some(Hello { stream, .. }) = hello(&self.dir)? else {
                     return Err(StoreError::ServiceGone(why));
                 };
                 *self.stream.lock().unwrap_or_else(PoisonError::into_inner) = stream;
@@ -237,7 +264,7 @@ impl Client {
 /// word (who is in, sent to every subscriber as one joins) says so, and is returned with it.
 /// A change made after this returns is never missed.
 fn subscription(dir: &Path) -> Result<(UnixStream, Reply), StoreError> {
-    let Some((mut stream, _, _)) = hello(dir)? else {
+    let Some(Hello { mut stream, .. }) = hello(dir)? else {
         return Err(StoreError::ServiceGone("no unit service is running".into()));
     };
     let gone = |e: io::Error| StoreError::ServiceGone(e.to_string());

@@ -141,6 +141,9 @@ pub enum Reply {
         user: String,
         /// Who else is connected.
         others: Vec<String>,
+        /// What the service takes them to be, as the caseload says now (what the screens
+        /// offer follows it; the service decides each request again all the same).
+        role: crate::service::access::Role,
     },
     /// One sentence: why not.
     Refused(String),

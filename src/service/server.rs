@@ -332,6 +332,8 @@ fn at_the_door(shared: &Shared, stream: &UnixStream) -> Option<(String, door::Ti
                 } else {
                     format!("{sentence} (and {more} more refusals of this account since)")
                 };
+                // In the refused account's name, under the store's lock as every entry is.
+                store.act_as(&identity::user_name(uid).unwrap_or_else(|| format!("uid {uid}")));
                 let _ = store.record_refusal(&said);
             }
             // (A fresh socket's buffer takes a sentence without waiting.)
@@ -371,6 +373,7 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64, user: &st
     let welcome = Reply::Welcome {
         user: user.to_owned(),
         others,
+        role: super::answer::role(shared, user).unwrap_or(super::access::Role::Unmapped),
     };
     if send(&mut stream, &welcome, &[]).is_err() {
         return;
