@@ -590,14 +590,12 @@ fn a_flood_of_refused_connections_neither_starves_the_service_nor_fills_the_audi
         unit.ask(VLO, Request::Status(query())),
         Reply::Counts(..)
     ));
+    // (The test's own knock as root, waiting for the service, was refused too.)
     let audited = unit.audited("refused-user");
+    let members = audited.iter().filter(|user| *user == MEMBER).count();
+    assert!((1..=2).contains(&members), "{audited:?}");
     assert!(
-        (1..=2).contains(&audited.len()),
-        "{} refusals audited",
-        audited.len()
-    );
-    assert!(
-        audited.iter().all(|user| user == MEMBER),
+        audited.iter().all(|user| user == MEMBER || user == "root"),
         "refusals are the refused account's: {audited:?}"
     );
 }

@@ -99,19 +99,21 @@ fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
 impl Client {
     /// A client of the service running on the store in `dir`, if one is.
     pub fn connect(dir: &Path) -> Result<Option<Self>, StoreError> {
-        Ok(hello(dir)?.map(|Hello {
-            stream,
-            user,
-            others,
-            role,
-        }| Self {
-            stream: Mutex::new(stream),
-            role,
-            dir: dir.to_owned(),
-            restart: None,
-            user,
-            others,
-        }))
+        Ok(hello(dir)?.map(
+            |Hello {
+                 stream,
+                 user,
+                 others,
+                 role,
+             }| Self {
+                stream: Mutex::new(stream),
+                role,
+                dir: dir.to_owned(),
+                restart: None,
+                user,
+                others,
+            },
+        ))
     }
 
     /// This client, reconnecting through `restart` when its service goes away.
