@@ -5,7 +5,9 @@
 //! and try once more under it — another vlu may have just started one — and only then start
 //! the service, detached in its own session (a closed terminal does not end it), its
 //! standard streams in `service.log` in the data directory, and wait until it answers. Two
-//! vlus racing to start a service end with exactly one.
+//! vlus racing to start a service end with exactly one. Only the account that owns the
+//! store (or root) starts one: anyone else is told who can (a shared unit runs it under
+//! systemd, as its own account).
 
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader};
