@@ -114,6 +114,36 @@ pub fn check_contact(contact: &Value, known: &KnownIds) -> Vec<Problem> {
     w.problems
 }
 
+/// The problems of a victim's own fields by the rules of an import — control characters,
+/// impossible dates, unknown values, lengths — leaving references to the store, which
+/// resolves them itself. What the store checks every write against, whoever sends it, so
+/// that nothing reaches it that an import would refuse.
+pub fn victim_fields(victim: &super::model::Victim) -> Vec<Problem> {
+    fields(victim, Walker::victim)
+}
+
+/// [`victim_fields`] for a case.
+pub fn case_fields(case: &super::model::Case) -> Vec<Problem> {
+    fields(case, Walker::case)
+}
+
+/// [`victim_fields`] for one log entry.
+pub fn contact_fields(contact: &super::model::Contact) -> Vec<Problem> {
+    fields(contact, Walker::contact)
+}
+
+fn fields<T: serde::Serialize>(record: &T, walk: fn(&mut Walker, &str, &Value)) -> Vec<Problem> {
+    let Ok(value) = serde_json::to_value(record) else {
+        return vec![Problem {
+            path: String::new(),
+            message: "the record could not be read".into(),
+        }];
+    };
+    let mut w = Walker::default();
+    walk(&mut w, "", &value);
+    w.problems
+}
+
 /// A contact made from its fields as someone typed them (a form's, the command line's) —
 /// `on`, `at`, `kind`, `method`, `direction`, `key_date`, `summary`, `by`; an absent or empty
 /// one is left out — checked by the rules of an import.

@@ -38,6 +38,7 @@ impl Store {
             )));
         }
         let reason = closing.reason.trim();
+        super::checked::text("the reason for closing", reason)?;
         if reason.is_empty() {
             return Err(StoreError::Refused(
                 "a case is closed with a reason, so nothing was saved".into(),

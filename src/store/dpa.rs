@@ -303,6 +303,7 @@ impl Store {
     /// Records that victims' data left the store (an export, a calendar file, a report, a
     /// letter, a subject access response): what, and whose, by id.
     pub fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
+        super::checked::text("the disclosure", &disclosure.what)?;
         let mut record = self.record("disclose", None, vec![disclosure.what.clone()]);
         record.victims.clone_from(&disclosure.victims);
         record.everyone = disclosure.everyone;

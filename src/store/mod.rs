@@ -21,6 +21,7 @@ mod audit;
 pub mod backup;
 mod casework;
 mod check;
+mod checked;
 mod digest;
 mod dpa;
 mod import;
@@ -545,6 +546,11 @@ impl Store {
         batch: &mut Batch,
         victim: &Victim,
     ) -> Result<(&'static str, Vec<String>, Option<String>), StoreError> {
+        let stored = Victim {
+            contacts: Vec::new(),
+            ..victim.clone()
+        };
+        checked::victim(&stored)?;
         if self.case(&victim.case_id)?.is_none() {
             return Err(StoreError::Refused(format!(
                 "there is no case {}",
@@ -558,10 +564,6 @@ impl Store {
                 "there is no officer {officer}"
             )));
         }
-        let stored = Victim {
-            contacts: Vec::new(),
-            ..victim.clone()
-        };
         let before = self.victim_record(&victim.id)?;
         if before.is_none() {
             self.refuse_erased(Record::Victim, &victim.id)?;
@@ -654,6 +656,10 @@ impl Store {
 
     /// Saves a case record; `why` (a key date corrected or removed) goes in the audit entry.
     fn save_case_because(&self, case: &Case, why: Option<&str>) -> Result<Changed, StoreError> {
+        checked::case(case)?;
+        if let Some(why) = why {
+            checked::text("the reason for the change", why)?;
+        }
         let before = self.case(&case.id)?;
         if before.is_none() {
             self.refuse_erased(Record::Case, &case.id)?;
@@ -690,6 +696,7 @@ impl Store {
     }
 
     fn check_contact_refs(&self, contact: &Contact) -> Result<(), StoreError> {
+        checked::contact(contact)?;
         match &contact.by {
             Some(officer) if !self.officer_exists(officer)? => Err(StoreError::Refused(format!(
                 "there is no officer {officer}"
@@ -744,6 +751,9 @@ impl Store {
 
     /// Puts a reminder off until a date, with a reason (stored and audited).
     pub fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
+        checked::text("the snooze's reason", &snooze.reason)?;
+        checked::text("the snooze's reminder", &snooze.reminder)?;
+        checked::text("the snooze's officer", &snooze.by)?;
         let mut batch = Batch::default();
         batch.insert(key(SNOOZE, &snooze.reminder), encode(snooze));
         let fields = vec![format!("until {}", snooze.until)];
