@@ -68,7 +68,17 @@ pub(super) fn daily(env: &Env, store: &Store) {
 }
 
 /// `vlu restore --list`, or a restore from the named backup (default: the newest).
-pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), Error> {
+pub(super) fn restore(
+    env: &Env,
+    from: Option<&Path>,
+    list: bool,
+    unverified: bool,
+) -> Result<(), Error> {
+    let trust = if unverified {
+        crate::store::Trust::Unverified
+    } else {
+        crate::store::Trust::Signed
+    };
     let dir = env.backup_dir();
     let backups = backup::list(&dir)?;
     if list {
@@ -102,7 +112,7 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
     // (The stopping service lets go of the store's lock as it ends.)
     let start = std::time::Instant::now();
     let done = loop {
-        match Store::restore(&env.data_dir, &from, &env.user) {
+        match Store::restore(&env.data_dir, &from, &env.user, trust) {
             Err(crate::store::StoreError::InUse(_))
                 if start.elapsed() < std::time::Duration::from_secs(10) =>
             {
@@ -121,6 +131,16 @@ pub(super) fn restore(env: &Env, from: Option<&Path>, list: bool) -> Result<(), 
             "stored record"
         ),
     );
+    if done.carried > 0 {
+        eprintln!(
+            "The audit trail keeps the {} made since the backup was taken.",
+            if done.carried == 1 {
+                "1 entry".to_owned()
+            } else {
+                format!("{} entries", done.carried)
+            }
+        );
+    }
     if !done.erased_again.is_empty() {
         eprintln!(
             "The backup held what had been erased since it was taken; erased again: {}.",

@@ -210,6 +210,11 @@ pub enum Command {
         /// List the backups instead, newest first. E.g. vlu restore --list
         #[arg(long, conflicts_with = "backup")]
         list: bool,
+        /// Restore a backup that no signature of this unit's vouches for: one taken before
+        /// backups were signed, or one whose key was lost with the store (recorded in the
+        /// audit trail). E.g. vlu restore --unverified old.backup
+        #[arg(long, conflicts_with = "list")]
+        unverified: bool,
     },
     /// Write a fictional caseload of a given size, the same for the same seed (for measuring).
     #[command(
@@ -514,7 +519,11 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             decrypt,
         }) => import::import(env, &file, replace, &decrypt),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
-        Some(Command::Restore { backup, list }) => backup::restore(env, backup.as_deref(), list),
+        Some(Command::Restore {
+            backup,
+            list,
+            unverified,
+        }) => backup::restore(env, backup.as_deref(), list, unverified),
         Some(Command::ImportTable(asked)) => table::import_table(env, &asked),
         Some(Command::Export(asked)) => export::export(env, &asked),
         Some(Command::Diary {

@@ -42,6 +42,10 @@ pub struct Header {
     pub schema: u32,
     pub taken: DateTime<Utc>,
     pub by: String,
+    /// The unit whose store it was ([`super::seal::Key::unit`]); none in a backup taken
+    /// before backups were signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// A backup file, as `vlu restore --list` shows it.
@@ -155,6 +159,13 @@ fn read_header(path: &Path, input: &mut impl BufRead) -> Result<Header, StoreErr
     Ok(header)
 }
 
+/// The header of the backup at `path`, if it has one that reads.
+pub fn list_one(path: &Path) -> Option<Header> {
+    let file = File::open(path).ok()?;
+    let mut input = BufReader::new(GzDecoder::new(BufReader::new(file)));
+    read_header(path, &mut input).ok()
+}
+
 /// Every backup in `dir`, newest first (an unreadable one is left out).
 pub fn list(dir: &Path) -> Result<Vec<BackupInfo>, StoreError> {
     let entries = match std::fs::read_dir(dir) {
@@ -211,6 +222,7 @@ impl Store {
             .first()
             .map_or(self.db.size_on_disk()? / 3, |b| b.bytes * 2);
         space::ensure_room(&self.dir, guess, "take a backup")?;
+        let key = super::seal::Key::of_store(&self.dir)?;
         let taken = Utc::now();
         let header = Header {
             format: FORMAT.into(),
@@ -218,14 +230,15 @@ impl Store {
             schema: SCHEMA_VERSION,
             taken,
             by: self.user(),
+            unit: Some(key.unit()),
         };
         let path = dir.join(format!(
             "{PREFIX}{}{SUFFIX}",
             taken.format("%Y%m%dT%H%M%S%.3fZ")
         ));
-        let written = self.write_backup(&path, &header)?;
+        let written = self.write_backup(&path, &header, &key)?;
         let (_, verified) = read(&path, |_, _| Ok(()))?;
-        if verified.records != written {
+        if verified.records != written || key.check(&path)? != super::seal::Signature::Ours {
             let _ = std::fs::remove_file(&path);
             return Err(damaged(
                 &path,
@@ -241,11 +254,17 @@ impl Store {
         })
     }
 
-    fn write_backup(&self, path: &Path, header: &Header) -> Result<u64, StoreError> {
+    /// Writes every record of the store to `path`, signed with `key`.
+    pub(super) fn write_backup(
+        &self,
+        path: &Path,
+        header: &Header,
+        key: &super::seal::Key,
+    ) -> Result<u64, StoreError> {
         let mut count = 0u64;
         let mut failed = None;
         let written = crate::fsutil::write_private_atomically(path, |out| {
-            let mut gz = GzEncoder::new(out, Compression::fast());
+            let mut gz = GzEncoder::new(key.signing(out), Compression::fast());
             serde_json::to_writer(&mut gz, header)?;
             gz.write_all(b"\n")?;
             let mut crc = crc32fast::Hasher::new();
@@ -263,7 +282,7 @@ impl Store {
             gz.write_all(&END.to_be_bytes())?;
             gz.write_all(&count.to_be_bytes())?;
             gz.write_all(&crc.finalize().to_be_bytes())?;
-            gz.finish()?;
+            gz.finish()?.finish()?;
             Ok(())
         });
         if let Some(e) = failed {

@@ -30,6 +30,7 @@ mod migrate;
 mod one_case;
 mod report;
 mod restore;
+pub mod seal;
 mod space;
 mod staged;
 mod stamp;
@@ -53,7 +54,7 @@ pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones
 pub use import::planned;
 pub use one_case::one_case;
 pub use report::ReportAsk;
-pub use restore::Restored;
+pub use restore::{Restored, Trust};
 pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};
 

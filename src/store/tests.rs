@@ -630,7 +630,7 @@ fn a_backup_holds_every_record_and_restores_the_store_exactly() {
 
     store.append_contact("V-1", &note("2026-11-03")).unwrap();
     drop(store);
-    let restored = Store::restore(&data, &info.path, "admin").unwrap();
+    let restored = Store::restore(&data, &info.path, "admin", Trust::Signed).unwrap();
     assert!(restored.kept.is_some());
     let store = open(&data);
     assert_eq!(
@@ -689,7 +689,7 @@ fn a_restored_store_adds_to_its_audit_trail_and_overwrites_none_of_it() {
     let info = store.backup(&backups, 3).unwrap();
     let before = store.audit().unwrap();
     drop(store);
-    Store::restore(&data, &info.path, "admin").unwrap();
+    Store::restore(&data, &info.path, "admin", Trust::Signed).unwrap();
     for _ in 0..3 {
         let store = open(&data);
         store.record_reveal("V-1").unwrap();

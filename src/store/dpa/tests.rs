@@ -70,7 +70,8 @@ fn a_restore_of_an_older_backup_does_not_undo_an_erasure() {
         .erase(&Target::Victim("V-3".into()), Reason::Request)
         .unwrap();
     drop(store);
-    let restored = Store::restore(&data, &backup.path, "admin").unwrap();
+    let restored =
+        Store::restore(&data, &backup.path, "admin", crate::store::Trust::Signed).unwrap();
     assert_eq!(restored.erased_again, ["V-3"]);
     let store = Store::open(&data, "tester").unwrap();
     assert!(store.victim("V-3").unwrap().is_none());
