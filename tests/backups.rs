@@ -253,6 +253,74 @@ fn a_restore_keeps_every_erasure_and_the_whole_trail_since_the_backup() {
     assert!(store.check().unwrap().is_empty());
 }
 
+/// Every byte a backup holds, decompressed.
+fn plain(path: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_end(&mut all)
+        .unwrap();
+    all
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn an_erasure_with_purge_backups_leaves_no_backup_holding_the_person() {
+    let (s, first) = backed_up();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.vlu().arg("backup").assert().success();
+    // An old, unsigned backup of the unit holds her too.
+    let old = s
+        .data_dir()
+        .join("backups")
+        .join("vlu-20200101T000000.000Z.backup");
+    forged(&first, &old, |_, v| v);
+    private(&old);
+    let name = "Joan Mercer";
+    let all = backup::list(&s.data_dir().join("backups")).unwrap();
+    let signed = all.len() - 1;
+    for b in &all {
+        assert!(holds(&plain(&b.path), name), "the sample names her");
+    }
+    let out = s
+        .vlu()
+        .args([
+            "erase",
+            "--victim",
+            "V-0001",
+            "--reason",
+            "request",
+            "--yes",
+            "--purge-backups",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        said.contains(&format!("Backups: {signed} rewritten")),
+        "{said}"
+    );
+    assert!(said.contains("1 removed"), "{said}");
+    let left = backup::list(&s.data_dir().join("backups")).unwrap();
+    assert_eq!(left.len(), signed);
+    for b in &left {
+        assert!(
+            !holds(&plain(&b.path), name),
+            "{} holds her",
+            b.path.display()
+        );
+        s.vlu().arg("restore").arg(&b.path).assert().success();
+        assert!(s.store().victim("V-0001").unwrap().is_none());
+    }
+    let trail = s.store().audit().unwrap();
+    assert!(trail.iter().any(|e| e.action == "purge-backups"));
+}
+
 /// `vlu ARGS` on the sandbox's store, started and left running.
 fn spawn(s: &Sandbox, args: &[&std::ffi::OsStr]) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_vlu"))

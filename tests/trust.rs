@@ -383,6 +383,7 @@ fn every_kind() -> Vec<(Request, Vec<u8>, Action)> {
             Request::Erase {
                 target: vlu::domain::retention::Target::Victim("V-9999".into()),
                 reason: vlu::domain::retention::Reason::Error,
+                purge_backups: false,
             },
             Action::Administer,
         ),

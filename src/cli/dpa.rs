@@ -43,6 +43,11 @@ pub struct EraseArgs {
     /// Do not ask for confirmation (for scripts). E.g. vlu erase --victim V-0004 --yes
     #[arg(long)]
     yes: bool,
+    /// Take it out of every backup too: each backup holding it is rewritten without it (or
+    /// removed, if it is not this unit's signed backup). E.g. vlu erase --victim V-0004
+    /// --reason request --purge-backups
+    #[arg(long)]
+    purge_backups: bool,
 }
 
 /// `vlu audit`'s filters and format.
@@ -193,11 +198,12 @@ pub(super) fn erase(env: &Env, args: &EraseArgs) -> Result<(), Error> {
     if !args.yes {
         confirm(target, &what)?;
     }
-    let erased = asked(env, |c| c.erase(target, reason))?;
+    let erased = asked(env, |c| {
+        c.erase_everywhere(target, reason, args.purge_backups)
+    })?;
     println!(
         "Erased {} {}: {}, {} of contact log and {}; reason: {reason}. The audit trail \
-         keeps entry #{}, which names only the ids. Backups taken before now still hold it \
-         until they are replaced (see docs/DATA-PROTECTION.md).",
+         keeps entry #{}, which names only the ids.",
         target.noun(),
         visible(target.id()),
         plural(erased.victims.len(), "victim"),
@@ -205,6 +211,19 @@ pub(super) fn erase(env: &Env, args: &EraseArgs) -> Result<(), Error> {
         plural(erased.snoozes, "snooze"),
         erased.seq
     );
+    match erased.purged {
+        Some(p) => println!(
+            "Backups: {} rewritten without it, {} removed (not this unit's signed backups), {} \
+             holding none of it left as they were. Its bytes may stay on the disk's free space \
+             until they are written over.",
+            p.rewritten, p.removed, p.untouched
+        ),
+        None => println!(
+            "What this does not reach: the backups taken before now still hold it until they \
+             are replaced (vlu erase --purge-backups takes it out of them), and the store's \
+             file may keep its bytes until they are written over (docs/DATA-PROTECTION.md)."
+        ),
+    }
     Ok(())
 }
 

@@ -314,8 +314,22 @@ fn answer(shared: &Shared, acting: &Acting, request: Request, tail: &[u8]) -> (R
         Request::CloseCase(closing) => store.close_case(&closing),
         Request::Reallocate(r) => store.reallocate(&r),
         Request::Snooze(snooze) => store.snooze(&snooze),
-        Request::Erase { target, reason } => {
-            let erased = store.erase(&target, reason);
+        Request::Erase {
+            target,
+            reason,
+            purge_backups,
+        } => {
+            let erased = store.erase(&target, reason).and_then(|mut erased| {
+                if purge_backups {
+                    let gone = crate::store::Tombstones {
+                        cases: erased.cases.iter().cloned().collect(),
+                        victims: erased.victims.iter().cloned().collect(),
+                    };
+                    let dir = shared.config.backup.dir_for(store.dir());
+                    erased.purged = Some(store.purge_backups(&dir, &gone)?);
+                }
+                Ok(erased)
+            });
             drop(guard);
             if erased.is_ok() {
                 // Records went: every screen reads the caseload again.

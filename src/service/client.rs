@@ -489,16 +489,29 @@ impl Client {
     }
 }
 
-impl UnitAdmin for Client {
-    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+impl Client {
+    /// An erasure, and with `purge_backups` the same taken out of every backup.
+    pub fn erase_everywhere(
+        &self,
+        target: &Target,
+        reason: Reason,
+        purge_backups: bool,
+    ) -> Result<Erased, StoreError> {
         let request = Request::Erase {
             target: target.clone(),
             reason,
+            purge_backups,
         };
         match self.call(&request)? {
             (Reply::Erased(erased), _) => Ok(erased),
             _ => Err(unexpected()),
         }
+    }
+}
+
+impl UnitAdmin for Client {
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        self.erase_everywhere(target, reason, false)
     }
 
     fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {

@@ -101,6 +101,9 @@ pub enum Request {
     Erase {
         target: Target,
         reason: Reason,
+        /// Take it out of every backup too (`vlu erase --purge-backups`).
+        #[serde(default)]
+        purge_backups: bool,
     },
     /// The audit trail's entries a query asks for (administrators only).
     Audit(AuditQuery),

@@ -45,6 +45,9 @@ pub struct Erased {
     /// Contact-log entries removed with the victims.
     pub contacts: usize,
     pub snoozes: usize,
+    /// What `--purge-backups` did to the backups (none: they were not asked about).
+    #[serde(default)]
+    pub purged: Option<super::Purged>,
 }
 
 /// A disclosure: something that took victims' data out of the store (an export, a

@@ -226,7 +226,7 @@ fn trail_since(db: &Path, since: DateTime<Utc>) -> Result<Vec<AuditRecord>, ()> 
 }
 
 /// Reads every record of the backup into a new sled store at `staging`, durably.
-fn rebuild(staging: &Path, backup: &Path) -> Result<(Header, u64), StoreError> {
+pub(super) fn rebuild(staging: &Path, backup: &Path) -> Result<(Header, u64), StoreError> {
     let db = sled::Config::new()
         .path(staging)
         .cache_capacity(CACHE_BYTES)
