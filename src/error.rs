@@ -86,6 +86,9 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// The most problems of a file printed: a sheet with a million bad rows is not listed whole.
+pub const MOST_LISTED: usize = 1000;
+
 impl Error {
     /// The exit status: 2 bad input or usage, 3 store in use, 1 anything else.
     pub fn exit_code(&self) -> i32 {
@@ -122,7 +125,20 @@ impl Error {
     /// Lines to print before the sentence itself (each problem of a file or a store).
     pub fn details(&self) -> Vec<String> {
         match self {
-            Error::Invalid { problems, .. } => problems.iter().map(ToString::to_string).collect(),
+            Error::Invalid { problems, .. } => {
+                let mut lines: Vec<String> = problems
+                    .iter()
+                    .take(MOST_LISTED)
+                    .map(ToString::to_string)
+                    .collect();
+                if problems.len() > MOST_LISTED {
+                    lines.push(format!(
+                        "… and {} more problems, not listed (the first {MOST_LISTED} are)",
+                        problems.len() - MOST_LISTED
+                    ));
+                }
+                lines
+            }
             Error::Unsound { findings, .. }
             | Error::BadKeymap {
                 problems: findings, ..

@@ -144,6 +144,9 @@ fn report(
              the referral.\n",
         );
     }
+    for warning in &checked.warnings {
+        let _ = writeln!(out, "{warning}");
+    }
     let _ = writeln!(
         out,
         "By status: {}.",

@@ -30,6 +30,8 @@ pub struct Converted {
     pub rows: (usize, usize, usize),
     /// Headers of the sheet that no field reads.
     pub unread: Vec<String>,
+    /// Date columns that cannot show which way round they are written.
+    pub warnings: Vec<String>,
 }
 
 /// Reads `sheet` by `mapping`. Officers named in the mapping are added unless the store has
@@ -92,6 +94,7 @@ pub fn convert<S: std::hash::BuildHasher>(
         .filter(|(i, n)| !n.is_empty() && !read.contains(i))
         .map(|(_, n)| n.clone())
         .collect();
+    let warnings = super::ambiguous::warnings(mapping, &bound, data);
     let officers = b.officers(stored_officers);
     let cases = b.finish_cases();
     Ok(Converted {
@@ -106,6 +109,7 @@ pub fn convert<S: std::hash::BuildHasher>(
         problems: b.problems,
         rows: (*first, *last, data.len()),
         unread,
+        warnings,
     })
 }
 

@@ -41,6 +41,42 @@ impl Sheet {
     }
 }
 
+/// The most rows vlu reads of a sheet: a unit's victims over decades are tens of thousands.
+pub const MOST_ROWS: u32 = 200_000;
+/// The most columns: a unit's sheet has tens; XFD (16,384) is a spreadsheet's last.
+pub const MOST_COLUMNS: u32 = 1_000;
+/// The most a CSV file may be, and a workbook's parts may unpack to in all.
+pub const MOST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The sentence refusing a sheet bigger than vlu reads.
+fn too_big(path: &Path, what: &str) -> Error {
+    Error::Invalid {
+        file: path.to_owned(),
+        problems: vec![Problem {
+            path: String::new(),
+            message: format!(
+                "{what}: more than vlu reads of a spreadsheet ({} rows, {} columns, {} MiB \
+                 unpacked), so nothing was read; keep the victims' rows on a sheet of their own",
+                thousands(MOST_ROWS),
+                thousands(MOST_COLUMNS),
+                MOST_BYTES >> 20
+            ),
+        }],
+    }
+}
+
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Reads the file: a CSV by its name (`.csv`, `.tsv`, `.txt`), anything else as a workbook.
 /// `sheet` names the workbook's sheet (default: the first).
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
@@ -55,18 +91,35 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
                     "--sheet names a sheet of a workbook; a CSV file has only one".into(),
                 ));
             }
-            let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            let read = |source| Error::Read {
                 path: path.to_owned(),
                 source,
-            })?;
-            Ok(csv_sheet(
+            };
+            if std::fs::metadata(path).map_err(read)?.len() > MOST_BYTES {
+                return Err(too_big(path, "the file is larger than 256 MiB"));
+            }
+            let bytes = std::fs::read(path).map_err(read)?;
+            let sheet = csv_sheet(
                 &bytes,
                 if ext.as_deref() == Some("tsv") {
                     b'\t'
                 } else {
                     b','
                 },
-            ))
+            );
+            match sheet.rows.last() {
+                Some((n, _)) if *n > MOST_ROWS as usize => {
+                    Err(too_big(path, &format!("the file has {n} rows")))
+                }
+                _ if sheet
+                    .rows
+                    .iter()
+                    .any(|(_, r)| r.len() > MOST_COLUMNS as usize) =>
+                {
+                    Err(too_big(path, "a row has more than 1,000 columns"))
+                }
+                _ => Ok(sheet),
+            }
         }
         _ => workbook(path, sheet),
     }
@@ -129,6 +182,7 @@ fn workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
                 .into(),
         }],
     };
+    unpacked_size(path)?;
     let mut book = calamine::open_workbook_auto(path).map_err(|_| unreadable())?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -146,20 +200,33 @@ fn workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
             })?,
         None => names.first().cloned().ok_or_else(unreadable)?,
     };
-    let range = book.worksheet_range(&name).map_err(|_| unreadable())?;
+    let (top, mut grid) = match &mut book {
+        calamine::Sheets::Xlsx(x) => xlsx_grid(x, &name, path)?,
+        other => {
+            let range = other.worksheet_range(&name).map_err(|_| unreadable())?;
+            let (height, width) = range.get_size();
+            if height > MOST_ROWS as usize || width > MOST_COLUMNS as usize {
+                return Err(too_big(
+                    path,
+                    &format!("the sheet spans {height} rows and {width} columns"),
+                ));
+            }
+            let (top, left) = range.start().unwrap_or((0, 0));
+            let grid = range
+                .rows()
+                .map(|row| {
+                    let mut cells = vec![Cell::Empty; left as usize];
+                    cells.extend(row.iter().map(cell_of));
+                    cells
+                })
+                .collect();
+            (top, grid)
+        }
+    };
     let merged = match &mut book {
         calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         _ => Vec::new(),
     };
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut grid: Vec<Vec<Cell>> = range
-        .rows()
-        .map(|row| {
-            let mut cells = vec![Cell::Empty; left as usize];
-            cells.extend(row.iter().map(cell_of));
-            cells
-        })
-        .collect();
     fill_merged(&mut grid, top as usize, &merged);
     let rows = grid
         .into_iter()
@@ -172,6 +239,83 @@ fn workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet, Error> {
         encoding: None,
         rows,
     })
+}
+
+/// An XLSX sheet's cells read one at a time, refused as soon as one lies beyond
+/// [`MOST_ROWS`] or [`MOST_COLUMNS`] (calamine's whole-sheet range would first make room for
+/// every cell up to the farthest: a 6 KB file with one cell at XFD1048576 asks for 17 billion).
+/// The rows from the first holding a cell, and that first row's index.
+fn xlsx_grid<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<R>,
+    name: &str,
+    path: &Path,
+) -> Result<(u32, Vec<Vec<Cell>>), Error> {
+    let unreadable = || Error::Invalid {
+        file: path.to_owned(),
+        problems: vec![Problem {
+            path: String::new(),
+            message: "the sheet could not be read; the file may be damaged".into(),
+        }],
+    };
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|_| unreadable())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
+        let (row, column) = cell.get_position();
+        if row >= MOST_ROWS || column >= MOST_COLUMNS {
+            return Err(too_big(
+                path,
+                &format!(
+                    "the sheet has a cell at row {} column {}",
+                    row + 1,
+                    column + 1
+                ),
+            ));
+        }
+        let value = cell_of(&calamine::Data::from(cell.get_value().clone()));
+        if value == Cell::Empty {
+            continue;
+        }
+        let cells = rows.entry(row).or_default();
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, Cell::Empty);
+        }
+        cells[column] = value;
+    }
+    let top = rows.keys().next().copied().unwrap_or(0);
+    let bottom = rows.keys().next_back().copied().unwrap_or(0);
+    let mut grid = vec![Vec::new(); (bottom - top) as usize + usize::from(!rows.is_empty())];
+    for (row, cells) in rows {
+        grid[(row - top) as usize] = cells;
+    }
+    Ok((top, grid))
+}
+
+/// Refuses a workbook (a zip: XLSX, ODS) whose parts declare more than [`MOST_BYTES`]
+/// unpacked, before anything is unpacked: a 2 MB file once unpacked to 6 GB.
+fn unpacked_size(path: &Path) -> Result<(), Error> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        // Not a zip (an old XLS): calamine reads it, or says it cannot.
+        return Ok(());
+    };
+    // Each part's size as its central directory entry states it.
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map_or(u64::MAX, |part| part.size());
+        total = total.saturating_add(size);
+    }
+    if total > MOST_BYTES {
+        return Err(too_big(
+            path,
+            &format!("the workbook unpacks to {} MiB", total >> 20),
+        ));
+    }
+    Ok(())
 }
 
 /// Merged cells hold their value in the first cell only; every cell of the region takes it,

@@ -6,6 +6,7 @@
 //! same validation and the same all-or-nothing import; only the problems are said
 //! differently, by the row and column a person will find them in.
 
+mod ambiguous;
 pub mod build;
 pub mod cells;
 pub mod convert;
@@ -35,6 +36,8 @@ pub struct Checked {
     pub rows: (usize, usize, usize),
     /// The sheet's headers that no field reads.
     pub unread: Vec<String>,
+    /// What the unit should check before it imports (ambiguous dates).
+    pub warnings: Vec<String>,
 }
 
 /// Reads `sheet` by `mapping` and checks the caseload it makes as an import would, against
@@ -63,6 +66,7 @@ pub fn check(
         places: converted.places,
         rows: converted.rows,
         unread: converted.unread,
+        warnings: converted.warnings,
     })
 }
 
