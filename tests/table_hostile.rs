@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,7 +89,7 @@ fn a_sheet_of_more_rows_than_any_unit_has_is_refused() {
     let path = s.root.path().join("long.csv");
     let mut text = String::from("Ref,Victim name\n");
     for i in 0..250_000 {
-        text.push_str(&format!("NB-{i},Someone\n"));
+        let _ = writeln!(text, "NB-{i},Someone");
     }
     std::fs::write(&path, text).unwrap();
     let said = refused(&import_bounded(&s, &path));
