@@ -370,13 +370,6 @@ impl Store {
             s.reason = reason;
             cut += n;
         }
-        if cut > 0 {
-            withheld.push(format!(
-                "{cut} mention(s) of other people's addresses, phone numbers or emails in the \
-                 text of the record and log, each replaced by \"{}\".",
-                crate::domain::redact::WITHHELD
-            ));
-        }
         withheld.push(
             "The case record (the offender, the sentence and its dates) and the other victims \
              of the same case: other people's personal data. What the victim was told of the \
@@ -389,11 +382,24 @@ impl Store {
                 ..AuditQuery::default()
             })?
             .into_iter()
-            .map(|e| AuditEntry {
-                seq: e.seq,
-                record: e.record.as_seen_by(id),
+            .map(|e| {
+                let mut record = e.record.as_seen_by(id);
+                // The trail's words are free text too (a snooze's reason, a change's why).
+                for field in &mut record.fields {
+                    let (out, n) = others.redact(field);
+                    *field = out;
+                    cut += n;
+                }
+                AuditEntry { seq: e.seq, record }
             })
             .collect();
+        if cut > 0 {
+            withheld.push(format!(
+                "{cut} mention(s) of other people's addresses, phone numbers or emails in the \
+                 text of the record, log and audit trail, each replaced by \"{}\".",
+                crate::domain::redact::WITHHELD
+            ));
+        }
         Ok(Some(SubjectAccess {
             victim,
             snoozes,
@@ -438,7 +444,7 @@ impl Store {
 fn add_details(w: &mut Withheld, details: Option<&ContactDetails>) {
     let Some(d) = details else { return };
     if let Some(a) = &d.address {
-        w.text(a);
+        w.address(a);
     }
     add_phone_email(w, d.phone.as_deref(), d.email.as_deref());
 }

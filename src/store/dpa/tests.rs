@@ -121,3 +121,26 @@ fn a_subject_access_answer_leaves_out_everyone_else_s_contact_details() {
     assert_eq!(sar.audit.last().unwrap().record.action, "disclose");
     assert!(store.subject_access("V-9").unwrap().is_none());
 }
+
+#[test]
+fn the_audit_trail_in_a_subject_access_answer_is_redacted_too_in_every_phone_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    for written in ["+44 7700 900333", "0044 (0)7700 900333", "07700-900-333"] {
+        store
+            .record_disclosure(&Disclosure::of(
+                &format!("letter to Tom on {written}"),
+                vec!["V-1".into()],
+            ))
+            .unwrap();
+    }
+    let sar = store.subject_access("V-1").unwrap().unwrap();
+    let trail: Vec<&String> = sar.audit.iter().flat_map(|e| &e.record.fields).collect();
+    assert!(trail.iter().all(|f| !f.contains("900333")), "{trail:?}");
+    let cut: usize = trail
+        .iter()
+        .map(|f| f.matches(crate::domain::redact::WITHHELD).count())
+        .sum();
+    assert_eq!(cut, 3, "{trail:?}");
+    assert!(sar.withheld.iter().any(|w| w.contains("audit trail")));
+}
