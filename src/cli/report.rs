@@ -332,6 +332,10 @@ fn overdue(out: &mut String, r: &Report) {
 }
 
 fn equality(out: &mut String, r: &Report) {
+    if let Some(why) = &r.equality_withheld {
+        let _ = writeln!(out, "\nEquality monitoring: not given. {why}");
+        return;
+    }
     if r.equality.is_empty() {
         out.push_str("\nEquality monitoring: no protected characteristic is recorded.\n");
         return;

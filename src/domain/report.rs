@@ -155,6 +155,10 @@ pub struct Report {
     pub complaints_acknowledged_in_time: u32,
     pub overdue: Overdue,
     pub equality: Vec<Characteristic>,
+    /// Why the equality breakdown is not given for this return (none: it is, or nothing is
+    /// recorded): only the whole unit's return for a calendar quarter that has ended has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equality_withheld: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overdue_by_week: Vec<WeekCount>,
 }
@@ -478,6 +482,12 @@ impl Tally {
         let unallocated_first = by_officer.first().is_some_and(|o| o.officer.is_none());
         by_officer.rotate_left(usize::from(unallocated_first));
         let q = self.query;
+        let equality_withheld = equality::why_not(&q);
+        let equality = if equality_withheld.is_some() {
+            Vec::new()
+        } else {
+            self.equality.finish()
+        };
         Report {
             unit: unit.map(str::to_owned),
             from: q.from,
@@ -506,7 +516,8 @@ impl Tally {
                 by_kind,
                 by_officer,
             },
-            equality: self.equality.finish(),
+            equality,
+            equality_withheld,
             overdue_by_week: self
                 .week_endings
                 .into_iter()

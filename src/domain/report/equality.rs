@@ -9,6 +9,40 @@ use serde::{Deserialize, Serialize};
 use crate::domain::enums::EQUALITY_KEYS;
 use crate::domain::model::Victim;
 
+/// Why a return does not carry the equality breakdown, or `None` when it does. Tables are
+/// published only for periods that never overlap — single calendar quarters, once ended —
+/// and only for the whole unit: two published tables then never share a victim unless they
+/// are the same table, so no cell can be worked out by taking one return from another
+/// (a year less three of its quarters, one week's return less the next, a unit's less an
+/// officer's). Within each table, small groups are suppressed ([`suppress`]).
+pub fn why_not(q: &super::ReportQuery) -> Option<String> {
+    use chrono::Datelike;
+    let starts_a_quarter = q.from.day() == 1 && (q.from.month() - 1).is_multiple_of(3);
+    let ends_it = q
+        .from
+        .checked_add_months(chrono::Months::new(3))
+        .and_then(|n| n.pred_opt());
+    let whole_quarter = starts_a_quarter && ends_it == Some(q.to);
+    let said = if q.officer.is_some() {
+        "Equality monitoring is given for the whole unit only: an officer's return, set \
+         beside the unit's, would single out small groups."
+    } else if starts_a_quarter && ends_it.is_some_and(|end| q.to < end) {
+        "Equality monitoring for a quarter is given once the quarter has ended: a return \
+         made again a day later would single out that day's victims."
+    } else if !whole_quarter {
+        "Equality monitoring is given for single calendar quarters only (January to March, \
+         April to June, July to September, October to December): returns of periods that \
+         overlap, set side by side, would single out small groups. Ask for each quarter of \
+         the period."
+    } else if q.to >= q.made_on {
+        "Equality monitoring for this quarter is given once it has ended: a return made \
+         again a day later would single out that day's victims."
+    } else {
+        return None;
+    };
+    Some(said.to_owned())
+}
+
 /// The group of victims with no value recorded, or `not stated`.
 pub const NOT_STATED: &str = "not stated";
 

@@ -297,8 +297,16 @@ fn one_officers_return_counts_only_their_victims() {
     assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 0));
     assert_eq!(r.overdue.total, 1);
     assert_eq!(r.overdue.by_officer.len(), 1);
-    // The characteristics recorded are the unit's, whoever's victims they are.
-    assert_eq!(r.equality.len(), 3);
+    // No equality breakdown in an officer's return: set beside the unit's, it would single
+    // out small groups (REPORT.md).
+    assert!(r.equality.is_empty());
+    assert!(
+        r.equality_withheld
+            .as_deref()
+            .is_some_and(|why| why.contains("whole unit only")),
+        "{:?}",
+        r.equality_withheld
+    );
 }
 
 #[test]
@@ -407,4 +415,95 @@ fn a_report_reads_back_from_its_json() {
     let json = serde_json::to_string(&r).unwrap();
     let back: Report = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
+}
+
+/// Every return a manager could ask of generated units — quarters, years, halves, runs of
+/// quarters, arbitrary spans, quarters to date, the whole unit and each officer — and every
+/// one that carries an equality breakdown: no two of them overlap unless they are the same
+/// return, so no cell can be worked out by taking one from another.
+#[test]
+fn no_two_returns_with_equality_tables_can_be_differenced() {
+    use crate::domain::model::Equality;
+    let made_on = d("2026-11-24");
+    let mut periods = Vec::new();
+    for year in 2023..=2026 {
+        for q in 0..4u32 {
+            let from = NaiveDate::from_ymd_opt(year, q * 3 + 1, 1).unwrap();
+            let end = from
+                .checked_add_months(chrono::Months::new(3))
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+            periods.push((from, end));
+            periods.push((from, end.min(made_on)));
+            periods.push((from + chrono::Days::new(7), end));
+            periods.push((
+                from,
+                from.checked_add_months(chrono::Months::new(9)).unwrap(),
+            ));
+        }
+        periods.push((d(&format!("{year}-01-01")), d(&format!("{year}-12-31"))));
+        periods.push((d(&format!("{year}-01-01")), d(&format!("{year}-06-30"))));
+        periods.push((
+            d(&format!("{year}-04-01")),
+            d(&format!("{}-03-31", year + 1)),
+        ));
+    }
+    periods.push((d("2026-08-25"), d("2026-11-24")));
+    for seed in [3, 11] {
+        let mut unit = crate::generate::generate(400, seed, made_on);
+        let races = [
+            "White British",
+            "Asian, Indian",
+            "Black Caribbean",
+            "Mixed",
+            "Other",
+        ];
+        for (i, v) in unit.victims.iter_mut().enumerate() {
+            v.equality = Some(Box::new(Equality {
+                race: Some(races[(i * 7 + i / 3) % races.len()].into()),
+                ..Equality::default()
+            }));
+        }
+        let officers: Vec<Option<String>> = std::iter::once(None)
+            .chain(unit.officers.iter().map(|o| Some(o.id.clone())))
+            .collect();
+        let mut published = Vec::new();
+        for &(from, to) in &periods {
+            for officer in &officers {
+                let q = ReportQuery {
+                    from,
+                    to,
+                    officer: officer.clone(),
+                    made_on,
+                    weeks: 0,
+                };
+                let r = run(&unit, &q);
+                if r.equality.is_empty() {
+                    assert!(r.equality_withheld.is_some(), "{from} to {to}: said why");
+                } else {
+                    assert!(officer.is_none(), "an officer's return: {from} to {to}");
+                    published.push((from, to, r.equality));
+                }
+            }
+        }
+        assert!(published.len() >= 12, "ended quarters carry tables");
+        for (i, a) in published.iter().enumerate() {
+            for b in &published[i + 1..] {
+                let same = (a.0, a.1) == (b.0, b.1);
+                let apart = a.1 < b.0 || b.1 < a.0;
+                assert!(
+                    same || apart,
+                    "{} to {} overlaps {} to {}",
+                    a.0,
+                    a.1,
+                    b.0,
+                    b.1
+                );
+                if same {
+                    assert_eq!(a.2, b.2, "one quarter, one table");
+                }
+            }
+        }
+    }
 }

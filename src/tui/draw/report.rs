@@ -255,7 +255,30 @@ fn figure_lines(r: &Report, lead: &LeadTimes, theme: &Theme) -> Vec<Line<'static
     );
     l.push(Line::from(""));
     l.push(heading("Equality: referred / opted in", theme));
-    if r.equality.is_empty() {
+    l.extend(equality_lines(r));
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled(
+        "<5: one to four victims. *: withheld so that no small group can be worked out.",
+        theme.dim(),
+    )));
+    l
+}
+
+/// The equality breakdown's lines, or why the return gives none.
+fn equality_lines(r: &Report) -> Vec<Line<'static>> {
+    let mut l = Vec::new();
+    if let Some(why) = &r.equality_withheld {
+        // In lines that fit the pane beside the charts.
+        let mut line = String::from("  Not given.");
+        for word in why.split(' ') {
+            if line.len() + word.len() > 54 {
+                l.push(Line::from(std::mem::replace(&mut line, "  ".into())));
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        l.push(Line::from(line));
+    } else if r.equality.is_empty() {
         l.push(Line::from("  No protected characteristic is recorded."));
     }
     for c in &r.equality {
@@ -274,10 +297,5 @@ fn figure_lines(r: &Report, lead: &LeadTimes, theme: &Theme) -> Vec<Line<'static
             )));
         }
     }
-    l.push(Line::from(""));
-    l.push(Line::from(Span::styled(
-        "<5: one to four victims. *: withheld so that no small group can be worked out.",
-        theme.dim(),
-    )));
     l
 }
