@@ -51,6 +51,42 @@ fn national(phone: &str) -> Option<String> {
     (number.chars().filter(char::is_ascii_digit).count() >= 6).then_some(number)
 }
 
+/// Whether `text` holds anything written as a phone number: a `0` or `+` and then at least
+/// nine more digits, with spaces, hyphens, dots or brackets between them.
+pub fn has_phone_number(text: &str) -> bool {
+    let mut digits = 0;
+    let mut started = false;
+    let mut previous = ' ';
+    for c in text.chars() {
+        if started && c.is_ascii_digit() {
+            digits += 1;
+            if digits >= 10 {
+                return true;
+            }
+        } else if started && matches!(c, ' ' | '-' | '.' | '(' | ')') {
+        } else if (c == '0' || c == '+') && !previous.is_ascii_digit() {
+            started = true;
+            digits = usize::from(c == '0');
+        } else {
+            started = false;
+            digits = 0;
+        }
+        previous = c;
+    }
+    false
+}
+
+/// Whether `text` holds anything written as an email address (`name@host.domain`).
+pub fn has_email(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';'))
+        .map(|w| w.trim_end_matches(['.', '!', '?', ':', '"', '\'']))
+        .any(|w| {
+            w.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.ends_with('.')
+            })
+        })
+}
+
 /// A word as addresses are compared: lower case, the usual abbreviations read as the word.
 fn word(w: &str) -> String {
     let lower = w.to_lowercase();

@@ -99,8 +99,18 @@ pub struct Templates {
     pub dir: Option<std::path::PathBuf>,
 }
 
+/// The most work one letter may take to fill in (minijinja's fuel: about one unit a step).
+/// The built-in letters take a few thousand at most; a template that loops without end, or nests
+/// loops of thousands, stops here with a sentence instead of holding up every vlu.
+const FUEL: u64 = 100_000;
+
+/// The largest template file read: a letter's is a few kilobytes.
+const MOST_TEMPLATE_BYTES: u64 = 256 * 1024;
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(64);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_syntax(
@@ -160,6 +170,37 @@ fn line_of(source: &str, name: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// A template file must be an ordinary file of its own in the templates folder: not a link
+/// (to `/etc/shadow`, or anywhere), not a device or a pipe, not larger than a template is.
+fn plain_file_inside(path: &Path, dir: &Path) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot be read ({e})"))?;
+    if meta.file_type().is_symlink() {
+        return Err(
+            "is a link to another file: vlu reads only ordinary files kept in the templates \
+             folder itself"
+                .into(),
+        );
+    }
+    if !meta.is_file() {
+        return Err("is not an ordinary file (a folder, a device or a pipe)".into());
+    }
+    if meta.len() > MOST_TEMPLATE_BYTES {
+        return Err(format!(
+            "is larger than a letter template is ({} KB at most)",
+            MOST_TEMPLATE_BYTES / 1024
+        ));
+    }
+    let inside = std::fs::canonicalize(path)
+        .ok()
+        .zip(std::fs::canonicalize(dir).ok())
+        .is_some_and(|(file, folder)| file.parent() == Some(folder.as_path()));
+    if inside {
+        Ok(())
+    } else {
+        Err("is not a file of the templates folder itself".into())
+    }
+}
+
 impl Templates {
     /// The templates compiled into vlu.
     pub fn builtin() -> Self {
@@ -217,6 +258,14 @@ impl Templates {
                         "not a letter template vlu knows (expected one of: {})",
                         names.join(", ")
                     ),
+                });
+                continue;
+            }
+            if let Err(why) = plain_file_inside(&path, dir) {
+                problems.push(Problem {
+                    file: shown,
+                    line: None,
+                    message: why,
                 });
                 continue;
             }
@@ -377,6 +426,41 @@ mod tests {
             problems[1].message.contains("not a letter template"),
             "{}",
             problems[1]
+        );
+    }
+
+    #[test]
+    fn a_template_that_is_a_link_is_refused_and_what_it_points_at_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("shadow");
+        std::fs::write(&secret, "root:$6$SECRET-HASH:19000::::::").unwrap();
+        let folder = dir.path().join("letters");
+        std::fs::create_dir(&folder).unwrap();
+        std::os::unix::fs::symlink(&secret, folder.join("annual_letter.txt")).unwrap();
+        let problems = Templates::load(Some(&folder)).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("is a link"), "{}", problems[0]);
+        assert!(!format!("{problems:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn a_template_that_would_run_for_ever_stops_with_a_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("key_date.txt"),
+            "{% extends \"base.txt\" %}{% block body %}{% for a in range(10000) %}\
+             {% for b in range(10000) %}x{% endfor %}{% endfor %}{% endblock %}",
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        let problems = Templates::load(Some(dir.path())).unwrap_err();
+        // A liveness bound, not a timing: without fuel this is 10^8 steps a letter.
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.file.ends_with("key_date.txt") && p.message.contains("fuel")),
+            "{problems:?}"
         );
     }
 

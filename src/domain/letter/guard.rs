@@ -17,6 +17,8 @@ pub enum Forbidden {
     OtherVictim,
     /// A phone number, an email or an address other than the recipient's address block.
     ContactDetail,
+    /// The exact day of a release (a letter gives only its month).
+    ReleaseDay,
 }
 
 impl Forbidden {
@@ -29,6 +31,7 @@ impl Forbidden {
             Forbidden::ContactDetail => {
                 "a contact detail other than the recipient's own address block"
             }
+            Forbidden::ReleaseDay => "the exact day of a release (a letter gives its month)",
         }
     }
 }
@@ -40,6 +43,11 @@ pub struct Guard {
     words: BTreeSet<(Forbidden, String)>,
     /// Phone numbers, compared with the letter with all spacing and punctuation removed.
     numbers: BTreeSet<String>,
+    /// Other victims' (and their representatives') names, found however written
+    /// ([`super::names::named_in`]).
+    people: BTreeSet<String>,
+    /// The case's release dates, whose exact day no letter gives.
+    releases: BTreeSet<chrono::NaiveDate>,
     /// The recipient's address block as rendered: the one place an address may appear.
     block: Vec<String>,
 }
@@ -102,13 +110,10 @@ pub fn address_lines(address: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether two names are the same person's name as written: case, spacing and Unicode
-/// compatibility forms folded.
+/// Whether two names are the same person's name however written: titles, order, accents,
+/// case, punctuation, invisible and look-alike characters ([`super::names::same_person`]).
 pub fn same_name(a: &str, b: &str) -> bool {
-    use unicode_normalization::UnicodeNormalization;
-    let norm = |s: &str| fold(&s.nfkc().collect::<String>());
-    let (a, b) = (norm(a), norm(b));
-    !a.is_empty() && a == b
+    super::names::same_person(a, b)
 }
 
 impl Guard {
@@ -160,6 +165,7 @@ impl Guard {
                 {
                     if !named(name) {
                         guard.word(Forbidden::OtherVictim, name);
+                        guard.people.insert(name.to_owned());
                     }
                 }
             }
@@ -174,7 +180,21 @@ impl Guard {
                 guard.details(d);
             }
         }
+        guard.releases = case
+            .key_dates
+            .iter()
+            .filter(|k| k.kind.is_release())
+            .map(|k| k.date)
+            .collect();
         guard
+    }
+
+    /// Days the letter may give because something else happened on them (the letter's own
+    /// date, the sentence, a hearing, a call): a release on one of them is not looked for.
+    pub fn allow_days(&mut self, days: impl IntoIterator<Item = chrono::NaiveDate>) {
+        for d in days {
+            self.releases.remove(&d);
+        }
     }
 
     fn word(&mut self, why: Forbidden, s: &str) {
@@ -219,11 +239,31 @@ impl Guard {
         if let Some((why, _)) = self.words.iter().find(|(_, w)| has_word(&folded, w)) {
             return Some(*why);
         }
-        let runs = number_runs(&rest);
-        self.numbers
+        let words = super::names::words(&rest);
+        if self
+            .people
             .iter()
-            .any(|n| runs.iter().any(|r| r.contains(n.as_str())))
-            .then_some(Forbidden::ContactDetail)
+            .any(|p| super::names::named_in(&words, p))
+        {
+            return Some(Forbidden::OtherVictim);
+        }
+        if self
+            .releases
+            .iter()
+            .any(|d| super::days::gives_day(&rest, *d))
+        {
+            return Some(Forbidden::ReleaseDay);
+        }
+        // No letter carries a phone number or an email, anyone's: one held in the store
+        // (however written: +44, 0044, brackets) or one typed into a summary.
+        let runs = number_runs(&rest);
+        let stored = self
+            .numbers
+            .iter()
+            .any(|n| runs.iter().any(|r| r.contains(n.as_str())));
+        let any = crate::domain::redact::has_phone_number(&rest)
+            || crate::domain::redact::has_email(&rest);
+        (stored || any).then_some(Forbidden::ContactDetail)
     }
 }
 
@@ -244,6 +284,63 @@ mod tests {
         assert!(!has_word("we met at 16 rowan avenue.", "6 rowan avenue"));
         assert!(!has_word("joann leeds", "ann lee"));
         assert!(has_word("(ann lee)", "ann lee"));
+    }
+
+    /// A case with a release in January 2027, the recipient Joan Mercer and her brother Tom
+    /// (another victim, with a phone held in the store).
+    fn guard() -> Guard {
+        let unit = crate::domain::validate::parse_caseload(
+            r#"{ "format": "vlu-caseload", "version": 1,
+              "cases": [ { "id": "C-1", "offender": { "name": "Daniel Reeve" },
+                "offence": { "category": "violent" },
+                "sentence": { "kind": "sds", "imposed_on": "2025-03-14" },
+                "key_dates": [ { "kind": "crd", "date": "2027-01-04" } ] } ],
+              "victims": [
+                { "id": "V-1", "case_id": "C-1", "name": "Joan Mercer", "role": "victim",
+                  "eligibility": "statutory", "referred_on": "2025-03-20",
+                  "status": "opted_in", "status_since": "2025-04-01",
+                  "contact_details": { "address": "14 Orchard Road, Northby NS2 4QT" } },
+                { "id": "V-2", "case_id": "C-1", "name": "Tom Mercer", "role": "victim",
+                  "eligibility": "statutory", "referred_on": "2025-03-20",
+                  "status": "opted_in", "status_since": "2025-04-01",
+                  "contact_details": { "phone": "07700 900333" } } ] }"#,
+            &crate::domain::validate::KnownIds::default(),
+            false,
+        )
+        .unwrap();
+        let block = vec!["14 Orchard Road".to_owned(), "Northby NS2 4QT".to_owned()];
+        Guard::new(
+            &unit.victims[0],
+            &unit.cases[0],
+            &unit.victims,
+            None,
+            "Joan Mercer",
+            &block,
+        )
+    }
+
+    #[test]
+    fn what_a_vlo_types_cannot_carry_a_release_day_another_victim_or_a_number() {
+        let g = guard();
+        let letter =
+            |body: &str| format!("Joan Mercer\n14 Orchard Road\nNorthby NS2 4QT\n\n{body}");
+        assert_eq!(g.check(&letter("He is due out in January 2027.")), None);
+        for (body, why) in [
+            ("He is due out on January 4th.", Forbidden::ReleaseDay),
+            ("Out 4/1/27, as we said.", Forbidden::ReleaseDay),
+            ("the 4th of January", Forbidden::ReleaseDay),
+            ("I also spoke to MERCER, Tom.", Forbidden::OtherVictim),
+            ("I also spoke to Tóm Mercer.", Forbidden::OtherVictim),
+            ("Ring Tom on +44 7700 900333.", Forbidden::ContactDetail),
+            ("Ring Tom on 0044 (0)7700 900333.", Forbidden::ContactDetail),
+            (
+                "Call the helpline on 0800 123 4567.",
+                Forbidden::ContactDetail,
+            ),
+            ("Write to help@example.org.", Forbidden::ContactDetail),
+        ] {
+            assert_eq!(g.check(&letter(body)), Some(why), "{body}");
+        }
     }
 
     #[test]

@@ -247,18 +247,13 @@ fn conversation(
     })
 }
 
-/// Whether free text gives the exact day of one of the case's release dates, as a letter or
-/// a person would write it ("22 December 2026", "22/12/2026", "2026-12-22", "22nd December").
+/// Whether free text gives the exact day of one of the case's release dates, in any common
+/// way of writing a date ([`super::days::gives_day`]).
 pub fn names_release_day(text: &str, case: &Case) -> bool {
-    let folded = guard::fold(text);
     case.key_dates
         .iter()
         .filter(|k| k.kind.is_release())
-        .any(|k| {
-            release_day_forms(k.date)
-                .iter()
-                .any(|f| folded.contains(f.as_str()))
-        })
+        .any(|k| super::days::gives_day(text, k.date))
 }
 
 /// The ways the exact day of a date is written, folded.

@@ -9,9 +9,11 @@
 //! recipient's own, and a letter whose recipient has the offender's name, or one of their
 //! aliases, is refused.
 
+mod days;
 pub mod facts;
 pub mod guard;
 mod kinds;
+pub mod names;
 
 use chrono::NaiveDate;
 
@@ -332,13 +334,26 @@ pub fn compose(
         key_date: draft.key_date,
         corrects: None,
     };
-    let guard = Guard::new(
+    let mut guard = Guard::new(
         v,
         case,
         input.others,
         input.officer,
         &recipient.name,
         &recipient.address,
+    );
+    guard.allow_days(
+        [req.date, case.sentence.imposed_on]
+            .into_iter()
+            .chain(v.contacts.iter().map(|c| c.on))
+            .chain(v.licence_requests.iter().filter_map(|r| r.requested_on))
+            .chain(v.licence_requests.iter().filter_map(|r| r.outcome_on))
+            .chain(
+                case.key_dates
+                    .iter()
+                    .filter(|k| !k.kind.is_release())
+                    .map(|k| k.date),
+            ),
     );
     Ok(Composed {
         kind: req.kind,
