@@ -24,6 +24,8 @@ import subprocess
 import tempfile
 import time
 
+from hostile import Tally  # the same tally of trials as the store's hostile run
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = os.path.join(ROOT, "sample-data", "northshire.json")
 PROTOCOL = 5
@@ -32,28 +34,6 @@ OWNER, VLO, MANAGER, ADMIN, MEMBER, OUTSIDER, GROUP = (
 RANK = {"unmapped": 0, "vlo": 1, "manager": 2, "admin": 3}
 ROLE = {MEMBER: "unmapped", OUTSIDER: "unmapped", VLO: "vlo", MANAGER: "manager",
         ADMIN: "admin", OWNER: "admin"}
-
-
-class Tally:
-    def __init__(self):
-        self.families = {}
-
-    def add(self, family, ok, what=""):
-        n, good, fails = self.families.get(family, (0, 0, []))
-        if not ok and len(fails) < 5:
-            fails.append(what)
-        self.families[family] = (n + 1, good + (1 if ok else 0), fails)
-
-    def report(self):
-        total = good = 0
-        for family, (n, g, fails) in self.families.items():
-            print(f"{family:<44} {g:>5} of {n:>5} held")
-            for f in fails:
-                print(f"    failed: {f}")
-            total += n
-            good += g
-        print(f"{'all':<44} {good:>5} of {total:>5} held")
-        return good == total
 
 
 def ids(name):
