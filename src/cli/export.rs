@@ -197,13 +197,22 @@ fn export_json(
     sealer: Option<Sealer>,
 ) -> Result<(), Error> {
     if let Some(service) = env.service()? {
-        return write_out(file, |w| {
+        // The service's own answer (a refusal: "… may not export …") is the error, with its
+        // exit status, not the interrupted write it caused.
+        let mut failed = None;
+        let written = write_out(file, |w| {
             maybe_sealed(sealer, w, |w| {
-                service
-                    .export(w)
-                    .map_err(|e| std::io::Error::other(e.to_string()))
+                service.export(w).map_err(|e| {
+                    let said = std::io::Error::other(e.to_string());
+                    failed = Some(e);
+                    said
+                })
             })
         });
+        return match failed {
+            Some(e) => Err(e.into()),
+            None => written,
+        };
     }
     if !env.has_store()? {
         let caseload = env.read_caseload()?;

@@ -10,6 +10,7 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod letter;
 pub(crate) mod log;
+mod manual;
 mod output;
 mod progress;
 mod reallocate;
@@ -19,6 +20,7 @@ pub mod screens;
 mod service;
 pub(crate) mod status;
 mod table;
+mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -44,12 +46,7 @@ const GLOBAL: &str = "Global options";
     about = "Victim Liaison Unit caseload, diary and contact log",
     long_about = "Victim Liaison Unit caseload, diary and contact log.\n\n\
         Without a command, vlu opens the screens on the store.",
-    after_help = "Examples:\n  \
-        vlu demo                                  the screens on a throw-away sample unit\n  \
-        vlu import northshire.json                a unit's caseload into the store\n  \
-        vlu diary --officer sahmed --days 7       one officer's week\n  \
-        vlu export --passphrase unit.json.age     the whole store, encrypted, for a transfer\n  \
-        vlu --keymap vim                          the screens with vim keys"
+    after_help = docs::top_after_help()
 )]
 pub struct Cli {
     /// Where the store lives (default: the platform data directory, ~/.local/share/vlu on
@@ -83,7 +80,13 @@ pub struct Cli {
 pub struct ScreensArgs {
     /// The screens' keys: a built-in keymap (default, vim) or a keymap file; wins over
     /// `keymap` in the configuration. E.g. --keymap vim, --keymap ~/vlu-keys.toml
-    #[arg(long, env = "VLU_KEYMAP", value_name = "NAME|PATH")]
+    #[arg(
+        long,
+        env = "VLU_KEYMAP",
+        value_name = "NAME|PATH",
+        value_parser = values::keymap(),
+        hide_possible_values = true
+    )]
     pub keymap: Option<String>,
 }
 
