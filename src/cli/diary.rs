@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::io::IsTerminal;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::plain::Ink;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
@@ -150,29 +150,25 @@ pub fn calendar_uid(
     }
 }
 
-/// Colour only on a terminal, and never with `NO_COLOR` set.
+/// Colour only where it shows: a terminal that can, and no `NO_COLOR` (`plain`).
 pub fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    super::plain::colour_on_stdout()
 }
 
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+    fn wrap(&self, ink: Ink, text: &str) -> String {
+        super::plain::paint(self.0, ink, text)
     }
 }
 
-fn heading_colour(status: DiaryStatus) -> &'static str {
+fn heading_colour(status: DiaryStatus) -> Ink {
     match status {
-        DiaryStatus::Overdue => "1;31",
-        DiaryStatus::DueToday => "1;33",
-        DiaryStatus::DueSoon => "1;36",
-        DiaryStatus::Upcoming => "1",
+        DiaryStatus::Overdue => Ink::Red,
+        DiaryStatus::DueToday => Ink::Yellow,
+        DiaryStatus::DueSoon => Ink::Cyan,
+        DiaryStatus::Upcoming => Ink::Bold,
     }
 }
 
@@ -201,7 +197,7 @@ pub fn text(
         .map_or_else(|| "all officers".to_owned(), |o| format!("officer {o}"));
     let mut out = format!(
         "{} — diary for {}, next {} days, {}\n",
-        paint.wrap("1", &visible(unit)),
+        paint.wrap(Ink::Bold, &visible(unit)),
         query.date.format("%A %-d %B %Y"),
         query.days,
         visible(&whose)
@@ -256,7 +252,10 @@ pub fn text(
                 let _ = write!(
                     out,
                     " {}",
-                    paint.wrap("1;35", &format!("⚠ near a sensitive date: {}", visible(s)))
+                    paint.wrap(
+                        Ink::Magenta,
+                        &format!("⚠ near a sensitive date: {}", visible(s))
+                    )
                 );
             }
             let identity = r.identity();

@@ -115,12 +115,13 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
     let after = service.victim(&args.victim)?.map(|v| v.status);
     match after {
         Some(now) if now != status => {
-            println!(
+            let said = format!(
                 "{}#{entry} (status: {} → {})",
                 args.victim,
                 status.label(),
                 now.label()
             );
+            println!("{}", super::plain::for_people(&said));
         }
         _ => println!("{}#{entry}", args.victim),
     }

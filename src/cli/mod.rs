@@ -12,6 +12,7 @@ pub(crate) mod letter;
 pub(crate) mod log;
 mod manual;
 mod output;
+pub(crate) mod plain;
 mod progress;
 mod reallocate;
 pub(crate) mod report;
@@ -338,7 +339,7 @@ pub fn main() -> i32 {
     let cli = match parse() {
         Ok(Ok(cli)) => cli,
         Ok(Err(e)) => {
-            eprintln!("vlu: {}", visible(&e.to_string()));
+            eprintln!("vlu: {}", plain::for_people(&visible(&e.to_string())));
             return e.exit_code();
         }
         Err(e) if !e.use_stderr() => {
@@ -366,9 +367,9 @@ pub fn main() -> i32 {
             // of the store, a path, or what was typed, and none of them may reach the
             // terminal as a control sequence or hidden text.
             for line in e.details() {
-                eprintln!("{}", visible(&line));
+                eprintln!("{}", plain::for_people(&visible(&line)));
             }
-            eprintln!("vlu: {}", visible(&e.to_string()));
+            eprintln!("vlu: {}", plain::for_people(&visible(&e.to_string())));
             e.exit_code()
         }
     }
@@ -586,11 +587,20 @@ fn diary(
     let asked = env.with_service(|service| {
         service.diary(env.query(query.date, days, officer), named, colour)
     })?;
+    // Text for people is ASCII where the locale is not UTF-8, whoever rendered it.
+    let shown = |text: &str| {
+        if format == Format::Text {
+            plain::for_people(text).into_owned()
+        } else {
+            text.to_owned()
+        }
+    };
     if let Some(text) = asked {
+        let text = shown(&text);
         return write_out(out, |w| w.write_all(text.as_bytes()));
     }
     let (digest, snoozes, items) = diary_items(env, &query)?;
-    let text = render(format, &digest, &snoozes, &query, &items, colour);
+    let text = shown(&render(format, &digest, &snoozes, &query, &items, colour));
     // The process ends here: freeing a large unit's records one by one would only delay the
     // exit (25 ms at 100,000 victims); the system takes the memory back.
     std::mem::forget((digest, items));

@@ -113,6 +113,7 @@ pub(super) fn status(
             counts.overdue, counts.today, counts.this_week
         ),
     };
+    let line = super::plain::for_people(&line);
     write_stdout(|w| w.write_all(line.as_bytes()))
 }
 
