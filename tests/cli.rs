@@ -1021,6 +1021,48 @@ fn an_export_refused_to_a_vlo_is_a_refusal_exit_2_with_nothing_written() {
     }
 }
 
+#[test]
+fn the_diary_spreadsheet_withholds_sensitive_labels_unless_asked() {
+    let s = Sandbox::with_sample();
+    let sheet = |more: &[&str]| {
+        let out = s
+            .vlu()
+            .args(["export", "--format", "csv", "--what", "diary"])
+            .args(["--date", "2026-11-24", "--days", "28"])
+            .args(more)
+            .assert()
+            .success();
+        stdout(&out)
+    };
+    // The sample's labels that fall near a reminder in these four weeks.
+    let labels = [
+        "Amy's birthday",
+        "anniversary of John's death",
+        "anniversary of the attack",
+    ];
+    let plain = sheet(&[]);
+    for label in labels {
+        assert!(!plain.contains(label), "{label} in {plain}");
+    }
+    assert!(
+        plain.contains("yes: see the victim's record"),
+        "that there is one is said: {plain}"
+    );
+    let labelled = sheet(&["--with-sensitive-labels"]);
+    for label in labels {
+        assert!(labelled.contains(label), "{label} asked for: {labelled}");
+    }
+    assert_eq!(plain.lines().count(), labelled.lines().count());
+    // The option is for the diary sheet only.
+    for args in [
+        vec!["export", "--with-sensitive-labels"],
+        vec!["export", "--format", "csv", "--with-sensitive-labels"],
+    ] {
+        let out = s.vlu().args(&args).assert().code(2);
+        assert!(stderr(&out).contains("--with-sensitive-labels"), "{args:?}");
+    }
+}
+
 /// The sample case with the most victims: the one a transfer test moves.
 fn busiest_sample_case() -> (String, Vec<Value>) {
     let sample: Value =
