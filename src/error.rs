@@ -59,6 +59,15 @@ pub enum Error {
     /// Something that is not built yet.
     #[error("{0}")]
     NotYet(String),
+    /// `vlu status` asked for the officer of an account the configuration maps to none: the
+    /// count cannot be made (exit 1; a shell prompt runs `vlu status 2>/dev/null || true`).
+    #[error(
+        "{} is not an officer of the unit in {}: map the user to one under [officers] in the \
+         configuration, or count the whole unit with vlu status --all",
+        crate::domain::text::visible(.user),
+        .dir.display()
+    )]
+    NotAnOfficer { user: String, dir: PathBuf },
     /// The unit service could not start: its own sentence and exit status.
     #[error("{said}")]
     Service { code: i32, said: String },
@@ -90,7 +99,8 @@ pub fn plural(n: usize, noun: &str) -> String {
 pub const MOST_LISTED: usize = 1000;
 
 impl Error {
-    /// The exit status: 2 bad input or usage, 3 store in use, 1 anything else.
+    /// The exit status: 2 bad input, usage or a refusal ("… may not …"), 3 store in use, 1
+    /// anything else (as `--help` and the manual page say: `cli::docs::EXIT_STATUS`).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_)
@@ -105,7 +115,11 @@ impl Error {
             ) => 2,
             Error::Store(StoreError::InUse(_)) => 3,
             Error::Service { code, .. } => *code,
-            Error::Store(_) | Error::Write { .. } | Error::Unsound { .. } | Error::NotYet(_) => 1,
+            Error::Store(_)
+            | Error::Write { .. }
+            | Error::Unsound { .. }
+            | Error::NotYet(_)
+            | Error::NotAnOfficer { .. } => 1,
         }
     }
 

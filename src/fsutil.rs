@@ -3,7 +3,7 @@
 //! ever replaced: whatever else is at the path — a symbolic link, a FIFO, a device, a
 //! directory, a socket — is refused, and `-` is standard output.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -69,8 +69,8 @@ fn what_it_is(kind: std::fs::FileType) -> &'static str {
 /// directory, synced and then renamed over the target, with mode 0600: a large file is
 /// written as it is made, never held whole. If `write` fails, or the process is told to stop
 /// (Ctrl-C, a closed SSH session, `kill`), the temporary file goes and the target is left as
-/// it was. (A `kill -9` cannot be caught: the `.NAME.vlu-tmp-PID` file, readable by its
-/// owner only, is then left behind.)
+/// it was. (A `kill -9` cannot be caught: the `.NAME.vlu-tmp-XXXXXX` file, readable by its
+/// owner only, is then left behind; it never stands in the way of a later write.)
 pub fn write_private_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -99,25 +99,26 @@ fn write_atomically(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = Pending::new(dir.join(format!(
-        ".{}.vlu-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )));
-    let file = private_file(&tmp.0)?;
+    // A name no other writer has (tempfile's random part, made with O_EXCL, mode 0600): two
+    // writes of one file at once, or a file left by a killed vlu, never collide.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.vlu-tmp-", name.to_string_lossy()))
+        .tempfile_in(dir)?;
+    let _pending = Pending::new(tmp.path().to_owned());
     #[cfg(unix)]
     if mode != 0o600 {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
     let _ = mode;
-    let mut out = BufWriter::new(file);
+    let mut out = BufWriter::new(tmp.as_file_mut());
     write(&mut out)?;
     out.into_inner()
         .map_err(io::IntoInnerError::into_error)?
         .sync_all()?;
-    std::fs::rename(&tmp.0, path)?;
+    tmp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable.
     File::open(dir)?.sync_all()
 }
@@ -140,17 +141,6 @@ impl Drop for Pending {
     }
 }
 
-fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +161,49 @@ mod tests {
                 0o600
             );
         }
+    }
+
+    #[test]
+    fn writes_of_one_file_at_once_never_collide_on_their_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        let writers = 8;
+        // How many writers have their temporary file open; each waits (a while) for all.
+        let all_open = std::sync::atomic::AtomicUsize::new(0);
+        let written: Vec<io::Result<()>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|n| {
+                    let (path, all_open) = (&path, &all_open);
+                    scope.spawn(move || {
+                        write_private_atomically(path, |w| {
+                            // Every writer's temporary file exists at this point.
+                            all_open.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            let start = std::time::Instant::now();
+                            while all_open.load(std::sync::atomic::Ordering::SeqCst) < writers
+                                && start.elapsed() < std::time::Duration::from_secs(5)
+                            {
+                                std::thread::yield_now();
+                            }
+                            write!(w, "writer {n}")
+                        })
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for result in &written {
+            assert!(result.is_ok(), "{result:?}");
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("writer "),
+            "one writer's whole file: {text}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 
     #[test]

@@ -45,6 +45,32 @@ fn caseload() -> serde_json::Value {
     })
 }
 
+/// Every physical line ends in CRLF and is at most 75 octets without it (RFC 5545 §3.1), and
+/// a fold never splits a UTF-8 character (each line is UTF-8 on its own).
+fn assert_lines_fit(text: &str) {
+    assert!(text.ends_with("\r\n"), "{text}");
+    let bytes = text.as_bytes();
+    let mut lines = 0;
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let line = line.strip_suffix(b"\r").expect("every line ends in CRLF");
+        assert!(
+            line.len() <= 75,
+            "{} octets: {}",
+            line.len(),
+            String::from_utf8_lossy(line)
+        );
+        assert!(
+            std::str::from_utf8(line).is_ok(),
+            "a fold split a character"
+        );
+        lines += 1;
+    }
+    assert!(lines > 10);
+}
+
 struct Parsed {
     text: String,
     uids: Vec<String>,
@@ -57,6 +83,7 @@ fn diary_ics(s: &Sandbox, date: &str) -> Parsed {
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_lines_fit(&text);
     let unfolded = icalendar::parser::unfold(&text);
     let calendar = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar file");
     let prodid = calendar
@@ -87,6 +114,7 @@ fn diary_ics(s: &Sandbox, date: &str) -> Parsed {
                 .map(|p| p.val.to_string())
         };
         assert_eq!(value("TRANSP").as_deref(), Some("TRANSPARENT"), "free time");
+        assert_eq!(value("CLASS").as_deref(), Some("PRIVATE"), "private");
         uids.push(value("UID").expect("every event has a UID"));
     }
     Parsed { text, uids }
@@ -136,4 +164,35 @@ fn every_reminder_has_its_own_stable_uid_and_no_label_travels() {
     let before: HashSet<&String> = first.uids.iter().collect();
     let after: HashSet<&String> = next_day.uids.iter().collect();
     assert_eq!(before, after, "the same reminders keep their UIDs");
+}
+
+#[test]
+fn lines_fold_at_75_octets_between_characters_and_every_event_is_private() {
+    // The sample unit's diary had lines of 76 octets; ids of two-octet letters fold where a
+    // character count would not.
+    let s = Sandbox::new();
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    let sample = diary_ics(&s, "2026-11-24");
+    assert!(sample.uids.len() > 20);
+    let s = Sandbox::new();
+    let mut unit = caseload();
+    let officer = "ØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØØ";
+    unit["officers"][0]["id"] = json!(officer);
+    unit["victims"][0]["allocated_to"] = json!(officer);
+    s.import_value(&unit);
+    let parsed = diary_ics(&s, "2026-11-24");
+    let unfolded = icalendar::parser::unfold(&parsed.text);
+    assert!(
+        unfolded.contains(&format!("officer {officer}")),
+        "{unfolded}"
+    );
+    assert!(
+        parsed.text.lines().any(|l| l.len() >= 74 && !l.is_ascii()),
+        "a line of two-octet letters filled to the limit: {}",
+        parsed.text
+    );
 }

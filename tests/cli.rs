@@ -552,6 +552,10 @@ fn the_screens_need_a_terminal_and_say_so() {
             stderr(&out).contains("the screens need a terminal"),
             "{args:?}"
         );
+        assert!(
+            !s.data_dir().exists(),
+            "{args:?}: nothing made in the data directory for screens that never opened"
+        );
     }
 }
 
@@ -735,9 +739,10 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
         "",
         "nothing to say"
     );
-    // Someone who is no officer: nothing on standard output, a sentence on standard error.
+    // Someone who is no officer: nothing on standard output, a sentence on standard error,
+    // and a failure (a prompt writes `vlu status 2>/dev/null || true`).
     s.sign_in_as("visitor");
-    let out = s.vlu().arg("status").assert().success();
+    let out = s.vlu().arg("status").assert().code(1);
     assert!(out.get_output().stdout.is_empty());
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("is not an officer"), "{err}");
@@ -985,6 +990,77 @@ fn only_managers_reallocate_once_the_unit_has_named_them() {
         .args(["reallocate", "--victim", "V-0001", "--to", "jokafor"])
         .assert()
         .success();
+}
+
+#[test]
+fn an_export_refused_to_a_vlo_is_a_refusal_exit_2_with_nothing_written() {
+    // The store belongs to someone else; this user is the VLO sahmed.
+    let Some(s) = Sandbox::sample_owned_by_someone_else("sahmed") else {
+        return;
+    };
+    let out_file = s.root.path().join("unit.json");
+    let sheet = s.root.path().join("unit.csv");
+    let case = s.root.path().join("case.json");
+    let attempts: [Vec<&str>; 4] = [
+        vec!["export", out_file.to_str().unwrap()],
+        vec!["export"],
+        vec!["export", "--format", "csv", sheet.to_str().unwrap()],
+        vec!["export", "--case", "C-2024-031", case.to_str().unwrap()],
+    ];
+    let mut refused = 0;
+    for args in &attempts {
+        let out = s.vlu().args(args).assert().code(2);
+        let said = stderr(&out);
+        assert!(said.contains(" may not "), "{args:?}: {said}");
+        assert!(out.get_output().stdout.is_empty(), "{args:?}");
+        refused += 1;
+    }
+    assert_eq!(refused, attempts.len());
+    for file in [&out_file, &sheet, &case] {
+        assert!(!file.exists(), "{}", file.display());
+    }
+}
+
+#[test]
+fn the_diary_spreadsheet_withholds_sensitive_labels_unless_asked() {
+    let s = Sandbox::with_sample();
+    let sheet = |more: &[&str]| {
+        let out = s
+            .vlu()
+            .args(["export", "--format", "csv", "--what", "diary"])
+            .args(["--date", "2026-11-24", "--days", "28"])
+            .args(more)
+            .assert()
+            .success();
+        stdout(&out)
+    };
+    // The sample's labels that fall near a reminder in these four weeks.
+    let labels = [
+        "Amy's birthday",
+        "anniversary of John's death",
+        "anniversary of the attack",
+    ];
+    let plain = sheet(&[]);
+    for label in labels {
+        assert!(!plain.contains(label), "{label} in {plain}");
+    }
+    assert!(
+        plain.contains("yes: see the victim's record"),
+        "that there is one is said: {plain}"
+    );
+    let labelled = sheet(&["--with-sensitive-labels"]);
+    for label in labels {
+        assert!(labelled.contains(label), "{label} asked for: {labelled}");
+    }
+    assert_eq!(plain.lines().count(), labelled.lines().count());
+    // The option is for the diary sheet only.
+    for args in [
+        vec!["export", "--with-sensitive-labels"],
+        vec!["export", "--format", "csv", "--with-sensitive-labels"],
+    ] {
+        let out = s.vlu().args(&args).assert().code(2);
+        assert!(stderr(&out).contains("--with-sensitive-labels"), "{args:?}");
+    }
 }
 
 /// The sample case with the most victims: the one a transfer test moves.

@@ -149,6 +149,71 @@ fn completions_install_into_bash() {
 }
 
 #[test]
+fn completions_name_letter_kinds_key_date_kinds_and_keymaps() {
+    let s = Sandbox::new();
+    let script = stdout(&s.vlu().args(["completions", "bash"]).assert().success());
+    let file = s.file("vlu.bash", &script);
+    let complete = |words: &str, cword: usize| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {} && COMP_WORDS=({words}) && COMP_CWORD={cword} && _vlu vlu \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\" && echo \"${{COMPREPLY[@]}}\"",
+                file.display()
+            ))
+            .output()
+            .ok()?;
+        Some(String::from_utf8(out.stdout).unwrap())
+    };
+    let Some(kinds) = complete("vlu letter ''", 2) else {
+        eprintln!("no bash: only the script is checked");
+        for word in ["initial_offer", "case_closure", "parole_hearing", "vim"] {
+            assert!(script.contains(word), "{word}");
+        }
+        return;
+    };
+    for kind in vlu::domain::enums::LetterKind::IDS {
+        assert!(
+            kinds.split(' ').any(|w| w.trim() == *kind),
+            "{kind}: {kinds}"
+        );
+    }
+    let key_dates = complete("vlu letter key_date --key-date ''", 4).unwrap();
+    for kind in vlu::domain::enums::KeyDateKind::IDS {
+        assert!(
+            key_dates.split(' ').any(|w| w.trim() == *kind),
+            "{kind}: {key_dates}"
+        );
+    }
+    let keymaps = complete("vlu --keymap ''", 2).unwrap();
+    assert_eq!(keymaps.trim(), "default vim", "{keymaps}");
+    let methods = complete("vlu log --method ''", 3).unwrap();
+    assert!(
+        methods.contains("letter") && methods.contains("phone"),
+        "{methods}"
+    );
+    // Completing a value names it; it does not narrow what is taken: a keymap file, and a
+    // kind the command itself refuses in its own words.
+    let keys = s.file("keys.toml", "");
+    s.vlu()
+        .args(["--keymap"])
+        .arg(&keys)
+        .arg("diary")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--keymap is for the screens"));
+    let out = s
+        .vlu()
+        .args(["letter", "no_such", "--victim", "V-1"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("is not a kind of letter"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn manual_pages_to_standard_output_or_a_folder() {
     use std::os::unix::fs::PermissionsExt;
     let s = Sandbox::new();
@@ -183,6 +248,111 @@ fn manual_pages_to_standard_output_or_a_folder() {
             Path::new(String::from_utf8(found.stdout).unwrap().trim()),
             dir.join("vlu-export.1")
         );
+    }
+}
+
+/// Every `VLU_…` variable named anywhere in the source.
+fn variables_the_code_reads() -> Vec<String> {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in text.match_indices("VLU_") {
+                    let name: String = text[at..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect();
+                    if name.len() > 4 && !found.contains(&name) {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found.sort();
+    found
+}
+
+#[test]
+fn help_and_the_manual_say_the_exit_status_environment_and_files() {
+    let s = Sandbox::new();
+    let help = stdout(&s.vlu().arg("--help").assert().success());
+    let (_, status) = help.split_once("Exit status:").expect(&help);
+    for code in ["0  ", "1  ", "2  ", "3  "] {
+        assert!(status.contains(&format!("\n  {code}")), "{code}: {help}");
+    }
+    assert!(status.contains("may not"), "{help}");
+    assert!(help.contains("vlu status 2>/dev/null || true"), "{help}");
+
+    let page = stdout(&s.vlu().arg("man").assert().success());
+    let section = |name: &str| {
+        let start = page
+            .find(&format!(".SH {name}\n"))
+            .unwrap_or_else(|| panic!("no {name} in {page}"));
+        let rest = &page[start + 4..];
+        rest[..rest.find("\n.SH ").unwrap_or(rest.len())].to_owned()
+    };
+    assert!(!page.contains(".SH EXTRA"), "{page}");
+    assert!(
+        !page.contains("vlu\\-help"),
+        "no page for clap's help is listed"
+    );
+    assert!(section("EXAMPLES").contains("vlu demo"));
+    assert!(section("\"EXIT STATUS\"").contains(".B 3"));
+    let environment = section("ENVIRONMENT");
+    let variables = variables_the_code_reads();
+    assert!(variables.len() >= 6, "{variables:?}");
+    for variable in &variables {
+        assert!(
+            environment.contains(&format!(".B {variable}")),
+            "{variable}: {environment}"
+        );
+    }
+    assert!(environment.contains("NO_COLOR"));
+    let files = section("FILES");
+    for file in [
+        "config.toml",
+        "db/",
+        "\n.I lock\n",
+        "vlu.sock",
+        "serve.lock",
+        "service.log",
+        "backups/",
+    ] {
+        assert!(files.contains(file), "{file}: {files}");
+    }
+    let dir = s.root.path().join("man");
+    s.vlu().args(["man", "--dir"]).arg(&dir).assert().success();
+    let export = std::fs::read_to_string(dir.join("vlu-export.1")).unwrap();
+    assert!(export.contains(".SH EXAMPLES\n"), "{export}");
+    assert!(export.contains("vlu export \\-\\-passphrase"), "{export}");
+    assert!(export.contains(".SH \"EXIT STATUS\"\n"), "{export}");
+    let listed: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!listed.iter().any(|n| n.contains("help")), "{listed:?}");
+    // Every page vlu(1) lists is written.
+    for (at, _) in page.match_indices("vlu\\-") {
+        let name: String = page[at..]
+            .replace("\\-", "-")
+            .chars()
+            .take_while(|c| *c != '(')
+            .collect();
+        if page[at..].replace("\\-", "-")[name.len()..].starts_with("(1)") {
+            assert!(
+                listed.contains(&format!("{name}.1")),
+                "{name} is listed, not written"
+            );
+        }
     }
 }
 

@@ -465,3 +465,66 @@ fn a_units_templates_are_checked_and_used() {
         stderr(&out)
     );
 }
+
+/// One part of a .docx package, as stored.
+fn docx_part(path: &Path, name: &str) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn a_word_document_names_its_author_date_and_british_english_with_normal_the_default() {
+    let s = Sandbox::with_sample();
+    let mut tried = 0;
+    for (signed_in, author) in [(Some("sahmed"), "sahmed"), (None, "vlu")] {
+        if let Some(officer) = signed_in {
+            s.sign_in_as(officer);
+        }
+        let file = s.root.path().join(format!("{author}.docx"));
+        s.vlu()
+            .args([
+                "letter",
+                "annual_letter",
+                "--victim",
+                "V-0005",
+                "--date",
+                DATE,
+                "--format",
+                "docx",
+                "--out",
+            ])
+            .arg(&file)
+            .assert()
+            .success();
+        let core = docx_part(&file, "docProps/core.xml");
+        assert!(
+            core.contains(&format!("<dc:creator>{author}</dc:creator>")),
+            "{core}"
+        );
+        assert!(core.contains("<dc:language>en-GB</dc:language>"), "{core}");
+        assert!(
+            core.contains(&format!(">{DATE}T00:00:00Z</dcterms:created>")),
+            "created on the letter's date: {core}"
+        );
+        assert!(!core.contains("1970"), "{core}");
+        let styles = docx_part(&file, "word/styles.xml");
+        let defaults = &styles[styles.find("<w:rPrDefault>").expect(&styles)..];
+        let defaults = &defaults[..defaults.find("</w:rPrDefault>").unwrap()];
+        assert!(defaults.contains("<w:lang w:val=\"en-GB\""), "{styles}");
+        assert!(
+            styles.contains("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"),
+            "{styles}"
+        );
+        // And Word's own reader still reads it.
+        let (text, _) = read_docx(&file);
+        assert!(text.contains("Dear Nadia Kowalska,"), "{text}");
+        tried += 1;
+        // No one signed in next: the service reads who is who when it starts.
+        let _ = std::fs::remove_dir_all(s.root.path().join("config"));
+        common::stop_service(&s.data_dir());
+    }
+    assert_eq!(tried, 2);
+}

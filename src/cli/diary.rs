@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::io::IsTerminal;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::plain::Ink;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
@@ -62,7 +62,8 @@ pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
 const PRODID: &str = concat!("-//vlu//vlu diary ", env!("CARGO_PKG_VERSION"), "//EN");
 
 /// An iCalendar file of the same items, one all-day event each on its due date, marked free
-/// time (`TRANSP:TRANSPARENT`: a reminder is not a meeting and must not block the day). It
+/// time (`TRANSP:TRANSPARENT`: a reminder is not a meeting and must not block the day) and
+/// private (`CLASS:PRIVATE`: a shared calendar shows others only that the time is taken). It
 /// carries ids, never names or any text from a victim's record — not even a sensitive
 /// date's label, which can name a person ("John's birthday"): calendars are synced to
 /// phones and shared. Each event's UID is [`calendar_uid`]: the same reminder keeps it from
@@ -105,10 +106,39 @@ pub fn ics(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
             // All-day events end, exclusively, on the next day (RFC 5545 §3.6.1).
             .ends(r.due.succ_opt().unwrap_or(r.due))
             .add_property("TRANSP", "TRANSPARENT")
+            .class(icalendar::Class::Private)
             .done();
         cal.push(event);
     }
-    cal.done().to_string()
+    folded(&cal.done().to_string())
+}
+
+/// The longest a line of an iCalendar file may be, in octets, without its CRLF (RFC 5545
+/// §3.1).
+pub const ICS_LINE_OCTETS: usize = 75;
+
+/// An iCalendar text with every content line folded anew at [`ICS_LINE_OCTETS`] octets
+/// (the icalendar crate counts one too many), never inside a UTF-8 character: a line is
+/// continued on the next after CRLF and one space (RFC 5545 §3.1).
+pub fn folded(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 64);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut room = ICS_LINE_OCTETS;
+        let mut used = 0;
+        for c in line.chars() {
+            if used + c.len_utf8() > room {
+                out.push_str("\r\n ");
+                // The space that continues a line is one of its octets.
+                room = ICS_LINE_OCTETS - 1;
+                used = 0;
+            }
+            out.push(c);
+            used += c.len_utf8();
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// A reminder's calendar UID: a hash of what makes it that reminder — its kind, victim, key
@@ -150,29 +180,25 @@ pub fn calendar_uid(
     }
 }
 
-/// Colour only on a terminal, and never with `NO_COLOR` set.
+/// Colour only where it shows: a terminal that can, and no `NO_COLOR` (`plain`).
 pub fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    super::plain::colour_on_stdout()
 }
 
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+    fn wrap(&self, ink: Ink, text: &str) -> String {
+        super::plain::paint(self.0, ink, text)
     }
 }
 
-fn heading_colour(status: DiaryStatus) -> &'static str {
+fn heading_colour(status: DiaryStatus) -> Ink {
     match status {
-        DiaryStatus::Overdue => "1;31",
-        DiaryStatus::DueToday => "1;33",
-        DiaryStatus::DueSoon => "1;36",
-        DiaryStatus::Upcoming => "1",
+        DiaryStatus::Overdue => Ink::Red,
+        DiaryStatus::DueToday => Ink::Yellow,
+        DiaryStatus::DueSoon => Ink::Cyan,
+        DiaryStatus::Upcoming => Ink::Bold,
     }
 }
 
@@ -201,7 +227,7 @@ pub fn text(
         .map_or_else(|| "all officers".to_owned(), |o| format!("officer {o}"));
     let mut out = format!(
         "{} — diary for {}, next {} days, {}\n",
-        paint.wrap("1", &visible(unit)),
+        paint.wrap(Ink::Bold, &visible(unit)),
         query.date.format("%A %-d %B %Y"),
         query.days,
         visible(&whose)
@@ -256,7 +282,10 @@ pub fn text(
                 let _ = write!(
                     out,
                     " {}",
-                    paint.wrap("1;35", &format!("⚠ near a sensitive date: {}", visible(s)))
+                    paint.wrap(
+                        Ink::Magenta,
+                        &format!("⚠ near a sensitive date: {}", visible(s))
+                    )
                 );
             }
             let identity = r.identity();
@@ -276,4 +305,27 @@ pub fn text(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ICS_LINE_OCTETS, folded};
+
+    #[test]
+    fn a_line_folds_at_75_octets_and_never_inside_a_character() {
+        let exact = format!("{}\r\n", "a".repeat(75));
+        assert_eq!(folded(&exact), exact);
+        let over = format!("{}\r\n", "a".repeat(76));
+        assert_eq!(folded(&over), format!("{}\r\n a\r\n", "a".repeat(75)));
+        // 74 octets, then a two-octet letter that would make 76: it moves whole.
+        let split = format!("{}é\r\n", "a".repeat(74));
+        assert_eq!(folded(&split), format!("{}\r\n é\r\n", "a".repeat(74)));
+        // A line folded elsewhere (at 76) is unfolded and folded again.
+        let long = "DESCRIPTION:".to_owned() + &"ø€𝄞x".repeat(60);
+        let refolded = folded(&format!("{}\r\n {}\r\n", &long[..10], &long[10..]));
+        for line in refolded.split_terminator("\r\n") {
+            assert!(line.len() <= ICS_LINE_OCTETS, "{line}");
+        }
+        assert_eq!(refolded.replace("\r\n ", ""), format!("{long}\r\n"));
+    }
 }

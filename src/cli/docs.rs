@@ -7,6 +7,7 @@ use std::path::Path;
 
 use clap::CommandFactory;
 
+pub(crate) use super::manual::top_after_help;
 use super::{Cli, Env, write_stdout};
 use crate::error::{Error, plural};
 
@@ -20,8 +21,13 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<(), Error> {
 }
 
 /// Every manual page: `vlu.1`, then `vlu-COMMAND.1` for each command (and
-/// `vlu-keymap-check.1` for a command's own commands), each with its file name.
+/// `vlu-keymap-check.1` for a command's own commands), each with its file name. clap's own
+/// `help` command has no page, so no page lists it.
 fn pages() -> Vec<(String, clap::Command)> {
+    fn without_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true)
+            .mut_subcommands(without_help)
+    }
     fn walk(prefix: &str, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
         let shown = |s: &&clap::Command| !s.is_hide_set() && s.get_name() != "help";
         for sub in cmd.get_subcommands().filter(shown) {
@@ -31,7 +37,7 @@ fn pages() -> Vec<(String, clap::Command)> {
             out.push((name, page));
         }
     }
-    let mut cmd = Cli::command();
+    let mut cmd = without_help(Cli::command());
     cmd.build();
     let mut out = vec![("vlu".to_owned(), cmd.clone())];
     walk("vlu", &cmd, &mut out);
@@ -39,16 +45,16 @@ fn pages() -> Vec<(String, clap::Command)> {
     out
 }
 
-fn render(page: clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(page).render(w)
+fn render(name: &str, page: &clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
+    super::manual::render(page, name == "vlu", w)
 }
 
 /// `vlu man [--dir DIR]`: the `vlu(1)` page in roff to standard output, or every page into
 /// `DIR` (made if missing), each replaced atomically and readable by anyone (mode 0644).
 pub(super) fn man(dir: Option<&Path>) -> Result<(), Error> {
     let Some(dir) = dir else {
-        let (_, page) = pages().swap_remove(0);
-        return write_stdout(|w| render(page, w));
+        let (name, page) = pages().swap_remove(0);
+        return write_stdout(|w| render(&name, &page, w));
     };
     if !dir.is_dir() {
         // A manual is for everyone on the machine (vlu's umask would make it its owner's).
@@ -77,12 +83,12 @@ pub(super) fn man(dir: Option<&Path>) -> Result<(), Error> {
                 path.display()
             )));
         }
-        crate::fsutil::write_public_atomically(&path, |w| render(page, w)).map_err(|source| {
-            Error::Write {
+        crate::fsutil::write_public_atomically(&path, |w| render(&name, &page, w)).map_err(
+            |source| Error::Write {
                 path: path.clone(),
                 source,
-            }
-        })?;
+            },
+        )?;
     }
     eprintln!(
         "Wrote {} into {} (man vlu, man vlu-export, …).",

@@ -54,6 +54,11 @@ pub struct Asked {
     /// them (needs notes, contact summaries). E.g. --format csv --include-contact-details
     #[arg(long)]
     include_contact_details: bool,
+    /// With --what diary: name the sensitive date a reminder is near ("anniversary of ...")
+    /// instead of only saying there is one, as the calendar file never does. E.g. --what
+    /// diary --with-sensitive-labels
+    #[arg(long)]
+    with_sensitive_labels: bool,
     /// With --what diary: the diary's date (default: today). E.g. --date 2026-11-24
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     date: Option<NaiveDate>,
@@ -95,12 +100,13 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
     }
     if asked.what.is_some()
         || asked.include_contact_details
+        || asked.with_sensitive_labels
         || asked.date.is_some()
         || asked.days.is_some()
     {
         return Err(Error::Usage(
-            "--what, --include-contact-details, --date and --days are for --format csv; the \
-             caseload file always holds everything"
+            "--what, --include-contact-details, --with-sensitive-labels, --date and --days are \
+             for --format csv; the caseload file always holds everything"
                 .into(),
         ));
     }
@@ -126,9 +132,11 @@ fn export_csv(
     sealer: Option<Sealer>,
 ) -> Result<(), Error> {
     let what = asked.what.unwrap_or(What::Caseload);
-    if what != What::Diary && (asked.date.is_some() || asked.days.is_some()) {
+    if what != What::Diary
+        && (asked.date.is_some() || asked.days.is_some() || asked.with_sensitive_labels)
+    {
         return Err(Error::Usage(
-            "--date and --days are for --what diary".into(),
+            "--date, --days and --with-sensitive-labels are for --what diary".into(),
         ));
     }
     let sheet = Sheet {
@@ -153,7 +161,10 @@ fn export_csv(
                 Some(both) => both,
                 None => env.read_for_diary()?,
             };
-            let items = super::items_of(&digest, &env.config, &query)?;
+            let mut items = super::items_of(&digest, &env.config, &query)?;
+            if !asked.with_sensitive_labels {
+                withhold_sensitive_labels(&mut items);
+            }
             if served {
                 // The sheet names the victims of its reminders: a disclosure of them.
                 let mut victims: Vec<String> =
@@ -167,6 +178,19 @@ fn export_csv(
         }
     };
     write_out(file, |w| maybe_sealed(sealer, w, |w| write_csv(&rows, w)))
+}
+
+/// What the diary spreadsheet says of a reminder near a sensitive date unless asked for its
+/// label: that there is one, as the calendar file says, never what it is ("anniversary of
+/// John's death" is not for a sheet that is printed, mailed and left on desks).
+pub(crate) const SENSITIVE_WITHHELD: &str = "yes: see the victim's record";
+
+fn withhold_sensitive_labels(items: &mut [crate::domain::reminders::DiaryItem]) {
+    for item in items {
+        if item.reminder.sensitive.is_some() {
+            item.reminder.sensitive = Some(SENSITIVE_WITHHELD.to_owned());
+        }
+    }
 }
 
 /// The whole caseload, contact logs and details included: from the unit service (as its
@@ -197,13 +221,22 @@ fn export_json(
     sealer: Option<Sealer>,
 ) -> Result<(), Error> {
     if let Some(service) = env.service()? {
-        return write_out(file, |w| {
+        // The service's own answer (a refusal: "… may not export …") is the error, with its
+        // exit status, not the interrupted write it caused.
+        let mut failed = None;
+        let written = write_out(file, |w| {
             maybe_sealed(sealer, w, |w| {
-                service
-                    .export(w)
-                    .map_err(|e| std::io::Error::other(e.to_string()))
+                service.export(w).map_err(|e| {
+                    let said = std::io::Error::other(e.to_string());
+                    failed = Some(e);
+                    said
+                })
             })
         });
+        return match failed {
+            Some(e) => Err(e.into()),
+            None => written,
+        };
     }
     if !env.has_store()? {
         let caseload = env.read_caseload()?;

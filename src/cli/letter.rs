@@ -38,7 +38,8 @@ pub enum LetterCheck {
 #[derive(Debug, clap::Args)]
 pub struct LetterArgs {
     #[arg(
-        value_parser = parse_kind,
+        value_parser = super::values::Known::new(|| LetterKind::IDS.to_vec(), parse_kind),
+        hide_possible_values = true,
         value_name = "KIND",
         help = "initial_offer, second_offer, annual_letter, key_date, vps_offer, licence_conditions, licence_outcome, complaint_ack, written_follow_up or case_closure. E.g. vlu letter annual_letter --victim V-0001"
     )]
@@ -52,7 +53,8 @@ pub struct LetterArgs {
     #[arg(
         long,
         value_name = "KIND",
-        value_parser = parse_key_date,
+        value_parser = super::values::Known::new(|| KeyDateKind::IDS.to_vec(), parse_key_date),
+        hide_possible_values = true,
         help = "For a key_date letter: the kind of key date it tells of (crd, parole_hearing, …). E.g. --key-date crd"
     )]
     pub key_date: Option<KeyDateKind>,

@@ -23,13 +23,13 @@ pub struct LogArgs {
     #[arg(long, value_name = "ID")]
     pub victim: String,
     /// What the contact was. E.g. --kind initial_offer (or update, annual_letter, opt_in)
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = super::values::as_typed(|| crate::domain::enums::ContactKind::IDS.to_vec()), hide_possible_values = true)]
     pub kind: String,
     /// How. E.g. --method letter (or phone, email, visit)
-    #[arg(long, value_name = "METHOD")]
+    #[arg(long, value_name = "METHOD", value_parser = super::values::as_typed(|| crate::domain::enums::Medium::IDS.to_vec()), hide_possible_values = true)]
     pub method: String,
     /// outbound (to the victim), inbound (from them) or internal. E.g. --direction outbound
-    #[arg(long, value_name = "DIRECTION")]
+    #[arg(long, value_name = "DIRECTION", value_parser = super::values::as_typed(|| crate::domain::enums::Direction::IDS.to_vec()), hide_possible_values = true)]
     pub direction: String,
     /// The day it happened (default: today). E.g. --on 2026-11-30
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
@@ -38,7 +38,7 @@ pub struct LogArgs {
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
     /// The key date it was about. E.g. --key-date crd
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = super::values::as_typed(|| crate::domain::enums::KeyDateKind::IDS.to_vec()), hide_possible_values = true)]
     pub key_date: Option<String>,
     /// What was said or sent; - reads it from standard input. E.g. --summary "Offer posted"
     #[arg(long, value_name = "TEXT|-")]
@@ -115,12 +115,13 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
     let after = service.victim(&args.victim)?.map(|v| v.status);
     match after {
         Some(now) if now != status => {
-            println!(
+            let said = format!(
                 "{}#{entry} (status: {} → {})",
                 args.victim,
                 status.label(),
                 now.label()
             );
+            println!("{}", super::plain::for_people(&said));
         }
         _ => println!("{}#{entry}", args.victim),
     }

@@ -10,7 +10,9 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod letter;
 pub(crate) mod log;
+mod manual;
 mod output;
+pub(crate) mod plain;
 mod progress;
 mod reallocate;
 pub(crate) mod report;
@@ -19,6 +21,7 @@ pub mod screens;
 mod service;
 pub(crate) mod status;
 mod table;
+mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -44,12 +47,7 @@ const GLOBAL: &str = "Global options";
     about = "Victim Liaison Unit caseload, diary and contact log",
     long_about = "Victim Liaison Unit caseload, diary and contact log.\n\n\
         Without a command, vlu opens the screens on the store.",
-    after_help = "Examples:\n  \
-        vlu demo                                  the screens on a throw-away sample unit\n  \
-        vlu import northshire.json                a unit's caseload into the store\n  \
-        vlu diary --officer sahmed --days 7       one officer's week\n  \
-        vlu export --passphrase unit.json.age     the whole store, encrypted, for a transfer\n  \
-        vlu --keymap vim                          the screens with vim keys"
+    after_help = docs::top_after_help()
 )]
 pub struct Cli {
     /// Where the store lives (default: the platform data directory, ~/.local/share/vlu on
@@ -83,7 +81,13 @@ pub struct Cli {
 pub struct ScreensArgs {
     /// The screens' keys: a built-in keymap (default, vim) or a keymap file; wins over
     /// `keymap` in the configuration. E.g. --keymap vim, --keymap ~/vlu-keys.toml
-    #[arg(long, env = "VLU_KEYMAP", value_name = "NAME|PATH")]
+    #[arg(
+        long,
+        env = "VLU_KEYMAP",
+        value_name = "NAME|PATH",
+        value_parser = values::keymap(),
+        hide_possible_values = true
+    )]
     pub keymap: Option<String>,
 }
 
@@ -340,7 +344,7 @@ pub fn main() -> i32 {
     let cli = match parse() {
         Ok(Ok(cli)) => cli,
         Ok(Err(e)) => {
-            eprintln!("vlu: {}", visible(&e.to_string()));
+            eprintln!("vlu: {}", plain::for_people(&visible(&e.to_string())));
             return e.exit_code();
         }
         Err(e) if !e.use_stderr() => {
@@ -368,9 +372,9 @@ pub fn main() -> i32 {
             // of the store, a path, or what was typed, and none of them may reach the
             // terminal as a control sequence or hidden text.
             for line in e.details() {
-                eprintln!("{}", visible(&line));
+                eprintln!("{}", plain::for_people(&visible(&line)));
             }
-            eprintln!("vlu: {}", visible(&e.to_string()));
+            eprintln!("vlu: {}", plain::for_people(&visible(&e.to_string())));
             e.exit_code()
         }
     }
@@ -592,11 +596,20 @@ fn diary(
     let asked = env.with_service(|service| {
         service.diary(env.query(query.date, days, officer), named, colour)
     })?;
+    // Text for people is ASCII where the locale is not UTF-8, whoever rendered it.
+    let shown = |text: &str| {
+        if format == Format::Text {
+            plain::for_people(text).into_owned()
+        } else {
+            text.to_owned()
+        }
+    };
     if let Some(text) = asked {
+        let text = shown(&text);
         return write_out(out, |w| w.write_all(text.as_bytes()));
     }
     let (digest, snoozes, items) = diary_items(env, &query)?;
-    let text = render(format, &digest, &snoozes, &query, &items, colour);
+    let text = shown(&render(format, &digest, &snoozes, &query, &items, colour));
     // The process ends here: freeing a large unit's records one by one would only delay the
     // exit (25 ms at 100,000 victims); the system takes the memory back.
     std::mem::forget((digest, items));

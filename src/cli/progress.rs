@@ -7,6 +7,28 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 pub struct Progress(Option<ProgressBar>);
 
+/// What a bar and a spinner are drawn with (indicatif's `progress_chars`, `tick_chars`: the
+/// spinner's last is its finished state).
+struct Marks {
+    bar: &'static str,
+    spinner: &'static str,
+}
+
+/// The marks for a UTF-8 terminal, or ASCII ones where the locale is not UTF-8.
+fn marks(ascii: bool) -> Marks {
+    if ascii {
+        Marks {
+            bar: "#>-",
+            spinner: "|/-\\ ",
+        }
+    } else {
+        Marks {
+            bar: "█▓░",
+            spinner: "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ ",
+        }
+    }
+}
+
 impl Progress {
     /// A bar of `len` steps, labelled, if stderr is a terminal.
     pub fn bar(len: u64, label: &str) -> Self {
@@ -15,7 +37,7 @@ impl Progress {
         }
         let bar = ProgressBar::new(len).with_message(label.to_owned());
         if let Ok(style) = ProgressStyle::with_template("{msg:12} {wide_bar} {pos}/{len} ({eta})") {
-            bar.set_style(style);
+            bar.set_style(style.progress_chars(marks(super::plain::ascii_wanted()).bar));
         }
         Self(Some(bar))
     }
@@ -26,6 +48,10 @@ impl Progress {
             return Self(None);
         }
         let bar = ProgressBar::new_spinner().with_message(label.to_owned());
+        bar.set_style(
+            ProgressStyle::default_spinner()
+                .tick_chars(marks(super::plain::ascii_wanted()).spinner),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         Self(Some(bar))
     }
@@ -37,7 +63,7 @@ impl Progress {
             &progress.0,
             ProgressStyle::with_template("{spinner} {msg:12} {human_pos}"),
         ) {
-            bar.set_style(style);
+            bar.set_style(style.tick_chars(marks(super::plain::ascii_wanted()).spinner));
         }
         progress
     }
@@ -57,5 +83,24 @@ impl Progress {
         if let Some(b) = self.0 {
             b.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marks;
+
+    #[test]
+    fn an_ascii_terminal_gets_an_ascii_bar_and_spinner() {
+        let ascii = marks(true);
+        assert!(ascii.bar.is_ascii() && ascii.spinner.is_ascii());
+        let utf8 = marks(false);
+        assert!(!utf8.bar.is_ascii());
+        // indicatif wants the same width of every mark: one column each.
+        for m in [ascii.bar, ascii.spinner, utf8.bar, utf8.spinner] {
+            assert!(m.chars().count() >= 3, "{m}");
+        }
+        indicatif::ProgressStyle::default_bar().progress_chars(ascii.bar);
+        indicatif::ProgressStyle::default_spinner().tick_chars(ascii.spinner);
     }
 }

@@ -84,7 +84,9 @@ pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
         report(&caseload.cases, &caseload.victims, &ask.query, rules, None)
     };
     let written = match asked.format {
-        ReportFormat::Text => text(&made, &env.config.lead_times),
+        ReportFormat::Text => {
+            super::plain::for_people(&text(&made, &env.config.lead_times)).into_owned()
+        }
         ReportFormat::Csv => csv(&made),
         ReportFormat::Json => json(&made),
     };

@@ -48,6 +48,11 @@ fn colour() -> bool {
 /// Opens the screens: through the unit service when one is running on the store (and then
 /// live: everyone's changes reach this screen), else on the store itself.
 pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
+    // Without a terminal there is nothing to open: a data directory with no store is left as
+    // it is (no store, no service, no lock), not made for a screen that never shows.
+    if !has_terminal() && !env.has_store()? {
+        return Err(no_terminal());
+    }
     let officer = env.config.officer_for(&env.user).to_owned();
     if let Some(client) = env.service()? {
         return open_screens(
@@ -73,6 +78,10 @@ pub fn screens(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
         None,
         &SystemClock,
     )
+}
+
+fn no_terminal() -> Error {
+    Error::Usage("the screens need a terminal; for scripts use vlu diary or vlu export".into())
 }
 
 fn has_terminal() -> bool {
@@ -101,9 +110,7 @@ fn open_screens(
     clock: &dyn Clock,
 ) -> Result<(), Error> {
     if !has_terminal() {
-        return Err(Error::Usage(
-            "the screens need a terminal; for scripts use vlu diary or vlu export".into(),
-        ));
+        return Err(no_terminal());
     }
     let today = clock.today();
     let user_keymap = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));

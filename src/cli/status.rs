@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::{Env, diary_items, write_stdout};
 use crate::domain::enums::DiaryStatus;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
-use crate::domain::text::visible;
 use crate::error::Error;
 use crate::store::{Snooze, StoreError};
 
@@ -89,16 +88,13 @@ pub(super) fn status(
     };
     let counts = match counted {
         Ok(counts) => counts,
-        // A prompt or a banner must never fail a login: someone who is no officer of the
-        // unit is told once, on standard error, and counted as having nothing.
+        // Someone who is no officer of the unit has no count: a failure (exit 1) with one
+        // sentence. A shell prompt that must never fail runs `vlu status 2>/dev/null || true`.
         Err(Error::Usage(_) | Error::Store(StoreError::Refused(_))) if officer.is_some() => {
-            eprintln!(
-                "vlu: {} is not an officer of the unit in {}: map the user to one under \
-                 [officers] in the configuration, or count the whole unit with vlu status --all",
-                visible(&env.user),
-                env.data_dir.display()
-            );
-            return Ok(());
+            return Err(Error::NotAnOfficer {
+                user: env.user.clone(),
+                dir: env.data_dir.clone(),
+            });
         }
         Err(e) => return Err(e),
     };
@@ -117,6 +113,7 @@ pub(super) fn status(
             counts.overdue, counts.today, counts.this_week
         ),
     };
+    let line = super::plain::for_people(&line);
     write_stdout(|w| w.write_all(line.as_bytes()))
 }
 

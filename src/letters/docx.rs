@@ -53,9 +53,61 @@ pub fn to_docx(letter: &Letter) -> Vec<u8> {
                 .add_run(run),
         );
     }
+    let mut xml = doc.build();
+    properties(letter, &mut xml);
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .expect("a document packs into memory");
+    xml.pack(&mut out).expect("a document packs into memory");
     out.into_inner()
+}
+
+/// The language Word checks the spelling in, and that its properties name.
+const LANGUAGE: &str = "en-GB";
+
+/// What docx-rs cannot set itself: the document's properties (its author, the officer who
+/// signs it, or vlu; created and modified on the letter's date; British English) and its
+/// styles (British English throughout, and Normal marked the default paragraph style, so
+/// that Word's proofing and "Normal" are what a unit's staff expect).
+fn properties(letter: &Letter, xml: &mut docx_rs::XMLDocx) {
+    let author = xml_text(letter.record.by.as_deref().unwrap_or("vlu"));
+    let when = format!("{}T00:00:00Z", letter.date.format("%Y-%m-%d"));
+    xml.doc_props.core = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <cp:coreProperties \
+         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>\
+         <dc:language>{LANGUAGE}</dc:language><cp:revision>1</cp:revision>\
+         <dcterms:created xsi:type=\"dcterms:W3CDTF\">{when}</dcterms:created>\
+         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{when}</dcterms:modified>\
+         </cp:coreProperties>"
+    )
+    .into_bytes();
+    let lang =
+        format!("<w:lang w:val=\"{LANGUAGE}\" w:eastAsia=\"{LANGUAGE}\" w:bidi=\"ar-SA\" />");
+    let styles = String::from_utf8_lossy(&xml.styles)
+        .replacen(
+            "</w:rPr></w:rPrDefault>",
+            &format!("{lang}</w:rPr></w:rPrDefault>"),
+            1,
+        )
+        .replacen(
+            "<w:rPrDefault><w:rPr /></w:rPrDefault>",
+            &format!("<w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault>"),
+            1,
+        )
+        .replacen(
+            "<w:style w:type=\"paragraph\" w:styleId=\"Normal\">",
+            "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">",
+            1,
+        );
+    xml.styles = styles.into_bytes();
+}
+
+/// `text` as XML character data.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

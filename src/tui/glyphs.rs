@@ -52,7 +52,7 @@ pub fn asciify(buffer: &mut Buffer) {
 }
 
 /// The nearest ASCII character to a grapheme drawn in one cell.
-fn ascii_of(symbol: &str) -> char {
+pub(crate) fn ascii_of(symbol: &str) -> char {
     let Some(c) = symbol.chars().next() else {
         return ' ';
     };
