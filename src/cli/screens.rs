@@ -122,6 +122,9 @@ fn open_screens(
         keymap,
         colour: colour(),
         ascii: !crate::tui::glyphs::utf8_terminal(),
+        // The service says what the user is; the store in this process is its owner's.
+        role: service.map_or(crate::service::access::Role::Admin, |c| c.role),
+        date_format: env.config.date_format.0.clone(),
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
     app.letters = letter_setup(env, store_dir);

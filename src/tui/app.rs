@@ -21,6 +21,7 @@ use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::KnownIds;
 use crate::letters::Letter;
+use crate::service::access::Role;
 use crate::store::Snooze;
 
 /// The furthest the diary pane looks ahead, in days.
@@ -202,11 +203,19 @@ pub struct Setup {
     /// victim's full record, its case and its log are then read when it is first selected,
     /// and nothing is saved from a partial record. `None`: the caseload is whole.
     pub facts: Option<Vec<LogFacts>>,
+    /// What the signed-in user is to the unit: the unit service's word (its welcome), or an
+    /// administrator when the screens run on the store in this process (only the store's
+    /// owner can open it). The one rule for what the screens offer (`access::allowed`).
+    pub role: Role,
+    /// How the unit writes dates (`date_format`, as `import-table` reads them): forms take
+    /// dates written so as well as `YYYY-MM-DD`.
+    pub date_format: String,
 }
 
 impl Setup {
     /// A start on `caseload` as `officer` on `today`, with the default lead times and keymap,
-    /// colours on and nothing snoozed.
+    /// colours on and nothing snoozed, as the store's owner on a store in this process: an
+    /// administrator.
     pub fn new(caseload: Caseload, today: NaiveDate, officer: impl Into<String>) -> Self {
         Self {
             caseload,
@@ -219,6 +228,8 @@ impl Setup {
             colour: true,
             ascii: false,
             facts: None,
+            role: Role::Admin,
+            date_format: crate::config::DateFormat::default().0,
         }
     }
 }
@@ -292,6 +303,12 @@ pub struct App {
     pub versions: HashMap<(crate::store::Record, String), u64>,
     /// Templates and folders for letters.
     pub letters: LetterSetup,
+    /// What the signed-in user is to the unit (see [`Setup::role`]).
+    pub role: Role,
+    /// How the unit writes dates (see [`Setup::date_format`]).
+    pub date_format: String,
+    /// The focused pane takes the whole screen.
+    pub zoomed: bool,
 }
 
 impl App {
@@ -348,6 +365,9 @@ impl App {
             signed_in_user: String::new(),
             versions: HashMap::new(),
             letters: LetterSetup::default(),
+            role: setup.role,
+            date_format: setup.date_format,
+            zoomed: false,
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -461,13 +481,19 @@ impl App {
         let action = self.keymap.action(self.context(), key);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             // ↑/↓ move within a multi-line field, and leave it from its first or last line.
+            // An open list of choices takes ↑/↓, Enter and Esc for itself.
+            let listing = form.listing();
             let within = match action {
-                Some(Action::PrevField) if event.code == KeyCode::Up => !form.leaves_field(true),
-                Some(Action::NextField) if event.code == KeyCode::Down => !form.leaves_field(false),
+                Some(Action::PrevField) if event.code == KeyCode::Up => {
+                    listing || !form.leaves_field(true)
+                }
+                Some(Action::NextField) if event.code == KeyCode::Down => {
+                    listing || !form.leaves_field(false)
+                }
                 _ => false,
             };
             return match action {
-                Some(Action::Back) => {
+                Some(Action::Back) if !listing => {
                     self.leave_form();
                     None
                 }

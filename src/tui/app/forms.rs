@@ -273,15 +273,84 @@ impl App {
             Purpose::NewVictim,
             vec![
                 Field::line("id", "Id (empty: the next)", ""),
-                Field::line("case_id", "Case id", case),
+                self.case_field(&case),
                 Field::line("name", "Name", ""),
                 Field::pick::<VictimRole>("role", "Role", "victim", false),
                 Field::pick::<Eligibility>("eligibility", "Eligibility", "statutory", false),
                 Field::line("referred_on", "Referred on", self.today.to_string()),
-                Field::line("allocated_to", "Officer", officer),
+                self.officer_field(&officer),
             ],
         );
         self.open_form(form);
+    }
+
+    /// The case a new victim is of: the selected victim's to begin with, shown with its
+    /// offender so that it is seen, and changed by typing part of its id or offender.
+    fn case_field(&self, value: &str) -> Field {
+        let options = std::iter::once((String::new(), "choose a case".to_owned())).chain(
+            self.caseload.cases.iter().map(|c| {
+                (
+                    c.id.clone(),
+                    format!(
+                        "{} · {}",
+                        crate::domain::text::visible(&c.id),
+                        crate::domain::text::visible(&c.offender.name)
+                    ),
+                )
+            }),
+        );
+        Field::choice_labelled("case_id", "Case", options, value)
+    }
+
+    /// The officer a victim is allocated to: one of the unit's officers, or none. An id
+    /// the unit no longer has stays a choice of its own, so that opening a form never
+    /// changes who holds a victim.
+    pub(super) fn officer_field(&self, value: &str) -> Field {
+        let known = self.caseload.officers.iter().any(|o| o.id == value);
+        let stranger = (!value.is_empty() && !known).then(|| {
+            (
+                value.to_owned(),
+                format!("{value} (not an officer of this unit)"),
+            )
+        });
+        let options = std::iter::once((String::new(), "not allocated".to_owned()))
+            .chain(stranger)
+            .chain(
+                self.caseload
+                    .officers
+                    .iter()
+                    .map(|o| (o.id.clone(), format!("{} ({})", o.name, o.id))),
+            );
+        Field::choice_labelled("allocated_to", "Officer", options, value)
+    }
+
+    /// A save the signed-in user's role does not allow, said beside the field before the
+    /// service is asked (it would refuse it): giving a victim to another officer, marking a
+    /// case transferred.
+    fn refused_by_role(&self, form: &Form) -> Option<Problem> {
+        use crate::service::access::Action as Asked;
+        let (path, action) = match &form.purpose {
+            Purpose::EditVictim { .. } => ("allocated_to", Asked::Reallocate),
+            Purpose::EditCaseCasework { .. } => ("transferred.on", Asked::Transfer),
+            _ => return None,
+        };
+        let moved = match action {
+            Asked::Transfer => {
+                form.changed_field("transferred.on") || form.changed_field("transferred.to_area")
+            }
+            _ => form.changed_field(path),
+        };
+        if !moved {
+            return None;
+        }
+        (!self.may(action)).then(|| Problem {
+            path: path.into(),
+            message: format!(
+                "only the unit's managers and administrators may {} (you are {})",
+                action.said(),
+                self.role.name()
+            ),
+        })
     }
 
     pub(super) fn open_new_case_form(&mut self) {
@@ -350,6 +419,12 @@ impl App {
             // Only part of the record is in memory: saving it would lose the rest.
             if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
                 form.problem = Some("Not saved: the full record could not be read.".into());
+            }
+            return None;
+        }
+        if let Some(problem) = self.refused_by_role(form) {
+            if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+                form.show_problems(&[problem]);
             }
             return None;
         }

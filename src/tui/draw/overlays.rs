@@ -423,6 +423,9 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
         let marker = if focused { "▸ " } else { "  " };
         let value = match &f.kind {
             FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
+            FieldKind::Choice(_) if focused && f.has_list() && f.list().is_none() => {
+                format!("‹ {} ›  (type to search)", f.shown())
+            }
             FieldKind::Choice(_) => format!("‹ {} ›", f.shown()),
             _ if focused => {
                 // The cursor, drawn as a thin bar at its line and character.
@@ -452,10 +455,65 @@ fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
                 theme.problem(),
             )));
         }
+        if focused && let Some(at) = choice_list(theme, f, indent, &mut lines) {
+            focus_line = at;
+        }
     }
     lines.push(Line::from(""));
     lines.push(hints(app));
     (Text::from(lines), focus_line)
+}
+
+/// The most matches a choice's list shows at once, around the chosen one.
+const LISTED: usize = 8;
+
+/// The list open on a long choice, under its field: what was typed, then the matches, the
+/// chosen one highlighted. The line of the chosen one, to keep in sight.
+fn choice_list(
+    theme: &Theme,
+    f: &crate::tui::form::Field,
+    indent: usize,
+    lines: &mut Vec<Line<'static>>,
+) -> Option<usize> {
+    let list = f.list()?;
+    lines.push(Line::from(vec![
+        Span::raw(format!("{:indent$}", "")),
+        Span::styled("type to narrow: ", theme.dim()),
+        Span::raw(format!("{}▏", visible(&list.typed))),
+    ]));
+    let matches = f.matches();
+    if matches.is_empty() {
+        lines.push(Line::from(format!(
+            "{:indent$}nothing matches · Esc keeps {}",
+            "",
+            visible(f.shown())
+        )));
+        return Some(lines.len() - 1);
+    }
+    let start = super::window_start(list.selected, LISTED);
+    let mut chosen = lines.len();
+    for (i, (id, words)) in matches.iter().enumerate().skip(start).take(LISTED) {
+        let text = if id == words || id.is_empty() {
+            format!("{:indent$}{}", "", visible(words))
+        } else {
+            format!("{:indent$}{} ({})", "", visible(words), visible(id))
+        };
+        if i == list.selected {
+            chosen = lines.len();
+            lines.push(Line::from(Span::styled(text, theme.selected())));
+        } else {
+            lines.push(Line::from(text));
+        }
+    }
+    let more = matches.len().saturating_sub(start + LISTED);
+    if more > 0 {
+        lines.push(Line::from(format!("{:indent$}… and {more} more", "")));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("{:indent$}↑/↓ choose · Enter pick · Esc keep as it was", ""),
+        theme.dim(),
+    )));
+    Some(chosen)
 }
 
 /// Each officer's line of the workload view, the chosen one highlighted.
