@@ -5,7 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
 mod choice;
+mod dates;
 pub use choice::{ChoiceList, MANY};
+pub use dates::{is_date, reworded};
 
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

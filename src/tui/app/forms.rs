@@ -406,9 +406,12 @@ impl App {
         let today = self.today;
         let known = self.known_ids();
         let by = self.by();
-        let Some(Overlay::Form(form)) = self.overlays.last() else {
+        let Some(Overlay::Form(typed)) = self.overlays.last() else {
             return None;
         };
+        // Dates as the unit writes them (20/08/2027) are checked and saved as ISO.
+        let dated = typed.with_iso_dates(&self.date_format);
+        let form = &dated;
         // A record is changed only from its whole self, as the store gave it.
         let partial = match form.purpose.record() {
             Some((Record::Victim, victim)) => self.whole_victim().is_none_or(|v| v.id != victim),
@@ -482,6 +485,8 @@ impl App {
             }
         };
         let base = form.base;
+        let mut problems = problems;
+        crate::tui::form::reworded(&mut problems, &self.date_format);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()
             && !form.show_problems(&problems)
         {
