@@ -50,7 +50,8 @@ impl Pane {
         }
     }
 
-    fn context(self) -> Context {
+    /// The keymap context of the pane's own keys.
+    pub fn context(self) -> Context {
         match self {
             Pane::Caseload => Context::Caseload,
             Pane::Diary => Context::Diary,
@@ -80,6 +81,8 @@ pub enum Overlay {
     Letter(Box<LetterView>),
     /// The monitoring return, as the store worked it out.
     Report(Box<ReportView>),
+    /// The audit trail or a subject access, for an administrator.
+    Admin(Box<AdminView>),
 }
 
 /// A change for the loop to save.
@@ -141,6 +144,17 @@ pub enum Effect {
     },
     /// The monitoring return to ask of the store (which writes nothing but its audit).
     Report(Box<crate::store::ReportAsk>),
+    /// Erase a victim, or a case with its victims, for good (administrators).
+    Erase {
+        target: crate::domain::retention::Target,
+        reason: crate::domain::retention::Reason,
+    },
+    /// Everything held about a victim (administrators; the store records the disclosure).
+    SubjectAccess {
+        victim: String,
+    },
+    /// The audit trail's entries a query asks for (administrators).
+    Audit(crate::store::AuditQuery),
 }
 
 impl Effect {
@@ -210,6 +224,8 @@ pub struct Setup {
     /// How the unit writes dates (`date_format`, as `import-table` reads them): forms take
     /// dates written so as well as `YYYY-MM-DD`.
     pub date_format: String,
+    /// The unit's retention rules, for an erasure's reason (`[retention]`).
+    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl Setup {
@@ -230,6 +246,7 @@ impl Setup {
             facts: None,
             role: Role::Admin,
             date_format: crate::config::DateFormat::default().0,
+            retention: crate::domain::retention::RetentionRules::default(),
         }
     }
 }
@@ -309,6 +326,8 @@ pub struct App {
     pub date_format: String,
     /// The focused pane takes the whole screen.
     pub zoomed: bool,
+    /// The unit's retention rules (see [`Setup::retention`]).
+    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl App {
@@ -368,6 +387,7 @@ impl App {
             role: setup.role,
             date_format: setup.date_format,
             zoomed: false,
+            retention: setup.retention,
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -598,7 +618,9 @@ impl App {
                     Overlay::Victim { .. }
                     | Overlay::Entry(_)
                     | Overlay::Letter(_)
-                    | Overlay::Report(_),
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
                 ),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
@@ -616,7 +638,9 @@ impl App {
                     Overlay::Victim { .. }
                     | Overlay::Entry(_)
                     | Overlay::Letter(_)
-                    | Overlay::Report(_),
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
                 ),
                 Action::Down | Action::PageDown,
             ) => {
@@ -635,15 +659,19 @@ impl App {
             (Some(Overlay::Workload(_)), _) if action != Action::Help => {
                 self.workload_action(action);
             }
-            (Some(Overlay::Report(_)), action) if action != Action::Help => {}
+            (Some(Overlay::Report(_) | Overlay::Admin(_)), action) if action != Action::Help => {}
             (Some(Overlay::Victim { revealed }), action) if action != Action::Help => {
                 let revealed = *revealed;
                 return self.victim_view_action(action, revealed);
             }
+            (None, Action::AuditTrail) => return self.admin_action(action),
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::Workload) => self.open_workload(),
             (None, Action::NewCase) => self.open_new_case_form(),
-            (_, Action::Help) => self.overlays.push(Overlay::Help),
+            (_, Action::Help) => {
+                self.overlay_scroll = 0;
+                self.overlays.push(Overlay::Help);
+            }
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
             (None, action) => return self.pane_action(action),
@@ -676,6 +704,9 @@ impl App {
             Action::EditCaseCasework => self.open_case_casework_form(),
             Action::WriteLetter => self.open_letter_picker(),
             Action::LogContact => self.open_contact_form(),
+            Action::Erase | Action::SubjectAccess | Action::AuditTrail => {
+                return self.admin_action(action);
+            }
             _ => {}
         }
         None
@@ -701,6 +732,12 @@ impl App {
             Action::ToggleMine => {
                 // From one officer's caseload (the workload view's) back to the whole unit.
                 self.mine_only = self.officer_filter.is_none() && !self.mine_only;
+                if self.mine_only && self.by().is_none() {
+                    self.message = Some(format!(
+                        "{} is not an officer of this unit: no victims are theirs.",
+                        crate::domain::text::visible(&self.officer)
+                    ));
+                }
                 self.officer_filter = None;
                 self.refresh_rows(false);
                 self.refresh_diary();
@@ -721,6 +758,7 @@ impl App {
                 };
                 self.refresh_rows(false);
             }
+            Action::Zoom => self.zoomed = !self.zoomed,
             Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
             Action::WriteLetter if self.focus == Pane::Diary => {
@@ -851,6 +889,14 @@ impl App {
         }
     }
 
+    /// Holds the overlay's scroll at `limit` (from `draw::scroll_limit`): scrolled past its
+    /// last line it would show blank space, and the keys back up would seem to do nothing.
+    pub fn clamp_scroll(&mut self, limit: Option<u16>) {
+        if let Some(limit) = limit {
+            self.overlay_scroll = self.overlay_scroll.min(limit);
+        }
+    }
+
     /// Shows problems (a broken keymap) before anything else.
     pub fn notice(&mut self, lines: Vec<String>) {
         if !lines.is_empty() {
@@ -859,6 +905,7 @@ impl App {
     }
 }
 
+mod admin;
 mod casework;
 mod derived;
 mod edit;
@@ -871,6 +918,7 @@ mod report;
 mod snoozes;
 mod workload;
 
+pub use admin::{AUDIT_DAYS, AdminView};
 pub use from_store::Fresh;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};

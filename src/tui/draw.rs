@@ -103,6 +103,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// The furthest the overlay on top can be scrolled on a screen of `area` before it would
+/// show blank space below its last line (`None`: nothing on top scrolls by keys). Read
+/// from the state, as drawing is: the loop hands it to [`App::clamp_scroll`].
+pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
+    let body = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    overlays::scroll_limit(app, app.overlays.last()?, body)
+}
+
 fn draw_screen(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = Theme {
@@ -121,7 +133,9 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, app, &theme, header);
-    if area.width >= WIDE {
+    if app.zoomed {
+        draw_pane(frame, app, &theme, app.focus, body);
+    } else if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
@@ -218,27 +232,39 @@ fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> 
             Span::raw(tail),
         ]);
     }
+    let id = visible(&officer_id(app)).into_owned();
     for short in [
         format!("{label} · {date}"),
-        format!("{} · {date}", visible(&app.officer)),
-        format!(
-            "{} · {}",
-            visible(&app.officer),
-            app.today.format("%-d %b %Y")
-        ),
+        format!("{id} · {date}"),
+        format!("{id} · {}", app.today.format("%-d %b %Y")),
     ] {
         if w(&short) <= room {
             return Line::from(short);
         }
     }
-    Line::from(visible(&app.officer).into_owned())
+    Line::from(id)
 }
 
-/// "Sara Ahmed (sahmed)" for an officer of the unit, else the OS user's name as it is.
+/// What a user who is no officer of the unit (the store's owner, `root`) is called
+/// wherever an officer's name would stand.
+pub const NOT_AN_OFFICER: &str = "not an officer of this unit";
+
+/// "Sara Ahmed (sahmed)" for an officer of the unit, else "root (not an officer of this
+/// unit)".
 fn officer_label(app: &App) -> String {
     match app.caseload.officers.iter().find(|o| o.id == app.officer) {
         Some(o) => format!("{} ({})", o.name, o.id),
-        None => format!("{} (not an officer of this unit)", app.officer),
+        None => format!("{} ({NOT_AN_OFFICER})", app.officer),
+    }
+}
+
+/// "sahmed" for an officer of the unit, else "root (not an officer of this unit)": never
+/// a bare account name where an officer's would be.
+fn officer_id(app: &App) -> String {
+    if app.caseload.officers.iter().any(|o| o.id == app.officer) {
+        app.officer.clone()
+    } else {
+        format!("{} ({NOT_AN_OFFICER})", app.officer)
     }
 }
 
@@ -287,6 +313,7 @@ fn hint_entries(app: &App) -> Vec<(String, String, Action)> {
     };
     for b in own.chain(global) {
         if entries.iter().any(|(_, _, a)| *a == b.action)
+            || !app.offers(b.action)
             || matches!(
                 b.key.code,
                 crossterm::event::KeyCode::Up | crossterm::event::KeyCode::Down
@@ -321,10 +348,17 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
     } else {
         theme.title()
     };
-    theme.block().title(Line::from(Span::styled(
+    let block = theme.block().title(Line::from(Span::styled(
         format!(" {}{extra} ", pane.title()),
         style,
-    )))
+    )));
+    // A zoomed pane says how to go back to the three.
+    match app.keymap.key_for(pane.context(), Action::Zoom) {
+        Some(key) if app.zoomed => {
+            block.title(Line::from(format!(" {key}: all panes ")).right_aligned())
+        }
+        _ => block,
+    }
 }
 
 fn draw_pane(frame: &mut Frame, app: &App, theme: &Theme, pane: Pane, area: Rect) {
@@ -563,7 +597,11 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let lines: Vec<Line> = fit(&outline, selected_line, height)
         .into_iter()
         .map(|row| match row {
-            Shown::More(n) => Line::from(format!("   … and {n} more")),
+            Shown::More(0, below) => Line::from(format!("   … and {below} more")),
+            Shown::More(above, 0) => Line::from(format!("   … and {above} more above")),
+            Shown::More(above, below) => {
+                Line::from(format!("   … {above} more above, {below} below"))
+            }
             Shown::Line(at) => outline_line(app, theme, &outline[at]),
         })
         .collect();
@@ -576,8 +614,9 @@ fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 enum Shown {
     /// A line of the outline.
     Line(usize),
-    /// "… and N more" for a group's items that do not fit.
-    More(usize),
+    /// "… and N more" for a group's items that do not fit: how many are above the ones
+    /// shown (the selection has moved down the group), and how many below.
+    More(usize, usize),
 }
 
 /// The outline's lines that fit in `height`, the selected one among them. When everything
@@ -639,7 +678,7 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
         };
         rows.extend(lines[from..from + shown].iter().map(|&l| Shown::Line(l)));
         if lines.len() > shown {
-            rows.push(Shown::More(lines.len() - shown));
+            rows.push(Shown::More(from, lines.len() - shown - from));
         }
     }
     rows
@@ -795,6 +834,7 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Text::from(lines)), inner);
 }
 
+mod admin;
 mod casework;
 mod letters;
 mod overlays;

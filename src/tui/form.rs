@@ -312,6 +312,11 @@ pub enum Purpose {
     EditCaseCasework {
         case: String,
     },
+    /// Erase the victim with this id, or their case (administrators).
+    Erase {
+        victim: String,
+        case: String,
+    },
 }
 
 impl Purpose {

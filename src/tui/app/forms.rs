@@ -73,6 +73,15 @@ impl App {
                 false,
             ));
         }
+        if matches!(status, VictimStatus::OptedIn | VictimStatus::Declined) {
+            // How the answer came: a call is then confirmed in writing, as any call is.
+            fields.push(Field::pick::<Medium>(
+                "told_by",
+                "They told us by",
+                "letter",
+                false,
+            ));
+        }
         fields.push(Field::lines("summary", "Note"));
         let title = format!(
             "Record {} — {}",
@@ -471,6 +480,7 @@ impl App {
                     }],
                 ),
             },
+            Purpose::Erase { victim, case } => self.erasure_from(form, victim, case),
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
             Purpose::EditVictimCasework { .. } => {
@@ -607,11 +617,15 @@ fn status_change(
         _ => (ContactKind::Note, Direction::Internal),
     };
     let default_note = format!("Status recorded: {}.", status.label());
+    let method = form
+        .value("told_by")
+        .and_then(Medium::parse)
+        .unwrap_or(Medium::None);
     let contact = Contact {
         on: victim.status_since,
         at: None,
         kind,
-        method: Medium::None,
+        method,
         direction,
         summary: Some(if summary.is_empty() {
             default_note

@@ -249,7 +249,7 @@ fn a_bad_field_keeps_the_form_and_says_what_is_wrong_next_to_it() {
     assert_eq!(f.value("on"), Some("2026-02-31"));
     assert_eq!(
         f.fields[0].problem.as_deref(),
-        Some("invalid date \"2026-02-31\" (expected YYYY-MM-DD)")
+        Some("invalid date \"2026-02-31\" (expected 20/08/2027 or 2027-08-20)")
     );
     assert!(
         f.fields[1]
@@ -474,7 +474,10 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
     let mut app = sample_app();
     keys(&mut app, "?");
     assert_eq!(app.overlays, [Overlay::Help]);
+    // ↑/↓ scroll it (a small terminal cuts it); any other key closes it.
     keys(&mut app, "j");
+    assert_eq!(app.overlays, [Overlay::Help]);
+    keys(&mut app, "a");
     assert!(app.overlays.is_empty());
     keys(&mut app, "q");
     assert!(app.quit);

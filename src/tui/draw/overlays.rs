@@ -27,6 +27,45 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// An overlay laid out: its title, its text, where it stands, how far it is scrolled.
+struct Laid {
+    title: String,
+    text: Text<'static>,
+    rect: Rect,
+    scroll: u16,
+}
+
+/// Overlays that scroll by the user's keys (`App::overlay_scroll`).
+fn scrolled_by_keys(overlay: &Overlay) -> bool {
+    matches!(
+        overlay,
+        Overlay::Victim { .. }
+            | Overlay::Entry(_)
+            | Overlay::Letter(_)
+            | Overlay::Admin(_)
+            | Overlay::Help
+    )
+}
+
+/// The furthest the top overlay can be scrolled in `area` (the screen's body) before its
+/// last line leaves the bottom of its box: scrolled further, it would show blank space.
+/// `None`: it does not scroll by keys.
+pub fn scroll_limit(app: &App, overlay: &Overlay, area: Rect) -> Option<u16> {
+    if !scrolled_by_keys(overlay) {
+        return None;
+    }
+    let theme = Theme {
+        colour: app.colour,
+        ascii: app.ascii,
+    };
+    let laid = laid_out(app, &theme, overlay, area)?;
+    let lines = Paragraph::new(laid.text)
+        .wrap(Wrap { trim: false })
+        .line_count(laid.rect.width.saturating_sub(2));
+    let room = usize::from(laid.rect.height.saturating_sub(2));
+    Some(u16::try_from(lines.saturating_sub(room)).unwrap_or(u16::MAX))
+}
+
 pub(super) fn draw_overlay(
     frame: &mut Frame,
     app: &App,
@@ -34,19 +73,49 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let mut scroll = if matches!(
-        overlay,
-        Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)
-    ) {
+    if let Overlay::Report(view) = overlay {
+        super::report::draw_report(frame, app, theme, view, area);
+        return;
+    }
+    let limit = scroll_limit(app, overlay, area);
+    let Some(Laid {
+        title,
+        text,
+        rect,
+        scroll,
+    }) = laid_out(app, theme, overlay, area)
+    else {
+        return;
+    };
+    // Never past the last line, however far the keys asked.
+    let scroll = limit.map_or(scroll, |l| scroll.min(l));
+    frame.render_widget(Clear, rect);
+    let mut block = theme.block().title(Span::styled(title, theme.title()));
+    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
+    // however far a long form is scrolled.
+    if let Overlay::Form(Form {
+        problem: Some(p), ..
+    }) = overlay
+    {
+        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
+    }
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
+}
+
+fn laid_out(app: &App, theme: &Theme, overlay: &Overlay, area: Rect) -> Option<Laid> {
+    let mut scroll = if scrolled_by_keys(overlay) {
         app.overlay_scroll
     } else {
         0
     };
     let (title, text, rect) = match overlay {
-        Overlay::Report(view) => {
-            super::report::draw_report(frame, app, theme, view, area);
-            return;
-        }
+        Overlay::Report(_) => return None,
         Overlay::Help => (
             " Keys ".to_owned(),
             help_text(app, theme),
@@ -76,11 +145,11 @@ pub(super) fn draw_overlay(
                 victim_text(app, theme, v, *revealed),
                 centred(area, 94, 96),
             ),
-            None => return,
+            None => return None,
         },
         Overlay::Entry(index) => match app.whole_victim().and_then(|v| v.contacts.get(*index)) {
             Some(c) => (" Contact ".to_owned(), entry_text(c), centred(area, 80, 70)),
-            None => return,
+            None => return None,
         },
         Overlay::Form(form) => {
             let (text, focus_line) = form_text(app, theme, form);
@@ -112,33 +181,37 @@ pub(super) fn draw_overlay(
                 rect,
             )
         }
+        Overlay::Admin(view) => {
+            let (title, text) = super::admin::admin_text(app, theme, view);
+            (title, text, centred(area, 94, 96))
+        }
         Overlay::Letter(view) => (
             format!(
-                " {} letter — {} ",
-                crate::domain::text::upper_first(view.letter.kind.label()),
+                " {} — {} ",
+                letter_title(view.letter.kind),
                 visible(&view.letter.victim)
             ),
             super::letters::letter_text(app, theme, view),
             centred(area, 94, 96),
         ),
     };
-    frame.render_widget(Clear, rect);
-    let mut block = theme.block().title(Span::styled(title, theme.title()));
-    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
-    // however far a long form is scrolled.
-    if let Overlay::Form(Form {
-        problem: Some(p), ..
-    }) = overlay
-    {
-        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
-    }
-    frame.render_widget(
-        Paragraph::new(text)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    Some(Laid {
+        title,
+        text,
         rect,
-    );
+        scroll,
+    })
+}
+
+/// A letter's kind as a title: "Annual letter", "Initial offer letter" (never "Annual
+/// letter letter").
+pub(super) fn letter_title(kind: crate::domain::enums::LetterKind) -> String {
+    let words = crate::domain::text::upper_first(kind.label());
+    if words.ends_with("letter") {
+        words
+    } else {
+        format!("{words} letter")
+    }
 }
 
 /// One contact-log entry in full.
@@ -175,7 +248,13 @@ fn entry_text(c: &Contact) -> Text<'static> {
 fn help_text(app: &App, theme: &Theme) -> Text<'static> {
     let mut lines = Vec::new();
     for context in Context::ALL {
-        let bindings = app.keymap.bindings(*context);
+        // Only what is offered to this user: an administrator's keys to administrators.
+        let bindings: Vec<_> = app
+            .keymap
+            .bindings(*context)
+            .iter()
+            .filter(|b| app.offers(b.action))
+            .collect();
         if bindings.is_empty() {
             continue;
         }
@@ -192,7 +271,7 @@ fn help_text(app: &App, theme: &Theme) -> Text<'static> {
         }
         lines.push(Line::from(spans));
     }
-    lines.push(Line::from("Any key closes this."));
+    lines.push(Line::from("↑/↓ scroll · any other key closes this."));
     Text::from(lines)
 }
 

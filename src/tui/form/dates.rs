@@ -2,7 +2,7 @@
 //! default), as `import-table` reads a spreadsheet's. A form's dates are made ISO before its
 //! checks, which know only ISO; the form on screen keeps what was typed.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{FieldKind, Form};
 use crate::domain::validate::Problem;
@@ -25,8 +25,11 @@ pub fn iso(text: &str, format: &str) -> Option<String> {
     if text.is_empty() || NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() {
         return None;
     }
+    // A year written short ("27") is not taken for the year 27: the checks then say how
+    // to write the date.
     NaiveDate::parse_from_str(text, format)
         .ok()
+        .filter(|d| (1900..=2100).contains(&d.year()))
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -58,7 +61,7 @@ impl Form {
 }
 
 /// A bad date's problem says both ways a date may be written: "invalid date "32/13/2027"
-/// (write it as 20/08/2027 or 2027-08-20)".
+/// (expected 20/08/2027 or 2027-08-20)".
 pub fn reworded(problems: &mut [Problem], format: &str) {
     let example = example(format);
     if example.is_empty() || example == "2027-08-20" {
@@ -68,7 +71,7 @@ pub fn reworded(problems: &mut [Problem], format: &str) {
         if p.message.ends_with("(expected YYYY-MM-DD)") {
             p.message = p.message.replace(
                 "(expected YYYY-MM-DD)",
-                &format!("(write it as {example} or 2027-08-20)"),
+                &format!("(expected {example} or 2027-08-20)"),
             );
         }
     }
