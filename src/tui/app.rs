@@ -907,6 +907,7 @@ impl App {
 
 mod admin;
 mod casework;
+mod choices;
 mod derived;
 mod edit;
 mod forms;

@@ -836,6 +836,7 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 mod admin;
 mod casework;
+mod form;
 mod letters;
 mod overlays;
 mod report;

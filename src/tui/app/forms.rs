@@ -1,7 +1,6 @@
 //! The forms the screens open, and what saving each one asks of the store. Every form is
 //! checked by the import's own rules before anything is saved.
 
-use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::{App, Effect, Overlay, records};
@@ -12,7 +11,6 @@ use crate::domain::enums::{
 use crate::domain::model::{Contact, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_date, check_victim};
 use crate::store::Record;
-use crate::store::Snooze;
 use crate::tui::form::{Field, Form, Purpose};
 
 impl App {
@@ -293,75 +291,6 @@ impl App {
         self.open_form(form);
     }
 
-    /// The case a new victim is of: the selected victim's to begin with, shown with its
-    /// offender so that it is seen, and changed by typing part of its id or offender.
-    fn case_field(&self, value: &str) -> Field {
-        let options = std::iter::once((String::new(), "choose a case".to_owned())).chain(
-            self.caseload.cases.iter().map(|c| {
-                (
-                    c.id.clone(),
-                    format!(
-                        "{} · {}",
-                        crate::domain::text::visible(&c.id),
-                        crate::domain::text::visible(&c.offender.name)
-                    ),
-                )
-            }),
-        );
-        Field::choice_labelled("case_id", "Case", options, value)
-    }
-
-    /// The officer a victim is allocated to: one of the unit's officers, or none. An id
-    /// the unit no longer has stays a choice of its own, so that opening a form never
-    /// changes who holds a victim.
-    pub(super) fn officer_field(&self, value: &str) -> Field {
-        let known = self.caseload.officers.iter().any(|o| o.id == value);
-        let stranger = (!value.is_empty() && !known).then(|| {
-            (
-                value.to_owned(),
-                format!("{value} (not an officer of this unit)"),
-            )
-        });
-        let options = std::iter::once((String::new(), "not allocated".to_owned()))
-            .chain(stranger)
-            .chain(
-                self.caseload
-                    .officers
-                    .iter()
-                    .map(|o| (o.id.clone(), format!("{} ({})", o.name, o.id))),
-            );
-        Field::choice_labelled("allocated_to", "Officer", options, value)
-    }
-
-    /// A save the signed-in user's role does not allow, said beside the field before the
-    /// service is asked (it would refuse it): giving a victim to another officer, marking a
-    /// case transferred.
-    fn refused_by_role(&self, form: &Form) -> Option<Problem> {
-        use crate::service::access::Action as Asked;
-        let (path, action) = match &form.purpose {
-            Purpose::EditVictim { .. } => ("allocated_to", Asked::Reallocate),
-            Purpose::EditCaseCasework { .. } => ("transferred.on", Asked::Transfer),
-            _ => return None,
-        };
-        let moved = match action {
-            Asked::Transfer => {
-                form.changed_field("transferred.on") || form.changed_field("transferred.to_area")
-            }
-            _ => form.changed_field(path),
-        };
-        if !moved {
-            return None;
-        }
-        (!self.may(action)).then(|| Problem {
-            path: path.into(),
-            message: format!(
-                "only the unit's managers and administrators may {} (you are {})",
-                action.said(),
-                self.role.name()
-            ),
-        })
-    }
-
     pub(super) fn open_new_case_form(&mut self) {
         let form = Form::new(
             "Add a case",
@@ -451,7 +380,7 @@ impl App {
                 records::correction(form, v, *index, by.as_deref(), &known)
             }
             Purpose::Snooze { reminder } => {
-                snooze_from(form, today, reminder, self.officer.clone())
+                super::snoozes::snooze_from(form, today, reminder, self.officer.clone())
             }
             Purpose::AddKeyDate { .. } => {
                 let current = self.whole_case()?;
@@ -644,54 +573,4 @@ fn status_change(
         }),
         problems,
     )
-}
-
-fn snooze_from(
-    form: &Form,
-    today: NaiveDate,
-    reminder: &str,
-    by: String,
-) -> (Option<Effect>, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let until = match check_date(form.value("until").unwrap_or("")) {
-        Ok(d) if d <= today => {
-            problems.push(Problem {
-                path: "until".into(),
-                message: "must be after today".into(),
-            });
-            None
-        }
-        Ok(d) => Some(d),
-        Err(message) => {
-            problems.push(Problem {
-                path: "until".into(),
-                message,
-            });
-            None
-        }
-    };
-    let reason = form.value("reason").unwrap_or("");
-    if reason.is_empty() {
-        problems.push(Problem {
-            path: "reason".into(),
-            message: "say why the reminder can wait".into(),
-        });
-    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
-        problems.push(Problem {
-            path: "reason".into(),
-            message: format!("contains the control character U+{:04X}", u32::from(c)),
-        });
-    }
-    match until {
-        Some(until) if problems.is_empty() => {
-            let s = Snooze {
-                reminder: reminder.to_owned(),
-                until,
-                reason: reason.to_owned(),
-                by,
-            };
-            (Some(Effect::Snooze(s)), problems)
-        }
-        _ => (None, problems),
-    }
 }

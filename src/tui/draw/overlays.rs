@@ -7,12 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Theme, day, hints};
+use super::{Theme, day};
 use crate::domain::enums::InformationLevel;
 use crate::domain::model::{Case, Contact, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
 use crate::tui::app::{App, Overlay};
-use crate::tui::form::{FieldKind, Form};
+use crate::tui::form::Form;
 use crate::tui::keymap::Context;
 
 /// A rectangle centred in `area`, `w`% wide and `h`% high.
@@ -152,7 +152,7 @@ fn laid_out(app: &App, theme: &Theme, overlay: &Overlay, area: Rect) -> Option<L
             None => return None,
         },
         Overlay::Form(form) => {
-            let (text, focus_line) = form_text(app, theme, form);
+            let (text, focus_line) = super::form::form_text(app, theme, form);
             let rect = centred(area, 80, 90);
             // A long form (a whole record) scrolls to keep the focused field in sight.
             let inner = usize::from(rect.height.saturating_sub(2)).max(1);
@@ -479,120 +479,6 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
             line
         });
     }
-}
-
-/// The form's lines, and the line its focused field starts on.
-fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
-    let mut lines = Vec::new();
-    let mut focus_line = 0;
-    // The labels' column: as wide as the longest label and a space (16 at the least).
-    let width = form
-        .fields
-        .iter()
-        .map(|f| f.label.chars().count() + 1)
-        .max()
-        .unwrap_or(0)
-        .max(16);
-    let indent = width + 2;
-    for (i, f) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        if focused {
-            focus_line = lines.len();
-        }
-        let marker = if focused { "▸ " } else { "  " };
-        let value = match &f.kind {
-            FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
-            FieldKind::Choice(_) if focused && f.has_list() && f.list().is_none() => {
-                format!("‹ {} ›  (type to search)", f.shown())
-            }
-            FieldKind::Choice(_) => format!("‹ {} ›", f.shown()),
-            _ if focused => {
-                // The cursor, drawn as a thin bar at its line and character.
-                let (row, col) = f.cursor();
-                let mut lines: Vec<String> = f.value().split('\n').map(str::to_owned).collect();
-                if let Some(line) = lines.get_mut(row) {
-                    let at = line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
-                    line.insert(at, '▏');
-                }
-                lines.join("\n")
-            }
-            _ => f.value().to_owned(),
-        };
-        let mut value_lines = value.split('\n');
-        let first = visible(value_lines.next().unwrap_or("")).into_owned();
-        let label = Span::styled(
-            format!("{marker}{:<width$}", f.label),
-            if focused { theme.title() } else { Style::new() },
-        );
-        lines.push(Line::from(vec![label, Span::raw(first)]));
-        for more in value_lines {
-            lines.push(Line::from(format!("{:indent$}{}", "", visible(more))));
-        }
-        if let Some(p) = &f.problem {
-            lines.push(Line::from(Span::styled(
-                format!("{:indent$}{}", "", visible(p)),
-                theme.problem(),
-            )));
-        }
-        if focused && let Some(at) = choice_list(theme, f, indent, &mut lines) {
-            focus_line = at;
-        }
-    }
-    lines.push(Line::from(""));
-    lines.push(hints(app));
-    (Text::from(lines), focus_line)
-}
-
-/// The most matches a choice's list shows at once, around the chosen one.
-const LISTED: usize = 8;
-
-/// The list open on a long choice, under its field: what was typed, then the matches, the
-/// chosen one highlighted. The line of the chosen one, to keep in sight.
-fn choice_list(
-    theme: &Theme,
-    f: &crate::tui::form::Field,
-    indent: usize,
-    lines: &mut Vec<Line<'static>>,
-) -> Option<usize> {
-    let list = f.list()?;
-    lines.push(Line::from(vec![
-        Span::raw(format!("{:indent$}", "")),
-        Span::styled("type to narrow: ", theme.dim()),
-        Span::raw(format!("{}▏", visible(&list.typed))),
-    ]));
-    let matches = f.matches();
-    if matches.is_empty() {
-        lines.push(Line::from(format!(
-            "{:indent$}nothing matches · Esc keeps {}",
-            "",
-            visible(f.shown())
-        )));
-        return Some(lines.len() - 1);
-    }
-    let start = super::window_start(list.selected, LISTED);
-    let mut chosen = lines.len();
-    for (i, (id, words)) in matches.iter().enumerate().skip(start).take(LISTED) {
-        let text = if id == words || id.is_empty() {
-            format!("{:indent$}{}", "", visible(words))
-        } else {
-            format!("{:indent$}{} ({})", "", visible(words), visible(id))
-        };
-        if i == list.selected {
-            chosen = lines.len();
-            lines.push(Line::from(Span::styled(text, theme.selected())));
-        } else {
-            lines.push(Line::from(text));
-        }
-    }
-    let more = matches.len().saturating_sub(start + LISTED);
-    if more > 0 {
-        lines.push(Line::from(format!("{:indent$}… and {more} more", "")));
-    }
-    lines.push(Line::from(Span::styled(
-        format!("{:indent$}↑/↓ choose · Enter pick · Esc keep as it was", ""),
-        theme.dim(),
-    )));
-    Some(chosen)
 }
 
 /// Each officer's line of the workload view, the chosen one highlighted.
