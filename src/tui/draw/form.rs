@@ -117,7 +117,7 @@ fn choice_list(
         lines.push(Line::from(format!("{:indent$}… and {more} more", "")));
     }
     lines.push(Line::from(Span::styled(
-        format!("{:indent$}↑/↓ choose · Enter pick · Esc keep as it was", ""),
+        format!("{:indent$}↑/↓ · Enter pick · Esc keep", ""),
         theme.dim(),
     )));
     Some(chosen)
