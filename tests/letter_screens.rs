@@ -129,7 +129,12 @@ fn the_preview_scrolls_and_says_what_to_check_before_sending() {
     press(&mut app, "pagedown pagedown");
     let scrolled = screen(&app, 100, 30);
     assert!(scrolled.contains("Yours sincerely"), "{scrolled}");
-    assert!(!scrolled.contains("Our reference"), "{scrolled}");
+    assert_ne!(scrolled, text, "it moved");
+    // Scrolled as far as it goes, and no further: its last line, not blank space, stands
+    // above the bottom of its box.
+    let lines: Vec<&str> = scrolled.lines().collect();
+    let bottom = lines.iter().rposition(|l| l.contains('└')).unwrap();
+    assert!(lines[bottom - 1].contains("────"), "{scrolled}");
 }
 
 /// Presses keys one by one, performing each effect on the store as the real loop does

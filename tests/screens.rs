@@ -21,6 +21,9 @@ fn sample() -> App {
     app_with(sample_caseload(), Vec::new(), true)
 }
 
+#[path = "screens/friction.rs"]
+mod friction;
+
 #[test]
 fn layout_at_120x40() {
     insta::assert_snapshot!(render(&sample(), 120, 40).backend());

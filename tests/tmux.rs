@@ -116,6 +116,9 @@ impl Tmux {
     }
 }
 
+#[path = "tmux/friction.rs"]
+mod friction;
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.cmd(&["kill-server"]);

@@ -11,7 +11,7 @@ use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::error::Error;
 use crate::service::client::Client;
-use crate::store::{Store, UnitStore};
+use crate::store::Store;
 use crate::tui::app::{App, Setup};
 use crate::tui::clock::{Clock, SetBack, SystemClock};
 use crate::tui::keymap;
@@ -103,7 +103,7 @@ fn letter_setup(env: &Env, store_dir: &Path) -> crate::tui::app::LetterSetup {
 fn open_screens(
     env: &Env,
     keymap_choice: Option<&str>,
-    store: &dyn UnitStore,
+    store: &dyn crate::tui::run::UnitAccess,
     store_dir: &Path,
     officer: String,
     service: Option<&Client>,
@@ -129,6 +129,10 @@ fn open_screens(
         keymap,
         colour: colour(),
         ascii: !crate::tui::glyphs::utf8_terminal(),
+        // The service says what the user is; the store in this process is its owner's.
+        role: service.map_or(crate::service::access::Role::Admin, |c| c.role),
+        date_format: env.config.date_format.0.clone(),
+        retention: env.config.retention,
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
     app.letters = letter_setup(env, store_dir);

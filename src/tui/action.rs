@@ -70,4 +70,8 @@ actions! {
     Report = "report": "the monitoring return",
     PrevPeriod = "previous-period": "the quarter before",
     NextPeriod = "next-period": "the quarter after",
+    Zoom = "zoom": "the pane takes the whole screen, and back",
+    Erase = "erase": "erase a victim or a case for good (administrators)",
+    SubjectAccess = "subject-access": "everything held about the victim (administrators)",
+    AuditTrail = "audit-trail": "the audit trail (administrators)",
 }

@@ -14,13 +14,12 @@ use super::keymap::{Context, Key, Keymap};
 use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, VictimStatus};
 use crate::domain::facts::LogFacts;
-use crate::domain::letter::LetterRequest;
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::reminders::{DiaryItem, Reminder, diary_status};
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::KnownIds;
-use crate::letters::Letter;
+use crate::service::access::Role;
 use crate::store::Snooze;
 
 /// The furthest the diary pane looks ahead, in days.
@@ -49,7 +48,8 @@ impl Pane {
         }
     }
 
-    fn context(self) -> Context {
+    /// The keymap context of the pane's own keys.
+    pub fn context(self) -> Context {
         match self {
             Pane::Caseload => Context::Caseload,
             Pane::Diary => Context::Diary,
@@ -79,95 +79,8 @@ pub enum Overlay {
     Letter(Box<LetterView>),
     /// The monitoring return, as the store worked it out.
     Report(Box<ReportView>),
-}
-
-/// A change for the loop to save.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    AppendContact {
-        victim: String,
-        contact: Contact,
-    },
-    /// A victim's new status, with the log entry that records it, saved together; made from
-    /// version `base` of the record (the one its form was opened on).
-    SetStatus {
-        victim: Box<Victim>,
-        contact: Contact,
-        base: u64,
-    },
-    Snooze(Snooze),
-    /// Someone asked to see a victim's contact details: audited before they are shown.
-    Reveal {
-        victim: String,
-    },
-    /// A new victim; the store gives its id when the form left it empty.
-    AddVictim(Box<Victim>),
-    /// A new case; the store gives its id when the form left it empty.
-    AddCase(Box<Case>),
-    /// A victim's record was opened: audited as a consultation before it is drawn (the
-    /// loop performs every effect before it draws again).
-    Consult {
-        victim: String,
-    },
-    /// A changed victim record (its contact log untouched), made from version `base`.
-    SaveVictim {
-        victim: Box<Victim>,
-        base: u64,
-    },
-    /// Close a case and its victims (made from the case's version in `Closing::base`).
-    CloseCase(crate::store::Closing),
-    /// A changed case record, made from version `base`; `why`, for the audit trail.
-    SaveCase {
-        case: Box<Case>,
-        base: u64,
-        why: Option<String>,
-    },
-    /// Make a letter to read: the store audits it first.
-    PreviewLetter {
-        victim: String,
-        request: LetterRequest,
-    },
-    /// Write a letter to a file (audited).
-    SaveLetter {
-        letter: Box<Letter>,
-        path: std::path::PathBuf,
-        format: crate::letters::Format,
-    },
-    /// Log a letter as sent: one more outbound entry in the victim's log, as a logged contact.
-    RecordLetter {
-        victim: String,
-        contact: Contact,
-    },
-    /// The monitoring return to ask of the store (which writes nothing but its audit).
-    Report(Box<crate::store::ReportAsk>),
-}
-
-impl Effect {
-    /// The change, made from version `base` of its record: the version its form was opened
-    /// on, so that a change someone saved meanwhile is not silently overwritten.
-    #[must_use]
-    pub fn made_from(self, from: u64) -> Self {
-        match self {
-            Effect::SetStatus {
-                victim, contact, ..
-            } => Effect::SetStatus {
-                victim,
-                contact,
-                base: from,
-            },
-            Effect::SaveVictim { victim, .. } => Effect::SaveVictim { victim, base: from },
-            Effect::SaveCase { case, why, .. } => Effect::SaveCase {
-                case,
-                base: from,
-                why,
-            },
-            Effect::CloseCase(closing) => Effect::CloseCase(crate::store::Closing {
-                base: from,
-                ..closing
-            }),
-            other => other,
-        }
-    }
+    /// The audit trail or a subject access, for an administrator.
+    Admin(Box<AdminView>),
 }
 
 /// The selected victim's whole record, as the store gave it when the victim was selected
@@ -202,11 +115,21 @@ pub struct Setup {
     /// victim's full record, its case and its log are then read when it is first selected,
     /// and nothing is saved from a partial record. `None`: the caseload is whole.
     pub facts: Option<Vec<LogFacts>>,
+    /// What the signed-in user is to the unit: the unit service's word (its welcome), or an
+    /// administrator when the screens run on the store in this process (only the store's
+    /// owner can open it). The one rule for what the screens offer (`access::allowed`).
+    pub role: Role,
+    /// How the unit writes dates (`date_format`, as `import-table` reads them): forms take
+    /// dates written so as well as `YYYY-MM-DD`.
+    pub date_format: String,
+    /// The unit's retention rules, for an erasure's reason (`[retention]`).
+    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl Setup {
     /// A start on `caseload` as `officer` on `today`, with the default lead times and keymap,
-    /// colours on and nothing snoozed.
+    /// colours on and nothing snoozed, as the store's owner on a store in this process: an
+    /// administrator.
     pub fn new(caseload: Caseload, today: NaiveDate, officer: impl Into<String>) -> Self {
         Self {
             caseload,
@@ -219,6 +142,9 @@ impl Setup {
             colour: true,
             ascii: false,
             facts: None,
+            role: Role::Admin,
+            date_format: crate::config::DateFormat::default().0,
+            retention: crate::domain::retention::RetentionRules::default(),
         }
     }
 }
@@ -292,6 +218,14 @@ pub struct App {
     pub versions: HashMap<(crate::store::Record, String), u64>,
     /// Templates and folders for letters.
     pub letters: LetterSetup,
+    /// What the signed-in user is to the unit (see [`Setup::role`]).
+    pub role: Role,
+    /// How the unit writes dates (see [`Setup::date_format`]).
+    pub date_format: String,
+    /// The focused pane takes the whole screen.
+    pub zoomed: bool,
+    /// The unit's retention rules (see [`Setup::retention`]).
+    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl App {
@@ -348,6 +282,10 @@ impl App {
             signed_in_user: String::new(),
             versions: HashMap::new(),
             letters: LetterSetup::default(),
+            role: setup.role,
+            date_format: setup.date_format,
+            zoomed: false,
+            retention: setup.retention,
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -461,13 +399,19 @@ impl App {
         let action = self.keymap.action(self.context(), key);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             // ↑/↓ move within a multi-line field, and leave it from its first or last line.
+            // An open list of choices takes ↑/↓, Enter and Esc for itself.
+            let listing = form.listing();
             let within = match action {
-                Some(Action::PrevField) if event.code == KeyCode::Up => !form.leaves_field(true),
-                Some(Action::NextField) if event.code == KeyCode::Down => !form.leaves_field(false),
+                Some(Action::PrevField) if event.code == KeyCode::Up => {
+                    listing || !form.leaves_field(true)
+                }
+                Some(Action::NextField) if event.code == KeyCode::Down => {
+                    listing || !form.leaves_field(false)
+                }
                 _ => false,
             };
             return match action {
-                Some(Action::Back) => {
+                Some(Action::Back) if !listing => {
                     self.leave_form();
                     None
                 }
@@ -572,7 +516,9 @@ impl App {
                     Overlay::Victim { .. }
                     | Overlay::Entry(_)
                     | Overlay::Letter(_)
-                    | Overlay::Report(_),
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
                 ),
                 Action::Up | Action::PageUp | Action::Top,
             ) => {
@@ -590,7 +536,9 @@ impl App {
                     Overlay::Victim { .. }
                     | Overlay::Entry(_)
                     | Overlay::Letter(_)
-                    | Overlay::Report(_),
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
                 ),
                 Action::Down | Action::PageDown,
             ) => {
@@ -609,15 +557,19 @@ impl App {
             (Some(Overlay::Workload(_)), _) if action != Action::Help => {
                 self.workload_action(action);
             }
-            (Some(Overlay::Report(_)), action) if action != Action::Help => {}
+            (Some(Overlay::Report(_) | Overlay::Admin(_)), action) if action != Action::Help => {}
             (Some(Overlay::Victim { revealed }), action) if action != Action::Help => {
                 let revealed = *revealed;
                 return self.victim_view_action(action, revealed);
             }
+            (None, Action::AuditTrail) => return self.admin_action(action),
             (None, Action::NewVictim) => self.open_new_victim_form(),
             (None, Action::Workload) => self.open_workload(),
             (None, Action::NewCase) => self.open_new_case_form(),
-            (_, Action::Help) => self.overlays.push(Overlay::Help),
+            (_, Action::Help) => {
+                self.overlay_scroll = 0;
+                self.overlays.push(Overlay::Help);
+            }
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
             (None, action) => return self.pane_action(action),
@@ -650,6 +602,9 @@ impl App {
             Action::EditCaseCasework => self.open_case_casework_form(),
             Action::WriteLetter => self.open_letter_picker(),
             Action::LogContact => self.open_contact_form(),
+            Action::Erase | Action::SubjectAccess | Action::AuditTrail => {
+                return self.admin_action(action);
+            }
             _ => {}
         }
         None
@@ -675,6 +630,12 @@ impl App {
             Action::ToggleMine => {
                 // From one officer's caseload (the workload view's) back to the whole unit.
                 self.mine_only = self.officer_filter.is_none() && !self.mine_only;
+                if self.mine_only && self.by().is_none() {
+                    self.message = Some(format!(
+                        "{} is not an officer of this unit: no victims are theirs.",
+                        crate::domain::text::visible(&self.officer)
+                    ));
+                }
                 self.officer_filter = None;
                 self.refresh_rows(false);
                 self.refresh_diary();
@@ -695,6 +656,7 @@ impl App {
                 };
                 self.refresh_rows(false);
             }
+            Action::Zoom => self.zoomed = !self.zoomed,
             Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
             Action::WriteLetter if self.focus == Pane::Diary => {
@@ -825,6 +787,14 @@ impl App {
         }
     }
 
+    /// Holds the overlay's scroll at `limit` (from `draw::scroll_limit`): scrolled past its
+    /// last line it would show blank space, and the keys back up would seem to do nothing.
+    pub fn clamp_scroll(&mut self, limit: Option<u16>) {
+        if let Some(limit) = limit {
+            self.overlay_scroll = self.overlay_scroll.min(limit);
+        }
+    }
+
     /// Shows problems (a broken keymap) before anything else.
     pub fn notice(&mut self, lines: Vec<String>) {
         if !lines.is_empty() {
@@ -833,9 +803,12 @@ impl App {
     }
 }
 
+mod admin;
 mod casework;
+mod choices;
 mod derived;
 mod edit;
+mod effect;
 mod forms;
 mod from_store;
 mod letters;
@@ -845,6 +818,8 @@ mod report;
 mod snoozes;
 mod workload;
 
+pub use admin::{AUDIT_DAYS, AdminView};
+pub use effect::Effect;
 pub use from_store::Fresh;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};

@@ -103,6 +103,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// The furthest the overlay on top can be scrolled on a screen of `area` before it would
+/// show blank space below its last line (`None`: nothing on top scrolls by keys). Read
+/// from the state, as drawing is: the loop hands it to [`App::clamp_scroll`].
+pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
+    let body = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    overlays::scroll_limit(app, app.overlays.last()?, body)
+}
+
 fn draw_screen(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = Theme {
@@ -121,7 +133,9 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, app, &theme, header);
-    if area.width >= WIDE {
+    if app.zoomed {
+        draw_pane(frame, app, &theme, app.focus, body);
+    } else if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
@@ -218,27 +232,39 @@ fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> 
             Span::raw(tail),
         ]);
     }
+    let id = visible(&officer_id(app)).into_owned();
     for short in [
         format!("{label} · {date}"),
-        format!("{} · {date}", visible(&app.officer)),
-        format!(
-            "{} · {}",
-            visible(&app.officer),
-            app.today.format("%-d %b %Y")
-        ),
+        format!("{id} · {date}"),
+        format!("{id} · {}", app.today.format("%-d %b %Y")),
     ] {
         if w(&short) <= room {
             return Line::from(short);
         }
     }
-    Line::from(visible(&app.officer).into_owned())
+    Line::from(id)
 }
 
-/// "Sara Ahmed (sahmed)" for an officer of the unit, else the OS user's name as it is.
+/// What a user who is no officer of the unit (the store's owner, `root`) is called
+/// wherever an officer's name would stand.
+pub const NOT_AN_OFFICER: &str = "not an officer of this unit";
+
+/// "Sara Ahmed (sahmed)" for an officer of the unit, else "root (not an officer of this
+/// unit)".
 fn officer_label(app: &App) -> String {
     match app.caseload.officers.iter().find(|o| o.id == app.officer) {
         Some(o) => format!("{} ({})", o.name, o.id),
-        None => format!("{} (not an officer of this unit)", app.officer),
+        None => format!("{} ({NOT_AN_OFFICER})", app.officer),
+    }
+}
+
+/// "sahmed" for an officer of the unit, else "root (not an officer of this unit)": never
+/// a bare account name where an officer's would be.
+fn officer_id(app: &App) -> String {
+    if app.caseload.officers.iter().any(|o| o.id == app.officer) {
+        app.officer.clone()
+    } else {
+        format!("{} ({NOT_AN_OFFICER})", app.officer)
     }
 }
 
@@ -287,6 +313,7 @@ fn hint_entries(app: &App) -> Vec<(String, String, Action)> {
     };
     for b in own.chain(global) {
         if entries.iter().any(|(_, _, a)| *a == b.action)
+            || !app.offers(b.action)
             || matches!(
                 b.key.code,
                 crossterm::event::KeyCode::Up | crossterm::event::KeyCode::Down
@@ -321,16 +348,23 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
     } else {
         theme.title()
     };
-    theme.block().title(Line::from(Span::styled(
+    let block = theme.block().title(Line::from(Span::styled(
         format!(" {}{extra} ", pane.title()),
         style,
-    )))
+    )));
+    // A zoomed pane says how to go back to the three.
+    match app.keymap.key_for(pane.context(), Action::Zoom) {
+        Some(key) if app.zoomed => {
+            block.title(Line::from(format!(" {key}: all panes ")).right_aligned())
+        }
+        _ => block,
+    }
 }
 
 fn draw_pane(frame: &mut Frame, app: &App, theme: &Theme, pane: Pane, area: Rect) {
     match pane {
         Pane::Caseload => draw_caseload(frame, app, theme, area),
-        Pane::Diary => draw_diary(frame, app, theme, area),
+        Pane::Diary => diary::draw_diary(frame, app, theme, area),
         Pane::Contacts => draw_contacts(frame, app, theme, area),
     }
 }
@@ -494,263 +528,6 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
 }
 
-/// One line of the diary pane, before it is drawn.
-enum DiaryLine {
-    /// A group's heading: its status, how many are due, how many of it are snoozed.
-    Heading(DiaryStatus, usize, usize),
-    Item(usize),
-    DatesHeading,
-    Date(usize),
-    Empty,
-}
-
-/// The diary group starting at item `from`: how many are due, and how many snoozed (counted
-/// apart, as the header counts).
-fn group_counts(app: &App, from: usize) -> (usize, usize) {
-    let status = app.diary[from].status;
-    app.diary[from..]
-        .iter()
-        .take_while(|i| i.status == status)
-        .fold((0, 0), |(due, snoozed), i| {
-            if app.snoozed(&i.reminder).is_some() {
-                (due, snoozed + 1)
-            } else {
-                (due + 1, snoozed)
-            }
-        })
-}
-
-fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let block = pane_block(
-        app,
-        theme,
-        Pane::Diary,
-        &format!(" — next {} days", app.horizon),
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    // The outline of every line is cheap; spans are built only for the lines on screen.
-    let mut outline = Vec::with_capacity(app.diary.len() + app.key_dates_ahead.len() + 8);
-    let mut selected_line = 0;
-    let mut group = None;
-    for (pos, item) in app.diary.iter().enumerate() {
-        if group != Some(item.status) {
-            group = Some(item.status);
-            let (due, snoozed) = group_counts(app, pos);
-            outline.push(DiaryLine::Heading(item.status, due, snoozed));
-        }
-        if pos == app.diary_selected {
-            selected_line = outline.len();
-        }
-        outline.push(DiaryLine::Item(pos));
-    }
-    if app.diary.is_empty() {
-        outline.push(DiaryLine::Empty);
-    }
-    if !app.key_dates_ahead.is_empty() {
-        outline.push(DiaryLine::DatesHeading);
-        outline.extend((0..app.key_dates_ahead.len()).map(DiaryLine::Date));
-    }
-    // When the pane has the focus, its last two lines spell out the selected item in full:
-    // a narrow pane cuts the list's lines, and the sensitive-date label matters most.
-    let focused = app.focus == Pane::Diary && app.overlays.is_empty() && inner.height > 4;
-    let [list_area, detail_area] = if focused {
-        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner)
-    } else {
-        [inner, Rect::default()]
-    };
-    let height = list_area.height as usize;
-    let lines: Vec<Line> = fit(&outline, selected_line, height)
-        .into_iter()
-        .map(|row| match row {
-            Shown::More(n) => Line::from(format!("   … and {n} more")),
-            Shown::Line(at) => outline_line(app, theme, &outline[at]),
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(Text::from(lines)), list_area);
-    draw_diary_detail(frame, app, theme, focused, detail_area);
-}
-
-/// What the diary pane draws on one of its lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shown {
-    /// A line of the outline.
-    Line(usize),
-    /// "… and N more" for a group's items that do not fit.
-    More(usize),
-}
-
-/// The outline's lines that fit in `height`, the selected one among them. When everything
-/// does not fit, each group keeps its heading and a fair share of its items (the selected
-/// one's share around the selection), with a line saying how many more there are: a long
-/// overdue list no longer hides what is due today and this week.
-fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
-    if outline.len() <= height {
-        return (0..outline.len()).map(Shown::Line).collect();
-    }
-    // Sections: a heading's place, and the places of the lines under it.
-    let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (at, line) in outline.iter().enumerate() {
-        match line {
-            DiaryLine::Heading(..) | DiaryLine::DatesHeading | DiaryLine::Empty => {
-                sections.push((at, Vec::new()));
-            }
-            _ => match sections.last_mut() {
-                Some((_, lines)) => lines.push(at),
-                None => sections.push((at, Vec::new())),
-            },
-        }
-    }
-    let rows_for = |share: usize| -> usize {
-        sections
-            .iter()
-            .map(|(_, lines)| 1 + lines.len().min(share) + usize::from(lines.len() > share))
-            .sum()
-    };
-    if rows_for(0) > height {
-        // Not even the headings fit: a window that keeps the selection in sight.
-        let start = window_start(selected, height);
-        return (start..outline.len().min(start + height))
-            .map(Shown::Line)
-            .collect();
-    }
-    let mut share = 0;
-    while rows_for(share + 1) <= height && share < outline.len() {
-        share += 1;
-    }
-    // Rows the even share leaves over go to the groups in order (the most urgent first); a
-    // group shown whole needs no "more" line, which frees that row too.
-    let mut left_over = height - rows_for(share);
-    let mut rows = Vec::with_capacity(height);
-    for (heading, lines) in &sections {
-        rows.push(Shown::Line(*heading));
-        let mut shown = lines.len().min(share);
-        let hidden = lines.len() - shown;
-        if hidden > 0 && hidden <= left_over + 1 {
-            left_over -= hidden - 1;
-            shown = lines.len();
-        } else if hidden > 0 {
-            shown += left_over;
-            left_over = 0;
-        }
-        let from = match lines.iter().position(|&l| l == selected) {
-            Some(at) if at >= shown => at + 1 - shown,
-            _ => 0,
-        };
-        rows.extend(lines[from..from + shown].iter().map(|&l| Shown::Line(l)));
-        if lines.len() > shown {
-            rows.push(Shown::More(lines.len() - shown));
-        }
-    }
-    rows
-}
-
-/// One line of the diary's outline, drawn.
-fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
-    match line {
-        DiaryLine::Heading(status, due, snoozed) => Line::from(Span::styled(
-            if *snoozed == 0 {
-                format!("{} ({due})", status.label())
-            } else {
-                format!("{} ({due}; {snoozed} snoozed)", status.label())
-            },
-            theme.status(*status),
-        )),
-        DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
-        DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
-        DiaryLine::DatesHeading => Line::from(Span::styled("Key sentence dates", theme.title())),
-        DiaryLine::Date(i) => {
-            let (d, case, kind) = app.key_dates_ahead[*i];
-            let c = &app.caseload.cases[case];
-            Line::from(format!(
-                " {:>11}   {} ({}) — {}",
-                day(d),
-                visible(&c.id),
-                visible(&c.offender.name),
-                kind.label()
-            ))
-        }
-    }
-}
-
-/// The focused diary's last two lines: the selected item in full.
-fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool, area: Rect) {
-    if let (true, Some(item)) = (focused, app.diary.get(app.diary_selected)) {
-        let r = &item.reminder;
-        let name = app
-            .victim_by_id(&r.victim_id)
-            .map_or("", |i| app.caseload.victims[i].name.as_str());
-        let mut spans = Vec::new();
-        if let Some(label) = &r.sensitive {
-            spans.push(Span::styled(
-                format!("⚠ near {} · ", visible(label)),
-                theme.warn(),
-            ));
-        }
-        spans.push(Span::styled(
-            format!("{} ({}): ", visible(name), visible(&r.victim_id)),
-            theme.title(),
-        ));
-        spans.push(Span::raw(format!("{} — due {}", r.action(), day(r.due))));
-        frame.render_widget(
-            Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
-            area,
-        );
-    }
-}
-
-/// For a reminder that comes from one of a victim's licence requests, which one: two
-/// decided on the same day would otherwise read alike.
-fn which_request(app: &App, r: &crate::domain::reminders::Reminder) -> String {
-    let condition = r.entry.and_then(|e| {
-        let v = &app.caseload.victims[app.victim_by_id(&r.victim_id)?];
-        v.licence_requests.get(e)?.condition
-    });
-    condition.map_or_else(String::new, |c| format!(" ({})", c.label()))
-}
-
-fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
-    let item = &app.diary[pos];
-    let r = &item.reminder;
-    let name = app
-        .victim_by_id(&r.victim_id)
-        .map_or("", |i| app.caseload.victims[i].name.as_str());
-    let mut spans = vec![
-        Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
-        Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
-        Span::raw(format!(
-            "{} — {}{}",
-            visible(name),
-            r.action(),
-            which_request(app, r)
-        )),
-    ];
-    let snoozed = app.snoozed(r);
-    if let Some(s) = snoozed {
-        spans.push(Span::raw(format!(
-            " (snoozed to {}: {})",
-            day(s.until),
-            first_line(&s.reason)
-        )));
-    }
-    if pos == app.diary_selected
-        && let Some(label) = &r.sensitive
-    {
-        spans.push(Span::styled(
-            format!(" near: {}", visible(label)),
-            theme.warn(),
-        ));
-    }
-    let mut line = Line::from(spans);
-    if snoozed.is_some() {
-        line = line.style(theme.dim());
-    }
-    if pos == app.diary_selected {
-        line = line.patch_style(theme.selected());
-    }
-    line
-}
-
 fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let who = app
         .selected_victim()
@@ -795,7 +572,10 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Text::from(lines)), inner);
 }
 
+mod admin;
 mod casework;
+mod diary;
+mod form;
 mod letters;
 mod overlays;
 mod report;

@@ -4,6 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
+mod choice;
+mod dates;
+pub use choice::{ChoiceList, MANY};
+pub use dates::{is_date, reworded};
+
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
@@ -12,7 +17,8 @@ pub enum FieldKind {
     /// Several lines; Enter starts a new one, ↑/↓ move between them.
     Lines,
     /// One of a list of identifiers, each with the words shown for it, changed with ←/→ or
-    /// Space; the first may be "" (none).
+    /// Space; the first may be "" (none). A long one also opens a list to type into
+    /// ([`choice`]).
     Choice(Vec<(String, String)>),
 }
 
@@ -29,6 +35,8 @@ pub struct Field {
     /// Line and character of the cursor.
     cursor: (usize, usize),
     pub problem: Option<String>,
+    /// The list open on a long choice.
+    list: Option<ChoiceList>,
 }
 
 /// Pasted or typed text as a field keeps it: Windows and old Mac line endings become plain
@@ -51,6 +59,7 @@ impl Field {
             value: String::new(),
             cursor: (0, 0),
             problem: None,
+            list: None,
         };
         field.set_text(&value.into());
         field
@@ -126,6 +135,7 @@ impl Field {
             value,
             cursor: (0, 0),
             problem: None,
+            list: None,
         }
     }
 
@@ -198,13 +208,19 @@ impl Field {
 
     /// Types a key into the field. Returns false if the field does not take it.
     pub fn input(&mut self, key: &KeyEvent) -> bool {
-        if let FieldKind::Choice(options) = &self.kind {
+        if matches!(self.kind, FieldKind::Choice(_)) {
             if key
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
             {
                 return false;
             }
+            if let Some(taken) = self.list_input(key) {
+                return taken;
+            }
+            let FieldKind::Choice(options) = &self.kind else {
+                return false;
+            };
             let i = options
                 .iter()
                 .position(|(o, _)| *o == self.value)
@@ -296,6 +312,11 @@ pub enum Purpose {
     EditCaseCasework {
         case: String,
     },
+    /// Erase the victim with this id, or their case (administrators).
+    Erase {
+        victim: String,
+        case: String,
+    },
 }
 
 impl Purpose {
@@ -357,6 +378,14 @@ impl Form {
                 .any(|(f, was)| f.value != *was)
     }
 
+    /// Whether the field called `name` differs from what the form opened with.
+    pub fn changed_field(&self, name: &str) -> bool {
+        self.fields
+            .iter()
+            .zip(&self.initial)
+            .any(|(f, was)| f.name == name && f.value.trim() != was.trim())
+    }
+
     /// Takes what the form opened with as its starting point (after filling it in).
     pub fn settle(&mut self) {
         self.initial = self.fields.iter().map(|f| f.value.clone()).collect();
@@ -370,11 +399,27 @@ impl Form {
             .is_some_and(|f| f.paste(text))
     }
 
+    /// Whether the focused field has its list of choices open: it takes ↑/↓, Enter and Esc.
+    pub fn listing(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| f.list().is_some())
+    }
+
+    /// Leaving a field takes the match chosen in its open list.
+    fn leave_list(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.pick_listed();
+        }
+    }
+
     pub fn next_field(&mut self) {
+        self.leave_list();
         self.focus = (self.focus + 1) % self.fields.len().max(1);
     }
 
     pub fn prev_field(&mut self) {
+        self.leave_list();
         let n = self.fields.len().max(1);
         self.focus = (self.focus + n - 1) % n;
     }
@@ -384,7 +429,7 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
-        if key.code == KeyCode::Enter && field.kind != FieldKind::Lines {
+        if key.code == KeyCode::Enter && field.kind != FieldKind::Lines && field.list().is_none() {
             self.next_field();
             return true;
         }

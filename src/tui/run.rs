@@ -21,7 +21,13 @@ use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
 use crate::service::proto::Reply;
 use crate::signals;
-use crate::store::{Changed, Record, StoreError, UnitStore};
+use crate::store::{Changed, Record, StoreError, UnitAdmin, UnitStore};
+
+/// What the screens work on: the unit's records, and for its administrators the erasures,
+/// the audit trail and subject access (the unit service refuses them to anyone else).
+pub trait UnitAccess: UnitStore + UnitAdmin {}
+
+impl<T: UnitStore + UnitAdmin + ?Sized> UnitAccess for T {}
 
 /// What wakes the loop.
 #[derive(Debug)]
@@ -38,7 +44,7 @@ pub enum Wake {
 /// error, (by ratatui's hook) on a panic, and (by `signals`) on SIGTERM, SIGHUP, SIGINT and
 /// SIGQUIT.
 pub fn run(
-    store: &dyn UnitStore,
+    store: &dyn UnitAccess,
     app: &mut App,
     service: Option<&Client>,
     clock: &dyn Clock,
@@ -85,7 +91,7 @@ fn read_terminal(tx: Sender<io::Result<Wake>>) -> io::Result<()> {
 /// of a frame or a save.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
-    store: &dyn UnitStore,
+    store: &dyn UnitAccess,
     app: &mut App,
     wakes: &Receiver<io::Result<Wake>>,
     clock: &dyn Clock,
@@ -100,8 +106,9 @@ where
         let busy = signals::busy();
         app.new_day(clock.today());
         load_records(store, app);
-        let height = terminal.size().map_err(io::Error::other)?.height;
-        app.page = usize::from(height.saturating_sub(8)).max(1);
+        let size = terminal.size().map_err(io::Error::other)?;
+        app.page = usize::from(size.height.saturating_sub(8)).max(1);
+        app.clamp_scroll(super::draw::scroll_limit(app, size.into()));
         terminal
             .draw(|frame| draw(frame, app))
             .map_err(io::Error::other)?;
@@ -145,7 +152,7 @@ where
 
 /// A key: what it asks of the state, and of the store. The number of the change it made,
 /// if it saved one.
-fn handle(event: &Event, store: &dyn UnitStore, app: &mut App) -> Option<u64> {
+fn handle(event: &Event, store: &dyn UnitAccess, app: &mut App) -> Option<u64> {
     if let Event::Paste(text) = event {
         app.on_paste(text);
         return None;
@@ -238,8 +245,11 @@ fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreEr
 
 /// Saves what an action asked for; then the screens read back from the store the records
 /// it says changed, and are told how the save went.
-pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<u64> {
+pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option<u64> {
     let result = match effect {
+        Effect::Erase { .. } | Effect::SubjectAccess { .. } | Effect::Audit(_) => {
+            return administer(store, app, effect);
+        }
         Effect::PreviewLetter { victim, request } => {
             let made = preview_letter(store, app, victim, request);
             app.letter_previewed(made.map_err(|e| e.to_string()));
@@ -299,6 +309,42 @@ pub fn perform(store: &dyn UnitStore, app: &mut App, effect: &Effect) -> Option<
             None
         }
     }
+}
+
+/// An administrator's erasure, subject access or audit trail, through the same calls as
+/// the command line's. After an erasure the caseload is read again from the store.
+fn administer(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option<u64> {
+    use super::app::AdminView;
+    let outcome = match effect {
+        Effect::Erase { target, reason } => store.erase(target, *reason).and_then(|erased| {
+            let digest = store.load_digest()?;
+            app.reload(digest, store.snoozes()?);
+            app.erased(&erased);
+            Ok(None)
+        }),
+        Effect::SubjectAccess { victim } => store.subject_access(victim).map(|sar| {
+            match sar {
+                Some(sar) => app.admin_loaded(AdminView::SubjectAccess(Box::new(sar))),
+                None => app.failed(&format!(
+                    "there is no victim {}",
+                    crate::domain::text::visible(victim)
+                )),
+            }
+            None
+        }),
+        Effect::Audit(query) => store.audit(query).map(|entries| {
+            app.admin_loaded(AdminView::Audit {
+                about: query.victim.clone(),
+                entries,
+            });
+            None
+        }),
+        _ => Ok(None),
+    };
+    outcome.unwrap_or_else(|e| {
+        app.failed(&e.to_string());
+        None
+    })
 }
 
 /// A letter to read, made from the store's records (the store audits it first).

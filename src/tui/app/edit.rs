@@ -274,7 +274,11 @@ impl App {
         let record = serde_json::to_value(v).unwrap_or(Value::Null);
         let fields = victim_specs(revealed)
             .into_iter()
-            .map(|s| field(s, &record))
+            .map(|s| match s.0 {
+                // One of the unit's officers, not free text.
+                "allocated_to" => self.officer_field(v.allocated_to.as_deref().unwrap_or("")),
+                _ => field(s, &record),
+            })
             .collect();
         let title = format!(
             "Change {}{}",

@@ -1,7 +1,6 @@
 //! The forms the screens open, and what saving each one asks of the store. Every form is
 //! checked by the import's own rules before anything is saved.
 
-use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::{App, Effect, Overlay, records};
@@ -12,7 +11,6 @@ use crate::domain::enums::{
 use crate::domain::model::{Contact, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_date, check_victim};
 use crate::store::Record;
-use crate::store::Snooze;
 use crate::tui::form::{Field, Form, Purpose};
 
 impl App {
@@ -70,6 +68,15 @@ impl App {
                 "method",
                 "Contact by",
                 method,
+                false,
+            ));
+        }
+        if matches!(status, VictimStatus::OptedIn | VictimStatus::Declined) {
+            // How the answer came: a call is then confirmed in writing, as any call is.
+            fields.push(Field::pick::<Medium>(
+                "told_by",
+                "They told us by",
+                "letter",
                 false,
             ));
         }
@@ -273,12 +280,12 @@ impl App {
             Purpose::NewVictim,
             vec![
                 Field::line("id", "Id (empty: the next)", ""),
-                Field::line("case_id", "Case id", case),
+                self.case_field(&case),
                 Field::line("name", "Name", ""),
                 Field::pick::<VictimRole>("role", "Role", "victim", false),
                 Field::pick::<Eligibility>("eligibility", "Eligibility", "statutory", false),
                 Field::line("referred_on", "Referred on", self.today.to_string()),
-                Field::line("allocated_to", "Officer", officer),
+                self.officer_field(&officer),
             ],
         );
         self.open_form(form);
@@ -337,9 +344,12 @@ impl App {
         let today = self.today;
         let known = self.known_ids();
         let by = self.by();
-        let Some(Overlay::Form(form)) = self.overlays.last() else {
+        let Some(Overlay::Form(typed)) = self.overlays.last() else {
             return None;
         };
+        // Dates as the unit writes them (20/08/2027) are checked and saved as ISO.
+        let dated = typed.with_iso_dates(&self.date_format);
+        let form = &dated;
         // A record is changed only from its whole self, as the store gave it.
         let partial = match form.purpose.record() {
             Some((Record::Victim, victim)) => self.whole_victim().is_none_or(|v| v.id != victim),
@@ -350,6 +360,12 @@ impl App {
             // Only part of the record is in memory: saving it would lose the rest.
             if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
                 form.problem = Some("Not saved: the full record could not be read.".into());
+            }
+            return None;
+        }
+        if let Some(problem) = self.refused_by_role(form) {
+            if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+                form.show_problems(&[problem]);
             }
             return None;
         }
@@ -364,7 +380,7 @@ impl App {
                 records::correction(form, v, *index, by.as_deref(), &known)
             }
             Purpose::Snooze { reminder } => {
-                snooze_from(form, today, reminder, self.officer.clone())
+                super::snoozes::snooze_from(form, today, reminder, self.officer.clone())
             }
             Purpose::AddKeyDate { .. } => {
                 let current = self.whole_case()?;
@@ -393,6 +409,7 @@ impl App {
                     }],
                 ),
             },
+            Purpose::Erase { victim, case } => self.erasure_from(form, victim, case),
             Purpose::NewVictim => records::new_victim(form, &known),
             Purpose::NewCase => records::new_case(form, &known),
             Purpose::EditVictimCasework { .. } => {
@@ -407,6 +424,8 @@ impl App {
             }
         };
         let base = form.base;
+        let mut problems = problems;
+        crate::tui::form::reworded(&mut problems, &self.date_format);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()
             && !form.show_problems(&problems)
         {
@@ -527,11 +546,15 @@ fn status_change(
         _ => (ContactKind::Note, Direction::Internal),
     };
     let default_note = format!("Status recorded: {}.", status.label());
+    let method = form
+        .value("told_by")
+        .and_then(Medium::parse)
+        .unwrap_or(Medium::None);
     let contact = Contact {
         on: victim.status_since,
         at: None,
         kind,
-        method: Medium::None,
+        method,
         direction,
         summary: Some(if summary.is_empty() {
             default_note
@@ -550,54 +573,4 @@ fn status_change(
         }),
         problems,
     )
-}
-
-fn snooze_from(
-    form: &Form,
-    today: NaiveDate,
-    reminder: &str,
-    by: String,
-) -> (Option<Effect>, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let until = match check_date(form.value("until").unwrap_or("")) {
-        Ok(d) if d <= today => {
-            problems.push(Problem {
-                path: "until".into(),
-                message: "must be after today".into(),
-            });
-            None
-        }
-        Ok(d) => Some(d),
-        Err(message) => {
-            problems.push(Problem {
-                path: "until".into(),
-                message,
-            });
-            None
-        }
-    };
-    let reason = form.value("reason").unwrap_or("");
-    if reason.is_empty() {
-        problems.push(Problem {
-            path: "reason".into(),
-            message: "say why the reminder can wait".into(),
-        });
-    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
-        problems.push(Problem {
-            path: "reason".into(),
-            message: format!("contains the control character U+{:04X}", u32::from(c)),
-        });
-    }
-    match until {
-        Some(until) if problems.is_empty() => {
-            let s = Snooze {
-                reminder: reminder.to_owned(),
-                until,
-                reason: reason.to_owned(),
-                by,
-            };
-            (Some(Effect::Snooze(s)), problems)
-        }
-        _ => (None, problems),
-    }
 }

@@ -169,7 +169,10 @@ impl App {
             Effect::Consult { .. }
             | Effect::Report(_)
             | Effect::PreviewLetter { .. }
-            | Effect::SaveLetter { .. } => {
+            | Effect::SaveLetter { .. }
+            | Effect::Erase { .. }
+            | Effect::SubjectAccess { .. }
+            | Effect::Audit(_) => {
                 return;
             }
         };

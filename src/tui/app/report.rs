@@ -52,6 +52,11 @@ impl App {
 
     /// `report`, `previous-period`, `next-period`: the return to ask the store for.
     pub(super) fn report_action(&mut self, step: i32) -> Option<Effect> {
+        if !self.may(crate::service::access::Action::Report) {
+            self.message =
+                Some("The monitoring return is for the unit's managers and administrators.".into());
+            return None;
+        }
         let shown = match self.overlays.last() {
             Some(Overlay::Report(view)) => {
                 let this = quarter_start(self.today);

@@ -3,8 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
+
+use super::Effect;
 use crate::domain::reminders::Reminder;
+use crate::domain::validate::{Problem, check_date};
 use crate::store::Snooze;
+use crate::tui::form::Form;
 
 #[derive(Debug, Default)]
 pub struct Snoozes {
@@ -37,5 +42,56 @@ impl FromIterator<Snooze> for Snoozes {
             all.insert(s);
         }
         all
+    }
+}
+
+/// A snooze from its form: a date after today, and a reason.
+pub(super) fn snooze_from(
+    form: &Form,
+    today: NaiveDate,
+    reminder: &str,
+    by: String,
+) -> (Option<Effect>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let until = match check_date(form.value("until").unwrap_or("")) {
+        Ok(d) if d <= today => {
+            problems.push(Problem {
+                path: "until".into(),
+                message: "must be after today".into(),
+            });
+            None
+        }
+        Ok(d) => Some(d),
+        Err(message) => {
+            problems.push(Problem {
+                path: "until".into(),
+                message,
+            });
+            None
+        }
+    };
+    let reason = form.value("reason").unwrap_or("");
+    if reason.is_empty() {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: "say why the reminder can wait".into(),
+        });
+    } else if let Some(c) = crate::domain::text::forbidden_char(reason) {
+        problems.push(Problem {
+            path: "reason".into(),
+            message: format!("contains the control character U+{:04X}", u32::from(c)),
+        });
+    }
+    match until {
+        Some(until) if problems.is_empty() => {
+            let s = Snooze {
+                reminder: reminder.to_owned(),
+                until,
+                reason: reason.to_owned(),
+                by,
+            };
+            (Some(Effect::Snooze(s)), problems)
+        }
+        _ => (None, problems),
     }
 }

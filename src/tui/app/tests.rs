@@ -3,6 +3,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::domain::enums::{ContactKind, ReminderKind};
 use crate::domain::validate::parse_caseload;
+use crate::tui::form::FieldKind;
 
 pub(crate) fn sample_app() -> App {
     let text = include_str!("../../../sample-data/northshire.json");
@@ -248,7 +249,7 @@ fn a_bad_field_keeps_the_form_and_says_what_is_wrong_next_to_it() {
     assert_eq!(f.value("on"), Some("2026-02-31"));
     assert_eq!(
         f.fields[0].problem.as_deref(),
-        Some("invalid date \"2026-02-31\" (expected YYYY-MM-DD)")
+        Some("invalid date \"2026-02-31\" (expected 20/08/2027 or 2027-08-20)")
     );
     assert!(
         f.fields[1]
@@ -473,7 +474,10 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
     let mut app = sample_app();
     keys(&mut app, "?");
     assert_eq!(app.overlays, [Overlay::Help]);
+    // ↑/↓ scroll it (a small terminal cuts it); any other key closes it.
     keys(&mut app, "j");
+    assert_eq!(app.overlays, [Overlay::Help]);
+    keys(&mut app, "a");
     assert!(app.overlays.is_empty());
     keys(&mut app, "q");
     assert!(app.quit);
@@ -521,19 +525,25 @@ fn a_new_victim_is_checked_like_an_import() {
     );
     type_text(&mut app, "Lucy Fairweather");
     keys(&mut app, "tab tab tab tab");
-    for _ in 0..10 {
-        keys(&mut app, "backspace");
-    }
-    type_text(&mut app, "nobody");
-    assert!(keys(&mut app, "ctrl-s").is_empty());
+    // The officer is one of the unit's, not free text: typing does nothing; ←/→ choose.
+    let officer = &form(&app).fields[6];
+    assert_eq!(officer.name, "allocated_to");
+    let FieldKind::Choice(options) = &officer.kind else {
+        panic!("{officer:?}")
+    };
+    let ids: Vec<&str> = options.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(
-        form(&app).fields[6].problem.as_deref(),
-        Some("no officer \"nobody\" in the file or the store")
+        ids,
+        ["", "sahmed", "jokafor", "lmcbride", "pdevi", "tgreen"]
     );
-    for _ in 0..6 {
-        keys(&mut app, "backspace");
-    }
-    type_text(&mut app, "sahmed");
+    assert_eq!(
+        officer.value(),
+        "sahmed",
+        "the signed-in officer's to begin with"
+    );
+    type_text(&mut app, "nobody");
+    assert_eq!(form(&app).fields[6].value(), "sahmed");
+    keys(&mut app, "right left");
     let effects = keys(&mut app, "ctrl-s");
     let [Effect::AddVictim(v)] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -1126,14 +1136,17 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
 
 #[test]
 fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
+    use crate::service::access::Role;
     let mut app = sample_app();
+    app.role = Role::Vlo;
     keys(&mut app, "W");
     assert!(app.overlays.is_empty());
     assert_eq!(
         app.message.as_deref(),
-        Some("The workload view is for the unit's managers.")
+        Some("The workload view is for the unit's managers and administrators.")
     );
     app.officer = "pdevi".into();
+    app.role = Role::Manager;
     keys(&mut app, "W");
     let Some(Overlay::Workload(view)) = app.overlays.last() else {
         panic!("{:?}", app.overlays)
@@ -1194,6 +1207,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     );
 }
 mod casework;
+mod friction;
 mod walk;
 
 #[test]
@@ -1277,4 +1291,111 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
         digest.facts[at],
         crate::domain::facts::LogFacts::of(&stored.contacts)
     );
+}
+
+/// One rule, the service's: the store's owner (an administrator who is no officer of the
+/// unit) gets the workload view, the return and reallocation alike; a VLO gets none of them.
+#[test]
+fn what_the_screens_offer_follows_the_services_role() {
+    use crate::service::access::Role;
+    let mut owner = sample_app();
+    owner.officer = "root".into();
+    owner.role = Role::Admin;
+    keys(&mut owner, "W");
+    assert!(
+        matches!(owner.overlays.last(), Some(Overlay::Workload(_))),
+        "{:?}",
+        owner.message
+    );
+    keys(&mut owner, "esc");
+    assert!(matches!(
+        keys(&mut owner, "R").as_slice(),
+        [Effect::Report(_)]
+    ));
+
+    let mut vlo = sample_app();
+    vlo.role = Role::Vlo;
+    keys(&mut vlo, "W");
+    assert!(vlo.overlays.is_empty());
+    assert!(
+        keys(&mut vlo, "R").is_empty(),
+        "no return asked of the store"
+    );
+    assert_eq!(
+        vlo.message.as_deref(),
+        Some("The monitoring return is for the unit's managers and administrators.")
+    );
+}
+
+/// A key date's kind is typed, not stepped through 26 values: "rotl" and Enter.
+#[test]
+fn a_key_dates_kind_is_found_by_typing_and_picked_with_enter() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter t tab");
+    type_text(&mut app, "rotl");
+    assert!(form(&app).listing());
+    // ↓ and Esc belong to the list while it is open: the form stays, on its field.
+    keys(&mut app, "down enter");
+    assert!(!form(&app).listing());
+    assert_eq!(form(&app).value("kind"), Some("rotl"));
+    assert_eq!(form(&app).fields[form(&app).focus].name, "kind");
+    type_text(&mut app, "dto");
+    keys(&mut app, "esc");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))));
+    assert_eq!(form(&app).value("kind"), Some("rotl"), "Esc kept it");
+    keys(&mut app, "tab");
+    type_text(&mut app, "2027-01-15");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    assert_eq!(app.message.as_deref(), Some("Case saved."));
+    assert!(
+        app.whole_case()
+            .unwrap()
+            .key_dates
+            .iter()
+            .any(|k| k.kind == KeyDateKind::Rotl && k.date.to_string() == "2027-01-15")
+    );
+}
+
+/// Giving a victim to another officer is a reallocation: a VLO is told so beside the field
+/// before the service is asked; a manager saves it.
+#[test]
+fn a_vlo_may_not_reallocate_in_the_screens_a_manager_may() {
+    use crate::service::access::Role;
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    app.role = Role::Vlo;
+    keys(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    keys(&mut app, "enter enter e");
+    let was = form(&app).value("allocated_to").map(str::to_owned);
+    fill(&mut app, "allocated_to", "jokafor");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert_eq!(f.fields[f.focus].name, "allocated_to");
+    assert!(
+        f.fields[f.focus]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("managers and administrators may reallocate"),
+        "{:?}",
+        f.fields[f.focus].problem
+    );
+    // Other changes are a VLO's to make.
+    fill(&mut app, "allocated_to", was.as_deref().unwrap_or(""));
+    fill(&mut app, "needs.language", "Welsh");
+    let effects = keys(&mut app, "ctrl-s");
+    assert_eq!(effects.len(), 1, "{:?}", form(&app).problem);
+    store.save(&mut app, &effects[0]);
+    app.role = Role::Manager;
+    keys(&mut app, "e");
+    fill(&mut app, "allocated_to", "jokafor");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let stored = store.store.victim("V-0001").unwrap().unwrap();
+    assert_eq!(stored.allocated_to.as_deref(), Some("jokafor"));
 }

@@ -1,11 +1,12 @@
 //! The workload view: for each officer, how many victims they hold, what is overdue and due
 //! this week, and how many have opted in — sortable, and the way into that officer's
-//! caseload. A manager's view where the unit has named managers; anyone's before that.
+//! caseload. A view for the unit's managers and administrators (the service's rule).
 
 use chrono::Days;
 
 use super::{App, Overlay};
-use crate::domain::enums::{OfficerRole, VictimStatus};
+use crate::domain::enums::VictimStatus;
+use crate::service::access;
 use crate::tui::action::Action;
 
 /// One officer's line.
@@ -124,24 +125,17 @@ impl App {
         lines
     }
 
-    /// Whether the signed-in officer may see the whole unit's workload: a manager or an
-    /// administrator, or anyone while the unit has named neither.
-    fn manages(&self) -> bool {
-        let roles = |o: &crate::domain::model::Officer| {
-            matches!(o.role, Some(OfficerRole::Manager | OfficerRole::Admin))
-        };
-        let named = self.caseload.officers.iter().any(roles);
-        !named
-            || self
-                .caseload
-                .officers
-                .iter()
-                .any(|o| o.id == self.officer && roles(o))
+    /// Whether the signed-in user may do `action`, by the service's own rule: what the
+    /// screens offer is what the service would allow (it refuses the rest anyway).
+    pub fn may(&self, action: access::Action) -> bool {
+        access::allowed(action, self.role)
     }
 
     pub(super) fn open_workload(&mut self) {
-        if !self.manages() {
-            self.message = Some("The workload view is for the unit's managers.".into());
+        // The whole unit's workload is a manager's view, as the monitoring return is.
+        if !self.may(access::Action::Report) {
+            self.message =
+                Some("The workload view is for the unit's managers and administrators.".into());
             return;
         }
         self.overlays.push(Overlay::Workload(WorkloadView {

@@ -7,12 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Theme, day, hints};
+use super::{Theme, day};
 use crate::domain::enums::InformationLevel;
 use crate::domain::model::{Case, Contact, ContactDetails, Victim};
 use crate::domain::text::{first_line, visible};
 use crate::tui::app::{App, Overlay};
-use crate::tui::form::{FieldKind, Form};
+use crate::tui::form::Form;
 use crate::tui::keymap::Context;
 
 /// A rectangle centred in `area`, `w`% wide and `h`% high.
@@ -27,6 +27,45 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// An overlay laid out: its title, its text, where it stands, how far it is scrolled.
+struct Laid {
+    title: String,
+    text: Text<'static>,
+    rect: Rect,
+    scroll: u16,
+}
+
+/// Overlays that scroll by the user's keys (`App::overlay_scroll`).
+fn scrolled_by_keys(overlay: &Overlay) -> bool {
+    matches!(
+        overlay,
+        Overlay::Victim { .. }
+            | Overlay::Entry(_)
+            | Overlay::Letter(_)
+            | Overlay::Admin(_)
+            | Overlay::Help
+    )
+}
+
+/// The furthest the top overlay can be scrolled in `area` (the screen's body) before its
+/// last line leaves the bottom of its box: scrolled further, it would show blank space.
+/// `None`: it does not scroll by keys.
+pub fn scroll_limit(app: &App, overlay: &Overlay, area: Rect) -> Option<u16> {
+    if !scrolled_by_keys(overlay) {
+        return None;
+    }
+    let theme = Theme {
+        colour: app.colour,
+        ascii: app.ascii,
+    };
+    let laid = laid_out(app, &theme, overlay, area)?;
+    let lines = Paragraph::new(laid.text)
+        .wrap(Wrap { trim: false })
+        .line_count(laid.rect.width.saturating_sub(2));
+    let room = usize::from(laid.rect.height.saturating_sub(2));
+    Some(u16::try_from(lines.saturating_sub(room)).unwrap_or(u16::MAX))
+}
+
 pub(super) fn draw_overlay(
     frame: &mut Frame,
     app: &App,
@@ -34,19 +73,49 @@ pub(super) fn draw_overlay(
     overlay: &Overlay,
     area: Rect,
 ) {
-    let mut scroll = if matches!(
-        overlay,
-        Overlay::Victim { .. } | Overlay::Entry(_) | Overlay::Letter(_)
-    ) {
+    if let Overlay::Report(view) = overlay {
+        super::report::draw_report(frame, app, theme, view, area);
+        return;
+    }
+    let limit = scroll_limit(app, overlay, area);
+    let Some(Laid {
+        title,
+        text,
+        rect,
+        scroll,
+    }) = laid_out(app, theme, overlay, area)
+    else {
+        return;
+    };
+    // Never past the last line, however far the keys asked.
+    let scroll = limit.map_or(scroll, |l| scroll.min(l));
+    frame.render_widget(Clear, rect);
+    let mut block = theme.block().title(Span::styled(title, theme.title()));
+    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
+    // however far a long form is scrolled.
+    if let Overlay::Form(Form {
+        problem: Some(p), ..
+    }) = overlay
+    {
+        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
+    }
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
+}
+
+fn laid_out(app: &App, theme: &Theme, overlay: &Overlay, area: Rect) -> Option<Laid> {
+    let mut scroll = if scrolled_by_keys(overlay) {
         app.overlay_scroll
     } else {
         0
     };
     let (title, text, rect) = match overlay {
-        Overlay::Report(view) => {
-            super::report::draw_report(frame, app, theme, view, area);
-            return;
-        }
+        Overlay::Report(_) => return None,
         Overlay::Help => (
             " Keys ".to_owned(),
             help_text(app, theme),
@@ -76,14 +145,14 @@ pub(super) fn draw_overlay(
                 victim_text(app, theme, v, *revealed),
                 centred(area, 94, 96),
             ),
-            None => return,
+            None => return None,
         },
         Overlay::Entry(index) => match app.whole_victim().and_then(|v| v.contacts.get(*index)) {
             Some(c) => (" Contact ".to_owned(), entry_text(c), centred(area, 80, 70)),
-            None => return,
+            None => return None,
         },
         Overlay::Form(form) => {
-            let (text, focus_line) = form_text(app, theme, form);
+            let (text, focus_line) = super::form::form_text(app, theme, form);
             let rect = centred(area, 80, 90);
             // A long form (a whole record) scrolls to keep the focused field in sight.
             let inner = usize::from(rect.height.saturating_sub(2)).max(1);
@@ -112,33 +181,37 @@ pub(super) fn draw_overlay(
                 rect,
             )
         }
+        Overlay::Admin(view) => {
+            let (title, text) = super::admin::admin_text(app, theme, view);
+            (title, text, centred(area, 94, 96))
+        }
         Overlay::Letter(view) => (
             format!(
-                " {} letter — {} ",
-                crate::domain::text::upper_first(view.letter.kind.label()),
+                " {} — {} ",
+                letter_title(view.letter.kind),
                 visible(&view.letter.victim)
             ),
             super::letters::letter_text(app, theme, view),
             centred(area, 94, 96),
         ),
     };
-    frame.render_widget(Clear, rect);
-    let mut block = theme.block().title(Span::styled(title, theme.title()));
-    // A form's own problem (a failed save, "throw away what was typed?") stays in sight
-    // however far a long form is scrolled.
-    if let Overlay::Form(Form {
-        problem: Some(p), ..
-    }) = overlay
-    {
-        block = block.title_bottom(Span::styled(format!(" {} ", visible(p)), theme.problem()));
-    }
-    frame.render_widget(
-        Paragraph::new(text)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    Some(Laid {
+        title,
+        text,
         rect,
-    );
+        scroll,
+    })
+}
+
+/// A letter's kind as a title: "Annual letter", "Initial offer letter" (never "Annual
+/// letter letter").
+pub(super) fn letter_title(kind: crate::domain::enums::LetterKind) -> String {
+    let words = crate::domain::text::upper_first(kind.label());
+    if words.ends_with("letter") {
+        words
+    } else {
+        format!("{words} letter")
+    }
 }
 
 /// One contact-log entry in full.
@@ -175,7 +248,13 @@ fn entry_text(c: &Contact) -> Text<'static> {
 fn help_text(app: &App, theme: &Theme) -> Text<'static> {
     let mut lines = Vec::new();
     for context in Context::ALL {
-        let bindings = app.keymap.bindings(*context);
+        // Only what is offered to this user: an administrator's keys to administrators.
+        let bindings: Vec<_> = app
+            .keymap
+            .bindings(*context)
+            .iter()
+            .filter(|b| app.offers(b.action))
+            .collect();
         if bindings.is_empty() {
             continue;
         }
@@ -192,7 +271,7 @@ fn help_text(app: &App, theme: &Theme) -> Text<'static> {
         }
         lines.push(Line::from(spans));
     }
-    lines.push(Line::from("Any key closes this."));
+    lines.push(Line::from("↑/↓ scroll · any other key closes this."));
     Text::from(lines)
 }
 
@@ -400,62 +479,6 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
             line
         });
     }
-}
-
-/// The form's lines, and the line its focused field starts on.
-fn form_text(app: &App, theme: &Theme, form: &Form) -> (Text<'static>, usize) {
-    let mut lines = Vec::new();
-    let mut focus_line = 0;
-    // The labels' column: as wide as the longest label and a space (16 at the least).
-    let width = form
-        .fields
-        .iter()
-        .map(|f| f.label.chars().count() + 1)
-        .max()
-        .unwrap_or(0)
-        .max(16);
-    let indent = width + 2;
-    for (i, f) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        if focused {
-            focus_line = lines.len();
-        }
-        let marker = if focused { "▸ " } else { "  " };
-        let value = match &f.kind {
-            FieldKind::Choice(_) if f.value().is_empty() => "‹ none ›".to_owned(),
-            FieldKind::Choice(_) => format!("‹ {} ›", f.shown()),
-            _ if focused => {
-                // The cursor, drawn as a thin bar at its line and character.
-                let (row, col) = f.cursor();
-                let mut lines: Vec<String> = f.value().split('\n').map(str::to_owned).collect();
-                if let Some(line) = lines.get_mut(row) {
-                    let at = line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
-                    line.insert(at, '▏');
-                }
-                lines.join("\n")
-            }
-            _ => f.value().to_owned(),
-        };
-        let mut value_lines = value.split('\n');
-        let first = visible(value_lines.next().unwrap_or("")).into_owned();
-        let label = Span::styled(
-            format!("{marker}{:<width$}", f.label),
-            if focused { theme.title() } else { Style::new() },
-        );
-        lines.push(Line::from(vec![label, Span::raw(first)]));
-        for more in value_lines {
-            lines.push(Line::from(format!("{:indent$}{}", "", visible(more))));
-        }
-        if let Some(p) = &f.problem {
-            lines.push(Line::from(Span::styled(
-                format!("{:indent$}{}", "", visible(p)),
-                theme.problem(),
-            )));
-        }
-    }
-    lines.push(Line::from(""));
-    lines.push(hints(app));
-    (Text::from(lines), focus_line)
 }
 
 /// Each officer's line of the workload view, the chosen one highlighted.
