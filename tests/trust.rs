@@ -788,7 +788,7 @@ fn a_deep_data_directory_keeps_its_socket_inside_it() {
     };
     run().arg("import").arg(sample_path()).assert().success();
     run()
-        .args(["status", "--date", "2026-12-01"])
+        .args(["status", "--all", "--date", "2026-12-01"])
         .assert()
         .success();
     assert!(data.join("vlu.sock").exists(), "the socket is in the store");
@@ -836,7 +836,14 @@ fn a_service_started_by_systemd_serves_on_the_socket_it_is_given() {
     }
     let out = s
         .vlu()
-        .args(["status", "--date", "2026-12-01", "--format", "json"])
+        .args([
+            "status",
+            "--all",
+            "--date",
+            "2026-12-01",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(
