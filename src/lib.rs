@@ -10,6 +10,7 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod letters;
+pub mod logging;
 pub mod par;
 pub mod service;
 pub mod signals;

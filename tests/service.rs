@@ -522,3 +522,78 @@ fn a_subscriber_gone_quietly_does_not_keep_the_service_up() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The service a command started in the background keeps a log a day in `logs/`: each
+/// request's kind, who asked, how long it took and how it ended — and nothing a record holds.
+#[test]
+fn the_service_logs_each_request_and_nothing_it_carries() {
+    let s = Sandbox::with_sample();
+    s.vlu()
+        .args(["diary", "--date", "2026-11-24"])
+        .assert()
+        .success();
+    s.vlu()
+        .args([
+            "log", "--victim", "V-0001", "--kind", "update", "--method", "phone",
+        ])
+        .args(["--direction", "outbound", "--on", "2026-11-30"])
+        .args(["--summary", "Rang 01632 960101 about Joan"])
+        .assert()
+        .success();
+    common::stop_service(&s.data_dir());
+    let mut text = String::new();
+    for file in std::fs::read_dir(s.data_dir().join("logs")).unwrap() {
+        let file = file.unwrap().path();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("service.") && file.extension() == Some("log".as_ref()),
+            "{name}"
+        );
+        text += &std::fs::read_to_string(file).unwrap();
+    }
+    let me = common::me();
+    for said in [
+        "serving",
+        "request=diary",
+        "request=append-contact",
+        &format!("user={me}"),
+        "outcome=ok",
+        "stopped",
+    ] {
+        assert!(text.contains(said), "{said:?} is not in the log:\n{text}");
+    }
+    for secret in ["Joan", "Mercer", "01632", "960101", "V-0001", "Rang"] {
+        assert!(!text.contains(secret), "{secret:?} is in the log:\n{text}");
+    }
+}
+
+/// A command says more with `-v` or `VLU_LOG`, on standard error only; without them, nothing.
+#[test]
+fn a_command_says_more_when_asked_and_nothing_otherwise() {
+    let s = Sandbox::with_sample();
+    let status = |cmd: &mut assert_cmd::Command| {
+        let out = cmd
+            .args(["status", "--all", "--date", "2026-11-24"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "15 overdue · 4 today · 15 this week\n",
+            "standard output is the same"
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(status(&mut s.vlu()), "", "quiet unless asked");
+    let said = status(s.vlu().arg("-vv"));
+    assert!(said.contains("the unit service answered"), "{said}");
+    assert!(said.contains("request=status"), "{said}");
+    let said = status(s.vlu().env("VLU_LOG", "debug"));
+    assert!(said.contains("request=status"), "{said}");
+    let said = status(s.vlu().arg("-v"));
+    assert!(
+        !said.contains("request=status"),
+        "a request's time is a debug event: {said}"
+    );
+    common::stop_service(&s.data_dir());
+}

@@ -34,7 +34,7 @@ pub(crate) const EXIT_STATUS: [(u8, &str); 4] = [
 ];
 
 /// Every environment variable vlu reads, and what it does.
-pub(crate) const ENVIRONMENT: [(&str, &str); 9] = [
+pub(crate) const ENVIRONMENT: [(&str, &str); 10] = [
     (
         "VLU_DATA_DIR",
         "the data directory, as --data-dir (which wins over it)",
@@ -59,6 +59,12 @@ pub(crate) const ENVIRONMENT: [(&str, &str); 9] = [
         "VLU_IDLE_SECONDS",
         "how long a unit service started by vlu waits with no client before it stops (the \
          configuration's [service] idle_seconds otherwise)",
+    ),
+    (
+        "VLU_LOG",
+        "what vlu logs, as a tracing filter (debug, vlu=trace, ...); wins over -v. A command \
+         logs to standard error, a unit service in the foreground too, one started in the \
+         background to logs/ in the data directory",
     ),
     (
         "NO_COLOR",
@@ -96,14 +102,21 @@ pub(crate) const FILES: [(&str, &str); 3] = [
 ];
 
 /// What the data directory holds.
-pub(crate) const DATA_DIR: [(&str, &str); 8] = [
+pub(crate) const DATA_DIR: [(&str, &str); 9] = [
     ("db/", "the store itself"),
     ("lock", "held by the one process that has the store open"),
     ("vlu.sock", "the unit service's socket"),
     ("serve.lock", "held while a unit service is being started"),
     (
         "service.log",
-        "what a unit service started in the background wrote",
+        "what a unit service started in the background wrote on its standard error: why it \
+         could not start, or how it ended",
+    ),
+    (
+        "logs/",
+        "the log of a unit service started in the background, service.YYYY-MM-DD.log, one a \
+         day, the newest 14 kept: each request's kind, account, time and outcome, never a \
+         record's contents",
     ),
     (
         "backups/",
@@ -248,6 +261,7 @@ mod tests {
             "VLU_IDENTITY",
             "VLU_PASSPHRASE",
             "VLU_IDLE_SECONDS",
+            "VLU_LOG",
             "NO_COLOR",
         ] {
             assert!(named.contains(&read), "{read}");

@@ -70,6 +70,16 @@ pub struct Cli {
         help_heading = GLOBAL
     )]
     pub config: Option<PathBuf>,
+    /// Say more of what vlu is doing, on standard error (`-v` info, `-vv` debug, `-vvv`
+    /// trace); `VLU_LOG` (e.g. `VLU_LOG=debug`) wins over it. The screens log nothing.
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = clap::ArgAction::Count,
+        help_heading = GLOBAL
+    )]
+    pub verbose: u8,
     #[command(flatten)]
     pub screens: ScreensArgs,
     #[command(subcommand)]
@@ -487,8 +497,27 @@ fn run(cli: Cli) -> Result<(), Error> {
         Some(Command::Man { dir }) => docs::man(dir.as_deref()),
         _ => {
             let env = Env::new(&cli)?;
+            start_logging(&cli, &env);
             dispatch(&env, cli).map_err(|e| e.in_store(&env.data_dir))
         }
+    }
+}
+
+/// Where this command's log goes ([`crate::logging`]): nowhere for the screens (they own
+/// the terminal), a file a day for a service started in the background, else standard
+/// error.
+fn start_logging(cli: &Cli, env: &Env) {
+    use crate::logging::{Sink, init};
+    let started = match &cli.command {
+        None | Some(Command::Demo { .. }) => Ok(()),
+        Some(Command::Serve { detach: true, .. }) => {
+            init(cli.verbose, "info", &Sink::Daily(&env.data_dir))
+        }
+        Some(Command::Serve { .. }) => init(cli.verbose, "info", &Sink::Stderr),
+        Some(_) => init(cli.verbose, "warn", &Sink::Stderr),
+    };
+    if let Err(e) = started {
+        eprintln!("vlu: warning: no log will be kept: {e}");
     }
 }
 

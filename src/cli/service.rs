@@ -155,6 +155,7 @@ impl Starter {
         let start = Instant::now();
         loop {
             if let Some(client) = Client::connect(&self.data_dir)? {
+                tracing::info!(pid = child.id(), "started the unit service");
                 return Ok(client);
             }
             if let Ok(Some(status)) = child.try_wait() {

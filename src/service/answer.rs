@@ -6,6 +6,7 @@
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use super::access::{self, Action, Role};
 use super::door::FRAME_DEADLINE;
@@ -53,10 +54,13 @@ pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str
             }
             return;
         }
+        let began = Instant::now();
+        let kind = request.kind();
         // Who may do it is decided before anything the request carries is read.
         let acting = match shared.answering(|| decide(shared, user, &request)) {
             Ok(acting) => acting,
             Err(sentence) => {
+                logged(kind, user, began, "refused");
                 let sent = send(stream, &Reply::Refused(sentence), &[]);
                 if sent.is_err() || tail > 0 {
                     return;
@@ -70,14 +74,27 @@ pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str
             0
         };
         let Ok(Some(tail)) = receive_tail(stream, tail, most) else {
+            logged(kind, user, began, "refused");
             let _ = send(stream, &Reply::Refused(too_large(tail, most)), &[]);
             return;
         };
         let sent = shared.answering(|| answer_one(shared, &acting, stream, request, &tail));
+        logged(
+            kind,
+            user,
+            began,
+            sent.as_ref().map_or("not delivered", |outcome| outcome),
+        );
         if sent.is_err() {
             return;
         }
     }
+}
+
+/// One request in the service's log: its kind, who asked, how long it took, how it ended.
+fn logged(kind: &str, user: &str, began: Instant, outcome: &str) {
+    let ms = began.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(request = %kind, user = %user, ms = %format!("{ms:.1}"), outcome = %outcome, "answered");
 }
 
 /// The sentence refusing a request or a tail of `len` bytes, over `most`.
@@ -197,17 +214,17 @@ fn answer_one(
     stream: &mut UnixStream,
     request: Request,
     tail: &[u8],
-) -> std::io::Result<()> {
+) -> std::io::Result<&'static str> {
     match request {
-        Request::Export => outputs::export(shared, &acting.user, stream),
+        Request::Export => outputs::export(shared, &acting.user, stream).map(|()| "ok"),
         Request::Stop => {
             let sent = send(stream, &Reply::Done, &[]);
             stop(shared);
-            sent
+            sent.map(|()| "ok")
         }
         request => {
             let (reply, tail) = answer_or_recover(shared, acting, request, tail);
-            send(stream, &reply, &tail)
+            send(stream, &reply, &tail).map(|()| reply.outcome())
         }
     }
 }

@@ -220,8 +220,16 @@ impl Client {
     fn call_once(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
         let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
+        let began = std::time::Instant::now();
         send(&mut *stream, request, tail).map_err(lost)?;
-        match receive::<Reply>(&mut *stream).map_err(lost)? {
+        let answer = receive::<Reply>(&mut *stream).map_err(lost)?;
+        tracing::debug!(
+            request = %request.kind(),
+            ms = %format!("{:.1}", began.elapsed().as_secs_f64() * 1000.0),
+            outcome = %answer.as_ref().map_or("no answer", |(reply, _)| reply.outcome()),
+            "the unit service answered"
+        );
+        match answer {
             Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
             Some((Reply::Failed(why), _)) if why == super::server::STOPPING => {
                 Err(StoreError::ServiceGone(why))

@@ -213,6 +213,57 @@ impl Request {
                 | Request::Import { .. }
         )
     }
+
+    /// The request's kind, for the service's log: never anything it carries.
+    pub fn kind(&self) -> &'static str {
+        // One arm a variant, nothing else: the list is the enum's.
+        match self {
+            Request::Hello { .. } => "hello",
+            Request::Subscribe => "subscribe",
+            Request::LoadDigest => "load-digest",
+            Request::Snoozes => "snoozes",
+            Request::Victim(_) => "victim",
+            Request::Case(_) => "case",
+            Request::AppendContact { .. } => "append-contact",
+            Request::Stamp(..) => "stamp",
+            Request::SaveVictim { .. } => "save-victim",
+            Request::SaveVictimWithContact { .. } => "save-victim-with-contact",
+            Request::SaveCase { .. } => "save-case",
+            Request::ExportCase { .. } => "export-case",
+            Request::AddVictim(_) => "add-victim",
+            Request::AddCase(_) => "add-case",
+            Request::CloseCase(_) => "close-case",
+            Request::Reallocate(_) => "reallocate",
+            Request::Snooze(_) => "snooze",
+            Request::Reveal(_) => "reveal",
+            Request::Consult(_) => "consult",
+            Request::Disclose(_) => "disclose",
+            Request::Erase { .. } => "erase",
+            Request::Audit(_) => "audit",
+            Request::SubjectAccess(_) => "subject-access",
+            Request::Diary { .. } => "diary",
+            Request::Status(_) => "status",
+            Request::KnownIds => "known-ids",
+            Request::Report(_) => "report",
+            Request::Import { .. } => "import",
+            Request::Export => "export",
+            Request::Check => "check",
+            Request::Backup => "backup",
+            Request::Stop => "stop",
+        }
+    }
+}
+
+impl Reply {
+    /// How a request ended, for the service's log: `ok`, `refused`, `invalid` or `failed`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Reply::Refused(_) => "refused",
+            Reply::Failed(_) => "failed",
+            Reply::Invalid(_) => "invalid",
+            _ => "ok",
+        }
+    }
 }
 
 /// [`Changed`] on the wire.

@@ -101,7 +101,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         }
     });
     if let Err(e) = taken {
-        eprintln!("vlu: warning: the daily backup was not taken: {e}");
+        tracing::warn!("the daily backup was not taken: {e}");
     }
     let socket = super::socket_path(dir);
     let (listener, activated) = match activated()? {
@@ -130,6 +130,12 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         door: Arc::new(Door::default()),
     });
     stop_on_signals(&shared);
+    tracing::info!(
+        dir = %dir.display(),
+        socket_activated = activated,
+        idle_seconds = options.idle.map_or(0, |d| d.as_secs()),
+        "serving"
+    );
     if let Some(idle) = options.idle {
         watch_idle(&shared, idle);
     }
@@ -158,6 +164,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         });
     }
     close(&shared);
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -324,7 +331,12 @@ fn at_the_door(shared: &Shared, stream: &UnixStream) -> Option<(String, door::Ti
     match let_in {
         Ok(let_in) => Some(let_in),
         Err(sentence) => {
-            if let Some(more) = shared.door.audit_refusal(uid)
+            let audited = shared.door.audit_refusal(uid);
+            if let Some(more) = audited {
+                // As rarely as the audit trail hears of it, so a flood cannot fill the log.
+                tracing::warn!(uid, more, "a connection was refused");
+            }
+            if let Some(more) = audited
                 && let Some(store) = lock(&shared.store).as_ref()
             {
                 let said = if more == 0 {

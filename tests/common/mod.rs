@@ -77,6 +77,7 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", self.root.path().join("config"))
             .env_remove("VLU_CONFIG")
             .env_remove("NO_COLOR")
+            .env_remove("VLU_LOG")
             // Text for people is ASCII where the locale is not UTF-8: the tests read it in UTF-8
             // whatever the machine's locale (those of the ASCII fallback set their own).
             .env("LC_ALL", "C.UTF-8")
