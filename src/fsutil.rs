@@ -100,11 +100,20 @@ fn write_atomically(
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
     // A name no other writer has (tempfile's random part, made with O_EXCL, mode 0600): two
-    // writes of one file at once, or a file left by a killed vlu, never collide.
+    // writes of one file at once, or a file left by a killed vlu, never collide. The name is
+    // handed to the signal watcher before the file exists, so a signal at any moment after
+    // finds it.
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{}.vlu-tmp-", name.to_string_lossy()))
-        .tempfile_in(dir)?;
-    let _pending = Pending::new(tmp.path().to_owned());
+        .make_in(dir, |path| {
+            crate::signals::pending(path.to_owned());
+            let opened = create_new_private(path);
+            if opened.is_err() {
+                crate::signals::written(path);
+            }
+            opened
+        })?;
+    let _pending = Pending(tmp.path().to_owned());
     #[cfg(unix)]
     if mode != 0o600 {
         use std::os::unix::fs::PermissionsExt;
@@ -123,16 +132,19 @@ fn write_atomically(
     File::open(dir)?.sync_all()
 }
 
-/// A temporary file, removed when dropped (a failed write, a panic) and by the signal
-/// watcher; once renamed into place there is nothing at its path to remove.
-struct Pending(PathBuf);
-
-impl Pending {
-    fn new(path: PathBuf) -> Self {
-        crate::signals::pending(path.clone());
-        Self(path)
-    }
+/// A new file at `path`, readable and writable by its owner only; an error if it exists.
+fn create_new_private(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
+
+/// A temporary file (already made known to the signal watcher), removed when dropped (a
+/// failed write, a panic) and by the signal watcher; once renamed into place there is
+/// nothing at its path to remove.
+struct Pending(PathBuf);
 
 impl Drop for Pending {
     fn drop(&mut self) {

@@ -71,7 +71,8 @@ pub struct Cli {
     )]
     pub config: Option<PathBuf>,
     /// Say more of what vlu is doing, on standard error (`-v` info, `-vv` debug, `-vvv`
-    /// trace); `VLU_LOG` (e.g. `VLU_LOG=debug`) wins over it. The screens log nothing.
+    /// trace); `VLU_LOG` wins over it. The screens log nothing. E.g. vlu -vv diary,
+    /// `VLU_LOG=debug` vlu status
     #[arg(
         short,
         long,
