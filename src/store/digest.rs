@@ -664,19 +664,7 @@ impl Store {
     /// The ids of a case's victims, from its digest shard (they are kept beside it).
     pub fn victims_of(&self, case: &str) -> Result<Vec<String>, StoreError> {
         self.usable()?;
-        let n = shard_of(case);
-        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
-            return Ok(Vec::new());
-        };
-        let shard = Shard::decode(&bytes).map_err(|e| {
-            StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
-        })?;
-        Ok(shard
-            .victims
-            .into_iter()
-            .filter(|v| v.case_id == case)
-            .map(|v| v.id)
-            .collect())
+        self.victims_of_case(case)
     }
 
     /// The ids of a case's victims, as its digest shard lists them (the shard is written in

@@ -423,8 +423,8 @@ fn a_finished_import_leaves_no_undo_records() {
 /// The sample unit (45 victims, 33 cases) in a new store.
 fn northshire(dir: &Path) -> (Store, Caseload) {
     let store = open(dir);
-    let caseload =
-        parse_caseload(crate::cli::screens::SAMPLE, &KnownIds::default(), false).unwrap();
+    let sample = include_str!("../../sample-data/northshire.json");
+    let caseload = parse_caseload(sample, &KnownIds::default(), false).unwrap();
     store.import(&caseload, false).unwrap();
     (store, caseload)
 }
