@@ -353,14 +353,7 @@ pub(super) fn audit(env: &Env, args: &AuditArgs) -> Result<(), Error> {
 /// One entry as a line: number, local time, user, action, subject, details.
 pub(super) fn audit_line(e: &AuditEntry) -> String {
     let r = &e.record;
-    let mut details = r.fields.join("; ");
-    if r.everyone {
-        details.push_str(if details.is_empty() { "" } else { "; " });
-        details.push_str("every victim");
-    } else if !r.victims.is_empty() && r.action != "erase" {
-        details.push_str(if details.is_empty() { "" } else { "; " });
-        let _ = write!(details, "victims: {}", r.victims.join(" "));
-    }
+    let details = r.details();
     format!(
         "#{:<6} {}  {:<10} {:<24} {:<12} {}",
         e.seq,

@@ -57,6 +57,18 @@ impl AuditQuery {
 }
 
 impl AuditRecord {
+    /// What the entry says beyond its action and subject, as one line: the fields, and the
+    /// victims it concerns (every victim, for an export; an erasure's are not listed).
+    pub fn details(&self) -> String {
+        let mut parts = self.fields.clone();
+        if self.everyone {
+            parts.push("every victim".into());
+        } else if !self.victims.is_empty() && self.action != "erase" {
+            parts.push(format!("victims: {}", self.victims.join(" ")));
+        }
+        parts.join("; ")
+    }
+
     /// This entry as a subject access response shows it to `victim`: the other victims it
     /// names, and the lists of ids an import or an erasure gives, left out.
     #[must_use]

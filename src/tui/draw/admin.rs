@@ -14,15 +14,7 @@ use crate::tui::app::{AUDIT_DAYS, AdminView, App};
 /// One audit entry on a line: number, local time, user, action, subject, details.
 pub(super) fn audit_line(e: &AuditEntry) -> String {
     let r = &e.record;
-    let mut details = r.fields.join("; ");
-    if r.everyone {
-        details.push_str(if details.is_empty() { "" } else { "; " });
-        details.push_str("every victim");
-    } else if !r.victims.is_empty() && r.action != "erase" {
-        details.push_str(if details.is_empty() { "" } else { "; " });
-        details.push_str("victims: ");
-        details.push_str(&r.victims.join(" "));
-    }
+    let details = r.details();
     format!(
         "#{:<6} {}  {:<10} {:<20} {:<12} {}",
         e.seq,
