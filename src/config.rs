@@ -73,7 +73,7 @@ impl Default for DateFormat {
 impl<'de> Deserialize<'de> for DateFormat {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let format = String::deserialize(d)?;
-        match crate::table::date_format_problem(&format) {
+        match crate::domain::date_format::problem(&format) {
             Some(problem) => Err(serde::de::Error::custom(problem)),
             None => Ok(Self(format)),
         }

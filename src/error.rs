@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::ConfigError;
+use crate::domain::text::plural;
 use crate::domain::validate::Problem;
 use crate::store::StoreError;
 
@@ -79,19 +80,6 @@ pub fn shown(path: &Path) -> String {
         "standard input".to_owned()
     } else {
         path.display().to_string()
-    }
-}
-
-/// `n` with the noun in the singular or in its given plural: "1 entry", "3 entries".
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

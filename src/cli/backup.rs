@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use super::Env;
+use crate::domain::text::plural;
 use crate::domain::text::visible;
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::service::client::Client;
 use crate::store::{BackupInfo, Store, backup, megabytes};
 

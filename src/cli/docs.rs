@@ -9,7 +9,8 @@ use clap::CommandFactory;
 
 pub(crate) use super::manual::top_after_help;
 use super::{Cli, Env, write_stdout};
-use crate::error::{Error, plural};
+use crate::domain::text::plural;
+use crate::error::Error;
 
 /// `vlu completions SHELL`: the shell's completion script, to standard output.
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<(), Error> {

@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use super::{Env, write_stdout};
 use crate::domain::retention::{Due, Reason, Target, falling_due};
+use crate::domain::text::plural;
 use crate::domain::text::visible;
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::service::client::Client;
 use crate::store::{AuditEntry, AuditQuery, StoreError, UnitAdmin, UnitStore};
 
@@ -169,7 +170,7 @@ pub(super) fn retention(env: &Env, args: &RetentionArgs) -> Result<(), Error> {
 
 /// "1 entry", "3 entries".
 pub(super) fn entries(n: usize) -> String {
-    crate::error::counted(n, "entry", "entries")
+    crate::domain::text::counted(n, "entry", "entries")
 }
 
 fn victims_listed(ids: &[String]) -> String {

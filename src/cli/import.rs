@@ -5,8 +5,9 @@ use std::path::Path;
 
 use super::crypt::{self, DecryptArgs};
 use super::{Env, backup, progress};
+use crate::domain::text::plural;
 use crate::domain::validate::{KnownIds, Problem, parse_caseload};
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::service::client::ImportFailed;
 use crate::store::{ImportSummary, Store};
 

@@ -32,8 +32,9 @@ use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
+use crate::domain::text::plural;
 use crate::domain::text::visible;
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::store::{Digest, Snooze, Store};
 use output::{destination, write_json, write_out, write_stdout};
 

@@ -62,7 +62,7 @@ pub fn reallocate(env: &Env, args: &ReallocateArgs) -> Result<(), Error> {
     }
     println!(
         "Reallocated {}: {}.",
-        crate::error::plural(moved.len(), "victim"),
+        crate::domain::text::plural(moved.len(), "victim"),
         crate::domain::text::visible(&moved.join(", "))
     );
     Ok(())

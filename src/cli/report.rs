@@ -13,8 +13,9 @@ use crate::domain::calendar::Calendar;
 use crate::domain::reminders::Rules;
 use crate::domain::report::{NO_RESPONSE_MONTHS, Report, ReportQuery, Tenths, report};
 use crate::domain::rules::LeadTimes;
+use crate::domain::text::plural;
 use crate::domain::text::{shortened, visible};
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::store::{ReportAsk, UnitStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use super::Env;
 use super::import::{import_document, known_ids};
 use crate::domain::model::Caseload;
+use crate::domain::text::plural;
 use crate::domain::text::visible;
-use crate::error::{Error, plural};
+use crate::error::Error;
 use crate::table::{cells, mapping, suggest};
 
 /// What `vlu import-table` was asked.

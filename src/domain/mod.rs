@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod casework;
 pub mod changes;
+pub mod date_format;
 pub mod enums;
 pub mod facts;
 pub mod ids;

@@ -129,5 +129,19 @@ pub fn json_problem(e: &serde_json::Error) -> String {
     }
 }
 
+/// `n` with the noun in the singular or in its given plural: "1 entry", "3 entries".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `n` with the noun, an `s` added unless it is one: "1 victim", "3 victims".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests;

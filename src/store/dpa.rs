@@ -24,7 +24,7 @@ use crate::domain::model::{Case, ContactDetails, Officer, Victim};
 use crate::domain::redact::Withheld;
 use crate::domain::reminders::Reminder;
 use crate::domain::retention::{Reason, Target};
-use crate::error::{counted, plural};
+use crate::domain::text::{counted, plural};
 
 /// The tombstones' prefix.
 pub(super) const ERASED: &[u8] = b"x\0";

@@ -2,8 +2,6 @@
 //! date read by the mapping's format, yes and no, whole numbers. What cannot be read is said
 //! in a sentence, without the cell's value (the caller adds it where it may be shown).
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -16,40 +14,6 @@ pub struct Reading<'m> {
     pub date_format: &'m str,
     /// `[values."field"]`: the unit's word → the value vlu stores.
     pub words: &'m [(String, String)],
-}
-
-/// Why a date format cannot be used, if it cannot: it must write and read back every date
-/// from 1900 to 2100 (so `%y`, two-digit years, is refused), and hold no time.
-pub fn date_format_problem(format: &str) -> Option<String> {
-    let samples = [(1900, 1, 1), (1950, 6, 15), (2026, 11, 24), (2100, 12, 31)];
-    for (y, m, d) in samples {
-        let date = NaiveDate::from_ymd_opt(y, m, d).expect("a real date");
-        let mut written = String::new();
-        if write!(written, "{}", date.format(format)).is_err() {
-            return Some(format!(
-                "date_format \"{}\" is not a date format (write it as %d/%m/%Y, %Y-%m-%d …)",
-                crate::domain::text::shortened(format, 40)
-            ));
-        }
-        if NaiveDate::parse_from_str(&written, format).ok() != Some(date) {
-            return Some(format!(
-                "date_format \"{}\" does not read back the dates it writes ({date} becomes \
-                 \"{written}\"): it needs the day, the month and a four-digit year (%Y)",
-                crate::domain::text::shortened(format, 40)
-            ));
-        }
-    }
-    None
-}
-
-/// A date as `format` writes it.
-pub fn write_date(date: NaiveDate, format: &str) -> String {
-    let mut out = String::new();
-    // A format is checked when it is read (`date_format_problem`); ISO if it ever were not.
-    if write!(out, "{}", date.format(format)).is_err() {
-        out = date.to_string();
-    }
-    out
 }
 
 /// The cell's text as a person reads it in the spreadsheet (`None` when empty). A leading
@@ -163,7 +127,7 @@ fn date(text: &str, cell: &Cell, format: &str) -> Result<NaiveDate, String> {
     if let Some(d) = date_in(text, format) {
         return Ok(d);
     }
-    let example = write_date(
+    let example = crate::domain::date_format::write(
         NaiveDate::from_ymd_opt(2025, 3, 14).expect("a date"),
         format,
     );
@@ -275,15 +239,5 @@ mod tests {
             Ok(Some("+44 7700 900418".into()))
         );
         assert!(text_of(&Cell::Error("#N/A".into())).is_err());
-    }
-
-    #[test]
-    fn a_date_format_must_read_back_every_date() {
-        assert_eq!(date_format_problem("%d/%m/%Y"), None);
-        assert_eq!(date_format_problem("%Y-%m-%d"), None);
-        assert_eq!(date_format_problem("%d %B %Y"), None);
-        assert!(date_format_problem("%d/%m/%y").unwrap().contains("%Y"));
-        assert!(date_format_problem("%m/%Y").is_some());
-        assert!(date_format_problem("%Q").is_some());
     }
 }

@@ -9,8 +9,8 @@ use std::io::Write;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::convert::write_date;
 use super::fields::{FIELDS, Field, Kind, Owner};
+use crate::domain::date_format;
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::DiaryItem;
 use crate::domain::snooze::Snooze;
@@ -26,7 +26,7 @@ pub struct Sheet<'a> {
 
 impl Sheet<'_> {
     fn date(&self, d: NaiveDate) -> String {
-        write_date(d, self.date_format)
+        date_format::write(d, self.date_format)
     }
 
     fn opt_date(&self, d: Option<NaiveDate>) -> String {

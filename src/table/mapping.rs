@@ -19,8 +19,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::cells::Cell;
-use super::convert::{Reading, date_format_problem, value_of};
+use super::convert::{Reading, value_of};
 use super::fields::{Field, Kind, by_path, simplified};
+use crate::domain::date_format;
 use crate::domain::validate::Problem;
 
 #[derive(Deserialize)]
@@ -92,7 +93,7 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
     })?;
     let mut problems = Vec::new();
     let date_format = file.date_format.unwrap_or_else(|| date_format.to_owned());
-    if let Some(p) = date_format_problem(&date_format) {
+    if let Some(p) = date_format::problem(&date_format) {
         problems.push(at(line_of(text, None, "date_format"), &p));
     }
     let field_of = |section: &str, path: &str, problems: &mut Vec<Problem>| {

@@ -18,8 +18,6 @@ pub mod suggest;
 
 use std::collections::HashSet;
 
-pub use convert::date_format_problem;
-
 use crate::domain::model::Caseload;
 use crate::domain::validate::{KnownIds, Problem, parse_caseload};
 use places::Places;

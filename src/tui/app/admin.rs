@@ -226,8 +226,8 @@ impl App {
         self.message = Some(format!(
             "Erased {} and {} of contact log; the audit trail keeps entry #{}, which names \
              only the ids. Backups taken before now still hold it until they are replaced.",
-            crate::error::plural(erased.victims.len(), "victim"),
-            crate::error::counted(erased.contacts, "entry", "entries"),
+            crate::domain::text::plural(erased.victims.len(), "victim"),
+            crate::domain::text::counted(erased.contacts, "entry", "entries"),
             erased.seq
         ));
     }

@@ -110,7 +110,7 @@ pub(super) fn admin_text(app: &App, theme: &Theme, view: &AdminView) -> (String,
             fields(theme, "", &record, &mut lines);
             lines.push(heading(format!(
                 "The contact log ({}, oldest first)",
-                crate::error::counted(v.contacts.len(), "entry", "entries")
+                crate::domain::text::counted(v.contacts.len(), "entry", "entries")
             )));
             for (i, c) in v.contacts.iter().enumerate() {
                 lines.push(Line::from(format!(
@@ -144,7 +144,7 @@ pub(super) fn admin_text(app: &App, theme: &Theme, view: &AdminView) -> (String,
             }
             lines.push(heading(format!(
                 "Who opened, changed or disclosed this record ({})",
-                crate::error::counted(sar.audit.len(), "entry", "entries")
+                crate::domain::text::counted(sar.audit.len(), "entry", "entries")
             )));
             lines.extend(
                 sar.audit
