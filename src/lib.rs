@@ -17,3 +17,4 @@ pub mod signals;
 pub mod store;
 pub mod table;
 pub mod tui;
+pub mod unit;

@@ -161,7 +161,7 @@ fn export_csv(
                 Some(both) => both,
                 None => env.read_for_diary()?,
             };
-            let mut items = super::items_of(&digest, &env.config, &query)?;
+            let mut items = crate::unit::diary::items_of(&digest, &env.config, &query)?;
             if !asked.with_sensitive_labels {
                 withhold_sensitive_labels(&mut items);
             }

@@ -3,7 +3,6 @@
 mod backup;
 mod case_export;
 mod crypt;
-mod diary;
 mod docs;
 mod dpa;
 pub(crate) mod export;
@@ -29,13 +28,13 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::domain::calendar::Calendar;
 use crate::domain::model::Caseload;
-use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
-use crate::domain::text::plural;
+use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::domain::text::visible;
 use crate::error::Error;
 use crate::store::{Digest, Snooze, Store};
+use crate::unit::check::check_store;
+use crate::unit::diary::{items_of, render};
 use output::{destination, write_json, write_out, write_stdout};
 
 /// The help heading of the options every command takes.
@@ -314,6 +313,16 @@ pub enum Format {
     Json,
     /// An iCalendar file of all-day events, for a calendar.
     Ics,
+}
+
+impl From<Format> for crate::unit::diary::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Text => Self::Text,
+            Format::Json => Self::Json,
+            Format::Ics => Self::Ics,
+        }
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -618,7 +627,7 @@ fn diary(
         days,
         officer,
     };
-    let colour = out.is_none() && diary::use_colour();
+    let colour = out.is_none() && plain::colour_on_stdout();
     let named = match format {
         Format::Text => "text",
         Format::Json => "json",
@@ -640,7 +649,14 @@ fn diary(
         return write_out(out, |w| w.write_all(text.as_bytes()));
     }
     let (digest, snoozes, items) = diary_items(env, &query)?;
-    let text = shown(&render(format, &digest, &snoozes, &query, &items, colour));
+    let text = shown(&render(
+        format.into(),
+        &digest,
+        &snoozes,
+        &query,
+        &items,
+        colour,
+    ));
     // The process ends here: freeing a large unit's records one by one would only delay the
     // exit (25 ms at 100,000 victims); the system takes the memory back.
     std::mem::forget((digest, items));
@@ -655,51 +671,6 @@ fn diary_items(
     let (digest, snoozes) = env.read_for_diary()?;
     let items = items_of(&digest, &env.config, query)?;
     Ok((digest, snoozes, items))
-}
-
-/// The diary's items for `query` from a digest, by the unit's lead times and calendar.
-pub(crate) fn items_of(
-    digest: &Digest,
-    config: &Config,
-    query: &DiaryQuery<'_>,
-) -> Result<Vec<DiaryItem>, Error> {
-    let caseload = &digest.caseload;
-    if let Some(o) = query.officer
-        && !caseload.officers.iter().any(|x| x.id == o)
-    {
-        return Err(Error::Usage(format!(
-            "there is no officer \"{o}\" in the store"
-        )));
-    }
-    let calendar = Calendar::with_changes(
-        caseload
-            .extra_non_working_days
-            .iter()
-            .chain(&config.days.non_working)
-            .copied(),
-        config.days.working.iter().copied(),
-    );
-    let rules = Rules {
-        calendar: &calendar,
-        lead: &config.lead_times,
-    };
-    Ok(diary_from_facts(digest.joined(), query, rules))
-}
-
-/// The diary as `format` writes it.
-pub(crate) fn render(
-    format: Format,
-    digest: &Digest,
-    snoozes: &[Snooze],
-    query: &DiaryQuery<'_>,
-    items: &[DiaryItem],
-    colour: bool,
-) -> String {
-    match format {
-        Format::Json => diary::json(query, items),
-        Format::Ics => diary::ics(query, items),
-        Format::Text => diary::text(&digest.caseload, snoozes, query, items, colour),
-    }
 }
 
 /// `vlu check`: the store's integrity, and what it holds.
@@ -724,23 +695,4 @@ fn check(env: &Env) -> Result<(), Error> {
             findings,
         }),
     }
-}
-
-/// The store's integrity: a sentence saying it is sound and what it holds, or the findings.
-pub(crate) fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, Error> {
-    let findings = store.check()?;
-    if !findings.is_empty() {
-        return Ok(Err(findings));
-    }
-    let c = store.load()?;
-    let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
-    Ok(Ok(format!(
-        "The store in {} is sound: schema {}, {}, {}, {}, {}.",
-        store.dir().display(),
-        crate::store::SCHEMA_VERSION,
-        plural(c.officers.len(), "officer"),
-        plural(c.cases.len(), "case"),
-        plural(c.victims.len(), "victim"),
-        plural(contacts, "contact"),
-    )))
 }

@@ -5,8 +5,6 @@
 
 use std::borrow::Cow;
 
-use anstyle::{AnsiColor, Style};
-
 /// Whether text for people is written in ASCII here: the locale is not UTF-8.
 pub(crate) fn ascii_wanted() -> bool {
     !crate::tui::glyphs::utf8_terminal()
@@ -46,32 +44,6 @@ pub(crate) fn colour_on_stdout() -> bool {
     anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
-/// What text is painted with.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Ink {
-    Bold,
-    Red,
-    Yellow,
-    Cyan,
-    Magenta,
-}
-
-/// `text` in `ink` where `colour` says so, else as it is.
-pub(crate) fn paint(colour: bool, ink: Ink, text: &str) -> String {
-    if !colour {
-        return text.to_owned();
-    }
-    let coloured = |c: AnsiColor| Style::new().bold().fg_color(Some(c.into()));
-    let style = match ink {
-        Ink::Bold => Style::new().bold(),
-        Ink::Red => coloured(AnsiColor::Red),
-        Ink::Yellow => coloured(AnsiColor::Yellow),
-        Ink::Cyan => coloured(AnsiColor::Cyan),
-        Ink::Magenta => coloured(AnsiColor::Magenta),
-    };
-    format!("{style}{text}{style:#}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,15 +55,5 @@ mod tests {
             "Northshire VLU - diary - ! near ... ## -> Zoe Zoe \"x\" 2026-27"
         );
         assert!(ascii("名前 ✓ ★").is_ascii());
-    }
-
-    #[test]
-    fn paint_is_plain_without_colour_and_closed_with_it() {
-        assert_eq!(paint(false, Ink::Red, "Overdue"), "Overdue");
-        let red = paint(true, Ink::Red, "Overdue");
-        assert!(
-            red.starts_with('\u{1b}') && red.contains("Overdue") && red.ends_with("\u{1b}[0m"),
-            "{red:?}"
-        );
     }
 }

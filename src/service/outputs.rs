@@ -9,12 +9,12 @@ use std::os::unix::net::UnixStream;
 use super::answer::{Acting, checked_disclosure, failure, reply};
 use super::proto::{Query, Reply, Request, send};
 use super::server::{STOPPING, Shared, broadcast, lock};
-use crate::cli::status::Counts;
-use crate::cli::{Format, items_of, render};
 use crate::config::Config;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
 use crate::store::{Disclosure, Store, StoreError};
+use crate::unit::diary::{Format, items_of, render};
+use crate::unit::status::Counts;
 
 /// A request that reads (or records what was read), answered.
 pub(super) fn read(
@@ -26,7 +26,7 @@ pub(super) fn read(
 ) -> (Reply, Vec<u8>) {
     match request {
         Request::Import { replace } => import(shared, store, tail, replace),
-        Request::Check => match crate::cli::check_store(store) {
+        Request::Check => match crate::unit::check::check_store(store) {
             Ok(checked) => (Reply::Checked(checked), Vec::new()),
             Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
         },
@@ -222,11 +222,7 @@ fn diary(
     format: &str,
     colour: bool,
 ) -> (Reply, Vec<u8>) {
-    let format = match format {
-        "json" => Format::Json,
-        "ics" => Format::Ics,
-        _ => Format::Text,
-    };
+    let format = Format::named(format).unwrap_or(Format::Text);
     let query = DiaryQuery {
         date: asked_for.date,
         days: asked_for.days,

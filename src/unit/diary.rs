@@ -1,4 +1,6 @@
-//! The diary's three outputs: text for a person at 9am, JSON (FORMAT.md §3), iCalendar.
+//! The diary worked out from the store's digest, and written in its three forms: text for a
+//! person at 9am, JSON (FORMAT.md §3), iCalendar. The command line writes them when it holds
+//! the store, the unit service when it does.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -6,12 +8,93 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::plain::Ink;
+use super::ink::{Ink, paint};
+use crate::config::Config;
+use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
 use crate::domain::model::{Case, Caseload, Victim};
-use crate::domain::reminders::{DiaryItem, DiaryQuery};
+use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::{first_line, visible};
+use crate::error::Error;
+use crate::store::Digest;
 use crate::store::Snooze;
+
+/// The diary's three forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Grouped lines for people, coloured where asked.
+    Text,
+    /// One object (FORMAT.md §3), for scripts.
+    Json,
+    /// An iCalendar file of all-day events.
+    Ics,
+}
+
+impl Format {
+    /// The form by its name on the wire (`text`, `json`, `ics`).
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "text" => Some(Self::Text),
+            "json" => Some(Self::Json),
+            "ics" => Some(Self::Ics),
+            _ => None,
+        }
+    }
+
+    /// Its name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Ics => "ics",
+        }
+    }
+}
+
+/// The diary's items for `query` from a digest, by the unit's lead times and calendar.
+pub fn items_of(
+    digest: &Digest,
+    config: &Config,
+    query: &DiaryQuery<'_>,
+) -> Result<Vec<DiaryItem>, Error> {
+    let caseload = &digest.caseload;
+    if let Some(o) = query.officer
+        && !caseload.officers.iter().any(|x| x.id == o)
+    {
+        return Err(Error::Usage(format!(
+            "there is no officer \"{o}\" in the store"
+        )));
+    }
+    let calendar = Calendar::with_changes(
+        caseload
+            .extra_non_working_days
+            .iter()
+            .chain(&config.days.non_working)
+            .copied(),
+        config.days.working.iter().copied(),
+    );
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &config.lead_times,
+    };
+    Ok(diary_from_facts(digest.joined(), query, rules))
+}
+
+/// The diary as `format` writes it.
+pub fn render(
+    format: Format,
+    digest: &Digest,
+    snoozes: &[Snooze],
+    query: &DiaryQuery<'_>,
+    items: &[DiaryItem],
+    colour: bool,
+) -> String {
+    match format {
+        Format::Json => json(query, items),
+        Format::Ics => ics(query, items),
+        Format::Text => text(&digest.caseload, snoozes, query, items, colour),
+    }
+}
 
 #[derive(Serialize)]
 struct JsonDiary<'a> {
@@ -120,7 +203,7 @@ pub const ICS_LINE_OCTETS: usize = 75;
 /// An iCalendar text with every content line folded anew at [`ICS_LINE_OCTETS`] octets
 /// (the icalendar crate counts one too many), never inside a UTF-8 character: a line is
 /// continued on the next after CRLF and one space (RFC 5545 §3.1).
-pub fn folded(text: &str) -> String {
+fn folded(text: &str) -> String {
     let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
     let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 64);
     for line in unfolded.split_terminator("\r\n") {
@@ -147,7 +230,7 @@ pub fn folded(text: &str) -> String {
 /// of the victim. Two reminders alike in all of that (two calls logged on one day) are told
 /// apart by their order in the diary, which is fixed: a second gets `#2` hashed in, and so
 /// on, so that no UID of a file is used twice (`used`).
-pub fn calendar_uid(
+fn calendar_uid(
     r: &crate::domain::reminders::Reminder,
     used: &mut std::collections::HashSet<String>,
 ) -> String {
@@ -180,16 +263,11 @@ pub fn calendar_uid(
     }
 }
 
-/// Colour only where it shows: a terminal that can, and no `NO_COLOR` (`plain`).
-pub fn use_colour() -> bool {
-    super::plain::colour_on_stdout()
-}
-
 struct Paint(bool);
 
 impl Paint {
     fn wrap(&self, ink: Ink, text: &str) -> String {
-        super::plain::paint(self.0, ink, text)
+        paint(self.0, ink, text)
     }
 }
 

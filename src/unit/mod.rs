@@ -1,0 +1,9 @@
+//! What the unit does, above its store and below its faces: the operations the command line,
+//! the unit service and the screens share — the diary worked out and written, the status
+//! counts, the store's check. Nothing here reads a terminal, the command line or the
+//! environment: the service stands on this layer and never on the command line.
+
+pub mod check;
+pub mod diary;
+pub mod ink;
+pub mod status;
