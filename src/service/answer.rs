@@ -5,7 +5,7 @@
 
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::access::{self, Action, Role};
@@ -16,16 +16,10 @@ use super::proto::{
     ChangedWire, MAX_IMPORT, MAX_REQUEST, Reply, Request, frame_start, receive_message,
     receive_tail, send, tail_length,
 };
-use super::server::{STOPPING, Shared, broadcast, lock, stop, subscribed};
-use crate::store::{Disclosure, Store, StoreError};
-
-/// The person a request is answered for: who the kernel says they are, and what they are
-/// to the unit as the store says now.
-pub(super) struct Acting {
-    pub user: String,
-    /// The officer of the unit they are, if they are one: named as `by` in what they log.
-    pub officer: Option<String>,
-}
+use super::shared::{
+    Acting, BROKEN, STOPPING, Shared, broadcast, failure, lock, reply, stop, subscribed,
+};
+use crate::store::Store;
 
 /// The requests of one connection, until it goes (or subscribes to the news).
 pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str) {
@@ -229,11 +223,6 @@ fn answer_one(
     }
 }
 
-/// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error
-/// for as long as the store is open, so the service stops after answering, and the next
-/// vlu starts a service that opens — and recovers — the store afresh.
-static BROKEN: AtomicBool = AtomicBool::new(false);
-
 /// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
 /// by this write or by its own background flush) for as long as the store is open — the
 /// store is closed and opened again, which recovers it, and the request tried once more;
@@ -367,49 +356,4 @@ fn answer(shared: &Shared, acting: &Acting, request: Request, tail: &[u8]) -> (R
         }
         Err(e) => (failure(&e), Vec::new()),
     }
-}
-
-pub(super) fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
-    match result {
-        Ok(reply) => (reply, Vec::new()),
-        Err(e) => (failure(&e), Vec::new()),
-    }
-}
-
-pub(super) fn failure(e: &StoreError) -> Reply {
-    if matches!(
-        e,
-        StoreError::Sled(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
-    ) {
-        BROKEN.store(true, Ordering::SeqCst);
-    }
-    match e {
-        StoreError::Refused(why) => Reply::Refused(why.clone()),
-        other => Reply::Failed(other.to_string()),
-    }
-}
-
-/// A disclosure a client reports (a letter made, a diary spreadsheet written) is checked
-/// before it enters the audit trail: one of the forms vlu itself writes, about victims the
-/// store holds — never free text of the client's choosing.
-pub(super) fn checked_disclosure(store: &Store, d: &Disclosure) -> Result<(), StoreError> {
-    let refuse = |why: &str| {
-        Err(StoreError::Refused(format!(
-            "{why}, so nothing was recorded"
-        )))
-    };
-    if !access::is_known_disclosure(&d.what) {
-        return refuse("that is not a disclosure vlu records");
-    }
-    if d.everyone || d.victims.is_empty() {
-        return refuse("a disclosure reported by a client names the victims it is about");
-    }
-    let known = store.known_ids()?;
-    if let Some(stranger) = d.victims.iter().find(|v| !known.victims.contains(*v)) {
-        return refuse(&format!(
-            "there is no victim {} in the store",
-            crate::domain::text::visible(stranger)
-        ));
-    }
-    Ok(())
 }

@@ -231,7 +231,7 @@ impl Client {
         );
         match answer {
             Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
-            Some((Reply::Failed(why), _)) if why == super::server::STOPPING => {
+            Some((Reply::Failed(why), _)) if why == super::shared::STOPPING => {
                 Err(StoreError::ServiceGone(why))
             }
             Some((Reply::Failed(why), _)) => Err(StoreError::Remote(why)),

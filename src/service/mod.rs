@@ -8,6 +8,7 @@ pub mod identity;
 mod outputs;
 pub mod proto;
 pub mod server;
+mod shared;
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -6,9 +6,10 @@
 use std::io::{Read, Seek};
 use std::os::unix::net::UnixStream;
 
-use super::answer::{Acting, checked_disclosure, failure, reply};
 use super::proto::{Query, Reply, Request, send};
-use super::server::{STOPPING, Shared, broadcast, lock};
+use super::shared::{
+    Acting, STOPPING, Shared, broadcast, checked_disclosure, failure, lock, reply,
+};
 use crate::config::Config;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;

@@ -16,24 +16,18 @@
 
 use std::collections::BTreeMap;
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::door::{self, Door};
 use super::identity;
 use super::proto::{PROTOCOL, Reply, Request, receive_message, send};
+use super::shared::{Shared, announce_present, lock, present_others, stop};
 use crate::config::Config;
 use crate::error::Error;
-use crate::store::{Digest, Store, StoreError};
-
-/// What a request meets once the service is stopping.
-pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
-
-/// How many changes wait for a slow screen before it is told to reload instead.
-const QUEUE: usize = 256;
+use crate::store::Store;
 
 /// What `vlu serve` is told.
 #[derive(Debug, Clone)]
@@ -43,43 +37,6 @@ pub struct Options {
     /// Leave the terminal's session: started by a vlu in the background, the service must
     /// not end when that terminal closes.
     pub detach: bool,
-}
-
-/// A subscribed screen: its queue, and whether it overflowed.
-pub(super) struct Subscriber {
-    pub queue: SyncSender<Reply>,
-    pub lagging: Arc<AtomicBool>,
-}
-
-pub(super) struct Shared {
-    pub dir: PathBuf,
-    /// The listening socket (a second handle), for `stop` to shut down.
-    listener: Mutex<Option<UnixListener>>,
-    /// The digest as last read, for the diary and status: read again after any change.
-    pub digest: Mutex<Option<Arc<Digest>>>,
-    /// The store, until the service stops (then `None`: the store closed and its lock let
-    /// go before the socket goes, so that a new service can open it at once).
-    pub store: Mutex<Option<Store>>,
-    pub config: Config,
-    socket: PathBuf,
-    /// Whether systemd made the socket (then it is systemd's to keep, not ours to remove).
-    activated: bool,
-    /// The OS user who owns the data directory: its admin when no users are mapped.
-    pub owner: u32,
-    pub subscribers: Mutex<Vec<Subscriber>>,
-    /// Who is connected, by connection.
-    present: Mutex<BTreeMap<u64, String>>,
-    next_connection: AtomicU64,
-    /// When the last client went (or the service started): the idle clock.
-    last_left: Mutex<Instant>,
-    /// Requests being answered now.
-    answering: AtomicUsize,
-    stopping: AtomicBool,
-    door: Arc<Door>,
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs the service on the store in `dir` until SIGTERM (or SIGINT, SIGHUP), or until it
@@ -282,18 +239,6 @@ fn stop_on_signals(shared: &Arc<Shared>) {
     });
 }
 
-/// Wakes the accept loop so that it sees `stopping`.
-pub(super) fn stop(shared: &Shared) {
-    shared.stopping.store(true, Ordering::SeqCst);
-    // Shutting the listening socket down wakes the accept loop even when its socket file is
-    // gone (a data directory removed under the service): it then ends, rather than waiting
-    // for ever for a client that can no longer come.
-    if let Some(listener) = lock(&shared.listener).as_ref() {
-        let _ = rustix::net::shutdown(listener, rustix::net::Shutdown::Read);
-    }
-    let _ = super::at_socket(&shared.dir, |at| UnixStream::connect(at));
-}
-
 /// One watcher for the whole service: once nobody has been connected for `idle`, it stops
 /// the service. (Never a sleeping thread a connection: a flood of connections costs none.)
 fn watch_idle(shared: &Arc<Shared>, idle: Duration) {
@@ -392,97 +337,4 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64, user: &st
     }
     announce_present(shared);
     super::answer::requests(shared, &mut stream, user);
-}
-
-impl Shared {
-    /// Counts a request in hand while `answer` runs (the service's stop waits for it).
-    pub(super) fn answering<T>(&self, answer: impl FnOnce() -> T) -> T {
-        self.answering.fetch_add(1, Ordering::SeqCst);
-        let answered = answer();
-        self.answering.fetch_sub(1, Ordering::SeqCst);
-        answered
-    }
-
-    /// The digest the diary and status work from: kept between requests (a warm service
-    /// answers without reading the store), forgotten at every change.
-    pub(super) fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
-        let mut kept = lock(&self.digest);
-        if let Some(digest) = kept.as_ref() {
-            return Ok(Arc::clone(digest));
-        }
-        let digest = Arc::new(store.load_digest()?);
-        *kept = Some(Arc::clone(&digest));
-        Ok(digest)
-    }
-
-    pub(super) fn forget_digest(&self) {
-        lock(&self.digest).take();
-    }
-}
-
-fn present_others(shared: &Shared, id: u64) -> Vec<String> {
-    lock(&shared.present)
-        .iter()
-        .filter(|(other, _)| **other != id)
-        .map(|(_, user)| user.clone())
-        .collect()
-}
-
-/// Tells every screen who is connected now.
-fn announce_present(shared: &Shared) {
-    let everyone: Vec<String> = lock(&shared.present).values().cloned().collect();
-    broadcast(shared, &Reply::Present(everyone));
-}
-
-/// Sends `news` to every subscribed screen without waiting for any: a full queue marks its
-/// screen to reload; a closed one is dropped.
-pub(super) fn broadcast(shared: &Shared, news: &Reply) {
-    lock(&shared.subscribers).retain(|s| match s.queue.try_send(news.clone()) {
-        Ok(()) => true,
-        Err(TrySendError::Full(_)) => {
-            s.lagging.store(true, Ordering::SeqCst);
-            true
-        }
-        Err(TrySendError::Disconnected(_)) => false,
-    });
-}
-
-/// The rest of a subscribed connection's life: the news, as it comes.
-pub(super) fn subscribed(shared: &Shared, mut stream: UnixStream) {
-    let (queue, news) = std::sync::mpsc::sync_channel(QUEUE);
-    let lagging = Arc::new(AtomicBool::new(false));
-    lock(&shared.subscribers).push(Subscriber {
-        queue,
-        lagging: Arc::clone(&lagging),
-    });
-    announce_present(shared);
-    loop {
-        let reply = match news.recv_timeout(Duration::from_secs(1)) {
-            Ok(reply) => reply,
-            // A screen that went quietly (nothing to tell it since) is noticed here: else it
-            // would count as present for ever, and the service would never stop idle.
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if gone(&stream) => return,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if send(&mut stream, &reply, &[]).is_err() {
-            return;
-        }
-        if lagging.swap(false, Ordering::SeqCst) && send(&mut stream, &Reply::Reload, &[]).is_err()
-        {
-            return;
-        }
-    }
-}
-
-/// Whether a subscriber's end of the socket has closed (it never sends after subscribing):
-/// a look at what waits to be read, without waiting.
-fn gone(stream: &UnixStream) -> bool {
-    use rustix::net::{RecvFlags, recv};
-    let mut byte = [0u8; 1];
-    match recv(stream, &mut byte, RecvFlags::PEEK | RecvFlags::DONTWAIT) {
-        Ok((_, 0)) => true,
-        Ok(_) => false,
-        Err(e) => e != rustix::io::Errno::AGAIN && e != rustix::io::Errno::INTR,
-    }
 }
