@@ -15,6 +15,14 @@ use std::path::Path;
 
 use super::StoreError;
 
+/// The marker a restore writes once its store is whole, before it swaps it in.
+pub(super) const READY: &str = "restore.ready";
+
+/// Whether a restore was stopped after its store was made whole: the next open finishes it.
+pub(super) fn interrupted(dir: &Path) -> bool {
+    dir.join(READY).exists()
+}
+
 /// Whether `dir` holds a store, without creating anything. Only a directory that does not
 /// exist means "no store yet": one that cannot be read, or is not a directory, is an error.
 pub(super) fn probe(dir: &Path) -> Result<bool, StoreError> {
@@ -32,7 +40,7 @@ pub(super) fn probe(dir: &Path) -> Result<bool, StoreError> {
     // A directory that cannot be listed is not an empty one.
     std::fs::read_dir(dir).map_err(|e| io("read the data directory", e))?;
     // A restore stopped between its two renames: the store is there, and opening finishes it.
-    if super::restore::interrupted(dir) {
+    if interrupted(dir) {
         return Ok(true);
     }
     match std::fs::metadata(dir.join("db")) {

@@ -22,7 +22,7 @@ use sled::Batch;
 
 use super::audit::AuditRecord;
 use super::backup::{self, Header};
-use super::lock;
+use super::lock::{self, READY, interrupted};
 use super::seal::{Key, Signature};
 use super::staged::CHUNK_BYTES;
 use super::{AUDIT, CACHE_BYTES, Store, StoreError, decode, space};
@@ -54,7 +54,6 @@ pub enum Trust {
 const GROWTH: u64 = 10;
 
 const STAGING: &str = "db.restoring";
-const READY: &str = "restore.ready";
 /// The private folders restores are made in (a name of its own each).
 const MAKING: &str = ".restoring-";
 
@@ -245,11 +244,6 @@ pub(super) fn rebuild(staging: &Path, backup: &Path) -> Result<(Header, u64), St
     db.apply_batch(batch)?;
     db.flush()?;
     Ok((header, verified.records))
-}
-
-/// Whether a restore was stopped after its store was made whole: the next open finishes it.
-pub(super) fn interrupted(dir: &Path) -> bool {
-    dir.join(READY).exists()
 }
 
 /// Finishes a restore stopped after its marker was written, or clears away one stopped
