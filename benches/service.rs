@@ -15,7 +15,7 @@ use vlu::domain::model::Contact;
 use vlu::generate::{DEFAULT_AS_OF, generate};
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
-use vlu::store::UnitStore;
+use vlu::unit::api::UnitStore;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 const SCREENS: usize = 20;
@@ -132,7 +132,11 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
             corrects: None,
         };
         let start = Instant::now();
-        let seq = writer.append_contact(victim, &contact).unwrap().seq;
+        let log = vlu::unit::command::Command::LogContact {
+            victim: victim.to_owned(),
+            contact,
+        };
+        let seq = writer.execute(&log).unwrap().seq;
         let mut last = start;
         for (screen, rx) in news.iter().enumerate() {
             let heard = loop {

@@ -6,10 +6,11 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::Casework;
 use common::Sandbox;
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
-use vlu::store::UnitStore;
+use vlu::unit::api::UnitStore;
 
 /// `vlu serve` on the sandbox's store, stopped (SIGTERM) when dropped.
 struct Service {
@@ -555,7 +556,7 @@ fn the_service_logs_each_request_and_nothing_it_carries() {
     for said in [
         "serving",
         "request=diary",
-        "request=append-contact",
+        "request=log-contact",
         &format!("user={me}"),
         "outcome=ok",
         "stopped",

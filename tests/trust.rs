@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use common::{Sandbox, me, sample_path};
 use vlu::domain::model::{Caseload, Contact, Transfer};
-use vlu::service::access::{Action, Role, allowed};
 use vlu::service::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use vlu::store::{AuditQuery, Disclosure, Record, ReportAsk, Store};
+use vlu::unit::access::{Action, Role, allowed};
+use vlu::unit::command::Command as Change;
 
 /// One unit's accounts: the store's own, three officers, a group member the unit never
 /// mapped, and an outsider.
@@ -299,41 +300,43 @@ fn every_kind() -> Vec<(Request, Vec<u8>, Action)> {
         plain(Request::Victim(victim.id.clone()), Action::ReadRecord),
         plain(Request::Case(case.id.clone()), Action::ReadRecord),
         plain(
-            Request::SaveVictim {
+            Request::Command(Change::SaveVictim {
                 victim: Box::new(victim.clone()),
                 base: 0,
-            },
+                contact: None,
+            }),
             Action::Work,
         ),
         plain(
-            Request::SaveVictim {
+            Request::Command(Change::SaveVictim {
                 victim: Box::new(moved.clone()),
                 base: 0,
-            },
+                contact: None,
+            }),
             Action::Reallocate,
         ),
         plain(
-            Request::SaveVictimWithContact {
+            Request::Command(Change::SaveVictim {
                 victim: Box::new(moved),
-                contact: note.clone(),
+                contact: Some(note.clone()),
                 base: 0,
-            },
+            }),
             Action::Reallocate,
         ),
         plain(
-            Request::SaveCase {
+            Request::Command(Change::SaveCase {
                 case: Box::new(case.clone()),
                 base: 0,
                 why: None,
-            },
+            }),
             Action::Work,
         ),
         plain(
-            Request::SaveCase {
+            Request::Command(Change::SaveCase {
                 case: Box::new(transferred),
                 base: 0,
                 why: None,
-            },
+            }),
             Action::Transfer,
         ),
         plain(Request::Reveal(victim.id.clone()), Action::Note),
@@ -343,10 +346,10 @@ fn every_kind() -> Vec<(Request, Vec<u8>, Action)> {
             Action::Note,
         ),
         plain(
-            Request::Reallocate(vlu::store::Reallocation {
+            Request::Command(Change::Reallocate(vlu::store::Reallocation {
                 moving: vlu::store::Moving::Victim("V-9999".into()),
                 to: vec!["jokafor".into()],
-            }),
+            })),
             Action::Reallocate,
         ),
         plain(
@@ -451,10 +454,10 @@ fn what_a_vlo_logs_is_in_their_own_name_and_every_record_they_read_is_audited() 
     posing.by = Some("pdevi".into());
     let reply = unit.ask(
         VLO,
-        Request::AppendContact {
+        Request::Command(Change::LogContact {
             victim: victim.clone(),
             contact: posing,
-        },
+        }),
     );
     assert!(matches!(reply, Reply::Changed(_)), "{reply:?}");
     assert!(matches!(

@@ -16,7 +16,8 @@ use super::{Env, write_out};
 use crate::domain::model::Transfer;
 use crate::domain::text::forbidden_char;
 use crate::error::Error;
-use crate::store::UnitStore;
+use crate::unit::api::UnitStore;
+use crate::unit::command::Command;
 
 /// The most an area's name may be.
 const MAX_AREA: usize = 200;
@@ -66,8 +67,12 @@ pub(super) fn export_case(
         on: Some(on),
         to_area: Some(to_area.to_owned()),
     }));
-    let why = format!("transferred to {to_area}");
-    env.with_service(|service| service.save_case(&case, version, Some(&why)))?;
+    let transfer = Command::SaveCase {
+        case: Box::new(case),
+        base: version,
+        why: Some(format!("transferred to {to_area}")),
+    };
+    env.with_service(|service| service.execute(&transfer))?;
     eprintln!(
         "vlu: case {} marked transferred to {} on {on}; its records stay here, without reminders",
         crate::domain::text::visible(id),

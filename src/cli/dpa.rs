@@ -15,7 +15,8 @@ use crate::domain::text::plural;
 use crate::domain::text::visible;
 use crate::error::Error;
 use crate::service::client::Client;
-use crate::store::{AuditEntry, AuditQuery, StoreError, UnitAdmin, UnitStore};
+use crate::store::{AuditEntry, AuditQuery, StoreError};
+use crate::unit::api::{UnitAdmin, UnitStore};
 
 /// `vlu retention`'s options.
 #[derive(Debug, Args)]

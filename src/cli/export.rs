@@ -16,8 +16,9 @@ use super::{Env, write_out};
 use crate::domain::model::Caseload;
 use crate::domain::reminders::DiaryQuery;
 use crate::error::Error;
-use crate::store::{Disclosure, Store, StoreError, UnitStore};
+use crate::store::{Disclosure, Store, StoreError};
 use crate::table::export::{Sheet, caseload_rows, contact_rows, diary_rows, write_csv};
+use crate::unit::api::UnitStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

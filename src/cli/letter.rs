@@ -12,7 +12,8 @@ use crate::domain::letter::LetterRequest;
 use crate::domain::text::visible;
 use crate::error::Error;
 use crate::letters::{self, Format, Templates};
-use crate::store::UnitStore;
+use crate::unit::api::UnitStore;
+use crate::unit::command::Command;
 
 /// `vlu letter …`: either `check DIR` or a letter's arguments.
 #[derive(Debug, clap::Args)]
@@ -203,7 +204,10 @@ pub fn letter(env: &Env, args: &LetterArgs) -> Result<(), Error> {
     }
     write(env, args, &letter)?;
     if args.record {
-        client.append_contact(&args.victim, &letter.record)?;
+        client.execute(&Command::LogContact {
+            victim: args.victim.clone(),
+            contact: letter.record.clone(),
+        })?;
         eprintln!(
             "vlu: recorded in {}'s contact log: an outbound letter ({}) on {}.",
             visible(&args.victim),

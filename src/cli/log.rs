@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use super::Env;
 use crate::domain::validate::{KnownIds, contact_from_text};
 use crate::error::Error;
-use crate::store::UnitStore;
+use crate::unit::api::UnitStore;
+use crate::unit::command::Command;
 
 /// What `vlu log` was given (the comments are its help, so they name values plainly).
 #[allow(
@@ -110,7 +111,10 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
     let Some(status) = service.victim(&args.victim)?.map(|v| v.status) else {
         return Err(Error::Usage(format!("there is no victim {}", args.victim)));
     };
-    let changed = service.append_contact(&args.victim, &contact)?;
+    let changed = service.execute(&Command::LogContact {
+        victim: args.victim.clone(),
+        contact,
+    })?;
     let entry = changed.entry.unwrap_or_default();
     let after = service.victim(&args.victim)?.map(|v| v.status);
     match after {

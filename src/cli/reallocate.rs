@@ -3,7 +3,9 @@
 
 use super::Env;
 use crate::error::Error;
-use crate::store::{Moving, Reallocation, UnitStore};
+use crate::store::{Moving, Reallocation};
+use crate::unit::api::UnitStore;
+use crate::unit::command::Command;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("moving").required(true))]
@@ -51,7 +53,7 @@ pub fn reallocate(env: &Env, args: &ReallocateArgs) -> Result<(), Error> {
             env.data_dir.display()
         )));
     };
-    let changed = service.reallocate(&Reallocation { moving, to })?;
+    let changed = service.execute(&Command::Reallocate(Reallocation { moving, to }))?;
     let mut moved = Vec::new();
     for id in &changed.victims {
         let officer = service

@@ -16,7 +16,8 @@ use crate::domain::rules::LeadTimes;
 use crate::domain::text::plural;
 use crate::domain::text::{shortened, visible};
 use crate::error::Error;
-use crate::store::{ReportAsk, UnitStore};
+use crate::store::ReportAsk;
+use crate::unit::api::UnitStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {

@@ -19,7 +19,8 @@ use crate::domain::model::Contact;
 use crate::domain::reminders::{Reminder, Rules, diary_status, victim_reminders};
 use crate::domain::text::visible;
 use crate::error::Error;
-use crate::store::{AuditEntry, Snooze, StoreError, SubjectAccess, UnitAdmin, UnitStore};
+use crate::store::{AuditEntry, Snooze, StoreError, SubjectAccess};
+use crate::unit::api::{UnitAdmin, UnitStore};
 
 /// `vlu sar`'s options.
 #[derive(Debug, clap::Args)]

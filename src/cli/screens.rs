@@ -130,7 +130,7 @@ fn open_screens(
         colour: colour(),
         ascii: !crate::tui::glyphs::utf8_terminal(),
         // The service says what the user is; the store in this process is its owner's.
-        role: service.map_or(crate::service::access::Role::Admin, |c| c.role),
+        role: service.map_or(crate::unit::access::Role::Admin, |c| c.role),
         date_format: env.config.date_format.0.clone(),
         retention: env.config.retention,
     });

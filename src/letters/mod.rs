@@ -16,7 +16,7 @@ use crate::domain::enums::LetterKind;
 use crate::domain::letter::{Composed, LetterError, LetterInput, LetterRequest, compose};
 use crate::domain::model::{Contact, Officer, Victim};
 use crate::error::Error;
-use crate::store::UnitStore;
+use crate::unit::api::UnitStore;
 
 /// A letter ready to read, save and record.
 #[derive(Debug, Clone, PartialEq, Eq)]

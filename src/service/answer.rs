@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use super::access::{self, Action, Role};
 use super::door::FRAME_DEADLINE;
 use super::identity;
 use super::outputs;
@@ -16,10 +15,10 @@ use super::proto::{
     ChangedWire, MAX_IMPORT, MAX_REQUEST, Reply, Request, frame_start, receive_message,
     receive_tail, send, tail_length,
 };
-use super::shared::{
-    Acting, BROKEN, STOPPING, Shared, broadcast, failure, lock, reply, stop, subscribed,
-};
+use super::shared::{BROKEN, STOPPING, Shared, broadcast, failure, lock, reply, stop, subscribed};
 use crate::store::Store;
+use crate::unit::access::{self, Action, Role};
+use crate::unit::command::Actor;
 
 /// The requests of one connection, until it goes (or subscribes to the news).
 pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str) {
@@ -107,7 +106,7 @@ fn too_large(len: u32, most: u32) -> String {
 }
 
 /// Who is asking, and whether they may: the one decision of the table ([`access`]).
-fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Acting, String> {
+fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Actor, String> {
     let guard = lock(&shared.store);
     let Some(store) = guard.as_ref() else {
         return Err(STOPPING.into());
@@ -124,7 +123,7 @@ fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Acting, Stri
         .iter()
         .any(|o| o.id == officer)
         .then(|| officer.to_owned());
-    Ok(Acting {
+    Ok(Actor {
         user: user.to_owned(),
         officer,
     })
@@ -159,34 +158,8 @@ fn action_of(store: &Store, request: &Request) -> Action {
         | Request::Diary { .. }
         | Request::Status(_) => Action::ReadUnit,
         Request::Victim(_) | Request::Case(_) => Action::ReadRecord,
-        Request::AppendContact { .. }
-        | Request::AddVictim(_)
-        | Request::AddCase(_)
-        | Request::CloseCase(_)
-        | Request::Snooze(_) => Action::Work,
-        Request::SaveVictim { victim, .. } | Request::SaveVictimWithContact { victim, .. } => {
-            let moves = store
-                .victim(&victim.id)
-                .ok()
-                .flatten()
-                .is_some_and(|before| before.allocated_to != victim.allocated_to);
-            if moves {
-                Action::Reallocate
-            } else {
-                Action::Work
-            }
-        }
-        Request::SaveCase { case, .. } => {
-            let before = store.case(&case.id).ok().flatten();
-            let transfers = before.is_some_and(|b| b.transferred != case.transferred);
-            if transfers {
-                Action::Transfer
-            } else {
-                Action::Work
-            }
-        }
+        Request::Command(command) => command.action(store),
         Request::Reveal(_) | Request::Consult(_) | Request::Disclose(_) => Action::Note,
-        Request::Reallocate(_) => Action::Reallocate,
         Request::ExportCase { .. } => Action::ExportCase,
         Request::Report(_) => Action::Report,
         Request::Import { .. }
@@ -204,7 +177,7 @@ fn action_of(store: &Store, request: &Request) -> Action {
 /// Answers one request on a client's connection.
 fn answer_one(
     shared: &Arc<Shared>,
-    acting: &Acting,
+    acting: &Actor,
     stream: &mut UnixStream,
     request: Request,
     tail: &[u8],
@@ -229,7 +202,7 @@ fn answer_one(
 /// if the store cannot be opened again, the service stops, and the next vlu starts another.
 fn answer_or_recover(
     shared: &Shared,
-    acting: &Acting,
+    acting: &Actor,
     request: Request,
     tail: &[u8],
 ) -> (Reply, Vec<u8>) {
@@ -258,44 +231,8 @@ fn answer_or_recover(
     again
 }
 
-/// The request as its speaker may make it: what they log, close or snooze is theirs,
-/// whatever officer the request names.
-fn in_their_name(request: Request, acting: &Acting) -> Request {
-    let by = acting.officer.clone();
-    match request {
-        Request::AppendContact {
-            victim,
-            mut contact,
-        } => {
-            contact.by = by;
-            Request::AppendContact { victim, contact }
-        }
-        Request::SaveVictimWithContact {
-            victim,
-            mut contact,
-            base,
-        } => {
-            contact.by = by;
-            Request::SaveVictimWithContact {
-                victim,
-                contact,
-                base,
-            }
-        }
-        Request::CloseCase(mut closing) => {
-            closing.by = by;
-            Request::CloseCase(closing)
-        }
-        Request::Snooze(mut snooze) => {
-            snooze.by = by.unwrap_or_else(|| acting.user.clone());
-            Request::Snooze(snooze)
-        }
-        other => other,
-    }
-}
-
 /// One request, answered; a write's news sent to every screen once it is durable.
-fn answer(shared: &Shared, acting: &Acting, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
+fn answer(shared: &Shared, acting: &Actor, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
     let guard = lock(&shared.store);
     let Some(store) = guard.as_ref() else {
         return (Reply::Failed(STOPPING.into()), Vec::new());
@@ -306,20 +243,8 @@ fn answer(shared: &Shared, acting: &Acting, request: Request, tail: &[u8]) -> (R
     if let Err(e) = store.settle() {
         return (failure(&e), Vec::new());
     }
-    let written = match in_their_name(request, acting) {
-        Request::AppendContact { victim, contact } => store.append_contact(&victim, &contact),
-        Request::SaveVictim { victim, base } => store.save_victim_from(&victim, base),
-        Request::SaveVictimWithContact {
-            victim,
-            contact,
-            base,
-        } => store.save_victim_with_contact_from(&victim, &contact, base),
-        Request::SaveCase { case, base, why } => store.save_case_from(&case, base, why.as_deref()),
-        Request::AddVictim(victim) => store.add_victim(&victim),
-        Request::AddCase(case) => store.add_case(&case),
-        Request::CloseCase(closing) => store.close_case(&closing),
-        Request::Reallocate(r) => store.reallocate(&r),
-        Request::Snooze(snooze) => store.snooze(&snooze),
+    let written = match request {
+        Request::Command(command) => command.in_name_of(acting).run(store),
         Request::Erase {
             target,
             reason,

@@ -7,16 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::access::Role;
 use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
-use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::model::{Case, Victim};
 use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
 use crate::store::{
-    AuditEntry, AuditQuery, Changed, Closing, Digest, Disclosure, Erased, ImportSummary,
-    Reallocation, Record, ReportAsk, Snooze, Stamp, StoreError, SubjectAccess, UnitAdmin,
-    UnitStore,
+    AuditEntry, AuditQuery, Changed, Digest, Disclosure, Erased, ImportSummary, Record, ReportAsk,
+    Snooze, Stamp, StoreError, SubjectAccess,
 };
+use crate::unit::access::Role;
+use crate::unit::api::{UnitAdmin, UnitStore};
+use crate::unit::command::Command;
 
 /// Makes sure a service is running on the store (starting one if need be).
 pub type Restart = Arc<dyn Fn() -> Result<(), StoreError> + Send + Sync>;
@@ -406,11 +407,8 @@ impl UnitStore for Client {
         }
     }
 
-    fn append_contact(&self, victim: &str, contact: &Contact) -> Result<Changed, StoreError> {
-        self.changed(&Request::AppendContact {
-            victim: victim.to_owned(),
-            contact: contact.clone(),
-        })
+    fn execute(&self, command: &Command) -> Result<Changed, StoreError> {
+        self.changed(&Request::Command(command.clone()))
     }
 
     fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
@@ -418,54 +416,6 @@ impl UnitStore for Client {
             (Reply::Stamp(stamp), _) => Ok(stamp),
             _ => Err(unexpected()),
         }
-    }
-
-    fn save_victim(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError> {
-        self.changed(&Request::SaveVictim {
-            victim: Box::new(victim.clone()),
-            base,
-        })
-    }
-
-    fn save_victim_with_contact(
-        &self,
-        victim: &Victim,
-        contact: &Contact,
-        base: u64,
-    ) -> Result<Changed, StoreError> {
-        self.changed(&Request::SaveVictimWithContact {
-            victim: Box::new(victim.clone()),
-            contact: contact.clone(),
-            base,
-        })
-    }
-
-    fn save_case(&self, case: &Case, base: u64, why: Option<&str>) -> Result<Changed, StoreError> {
-        self.changed(&Request::SaveCase {
-            case: Box::new(case.clone()),
-            base,
-            why: why.map(str::to_owned),
-        })
-    }
-
-    fn add_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
-        self.changed(&Request::AddVictim(Box::new(victim.clone())))
-    }
-
-    fn add_case(&self, case: &Case) -> Result<Changed, StoreError> {
-        self.changed(&Request::AddCase(Box::new(case.clone())))
-    }
-
-    fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
-        self.changed(&Request::CloseCase(closing.clone()))
-    }
-
-    fn reallocate(&self, reallocation: &Reallocation) -> Result<Changed, StoreError> {
-        self.changed(&Request::Reallocate(reallocation.clone()))
-    }
-
-    fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
-        self.changed(&Request::Snooze(snooze.clone()))
     }
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::domain::enums::OfficerRole;
 use crate::domain::model::Officer;
-use crate::service::access::Role;
+use crate::unit::access::Role;
 
 /// The uid of the process at the other end of `stream`.
 pub fn peer(stream: &UnixStream) -> Result<u32, String> {

@@ -1,6 +1,5 @@
 //! The unit service: one process owns the store, every vlu is its client (`vlu serve`).
 
-pub mod access;
 mod answer;
 pub mod client;
 mod door;

@@ -7,13 +7,12 @@ use std::io::{Read, Seek};
 use std::os::unix::net::UnixStream;
 
 use super::proto::{Query, Reply, Request, send};
-use super::shared::{
-    Acting, STOPPING, Shared, broadcast, checked_disclosure, failure, lock, reply,
-};
+use super::shared::{STOPPING, Shared, broadcast, checked_disclosure, failure, lock, reply};
 use crate::config::Config;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
 use crate::store::{Disclosure, Store, StoreError};
+use crate::unit::command::Actor;
 use crate::unit::diary::{Format, items_of, render};
 use crate::unit::status::Counts;
 
@@ -21,7 +20,7 @@ use crate::unit::status::Counts;
 pub(super) fn read(
     shared: &Shared,
     store: &Store,
-    acting: &Acting,
+    acting: &Actor,
     request: Request,
     tail: &[u8],
 ) -> (Reply, Vec<u8>) {
@@ -91,7 +90,7 @@ fn victim(store: &Store, id: &str) -> Result<Reply, StoreError> {
 /// One case for the unit it moves to, its disclosure recorded, with the case's version (for
 /// the transfer's save that follows).
 fn export_case(store: &Store, id: &str, transfer_to: Option<&str>) -> Result<Reply, StoreError> {
-    let Some(caseload) = crate::store::one_case(store, id)? else {
+    let Some(caseload) = crate::unit::one_case::one_case(store, id)? else {
         return Ok(Reply::CaseExport(None));
     };
     if transfer_to.is_some()

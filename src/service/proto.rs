@@ -13,14 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{Case, Caseload, Contact, Victim};
+use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
 use crate::domain::rules::LeadTimes;
 use crate::store::{
-    AuditEntry, AuditQuery, Changed, Closing, Disclosure, Erased, Reallocation, Record, ReportAsk,
-    Snooze, Stamp, SubjectAccess,
+    AuditEntry, AuditQuery, Changed, Disclosure, Erased, Record, ReportAsk, Snooze, Stamp,
+    SubjectAccess,
 };
+use crate::unit::command::Command;
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
 /// 2: the digest's shards carry schema 5's log facts; erasure, consultations, disclosures,
@@ -29,7 +30,7 @@ use crate::store::{
 /// closed whole, a case's change says why, reallocation. 4: the monitoring return
 /// (`Report`). 5: a case's export is the service's (`ExportCase`), for managers; the
 /// service checks whom it is talking to, and reads a request in bounded steps.
-pub const PROTOCOL: u32 = 5;
+pub const PROTOCOL: u32 = 6;
 
 /// The largest frame a client reads of its service (an export is sent in chunks; the
 /// digest of 100,000 victims is well under this).
@@ -57,27 +58,10 @@ pub enum Request {
     Snoozes,
     Victim(String),
     Case(String),
-    AppendContact {
-        victim: String,
-        contact: Contact,
-    },
+    /// A change to the casework, carried as it is.
+    Command(Command),
     /// A record's stamp.
     Stamp(Record, String),
-    SaveVictim {
-        victim: Box<Victim>,
-        base: u64,
-    },
-    SaveVictimWithContact {
-        victim: Box<Victim>,
-        contact: Contact,
-        base: u64,
-    },
-    SaveCase {
-        case: Box<Case>,
-        base: u64,
-        #[serde(default)]
-        why: Option<String>,
-    },
     /// One case with its victims and their logs, as a caseload file for the unit it moves
     /// to (managers and administrators; a disclosure, audited). With `transfer_to`, the
     /// case is then marked transferred to that area.
@@ -85,13 +69,6 @@ pub enum Request {
         case: String,
         transfer_to: Option<String>,
     },
-    /// A new victim; the service gives the id when it is empty.
-    AddVictim(Box<Victim>),
-    /// A new case; the service gives the id when it is empty.
-    AddCase(Box<Case>),
-    CloseCase(Closing),
-    Reallocate(Reallocation),
-    Snooze(Snooze),
     Reveal(String),
     /// Someone opened a victim's record.
     Consult(String),
@@ -146,7 +123,7 @@ pub enum Reply {
         others: Vec<String>,
         /// What the service takes them to be, as the caseload says now (what the screens
         /// offer follows it; the service decides each request again all the same).
-        role: crate::service::access::Role,
+        role: crate::unit::access::Role,
     },
     /// One sentence: why not.
     Refused(String),
@@ -199,19 +176,7 @@ pub struct Query {
 impl Request {
     /// Whether the request changes the store (so must never be sent twice).
     pub fn is_change(&self) -> bool {
-        matches!(
-            self,
-            Request::AppendContact { .. }
-                | Request::SaveVictim { .. }
-                | Request::SaveVictimWithContact { .. }
-                | Request::SaveCase { .. }
-                | Request::AddVictim(_)
-                | Request::AddCase(_)
-                | Request::CloseCase(_)
-                | Request::Reallocate(_)
-                | Request::Snooze(_)
-                | Request::Import { .. }
-        )
+        matches!(self, Request::Command(_) | Request::Import { .. })
     }
 
     /// The request's kind, for the service's log: never anything it carries.
@@ -224,17 +189,9 @@ impl Request {
             Request::Snoozes => "snoozes",
             Request::Victim(_) => "victim",
             Request::Case(_) => "case",
-            Request::AppendContact { .. } => "append-contact",
+            Request::Command(command) => command.kind(),
             Request::Stamp(..) => "stamp",
-            Request::SaveVictim { .. } => "save-victim",
-            Request::SaveVictimWithContact { .. } => "save-victim-with-contact",
-            Request::SaveCase { .. } => "save-case",
             Request::ExportCase { .. } => "export-case",
-            Request::AddVictim(_) => "add-victim",
-            Request::AddCase(_) => "add-case",
-            Request::CloseCase(_) => "close-case",
-            Request::Reallocate(_) => "reallocate",
-            Request::Snooze(_) => "snooze",
             Request::Reveal(_) => "reveal",
             Request::Consult(_) => "consult",
             Request::Disclose(_) => "disclose",

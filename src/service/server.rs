@@ -330,7 +330,7 @@ fn serve_client(shared: &Arc<Shared>, mut stream: UnixStream, id: u64, user: &st
     let welcome = Reply::Welcome {
         user: user.to_owned(),
         others,
-        role: super::answer::role(shared, user).unwrap_or(super::access::Role::Unmapped),
+        role: super::answer::role(shared, user).unwrap_or(crate::unit::access::Role::Unmapped),
     };
     if send(&mut stream, &welcome, &[]).is_err() {
         return;

@@ -11,11 +11,11 @@ use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::access;
 use super::door::Door;
 use super::proto::{Reply, send};
 use crate::config::Config;
 use crate::store::{Digest, Disclosure, Store, StoreError};
+use crate::unit::access;
 
 /// What a request meets once the service is stopping.
 pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -163,14 +163,6 @@ fn gone(stream: &UnixStream) -> bool {
         Ok(_) => false,
         Err(e) => e != rustix::io::Errno::AGAIN && e != rustix::io::Errno::INTR,
     }
-}
-
-/// The person a request is answered for: who the kernel says they are, and what they are
-/// to the unit as the store says now.
-pub(super) struct Acting {
-    pub user: String,
-    /// The officer of the unit they are, if they are one: named as `by` in what they log.
-    pub officer: Option<String>,
 }
 
 /// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error

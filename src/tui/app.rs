@@ -19,8 +19,8 @@ use crate::domain::reminders::{DiaryItem, Reminder, diary_status};
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::domain::validate::KnownIds;
-use crate::service::access::Role;
 use crate::store::Snooze;
+use crate::unit::access::Role;
 
 /// The furthest the diary pane looks ahead, in days.
 pub const MAX_HORIZON: u32 = 91;

@@ -7,6 +7,7 @@
 //! move to the new day with no key pressed. (The unit service's news will come down the same
 //! channel.)
 
+use crate::unit::command::Command;
 use std::io;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 
@@ -21,7 +22,8 @@ use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
 use crate::service::proto::Reply;
 use crate::signals;
-use crate::store::{Changed, Record, StoreError, UnitAdmin, UnitStore};
+use crate::store::{Changed, Record, StoreError};
+use crate::unit::api::{UnitAdmin, UnitStore};
 
 /// What the screens work on: the unit's records, and for its administrators the erasures,
 /// the audit trail and subject access (the unit service refuses them to anyone else).
@@ -266,15 +268,11 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
             }
             return None;
         }
-        Effect::AppendContact { victim, contact } | Effect::RecordLetter { victim, contact } => {
-            store.append_contact(victim, contact)
-        }
-        Effect::SetStatus {
-            victim,
-            contact,
-            base,
-        } => store.save_victim_with_contact(victim, contact, *base),
-        Effect::Snooze(s) => store.snooze(s),
+        Effect::Save(command) => store.execute(command),
+        Effect::RecordLetter { victim, contact } => store.execute(&Command::LogContact {
+            victim: victim.clone(),
+            contact: contact.clone(),
+        }),
         Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
         Effect::Consult { victim } => {
             return match store.record_consultation(victim) {
@@ -285,11 +283,6 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
                 }
             };
         }
-        Effect::SaveVictim { victim, base } => store.save_victim(victim, *base),
-        Effect::SaveCase { case, base, why } => store.save_case(case, *base, why.as_deref()),
-        Effect::AddVictim(victim) => store.add_victim(victim),
-        Effect::AddCase(case) => store.add_case(case),
-        Effect::CloseCase(closing) => store.close_case(closing),
         Effect::Report(ask) => {
             match store.report(ask) {
                 Ok(report) => app.report_loaded(report),

@@ -3,7 +3,11 @@
 //! counts, the store's check. Nothing here reads a terminal, the command line or the
 //! environment: the service stands on this layer and never on the command line.
 
+pub mod access;
+pub mod api;
 pub mod check;
+pub mod command;
 pub mod diary;
 pub mod ink;
+pub mod one_case;
 pub mod status;

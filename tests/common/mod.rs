@@ -212,3 +212,32 @@ pub fn minimal() -> Value {
         ]
     })
 }
+
+/// The casework commands the tests make most, said as calls: each is one
+/// [`vlu::unit::command::Command`] executed, as the screens and the command line make it.
+pub trait Casework: vlu::unit::api::UnitStore {
+    fn append_contact(
+        &self,
+        victim: &str,
+        contact: &vlu::domain::model::Contact,
+    ) -> Result<vlu::store::Changed, vlu::store::StoreError> {
+        self.execute(&vlu::unit::command::Command::LogContact {
+            victim: victim.to_owned(),
+            contact: contact.clone(),
+        })
+    }
+
+    fn save_victim(
+        &self,
+        victim: &vlu::domain::model::Victim,
+        base: u64,
+    ) -> Result<vlu::store::Changed, vlu::store::StoreError> {
+        self.execute(&vlu::unit::command::Command::SaveVictim {
+            victim: Box::new(victim.clone()),
+            base,
+            contact: None,
+        })
+    }
+}
+
+impl<T: vlu::unit::api::UnitStore + ?Sized> Casework for T {}

@@ -9,10 +9,10 @@ use super::{App, Effect, Overlay};
 use crate::domain::retention::{Reason, Target, falling_due};
 use crate::domain::text::visible;
 use crate::domain::validate::Problem;
-use crate::service::access;
 use crate::store::{AuditEntry, AuditQuery, Erased, SubjectAccess};
 use crate::tui::action::Action;
 use crate::tui::form::{Field, Form, Purpose};
+use crate::unit::access;
 
 /// Days of the whole unit's audit trail the screens show (a victim's: all of it).
 pub const AUDIT_DAYS: u64 = 31;

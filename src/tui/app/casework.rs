@@ -6,6 +6,7 @@
 //! beside its field. Each list shows its entries and one empty entry to add; an entry with
 //! every field cleared goes.
 
+use crate::unit::command::Command;
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
@@ -239,11 +240,11 @@ pub(super) fn case_casework_edited(
         (Some(_), None) => Some("transfer taken back".to_owned()),
         _ => None,
     };
-    Ok(Effect::SaveCase {
+    Ok(Effect::Save(Command::SaveCase {
         case: Box::new(case),
         base: 0,
         why,
-    })
+    }))
 }
 
 impl App {

@@ -51,7 +51,7 @@ impl App {
     /// service is asked (it would refuse it): giving a victim to another officer, marking a
     /// case transferred.
     pub(super) fn refused_by_role(&self, form: &Form) -> Option<Problem> {
-        use crate::service::access::Action as Asked;
+        use crate::unit::access::Action as Asked;
         let (path, action) = match &form.purpose {
             Purpose::EditVictim { .. } => ("allocated_to", Asked::Reallocate),
             Purpose::EditCaseCasework { .. } => ("transferred.on", Asked::Transfer),

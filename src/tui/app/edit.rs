@@ -3,6 +3,7 @@
 //! import's validator, so a problem lands beside the field it is about. Contact details are
 //! in the victim's form only once they have been revealed (and the reveal audited).
 
+use crate::unit::command::Command;
 use serde_json::Value;
 
 use super::paths::{at, made, prune, put, shown, victim_json, victim_saved};
@@ -253,11 +254,11 @@ pub(super) fn case_edited(
     let value = edited(form, &record, &CASE.iter().collect::<Vec<_>>());
     let problems = check_case(&value, known, false);
     let case: Case = made(value, problems)?;
-    Ok(Effect::SaveCase {
+    Ok(Effect::Save(Command::SaveCase {
         case: Box::new(case),
         base: 0,
         why: None,
-    })
+    }))
 }
 
 impl App {

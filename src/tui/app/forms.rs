@@ -1,6 +1,7 @@
 //! The forms the screens open, and what saving each one asks of the store. Every form is
 //! checked by the import's own rules before anything is saved.
 
+use crate::unit::command::Command;
 use serde_json::Value;
 
 use super::{App, Effect, Overlay, records};
@@ -470,13 +471,13 @@ fn closing_from(form: &Form, case: &str, by: Option<String>) -> (Option<Effect>,
     }
     match on {
         Some(on) if problems.is_empty() => (
-            Some(Effect::CloseCase(crate::store::Closing {
+            Some(Effect::Save(Command::CloseCase(crate::store::Closing {
                 case: case.to_owned(),
                 on,
                 reason: reason.trim().to_owned(),
                 by,
                 base: 0,
-            })),
+            }))),
             problems,
         ),
         _ => (None, problems),
@@ -495,10 +496,10 @@ fn contact_from(
     let fields = typed.into_iter().chain([("summary", summary), ("by", by)]);
     match crate::domain::validate::contact_from_text(fields, known) {
         Ok(contact) => (
-            Some(Effect::AppendContact {
+            Some(Effect::Save(Command::LogContact {
                 victim: victim.to_owned(),
                 contact,
-            }),
+            })),
             Vec::new(),
         ),
         Err(problems) => (None, problems),
@@ -566,11 +567,11 @@ fn status_change(
         corrects: None,
     };
     (
-        Some(Effect::SetStatus {
+        Some(Effect::Save(Command::SaveVictim {
             victim: Box::new(victim),
-            contact,
+            contact: Some(contact),
             base: 0,
-        }),
+        })),
         problems,
     )
 }

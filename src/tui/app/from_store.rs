@@ -2,6 +2,7 @@
 //! today, anyone's once the unit service sends them), a victim's full record when it is
 //! first shown, and the date moving on.
 
+use crate::unit::command::Command;
 use chrono::NaiveDate;
 
 use super::{App, Effect, Opened, Overlay};
@@ -129,11 +130,14 @@ impl App {
                 }
                 return;
             }
-            Effect::AppendContact { .. } => "Contact saved.",
-            Effect::SetStatus { .. } => "Status saved.",
-            Effect::Snooze(_) => "Reminder snoozed.",
-            Effect::SaveVictim { .. } => "Victim saved.",
-            Effect::AddVictim(_) => {
+            Effect::Save(Command::LogContact { .. }) => "Contact saved.",
+            Effect::Save(Command::SaveVictim {
+                contact: Some(_), ..
+            }) => "Status saved.",
+            Effect::Save(Command::Snooze(_)) => "Reminder snoozed.",
+            Effect::Save(Command::SaveVictim { contact: None, .. }) => "Victim saved.",
+            Effect::Save(Command::Reallocate(_)) => "Reallocated.",
+            Effect::Save(Command::AddVictim(_)) => {
                 // The id is the store's: the change names it.
                 let id = changed.victims.first().map_or("", String::as_str);
                 if let Some(pos) = self
@@ -147,9 +151,9 @@ impl App {
                 self.close_form();
                 return;
             }
-            Effect::SaveCase { .. } => "Case saved.",
-            Effect::CloseCase(_) => "Case closed, and its victims with it.",
-            Effect::AddCase(_) => {
+            Effect::Save(Command::SaveCase { .. }) => "Case saved.",
+            Effect::Save(Command::CloseCase(_)) => "Case closed, and its victims with it.",
+            Effect::Save(Command::AddCase(_)) => {
                 let id = changed.cases.first().map_or("", String::as_str);
                 self.message = Some(format!("Case {id} added."));
                 self.close_form();

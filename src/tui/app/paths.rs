@@ -2,6 +2,7 @@
 //! `complaints[1].outcome` — as the screens' record forms read and change it (`edit`,
 //! `casework`), and the record made from it again.
 
+use crate::unit::command::Command;
 use serde_json::{Map, Value};
 
 use super::Effect;
@@ -149,8 +150,9 @@ pub(super) fn victim_saved(value: Value, known: &KnownIds) -> Result<Effect, Vec
     let problems = check_victim(&value, known, false);
     let mut victim: Victim = made(value, problems)?;
     victim.contacts = Vec::new();
-    Ok(Effect::SaveVictim {
+    Ok(Effect::Save(Command::SaveVictim {
         victim: Box::new(victim),
         base: 0,
-    })
+        contact: None,
+    }))
 }

@@ -1,6 +1,7 @@
 //! Forms that add records: each builds the record as JSON from what was typed, checks it by
 //! the import's rules, and only then turns it into the effect to save.
 
+use crate::unit::command::Command;
 use serde_json::{Map, Value, json};
 
 use super::Effect;
@@ -97,14 +98,17 @@ pub(super) fn key_date(form: &Form, case: &Case, known: &KnownIds) -> Outcome {
         (None, _) => value["key_dates"] = json!([entry]),
     }
     problems.extend(check_case(&value, known, false));
-    match finish(value, problems, |case| Effect::SaveCase {
-        case,
-        base: 0,
-        why: None,
+    match finish(value, problems, |case| {
+        Effect::Save(Command::SaveCase {
+            case,
+            base: 0,
+            why: None,
+        })
     }) {
-        (Some(Effect::SaveCase { case, base, .. }), problems) => {
-            (Some(Effect::SaveCase { case, base, why }), problems)
-        }
+        (Some(Effect::Save(Command::SaveCase { case, base, .. })), problems) => (
+            Some(Effect::Save(Command::SaveCase { case, base, why })),
+            problems,
+        ),
         outcome => outcome,
     }
 }
@@ -135,9 +139,12 @@ pub(super) fn sensitive_date(form: &Form, victim: &Victim, known: &KnownIds) -> 
         None => value["sensitive_dates"] = json!([entry]),
     }
     problems.extend(check_victim(&value, known, false));
-    finish(value, problems, |victim| Effect::SaveVictim {
-        victim,
-        base: 0,
+    finish(value, problems, |victim| {
+        Effect::Save(Command::SaveVictim {
+            victim,
+            base: 0,
+            contact: None,
+        })
     })
 }
 
@@ -209,10 +216,10 @@ pub(super) fn correction(
         return (None, problems);
     }
     (
-        Some(Effect::AppendContact {
+        Some(Effect::Save(Command::LogContact {
             victim: victim.id.clone(),
             contact,
-        }),
+        })),
         problems,
     )
 }
@@ -235,10 +242,10 @@ pub(super) fn new_victim(form: &Form, known: &KnownIds) -> Outcome {
     let given = id_left_to_store(form, &mut map);
     let value = compact(map);
     let problems = check_victim(&value, known, true);
-    match finish(value, problems, Effect::AddVictim) {
-        (Some(Effect::AddVictim(mut victim)), problems) if given => {
+    match finish(value, problems, |x| Effect::Save(Command::AddVictim(x))) {
+        (Some(Effect::Save(Command::AddVictim(mut victim))), problems) if given => {
             victim.id.clear();
-            (Some(Effect::AddVictim(victim)), problems)
+            (Some(Effect::Save(Command::AddVictim(victim))), problems)
         }
         outcome => outcome,
     }
@@ -293,10 +300,10 @@ pub(super) fn new_case(form: &Form, known: &KnownIds) -> Outcome {
     map.insert("sentence".into(), compact(sentence));
     let value = Value::Object(map);
     let problems = check_case(&value, known, true);
-    match finish(value, problems, Effect::AddCase) {
-        (Some(Effect::AddCase(mut case)), problems) if given => {
+    match finish(value, problems, |x| Effect::Save(Command::AddCase(x))) {
+        (Some(Effect::Save(Command::AddCase(mut case))), problems) if given => {
             case.id.clear();
-            (Some(Effect::AddCase(case)), problems)
+            (Some(Effect::Save(Command::AddCase(case))), problems)
         }
         outcome => outcome,
     }

@@ -52,7 +52,7 @@ impl App {
 
     /// `report`, `previous-period`, `next-period`: the return to ask the store for.
     pub(super) fn report_action(&mut self, step: i32) -> Option<Effect> {
-        if !self.may(crate::service::access::Action::Report) {
+        if !self.may(crate::unit::access::Action::Report) {
             self.message =
                 Some("The monitoring return is for the unit's managers and administrators.".into());
             return None;

@@ -1,6 +1,7 @@
 //! The reminders put off, found without building a reminder's identity for every victim:
 //! most victims have no snooze, and the caseload asks after each of them on every change.
 
+use crate::unit::command::Command;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -90,7 +91,7 @@ pub(super) fn snooze_from(
                 reason: reason.to_owned(),
                 by,
             };
-            (Some(Effect::Snooze(s)), problems)
+            (Some(Effect::Save(Command::Snooze(s))), problems)
         }
         _ => (None, problems),
     }

@@ -4,6 +4,7 @@ use super::*;
 use crate::domain::enums::{ContactKind, ReminderKind};
 use crate::domain::validate::parse_caseload;
 use crate::tui::form::FieldKind;
+use crate::unit::command::Command;
 
 pub(crate) fn sample_app() -> App {
     let text = include_str!("../../../sample-data/northshire.json");
@@ -214,7 +215,7 @@ fn logging_the_contact_a_reminder_asks_for_resolves_it() {
         "Told Joan the release is in December.\nShe will call back.",
     );
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AppendContact { victim, contact }] = effects.as_slice() else {
+    let [Effect::Save(Command::LogContact { victim, contact })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(victim, "V-0001");
@@ -403,7 +404,7 @@ fn a_snooze_needs_a_later_date_and_a_reason() {
     );
     type_text(&mut app, "Victim in hospital until next week.");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::Snooze(s)] = effects.as_slice() else {
+    let [Effect::Save(Command::Snooze(s))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(s.until, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
@@ -445,9 +446,11 @@ fn opting_in_is_saved_with_its_log_entry() {
     assert_eq!(form(&app).value("information"), Some("key_stages"));
     let effects = keys(&mut app, "ctrl-s");
     let [
-        Effect::SetStatus {
-            victim, contact, ..
-        },
+        Effect::Save(Command::SaveVictim {
+            victim,
+            contact: Some(contact),
+            ..
+        }),
     ] = effects.as_slice()
     else {
         panic!("{effects:?}")
@@ -497,7 +500,7 @@ fn a_new_key_date_brings_its_reminder() {
     keys(&mut app, "tab");
     type_text(&mut app, "2026-12-30");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveCase { case, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(
@@ -545,7 +548,7 @@ fn a_new_victim_is_checked_like_an_import() {
     assert_eq!(form(&app).fields[6].value(), "sahmed");
     keys(&mut app, "right left");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AddVictim(v)] = effects.as_slice() else {
+    let [Effect::Save(Command::AddVictim(v))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(
@@ -571,7 +574,7 @@ fn a_new_victim_under_a_typed_id_that_is_taken_is_refused() {
     keys(&mut app, "tab tab");
     type_text(&mut app, "Lucy Fairweather");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AddVictim(v)] = effects.as_slice() else {
+    let [Effect::Save(Command::AddVictim(v))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(v.id, "V-0099");
@@ -623,7 +626,7 @@ fn a_new_case_needs_an_unused_id_and_a_real_date() {
     }
     type_text(&mut app, "2026-11-20");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AddCase(c)] = effects.as_slice() else {
+    let [Effect::Save(Command::AddCase(c))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(c.offender.aliases, ["Joe Blogs", "JB"]);
@@ -641,7 +644,7 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
     keys(&mut app, "tab");
     type_text(&mut app, "anniversary of the assault");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim { victim: v, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveVictim { victim: v, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(
@@ -722,7 +725,7 @@ fn an_existing_key_date_can_be_changed() {
     );
     type_text(&mut app, "prison confirmed a new date");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case, why, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveCase { case, why, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(why.as_deref(), Some("prison confirmed a new date"));
@@ -761,7 +764,7 @@ fn a_key_date_is_removed_with_a_reason_and_its_reminder_goes() {
     keys(&mut app, "right tab");
     type_text(&mut app, "entered on the wrong case");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { case, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveCase { case, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(case.key_dates.len(), 3);
@@ -800,7 +803,7 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
     );
     type_text(&mut app, "It was a letter, not a call.");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AppendContact { victim, contact }] = effects.as_slice() else {
+    let [Effect::Save(Command::LogContact { victim, contact })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(victim, "V-0002");
@@ -850,10 +853,10 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
         };
         store.save(
             &mut app,
-            &Effect::AppendContact {
+            &Effect::Save(Command::LogContact {
                 victim: id,
                 contact,
-            },
+            }),
         );
         agrees(&mut app);
     }
@@ -863,12 +866,12 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     let reminder = app.diary[0].reminder.clone();
     store.save(
         &mut app,
-        &Effect::Snooze(Snooze {
+        &Effect::Save(Command::Snooze(Snooze {
             reminder: reminder.identity(),
             until: today + chrono::Days::new(30),
             reason: "in hospital".into(),
             by: "sahmed".into(),
-        }),
+        })),
     );
     agrees(&mut app);
     assert_ne!(app.order, before, "the snooze moved its victim");
@@ -991,7 +994,14 @@ fn every_part_of_a_victim_is_changed_in_one_form_checked_like_an_import() {
     );
     fill(&mut app, "referred_on", "2024-06-20");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim { victim, base }] = effects.as_slice() else {
+    let [
+        Effect::Save(Command::SaveVictim {
+            victim,
+            base,
+            contact: None,
+        }),
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert!(*base > 0, "made from the version read");
@@ -1117,7 +1127,7 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
     );
     type_text(&mut app, "Sentence expired; Joan asked to close.");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::CloseCase(closing)] = effects.as_slice() else {
+    let [Effect::Save(Command::CloseCase(closing))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(closing.base > 0);
@@ -1136,7 +1146,7 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
 
 #[test]
 fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
-    use crate::service::access::Role;
+    use crate::unit::access::Role;
     let mut app = sample_app();
     app.role = Role::Vlo;
     keys(&mut app, "W");
@@ -1239,10 +1249,10 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
     };
     store.save(
         &mut app,
-        &Effect::AppendContact {
+        &Effect::Save(Command::LogContact {
             victim: "V-0001".into(),
             contact: told,
-        },
+        }),
     );
     assert!(!crd(&app));
     // …but the letter went in May, before the six months in which it counts.
@@ -1258,7 +1268,7 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
     type_text(&mut app, "Logged on the wrong day: the letter went in May.");
     fill(&mut app, "was_on", "2026-05-01");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AppendContact { contact, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::LogContact { contact, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(
@@ -1297,7 +1307,7 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
 /// unit) gets the workload view, the return and reallocation alike; a VLO gets none of them.
 #[test]
 fn what_the_screens_offer_follows_the_services_role() {
-    use crate::service::access::Role;
+    use crate::unit::access::Role;
     let mut owner = sample_app();
     owner.officer = "root".into();
     owner.role = Role::Admin;
@@ -1364,7 +1374,7 @@ fn a_key_dates_kind_is_found_by_typing_and_picked_with_enter() {
 /// before the service is asked; a manager saves it.
 #[test]
 fn a_vlo_may_not_reallocate_in_the_screens_a_manager_may() {
-    use crate::service::access::Role;
+    use crate::unit::access::Role;
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
     app.role = Role::Vlo;

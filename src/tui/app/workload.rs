@@ -6,8 +6,8 @@ use chrono::Days;
 
 use super::{App, Overlay};
 use crate::domain::enums::VictimStatus;
-use crate::service::access;
 use crate::tui::action::Action;
+use crate::unit::access;
 
 /// One officer's line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::enums::{ComplaintOutcome, KeyDateKind};
+use crate::unit::command::Command;
 
 fn reminders_of(app: &App, victim: &str) -> Vec<(ReminderKind, NaiveDate)> {
     let i = app.victim_by_id(victim).unwrap();
@@ -59,7 +60,7 @@ fn a_vps_and_a_complaint_are_recorded_in_the_casework_form_and_start_their_clock
     );
     fill(&mut app, "complaints[0].acknowledged_on", "");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveVictim { base, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveVictim { base, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert!(*base > 0, "made from the version read");
@@ -190,7 +191,7 @@ fn a_case_marked_transferred_in_the_screens_is_kept_without_reminders() {
     assert!(effects.is_empty(), "a transfer names where to");
     fill(&mut app, "transferred.to_area", "Southshire VLU");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SaveCase { why, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::SaveCase { why, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(why.as_deref(), Some("transferred to Southshire VLU"));

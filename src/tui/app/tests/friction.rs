@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::tui::app::AdminView;
+use crate::unit::command::Command;
 
 fn clear(app: &mut App) {
     for _ in 0..12 {
@@ -30,7 +31,7 @@ fn a_form_takes_the_units_date_format_as_well_as_iso() {
     clear(&mut app);
     type_text(&mut app, "20/11/2026");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::AppendContact { contact, .. }] = effects.as_slice() else {
+    let [Effect::Save(Command::LogContact { contact, .. })] = effects.as_slice() else {
         panic!("{effects:?} {:?}", form(&app).fields[0].problem)
     };
     assert_eq!(contact.on.to_string(), "2026-11-20");
@@ -47,7 +48,7 @@ fn a_form_takes_the_units_date_format_as_well_as_iso() {
     keys(&mut app, "tab");
     type_text(&mut app, "back from leave");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::Snooze(s)] = effects.as_slice() else {
+    let [Effect::Save(Command::Snooze(s))] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(s.until.to_string(), "2026-12-24");
@@ -204,7 +205,7 @@ fn an_administrator_reads_a_subject_access_and_the_audit_trail() {
 /// footer nor the keys overlay lists them.
 #[test]
 fn a_vlo_is_not_offered_the_administrators_keys() {
-    use crate::service::access::Role;
+    use crate::unit::access::Role;
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
     app.role = Role::Vlo;
@@ -266,7 +267,13 @@ fn an_opt_in_is_logged_with_how_the_victim_told_us() {
     }
     keys(&mut app, "right");
     let effects = keys(&mut app, "ctrl-s");
-    let [Effect::SetStatus { contact, .. }] = effects.as_slice() else {
+    let [
+        Effect::Save(Command::SaveVictim {
+            contact: Some(contact),
+            ..
+        }),
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?} {:?}", form(&app))
     };
     assert_eq!(contact.method, crate::domain::enums::Medium::Phone);

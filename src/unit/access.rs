@@ -1,6 +1,6 @@
 //! Who may do what: one decision per kind of request, in one table.
 //!
-//! The service asks [`Action::of`] what a request does (a save that gives a victim to
+//! The service asks what a request does (a save that gives a victim to
 //! another officer is a reallocation, whatever request carried it; a save of a case that
 //! marks it transferred is a transfer), then [`allowed`] whether the speaker's [`Role`] may
 //! do it. Nothing else in the service decides who may do what.

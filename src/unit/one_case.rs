@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{StoreError, UnitStore};
+use super::api::UnitStore;
 use crate::domain::model::Caseload;
+use crate::store::StoreError;
 
 /// The case `id` of `store` with its victims, their logs and the officers they name; `None`
 /// when there is no such case.

@@ -1,0 +1,107 @@
+//! The unit as the screens see it: the seam between them and whatever keeps the records —
+//! the sled [`Store`] in this process, or a client of the unit service that owns it. It
+//! speaks in records, ids and [`Command`]s, never in an engine's terms, and every change
+//! answers with what it [`Changed`]: the screens read those records back, never re-do a
+//! write in their own memory, which is also how a change made by someone else reaches them.
+
+use super::command::Command;
+use crate::domain::model::{Case, Victim};
+use crate::domain::report::Report;
+use crate::domain::retention::{Reason, Target};
+use crate::store::{
+    AuditEntry, AuditQuery, Changed, Digest, Disclosure, Erased, Record, ReportAsk, Snooze, Stamp,
+    Store, StoreError, SubjectAccess,
+};
+
+/// What the screens read and write.
+pub trait UnitStore {
+    /// What the caseload list, the diary and the search need of every case and victim.
+    fn load_digest(&self) -> Result<Digest, StoreError>;
+    fn snoozes(&self) -> Result<Vec<Snooze>, StoreError>;
+    /// One victim's whole record with its contact log.
+    fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError>;
+    fn case(&self, id: &str) -> Result<Option<Case>, StoreError>;
+    /// A record's version, and who made it when: a save names the version it was made from.
+    fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError>;
+    /// A change to the casework ([`Command`]), made from the version it names: refused if
+    /// its record changed since, or if the speaker may not make it.
+    fn execute(&self, command: &Command) -> Result<Changed, StoreError>;
+    /// Records, before anything is shown, that someone looked at a victim's contact details.
+    fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
+    /// The monitoring return (a manager's or administrator's), recorded as a disclosure.
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError>;
+    /// Records that someone opened a victim's record (a consultation; repeated openings by
+    /// the same user within a minute are one).
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError>;
+    /// Records that victims' data left the store: an export, a calendar file, a report, a
+    /// letter. What a report or letter calls before it writes anything.
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError>;
+}
+
+/// What only the unit's administrators may do (the unit service refuses anyone else):
+/// erase, read the audit trail, answer a subject access request.
+pub trait UnitAdmin {
+    /// Erases a victim, or a case with all its victims, for `reason`, leaving only the
+    /// audit entry and the ids.
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError>;
+    /// The audit trail's entries that `query` asks for, oldest first.
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Everything held about one victim (recorded as a disclosure); `None`: no such victim.
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError>;
+}
+
+impl UnitAdmin for Store {
+    fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        Store::erase(self, target, reason)
+    }
+
+    fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        Store::audit_entries(self, query)
+    }
+
+    fn subject_access(&self, victim: &str) -> Result<Option<SubjectAccess>, StoreError> {
+        Store::subject_access(self, victim)
+    }
+}
+
+impl UnitStore for Store {
+    fn load_digest(&self) -> Result<Digest, StoreError> {
+        Store::load_digest(self)
+    }
+
+    fn snoozes(&self) -> Result<Vec<Snooze>, StoreError> {
+        Store::snoozes(self)
+    }
+
+    fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
+        Store::victim(self, id)
+    }
+
+    fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
+        Store::case(self, id)
+    }
+
+    fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
+        Store::stamp(self, record, id)
+    }
+
+    fn execute(&self, command: &Command) -> Result<Changed, StoreError> {
+        command.run(self)
+    }
+
+    fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {
+        Store::record_reveal(self, victim)
+    }
+
+    fn report(&self, ask: &ReportAsk) -> Result<Report, StoreError> {
+        Store::report(self, ask)
+    }
+
+    fn record_consultation(&self, victim: &str) -> Result<(), StoreError> {
+        Store::record_consultation(self, victim)
+    }
+
+    fn record_disclosure(&self, disclosure: &Disclosure) -> Result<(), StoreError> {
+        Store::record_disclosure(self, disclosure)
+    }
+}
