@@ -136,7 +136,7 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
             victim: victim.to_owned(),
             contact,
         };
-        let seq = writer.execute(&log).unwrap().seq;
+        let seq = writer.execute(&log).unwrap().changed.seq;
         let mut last = start;
         for (screen, rx) in news.iter().enumerate() {
             let heard = loop {

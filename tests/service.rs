@@ -182,9 +182,14 @@ fn the_environment_never_changes_who_you_are() {
     drop(client);
     drop(service);
     let store = s.store();
-    let last = store.audit().unwrap().pop().unwrap();
-    assert_eq!(last.action, "log-contact");
-    assert_eq!(last.user, me);
+    // The save's own entry (the record it answered with is read as a consultation after it).
+    let logged = store
+        .audit()
+        .unwrap()
+        .into_iter()
+        .rfind(|e| e.action == "log-contact")
+        .unwrap();
+    assert_eq!(logged.user, me);
 }
 
 /// Once users are mapped, one who is not is refused with a sentence naming them, and the
@@ -597,4 +602,48 @@ fn a_command_says_more_when_asked_and_nothing_otherwise() {
         "a request's time is a debug event: {said}"
     );
     common::stop_service(&s.data_dir());
+}
+
+/// A save is one round trip: the change, answered with the records it touched and their
+/// versions (no reading back of the victim and its version after it).
+#[test]
+fn a_save_is_one_round_trip_answered_with_the_record_as_saved() {
+    let s = Sandbox::with_sample();
+    s.vlu()
+        .args(["status", "--all", "--date", "2026-11-24"])
+        .assert()
+        .success();
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let saved = client
+        .execute(&vlu::unit::command::Command::LogContact {
+            victim: "V-0001".into(),
+            contact: common::note("Rang: no answer."),
+        })
+        .unwrap();
+    let victim = &saved.fresh.victims[0];
+    assert_eq!(victim.id, "V-0001");
+    assert_eq!(
+        victim.contacts.last().unwrap().summary.as_deref(),
+        Some("Rang: no answer.")
+    );
+    let version = client
+        .stamp(vlu::store::Record::Victim, "V-0001")
+        .unwrap()
+        .version;
+    assert_eq!(
+        saved.fresh.versions,
+        [(vlu::store::Record::Victim, "V-0001".to_owned(), version)]
+    );
+    drop(client);
+    common::stop_service(&s.data_dir());
+    let mut log = String::new();
+    for file in std::fs::read_dir(s.data_dir().join("logs")).unwrap() {
+        log += &std::fs::read_to_string(file.unwrap().path()).unwrap();
+    }
+    let asked: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split("request=").nth(1))
+        .filter_map(|rest| rest.split(' ').next())
+        .collect();
+    assert_eq!(asked, ["status", "log-contact", "stamp", "stop"], "{log}");
 }

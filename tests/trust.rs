@@ -459,7 +459,7 @@ fn what_a_vlo_logs_is_in_their_own_name_and_every_record_they_read_is_audited() 
             contact: posing,
         }),
     );
-    assert!(matches!(reply, Reply::Changed(_)), "{reply:?}");
+    assert!(matches!(reply, Reply::Saved(..)), "{reply:?}");
     assert!(matches!(
         unit.ask(VLO, Request::Victim(victim.clone())),
         Reply::Victim(Some(_))

@@ -111,12 +111,12 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
     let Some(status) = service.victim(&args.victim)?.map(|v| v.status) else {
         return Err(Error::Usage(format!("there is no victim {}", args.victim)));
     };
-    let changed = service.execute(&Command::LogContact {
+    let saved = service.execute(&Command::LogContact {
         victim: args.victim.clone(),
         contact,
     })?;
-    let entry = changed.entry.unwrap_or_default();
-    let after = service.victim(&args.victim)?.map(|v| v.status);
+    let entry = saved.changed.entry.unwrap_or_default();
+    let after = saved.fresh.victims.first().map(|v| v.status);
     match after {
         Some(now) if now != status => {
             let said = format!(

@@ -53,15 +53,19 @@ pub fn reallocate(env: &Env, args: &ReallocateArgs) -> Result<(), Error> {
             env.data_dir.display()
         )));
     };
-    let changed = service.execute(&Command::Reallocate(Reallocation { moving, to }))?;
-    let mut moved = Vec::new();
-    for id in &changed.victims {
-        let officer = service
-            .victim(id)?
-            .and_then(|v| v.allocated_to)
-            .unwrap_or_default();
-        moved.push(format!("{id} to {officer}"));
-    }
+    let saved = service.execute(&Command::Reallocate(Reallocation { moving, to }))?;
+    let moved: Vec<String> = saved
+        .fresh
+        .victims
+        .iter()
+        .map(|v| {
+            format!(
+                "{} to {}",
+                v.id,
+                v.allocated_to.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
     println!(
         "Reallocated {}: {}.",
         crate::domain::text::plural(moved.len(), "victim"),

@@ -157,7 +157,7 @@ fn action_of(store: &Store, request: &Request) -> Action {
         | Request::Stamp(..)
         | Request::Diary { .. }
         | Request::Status(_) => Action::ReadUnit,
-        Request::Victim(_) | Request::Case(_) => Action::ReadRecord,
+        Request::Victim(_) | Request::Case(_) | Request::Fresh(_) => Action::ReadRecord,
         Request::Command(command) => command.action(store),
         Request::Reveal(_) | Request::Consult(_) | Request::Disclose(_) => Action::Note,
         Request::ExportCase { .. } => Action::ExportCase,
@@ -277,7 +277,13 @@ fn answer(shared: &Shared, acting: &Actor, request: Request, tail: &[u8]) -> (Re
         Ok(changed) => {
             let wire = ChangedWire::of(&changed, &acting.user);
             broadcast(shared, &Reply::News(wire.clone()));
-            (Reply::Changed(wire), Vec::new())
+            // The writer's records as they now are, in the same reply (read under the lock
+            // again: the change is durable and told already).
+            let guard = lock(&shared.store);
+            let Some(store) = guard.as_ref() else {
+                return (Reply::Failed(STOPPING.into()), Vec::new());
+            };
+            reply(outputs::fresh(store, &changed).map(|f| Reply::Saved(wire, Box::new(f))))
         }
         Err(e) => (failure(&e), Vec::new()),
     }

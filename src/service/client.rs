@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::proto::{PROTOCOL, Query, Reply, Request, receive, send};
+use super::proto::{ChangedWire, PROTOCOL, Query, Reply, Request, receive, send};
 use crate::domain::model::{Case, Victim};
 use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
@@ -16,7 +16,7 @@ use crate::store::{
     Snooze, Stamp, StoreError, SubjectAccess,
 };
 use crate::unit::access::Role;
-use crate::unit::api::{UnitAdmin, UnitStore};
+use crate::unit::api::{Fresh, Saved, UnitAdmin, UnitStore};
 use crate::unit::command::Command;
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -241,13 +241,6 @@ impl Client {
         }
     }
 
-    fn changed(&self, request: &Request) -> Result<Changed, StoreError> {
-        match self.call(request)? {
-            (Reply::Changed(wire), _) => Ok(wire.changed()),
-            _ => Err(unexpected()),
-        }
-    }
-
     /// `vlu diary`'s text, worked out by the service.
     pub fn diary(&self, query: Query, format: &str, colour: bool) -> Result<String, StoreError> {
         let request = Request::Diary {
@@ -407,8 +400,21 @@ impl UnitStore for Client {
         }
     }
 
-    fn execute(&self, command: &Command) -> Result<Changed, StoreError> {
-        self.changed(&Request::Command(command.clone()))
+    fn execute(&self, command: &Command) -> Result<Saved, StoreError> {
+        match self.call(&Request::Command(command.clone()))? {
+            (Reply::Saved(wire, fresh), _) => Ok(Saved {
+                changed: wire.changed(),
+                fresh: *fresh,
+            }),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn fresh(&self, changed: &Changed) -> Result<Fresh, StoreError> {
+        match self.call(&Request::Fresh(ChangedWire::of(changed, "")))? {
+            (Reply::Fresh(fresh), _) => Ok(*fresh),
+            _ => Err(unexpected()),
+        }
     }
 
     fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {

@@ -11,7 +11,8 @@ use super::shared::{STOPPING, Shared, broadcast, checked_disclosure, failure, lo
 use crate::config::Config;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::error::Error;
-use crate::store::{Disclosure, Store, StoreError};
+use crate::store::{Changed, Disclosure, Store, StoreError};
+use crate::unit::api::{Fresh, UnitStore};
 use crate::unit::command::Actor;
 use crate::unit::diary::{Format, items_of, render};
 use crate::unit::status::Counts;
@@ -42,6 +43,9 @@ pub(super) fn read(
         Request::KnownIds => reply(store.known_ids().map(|k| Reply::KnownIds(Box::new(k)))),
         Request::Snoozes => reply(store.snoozes().map(Reply::Snoozes)),
         Request::Victim(id) => reply(victim(store, &id)),
+        Request::Fresh(wire) => {
+            reply(fresh(store, &wire.changed()).map(|f| Reply::Fresh(Box::new(f))))
+        }
         Request::Case(id) => reply(store.case(&id).map(|c| Reply::Case(c.map(Box::new)))),
         Request::Reveal(victim) => reply(store.record_reveal(&victim).map(|()| Reply::Done)),
         Request::Consult(victim) => reply(store.record_consultation(&victim).map(|()| Reply::Done)),
@@ -85,6 +89,16 @@ fn victim(store: &Store, id: &str) -> Result<Reply, StoreError> {
         store.record_consultation(id)?;
     }
     Ok(Reply::Victim(found.map(Box::new)))
+}
+
+/// The records a change touched, as they are now; each victim's reading recorded as a
+/// consultation, as [`victim`] records it.
+pub(super) fn fresh(store: &Store, changed: &Changed) -> Result<Fresh, StoreError> {
+    let fresh = UnitStore::fresh(store, changed)?;
+    for victim in &fresh.victims {
+        store.record_consultation(&victim.id)?;
+    }
+    Ok(fresh)
 }
 
 /// One case for the unit it moves to, its disclosure recorded, with the case's version (for

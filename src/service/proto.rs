@@ -21,6 +21,7 @@ use crate::store::{
     AuditEntry, AuditQuery, Changed, Disclosure, Erased, Record, ReportAsk, Snooze, Stamp,
     SubjectAccess,
 };
+use crate::unit::api::Fresh;
 use crate::unit::command::Command;
 
 /// This build's protocol. A client and a service of different protocols say so and stop.
@@ -58,8 +59,10 @@ pub enum Request {
     Snoozes,
     Victim(String),
     Case(String),
-    /// A change to the casework, carried as it is.
+    /// A change to the casework, carried as it is: answered with [`Reply::Saved`].
     Command(Command),
+    /// The records a change (someone else's, heard in the news) touched, as they are now.
+    Fresh(ChangedWire),
     /// A record's stamp.
     Stamp(Record, String),
     /// One case with its victims and their logs, as a caseload file for the unit it moves
@@ -133,7 +136,9 @@ pub enum Reply {
     Victim(Option<Box<Victim>>),
     Case(Option<Box<Case>>),
     Stamp(Stamp),
-    Changed(ChangedWire),
+    /// A change made, and the records it touched as they now are.
+    Saved(ChangedWire, Box<Fresh>),
+    Fresh(Box<Fresh>),
     Done,
     /// Text to print as it is (the diary).
     Text(String),
@@ -190,6 +195,7 @@ impl Request {
             Request::Victim(_) => "victim",
             Request::Case(_) => "case",
             Request::Command(command) => command.kind(),
+            Request::Fresh(_) => "fresh",
             Request::Stamp(..) => "stamp",
             Request::ExportCase { .. } => "export-case",
             Request::Reveal(_) => "reveal",

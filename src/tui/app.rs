@@ -820,7 +820,6 @@ mod workload;
 
 pub use admin::{AUDIT_DAYS, AdminView};
 pub use effect::Effect;
-pub use from_store::Fresh;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
 pub use snoozes::Snoozes;

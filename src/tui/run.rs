@@ -15,15 +15,15 @@ use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::app::{App, Effect, Fresh};
+use super::app::{App, Effect};
 use super::clock::{Clock, until_the_date_may_change};
 use super::draw::draw;
 use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
 use crate::service::proto::Reply;
 use crate::signals;
-use crate::store::{Changed, Record, StoreError};
-use crate::unit::api::{UnitAdmin, UnitStore};
+use crate::store::{Record, StoreError};
+use crate::unit::api::{Saved, UnitAdmin, UnitStore};
 
 /// What the screens work on: the unit's records, and for its administrators the erasures,
 /// the audit trail and subject access (the unit service refuses them to anyone else).
@@ -178,7 +178,7 @@ fn hear(
 ) {
     match news {
         Reply::News(change) if own.remove(&change.seq) => {}
-        Reply::News(change) => match read_back(store, &change.changed()) {
+        Reply::News(change) => match store.fresh(&change.changed()) {
             Ok(fresh) => app.changed_by(fresh, &change.by),
             Err(e) => app.failed(&e.to_string()),
         },
@@ -273,7 +273,7 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
             victim: victim.clone(),
             contact: contact.clone(),
         }),
-        Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Changed::default()),
+        Effect::Reveal { victim } => store.record_reveal(victim).map(|()| Saved::default()),
         Effect::Consult { victim } => {
             return match store.record_consultation(victim) {
                 Ok(()) => None,
@@ -291,8 +291,8 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
             return None;
         }
     };
-    match result.and_then(|changed| Ok((read_back(store, &changed)?, changed))) {
-        Ok((fresh, changed)) => {
+    match result {
+        Ok(Saved { changed, fresh }) => {
             app.store_changed(fresh);
             app.saved(effect, &changed);
             Some(changed.seq)
@@ -378,28 +378,4 @@ fn save_letter(
         vec![letter.victim.clone()],
     ))?;
     crate::letters::save(path, &bytes, app.letters.data_dir.as_deref())
-}
-
-/// The records a change touched, as the store now holds them.
-pub fn read_back(store: &dyn UnitStore, changed: &Changed) -> Result<Fresh, StoreError> {
-    let mut fresh = Fresh::default();
-    for id in &changed.victims {
-        if let Some(victim) = store.victim(id)? {
-            fresh.victims.push(victim);
-            let version = stamp(store, Record::Victim, id)?;
-            fresh.versions.push((Record::Victim, id.clone(), version));
-        }
-    }
-    for id in &changed.cases {
-        if let Some(case) = store.case(id)? {
-            fresh.cases.push(case);
-            fresh
-                .versions
-                .push((Record::Case, id.clone(), stamp(store, Record::Case, id)?));
-        }
-    }
-    if changed.snoozes {
-        fresh.snoozes = Some(store.snoozes()?);
-    }
-    Ok(fresh)
 }

@@ -4,6 +4,8 @@
 //! answers with what it [`Changed`]: the screens read those records back, never re-do a
 //! write in their own memory, which is also how a change made by someone else reaches them.
 
+use serde::{Deserialize, Serialize};
+
 use super::command::Command;
 use crate::domain::model::{Case, Victim};
 use crate::domain::report::Report;
@@ -12,6 +14,24 @@ use crate::store::{
     AuditEntry, AuditQuery, Changed, Digest, Disclosure, Erased, Record, ReportAsk, Snooze, Stamp,
     Store, StoreError, SubjectAccess,
 };
+
+/// The records a change touched, as the store holds them now, with their versions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fresh {
+    pub victims: Vec<Victim>,
+    pub cases: Vec<Case>,
+    /// Every snooze, when they changed.
+    pub snoozes: Option<Vec<Snooze>>,
+    /// The version of each record read back.
+    pub versions: Vec<(Record, String, u64)>,
+}
+
+/// A change made: what it touched, and those records as they now are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Saved {
+    pub changed: Changed,
+    pub fresh: Fresh,
+}
 
 /// What the screens read and write.
 pub trait UnitStore {
@@ -24,8 +44,32 @@ pub trait UnitStore {
     /// A record's version, and who made it when: a save names the version it was made from.
     fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError>;
     /// A change to the casework ([`Command`]), made from the version it names: refused if
-    /// its record changed since, or if the speaker may not make it.
-    fn execute(&self, command: &Command) -> Result<Changed, StoreError>;
+    /// its record changed since, or if the speaker may not make it. It answers with what it
+    /// changed and those records as they now are, in one reply.
+    fn execute(&self, command: &Command) -> Result<Saved, StoreError>;
+    /// The records a change touched, as the store holds them now (a change someone else
+    /// made, heard of in the news).
+    fn fresh(&self, changed: &Changed) -> Result<Fresh, StoreError> {
+        let mut fresh = Fresh::default();
+        for id in &changed.victims {
+            if let Some(victim) = self.victim(id)? {
+                fresh.victims.push(victim);
+                let version = self.stamp(Record::Victim, id)?.version;
+                fresh.versions.push((Record::Victim, id.clone(), version));
+            }
+        }
+        for id in &changed.cases {
+            if let Some(case) = self.case(id)? {
+                fresh.cases.push(case);
+                let version = self.stamp(Record::Case, id)?.version;
+                fresh.versions.push((Record::Case, id.clone(), version));
+            }
+        }
+        if changed.snoozes {
+            fresh.snoozes = Some(self.snoozes()?);
+        }
+        Ok(fresh)
+    }
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
     /// The monitoring return (a manager's or administrator's), recorded as a disclosure.
@@ -85,8 +129,10 @@ impl UnitStore for Store {
         Store::stamp(self, record, id)
     }
 
-    fn execute(&self, command: &Command) -> Result<Changed, StoreError> {
-        command.run(self)
+    fn execute(&self, command: &Command) -> Result<Saved, StoreError> {
+        let changed = command.run(self)?;
+        let fresh = self.fresh(&changed)?;
+        Ok(Saved { changed, fresh })
     }
 
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError> {

@@ -225,6 +225,7 @@ pub trait Casework: vlu::unit::api::UnitStore {
             victim: victim.to_owned(),
             contact: contact.clone(),
         })
+        .map(|saved| saved.changed)
     }
 
     fn save_victim(
@@ -237,6 +238,7 @@ pub trait Casework: vlu::unit::api::UnitStore {
             base,
             contact: None,
         })
+        .map(|saved| saved.changed)
     }
 }
 

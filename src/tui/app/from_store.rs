@@ -2,6 +2,7 @@
 //! today, anyone's once the unit service sends them), a victim's full record when it is
 //! first shown, and the date moving on.
 
+use crate::unit::api::Fresh;
 use crate::unit::command::Command;
 use chrono::NaiveDate;
 
@@ -9,17 +10,6 @@ use super::{App, Effect, Opened, Overlay};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
 use crate::store::{Changed, Digest, Record, Snooze};
-
-/// Records as the store holds them after a change: each victim whole, with its log.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Fresh {
-    pub victims: Vec<Victim>,
-    pub cases: Vec<Case>,
-    /// Every snooze, when they changed.
-    pub snoozes: Option<Vec<Snooze>>,
-    /// The version of each record read back.
-    pub versions: Vec<(Record, String, u64)>,
-}
 
 impl App {
     /// The store's records after a change replace what the screens held: each victim's
