@@ -429,6 +429,23 @@ pub const EQUALITY_KEYS: &[&str] = &[
     "sexual_orientation",
 ];
 
+/// A protected characteristic's name for people, by its key (`religion_belief`: "Religion
+/// or belief", as the Equality Act 2010 names it).
+pub fn equality_label(key: &str) -> &'static str {
+    match key {
+        "age" => "Age",
+        "disability" => "Disability",
+        "gender_reassignment" => "Gender reassignment",
+        "marriage_civil_partnership" => "Marriage or civil partnership",
+        "pregnancy_maternity" => "Pregnancy or maternity",
+        "race" => "Race",
+        "religion_belief" => "Religion or belief",
+        "sex" => "Sex",
+        "sexual_orientation" => "Sexual orientation",
+        _ => "Another characteristic",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

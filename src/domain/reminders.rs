@@ -132,11 +132,7 @@ fn reminders_due_by(
     rules: Rules<'_>,
     until: NaiveDate,
 ) -> Vec<Reminder> {
-    if victim.status.is_inactive()
-        || case.closed_on.is_some()
-        || case.transferred.is_some()
-        || victim.has_moved_away()
-    {
+    if !under_the_rules(victim, case) {
         return Vec::new();
     }
     let mut scan = Scan {
@@ -160,6 +156,16 @@ fn reminders_due_by(
     scan.release_reoffer(today);
     scan.casework();
     scan.out
+}
+
+/// Whether any reminder is asked of the victim at all: not when they said no or their
+/// record is closed, nor when their case closed or moved to another area, nor when they
+/// moved away.
+pub fn under_the_rules(victim: &Victim, case: &Case) -> bool {
+    !(victim.status.is_inactive()
+        || case.closed_on.is_some()
+        || case.transferred.is_some()
+        || victim.has_moved_away())
 }
 
 /// One victim's rules, each adding the reminders still open.

@@ -161,6 +161,37 @@ pub struct Report {
     pub equality_withheld: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overdue_by_week: Vec<WeekCount>,
+    /// The officers the return names (`officer`, `overdue.by_officer`), id to name, for the
+    /// text a manager reads.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub officer_names: BTreeMap<String, String>,
+}
+
+impl Report {
+    /// The return naming each officer it mentions by name, from the unit's `officers`.
+    #[must_use]
+    pub fn with_officer_names(mut self, officers: &[crate::domain::model::Officer]) -> Self {
+        let named = self.officer.iter().chain(
+            self.overdue
+                .by_officer
+                .iter()
+                .filter_map(|o| o.officer.as_ref()),
+        );
+        for id in named {
+            if let Some(o) = officers.iter().find(|o| &o.id == id) {
+                self.officer_names.insert(id.clone(), o.name.clone());
+            }
+        }
+        self
+    }
+
+    /// An officer as the text return names them: "Sara Ahmed (sahmed)", or the id alone.
+    pub fn officer_called(&self, id: &str) -> String {
+        match self.officer_names.get(id) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_owned(),
+        }
+    }
 }
 
 /// The figures so far, victim by victim. Two tallies of the same query merge into one.
@@ -228,6 +259,19 @@ impl Tally {
     /// One victim and their case. Victims outside the query's officer count only towards
     /// which characteristics the unit records.
     pub fn add(&mut self, victim: &Victim, case: &Case, rules: Rules<'_>) {
+        // The log as its corrections say it reads, as the diary reads it: an acknowledgement
+        // corrected to a note acknowledged nothing.
+        let corrected;
+        let victim = match crate::domain::facts::corrected(&victim.contacts) {
+            std::borrow::Cow::Borrowed(_) => victim,
+            std::borrow::Cow::Owned(contacts) => {
+                corrected = Victim {
+                    contacts,
+                    ..victim.clone()
+                };
+                &corrected
+            }
+        };
         self.equality.seen(victim);
         if let Some(officer) = &self.query.officer
             && victim.allocated_to.as_ref() != Some(officer)
@@ -242,9 +286,9 @@ impl Tally {
         }
         let opted_in = self.decisions(victim);
         self.no_response(victim);
-        self.follow_ups(victim, rules);
-        self.complaints(victim, rules);
         let mut past = Past::new(victim, case);
+        self.follow_ups(victim, &mut past, rules);
+        self.complaints(victim, rules);
         self.annual_letters(&mut past, rules);
         self.overdue(&mut past, rules);
         self.equality.add(victim, referred, opted_in);
@@ -343,7 +387,7 @@ impl Tally {
 
     /// `follow_ups_due` (a call's written follow-up due in the period) and
     /// `follow_ups_on_time` (an outbound letter or email from the call's day to the due day).
-    fn follow_ups(&mut self, victim: &Victim, rules: Rules<'_>) {
+    fn follow_ups(&mut self, victim: &Victim, past: &mut Past<'_>, rules: Rules<'_>) {
         if !victim.wants_written_follow_up() {
             return;
         }
@@ -353,7 +397,8 @@ impl Tally {
             .filter(|c| c.asks_written_follow_up())
         {
             let due = rules.written_follow_up_due(call.on);
-            if !self.in_period(due) {
+            // Only what the diary asked for: the victim under the rules on the due day.
+            if !self.in_period(due) || !past.under_the_rules_on(due) {
                 continue;
             }
             self.follow_ups_due += 1;
@@ -380,17 +425,20 @@ impl Tally {
     }
 
     /// `annual_letters_due` and `annual_letters_on_time`, by the diary's own annual-letter
-    /// reminder: starting with the due date the diary showed on the day before the period,
-    /// each due date reached in the period counts once, and is on time when by that day an
-    /// outbound contact had moved the reminder on (docs/REPORT.md).
+    /// reminder, followed from the victim's referral: each due date reached counts once, in
+    /// the period it falls in, on time when by that day an outbound contact had moved the
+    /// reminder on. Followed from the referral, not from the period's first day, the due
+    /// dates are the same whatever period is asked for, so that any period is the sum of its
+    /// parts (docs/REPORT.md).
     fn annual_letters(&mut self, past: &mut Past<'_>, rules: Rules<'_>) {
-        let Some(mut day) = self.query.from.pred_opt() else {
-            return;
-        };
-        // Each turn moves `day` forward: a due date is after the day it was read on.
+        let mut day = past.referred_on();
+        // The latest due date reached: one still shown later is the same letter, late.
+        let mut reached: Option<NaiveDate> = None;
         while day <= self.query.to {
-            let Some(due) = past.annual_letter_due(day, rules) else {
-                // Not (yet) in the rule: read again once the log or the status changes.
+            let shown = past.annual_letter_due(day, rules);
+            let Some(due) = shown.filter(|due| reached.is_none_or(|r| *due > r)) else {
+                // Not (yet) in the rule, or a late letter still owed: read again once the
+                // log or the status changes.
                 match past.next_change_after(day) {
                     Some(next) => day = next,
                     None => return,
@@ -400,21 +448,24 @@ impl Tally {
             if due > self.query.to {
                 return;
             }
+            reached = Some(due);
             let then = past.annual_letter_due(due, rules);
-            let counts = due >= self.query.from && then.is_some();
             let moved_on = then.is_some_and(|d| d != due);
-            if counts {
+            if due >= self.query.from && then.is_some() {
                 self.annual_letters_due += 1;
                 self.annual_letters_on_time += u32::from(moved_on);
             }
-            if moved_on {
-                day = due;
+            // On time: the next letter is due from this one's day. Late (or out of the rule):
+            // the clock starts again at the next change — the letter sent late, or a new
+            // opt-in after a decline — not only at the next letter.
+            let next = if moved_on && due > day {
+                Some(due)
             } else {
-                // Late (or left the rule): the clock starts again at the next outbound contact.
-                match past.next_outbound_after(due.max(day)) {
-                    Some(next) => day = next,
-                    None => return,
-                }
+                past.next_change_after(due.max(day))
+            };
+            match next {
+                Some(next) => day = next,
+                None => return,
             }
         }
     }
@@ -524,6 +575,7 @@ impl Tally {
                 .zip(self.weeks)
                 .map(|(week_ending, items)| WeekCount { week_ending, items })
                 .collect(),
+            officer_names: BTreeMap::new(),
         }
     }
 }
@@ -584,5 +636,7 @@ pub fn tally_of<'c>(
     whole
 }
 
+#[cfg(test)]
+mod agreement;
 #[cfg(test)]
 mod tests;

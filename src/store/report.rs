@@ -69,7 +69,7 @@ impl Store {
         }
         self.record_report_disclosure(&ask.query, tally.counted())?;
         let unit = head.unit.as_ref().and_then(|u| u.name.as_deref());
-        Ok(tally.finish(unit))
+        Ok(tally.finish(unit).with_officer_names(&head.officers))
     }
 
     /// The one place the return is recorded as a disclosure (before it is handed to anyone):

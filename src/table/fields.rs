@@ -242,20 +242,8 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             &[],
         ),
     ];
-    for (key, header) in [
-        ("age", "Age"),
-        ("disability", "Disability"),
-        ("gender_reassignment", "Gender reassignment"),
-        (
-            "marriage_civil_partnership",
-            "Marriage or civil partnership",
-        ),
-        ("pregnancy_maternity", "Pregnancy or maternity"),
-        ("race", "Race"),
-        ("religion_belief", "Religion or belief"),
-        ("sex", "Sex"),
-        ("sexual_orientation", "Sexual orientation"),
-    ] {
+    for key in crate::domain::enums::EQUALITY_KEYS {
+        let header = crate::domain::enums::equality_label(key);
         all.push(field(&format!("victim.equality.{key}"), Text, header, &[]));
     }
     all.extend([

@@ -15,10 +15,12 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::enums::{ContactKind, Direction, LicenceOutcome, ReminderKind, VictimStatus};
+use crate::domain::enums::{ContactKind, LicenceOutcome, ReminderKind, VictimStatus};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Contact, LicenceRequest, Victim};
-use crate::domain::reminders::{Reminder, Rules, overdue_reminders, reminders_from_facts};
+use crate::domain::reminders::{
+    Reminder, Rules, overdue_reminders, reminders_from_facts, under_the_rules,
+};
 
 pub(super) struct Past<'v> {
     victim: &'v Victim,
@@ -55,6 +57,13 @@ impl<'v> Past<'v> {
             .unwrap_or_default()
     }
 
+    /// Every reminder the diary showed on `day`, by the records as they stood on it.
+    #[cfg(test)]
+    pub(super) fn reminders_on(&mut self, day: NaiveDate, rules: Rules<'_>) -> Vec<Reminder> {
+        self.on(day, |v, f, c| reminders_from_facts(v, f, c, day, rules))
+            .unwrap_or_default()
+    }
+
     /// The due date of the annual-letter reminder the diary showed on `day`, if it showed one.
     pub(super) fn annual_letter_due(
         &mut self,
@@ -70,6 +79,17 @@ impl<'v> Past<'v> {
         .flatten()
     }
 
+    /// Whether the diary asked anything of the victim on `day`, by the records as they stood.
+    pub(super) fn under_the_rules_on(&mut self, day: NaiveDate) -> bool {
+        self.on(day, |v, _, c| under_the_rules(v, c))
+            .unwrap_or(false)
+    }
+
+    /// The day the victim was referred: before it the unit did not know them.
+    pub(super) fn referred_on(&self) -> NaiveDate {
+        self.victim.referred_on
+    }
+
     /// The first day after `day` on which the record as it stood could differ.
     pub(super) fn next_change_after(&self, day: NaiveDate) -> Option<NaiveDate> {
         let v = self.victim;
@@ -80,14 +100,6 @@ impl<'v> Past<'v> {
             .chain(v.licence_requests.iter().filter_map(|r| r.outcome_on))
             .filter(|d| *d > day)
             .min()
-    }
-
-    /// The first outbound contact after `day`.
-    pub(super) fn next_outbound_after(&self, day: NaiveDate) -> Option<NaiveDate> {
-        self.log
-            .iter()
-            .find(|c| c.on > day && c.direction == Direction::Outbound)
-            .map(|c| c.on)
     }
 
     /// `f` of the record, the log's facts and the case as they stood on `day`; `None` when
