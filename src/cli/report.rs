@@ -84,12 +84,13 @@ pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
             lead: &ask.lead,
         };
         report(&caseload.cases, &caseload.victims, &ask.query, rules, None)
+            .with_officer_names(&caseload.officers)
     };
     let written = match asked.format {
         ReportFormat::Text => {
             super::plain::for_people(&text(&made, &env.config.lead_times)).into_owned()
         }
-        ReportFormat::Csv => csv(&made),
+        ReportFormat::Csv => csv(&made, &env.config.date_format.0),
         ReportFormat::Json => json(&made),
     };
     write_out(asked.out.as_deref(), |w| w.write_all(written.as_bytes()))
@@ -137,41 +138,28 @@ fn headline(r: &Report) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// One CSV field: quoted when it holds a comma, a quote or a line break, and never read as
-/// a formula by a spreadsheet (a leading `=`, `+`, `-`, `@` or tab gets a `'` before it).
-fn field(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-/// The return as CSV: `figure,breakdown,group,value`, one row per figure. A figure of the
-/// whole period has no breakdown; overdue items break down by `kind` and `officer` (an
-/// empty group: victims not allocated), the equality figures by characteristic and value.
-pub fn csv(r: &Report) -> String {
-    let mut out = String::from("figure,breakdown,group,value\n");
+/// The return as CSV for Excel (as the exports write it: a byte-order mark, CRLF, quoted
+/// where needed, no cell read as a formula): `figure,breakdown,group,value`, one row per
+/// figure, days as the unit writes them (`date_format`). A figure of the whole period has no
+/// breakdown; overdue items break down by `kind` and `officer` (an empty group: victims not
+/// allocated), the equality figures by characteristic and value.
+pub fn csv(r: &Report, date_format: &str) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |figure: &str, breakdown: &str, group: &str, value: &str| {
-        let _ = writeln!(
-            out,
-            "{},{},{},{}",
-            field(figure),
-            field(breakdown),
-            field(group),
-            field(value)
-        );
+        rows.push(vec![
+            figure.into(),
+            breakdown.into(),
+            group.into(),
+            value.into(),
+        ]);
     };
+    let day = |d: NaiveDate| crate::domain::date_format::write(d, date_format);
+    row("figure", "breakdown", "group", "value");
     row("unit", "", "", r.unit.as_deref().unwrap_or(""));
-    row("from", "", "", &r.from.to_string());
-    row("to", "", "", &r.to.to_string());
+    row("from", "", "", &day(r.from));
+    row("to", "", "", &day(r.to));
     row("officer", "", "", r.officer.as_deref().unwrap_or(""));
-    row("made_on", "", "", &r.made_on.to_string());
+    row("made_on", "", "", &day(r.made_on));
     for (name, value) in headline(r) {
         row(name, "", "", &value);
     }
@@ -180,32 +168,22 @@ pub fn csv(r: &Report) -> String {
         row("overdue", "kind", k.kind.as_str(), &k.items.to_string());
     }
     for o in &r.overdue.by_officer {
-        row(
-            "overdue",
-            "officer",
-            o.officer.as_deref().unwrap_or(""),
-            &o.items.to_string(),
-        );
+        let officer = o.officer.as_deref().unwrap_or("");
+        row("overdue", "officer", officer, &o.items.to_string());
     }
     for c in &r.equality {
         for g in &c.groups {
-            row(
-                "referred",
-                &c.characteristic,
-                &g.value,
-                &g.referred.to_string(),
-            );
+            let n = g.referred.to_string();
+            row("referred", &c.characteristic, &g.value, &n);
         }
         for g in &c.groups {
-            row(
-                "opted_in",
-                &c.characteristic,
-                &g.value,
-                &g.opted_in.to_string(),
-            );
+            let n = g.opted_in.to_string();
+            row("opted_in", &c.characteristic, &g.value, &n);
         }
     }
-    out
+    let mut out = Vec::new();
+    crate::table::export::write_csv(&rows, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the rows are UTF-8")
 }
 
 fn day(d: NaiveDate) -> String {
@@ -224,7 +202,7 @@ pub fn text(r: &Report, lead: &LeadTimes) -> String {
     let whose = r
         .officer
         .as_deref()
-        .map_or_else(|| "all officers".to_owned(), |o| format!("officer {o}"));
+        .map_or_else(|| "all officers".to_owned(), |o| r.officer_called(o));
     let mut out = format!(
         "{} — monitoring return\n{} to {} · {} · made on {}\n",
         visible(unit),
@@ -330,8 +308,11 @@ fn overdue(out: &mut String, r: &Report) {
     }
     out.push_str("  by officer\n");
     for o in &r.overdue.by_officer {
-        let who = o.officer.as_deref().map_or("not allocated".into(), visible);
-        line(out, 4, &who, &o.items.to_string());
+        let who = o
+            .officer
+            .as_deref()
+            .map_or_else(|| "not allocated".into(), |id| r.officer_called(id));
+        line(out, 4, &visible(&who), &o.items.to_string());
     }
 }
 
@@ -351,7 +332,7 @@ fn equality(out: &mut String, r: &Report) {
         let _ = writeln!(
             out,
             "  {:<42} {:>8} {:>8}",
-            c.characteristic.replace('_', " "),
+            crate::domain::enums::equality_label(&c.characteristic),
             "referred",
             "opted in"
         );
@@ -369,4 +350,73 @@ fn equality(out: &mut String, r: &Report) {
         "\n<5: one to four victims. *: withheld, so that no small group can be worked out from \
          the totals.\n",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Officer;
+    use crate::domain::report::{Cell, Characteristic, Group, OfficerCount, Overdue};
+
+    fn made() -> Report {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let officers: Vec<Officer> = serde_json::from_value(serde_json::json!([
+            { "id": "sahmed", "name": "Sara Ahmed", "role": "vlo" }
+        ]))
+        .unwrap();
+        let empty: Report = serde_json::from_value(serde_json::json!({
+            "unit": "Test Unit", "from": "2026-07-01", "to": "2026-09-30", "officer": null,
+            "made_on": "2026-11-24", "referred": 7, "offers_due": 0, "offers_in_time": 0,
+            "offers_in_time_percent": null, "median_working_days_to_offer": null,
+            "first_offers": 0, "opted_in": 0, "declined": 0, "opted_out": 0, "no_response": 0,
+            "annual_letters_due": 0, "annual_letters_on_time": 0, "follow_ups_due": 0,
+            "follow_ups_on_time": 0, "complaints": 0, "complaints_acknowledged_in_time": 0,
+            "overdue": { "date": "2026-09-30", "total": 0, "by_kind": [], "by_officer": [] },
+            "equality": []
+        }))
+        .unwrap();
+        Report {
+            overdue: Overdue {
+                date: d("2026-09-30"),
+                total: 3,
+                by_kind: Vec::new(),
+                by_officer: vec![OfficerCount {
+                    officer: Some("sahmed".into()),
+                    items: 3,
+                }],
+            },
+            equality: vec![Characteristic {
+                characteristic: "religion_belief".into(),
+                groups: vec![Group {
+                    value: "not stated".into(),
+                    referred: Cell::Shown(7),
+                    opted_in: Cell::Shown(0),
+                }],
+            }],
+            ..empty
+        }
+        .with_officer_names(&officers)
+    }
+
+    #[test]
+    fn the_text_names_officers_and_characteristics_as_people_say_them() {
+        let said = text(&made(), &LeadTimes::default());
+        assert!(said.contains("Sara Ahmed (sahmed)"), "{said}");
+        assert!(said.contains("Religion or belief"), "{said}");
+        assert!(!said.contains("religion belief"), "{said}");
+    }
+
+    #[test]
+    fn the_csv_is_written_as_the_exports_write_it_with_the_units_dates() {
+        let csv = csv(&made(), "%d/%m/%Y");
+        assert!(
+            csv.starts_with("\u{feff}figure,breakdown,group,value\r\n"),
+            "{csv}"
+        );
+        assert!(csv.contains("\r\nfrom,,,01/07/2026\r\n"), "{csv}");
+        assert!(
+            csv.contains("\r\nreferred,religion_belief,not stated,7\r\n"),
+            "{csv}"
+        );
+    }
 }
