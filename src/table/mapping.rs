@@ -296,7 +296,9 @@ pub fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let start = section.map_or(Some(0), |name| {
         let header = format!("[{}]", squeeze(name));
-        text.lines().position(|l| squeeze(l) == header)
+        // A table's line may end in a comment (`[columns]   # field = the column's header`).
+        let bare = |l: &str| squeeze(l.split_once('#').map_or(l, |(before, _)| before));
+        text.lines().position(|l| bare(l) == header)
     });
     let Some(start) = start else { return 1 };
     text.lines()
@@ -563,5 +565,12 @@ sahmed = "Sara Ahmed"
                 "{bad}: {said:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_tables_line_is_found_when_a_comment_follows_its_name() {
+        let text =
+            "date_format = \"%d/%m/%Y\"\n[columns]   # field = header\n\"victim.id\" = \"Ref\"\n";
+        assert_eq!(line_of(text, Some("columns"), "victim.id"), 3);
     }
 }
