@@ -7,6 +7,12 @@ mod common;
 
 use common::Sandbox;
 
+/// Row 1 is the export's title; the headers are on row 2.
+const EXPORTED: &str = "Northshire VLU caseload \u{2014} exported 3 Nov,,,,,,,,,,\r\n\
+    Ref,Surname,Forename,CRN,Opt in?,Relationship,Date referred,Offender,Sentenced,Sentence,Offence category\r\n\
+    V-1,Lee,Ann,X123456,Yes,Victim,14/03/2025,Dan Reeve,01/03/2025,SDS,violent\r\n\
+    V-2,Diaz,,X123456,No,Mother,15/03/2025,Dan Reeve,01/03/2025,SDS,violent\r\n";
+
 fn suggestion(s: &Sandbox, sheet: &str) -> String {
     let path = s.file("caseload.csv", sheet);
     let out = s
@@ -16,6 +22,19 @@ fn suggestion(s: &Sandbox, sheet: &str) -> String {
         .assert()
         .success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_title_above_the_headers_is_passed_over_and_the_header_row_is_said() {
+    let s = Sandbox::new();
+    let text = suggestion(&s, EXPORTED);
+    assert!(text.contains("The headers are in row 2."), "{text}");
+    assert!(text.contains("\nheader_row = 2\n"), "{text}");
+    assert!(
+        text.contains("\"victim.referred_on\" = \"Date referred\""),
+        "{text}"
+    );
+    assert!(!text.contains("exported 3 Nov"), "{text}");
 }
 
 #[test]

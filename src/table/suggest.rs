@@ -44,18 +44,17 @@ fn quoted(s: &str) -> String {
 }
 
 /// The distinct texts of a column, in the order met.
-fn distinct(sheet: &Sheet, column: usize) -> Vec<String> {
+fn distinct(data: &[(usize, Vec<Cell>)], column: usize) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    sheet.rows[1..]
-        .iter()
+    data.iter()
         .filter_map(|(_, cells)| text_of(Sheet::cell(cells, column)).ok().flatten())
         .filter(|t| seen.insert(t.clone()))
         .collect()
 }
 
 /// The first format that reads every date written as text in the date columns.
-fn date_format(sheet: &Sheet, columns: &[(usize, &Field)], fallback: &str) -> String {
-    let texts: Vec<&str> = sheet.rows[1..]
+fn date_format(data: &[(usize, Vec<Cell>)], columns: &[(usize, &Field)], fallback: &str) -> String {
+    let texts: Vec<&str> = data
         .iter()
         .flat_map(|(_, cells)| {
             columns
@@ -102,16 +101,46 @@ fn officer_id(name: &str) -> String {
     }
 }
 
-/// The suggested mapping for `sheet` (its first row the headers).
-pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> String {
-    let mut out = String::new();
-    let Some((header_row, header_cells)) = sheet.rows.first() else {
-        return "# The sheet is empty: there are no headers to map.\n".to_owned();
-    };
-    let headers: Vec<String> = header_cells
+/// How many rows from the top of a sheet its header row is looked for in.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// The texts of a row's cells, as headers.
+fn texts(cells: &[Cell]) -> Vec<String> {
+    cells
         .iter()
         .map(|c| text_of(c).ok().flatten().unwrap_or_default())
-        .collect();
+        .collect()
+}
+
+/// The index in `sheet.rows` of the row that looks most like headers: of the first few, the
+/// one with the most cells that name a field, then the most cells of text; the earliest on
+/// a tie. A title above the headers ("Northshire VLU caseload — exported 3 Nov") names none.
+fn header_at(sheet: &Sheet) -> usize {
+    let score = |cells: &[Cell]| {
+        let headers = texts(cells);
+        let known = matched(&headers).iter().flatten().count();
+        let text = headers.iter().filter(|h| !h.is_empty()).count();
+        (known, text)
+    };
+    sheet
+        .rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .enumerate()
+        .max_by_key(|(i, (_, cells))| (score(cells), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The suggested mapping for `sheet`, its headers found among its first rows.
+pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> String {
+    let mut out = String::new();
+    if sheet.rows.is_empty() {
+        return "# The sheet is empty: there are no headers to map.\n".to_owned();
+    }
+    let at = header_at(sheet);
+    let (header_row, header_cells) = &sheet.rows[at];
+    let data = &sheet.rows[at + 1..];
+    let headers = texts(header_cells);
     let fields = matched(&headers);
     let columns: Vec<(usize, &Field)> = fields
         .iter()
@@ -123,17 +152,41 @@ pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> Strin
         "# A mapping for {source}, guessed by vlu import-table --suggest from its headers \
          (row {header_row}).\n# Check every line, then: vlu import-table {source} --map THIS.toml --dry-run\n"
     );
-    let format = date_format(sheet, &columns, fallback_date_format);
+    if at > 0 {
+        let above: Vec<String> = sheet.rows[..at]
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let _ = writeln!(
+            out,
+            "# The headers are in row {header_row}. {} above it ({}) did not look like headers \
+             and {} not read.\n",
+            if at == 1 { "The row" } else { "The rows" },
+            above.join(", "),
+            if at == 1 { "is" } else { "are" },
+        );
+    }
+    let format = date_format(data, &columns, fallback_date_format);
     let _ = writeln!(out, "date_format = {}", quoted(&format));
     if *header_row != 1 {
         let _ = writeln!(out, "header_row = {header_row}");
     }
+    columns_section(&mut out, &headers, &columns);
+    values(&mut out, data, &columns);
+    officers(&mut out, data, &columns);
+    defaults(&mut out, &columns);
+    out
+}
+
+/// `[columns]`: each header's field, and the headers left unread as comments.
+fn columns_section(out: &mut String, headers: &[String], columns: &[(usize, &Field)]) {
     out.push_str("\n[columns]                              # field = the column's header\n");
-    for (i, f) in &columns {
+    for (i, f) in columns {
         let _ = writeln!(out, "{} = {}", quoted(&f.path), quoted(&headers[*i]));
     }
     for (i, h) in headers.iter().enumerate() {
-        if !h.is_empty() && fields[i].is_none() {
+        let read = columns.iter().any(|(c, _)| c == &i);
+        if !h.is_empty() && !read {
             let _ = writeln!(
                 out,
                 "# \"?\" = {}   # not read: name its field to read it",
@@ -141,19 +194,15 @@ pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> Strin
             );
         }
     }
-    values(&mut out, sheet, &columns);
-    officers(&mut out, sheet, &columns);
-    defaults(&mut out, &columns);
-    out
 }
 
 /// `[values]` for each choice column whose words are not vlu's.
-fn values(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
+fn values(out: &mut String, data: &[(usize, Vec<Cell>)], columns: &[(usize, &Field)]) {
     for (i, f) in columns {
         let Kind::Choice { ids, labels } = f.kind else {
             continue;
         };
-        let unknown: Vec<String> = distinct(sheet, *i)
+        let unknown: Vec<String> = distinct(data, *i)
             .into_iter()
             .filter(|w| !ids.contains(&choice_of(w, ids, labels).as_str()))
             .collect();
@@ -173,14 +222,14 @@ fn values(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
 }
 
 /// `[officers]` and their `[values]` from the officer column, unless it already holds ids.
-fn officers(out: &mut String, sheet: &Sheet, columns: &[(usize, &Field)]) {
+fn officers(out: &mut String, data: &[(usize, Vec<Cell>)], columns: &[(usize, &Field)]) {
     let Some((i, _)) = columns
         .iter()
         .find(|(_, f)| f.path == "victim.allocated_to")
     else {
         return;
     };
-    let names = distinct(sheet, *i);
+    let names = distinct(data, *i);
     if names.is_empty() {
         return;
     }
@@ -276,5 +325,37 @@ mod tests {
         let filled = text.replace("\"Active\" = \"\"", "\"Active\" = \"opted_in\"");
         let m = mapping::parse(&filled, "%Y-%m-%d").unwrap();
         assert_eq!(m.columns.len(), 12);
+    }
+
+    /// A sheet as a unit's caseload system exports it: a title above the headers, first
+    /// names and surnames apart, the case's CRN, an opt-in question.
+    const EXPORTED: &str = "Northshire VLU caseload \u{2014} exported 3 Nov,,,,,,,,,\r\n\
+        Surname,Forename,CRN,Opt in?,Relationship,Date referred,Offender,Sentenced,Sentence,Offence category\r\n\
+        Lee,Ann,X123456,Yes,Victim,14/03/2025,Dan Reeve,01/03/2025,SDS,violent\r\n\
+        Diaz,Bo,X123456,No,Mother,15/03/2025,Dan Reeve,01/03/2025,SDS,violent\r\n";
+
+    #[test]
+    fn a_title_above_the_headers_is_passed_over_and_the_header_row_said() {
+        let sheet = csv_sheet(EXPORTED.as_bytes(), b',');
+        let text = suggest(&sheet, "caseload.csv", "%Y-%m-%d");
+        assert!(text.contains("from its headers (row 2)"), "{text}");
+        assert!(text.contains("The headers are in row 2."), "{text}");
+        assert!(text.contains("\nheader_row = 2\n"), "{text}");
+        assert!(
+            text.contains("\"victim.referred_on\" = \"Date referred\""),
+            "{text}"
+        );
+        assert!(
+            !text.contains("exported 3 Nov"),
+            "the title is no header: {text}"
+        );
+        assert!(text.contains("date_format = \"%d/%m/%Y\""), "{text}");
+        // Headers on the first row are still taken there, and said as before.
+        let plain = EXPORTED.split_once("\r\n").unwrap().1;
+        let text = suggest(&csv_sheet(plain.as_bytes(), b','), "c.csv", "%Y-%m-%d");
+        assert!(
+            text.contains("(row 1)") && !text.contains("header_row"),
+            "{text}"
+        );
     }
 }
