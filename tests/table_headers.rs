@@ -38,6 +38,30 @@ fn a_title_above_the_headers_is_passed_over_and_the_header_row_is_said() {
 }
 
 #[test]
+fn a_case_systems_headers_name_their_fields() {
+    let s = Sandbox::new();
+    let text = suggestion(&s, EXPORTED);
+    for line in [
+        "\"case.id\" = \"CRN\"",
+        "\"victim.status\" = \"Opt in?\"",
+        "\"victim.role\" = \"Relationship\"",
+        "\"Yes\" = \"opted_in\"",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+    let variants = "Last name,First name,Case reference number,OPTED-IN,Relationship to offender\r\n\
+                    Lee,Ann,X1,yes,Partner\r\n";
+    let text = suggestion(&s, variants);
+    for line in [
+        "\"case.id\" = \"Case reference number\"",
+        "\"victim.status\" = \"OPTED-IN\"",
+        "\"victim.role\" = \"Relationship to offender\"",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+}
+
+#[test]
 fn the_diary_of_victims_from_a_sheet_says_referred_on_and_never_a_contact() {
     let s = Sandbox::new();
     let sheet = "Ref,Name,Case,Status,Referred on,Offender,Sentenced,Sentence,Offence category\r\n\

@@ -216,7 +216,16 @@ fn values(out: &mut String, data: &[(usize, Vec<Cell>)], columns: &[(usize, &Fie
             ids.join(", ")
         );
         for word in unknown {
-            let _ = writeln!(out, "{} = \"\"", quoted(&word));
+            // An opt-in column (`Opt in?`) answers yes or no: a yes is an opt-in; a no may
+            // be a refusal or no answer yet, which only the unit knows.
+            let said = match (f.path.as_str(), simplified(&word).as_str()) {
+                ("victim.status", "yes" | "y") => "\"opted_in\"",
+                ("victim.status", "no" | "n") => {
+                    "\"\"   # declined, or offer_sent if the victim has not answered"
+                }
+                _ => "\"\"",
+            };
+            let _ = writeln!(out, "{} = {said}", quoted(&word));
         }
     }
 }
@@ -357,5 +366,29 @@ mod tests {
             text.contains("(row 1)") && !text.contains("header_row"),
             "{text}"
         );
+    }
+    #[test]
+    fn a_caseload_systems_headers_name_their_fields() {
+        let sheet = csv_sheet(EXPORTED.as_bytes(), b',');
+        let text = suggest(&sheet, "caseload.csv", "%Y-%m-%d");
+        for line in [
+            "\"case.id\" = \"CRN\"",
+            "\"victim.status\" = \"Opt in?\"",
+            "\"victim.role\" = \"Relationship\"",
+            "\"Yes\" = \"opted_in\"",
+            "\"Mother\" = \"\"",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        let variants = "Family name,Given name,crn,Opted in,Relationship to offender\r\n\
+                        Lee,Ann,X1,Yes,Partner\r\n";
+        let text = suggest(&csv_sheet(variants.as_bytes(), b','), "v.csv", "%Y-%m-%d");
+        for line in [
+            "\"case.id\" = \"crn\"",
+            "\"victim.status\" = \"Opted in\"",
+            "\"victim.role\" = \"Relationship to offender\"",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
     }
 }
