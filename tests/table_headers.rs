@@ -6,6 +6,7 @@
 mod common;
 
 use common::Sandbox;
+use serde_json::Value;
 
 /// Row 1 is the export's title; the headers are on row 2.
 const EXPORTED: &str = "Northshire VLU caseload \u{2014} exported 3 Nov,,,,,,,,,,\r\n\
@@ -59,6 +60,36 @@ fn a_case_systems_headers_name_their_fields() {
     ] {
         assert!(text.contains(line), "{line} in:\n{text}");
     }
+}
+
+#[test]
+fn forenames_and_surnames_are_joined_into_the_name() {
+    let s = Sandbox::new();
+    let text = suggestion(&s, EXPORTED);
+    assert!(
+        text.contains("\"victim.name\" = [\"Forename\", \"Surname\"]"),
+        "{text}"
+    );
+    let map = s.file(
+        "map.toml",
+        text.replace("\"No\" = \"\"", "\"No\" = \"declined\"")
+            .replace("\"Mother\" = \"\"", "\"Mother\" = \"parent_carer\""),
+    );
+    s.vlu()
+        .arg("import-table")
+        .arg(s.root.path().join("caseload.csv"))
+        .arg("--map")
+        .arg(map)
+        .assert()
+        .success();
+    let exported: Value = serde_json::from_str(&s.export()).unwrap();
+    let names: Vec<&str> = exported["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Ann Lee", "Diaz"], "an empty part is left out");
 }
 
 #[test]

@@ -104,11 +104,45 @@ fn officer_id(name: &str) -> String {
 /// How many rows from the top of a sheet its header row is looked for in.
 const HEADER_SEARCH_ROWS: usize = 10;
 
+/// Headers of a column of first names and of one of surnames, which `--suggest` joins into
+/// `victim.name` (as they are simplified: lower case, punctuation as spaces).
+const GIVEN_NAMES: &[&str] = &[
+    "forename",
+    "forenames",
+    "first name",
+    "first names",
+    "given name",
+    "given names",
+    "christian name",
+    "victim forename",
+    "victim first name",
+];
+const FAMILY_NAMES: &[&str] = &[
+    "surname",
+    "last name",
+    "family name",
+    "victim surname",
+    "victim last name",
+];
+
 /// The texts of a row's cells, as headers.
 fn texts(cells: &[Cell]) -> Vec<String> {
     cells
         .iter()
         .map(|c| text_of(c).ok().flatten().unwrap_or_default())
+        .collect()
+}
+
+/// The columns of a first name and a surname, in that order (either may be missing).
+fn name_parts(headers: &[String]) -> Vec<usize> {
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.contains(&simplified(h).as_str()))
+    };
+    [find(GIVEN_NAMES), find(FAMILY_NAMES)]
+        .into_iter()
+        .flatten()
         .collect()
 }
 
@@ -118,7 +152,7 @@ fn texts(cells: &[Cell]) -> Vec<String> {
 fn header_at(sheet: &Sheet) -> usize {
     let score = |cells: &[Cell]| {
         let headers = texts(cells);
-        let known = matched(&headers).iter().flatten().count();
+        let known = matched(&headers).iter().flatten().count() + name_parts(&headers).len();
         let text = headers.iter().filter(|h| !h.is_empty()).count();
         (known, text)
     };
@@ -147,6 +181,11 @@ pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> Strin
         .enumerate()
         .filter_map(|(i, f)| f.map(|f| (i, f)))
         .collect();
+    let name = if columns.iter().any(|(_, f)| f.path == "victim.name") {
+        Vec::new()
+    } else {
+        name_parts(&headers)
+    };
     let _ = writeln!(
         out,
         "# A mapping for {source}, guessed by vlu import-table --suggest from its headers \
@@ -171,21 +210,41 @@ pub fn suggest(sheet: &Sheet, source: &str, fallback_date_format: &str) -> Strin
     if *header_row != 1 {
         let _ = writeln!(out, "header_row = {header_row}");
     }
-    columns_section(&mut out, &headers, &columns);
+    columns_section(&mut out, &headers, &columns, &name);
     values(&mut out, data, &columns);
     officers(&mut out, data, &columns);
-    defaults(&mut out, &columns);
+    defaults(&mut out, &columns, !name.is_empty());
     out
 }
 
-/// `[columns]`: each header's field, and the headers left unread as comments.
-fn columns_section(out: &mut String, headers: &[String], columns: &[(usize, &Field)]) {
+/// `[columns]`: each header's field, the name joined from its parts, and the headers left
+/// unread as comments.
+fn columns_section(
+    out: &mut String,
+    headers: &[String],
+    columns: &[(usize, &Field)],
+    name: &[usize],
+) {
     out.push_str("\n[columns]                              # field = the column's header\n");
+    match name {
+        [] => {}
+        [one] => {
+            let _ = writeln!(out, "\"victim.name\" = {}", quoted(&headers[*one]));
+        }
+        parts => {
+            let list: Vec<String> = parts.iter().map(|i| quoted(&headers[*i])).collect();
+            let _ = writeln!(
+                out,
+                "\"victim.name\" = [{}]   # joined with a space",
+                list.join(", ")
+            );
+        }
+    }
     for (i, f) in columns {
         let _ = writeln!(out, "{} = {}", quoted(&f.path), quoted(&headers[*i]));
     }
     for (i, h) in headers.iter().enumerate() {
-        let read = columns.iter().any(|(c, _)| c == &i);
+        let read = columns.iter().any(|(c, _)| c == &i) || name.contains(&i);
         if !h.is_empty() && !read {
             let _ = writeln!(
                 out,
@@ -260,10 +319,11 @@ fn officers(out: &mut String, data: &[(usize, Vec<Cell>)], columns: &[(usize, &F
 }
 
 /// `[defaults]` for the fields every record needs that the sheet has no column for.
-fn defaults(out: &mut String, columns: &[(usize, &Field)]) {
+fn defaults(out: &mut String, columns: &[(usize, &Field)], has_name: bool) {
     let missing: Vec<&Field> = FIELDS
         .iter()
         .filter(|f| f.is_required() && !columns.iter().any(|(_, c)| c.path == f.path))
+        .filter(|f| !(has_name && f.path == "victim.name"))
         .collect();
     if missing.is_empty() {
         return;
@@ -367,6 +427,7 @@ mod tests {
             "{text}"
         );
     }
+
     #[test]
     fn a_caseload_systems_headers_name_their_fields() {
         let sheet = csv_sheet(EXPORTED.as_bytes(), b',');
@@ -380,15 +441,54 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} in:\n{text}");
         }
+        assert!(!text.contains("# \"?\""), "every header is read: {text}");
         let variants = "Family name,Given name,crn,Opted in,Relationship to offender\r\n\
                         Lee,Ann,X1,Yes,Partner\r\n";
         let text = suggest(&csv_sheet(variants.as_bytes(), b','), "v.csv", "%Y-%m-%d");
         for line in [
+            "\"victim.name\" = [\"Given name\", \"Family name\"]",
             "\"case.id\" = \"crn\"",
             "\"victim.status\" = \"Opted in\"",
             "\"victim.role\" = \"Relationship to offender\"",
         ] {
             assert!(text.contains(line), "{line} in:\n{text}");
         }
+    }
+
+    #[test]
+    fn first_names_and_surnames_are_joined_into_the_name() {
+        let sheet = csv_sheet(EXPORTED.as_bytes(), b',');
+        let text = suggest(&sheet, "caseload.csv", "%Y-%m-%d");
+        assert!(
+            text.contains("\"victim.name\" = [\"Forename\", \"Surname\"]"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("\"victim.name\" = \"\""),
+            "not a default: {text}"
+        );
+        // With a victim id column, filled in, it reads back as a mapping.
+        let with_ids = EXPORTED
+            .replace("Surname,", "Ref,Surname,")
+            .replace("Lee,", "V-1,Lee,")
+            .replace("Diaz,", "V-2,Diaz,");
+        let text = suggest(&csv_sheet(with_ids.as_bytes(), b','), "c.csv", "%Y-%m-%d");
+        let filled = text
+            .replace("\"No\" = \"\"", "\"No\" = \"declined\"")
+            .replace("\"Mother\" = \"\"", "\"Mother\" = \"parent_carer\"");
+        let m = mapping::parse(&filled, "%Y-%m-%d").unwrap();
+        let name = m.columns.iter().find(|c| c.field.path == "victim.name");
+        assert_eq!(name.unwrap().headers, ["Forename", "Surname"]);
+        let names = ["Last name", "First name", "Name"];
+        let both = csv_sheet(
+            format!("{}\r\nLee,Ann,Ann Lee\r\n", names.join(",")).as_bytes(),
+            b',',
+        );
+        let text = suggest(&both, "b.csv", "%Y-%m-%d");
+        assert!(
+            text.contains("\"victim.name\" = \"Name\""),
+            "a name column is the name: {text}"
+        );
+        assert!(text.contains("# \"?\" = \"First name\""), "{text}");
     }
 }
