@@ -35,10 +35,26 @@ pub struct Reminder {
     /// For `release_reoffer`: the day an agency was asked to trace the victim, while no
     /// contact with the victim has been logged since ("tracing").
     pub tracing: Option<NaiveDate>,
+    /// What `about` is for a second offer or an annual letter: a contact of the log, or,
+    /// where the log has none to count from, the victim's referral or status date.
+    pub counted_from: CountedFrom,
     /// Which entry of its list the reminder comes from, where one list can give several
     /// reminders alike in everything else: the licence request's place among the victim's
     /// (two decided on one day).
     pub entry: Option<usize>,
+}
+
+/// What a reminder counts from where the contact log holds nothing to count from: a victim
+/// brought in from a spreadsheet has no log, and their second offer or annual letter counts
+/// from the day their status began (their referral, when the sheet gave no status date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedFrom {
+    /// The date is a contact of the log (or, for any other kind, what `about` says it is).
+    Log,
+    /// Nothing of the kind is logged, and the status dates from the referral.
+    Referral,
+    /// Nothing of the kind is logged: the date is the status's.
+    Status,
 }
 
 /// What the rules need besides the caseload.
@@ -168,6 +184,15 @@ pub fn under_the_rules(victim: &Victim, case: &Case) -> bool {
         || victim.has_moved_away())
 }
 
+/// What a rule counting from `logged`, else from the victim's status date, counts from.
+fn counted_from(v: &Victim, logged: Option<NaiveDate>) -> CountedFrom {
+    match logged {
+        Some(_) => CountedFrom::Log,
+        None if v.status_since == v.referred_on => CountedFrom::Referral,
+        None => CountedFrom::Status,
+    }
+}
+
 /// One victim's rules, each adding the reminders still open.
 struct Scan<'a> {
     victim: &'a Victim,
@@ -214,6 +239,7 @@ impl Scan<'_> {
             month_only: kind == ReminderKind::KeyDate
                 && v.information() == InformationLevel::ReleaseMonth,
             tracing: None,
+            counted_from: CountedFrom::Log,
             entry,
         });
         self.out.last_mut()
@@ -246,7 +272,10 @@ impl Scan<'_> {
             (VictimStatus::OfferSent, _) if self.facts.second_offer.is_none() => {
                 let offered = self.facts.initial_offer.unwrap_or(v.status_since);
                 let due = add_months(offered, months(lead.second_offer_months));
-                self.add(ReminderKind::SecondOffer, due, None, offered);
+                let from = counted_from(v, self.facts.initial_offer);
+                if let Some(r) = self.add(ReminderKind::SecondOffer, due, None, offered) {
+                    r.counted_from = from;
+                }
             }
             _ => {}
         }
@@ -277,13 +306,15 @@ impl Scan<'_> {
         if v.information() == InformationLevel::ReleaseMonth {
             return;
         }
-        let last = self
-            .facts
-            .last_outbound
-            .filter(|d| *d >= v.status_since)
-            .unwrap_or(v.status_since);
+        let since = |d: &NaiveDate| *d >= v.status_since;
+        let outbound = self.facts.last_outbound.filter(since);
+        let last = outbound.unwrap_or(v.status_since);
         let due = add_months(last, months(self.rules.lead.annual_letter_months));
-        self.add(ReminderKind::AnnualLetter, due, None, last);
+        // The opt-in itself, logged, is a contact on the status's day.
+        let from = counted_from(v, outbound.or(self.facts.last_inbound.filter(since)));
+        if let Some(r) = self.add(ReminderKind::AnnualLetter, due, None, last) {
+            r.counted_from = from;
+        }
     }
 
     /// Each key date the victim's level covers, and a VPS offer before each parole hearing.
@@ -521,84 +552,9 @@ impl Reminder {
         let (_about, _key_date) = (back.next()?, back.next()?);
         back.next()
     }
-
-    /// What the officer must do, in plain words.
-    pub fn action(&self) -> String {
-        let about = self
-            .about
-            .map(|d| d.format("%-d %b %Y").to_string())
-            .unwrap_or_default();
-        let key = self.key_date.map_or("key date", KeyDateKind::label);
-        match self.kind {
-            ReminderKind::InitialOffer => {
-                format!("Send the initial offer letter (sentenced {about})")
-            }
-            ReminderKind::DiscretionaryDecision => {
-                format!("Decide the discretionary request (referred {about})")
-            }
-            ReminderKind::SecondOffer => format!("Send a second offer (first offer {about})"),
-            ReminderKind::AnnualLetter => format!("Send the annual letter (last contact {about})"),
-            ReminderKind::WrittenFollowUp => format!("Confirm in writing the contact of {about}"),
-            ReminderKind::ComplaintAck => format!("Acknowledge the complaint of {about}"),
-            ReminderKind::KeyDate if self.month_only => {
-                let month = self
-                    .about
-                    .map(|d| d.format("%B %Y").to_string())
-                    .unwrap_or_default();
-                format!(
-                    "Tell the victim the month of the {key}: {month} only, never the exact date"
-                )
-            }
-            ReminderKind::KeyDate => format!("Tell the victim about the {key} on {about}"),
-            ReminderKind::VpsOffer => {
-                format!("Offer a victim personal statement for the parole hearing on {about}")
-            }
-            ReminderKind::LicenceConditions => {
-                format!("Ask about licence conditions before the {key} on {about}")
-            }
-            ReminderKind::LicenceOutcome => {
-                format!("Tell the victim the licence-condition decision of {about}")
-            }
-            ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
-            ReminderKind::ComplaintAnswer => {
-                format!("Answer in full the complaint received {about}")
-            }
-            ReminderKind::VpsSubmit => format!(
-                "Help the victim finish and send their personal statement: the hearing is {about}"
-            ),
-            ReminderKind::MhcsRegister => format!(
-                "Register with the Mental Health Casework Section (the victim opted in {about})"
-            ),
-            ReminderKind::TribunalRepresentations if self.about == Some(self.due) => {
-                format!("Send the victim's representations to the tribunal (due {about})")
-            }
-            ReminderKind::TribunalRepresentations => {
-                format!("Send the victim's representations to the tribunal (hearing {about})")
-            }
-            ReminderKind::ReleaseReoffer => match self.tracing {
-                Some(asked) => format!(
-                    "Tracing: an agency was asked on {}; offer contact again once the victim \
-                     is found, before the {key} on {about}",
-                    asked.format("%-d %b %Y")
-                ),
-                None => format!(
-                    "Offer contact again before the {key} on {about}: the victim never answered"
-                ),
-            },
-        }
-    }
-
-    /// The reminder's kind in words, as the caseload and the calendar name it: a re-offer
-    /// whose victim is being traced says so.
-    pub fn label(&self) -> &'static str {
-        if self.kind == ReminderKind::ReleaseReoffer && self.tracing.is_some() {
-            "re-offer (tracing)"
-        } else {
-            self.kind.label()
-        }
-    }
 }
 
+mod action;
 mod casework;
 mod reoffer;
 pub use reoffer::{

@@ -13,7 +13,7 @@ use super::mapping::{Column, Mapping};
 /// differently each way), naming the column and the order assumed.
 pub fn warnings(
     mapping: &Mapping,
-    bound: &[(Column, usize)],
+    bound: &[(Column, Vec<usize>)],
     data: &[(usize, Vec<Cell>)],
 ) -> Vec<String> {
     let format = mapping.date_format.as_str();
@@ -24,9 +24,10 @@ pub fn warnings(
     let day_first = format.find("%d") < format.find("%m");
     let mut said = Vec::new();
     for (column, at) in bound {
-        if !matches!(column.field.kind, Kind::Date | Kind::KeyDate(_)) {
+        // A date field reads one column (only text is joined from several).
+        let ([at], Kind::Date | Kind::KeyDate(_)) = (at.as_slice(), column.field.kind) else {
             continue;
-        }
+        };
         let dates: Vec<NaiveDate> = data
             .iter()
             .filter_map(|(_, cells)| match Sheet::cell(cells, *at) {
@@ -52,7 +53,7 @@ pub fn warnings(
                 "Check the dates in \"{}\": every one{example} reads as a date both day first \
                  and month first, and they were read {assumed} ({format}). If the sheet writes \
                  them {other}, change date_format in the mapping.",
-                column.header
+                column.header()
             ));
         }
     }

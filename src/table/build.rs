@@ -5,6 +5,7 @@
 //! One row is one victim. Rows with the same case id are one case: its details come from the
 //! first row that gives each, and a later row that gives a different one is a problem.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
@@ -87,7 +88,10 @@ pub fn convert<S: std::hash::BuildHasher>(
     for (row, cells) in data {
         b.row(*row, cells);
     }
-    let read: HashSet<usize> = bound.iter().map(|(_, i)| *i).collect();
+    let read: HashSet<usize> = bound
+        .iter()
+        .flat_map(|(_, at)| at.iter().copied())
+        .collect();
     let unread = names
         .iter()
         .enumerate()
@@ -126,7 +130,7 @@ struct CaseRows {
 
 struct Builder<'m> {
     mapping: &'m Mapping,
-    bound: &'m [(Column, usize)],
+    bound: &'m [(Column, Vec<usize>)],
     names: &'m [String],
     victims: Vec<Value>,
     cases: Vec<CaseRows>,
@@ -136,9 +140,9 @@ struct Builder<'m> {
 }
 
 impl Builder<'_> {
-    /// Where a cell is, for a message: its row, its column's header, and what it holds
-    /// unless it is a contact detail.
-    fn place(&self, row: usize, column: usize, field: &'static Field, cell: &Cell) -> Place {
+    /// Where a cell is, for a message: its row, its column's header (the headers joined, for
+    /// a field read from several columns), and what it holds unless it is a contact detail.
+    fn place(&self, row: usize, at: &[usize], field: &'static Field, cell: &Cell) -> Place {
         let shown = if field.is_contact_detail() {
             None
         } else {
@@ -151,7 +155,17 @@ impl Builder<'_> {
                 },
             })
         };
-        Place::cell(row, column, &self.names[column], shown, field)
+        let header = match at {
+            [one] => Cow::Borrowed(self.names[*one].as_str()),
+            several => Cow::Owned(
+                several
+                    .iter()
+                    .map(|i| self.names[*i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            ),
+        };
+        Place::cell(row, at[0], &header, shown, field)
     }
 
     fn row(&mut self, row: usize, cells: &[Cell]) {
@@ -164,15 +178,15 @@ impl Builder<'_> {
             if field.owner() != Owner::Victim && field.path != "case.id" {
                 continue;
             }
-            let cell = Sheet::cell(cells, *at);
-            let place = self.place(row, *at, field, cell);
+            let cell = joined(cells, at);
+            let place = self.place(row, at, field, &cell);
             let inner = if field.path == "case.id" {
                 "case_id"
             } else {
                 field.inner()
             };
             let path = format!("victims[{i}].{inner}");
-            match value_of(field, cell, self.mapping.reading(field)) {
+            match value_of(field, &cell, self.mapping.reading(field)) {
                 Ok(Some(value)) => {
                     if field.path == "case.id" {
                         case_id = value.as_str().map(str::to_owned);
@@ -231,10 +245,10 @@ impl Builder<'_> {
             if field.owner() != Owner::Case {
                 continue;
             }
-            let cell = Sheet::cell(cells, *at);
-            let place = self.place(row, *at, field, cell);
+            let cell = joined(cells, at);
+            let place = self.place(row, at, field, &cell);
             let path = format!("cases[{j}].{}", field.inner());
-            let value = match value_of(field, cell, self.mapping.reading(field)) {
+            let value = match value_of(field, &cell, self.mapping.reading(field)) {
                 Ok(value) => value,
                 Err(why) => {
                     self.problems.push((place.key(), place.problem(&why)));
@@ -347,6 +361,29 @@ impl Builder<'_> {
         }
         out
     }
+}
+
+/// The cell a field reads in a row: its column's; for a field joined from several columns,
+/// their texts joined with a space, empty ones left out (a cell that holds a spreadsheet
+/// error is read as it is, to be said so).
+fn joined<'c>(cells: &'c [Cell], at: &[usize]) -> Cow<'c, Cell> {
+    if let [one] = at {
+        return Cow::Borrowed(Sheet::cell(cells, *one));
+    }
+    let mut parts = Vec::with_capacity(at.len());
+    for &i in at {
+        let cell = Sheet::cell(cells, i);
+        match text_of(cell) {
+            Ok(Some(text)) => parts.push(text),
+            Ok(None) => {}
+            Err(_) => return Cow::Borrowed(cell),
+        }
+    }
+    Cow::Owned(if parts.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(parts.join(" "))
+    })
 }
 
 /// Why a row's value for its case is refused: an earlier row of the case gave another.

@@ -135,7 +135,15 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "victim.role",
             choice::<VictimRole>(),
             "Role",
-            &["victim role"],
+            // What a unit calls the person's place in the case: the victim, the next of kin
+            // of one who died, a child's parent.
+            &[
+                "victim role",
+                "relationship",
+                "relationship to victim",
+                "relationship to offender",
+                "relationship to the offender",
+            ],
         ),
         field(
             "victim.eligibility",
@@ -158,7 +166,13 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "victim.status",
             choice::<VictimStatus>(),
             "Status",
-            &["contact status"],
+            &[
+                "contact status",
+                "opt in",
+                "opted in",
+                "opt in status",
+                "opt in out",
+            ],
         ),
         field(
             "victim.status_since",
@@ -251,7 +265,16 @@ pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
             "case.id",
             Text,
             "Case",
-            &["case no", "case id", "case number", "case ref"],
+            // CRN: the case reference number probation's own case system gives each case.
+            &[
+                "case no",
+                "case id",
+                "case number",
+                "case ref",
+                "crn",
+                "case reference",
+                "case reference number",
+            ],
         ),
         field("case.offender.name", Text, "Offender", &["offender name"]),
         field(

@@ -6,6 +6,7 @@
 //! date_format = "%d/%m/%Y"
 //! [columns]
 //! "victim.id" = "Ref"
+//! "victim.name" = ["Forename", "Surname"]   # several columns joined with a space
 //! [values."victim.status"]
 //! "Opted in" = "opted_in"
 //! [defaults]
@@ -29,8 +30,9 @@ use crate::domain::validate::Problem;
 struct MappingFile {
     date_format: Option<String>,
     header_row: Option<usize>,
+    /// A header, or a list of headers whose cells are joined (checked in `parse`).
     #[serde(default)]
-    columns: BTreeMap<String, String>,
+    columns: BTreeMap<String, toml::Value>,
     #[serde(default)]
     values: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
@@ -39,12 +41,21 @@ struct MappingFile {
     officers: BTreeMap<String, String>,
 }
 
-/// A column of the sheet named for a field, with the mapping's line that names it.
+/// A column of the sheet named for a field, with the mapping's line that names it; or
+/// several, whose cells are joined with a space (`["Forename", "Surname"]`).
 #[derive(Debug, Clone)]
 pub struct Column {
     pub field: &'static Field,
-    pub header: String,
+    /// The column's header; for a field joined from several columns, each one's, in order.
+    pub headers: Vec<String>,
     pub line: usize,
+}
+
+impl Column {
+    /// How a message names the column: `Ref`, or `Forename + Surname`.
+    pub fn header(&self) -> String {
+        self.headers.join(" + ")
+    }
 }
 
 /// A value the mapping gives a field in every row whose cell is empty or missing.
@@ -111,19 +122,19 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
         found
     };
     let mut columns = Vec::new();
-    for (path, header) in &file.columns {
+    for (path, named) in &file.columns {
         let line = line_of(text, Some("columns"), path);
         let Some(field) = field_of("columns", path, &mut problems) else {
             continue;
         };
-        if header.trim().is_empty() {
-            problems.push(at(line, &format!("[columns] \"{path}\" names no column")));
+        match headers_of(field, named) {
+            Ok(headers) => columns.push(Column {
+                field,
+                headers,
+                line,
+            }),
+            Err(why) => problems.push(at(line, &format!("[columns] \"{path}\" {why}"))),
         }
-        columns.push(Column {
-            field,
-            header: header.clone(),
-            line,
-        });
     }
     let mut words = BTreeMap::new();
     for (path, table) in &file.values {
@@ -173,12 +184,44 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
         let line = line_of(text, Some("officers"), id);
         mapping.officers.push((id.clone(), name.clone(), line));
     }
-    problems.extend(missing_required(&mapping, &file.defaults));
+    // A field named under [columns] with a problem of its own is not said to be missing.
+    let named: Vec<&str> = file.columns.keys().map(String::as_str).collect();
+    problems.extend(missing_required(&named, &file.defaults));
     if problems.is_empty() {
         Ok(mapping)
     } else {
         Err(problems)
     }
+}
+
+/// The headers a `[columns]` entry names: one (`"Ref"`), or a list whose cells are joined
+/// (`["Forename", "Surname"]`), which only a text field can take.
+fn headers_of(field: &Field, named: &toml::Value) -> Result<Vec<String>, String> {
+    let headers = match named {
+        toml::Value::String(one) => vec![one.clone()],
+        toml::Value::Array(list) if list.len() > 1 && field.kind != Kind::Text => {
+            return Err(format!(
+                "is not text, so it cannot be joined from {} columns: name one",
+                list.len()
+            ));
+        }
+        toml::Value::Array(list) => list
+            .iter()
+            .map(|h| h.as_str().map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+            .ok_or("names its columns by their headers, each in quotes")?,
+        _ => {
+            return Err(
+                "must be a column's header (\"Ref\") or a list of headers to join \
+                        ([\"Forename\", \"Surname\"])"
+                    .into(),
+            );
+        }
+    };
+    if headers.is_empty() || headers.iter().any(|h| h.trim().is_empty()) {
+        return Err("names no column".into());
+    }
+    Ok(headers)
 }
 
 /// A default, read as a cell holding it would be.
@@ -204,14 +247,11 @@ fn default_value(
 
 /// A field every victim or case needs, with neither a column nor a default (a default
 /// that cannot be read is a problem of its own).
-fn missing_required(mapping: &Mapping, defaults: &BTreeMap<String, String>) -> Vec<Problem> {
+fn missing_required(columns: &[&str], defaults: &BTreeMap<String, String>) -> Vec<Problem> {
     super::fields::FIELDS
         .iter()
         .filter(|f| f.is_required())
-        .filter(|f| {
-            !mapping.columns.iter().any(|c| c.field.path == f.path)
-                && !defaults.contains_key(&f.path)
-        })
+        .filter(|f| !columns.contains(&f.path.as_str()) && !defaults.contains_key(&f.path))
         .map(|f| {
             let whose = match f.owner() {
                 super::fields::Owner::Victim => "every victim",
@@ -257,7 +297,9 @@ pub fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let start = section.map_or(Some(0), |name| {
         let header = format!("[{}]", squeeze(name));
-        text.lines().position(|l| squeeze(l) == header)
+        // A table's line may end in a comment (`[columns]   # field = the column's header`).
+        let bare = |l: &str| squeeze(l.split_once('#').map_or(l, |(before, _)| before));
+        text.lines().position(|l| bare(l) == header)
     });
     let Some(start) = start else { return 1 };
     text.lines()
@@ -274,8 +316,12 @@ pub fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
         .map_or(start + 1, |(i, _)| i + 1)
 }
 
-/// Which column of the header row each mapped field reads, or what is wrong.
-pub fn bind(mapping: &Mapping, headers: &[Cell]) -> Result<Vec<(Column, usize)>, Vec<Problem>> {
+/// Which column of the header row each mapped field reads (the columns, for a field joined
+/// from several), or what is wrong.
+pub fn bind(
+    mapping: &Mapping,
+    headers: &[Cell],
+) -> Result<Vec<(Column, Vec<usize>)>, Vec<Problem>> {
     let names: Vec<String> = headers
         .iter()
         .map(|c| {
@@ -288,40 +334,50 @@ pub fn bind(mapping: &Mapping, headers: &[Cell]) -> Result<Vec<(Column, usize)>,
     let mut problems = Vec::new();
     let mut bound = Vec::new();
     for column in &mapping.columns {
-        let wanted = simplified(&column.header);
-        let found: Vec<usize> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| !n.is_empty() && simplified(n) == wanted)
-            .map(|(i, _)| i)
-            .collect();
-        match found.as_slice() {
-            [one] => bound.push((column.clone(), *one)),
-            [] => problems.push(at_mapping(
-                column.line,
-                &format!(
-                    "[columns] \"{}\" = \"{}\": the sheet has no such column; its columns are {}",
-                    column.field.path,
-                    crate::domain::text::shortened(&column.header, 60),
-                    header_list(&names)
-                ),
-            )),
-            _ => problems.push(at_mapping(
-                column.line,
-                &format!(
-                    "[columns] \"{}\" = \"{}\": {} columns of the sheet have that header; \
-                     rename one",
-                    column.field.path,
-                    crate::domain::text::shortened(&column.header, 60),
-                    found.len()
-                ),
-            )),
+        let mut at = Vec::with_capacity(column.headers.len());
+        for header in &column.headers {
+            match find(&names, header) {
+                Ok(i) => at.push(i),
+                Err(why) => problems.push(at_mapping(
+                    column.line,
+                    &format!(
+                        "[columns] \"{}\" = \"{}\": {why}",
+                        column.field.path,
+                        crate::domain::text::shortened(header, 60),
+                    ),
+                )),
+            }
+        }
+        if at.len() == column.headers.len() {
+            bound.push((column.clone(), at));
         }
     }
     if problems.is_empty() {
         Ok(bound)
     } else {
         Err(problems)
+    }
+}
+
+/// The one column whose header is `header`, ignoring case, spaces and punctuation.
+fn find(names: &[String], header: &str) -> Result<usize, String> {
+    let wanted = simplified(header);
+    let found: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty() && simplified(n) == wanted)
+        .map(|(i, _)| i)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!(
+            "the sheet has no such column; its columns are {}",
+            header_list(names)
+        )),
+        _ => Err(format!(
+            "{} columns of the sheet have that header; rename one",
+            found.len()
+        )),
     }
 }
 
@@ -374,7 +430,7 @@ sahmed = "Sara Ahmed"
             .iter()
             .find(|c| c.field.path == "victim.status")
             .unwrap();
-        assert_eq!((status.header.as_str(), status.line), ("Status", 7));
+        assert_eq!((status.header().as_str(), status.line), ("Status", 7));
         assert_eq!(
             m.words["victim.status"],
             [("Opted in".into(), "opted_in".into())]
@@ -450,5 +506,72 @@ sahmed = "Sara Ahmed"
             "{:?}",
             problems[0]
         );
+    }
+
+    #[test]
+    fn a_field_may_join_several_columns_and_only_a_text_field() {
+        let joined = MAP.replace(
+            "\"victim.name\" = \"Victim name\"",
+            "\"victim.name\" = [\"Forename\", \"Surname\"]",
+        );
+        let m = parse(&joined, "%Y-%m-%d").unwrap();
+        let name = m
+            .columns
+            .iter()
+            .find(|c| c.field.path == "victim.name")
+            .unwrap();
+        assert_eq!(name.header(), "Forename + Surname");
+        let headers: Vec<Cell> = [
+            "Ref",
+            "SURNAME",
+            "Forename",
+            "Role",
+            "Date referred",
+            "Status",
+            "Case no",
+            "Offender",
+            "Sentenced",
+            "Sentence",
+            "CRD",
+        ]
+        .iter()
+        .map(|h| Cell::Text((*h).into()))
+        .collect();
+        let bound = bind(&m, &headers).unwrap();
+        let (_, at) = bound
+            .iter()
+            .find(|(c, _)| c.field.path == "victim.name")
+            .unwrap();
+        assert_eq!(at, &[2, 1], "in the mapping's order, not the sheet's");
+
+        let dates = MAP.replace(
+            "\"victim.referred_on\" = \"Date referred\"",
+            "\"victim.referred_on\" = [\"Day\", \"Month\"]",
+        );
+        let said = parse(&dates, "%Y-%m-%d").unwrap_err();
+        assert_eq!(said.len(), 1, "not also missing: {said:?}");
+        assert!(
+            said[0]
+                .to_string()
+                .starts_with("line 6: [columns] \"victim.referred_on\" is not text"),
+            "{said:?}"
+        );
+        for bad in ["[]", "[\"Forename\", 3]", "3"] {
+            let text = MAP.replace("\"Victim name\"", bad);
+            let said = parse(&text, "%Y-%m-%d").unwrap_err();
+            assert!(
+                said[0]
+                    .to_string()
+                    .starts_with("line 4: [columns] \"victim.name\""),
+                "{bad}: {said:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tables_line_is_found_when_a_comment_follows_its_name() {
+        let text =
+            "date_format = \"%d/%m/%Y\"\n[columns]   # field = header\n\"victim.id\" = \"Ref\"\n";
+        assert_eq!(line_of(text, Some("columns"), "victim.id"), 3);
     }
 }
