@@ -116,26 +116,6 @@ fn read_text(file: &Path, decrypt: &DecryptArgs) -> Result<String, Error> {
     })
 }
 
-/// An import into a store this process holds (the unit service's): the text checked
-/// against the store's ids, then written, all or nothing.
-pub(crate) fn import_text(
-    store: &Store,
-    text: &str,
-    replace: bool,
-) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
-    let known = store.known_ids()?;
-    let caseload = match parse_caseload(text, &known, replace) {
-        Ok(caseload) => caseload,
-        Err(problems) => return Ok(Err(problems)),
-    };
-    Store::ensure_room(store.dir(), 3 * text.len() as u64)?;
-    Ok(Ok(store.import_with_progress(
-        caseload,
-        replace,
-        &mut || {},
-    )?))
-}
-
 fn say_imported(env: &Env, s: &ImportSummary) {
     for id in &s.unerased {
         eprintln!(

@@ -200,7 +200,7 @@ pub(super) fn import(
         };
         return (Reply::Invalid(vec![problem]), Vec::new());
     };
-    match crate::cli::import::import_text(store, text, replace) {
+    match crate::unit::import::import_text(store, text, replace) {
         Ok(Ok(summary)) => {
             shared.forget_digest();
             broadcast(shared, &Reply::Reload);

@@ -8,6 +8,7 @@ pub mod api;
 pub mod check;
 pub mod command;
 pub mod diary;
+pub mod import;
 pub mod ink;
 pub mod one_case;
 pub mod status;
