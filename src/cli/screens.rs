@@ -3,9 +3,10 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::Env;
+use crate::domain::calendar::DayChanges;
 use crate::domain::model::Caseload;
 use crate::domain::text::visible;
 use crate::domain::validate::{KnownIds, parse_caseload};
@@ -39,6 +40,26 @@ fn demo_shift(today: NaiveDate) -> (i64, u64) {
     let days = (today - SAMPLE_ANCHOR).num_days();
     let weeks = days.div_euclid(7);
     (weeks * 7, u64::try_from(days.rem_euclid(7)).unwrap_or(0))
+}
+
+/// The working calendar moved with the sample: each bank holiday of the years the sample
+/// spans becomes a working day and the day `shift` takes it to a holiday (whole weeks: the
+/// same weekday), so that every working-day count of the sample — an offer's 40 days, a
+/// follow-up's 5 — comes out the same whatever week the demo is run in. The unit's own
+/// changes are kept.
+fn demo_days(mut days: DayChanges, shift: i64) -> DayChanges {
+    let year = SAMPLE_ANCHOR.year();
+    let holidays: Vec<NaiveDate> = (year - 12..=year + 12)
+        .flat_map(crate::domain::calendar::bank_holidays)
+        .map(|(day, _)| day)
+        .collect();
+    let moved = |day: NaiveDate| day.checked_add_signed(chrono::TimeDelta::days(shift));
+    let moved_holidays: Vec<NaiveDate> = holidays.iter().filter_map(|&d| moved(d)).collect();
+    days.non_working.extend(&moved_holidays);
+    // (A holiday that another lands on stays one: a day worked wins over a day off.)
+    days.working
+        .extend(holidays.iter().filter(|d| !moved_holidays.contains(d)));
+    days
 }
 
 fn colour() -> bool {
@@ -169,6 +190,15 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
             .unwrap_or_default(),
     };
     store.import(&sample, false)?;
+    let mut config = env.config.clone();
+    config.days = demo_days(config.days, demo_shift(today).0);
+    let env = &Env {
+        config,
+        data_dir: env.data_dir.clone(),
+        config_path: env.config_path.clone(),
+        config_file: env.config_file.clone(),
+        user: env.user.clone(),
+    };
     let result = open_screens(
         env,
         keymap_choice,
@@ -206,7 +236,6 @@ pub fn check_keymap(path: &Path) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
 
     #[test]
     fn the_demo_opens_on_the_samples_weekday_of_this_week_whatever_the_day() {
@@ -225,5 +254,59 @@ mod tests {
         // Before the anchor too.
         let (shift, back) = demo_shift(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!((shift, back), (-7, 6));
+    }
+
+    /// The header's counts of the demo on the day it opens, as the screens count them.
+    fn counts_on(today: NaiveDate) -> crate::unit::status::Counts {
+        use crate::domain::calendar::Calendar;
+        use crate::domain::reminders::{DiaryQuery, Rules, diary};
+        let (shift, back) = demo_shift(today);
+        let shown = today - chrono::Days::new(back);
+        let sample = sample_for(today);
+        let days = demo_days(DayChanges::default(), shift);
+        let calendar = Calendar::with_changes(
+            sample
+                .extra_non_working_days
+                .iter()
+                .chain(&days.non_working)
+                .copied(),
+            days.working.iter().copied(),
+        );
+        let lead = crate::domain::rules::LeadTimes::default();
+        let rules = Rules {
+            calendar: &calendar,
+            lead: &lead,
+        };
+        let query = DiaryQuery {
+            date: shown,
+            days: lead.due_soon_days,
+            officer: None,
+        };
+        let items = diary(&sample.cases, &sample.victims, &query, rules);
+        crate::unit::status::Counts::of(&items, &[], shown)
+    }
+
+    #[test]
+    fn the_demo_shows_the_samples_work_whatever_the_week() {
+        let anchor = counts_on(SAMPLE_ANCHOR);
+        // The README's figures, on the sample's own week.
+        assert_eq!(
+            (anchor.overdue, anchor.today, anchor.this_week),
+            (15, 4, 15)
+        );
+        // Any other week of four years: working days move with the sample (bank holidays
+        // and all); a due date counted in calendar months can land a day either side, so a
+        // count may differ by two at most (README).
+        let near = |a: usize, b: usize| a.abs_diff(b) <= 2;
+        for week in -104..=104i64 {
+            let today = SAMPLE_ANCHOR + chrono::TimeDelta::days(7 * week + week.rem_euclid(5));
+            let c = counts_on(today);
+            assert!(
+                near(c.overdue, anchor.overdue)
+                    && near(c.today, anchor.today)
+                    && near(c.this_week, anchor.this_week),
+                "run on {today}: {c:?}"
+            );
+        }
     }
 }
