@@ -352,19 +352,7 @@ pub(super) fn audit(env: &Env, args: &AuditArgs) -> Result<(), Error> {
     write_stdout(|w| w.write_all(text.as_bytes()))
 }
 
-/// One entry as a line: number, local time, user, action, subject, details.
+/// One entry as a line ([`crate::unit::audit::line`]).
 pub(super) fn audit_line(e: &AuditEntry) -> String {
-    let r = &e.record;
-    let details = r.details();
-    format!(
-        "#{:<6} {}  {:<10} {:<24} {:<12} {}",
-        e.seq,
-        r.at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S"),
-        visible(&r.user),
-        visible(&r.action),
-        visible(r.subject.as_deref().unwrap_or("-")),
-        visible(&details)
-    )
-    .trim_end()
-    .to_owned()
+    crate::unit::audit::line(e, crate::unit::audit::Width::Full)
 }

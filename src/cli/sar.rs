@@ -166,30 +166,12 @@ fn md(s: &str) -> String {
 }
 
 /// The record's fields, one per line, by their paths (`preferences.method: letter`).
-fn fields(path: &str, value: &Value, out: &mut String) {
-    match value {
-        Value::Null => {}
-        Value::Object(map) => {
-            for (k, v) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                fields(&p, v, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                fields(&format!("{path}[{}]", i + 1), v, out);
-            }
-        }
-        Value::String(s) => {
-            let _ = writeln!(out, "- `{path}`: {}", md(s).replace('\n', " / "));
-        }
-        other => {
-            let _ = writeln!(out, "- `{path}`: {other}");
-        }
+fn fields(value: &Value, out: &mut String) {
+    for (path, leaf) in crate::domain::text::leaves(value) {
+        let _ = match leaf {
+            Value::String(s) => writeln!(out, "- `{path}`: {}", md(s).replace('\n', " / ")),
+            other => writeln!(out, "- `{path}`: {other}"),
+        };
     }
 }
 
@@ -217,7 +199,7 @@ fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: Na
         let _ = writeln!(d, "- {}", md(w));
     }
     d.push_str("\n## The record\n\n");
-    fields("", &r.record, &mut d);
+    fields(&r.record, &mut d);
     let _ = writeln!(
         d,
         "\n## The contact log ({}, oldest first)\n",

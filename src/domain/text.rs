@@ -143,5 +143,38 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// Every leaf of a JSON value with its path (`preferences.method`, `contacts[2].on`, lists
+/// counted from 1), in order; nulls left out. How a record is shown field by field.
+pub fn leaves(value: &serde_json::Value) -> Vec<(String, &serde_json::Value)> {
+    fn walk<'v>(
+        path: &str,
+        value: &'v serde_json::Value,
+        out: &mut Vec<(String, &'v serde_json::Value)>,
+    ) {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(&p, v, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(&format!("{path}[{}]", i + 1), v, out);
+                }
+            }
+            leaf => out.push((path.to_owned(), leaf)),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,6 @@
 //! subject access), as the store gave them. Contact details stay masked here: the victim
 //! view shows them once revealed, and `vlu sar` writes them in the response.
 
-use chrono::Local;
 use ratatui::text::{Line, Span, Text};
 use serde_json::Value;
 
@@ -11,50 +10,20 @@ use crate::domain::text::visible;
 use crate::store::AuditEntry;
 use crate::tui::app::{AUDIT_DAYS, AdminView, App};
 
-/// One audit entry on a line: number, local time, user, action, subject, details.
+/// One entry as a line ([`crate::unit::audit::line`]).
 pub(super) fn audit_line(e: &AuditEntry) -> String {
-    let r = &e.record;
-    let details = r.details();
-    format!(
-        "#{:<6} {}  {:<10} {:<20} {:<12} {}",
-        e.seq,
-        r.at.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
-        visible(&r.user),
-        visible(&r.action),
-        visible(r.subject.as_deref().unwrap_or("-")),
-        visible(&details)
-    )
-    .trim_end()
-    .to_owned()
+    crate::unit::audit::line(e, crate::unit::audit::Width::Narrow)
 }
 
 /// The record's fields, one a line by their paths; contact details masked.
-fn fields(theme: &Theme, path: &str, value: &Value, out: &mut Vec<Line<'static>>) {
-    match value {
-        Value::Null => {}
-        Value::Object(map) => {
-            for (k, v) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                fields(theme, &p, v, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                fields(theme, &format!("{path}[{}]", i + 1), v, out);
-            }
-        }
-        other => {
-            let text = match other {
-                _ if path.contains("contact_details.") => theme.mask().to_owned(),
-                Value::String(s) => visible(s).replace('\n', " / "),
-                v => v.to_string(),
-            };
-            out.push(Line::from(format!("  {path}: {text}")));
-        }
+fn fields(theme: &Theme, value: &Value, out: &mut Vec<Line<'static>>) {
+    for (path, leaf) in crate::domain::text::leaves(value) {
+        let text = match leaf {
+            _ if path.contains("contact_details.") => theme.mask().to_owned(),
+            Value::String(s) => visible(s).replace('\n', " / "),
+            v => v.to_string(),
+        };
+        out.push(Line::from(format!("  {path}: {text}")));
     }
 }
 
@@ -107,7 +76,7 @@ pub(super) fn admin_text(app: &App, theme: &Theme, view: &AdminView) -> (String,
             if let Some(map) = record.as_object_mut() {
                 map.remove("contacts");
             }
-            fields(theme, "", &record, &mut lines);
+            fields(theme, &record, &mut lines);
             lines.push(heading(format!(
                 "The contact log ({}, oldest first)",
                 crate::domain::text::counted(v.contacts.len(), "entry", "entries")
