@@ -326,17 +326,7 @@ fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
     let clock = FakeClock(std::sync::Mutex::new(late));
     let (tx, rx) = std::sync::mpsc::channel();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let screen = |t: &Terminal<TestBackend>| {
-        let buffer = t.backend().buffer();
-        (0..buffer.area.height)
-            .map(|y| {
-                (0..buffer.area.width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let screen = common::screens::text_of;
     std::thread::scope(|scope| {
         let (terminal, store, app, clock) = (&mut terminal, &store, &mut app, &clock);
         let looping = scope.spawn(move || event_loop(terminal, store, app, &rx, clock));

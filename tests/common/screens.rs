@@ -52,3 +52,16 @@ pub fn type_text(app: &mut App, text: &str) {
         app.on_key(&KeyEvent::new(code, KeyModifiers::NONE));
     }
 }
+
+/// What a test terminal shows, as lines of text.
+pub fn text_of(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buffer = t.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -3,17 +3,7 @@
 
 use super::*;
 
-fn text_of(t: &Terminal<TestBackend>) -> String {
-    let buffer = t.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use common::screens::text_of;
 
 /// `Z` gives the focused pane the whole screen, and gives the three back.
 #[test]
