@@ -8,6 +8,7 @@
 //! time and a large unit is never held whole.
 
 mod equality;
+mod numbers;
 mod past;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use super::enums::{ContactKind, Direction, Eligibility, ReminderKind, VictimStat
 use super::model::{Case, Contact, Victim};
 use super::reminders::Rules;
 pub use equality::{Cell, Characteristic, Group, NOT_STATED, suppress};
+pub use numbers::{Tenths, median, percent};
 use past::Past;
 
 /// Months a victim has to answer a second offer before they count as `no_response`.
@@ -38,62 +40,6 @@ pub struct ReportQuery {
     pub made_on: NaiveDate,
     /// Weeks of history of overdue items, ending on `made_on` (0: none).
     pub weeks: u32,
-}
-
-/// A figure with one decimal, held as tenths (`77.8` is 778), written as a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Tenths(pub u32);
-
-impl std::fmt::Display for Tenths {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.0 / 10, self.0 % 10)
-    }
-}
-
-impl Serialize for Tenths {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(f64::from(self.0) / 10.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Tenths {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let x = f64::deserialize(d)?;
-        let tenths = (x * 10.0).round();
-        if !(0.0..=f64::from(u32::MAX)).contains(&tenths) {
-            return Err(serde::de::Error::custom("a figure out of range"));
-        }
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "checked to be a whole number within u32 just above"
-        )]
-        Ok(Self(tenths as u32))
-    }
-}
-
-/// `part` of `whole` as a percentage with one decimal, rounded half up; `None` of nothing.
-pub fn percent(part: u32, whole: u32) -> Option<Tenths> {
-    if whole == 0 {
-        return None;
-    }
-    let tenths = (u64::from(part) * 2000 + u64::from(whole)) / (2 * u64::from(whole));
-    Some(Tenths(u32::try_from(tenths).unwrap_or(u32::MAX)))
-}
-
-/// The middle value, or the mean of the two middle values, with one decimal; `None` of none.
-pub fn median(values: &mut [u32]) -> Option<Tenths> {
-    values.sort_unstable();
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let tenths = if n % 2 == 1 {
-        u64::from(values[n / 2]) * 10
-    } else {
-        (u64::from(values[n / 2 - 1]) + u64::from(values[n / 2])) * 5
-    };
-    Some(Tenths(u32::try_from(tenths).unwrap_or(u32::MAX)))
 }
 
 /// Reminders of one kind overdue on a day.
