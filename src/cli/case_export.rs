@@ -45,6 +45,7 @@ pub(super) fn export_case(
     id: &str,
     transfer_to: Option<&str>,
     sealer: Option<Sealer>,
+    to_stdout: bool,
 ) -> Result<(), Error> {
     let transfer_to = transfer_to.map(area).transpose()?;
     let no_case = || Error::Usage(format!("there is no case {id} in the store"));
@@ -58,6 +59,12 @@ pub(super) fn export_case(
             w.write_all(b"\n")
         })
     })?;
+    let what = format!(
+        "case {} with {}",
+        crate::domain::text::visible(id),
+        crate::domain::text::plural(caseload.victims.len(), "victim")
+    );
+    super::export::say_exported(&what, file, to_stdout);
     let Some(to_area) = transfer_to else {
         return Ok(());
     };

@@ -15,6 +15,7 @@ use super::progress::Progress;
 use super::{Env, write_out};
 use crate::domain::model::Caseload;
 use crate::domain::reminders::DiaryQuery;
+use crate::domain::text::{plural, visible};
 use crate::error::Error;
 use crate::store::{Disclosure, Store, StoreError};
 use crate::table::export::{Sheet, caseload_rows, contact_rows, diary_rows, write_csv};
@@ -97,7 +98,9 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
     }
     if asked.format == Format::Csv {
         let sealer = Sealer::from_args(&asked.encrypt)?;
-        return export_csv(env, file, asked, sealer);
+        let what = export_csv(env, file, asked, terminal, sealer)?;
+        say_exported(&what, file, to_stdout);
+        return Ok(());
     }
     if asked.what.is_some()
         || asked.include_contact_details
@@ -119,9 +122,22 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
             case,
             asked.transfer_to.as_deref(),
             sealer,
+            to_stdout,
         );
     }
-    export_json(env, file, terminal, sealer)
+    let what = export_json(env, file, terminal, sealer)?;
+    say_exported(&what, file, to_stdout);
+    Ok(())
+}
+
+/// The line that closes an export, on stderr (never in what was written): what went where.
+pub(super) fn say_exported(what: &str, file: Option<&Path>, to_stdout: bool) {
+    let to = match file {
+        Some(path) if !to_stdout => path.display().to_string(),
+        _ => "standard output".to_owned(),
+    };
+    let line = format!("Exported {what} to {to}.");
+    eprintln!("{}", super::plain::for_people(&visible(&line)));
 }
 
 /// `vlu export --format csv`: a spreadsheet for a manager, its dates in the unit's format,
@@ -130,8 +146,9 @@ fn export_csv(
     env: &Env,
     file: Option<&Path>,
     asked: &Asked,
+    terminal: bool,
     sealer: Option<Sealer>,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let what = asked.what.unwrap_or(What::Caseload);
     if what != What::Diary
         && (asked.date.is_some() || asked.days.is_some() || asked.with_sensitive_labels)
@@ -144,41 +161,57 @@ fn export_csv(
         date_format: &env.config.date_format.0,
         contact_details: asked.include_contact_details,
     };
+    // No progress in the middle of a sheet written to the same terminal.
+    let progress = if terminal {
+        Progress::hidden()
+    } else {
+        Progress::spinner("exporting")
+    };
     let rows = match what {
         What::Caseload => caseload_rows(&whole_caseload(env)?, sheet),
         What::Contacts => contact_rows(&whole_caseload(env)?, sheet),
-        What::Diary => {
-            let query = DiaryQuery {
-                date: asked
-                    .date
-                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
-                days: asked.days.unwrap_or(14),
-                officer: None,
-            };
-            let read =
-                env.with_service(|service| Ok((service.load_digest()?, service.snoozes()?)))?;
-            let served = read.is_some();
-            let (digest, snoozes) = match read {
-                Some(both) => both,
-                None => env.read_for_diary()?,
-            };
-            let mut items = crate::unit::diary::items_of(&digest, &env.config, &query)?;
-            if !asked.with_sensitive_labels {
-                withhold_sensitive_labels(&mut items);
-            }
-            if served {
-                // The sheet names the victims of its reminders: a disclosure of them.
-                let mut victims: Vec<String> =
-                    items.iter().map(|i| i.reminder.victim_id.clone()).collect();
-                victims.sort();
-                victims.dedup();
-                let disclosure = Disclosure::of("diary spreadsheet", victims);
-                env.with_service(|service| service.record_disclosure(&disclosure))?;
-            }
-            diary_rows(&digest.caseload, &snoozes, &items, sheet)
-        }
+        What::Diary => diary_sheet(env, asked, sheet)?,
     };
-    write_out(file, |w| maybe_sealed(sealer, w, |w| write_csv(&rows, w)))
+    let written = write_out(file, |w| maybe_sealed(sealer, w, |w| write_csv(&rows, w)));
+    progress.finish();
+    written?;
+    let noun = match what {
+        What::Caseload => "victim",
+        What::Diary => "reminder",
+        What::Contacts => "contact",
+    };
+    Ok(plural(rows.len().saturating_sub(1), noun))
+}
+
+/// The diary's rows on `--date` for `--days`, sensitive labels withheld unless asked; read
+/// through the unit service, the victims it names are recorded as disclosed.
+fn diary_sheet(env: &Env, asked: &Asked, sheet: Sheet<'_>) -> Result<Vec<Vec<String>>, Error> {
+    let query = DiaryQuery {
+        date: asked
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        days: asked.days.unwrap_or(14),
+        officer: None,
+    };
+    let read = env.with_service(|service| Ok((service.load_digest()?, service.snoozes()?)))?;
+    let served = read.is_some();
+    let (digest, snoozes) = match read {
+        Some(both) => both,
+        None => env.read_for_diary()?,
+    };
+    let mut items = crate::unit::diary::items_of(&digest, &env.config, &query)?;
+    if !asked.with_sensitive_labels {
+        withhold_sensitive_labels(&mut items);
+    }
+    if served {
+        // The sheet names the victims of its reminders: a disclosure of them.
+        let mut victims: Vec<String> = items.iter().map(|i| i.reminder.victim_id.clone()).collect();
+        victims.sort();
+        victims.dedup();
+        let disclosure = Disclosure::of("diary spreadsheet", victims);
+        env.with_service(|service| service.record_disclosure(&disclosure))?;
+    }
+    Ok(diary_rows(&digest.caseload, &snoozes, &items, sheet))
 }
 
 /// What the diary spreadsheet says of a reminder near a sensitive date unless asked for its
@@ -214,51 +247,69 @@ fn whole_caseload(env: &Env) -> Result<Caseload, Error> {
     }
 }
 
-/// `vlu export`: the caseload file, streamed from the unit service or the store.
+/// `vlu export`: the caseload file, streamed from the unit service or the store. What was
+/// exported, for the closing line.
 fn export_json(
     env: &Env,
     file: Option<&Path>,
     terminal: bool,
     sealer: Option<Sealer>,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
+    // No progress in the middle of JSON being written to the same terminal.
+    let shown = |progress: fn(&str) -> Progress| {
+        if terminal {
+            Progress::hidden()
+        } else {
+            progress("exporting")
+        }
+    };
     if let Some(service) = env.service()? {
         // The service's own answer (a refusal: "… may not export …") is the error, with its
         // exit status, not the interrupted write it caused.
+        let progress = shown(Progress::bytes);
         let mut failed = None;
+        let mut victims = Victims::default();
         let written = write_out(file, |w| {
             maybe_sealed(sealer, w, |w| {
-                service.export(w).map_err(|e| {
+                let mut counted = Counted {
+                    inner: w,
+                    victims: &mut victims,
+                    progress: &progress,
+                };
+                service.export(&mut counted).map_err(|e| {
                     let said = std::io::Error::other(e.to_string());
                     failed = Some(e);
                     said
                 })
             })
         });
+        progress.finish();
         return match failed {
             Some(e) => Err(e.into()),
-            None => written,
+            None => written.map(|()| plural(victims.count, "victim")),
         };
     }
     if !env.has_store()? {
         let caseload = env.read_caseload()?;
-        return write_out(file, |w| {
+        write_out(file, |w| {
             maybe_sealed(sealer, w, |w| {
                 serde_json::to_writer_pretty(&mut *w, &caseload)?;
                 w.write_all(b"\n")
             })
-        });
+        })?;
+        return Ok(plural(caseload.victims.len(), "victim"));
     }
     let store = env.open()?;
-    // No progress in the middle of JSON being written to the same terminal.
-    let progress = if terminal {
-        Progress::hidden()
-    } else {
-        Progress::counter("exporting")
-    };
+    let progress = shown(Progress::counter);
+    let victims = std::cell::Cell::new(0);
     let mut failed = None;
     let written = write_out(file, |w| {
         maybe_sealed(sealer, w, |w| {
-            write_export(&store, w, &|| progress.inc()).map_err(|e| {
+            let step = || {
+                victims.set(victims.get() + 1);
+                progress.inc();
+            };
+            write_export(&store, w, &step).map_err(|e| {
                 let said = std::io::Error::other(e.to_string());
                 failed = Some(e);
                 said
@@ -269,7 +320,50 @@ fn export_json(
     // A store that failed part-way is the cause; the interrupted write only its symptom.
     match failed {
         Some(e) => Err(e),
-        None => written,
+        None => written.map(|()| plural(victims.get(), "victim")),
+    }
+}
+
+/// A writer that shows the bytes through it, and counts the victims among them.
+struct Counted<'w> {
+    inner: &'w mut dyn Write,
+    victims: &'w mut Victims,
+    progress: &'w Progress,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.victims.feed(&buf[..n]);
+        self.progress.inc_by(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The victims of a caseload file counted as it streams past: a victim, and nothing else in
+/// the format, has a `case_id` key, and a key's quotes are the only ones in JSON that are
+/// not escaped (inside a string, `"` is always `\"`).
+#[derive(Default)]
+struct Victims {
+    /// The last bytes seen, which may hold the start of a key split between two writes.
+    tail: Vec<u8>,
+    count: usize,
+}
+
+impl Victims {
+    const KEY: &'static [u8] = b"\"case_id\":";
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.tail.extend_from_slice(bytes);
+        let key = Self::KEY;
+        self.count += self.tail.windows(key.len()).filter(|w| *w == key).count();
+        // Fewer bytes than the key: none of them can be counted twice.
+        let keep = self.tail.len().min(key.len() - 1);
+        self.tail.drain(..self.tail.len() - keep);
     }
 }
 
@@ -339,8 +433,22 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::Streamed;
+    use super::{Streamed, Victims};
     use crate::store::StoreError;
+
+    #[test]
+    fn victims_are_counted_in_a_caseload_file_however_it_is_cut() {
+        let file = r#"{"cases": [{"id": "C-1"}], "victims": [
+            {"id": "V-1", "case_id": "C-1", "name": "says \"case_id\": in text"},
+            {"id": "V-2", "case_id": "C-1"}]}"#;
+        for size in [1, 3, 7, 1000] {
+            let mut victims = Victims::default();
+            for chunk in file.as_bytes().chunks(size) {
+                victims.feed(chunk);
+            }
+            assert_eq!(victims.count, 2, "in chunks of {size}");
+        }
+    }
 
     #[test]
     fn a_streamed_list_writes_as_a_list_and_keeps_a_failed_read() {

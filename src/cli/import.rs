@@ -124,7 +124,7 @@ fn say_imported(env: &Env, s: &ImportSummary) {
             crate::domain::text::visible(id)
         );
     }
-    eprintln!(
+    let line = format!(
         "Imported {}, {}, {} and {} into {}{}.",
         plural(s.officers, "officer"),
         plural(s.cases, "case"),
@@ -137,4 +137,6 @@ fn say_imported(env: &Env, s: &ImportSummary) {
             String::new()
         },
     );
+    // As every line for people: in ASCII where the locale is not UTF-8.
+    eprintln!("{}", super::plain::for_people(&line));
 }

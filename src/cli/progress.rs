@@ -68,6 +68,19 @@ impl Progress {
         progress
     }
 
+    /// A running count of bytes, for work whose records cannot be counted as they pass (an
+    /// export streamed from the unit service), if stderr is a terminal.
+    pub fn bytes(label: &str) -> Self {
+        let progress = Self::spinner(label);
+        if let (Some(bar), Ok(style)) = (
+            &progress.0,
+            ProgressStyle::with_template("{spinner} {msg:12} {bytes}"),
+        ) {
+            bar.set_style(style.tick_chars(marks(super::plain::ascii_wanted()).spinner));
+        }
+        progress
+    }
+
     /// No progress shown.
     pub fn hidden() -> Self {
         Self(None)
@@ -76,6 +89,12 @@ impl Progress {
     pub fn inc(&self) {
         if let Some(b) = &self.0 {
             b.inc(1);
+        }
+    }
+
+    pub fn inc_by(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
         }
     }
 

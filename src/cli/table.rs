@@ -9,9 +9,11 @@ use std::path::PathBuf;
 
 use super::Env;
 use super::import::{import_document, known_ids};
+use super::progress::Progress;
 use crate::domain::model::Caseload;
 use crate::domain::text::plural;
 use crate::domain::text::visible;
+use crate::domain::validate::{KnownIds, Problem};
 use crate::error::Error;
 use crate::table::{cells, mapping, suggest};
 
@@ -40,7 +42,10 @@ pub struct Asked {
 }
 
 pub(super) fn import_table(env: &Env, asked: &Asked) -> Result<(), Error> {
-    let sheet = cells::read(&asked.file, asked.sheet.as_deref())?;
+    let reading = Progress::spinner("reading");
+    let sheet = cells::read(&asked.file, asked.sheet.as_deref());
+    reading.finish();
+    let sheet = sheet?;
     let source = asked.file.file_name().map_or_else(
         || asked.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -74,7 +79,7 @@ pub(super) fn import_table(env: &Env, asked: &Asked) -> Result<(), Error> {
         file: asked.file.clone(),
         problems,
     };
-    let checked = crate::table::check(&sheet, &mapping, &known, asked.replace).map_err(invalid)?;
+    let checked = checked(&sheet, &mapping, &known, asked.replace).map_err(invalid)?;
     let report = report(&sheet, &source, &checked, &mapping);
     if asked.dry_run {
         let (summary, replaced) = crate::store::planned(&checked.caseload, &known);
@@ -108,6 +113,23 @@ pub(super) fn import_table(env: &Env, asked: &Asked) -> Result<(), Error> {
     import_document(env, checked.text, asked.replace)?
         .map(drop)
         .map_err(|problems| invalid(crate::table::locate_all(&places, &problems)))
+}
+
+/// The sheet read by its mapping and checked, with progress as `vlu import` shows it: a bar
+/// over the rows, then the caseload's checks.
+fn checked(
+    sheet: &cells::Sheet,
+    mapping: &mapping::Mapping,
+    known: &KnownIds,
+    replace: bool,
+) -> Result<crate::table::Checked, Vec<Problem>> {
+    let bar = Progress::bar(sheet.rows.len().saturating_sub(1) as u64, "reading rows");
+    let converted = crate::table::build::convert(sheet, mapping, &known.officers, &|| bar.inc());
+    bar.finish();
+    let checking = Progress::spinner("checking");
+    let checked = crate::table::check_converted(converted?, known, replace);
+    checking.finish();
+    checked
 }
 
 /// What was read: the sheet and its rows, the columns left out, how the statuses and the

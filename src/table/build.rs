@@ -35,13 +35,14 @@ pub struct Converted {
     pub warnings: Vec<String>,
 }
 
-/// Reads `sheet` by `mapping`. Officers named in the mapping are added unless the store has
-/// them (`stored_officers`). A problem of the mapping against the sheet (a column not there)
-/// stops it here.
+/// Reads `sheet` by `mapping`, calling `step` after each row (for a progress bar). Officers
+/// named in the mapping are added unless the store has them (`stored_officers`). A problem
+/// of the mapping against the sheet (a column not there) stops it here.
 pub fn convert<S: std::hash::BuildHasher>(
     sheet: &Sheet,
     mapping: &Mapping,
     stored_officers: &HashSet<String, S>,
+    step: &dyn Fn(),
 ) -> Result<Converted, Vec<Problem>> {
     let no_rows = |message: String| {
         vec![Problem {
@@ -87,6 +88,7 @@ pub fn convert<S: std::hash::BuildHasher>(
     };
     for (row, cells) in data {
         b.row(*row, cells);
+        step();
     }
     let read: HashSet<usize> = bound
         .iter()

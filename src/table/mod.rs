@@ -47,7 +47,17 @@ pub fn check(
     known: &KnownIds,
     replace: bool,
 ) -> Result<Checked, Vec<Problem>> {
-    let converted = build::convert(sheet, mapping, &known.officers)?;
+    let converted = build::convert(sheet, mapping, &known.officers, &|| {})?;
+    check_converted(converted, known, replace)
+}
+
+/// [`check`] in two steps, for a command that shows each: the sheet read by its mapping
+/// (`build::convert`), then the caseload it makes checked as an import would.
+pub fn check_converted(
+    converted: build::Converted,
+    known: &KnownIds,
+    replace: bool,
+) -> Result<Checked, Vec<Problem>> {
     let text = serde_json::to_string(&converted.document).expect("JSON values serialise");
     let parsed = parse_caseload(&text, known, replace);
     let mut problems = converted.problems;
