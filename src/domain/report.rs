@@ -583,6 +583,4 @@ pub fn tally_of<'c>(
 }
 
 #[cfg(test)]
-mod agreement;
-#[cfg(test)]
 mod tests;

@@ -144,7 +144,7 @@ pub(super) fn export(shared: &Shared, user: &str, stream: &mut UnixStream) -> st
             source,
         })?;
         let mut out = std::io::BufWriter::new(&mut file);
-        crate::cli::export::write_export(store, &mut out, &|| {})?;
+        crate::unit::export::write_export(store, &mut out, &|| {})?;
         std::io::Write::flush(&mut out).map_err(|source| Error::Write {
             path: shared.dir.clone(),
             source,

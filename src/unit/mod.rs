@@ -9,6 +9,7 @@ pub mod audit;
 pub mod check;
 pub mod command;
 pub mod diary;
+pub mod export;
 pub mod import;
 pub mod ink;
 pub mod one_case;

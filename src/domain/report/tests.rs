@@ -9,6 +9,8 @@
 //!   then five full weeks to 28 Aug make 39; 31 Aug is a holiday; Tue 1 Sep is 40).
 //! - Case C-D, sentenced 3 June 2024: its victims' offers fell due in 2024.
 
+mod agreement;
+
 use chrono::NaiveDate;
 use serde_json::json;
 

@@ -6,11 +6,11 @@
 use chrono::{Months, NaiveDate};
 use serde_json::json;
 
-use super::past::Past;
-use super::*;
 use crate::domain::calendar::Calendar;
 use crate::domain::facts::corrected;
 use crate::domain::model::{Caseload, Corrects};
+use crate::domain::report::past::Past;
+use crate::domain::report::*;
 use crate::domain::rules::LeadTimes;
 
 const MADE_ON: (i32, u32, u32) = (2026, 11, 24);
