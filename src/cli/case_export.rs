@@ -64,7 +64,7 @@ pub(super) fn export_case(
         crate::domain::text::visible(id),
         crate::domain::text::plural(caseload.victims.len(), "victim")
     );
-    super::export::say_exported(&what, file, to_stdout);
+    super::output::say_exported(&what, file, to_stdout);
     let Some(to_area) = transfer_to else {
         return Ok(());
     };

@@ -11,7 +11,7 @@ use super::progress::Progress;
 use super::{Env, write_out};
 use crate::domain::model::Caseload;
 use crate::domain::reminders::DiaryQuery;
-use crate::domain::text::{plural, visible};
+use crate::domain::text::plural;
 use crate::error::Error;
 use crate::store::{Disclosure, StoreError};
 use crate::table::export::{Sheet, caseload_rows, contact_rows, diary_rows, write_csv};
@@ -96,7 +96,7 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
     if asked.format == Format::Csv {
         let sealer = Sealer::from_args(&asked.encrypt)?;
         let what = export_csv(env, file, asked, terminal, sealer)?;
-        say_exported(&what, file, to_stdout);
+        super::output::say_exported(&what, file, to_stdout);
         return Ok(());
     }
     if asked.what.is_some()
@@ -123,18 +123,8 @@ pub(super) fn export(env: &Env, asked: &Asked) -> Result<(), Error> {
         );
     }
     let what = export_json(env, file, terminal, sealer)?;
-    say_exported(&what, file, to_stdout);
+    super::output::say_exported(&what, file, to_stdout);
     Ok(())
-}
-
-/// The line that closes an export, on stderr (never in what was written): what went where.
-pub(super) fn say_exported(what: &str, file: Option<&Path>, to_stdout: bool) {
-    let to = match file {
-        Some(path) if !to_stdout => path.display().to_string(),
-        _ => "standard output".to_owned(),
-    };
-    let line = format!("Exported {what} to {to}.");
-    eprintln!("{}", super::plain::for_people(&visible(&line)));
 }
 
 /// `vlu export --format csv`: a spreadsheet for a manager, its dates in the unit's format,

@@ -70,3 +70,16 @@ pub(super) fn destination(file: Option<&Path>) -> Result<crate::fsutil::Destinat
         ))
     })
 }
+
+/// The line that closes an export, on stderr (never in what was written): what went where.
+pub(super) fn say_exported(what: &str, file: Option<&Path>, to_stdout: bool) {
+    let to = match file {
+        Some(path) if !to_stdout => path.display().to_string(),
+        _ => "standard output".to_owned(),
+    };
+    let line = format!("Exported {what} to {to}.");
+    eprintln!(
+        "{}",
+        super::plain::for_people(&crate::domain::text::visible(&line))
+    );
+}
