@@ -76,6 +76,18 @@ impl Caseload {
         }
     }
 
+    /// Its victims and its cases, each found by id.
+    pub fn by_id(
+        &self,
+    ) -> (
+        std::collections::HashMap<&str, &Victim>,
+        std::collections::HashMap<&str, &Case>,
+    ) {
+        let victims = self.victims.iter().map(|v| (v.id.as_str(), v)).collect();
+        let cases = self.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+        (victims, cases)
+    }
+
     /// The same caseload with every date moved by `days` (for a demonstration that looks
     /// the same whatever day it is run). Dates inside free text are left alone.
     #[must_use]

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::fields::{FIELDS, Field, Kind, Owner};
 use crate::domain::date_format;
-use crate::domain::model::{Case, Caseload, Victim};
+use crate::domain::model::{Case, Caseload};
 use crate::domain::reminders::DiaryItem;
 use crate::domain::snooze::Snooze;
 
@@ -110,12 +110,7 @@ pub fn diary_rows(
     items: &[DiaryItem],
     sheet: Sheet<'_>,
 ) -> Vec<Vec<String>> {
-    let victims: HashMap<&str, &Victim> = caseload
-        .victims
-        .iter()
-        .map(|v| (v.id.as_str(), v))
-        .collect();
-    let cases: HashMap<&str, &Case> = caseload.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let (victims, cases) = caseload.by_id();
     let put_off: HashMap<&str, &Snooze> =
         snoozes.iter().map(|s| (s.reminder.as_str(), s)).collect();
     let mut rows = vec![

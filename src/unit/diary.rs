@@ -2,7 +2,6 @@
 //! person at 9am, JSON (FORMAT.md §3), iCalendar. The command line writes them when it holds
 //! the store, the unit service when it does.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
@@ -12,7 +11,7 @@ use super::ink::{Ink, paint};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
-use crate::domain::model::{Case, Caseload, Victim};
+use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::{first_line, visible};
 use crate::error::Error;
@@ -289,12 +288,7 @@ pub fn text(
     colour: bool,
 ) -> String {
     let paint = Paint(colour);
-    let victims: HashMap<&str, &Victim> = caseload
-        .victims
-        .iter()
-        .map(|v| (v.id.as_str(), v))
-        .collect();
-    let cases: HashMap<&str, &Case> = caseload.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let (victims, cases) = caseload.by_id();
     let unit = caseload
         .unit
         .as_ref()
