@@ -22,12 +22,15 @@ pub mod backup;
 mod casework;
 mod check;
 mod checked;
+mod codec;
 mod digest;
 mod dpa;
+mod error;
 mod import;
 mod lock;
 mod migrate;
 mod purge;
+mod read;
 mod report;
 mod restore;
 pub mod seal;
@@ -40,7 +43,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use sled::{Batch, Tree};
 
 pub use crate::domain::snooze::Snooze;
@@ -49,8 +52,10 @@ pub use audit::{AuditEntry, AuditQuery, AuditRecord, changed_fields};
 pub use backup::BackupInfo;
 pub use casework::{Closing, Moving, Reallocation};
 pub use check::Finding;
+use codec::{decode, encode, joined, key, open_sled, owner, records, values};
 pub use digest::Digest;
 pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
+pub use error::StoreError;
 pub use import::planned;
 pub use purge::Purged;
 pub use report::ReportAsk;
@@ -59,9 +64,8 @@ pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};
 
 use crate::domain::facts::LogFacts;
-use crate::domain::model::{Case, Caseload, Contact, Officer, Victim};
+use crate::domain::model::{Case, Contact, Officer, Victim};
 use crate::domain::reminders::Reminder;
-use crate::domain::validate::KnownIds;
 use digest::Edit;
 use staged::Stage;
 
@@ -81,47 +85,6 @@ const MIGRATIONS: &[Migration] = &[
 ];
 
 type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("the store in {} is in use by another vlu process; close it and try again", .0.display())]
-    InUse(PathBuf),
-    #[error("cannot {action} {}: {source}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("the store could not be read or written: {}", write::sled_cause(.0))]
-    Sled(#[from] sled::Error),
-    /// A sled error, with the directory it happened in (added where the command line reports it).
-    #[error("the store in {} could not be read or written: {}", .dir.display(), write::sled_cause(.source))]
-    Failed { dir: PathBuf, source: sled::Error },
-    #[error("there is not enough free space on the disk of {} to {doing} safely: it needs {} free and has {}; free some space and try again (nothing was changed)", .dir.display(), megabytes(.short.needed), megabytes(.short.free))]
-    NoRoom {
-        dir: PathBuf,
-        doing: &'static str,
-        short: Shortfall,
-    },
-    #[error("a write to the store in {} did not finish within {secs} s (is the disk full or failing?); it may not have been saved: free some space or check the disk, then run vlu check", .dir.display())]
-    Stalled { dir: PathBuf, secs: u64 },
-    #[error("{} is not a directory: name a directory for the store with --data-dir", .0.display())]
-    NotADirectory(PathBuf),
-    #[error("the directory {} can be written by any user (mode {mode:o}), so anyone could replace what vlu keeps there; vlu keeps victims' data only in a directory others cannot write to: name another, or take away the others' write permission", .dir.display())]
-    Exposed { dir: PathBuf, mode: u32 },
-    #[error("the store in {} was written by a newer vlu (schema {found}; this one knows up to {SCHEMA_VERSION})", .dir.display())]
-    NewerSchema { dir: PathBuf, found: u32 },
-    #[error("the store is damaged: {0}")]
-    Corrupt(String),
-    #[error("{0}")]
-    Refused(String),
-    /// The unit service could not do what it was asked (its sentence).
-    #[error("{0}")]
-    Remote(String),
-    /// The unit service went away (it stopped, or was stopped) before it answered.
-    #[error("the unit service stopped before it answered ({0}); try again")]
-    ServiceGone(String),
-}
 
 /// What an import changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -167,79 +130,6 @@ const FACTS: &[u8] = b"f\0";
 const DIGEST: &[u8] = b"d\0";
 const SNOOZE: &[u8] = b"s\0";
 const AUDIT: &[u8] = b"a\0";
-
-fn key(prefix: &[u8], id: &str) -> Vec<u8> {
-    [prefix, id.as_bytes()].concat()
-}
-
-/// A scoped thread's result (a panic in it goes on in the caller, as if it had run there).
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// Opens sled under our lock. Holding the lock file means no other vlu has the store, so
-/// if sled still finds its own file locked, it is a thread of a store this process has just
-/// dropped, finishing its flush: wait for it, briefly.
-fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
-    let mut tries = 0;
-    loop {
-        match sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-        {
-            Ok(db) => return Ok(db),
-            Err(sled::Error::Io(io))
-                if io.kind() == std::io::ErrorKind::Other && io.to_string().contains("lock") =>
-            {
-                tries += 1;
-                if tries > 40 {
-                    return Err(StoreError::InUse(dir.to_owned()));
-                }
-                std::thread::sleep(std::time::Duration::from_millis(25));
-            }
-            Err(e) => return Err(StoreError::Sled(e)),
-        }
-    }
-}
-
-/// The victim id in a key of the form `{prefix}{victim}`.
-fn owner<'k>(prefix: &[u8], k: &'k [u8]) -> Option<&'k str> {
-    std::str::from_utf8(k.strip_prefix(prefix)?).ok()
-}
-
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).expect("records always serialise")
-}
-
-fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    // Never serde_json's own message: it quotes the value, which may be an address.
-    serde_json::from_slice(bytes).map_err(|e| {
-        StoreError::Corrupt(format!(
-            "the record {} cannot be read ({})",
-            String::from_utf8_lossy(key).replace('\0', "/"),
-            crate::domain::text::json_problem(&e)
-        ))
-    })
-}
-
-/// Every record under a prefix, in key order, read one at a time.
-fn records<T: DeserializeOwned>(
-    tree: &Tree,
-    prefix: &[u8],
-) -> impl Iterator<Item = Result<T, StoreError>> {
-    tree.scan_prefix(prefix).map(|item| {
-        let (k, v) = item?;
-        decode(&k, &v)
-    })
-}
-
-/// Every record under a prefix, in key order.
-fn values<T: DeserializeOwned>(tree: &Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-    records(tree, prefix).collect()
-}
 
 impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
@@ -321,149 +211,6 @@ impl Store {
             self.write_doing(batch, self.db.size_on_disk()?, true, "upgrade the store")?;
         }
         Ok(())
-    }
-
-    fn values<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        values(&self.db, prefix)
-    }
-
-    fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
-        self.get(META, name)
-    }
-
-    fn ids(&self, prefix: &[u8]) -> Result<std::collections::HashSet<String>, StoreError> {
-        self.db
-            .scan_prefix(prefix)
-            .keys()
-            .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
-            .collect()
-    }
-
-    /// The ids already in the store, for validating a file against it.
-    pub fn known_ids(&self) -> Result<KnownIds, StoreError> {
-        let erased = self.tombstones()?;
-        Ok(KnownIds {
-            officers: self.ids(OFFICER)?,
-            cases: self.ids(CASE)?,
-            victims: self.ids(VICTIM)?,
-            erased_cases: erased.cases,
-            erased_victims: erased.victims,
-        })
-    }
-
-    /// The caseload's unit, officers and extra non-working days, without cases or victims.
-    pub fn load_head(&self) -> Result<Caseload, StoreError> {
-        Ok(Caseload {
-            unit: self.meta("unit")?,
-            officers: self.values(OFFICER)?,
-            extra_non_working_days: self.meta("extra_days")?.unwrap_or_default(),
-            ..Caseload::default()
-        })
-    }
-
-    /// Every case, in id order, read one at a time.
-    pub fn cases(&self) -> impl Iterator<Item = Result<Case, StoreError>> + '_ {
-        records(&self.db, CASE)
-    }
-
-    /// Every victim with its contact log, in id order, read one at a time (an export of a
-    /// large unit never holds it whole). Records and logs are both kept in victim-id order,
-    /// so each log is found by walking the two side by side.
-    pub fn victims_with_logs(&self) -> impl Iterator<Item = Result<Victim, StoreError>> + '_ {
-        let mut logs = self.db.scan_prefix(CONTACT).peekable();
-        self.db.scan_prefix(VICTIM).map(move |item| {
-            let (k, v) = item?;
-            let mut victim: Victim = decode(&k, &v)?;
-            let id = &k[VICTIM.len()..];
-            loop {
-                match logs.peek() {
-                    // A log whose victim is gone (`vlu check` reports it): not exported.
-                    Some(Ok((lk, _))) if &lk[CONTACT.len()..] < id => {
-                        logs.next();
-                    }
-                    Some(Ok((lk, _))) if &lk[CONTACT.len()..] == id => {
-                        if let Some(Ok((lk, lv))) = logs.next() {
-                            victim.contacts = decode(&lk, &lv)?;
-                        }
-                        break;
-                    }
-                    Some(Err(_)) => {
-                        if let Some(Err(e)) = logs.next() {
-                            return Err(e.into());
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            Ok(victim)
-        })
-    }
-
-    /// The whole caseload, ordered by id, each victim with its contact log.
-    pub fn load(&self) -> Result<Caseload, StoreError> {
-        Ok(Caseload {
-            cases: self.cases().collect::<Result<_, _>>()?,
-            victims: self.victims_with_logs().collect::<Result<_, _>>()?,
-            ..self.load_head()?
-        })
-    }
-
-    /// One victim with its contact log.
-    pub fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
-        let Some(mut victim) = self.victim_record(id)? else {
-            return Ok(None);
-        };
-        victim.contacts = self.log(id)?;
-        Ok(Some(victim))
-    }
-
-    /// One victim's record as stored, without its log.
-    fn victim_record(&self, id: &str) -> Result<Option<Victim>, StoreError> {
-        self.get(VICTIM, id)
-    }
-
-    /// The record stored under `prefix` and `id`, if any.
-    pub(super) fn get<T: DeserializeOwned>(
-        &self,
-        prefix: &[u8],
-        id: &str,
-    ) -> Result<Option<T>, StoreError> {
-        self.usable()?;
-        let k = key(prefix, id);
-        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
-    }
-
-    /// The digest's edits for a victim saved (with the facts of its log, when they changed
-    /// or it moved): one that was under another case (`was`) leaves it.
-    fn victim_edits<'a>(
-        victim: &'a Victim,
-        was: Option<&'a str>,
-        facts: Option<LogFacts>,
-    ) -> Vec<Edit<'a>> {
-        let mut edits = Vec::with_capacity(3);
-        if let Some(was) = was.filter(|c| *c != victim.case_id) {
-            edits.push(Edit::Leave {
-                case: was,
-                victim: &victim.id,
-            });
-        }
-        edits.push(Edit::Victim(victim));
-        if let Some(facts) = facts {
-            edits.push(Edit::Facts {
-                case: &victim.case_id,
-                victim: &victim.id,
-                facts,
-            });
-        }
-        edits
-    }
-
-    pub fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {
-        self.get(CASE, id)
-    }
-
-    fn officer_exists(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.db.contains_key(key(OFFICER, id))?)
     }
 
     /// Applies one batch with its audit record, and makes it durable; returns the change's

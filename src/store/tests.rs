@@ -2,7 +2,8 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::domain::enums::{ContactKind, Direction, Medium, VictimStatus};
-use crate::domain::validate::parse_caseload;
+use crate::domain::model::Caseload;
+use crate::domain::validate::{KnownIds, parse_caseload};
 
 const SAMPLE: &str = r#"{
   "format": "vlu-caseload", "version": 1,

@@ -1,0 +1,49 @@
+//! What can go wrong in the store, each one plain sentence (the data directory named, never
+//! a record's contents).
+
+use std::path::PathBuf;
+
+use super::space::{Shortfall, megabytes};
+use super::{SCHEMA_VERSION, write};
+
+/// A store operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store in {} is in use by another vlu process; close it and try again", .0.display())]
+    InUse(PathBuf),
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the store could not be read or written: {}", write::sled_cause(.0))]
+    Sled(#[from] sled::Error),
+    /// A sled error, with the directory it happened in (added where the command line reports it).
+    #[error("the store in {} could not be read or written: {}", .dir.display(), write::sled_cause(.source))]
+    Failed { dir: PathBuf, source: sled::Error },
+    #[error("there is not enough free space on the disk of {} to {doing} safely: it needs {} free and has {}; free some space and try again (nothing was changed)", .dir.display(), megabytes(.short.needed), megabytes(.short.free))]
+    NoRoom {
+        dir: PathBuf,
+        doing: &'static str,
+        short: Shortfall,
+    },
+    #[error("a write to the store in {} did not finish within {secs} s (is the disk full or failing?); it may not have been saved: free some space or check the disk, then run vlu check", .dir.display())]
+    Stalled { dir: PathBuf, secs: u64 },
+    #[error("{} is not a directory: name a directory for the store with --data-dir", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("the directory {} can be written by any user (mode {mode:o}), so anyone could replace what vlu keeps there; vlu keeps victims' data only in a directory others cannot write to: name another, or take away the others' write permission", .dir.display())]
+    Exposed { dir: PathBuf, mode: u32 },
+    #[error("the store in {} was written by a newer vlu (schema {found}; this one knows up to {SCHEMA_VERSION})", .dir.display())]
+    NewerSchema { dir: PathBuf, found: u32 },
+    #[error("the store is damaged: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
+    /// The unit service could not do what it was asked (its sentence).
+    #[error("{0}")]
+    Remote(String),
+    /// The unit service went away (it stopped, or was stopped) before it answered.
+    #[error("the unit service stopped before it answered ({0}); try again")]
+    ServiceGone(String),
+}
