@@ -7,8 +7,9 @@
 
 use chrono::NaiveDate;
 
+use super::log::Log;
+use super::plus;
 use super::rng::Rng;
-use super::{Log, plus};
 use crate::domain::calendar::add_months;
 use crate::domain::enums::{ContactKind, Direction, Eligibility, Medium};
 use crate::domain::model::{Case, Victim};
