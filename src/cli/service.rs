@@ -39,7 +39,7 @@ impl Starter {
     /// A client of the store's service, started if need be. `None` where there is no store
     /// yet (a first import makes one itself, so that a bad file leaves nothing behind).
     pub fn client(&self) -> Result<Option<Client>, Error> {
-        if let Some(client) = Client::connect(&self.data_dir)? {
+        if let Some(client) = answering(&self.data_dir)? {
             return Ok(Some(self.restarting(client)));
         }
         if !Store::exists(&self.data_dir)? {
@@ -47,7 +47,7 @@ impl Starter {
         }
         self.may_start()?;
         let lock = self.start_lock()?;
-        if let Some(client) = Client::connect(&self.data_dir)? {
+        if let Some(client) = answering(&self.data_dir)? {
             return Ok(Some(self.restarting(client)));
         }
         // What would stop the service opening the store (a full disk) is said here, where
@@ -154,7 +154,7 @@ impl Starter {
         })?;
         let start = Instant::now();
         loop {
-            if let Some(client) = Client::connect(&self.data_dir)? {
+            if let Some(client) = answering(&self.data_dir)? {
                 tracing::info!(pid = child.id(), "started the unit service");
                 return Ok(client);
             }
@@ -178,6 +178,16 @@ impl Starter {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+/// A client of the service answering on the store in `dir`, if one does. A service that
+/// goes away while it says hello (killed, its socket not yet gone) is none: another is
+/// started, as when there was none.
+fn answering(dir: &Path) -> Result<Option<Client>, StoreError> {
+    match Client::connect(dir) {
+        Err(StoreError::ServiceGone(_)) => Ok(None),
+        other => other,
     }
 }
 
