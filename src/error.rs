@@ -99,7 +99,10 @@ impl Error {
             | Error::Config(_)
             | Error::Template(_)
             | Error::Store(
-                StoreError::Refused(_) | StoreError::NotADirectory(_) | StoreError::Exposed { .. },
+                StoreError::Refused(_)
+                | StoreError::Conflict { .. }
+                | StoreError::NotADirectory(_)
+                | StoreError::Exposed { .. },
             ) => 2,
             Error::Store(StoreError::InUse(_)) => 3,
             Error::Service { code, .. } => *code,

@@ -292,7 +292,16 @@ fn a_save_from_a_stale_version_is_refused_naming_who_changed_it() {
     theirs.name = "Joan M. Mercer".into();
     second.save_victim(&theirs, their_base).unwrap();
     mine.name = "Joan Mercer (née Hill)".into();
-    let refused = first.save_victim(&mine, my_base).unwrap_err().to_string();
+    let conflict = first.save_victim(&mine, my_base).unwrap_err();
+    // A conflict is told apart from any other refusal, through the service too: which
+    // record, and the stamp of the change that came first.
+    let vlu::store::StoreError::Conflict { record, id, since } = &conflict else {
+        panic!("not a conflict: {conflict:?}");
+    };
+    assert_eq!((*record, id.as_str()), (Record::Victim, "V-0001"));
+    assert_eq!(since.by, second.user);
+    assert_eq!(since.version, their_base + 1);
+    let refused = conflict.to_string();
     assert!(
         refused.contains("V-0001 was changed by") && refused.contains(&second.user),
         "{refused}"

@@ -232,6 +232,9 @@ impl Client {
         );
         match answer {
             Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
+            Some((Reply::Conflict { record, id, since }, _)) => {
+                Err(StoreError::Conflict { record, id, since })
+            }
             Some((Reply::Failed(why), _)) if why == super::shared::STOPPING => {
                 Err(StoreError::ServiceGone(why))
             }

@@ -130,6 +130,12 @@ pub enum Reply {
     },
     /// One sentence: why not.
     Refused(String),
+    /// A save made from an older version of its record: who changed it since, and when.
+    Conflict {
+        record: Record,
+        id: String,
+        since: Stamp,
+    },
     Failed(String),
     Head(Box<Caseload>),
     Snoozes(Vec<Snooze>),
@@ -222,6 +228,7 @@ impl Reply {
     pub fn outcome(&self) -> &'static str {
         match self {
             Reply::Refused(_) => "refused",
+            Reply::Conflict { .. } => "conflict",
             Reply::Failed(_) => "failed",
             Reply::Invalid(_) => "invalid",
             _ => "ok",

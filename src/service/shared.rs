@@ -186,6 +186,11 @@ pub(super) fn failure(e: &StoreError) -> Reply {
     }
     match e {
         StoreError::Refused(why) => Reply::Refused(why.clone()),
+        StoreError::Conflict { record, id, since } => Reply::Conflict {
+            record: *record,
+            id: id.clone(),
+            since: since.clone(),
+        },
         other => Reply::Failed(other.to_string()),
     }
 }

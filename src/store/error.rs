@@ -40,10 +40,28 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Refused(String),
+    /// A save made from an older version of its record than the store's: refused, naming
+    /// who changed the record since, and when.
+    #[error("{id} was changed by {}{} since this was opened, so nothing was saved: close it, look at the record as it is now, and make the change again", .since.by, changed_at(.since))]
+    Conflict {
+        record: super::Record,
+        id: String,
+        since: super::Stamp,
+    },
     /// The unit service could not do what it was asked (its sentence).
     #[error("{0}")]
     Remote(String),
     /// The unit service went away (it stopped, or was stopped) before it answered.
     #[error("the unit service stopped before it answered ({0}); try again")]
     ServiceGone(String),
+}
+
+/// When a conflicting change was made, as the sentence says it (local time).
+fn changed_at(since: &super::Stamp) -> String {
+    since.at.map_or_else(String::new, |at| {
+        format!(
+            " at {}",
+            at.with_timezone(&chrono::Local).format("%H:%M on %-d %b")
+        )
+    })
 }

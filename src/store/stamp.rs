@@ -79,13 +79,10 @@ impl Store {
         if now.version == base {
             return Ok(());
         }
-        let when = now.at.map_or_else(String::new, |at| {
-            format!(" at {}", at.format("%H:%M on %-d %b"))
-        });
-        Err(StoreError::Refused(format!(
-            "{id} was changed by {}{when} since this was opened, so nothing was saved: close \
-             it, look at the record as it is now, and make the change again",
-            now.by
-        )))
+        Err(StoreError::Conflict {
+            record,
+            id: id.to_owned(),
+            since: now,
+        })
     }
 }
