@@ -142,7 +142,8 @@ impl std::fmt::Display for TooLong {
 }
 
 impl LeadTimes {
-    /// Each lead time with its key in `[lead_times]` and what it counts.
+    /// Each lead time with its key in `[lead_times]` and what it counts. (Longer than a
+    /// function should be: it is a table, one row a lead time, and reads best whole.)
     pub fn each(&self) -> [(&'static str, u32, LeadUnit); 23] {
         use LeadUnit::{Days, Months, WorkingDays};
         [

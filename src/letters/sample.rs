@@ -77,7 +77,8 @@ fn contact(on: NaiveDate, kind: ContactKind, method: Medium, direction: Directio
     }
 }
 
-/// A victim of `role` with every part of the record filled in.
+/// A victim of `role` with every part of the record filled in. (Longer than a function
+/// should be: it is one record literal, every field of a victim, and reads best whole.)
 fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
     let details = ContactDetails {
         address: Some("1 Sample Street, Sampletown, NS0 0AA".into()),
