@@ -115,11 +115,11 @@ impl Error {
     }
 
     /// The error with the store's directory named where the store could not say it itself
-    /// (sled's errors do not know where the store is).
+    /// (the engine's errors do not know where the store is).
     #[must_use]
     pub fn in_store(self, dir: &std::path::Path) -> Self {
         match self {
-            Error::Store(StoreError::Sled(source)) => Error::Store(StoreError::Failed {
+            Error::Store(StoreError::Engine(source)) => Error::Store(StoreError::Failed {
                 dir: dir.to_owned(),
                 source,
             }),

@@ -337,9 +337,9 @@ fn the_audit_trail_reads_back_filtered_by_victim_user_and_day() {
         store
             .append_contact("V-0002", &note("A note about V-0002."))
             .unwrap();
-        store.act_as("james");
-        store.record_consultation("V-0001").unwrap();
-        store.record_reveal("V-0003").unwrap();
+        let james = store.acting_as("james");
+        james.record_consultation("V-0001").unwrap();
+        james.record_reveal("V-0003").unwrap();
     }
     s.export();
     let entries = |args: &[&str]| -> Vec<Value> {

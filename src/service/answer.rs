@@ -196,7 +196,7 @@ fn answer_one(
     }
 }
 
-/// One request answered. If sled itself failed — it keeps such a failure (a full disk met,
+/// One request answered. If the engine itself failed — it keeps such a failure (a full disk met,
 /// by this write or by its own background flush) for as long as the store is open — the
 /// store is closed and opened again, which recovers it, and the request tried once more;
 /// if the store cannot be opened again, the service stops, and the next vlu starts another.
@@ -237,8 +237,8 @@ fn answer(shared: &Shared, acting: &Actor, request: Request, tail: &[u8]) -> (Re
     let Some(store) = guard.as_ref() else {
         return (Reply::Failed(STOPPING.into()), Vec::new());
     };
-    // In this person's name, under the same lock as the change itself.
-    store.act_as(&acting.user);
+    // A handle in this person's name, for this request alone.
+    let store = &store.acting_as(&acting.user);
     // An import that failed for lack of room is undone as soon as there is room again.
     if let Err(e) = store.settle() {
         return (failure(&e), Vec::new());

@@ -1,6 +1,6 @@
 //! `vlu serve`: one process owns the store; every vlu on the unit's machine is its client.
 //!
-//! sled admits one process per store, so the shape is tmux's server or `PostgreSQL`'s local
+//! The embedded engine admits one process per store, so the shape is tmux's server or `PostgreSQL`'s local
 //! socket: the service opens the store (and holds its lock), listens on a Unix socket in the
 //! data directory, and serves each client on a thread of its own. Requests that write are
 //! made one at a time, under the store's mutex, each in the name of the client's OS user —
@@ -132,8 +132,8 @@ fn close(shared: &Shared) {
     while shared.answering.load(Ordering::SeqCst) > 0 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(10));
     }
-    // The store is flushed after every write; closing it here ends sled cleanly and lets
-    // go of its lock. Then the socket goes: once it has, the store is free. (sled's close
+    // The store is flushed after every write; closing it here ends the engine cleanly and
+    // lets go of its lock. Then the socket goes: once it has, the store is free. (The engine's close
     // waits for its own threads; one seen stuck for ever after a failure is given five
     // seconds, and then the process ends anyway, which frees the lock: nothing unsaved is
     // lost, every write having been flushed before it was acknowledged.)
@@ -290,8 +290,8 @@ fn at_the_door(shared: &Shared, stream: &UnixStream) -> Option<(String, door::Ti
                     format!("{sentence} (and {more} more refusals of this account since)")
                 };
                 // In the refused account's name, under the store's lock as every entry is.
-                store.act_as(&identity::user_name(uid).unwrap_or_else(|| format!("uid {uid}")));
-                let _ = store.record_refusal(&said);
+                let refused = identity::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+                let _ = store.acting_as(&refused).record_refusal(&said);
             }
             // (A fresh socket's buffer takes a sentence without waiting.)
             let _ = send(&mut stream, &Reply::Refused(sentence), &[]);

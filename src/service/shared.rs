@@ -165,7 +165,7 @@ fn gone(stream: &UnixStream) -> bool {
     }
 }
 
-/// Set when sled itself failed (a full disk met, a write stalled): sled keeps such an error
+/// Set when the engine itself failed (a full disk met, a write stalled): it keeps such an error
 /// for as long as the store is open, so the service stops after answering, and the next
 /// vlu starts a service that opens — and recovers — the store afresh.
 pub(super) static BROKEN: AtomicBool = AtomicBool::new(false);
@@ -180,7 +180,7 @@ pub(super) fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
 pub(super) fn failure(e: &StoreError) -> Reply {
     if matches!(
         e,
-        StoreError::Sled(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
+        StoreError::Engine(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
     ) {
         BROKEN.store(true, Ordering::SeqCst);
     }

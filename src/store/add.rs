@@ -16,7 +16,7 @@ impl Store {
         if victim.id.is_empty() {
             victim.id =
                 self.next_id(&[VICTIM, super::dpa::ERASED_VICTIM], ids::VICTIM_PREFIX, 4)?;
-        } else if self.db.contains_key(super::key(VICTIM, &victim.id))? {
+        } else if self.core.engine.contains(&super::key(VICTIM, &victim.id))? {
             return Err(StoreError::Refused(format!(
                 "there is already a victim {}, so nothing was saved",
                 victim.id
@@ -32,7 +32,7 @@ impl Store {
         if case.id.is_empty() {
             let year = chrono::Local::now().year();
             case.id = self.next_id(&[CASE, super::dpa::ERASED_CASE], &ids::case_prefix(year), 3)?;
-        } else if self.db.contains_key(super::key(CASE, &case.id))? {
+        } else if self.core.engine.contains(&super::key(CASE, &case.id))? {
             return Err(StoreError::Refused(format!(
                 "there is already a case {}, so nothing was saved",
                 case.id
@@ -53,9 +53,9 @@ impl Store {
         let mut taken = Vec::new();
         for prefix in prefixes {
             for k in self
-                .db
-                .scan_prefix([*prefix, id_prefix.as_bytes()].concat())
-                .keys()
+                .core
+                .engine
+                .keys(&[*prefix, id_prefix.as_bytes()].concat())
             {
                 let k = k?;
                 if let Ok(id) = std::str::from_utf8(&k[prefix.len()..]) {

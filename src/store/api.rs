@@ -1,9 +1,8 @@
 //! What a committed change touched, as every write of the store answers it.
 //!
-//! Today one implementation: the sled [`Store`] in this process. Next, a client of the unit
-//! service (one process owns the sled store, every vlu asks it over a socket), then a
-//! networked database. So the seam speaks in records and ids, never in sled's terms, and
-//! every write answers with what it [`Changed`]: the screens read those records back from
+//! The store in this process, or a client of the unit service that owns it, answers the
+//! same way, over any engine: the seam speaks in records and ids, never in an engine's
+//! terms, and every write answers with what it [`Changed`]: the screens read those records back from
 //! the store, never re-do a write in their own memory, which is also how a change made by
 //! someone else will reach them.
 

@@ -10,7 +10,7 @@
 //! u32 0xFFFF_FFFF, u64 record count, u32 CRC-32 of every record frame before it
 //! ```
 //!
-//! It is compact (only live records, compressed; sled's file holds free segments too) and
+//! It is compact (only live records, compressed; the engine's files hold free segments too) and
 //! verified: read back whole, its count and checksum compared, before it counts as taken.
 //! Files are `vlu-YYYYMMDDTHHMMSSZ.backup`, mode 0600, in a 0700 folder; the newest `keep`
 //! are kept.
@@ -25,8 +25,9 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 
+use super::engine::space;
 use super::lock::{self, create_private_dir};
-use super::{SCHEMA_VERSION, Store, StoreError, space};
+use super::{SCHEMA_VERSION, Store, StoreError};
 
 const FORMAT: &str = "vlu-backup";
 const VERSION: u32 = 1;
@@ -216,13 +217,13 @@ impl Store {
         };
         create_private_dir(dir).map_err(|e| io("create the backup folder", e))?;
         lock::refuse_exposed_dir(dir)?;
-        // Compressed records are a fraction of sled's file; the newest backup is the best
+        // Compressed records are a fraction of the engine's files; the newest backup is the best
         // guess of the next, and a third of the store's size a safe one for the first.
         let guess = list(dir)?
             .first()
-            .map_or(self.db.size_on_disk()? / 3, |b| b.bytes * 2);
-        space::ensure_room(&self.dir, guess, "take a backup")?;
-        let key = super::seal::Key::of_store(&self.dir)?;
+            .map_or(self.core.engine.size_on_disk()? / 3, |b| b.bytes * 2);
+        space::ensure_room(&self.core.dir, guess, "take a backup")?;
+        let key = super::seal::Key::of_store(&self.core.dir)?;
         let taken = Utc::now();
         let header = Header {
             format: FORMAT.into(),
@@ -268,7 +269,7 @@ impl Store {
             serde_json::to_writer(&mut gz, header)?;
             gz.write_all(b"\n")?;
             let mut crc = crc32fast::Hasher::new();
-            for item in self.db.iter() {
+            for item in self.core.engine.scan(b"") {
                 let (k, v) = match item {
                     Ok(kv) => kv,
                     Err(e) => {

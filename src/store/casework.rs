@@ -61,7 +61,7 @@ impl Store {
         };
         let mut batch = Batch::default();
         batch.insert(super::key(super::CASE, &closed.id), super::encode(&closed));
-        self.stage_stamp(&mut batch, Record::Case, &closed.id)?;
+        self.stage_stamp(&mut batch, Record::Case, &closed.id, Some(closing.base))?;
         let ids = self.victims_of(&closed.id)?;
         let mut moved = Vec::new();
         let mut logs = Vec::new();
@@ -70,7 +70,7 @@ impl Store {
                 continue;
             };
             if let Some(after) = after_logging(&victim, &entry) {
-                self.stage_victim(&mut batch, &after)?;
+                self.stage_victim(&mut batch, &after, None)?;
                 moved.push(after);
             }
             logs.push((id, self.stage_append(&mut batch, id, &entry)?.0));
@@ -180,7 +180,7 @@ impl Store {
                 allocated_to: Some(officer.to_owned()),
                 ..victim.clone()
             };
-            self.stage_victim(&mut batch, &after)?;
+            self.stage_victim(&mut batch, &after, None)?;
             moved.push(after);
         }
         if moved.is_empty() {

@@ -23,7 +23,7 @@ impl Store {
     pub fn check(&self) -> Result<Vec<Finding>, StoreError> {
         let mut findings = Vec::new();
         let mut stored_digest = std::collections::BTreeMap::new();
-        for item in self.db.iter() {
+        for item in self.core.engine.scan(b"") {
             let (k, v) = item?;
             let readable = match k.get(..2) {
                 Some(p) if p == DIGEST => match (k.get(2), k.len(), Shard::decode(&v)) {
@@ -50,7 +50,7 @@ impl Store {
                 findings.push(format!("record {} cannot be read", shown(&k)));
             }
             if let Some(victim) = owner(CONTACT, &k)
-                && !self.db.contains_key(key(VICTIM, victim))?
+                && !self.core.engine.contains(&key(VICTIM, victim))?
             {
                 findings.push(format!(
                     "contacts of victim {victim}, who is not in the store"
@@ -65,7 +65,7 @@ impl Store {
         ] {
             let mut back: Vec<&String> = ids
                 .iter()
-                .filter(|id| self.db.contains_key(key(prefix, id)).unwrap_or(false))
+                .filter(|id| self.core.engine.contains(&key(prefix, id)).unwrap_or(false))
                 .collect();
             back.sort();
             findings.extend(

@@ -1,12 +1,10 @@
-//! The store's records in sled: keys made of a prefix and an id, records as JSON (read back
-//! without ever quoting a value in an error), scans of a prefix, and opening sled itself.
-
-use std::path::Path;
+//! The store's records in the engine: keys made of a prefix and an id, records as JSON (read
+//! back without ever quoting a value in an error), scans of a prefix.
 
 use serde::{Serialize, de::DeserializeOwned};
-use sled::Tree;
 
-use super::{CACHE_BYTES, StoreError};
+use super::StoreError;
+use super::engine::Engine;
 
 pub(super) fn key(prefix: &[u8], id: &str) -> Vec<u8> {
     [prefix, id.as_bytes()].concat()
@@ -17,32 +15,6 @@ pub(super) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle
         .join()
         .unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// Opens sled under our lock. Holding the lock file means no other vlu has the store, so
-/// if sled still finds its own file locked, it is a thread of a store this process has just
-/// dropped, finishing its flush: wait for it, briefly.
-pub(super) fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
-    let mut tries = 0;
-    loop {
-        match sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-        {
-            Ok(db) => return Ok(db),
-            Err(sled::Error::Io(io))
-                if io.kind() == std::io::ErrorKind::Other && io.to_string().contains("lock") =>
-            {
-                tries += 1;
-                if tries > 40 {
-                    return Err(StoreError::InUse(dir.to_owned()));
-                }
-                std::thread::sleep(std::time::Duration::from_millis(25));
-            }
-            Err(e) => return Err(StoreError::Sled(e)),
-        }
-    }
 }
 
 /// The victim id in a key of the form `{prefix}{victim}`.
@@ -67,10 +39,10 @@ pub(super) fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T,
 
 /// Every record under a prefix, in key order, read one at a time.
 pub(super) fn records<T: DeserializeOwned>(
-    tree: &Tree,
+    engine: &dyn Engine,
     prefix: &[u8],
 ) -> impl Iterator<Item = Result<T, StoreError>> {
-    tree.scan_prefix(prefix).map(|item| {
+    engine.scan(prefix).map(|item| {
         let (k, v) = item?;
         decode(&k, &v)
     })
@@ -78,8 +50,8 @@ pub(super) fn records<T: DeserializeOwned>(
 
 /// Every record under a prefix, in key order.
 pub(super) fn values<T: DeserializeOwned>(
-    tree: &Tree,
+    engine: &dyn Engine,
     prefix: &[u8],
 ) -> Result<Vec<T>, StoreError> {
-    records(tree, prefix).collect()
+    records(engine, prefix).collect()
 }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Victim};
 
-use sled::Batch;
+use super::engine::Batch;
 
 use super::{DIGEST, Store, StoreError, joined};
 
@@ -290,8 +290,8 @@ impl Store {
     /// partial (see [`digest`]): read a victim or case in full with [`Store::victim`] and
     /// [`Store::case`] before showing or changing it.
     pub fn load_digest(&self) -> Result<Digest, StoreError> {
-        let raw: Vec<(sled::IVec, sled::IVec)> =
-            self.db.scan_prefix(DIGEST).collect::<Result<_, _>>()?;
+        let raw: Vec<(Vec<u8>, Vec<u8>)> =
+            self.core.engine.scan(DIGEST).collect::<Result<_, _>>()?;
         Digest::from_shards(self.load_head()?, &raw)
     }
 
@@ -301,7 +301,7 @@ impl Store {
     pub fn digest_packed(&self) -> Result<(Caseload, Vec<u8>), StoreError> {
         let head = self.load_head()?;
         let mut packed = Vec::new();
-        for shard in self.db.scan_prefix(DIGEST) {
+        for shard in self.core.engine.scan(DIGEST) {
             let (k, v) = shard?;
             let len = u32::try_from(v.len())
                 .map_err(|_| StoreError::Corrupt("a digest shard is too large".into()))?;
@@ -322,7 +322,7 @@ impl Store {
     /// the same batch as every victim record, and `vlu check` holds it to them).
     pub(super) fn victims_of_case(&self, case: &str) -> Result<Vec<String>, StoreError> {
         let n = shard_of(case);
-        let Some(bytes) = self.db.get([DIGEST, &[n]].concat())? else {
+        let Some(bytes) = self.core.engine.get(&[DIGEST, &[n]].concat())? else {
             return Ok(Vec::new());
         };
         let shard = Shard::decode(&bytes).map_err(|e| {
@@ -346,7 +346,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         for (n, edits) in by_shard(edits) {
             let k = [DIGEST, &[n]].concat();
-            let mut shard = match self.db.get(&k)? {
+            let mut shard = match self.core.engine.get(&k)? {
                 Some(bytes) => Shard::decode(&bytes).map_err(|e| {
                     StoreError::Corrupt(format!("the digest shard {n} cannot be read ({e})"))
                 })?,

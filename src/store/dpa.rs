@@ -9,10 +9,10 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use super::engine::Batch;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sled::Batch;
 
 use super::audit::{AuditEntry, AuditQuery, AuditRecord};
 use super::digest::Edit;
@@ -176,9 +176,10 @@ impl Store {
     }
 
     /// Every snooze with its key.
-    fn snooze_keys(&self) -> Result<Vec<(sled::IVec, Snooze)>, StoreError> {
-        self.db
-            .scan_prefix(SNOOZE)
+    fn snooze_keys(&self) -> Result<Vec<(Vec<u8>, Snooze)>, StoreError> {
+        self.core
+            .engine
+            .scan(SNOOZE)
             .map(|item| {
                 let (k, v) = item?;
                 let s = decode(&k, &v)?;
@@ -224,7 +225,7 @@ impl Store {
         ] {
             for id in ids {
                 let k = key(prefix, id);
-                if !self.db.contains_key(&k)? {
+                if !self.core.engine.contains(&k)? {
                     batch.insert(k, today.clone());
                 }
             }
@@ -240,7 +241,7 @@ impl Store {
             Record::Victim => ERASED_VICTIM,
             Record::Case => ERASED_CASE,
         };
-        if self.db.contains_key(key(prefix, id))? {
+        if self.core.engine.contains(&key(prefix, id))? {
             return Err(StoreError::Refused(format!(
                 "{id} is the id of a record that was erased; give the new one another id"
             )));
@@ -263,7 +264,7 @@ impl Store {
         let mut back = Vec::new();
         for id in ids {
             let k = key(prefix, id);
-            if self.db.contains_key(&k)? {
+            if self.core.engine.contains(&k)? {
                 batch.remove(k);
                 back.push(id.to_owned());
             }
@@ -294,7 +295,8 @@ impl Store {
     }
 
     fn consulted(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Instant>> {
-        self.consulted
+        self.core
+            .consulted
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -316,7 +318,7 @@ impl Store {
     /// The audit trail's entries that `query` asks for, oldest first.
     pub fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
-        for item in self.db.scan_prefix(AUDIT) {
+        for item in self.core.engine.scan(AUDIT) {
             let (k, v) = item?;
             let record: AuditRecord = decode(&k, &v)?;
             if !query.matches(&record) {
@@ -415,7 +417,7 @@ impl Store {
         let mut own = Withheld::default();
         add_details(&mut own, victim.contact_details.as_deref());
         let mut others = Withheld::default();
-        for item in self.db.scan_prefix(VICTIM) {
+        for item in self.core.engine.scan(VICTIM) {
             let (k, v) = item?;
             let other: Victim = decode(&k, &v)?;
             if other.id != victim.id {
@@ -425,14 +427,14 @@ impl Store {
                 add_details(&mut others, rep.contact_details.as_ref());
             }
         }
-        for item in self.db.scan_prefix(CASE) {
+        for item in self.core.engine.scan(CASE) {
             let (k, v) = item?;
             let case: Case = decode(&k, &v)?;
             if let Some(ro) = &case.responsible_officer {
                 add_phone_email(&mut others, ro.phone.as_deref(), ro.email.as_deref());
             }
         }
-        for item in self.db.scan_prefix(OFFICER) {
+        for item in self.core.engine.scan(OFFICER) {
             let (k, v) = item?;
             let o: Officer = decode(&k, &v)?;
             add_phone_email(&mut others, o.phone.as_deref(), o.email.as_deref());
@@ -484,18 +486,15 @@ fn redact_strings(value: &mut Value, others: &Withheld, cut: &mut usize) {
     }
 }
 
-/// The ids erased from the store whose sled files are in `db` (a store about to be
+/// The ids erased from the store whose engine's files are in `db` (a store about to be
 /// replaced by a restore), read without the store being open. Best effort: a store too
 /// damaged to open has none to give.
 pub(super) fn tombstones_in(db: &std::path::Path) -> Tombstones {
-    let read = || -> Result<Tombstones, sled::Error> {
-        let tree = sled::Config::new()
-            .path(db)
-            .cache_capacity(1024 * 1024)
-            .open()?;
-        let ids = |prefix: &[u8]| -> Result<HashSet<String>, sled::Error> {
-            tree.scan_prefix(prefix)
-                .keys()
+    let read = || -> Result<Tombstones, StoreError> {
+        let engine = super::engine::open_files(db, 1024 * 1024)?;
+        let ids = |prefix: &[u8]| -> Result<HashSet<String>, StoreError> {
+            engine
+                .keys(prefix)
                 .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
                 .collect()
         };
@@ -504,7 +503,7 @@ pub(super) fn tombstones_in(db: &std::path::Path) -> Tombstones {
             victims: ids(ERASED_VICTIM)?,
         })
     };
-    if db.join("db").exists() {
+    if super::engine::has_files(db) {
         read().unwrap_or_default()
     } else {
         Tombstones::default()

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::space::{Shortfall, megabytes};
-use super::{SCHEMA_VERSION, write};
+use super::SCHEMA_VERSION;
+use super::engine::EngineFailure;
+use super::engine::space::{Shortfall, megabytes};
 
 /// A store operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -17,11 +18,12 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the store could not be read or written: {}", write::sled_cause(.0))]
-    Sled(#[from] sled::Error),
-    /// A sled error, with the directory it happened in (added where the command line reports it).
-    #[error("the store in {} could not be read or written: {}", .dir.display(), write::sled_cause(.source))]
-    Failed { dir: PathBuf, source: sled::Error },
+    #[error("the store could not be read or written: {0}")]
+    Engine(#[from] EngineFailure),
+    /// The engine's failure, with the directory it happened in (added where the command line
+    /// reports it).
+    #[error("the store in {} could not be read or written: {source}", .dir.display())]
+    Failed { dir: PathBuf, source: EngineFailure },
     #[error("there is not enough free space on the disk of {} to {doing} safely: it needs {} free and has {}; free some space and try again (nothing was changed)", .dir.display(), megabytes(.short.needed), megabytes(.short.free))]
     NoRoom {
         dir: PathBuf,

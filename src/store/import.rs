@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::engine::Batch;
 use chrono::NaiveDate;
-use sled::Batch;
 
 use super::digest::Edit;
 use super::staged::{Stage, Staged};
@@ -93,7 +93,7 @@ impl Store {
         let written = self.import_staged(&mut caseload, &known, replace, step);
         if written.is_err() && self.usable().is_ok() {
             // Whatever was applied goes, now; if even that fails (the disk that stopped the
-            // import may have no room to undo it either), or sled is stuck, on the next open,
+            // import may have no room to undo it either), or the engine is stuck, on the next open,
             // before anything is read. The import's own error is the one to report.
             let _ = self.undo_unfinished();
         }

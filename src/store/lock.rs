@@ -6,7 +6,7 @@
 //! vlu sets modes only on what it creates. A directory that already exists keeps its mode —
 //! an administrator's shared or read-only directory is theirs — but one that any user may
 //! write to is refused: anyone could replace the store. The store's own folder (`db/`) is made
-//! 0700 before sled creates anything in it, so sled's files, whatever their mode, are reached
+//! 0700 before the engine creates anything in it, so its files, whatever their mode, are reached
 //! only by the directory's owner.
 
 use std::fs::{File, OpenOptions, TryLockError};
@@ -89,7 +89,7 @@ fn prepare(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Makes the store's own folder (`db/`) if need be, 0700, before sled makes anything in it;
+/// Makes the store's own folder (`db/`) if need be, 0700, before the engine makes anything in it;
 /// one made by an older vlu is made private.
 pub(super) fn private_store_dir(dir: &Path) -> Result<(), StoreError> {
     let io = |action, source| StoreError::Io {
@@ -151,7 +151,7 @@ pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// The store's folder 0700 and its files 0600: a store made by an older vlu had sled's
+/// The store's folder 0700 and its files 0600: a store made by an older vlu had the engine's
 /// defaults (0755, 0644). The folder is vlu's own, so setting its modes takes nothing from
 /// anyone.
 #[cfg(unix)]

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use sled::{Batch, Tree};
-
 use super::digest;
+use super::engine::{Batch, Engine};
 use super::{CASE, CONTACT, DIGEST, FACTS, Store, StoreError, VICTIM, decode, owner, values};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Contact, Victim};
@@ -13,9 +12,9 @@ use crate::domain::model::{Case, Contact, Victim};
 /// Schema 1 → 2: one key per contact (`k\0{victim}\0{seq}`) becomes one key per log
 /// (`k\0{victim}`). (Schema 2 also kept each log's facts under `f\0{victim}`; the next
 /// step computes them from the logs.)
-pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
+pub(super) fn one_key_per_log(db: &dyn Engine, batch: &mut Batch) -> Result<(), StoreError> {
     let mut logs: BTreeMap<String, Vec<Contact>> = BTreeMap::new();
-    for item in db.scan_prefix(CONTACT) {
+    for item in db.scan(CONTACT) {
         let (k, v) = item?;
         let rest = &k[CONTACT.len()..];
         let Some(end) = rest.iter().position(|&b| b == 0) else {
@@ -25,7 +24,7 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
         logs.entry(victim).or_default().push(decode(&k, &v)?);
         batch.remove(k);
     }
-    for item in db.scan_prefix(VICTIM).keys() {
+    for item in db.keys(VICTIM) {
         let k = item?;
         if let Some(victim) = owner(VICTIM, &k) {
             let log = logs.remove(victim).unwrap_or_default();
@@ -47,8 +46,8 @@ pub(super) fn one_key_per_log(db: &Tree, batch: &mut Batch) -> Result<(), StoreE
 /// `release_reoffer`; schema 6's digest holds the dates of vlu's own casework sections —
 /// VPS, complaints, licence submissions, restricted patients, transfers, moves away). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are
 /// in the digest.
-pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
-    for k in db.scan_prefix(DIGEST).keys() {
+pub(super) fn digest(db: &dyn Engine, batch: &mut Batch) -> Result<(), StoreError> {
+    for k in db.keys(DIGEST) {
         batch.remove(k?);
     }
     let victims: Vec<Victim> = values(db, VICTIM)?;
@@ -66,7 +65,7 @@ pub(super) fn digest(db: &Tree, batch: &mut Batch) -> Result<(), StoreError> {
     for (n, shard) in shards {
         batch.insert([DIGEST, &[n]].concat(), shard.encode());
     }
-    for k in db.scan_prefix(FACTS).keys() {
+    for k in db.keys(FACTS) {
         batch.remove(k?);
     }
     Ok(())

@@ -1,8 +1,11 @@
-//! The store: the only code that names sled.
+//! The store: the unit's records and the rules that keep them — audit, versions, the
+//! digest, the status that follows the work, erasure, retention, the return's reading of
+//! the records, an import's checks — written once, above a storage engine of primitives
+//! ([`engine`]: keys and values, atomic batches with expectations, logs, scans).
 //!
-//! One sled tree holds every record under a one-letter prefix, so that every change — the
-//! record and its audit entry together — is one atomic batch, flushed to disk before the
-//! change is reported saved. A lock file keeps a second process out.
+//! Every record lives under a one-letter prefix, so that every change — the record and its
+//! audit entry together — is one atomic batch, durable before the change is reported saved.
+//! A lock file keeps a second process out.
 //!
 //! | key | value |
 //! | --- | --- |
@@ -25,6 +28,7 @@ mod checked;
 mod codec;
 mod digest;
 mod dpa;
+mod engine;
 mod error;
 mod import;
 mod lock;
@@ -34,7 +38,7 @@ mod read;
 mod report;
 mod restore;
 pub mod seal;
-mod space;
+mod snooze;
 mod staged;
 mod stamp;
 mod write;
@@ -44,7 +48,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use serde::Serialize;
-use sled::{Batch, Tree};
 
 pub use crate::domain::snooze::Snooze;
 pub use api::Changed;
@@ -52,27 +55,29 @@ pub use audit::{AuditEntry, AuditQuery, AuditRecord, changed_fields};
 pub use backup::BackupInfo;
 pub use casework::{Closing, Moving, Reallocation};
 pub use check::Finding;
-use codec::{decode, encode, joined, key, open_sled, owner, records, values};
+use codec::{decode, encode, joined, key, owner, records, values};
 pub use digest::Digest;
 pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones};
+pub use engine::EngineFailure;
+pub use engine::space::{Shortfall, megabytes};
+use engine::{Batch, Engine, space};
 pub use error::StoreError;
 pub use import::planned;
 pub use purge::Purged;
 pub use report::ReportAsk;
 pub use restore::{Restored, Trust};
-pub use space::{Shortfall, megabytes};
 pub use stamp::{Record, Stamp};
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Contact, Officer, Victim};
-use crate::domain::reminders::Reminder;
 use digest::Edit;
 use staged::Stage;
 
 /// The store layout this build writes. Older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 6;
 
-/// sled's page cache. Its default (1 GiB) is far more than a unit needs to read.
+/// The engine's page cache: far less than the embedded engine's default (1 GiB), and more
+/// than a unit needs to read.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Migrations, indexed by the version they upgrade from (`MIGRATIONS[0]`: 1 → 2, …).
@@ -84,7 +89,7 @@ const MIGRATIONS: &[Migration] = &[
     migrate::digest,
 ];
 
-type Migration = fn(&Tree, &mut Batch) -> Result<(), StoreError>;
+type Migration = fn(&dyn Engine, &mut Batch) -> Result<(), StoreError>;
 
 /// What an import changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -99,21 +104,22 @@ pub struct ImportSummary {
     pub unerased: Vec<String>,
 }
 
+/// The unit's records, as one person acts on them: every change is made in the handle's
+/// user's name ([`Store::acting_as`] gives another person's handle on the same store).
 pub struct Store {
-    db: sled::Db,
-    dir: PathBuf,
-    /// Who the changes are made by, for the audit trail (the unit service sets it for each
-    /// client's request).
-    user: std::sync::Mutex<String>,
+    core: std::sync::Arc<Core>,
+    /// Who the changes are made by, for the audit trail.
+    user: String,
     /// How long a write is waited for ([`write::DEADLINE`]).
     deadline: std::time::Duration,
-    /// sled's log file, for the fdatasync after each flush ([`Store::write`]).
-    log: std::sync::Arc<File>,
-    /// The next audit record's number: one more than the last stored. (sled's own id
-    /// generator is kept outside the records, so a store restored from a backup would start
-    /// it again and write over the audit trail.)
-    next_audit: std::sync::atomic::AtomicU64,
-    /// A write did not finish in time: sled may be stuck, and nothing more is asked of it.
+}
+
+/// What every handle on one open store shares.
+struct Core {
+    engine: std::sync::Arc<dyn Engine>,
+    dir: PathBuf,
+    /// A write did not finish in time: the engine may be stuck, and nothing more is asked
+    /// of it.
     stalled: std::sync::atomic::AtomicBool,
     /// When each (user, victim) consultation was last recorded ([`dpa::CONSULTATION_WINDOW`]).
     consulted: std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>,
@@ -143,26 +149,17 @@ impl Store {
         // Opening writes: on a disk without room for that, it would damage the store.
         space::ensure_room(dir, 0, "open the store")?;
         lock::private_store_dir(dir)?;
-        let db = open_sled(dir)?;
-        let log = File::open(dir.join("db").join("db")).map_err(|source| StoreError::Io {
-            action: "open the store's log in",
-            path: dir.to_owned(),
-            source,
-        })?;
         let store = Self {
-            db,
-            dir: dir.to_owned(),
-            user: std::sync::Mutex::new(user.to_owned()),
+            core: std::sync::Arc::new(Core {
+                engine: engine::open(dir, CACHE_BYTES)?,
+                dir: dir.to_owned(),
+                stalled: std::sync::atomic::AtomicBool::new(false),
+                consulted: std::sync::Mutex::default(),
+                _lock: lock,
+            }),
+            user: user.to_owned(),
             deadline: write::DEADLINE,
-            log: std::sync::Arc::new(log),
-            next_audit: std::sync::atomic::AtomicU64::new(0),
-            stalled: std::sync::atomic::AtomicBool::new(false),
-            consulted: std::sync::Mutex::default(),
-            _lock: lock,
         };
-        store
-            .next_audit
-            .store(store.last_audit()? + 1, std::sync::atomic::Ordering::SeqCst);
         store.undo_unfinished()?;
         store.migrate()?;
         Ok(store)
@@ -176,14 +173,14 @@ impl Store {
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.core.dir
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
         let schema_key = key(META, "schema");
-        let found = match self.db.get(&schema_key)? {
+        let found = match self.core.engine.get(&schema_key)? {
             Some(v) => decode::<u32>(&schema_key, &v)?,
-            None if self.db.is_empty() => {
+            None if self.core.engine.is_empty()? => {
                 let mut batch = Batch::default();
                 batch.insert(schema_key, encode(&SCHEMA_VERSION));
                 return self.write(batch, write::SAVE_ROOM, true);
@@ -196,7 +193,7 @@ impl Store {
         };
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
-                dir: self.dir.clone(),
+                dir: self.core.dir.clone(),
                 found,
             });
         }
@@ -205,10 +202,15 @@ impl Store {
                 StoreError::Corrupt(format!("no migration from schema {version}"))
             })?;
             let mut batch = Batch::default();
-            step(&self.db, &mut batch)?;
+            step(&*self.core.engine, &mut batch)?;
             batch.insert(schema_key.clone(), encode(&(version + 1)));
             // A migration rewrites at most the digest and the logs: the store's size is ample.
-            self.write_doing(batch, self.db.size_on_disk()?, true, "upgrade the store")?;
+            self.write_doing(
+                batch,
+                self.core.engine.size_on_disk()?,
+                true,
+                "upgrade the store",
+            )?;
         }
         Ok(())
     }
@@ -216,30 +218,26 @@ impl Store {
     /// Applies one batch with its audit record, and makes it durable; returns the change's
     /// number (its audit record's).
     fn commit(&self, mut batch: Batch, record: &AuditRecord) -> Result<u64, StoreError> {
-        let seq = self
-            .next_audit
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        batch.insert([AUDIT, &seq.to_be_bytes()[..]].concat(), encode(record));
-        self.write(batch, write::SAVE_ROOM, true)?;
-        Ok(seq)
+        batch.append(AUDIT, encode(record));
+        self.write_doing(batch, write::SAVE_ROOM, true, "save")?
+            .ok_or_else(|| StoreError::Corrupt("a change was saved without its number".into()))
     }
 
     /// Who the changes are made by.
     pub fn user(&self) -> String {
-        self.user
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.user.clone()
     }
 
-    /// Makes the changes that follow, until the next call, in `user`'s name.
-    pub fn act_as(&self, user: &str) {
-        user.clone_into(
-            &mut self
-                .user
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+    /// A handle on this store that makes its changes in `user`'s name: the unit service
+    /// takes one for each request, with the speaker the kernel names. Nothing is shared
+    /// between two people's handles but the records.
+    #[must_use]
+    pub fn acting_as(&self, user: &str) -> Self {
+        Self {
+            core: std::sync::Arc::clone(&self.core),
+            user: user.to_owned(),
+            deadline: self.deadline,
+        }
     }
 
     fn record(&self, action: &str, subject: Option<&str>, fields: Vec<String>) -> AuditRecord {
@@ -293,6 +291,7 @@ impl Store {
         &self,
         batch: &mut Batch,
         victim: &Victim,
+        base: Option<u64>,
     ) -> Result<(&'static str, Vec<String>, Option<String>), StoreError> {
         let stored = Victim {
             contacts: Vec::new(),
@@ -323,14 +322,14 @@ impl Store {
             "add-victim"
         };
         batch.insert(key(VICTIM, &victim.id), encode(&stored));
-        self.stage_stamp(batch, Record::Victim, &victim.id)?;
+        self.stage_stamp(batch, Record::Victim, &victim.id, base)?;
         Ok((action, fields, before.map(|b| b.case_id)))
     }
 
     /// [`Store::save_victim`], refused if the record has changed since version `base`.
     pub fn save_victim_from(&self, victim: &Victim, base: u64) -> Result<Changed, StoreError> {
         self.check_base(Record::Victim, &victim.id, base)?;
-        self.save_victim(victim)
+        self.save_victim_at(victim, Some(base))
     }
 
     /// [`Store::save_victim_with_contact`], refused if the record has changed since `base`.
@@ -341,7 +340,7 @@ impl Store {
         base: u64,
     ) -> Result<Changed, StoreError> {
         self.check_base(Record::Victim, &victim.id, base)?;
-        self.save_victim_with_contact(victim, contact)
+        self.save_victim_with_contact_at(victim, contact, Some(base))
     }
 
     /// [`Store::save_case`], refused if the record has changed since version `base`; `why`
@@ -353,13 +352,18 @@ impl Store {
         why: Option<&str>,
     ) -> Result<Changed, StoreError> {
         self.check_base(Record::Case, &case.id, base)?;
-        self.save_case_because(case, why)
+        self.save_case_because(case, why, Some(base))
     }
 
     /// Saves a victim's record (not its contact log, which only grows by `append_contact`).
     pub fn save_victim(&self, victim: &Victim) -> Result<Changed, StoreError> {
+        self.save_victim_at(victim, None)
+    }
+
+    /// [`Store::save_victim`], made from version `base` of the record (`None`: any).
+    fn save_victim_at(&self, victim: &Victim, base: Option<u64>) -> Result<Changed, StoreError> {
         let mut batch = Batch::default();
-        let (action, fields, was) = self.stage_victim(&mut batch, victim)?;
+        let (action, fields, was) = self.stage_victim(&mut batch, victim, base)?;
         // A victim that moves to another case takes its log's facts with it.
         let facts = match &was {
             Some(c) if *c != victim.case_id => Some(LogFacts::of(&self.log(&victim.id)?)),
@@ -380,8 +384,18 @@ impl Store {
         victim: &Victim,
         contact: &Contact,
     ) -> Result<Changed, StoreError> {
+        self.save_victim_with_contact_at(victim, contact, None)
+    }
+
+    /// [`Store::save_victim_with_contact`], made from version `base` (`None`: any).
+    fn save_victim_with_contact_at(
+        &self,
+        victim: &Victim,
+        contact: &Contact,
+        base: Option<u64>,
+    ) -> Result<Changed, StoreError> {
         let mut batch = Batch::default();
-        let (_, mut fields, was) = self.stage_victim(&mut batch, victim)?;
+        let (_, mut fields, was) = self.stage_victim(&mut batch, victim, base)?;
         self.check_contact_refs(contact)?;
         let (facts, _) = self.stage_append(&mut batch, &victim.id, contact)?;
         self.stage_digest(
@@ -399,11 +413,16 @@ impl Store {
 
     /// Saves a case record.
     pub fn save_case(&self, case: &Case) -> Result<Changed, StoreError> {
-        self.save_case_because(case, None)
+        self.save_case_because(case, None, None)
     }
 
     /// Saves a case record; `why` (a key date corrected or removed) goes in the audit entry.
-    fn save_case_because(&self, case: &Case, why: Option<&str>) -> Result<Changed, StoreError> {
+    fn save_case_because(
+        &self,
+        case: &Case,
+        why: Option<&str>,
+        base: Option<u64>,
+    ) -> Result<Changed, StoreError> {
         checked::case(case)?;
         if let Some(why) = why {
             checked::text("the reason for the change", why)?;
@@ -423,7 +442,7 @@ impl Store {
         };
         let mut batch = Batch::default();
         batch.insert(key(CASE, &case.id), encode(case));
-        self.stage_stamp(&mut batch, Record::Case, &case.id)?;
+        self.stage_stamp(&mut batch, Record::Case, &case.id, base)?;
         self.stage_digest(&mut batch, vec![Edit::Case(case)])?;
         let seq = self.commit(batch, &self.record(action, Some(&case.id), fields))?;
         Ok(Changed {
@@ -474,7 +493,7 @@ impl Store {
         // The status follows the work: the entry and the move it makes, in one write.
         let moved = crate::domain::casework::after_logging(&victim, contact);
         if let Some(moved) = &moved {
-            self.stage_victim(&mut batch, moved)?;
+            self.stage_victim(&mut batch, moved, None)?;
             fields.push(format!(
                 "status {} since {}",
                 moved.status, moved.status_since
@@ -497,31 +516,6 @@ impl Store {
         })
     }
 
-    /// Puts a reminder off until a date, with a reason (stored and audited).
-    pub fn snooze(&self, snooze: &Snooze) -> Result<Changed, StoreError> {
-        checked::text("the snooze's reason", &snooze.reason)?;
-        checked::text("the snooze's reminder", &snooze.reminder)?;
-        checked::text("the snooze's officer", &snooze.by)?;
-        let mut batch = Batch::default();
-        batch.insert(key(SNOOZE, &snooze.reminder), encode(snooze));
-        let fields = vec![format!("until {}", snooze.until)];
-        let record = self.record("snooze", Some(&snooze.reminder), fields);
-        let seq = self.commit(batch, &record)?;
-        Ok(Changed {
-            seq,
-            victims: Reminder::victim_in_identity(&snooze.reminder)
-                .map(str::to_owned)
-                .into_iter()
-                .collect(),
-            snoozes: true,
-            ..Changed::default()
-        })
-    }
-
-    pub fn snoozes(&self) -> Result<Vec<Snooze>, StoreError> {
-        self.values(SNOOZE)
-    }
-
     /// Records that someone looked at a victim's contact details.
     pub fn record_reveal(&self, victim_id: &str) -> Result<(), StoreError> {
         let record = self.record("reveal-contact-details", Some(victim_id), Vec::new());
@@ -532,17 +526,6 @@ impl Store {
     pub fn record_refusal(&self, why: &str) -> Result<(), StoreError> {
         let record = self.record("refused-user", None, vec![why.to_owned()]);
         self.commit(Batch::default(), &record).map(drop)
-    }
-
-    /// The number of the last audit record stored (0 if none).
-    fn last_audit(&self) -> Result<u64, StoreError> {
-        let Some(k) = self.db.scan_prefix(AUDIT).keys().next_back().transpose()? else {
-            return Ok(0);
-        };
-        let n: [u8; 8] = k[AUDIT.len()..]
-            .try_into()
-            .map_err(|_| StoreError::Corrupt("an audit record's key cannot be read".into()))?;
-        Ok(u64::from_be_bytes(n))
     }
 
     /// The audit trail, oldest first.
@@ -565,7 +548,7 @@ impl Store {
 
     /// Bytes the store takes on disk.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        Ok(self.db.size_on_disk()?)
+        Ok(self.core.engine.size_on_disk()?)
     }
 }
 

@@ -26,7 +26,7 @@ pub struct Purged {
 impl Store {
     /// Takes the ids `erased` out of every backup in `dir`, audited.
     pub fn purge_backups(&self, dir: &Path, erased: &Tombstones) -> Result<Purged, StoreError> {
-        let key = Key::of_store(&self.dir)?;
+        let key = Key::of_store(&self.core.dir)?;
         let mut purged = Purged::default();
         for b in backup::list(dir)? {
             if !holds_any(&b.path, erased)? {
@@ -59,7 +59,7 @@ impl Store {
             ),
         ];
         let record = self.record("purge-backups", None, fields);
-        self.commit(sled::Batch::default(), &record)?;
+        self.commit(super::engine::Batch::default(), &record)?;
         Ok(purged)
     }
 
@@ -78,7 +78,7 @@ impl Store {
         };
         let making = tempfile::Builder::new()
             .prefix(".purging-")
-            .tempdir_in(&self.dir)
+            .tempdir_in(&self.core.dir)
             .map_err(io)?;
         let held = lock::acquire(making.path())?;
         super::restore::rebuild(&making.path().join("db"), &b.path)?;

@@ -12,7 +12,7 @@ use crate::domain::validate::KnownIds;
 
 impl Store {
     pub(super) fn values<T: DeserializeOwned>(&self, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        values(&self.db, prefix)
+        values(&*self.core.engine, prefix)
     }
 
     pub(super) fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
@@ -23,9 +23,9 @@ impl Store {
         &self,
         prefix: &[u8],
     ) -> Result<std::collections::HashSet<String>, StoreError> {
-        self.db
-            .scan_prefix(prefix)
-            .keys()
+        self.core
+            .engine
+            .keys(prefix)
             .map(|k| Ok(String::from_utf8_lossy(&k?[prefix.len()..]).into_owned()))
             .collect()
     }
@@ -54,15 +54,15 @@ impl Store {
 
     /// Every case, in id order, read one at a time.
     pub fn cases(&self) -> impl Iterator<Item = Result<Case, StoreError>> + '_ {
-        records(&self.db, CASE)
+        records(&*self.core.engine, CASE)
     }
 
     /// Every victim with its contact log, in id order, read one at a time (an export of a
     /// large unit never holds it whole). Records and logs are both kept in victim-id order,
     /// so each log is found by walking the two side by side.
     pub fn victims_with_logs(&self) -> impl Iterator<Item = Result<Victim, StoreError>> + '_ {
-        let mut logs = self.db.scan_prefix(CONTACT).peekable();
-        self.db.scan_prefix(VICTIM).map(move |item| {
+        let mut logs = self.core.engine.scan(CONTACT).peekable();
+        self.core.engine.scan(VICTIM).map(move |item| {
             let (k, v) = item?;
             let mut victim: Victim = decode(&k, &v)?;
             let id = &k[VICTIM.len()..];
@@ -121,7 +121,11 @@ impl Store {
     ) -> Result<Option<T>, StoreError> {
         self.usable()?;
         let k = key(prefix, id);
-        self.db.get(&k)?.map(|v| decode(&k, &v)).transpose()
+        self.core
+            .engine
+            .get(&k)?
+            .map(|v| decode(&k, &v))
+            .transpose()
     }
 
     /// The digest's edits for a victim saved (with the facts of its log, when they changed
@@ -154,6 +158,6 @@ impl Store {
     }
 
     pub(super) fn officer_exists(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.db.contains_key(key(OFFICER, id))?)
+        Ok(self.core.engine.contains(&key(OFFICER, id))?)
     }
 }

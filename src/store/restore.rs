@@ -17,15 +17,16 @@
 
 use std::path::{Path, PathBuf};
 
+use super::engine::Batch;
 use chrono::{DateTime, Utc};
-use sled::Batch;
 
 use super::audit::AuditRecord;
 use super::backup::{self, Header};
+use super::engine::{self, space};
 use super::lock::{self, READY, interrupted};
 use super::seal::{Key, Signature};
 use super::staged::CHUNK_BYTES;
-use super::{AUDIT, CACHE_BYTES, Store, StoreError, decode, space};
+use super::{AUDIT, CACHE_BYTES, Store, StoreError, decode};
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub enum Trust {
 }
 
 /// How much larger than its backup a restored store may be on disk: records compress to a
-/// fifth or less, and sled's file holds them with room to spare.
+/// fifth or less, and the engine's files hold them with room to spare.
 const GROWTH: u64 = 10;
 
 const STAGING: &str = "db.restoring";
@@ -128,13 +129,7 @@ impl Store {
     fn carry(&self, trail: &[AuditRecord]) -> Result<usize, StoreError> {
         let mut batch = Batch::default();
         for record in trail {
-            let seq = self
-                .next_audit
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            batch.insert(
-                [AUDIT, &seq.to_be_bytes()[..]].concat(),
-                super::encode(record),
-            );
+            batch.append(AUDIT, super::encode(record));
         }
         self.write(batch, super::write::SAVE_ROOM, true)?;
         Ok(trail.len())
@@ -205,16 +200,12 @@ fn vouched_for(dir: &Path, path: &Path, trust: Trust) -> Result<Signature, Store
 /// The audit entries of the store in `db` made after `since`, oldest first; `Err` where
 /// that store cannot be read (a damaged store is what a restore is often for).
 fn trail_since(db: &Path, since: DateTime<Utc>) -> Result<Vec<AuditRecord>, ()> {
-    if !db.join("db").exists() {
+    if !engine::has_files(db) {
         return Ok(Vec::new());
     }
-    let tree = sled::Config::new()
-        .path(db)
-        .cache_capacity(1024 * 1024)
-        .open()
-        .map_err(drop)?;
+    let engine = engine::open_files(db, 1024 * 1024).map_err(drop)?;
     let mut trail = Vec::new();
-    for item in tree.scan_prefix(AUDIT) {
+    for item in engine.scan(AUDIT) {
         let (k, v) = item.map_err(drop)?;
         let record: AuditRecord = decode(&k, &v).map_err(drop)?;
         if record.at > since {
@@ -224,26 +215,33 @@ fn trail_since(db: &Path, since: DateTime<Utc>) -> Result<Vec<AuditRecord>, ()> 
     Ok(trail)
 }
 
-/// Reads every record of the backup into a new sled store at `staging`, durably.
+/// Reads every record of the backup into a new store's engine at `staging`, durably.
 pub(super) fn rebuild(staging: &Path, backup: &Path) -> Result<(Header, u64), StoreError> {
-    let db = sled::Config::new()
-        .path(staging)
-        .cache_capacity(CACHE_BYTES)
-        .open()?;
+    let engine = engine::open_files(staging, CACHE_BYTES)?;
+    let apply = |batch, durable| engine.apply(batch, durable).map(drop).map_err(unapplied);
     let mut batch = Batch::default();
     let mut bytes = 0;
     let (header, verified) = backup::read(backup, |k, v| {
         bytes += k.len() + v.len();
         batch.insert(k, v);
         if bytes >= CHUNK_BYTES {
-            db.apply_batch(std::mem::take(&mut batch))?;
+            apply(std::mem::take(&mut batch), false)?;
             bytes = 0;
         }
         Ok(())
     })?;
-    db.apply_batch(batch)?;
-    db.flush()?;
+    apply(batch, true)?;
     Ok((header, verified.records))
+}
+
+/// A batch of a new store's not applied: it expects nothing, so only a failure.
+fn unapplied(e: engine::Unapplied) -> StoreError {
+    match e {
+        engine::Unapplied::Failed(e) => e.into(),
+        engine::Unapplied::Conflict(_) => {
+            StoreError::Corrupt("a store being made changed under the restore".into())
+        }
+    }
 }
 
 /// Finishes a restore stopped after its marker was written, or clears away one stopped

@@ -1,11 +1,12 @@
 //! A write too large for one batch (a unit's import), made all-or-nothing all the same.
 //!
-//! sled applies a batch atomically, but one batch of a large unit holds its whole store in
-//! memory and, past the page cache, makes sled write and read back its own pages. So a large
+//! The engine applies a batch atomically, but one batch of a large unit holds its whole store
+//! in memory and, past the page cache, makes the embedded engine write and read back its own
+//! pages. So a large
 //! write goes in small batches of about [`CHUNK_BYTES`], each carrying, for every key it changes
 //! for the first time, the key's value before (`u\0{key}`: `0` absent, `1` + bytes). The first
 //! batch also sets the marker `m\0import`. The last batch — which the caller fills with what
-//! must change at the commit point — removes the marker and every undo record. sled recovers
+//! must change at the commit point — removes the marker and every undo record. The engine recovers
 //! batches in order, so after a crash the store holds some first batches and their undo
 //! records: [`Store::undo_unfinished`] restores what was there, on the next open or at once
 //! when the write fails. Into a store with no records yet (a unit's first import, the large
@@ -13,14 +14,13 @@
 
 use std::collections::HashSet;
 
-use sled::Batch;
-
+use super::engine::Batch;
 use super::{META, Store, StoreError, key};
 
 /// The undo records' prefix.
 pub(super) const UNDO: &[u8] = b"u\0";
 
-/// Bytes staged before a batch is applied. Small on purpose: sled 0.34 leaves the space a
+/// Bytes staged before a batch is applied. Small on purpose: the embedded engine leaves the space a
 /// large batch passes through as free segments, and rewrites every free segment with zeros
 /// each time the store is opened. Importing 100,000 victims in batches of 32 MiB left 300 MB
 /// of them (a 700 MB file for 290 MB of records) and every `vlu diary` wrote those 300 MB;
@@ -74,7 +74,7 @@ impl<'s> Staged<'s> {
     pub fn with_chunk(store: &'s Store, chunk: usize) -> Result<Self, StoreError> {
         let schema = key(META, "schema");
         let mut fresh = true;
-        for k in store.db.iter().keys() {
+        for k in store.core.engine.keys(b"") {
             if k? != schema {
                 fresh = false;
                 break;
@@ -97,7 +97,7 @@ impl<'s> Staged<'s> {
         if self.fresh || self.touched.contains(k) {
             return Ok(());
         }
-        let before = match self.store.db.get(k)? {
+        let before = match self.store.core.engine.get(k)? {
             None => vec![0],
             Some(v) => [&[1u8][..], &v].concat(),
         };
@@ -165,7 +165,7 @@ impl Store {
     /// undone in batches of [`CHUNK_BYTES`], each asking for its own room, the marker removed
     /// last: a crash part-way leaves the rest to the next open, and redoing a step is harmless.
     pub(super) fn undo_unfinished(&self) -> Result<(), StoreError> {
-        let Some(how) = self.db.get(marker())? else {
+        let Some(how) = self.core.engine.get(&marker())? else {
             return Ok(());
         };
         let mut undo = Undo {
@@ -175,14 +175,14 @@ impl Store {
         };
         if how == FRESH {
             let keep = [key(META, "schema"), marker()];
-            for k in self.db.iter().keys() {
+            for k in self.core.engine.keys(b"") {
                 let k = k?;
                 if !keep.iter().any(|kept| *kept == *k) {
                     undo.remove(&k)?;
                 }
             }
         }
-        for item in self.db.scan_prefix(UNDO) {
+        for item in self.core.engine.scan(UNDO) {
             let (k, before) = item?;
             let original = &k[UNDO.len()..];
             match before.split_first() {
@@ -198,7 +198,7 @@ impl Store {
         }
         undo.batch.remove(marker());
         let room = undo.room();
-        self.write_doing(undo.batch, room, true, UNDOING)
+        self.write_doing(undo.batch, room, true, UNDOING).map(drop)
     }
 }
 
@@ -212,7 +212,7 @@ struct Undo<'s> {
 }
 
 impl Undo<'_> {
-    /// What a removal takes in sled's log beyond its key.
+    /// What a removal takes in the engine's log beyond its key.
     const TOMBSTONE: usize = 16;
 
     fn put(&mut self, k: &[u8], v: &[u8]) -> Result<(), StoreError> {

@@ -1,6 +1,63 @@
 use chrono::NaiveDate;
 
 use super::*;
+use engine::{EngineFailure, Scan};
+
+/// The engine under the rules' feet, for a test to write what damage or an older layout
+/// would leave: each write applied at once, durably.
+struct Raw<'s>(&'s Store);
+
+impl Store {
+    fn raw(&self) -> Raw<'_> {
+        Raw(self)
+    }
+}
+
+impl Raw<'_> {
+    fn apply_batch(&self, batch: Batch) -> Result<(), EngineFailure> {
+        match self.0.core.engine.apply(batch, true) {
+            Ok(_) => Ok(()),
+            Err(engine::Unapplied::Failed(e)) => Err(e),
+            Err(engine::Unapplied::Conflict(_)) => panic!("a test's batch expects nothing"),
+        }
+    }
+
+    fn insert(&self, k: impl Into<Vec<u8>>, v: impl Into<Vec<u8>>) -> Result<(), EngineFailure> {
+        let mut batch = Batch::default();
+        batch.insert(k, v);
+        self.apply_batch(batch)
+    }
+
+    fn remove(&self, k: impl Into<Vec<u8>>) -> Result<(), EngineFailure> {
+        let mut batch = Batch::default();
+        batch.remove(k);
+        self.apply_batch(batch)
+    }
+
+    fn get(&self, k: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>, EngineFailure> {
+        self.0.core.engine.get(k.as_ref())
+    }
+
+    fn contains_key(&self, k: impl AsRef<[u8]>) -> Result<bool, EngineFailure> {
+        self.0.core.engine.contains(k.as_ref())
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Scan<'_> {
+        self.0.core.engine.scan(prefix)
+    }
+
+    fn keys(&self, prefix: &[u8]) -> impl Iterator<Item = Result<Vec<u8>, EngineFailure>> + '_ {
+        self.0.core.engine.keys(prefix)
+    }
+
+    fn iter(&self) -> Scan<'_> {
+        self.0.core.engine.scan(b"")
+    }
+
+    fn len(&self) -> usize {
+        self.0.core.engine.scan(b"").count()
+    }
+}
 use crate::domain::enums::{ContactKind, Direction, Medium, VictimStatus};
 use crate::domain::model::Caseload;
 use crate::domain::validate::{KnownIds, parse_caseload};
@@ -164,10 +221,9 @@ fn a_store_from_a_newer_vlu_is_refused() {
     {
         let store = open(dir.path());
         store
-            .db
+            .raw()
             .insert(key(META, "schema"), encode(&(SCHEMA_VERSION + 1)))
             .unwrap();
-        store.db.flush().unwrap();
     }
     assert!(
         matches!(Store::open(dir.path(), "t"), Err(StoreError::NewerSchema { found, .. }) if found == SCHEMA_VERSION + 1)
@@ -180,11 +236,11 @@ fn check_finds_orphans_and_unreadable_records() {
     let store = open(dir.path());
     store.import(&sample(), false).unwrap();
     store
-        .db
+        .raw()
         .insert(key(CASE, "C-bad"), b"{not json".to_vec())
         .unwrap();
     store
-        .db
+        .raw()
         .insert(key(CONTACT, "V-ghost"), encode(&vec![note("2026-01-01")]))
         .unwrap();
     let findings = store.check().unwrap();
@@ -216,7 +272,7 @@ fn each_victim_is_read_with_its_own_log_and_orphaned_logs_are_passed_over() {
     store.import(&caseload, false).unwrap();
     for ghost in ["V-0", "V-2", "V-9"] {
         store
-            .db
+            .raw()
             .insert(key(CONTACT, ghost), encode(&vec![note("2026-01-01")]))
             .unwrap();
     }
@@ -248,7 +304,7 @@ fn snoozes_are_kept_with_their_reason() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     let s = Snooze {
-        reminder: "annual_letter/V-1".into(),
+        reminder: "annual_letter/V-1/-/2026-12-10".into(),
         until: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         reason: "victim in hospital".into(),
         by: "sahmed".into(),
@@ -256,6 +312,19 @@ fn snoozes_are_kept_with_their_reason() {
     store.snooze(&s).unwrap();
     assert_eq!(store.snoozes().unwrap(), [s]);
     assert_eq!(store.audit().unwrap()[0].action, "snooze");
+    // Ended early: gone, audited, and the victim's screens told.
+    let woken = store.unsnooze("annual_letter/V-1/-/2026-12-10").unwrap();
+    assert!(woken.snoozes);
+    assert_eq!(woken.victims, ["V-1"]);
+    assert!(store.snoozes().unwrap().is_empty());
+    let audit = store.audit().unwrap();
+    assert_eq!(audit[1].action, "unsnooze");
+    assert_eq!(audit[1].fields, ["was until 2026-12-01"]);
+    let again = store
+        .unsnooze("annual_letter/V-1/-/2026-12-10")
+        .unwrap_err();
+    assert!(again.to_string().contains("not snoozed"), "{again}");
+    assert_eq!(store.audit().unwrap().len(), 2, "a refusal writes nothing");
 }
 
 #[test]
@@ -266,14 +335,16 @@ fn a_schema_1_store_is_migrated_to_one_key_per_log_with_facts() {
         store.import(&sample(), false).unwrap();
         // Lay the store out as schema 1 had it: one key per contact, no facts.
         let log = store.log("V-1").unwrap();
-        store.db.remove(key(CONTACT, "V-1")).unwrap();
-        store.db.remove(key(FACTS, "V-1")).unwrap();
+        store.raw().remove(key(CONTACT, "V-1")).unwrap();
+        store.raw().remove(key(FACTS, "V-1")).unwrap();
         for (seq, c) in log.iter().enumerate() {
             let k = [CONTACT, b"V-1\0", &(seq as u64).to_be_bytes()].concat();
-            store.db.insert(k, encode(c)).unwrap();
+            store.raw().insert(k, encode(c)).unwrap();
         }
-        store.db.insert(key(META, "schema"), encode(&1u32)).unwrap();
-        store.db.flush().unwrap();
+        store
+            .raw()
+            .insert(key(META, "schema"), encode(&1u32))
+            .unwrap();
     }
     let store = open(dir.path());
     assert_eq!(store.load().unwrap(), sample());
@@ -303,7 +374,7 @@ fn the_facts_follow_every_appended_contact() {
         crate::domain::facts::LogFacts::of(&store.victim("V-1").unwrap().unwrap().contacts)
     );
     // A digest that disagrees with the log is found.
-    let mut batch = sled::Batch::default();
+    let mut batch = super::engine::Batch::default();
     store
         .stage_digest(
             &mut batch,
@@ -314,7 +385,7 @@ fn the_facts_follow_every_appended_contact() {
             }],
         )
         .unwrap();
-    store.db.apply_batch(batch).unwrap();
+    store.raw().apply_batch(batch).unwrap();
     assert_eq!(
         store.check().unwrap(),
         [format!(
@@ -375,16 +446,15 @@ fn an_import_cut_off_between_its_batches_is_undone_on_the_next_open() {
         staged
             .put(key(VICTIM, "V-2"), encode(&changed.victims[0]))
             .unwrap();
-        assert!(store.db.contains_key(key(VICTIM, "V-2")).unwrap());
-        store.db.flush().unwrap();
+        assert!(store.raw().contains_key(key(VICTIM, "V-2")).unwrap());
         drop(staged);
         before
     };
     let store = open(dir.path());
     assert_eq!(store.load().unwrap(), before);
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
-    assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
-    assert!(!store.db.contains_key(key(META, "import")).unwrap());
+    assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
+    assert!(!store.raw().contains_key(key(META, "import")).unwrap());
 }
 
 #[test]
@@ -399,12 +469,11 @@ fn a_first_import_cut_off_leaves_an_empty_store() {
         staged
             .put(key(CASE, "C-1"), encode(&sample().cases[0]))
             .unwrap();
-        assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
-        store.db.flush().unwrap();
+        assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
     }
     let store = open(dir.path());
     assert_eq!(store.load().unwrap(), Caseload::default());
-    assert_eq!(store.db.len(), 1, "only the schema version is left");
+    assert_eq!(store.raw().len(), 1, "only the schema version is left");
 }
 
 #[test]
@@ -416,8 +485,8 @@ fn a_finished_import_leaves_no_undo_records() {
     again.victims[0].name = "Joan Mercer-Hale".into();
     store.import(&again, true).unwrap();
     assert_eq!(store.load().unwrap().victims[0].name, "Joan Mercer-Hale");
-    assert_eq!(store.db.scan_prefix(super::staged::UNDO).count(), 0);
-    assert!(!store.db.contains_key(key(META, "import")).unwrap());
+    assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
+    assert!(!store.raw().contains_key(key(META, "import")).unwrap());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
 
@@ -500,21 +569,23 @@ fn a_schema_3_digest_is_laid_out_again_by_case() {
                 })
                 .unwrap();
         }
-        for k in store.db.scan_prefix(DIGEST).keys() {
-            store.db.remove(k.unwrap()).unwrap();
+        for k in store.raw().keys(DIGEST) {
+            store.raw().remove(k.unwrap()).unwrap();
         }
         for (n, shard) in shards {
             store
-                .db
+                .raw()
                 .insert([DIGEST, &[n]].concat(), shard.encode())
                 .unwrap();
         }
-        store.db.insert(key(META, "schema"), encode(&3u32)).unwrap();
+        store
+            .raw()
+            .insert(key(META, "schema"), encode(&3u32))
+            .unwrap();
         assert!(
             !store.check().unwrap().is_empty(),
             "the old layout is not this one"
         );
-        store.db.flush().unwrap();
         caseload.victims.len()
     };
     let store = open(dir.path());
@@ -545,9 +616,8 @@ fn a_schema_4_digest_gains_the_facts_of_the_release_re_offer() {
                 .unwrap();
         }
         batch.insert(key(META, "schema"), encode(&4u32));
-        store.db.apply_batch(batch).unwrap();
+        store.raw().apply_batch(batch).unwrap();
         assert!(!store.check().unwrap().is_empty(), "the old facts differ");
-        store.db.flush().unwrap();
     }
     let store = open(dir.path());
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
@@ -589,13 +659,13 @@ fn a_victim_whose_case_was_lost_can_be_put_right_and_check_agrees() {
     store
         .stage_digest(&mut batch, Store::victim_edits(&v, Some(was), Some(facts)))
         .unwrap();
-    store.db.apply_batch(batch).unwrap();
+    store.raw().apply_batch(batch).unwrap();
     assert!(!store.check().unwrap().is_empty(), "the lost case is found");
     // The victim put back under a real case: the emptied shard goes, and all is sound.
     reimport(&store, &caseload, "V-0001");
     assert!(
         store
-            .db
+            .raw()
             .get([DIGEST, &[digest::shard_of(&lost)]].concat())
             .unwrap()
             .is_none()
@@ -613,12 +683,7 @@ fn a_backup_holds_every_record_and_restores_the_store_exactly() {
     assert!(Store::backup_due(&backups).unwrap(), "no backup yet");
     let info = store.backup(&backups, 3).unwrap();
     assert!(!Store::backup_due(&backups).unwrap(), "one was just taken");
-    let records: Vec<(Vec<u8>, Vec<u8>)> = store
-        .db
-        .iter()
-        .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())))
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let records: Vec<(Vec<u8>, Vec<u8>)> = store.raw().iter().collect::<Result<_, _>>().unwrap();
     let mut read_back = Vec::new();
     let (header, verified) = backup::read(&info.path, |k, v| {
         read_back.push((k, v));
@@ -679,7 +744,7 @@ fn a_restored_store_adds_to_its_audit_trail_and_overwrites_none_of_it() {
     let data = dir.path().join("data");
     let backups = dir.path().join("backups");
     open(&data).import(&sample(), false).unwrap();
-    // Several sessions, as a unit has: sled's own id generator jumps at each open.
+    // Several sessions, as a unit has: each open numbers the trail on from its last entry.
     for day in 2..6 {
         let store = open(&data);
         store
@@ -735,8 +800,8 @@ fn after_a_write_stalls_the_store_refuses_everything_at_once() {
             "{refused:?}"
         );
     }
-    // Dropping it asks nothing of sled (whose last handle is kept, never flushed on drop):
-    // the process can end. (sled's own lock stays held until it does, so the store is
+    // Dropping it asks nothing of the engine (whose last handle is kept, never flushed on
+    // drop): the process can end. (The engine's own lock stays held until it does, so the store is
     // reopened by the next process, not this one.)
     drop(store);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
@@ -991,11 +1056,13 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
             );
         }
         // A schema 5 store: its digest had no casework; opening it lays the digest out anew.
-        for k in store.db.scan_prefix(DIGEST).keys() {
-            store.db.remove(k.unwrap()).unwrap();
+        for k in store.raw().keys(DIGEST) {
+            store.raw().remove(k.unwrap()).unwrap();
         }
-        store.db.insert(key(META, "schema"), encode(&5u32)).unwrap();
-        store.db.flush().unwrap();
+        store
+            .raw()
+            .insert(key(META, "schema"), encode(&5u32))
+            .unwrap();
         caseload
     };
     let store = open(dir.path());

@@ -23,13 +23,13 @@ const OPEN_SLACK: u64 = 3 * MIB / 2;
 
 /// Bytes free to an unprivileged writer on the file system that holds `path`.
 #[cfg(unix)]
-pub(super) fn free_bytes(path: &Path) -> std::io::Result<u64> {
+pub(in crate::store) fn free_bytes(path: &Path) -> std::io::Result<u64> {
     let st = rustix::fs::statvfs(path)?;
     Ok(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 #[cfg(not(unix))]
-pub(super) fn free_bytes(_path: &Path) -> std::io::Result<u64> {
+pub(in crate::store) fn free_bytes(_path: &Path) -> std::io::Result<u64> {
     Ok(u64::MAX)
 }
 
@@ -49,7 +49,7 @@ fn allocated(meta: &std::fs::Metadata) -> u64 {
 /// What opening the sled store in `db` may write: the holes of its log file that zeroing
 /// free segments fills in, twice its newest snapshot (the new one is written before the old
 /// one goes), and [`OPEN_SLACK`].
-pub(super) fn open_needs(db: &Path) -> std::io::Result<u64> {
+pub(in crate::store) fn open_needs(db: &Path) -> std::io::Result<u64> {
     let mut needs = OPEN_SLACK;
     let entries = match std::fs::read_dir(db) {
         Ok(entries) => entries,
@@ -98,7 +98,11 @@ fn existing(dir: &Path) -> &Path {
 /// Refuses, with what is needed and what is free, unless the disk of the store in `dir`
 /// could take `extra` bytes written now and still leave room to open it again afterwards.
 /// `extra` is the caller's bound on what its write may take on disk.
-pub(super) fn ensure_room(dir: &Path, extra: u64, doing: &'static str) -> Result<(), StoreError> {
+pub(in crate::store) fn ensure_room(
+    dir: &Path,
+    extra: u64,
+    doing: &'static str,
+) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         action: "measure the free space of",
         path: dir.to_owned(),
