@@ -8,63 +8,10 @@ use std::time::{Duration, Instant};
 
 use common::Casework;
 use common::Sandbox;
+use common::service::Service;
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
 use vlu::unit::api::UnitStore;
-
-/// `vlu serve` on the sandbox's store, stopped (SIGTERM) when dropped.
-struct Service {
-    child: Child,
-}
-
-impl Service {
-    /// The service, once it answers this test's user.
-    fn start(s: &Sandbox) -> Self {
-        Self::start_until(s, || {
-            Client::connect(&s.data_dir()).ok().flatten().is_some()
-        })
-    }
-
-    /// A service that refuses this test's user: ready once its socket exists.
-    fn start_refusing(s: &Sandbox) -> Self {
-        Self::start_until(s, || s.data_dir().join("vlu.sock").exists())
-    }
-
-    fn start_until(s: &Sandbox, ready: impl Fn() -> bool) -> Self {
-        // Not one a command of the test started on its own.
-        common::stop_service(&s.data_dir());
-        let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
-            .env("VLU_DATA_DIR", s.data_dir())
-            .env("XDG_CONFIG_HOME", s.root.path().join("config"))
-            .arg("serve")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while !ready() {
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "the service never became ready"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self { child }
-    }
-
-    /// SIGTERM: the service stops cleanly, removing its socket; its exit status.
-    fn stop(mut self) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap().code()
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Tests that time something, and the one that loads the machine with twenty writers and
 /// kills: never run at once (a timing taken under that load measures the load).
@@ -255,20 +202,6 @@ fn export_check_import_backup_and_restore_work_while_the_service_runs() {
     s.vlu().arg("restore").arg(&all[0]).assert().success();
     assert!(service.stop_or_gone(), "the restore stopped the service");
     assert_eq!(s.export(), before);
-}
-
-impl Service {
-    /// Whether the service has ended (by itself, or now by SIGTERM).
-    fn stop_or_gone(mut self) -> bool {
-        let start = Instant::now();
-        while self.child.try_wait().unwrap().is_none() {
-            if start.elapsed() > Duration::from_secs(10) {
-                return self.stop().is_some();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        true
-    }
 }
 
 /// No lost update: a save made from a version someone has since changed is refused, naming

@@ -81,24 +81,16 @@ pub(super) fn read(
     }
 }
 
-/// A victim's whole record, its reading recorded as a consultation (once in a while for the
-/// same person and record: the screens read a record again after each change to it).
+/// A victim's whole record, its reading recorded as a consultation (the unit's rule,
+/// [`UnitStore::victim`]).
 fn victim(store: &Store, id: &str) -> Result<Reply, StoreError> {
-    let found = store.victim(id)?;
-    if found.is_some() {
-        store.record_consultation(id)?;
-    }
-    Ok(Reply::Victim(found.map(Box::new)))
+    Ok(Reply::Victim(UnitStore::victim(store, id)?.map(Box::new)))
 }
 
 /// The records a change touched, as they are now; each victim's reading recorded as a
 /// consultation, as [`victim`] records it.
 pub(super) fn fresh(store: &Store, changed: &Changed) -> Result<Fresh, StoreError> {
-    let fresh = UnitStore::fresh(store, changed)?;
-    for victim in &fresh.victims {
-        store.record_consultation(&victim.id)?;
-    }
-    Ok(fresh)
+    UnitStore::fresh(store, changed)
 }
 
 /// One case for the unit it moves to, its disclosure recorded, with the case's version (for
@@ -138,7 +130,7 @@ pub(super) fn export(shared: &Shared, user: &str, stream: &mut UnixStream) -> st
         let Some(store) = guard.as_ref() else {
             return Err(Error::Usage(STOPPING.into()));
         };
-        store.act_as(user);
+        let store = &store.acting_as(user);
         let mut file = tempfile::tempfile_in(&shared.dir).map_err(|source| Error::Write {
             path: shared.dir.clone(),
             source,

@@ -1,5 +1,5 @@
 //! The unit as the screens see it: the seam between them and whatever keeps the records —
-//! the sled [`Store`] in this process, or a client of the unit service that owns it. It
+//! the [`Store`] in this process, or a client of the unit service that owns it. It
 //! speaks in records, ids and [`Command`]s, never in an engine's terms, and every change
 //! answers with what it [`Changed`]: the screens read those records back, never re-do a
 //! write in their own memory, which is also how a change made by someone else reaches them.
@@ -117,8 +117,14 @@ impl UnitStore for Store {
         Store::snoozes(self)
     }
 
+    /// A victim's whole record, its reading recorded as a consultation (once in a while
+    /// for the same person and record: the screens read a record again after each change).
     fn victim(&self, id: &str) -> Result<Option<Victim>, StoreError> {
-        Store::victim(self, id)
+        let found = Store::victim(self, id)?;
+        if found.is_some() {
+            Store::record_consultation(self, id)?;
+        }
+        Ok(found)
     }
 
     fn case(&self, id: &str) -> Result<Option<Case>, StoreError> {

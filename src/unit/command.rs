@@ -42,6 +42,8 @@ pub enum Command {
     Reallocate(Reallocation),
     /// A reminder put off.
     Snooze(Snooze),
+    /// A reminder's snooze ended before its date (by its identity).
+    Unsnooze { reminder: String },
 }
 
 /// Who is making a change: the account (from the kernel, never the client's word) and the
@@ -64,6 +66,7 @@ impl Command {
             Command::CloseCase(_) => "close-case",
             Command::Reallocate(_) => "reallocate",
             Command::Snooze(_) => "snooze",
+            Command::Unsnooze { .. } => "unsnooze",
         }
     }
 
@@ -76,7 +79,8 @@ impl Command {
             | Command::AddVictim(_)
             | Command::AddCase(_)
             | Command::CloseCase(_)
-            | Command::Snooze(_) => Action::Work,
+            | Command::Snooze(_)
+            | Command::Unsnooze { .. } => Action::Work,
             Command::SaveVictim { victim, .. } => {
                 let moves = store
                     .victim(&victim.id)
@@ -173,6 +177,7 @@ impl Command {
             Command::CloseCase(closing) => store.close_case(closing),
             Command::Reallocate(r) => store.reallocate(r),
             Command::Snooze(snooze) => store.snooze(snooze),
+            Command::Unsnooze { reminder } => store.unsnooze(reminder),
         }
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod screens;
+pub mod service;
 
 use std::path::{Path, PathBuf};
 

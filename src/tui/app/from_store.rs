@@ -125,6 +125,7 @@ impl App {
                 contact: Some(_), ..
             }) => "Status saved.",
             Effect::Save(Command::Snooze(_)) => "Reminder snoozed.",
+            Effect::Save(Command::Unsnooze { .. }) => "Snooze ended: the reminder is due again.",
             Effect::Save(Command::SaveVictim { contact: None, .. }) => "Victim saved.",
             Effect::Save(Command::Reallocate(_)) => "Reallocated.",
             Effect::Save(Command::AddVictim(_)) => {

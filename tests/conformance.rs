@@ -1,0 +1,241 @@
+//! One suite over the unit's API, run against the store in this process and against a
+//! client of the unit service: the same commands, in the same order, on two copies of the
+//! sample unit must come out the same — every change's number and what it touched, every
+//! refusal's kind and sentence, every conflict's record and version, the audit trail entry
+//! for entry. A second engine (or a second way to reach the unit) is held to the same
+//! transcript by adding it here.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::Sandbox;
+use common::service::Service;
+use vlu::domain::model::{Case, Victim};
+use vlu::domain::retention::{Reason, Target};
+use vlu::service::client::Client;
+use vlu::store::{AuditQuery, Closing, Record, Snooze, StoreError};
+use vlu::unit::api::{UnitAdmin, UnitStore};
+use vlu::unit::command::Command;
+
+/// What a unit answered, with what changes from run to run (times) left out.
+#[derive(Debug, PartialEq)]
+enum Said {
+    Saved {
+        seq: u64,
+        victims: Vec<String>,
+        cases: Vec<String>,
+        snoozes: bool,
+        entry: Option<usize>,
+        versions: Vec<(Record, String, u64)>,
+    },
+    Conflict {
+        record: Record,
+        id: String,
+        version: u64,
+        by: String,
+    },
+    /// Any other refusal: its kind (the error's variant) and its sentence.
+    Refused(String, String),
+}
+
+fn said(result: Result<vlu::unit::api::Saved, StoreError>) -> Said {
+    match result {
+        Ok(saved) => Said::Saved {
+            seq: saved.changed.seq,
+            victims: saved.changed.victims,
+            cases: saved.changed.cases,
+            snoozes: saved.changed.snoozes,
+            entry: saved.changed.entry,
+            versions: saved.fresh.versions,
+        },
+        Err(StoreError::Conflict { record, id, since }) => Said::Conflict {
+            record,
+            id,
+            version: since.version,
+            by: since.by,
+        },
+        Err(e) => {
+            let kind = format!("{e:?}");
+            let kind = kind.split(['(', ' ', '{']).next().unwrap_or_default();
+            Said::Refused(kind.to_owned(), e.to_string())
+        }
+    }
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// The script: the casework a day brings, and the refusals and conflicts it meets.
+fn script<U: UnitStore + UnitAdmin>(unit: &U) -> Vec<Said> {
+    let mut out = Vec::new();
+    let joan: Victim = unit.victim("V-0001").unwrap().unwrap();
+    let case: Case = unit.case(&joan.case_id).unwrap().unwrap();
+    let base = unit.stamp(Record::Victim, "V-0001").unwrap().version;
+    let case_base = unit.stamp(Record::Case, &case.id).unwrap().version;
+    let mut run = |command: Command| out.push(said(unit.execute(&command)));
+
+    run(Command::LogContact {
+        victim: "V-0001".into(),
+        contact: common::note("Rang: no answer."),
+    });
+    let renamed = Victim {
+        name: format!("{} Hale", joan.name),
+        contacts: Vec::new(),
+        ..joan.clone()
+    };
+    run(Command::SaveVictim {
+        victim: Box::new(renamed.clone()),
+        base,
+        contact: None,
+    });
+    // The same save again, made from the version before it: a conflict.
+    run(Command::SaveVictim {
+        victim: Box::new(renamed),
+        base,
+        contact: None,
+    });
+    run(Command::LogContact {
+        victim: "V-9999".into(),
+        contact: common::note("Nobody."),
+    });
+    run(Command::AddVictim(Box::new(Victim {
+        id: String::new(),
+        case_id: "C-nowhere".into(),
+        contacts: Vec::new(),
+        ..joan.clone()
+    })));
+    run(Command::Snooze(Snooze {
+        reminder: "annual_letter/V-0001/-/2027-01-10".into(),
+        until: day("2027-01-15"),
+        reason: "Victim asked to wait until after the trial.".into(),
+        by: "sahmed".into(),
+    }));
+    run(Command::Unsnooze {
+        reminder: "annual_letter/V-0001/-/2027-01-10".into(),
+    });
+    run(Command::Unsnooze {
+        reminder: "annual_letter/V-0001/-/2027-01-10".into(),
+    });
+    run(Command::CloseCase(Closing {
+        case: case.id.clone(),
+        on: day("2026-12-01"),
+        reason: "Sentence ended.".into(),
+        by: None,
+        base: case_base + 7,
+    }));
+    run(Command::SaveCase {
+        case: Box::new(Case {
+            sex_offender_notification: Some(!case.sex_offender_notification.unwrap_or(false)),
+            ..case
+        }),
+        base: case_base,
+        why: Some("offence recorded wrongly".into()),
+    });
+    let erased = unit.erase(&Target::Victim("V-0002".into()), Reason::Error);
+    out.push(match erased {
+        Ok(e) => Said::Saved {
+            seq: e.seq,
+            victims: e.victims,
+            cases: e.cases,
+            snoozes: false,
+            entry: None,
+            versions: Vec::new(),
+        },
+        Err(e) => said(Err(e)),
+    });
+    out
+}
+
+/// One audit entry: number, who, what, to what, which fields.
+type Entry = (u64, String, String, Option<String>, Vec<String>);
+
+/// The audit trail, entry by entry.
+fn trail<U: UnitAdmin>(unit: &U) -> Vec<Entry> {
+    unit.audit(&AuditQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                e.seq,
+                e.record.user,
+                e.record.action,
+                e.record.subject,
+                e.record.fields,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_store_in_this_process_and_the_unit_service_answer_alike() {
+    let here = Sandbox::with_sample();
+    // In this test's account's name, as the service knows it.
+    let store = here.store_as(&common::me());
+    let local = script(&store);
+    let local_trail = trail(&store);
+    drop(store);
+
+    let there = Sandbox::with_sample();
+    let _service = Service::start(&there);
+    let client = Client::connect(&there.data_dir()).unwrap().unwrap();
+    let served = script(&client);
+    let served_trail = trail(&client);
+
+    // The script meets what it is written to meet, so that agreeing is not agreeing on
+    // nothing: saves, one conflict, refusals of each kind.
+    assert!(
+        matches!(local[0], Said::Saved { entry: Some(_), .. }),
+        "{local:?}"
+    );
+    assert!(matches!(local[1], Said::Saved { .. }), "{local:?}");
+    assert!(
+        matches!(&local[2], Said::Conflict { record: Record::Victim, id, .. } if id == "V-0001"),
+        "{local:?}"
+    );
+    assert!(
+        matches!(&local[3], Said::Refused(_, why) if why.contains("V-9999")),
+        "{local:?}"
+    );
+    assert!(
+        matches!(&local[4], Said::Refused(_, why) if why.contains("C-nowhere")),
+        "{local:?}"
+    );
+    assert!(
+        matches!(local[5], Said::Saved { snoozes: true, .. }),
+        "{local:?}"
+    );
+    assert!(
+        matches!(local[6], Said::Saved { snoozes: true, .. }),
+        "{local:?}"
+    );
+    assert!(
+        matches!(&local[7], Said::Refused(_, why) if why.contains("not snoozed")),
+        "{local:?}"
+    );
+    assert!(
+        matches!(
+            local[8],
+            Said::Conflict {
+                record: Record::Case,
+                ..
+            }
+        ),
+        "{local:?}"
+    );
+    assert!(matches!(local[9], Said::Saved { .. }), "{local:?}");
+    assert!(
+        matches!(&local[10], Said::Saved { victims, .. } if victims == &["V-0002"]),
+        "{local:?}"
+    );
+
+    for (n, (l, s)) in local.iter().zip(&served).enumerate() {
+        assert_eq!(l, s, "step {n}: in process, then through the service");
+    }
+    assert_eq!(local.len(), served.len());
+    assert_eq!(local_trail.len(), 8, "{local_trail:?}");
+    assert_eq!(
+        local_trail, served_trail,
+        "the same audit trail, entry for entry"
+    );
+}
