@@ -1,6 +1,8 @@
 //! `vlu check`: every record readable, every reference resolved, the digest true to the
 //! records, the schema known.
 
+use std::collections::BTreeMap;
+
 use crate::domain::facts::LogFacts;
 use crate::domain::validate::{KnownIds, parse_caseload};
 
@@ -21,8 +23,43 @@ fn shown(k: &[u8]) -> String {
 impl Store {
     /// Every integrity problem in the store (none means it is sound).
     pub fn check(&self) -> Result<Vec<Finding>, StoreError> {
+        let (mut findings, stored_digest) = self.check_each_record()?;
+        findings.extend(self.erased_but_here()?);
+        if !findings.is_empty() {
+            return Ok(findings);
+        }
+        let caseload = match self.load() {
+            Ok(c) => c,
+            Err(StoreError::Corrupt(what)) => return Ok(vec![what]),
+            Err(e) => return Err(e),
+        };
+        // The digest must say what the records and logs say.
+        let expected = digest::build(
+            &caseload.cases,
+            caseload
+                .victims
+                .iter()
+                .map(|v| (v, LogFacts::of(&v.contacts))),
+        )
+        .map_err(StoreError::Corrupt)?;
+        for n in 0..=u8::MAX {
+            if expected.get(&n) != stored_digest.get(&n) {
+                findings.push(format!("the digest shard {n} does not match the records"));
+            }
+        }
+        // The loaded caseload must pass the same validation as an import.
+        let text = serde_json::to_string(&caseload).expect("records always serialise");
+        if let Err(problems) = parse_caseload(&text, &KnownIds::default(), false) {
+            findings.extend(problems.iter().map(ToString::to_string));
+        }
+        Ok(findings)
+    }
+
+    /// Every key read once: a record of a known kind that can be read, a log whose victim
+    /// is here. Returns the findings and the digest's shards as stored.
+    fn check_each_record(&self) -> Result<(Vec<Finding>, BTreeMap<u8, Shard>), StoreError> {
         let mut findings = Vec::new();
-        let mut stored_digest = std::collections::BTreeMap::new();
+        let mut stored_digest = BTreeMap::new();
         for item in self.core.engine.scan(b"") {
             let (k, v) = item?;
             let readable = match k.get(..2) {
@@ -58,7 +95,13 @@ impl Store {
             }
         }
         findings.dedup();
+        Ok((findings, stored_digest))
+    }
+
+    /// Records under an id the store marks erased.
+    fn erased_but_here(&self) -> Result<Vec<Finding>, StoreError> {
         let erased = self.tombstones()?;
+        let mut findings = Vec::new();
         for (noun, ids, prefix) in [
             ("victim", &erased.victims, VICTIM),
             ("case", &erased.cases, CASE),
@@ -72,33 +115,6 @@ impl Store {
                 back.into_iter()
                     .map(|id| format!("{noun} {id} is in the store but marked erased")),
             );
-        }
-        if !findings.is_empty() {
-            return Ok(findings);
-        }
-        let caseload = match self.load() {
-            Ok(c) => c,
-            Err(StoreError::Corrupt(what)) => return Ok(vec![what]),
-            Err(e) => return Err(e),
-        };
-        // The digest must say what the records and logs say.
-        let expected = digest::build(
-            &caseload.cases,
-            caseload
-                .victims
-                .iter()
-                .map(|v| (v, LogFacts::of(&v.contacts))),
-        )
-        .map_err(StoreError::Corrupt)?;
-        for n in 0..=u8::MAX {
-            if expected.get(&n) != stored_digest.get(&n) {
-                findings.push(format!("the digest shard {n} does not match the records"));
-            }
-        }
-        // The loaded caseload must pass the same validation as an import.
-        let text = serde_json::to_string(&caseload).expect("records always serialise");
-        if let Err(problems) = parse_caseload(&text, &KnownIds::default(), false) {
-            findings.extend(problems.iter().map(ToString::to_string));
         }
         Ok(findings)
     }

@@ -127,19 +127,8 @@ impl Store {
         for o in &caseload.officers {
             staged.put(key(OFFICER, &o.id), encode(o))?;
         }
-        let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
-        for c in &caseload.cases {
-            staged.put(key(CASE, &c.id), encode(c))?;
-            self.stage_stamp_after(
-                &mut staged,
-                Record::Case,
-                &c.id,
-                known.cases.contains(&c.id),
-            )?;
-            edits.push(Edit::Case(c));
-        }
         // A replaced victim may have been under another case.
-        let mut was = HashMap::new();
+        let mut was: HashMap<&str, String> = HashMap::new();
         for v in &caseload.victims {
             if known.victims.contains(&v.id)
                 && let Some(stored) = self.victim_record(&v.id)?
@@ -147,16 +136,7 @@ impl Store {
                 was.insert(v.id.as_str(), stored.case_id);
             }
         }
-        for (v, f) in caseload.victims.iter().zip(facts) {
-            staged.put(key(VICTIM, &v.id), encode(v))?;
-            let stored = known.victims.contains(&v.id);
-            self.stage_stamp_after(&mut staged, Record::Victim, &v.id, stored)?;
-            edits.extend(Self::victim_edits(
-                v,
-                was.get(v.id.as_str()).map(String::as_str),
-                Some(f),
-            ));
-        }
+        let edits = self.stage_records(&mut staged, caseload, known, facts, &was)?;
         self.stage_digest(&mut batch, edits)?;
         summary.unerased = self.stage_unerase(
             &mut batch,
@@ -168,28 +148,39 @@ impl Store {
             Record::Victim,
             caseload.victims.iter().map(|v| v.id.as_str()),
         )?);
-        let detail = vec![format!(
-            "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
-            summary.officers,
-            summary.cases,
-            summary.victims,
-            summary.contacts,
-            if replaced_ids.is_empty() {
-                "none".to_owned()
-            } else {
-                replaced_ids.join(" ")
-            }
-        )];
-        let mut detail = detail;
-        if !summary.unerased.is_empty() {
-            detail.push(format!(
-                "erased before, brought back: {}",
-                summary.unerased.join(" ")
-            ));
-        }
+        let detail = audit_detail(&summary, &replaced_ids);
         let batch = staged.finish(batch)?;
         self.commit(batch, &self.record("import", None, detail))?;
         Ok(summary)
+    }
+
+    /// Stages the cases and victims (their logs are staged already, `facts` being theirs,
+    /// in the same order) with their stamps; returns the digest's edits for them.
+    fn stage_records<'c>(
+        &self,
+        staged: &mut Staged<'_>,
+        caseload: &'c Caseload,
+        known: &KnownIds,
+        facts: Vec<LogFacts>,
+        was: &'c HashMap<&'c str, String>,
+    ) -> Result<Vec<Edit<'c>>, StoreError> {
+        let mut edits = Vec::with_capacity(caseload.cases.len() + 2 * caseload.victims.len());
+        for c in &caseload.cases {
+            staged.put(key(CASE, &c.id), encode(c))?;
+            self.stage_stamp_after(staged, Record::Case, &c.id, known.cases.contains(&c.id))?;
+            edits.push(Edit::Case(c));
+        }
+        for (v, f) in caseload.victims.iter().zip(facts) {
+            staged.put(key(VICTIM, &v.id), encode(v))?;
+            let stored = known.victims.contains(&v.id);
+            self.stage_stamp_after(staged, Record::Victim, &v.id, stored)?;
+            edits.extend(Self::victim_edits(
+                v,
+                was.get(v.id.as_str()).map(String::as_str),
+                Some(f),
+            ));
+        }
+        Ok(edits)
     }
 
     /// Stages an import's unit (kept unless replacing, or there is none yet) and its extra
@@ -214,4 +205,28 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The import's audit entry: what it brought, which ids it replaced, which erased ids came
+/// back.
+fn audit_detail(summary: &ImportSummary, replaced_ids: &[String]) -> Vec<String> {
+    let mut detail = vec![format!(
+        "{} officers, {} cases, {} victims, {} contacts; replaced: {}",
+        summary.officers,
+        summary.cases,
+        summary.victims,
+        summary.contacts,
+        if replaced_ids.is_empty() {
+            "none".to_owned()
+        } else {
+            replaced_ids.join(" ")
+        }
+    )];
+    if !summary.unerased.is_empty() {
+        detail.push(format!(
+            "erased before, brought back: {}",
+            summary.unerased.join(" ")
+        ));
+    }
+    detail
 }
