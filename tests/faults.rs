@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::Duration;
 
-use common::{Sandbox, sample_path};
+use common::{Sandbox, sample_path, set_mode};
 
 /// A tmpfs of `megabytes`, unmounted when dropped.
 struct SmallDisk {
@@ -492,11 +492,6 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn set_mode(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 fn mode(path: &Path) -> u32 {

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Sandbox, sample_path};
+use common::{Sandbox, sample_path, set_mode};
 use serde_json::{Value, json};
 
 /// The figures the issue names, exactly as the JSON and CSV name them.
@@ -295,31 +295,11 @@ fn making_the_return_is_recorded_as_a_disclosure_of_the_victims_it_counts() {
 /// one asking is not its owner. Not root: says so and does not run.
 #[test]
 fn the_return_is_for_managers_and_administrators() {
-    if common::me() != "root" {
-        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
-        eprintln!("NOT RUN: making OS users needs root");
-        return;
-    }
-    for cmd in [
-        &["groupadd", "-f", "vlu-unit"][..],
-        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-anna"],
-        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-ben"],
-    ] {
-        // (An account left by an earlier run, or by another test, is fine.)
-        let _ = Command::new(cmd[0]).args(&cmd[1..]).output();
-    }
     let s = Sandbox::new();
+    let Some(data) = common::unit_of_two_accounts(&s) else {
+        return;
+    };
     let root = s.root.path();
-    set_mode(root, 0o755);
-    let data = root.join("unit");
-    std::fs::create_dir(&data).unwrap();
-    let chowned = Command::new("chown")
-        .arg("vlu-anna:vlu-unit")
-        .arg(&data)
-        .status()
-        .unwrap();
-    assert!(chowned.success());
-    set_mode(&data, 0o2750);
     let sample = sample_path();
     let copy = root.join("northshire.json");
     std::fs::copy(&sample, &copy).unwrap();
@@ -375,11 +355,6 @@ fn the_return_is_for_managers_and_administrators() {
     let manager = ben_as("pdevi");
     assert!(manager.status.success(), "{manager:?}");
     assert!(String::from_utf8_lossy(&manager.stdout).contains("monitoring return"));
-}
-
-fn set_mode(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// The diary's overdue items on the sample's anchor day, as `vlu diary --format json` has them.

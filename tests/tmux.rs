@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::Sandbox;
+use common::{Sandbox, set_mode};
 
 /// A shell command that runs the real vlu on the sandbox's store in a UTF-8 locale (with
 /// `env_extra`, such as `NO_COLOR=` or `LC_ALL=C`), then `after` (such as
@@ -342,31 +342,11 @@ fn the_real_screens_move_to_the_new_day_at_midnight() {
 /// nobody. Not root (a developer's machine): says so and does not run.
 #[test]
 fn two_users_share_one_store_live() {
-    if common::me() != "root" {
-        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
-        eprintln!("NOT RUN: making OS users needs root");
-        return;
-    }
-    for cmd in [
-        &["groupadd", "-f", "vlu-unit"][..],
-        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-anna"],
-        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-ben"],
-    ] {
-        // (An account left by an earlier run is fine.)
-        let _ = Command::new(cmd[0]).args(&cmd[1..]).output();
-    }
     let s = Sandbox::new();
+    let Some(data) = common::unit_of_two_accounts(&s) else {
+        return;
+    };
     let root = s.root.path();
-    set_mode(root, 0o755);
-    let data = root.join("unit");
-    std::fs::create_dir(&data).unwrap();
-    let chown = Command::new("chown")
-        .args(["vlu-anna:vlu-unit"])
-        .arg(&data)
-        .status()
-        .unwrap();
-    assert!(chown.success());
-    set_mode(&data, 0o2750);
     let config = root.join("unit.toml");
     std::fs::write(
         &config,
@@ -436,11 +416,6 @@ fn two_users_share_one_store_live() {
         (last.action.as_str(), last.user.as_str()),
         ("log-contact", "vlu-ben")
     );
-}
-
-fn set_mode(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// The unit service killed under open screens: they say they are reconnecting, carry on with

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use common::{Sandbox, me, sample_path};
+use common::{Sandbox, me, sample_path, set_mode};
 use vlu::domain::model::{Caseload, Contact, Transfer};
 use vlu::service::proto::{PROTOCOL, Query, Reply, Request, receive, send};
 use vlu::store::{AuditQuery, Disclosure, Record, ReportAsk, Store};
@@ -92,11 +92,6 @@ fn chown(path: &Path, owner: &str) {
         .status()
         .unwrap();
     assert!(done.success());
-}
-
-fn set_mode(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// The sample unit in a data directory that `vlu-own` owns and the unit's group may enter

@@ -244,3 +244,41 @@ pub trait Casework: vlu::unit::api::UnitStore {
 }
 
 impl<T: vlu::unit::api::UnitStore + ?Sized> Casework for T {}
+
+/// Sets a file's or folder's permission bits.
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A data directory in `s` as a unit of two accounts has it: `vlu-anna` owns it, she and
+/// `vlu-ben` are of the group `vlu-unit`, which may enter it (2750). The accounts are made
+/// here (one left by an earlier run, or by another test, is fine). `None`, having said so,
+/// where this is not root and so cannot make accounts (a developer's machine; CI runs as
+/// root).
+pub fn unit_of_two_accounts(s: &Sandbox) -> Option<PathBuf> {
+    if me() != "root" {
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root");
+        eprintln!("NOT RUN: making OS users needs root");
+        return None;
+    }
+    for cmd in [
+        &["groupadd", "-f", "vlu-unit"][..],
+        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-anna"],
+        &["useradd", "-M", "-N", "-g", "vlu-unit", "vlu-ben"],
+    ] {
+        let _ = std::process::Command::new(cmd[0]).args(&cmd[1..]).output();
+    }
+    let root = s.root.path();
+    set_mode(root, 0o755);
+    let data = root.join("unit");
+    std::fs::create_dir(&data).unwrap();
+    let chowned = std::process::Command::new("chown")
+        .arg("vlu-anna:vlu-unit")
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(chowned.success());
+    set_mode(&data, 0o2750);
+    Some(data)
+}
