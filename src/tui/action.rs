@@ -46,6 +46,7 @@ actions! {
     CycleStatus = "cycle-status": "filter by status",
     ToggleUnanswered = "toggle-unanswered": "never answered, release within 12 months / all",
     Snooze = "snooze": "snooze a reminder",
+    Unsnooze = "unsnooze": "end a reminder's snooze",
     Correct = "correct-entry": "correct this entry (a new entry that says so)",
     LongerHorizon = "longer-horizon": "look a week further ahead",
     ShorterHorizon = "shorter-horizon": "look a week less far ahead",

@@ -659,6 +659,7 @@ impl App {
             Action::Zoom => self.zoomed = !self.zoomed,
             Action::Open => return self.open(),
             Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
+            Action::Unsnooze if self.focus == Pane::Diary => return self.unsnooze_selected(),
             Action::WriteLetter if self.focus == Pane::Diary => {
                 self.open_letter_picker_from_diary();
             }

@@ -331,6 +331,18 @@ impl App {
         self.open_form(form);
     }
 
+    /// Ends the selected reminder's snooze (the store's to do): nothing if it has none.
+    pub(super) fn unsnooze_selected(&mut self) -> Option<Effect> {
+        let item = self.diary.get(self.diary_selected)?;
+        if self.snoozed(&item.reminder).is_none() {
+            self.message = Some("That reminder is not snoozed.".into());
+            return None;
+        }
+        Some(Effect::Save(Command::Unsnooze {
+            reminder: item.reminder.identity(),
+        }))
+    }
+
     /// Opens a form, noting the version of the record it changes as it stands now.
     pub(super) fn open_form(&mut self, mut form: Form) {
         form.base = form

@@ -419,6 +419,43 @@ fn a_snooze_needs_a_later_date_and_a_reason() {
 }
 
 #[test]
+fn a_snooze_can_be_ended_from_the_diary() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    // Not snoozed: nothing to end, and it says so.
+    assert!(keys(&mut app, "tab U").is_empty());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("That reminder is not snoozed.")
+    );
+    // (Saved once without a reason, so that the cursor goes to it.)
+    assert!(keys(&mut app, "z ctrl-s").is_empty());
+    type_text(&mut app, "Victim in hospital until next week.");
+    let snoozed = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &snoozed[0]);
+    let item = app.diary[0].reminder.clone();
+    assert!(app.snoozed(&item).is_some());
+    let effects = keys(&mut app, "U");
+    let [Effect::Save(Command::Unsnooze { reminder })] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*reminder, item.identity());
+    // Nothing changes until the store says it has.
+    assert!(app.snoozed(&item).is_some());
+    store.save(&mut app, &effects[0]);
+    assert!(app.snoozed(&item).is_none());
+    assert_eq!(app.counts().0, 15, "back among the overdue");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Snooze ended: the reminder is due again.")
+    );
+    assert_eq!(
+        store.store.audit().unwrap().last().unwrap().action,
+        "unsnooze"
+    );
+}
+
+#[test]
 fn mine_shows_only_the_signed_in_officers_victims() {
     let mut app = sample_app();
     keys(&mut app, "m");
