@@ -100,6 +100,9 @@ impl Error {
             | Error::Template(_)
             | Error::Store(
                 StoreError::Refused(_)
+                | StoreError::Forbidden { .. }
+                | StoreError::NotFound { .. }
+                | StoreError::Invalid(_)
                 | StoreError::Conflict { .. }
                 | StoreError::NotADirectory(_)
                 | StoreError::Exposed { .. },

@@ -144,6 +144,11 @@ fn script<U: UnitStore + UnitAdmin>(unit: &U) -> Vec<Said> {
         },
         Err(e) => said(Err(e)),
     });
+    // An entry with a terminal's escape code in it: refused whole, by the import's rules.
+    out.push(said(unit.execute(&Command::LogContact {
+        victim: "V-0001".into(),
+        contact: common::note("Rang\u{1b}[2J back."),
+    })));
     out
 }
 
@@ -194,11 +199,11 @@ fn the_store_in_this_process_and_the_unit_service_answer_alike() {
         "{local:?}"
     );
     assert!(
-        matches!(&local[3], Said::Refused(_, why) if why.contains("V-9999")),
+        matches!(&local[3], Said::Refused(kind, why) if kind == "NotFound" && why == "there is no victim V-9999"),
         "{local:?}"
     );
     assert!(
-        matches!(&local[4], Said::Refused(_, why) if why.contains("C-nowhere")),
+        matches!(&local[4], Said::Refused(kind, why) if kind == "NotFound" && why.contains("C-nowhere")),
         "{local:?}"
     );
     assert!(
@@ -229,6 +234,10 @@ fn the_store_in_this_process_and_the_unit_service_answer_alike() {
         "{local:?}"
     );
 
+    assert!(
+        matches!(&local[11], Said::Refused(kind, why) if kind == "Invalid" && why.ends_with(", so nothing was saved")),
+        "{local:?}"
+    );
     for (n, (l, s)) in local.iter().zip(&served).enumerate() {
         assert_eq!(l, s, "step {n}: in process, then through the service");
     }

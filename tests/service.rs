@@ -274,7 +274,7 @@ fn child_writes_through_the_service() {
             .args(["status", "--all"])
             .output()
             .map(drop)
-            .map_err(|e| vlu::store::StoreError::ServiceGone(e.to_string()))
+            .map_err(|e| vlu::store::StoreError::Unavailable(e.to_string()))
     });
     let victims = ["V-0001", "V-0002", "V-0003", "V-0004", "V-0005"];
     let mut client = None;

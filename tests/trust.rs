@@ -213,7 +213,7 @@ impl Unit {
         let mut replies = replies.into_iter();
         match replies.next() {
             Some(Reply::Welcome { .. }) => {}
-            Some(refused @ Reply::Refused(_)) => return refused,
+            Some(refused @ (Reply::Refused(_) | Reply::Forbidden(_))) => return refused,
             other => panic!("no welcome: {other:?}"),
         }
         replies
@@ -391,7 +391,7 @@ fn every_kind() -> Vec<(Request, Vec<u8>, Action)> {
 }
 
 fn forbidden(reply: &Reply) -> bool {
-    matches!(reply, Reply::Refused(why) if why.contains(" may not "))
+    matches!(reply, Reply::Forbidden(why) if why.contains(" may not "))
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn every_request_against_every_role_over_the_raw_protocol() {
             tried += 1;
             if role == Role::Unmapped {
                 assert!(
-                    matches!(&replies[..], [Reply::Refused(why)] if why.contains("not mapped")),
+                    matches!(&replies[..], [Reply::Forbidden(why)] if why.contains("not mapped")),
                     "{user}: {request:?} got {replies:?}"
                 );
                 continue;
@@ -572,7 +572,7 @@ fn a_flood_of_refused_connections_neither_starves_the_service_nor_fills_the_audi
             let Ok(mut stream) = UnixStream::connect(unit.socket()) else {
                 continue;
             };
-            if let Ok(Some((Reply::Refused(_), _))) = receive::<Reply>(&mut stream) {
+            if let Ok(Some((Reply::Forbidden(_), _))) = receive::<Reply>(&mut stream) {
                 refused += 1;
             }
         }
@@ -610,7 +610,7 @@ fn an_account_holds_a_bounded_number_of_connections_and_a_silent_one_is_closed()
     // (Each let in before the next is tried: the service counts them as it accepts.)
     std::thread::sleep(Duration::from_millis(300));
     let mut one_more = as_user(VLO, || UnixStream::connect(unit.socket())).unwrap();
-    let Ok(Some((Reply::Refused(why), _))) = receive::<Reply>(&mut one_more) else {
+    let Ok(Some((Reply::Forbidden(why), _))) = receive::<Reply>(&mut one_more) else {
         panic!("the 33rd was let in");
     };
     assert!(why.contains("32 connections"), "{why}");

@@ -111,9 +111,9 @@ impl Starter {
         let starter = self.clone();
         client.with_restart(Arc::new(move || match starter.client() {
             Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(StoreError::ServiceGone("the store is gone".into())),
+            Ok(None) => Err(StoreError::Unavailable("the store is gone".into())),
             Err(Error::Store(e)) => Err(e),
-            Err(e) => Err(StoreError::ServiceGone(e.to_string())),
+            Err(e) => Err(StoreError::Unavailable(e.to_string())),
         }))
     }
 
@@ -186,7 +186,7 @@ impl Starter {
 /// started, as when there was none.
 fn answering(dir: &Path) -> Result<Option<Client>, StoreError> {
     match Client::connect(dir) {
-        Err(StoreError::ServiceGone(_)) => Ok(None),
+        Err(StoreError::Unavailable(_)) => Ok(None),
         other => other,
     }
 }
@@ -225,7 +225,7 @@ impl Env {
                 Err(e) => Err(e),
             };
             match answer {
-                Err(Error::Store(StoreError::ServiceGone(_))) if tries < 3 => {
+                Err(Error::Store(StoreError::Unavailable(_))) if tries < 3 => {
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 other => return other.map(Some),

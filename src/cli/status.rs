@@ -52,7 +52,9 @@ pub(super) fn status(
         Ok(counts) => counts,
         // Someone who is no officer of the unit has no count: a failure (exit 1) with one
         // sentence. A shell prompt that must never fail runs `vlu status 2>/dev/null || true`.
-        Err(Error::Usage(_) | Error::Store(StoreError::Refused(_))) if officer.is_some() => {
+        Err(
+            Error::Usage(_) | Error::Store(StoreError::Refused(_) | StoreError::Forbidden { .. }),
+        ) if officer.is_some() => {
             return Err(Error::NotAnOfficer {
                 user: env.user.clone(),
                 dir: env.data_dir.clone(),

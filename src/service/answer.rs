@@ -52,9 +52,9 @@ pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str
         // Who may do it is decided before anything the request carries is read.
         let acting = match shared.answering(|| decide(shared, user, &request)) {
             Ok(acting) => acting,
-            Err(sentence) => {
-                logged(kind, user, began, "refused");
-                let sent = send(stream, &Reply::Refused(sentence), &[]);
+            Err(refusal) => {
+                logged(kind, user, began, refusal.outcome());
+                let sent = send(stream, &refusal, &[]);
                 if sent.is_err() || tail > 0 {
                     return;
                 }
@@ -105,17 +105,18 @@ fn too_large(len: u32, most: u32) -> String {
     )
 }
 
-/// Who is asking, and whether they may: the one decision of the table ([`access`]).
-fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Actor, String> {
+/// Who is asking, and whether they may: the one decision of the table ([`access`]); a
+/// refusal is `Reply::Forbidden`.
+fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Actor, Reply> {
     let guard = lock(&shared.store);
     let Some(store) = guard.as_ref() else {
-        return Err(STOPPING.into());
+        return Err(Reply::Failed(STOPPING.into()));
     };
-    let head = store.load_head().map_err(|e| e.to_string())?;
+    let head = store.load_head().map_err(|e| failure(&e))?;
     let role = role_in(shared, user, &head.officers);
     let action = action_of(store, request);
     if !access::allowed(action, role) {
-        return Err(access::refusal(user, role, action));
+        return Err(Reply::Forbidden(access::refusal(user, role, action)));
     }
     let officer = shared.config.officer_for(user);
     let officer = head

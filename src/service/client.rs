@@ -74,7 +74,7 @@ fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
             StoreError::Refused(format!("could not tell who runs the unit service ({e})"))
         })?;
     super::identity::trust_service(dir, uid).map_err(StoreError::Refused)?;
-    let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
+    let lost = |source: io::Error| StoreError::Unavailable(source.to_string());
     let hello = Request::Hello {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -93,6 +93,7 @@ fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
             role,
         })),
         Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
+        Some((Reply::Forbidden(why), _)) => Err(StoreError::Forbidden { why }),
         _ => Err(lost(io::ErrorKind::InvalidData.into())),
     }
 }
@@ -198,18 +199,18 @@ impl Client {
     /// logged twice).
     fn call_with(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         match self.call_once(request, tail) {
-            Err(StoreError::ServiceGone(_)) if request.is_change() => Err(StoreError::Remote(
+            Err(StoreError::Unavailable(_)) if request.is_change() => Err(StoreError::Remote(
                 "the unit service stopped before saying whether this was saved: look at the \
                  record as it is now before making the change again"
                     .into(),
             )),
-            Err(StoreError::ServiceGone(why)) => {
+            Err(StoreError::Unavailable(why)) => {
                 let Some(restart) = &self.restart else {
-                    return Err(StoreError::ServiceGone(why));
+                    return Err(StoreError::Unavailable(why));
                 };
                 restart()?;
                 let Some(Hello { stream, .. }) = hello(&self.dir)? else {
-                    return Err(StoreError::ServiceGone(why));
+                    return Err(StoreError::Unavailable(why));
                 };
                 *self.stream.lock().unwrap_or_else(PoisonError::into_inner) = stream;
                 self.call_once(request, tail)
@@ -220,7 +221,7 @@ impl Client {
 
     fn call_once(&self, request: &Request, tail: &[u8]) -> Result<(Reply, Vec<u8>), StoreError> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
-        let lost = |source: io::Error| StoreError::ServiceGone(source.to_string());
+        let lost = |source: io::Error| StoreError::Unavailable(source.to_string());
         let began = std::time::Instant::now();
         send(&mut *stream, request, tail).map_err(lost)?;
         let answer = receive::<Reply>(&mut *stream).map_err(lost)?;
@@ -231,15 +232,14 @@ impl Client {
             "the unit service answered"
         );
         match answer {
-            Some((Reply::Refused(why), _)) => Err(StoreError::Refused(why)),
             Some((Reply::Conflict { record, id, since }, _)) => {
                 Err(StoreError::Conflict { record, id, since })
             }
             Some((Reply::Failed(why), _)) if why == super::shared::STOPPING => {
-                Err(StoreError::ServiceGone(why))
+                Err(StoreError::Unavailable(why))
             }
             Some((Reply::Failed(why), _)) => Err(StoreError::Remote(why)),
-            Some(answer) => Ok(answer),
+            Some(answer) => refusal(&answer.0).map_or(Ok(answer), Err),
             None => Err(lost(io::ErrorKind::UnexpectedEof.into())),
         }
     }
@@ -272,9 +272,9 @@ impl Client {
 /// A change made after this returns is never missed.
 fn subscription(dir: &Path) -> Result<(UnixStream, Reply), StoreError> {
     let Some(Hello { mut stream, .. }) = hello(dir)? else {
-        return Err(StoreError::ServiceGone("no unit service is running".into()));
+        return Err(StoreError::Unavailable("no unit service is running".into()));
     };
-    let gone = |e: io::Error| StoreError::ServiceGone(e.to_string());
+    let gone = |e: io::Error| StoreError::Unavailable(e.to_string());
     send(&mut stream, &Request::Subscribe, &[]).map_err(gone)?;
     match receive::<Reply>(&mut stream).map_err(gone)? {
         Some((first, _)) => Ok((stream, first)),
@@ -341,9 +341,9 @@ impl Client {
             match receive::<Reply>(&mut *stream).map_err(lost)? {
                 Some((Reply::Chunk, bytes)) => out.write_all(&bytes).map_err(lost)?,
                 Some((Reply::Done, _)) => return Ok(()),
-                Some((Reply::Refused(why), _)) => return Err(StoreError::Refused(why)),
                 Some((Reply::Failed(why), _)) => return Err(StoreError::Remote(why)),
-                _ => return Err(unexpected()),
+                Some((reply, _)) => return Err(refusal(&reply).unwrap_or_else(unexpected)),
+                None => return Err(unexpected()),
             }
         }
     }
@@ -368,6 +368,17 @@ impl Client {
     pub fn stop(&self) -> Result<(), StoreError> {
         self.call(&Request::Stop).map(drop)
     }
+}
+
+/// A refusal as the store in this process would have said it: the same error, typed.
+fn refusal(reply: &Reply) -> Option<StoreError> {
+    Some(match reply {
+        Reply::Refused(why) => StoreError::Refused(why.clone()),
+        Reply::Forbidden(why) => StoreError::Forbidden { why: why.clone() },
+        Reply::NotFound { noun, id } => StoreError::not_found(*noun, id),
+        Reply::InvalidRecord(problems) => StoreError::Invalid(problems.clone()),
+        _ => return None,
+    })
 }
 
 fn unexpected() -> StoreError {

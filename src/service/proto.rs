@@ -31,7 +31,7 @@ use crate::unit::command::Command;
 /// closed whole, a case's change says why, reallocation. 4: the monitoring return
 /// (`Report`). 5: a case's export is the service's (`ExportCase`), for managers; the
 /// service checks whom it is talking to, and reads a request in bounded steps.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// The largest frame a client reads of its service (an export is sent in chunks; the
 /// digest of 100,000 victims is well under this).
@@ -130,6 +130,15 @@ pub enum Reply {
     },
     /// One sentence: why not.
     Refused(String),
+    /// The speaker may not: why (the unit's table, or an account the service does not serve).
+    Forbidden(String),
+    /// A record the request names is not in the store.
+    NotFound {
+        noun: crate::store::Noun,
+        id: String,
+    },
+    /// A record or entry the request carries breaks the rules: each problem.
+    InvalidRecord(Vec<String>),
     /// A save made from an older version of its record: who changed it since, and when.
     Conflict {
         record: Record,
@@ -227,10 +236,10 @@ impl Reply {
     /// How a request ended, for the service's log: `ok`, `refused`, `invalid` or `failed`.
     pub fn outcome(&self) -> &'static str {
         match self {
-            Reply::Refused(_) => "refused",
+            Reply::Refused(_) | Reply::Forbidden(_) | Reply::NotFound { .. } => "refused",
             Reply::Conflict { .. } => "conflict",
             Reply::Failed(_) => "failed",
-            Reply::Invalid(_) => "invalid",
+            Reply::Invalid(_) | Reply::InvalidRecord(_) => "invalid",
             _ => "ok",
         }
     }

@@ -48,18 +48,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     }
     private_enough(dir)?;
     let store = Store::open(dir, &identity::current_user())?;
-    // The day's backup, as the screens took it when they owned the store.
-    let backups = config.backup.dir_for(dir);
-    let taken = Store::backup_due(&backups).and_then(|due| {
-        if due {
-            store.backup(&backups, config.backup.keep).map(drop)
-        } else {
-            Ok(())
-        }
-    });
-    if let Err(e) = taken {
-        tracing::warn!("the daily backup was not taken: {e}");
-    }
+    daily_backup(&store, dir, &config);
     let socket = super::socket_path(dir);
     let (listener, activated) = match activated()? {
         Some(listener) => (listener, true),
@@ -96,6 +85,30 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     if let Some(idle) = options.idle {
         watch_idle(&shared, idle);
     }
+    accept(&shared, &listener);
+    close(&shared);
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The day's backup, as the screens took it when they owned the store: a failure is
+/// logged, and the service serves all the same.
+fn daily_backup(store: &Store, dir: &Path, config: &Config) {
+    let backups = config.backup.dir_for(dir);
+    let taken = Store::backup_due(&backups).and_then(|due| {
+        if due {
+            store.backup(&backups, config.backup.keep).map(drop)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = taken {
+        tracing::warn!("the daily backup was not taken: {e}");
+    }
+}
+
+/// Lets each client in, on a thread of its own, until the service stops.
+fn accept(shared: &Arc<Shared>, listener: &UnixListener) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             break;
@@ -106,12 +119,12 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
-        let Some((user, ticket)) = at_the_door(&shared, &stream) else {
+        let Some((user, ticket)) = at_the_door(shared, &stream) else {
             continue;
         };
         // Counted here, as it is let in: an idle stop about to happen sees it.
         let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
-        let shared = Arc::clone(&shared);
+        let shared = Arc::clone(shared);
         std::thread::spawn(move || {
             serve_client(&shared, stream, id, &user);
             drop(ticket);
@@ -120,9 +133,6 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
             announce_present(&shared);
         });
     }
-    close(&shared);
-    tracing::info!("stopped");
-    Ok(())
 }
 
 /// The end: requests in hand answered (at most half a minute), the store closed, the socket
@@ -294,7 +304,7 @@ fn at_the_door(shared: &Shared, stream: &UnixStream) -> Option<(String, door::Ti
                 let _ = store.acting_as(&refused).record_refusal(&said);
             }
             // (A fresh socket's buffer takes a sentence without waiting.)
-            let _ = send(&mut stream, &Reply::Refused(sentence), &[]);
+            let _ = send(&mut stream, &Reply::Forbidden(sentence), &[]);
             None
         }
     }

@@ -186,6 +186,12 @@ pub(super) fn failure(e: &StoreError) -> Reply {
     }
     match e {
         StoreError::Refused(why) => Reply::Refused(why.clone()),
+        StoreError::Forbidden { why } => Reply::Forbidden(why.clone()),
+        StoreError::NotFound { noun, id } => Reply::NotFound {
+            noun: *noun,
+            id: id.clone(),
+        },
+        StoreError::Invalid(problems) => Reply::InvalidRecord(problems.clone()),
         StoreError::Conflict { record, id, since } => Reply::Conflict {
             record: *record,
             id: id.clone(),

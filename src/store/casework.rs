@@ -26,10 +26,7 @@ impl Store {
     pub fn close_case(&self, closing: &Closing) -> Result<Changed, StoreError> {
         self.check_base(Record::Case, &closing.case, closing.base)?;
         let Some(case) = self.case(&closing.case)? else {
-            return Err(StoreError::Refused(format!(
-                "there is no case {}",
-                closing.case
-            )));
+            return Err(StoreError::not_found(super::Noun::Case, &closing.case));
         };
         if let Some(on) = case.closed_on {
             return Err(StoreError::Refused(format!(
@@ -40,9 +37,9 @@ impl Store {
         let reason = closing.reason.trim();
         super::checked::text("the reason for closing", reason)?;
         if reason.is_empty() {
-            return Err(StoreError::Refused(
-                "a case is closed with a reason, so nothing was saved".into(),
-            ));
+            return Err(StoreError::Invalid(vec![
+                "a case is closed with a reason".into(),
+            ]));
         }
         let closed = Case {
             closed_on: Some(closing.on),
@@ -133,19 +130,17 @@ impl Store {
         }
         for officer in &r.to {
             if !self.officer_exists(officer)? {
-                return Err(StoreError::Refused(format!(
-                    "there is no officer {officer}"
-                )));
+                return Err(StoreError::not_found(super::Noun::Officer, officer));
             }
         }
         let mut victims: Vec<Victim> = match &r.moving {
             Moving::Victim(id) => vec![
                 self.victim_record(id)?
-                    .ok_or_else(|| StoreError::Refused(format!("there is no victim {id}")))?,
+                    .ok_or_else(|| StoreError::not_found(super::Noun::Victim, id))?,
             ],
             Moving::Case(case) => {
                 if self.case(case)?.is_none() {
-                    return Err(StoreError::Refused(format!("there is no case {case}")));
+                    return Err(StoreError::not_found(super::Noun::Case, case));
                 }
                 self.victims_of(case)?
                     .iter()

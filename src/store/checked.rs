@@ -25,10 +25,10 @@ pub(super) fn contact(contact: &Contact) -> Result<(), StoreError> {
 pub(super) fn text(what: &str, text: &str) -> Result<(), StoreError> {
     match forbidden_char(text) {
         None => Ok(()),
-        Some(c) => Err(StoreError::Refused(format!(
-            "{what} holds a control character (U+{:04X}), so nothing was saved",
+        Some(c) => Err(StoreError::Invalid(vec![format!(
+            "{what} holds a control character (U+{:04X})",
             u32::from(c)
-        ))),
+        )])),
     }
 }
 
@@ -36,11 +36,9 @@ fn refuse(problems: &[Problem]) -> Result<(), StoreError> {
     if problems.is_empty() {
         return Ok(());
     }
-    let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    Err(StoreError::Refused(format!(
-        "{}, so nothing was saved",
-        said.join("; ")
-    )))
+    Err(StoreError::Invalid(
+        problems.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -67,7 +65,7 @@ mod tests {
 
     fn refused(said: Result<super::super::Changed, super::StoreError>) -> String {
         match said {
-            Err(super::StoreError::Refused(why)) => why,
+            Err(e @ super::StoreError::Invalid(_)) => e.to_string(),
             other => panic!("not refused: {other:?}"),
         }
     }

@@ -110,13 +110,13 @@ impl Store {
         let (case, victims) = match target {
             Target::Victim(id) => {
                 let Some(v) = self.get::<Victim>(VICTIM, id)? else {
-                    return Err(StoreError::Refused(format!("there is no victim {id}")));
+                    return Err(StoreError::not_found(super::Noun::Victim, id));
                 };
                 (None, vec![(v.id, v.case_id)])
             }
             Target::Case(id) => {
                 if self.case(id)?.is_none() {
-                    return Err(StoreError::Refused(format!("there is no case {id}")));
+                    return Err(StoreError::not_found(super::Noun::Case, id));
                 }
                 let of_case = self.victims_of_case(id)?;
                 (

@@ -40,6 +40,17 @@ pub enum StoreError {
     NewerSchema { dir: PathBuf, found: u32 },
     #[error("the store is damaged: {0}")]
     Corrupt(String),
+    /// The speaker may not do this (the unit's table of who may do what, or an account the
+    /// service does not serve).
+    #[error("{why}")]
+    Forbidden { why: String },
+    /// A record the change names is not in the store.
+    #[error("there is no {noun} {id}")]
+    NotFound { noun: Noun, id: String },
+    /// What the change carries breaks the rules of a record (the import's): each problem.
+    #[error("{}, so nothing was saved", .0.join("; "))]
+    Invalid(Vec<String>),
+    /// Any other refusal, in its sentence: nothing was changed.
     #[error("{0}")]
     Refused(String),
     /// A save made from an older version of its record than the store's: refused, naming
@@ -53,9 +64,38 @@ pub enum StoreError {
     /// The unit service could not do what it was asked (its sentence).
     #[error("{0}")]
     Remote(String),
-    /// The unit service went away (it stopped, or was stopped) before it answered.
+    /// The unit is unavailable: its service went away (it stopped, or was stopped) before
+    /// it answered. The screens reconnect; a command says to try again.
     #[error("the unit service stopped before it answered ({0}); try again")]
-    ServiceGone(String),
+    Unavailable(String),
+}
+
+/// The kinds of record a change can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Noun {
+    Victim,
+    Case,
+    Officer,
+}
+
+impl std::fmt::Display for Noun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Noun::Victim => "victim",
+            Noun::Case => "case",
+            Noun::Officer => "officer",
+        })
+    }
+}
+
+impl StoreError {
+    /// No `noun` with this id.
+    pub fn not_found(noun: Noun, id: &str) -> Self {
+        Self::NotFound {
+            noun,
+            id: id.to_owned(),
+        }
+    }
 }
 
 /// When a conflicting change was made, as the sentence says it (local time).

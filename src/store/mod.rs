@@ -61,7 +61,7 @@ pub use dpa::{CONSULTATION_WINDOW, Disclosure, Erased, SubjectAccess, Tombstones
 pub use engine::EngineFailure;
 pub use engine::space::{Shortfall, megabytes};
 use engine::{Batch, Engine, space};
-pub use error::StoreError;
+pub use error::{Noun, StoreError};
 pub use import::planned;
 pub use purge::Purged;
 pub use report::ReportAsk;
@@ -299,17 +299,12 @@ impl Store {
         };
         checked::victim(&stored)?;
         if self.case(&victim.case_id)?.is_none() {
-            return Err(StoreError::Refused(format!(
-                "there is no case {}",
-                victim.case_id
-            )));
+            return Err(StoreError::not_found(Noun::Case, &victim.case_id));
         }
         if let Some(officer) = &victim.allocated_to
             && !self.officer_exists(officer)?
         {
-            return Err(StoreError::Refused(format!(
-                "there is no officer {officer}"
-            )));
+            return Err(StoreError::not_found(Noun::Officer, officer));
         }
         let before = self.victim_record(&victim.id)?;
         if before.is_none() {
@@ -465,9 +460,9 @@ impl Store {
     fn check_contact_refs(&self, contact: &Contact) -> Result<(), StoreError> {
         checked::contact(contact)?;
         match &contact.by {
-            Some(officer) if !self.officer_exists(officer)? => Err(StoreError::Refused(format!(
-                "there is no officer {officer}"
-            ))),
+            Some(officer) if !self.officer_exists(officer)? => {
+                Err(StoreError::not_found(Noun::Officer, officer))
+            }
             _ => Ok(()),
         }
     }
@@ -480,9 +475,7 @@ impl Store {
         contact: &Contact,
     ) -> Result<Changed, StoreError> {
         let Some(victim) = self.victim_record(victim_id)? else {
-            return Err(StoreError::Refused(format!(
-                "there is no victim {victim_id}"
-            )));
+            return Err(StoreError::not_found(Noun::Victim, victim_id));
         };
         self.check_contact_refs(contact)?;
         let mut batch = Batch::default();

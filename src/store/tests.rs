@@ -207,10 +207,18 @@ fn references_are_refused_when_they_do_not_resolve() {
     store.import(&sample(), false).unwrap();
     let mut v = store.victim("V-1").unwrap().unwrap();
     v.case_id = "C-404".into();
-    assert!(matches!(store.save_victim(&v), Err(StoreError::Refused(_))));
+    let missing = store.save_victim(&v).unwrap_err();
+    assert!(
+        matches!(&missing, StoreError::NotFound { noun: Noun::Case, id } if id == "C-404"),
+        "{missing:?}"
+    );
+    assert_eq!(missing.to_string(), "there is no case C-404");
     assert!(matches!(
         store.append_contact("V-404", &note("2026-01-01")),
-        Err(StoreError::Refused(_))
+        Err(StoreError::NotFound {
+            noun: Noun::Victim,
+            ..
+        })
     ));
     assert_eq!(store.audit().unwrap().len(), 1);
 }
