@@ -101,6 +101,17 @@ pub(super) fn restore(
             )));
         }
     };
+    let done = restore_alone(env, &from, trust)?;
+    say_restored(env, done);
+    Ok(())
+}
+
+/// Restores from `from` with no other vlu on the store: a running service is asked to stop.
+fn restore_alone(
+    env: &Env,
+    from: &Path,
+    trust: crate::store::Trust,
+) -> Result<crate::store::Restored, Error> {
     // A restore needs the store to itself: a running service is asked to stop first.
     if let Some(service) = Client::connect(&env.data_dir)? {
         service.stop()?;
@@ -112,16 +123,20 @@ pub(super) fn restore(
     }
     // (The stopping service lets go of the store's lock as it ends.)
     let start = std::time::Instant::now();
-    let done = loop {
-        match Store::restore(&env.data_dir, &from, &env.user, trust) {
+    loop {
+        match Store::restore(&env.data_dir, from, &env.user, trust) {
             Err(crate::store::StoreError::InUse(_))
                 if start.elapsed() < std::time::Duration::from_secs(10) =>
             {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
-            other => break other?,
+            other => return Ok(other?),
         }
-    };
+    }
+}
+
+/// What a restore did, as the person who ran it is told.
+fn say_restored(env: &Env, done: crate::store::Restored) {
     eprintln!(
         "Restored the store in {} from the backup taken {} by {} ({}).",
         env.data_dir.display(),
@@ -154,7 +169,6 @@ pub(super) fn restore(
             kept.display()
         );
     }
-    Ok(())
 }
 
 /// A backup as a person reads it: where, when, by whom, how big.

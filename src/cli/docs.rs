@@ -107,12 +107,14 @@ pub(super) fn show_config(env: &Env) -> Result<(), Error> {
     write_stdout(|w| w.write_all(text.as_bytes()))
 }
 
-fn config_text(env: &Env) -> String {
+/// One line of the configuration's head: what, and what it is.
+fn config_line(out: &mut String, what: &str, said: &str) {
+    let _ = writeln!(out, "# {what:<20}{}", crate::domain::text::visible(said));
+}
+
+/// Where vlu reads its configuration, keys and store from, and keeps its backups.
+fn config_places(env: &Env, out: &mut String) {
     let c = &env.config;
-    let mut out = String::from("# vlu's configuration in force (vlu config)\n#\n");
-    let line = |out: &mut String, what: &str, said: String| {
-        let _ = writeln!(out, "# {what:<20}{}", crate::domain::text::visible(&said));
-    };
     let file = env.config_file.as_deref().map_or_else(
         || "none (no home directory)".to_owned(),
         |f| {
@@ -123,21 +125,17 @@ fn config_text(env: &Env) -> String {
             }
         },
     );
-    line(&mut out, "configuration file", file);
+    config_line(out, "configuration file", &file);
     let keymap_file = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));
     if let Some(k) = keymap_file {
         let state = if k.is_file() { "read" } else { "not there" };
-        line(
-            &mut out,
-            "key overrides",
-            format!("{} ({state})", k.display()),
-        );
+        config_line(out, "key overrides", &format!("{} ({state})", k.display()));
     }
     if let Ok(k) = std::env::var("VLU_KEYMAP") {
-        line(
-            &mut out,
+        config_line(
+            out,
             "keymap",
-            format!("{k} (from VLU_KEYMAP, over the file's)"),
+            &format!("{k} (from VLU_KEYMAP, over the file's)"),
         );
     }
     let store = match crate::store::Store::exists(&env.data_dir) {
@@ -145,24 +143,29 @@ fn config_text(env: &Env) -> String {
         Ok(false) => "no store yet",
         Err(_) => "cannot be read",
     };
-    line(
-        &mut out,
+    config_line(
+        out,
         "data directory",
-        format!("{} ({store})", env.data_dir.display()),
+        &format!("{} ({store})", env.data_dir.display()),
     );
-    line(
-        &mut out,
+    config_line(
+        out,
         "backups",
-        c.backup.dir_for(&env.data_dir).display().to_string(),
+        &c.backup.dir_for(&env.data_dir).display().to_string(),
     );
+}
+
+/// The working days: the bank holidays file, and the days off and worked that the
+/// configuration adds.
+fn config_days(c: &crate::config::Config, out: &mut String) {
     if let Some(f) = &c.bank_holidays {
         let years = f
             .years
             .map_or_else(|| "no years".to_owned(), |(a, b)| format!("{a}–{b}"));
-        line(
-            &mut out,
+        config_line(
+            out,
             "bank holidays file",
-            format!(
+            &format!(
                 "{}: England and Wales {years}, {} listed; {} off and {} worked that vlu's own rules give otherwise",
                 f.path.display(),
                 f.listed,
@@ -181,8 +184,15 @@ fn config_text(env: &Env) -> String {
                 .join(", ")
         }
     };
-    line(&mut out, "extra days off", days(&c.days.non_working));
-    line(&mut out, "days worked", days(&c.days.working));
+    config_line(out, "extra days off", &days(&c.days.non_working));
+    config_line(out, "days worked", &days(&c.days.working));
+}
+
+fn config_text(env: &Env) -> String {
+    let mut out = String::from("# vlu's configuration in force (vlu config)\n#\n");
+    config_places(env, &mut out);
+    config_days(&env.config, &mut out);
+    let c = &env.config;
     out.push_str("#\n# (The store's own extra_non_working_days are added to the days off.)\n\n");
     match toml::to_string(c) {
         Ok(settings) => out.push_str(&settings),

@@ -46,10 +46,9 @@ pub struct LogArgs {
     pub summary: Option<String>,
 }
 
-/// Logs the contact; prints the new entry's identity (`V-0001#7`: the victim and the
-/// entry's number in their log) and any status it moved.
-pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
-    let summary = match args.summary.as_deref() {
+/// The entry's summary: as given, or read from standard input (`-`).
+fn summary_of(args: &LogArgs) -> Result<Option<String>, Error> {
+    Ok(match args.summary.as_deref() {
         Some("-") => {
             let mut text = String::new();
             std::io::stdin()
@@ -61,7 +60,34 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
             Some(text.replace("\r\n", "\n").trim_end().to_owned())
         }
         other => other.map(str::to_owned),
+    })
+}
+
+/// The entry the options describe, checked as an import checks one; every problem named by
+/// its option.
+fn contact_of(
+    fields: [(&str, Option<&str>); 8],
+    officers: &[crate::domain::model::Officer],
+) -> Result<crate::domain::model::Contact, Error> {
+    let known = KnownIds {
+        officers: officers.iter().map(|o| o.id.clone()).collect(),
+        ..KnownIds::default()
     };
+    contact_from_text(fields, &known).map_err(|problems| {
+        Error::Usage(
+            problems
+                .iter()
+                .map(|p| format!("--{}: {}", p.path.replace('_', "-"), p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// Logs the contact; prints the new entry's identity (`V-0001#7`: the victim and the
+/// entry's number in their log) and any status it moved.
+pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
+    let summary = summary_of(args)?;
     let Some(service) = env.service()? else {
         return Err(Error::Usage(format!(
             "there is no store in {}",
@@ -90,24 +116,7 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
         ("summary", summary.as_deref()),
         ("by", by),
     ];
-    let known = KnownIds {
-        officers: digest
-            .caseload
-            .officers
-            .iter()
-            .map(|o| o.id.clone())
-            .collect(),
-        ..KnownIds::default()
-    };
-    let contact = contact_from_text(fields, &known).map_err(|problems| {
-        Error::Usage(
-            problems
-                .iter()
-                .map(|p| format!("--{}: {}", p.path.replace('_', "-"), p.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let contact = contact_of(fields, &digest.caseload.officers)?;
     let Some(status) = service.victim(&args.victim)?.map(|v| v.status) else {
         return Err(Error::Usage(format!("there is no victim {}", args.victim)));
     };

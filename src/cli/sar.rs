@@ -175,6 +175,34 @@ fn fields(value: &Value, out: &mut String) {
     }
 }
 
+/// Entry `n` of the contact log, as the document shows it.
+fn entry(d: &mut String, n: usize, c: &Contact) {
+    let _ = writeln!(
+        d,
+        "### {}. {}{} — {}, {}, {}{}{}\n",
+        n,
+        c.on,
+        c.at.as_deref()
+            .map(|t| format!(" {}", md(t)))
+            .unwrap_or_default(),
+        c.kind.label(),
+        c.method.label(),
+        c.direction.label(),
+        c.key_date
+            .map(|k| format!(", about the {}", k.label()))
+            .unwrap_or_default(),
+        c.by.as_deref()
+            .map(|b| format!(" (by {})", md(b)))
+            .unwrap_or_default(),
+    );
+    if let Some(summary) = &c.summary {
+        for line in summary.lines() {
+            let _ = writeln!(d, "> {}", md(line));
+        }
+        d.push('\n');
+    }
+}
+
 /// The document a person reads.
 fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: NaiveDate) -> String {
     let v = &sar.victim;
@@ -206,30 +234,7 @@ fn document(r: &Response<'_>, sar: &SubjectAccess, unit: Option<&str>, today: Na
         entries(v.contacts.len())
     );
     for (i, c) in v.contacts.iter().enumerate() {
-        let _ = writeln!(
-            d,
-            "### {}. {}{} — {}, {}, {}{}{}\n",
-            i + 1,
-            c.on,
-            c.at.as_deref()
-                .map(|t| format!(" {}", md(t)))
-                .unwrap_or_default(),
-            c.kind.label(),
-            c.method.label(),
-            c.direction.label(),
-            c.key_date
-                .map(|k| format!(", about the {}", k.label()))
-                .unwrap_or_default(),
-            c.by.as_deref()
-                .map(|b| format!(" (by {})", md(b)))
-                .unwrap_or_default(),
-        );
-        if let Some(summary) = &c.summary {
-            for line in summary.lines() {
-                let _ = writeln!(d, "> {}", md(line));
-            }
-            d.push('\n');
-        }
+        entry(&mut d, i + 1, c);
     }
     let _ = writeln!(d, "## Open reminders on {today}\n");
     if r.reminders.is_empty() {

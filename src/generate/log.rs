@@ -127,7 +127,33 @@ impl Log<'_> {
             .as_ref()
             .and_then(|p| p.information)
             .unwrap_or(InformationLevel::KeyStages);
-        // Key dates the victim's level covers, told a month or two ahead.
+        self.told_ahead(case, level, since);
+        self.calls(since);
+        // An annual letter a year after the last outbound contact, while the sentence runs.
+        if level != InformationLevel::ReleaseMonth {
+            let mut last = since;
+            loop {
+                let latest = self
+                    .contacts
+                    .iter()
+                    .filter(|c| c.direction == Direction::Outbound && c.on >= last)
+                    .map(|c| c.on)
+                    .max()
+                    .unwrap_or(last);
+                let next = plus(add_months(latest, 12), -i64::from(self.g.rng.below_u32(40)));
+                if next > as_of || !self.done() {
+                    break;
+                }
+                self.letter(next, ContactKind::AnnualLetter, None);
+                last = next;
+            }
+        }
+    }
+
+    /// Letters about the key dates the victim's level covers, told a month or two ahead;
+    /// the personal statement's and the licence conditions' offers before them.
+    fn told_ahead(&mut self, case: &Case, level: InformationLevel, since: NaiveDate) {
+        let as_of = self.g.as_of;
         for kd in &case.key_dates {
             let covered = level == InformationLevel::KeyStages || kd.kind.is_release();
             let tell = plus(kd.date, -i64::from(35 + self.g.rng.below_u32(60)));
@@ -151,7 +177,11 @@ impl Log<'_> {
                 );
             }
         }
-        // Calls, each confirmed in writing (mostly); the odd complaint, acknowledged (mostly).
+    }
+
+    /// Calls, each confirmed in writing (mostly); the odd complaint, acknowledged (mostly).
+    fn calls(&mut self, since: NaiveDate) {
+        let as_of = self.g.as_of;
         let mut day = since;
         while day < as_of {
             day = plus(day, i64::from(300 + self.g.rng.below_u32(700)));
@@ -186,25 +216,6 @@ impl Log<'_> {
                 if self.done() {
                     self.letter(plus(day, 5), ContactKind::ComplaintAck, None);
                 }
-            }
-        }
-        // An annual letter a year after the last outbound contact, while the sentence runs.
-        if level != InformationLevel::ReleaseMonth {
-            let mut last = since;
-            loop {
-                let latest = self
-                    .contacts
-                    .iter()
-                    .filter(|c| c.direction == Direction::Outbound && c.on >= last)
-                    .map(|c| c.on)
-                    .max()
-                    .unwrap_or(last);
-                let next = plus(add_months(latest, 12), -i64::from(self.g.rng.below_u32(40)));
-                if next > as_of || !self.done() {
-                    break;
-                }
-                self.letter(next, ContactKind::AnnualLetter, None);
-                last = next;
             }
         }
     }

@@ -284,19 +284,7 @@ impl Generator {
     fn victim(&mut self, n: usize, case: &Case, k: usize) -> Victim {
         let imposed = case.sentence.imposed_on;
         let referred = plus(imposed, i64::from(3 + self.rng.below_u32(12)));
-        let role = match (case.offence.description.as_deref(), k) {
-            (Some("Murder" | "Manslaughter"), _) => VictimRole::NextOfKin,
-            (_, 0) => self.rng.weighted(&[
-                (VictimRole::Victim, 88),
-                (VictimRole::ParentCarer, 8),
-                (VictimRole::Representative, 4),
-            ]),
-            _ => self.rng.weighted(&[
-                (VictimRole::Victim, 60),
-                (VictimRole::ParentCarer, 25),
-                (VictimRole::Representative, 15),
-            ]),
-        };
+        let role = self.role(case, k);
         let eligibility = if self.rng.chance(7) {
             Eligibility::Discretionary
         } else {
@@ -329,16 +317,7 @@ impl Generator {
             status,
             status_since: referred,
             allocated_to: Some(officer.clone()),
-            contact_details: Some(Box::new(ContactDetails {
-                address: Some(format!(
-                    "{} {}, {}",
-                    1 + self.rng.below(200),
-                    self.rng.pick(names::STREETS),
-                    self.rng.pick(names::TOWNS)
-                )),
-                phone: Some(format!("07700 900{:03}", self.rng.below(1000))),
-                email: None,
-            })),
+            contact_details: Some(Box::new(self.contact_details())),
             preferences: Some(Preferences {
                 method: Some(method),
                 information: Some(level),
@@ -378,6 +357,37 @@ impl Generator {
             self.licence_request(&mut v);
         }
         v
+    }
+
+    /// The `k`th victim's part in `case`: the family where the victim died.
+    fn role(&mut self, case: &Case, k: usize) -> VictimRole {
+        match (case.offence.description.as_deref(), k) {
+            (Some("Murder" | "Manslaughter"), _) => VictimRole::NextOfKin,
+            (_, 0) => self.rng.weighted(&[
+                (VictimRole::Victim, 88),
+                (VictimRole::ParentCarer, 8),
+                (VictimRole::Representative, 4),
+            ]),
+            _ => self.rng.weighted(&[
+                (VictimRole::Victim, 60),
+                (VictimRole::ParentCarer, 25),
+                (VictimRole::Representative, 15),
+            ]),
+        }
+    }
+
+    /// A fictional address and a phone number from Ofcom's drama range.
+    fn contact_details(&mut self) -> ContactDetails {
+        ContactDetails {
+            address: Some(format!(
+                "{} {}, {}",
+                1 + self.rng.below(200),
+                self.rng.pick(names::STREETS),
+                self.rng.pick(names::TOWNS)
+            )),
+            phone: Some(format!("07700 900{:03}", self.rng.below(1000))),
+            email: None,
+        }
     }
 
     /// A status as likely as in a real unit: recent referrals not yet answered, finished

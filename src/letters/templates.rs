@@ -235,57 +235,7 @@ impl Templates {
         let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            // Hidden files and anything not a `.txt` (a README, an editor's backup) are not
-            // templates; a `.txt` vlu does not know is a problem (a misspelt name would
-            // otherwise be silently ignored).
-            let text_file = Path::new(&name)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-            if name.starts_with('.') || !text_file {
-                continue;
-            }
-            let shown = path.display().to_string();
-            if !BUILTIN.iter().any(|(n, _)| *n == name) {
-                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-                problems.push(Problem {
-                    file: shown,
-                    line: None,
-                    message: format!(
-                        "not a letter template vlu knows (expected one of: {})",
-                        names.join(", ")
-                    ),
-                });
-                continue;
-            }
-            if let Err(why) = plain_file_inside(&path, dir) {
-                problems.push(Problem {
-                    file: shown,
-                    line: None,
-                    message: why,
-                });
-                continue;
-            }
-            match std::fs::read_to_string(&path) {
-                Ok(source) => match templates
-                    .env
-                    .add_template_owned(name.clone(), source.clone())
-                {
-                    Ok(()) => own.push((name, shown, source)),
-                    Err(e) => problems.push(Problem {
-                        file: shown,
-                        ..problem_of(&name, &e)
-                    }),
-                },
-                Err(e) => problems.push(Problem {
-                    file: shown,
-                    line: None,
-                    message: format!("cannot be read as UTF-8 text ({e})"),
-                }),
-            }
+            own.extend(templates.add_own(&path, dir, &mut problems));
         }
         problems.extend(templates.unknown_fields(&own));
         if problems.is_empty() {
@@ -296,6 +246,66 @@ impl Templates {
         } else {
             Err(problems)
         }
+    }
+
+    /// One file of a unit's folder laid over the built-in template of its name: its name,
+    /// where it is (as shown), and its text; `None`, with a problem where it is one, for
+    /// a file that is not a template or cannot be used.
+    fn add_own(
+        &mut self,
+        path: &Path,
+        dir: &Path,
+        problems: &mut Vec<Problem>,
+    ) -> Option<(String, String, String)> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Hidden files and anything not a `.txt` (a README, an editor's backup) are not
+        // templates; a `.txt` vlu does not know is a problem (a misspelt name would
+        // otherwise be silently ignored).
+        let text_file = Path::new(&name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        if name.starts_with('.') || !text_file {
+            return None;
+        }
+        let shown = path.display().to_string();
+        if !BUILTIN.iter().any(|(n, _)| *n == name) {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            problems.push(Problem {
+                file: shown,
+                line: None,
+                message: format!(
+                    "not a letter template vlu knows (expected one of: {})",
+                    names.join(", ")
+                ),
+            });
+            return None;
+        }
+        if let Err(why) = plain_file_inside(path, dir) {
+            problems.push(Problem {
+                file: shown,
+                line: None,
+                message: why,
+            });
+            return None;
+        }
+        match std::fs::read_to_string(path) {
+            Ok(source) => match self.env.add_template_owned(name.clone(), source.clone()) {
+                Ok(()) => return Some((name, shown, source)),
+                Err(e) => problems.push(Problem {
+                    file: shown,
+                    ..problem_of(&name, &e)
+                }),
+            },
+            Err(e) => problems.push(Problem {
+                file: shown,
+                line: None,
+                message: format!("cannot be read as UTF-8 text ({e})"),
+            }),
+        }
+        None
     }
 
     /// Every field a unit's template names that no letter has.

@@ -108,18 +108,7 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
         problems.push(at(line_of(text, None, "date_format"), &p));
     }
     let field_of = |section: &str, path: &str, problems: &mut Vec<Problem>| {
-        let found = by_path(path);
-        if found.is_none() {
-            problems.push(at(
-                line_of(text, Some(section), path),
-                &format!(
-                    "[{section}] \"{}\" is not a field of the caseload format \
-                     (the fields are listed in docs/FORMAT.md, section 7)",
-                    crate::domain::text::shortened(path, 60)
-                ),
-            ));
-        }
-        found
+        field_named(text, section, path, problems)
     };
     let mut columns = Vec::new();
     for (path, named) in &file.columns {
@@ -136,32 +125,7 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
             Err(why) => problems.push(at(line, &format!("[columns] \"{path}\" {why}"))),
         }
     }
-    let mut words = BTreeMap::new();
-    for (path, table) in &file.values {
-        let section = format!("values.\"{path}\"");
-        let Some(field) = field_of(&section, path, &mut problems) else {
-            continue;
-        };
-        if let Kind::Choice { ids, .. } = field.kind {
-            for (from, to) in table {
-                if !ids.contains(&to.as_str()) {
-                    problems.push(at(
-                        line_of(text, Some(&section), from),
-                        &format!(
-                            "[{section}] \"{}\" = \"{}\": vlu's value must be one of: {}",
-                            crate::domain::text::shortened(from, 40),
-                            crate::domain::text::shortened(to, 40),
-                            ids.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        words.insert(
-            path.clone(),
-            table.iter().map(|(a, b)| (a.clone(), b.clone())).collect(),
-        );
-    }
+    let words = words_of(text, &file.values, &mut problems);
     let mut mapping = Mapping {
         date_format,
         header_row: file.header_row,
@@ -192,6 +156,64 @@ pub fn parse(text: &str, date_format: &str) -> Result<Mapping, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// The field of the caseload format at `path`, named in `[section]`; a problem where there
+/// is none.
+fn field_named(
+    text: &str,
+    section: &str,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<&'static Field> {
+    let found = by_path(path);
+    if found.is_none() {
+        problems.push(at(
+            line_of(text, Some(section), path),
+            &format!(
+                "[{section}] \"{}\" is not a field of the caseload format \
+                 (the fields are listed in docs/FORMAT.md, section 7)",
+                crate::domain::text::shortened(path, 60)
+            ),
+        ));
+    }
+    found
+}
+
+/// The `[values."field"]` tables: the sheet's words for each of vlu's values, each checked
+/// to name one of the field's values.
+fn words_of(
+    text: &str,
+    values: &BTreeMap<String, BTreeMap<String, String>>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut words = BTreeMap::new();
+    for (path, table) in values {
+        let section = format!("values.\"{path}\"");
+        let Some(field) = field_named(text, &section, path, problems) else {
+            continue;
+        };
+        if let Kind::Choice { ids, .. } = field.kind {
+            for (from, to) in table {
+                if !ids.contains(&to.as_str()) {
+                    problems.push(at(
+                        line_of(text, Some(&section), from),
+                        &format!(
+                            "[{section}] \"{}\" = \"{}\": vlu's value must be one of: {}",
+                            crate::domain::text::shortened(from, 40),
+                            crate::domain::text::shortened(to, 40),
+                            ids.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        words.insert(
+            path.clone(),
+            table.iter().map(|(a, b)| (a.clone(), b.clone())).collect(),
+        );
+    }
+    words
 }
 
 /// The headers a `[columns]` entry names: one (`"Ref"`), or a list whose cells are joined

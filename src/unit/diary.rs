@@ -2,6 +2,7 @@
 //! person at 9am, JSON (FORMAT.md §3), iCalendar. The command line writes them when it holds
 //! the store, the unit service when it does.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use super::ink::{Ink, paint};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
-use crate::domain::model::Caseload;
+use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::{first_line, visible};
 use crate::error::Error;
@@ -262,10 +263,11 @@ fn calendar_uid(
     }
 }
 
+#[derive(Clone, Copy)]
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, ink: Ink, text: &str) -> String {
+    fn wrap(self, ink: Ink, text: &str) -> String {
         paint(self.0, ink, text)
     }
 }
@@ -326,57 +328,69 @@ pub fn text(
             )
         );
         for item in group {
-            let r = &item.reminder;
-            let name = victims
-                .get(r.victim_id.as_str())
-                .map_or("", |v| v.name.as_str());
-            let offender = cases
-                .get(r.case_id.as_str())
-                .map_or("", |c| c.offender.name.as_str());
-            let late = match (query.date - r.due).num_days() {
-                n if n > 0 => format!(" ({n} days late)"),
-                _ => String::new(),
-            };
-            let _ = write!(
-                out,
-                "  {}{late}  {} ({}) · case {} ({}) · {}",
-                r.due.format("%a %-d %b %Y"),
-                visible(name),
-                visible(&r.victim_id),
-                visible(&r.case_id),
-                visible(offender),
-                r.action(),
-            );
-            if let Some(o) = &r.officer {
-                let _ = write!(out, " · {}", visible(o));
-            }
-            if let Some(s) = &r.sensitive {
-                let _ = write!(
-                    out,
-                    " {}",
-                    paint.wrap(
-                        Ink::Magenta,
-                        &format!("⚠ near a sensitive date: {}", visible(s))
-                    )
-                );
-            }
-            let identity = r.identity();
-            if let Some(s) = snoozes
-                .iter()
-                .find(|s| s.reminder == identity && s.until > query.date)
-            {
-                let _ = write!(
-                    out,
-                    " (snoozed to {} by {}: {})",
-                    s.until.format("%-d %b %Y"),
-                    visible(&s.by),
-                    first_line(&s.reason)
-                );
-            }
-            out.push('\n');
+            text_line(&mut out, item, (&victims, &cases), snoozes, query, paint);
         }
     }
     out
+}
+
+/// One item of the text diary, without its newline.
+fn text_line(
+    out: &mut String,
+    item: &DiaryItem,
+    (victims, cases): (&HashMap<&str, &Victim>, &HashMap<&str, &Case>),
+    snoozes: &[Snooze],
+    query: &DiaryQuery<'_>,
+    paint: Paint,
+) {
+    let r = &item.reminder;
+    let name = victims
+        .get(r.victim_id.as_str())
+        .map_or("", |v| v.name.as_str());
+    let offender = cases
+        .get(r.case_id.as_str())
+        .map_or("", |c| c.offender.name.as_str());
+    let late = match (query.date - r.due).num_days() {
+        n if n > 0 => format!(" ({n} days late)"),
+        _ => String::new(),
+    };
+    let _ = write!(
+        out,
+        "  {}{late}  {} ({}) · case {} ({}) · {}",
+        r.due.format("%a %-d %b %Y"),
+        visible(name),
+        visible(&r.victim_id),
+        visible(&r.case_id),
+        visible(offender),
+        r.action(),
+    );
+    if let Some(o) = &r.officer {
+        let _ = write!(out, " · {}", visible(o));
+    }
+    if let Some(s) = &r.sensitive {
+        let _ = write!(
+            out,
+            " {}",
+            paint.wrap(
+                Ink::Magenta,
+                &format!("⚠ near a sensitive date: {}", visible(s))
+            )
+        );
+    }
+    let identity = r.identity();
+    if let Some(s) = snoozes
+        .iter()
+        .find(|s| s.reminder == identity && s.until > query.date)
+    {
+        let _ = write!(
+            out,
+            " (snoozed to {} by {}: {})",
+            s.until.format("%-d %b %Y"),
+            visible(&s.by),
+            first_line(&s.reason)
+        );
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

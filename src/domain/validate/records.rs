@@ -201,6 +201,13 @@ impl Walker {
         }
         self.reference(Kind::Officer, path, map, "allocated_to", false);
         self.contact_details(path, map);
+        self.victim_about(path, map);
+        self.victim_lists(path, map);
+        self.victim_casework(path, map);
+    }
+
+    /// A victim's preferences, needs, representative and equality data.
+    fn victim_about(&mut self, path: &str, map: &Map<String, Value>) {
         if let Some((p, v)) = self.field(path, map, "preferences", false)
             && let Some(pr) = self.object(&p, v, &["method", "information", "written_follow_up"])
         {
@@ -229,6 +236,10 @@ impl Walker {
                 self.opt_text(&p, e, key);
             }
         }
+    }
+
+    /// A victim's licence requests, sensitive dates and contact log.
+    fn victim_lists(&mut self, path: &str, map: &Map<String, Value>) {
         for (p, v) in self.list(path, map, "licence_requests") {
             let fields = [
                 "condition",
@@ -257,7 +268,6 @@ impl Walker {
         for (p, v) in self.list(path, map, "contacts") {
             self.contact(&p, v);
         }
-        self.victim_casework(path, map);
     }
 
     pub(super) fn contact(&mut self, path: &str, v: &Value) {

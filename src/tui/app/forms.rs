@@ -310,39 +310,6 @@ impl App {
         self.open_form(form);
     }
 
-    pub(super) fn open_snooze_form(&mut self) {
-        let Some(item) = self.diary.get(self.diary_selected) else {
-            return;
-        };
-        let until = self
-            .today
-            .checked_add_days(chrono::Days::new(7))
-            .unwrap_or(self.today);
-        let form = Form::new(
-            format!("Snooze: {}", item.reminder.action()),
-            Purpose::Snooze {
-                reminder: item.reminder.identity(),
-            },
-            vec![
-                Field::line("until", "Until", until.to_string()),
-                Field::lines("reason", "Reason"),
-            ],
-        );
-        self.open_form(form);
-    }
-
-    /// Ends the selected reminder's snooze (the store's to do): nothing if it has none.
-    pub(super) fn unsnooze_selected(&mut self) -> Option<Effect> {
-        let item = self.diary.get(self.diary_selected)?;
-        if self.snoozed(&item.reminder).is_none() {
-            self.message = Some("That reminder is not snoozed.".into());
-            return None;
-        }
-        Some(Effect::Save(Command::Unsnooze {
-            reminder: item.reminder.identity(),
-        }))
-    }
-
     /// Opens a form, noting the version of the record it changes as it stands now.
     pub(super) fn open_form(&mut self, mut form: Form) {
         form.base = form
@@ -350,6 +317,71 @@ impl App {
             .record()
             .map_or(0, |(record, id)| self.version(record, id));
         self.overlays.push(Overlay::Form(form));
+    }
+
+    /// The change the form describes, or its problems, by its purpose (`None`: the record
+    /// it changes is not open whole).
+    fn change_from(
+        &self,
+        form: &Form,
+        known: &KnownIds,
+        by: Option<&str>,
+        today: chrono::NaiveDate,
+    ) -> Option<(Option<Effect>, Vec<Problem>)> {
+        Some(match &form.purpose {
+            Purpose::LogContact { victim } => contact_from(form, by, known, victim),
+            Purpose::Status { status, .. } => {
+                let current = self.whole_victim()?;
+                status_change(form, current, *status, by, known)
+            }
+            Purpose::Correct { index, .. } => {
+                let v = self.whole_victim()?;
+                records::correction(form, v, *index, by, known)
+            }
+            Purpose::Snooze { reminder } => {
+                super::snoozes::snooze_from(form, today, reminder, self.officer.clone())
+            }
+            Purpose::AddKeyDate { .. } => {
+                let current = self.whole_case()?;
+                records::key_date(form, current, known)
+            }
+            Purpose::AddSensitiveDate { .. } => {
+                let current = self.whole_victim()?;
+                records::sensitive_date(form, current, known)
+            }
+            Purpose::EditVictim { revealed, .. } => {
+                let current = self.whole_victim()?;
+                split(super::edit::victim_edited(form, current, *revealed, known))
+            }
+            Purpose::EditCase { .. } => {
+                let current = self.whole_case()?;
+                split(super::edit::case_edited(form, current, known))
+            }
+            Purpose::CloseCase { case } => closing_from(form, case, by.map(str::to_owned)),
+            Purpose::SaveLetter => match self.save_letter_effect(form) {
+                Ok(effect) => (Some(effect), Vec::new()),
+                Err(message) => (
+                    None,
+                    vec![Problem {
+                        path: "path".into(),
+                        message,
+                    }],
+                ),
+            },
+            Purpose::Erase { victim, case } => self.erasure_from(form, victim, case),
+            Purpose::NewVictim => records::new_victim(form, known),
+            Purpose::NewCase => records::new_case(form, known),
+            Purpose::EditVictimCasework { .. } => {
+                let current = self.whole_victim()?;
+                split(super::casework::victim_casework_edited(
+                    form, current, known,
+                ))
+            }
+            Purpose::EditCaseCasework { .. } => {
+                let current = self.whole_case()?;
+                split(super::casework::case_casework_edited(form, current, known))
+            }
+        })
     }
 
     /// Checks the open form by the import rules; if it is sound, the change to save.
@@ -382,60 +414,7 @@ impl App {
             }
             return None;
         }
-        let (effect, problems) = match &form.purpose {
-            Purpose::LogContact { victim } => contact_from(form, by.as_deref(), &known, victim),
-            Purpose::Status { status, .. } => {
-                let current = self.whole_victim()?;
-                status_change(form, current, *status, by.as_deref(), &known)
-            }
-            Purpose::Correct { index, .. } => {
-                let v = self.whole_victim()?;
-                records::correction(form, v, *index, by.as_deref(), &known)
-            }
-            Purpose::Snooze { reminder } => {
-                super::snoozes::snooze_from(form, today, reminder, self.officer.clone())
-            }
-            Purpose::AddKeyDate { .. } => {
-                let current = self.whole_case()?;
-                records::key_date(form, current, &known)
-            }
-            Purpose::AddSensitiveDate { .. } => {
-                let current = self.whole_victim()?;
-                records::sensitive_date(form, current, &known)
-            }
-            Purpose::EditVictim { revealed, .. } => {
-                let current = self.whole_victim()?;
-                split(super::edit::victim_edited(form, current, *revealed, &known))
-            }
-            Purpose::EditCase { .. } => {
-                let current = self.whole_case()?;
-                split(super::edit::case_edited(form, current, &known))
-            }
-            Purpose::CloseCase { case } => closing_from(form, case, by.clone()),
-            Purpose::SaveLetter => match self.save_letter_effect(form) {
-                Ok(effect) => (Some(effect), Vec::new()),
-                Err(message) => (
-                    None,
-                    vec![Problem {
-                        path: "path".into(),
-                        message,
-                    }],
-                ),
-            },
-            Purpose::Erase { victim, case } => self.erasure_from(form, victim, case),
-            Purpose::NewVictim => records::new_victim(form, &known),
-            Purpose::NewCase => records::new_case(form, &known),
-            Purpose::EditVictimCasework { .. } => {
-                let current = self.whole_victim()?;
-                split(super::casework::victim_casework_edited(
-                    form, current, &known,
-                ))
-            }
-            Purpose::EditCaseCasework { .. } => {
-                let current = self.whole_case()?;
-                split(super::casework::case_casework_edited(form, current, &known))
-            }
-        };
+        let (effect, problems) = self.change_from(form, &known, by.as_deref(), today)?;
         let base = form.base;
         let mut problems = problems;
         crate::tui::form::reworded(&mut problems, &self.date_format);

@@ -10,7 +10,7 @@ use super::Effect;
 use crate::domain::reminders::Reminder;
 use crate::domain::validate::{Problem, check_date};
 use crate::store::Snooze;
-use crate::tui::form::Form;
+use crate::tui::form::{Field, Form, Purpose};
 
 #[derive(Debug, Default)]
 pub struct Snoozes {
@@ -94,5 +94,41 @@ pub(super) fn snooze_from(
             (Some(Effect::Save(Command::Snooze(s))), problems)
         }
         _ => (None, problems),
+    }
+}
+
+/// Snoozing from the diary, and ending a snooze.
+impl super::App {
+    pub(super) fn open_snooze_form(&mut self) {
+        let Some(item) = self.diary.get(self.diary_selected) else {
+            return;
+        };
+        let until = self
+            .today
+            .checked_add_days(chrono::Days::new(7))
+            .unwrap_or(self.today);
+        let form = Form::new(
+            format!("Snooze: {}", item.reminder.action()),
+            Purpose::Snooze {
+                reminder: item.reminder.identity(),
+            },
+            vec![
+                Field::line("until", "Until", until.to_string()),
+                Field::lines("reason", "Reason"),
+            ],
+        );
+        self.open_form(form);
+    }
+
+    /// Ends the selected reminder's snooze (the store's to do): nothing if it has none.
+    pub(super) fn unsnooze_selected(&mut self) -> Option<Effect> {
+        let item = self.diary.get(self.diary_selected)?;
+        if self.snoozed(&item.reminder).is_none() {
+            self.message = Some("That reminder is not snoozed.".into());
+            return None;
+        }
+        Some(Effect::Save(Command::Unsnooze {
+            reminder: item.reminder.identity(),
+        }))
     }
 }

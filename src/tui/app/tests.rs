@@ -2,8 +2,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::domain::enums::{ContactKind, ReminderKind};
-use crate::domain::validate::parse_caseload;
+use crate::domain::validate::{KnownIds, parse_caseload};
 use crate::tui::form::FieldKind;
+use crate::tui::keymap::Key;
 use crate::unit::command::Command;
 
 pub(crate) fn sample_app() -> App {

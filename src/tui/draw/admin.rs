@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Theme;
 use crate::domain::text::visible;
-use crate::store::AuditEntry;
+use crate::store::{AuditEntry, SubjectAccess};
 use crate::tui::app::{AUDIT_DAYS, AdminView, App};
 
 /// One entry as a line ([`crate::unit::audit::line`]).
@@ -27,10 +27,88 @@ fn fields(theme: &Theme, value: &Value, out: &mut Vec<Line<'static>>) {
     }
 }
 
+/// A subject access response on screen: its title and its lines.
+fn subject_access_text(app: &App, theme: &Theme, sar: &SubjectAccess) -> (String, Text<'static>) {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let heading = |s: String| Line::from(Span::styled(s, theme.title()));
+    let v = &sar.victim;
+    let title = format!(
+        " Subject access — {} ({}) ",
+        visible(&v.name),
+        visible(&v.id)
+    );
+    lines.push(Line::from(format!(
+        "Everything {} holds about this person, on {}. Recorded in the audit trail.",
+        app.caseload
+            .unit
+            .as_ref()
+            .and_then(|u| u.name.as_deref())
+            .map_or("the unit".into(), visible),
+        app.today
+    )));
+    lines.push(Line::from(format!(
+        "To send it: vlu sar --victim {} --out FILE writes it as a document (and JSON).",
+        visible(&v.id)
+    )));
+    lines.push(heading("Left out, and why".into()));
+    for w in &sar.withheld {
+        lines.push(Line::from(format!("  {}", visible(w))));
+    }
+    lines.push(heading("The record (contact details masked)".into()));
+    let mut record = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Some(map) = record.as_object_mut() {
+        map.remove("contacts");
+    }
+    fields(theme, &record, &mut lines);
+    lines.push(heading(format!(
+        "The contact log ({}, oldest first)",
+        crate::domain::text::counted(v.contacts.len(), "entry", "entries")
+    )));
+    for (i, c) in v.contacts.iter().enumerate() {
+        lines.push(Line::from(format!(
+            "  {}. {} {} — {}, {}, {}{}",
+            i + 1,
+            c.on,
+            c.at.as_deref()
+                .map_or(String::new(), |t| visible(t).into_owned()),
+            c.kind.label(),
+            c.method.label(),
+            c.direction.label(),
+            c.by.as_deref()
+                .map_or(String::new(), |b| format!(" (by {})", visible(b)))
+        )));
+        for l in c.summary.as_deref().unwrap_or("").lines() {
+            lines.push(Line::from(format!("     {}", visible(l))));
+        }
+    }
+    lines.push(heading("Reminders put off".into()));
+    if sar.snoozes.is_empty() {
+        lines.push(Line::from("  None."));
+    }
+    for s in &sar.snoozes {
+        lines.push(Line::from(format!(
+            "  {} until {}, by {}: {}",
+            visible(&s.reminder),
+            s.until,
+            visible(&s.by),
+            visible(&s.reason)
+        )));
+    }
+    lines.push(heading(format!(
+        "Who opened, changed or disclosed this record ({})",
+        crate::domain::text::counted(sar.audit.len(), "entry", "entries")
+    )));
+    lines.extend(
+        sar.audit
+            .iter()
+            .map(|e| Line::from(format!("  {}", audit_line(e)))),
+    );
+    (title, Text::from(lines))
+}
+
 /// The view's title and its lines.
 pub(super) fn admin_text(app: &App, theme: &Theme, view: &AdminView) -> (String, Text<'static>) {
     let mut lines: Vec<Line<'static>> = Vec::new();
-    let heading = |s: String| Line::from(Span::styled(s, theme.title()));
     match view {
         AdminView::Audit { about, entries } => {
             let title = match about {
@@ -47,80 +125,6 @@ pub(super) fn admin_text(app: &App, theme: &Theme, view: &AdminView) -> (String,
             ));
             (title, Text::from(lines))
         }
-        AdminView::SubjectAccess(sar) => {
-            let v = &sar.victim;
-            let title = format!(
-                " Subject access — {} ({}) ",
-                visible(&v.name),
-                visible(&v.id)
-            );
-            lines.push(Line::from(format!(
-                "Everything {} holds about this person, on {}. Recorded in the audit trail.",
-                app.caseload
-                    .unit
-                    .as_ref()
-                    .and_then(|u| u.name.as_deref())
-                    .map_or("the unit".into(), visible),
-                app.today
-            )));
-            lines.push(Line::from(format!(
-                "To send it: vlu sar --victim {} --out FILE writes it as a document (and JSON).",
-                visible(&v.id)
-            )));
-            lines.push(heading("Left out, and why".into()));
-            for w in &sar.withheld {
-                lines.push(Line::from(format!("  {}", visible(w))));
-            }
-            lines.push(heading("The record (contact details masked)".into()));
-            let mut record = serde_json::to_value(v).unwrap_or(Value::Null);
-            if let Some(map) = record.as_object_mut() {
-                map.remove("contacts");
-            }
-            fields(theme, &record, &mut lines);
-            lines.push(heading(format!(
-                "The contact log ({}, oldest first)",
-                crate::domain::text::counted(v.contacts.len(), "entry", "entries")
-            )));
-            for (i, c) in v.contacts.iter().enumerate() {
-                lines.push(Line::from(format!(
-                    "  {}. {} {} — {}, {}, {}{}",
-                    i + 1,
-                    c.on,
-                    c.at.as_deref()
-                        .map_or(String::new(), |t| visible(t).into_owned()),
-                    c.kind.label(),
-                    c.method.label(),
-                    c.direction.label(),
-                    c.by.as_deref()
-                        .map_or(String::new(), |b| format!(" (by {})", visible(b)))
-                )));
-                for l in c.summary.as_deref().unwrap_or("").lines() {
-                    lines.push(Line::from(format!("     {}", visible(l))));
-                }
-            }
-            lines.push(heading("Reminders put off".into()));
-            if sar.snoozes.is_empty() {
-                lines.push(Line::from("  None."));
-            }
-            for s in &sar.snoozes {
-                lines.push(Line::from(format!(
-                    "  {} until {}, by {}: {}",
-                    visible(&s.reminder),
-                    s.until,
-                    visible(&s.by),
-                    visible(&s.reason)
-                )));
-            }
-            lines.push(heading(format!(
-                "Who opened, changed or disclosed this record ({})",
-                crate::domain::text::counted(sar.audit.len(), "entry", "entries")
-            )));
-            lines.extend(
-                sar.audit
-                    .iter()
-                    .map(|e| Line::from(format!("  {}", audit_line(e)))),
-            );
-            (title, Text::from(lines))
-        }
+        AdminView::SubjectAccess(sar) => subject_access_text(app, theme, sar),
     }
 }

@@ -108,6 +108,8 @@ pub(super) fn draw_overlay(
     );
 }
 
+/// Each overlay's title, text, place and scroll. Long because it is one match with an arm
+/// for each kind of overlay; each arm's text is worked out elsewhere.
 fn laid_out(app: &App, theme: &Theme, overlay: &Overlay, area: Rect) -> Option<Laid> {
     let mut scroll = if scrolled_by_keys(overlay) {
         app.overlay_scroll
@@ -341,6 +343,17 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
         "Contact details: {}{reveal_hint}",
         details(theme, v.contact_details.as_deref(), revealed)
     )));
+    needs_and_dates(theme, v, revealed, &mut l);
+    super::casework::victim_lines(theme, v, &mut l);
+    todo_lines(app, theme, v, &mut l);
+    if let Some(c) = app.whole_case().or_else(|| app.case_of(v)) {
+        case_lines(app, theme, c, &mut l);
+    }
+    Text::from(l)
+}
+
+/// The victim's needs, representative and sensitive dates.
+fn needs_and_dates(theme: &Theme, v: &Victim, revealed: bool, l: &mut Vec<Line<'static>>) {
     if let Some(n) = &v.needs {
         l.push(Line::from(format!(
             "Needs: {}{}{}",
@@ -380,12 +393,6 @@ fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'st
             theme.warn(),
         )));
     }
-    super::casework::victim_lines(theme, v, &mut l);
-    todo_lines(app, theme, v, &mut l);
-    if let Some(c) = app.whole_case().or_else(|| app.case_of(v)) {
-        case_lines(app, theme, c, &mut l);
-    }
-    Text::from(l)
 }
 
 /// The victim's open reminders, soonest first.

@@ -1,0 +1,415 @@
+//! Keys into actions, and what each action does to the screens' state: the one match of
+//! the screens' actions, the panes' own keys, and moving and opening in the panes.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{App, Effect, MAX_HORIZON, Overlay, Pane};
+use crate::domain::enums::VictimStatus;
+use crate::domain::validate::KnownIds;
+use crate::tui::action::Action;
+use crate::tui::keymap::{Context, Key};
+
+impl App {
+    /// The context whose keys apply now.
+    pub fn context(&self) -> Context {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => Context::Form,
+            Some(Overlay::Victim { .. }) => Context::Victim,
+            Some(Overlay::Entry(_)) => Context::Contacts,
+            Some(Overlay::LetterPicker(_) | Overlay::Letter(_)) => Context::Letter,
+            Some(Overlay::Workload(_)) => Context::Workload,
+            Some(Overlay::Report(_)) => Context::Report,
+            Some(_) => Context::Global,
+            None => self.focus.context(),
+        }
+    }
+
+    /// A key press: the open form or the search line takes it first, then the keymap.
+    pub fn on_key(&mut self, event: &KeyEvent) -> Option<Effect> {
+        let key = Key::from_event(event);
+        let action = self.keymap.action(self.context(), key);
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            // ↑/↓ move within a multi-line field, and leave it from its first or last line.
+            // An open list of choices takes ↑/↓, Enter and Esc for itself.
+            let listing = form.listing();
+            let within = match action {
+                Some(Action::PrevField) if event.code == KeyCode::Up => {
+                    listing || !form.leaves_field(true)
+                }
+                Some(Action::NextField) if event.code == KeyCode::Down => {
+                    listing || !form.leaves_field(false)
+                }
+                _ => false,
+            };
+            return match action {
+                Some(Action::Back) if !listing => {
+                    self.leave_form();
+                    None
+                }
+                Some(Action::Save | Action::NextField | Action::PrevField) if !within => {
+                    form.discarding = false;
+                    self.update(action?)
+                }
+                _ => {
+                    form.input(event);
+                    self.prefill_key_date();
+                    None
+                }
+            };
+        }
+        if self.searching && self.overlays.is_empty() {
+            let narrowing = match event.code {
+                KeyCode::Esc => {
+                    self.searching = false;
+                    self.query.clear();
+                    false
+                }
+                KeyCode::Enter => {
+                    self.searching = false;
+                    return None;
+                }
+                KeyCode::Backspace => {
+                    self.query.pop();
+                    false
+                }
+                KeyCode::Char(c)
+                    if !event
+                        .modifiers
+                        .intersects(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    self.query.push(c);
+                    true
+                }
+                KeyCode::Up | KeyCode::Down => return self.update(action?),
+                _ => return action.and_then(|a| self.update(a)),
+            };
+            self.selected = 0;
+            self.refresh_rows(narrowing);
+            return None;
+        }
+        self.update(action?)
+    }
+
+    /// Pasted text: into the open form's field, or the search line.
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            form.paste(text);
+        } else if self.searching && self.overlays.is_empty() {
+            let line = text.replace(['\r', '\n', '\t'], " ");
+            self.query.extend(line.chars().filter(|c| !c.is_control()));
+            self.selected = 0;
+            self.refresh_rows(true);
+        }
+    }
+
+    /// Esc on a form: closed at once if nothing was typed; otherwise asked first, and a
+    /// second Esc throws what was typed away.
+    fn leave_form(&mut self) {
+        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+            return;
+        };
+        if form.changed() && !form.discarding {
+            form.discarding = true;
+            form.problem = Some(
+                "Throw away what was typed? Esc again to discard; any other key to go on.".into(),
+            );
+            return;
+        }
+        self.overlays.pop();
+    }
+
+    /// Does what an action asks. Long because it is the one match of the screens' actions,
+    /// in the order they are tried (overlays first, then panes); each arm calls the method
+    /// that does the work.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.message = None;
+        match (self.overlays.last(), action) {
+            (_, Action::Quit) if !matches!(self.overlays.last(), Some(Overlay::Form(_))) => {
+                self.quit = true;
+            }
+            (Some(Overlay::Form(_)), Action::Save) => return self.save_form(),
+            (Some(Overlay::Form(_)), Action::NextField | Action::PrevField) => {
+                if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
+                    if action == Action::NextField {
+                        f.next_field();
+                    } else {
+                        f.prev_field();
+                    }
+                }
+            }
+            (Some(Overlay::Entry(index)), Action::Correct) => {
+                let index = *index;
+                self.open_correction_form(index);
+            }
+            (None | Some(Overlay::Report(_)), Action::Report) => return self.report_action(0),
+            (Some(Overlay::Report(_)), Action::PrevPeriod) => return self.report_action(-1),
+            (Some(Overlay::Report(_)), Action::NextPeriod) => return self.report_action(1),
+            (
+                Some(
+                    Overlay::Victim { .. }
+                    | Overlay::Entry(_)
+                    | Overlay::Letter(_)
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
+                ),
+                Action::Up | Action::PageUp | Action::Top,
+            ) => {
+                let step = match action {
+                    Action::Up => 1,
+                    Action::PageUp => self.page,
+                    _ => usize::MAX,
+                };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
+            }
+            (
+                Some(
+                    Overlay::Victim { .. }
+                    | Overlay::Entry(_)
+                    | Overlay::Letter(_)
+                    | Overlay::Report(_)
+                    | Overlay::Admin(_)
+                    | Overlay::Help,
+                ),
+                Action::Down | Action::PageDown,
+            ) => {
+                let step = if action == Action::Down { 1 } else { self.page };
+                self.overlay_scroll = self
+                    .overlay_scroll
+                    .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
+            }
+            (Some(_), Action::Back)
+            | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
+                self.overlays.pop();
+            }
+            (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
+                return self.letter_action(action);
+            }
+            (Some(Overlay::Workload(_)), _) if action != Action::Help => {
+                self.workload_action(action);
+            }
+            (Some(Overlay::Report(_) | Overlay::Admin(_)), action) if action != Action::Help => {}
+            (Some(Overlay::Victim { revealed }), action) if action != Action::Help => {
+                let revealed = *revealed;
+                return self.victim_view_action(action, revealed);
+            }
+            (None, Action::AuditTrail) => return self.admin_action(action),
+            (None, Action::NewVictim) => self.open_new_victim_form(),
+            (None, Action::Workload) => self.open_workload(),
+            (None, Action::NewCase) => self.open_new_case_form(),
+            (_, Action::Help) => {
+                self.overlay_scroll = 0;
+                self.overlays.push(Overlay::Help);
+            }
+            (_, Action::LogContact) => self.open_contact_form(),
+            (Some(_), _) => {}
+            (None, action) => return self.pane_action(action),
+        }
+        None
+    }
+
+    /// A key in the victim view: reveal, the status forms, and every form about the victim
+    /// and their case.
+    fn victim_view_action(&mut self, action: Action, revealed: bool) -> Option<Effect> {
+        match action {
+            Action::Reveal if revealed => {
+                self.overlays.pop();
+                self.open_victim_view();
+            }
+            Action::Reveal => {
+                return self.selected_victim().map(|v| Effect::Reveal {
+                    victim: v.id.clone(),
+                });
+            }
+            Action::OptIn => self.open_status_form(VictimStatus::OptedIn),
+            Action::Decline => self.open_status_form(VictimStatus::Declined),
+            Action::OptOut => self.open_status_form(VictimStatus::OptedOut),
+            Action::AddKeyDate => self.open_key_date_form(),
+            Action::AddSensitiveDate => self.open_sensitive_date_form(),
+            Action::EditVictim => self.open_edit_victim_form(),
+            Action::EditCase => self.open_edit_case_form(),
+            Action::CloseCase => self.open_close_case_form(),
+            Action::EditCasework => self.open_victim_casework_form(),
+            Action::EditCaseCasework => self.open_case_casework_form(),
+            Action::WriteLetter => self.open_letter_picker(),
+            Action::LogContact => self.open_contact_form(),
+            Action::Erase | Action::SubjectAccess | Action::AuditTrail => {
+                return self.admin_action(action);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn pane_action(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::NextPane | Action::PrevPane => {
+                let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let step = if action == Action::NextPane { 1 } else { 2 };
+                self.focus = Pane::ALL[(i + step) % 3];
+            }
+            Action::Search => {
+                // A new search: the last one's words do not linger to be added to.
+                self.focus = Pane::Caseload;
+                self.searching = true;
+                if !self.query.is_empty() {
+                    self.query.clear();
+                    self.selected = 0;
+                    self.refresh_rows(false);
+                }
+            }
+            Action::ToggleMine => {
+                // From one officer's caseload (the workload view's) back to the whole unit.
+                self.mine_only = self.officer_filter.is_none() && !self.mine_only;
+                if self.mine_only && self.by().is_none() {
+                    self.message = Some(format!(
+                        "{} is not an officer of this unit: no victims are theirs.",
+                        crate::domain::text::visible(&self.officer)
+                    ));
+                }
+                self.officer_filter = None;
+                self.refresh_rows(false);
+                self.refresh_diary();
+            }
+            Action::ToggleUnanswered => {
+                self.unanswered_only = !self.unanswered_only;
+                self.refresh_rows(false);
+            }
+            Action::CycleStatus => {
+                let all = VictimStatus::ALL;
+                self.status_filter = match self.status_filter {
+                    None => all.first().copied(),
+                    Some(s) => all
+                        .iter()
+                        .position(|x| *x == s)
+                        .and_then(|i| all.get(i + 1))
+                        .copied(),
+                };
+                self.refresh_rows(false);
+            }
+            Action::Zoom => self.zoomed = !self.zoomed,
+            Action::Open => return self.open(),
+            Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
+            Action::Unsnooze if self.focus == Pane::Diary => return self.unsnooze_selected(),
+            Action::WriteLetter if self.focus == Pane::Diary => {
+                self.open_letter_picker_from_diary();
+            }
+            Action::LongerHorizon | Action::ShorterHorizon => {
+                self.horizon = if action == Action::LongerHorizon {
+                    (self.horizon + 7).min(MAX_HORIZON)
+                } else {
+                    self.horizon.saturating_sub(7)
+                };
+                self.refresh_diary();
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                self.move_selection(action);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn move_selection(&mut self, action: Action) {
+        let (len, sel) = match self.focus {
+            Pane::Caseload => (self.rows.len(), &mut self.selected),
+            Pane::Diary => (self.diary.len(), &mut self.diary_selected),
+            Pane::Contacts => (self.selected_contacts_len(), &mut self.contacts_selected),
+        };
+        let last = len.saturating_sub(1);
+        *sel = match action {
+            Action::Up => sel.saturating_sub(1),
+            Action::Down => (*sel + 1).min(last),
+            Action::PageUp => sel.saturating_sub(self.page.max(1)),
+            Action::PageDown => (*sel + self.page.max(1)).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+        if self.focus == Pane::Caseload {
+            self.contacts_selected = 0;
+        }
+    }
+
+    /// Opens what is selected; a victim's record opened is a consultation, for the store.
+    pub(super) fn open(&mut self) -> Option<Effect> {
+        match self.focus {
+            Pane::Caseload if self.selected_victim().is_some() => {
+                return self.consult();
+            }
+            Pane::Diary => {
+                let item = self.diary.get(self.diary_selected)?;
+                let id = item.reminder.victim_id.clone();
+                if !self.rows.iter().any(|&i| self.caseload.victims[i].id == id) {
+                    // Jumping to a victim the filters hide: clear them.
+                    self.query.clear();
+                    self.status_filter = None;
+                    self.unanswered_only = false;
+                    self.mine_only = false;
+                    self.refresh_rows(false);
+                    self.refresh_diary();
+                }
+                if let Some(pos) = self
+                    .rows
+                    .iter()
+                    .position(|&i| self.caseload.victims[i].id == id)
+                {
+                    self.selected = pos;
+                    self.contacts_selected = 0;
+                    return self.consult();
+                }
+            }
+            Pane::Contacts => {
+                if let Some(&(index, _)) = self.contacts_newest_first().get(self.contacts_selected)
+                {
+                    self.overlay_scroll = 0;
+                    self.overlays.push(Overlay::Entry(index));
+                }
+            }
+            Pane::Caseload => {}
+        }
+        None
+    }
+
+    /// The selected victim's record opened, and the consultation to record.
+    fn consult(&mut self) -> Option<Effect> {
+        self.open_victim_view();
+        Some(Effect::Consult {
+            victim: self.selected_victim()?.id.clone(),
+        })
+    }
+
+    fn open_victim_view(&mut self) {
+        self.overlay_scroll = 0;
+        self.overlays.push(Overlay::Victim { revealed: false });
+    }
+
+    pub(super) fn known_ids(&self) -> KnownIds {
+        KnownIds {
+            officers: self
+                .caseload
+                .officers
+                .iter()
+                .map(|o| o.id.clone())
+                .collect(),
+            cases: self.caseload.cases.iter().map(|c| c.id.clone()).collect(),
+            victims: self.caseload.victims.iter().map(|v| v.id.clone()).collect(),
+            ..KnownIds::default()
+        }
+    }
+
+    /// The officer id to record as `by`, if the signed-in user is an officer of the unit.
+    pub(super) fn by(&self) -> Option<String> {
+        self.caseload
+            .officers
+            .iter()
+            .any(|o| o.id == self.officer)
+            .then(|| self.officer.clone())
+    }
+}
