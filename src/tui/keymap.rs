@@ -233,7 +233,8 @@ pub struct Keymap {
 }
 
 /// A keymap as TOML: sections of keys, each bound to a value that `spec` reads.
-type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>;
+type RawSection = BTreeMap<Spanned<String>, toml::Value>;
+type RawKeymap = BTreeMap<Spanned<String>, RawSection>;
 
 /// What a binding may be, for the message when it is something else.
 const SPEC_SHAPE: &str = "a binding is an action name (\"quit\") or a table such as { action = \"quit\", desc = \"leave vlu\" }";
@@ -316,55 +317,67 @@ impl Keymap {
                 );
                 continue;
             };
-            let mut entries: Vec<_> = entries.into_iter().collect();
-            entries.sort_by_key(|(k, _)| k.span().start);
-            for (key_text, value) in entries {
-                let offset = key_text.span().start;
-                let key = match Key::parse(key_text.get_ref()) {
-                    Ok(k) => k,
-                    Err(message) => {
-                        report(offset, message);
-                        continue;
-                    }
-                };
-                let (action_name, desc) = match spec(value) {
-                    Ok(found) => found,
-                    Err(message) => {
-                        report(offset, format!("{key}: {message}"));
-                        continue;
-                    }
-                };
-                if let Some((earlier, _)) = seen.get(&(context, key)) {
-                    report(
-                        offset,
-                        format!(
-                            "{key} is bound twice in [{}] (also as \"{earlier}\")",
-                            context.name()
-                        ),
-                    );
-                    continue;
-                }
-                seen.insert((context, key), (key_text.get_ref().clone(), offset));
-                if action_name == "none" {
-                    map.removed.push((context, key));
-                    continue;
-                }
-                let Some(action) = Action::from_name(&action_name) else {
-                    report(
-                        offset,
-                        format!("unknown action \"{action_name}\" for {key}"),
-                    );
-                    continue;
-                };
-                let desc = desc.unwrap_or_else(|| action.describe().to_owned());
-                map.bind(context, Binding { key, action, desc });
-            }
+            map.bind_section(context, entries, &mut seen, &mut report);
         }
         for (offset, message) in map.shadows(seen.iter().map(|(&ck, (_, offset))| (ck, *offset))) {
             report(offset, message);
         }
         problems.sort_by_key(|p| p.line);
         (map, problems)
+    }
+
+    /// One section's bindings, in file order, each checked: a key bound twice, an unknown
+    /// action, a key or value that cannot be read is a problem, and is left out.
+    fn bind_section(
+        &mut self,
+        context: Context,
+        entries: RawSection,
+        seen: &mut HashMap<(Context, Key), (String, usize)>,
+        report: &mut dyn FnMut(usize, String),
+    ) {
+        let mut entries: Vec<_> = entries.into_iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (key_text, value) in entries {
+            let offset = key_text.span().start;
+            let key = match Key::parse(key_text.get_ref()) {
+                Ok(k) => k,
+                Err(message) => {
+                    report(offset, message);
+                    continue;
+                }
+            };
+            let (action_name, desc) = match spec(value) {
+                Ok(found) => found,
+                Err(message) => {
+                    report(offset, format!("{key}: {message}"));
+                    continue;
+                }
+            };
+            if let Some((earlier, _)) = seen.get(&(context, key)) {
+                report(
+                    offset,
+                    format!(
+                        "{key} is bound twice in [{}] (also as \"{earlier}\")",
+                        context.name()
+                    ),
+                );
+                continue;
+            }
+            seen.insert((context, key), (key_text.get_ref().clone(), offset));
+            if action_name == "none" {
+                self.removed.push((context, key));
+                continue;
+            }
+            let Some(action) = Action::from_name(&action_name) else {
+                report(
+                    offset,
+                    format!("unknown action \"{action_name}\" for {key}"),
+                );
+                continue;
+            };
+            let desc = desc.unwrap_or_else(|| action.describe().to_owned());
+            self.bind(context, Binding { key, action, desc });
+        }
     }
 
     /// A pane's key that is also a global key hides the global one in that pane: one
