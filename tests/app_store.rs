@@ -340,7 +340,7 @@ fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
         looping.join().unwrap().unwrap();
     });
     let shown = screen(&terminal);
-    assert_eq!(app.today.to_string(), "2026-11-25");
+    assert_eq!(app.settings().today.to_string(), "2026-11-25");
     assert!(shown.contains("Wed 25 Nov 2026"), "{shown}");
     let after = app.counts();
     // (overdue, today, this week): yesterday's four are overdue now, and two of this week's

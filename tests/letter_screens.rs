@@ -184,8 +184,8 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
     {
         let store = s.store_as("sara");
         let mut app = app_with(store.load().unwrap(), Vec::new(), false);
-        app.letters.out_dir.clone_from(&letters);
-        app.letters.data_dir = Some(s.data_dir());
+        app.settings_mut().letters.out_dir.clone_from(&letters);
+        app.settings_mut().letters.data_dir = Some(s.data_dir());
         log_len = app
             .caseload
             .victims
@@ -259,8 +259,8 @@ fn a_letter_is_not_saved_into_the_data_directory_and_the_form_stays() {
     let s = Sandbox::with_sample();
     let store = s.store_as("sara");
     let mut app = app_with(store.load().unwrap(), Vec::new(), false);
-    app.letters.out_dir = s.data_dir();
-    app.letters.data_dir = Some(s.data_dir());
+    app.settings_mut().letters.out_dir = s.data_dir();
+    app.settings_mut().letters.data_dir = Some(s.data_dir());
     run(&store, &mut app, "/");
     type_text(&mut app, "gemma lowe");
     run(&store, &mut app, "enter enter L enter s ctrl-s");
@@ -279,7 +279,7 @@ fn a_letter_is_not_saved_into_the_data_directory_and_the_form_stays() {
 #[test]
 fn broken_templates_are_shown_and_no_letter_is_made() {
     let mut app = on_victim("joan mercer");
-    app.letters.templates = Err(vec![
+    app.settings_mut().letters.templates = Err(vec![
         "letters/initial_offer.txt, line 3: unknown field \"recipient.nmae\"".into(),
     ]);
     press(&mut app, "L");

@@ -349,7 +349,7 @@ fn the_monitoring_return_at_120x40() {
     assert_eq!(bar(plain.backend().buffer()), Some(Color::Reset));
     // On a terminal that is not UTF-8, every cell ASCII, the bars in #, = and _.
     let mut ascii = with_report(false);
-    ascii.ascii = true;
+    ascii.settings_mut().ascii = true;
     for (w, h) in [(120, 40), (80, 24)] {
         let drawn = render(&ascii, w, h);
         let cells = &drawn.backend().buffer().content;
@@ -398,7 +398,7 @@ fn the_monitoring_return_at_80x24_scrolls_its_figures() {
 #[test]
 fn a_terminal_that_is_not_utf8_gets_ascii_only() {
     let ascii = |mut app: App| {
-        app.ascii = true;
+        app.settings_mut().ascii = true;
         app
     };
     let app = ascii(sample());
@@ -436,7 +436,7 @@ fn a_terminal_that_is_not_utf8_gets_ascii_only() {
 #[test]
 fn the_workload_view_for_a_manager() {
     let mut app = sample();
-    app.officer = "pdevi".into();
+    app.settings_mut().officer = "pdevi".into();
     press(&mut app, "W");
     insta::assert_snapshot!(render(&app, 100, 30).backend());
 }

@@ -156,8 +156,8 @@ fn open_screens(
         retention: env.config.retention,
     });
     app.notice(problems.iter().map(ToString::to_string).collect());
-    app.letters = letter_setup(env, store_dir);
-    app.signed_in_user.clone_from(&env.user);
+    app.settings_mut().letters = letter_setup(env, store_dir);
+    app.settings_mut().signed_in_user.clone_from(&env.user);
     run(store, &mut app, service, clock).map_err(|source| Error::Write {
         path: "the terminal".into(),
         source,

@@ -147,18 +147,36 @@ impl Setup {
     }
 }
 
+/// Who is at the screen, on what day, and how the unit and this terminal want things: set
+/// when the screens start (and when the unit service says who the user is), read by every
+/// pane.
+pub struct Settings {
+    pub today: NaiveDate,
+    pub officer: String,
+    /// The OS user at this screen, as the store knows them.
+    pub signed_in_user: String,
+    /// What the signed-in user is to the unit (see [`Setup::role`]).
+    pub role: Role,
+    pub keymap: Keymap,
+    pub colour: bool,
+    /// Draw in ASCII only: the terminal's locale is not UTF-8 (`glyphs::utf8_terminal`).
+    pub ascii: bool,
+    /// How the unit writes dates (see [`Setup::date_format`]).
+    pub date_format: String,
+    /// The unit's retention rules (see [`Setup::retention`]).
+    pub retention: crate::domain::retention::RetentionRules,
+    /// Templates and folders for letters.
+    pub letters: LetterSetup,
+}
+
 #[allow(
     clippy::struct_excessive_bools,
     reason = "independent switches of the screen's state"
 )]
 pub struct App {
+    /// Who is at the screen, on what day, and how the unit and this terminal want things.
+    settings: Settings,
     pub caseload: Caseload,
-    pub today: NaiveDate,
-    pub officer: String,
-    pub keymap: Keymap,
-    pub colour: bool,
-    /// Draw in ASCII only: the terminal's locale is not UTF-8 (`glyphs::utf8_terminal`).
-    pub ascii: bool,
     pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
@@ -210,20 +228,10 @@ pub struct App {
     pub quit: bool,
     /// Who else has the store open (from the unit service), for the header.
     pub present: Vec<String>,
-    /// The OS user at this screen, as the store knows them.
-    pub signed_in_user: String,
     /// The version of each record as last read (`Record`, id).
     pub versions: HashMap<(crate::store::Record, String), u64>,
-    /// Templates and folders for letters.
-    pub letters: LetterSetup,
-    /// What the signed-in user is to the unit (see [`Setup::role`]).
-    pub role: Role,
-    /// How the unit writes dates (see [`Setup::date_format`]).
-    pub date_format: String,
     /// The focused pane takes the whole screen.
     pub zoomed: bool,
-    /// The unit's retention rules (see [`Setup::retention`]).
-    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl App {
@@ -238,11 +246,18 @@ impl App {
             setup.days.working.iter().copied(),
         );
         let mut app = Self {
-            today: setup.today,
-            officer: setup.officer,
-            keymap: setup.keymap,
-            colour: setup.colour,
-            ascii: setup.ascii,
+            settings: Settings {
+                today: setup.today,
+                officer: setup.officer,
+                signed_in_user: String::new(),
+                role: setup.role,
+                keymap: setup.keymap,
+                colour: setup.colour,
+                ascii: setup.ascii,
+                date_format: setup.date_format,
+                retention: setup.retention,
+                letters: LetterSetup::default(),
+            },
             horizon: 14,
             lead: setup.lead,
             calendar,
@@ -277,13 +292,8 @@ impl App {
             overlay_scroll: 0,
             quit: false,
             present: Vec::new(),
-            signed_in_user: String::new(),
             versions: HashMap::new(),
-            letters: LetterSetup::default(),
-            role: setup.role,
-            date_format: setup.date_format,
             zoomed: false,
-            retention: setup.retention,
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -291,6 +301,17 @@ impl App {
         }
         app.rebuild();
         app
+    }
+
+    /// Who is at the screen, on what day, and how things are wanted.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The settings, to change (the loop sets who the unit service says the user is; a
+    /// test, another day or role).
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
     }
 
     /// A victim's index by id.
@@ -324,7 +345,9 @@ impl App {
 
     /// The snooze in force for a reminder, if any.
     pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
-        self.snoozes.of(r).filter(|s| s.holds_on(self.today))
+        self.snoozes
+            .of(r)
+            .filter(|s| s.holds_on(self.settings.today))
     }
 
     /// The lead times the screens work with.
@@ -333,7 +356,7 @@ impl App {
     }
 
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
-        diary_status(due, self.today, &self.lead)
+        diary_status(due, self.settings.today, &self.lead)
     }
 
     /// Counts for the header: overdue, due today, due this week (snoozed ones left out).

@@ -98,7 +98,7 @@ fn day(d: NaiveDate) -> String {
 /// Draws the whole screen; on a terminal that is not UTF-8, every cell in ASCII.
 pub fn draw(frame: &mut Frame, app: &App) {
     draw_screen(frame, app);
-    if app.ascii {
+    if app.settings().ascii {
         super::glyphs::asciify(frame.buffer_mut());
     }
 }
@@ -118,8 +118,8 @@ pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
 fn draw_screen(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = Theme {
-        colour: app.colour,
-        ascii: app.ascii,
+        colour: app.settings().colour,
+        ascii: app.settings().ascii,
     };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("Terminal too small: vlu needs {MIN_WIDTH}×{MIN_HEIGHT}.");
@@ -218,7 +218,7 @@ fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> 
         format!(" · also in: {}", visible(&app.present.join(", ")))
     };
     let label = visible(&officer_label(app)).into_owned();
-    let date = app.today.format("%a %-d %b %Y").to_string();
+    let date = app.settings().today.format("%a %-d %b %Y").to_string();
     let tail = format!(" · {label} · {date}{also}");
     let unit = visible(unit).into_owned();
     if w(&unit) + w(&tail) <= room {
@@ -236,7 +236,7 @@ fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> 
     for short in [
         format!("{label} · {date}"),
         format!("{id} · {date}"),
-        format!("{id} · {}", app.today.format("%-d %b %Y")),
+        format!("{id} · {}", app.settings().today.format("%-d %b %Y")),
     ] {
         if w(&short) <= room {
             return Line::from(short);
@@ -252,19 +252,29 @@ pub const NOT_AN_OFFICER: &str = "not an officer of this unit";
 /// "Sara Ahmed (sahmed)" for an officer of the unit, else "root (not an officer of this
 /// unit)".
 fn officer_label(app: &App) -> String {
-    match app.caseload.officers.iter().find(|o| o.id == app.officer) {
+    match app
+        .caseload
+        .officers
+        .iter()
+        .find(|o| o.id == app.settings().officer)
+    {
         Some(o) => format!("{} ({})", o.name, o.id),
-        None => format!("{} ({NOT_AN_OFFICER})", app.officer),
+        None => format!("{} ({NOT_AN_OFFICER})", app.settings().officer),
     }
 }
 
 /// "sahmed" for an officer of the unit, else "root (not an officer of this unit)": never
 /// a bare account name where an officer's would be.
 fn officer_id(app: &App) -> String {
-    if app.caseload.officers.iter().any(|o| o.id == app.officer) {
-        app.officer.clone()
+    if app
+        .caseload
+        .officers
+        .iter()
+        .any(|o| o.id == app.settings().officer)
+    {
+        app.settings().officer.clone()
     } else {
-        format!("{} ({NOT_AN_OFFICER})", app.officer)
+        format!("{} ({NOT_AN_OFFICER})", app.settings().officer)
     }
 }
 
@@ -305,11 +315,11 @@ fn footer_hints(app: &App, width: u16) -> Line<'static> {
 fn hint_entries(app: &App) -> Vec<(String, String, Action)> {
     let context = app.context();
     let mut entries: Vec<(String, String, Action)> = Vec::new();
-    let own = app.keymap.bindings(context).iter();
+    let own = app.settings().keymap.bindings(context).iter();
     let global = if context == Context::Form {
         [].iter()
     } else {
-        app.keymap.bindings(Context::Global).iter()
+        app.settings().keymap.bindings(Context::Global).iter()
     };
     for b in own.chain(global) {
         if entries.iter().any(|(_, _, a)| *a == b.action)
@@ -353,7 +363,7 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
         style,
     )));
     // A zoomed pane says how to go back to the three.
-    match app.keymap.key_for(pane.context(), Action::Zoom) {
+    match app.settings().keymap.key_for(pane.context(), Action::Zoom) {
         Some(key) if app.zoomed => {
             block.title(Line::from(format!(" {key}: all panes ")).right_aligned())
         }

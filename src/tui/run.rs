@@ -185,7 +185,10 @@ fn hear(
         Reply::Present(mut users) => {
             // This screen's own two connections are not someone else.
             for _ in 0..2 {
-                if let Some(me) = users.iter().position(|u| *u == app.signed_in_user) {
+                if let Some(me) = users
+                    .iter()
+                    .position(|u| *u == app.settings().signed_in_user)
+                {
                     users.remove(me);
                 }
             }
@@ -347,12 +350,17 @@ fn preview_letter(
     victim: &str,
     request: &crate::domain::letter::LetterRequest,
 ) -> Result<crate::letters::Letter, crate::error::Error> {
-    let templates = app.letters.templates.clone().map_err(|problems| {
-        crate::error::Error::Usage(format!(
-            "the unit's letter templates have {} problems",
-            problems.len()
-        ))
-    })?;
+    let templates = app
+        .settings()
+        .letters
+        .templates
+        .clone()
+        .map_err(|problems| {
+            crate::error::Error::Usage(format!(
+                "the unit's letter templates have {} problems",
+                problems.len()
+            ))
+        })?;
     let context = app.letter_context(victim);
     crate::letters::prepare(
         store,
@@ -377,5 +385,5 @@ fn save_letter(
         &format!("letter {} saved", letter.kind),
         vec![letter.victim.clone()],
     ))?;
-    crate::letters::save(path, &bytes, app.letters.data_dir.as_deref())
+    crate::letters::save(path, &bytes, app.settings().letters.data_dir.as_deref())
 }

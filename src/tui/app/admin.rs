@@ -56,7 +56,7 @@ impl App {
         if !self.offers(action) {
             self.message = Some(format!(
                 "That is for the unit's administrators (you are {}).",
-                self.role.name()
+                self.settings.role.name()
             ));
             return None;
         }
@@ -69,9 +69,10 @@ impl App {
             (Action::SubjectAccess, Some(victim)) => return Some(Effect::SubjectAccess { victim }),
             (Action::AuditTrail, victim) => {
                 let since = victim.is_none().then(|| {
-                    self.today
+                    self.settings
+                        .today
                         .checked_sub_days(Days::new(AUDIT_DAYS))
-                        .unwrap_or(self.today)
+                        .unwrap_or(self.settings.today)
                 });
                 return Some(Effect::Audit(AuditQuery {
                     victim,
@@ -138,7 +139,7 @@ impl App {
     /// The retention rule that makes `target` due today, if one does (a victim of a case
     /// that is due may go alone, under the case's rule), as `vlu erase` finds it.
     fn retention_reason(&self, target: &Target) -> Option<Reason> {
-        if !self.retention.any() {
+        if !self.settings.retention.any() {
             return None;
         }
         let joined = self
@@ -147,7 +148,12 @@ impl App {
             .iter()
             .zip(&self.facts)
             .filter_map(|(v, f)| Some((v, f, self.case_of(v)?)));
-        let due = falling_due(joined, &self.caseload.cases, &self.retention, self.today);
+        let due = falling_due(
+            joined,
+            &self.caseload.cases,
+            &self.settings.retention,
+            self.settings.today,
+        );
         due.into_iter()
             .find(|d| match target {
                 Target::Case(_) => d.target == *target,

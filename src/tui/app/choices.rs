@@ -71,7 +71,7 @@ impl App {
             message: format!(
                 "only the unit's managers and administrators may {} (you are {})",
                 action.said(),
-                self.role.name()
+                self.settings.role.name()
             ),
         })
     }

@@ -61,7 +61,7 @@ impl App {
             lead: &self.lead,
         };
         self.case_of(v)
-            .map(|c| reminders_from_facts(v, &self.facts[victim], c, self.today, rules))
+            .map(|c| reminders_from_facts(v, &self.facts[victim], c, self.settings.today, rules))
             .unwrap_or_default()
     }
 
@@ -119,7 +119,7 @@ impl App {
     fn officer_shown(&self, officer: Option<&str>) -> bool {
         match (&self.officer_filter, self.mine_only) {
             (Some(only), _) => officer == Some(only.as_str()),
-            (None, true) => officer == Some(self.officer.as_str()),
+            (None, true) => officer == Some(self.settings.officer.as_str()),
             (None, false) => true,
         }
     }
@@ -129,7 +129,7 @@ impl App {
     fn unanswered_release_soon(&self, i: usize) -> bool {
         let v = &self.caseload.victims[i];
         self.case_of(v).is_some_and(|c| {
-            unanswered_release_within_a_year(v, &self.facts[i], c, self.today, &self.lead)
+            unanswered_release_within_a_year(v, &self.facts[i], c, self.settings.today, &self.lead)
         })
     }
 
@@ -195,6 +195,7 @@ impl App {
     /// Re-derives the diary pane: the reminders within the horizon, and the key dates in it.
     pub(super) fn refresh_diary(&mut self) {
         let until = self
+            .settings
             .today
             .checked_add_days(chrono::Days::new(self.horizon.into()))
             .unwrap_or(NaiveDate::MAX);
@@ -207,7 +208,7 @@ impl App {
             .flat_map(|(_, rs)| rs.iter())
             .filter(|r| r.due <= until)
             .map(|r| DiaryItem {
-                status: diary_status(r.due, self.today, &self.lead),
+                status: diary_status(r.due, self.settings.today, &self.lead),
                 reminder: r.clone(),
             })
             .collect();
@@ -221,7 +222,7 @@ impl App {
             .enumerate()
             .filter(|(_, c)| c.closed_on.is_none() && c.transferred.is_none())
             .flat_map(|(i, c)| c.key_dates.iter().map(move |k| (k.date, i, k.kind)))
-            .filter(|(d, ..)| *d >= self.today && *d <= until)
+            .filter(|(d, ..)| *d >= self.settings.today && *d <= until)
             .collect();
         dates.sort();
         self.key_dates_ahead = dates;

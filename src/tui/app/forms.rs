@@ -31,7 +31,7 @@ impl App {
                 victim: v.id.clone(),
             },
             vec![
-                Field::line("on", "Date", self.today.to_string()),
+                Field::line("on", "Date", self.settings.today.to_string()),
                 Field::line("at", "Time (HH:MM)", ""),
                 Field::pick::<ContactKind>("kind", "Kind", "update", false),
                 Field::pick::<Medium>("method", "Method", method, false),
@@ -47,7 +47,11 @@ impl App {
         let Some(v) = self.selected_victim() else {
             return;
         };
-        let mut fields = vec![Field::line("status_since", "Date", self.today.to_string())];
+        let mut fields = vec![Field::line(
+            "status_since",
+            "Date",
+            self.settings.today.to_string(),
+        )];
         if status == VictimStatus::OptedIn {
             let level = v
                 .preferences
@@ -208,7 +212,7 @@ impl App {
                 index,
             },
             vec![
-                Field::line("on", "Date", self.today.to_string()),
+                Field::line("on", "Date", self.settings.today.to_string()),
                 Field::lines("summary", "What was wrong"),
                 Field::pick::<ContactKind>(
                     "was_kind",
@@ -264,7 +268,7 @@ impl App {
                 case: case.id.clone(),
             },
             vec![
-                Field::line("on", "Closed on", self.today.to_string()),
+                Field::line("on", "Closed on", self.settings.today.to_string()),
                 Field::lines("reason", "Why"),
             ],
         );
@@ -285,7 +289,11 @@ impl App {
                 Field::line("name", "Name", ""),
                 Field::pick::<VictimRole>("role", "Role", "victim", false),
                 Field::pick::<Eligibility>("eligibility", "Eligibility", "statutory", false),
-                Field::line("referred_on", "Referred on", self.today.to_string()),
+                Field::line(
+                    "referred_on",
+                    "Referred on",
+                    self.settings.today.to_string(),
+                ),
                 self.officer_field(&officer),
             ],
         );
@@ -339,7 +347,7 @@ impl App {
                 records::correction(form, v, *index, by, known)
             }
             Purpose::Snooze { reminder } => {
-                super::snoozes::snooze_from(form, today, reminder, self.officer.clone())
+                super::snoozes::snooze_from(form, today, reminder, self.settings.officer.clone())
             }
             Purpose::AddKeyDate { .. } => {
                 let current = self.whole_case()?;
@@ -386,14 +394,14 @@ impl App {
 
     /// Checks the open form by the import rules; if it is sound, the change to save.
     pub(super) fn save_form(&mut self) -> Option<Effect> {
-        let today = self.today;
+        let today = self.settings.today;
         let known = self.known_ids();
         let by = self.by();
         let Some(Overlay::Form(typed)) = self.overlays.last() else {
             return None;
         };
         // Dates as the unit writes them (20/08/2027) are checked and saved as ISO.
-        let dated = typed.with_iso_dates(&self.date_format);
+        let dated = typed.with_iso_dates(&self.settings.date_format);
         let form = &dated;
         // A record is changed only from its whole self, as the store gave it.
         let partial = match form.purpose.record() {
@@ -417,7 +425,7 @@ impl App {
         let (effect, problems) = self.change_from(form, &known, by.as_deref(), today)?;
         let base = form.base;
         let mut problems = problems;
-        crate::tui::form::reworded(&mut problems, &self.date_format);
+        crate::tui::form::reworded(&mut problems, &self.settings.date_format);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut()
             && !form.show_problems(&problems)
         {

@@ -195,10 +195,10 @@ impl App {
     /// day): every reminder, diary group, order, colour and count is worked out again for
     /// `today`, and the selection stays on the same victim.
     pub fn new_day(&mut self, today: NaiveDate) {
-        if today == self.today {
+        if today == self.settings.today {
             return;
         }
-        self.today = today;
+        self.settings.today = today;
         self.reminders = self.all_reminders();
         self.refresh();
     }

@@ -27,7 +27,7 @@ impl App {
     /// A key press: the open form or the search line takes it first, then the keymap.
     pub fn on_key(&mut self, event: &KeyEvent) -> Option<Effect> {
         let key = Key::from_event(event);
-        let action = self.keymap.action(self.context(), key);
+        let action = self.settings.keymap.action(self.context(), key);
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             // ↑/↓ move within a multi-line field, and leave it from its first or last line.
             // An open list of choices takes ↑/↓, Enter and Esc for itself.
@@ -266,7 +266,7 @@ impl App {
                 if self.mine_only && self.by().is_none() {
                     self.message = Some(format!(
                         "{} is not an officer of this unit: no victims are theirs.",
-                        crate::domain::text::visible(&self.officer)
+                        crate::domain::text::visible(&self.settings.officer)
                     ));
                 }
                 self.officer_filter = None;
@@ -409,7 +409,7 @@ impl App {
         self.caseload
             .officers
             .iter()
-            .any(|o| o.id == self.officer)
-            .then(|| self.officer.clone())
+            .any(|o| o.id == self.settings.officer)
+            .then(|| self.settings.officer.clone())
     }
 }

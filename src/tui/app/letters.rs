@@ -161,7 +161,7 @@ impl App {
         &mut self,
         wanted: Option<(LetterKind, Option<KeyDateKind>, Option<NaiveDate>)>,
     ) {
-        if let Err(problems) = &self.letters.templates {
+        if let Err(problems) = &self.settings.letters.templates {
             let mut lines = vec!["The unit's letter templates have problems; no letter is made until they are fixed:".to_owned()];
             lines.extend(problems.iter().cloned());
             self.overlays.push(Overlay::Notice(lines));
@@ -175,7 +175,7 @@ impl App {
 
     /// An action while the picker or a letter is open.
     pub(super) fn letter_action(&mut self, action: Action) -> Option<Effect> {
-        let today = self.today;
+        let today = self.settings.today;
         match self.overlays.last_mut()? {
             Overlay::LetterPicker(picker) => match action {
                 Action::Up => picker.selected = picker.selected.saturating_sub(1),
@@ -208,7 +208,7 @@ impl App {
                 }
                 Action::Save => {
                     let name = crate::letters::file_name(&view.letter, Format::Text);
-                    let path = self.letters.out_dir.join(name);
+                    let path = self.settings.letters.out_dir.join(name);
                     let form = Form::new(
                         "Save the letter",
                         Purpose::SaveLetter,

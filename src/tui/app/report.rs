@@ -36,13 +36,13 @@ impl App {
     /// The store's return for the quarter `steps` from the current one, the whole unit's,
     /// with the weekly history of overdue items to today.
     fn ask_report(&self, steps: i32) -> Effect {
-        let (from, to) = quarter(self.today, steps);
+        let (from, to) = quarter(self.settings.today, steps);
         Effect::Report(Box::new(ReportAsk {
             query: ReportQuery {
                 from,
                 to,
                 officer: None,
-                made_on: self.today,
+                made_on: self.settings.today,
                 weeks: HISTORY_WEEKS,
             },
             lead: self.lead,
@@ -59,7 +59,7 @@ impl App {
         }
         let shown = match self.overlays.last() {
             Some(Overlay::Report(view)) => {
-                let this = quarter_start(self.today);
+                let this = quarter_start(self.settings.today);
                 let months = (view.report.from.year() - this.year()) * 12
                     + i32::try_from(view.report.from.month()).unwrap_or(1)
                     - i32::try_from(this.month()).unwrap_or(1);

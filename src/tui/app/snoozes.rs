@@ -104,9 +104,10 @@ impl super::App {
             return;
         };
         let until = self
+            .settings
             .today
             .checked_add_days(chrono::Days::new(7))
-            .unwrap_or(self.today);
+            .unwrap_or(self.settings.today);
         let form = Form::new(
             format!("Snooze: {}", item.reminder.action()),
             Purpose::Snooze {

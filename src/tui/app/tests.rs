@@ -710,7 +710,11 @@ fn the_diary_horizon_can_be_chosen() {
     assert!(app.diary.len() > before);
     keys(&mut app, "- - - -");
     assert_eq!(app.horizon, 0);
-    assert!(app.diary.iter().all(|i| i.reminder.due <= app.today));
+    assert!(
+        app.diary
+            .iter()
+            .all(|i| i.reminder.due <= app.settings().today)
+    );
     for _ in 0..20 {
         keys(&mut app, "+");
     }
@@ -865,7 +869,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     use crate::domain::enums::{Direction, Medium};
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
-    let today = app.today;
+    let today = app.settings().today;
     let first = app.order.clone();
     let agrees = |app: &mut App| {
         let incremental = (app.order.clone(), app.rows.clone(), app.diary.clone());
@@ -1194,15 +1198,15 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
 fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     use crate::unit::access::Role;
     let mut app = sample_app();
-    app.role = Role::Vlo;
+    app.settings_mut().role = Role::Vlo;
     keys(&mut app, "W");
     assert!(app.overlays.is_empty());
     assert_eq!(
         app.message.as_deref(),
         Some("The workload view is for the unit's managers and administrators.")
     );
-    app.officer = "pdevi".into();
-    app.role = Role::Manager;
+    app.settings_mut().officer = "pdevi".into();
+    app.settings_mut().role = Role::Manager;
     keys(&mut app, "W");
     let Some(Overlay::Workload(view)) = app.overlays.last() else {
         panic!("{:?}", app.overlays)
@@ -1355,8 +1359,8 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
 fn what_the_screens_offer_follows_the_services_role() {
     use crate::unit::access::Role;
     let mut owner = sample_app();
-    owner.officer = "root".into();
-    owner.role = Role::Admin;
+    owner.settings_mut().officer = "root".into();
+    owner.settings_mut().role = Role::Admin;
     keys(&mut owner, "W");
     assert!(
         matches!(owner.overlays.last(), Some(Overlay::Workload(_))),
@@ -1370,7 +1374,7 @@ fn what_the_screens_offer_follows_the_services_role() {
     ));
 
     let mut vlo = sample_app();
-    vlo.role = Role::Vlo;
+    vlo.settings_mut().role = Role::Vlo;
     keys(&mut vlo, "W");
     assert!(vlo.overlays.is_empty());
     assert!(
@@ -1423,7 +1427,7 @@ fn a_vlo_may_not_reallocate_in_the_screens_a_manager_may() {
     use crate::unit::access::Role;
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
-    app.role = Role::Vlo;
+    app.settings_mut().role = Role::Vlo;
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     keys(&mut app, "enter enter e");
@@ -1447,7 +1451,7 @@ fn a_vlo_may_not_reallocate_in_the_screens_a_manager_may() {
     let effects = keys(&mut app, "ctrl-s");
     assert_eq!(effects.len(), 1, "{:?}", form(&app).problem);
     store.save(&mut app, &effects[0]);
-    app.role = Role::Manager;
+    app.settings_mut().role = Role::Manager;
     keys(&mut app, "e");
     fill(&mut app, "allocated_to", "jokafor");
     let effects = keys(&mut app, "ctrl-s");

@@ -67,9 +67,10 @@ impl App {
     /// header), sorted. Victims allocated to no one are a line of their own, last.
     pub fn workload(&self, sort: WorkloadSort) -> Vec<Workload> {
         let week = self
+            .settings
             .today
             .checked_add_days(Days::new(7))
-            .unwrap_or(self.today);
+            .unwrap_or(self.settings.today);
         let mut lines: Vec<Workload> = self
             .caseload
             .officers
@@ -105,7 +106,7 @@ impl App {
                 if self.snoozed(r).is_some() {
                     continue;
                 }
-                if r.due < self.today {
+                if r.due < self.settings.today {
                     line.overdue += 1;
                 } else if r.due <= week {
                     line.this_week += 1;
@@ -128,7 +129,7 @@ impl App {
     /// Whether the signed-in user may do `action`, by the service's own rule: what the
     /// screens offer is what the service would allow (it refuses the rest anyway).
     pub fn may(&self, action: access::Action) -> bool {
-        access::allowed(action, self.role)
+        access::allowed(action, self.settings.role)
     }
 
     pub(super) fn open_workload(&mut self) {

@@ -44,7 +44,7 @@ fn subject_access_text(app: &App, theme: &Theme, sar: &SubjectAccess) -> (String
             .as_ref()
             .and_then(|u| u.name.as_deref())
             .map_or("the unit".into(), visible),
-        app.today
+        app.settings().today
     )));
     lines.push(Line::from(format!(
         "To send it: vlu sar --victim {} --out FILE writes it as a document (and JSON).",

@@ -34,6 +34,7 @@ fn keys(app: &App, wanted: &[(Action, &str)]) -> Line<'static> {
         .iter()
         .map(|(action, what)| {
             let key = app
+                .settings()
                 .keymap
                 .key_for(Context::Letter, *action)
                 .map_or_else(|| action.name().to_owned(), |k| k.to_string());

@@ -55,8 +55,8 @@ pub fn scroll_limit(app: &App, overlay: &Overlay, area: Rect) -> Option<u16> {
         return None;
     }
     let theme = Theme {
-        colour: app.colour,
-        ascii: app.ascii,
+        colour: app.settings().colour,
+        ascii: app.settings().ascii,
     };
     let laid = laid_out(app, &theme, overlay, area)?;
     let lines = Paragraph::new(laid.text)
@@ -252,6 +252,7 @@ fn help_text(app: &App, theme: &Theme) -> Text<'static> {
     for context in Context::ALL {
         // Only what is offered to this user: an administrator's keys to administrators.
         let bindings: Vec<_> = app
+            .settings()
             .keymap
             .bindings(*context)
             .iter()
@@ -472,15 +473,15 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
     dates.sort_by_key(|k| k.date);
     let mut marked = false;
     for k in dates {
-        if !marked && k.date >= app.today {
+        if !marked && k.date >= app.settings().today {
             l.push(Line::from(Span::styled(
-                format!("  ▸ today {}", day(app.today)),
+                format!("  ▸ today {}", day(app.settings().today)),
                 theme.title(),
             )));
             marked = true;
         }
         let line = Line::from(format!("  {:>11}  {}", day(k.date), k.kind.label()));
-        l.push(if k.date < app.today {
+        l.push(if k.date < app.settings().today {
             line.style(theme.dim())
         } else {
             line

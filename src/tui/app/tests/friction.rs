@@ -16,7 +16,11 @@ fn clear(app: &mut App) {
 #[test]
 fn a_form_takes_the_units_date_format_as_well_as_iso() {
     let mut app = sample_app();
-    assert_eq!(app.date_format, "%d/%m/%Y", "the configuration's default");
+    assert_eq!(
+        app.settings().date_format,
+        "%d/%m/%Y",
+        "the configuration's default"
+    );
     let store = sample_store_for(&mut app);
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
@@ -39,7 +43,7 @@ fn a_form_takes_the_units_date_format_as_well_as_iso() {
     assert_eq!(app.message.as_deref(), Some("Contact saved."));
 
     // A unit that writes dates month first; a snooze's date, and ISO alongside.
-    app.date_format = "%m/%d/%Y".into();
+    app.settings_mut().date_format = "%m/%d/%Y".into();
     keys(&mut app, "tab");
     assert_eq!(app.focus, Pane::Diary);
     keys(&mut app, "z");
@@ -208,7 +212,7 @@ fn a_vlo_is_not_offered_the_administrators_keys() {
     use crate::unit::access::Role;
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
-    app.role = Role::Vlo;
+    app.settings_mut().role = Role::Vlo;
     open_joan(&mut app, &store);
     for key in ["X", "S", "A"] {
         assert!(keys(&mut app, key).is_empty(), "{key}");
@@ -231,7 +235,7 @@ fn a_vlo_is_not_offered_the_administrators_keys() {
     ] {
         assert!(!help.contains(words), "{words} offered to a VLO:\n{help}");
     }
-    app.role = Role::Admin;
+    app.settings_mut().role = Role::Admin;
     let help = drawn(&app, 200, 60);
     for words in [
         "erase",
@@ -343,7 +347,7 @@ fn the_victim_view_stops_at_its_last_line() {
 #[test]
 fn the_owner_is_called_not_an_officer_of_this_unit() {
     let mut app = sample_app();
-    app.officer = "root".into();
+    app.settings_mut().officer = "root".into();
     for width in [120, 80, 60] {
         let screen = drawn(&app, width, 24);
         assert!(

@@ -35,7 +35,7 @@ fn work(app: &App, store: &SampleStore, victim: &str) -> Vec<ReminderKind> {
     let calendar = Calendar::new(digest.caseload.extra_non_working_days.iter().copied());
     let lead = LeadTimes::default();
     let query = DiaryQuery {
-        date: app.today,
+        date: app.settings().today,
         days: 3650,
         officer: None,
     };
