@@ -75,6 +75,7 @@ fn caseload_of_victims_who_never_answered_before_release() {
     let mut app = sample();
     press(&mut app, "u");
     let names: Vec<&str> = app
+        .list()
         .rows
         .iter()
         .map(|&i| app.caseload.victims[i].name.as_str())
@@ -82,7 +83,11 @@ fn caseload_of_victims_who_never_answered_before_release() {
     assert_eq!(names, ["Lynne Askew", "Kayleigh Burns"]);
     insta::assert_snapshot!(render(&app, 120, 12).backend());
     press(&mut app, "u");
-    assert_eq!(app.rows.len(), app.caseload.victims.len(), "u again: all");
+    assert_eq!(
+        app.list().rows.len(),
+        app.caseload.victims.len(),
+        "u again: all"
+    );
 }
 
 /// A summary far longer than the screen: its last line is reached by scrolling, and the

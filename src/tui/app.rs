@@ -169,6 +169,29 @@ pub struct Settings {
     pub letters: LetterSetup,
 }
 
+/// The caseload pane's state: the search as typed, the filters, and the rows they leave.
+#[derive(Debug, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent filters of the list"
+)]
+pub struct CaseloadPane {
+    pub query: String,
+    /// The search's words, folded once per keystroke.
+    query_words: Vec<String>,
+    pub searching: bool,
+    pub mine_only: bool,
+    pub status_filter: Option<VictimStatus>,
+    /// Only victims who never answered the offer, with a release within 12 months: the
+    /// tracing work to plan (`release_reoffer`).
+    pub unanswered_only: bool,
+    /// One officer's caseload, chosen in the workload view (`None`: as `mine_only` says).
+    pub officer_filter: Option<String>,
+    /// The rows: victim indices, most urgent first.
+    pub rows: Vec<usize>,
+    pub selected: usize,
+}
+
 #[allow(
     clippy::struct_excessive_bools,
     reason = "independent switches of the screen's state"
@@ -176,6 +199,8 @@ pub struct Settings {
 pub struct App {
     /// Who is at the screen, on what day, and how the unit and this terminal want things.
     settings: Settings,
+    /// The caseload pane: its search, its filters, its rows and the selected one.
+    list: CaseloadPane,
     pub caseload: Caseload,
     pub horizon: u32,
     lead: LeadTimes,
@@ -200,22 +225,8 @@ pub struct App {
     /// Key dates of open cases within the horizon: date, case index, kind.
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
     haystacks: search::Haystacks,
-    /// The search's words, folded once per keystroke.
-    query_words: Vec<String>,
     pub snoozes: Snoozes,
     pub focus: Pane,
-    pub mine_only: bool,
-    pub status_filter: Option<VictimStatus>,
-    /// Only victims who never answered the offer, with a release within 12 months: the
-    /// tracing work to plan (`release_reoffer`).
-    pub unanswered_only: bool,
-    /// One officer's caseload, chosen in the workload view (`None`: as `mine_only` says).
-    pub officer_filter: Option<String>,
-    pub query: String,
-    pub searching: bool,
-    /// The caseload pane's rows: victim indices, most urgent first.
-    pub rows: Vec<usize>,
-    pub selected: usize,
     pub diary: Vec<DiaryItem>,
     pub diary_selected: usize,
     pub contacts_selected: usize,
@@ -258,6 +269,7 @@ impl App {
                 retention: setup.retention,
                 letters: LetterSetup::default(),
             },
+            list: CaseloadPane::default(),
             horizon: 14,
             lead: setup.lead,
             calendar,
@@ -272,17 +284,8 @@ impl App {
             victim_index: HashMap::new(),
             key_dates_ahead: Vec::new(),
             haystacks: search::Haystacks::default(),
-            query_words: Vec::new(),
             snoozes: setup.snoozes.into_iter().collect(),
             focus: Pane::Caseload,
-            mine_only: false,
-            status_filter: None,
-            unanswered_only: false,
-            officer_filter: None,
-            query: String::new(),
-            searching: false,
-            rows: Vec::new(),
-            selected: 0,
             diary: Vec::new(),
             diary_selected: 0,
             contacts_selected: 0,
@@ -312,6 +315,11 @@ impl App {
     /// test, another day or role).
     pub fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
+    }
+
+    /// The caseload pane's search, filters and rows.
+    pub fn list(&self) -> &CaseloadPane {
+        &self.list
     }
 
     /// A victim's index by id.
@@ -378,7 +386,7 @@ impl App {
     }
 
     pub fn selected_victim_index(&self) -> Option<usize> {
-        self.rows.get(self.selected).copied()
+        self.list.rows.get(self.list.selected).copied()
     }
 
     pub fn selected_victim(&self) -> Option<&Victim> {

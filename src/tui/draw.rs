@@ -279,10 +279,10 @@ fn officer_id(app: &App) -> String {
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let line = if app.searching {
+    let line = if app.list().searching {
         Line::from(vec![
             Span::styled("Search: ", theme.title()),
-            Span::raw(visible(&app.query).into_owned()),
+            Span::raw(visible(&app.list().query).into_owned()),
             Span::raw("▏  Enter keep · Esc clear"),
         ])
     } else if let Some(m) = &app.message {
@@ -465,24 +465,24 @@ fn level_short(v: &Victim) -> &'static str {
 
 fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut filters = Vec::new();
-    if app.mine_only {
+    if app.list().mine_only {
         filters.push("mine".to_owned());
     }
-    if let Some(o) = &app.officer_filter {
+    if let Some(o) = &app.list().officer_filter {
         filters.push(format!("{}'s", visible(o)));
     }
-    if let Some(s) = app.status_filter {
+    if let Some(s) = app.list().status_filter {
         filters.push(s.label().to_owned());
     }
-    if app.unanswered_only {
+    if app.list().unanswered_only {
         filters.push("never answered, release within 12 months".to_owned());
     }
-    if !app.query.is_empty() {
-        filters.push(format!("“{}”", visible(&app.query)));
+    if !app.list().query.is_empty() {
+        filters.push(format!("“{}”", visible(&app.list().query)));
     }
     let extra = format!(
         " — {} of {}{}",
-        app.rows.len(),
+        app.list().rows.len(),
         app.caseload.victims.len(),
         if filters.is_empty() {
             String::new()
@@ -494,9 +494,10 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = inner.height.saturating_sub(1) as usize;
-    let start = window_start(app.selected, height);
+    let start = window_start(app.list().selected, height);
     let columns = Column::for_width(inner.width);
     let rows: Vec<Row> = app
+        .list()
         .rows
         .iter()
         .enumerate()
@@ -523,7 +524,7 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 })
                 .collect();
             let row = Row::new(cells);
-            if pos == app.selected {
+            if pos == app.list().selected {
                 row.style(theme.selected())
             } else {
                 row

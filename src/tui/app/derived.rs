@@ -108,16 +108,16 @@ impl App {
     fn shown(&self, i: usize) -> bool {
         let v = &self.caseload.victims[i];
         self.officer_shown(v.allocated_to.as_deref())
-            && self.status_filter.is_none_or(|s| v.status == s)
-            && (!self.unanswered_only || self.unanswered_release_soon(i))
-            && (self.query_words.is_empty()
-                || search::has_words(self.haystacks.get(i), &self.query_words))
+            && self.list.status_filter.is_none_or(|s| v.status == s)
+            && (!self.list.unanswered_only || self.unanswered_release_soon(i))
+            && (self.list.query_words.is_empty()
+                || search::has_words(self.haystacks.get(i), &self.list.query_words))
     }
 
     /// Whether a victim allocated to `officer` is shown: all are, unless the screens show
     /// only the signed-in officer's (`mine_only`) or one officer's (`officer_filter`).
     fn officer_shown(&self, officer: Option<&str>) -> bool {
-        match (&self.officer_filter, self.mine_only) {
+        match (&self.list.officer_filter, self.list.mine_only) {
             (Some(only), _) => officer == Some(only.as_str()),
             (None, true) => officer == Some(self.settings.officer.as_str()),
             (None, false) => true,
@@ -162,8 +162,8 @@ impl App {
     /// shown. A search that only grew (`narrowing`) filters the rows it already has.
     pub(super) fn refresh_rows(&mut self, narrowing: bool) {
         let keep = self.selected_victim_index();
-        self.query_words = search::words(&self.query);
-        if !self.query_words.is_empty() && self.haystacks.len() < self.caseload.victims.len() {
+        self.list.query_words = search::words(&self.list.query);
+        if !self.list.query_words.is_empty() && self.haystacks.len() < self.caseload.victims.len() {
             // A search before the idle work has built them all: the rest, on every core.
             let rest = &self.caseload.victims[self.haystacks.len()..];
             let built = crate::par::map_chunks(rest, 5_000, |part| {
@@ -177,16 +177,16 @@ impl App {
                 self.haystacks.append(part);
             }
         }
-        self.rows = if narrowing {
-            let rows = std::mem::take(&mut self.rows);
+        self.list.rows = if narrowing {
+            let rows = std::mem::take(&mut self.list.rows);
             self.filter_shown(&rows)
         } else {
             self.filter_shown(&self.order)
         };
-        self.selected = keep
-            .and_then(|k| self.rows.iter().position(|&i| i == k))
+        self.list.selected = keep
+            .and_then(|k| self.list.rows.iter().position(|&i| i == k))
             .unwrap_or(0)
-            .min(self.rows.len().saturating_sub(1));
+            .min(self.list.rows.len().saturating_sub(1));
         self.contacts_selected = self
             .contacts_selected
             .min(self.selected_contacts_len().saturating_sub(1));

@@ -73,11 +73,12 @@ impl App {
         self.rebuild();
         let Some(id) = selected else { return };
         if let Some(pos) = self
+            .list
             .rows
             .iter()
             .position(|&i| self.caseload.victims[i].id == id)
         {
-            self.selected = pos;
+            self.list.selected = pos;
         } else if self.victim_by_id(&id).is_none() {
             // Erased meanwhile: its record and log are no longer shown. (A form stays open,
             // with what was typed; saving it says the victim is gone.)
@@ -132,11 +133,12 @@ impl App {
                 // The id is the store's: the change names it.
                 let id = changed.victims.first().map_or("", String::as_str);
                 if let Some(pos) = self
+                    .list
                     .rows
                     .iter()
                     .position(|&i| self.caseload.victims[i].id == id)
                 {
-                    self.selected = pos;
+                    self.list.selected = pos;
                 }
                 self.message = Some(format!("Victim {id} added."));
                 self.close_form();

@@ -57,19 +57,19 @@ impl App {
                 }
             };
         }
-        if self.searching && self.overlays.is_empty() {
+        if self.list.searching && self.overlays.is_empty() {
             let narrowing = match event.code {
                 KeyCode::Esc => {
-                    self.searching = false;
-                    self.query.clear();
+                    self.list.searching = false;
+                    self.list.query.clear();
                     false
                 }
                 KeyCode::Enter => {
-                    self.searching = false;
+                    self.list.searching = false;
                     return None;
                 }
                 KeyCode::Backspace => {
-                    self.query.pop();
+                    self.list.query.pop();
                     false
                 }
                 KeyCode::Char(c)
@@ -77,13 +77,13 @@ impl App {
                         .modifiers
                         .intersects(crossterm::event::KeyModifiers::CONTROL) =>
                 {
-                    self.query.push(c);
+                    self.list.query.push(c);
                     true
                 }
                 KeyCode::Up | KeyCode::Down => return self.update(action?),
                 _ => return action.and_then(|a| self.update(a)),
             };
-            self.selected = 0;
+            self.list.selected = 0;
             self.refresh_rows(narrowing);
             return None;
         }
@@ -94,10 +94,12 @@ impl App {
     pub fn on_paste(&mut self, text: &str) {
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             form.paste(text);
-        } else if self.searching && self.overlays.is_empty() {
+        } else if self.list.searching && self.overlays.is_empty() {
             let line = text.replace(['\r', '\n', '\t'], " ");
-            self.query.extend(line.chars().filter(|c| !c.is_control()));
-            self.selected = 0;
+            self.list
+                .query
+                .extend(line.chars().filter(|c| !c.is_control()));
+            self.list.selected = 0;
             self.refresh_rows(true);
         }
     }
@@ -253,33 +255,33 @@ impl App {
             Action::Search => {
                 // A new search: the last one's words do not linger to be added to.
                 self.focus = Pane::Caseload;
-                self.searching = true;
-                if !self.query.is_empty() {
-                    self.query.clear();
-                    self.selected = 0;
+                self.list.searching = true;
+                if !self.list.query.is_empty() {
+                    self.list.query.clear();
+                    self.list.selected = 0;
                     self.refresh_rows(false);
                 }
             }
             Action::ToggleMine => {
                 // From one officer's caseload (the workload view's) back to the whole unit.
-                self.mine_only = self.officer_filter.is_none() && !self.mine_only;
-                if self.mine_only && self.by().is_none() {
+                self.list.mine_only = self.list.officer_filter.is_none() && !self.list.mine_only;
+                if self.list.mine_only && self.by().is_none() {
                     self.message = Some(format!(
                         "{} is not an officer of this unit: no victims are theirs.",
                         crate::domain::text::visible(&self.settings.officer)
                     ));
                 }
-                self.officer_filter = None;
+                self.list.officer_filter = None;
                 self.refresh_rows(false);
                 self.refresh_diary();
             }
             Action::ToggleUnanswered => {
-                self.unanswered_only = !self.unanswered_only;
+                self.list.unanswered_only = !self.list.unanswered_only;
                 self.refresh_rows(false);
             }
             Action::CycleStatus => {
                 let all = VictimStatus::ALL;
-                self.status_filter = match self.status_filter {
+                self.list.status_filter = match self.list.status_filter {
                     None => all.first().copied(),
                     Some(s) => all
                         .iter()
@@ -319,7 +321,7 @@ impl App {
 
     fn move_selection(&mut self, action: Action) {
         let (len, sel) = match self.focus {
-            Pane::Caseload => (self.rows.len(), &mut self.selected),
+            Pane::Caseload => (self.list.rows.len(), &mut self.list.selected),
             Pane::Diary => (self.diary.len(), &mut self.diary_selected),
             Pane::Contacts => (self.selected_contacts_len(), &mut self.contacts_selected),
         };
@@ -346,21 +348,27 @@ impl App {
             Pane::Diary => {
                 let item = self.diary.get(self.diary_selected)?;
                 let id = item.reminder.victim_id.clone();
-                if !self.rows.iter().any(|&i| self.caseload.victims[i].id == id) {
+                if !self
+                    .list
+                    .rows
+                    .iter()
+                    .any(|&i| self.caseload.victims[i].id == id)
+                {
                     // Jumping to a victim the filters hide: clear them.
-                    self.query.clear();
-                    self.status_filter = None;
-                    self.unanswered_only = false;
-                    self.mine_only = false;
+                    self.list.query.clear();
+                    self.list.status_filter = None;
+                    self.list.unanswered_only = false;
+                    self.list.mine_only = false;
                     self.refresh_rows(false);
                     self.refresh_diary();
                 }
                 if let Some(pos) = self
+                    .list
                     .rows
                     .iter()
                     .position(|&i| self.caseload.victims[i].id == id)
                 {
-                    self.selected = pos;
+                    self.list.selected = pos;
                     self.contacts_selected = 0;
                     return self.consult();
                 }

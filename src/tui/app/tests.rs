@@ -95,7 +95,7 @@ fn form(app: &App) -> &Form {
 fn the_caseload_opens_most_urgent_first() {
     let app = sample_app();
     assert_eq!(app.focus, Pane::Caseload);
-    assert_eq!(app.rows.len(), 45);
+    assert_eq!(app.list.rows.len(), 45);
     assert_eq!(selected_name(&app), "Kofi Mensah");
     assert_eq!(app.counts(), (15, 4, 15));
 }
@@ -127,6 +127,7 @@ fn search_finds_aliases_numbers_and_names_without_accents() {
         keys(&mut app, "/");
         type_text(&mut app, query);
         let mut names: Vec<&str> = app
+            .list
             .rows
             .iter()
             .map(|&i| app.caseload.victims[i].name.as_str())
@@ -136,7 +137,7 @@ fn search_finds_aliases_numbers_and_names_without_accents() {
         want.sort_unstable();
         assert_eq!(names, want, "{query}");
         keys(&mut app, "esc");
-        assert_eq!(app.rows.len(), 45, "Esc clears the search");
+        assert_eq!(app.list.rows.len(), 45, "Esc clears the search");
     }
 }
 
@@ -147,7 +148,7 @@ fn typing_in_the_search_line_does_not_trigger_keys() {
     type_text(&mut app, "qa");
     assert!(!app.quit);
     assert!(app.overlays.is_empty());
-    assert_eq!(app.query, "qa");
+    assert_eq!(app.list.query, "qa");
 }
 
 #[test]
@@ -366,11 +367,11 @@ fn a_new_search_starts_empty() {
     keys(&mut app, "/");
     type_text(&mut app, "joan");
     keys(&mut app, "enter");
-    let found = app.rows.len();
+    let found = app.list.rows.len();
     keys(&mut app, "/");
-    assert!(app.query.is_empty());
+    assert!(app.list.query.is_empty());
     type_text(&mut app, "joan");
-    assert_eq!(app.rows.len(), found, "not \"joanjoan\"");
+    assert_eq!(app.list.rows.len(), found, "not \"joanjoan\"");
 }
 
 #[test]
@@ -385,7 +386,7 @@ fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
     keys(&mut app, "enter");
     assert_eq!(app.selected_victim().unwrap().id, victim);
     assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
-    assert!(app.query.is_empty());
+    assert!(app.list.query.is_empty());
 }
 
 #[test]
@@ -461,14 +462,16 @@ fn mine_shows_only_the_signed_in_officers_victims() {
     let mut app = sample_app();
     keys(&mut app, "m");
     assert!(
-        app.rows
+        app.list
+            .rows
             .iter()
             .all(|&i| app.caseload.victims[i].allocated_to.as_deref() == Some("sahmed"))
     );
-    assert!(!app.rows.is_empty() && app.rows.len() < 45);
+    assert!(!app.list.rows.is_empty() && app.list.rows.len() < 45);
     keys(&mut app, "m s");
     assert!(
-        app.rows
+        app.list
+            .rows
             .iter()
             .all(|&i| app.caseload.victims[i].status == VictimStatus::Referred)
     );
@@ -733,7 +736,7 @@ fn the_victim_view_scrolls_and_opens_at_the_top() {
     keys(&mut app, "down esc enter");
     assert_eq!(app.overlay_scroll, 0);
     assert_eq!(
-        app.selected, 0,
+        app.list.selected, 0,
         "moving in the view does not move the caseload"
     );
 }
@@ -872,10 +875,10 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     let today = app.settings().today;
     let first = app.order.clone();
     let agrees = |app: &mut App| {
-        let incremental = (app.order.clone(), app.rows.clone(), app.diary.clone());
+        let incremental = (app.order.clone(), app.list.rows.clone(), app.diary.clone());
         app.refresh();
         assert_eq!(
-            (&app.order, &app.rows, &app.diary),
+            (&app.order, &app.list.rows, &app.diary),
             (&incremental.0, &incremental.1, &incremental.2)
         );
     };
@@ -943,12 +946,12 @@ fn a_search_finds_the_same_victims_however_far_the_idle_work_got() {
     let mut whole = app(None);
     assert!(!whole.idle_work(), "nothing is left once it is done");
     assert!(
-        whole.rows.len() > 10 && whole.rows.len() < 5_000,
+        whole.list.rows.len() > 10 && whole.list.rows.len() < 5_000,
         "{}",
-        whole.rows.len()
+        whole.list.rows.len()
     );
-    assert_eq!(app(Some(0)).rows, whole.rows);
-    assert_eq!(app(Some(1)).rows, whole.rows);
+    assert_eq!(app(Some(0)).list.rows, whole.list.rows);
+    assert_eq!(app(Some(1)).list.rows, whole.list.rows);
 }
 
 #[test]
@@ -1253,7 +1256,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     }
     keys(&mut app, "enter");
     assert!(app.overlays.is_empty());
-    assert_eq!(app.rows.len(), sahmed.victims, "only sahmed's victims");
+    assert_eq!(app.list.rows.len(), sahmed.victims, "only sahmed's victims");
     assert!(
         app.diary
             .iter()
@@ -1261,7 +1264,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     );
     keys(&mut app, "m");
     assert_eq!(
-        app.rows.len(),
+        app.list.rows.len(),
         app.caseload.victims.len(),
         "m goes back to the whole unit"
     );

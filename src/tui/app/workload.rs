@@ -162,9 +162,9 @@ impl App {
                 // Into that officer's caseload: the caseload and the diary show only theirs.
                 let officer = lines.get(selected).map(|l| l.officer.clone());
                 self.overlays.pop();
-                self.officer_filter = officer.filter(|o| !o.is_empty());
-                self.mine_only = false;
-                self.selected = 0;
+                self.list.officer_filter = officer.filter(|o| !o.is_empty());
+                self.list.mine_only = false;
+                self.list.selected = 0;
                 self.refresh_rows(false);
                 self.refresh_diary();
                 return;
