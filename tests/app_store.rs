@@ -70,7 +70,7 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
         run(&store, &mut app, "ctrl-s");
         assert_eq!(app.message.as_deref(), Some("Contact saved."));
         assert!(
-            app.diary.iter().all(
+            app.diary().items.iter().all(
                 |i| !(i.reminder.victim_id == "V-0001" && i.reminder.due.to_string() == ANCHOR)
             )
         );
@@ -182,7 +182,7 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         type_text(&mut app, "Kofi is abroad until December; letter waits.");
         run(&store, &mut app, "ctrl-s");
         assert_eq!(app.message.as_deref(), Some("Reminder snoozed."));
-        app.diary[0].reminder.clone()
+        app.diary().items[0].reminder.clone()
     };
     let store = s.store_as("sara");
     let app = app_with(store.load().unwrap(), store.snoozes().unwrap(), false);
@@ -392,7 +392,8 @@ fn a_trace_request_then_a_letter_carry_the_release_re_offer_through_the_store() 
             .unwrap();
         let app = app_with(store.load().unwrap(), Vec::new(), false);
         let tracing = app
-            .diary
+            .diary()
+            .items
             .iter()
             .find(|i| i.reminder.victim_id == "V-0044")
             .unwrap();

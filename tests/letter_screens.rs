@@ -154,7 +154,8 @@ fn run(store: &Store, app: &mut App, script: &str) {
 /// Focuses the diary pane on the item of `kind` for `victim`.
 fn to_diary_item(store: &Store, app: &mut App, kind: ReminderKind, victim: &str) {
     let at = app
-        .diary
+        .diary()
+        .items
         .iter()
         .position(|i| i.reminder.kind == kind && i.reminder.victim_id == victim)
         .unwrap();
@@ -243,7 +244,8 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         );
         assert!(matches!(app.overlays.last(), Some(Overlay::Victim { .. })));
         assert!(
-            app.diary
+            app.diary()
+                .items
                 .iter()
                 .all(|i| !(i.reminder.kind == ReminderKind::ComplaintAck
                     && i.reminder.victim_id == "V-0009")),

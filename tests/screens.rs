@@ -450,7 +450,7 @@ fn the_workload_view_for_a_manager() {
 #[test]
 fn a_snoozed_item_is_counted_alike_in_the_header_and_the_diary_pane() {
     let plain = sample();
-    let first = plain.diary.first().unwrap().reminder.identity();
+    let first = plain.diary().items.first().unwrap().reminder.identity();
     let snooze = vlu::store::Snooze {
         reminder: first,
         until: "2026-12-15".parse().unwrap(),

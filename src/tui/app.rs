@@ -192,6 +192,18 @@ pub struct CaseloadPane {
     pub selected: usize,
 }
 
+/// The diary pane's state: the reminders within the horizon, the key dates coming up, and
+/// the selected item.
+#[derive(Debug, Default)]
+pub struct DiaryPane {
+    pub items: Vec<DiaryItem>,
+    pub selected: usize,
+    /// How far ahead it looks, in days (at most [`MAX_HORIZON`]).
+    pub horizon: u32,
+    /// Key dates of open cases within the horizon: date, case index, kind.
+    pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
+}
+
 #[allow(
     clippy::struct_excessive_bools,
     reason = "independent switches of the screen's state"
@@ -201,8 +213,9 @@ pub struct App {
     settings: Settings,
     /// The caseload pane: its search, its filters, its rows and the selected one.
     list: CaseloadPane,
+    /// The diary pane: its items, the selected one, how far it looks ahead.
+    diary: DiaryPane,
     pub caseload: Caseload,
-    pub horizon: u32,
     lead: LeadTimes,
     calendar: Calendar,
     /// The configuration's days off and days worked (the store adds its own days off).
@@ -222,13 +235,9 @@ pub struct App {
     /// Every victim, most urgent first: the caseload's order before any filter.
     order: Vec<usize>,
     victim_index: HashMap<String, usize>,
-    /// Key dates of open cases within the horizon: date, case index, kind.
-    pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
     haystacks: search::Haystacks,
     pub snoozes: Snoozes,
     pub focus: Pane,
-    pub diary: Vec<DiaryItem>,
-    pub diary_selected: usize,
     pub contacts_selected: usize,
     pub overlays: Vec<Overlay>,
     pub message: Option<String>,
@@ -270,7 +279,10 @@ impl App {
                 letters: LetterSetup::default(),
             },
             list: CaseloadPane::default(),
-            horizon: 14,
+            diary: DiaryPane {
+                horizon: 14,
+                ..DiaryPane::default()
+            },
             lead: setup.lead,
             calendar,
             days: setup.days.clone(),
@@ -282,12 +294,9 @@ impl App {
             next_due: Vec::new(),
             order: Vec::new(),
             victim_index: HashMap::new(),
-            key_dates_ahead: Vec::new(),
             haystacks: search::Haystacks::default(),
             snoozes: setup.snoozes.into_iter().collect(),
             focus: Pane::Caseload,
-            diary: Vec::new(),
-            diary_selected: 0,
             contacts_selected: 0,
             overlays: Vec::new(),
             message: None,
@@ -320,6 +329,11 @@ impl App {
     /// The caseload pane's search, filters and rows.
     pub fn list(&self) -> &CaseloadPane {
         &self.list
+    }
+
+    /// The diary pane's items, selection and horizon.
+    pub fn diary(&self) -> &DiaryPane {
+        &self.diary
     }
 
     /// A victim's index by id.
@@ -372,6 +386,7 @@ impl App {
         let mut counts = (0, 0, 0);
         for item in self
             .diary
+            .items
             .iter()
             .filter(|i| self.snoozed(&i.reminder).is_none())
         {

@@ -32,13 +32,14 @@ fn the_diary_scrolls_through_every_overdue_item() {
     let mut app = sample();
     press(&mut app, "tab");
     let overdue = app
-        .diary
+        .diary()
+        .items
         .iter()
         .filter(|i| i.status == vlu::domain::enums::DiaryStatus::Overdue)
         .count();
     assert!(overdue > 10, "{overdue}");
-    for step in 0..app.diary.len() {
-        assert_eq!(app.diary_selected, step);
+    for step in 0..app.diary().items.len() {
+        assert_eq!(app.diary().selected, step);
         let t = render(&app, 80, 24);
         let buffer = t.backend().buffer();
         // The selected line is drawn reversed in the list (above its two detail lines).
@@ -48,7 +49,11 @@ fn the_diary_scrolls_through_every_overdue_item() {
         assert!(reversed, "item {step} is not on screen:\n{}", text_of(&t));
         press(&mut app, "down");
     }
-    assert_eq!(app.diary_selected, app.diary.len() - 1, "held at the last");
+    assert_eq!(
+        app.diary().selected,
+        app.diary().items.len() - 1,
+        "held at the last"
+    );
     press(&mut app, "home");
     for _ in 0..overdue - 1 {
         press(&mut app, "down");

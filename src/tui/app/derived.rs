@@ -197,7 +197,7 @@ impl App {
         let until = self
             .settings
             .today
-            .checked_add_days(chrono::Days::new(self.horizon.into()))
+            .checked_add_days(chrono::Days::new(self.diary.horizon.into()))
             .unwrap_or(NaiveDate::MAX);
         let mine = |i: usize| self.officer_shown(self.caseload.victims[i].allocated_to.as_deref());
         let mut diary: Vec<DiaryItem> = self
@@ -213,8 +213,11 @@ impl App {
             })
             .collect();
         diary.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
-        self.diary = diary;
-        self.diary_selected = self.diary_selected.min(self.diary.len().saturating_sub(1));
+        self.diary.items = diary;
+        self.diary.selected = self
+            .diary
+            .selected
+            .min(self.diary.items.len().saturating_sub(1));
         let mut dates: Vec<(NaiveDate, usize, KeyDateKind)> = self
             .caseload
             .cases
@@ -225,6 +228,6 @@ impl App {
             .filter(|(d, ..)| *d >= self.settings.today && *d <= until)
             .collect();
         dates.sort();
-        self.key_dates_ahead = dates;
+        self.diary.key_dates_ahead = dates;
     }
 }

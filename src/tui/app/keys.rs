@@ -299,10 +299,10 @@ impl App {
                 self.open_letter_picker_from_diary();
             }
             Action::LongerHorizon | Action::ShorterHorizon => {
-                self.horizon = if action == Action::LongerHorizon {
-                    (self.horizon + 7).min(MAX_HORIZON)
+                self.diary.horizon = if action == Action::LongerHorizon {
+                    (self.diary.horizon + 7).min(MAX_HORIZON)
                 } else {
-                    self.horizon.saturating_sub(7)
+                    self.diary.horizon.saturating_sub(7)
                 };
                 self.refresh_diary();
             }
@@ -322,7 +322,7 @@ impl App {
     fn move_selection(&mut self, action: Action) {
         let (len, sel) = match self.focus {
             Pane::Caseload => (self.list.rows.len(), &mut self.list.selected),
-            Pane::Diary => (self.diary.len(), &mut self.diary_selected),
+            Pane::Diary => (self.diary.items.len(), &mut self.diary.selected),
             Pane::Contacts => (self.selected_contacts_len(), &mut self.contacts_selected),
         };
         let last = len.saturating_sub(1);
@@ -346,7 +346,7 @@ impl App {
                 return self.consult();
             }
             Pane::Diary => {
-                let item = self.diary.get(self.diary_selected)?;
+                let item = self.diary.items.get(self.diary.selected)?;
                 let id = item.reminder.victim_id.clone();
                 if !self
                     .list

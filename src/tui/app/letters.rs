@@ -133,7 +133,7 @@ impl App {
 
     /// `write-letter` on a diary item: its victim selected, and the letter it asks for.
     pub(super) fn open_letter_picker_from_diary(&mut self) {
-        let Some(item) = self.diary.get(self.diary_selected) else {
+        let Some(item) = self.diary.items.get(self.diary.selected) else {
             return;
         };
         let r = &item.reminder;

@@ -100,7 +100,7 @@ pub(super) fn snooze_from(
 /// Snoozing from the diary, and ending a snooze.
 impl super::App {
     pub(super) fn open_snooze_form(&mut self) {
-        let Some(item) = self.diary.get(self.diary_selected) else {
+        let Some(item) = self.diary.items.get(self.diary.selected) else {
             return;
         };
         let until = self
@@ -123,7 +123,7 @@ impl super::App {
 
     /// Ends the selected reminder's snooze (the store's to do): nothing if it has none.
     pub(super) fn unsnooze_selected(&mut self) -> Option<Effect> {
-        let item = self.diary.get(self.diary_selected)?;
+        let item = self.diary.items.get(self.diary.selected)?;
         if self.snoozed(&item.reminder).is_none() {
             self.message = Some("That reminder is not snoozed.".into());
             return None;

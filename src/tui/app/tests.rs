@@ -382,7 +382,7 @@ fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
     keys(&mut app, "enter tab");
     assert_eq!(app.focus, Pane::Diary);
     keys(&mut app, "end");
-    let victim = app.diary.last().unwrap().reminder.victim_id.clone();
+    let victim = app.diary.items.last().unwrap().reminder.victim_id.clone();
     keys(&mut app, "enter");
     assert_eq!(app.selected_victim().unwrap().id, victim);
     assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
@@ -410,7 +410,7 @@ fn a_snooze_needs_a_later_date_and_a_reason() {
         panic!("{effects:?}")
     };
     assert_eq!(s.until, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
-    let item = app.diary[0].reminder.clone();
+    let item = app.diary.items[0].reminder.clone();
     store.save(&mut app, &effects[0]);
     assert!(app.snoozed(&item).is_some());
     assert_eq!(
@@ -435,7 +435,7 @@ fn a_snooze_can_be_ended_from_the_diary() {
     type_text(&mut app, "Victim in hospital until next week.");
     let snoozed = keys(&mut app, "ctrl-s");
     store.save(&mut app, &snoozed[0]);
-    let item = app.diary[0].reminder.clone();
+    let item = app.diary.items[0].reminder.clone();
     assert!(app.snoozed(&item).is_some());
     let effects = keys(&mut app, "U");
     let [Effect::Save(Command::Unsnooze { reminder })] = effects.as_slice() else {
@@ -507,6 +507,7 @@ fn opting_in_is_saved_with_its_log_entry() {
     assert_eq!(v.status, VictimStatus::OptedIn);
     assert!(
         app.diary
+            .items
             .iter()
             .all(|i| i.reminder.victim_id != "V-0017"
                 || i.reminder.kind != ReminderKind::InitialOffer)
@@ -551,9 +552,14 @@ fn a_new_key_date_brings_its_reminder() {
     );
     store.save(&mut app, &effects[0]);
     assert_eq!(app.message.as_deref(), Some("Case saved."));
-    assert!(app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"
-        && i.reminder.key_date == Some(KeyDateKind::Ped)
-        && i.reminder.due.to_string() == "2026-12-02"));
+    assert!(
+        app.diary
+            .items
+            .iter()
+            .any(|i| i.reminder.victim_id == "V-0001"
+                && i.reminder.key_date == Some(KeyDateKind::Ped)
+                && i.reminder.due.to_string() == "2026-12-02")
+    );
 }
 
 #[test]
@@ -695,6 +701,7 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
     store.save(&mut app, &effects[0]);
     let item = app
         .diary
+        .items
         .iter()
         .find(|i| i.reminder.victim_id == "V-0017")
         .unwrap();
@@ -707,21 +714,22 @@ fn a_sensitive_date_flags_the_reminders_near_it() {
 #[test]
 fn the_diary_horizon_can_be_chosen() {
     let mut app = sample_app();
-    let before = app.diary.len();
+    let before = app.diary.items.len();
     keys(&mut app, "tab +");
-    assert_eq!(app.horizon, 21);
-    assert!(app.diary.len() > before);
+    assert_eq!(app.diary.horizon, 21);
+    assert!(app.diary.items.len() > before);
     keys(&mut app, "- - - -");
-    assert_eq!(app.horizon, 0);
+    assert_eq!(app.diary.horizon, 0);
     assert!(
         app.diary
+            .items
             .iter()
             .all(|i| i.reminder.due <= app.settings().today)
     );
     for _ in 0..20 {
         keys(&mut app, "+");
     }
-    assert_eq!(app.horizon, MAX_HORIZON);
+    assert_eq!(app.diary.horizon, MAX_HORIZON);
 }
 
 #[test]
@@ -875,10 +883,14 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     let today = app.settings().today;
     let first = app.order.clone();
     let agrees = |app: &mut App| {
-        let incremental = (app.order.clone(), app.list.rows.clone(), app.diary.clone());
+        let incremental = (
+            app.order.clone(),
+            app.list.rows.clone(),
+            app.diary.items.clone(),
+        );
         app.refresh();
         assert_eq!(
-            (&app.order, &app.list.rows, &app.diary),
+            (&app.order, &app.list.rows, &app.diary.items),
             (&incremental.0, &incremental.1, &incremental.2)
         );
     };
@@ -908,7 +920,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     assert_ne!(app.order, first, "the letters moved victims");
     // A snooze moves its victim too.
     let before = app.order.clone();
-    let reminder = app.diary[0].reminder.clone();
+    let reminder = app.diary.items[0].reminder.clone();
     store.save(
         &mut app,
         &Effect::Save(Command::Snooze(Snooze {
@@ -1192,7 +1204,10 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
     let joan = app.victim_by_id("V-0001").unwrap();
     assert_eq!(app.caseload.victims[joan].status, VictimStatus::Closed);
     assert!(
-        !app.diary.iter().any(|i| i.reminder.victim_id == "V-0001"),
+        !app.diary
+            .items
+            .iter()
+            .any(|i| i.reminder.victim_id == "V-0001"),
         "no reminders for a closed victim"
     );
 }
@@ -1259,6 +1274,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     assert_eq!(app.list.rows.len(), sahmed.victims, "only sahmed's victims");
     assert!(
         app.diary
+            .items
             .iter()
             .all(|i| i.reminder.officer.as_deref() == Some("sahmed"))
     );

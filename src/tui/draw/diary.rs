@@ -24,8 +24,8 @@ enum DiaryLine {
 /// The diary group starting at item `from`: how many are due, and how many snoozed (counted
 /// apart, as the header counts).
 fn group_counts(app: &App, from: usize) -> (usize, usize) {
-    let status = app.diary[from].status;
-    app.diary[from..]
+    let status = app.diary().items[from].status;
+    app.diary().items[from..]
         .iter()
         .take_while(|i| i.status == status)
         .fold((0, 0), |(due, snoozed), i| {
@@ -42,31 +42,32 @@ pub(super) fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect
         app,
         theme,
         Pane::Diary,
-        &format!(" — next {} days", app.horizon),
+        &format!(" — next {} days", app.diary().horizon),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // The outline of every line is cheap; spans are built only for the lines on screen.
-    let mut outline = Vec::with_capacity(app.diary.len() + app.key_dates_ahead.len() + 8);
+    let mut outline =
+        Vec::with_capacity(app.diary().items.len() + app.diary().key_dates_ahead.len() + 8);
     let mut selected_line = 0;
     let mut group = None;
-    for (pos, item) in app.diary.iter().enumerate() {
+    for (pos, item) in app.diary().items.iter().enumerate() {
         if group != Some(item.status) {
             group = Some(item.status);
             let (due, snoozed) = group_counts(app, pos);
             outline.push(DiaryLine::Heading(item.status, due, snoozed));
         }
-        if pos == app.diary_selected {
+        if pos == app.diary().selected {
             selected_line = outline.len();
         }
         outline.push(DiaryLine::Item(pos));
     }
-    if app.diary.is_empty() {
+    if app.diary().items.is_empty() {
         outline.push(DiaryLine::Empty);
     }
-    if !app.key_dates_ahead.is_empty() {
+    if !app.diary().key_dates_ahead.is_empty() {
         outline.push(DiaryLine::DatesHeading);
-        outline.extend((0..app.key_dates_ahead.len()).map(DiaryLine::Date));
+        outline.extend((0..app.diary().key_dates_ahead.len()).map(DiaryLine::Date));
     }
     // When the pane has the focus, its last two lines spell out the selected item in full:
     // a narrow pane cuts the list's lines, and the sensitive-date label matters most.
@@ -182,7 +183,7 @@ fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
         DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
         DiaryLine::DatesHeading => Line::from(Span::styled("Key sentence dates", theme.title())),
         DiaryLine::Date(i) => {
-            let (d, case, kind) = app.key_dates_ahead[*i];
+            let (d, case, kind) = app.diary().key_dates_ahead[*i];
             let c = &app.caseload.cases[case];
             Line::from(format!(
                 " {:>11}   {} ({}) — {}",
@@ -197,7 +198,7 @@ fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
 
 /// The focused diary's last two lines: the selected item in full.
 fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool, area: Rect) {
-    if let (true, Some(item)) = (focused, app.diary.get(app.diary_selected)) {
+    if let (true, Some(item)) = (focused, app.diary().items.get(app.diary().selected)) {
         let r = &item.reminder;
         let name = app
             .victim_by_id(&r.victim_id)
@@ -232,7 +233,7 @@ fn which_request(app: &App, r: &crate::domain::reminders::Reminder) -> String {
 }
 
 fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
-    let item = &app.diary[pos];
+    let item = &app.diary().items[pos];
     let r = &item.reminder;
     let name = app
         .victim_by_id(&r.victim_id)
@@ -255,7 +256,7 @@ fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
             first_line(&s.reason)
         )));
     }
-    if pos == app.diary_selected
+    if pos == app.diary().selected
         && let Some(label) = &r.sensitive
     {
         spans.push(Span::styled(
@@ -267,7 +268,7 @@ fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
     if snoozed.is_some() {
         line = line.style(theme.dim());
     }
-    if pos == app.diary_selected {
+    if pos == app.diary().selected {
         line = line.patch_style(theme.selected());
     }
     line
