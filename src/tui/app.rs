@@ -204,18 +204,10 @@ pub struct DiaryPane {
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
 }
 
-#[allow(
-    clippy::struct_excessive_bools,
-    reason = "independent switches of the screen's state"
-)]
-pub struct App {
-    /// Who is at the screen, on what day, and how the unit and this terminal want things.
-    settings: Settings,
-    /// The caseload pane: its search, its filters, its rows and the selected one.
-    list: CaseloadPane,
-    /// The diary pane: its items, the selected one, how far it looks ahead.
-    diary: DiaryPane,
-    pub caseload: Caseload,
+/// What the screens hold beside the caseload and work out from it: the rules' lead times
+/// and calendar, each victim's open reminders, log facts and next due date, the caseload's
+/// order, the search's haystacks, and the record opened in full.
+struct Held {
     lead: LeadTimes,
     calendar: Calendar,
     /// The configuration's days off and days worked (the store adds its own days off).
@@ -236,6 +228,22 @@ pub struct App {
     order: Vec<usize>,
     victim_index: HashMap<String, usize>,
     haystacks: search::Haystacks,
+}
+
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the screen's state"
+)]
+pub struct App {
+    /// Who is at the screen, on what day, and how the unit and this terminal want things.
+    settings: Settings,
+    /// The caseload pane: its search, its filters, its rows and the selected one.
+    list: CaseloadPane,
+    /// The diary pane: its items, the selected one, how far it looks ahead.
+    diary: DiaryPane,
+    pub caseload: Caseload,
+    /// What the panes work out from the caseload: reminders, order, the search's haystacks.
+    held: Held,
     pub snoozes: Snoozes,
     pub focus: Pane,
     pub contacts_selected: usize,
@@ -283,18 +291,20 @@ impl App {
                 horizon: 14,
                 ..DiaryPane::default()
             },
-            lead: setup.lead,
-            calendar,
-            days: setup.days.clone(),
-            cases: HashMap::new(),
-            reminders: Vec::new(),
-            facts: Vec::new(),
-            whole_list: setup.facts.is_none(),
-            opened: None,
-            next_due: Vec::new(),
-            order: Vec::new(),
-            victim_index: HashMap::new(),
-            haystacks: search::Haystacks::default(),
+            held: Held {
+                lead: setup.lead,
+                calendar,
+                days: setup.days.clone(),
+                cases: HashMap::new(),
+                reminders: Vec::new(),
+                facts: Vec::new(),
+                whole_list: setup.facts.is_none(),
+                opened: None,
+                next_due: Vec::new(),
+                order: Vec::new(),
+                victim_index: HashMap::new(),
+                haystacks: search::Haystacks::default(),
+            },
             snoozes: setup.snoozes.into_iter().collect(),
             focus: Pane::Caseload,
             contacts_selected: 0,
@@ -309,7 +319,7 @@ impl App {
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
-            app.facts = facts;
+            app.held.facts = facts;
         }
         app.rebuild();
         app
@@ -338,16 +348,20 @@ impl App {
 
     /// A victim's index by id.
     pub fn victim_by_id(&self, id: &str) -> Option<usize> {
-        self.victim_index.get(id).copied()
+        self.held.victim_index.get(id).copied()
     }
 
     pub fn case_of(&self, v: &Victim) -> Option<&Case> {
-        self.cases.get(&v.case_id).map(|&i| &self.caseload.cases[i])
+        self.held
+            .cases
+            .get(&v.case_id)
+            .map(|&i| &self.caseload.cases[i])
     }
 
     /// The victim's most urgent open reminder that is not snoozed.
     pub fn next_reminder(&self, victim: usize) -> Option<&Reminder> {
-        self.reminders
+        self.held
+            .reminders
             .get(victim)?
             .iter()
             .filter(|r| self.snoozed(r).is_none())
@@ -357,6 +371,7 @@ impl App {
     /// A victim's open reminders, soonest first.
     pub fn open_reminders(&self, victim: usize) -> Vec<&Reminder> {
         let mut list: Vec<&Reminder> = self
+            .held
             .reminders
             .get(victim)
             .map(|rs| rs.iter().collect())
@@ -374,11 +389,11 @@ impl App {
 
     /// The lead times the screens work with.
     pub fn lead(&self) -> &LeadTimes {
-        &self.lead
+        &self.held.lead
     }
 
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
-        diary_status(due, self.settings.today, &self.lead)
+        diary_status(due, self.settings.today, &self.held.lead)
     }
 
     /// Counts for the header: overdue, due today, due this week (snoozed ones left out).

@@ -146,7 +146,7 @@ impl App {
             .caseload
             .victims
             .iter()
-            .zip(&self.facts)
+            .zip(&self.held.facts)
             .filter_map(|(v, f)| Some((v, f, self.case_of(v)?)));
         let due = falling_due(
             joined,

@@ -29,14 +29,14 @@ impl App {
     /// Recomputes everything derived from the caseload.
     pub(super) fn rebuild(&mut self) {
         // Victims whose facts are not known yet have their whole log in memory.
-        for v in &self.caseload.victims[self.facts.len().min(self.caseload.victims.len())..] {
-            self.facts.push(LogFacts::of(&v.contacts));
+        for v in &self.caseload.victims[self.held.facts.len().min(self.caseload.victims.len())..] {
+            self.held.facts.push(LogFacts::of(&v.contacts));
         }
-        self.cases = places(&self.caseload.cases, |c| &c.id);
-        self.victim_index = places(&self.caseload.victims, |v| &v.id);
-        self.reminders = self.all_reminders();
+        self.held.cases = places(&self.caseload.cases, |c| &c.id);
+        self.held.victim_index = places(&self.caseload.victims, |v| &v.id);
+        self.held.reminders = self.all_reminders();
         // Built while the screen is idle (`idle_work`), not before the first frame.
-        self.haystacks.clear();
+        self.held.haystacks.clear();
         self.refresh();
     }
 
@@ -50,18 +50,20 @@ impl App {
 
     /// Recomputes one victim's reminders after a change to it.
     pub(super) fn recompute(&mut self, victim: usize) {
-        self.reminders[victim] = self.compute_reminders(victim);
-        self.next_due[victim] = self.first_due(victim);
+        self.held.reminders[victim] = self.compute_reminders(victim);
+        self.held.next_due[victim] = self.first_due(victim);
     }
 
     fn compute_reminders(&self, victim: usize) -> Vec<Reminder> {
         let v = &self.caseload.victims[victim];
         let rules = Rules {
-            calendar: &self.calendar,
-            lead: &self.lead,
+            calendar: &self.held.calendar,
+            lead: &self.held.lead,
         };
         self.case_of(v)
-            .map(|c| reminders_from_facts(v, &self.facts[victim], c, self.settings.today, rules))
+            .map(|c| {
+                reminders_from_facts(v, &self.held.facts[victim], c, self.settings.today, rules)
+            })
             .unwrap_or_default()
     }
 
@@ -71,12 +73,12 @@ impl App {
 
     /// Re-derives the order, the rows and the diary after a change to the whole caseload.
     pub(super) fn refresh(&mut self) {
-        self.next_due = (0..self.caseload.victims.len())
+        self.held.next_due = (0..self.caseload.victims.len())
             .map(|i| self.first_due(i))
             .collect();
         let mut order: Vec<usize> = (0..self.caseload.victims.len()).collect();
         order.sort_unstable_by(|&a, &b| self.urgency(a).cmp(&self.urgency(b)));
-        self.order = order;
+        self.held.order = order;
         self.refresh_rows(false);
         self.refresh_diary();
     }
@@ -84,13 +86,14 @@ impl App {
     /// After a change to one victim (its next due date recomputed): its place in the order,
     /// then the rows and the diary. At 100,000 victims this spares a save the full sort.
     pub(super) fn reorder(&mut self, victim: usize) {
-        if let Some(at) = self.order.iter().position(|&i| i == victim) {
-            self.order.remove(at);
+        if let Some(at) = self.held.order.iter().position(|&i| i == victim) {
+            self.held.order.remove(at);
         }
         let at = self
+            .held
             .order
             .partition_point(|&i| self.urgency(i) < self.urgency(victim));
-        self.order.insert(at, victim);
+        self.held.order.insert(at, victim);
         self.refresh_rows(false);
         self.refresh_diary();
     }
@@ -99,7 +102,7 @@ impl App {
     /// that the order is total and one victim can be put back into it).
     fn urgency(&self, victim: usize) -> (NaiveDate, &str, usize) {
         (
-            self.next_due[victim],
+            self.held.next_due[victim],
             &self.caseload.victims[victim].name,
             victim,
         )
@@ -111,7 +114,7 @@ impl App {
             && self.list.status_filter.is_none_or(|s| v.status == s)
             && (!self.list.unanswered_only || self.unanswered_release_soon(i))
             && (self.list.query_words.is_empty()
-                || search::has_words(self.haystacks.get(i), &self.list.query_words))
+                || search::has_words(self.held.haystacks.get(i), &self.list.query_words))
     }
 
     /// Whether a victim allocated to `officer` is shown: all are, unless the screens show
@@ -129,7 +132,13 @@ impl App {
     fn unanswered_release_soon(&self, i: usize) -> bool {
         let v = &self.caseload.victims[i];
         self.case_of(v).is_some_and(|c| {
-            unanswered_release_within_a_year(v, &self.facts[i], c, self.settings.today, &self.lead)
+            unanswered_release_within_a_year(
+                v,
+                &self.held.facts[i],
+                c,
+                self.settings.today,
+                &self.held.lead,
+            )
         })
     }
 
@@ -145,15 +154,15 @@ impl App {
     /// first keystroke of a search).
     /// The loop calls it, between frames, while no key is waiting. Whether any is left.
     pub fn idle_work(&mut self) -> bool {
-        let from = self.haystacks.len();
+        let from = self.held.haystacks.len();
         let to = (from + IDLE_SLICE).min(self.caseload.victims.len());
         if from == 0 {
-            self.haystacks.reserve(self.caseload.victims.len());
+            self.held.haystacks.reserve(self.caseload.victims.len());
         }
-        let (cases, all) = (&self.cases, &self.caseload.cases);
+        let (cases, all) = (&self.held.cases, &self.caseload.cases);
         for v in &self.caseload.victims[from..to] {
             let case = cases.get(&v.case_id).map(|&c| &all[c]);
-            self.haystacks.push(v, case);
+            self.held.haystacks.push(v, case);
         }
         to < self.caseload.victims.len()
     }
@@ -163,9 +172,11 @@ impl App {
     pub(super) fn refresh_rows(&mut self, narrowing: bool) {
         let keep = self.selected_victim_index();
         self.list.query_words = search::words(&self.list.query);
-        if !self.list.query_words.is_empty() && self.haystacks.len() < self.caseload.victims.len() {
+        if !self.list.query_words.is_empty()
+            && self.held.haystacks.len() < self.caseload.victims.len()
+        {
             // A search before the idle work has built them all: the rest, on every core.
-            let rest = &self.caseload.victims[self.haystacks.len()..];
+            let rest = &self.caseload.victims[self.held.haystacks.len()..];
             let built = crate::par::map_chunks(rest, 5_000, |part| {
                 let mut built = search::Haystacks::default();
                 for v in part {
@@ -174,14 +185,14 @@ impl App {
                 vec![built]
             });
             for part in &built {
-                self.haystacks.append(part);
+                self.held.haystacks.append(part);
             }
         }
         self.list.rows = if narrowing {
             let rows = std::mem::take(&mut self.list.rows);
             self.filter_shown(&rows)
         } else {
-            self.filter_shown(&self.order)
+            self.filter_shown(&self.held.order)
         };
         self.list.selected = keep
             .and_then(|k| self.list.rows.iter().position(|&i| i == k))
@@ -201,6 +212,7 @@ impl App {
             .unwrap_or(NaiveDate::MAX);
         let mine = |i: usize| self.officer_shown(self.caseload.victims[i].allocated_to.as_deref());
         let mut diary: Vec<DiaryItem> = self
+            .held
             .reminders
             .iter()
             .enumerate()
@@ -208,7 +220,7 @@ impl App {
             .flat_map(|(_, rs)| rs.iter())
             .filter(|r| r.due <= until)
             .map(|r| DiaryItem {
-                status: diary_status(r.due, self.settings.today, &self.lead),
+                status: diary_status(r.due, self.settings.today, &self.held.lead),
                 reminder: r.clone(),
             })
             .collect();

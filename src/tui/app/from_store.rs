@@ -20,12 +20,12 @@ impl App {
         for case in fresh.cases {
             if let Some(Opened::Whole {
                 case: Some(open), ..
-            }) = &mut self.opened
+            }) = &mut self.held.opened
                 && open.id == case.id
             {
                 **open = case.clone();
             }
-            match self.cases.get(&case.id) {
+            match self.held.cases.get(&case.id) {
                 Some(&c) => self.caseload.cases[c] = case,
                 None => self.caseload.cases.push(case),
             }
@@ -39,8 +39,8 @@ impl App {
                 continue;
             };
             rebuild |= self.caseload.victims[i].case_id != victim.case_id;
-            self.facts[i] = LogFacts::of(&victim.contacts);
-            if let Some(Opened::Whole { victim: open, .. }) = &mut self.opened
+            self.held.facts[i] = LogFacts::of(&victim.contacts);
+            if let Some(Opened::Whole { victim: open, .. }) = &mut self.held.opened
                 && open.id == victim.id
             {
                 **open = victim.clone();
@@ -65,10 +65,10 @@ impl App {
     /// The whole caseload read again (the unit service said this screen missed changes).
     pub fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
         let selected = self.selected_victim().map(|v| v.id.clone());
-        self.facts = digest.facts;
+        self.held.facts = digest.facts;
         self.caseload = digest.caseload;
         // Read again, as everything else.
-        self.opened = None;
+        self.held.opened = None;
         self.snoozes = snoozes.into_iter().collect();
         self.rebuild();
         let Some(id) = selected else { return };
@@ -201,7 +201,7 @@ impl App {
             return;
         }
         self.settings.today = today;
-        self.reminders = self.all_reminders();
+        self.held.reminders = self.all_reminders();
         self.refresh();
     }
 
@@ -209,11 +209,11 @@ impl App {
     /// full record, its case and its log from the store and hands them over with
     /// `record_loaded`, or reports `record_unreadable`, before drawing).
     pub fn record_needed(&self) -> Option<&str> {
-        if self.whole_list {
+        if self.held.whole_list {
             return None;
         }
         let id = self.selected_victim()?.id.as_str();
-        match &self.opened {
+        match &self.held.opened {
             Some(Opened::Whole { victim, .. }) if victim.id == id => None,
             Some(Opened::Unreadable(open)) if open == id => None,
             _ => Some(id),
@@ -223,7 +223,7 @@ impl App {
     /// A victim's whole record with its log, and its case, read from the store: open, while
     /// that victim is the one selected.
     pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
-        self.opened = Some(Opened::Whole {
+        self.held.opened = Some(Opened::Whole {
             victim: Box::new(victim),
             case: case.map(Box::new),
         });
@@ -232,7 +232,7 @@ impl App {
     /// The store could not give a victim's full record: the screens go on with the digest,
     /// and nothing of that victim can be changed.
     pub fn record_unreadable(&mut self, victim: &str, why: &str) {
-        self.opened = Some(Opened::Unreadable(victim.to_owned()));
+        self.held.opened = Some(Opened::Unreadable(victim.to_owned()));
         self.message = Some(format!("The record of {victim} could not be read ({why})."));
     }
 
@@ -240,10 +240,10 @@ impl App {
     /// changed. (A caseload handed over whole is its own whole record.)
     pub fn whole_victim(&self) -> Option<&Victim> {
         let selected = self.selected_victim()?;
-        if self.whole_list {
+        if self.held.whole_list {
             return Some(selected);
         }
-        match &self.opened {
+        match &self.held.opened {
             Some(Opened::Whole { victim, .. }) if victim.id == selected.id => Some(victim),
             _ => None,
         }
@@ -252,10 +252,10 @@ impl App {
     /// The selected victim's case, whole, when the victim's record is open.
     pub fn whole_case(&self) -> Option<&Case> {
         let selected = self.selected_victim()?;
-        if self.whole_list {
+        if self.held.whole_list {
             return self.case_of(selected);
         }
-        match &self.opened {
+        match &self.held.opened {
             Some(Opened::Whole { victim, case }) if victim.id == selected.id => case.as_deref(),
             _ => None,
         }

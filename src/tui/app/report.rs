@@ -45,8 +45,8 @@ impl App {
                 made_on: self.settings.today,
                 weeks: HISTORY_WEEKS,
             },
-            lead: self.lead,
-            calendar: self.days.clone(),
+            lead: self.held.lead,
+            calendar: self.held.days.clone(),
         }))
     }
 

@@ -881,16 +881,16 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
     let mut app = sample_app();
     let store = sample_store_for(&mut app);
     let today = app.settings().today;
-    let first = app.order.clone();
+    let first = app.held.order.clone();
     let agrees = |app: &mut App| {
         let incremental = (
-            app.order.clone(),
+            app.held.order.clone(),
             app.list.rows.clone(),
             app.diary.items.clone(),
         );
         app.refresh();
         assert_eq!(
-            (&app.order, &app.list.rows, &app.diary.items),
+            (&app.held.order, &app.list.rows, &app.diary.items),
             (&incremental.0, &incremental.1, &incremental.2)
         );
     };
@@ -917,9 +917,9 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
         );
         agrees(&mut app);
     }
-    assert_ne!(app.order, first, "the letters moved victims");
+    assert_ne!(app.held.order, first, "the letters moved victims");
     // A snooze moves its victim too.
-    let before = app.order.clone();
+    let before = app.held.order.clone();
     let reminder = app.diary.items[0].reminder.clone();
     store.save(
         &mut app,
@@ -931,7 +931,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
         })),
     );
     agrees(&mut app);
-    assert_ne!(app.order, before, "the snooze moved its victim");
+    assert_ne!(app.held.order, before, "the snooze moved its victim");
 }
 
 #[test]

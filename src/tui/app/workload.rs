@@ -102,7 +102,7 @@ impl App {
             };
             line.victims += 1;
             line.opted_in += usize::from(v.status == VictimStatus::OptedIn);
-            for r in self.reminders.get(i).into_iter().flatten() {
+            for r in self.held.reminders.get(i).into_iter().flatten() {
                 if self.snoozed(r).is_some() {
                     continue;
                 }
