@@ -203,7 +203,7 @@ fn save_times(
         load_records(store, app);
         terminal.draw(|f| draw(f, app)).unwrap();
         times.push(start.elapsed());
-        assert_eq!(app.message.as_deref(), Some("Contact saved."));
+        assert_eq!(app.screen().message.as_deref(), Some("Contact saved."));
         let _ = press(app, "esc");
     }
     percentile(times, 0.99)

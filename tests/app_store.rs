@@ -56,7 +56,7 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
         run(&store, &mut app, "/");
         type_text(&mut app, "danny reeves");
         run(&store, &mut app, "enter enter r");
-        assert!(format!("{:?}", app.overlays).contains("revealed: true"));
+        assert!(format!("{:?}", app.screen().overlays).contains("revealed: true"));
         run(&store, &mut app, "a tab tab tab tab tab");
         for _ in 0..=vlu::domain::enums::KeyDateKind::IDS
             .iter()
@@ -68,14 +68,14 @@ fn search_open_log_a_contact_and_the_reminder_is_gone_everywhere() {
         run(&store, &mut app, "tab");
         type_text(&mut app, "Wrote to Joan: release in December (month only).");
         run(&store, &mut app, "ctrl-s");
-        assert_eq!(app.message.as_deref(), Some("Contact saved."));
+        assert_eq!(app.screen().message.as_deref(), Some("Contact saved."));
         assert!(
             app.diary().items.iter().all(
                 |i| !(i.reminder.victim_id == "V-0001" && i.reminder.due.to_string() == ANCHOR)
             )
         );
         run(&store, &mut app, "q");
-        assert!(app.quit);
+        assert!(app.screen().quit);
         let audit = store.audit().unwrap();
         let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
         assert_eq!(
@@ -123,7 +123,7 @@ fn opening_a_victim_in_the_screens_is_audited_as_a_consultation() {
     run(&store, &mut app, "enter");
     assert!(consultations(&store).is_empty(), "a search opens nothing");
     run(&store, &mut app, "enter");
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(app.screen().overlays, [Overlay::Victim { revealed: false }]);
     assert_eq!(
         consultations(&store),
         [("V-0001".to_owned(), "sara".to_owned())]
@@ -157,7 +157,7 @@ fn opting_in_from_the_victim_view_reaches_the_store() {
         run(&store, &mut app, "/");
         type_text(&mut app, "gemma");
         run(&store, &mut app, "enter enter i ctrl-s");
-        assert_eq!(app.message.as_deref(), Some("Status saved."));
+        assert_eq!(app.screen().message.as_deref(), Some("Status saved."));
     }
     let items = diary_items(&s);
     assert!(!has(&items, "initial_offer", "V-0017"));
@@ -181,7 +181,7 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         run(&store, &mut app, "tab z tab");
         type_text(&mut app, "Kofi is abroad until December; letter waits.");
         run(&store, &mut app, "ctrl-s");
-        assert_eq!(app.message.as_deref(), Some("Reminder snoozed."));
+        assert_eq!(app.screen().message.as_deref(), Some("Reminder snoozed."));
         app.diary().items[0].reminder.clone()
     };
     let store = s.store_as("sara");
@@ -271,8 +271,8 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
 
     // Without the full record (as if the loop had not read it yet): refused, nothing saved.
     add_sensitive_date(&mut app);
-    let Some(Overlay::Form(form)) = app.overlays.last() else {
-        panic!("the form stays open: {:?}", app.overlays);
+    let Some(Overlay::Form(form)) = app.screen().overlays.last() else {
+        panic!("the form stays open: {:?}", app.screen().overlays);
     };
     assert!(form.problem.as_deref().unwrap().contains("full record"));
     assert_eq!(store.victim(&id).unwrap().unwrap(), stored);
@@ -285,7 +285,7 @@ fn nothing_is_saved_from_the_digest_s_partial_record() {
         stored.contact_details
     );
     add_sensitive_date(&mut app);
-    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    assert_eq!(app.screen().message.as_deref(), Some("Victim saved."));
     let saved = store.victim(&id).unwrap().unwrap();
     assert_eq!(saved.contact_details, stored.contact_details);
     assert_eq!(saved.needs, stored.needs);

@@ -130,7 +130,7 @@ fn a_damaged_record_is_named_but_its_contents_never_shown() {
         vlu::tui::run::load_records(&store, &mut app);
     }
     vlu::tui::run::load_records(&store, &mut app);
-    let message = app.message.clone().unwrap_or_default();
+    let message = app.screen().message.clone().unwrap_or_default();
     assert!(message.contains("V-1"), "{message}");
     assert!(!message.contains("Fictional"), "{message}");
 }

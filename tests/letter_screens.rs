@@ -32,7 +32,7 @@ fn on_victim(name: &str) -> App {
 }
 
 fn picked(app: &App) -> (LetterKind, String) {
-    match app.overlays.last() {
+    match app.screen().overlays.last() {
         Some(Overlay::LetterPicker(p)) => {
             let c = &p.choices[p.selected];
             (c.kind, c.label.clone())
@@ -69,14 +69,17 @@ fn the_picker_offers_every_kind_and_chooses_the_letter_the_victim_is_due() {
         "{effects:?}"
     );
     press(&mut app, "esc");
-    assert!(matches!(app.overlays.last(), Some(Overlay::Victim { .. })));
+    assert!(matches!(
+        app.screen().overlays.last(),
+        Some(Overlay::Victim { .. })
+    ));
 }
 
 #[test]
 fn a_release_month_victim_is_offered_only_release_dates() {
     let mut app = on_victim("robert marsh");
     press(&mut app, "L");
-    let Some(Overlay::LetterPicker(p)) = app.overlays.last() else {
+    let Some(Overlay::LetterPicker(p)) = app.screen().overlays.last() else {
         panic!("no picker");
     };
     let key_dates: Vec<&str> = p
@@ -200,8 +203,12 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         run(&store, &mut app, "L");
         assert_eq!(picked(&app).0, LetterKind::ComplaintAck);
         run(&store, &mut app, "enter");
-        let Some(Overlay::Letter(view)) = app.overlays.last() else {
-            panic!("no preview: {:?} {:?}", app.message, app.overlays.last());
+        let Some(Overlay::Letter(view)) = app.screen().overlays.last() else {
+            panic!(
+                "no preview: {:?} {:?}",
+                app.screen().message,
+                app.screen().overlays.last()
+            );
         };
         assert!(
             view.letter
@@ -215,7 +222,7 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         );
         // Save: the form proposes a file in the letters folder, named by id, kind and date.
         run(&store, &mut app, "s");
-        let Some(Overlay::Form(form)) = app.overlays.last() else {
+        let Some(Overlay::Form(form)) = app.screen().overlays.last() else {
             panic!("no save form");
         };
         let proposed = letters.join(format!("V-0009-complaint_ack-{ANCHOR}.txt"));
@@ -225,8 +232,14 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         );
         run(&store, &mut app, "tab right ctrl-s");
         let docx = proposed.with_extension("docx");
-        assert!(docx.is_file(), "{:?}", app.message);
-        assert!(app.message.as_deref().unwrap().starts_with("Saved to"));
+        assert!(docx.is_file(), "{:?}", app.screen().message);
+        assert!(
+            app.screen()
+                .message
+                .as_deref()
+                .unwrap()
+                .starts_with("Saved to")
+        );
         let screen_text = screen(&app, 100, 30);
         assert!(
             screen_text.contains("Record it in the contact log"),
@@ -235,14 +248,18 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         // Confirm: recorded through the store as an outbound letter.
         run(&store, &mut app, "s");
         assert!(
-            app.message
+            app.screen()
+                .message
                 .as_deref()
                 .unwrap()
                 .starts_with("Recorded in the contact log"),
             "{:?}",
-            app.message
+            app.screen().message
         );
-        assert!(matches!(app.overlays.last(), Some(Overlay::Victim { .. })));
+        assert!(matches!(
+            app.screen().overlays.last(),
+            Some(Overlay::Victim { .. })
+        ));
         assert!(
             app.diary()
                 .items
@@ -267,9 +284,9 @@ fn a_letter_is_not_saved_into_the_data_directory_and_the_form_stays() {
     type_text(&mut app, "gemma lowe");
     run(&store, &mut app, "enter enter L enter s ctrl-s");
     assert!(
-        matches!(app.overlays.last(), Some(Overlay::Form(f)) if f.problem.as_deref().is_some_and(|p| p.contains("data directory"))),
+        matches!(app.screen().overlays.last(), Some(Overlay::Form(f)) if f.problem.as_deref().is_some_and(|p| p.contains("data directory"))),
         "{:?}",
-        app.overlays.last()
+        app.screen().overlays.last()
     );
     assert!(
         !s.data_dir()
@@ -285,7 +302,7 @@ fn broken_templates_are_shown_and_no_letter_is_made() {
         "letters/initial_offer.txt, line 3: unknown field \"recipient.nmae\"".into(),
     ]);
     press(&mut app, "L");
-    let Some(Overlay::Notice(lines)) = app.overlays.last() else {
+    let Some(Overlay::Notice(lines)) = app.screen().overlays.last() else {
         panic!("no notice");
     };
     assert!(lines.iter().any(|l| l.contains("recipient.nmae")));
@@ -299,7 +316,7 @@ fn a_refused_letter_says_why_in_the_status_line() {
         "the letter for V-0001 would be addressed to the offender".into(),
     ));
     assert!(matches!(
-        app.overlays.last(),
+        app.screen().overlays.last(),
         Some(Overlay::LetterPicker(_))
     ));
     assert!(screen(&app, 100, 30).contains("No letter: the letter for V-0001 would be addressed"));

@@ -130,7 +130,10 @@ fn a_long_contact_summary_scrolls_to_its_end() {
     let again = format!("{}", render(&app, 80, 24).backend());
     assert!(again.contains("Line 2 of"), "{again}");
     press(&mut app, "esc");
-    assert!(app.overlays.is_empty(), "esc still closes the entry");
+    assert!(
+        app.screen().overlays.is_empty(),
+        "esc still closes the entry"
+    );
 }
 
 #[test]
@@ -267,7 +270,10 @@ fn control_characters_in_stored_text_never_reach_the_terminal() {
             "a control character reached the screen after {script:?}"
         );
         // The name, made visible, wherever it shows (a contact's pop-up does not name them).
-        let entry_open = matches!(app.overlays.last(), Some(vlu::tui::app::Overlay::Entry(_)));
+        let entry_open = matches!(
+            app.screen().overlays.last(),
+            Some(vlu::tui::app::Overlay::Entry(_))
+        );
         assert!(entry_open || format!("{}", terminal.backend()).contains("Evil�[2J�]0;pwned�Name"));
     }
 }
@@ -292,7 +298,7 @@ fn invisible_characters_in_stored_text_are_drawn_written_out() {
         if !script.is_empty() {
             press(&mut app, script);
         }
-        app.message = Some("The record of V-1\u{2066} could not be read.".into());
+        app.say("The record of V-1\u{2066} could not be read.".into());
         let terminal = render(&app, 120, 40);
         let buffer = terminal.backend().buffer();
         assert!(
@@ -303,7 +309,10 @@ fn invisible_characters_in_stored_text_are_drawn_written_out() {
             "an invisible character reached the screen after {script:?}"
         );
         // The name, written out, wherever it shows (a contact's pop-up does not name them).
-        if !matches!(app.overlays.last(), Some(vlu::tui::app::Overlay::Entry(_))) {
+        if !matches!(
+            app.screen().overlays.last(),
+            Some(vlu::tui::app::Overlay::Entry(_))
+        ) {
             cells_of(buffer, "Joan <U+202E>recreM");
         }
         cells_of(buffer, "Sara<U+FEFF> Ahmed");

@@ -192,6 +192,26 @@ pub struct CaseloadPane {
     pub selected: usize,
 }
 
+/// What is in front of the person: the focused pane (zoomed or not), the views laid over
+/// the panes, the status line's message, who else is here, and whether to quit.
+#[derive(Debug)]
+pub struct Screen {
+    pub focus: Pane,
+    /// The contact log pane's selected entry.
+    pub contacts_selected: usize,
+    pub overlays: Vec<Overlay>,
+    pub message: Option<String>,
+    /// Rows a page moves (set by the loop from the terminal's height).
+    pub page: usize,
+    /// How far the victim view or the contact entry is scrolled down, in lines.
+    pub overlay_scroll: u16,
+    pub quit: bool,
+    /// Who else has the store open (from the unit service), for the header.
+    pub present: Vec<String>,
+    /// The focused pane takes the whole screen.
+    pub zoomed: bool,
+}
+
 /// The diary pane's state: the reminders within the horizon, the key dates coming up, and
 /// the selected item.
 #[derive(Debug, Default)]
@@ -237,6 +257,8 @@ struct Held {
 pub struct App {
     /// Who is at the screen, on what day, and how the unit and this terminal want things.
     settings: Settings,
+    /// What is in front: the focused pane, the overlays, the status line.
+    screen: Screen,
     /// The caseload pane: its search, its filters, its rows and the selected one.
     list: CaseloadPane,
     /// The diary pane: its items, the selected one, how far it looks ahead.
@@ -245,21 +267,8 @@ pub struct App {
     /// What the panes work out from the caseload: reminders, order, the search's haystacks.
     held: Held,
     pub snoozes: Snoozes,
-    pub focus: Pane,
-    pub contacts_selected: usize,
-    pub overlays: Vec<Overlay>,
-    pub message: Option<String>,
-    /// Rows a page moves (set by the loop from the terminal's height).
-    pub page: usize,
-    /// How far the victim view or the contact entry is scrolled down, in lines.
-    pub overlay_scroll: u16,
-    pub quit: bool,
-    /// Who else has the store open (from the unit service), for the header.
-    pub present: Vec<String>,
     /// The version of each record as last read (`Record`, id).
     pub versions: HashMap<(crate::store::Record, String), u64>,
-    /// The focused pane takes the whole screen.
-    pub zoomed: bool,
 }
 
 impl App {
@@ -286,6 +295,17 @@ impl App {
                 retention: setup.retention,
                 letters: LetterSetup::default(),
             },
+            screen: Screen {
+                focus: Pane::Caseload,
+                contacts_selected: 0,
+                overlays: Vec::new(),
+                message: None,
+                page: 10,
+                overlay_scroll: 0,
+                quit: false,
+                present: Vec::new(),
+                zoomed: false,
+            },
             list: CaseloadPane::default(),
             diary: DiaryPane {
                 horizon: 14,
@@ -306,16 +326,7 @@ impl App {
                 haystacks: search::Haystacks::default(),
             },
             snoozes: setup.snoozes.into_iter().collect(),
-            focus: Pane::Caseload,
-            contacts_selected: 0,
-            overlays: Vec::new(),
-            message: None,
-            page: 10,
-            overlay_scroll: 0,
-            quit: false,
-            present: Vec::new(),
             versions: HashMap::new(),
-            zoomed: false,
             caseload: setup.caseload,
         };
         if let Some(facts) = setup.facts {
@@ -334,6 +345,26 @@ impl App {
     /// test, another day or role).
     pub fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
+    }
+
+    /// What is in front: focus, overlays, message.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// Says `message` in the status line.
+    pub fn say(&mut self, message: String) {
+        self.screen.message = Some(message);
+    }
+
+    /// Rows a page moves: the loop sets it from the terminal's height.
+    pub fn set_page(&mut self, rows: usize) {
+        self.screen.page = rows;
+    }
+
+    /// Who else has the store open, as the unit service says.
+    pub fn set_present(&mut self, users: Vec<String>) {
+        self.screen.present = users;
     }
 
     /// The caseload pane's search, filters and rows.
@@ -440,9 +471,9 @@ impl App {
 
     /// The store refused or failed: the form stays open with what was typed.
     pub fn failed(&mut self, message: &str) {
-        match self.overlays.last_mut() {
+        match self.screen.overlays.last_mut() {
             Some(Overlay::Form(form)) => form.problem = Some(format!("Not saved: {message}")),
-            _ => self.message = Some(format!("Not saved: {message}")),
+            _ => self.screen.message = Some(format!("Not saved: {message}")),
         }
     }
 
@@ -450,14 +481,14 @@ impl App {
     /// last line it would show blank space, and the keys back up would seem to do nothing.
     pub fn clamp_scroll(&mut self, limit: Option<u16>) {
         if let Some(limit) = limit {
-            self.overlay_scroll = self.overlay_scroll.min(limit);
+            self.screen.overlay_scroll = self.screen.overlay_scroll.min(limit);
         }
     }
 
     /// Shows problems (a broken keymap) before anything else.
     pub fn notice(&mut self, lines: Vec<String>) {
         if !lines.is_empty() {
-            self.overlays.push(Overlay::Notice(lines));
+            self.screen.overlays.push(Overlay::Notice(lines));
         }
     }
 }

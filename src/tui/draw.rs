@@ -112,7 +112,7 @@ pub fn scroll_limit(app: &App, area: Rect) -> Option<u16> {
         height: area.height.saturating_sub(2),
         ..area
     };
-    overlays::scroll_limit(app, app.overlays.last()?, body)
+    overlays::scroll_limit(app, app.screen().overlays.last()?, body)
 }
 
 fn draw_screen(frame: &mut Frame, app: &App) {
@@ -133,8 +133,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, app, &theme, header);
-    if app.zoomed {
-        draw_pane(frame, app, &theme, app.focus, body);
+    if app.screen().zoomed {
+        draw_pane(frame, app, &theme, app.screen().focus, body);
     } else if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
@@ -148,22 +148,25 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         let [tabs, pane] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
         let titles: Vec<&str> = Pane::ALL.iter().map(|p| p.title()).collect();
-        let index = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+        let index = Pane::ALL
+            .iter()
+            .position(|p| *p == app.screen().focus)
+            .unwrap_or(0);
         frame.render_widget(
             Tabs::new(titles)
                 .select(index)
                 .highlight_style(theme.selected()),
             tabs,
         );
-        draw_pane(frame, app, &theme, app.focus, pane);
+        draw_pane(frame, app, &theme, app.screen().focus, pane);
     }
     draw_footer(frame, app, &theme, footer);
     // A pop-up stands on a cleared body: the panes' words, cut off by its border, would
     // otherwise show through beside it.
-    if !app.overlays.is_empty() {
+    if !app.screen().overlays.is_empty() {
         frame.render_widget(ratatui::widgets::Clear, body);
     }
-    for overlay in &app.overlays {
+    for overlay in &app.screen().overlays {
         draw_overlay(frame, app, &theme, overlay, body);
     }
 }
@@ -212,10 +215,10 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 /// officer's name (the id stays), then the weekday: who and which day always show.
 fn who_line(app: &App, theme: &Theme, unit: &str, room: usize) -> Line<'static> {
     let w = |s: &str| Span::raw(s).width();
-    let also = if app.present.is_empty() {
+    let also = if app.screen().present.is_empty() {
         String::new()
     } else {
-        format!(" · also in: {}", visible(&app.present.join(", ")))
+        format!(" · also in: {}", visible(&app.screen().present.join(", ")))
     };
     let label = visible(&officer_label(app)).into_owned();
     let date = app.settings().today.format("%a %-d %b %Y").to_string();
@@ -285,7 +288,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::raw(visible(&app.list().query).into_owned()),
             Span::raw("▏  Enter keep · Esc clear"),
         ])
-    } else if let Some(m) = &app.message {
+    } else if let Some(m) = &app.screen().message {
         Line::from(Span::styled(visible(m).into_owned(), theme.title()))
     } else {
         footer_hints(app, area.width)
@@ -352,7 +355,7 @@ fn hint_line(entries: &[(String, String, Action)]) -> Line<'static> {
 }
 
 fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'static> {
-    let focused = app.focus == pane && app.overlays.is_empty();
+    let focused = app.screen().focus == pane && app.screen().overlays.is_empty();
     let style = if focused {
         theme.title().add_modifier(Modifier::REVERSED)
     } else {
@@ -364,7 +367,7 @@ fn pane_block(app: &App, theme: &Theme, pane: Pane, extra: &str) -> Block<'stati
     )));
     // A zoomed pane says how to go back to the three.
     match app.settings().keymap.key_for(pane.context(), Action::Zoom) {
-        Some(key) if app.zoomed => {
+        Some(key) if app.screen().zoomed => {
             block.title(Line::from(format!(" {key}: all panes ")).right_aligned())
         }
         _ => block,
@@ -552,7 +555,7 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     }
     let height = inner.height as usize;
-    let start = window_start(app.contacts_selected, height);
+    let start = window_start(app.screen().contacts_selected, height);
     let lines: Vec<Line> = list
         .iter()
         .enumerate()
@@ -573,7 +576,7 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     .as_deref()
                     .map_or(String::new(), |s| first_line(s).into_owned()),
             ));
-            if pos == app.contacts_selected {
+            if pos == app.screen().contacts_selected {
                 line.style(theme.selected())
             } else {
                 line

@@ -109,7 +109,7 @@ where
         app.new_day(clock.today());
         load_records(store, app);
         let size = terminal.size().map_err(io::Error::other)?;
-        app.page = usize::from(size.height.saturating_sub(8)).max(1);
+        app.set_page(usize::from(size.height.saturating_sub(8)).max(1));
         app.clamp_scroll(super::draw::scroll_limit(app, size.into()));
         terminal
             .draw(|frame| draw(frame, app))
@@ -141,7 +141,7 @@ where
                 Wake::News(news) => hear(store, app, news, &mut own),
                 Wake::Tick => {}
             }
-            if app.quit {
+            if app.screen().quit {
                 return Ok(());
             }
             match wakes.try_recv() {
@@ -193,14 +193,14 @@ fn hear(
                 }
             }
             users.dedup();
-            app.present = users;
+            app.set_present(users);
         }
         Reply::Reload => match store.load_digest().and_then(|d| Ok((d, store.snoozes()?))) {
             Ok((digest, snoozes)) => app.reload(digest, snoozes),
             Err(e) => app.failed(&e.to_string()),
         },
         // The news thread's own word (the service went away, and it is reconnecting).
-        Reply::Failed(said) => app.message = Some(said),
+        Reply::Failed(said) => app.say(said),
         _ => {}
     }
 }

@@ -10,7 +10,7 @@ use common::screens::text_of;
 fn the_diary_zoomed_at_80x24() {
     let mut app = sample();
     press(&mut app, "tab Z");
-    assert!(app.zoomed);
+    assert!(app.screen().zoomed);
     let shown = render(&app, 80, 24);
     insta::assert_snapshot!(shown.backend());
     let text = text_of(&shown);

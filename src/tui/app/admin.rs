@@ -54,13 +54,13 @@ impl App {
     /// audit trail from the panes for the whole unit.
     pub(super) fn admin_action(&mut self, action: Action) -> Option<Effect> {
         if !self.offers(action) {
-            self.message = Some(format!(
+            self.screen.message = Some(format!(
                 "That is for the unit's administrators (you are {}).",
                 self.settings.role.name()
             ));
             return None;
         }
-        let in_view = matches!(self.overlays.last(), Some(Overlay::Victim { .. }));
+        let in_view = matches!(self.screen.overlays.last(), Some(Overlay::Victim { .. }));
         let victim = in_view
             .then(|| self.selected_victim().map(|v| v.id.clone()))
             .flatten();
@@ -218,7 +218,7 @@ impl App {
     /// The store erased it (the loop has read the caseload again): the form and the
     /// erased victim's record close, and what went is said.
     pub fn erased(&mut self, erased: &Erased) {
-        self.overlays.retain(|o| {
+        self.screen.overlays.retain(|o| {
             !matches!(
                 o,
                 Overlay::Victim { .. }
@@ -229,7 +229,7 @@ impl App {
                     })
             )
         });
-        self.message = Some(format!(
+        self.screen.message = Some(format!(
             "Erased {} and {} of contact log; the audit trail keeps entry #{}, which names \
              only the ids. Backups taken before now still hold it until they are replaced.",
             crate::domain::text::plural(erased.victims.len(), "victim"),
@@ -240,7 +240,7 @@ impl App {
 
     /// What the store gave an administrator, shown over everything, scrolled to its top.
     pub fn admin_loaded(&mut self, view: AdminView) {
-        self.overlay_scroll = 0;
-        self.overlays.push(Overlay::Admin(Box::new(view)));
+        self.screen.overlay_scroll = 0;
+        self.screen.overlays.push(Overlay::Admin(Box::new(view)));
     }
 }

@@ -198,7 +198,8 @@ impl App {
             .and_then(|k| self.list.rows.iter().position(|&i| i == k))
             .unwrap_or(0)
             .min(self.list.rows.len().saturating_sub(1));
-        self.contacts_selected = self
+        self.screen.contacts_selected = self
+            .screen
             .contacts_selected
             .min(self.selected_contacts_len().saturating_sub(1));
     }

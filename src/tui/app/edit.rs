@@ -266,7 +266,7 @@ impl App {
     /// the victim view shows them.
     pub(super) fn open_edit_victim_form(&mut self) {
         let revealed = matches!(
-            self.overlays.last(),
+            self.screen.overlays.last(),
             Some(Overlay::Victim { revealed: true })
         );
         let Some(v) = self.whole_victim() else {

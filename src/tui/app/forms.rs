@@ -17,7 +17,7 @@ use crate::tui::form::{Field, Form, Purpose};
 impl App {
     pub(super) fn open_contact_form(&mut self) {
         let Some(v) = self.selected_victim() else {
-            self.message = Some("Choose a victim first.".into());
+            self.screen.message = Some("Choose a victim first.".into());
             return;
         };
         let method = v
@@ -148,7 +148,7 @@ impl App {
 
     /// When the key-date form's first field picks an existing date, fill the form with it.
     pub(super) fn prefill_key_date(&mut self) {
-        let Some(Overlay::Form(form)) = self.overlays.last() else {
+        let Some(Overlay::Form(form)) = self.screen.overlays.last() else {
             return;
         };
         let Purpose::AddKeyDate { case } = &form.purpose else {
@@ -169,7 +169,7 @@ impl App {
                     .and_then(|c| c.key_dates.get(i))
             })
             .cloned();
-        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+        let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() else {
             return;
         };
         let Some(k) = entry else { return };
@@ -256,7 +256,7 @@ impl App {
             return;
         };
         if let Some(on) = case.closed_on {
-            self.message = Some(format!("Case {} was closed on {on}.", case.id));
+            self.screen.message = Some(format!("Case {} was closed on {on}.", case.id));
             return;
         }
         let form = Form::new(
@@ -324,7 +324,7 @@ impl App {
             .purpose
             .record()
             .map_or(0, |(record, id)| self.version(record, id));
-        self.overlays.push(Overlay::Form(form));
+        self.screen.overlays.push(Overlay::Form(form));
     }
 
     /// The change the form describes, or its problems, by its purpose (`None`: the record
@@ -397,7 +397,7 @@ impl App {
         let today = self.settings.today;
         let known = self.known_ids();
         let by = self.by();
-        let Some(Overlay::Form(typed)) = self.overlays.last() else {
+        let Some(Overlay::Form(typed)) = self.screen.overlays.last() else {
             return None;
         };
         // Dates as the unit writes them (20/08/2027) are checked and saved as ISO.
@@ -411,13 +411,13 @@ impl App {
         };
         if partial {
             // Only part of the record is in memory: saving it would lose the rest.
-            if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            if let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() {
                 form.problem = Some("Not saved: the full record could not be read.".into());
             }
             return None;
         }
         if let Some(problem) = self.refused_by_role(form) {
-            if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            if let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() {
                 form.show_problems(&[problem]);
             }
             return None;
@@ -426,7 +426,7 @@ impl App {
         let base = form.base;
         let mut problems = problems;
         crate::tui::form::reworded(&mut problems, &self.settings.date_format);
-        if let Some(Overlay::Form(form)) = self.overlays.last_mut()
+        if let Some(Overlay::Form(form)) = self.screen.overlays.last_mut()
             && !form.show_problems(&problems)
         {
             return None;

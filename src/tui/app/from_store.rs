@@ -82,16 +82,17 @@ impl App {
         } else if self.victim_by_id(&id).is_none() {
             // Erased meanwhile: its record and log are no longer shown. (A form stays open,
             // with what was typed; saving it says the victim is gone.)
-            self.overlays
+            self.screen
+                .overlays
                 .retain(|o| !matches!(o, Overlay::Victim { .. } | Overlay::Entry(_)));
-            self.message = Some(format!("{id} is no longer in the store."));
+            self.screen.message = Some(format!("{id} is no longer in the store."));
         }
     }
 
     /// Someone else's change, read back from the store: shown as ours are, and said.
     pub fn changed_by(&mut self, fresh: Fresh, who: &str) {
         self.store_changed(fresh);
-        self.message = Some(format!("Updated: a change by {who}."));
+        self.screen.message = Some(format!("Updated: a change by {who}."));
     }
 
     /// The versions of records as they were read: a save names the version it was made from,
@@ -116,7 +117,7 @@ impl App {
     pub fn saved(&mut self, effect: &Effect, changed: &Changed) {
         let said = match effect {
             Effect::Reveal { .. } => {
-                if let Some(Overlay::Victim { revealed }) = self.overlays.last_mut() {
+                if let Some(Overlay::Victim { revealed }) = self.screen.overlays.last_mut() {
                     *revealed = true;
                 }
                 return;
@@ -140,7 +141,7 @@ impl App {
                 {
                     self.list.selected = pos;
                 }
-                self.message = Some(format!("Victim {id} added."));
+                self.screen.message = Some(format!("Victim {id} added."));
                 self.close_form();
                 return;
             }
@@ -148,13 +149,13 @@ impl App {
             Effect::Save(Command::CloseCase(_)) => "Case closed, and its victims with it.",
             Effect::Save(Command::AddCase(_)) => {
                 let id = changed.cases.first().map_or("", String::as_str);
-                self.message = Some(format!("Case {id} added."));
+                self.screen.message = Some(format!("Case {id} added."));
                 self.close_form();
                 return;
             }
             Effect::RecordLetter { contact, .. } => {
                 self.letter_recorded();
-                self.message = Some(format!(
+                self.screen.message = Some(format!(
                     "Recorded in the contact log: an outbound letter ({}) on {}.",
                     contact.kind.label(),
                     contact.on
@@ -173,22 +174,22 @@ impl App {
                 return;
             }
         };
-        self.message = Some(said.into());
+        self.screen.message = Some(said.into());
         self.close_form();
     }
 
     fn close_form(&mut self) {
-        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
-            self.overlays.pop();
+        if matches!(self.screen.overlays.last(), Some(Overlay::Form(_))) {
+            self.screen.overlays.pop();
         }
     }
 
     /// The opening of a victim's record could not be recorded: the record is not shown.
     pub fn consultation_failed(&mut self, message: &str) {
-        if matches!(self.overlays.last(), Some(Overlay::Victim { .. })) {
-            self.overlays.pop();
+        if matches!(self.screen.overlays.last(), Some(Overlay::Victim { .. })) {
+            self.screen.overlays.pop();
         }
-        self.message = Some(format!(
+        self.screen.message = Some(format!(
             "Not opened: the opening could not be recorded ({message})."
         ));
     }
@@ -233,7 +234,7 @@ impl App {
     /// and nothing of that victim can be changed.
     pub fn record_unreadable(&mut self, victim: &str, why: &str) {
         self.held.opened = Some(Opened::Unreadable(victim.to_owned()));
-        self.message = Some(format!("The record of {victim} could not be read ({why})."));
+        self.screen.message = Some(format!("The record of {victim} could not be read ({why})."));
     }
 
     /// The selected victim's whole record, when it is open: what is shown in full and

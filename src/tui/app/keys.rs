@@ -12,7 +12,7 @@ use crate::tui::keymap::{Context, Key};
 impl App {
     /// The context whose keys apply now.
     pub fn context(&self) -> Context {
-        match self.overlays.last() {
+        match self.screen.overlays.last() {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Victim { .. }) => Context::Victim,
             Some(Overlay::Entry(_)) => Context::Contacts,
@@ -20,7 +20,7 @@ impl App {
             Some(Overlay::Workload(_)) => Context::Workload,
             Some(Overlay::Report(_)) => Context::Report,
             Some(_) => Context::Global,
-            None => self.focus.context(),
+            None => self.screen.focus.context(),
         }
     }
 
@@ -28,7 +28,7 @@ impl App {
     pub fn on_key(&mut self, event: &KeyEvent) -> Option<Effect> {
         let key = Key::from_event(event);
         let action = self.settings.keymap.action(self.context(), key);
-        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+        if let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() {
             // ↑/↓ move within a multi-line field, and leave it from its first or last line.
             // An open list of choices takes ↑/↓, Enter and Esc for itself.
             let listing = form.listing();
@@ -57,7 +57,7 @@ impl App {
                 }
             };
         }
-        if self.list.searching && self.overlays.is_empty() {
+        if self.list.searching && self.screen.overlays.is_empty() {
             let narrowing = match event.code {
                 KeyCode::Esc => {
                     self.list.searching = false;
@@ -92,9 +92,9 @@ impl App {
 
     /// Pasted text: into the open form's field, or the search line.
     pub fn on_paste(&mut self, text: &str) {
-        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+        if let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() {
             form.paste(text);
-        } else if self.list.searching && self.overlays.is_empty() {
+        } else if self.list.searching && self.screen.overlays.is_empty() {
             let line = text.replace(['\r', '\n', '\t'], " ");
             self.list
                 .query
@@ -107,7 +107,7 @@ impl App {
     /// Esc on a form: closed at once if nothing was typed; otherwise asked first, and a
     /// second Esc throws what was typed away.
     fn leave_form(&mut self) {
-        let Some(Overlay::Form(form)) = self.overlays.last_mut() else {
+        let Some(Overlay::Form(form)) = self.screen.overlays.last_mut() else {
             return;
         };
         if form.changed() && !form.discarding {
@@ -117,21 +117,21 @@ impl App {
             );
             return;
         }
-        self.overlays.pop();
+        self.screen.overlays.pop();
     }
 
     /// Does what an action asks. Long because it is the one match of the screens' actions,
     /// in the order they are tried (overlays first, then panes); each arm calls the method
     /// that does the work.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        self.message = None;
-        match (self.overlays.last(), action) {
-            (_, Action::Quit) if !matches!(self.overlays.last(), Some(Overlay::Form(_))) => {
-                self.quit = true;
+        self.screen.message = None;
+        match (self.screen.overlays.last(), action) {
+            (_, Action::Quit) if !matches!(self.screen.overlays.last(), Some(Overlay::Form(_))) => {
+                self.screen.quit = true;
             }
             (Some(Overlay::Form(_)), Action::Save) => return self.save_form(),
             (Some(Overlay::Form(_)), Action::NextField | Action::PrevField) => {
-                if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
+                if let Some(Overlay::Form(f)) = self.screen.overlays.last_mut() {
                     if action == Action::NextField {
                         f.next_field();
                     } else {
@@ -159,10 +159,11 @@ impl App {
             ) => {
                 let step = match action {
                     Action::Up => 1,
-                    Action::PageUp => self.page,
+                    Action::PageUp => self.screen.page,
                     _ => usize::MAX,
                 };
-                self.overlay_scroll = self
+                self.screen.overlay_scroll = self
+                    .screen
                     .overlay_scroll
                     .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
             }
@@ -177,14 +178,19 @@ impl App {
                 ),
                 Action::Down | Action::PageDown,
             ) => {
-                let step = if action == Action::Down { 1 } else { self.page };
-                self.overlay_scroll = self
+                let step = if action == Action::Down {
+                    1
+                } else {
+                    self.screen.page
+                };
+                self.screen.overlay_scroll = self
+                    .screen
                     .overlay_scroll
                     .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
             }
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
-                self.overlays.pop();
+                self.screen.overlays.pop();
             }
             (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
                 return self.letter_action(action);
@@ -202,8 +208,8 @@ impl App {
             (None, Action::Workload) => self.open_workload(),
             (None, Action::NewCase) => self.open_new_case_form(),
             (_, Action::Help) => {
-                self.overlay_scroll = 0;
-                self.overlays.push(Overlay::Help);
+                self.screen.overlay_scroll = 0;
+                self.screen.overlays.push(Overlay::Help);
             }
             (_, Action::LogContact) => self.open_contact_form(),
             (Some(_), _) => {}
@@ -217,7 +223,7 @@ impl App {
     fn victim_view_action(&mut self, action: Action, revealed: bool) -> Option<Effect> {
         match action {
             Action::Reveal if revealed => {
-                self.overlays.pop();
+                self.screen.overlays.pop();
                 self.open_victim_view();
             }
             Action::Reveal => {
@@ -248,13 +254,16 @@ impl App {
     fn pane_action(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::NextPane | Action::PrevPane => {
-                let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let i = Pane::ALL
+                    .iter()
+                    .position(|p| *p == self.screen.focus)
+                    .unwrap_or(0);
                 let step = if action == Action::NextPane { 1 } else { 2 };
-                self.focus = Pane::ALL[(i + step) % 3];
+                self.screen.focus = Pane::ALL[(i + step) % 3];
             }
             Action::Search => {
                 // A new search: the last one's words do not linger to be added to.
-                self.focus = Pane::Caseload;
+                self.screen.focus = Pane::Caseload;
                 self.list.searching = true;
                 if !self.list.query.is_empty() {
                     self.list.query.clear();
@@ -266,7 +275,7 @@ impl App {
                 // From one officer's caseload (the workload view's) back to the whole unit.
                 self.list.mine_only = self.list.officer_filter.is_none() && !self.list.mine_only;
                 if self.list.mine_only && self.by().is_none() {
-                    self.message = Some(format!(
+                    self.screen.message = Some(format!(
                         "{} is not an officer of this unit: no victims are theirs.",
                         crate::domain::text::visible(&self.settings.officer)
                     ));
@@ -291,11 +300,13 @@ impl App {
                 };
                 self.refresh_rows(false);
             }
-            Action::Zoom => self.zoomed = !self.zoomed,
+            Action::Zoom => self.screen.zoomed = !self.screen.zoomed,
             Action::Open => return self.open(),
-            Action::Snooze if self.focus == Pane::Diary => self.open_snooze_form(),
-            Action::Unsnooze if self.focus == Pane::Diary => return self.unsnooze_selected(),
-            Action::WriteLetter if self.focus == Pane::Diary => {
+            Action::Snooze if self.screen.focus == Pane::Diary => self.open_snooze_form(),
+            Action::Unsnooze if self.screen.focus == Pane::Diary => {
+                return self.unsnooze_selected();
+            }
+            Action::WriteLetter if self.screen.focus == Pane::Diary => {
                 self.open_letter_picker_from_diary();
             }
             Action::LongerHorizon | Action::ShorterHorizon => {
@@ -320,28 +331,31 @@ impl App {
     }
 
     fn move_selection(&mut self, action: Action) {
-        let (len, sel) = match self.focus {
+        let (len, sel) = match self.screen.focus {
             Pane::Caseload => (self.list.rows.len(), &mut self.list.selected),
             Pane::Diary => (self.diary.items.len(), &mut self.diary.selected),
-            Pane::Contacts => (self.selected_contacts_len(), &mut self.contacts_selected),
+            Pane::Contacts => (
+                self.selected_contacts_len(),
+                &mut self.screen.contacts_selected,
+            ),
         };
         let last = len.saturating_sub(1);
         *sel = match action {
             Action::Up => sel.saturating_sub(1),
             Action::Down => (*sel + 1).min(last),
-            Action::PageUp => sel.saturating_sub(self.page.max(1)),
-            Action::PageDown => (*sel + self.page.max(1)).min(last),
+            Action::PageUp => sel.saturating_sub(self.screen.page.max(1)),
+            Action::PageDown => (*sel + self.screen.page.max(1)).min(last),
             Action::Top => 0,
             _ => last,
         };
-        if self.focus == Pane::Caseload {
-            self.contacts_selected = 0;
+        if self.screen.focus == Pane::Caseload {
+            self.screen.contacts_selected = 0;
         }
     }
 
     /// Opens what is selected; a victim's record opened is a consultation, for the store.
     pub(super) fn open(&mut self) -> Option<Effect> {
-        match self.focus {
+        match self.screen.focus {
             Pane::Caseload if self.selected_victim().is_some() => {
                 return self.consult();
             }
@@ -369,15 +383,17 @@ impl App {
                     .position(|&i| self.caseload.victims[i].id == id)
                 {
                     self.list.selected = pos;
-                    self.contacts_selected = 0;
+                    self.screen.contacts_selected = 0;
                     return self.consult();
                 }
             }
             Pane::Contacts => {
-                if let Some(&(index, _)) = self.contacts_newest_first().get(self.contacts_selected)
+                if let Some(&(index, _)) = self
+                    .contacts_newest_first()
+                    .get(self.screen.contacts_selected)
                 {
-                    self.overlay_scroll = 0;
-                    self.overlays.push(Overlay::Entry(index));
+                    self.screen.overlay_scroll = 0;
+                    self.screen.overlays.push(Overlay::Entry(index));
                 }
             }
             Pane::Caseload => {}
@@ -394,8 +410,10 @@ impl App {
     }
 
     fn open_victim_view(&mut self) {
-        self.overlay_scroll = 0;
-        self.overlays.push(Overlay::Victim { revealed: false });
+        self.screen.overlay_scroll = 0;
+        self.screen
+            .overlays
+            .push(Overlay::Victim { revealed: false });
     }
 
     pub(super) fn known_ids(&self) -> KnownIds {

@@ -138,7 +138,7 @@ impl App {
         };
         let r = &item.reminder;
         let Some(kind) = LetterKind::answering(r.kind) else {
-            self.message = Some(format!("No letter answers \"{}\".", r.action()));
+            self.screen.message = Some(format!("No letter answers \"{}\".", r.action()));
             return;
         };
         let wanted = Some((
@@ -150,9 +150,9 @@ impl App {
             },
             r.about,
         ));
-        self.focus = Pane::Diary;
+        self.screen.focus = Pane::Diary;
         self.open();
-        if matches!(self.overlays.last(), Some(Overlay::Victim { .. })) {
+        if matches!(self.screen.overlays.last(), Some(Overlay::Victim { .. })) {
             self.push_picker(wanted);
         }
     }
@@ -164,19 +164,19 @@ impl App {
         if let Err(problems) = &self.settings.letters.templates {
             let mut lines = vec!["The unit's letter templates have problems; no letter is made until they are fixed:".to_owned()];
             lines.extend(problems.iter().cloned());
-            self.overlays.push(Overlay::Notice(lines));
+            self.screen.overlays.push(Overlay::Notice(lines));
             return;
         }
         match self.letter_choices(wanted) {
-            Some(picker) => self.overlays.push(Overlay::LetterPicker(picker)),
-            None => self.message = Some("Choose a victim first.".into()),
+            Some(picker) => self.screen.overlays.push(Overlay::LetterPicker(picker)),
+            None => self.screen.message = Some("Choose a victim first.".into()),
         }
     }
 
     /// An action while the picker or a letter is open.
     pub(super) fn letter_action(&mut self, action: Action) -> Option<Effect> {
         let today = self.settings.today;
-        match self.overlays.last_mut()? {
+        match self.screen.overlays.last_mut()? {
             Overlay::LetterPicker(picker) => match action {
                 Action::Up => picker.selected = picker.selected.saturating_sub(1),
                 Action::Down => {
@@ -217,7 +217,7 @@ impl App {
                             Field::choice("format", "Format", vec!["text", "docx"], "text"),
                         ],
                     );
-                    self.overlays.push(Overlay::Form(form));
+                    self.screen.overlays.push(Overlay::Form(form));
                 }
                 _ => {}
             },
@@ -228,7 +228,7 @@ impl App {
 
     /// The save form's file and format, with the file's extension made to match.
     pub(super) fn save_letter_effect(&self, form: &Form) -> Result<Effect, String> {
-        let Some(Overlay::Letter(view)) = self.overlays.iter().rev().nth(1) else {
+        let Some(Overlay::Letter(view)) = self.screen.overlays.iter().rev().nth(1) else {
             return Err("the letter is no longer open".into());
         };
         let path = form.value("path").map(str::trim).unwrap_or_default();
@@ -255,23 +255,25 @@ impl App {
     pub fn letter_previewed(&mut self, made: Result<Letter, String>) {
         match made {
             Ok(letter) => {
-                self.overlay_scroll = 0;
-                self.overlays.push(Overlay::Letter(Box::new(LetterView {
-                    letter,
-                    saved: None,
-                })));
+                self.screen.overlay_scroll = 0;
+                self.screen
+                    .overlays
+                    .push(Overlay::Letter(Box::new(LetterView {
+                        letter,
+                        saved: None,
+                    })));
             }
-            Err(why) => self.message = Some(format!("No letter: {why}")),
+            Err(why) => self.screen.message = Some(format!("No letter: {why}")),
         }
     }
 
     /// The letter is in its file: the form closes, and the preview asks whether to record it.
     pub fn letter_saved(&mut self, path: PathBuf) {
-        if matches!(self.overlays.last(), Some(Overlay::Form(_))) {
-            self.overlays.pop();
+        if matches!(self.screen.overlays.last(), Some(Overlay::Form(_))) {
+            self.screen.overlays.pop();
         }
-        if let Some(Overlay::Letter(view)) = self.overlays.last_mut() {
-            self.message = Some(format!(
+        if let Some(Overlay::Letter(view)) = self.screen.overlays.last_mut() {
+            self.screen.message = Some(format!(
                 "Saved to {}. Record it in the contact log as sent?",
                 path.display()
             ));
@@ -302,10 +304,10 @@ impl App {
     /// The letter is in the log: the letter and the picker close.
     pub(super) fn letter_recorded(&mut self) {
         while matches!(
-            self.overlays.last(),
+            self.screen.overlays.last(),
             Some(Overlay::Letter(_) | Overlay::LetterPicker(_))
         ) {
-            self.overlays.pop();
+            self.screen.overlays.pop();
         }
     }
 }

@@ -53,11 +53,11 @@ impl App {
     /// `report`, `previous-period`, `next-period`: the return to ask the store for.
     pub(super) fn report_action(&mut self, step: i32) -> Option<Effect> {
         if !self.may(crate::unit::access::Action::Report) {
-            self.message =
+            self.screen.message =
                 Some("The monitoring return is for the unit's managers and administrators.".into());
             return None;
         }
-        let shown = match self.overlays.last() {
+        let shown = match self.screen.overlays.last() {
             Some(Overlay::Report(view)) => {
                 let this = quarter_start(self.settings.today);
                 let months = (view.report.from.year() - this.year()) * 12
@@ -69,7 +69,7 @@ impl App {
         };
         let steps = shown.saturating_add(step);
         if steps > 0 {
-            self.message = Some("That quarter has not begun.".into());
+            self.screen.message = Some("That quarter has not begun.".into());
             return None;
         }
         Some(self.ask_report(steps))
@@ -77,17 +77,17 @@ impl App {
 
     /// The store's return: shown, in place of the one on screen if there is one.
     pub fn report_loaded(&mut self, report: Report) {
-        self.overlay_scroll = 0;
+        self.screen.overlay_scroll = 0;
         let view = Box::new(ReportView { report });
-        match self.overlays.last_mut() {
+        match self.screen.overlays.last_mut() {
             Some(Overlay::Report(shown)) => *shown = view,
-            _ => self.overlays.push(Overlay::Report(view)),
+            _ => self.screen.overlays.push(Overlay::Report(view)),
         }
     }
 
     /// The store refused the return (it is for managers and administrators) or failed.
     pub fn report_failed(&mut self, why: &str) {
-        self.message = Some(format!("No monitoring return: {why}"));
+        self.screen.message = Some(format!("No monitoring return: {why}"));
     }
 }
 
@@ -105,7 +105,7 @@ mod tests {
     }
 
     fn shown(app: &App) -> Option<(NaiveDate, NaiveDate)> {
-        match app.overlays.last() {
+        match app.screen.overlays.last() {
             Some(Overlay::Report(view)) => Some((view.report.from, view.report.to)),
             _ => None,
         }
@@ -124,7 +124,7 @@ mod tests {
         assert_eq!(ask.query.weeks, HISTORY_WEEKS);
         assert_eq!(ask.query.officer, None, "the whole unit");
         assert!(
-            app.overlays.is_empty(),
+            app.screen.overlays.is_empty(),
             "nothing shown until the store answers"
         );
 
@@ -141,7 +141,11 @@ mod tests {
         };
         step(&mut app, "[");
         assert_eq!(shown(&app), Some((d("2026-07-01"), d("2026-09-30"))));
-        assert_eq!(app.overlays.len(), 1, "the view is replaced, not stacked");
+        assert_eq!(
+            app.screen.overlays.len(),
+            1,
+            "the view is replaced, not stacked"
+        );
         for key in ["[", "[", "[", "]"] {
             step(&mut app, key);
         }
@@ -152,12 +156,15 @@ mod tests {
         step(&mut app, "]");
         assert_eq!(shown(&app), Some((d("2026-10-01"), d("2026-11-24"))));
         assert!(keys(&mut app, "]").is_empty(), "no quarter after this one");
-        assert_eq!(app.message.as_deref(), Some("That quarter has not begun."));
+        assert_eq!(
+            app.screen.message.as_deref(),
+            Some("That quarter has not begun.")
+        );
         // Keys of the panes do nothing here; Esc closes the view.
         assert!(keys(&mut app, "a n").is_empty());
-        assert_eq!(app.overlays.len(), 1);
+        assert_eq!(app.screen.overlays.len(), 1);
         keys(&mut app, "esc");
-        assert!(app.overlays.is_empty());
+        assert!(app.screen.overlays.is_empty());
         // Every return made is recorded as a disclosure.
         let made = store
             .store
@@ -174,10 +181,10 @@ mod tests {
         let mut app = sample_app();
         app.report_failed("sahmed may not make the monitoring return");
         assert_eq!(
-            app.message.as_deref(),
+            app.screen.message.as_deref(),
             Some("No monitoring return: sahmed may not make the monitoring return")
         );
-        assert!(app.overlays.is_empty());
+        assert!(app.screen.overlays.is_empty());
     }
 
     fn d(s: &str) -> NaiveDate {

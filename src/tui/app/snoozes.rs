@@ -125,7 +125,7 @@ impl super::App {
     pub(super) fn unsnooze_selected(&mut self) -> Option<Effect> {
         let item = self.diary.items.get(self.diary.selected)?;
         if self.snoozed(&item.reminder).is_none() {
-            self.message = Some("That reminder is not snoozed.".into());
+            self.screen.message = Some("That reminder is not snoozed.".into());
             return None;
         }
         Some(Effect::Save(Command::Unsnooze {

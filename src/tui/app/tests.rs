@@ -85,7 +85,7 @@ fn selected_name(app: &App) -> &str {
 }
 
 fn form(app: &App) -> &Form {
-    match app.overlays.last() {
+    match app.screen.overlays.last() {
         Some(Overlay::Form(f)) => f,
         other => panic!("no form open: {other:?}"),
     }
@@ -94,7 +94,7 @@ fn form(app: &App) -> &Form {
 #[test]
 fn the_caseload_opens_most_urgent_first() {
     let app = sample_app();
-    assert_eq!(app.focus, Pane::Caseload);
+    assert_eq!(app.screen.focus, Pane::Caseload);
     assert_eq!(app.list.rows.len(), 45);
     assert_eq!(selected_name(&app), "Kofi Mensah");
     assert_eq!(app.counts(), (15, 4, 15));
@@ -104,11 +104,11 @@ fn the_caseload_opens_most_urgent_first() {
 fn tab_and_shift_tab_move_between_panes() {
     let mut app = sample_app();
     keys(&mut app, "tab");
-    assert_eq!(app.focus, Pane::Diary);
+    assert_eq!(app.screen.focus, Pane::Diary);
     keys(&mut app, "tab tab");
-    assert_eq!(app.focus, Pane::Caseload);
+    assert_eq!(app.screen.focus, Pane::Caseload);
     keys(&mut app, "shift-tab");
-    assert_eq!(app.focus, Pane::Contacts);
+    assert_eq!(app.screen.focus, Pane::Contacts);
 }
 
 #[test]
@@ -146,8 +146,8 @@ fn typing_in_the_search_line_does_not_trigger_keys() {
     let mut app = sample_app();
     keys(&mut app, "/");
     type_text(&mut app, "qa");
-    assert!(!app.quit);
-    assert!(app.overlays.is_empty());
+    assert!(!app.screen.quit);
+    assert!(app.screen.overlays.is_empty());
     assert_eq!(app.list.query, "qa");
 }
 
@@ -158,7 +158,7 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
     keys(&mut app, "/");
     type_text(&mut app, "joan mercer");
     let opened = keys(&mut app, "enter enter");
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(app.screen.overlays, [Overlay::Victim { revealed: false }]);
     assert_eq!(
         opened,
         [Effect::Consult {
@@ -174,19 +174,25 @@ fn contact_details_are_masked_until_revealed_and_the_reveal_is_asked_of_the_stor
         }]
     );
     // Not revealed until the store has audited it.
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(app.screen.overlays, [Overlay::Victim { revealed: false }]);
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: true }]);
+    assert_eq!(app.screen.overlays, [Overlay::Victim { revealed: true }]);
     keys(&mut app, "esc enter");
     assert_eq!(
-        app.overlays,
+        app.screen.overlays,
         [Overlay::Victim { revealed: false }],
         "the mask returns on leaving"
     );
     // A consultation the store could not record: the record is not shown.
     app.consultation_failed("the disk is full");
-    assert!(app.overlays.is_empty());
-    assert!(app.message.as_deref().unwrap().starts_with("Not opened"));
+    assert!(app.screen.overlays.is_empty());
+    assert!(
+        app.screen
+            .message
+            .as_deref()
+            .unwrap()
+            .starts_with("Not opened")
+    );
 }
 
 #[test]
@@ -229,9 +235,9 @@ fn logging_the_contact_a_reminder_asks_for_resolves_it() {
     );
     let before = app.counts();
     store.save(&mut app, &effects[0]);
-    assert!(app.overlays.is_empty());
+    assert!(app.screen.overlays.is_empty());
     assert_eq!(app.counts(), (before.0, before.1 - 1, before.2));
-    assert_eq!(app.message.as_deref(), Some("Contact saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Contact saved."));
 }
 
 #[test]
@@ -290,7 +296,7 @@ fn a_failed_save_keeps_what_was_typed() {
     assert_eq!(form(&app).value("summary"), Some("Spoke to her."));
     keys(&mut app, "esc");
     assert!(
-        app.overlays.is_empty(),
+        app.screen.overlays.is_empty(),
         "a second Esc leaves without saving"
     );
 }
@@ -299,7 +305,10 @@ fn a_failed_save_keeps_what_was_typed() {
 fn esc_on_an_untouched_form_closes_it_and_any_key_after_a_first_esc_goes_on() {
     let mut app = sample_app();
     keys(&mut app, "a esc");
-    assert!(app.overlays.is_empty(), "nothing typed: nothing to lose");
+    assert!(
+        app.screen.overlays.is_empty(),
+        "nothing typed: nothing to lose"
+    );
     keys(&mut app, "a tab tab tab tab tab tab");
     type_text(&mut app, "Half");
     keys(&mut app, "esc");
@@ -380,12 +389,12 @@ fn enter_on_a_diary_item_opens_its_victim_even_when_filtered_out() {
     keys(&mut app, "/");
     type_text(&mut app, "joan");
     keys(&mut app, "enter tab");
-    assert_eq!(app.focus, Pane::Diary);
+    assert_eq!(app.screen.focus, Pane::Diary);
     keys(&mut app, "end");
     let victim = app.diary.items.last().unwrap().reminder.victim_id.clone();
     keys(&mut app, "enter");
     assert_eq!(app.selected_victim().unwrap().id, victim);
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(app.screen.overlays, [Overlay::Victim { revealed: false }]);
     assert!(app.list.query.is_empty());
 }
 
@@ -427,7 +436,7 @@ fn a_snooze_can_be_ended_from_the_diary() {
     // Not snoozed: nothing to end, and it says so.
     assert!(keys(&mut app, "tab U").is_empty());
     assert_eq!(
-        app.message.as_deref(),
+        app.screen.message.as_deref(),
         Some("That reminder is not snoozed.")
     );
     // (Saved once without a reason, so that the cursor goes to it.)
@@ -448,7 +457,7 @@ fn a_snooze_can_be_ended_from_the_diary() {
     assert!(app.snoozed(&item).is_none());
     assert_eq!(app.counts().0, 15, "back among the overdue");
     assert_eq!(
-        app.message.as_deref(),
+        app.screen.message.as_deref(),
         Some("Snooze ended: the reminder is due again.")
     );
     assert_eq!(
@@ -518,14 +527,14 @@ fn opting_in_is_saved_with_its_log_entry() {
 fn help_opens_and_any_key_closes_it_and_q_quits() {
     let mut app = sample_app();
     keys(&mut app, "?");
-    assert_eq!(app.overlays, [Overlay::Help]);
+    assert_eq!(app.screen.overlays, [Overlay::Help]);
     // ↑/↓ scroll it (a small terminal cuts it); any other key closes it.
     keys(&mut app, "j");
-    assert_eq!(app.overlays, [Overlay::Help]);
+    assert_eq!(app.screen.overlays, [Overlay::Help]);
     keys(&mut app, "a");
-    assert!(app.overlays.is_empty());
+    assert!(app.screen.overlays.is_empty());
     keys(&mut app, "q");
-    assert!(app.quit);
+    assert!(app.screen.quit);
 }
 
 #[test]
@@ -551,7 +560,7 @@ fn a_new_key_date_brings_its_reminder() {
             .any(|k| k.kind == KeyDateKind::Ped && k.date.to_string() == "2026-12-30")
     );
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.message.as_deref(), Some("Case saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Case saved."));
     assert!(
         app.diary
             .items
@@ -605,7 +614,7 @@ fn a_new_victim_is_checked_like_an_import() {
     store.save(&mut app, &effects[0]);
     assert_eq!(app.caseload.victims.len(), 46);
     assert_eq!(app.selected_victim().unwrap().id, "V-0046");
-    assert_eq!(app.message.as_deref(), Some("Victim V-0046 added."));
+    assert_eq!(app.screen.message.as_deref(), Some("Victim V-0046 added."));
 
     // A second one, from a screen that had not seen the first, still gets a new id.
     store.save(&mut app, &effects[0]);
@@ -736,13 +745,13 @@ fn the_diary_horizon_can_be_chosen() {
 fn the_victim_view_scrolls_and_opens_at_the_top() {
     let mut app = sample_app();
     keys(&mut app, "enter down down pagedown");
-    assert_eq!(app.overlay_scroll, 2 + 10);
+    assert_eq!(app.screen.overlay_scroll, 2 + 10);
     keys(&mut app, "up");
-    assert_eq!(app.overlay_scroll, 11);
+    assert_eq!(app.screen.overlay_scroll, 11);
     keys(&mut app, "home");
-    assert_eq!(app.overlay_scroll, 0);
+    assert_eq!(app.screen.overlay_scroll, 0);
     keys(&mut app, "down esc enter");
-    assert_eq!(app.overlay_scroll, 0);
+    assert_eq!(app.screen.overlay_scroll, 0);
     assert_eq!(
         app.list.selected, 0,
         "moving in the view does not move the caseload"
@@ -811,7 +820,7 @@ fn a_key_date_is_removed_with_a_reason_and_its_reminder_goes() {
     assert_eq!(form(&app).value("which"), Some("2: crd 2026-12-22"));
     let f = form(&app);
     let remove = f.fields.iter().position(|f| f.name == "remove").unwrap();
-    if let Some(Overlay::Form(form)) = app.overlays.last_mut() {
+    if let Some(Overlay::Form(form)) = app.screen.overlays.last_mut() {
         form.focus = remove;
     }
     keys(&mut app, "right tab");
@@ -845,8 +854,8 @@ fn an_entry_is_corrected_by_a_new_entry_that_names_it() {
     keys(&mut app, "/");
     type_text(&mut app, "helen marsh");
     keys(&mut app, "enter tab tab enter");
-    let Some(Overlay::Entry(index)) = app.overlays.last().cloned() else {
-        panic!("{:?}", app.overlays)
+    let Some(Overlay::Entry(index)) = app.screen.overlays.last().cloned() else {
+        panic!("{:?}", app.screen.overlays)
     };
     let shown = app.selected_victim().unwrap().contacts[index].clone();
     keys(&mut app, "c");
@@ -979,8 +988,8 @@ fn a_form_opened_before_someone_elses_change_is_refused_and_keeps_what_was_typed
     store.store.save_victim(&theirs).unwrap();
     let effects = keys(&mut app, "ctrl-s");
     store.save(&mut app, &effects[0]);
-    let Some(Overlay::Form(open)) = app.overlays.last() else {
-        panic!("the form stays open: {:?}", app.overlays.last());
+    let Some(Overlay::Form(open)) = app.screen.overlays.last() else {
+        panic!("the form stays open: {:?}", app.screen.overlays.last());
     };
     let problem = open.problem.clone().unwrap_or_default();
     assert!(
@@ -998,7 +1007,7 @@ fn a_form_opened_before_someone_elses_change_is_refused_and_keeps_what_was_typed
 
 /// Puts `text` in the open form's field at `path`.
 fn fill(app: &mut App, path: &str, text: &str) {
-    let Some(Overlay::Form(form)) = app.overlays.last_mut() else {
+    let Some(Overlay::Form(form)) = app.screen.overlays.last_mut() else {
         panic!("no form open")
     };
     let at = form
@@ -1064,7 +1073,7 @@ fn every_part_of_a_victim_is_changed_in_one_form_checked_like_an_import() {
     assert!(*base > 0, "made from the version read");
     assert!(victim.contact_details.is_some(), "kept though not shown");
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Victim saved."));
     let stored = store.store.victim("V-0001").unwrap().unwrap();
     assert_eq!(stored.needs.as_ref().unwrap().interpreter, Some(true));
     assert_eq!(
@@ -1198,7 +1207,7 @@ fn closing_a_case_in_the_screens_closes_its_victims_and_their_reminders() {
     assert!(closing.base > 0);
     store.save(&mut app, &effects[0]);
     assert_eq!(
-        app.message.as_deref(),
+        app.screen.message.as_deref(),
         Some("Case closed, and its victims with it.")
     );
     let joan = app.victim_by_id("V-0001").unwrap();
@@ -1218,16 +1227,16 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
     let mut app = sample_app();
     app.settings_mut().role = Role::Vlo;
     keys(&mut app, "W");
-    assert!(app.overlays.is_empty());
+    assert!(app.screen.overlays.is_empty());
     assert_eq!(
-        app.message.as_deref(),
+        app.screen.message.as_deref(),
         Some("The workload view is for the unit's managers and administrators.")
     );
     app.settings_mut().officer = "pdevi".into();
     app.settings_mut().role = Role::Manager;
     keys(&mut app, "W");
-    let Some(Overlay::Workload(view)) = app.overlays.last() else {
-        panic!("{:?}", app.overlays)
+    let Some(Overlay::Workload(view)) = app.screen.overlays.last() else {
+        panic!("{:?}", app.screen.overlays)
     };
     let lines = app.workload(view.sort);
     // Every victim is counted once, and the lines come most overdue first.
@@ -1257,7 +1266,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
         .count();
     assert_eq!(sahmed.opted_in, opted_in);
     keys(&mut app, "s s s s");
-    let Some(Overlay::Workload(view)) = app.overlays.last() else {
+    let Some(Overlay::Workload(view)) = app.screen.overlays.last() else {
         panic!()
     };
     assert_eq!(view.sort, WorkloadSort::Officer);
@@ -1270,7 +1279,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
         keys(&mut app, "down");
     }
     keys(&mut app, "enter");
-    assert!(app.overlays.is_empty());
+    assert!(app.screen.overlays.is_empty());
     assert_eq!(app.list.rows.len(), sahmed.victims, "only sahmed's victims");
     assert!(
         app.diary
@@ -1326,8 +1335,8 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
     assert!(!crd(&app));
     // …but the letter went in May, before the six months in which it counts.
     keys(&mut app, "tab tab enter");
-    let Some(Overlay::Entry(index)) = app.overlays.last().cloned() else {
-        panic!("{:?}", app.overlays)
+    let Some(Overlay::Entry(index)) = app.screen.overlays.last().cloned() else {
+        panic!("{:?}", app.screen.overlays)
     };
     assert_eq!(
         app.whole_victim().unwrap().contacts[index].on.to_string(),
@@ -1382,9 +1391,9 @@ fn what_the_screens_offer_follows_the_services_role() {
     owner.settings_mut().role = Role::Admin;
     keys(&mut owner, "W");
     assert!(
-        matches!(owner.overlays.last(), Some(Overlay::Workload(_))),
+        matches!(owner.screen.overlays.last(), Some(Overlay::Workload(_))),
         "{:?}",
-        owner.message
+        owner.screen.message
     );
     keys(&mut owner, "esc");
     assert!(matches!(
@@ -1395,13 +1404,13 @@ fn what_the_screens_offer_follows_the_services_role() {
     let mut vlo = sample_app();
     vlo.settings_mut().role = Role::Vlo;
     keys(&mut vlo, "W");
-    assert!(vlo.overlays.is_empty());
+    assert!(vlo.screen.overlays.is_empty());
     assert!(
         keys(&mut vlo, "R").is_empty(),
         "no return asked of the store"
     );
     assert_eq!(
-        vlo.message.as_deref(),
+        vlo.screen.message.as_deref(),
         Some("The monitoring return is for the unit's managers and administrators.")
     );
 }
@@ -1423,13 +1432,13 @@ fn a_key_dates_kind_is_found_by_typing_and_picked_with_enter() {
     assert_eq!(form(&app).fields[form(&app).focus].name, "kind");
     type_text(&mut app, "dto");
     keys(&mut app, "esc");
-    assert!(matches!(app.overlays.last(), Some(Overlay::Form(_))));
+    assert!(matches!(app.screen.overlays.last(), Some(Overlay::Form(_))));
     assert_eq!(form(&app).value("kind"), Some("rotl"), "Esc kept it");
     keys(&mut app, "tab");
     type_text(&mut app, "2027-01-15");
     let effects = keys(&mut app, "ctrl-s");
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.message.as_deref(), Some("Case saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Case saved."));
     assert!(
         app.whole_case()
             .unwrap()

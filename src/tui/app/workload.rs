@@ -135,18 +135,18 @@ impl App {
     pub(super) fn open_workload(&mut self) {
         // The whole unit's workload is a manager's view, as the monitoring return is.
         if !self.may(access::Action::Report) {
-            self.message =
+            self.screen.message =
                 Some("The workload view is for the unit's managers and administrators.".into());
             return;
         }
-        self.overlays.push(Overlay::Workload(WorkloadView {
+        self.screen.overlays.push(Overlay::Workload(WorkloadView {
             sort: WorkloadSort::Overdue,
             selected: 0,
         }));
     }
 
     pub(super) fn workload_action(&mut self, action: Action) {
-        let Some(Overlay::Workload(view)) = self.overlays.last() else {
+        let Some(Overlay::Workload(view)) = self.screen.overlays.last() else {
             return;
         };
         let (sort, selected) = (view.sort, view.selected);
@@ -161,7 +161,7 @@ impl App {
             Action::Open => {
                 // Into that officer's caseload: the caseload and the diary show only theirs.
                 let officer = lines.get(selected).map(|l| l.officer.clone());
-                self.overlays.pop();
+                self.screen.overlays.pop();
                 self.list.officer_filter = officer.filter(|o| !o.is_empty());
                 self.list.mine_only = false;
                 self.list.selected = 0;
@@ -171,7 +171,7 @@ impl App {
             }
             _ => return,
         };
-        if let Some(Overlay::Workload(view)) = self.overlays.last_mut() {
+        if let Some(Overlay::Workload(view)) = self.screen.overlays.last_mut() {
             view.sort = sort;
             view.selected = selected;
         }

@@ -71,7 +71,8 @@ pub(super) fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect
     }
     // When the pane has the focus, its last two lines spell out the selected item in full:
     // a narrow pane cuts the list's lines, and the sensitive-date label matters most.
-    let focused = app.focus == Pane::Diary && app.overlays.is_empty() && inner.height > 4;
+    let focused =
+        app.screen().focus == Pane::Diary && app.screen().overlays.is_empty() && inner.height > 4;
     let [list_area, detail_area] = if focused {
         Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner)
     } else {

@@ -112,7 +112,7 @@ pub(super) fn draw_overlay(
 /// for each kind of overlay; each arm's text is worked out elsewhere.
 fn laid_out(app: &App, theme: &Theme, overlay: &Overlay, area: Rect) -> Option<Laid> {
     let mut scroll = if scrolled_by_keys(overlay) {
-        app.overlay_scroll
+        app.screen().overlay_scroll
     } else {
         0
     };

@@ -95,7 +95,7 @@ pub(super) fn draw_report(
         (figures, weekly, by_officer)
     };
     frame.render_widget(
-        Paragraph::new(figure_lines(r, app.lead(), theme)).scroll((app.overlay_scroll, 0)),
+        Paragraph::new(figure_lines(r, app.lead(), theme)).scroll((app.screen().overlay_scroll, 0)),
         figures,
     );
     draw_weekly(frame, theme, r, weekly);

@@ -65,7 +65,7 @@ fn a_vps_and_a_complaint_are_recorded_in_the_casework_form_and_start_their_clock
     };
     assert!(*base > 0, "made from the version read");
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.message.as_deref(), Some("Victim saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Victim saved."));
 
     let stored = store.store.victim("V-0005").unwrap().unwrap();
     assert_eq!(

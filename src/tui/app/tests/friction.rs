@@ -40,12 +40,12 @@ fn a_form_takes_the_units_date_format_as_well_as_iso() {
     };
     assert_eq!(contact.on.to_string(), "2026-11-20");
     store.save(&mut app, &effects[0]);
-    assert_eq!(app.message.as_deref(), Some("Contact saved."));
+    assert_eq!(app.screen.message.as_deref(), Some("Contact saved."));
 
     // A unit that writes dates month first; a snooze's date, and ISO alongside.
     app.settings_mut().date_format = "%m/%d/%Y".into();
     keys(&mut app, "tab");
-    assert_eq!(app.focus, Pane::Diary);
+    assert_eq!(app.screen.focus, Pane::Diary);
     keys(&mut app, "z");
     clear(&mut app);
     type_text(&mut app, "12/24/2026");
@@ -71,7 +71,7 @@ fn open_joan(app: &mut App, store: &SampleStore) {
     act(app, store, "/");
     type_text(app, "joan mercer");
     act(app, store, "enter enter");
-    assert_eq!(app.overlays, [Overlay::Victim { revealed: false }]);
+    assert_eq!(app.screen.overlays, [Overlay::Victim { revealed: false }]);
 }
 
 /// The screen as text, drawn at `width`×`height`.
@@ -138,14 +138,15 @@ fn an_administrator_erases_a_victim_with_a_reason_and_the_id_typed_back() {
     assert!(store.store.victim("V-0001").unwrap().is_none(), "erased");
     assert_eq!(app.caseload.victims.len(), before - 1, "read again");
     assert!(app.victim_by_id("V-0001").is_none());
-    assert!(app.overlays.is_empty(), "{:?}", app.overlays);
+    assert!(app.screen.overlays.is_empty(), "{:?}", app.screen.overlays);
     assert!(
-        app.message
+        app.screen
+            .message
             .as_deref()
             .unwrap()
             .starts_with("Erased 1 victim"),
         "{:?}",
-        app.message
+        app.screen.message
     );
     let audit = store.store.audit().unwrap();
     assert!(audit.iter().any(|r| r.action == "erase"));
@@ -159,8 +160,8 @@ fn an_administrator_reads_a_subject_access_and_the_audit_trail() {
     let store = sample_store_for(&mut app);
     open_joan(&mut app, &store);
     act(&mut app, &store, "S");
-    let Some(Overlay::Admin(view)) = app.overlays.last() else {
-        panic!("{:?} {:?}", app.overlays, app.message)
+    let Some(Overlay::Admin(view)) = app.screen.overlays.last() else {
+        panic!("{:?} {:?}", app.screen.overlays, app.screen.message)
     };
     assert!(matches!(**view, AdminView::SubjectAccess(_)));
     let screen = drawn(&app, 120, 40);
@@ -185,15 +186,19 @@ fn an_administrator_reads_a_subject_access_and_the_audit_trail() {
     }
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
     app.clamp_scroll(crate::tui::draw::scroll_limit(&app, area));
-    let limit = app.overlay_scroll;
+    let limit = app.screen.overlay_scroll;
     assert!(limit > 0 && limit < 200, "{limit}");
     keys(&mut app, "up");
-    assert_eq!(app.overlay_scroll, limit - 1, "one key back up moves it");
+    assert_eq!(
+        app.screen.overlay_scroll,
+        limit - 1,
+        "one key back up moves it"
+    );
 
     // The audit trail about her, from her record; the whole unit's from the panes.
     act(&mut app, &store, "esc A");
-    let Some(Overlay::Admin(view)) = app.overlays.last() else {
-        panic!("{:?}", app.message)
+    let Some(Overlay::Admin(view)) = app.screen.overlays.last() else {
+        panic!("{:?}", app.screen.message)
     };
     let AdminView::Audit { about, entries } = &**view else {
         panic!()
@@ -216,9 +221,13 @@ fn a_vlo_is_not_offered_the_administrators_keys() {
     open_joan(&mut app, &store);
     for key in ["X", "S", "A"] {
         assert!(keys(&mut app, key).is_empty(), "{key}");
-        assert_eq!(app.overlays, [Overlay::Victim { revealed: false }], "{key}");
         assert_eq!(
-            app.message.as_deref(),
+            app.screen.overlays,
+            [Overlay::Victim { revealed: false }],
+            "{key}"
+        );
+        assert_eq!(
+            app.screen.message.as_deref(),
             Some("That is for the unit's administrators (you are a VLO).")
         );
     }
@@ -314,15 +323,19 @@ fn the_keys_overlay_scrolls_at_80x24() {
     for _ in 0..100 {
         keys(&mut app, "down");
     }
-    assert!(matches!(app.overlays.last(), Some(Overlay::Help)));
+    assert!(matches!(app.screen.overlays.last(), Some(Overlay::Help)));
     assert!(drawn(&app, 80, 24).contains(last));
     app.clamp_scroll(crate::tui::draw::scroll_limit(
         &app,
         ratatui::layout::Rect::new(0, 0, 80, 24),
     ));
-    assert!(app.overlay_scroll < 20, "{}", app.overlay_scroll);
+    assert!(
+        app.screen.overlay_scroll < 20,
+        "{}",
+        app.screen.overlay_scroll
+    );
     keys(&mut app, "enter");
-    assert!(app.overlays.is_empty(), "any other key closes it");
+    assert!(app.screen.overlays.is_empty(), "any other key closes it");
 }
 
 /// The victim view stops at its last line: no blank box below it.
@@ -362,7 +375,7 @@ fn the_owner_is_called_not_an_officer_of_this_unit() {
     }
     keys(&mut app, "m");
     assert_eq!(
-        app.message.as_deref(),
+        app.screen.message.as_deref(),
         Some("root is not an officer of this unit: no victims are theirs.")
     );
 }

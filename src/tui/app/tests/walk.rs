@@ -22,9 +22,9 @@ fn submit(app: &mut App, store: &SampleStore, fields: &[(&str, &str)]) {
     }
     act(app, store, "ctrl-s");
     assert!(
-        !matches!(app.overlays.last(), Some(Overlay::Form(_))),
+        !matches!(app.screen.overlays.last(), Some(Overlay::Form(_))),
         "the form saved: {:?}",
-        app.overlays.last()
+        app.screen.overlays.last()
     );
 }
 
@@ -98,6 +98,7 @@ fn a_victim_from_referral_to_closure_entirely_in_the_screens() {
         ],
     );
     let case = app
+        .screen
         .message
         .clone()
         .unwrap()
