@@ -16,11 +16,11 @@ use vlu::tui::run::perform;
 fn run(store: &Store, app: &mut App, script: &str) {
     use vlu::store::Record;
     let mut versions = Vec::new();
-    for v in &app.caseload.victims {
+    for v in &app.caseload().victims {
         let version = store.stamp(Record::Victim, &v.id).unwrap().version;
         versions.push((Record::Victim, v.id.clone(), version));
     }
-    for c in &app.caseload.cases {
+    for c in &app.caseload().cases {
         let version = store.stamp(Record::Case, &c.id).unwrap().version;
         versions.push((Record::Case, c.id.clone(), version));
     }

@@ -143,7 +143,7 @@ fn the_preview_scrolls_and_says_what_to_check_before_sending() {
 /// Presses keys one by one, performing each effect on the store as the real loop does
 /// before the next key.
 fn run(store: &Store, app: &mut App, script: &str) {
-    for v in &app.caseload.victims.clone() {
+    for v in &app.caseload().victims.clone() {
         let version = store.stamp(Record::Victim, &v.id).unwrap().version;
         app.versions_read(vec![(Record::Victim, v.id.clone(), version)]);
     }
@@ -191,7 +191,7 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         app.settings_mut().letters.out_dir.clone_from(&letters);
         app.settings_mut().letters.data_dir = Some(s.data_dir());
         log_len = app
-            .caseload
+            .caseload()
             .victims
             .iter()
             .find(|v| v.id == "V-0009")

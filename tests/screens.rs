@@ -78,14 +78,14 @@ fn caseload_of_victims_who_never_answered_before_release() {
         .list()
         .rows
         .iter()
-        .map(|&i| app.caseload.victims[i].name.as_str())
+        .map(|&i| app.caseload().victims[i].name.as_str())
         .collect();
     assert_eq!(names, ["Lynne Askew", "Kayleigh Burns"]);
     insta::assert_snapshot!(render(&app, 120, 12).backend());
     press(&mut app, "u");
     assert_eq!(
         app.list().rows.len(),
-        app.caseload.victims.len(),
+        app.caseload().victims.len(),
         "u again: all"
     );
 }

@@ -263,12 +263,12 @@ pub struct App {
     list: CaseloadPane,
     /// The diary pane: its items, the selected one, how far it looks ahead.
     diary: DiaryPane,
-    pub caseload: Caseload,
+    caseload: Caseload,
     /// What the panes work out from the caseload: reminders, order, the search's haystacks.
     held: Held,
-    pub snoozes: Snoozes,
+    snoozes: Snoozes,
     /// The version of each record as last read (`Record`, id).
-    pub versions: HashMap<(crate::store::Record, String), u64>,
+    versions: HashMap<(crate::store::Record, String), u64>,
 }
 
 impl App {
@@ -345,6 +345,16 @@ impl App {
     /// test, another day or role).
     pub fn settings_mut(&mut self) -> &mut Settings {
         &mut self.settings
+    }
+
+    /// The caseload as the store gave it (the digest's summaries, or a whole caseload).
+    pub fn caseload(&self) -> &Caseload {
+        &self.caseload
+    }
+
+    /// Every snoozed reminder, as the store says.
+    pub fn snoozes(&self) -> &Snoozes {
+        &self.snoozes
     }
 
     /// What is in front: focus, overlays, message.

@@ -175,7 +175,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
 /// cuts the left first.
 fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let unit = app
-        .caseload
+        .caseload()
         .unit
         .as_ref()
         .and_then(|u| u.name.as_deref())
@@ -256,7 +256,7 @@ pub const NOT_AN_OFFICER: &str = "not an officer of this unit";
 /// unit)".
 fn officer_label(app: &App) -> String {
     match app
-        .caseload
+        .caseload()
         .officers
         .iter()
         .find(|o| o.id == app.settings().officer)
@@ -270,7 +270,7 @@ fn officer_label(app: &App) -> String {
 /// a bare account name where an officer's would be.
 fn officer_id(app: &App) -> String {
     if app
-        .caseload
+        .caseload()
         .officers
         .iter()
         .any(|o| o.id == app.settings().officer)
@@ -486,7 +486,7 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let extra = format!(
         " — {} of {}{}",
         app.list().rows.len(),
-        app.caseload.victims.len(),
+        app.caseload().victims.len(),
         if filters.is_empty() {
             String::new()
         } else {
@@ -507,7 +507,7 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .skip(start)
         .take(height)
         .map(|(pos, &i)| {
-            let v = &app.caseload.victims[i];
+            let v = &app.caseload().victims[i];
             let case = app.case_of(v);
             let offender = case.map_or(String::new(), |c| visible(&c.offender.name).into_owned());
             let (next, due, style) = match app.next_reminder(i) {

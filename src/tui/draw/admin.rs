@@ -39,7 +39,7 @@ fn subject_access_text(app: &App, theme: &Theme, sar: &SubjectAccess) -> (String
     );
     lines.push(Line::from(format!(
         "Everything {} holds about this person, on {}. Recorded in the audit trail.",
-        app.caseload
+        app.caseload()
             .unit
             .as_ref()
             .and_then(|u| u.name.as_deref())

@@ -185,7 +185,7 @@ fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
         DiaryLine::DatesHeading => Line::from(Span::styled("Key sentence dates", theme.title())),
         DiaryLine::Date(i) => {
             let (d, case, kind) = app.diary().key_dates_ahead[*i];
-            let c = &app.caseload.cases[case];
+            let c = &app.caseload().cases[case];
             Line::from(format!(
                 " {:>11}   {} ({}) — {}",
                 day(d),
@@ -203,7 +203,7 @@ fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool,
         let r = &item.reminder;
         let name = app
             .victim_by_id(&r.victim_id)
-            .map_or("", |i| app.caseload.victims[i].name.as_str());
+            .map_or("", |i| app.caseload().victims[i].name.as_str());
         let mut spans = Vec::new();
         if let Some(label) = &r.sensitive {
             spans.push(Span::styled(
@@ -227,7 +227,7 @@ fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool,
 /// decided on the same day would otherwise read alike.
 fn which_request(app: &App, r: &crate::domain::reminders::Reminder) -> String {
     let condition = r.entry.and_then(|e| {
-        let v = &app.caseload.victims[app.victim_by_id(&r.victim_id)?];
+        let v = &app.caseload().victims[app.victim_by_id(&r.victim_id)?];
         v.licence_requests.get(e)?.condition
     });
     condition.map_or_else(String::new, |c| format!(" ({})", c.label()))
@@ -238,7 +238,7 @@ fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
     let r = &item.reminder;
     let name = app
         .victim_by_id(&r.victim_id)
-        .map_or("", |i| app.caseload.victims[i].name.as_str());
+        .map_or("", |i| app.caseload().victims[i].name.as_str());
     let mut spans = vec![
         Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
         Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
