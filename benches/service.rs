@@ -14,7 +14,7 @@ use vlu::domain::enums::{ContactKind, Direction, Medium};
 use vlu::domain::model::Contact;
 use vlu::generate::{DEFAULT_AS_OF, generate};
 use vlu::service::client::Client;
-use vlu::service::proto::Reply;
+use vlu::unit::api::News;
 use vlu::unit::api::UnitStore;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
@@ -141,7 +141,7 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
         for (screen, rx) in news.iter().enumerate() {
             let heard = loop {
                 match rx.recv_timeout(Duration::from_secs(10)).unwrap() {
-                    (at, Reply::News(change)) if change.seq == seq => break at,
+                    (at, News::Changed { changed, .. }) if changed.seq == seq => break at,
                     _ => {}
                 }
             };

@@ -12,7 +12,7 @@ use vlu::domain::enums::{ContactKind, Direction, LetterKind, Medium, ReminderKin
 use vlu::domain::letter::{LetterInput, LetterRequest, compose};
 use vlu::letters::{Templates, render};
 use vlu::store::{Record, Store};
-use vlu::tui::app::{App, Effect, Overlay};
+use vlu::tui::app::{App, Effect, Outcome, Overlay};
 use vlu::tui::draw::draw;
 use vlu::tui::run::perform;
 
@@ -122,7 +122,7 @@ fn the_preview_scrolls_and_says_what_to_check_before_sending() {
     .unwrap();
     let letter = render(&Templates::builtin(), &composed).unwrap();
     press(&mut app, "L");
-    app.letter_previewed(Ok(letter));
+    app.on_outcome(Outcome::LetterPreviewed(Ok(Box::new(letter))));
     let text = screen(&app, 100, 30);
     assert!(
         text.contains("If you would like this letter in Polish"),
@@ -312,9 +312,9 @@ fn broken_templates_are_shown_and_no_letter_is_made() {
 fn a_refused_letter_says_why_in_the_status_line() {
     let mut app = on_victim("joan mercer");
     press(&mut app, "L");
-    app.letter_previewed(Err(
+    app.on_outcome(Outcome::LetterPreviewed(Err(
         "the letter for V-0001 would be addressed to the offender".into(),
-    ));
+    )));
     assert!(matches!(
         app.screen().overlays.last(),
         Some(Overlay::LetterPicker(_))

@@ -341,7 +341,7 @@ fn with_report(colour: bool) -> App {
     };
     let unit = c.unit.as_ref().and_then(|u| u.name.as_deref());
     let report = vlu::domain::report::report(&c.cases, &c.victims, &ask.query, rules, unit);
-    app.report_loaded(report);
+    app.on_outcome(vlu::tui::app::Outcome::ReportLoaded(Box::new(report)));
     app
 }
 

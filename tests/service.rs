@@ -11,7 +11,7 @@ use common::Sandbox;
 use common::service::Service;
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
-use vlu::unit::api::UnitStore;
+use vlu::unit::api::{News, UnitStore};
 
 /// Tests that time something, and the one that loads the machine with twenty writers and
 /// kills: never run at once (a timing taken under that load measures the load).
@@ -74,23 +74,23 @@ fn a_change_in_one_client_reaches_another_within_a_second() {
     let writer = Client::connect(&s.data_dir()).unwrap().unwrap();
     let reader = Client::connect(&s.data_dir()).unwrap().unwrap();
     let (tx, news) = std::sync::mpsc::channel();
-    Client::subscribe(&s.data_dir(), tx, |reply| reply, None).unwrap();
+    Client::subscribe(&s.data_dir(), tx, |news| news, None).unwrap();
     let started = Instant::now();
     let changed = writer
         .append_contact("V-0001", &common::note("Rang: no answer."))
         .unwrap();
-    let heard = loop {
-        if let Reply::News(change) = news
+    let (heard, by) = loop {
+        if let News::Changed { changed, by } = news
             .recv_timeout(Duration::from_secs(1))
             .expect("news within a second")
         {
-            break change;
+            break (changed, by);
         }
     };
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(heard.seq, changed.seq);
     assert_eq!(heard.victims, ["V-0001"]);
-    assert_eq!(heard.by, writer.user, "named by who made it");
+    assert_eq!(by, writer.user, "named by who made it");
     let log = reader.victim("V-0001").unwrap().unwrap().contacts;
     assert_eq!(
         log.last().unwrap().summary.as_deref(),

@@ -16,7 +16,7 @@ use crate::store::{
     Snooze, Stamp, StoreError, SubjectAccess,
 };
 use crate::unit::access::Role;
-use crate::unit::api::{Fresh, Saved, UnitAdmin, UnitStore};
+use crate::unit::api::{Fresh, News, Saved, UnitAdmin, UnitStore};
 use crate::unit::command::Command;
 
 /// Makes sure a service is running on the store (starting one if need be).
@@ -144,11 +144,13 @@ impl Client {
     pub fn subscribe<T: Send + 'static>(
         dir: &Path,
         tx: Sender<T>,
-        map: impl Fn(Reply) -> T + Send + 'static,
+        map: impl Fn(News) -> T + Send + 'static,
         restart: Option<Restart>,
     ) -> Result<(), StoreError> {
         let (mut stream, first) = subscription(dir)?;
-        if tx.send(map(first)).is_err() {
+        if let Some(first) = news_of(first)
+            && tx.send(map(first)).is_err()
+        {
             return Ok(());
         }
         let store_dir = dir.to_owned();
@@ -156,13 +158,15 @@ impl Client {
             .name("vlu-news".into())
             .spawn(move || {
                 loop {
-                    while let Ok(Some((news, _))) = receive::<Reply>(&mut stream) {
-                        if tx.send(map(news)).is_err() {
+                    while let Ok(Some((reply, _))) = receive::<Reply>(&mut stream) {
+                        if let Some(news) = news_of(reply)
+                            && tx.send(map(news)).is_err()
+                        {
                             return;
                         }
                     }
                     let Some(restart) = &restart else { return };
-                    let gone = Reply::Failed("The unit service went away: reconnecting…".into());
+                    let gone = News::Lost("The unit service went away: reconnecting…".into());
                     if tx.send(map(gone)).is_err() {
                         return;
                     }
@@ -174,7 +178,8 @@ impl Client {
                         }
                     };
                     // Who is in with the new service, then everything read again.
-                    if tx.send(map(first)).is_err() || tx.send(map(Reply::Reload)).is_err() {
+                    let present = news_of(first).map_or(Ok(()), |first| tx.send(map(first)));
+                    if present.is_err() || tx.send(map(News::Reload)).is_err() {
                         return;
                     }
                 }
@@ -270,6 +275,21 @@ impl Client {
 /// A connection subscribed to the news, once the service has it on its list: its first
 /// word (who is in, sent to every subscriber as one joins) says so, and is returned with it.
 /// A change made after this returns is never missed.
+/// What a reply on a subscription says, as the unit's news (`None`: nothing a screen
+/// listens for).
+fn news_of(reply: Reply) -> Option<News> {
+    Some(match reply {
+        Reply::News(change) => News::Changed {
+            changed: change.changed(),
+            by: change.by,
+        },
+        Reply::Present(users) => News::Present(users),
+        Reply::Reload => News::Reload,
+        Reply::Failed(said) => News::Lost(said),
+        _ => return None,
+    })
+}
+
 fn subscription(dir: &Path) -> Result<(UnixStream, Reply), StoreError> {
     let Some(Hello { mut stream, .. }) = hello(dir)? else {
         return Err(StoreError::Unavailable("no unit service is running".into()));

@@ -480,7 +480,7 @@ impl App {
     }
 
     /// The store refused or failed: the form stays open with what was typed.
-    pub fn failed(&mut self, message: &str) {
+    pub(crate) fn failed(&mut self, message: &str) {
         match self.screen.overlays.last_mut() {
             Some(Overlay::Form(form)) => form.problem = Some(format!("Not saved: {message}")),
             _ => self.screen.message = Some(format!("Not saved: {message}")),
@@ -513,6 +513,7 @@ mod forms;
 mod from_store;
 mod keys;
 mod letters;
+mod outcome;
 mod paths;
 mod records;
 mod report;
@@ -522,6 +523,7 @@ mod workload;
 pub use admin::{AUDIT_DAYS, AdminView};
 pub use effect::Effect;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
+pub use outcome::Outcome;
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
 pub use snoozes::Snoozes;
 pub use workload::{Workload, WorkloadSort, WorkloadView};

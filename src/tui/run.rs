@@ -15,15 +15,14 @@ use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, Outcome};
 use super::clock::{Clock, until_the_date_may_change};
 use super::draw::draw;
 use crate::domain::model::{Case, Victim};
 use crate::service::client::Client;
-use crate::service::proto::Reply;
 use crate::signals;
 use crate::store::{Record, StoreError};
-use crate::unit::api::{Saved, UnitAdmin, UnitStore};
+use crate::unit::api::{News, Saved, UnitAdmin, UnitStore};
 
 /// What the screens work on: the unit's records, and for its administrators the erasures,
 /// the audit trail and subject access (the unit service refuses them to anyone else).
@@ -38,8 +37,9 @@ pub enum Wake {
     Input(Event),
     /// Look at the clock again (a test moving its clock says so).
     Tick,
-    /// The unit service's news: a change someone made, who is connected, or "reload".
-    News(Reply),
+    /// The unit's news: a change someone made, who is connected, "reload", or that the
+    /// service went away.
+    News(News),
 }
 
 /// Runs the screens until the user quits. The terminal is restored on the way out, on an
@@ -173,16 +173,19 @@ fn handle(event: &Event, store: &dyn UnitAccess, app: &mut App) -> Option<u64> {
 fn hear(
     store: &dyn UnitStore,
     app: &mut App,
-    news: Reply,
+    news: News,
     own: &mut std::collections::HashSet<u64>,
 ) {
     match news {
-        Reply::News(change) if own.remove(&change.seq) => {}
-        Reply::News(change) => match store.fresh(&change.changed()) {
-            Ok(fresh) => app.changed_by(fresh, &change.by),
-            Err(e) => app.failed(&e.to_string()),
+        News::Changed { changed, .. } if own.remove(&changed.seq) => {}
+        News::Changed { changed, by } => match store.fresh(&changed) {
+            Ok(fresh) => app.on_outcome(Outcome::ChangedBy {
+                fresh: Box::new(fresh),
+                by,
+            }),
+            Err(e) => app.on_outcome(Outcome::Failed(e.to_string())),
         },
-        Reply::Present(mut users) => {
+        News::Present(mut users) => {
             // This screen's own two connections are not someone else.
             for _ in 0..2 {
                 if let Some(me) = users
@@ -195,13 +198,15 @@ fn hear(
             users.dedup();
             app.set_present(users);
         }
-        Reply::Reload => match store.load_digest().and_then(|d| Ok((d, store.snoozes()?))) {
-            Ok((digest, snoozes)) => app.reload(digest, snoozes),
-            Err(e) => app.failed(&e.to_string()),
+        News::Reload => match store.load_digest().and_then(|d| Ok((d, store.snoozes()?))) {
+            Ok((digest, snoozes)) => app.on_outcome(Outcome::Reloaded {
+                digest: Box::new(digest),
+                snoozes,
+            }),
+            Err(e) => app.on_outcome(Outcome::Failed(e.to_string())),
         },
         // The news thread's own word (the service went away, and it is reconnecting).
-        Reply::Failed(said) => app.say(said),
-        _ => {}
+        News::Lost(said) => app.say(said),
     }
 }
 
@@ -210,12 +215,19 @@ fn hear(
 pub fn load_records(store: &dyn UnitStore, app: &mut App) {
     while let Some(id) = app.record_needed().map(str::to_owned) {
         match read_victim(store, &id) {
-            Ok(Some((victim, case, stamps))) => {
-                app.record_loaded(victim, case);
-                app.versions_read(stamps);
-            }
-            Ok(None) => app.record_unreadable(&id, "it is no longer in the store"),
-            Err(e) => app.record_unreadable(&id, &e.to_string()),
+            Ok(Some((victim, case, versions))) => app.on_outcome(Outcome::RecordLoaded {
+                victim: Box::new(victim),
+                case: case.map(Box::new),
+                versions,
+            }),
+            Ok(None) => app.on_outcome(Outcome::RecordUnreadable {
+                victim: id,
+                why: "it is no longer in the store".into(),
+            }),
+            Err(e) => app.on_outcome(Outcome::RecordUnreadable {
+                victim: id,
+                why: e.to_string(),
+            }),
         }
     }
 }
@@ -257,7 +269,9 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
         }
         Effect::PreviewLetter { victim, request } => {
             let made = preview_letter(store, app, victim, request);
-            app.letter_previewed(made.map_err(|e| e.to_string()));
+            app.on_outcome(Outcome::LetterPreviewed(
+                made.map(Box::new).map_err(|e| e.to_string()),
+            ));
             return None;
         }
         Effect::SaveLetter {
@@ -266,8 +280,8 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
             format,
         } => {
             match save_letter(store, app, letter, path, *format) {
-                Ok(()) => app.letter_saved(path.clone()),
-                Err(e) => app.failed(&e.to_string()),
+                Ok(()) => app.on_outcome(Outcome::LetterSaved(path.clone())),
+                Err(e) => app.on_outcome(Outcome::Failed(e.to_string())),
             }
             return None;
         }
@@ -281,27 +295,31 @@ pub fn perform(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option
             return match store.record_consultation(victim) {
                 Ok(()) => None,
                 Err(e) => {
-                    app.consultation_failed(&e.to_string());
+                    app.on_outcome(Outcome::ConsultationFailed(e.to_string()));
                     None
                 }
             };
         }
         Effect::Report(ask) => {
             match store.report(ask) {
-                Ok(report) => app.report_loaded(report),
-                Err(e) => app.report_failed(&e.to_string()),
+                Ok(report) => app.on_outcome(Outcome::ReportLoaded(Box::new(report))),
+                Err(e) => app.on_outcome(Outcome::ReportFailed(e.to_string())),
             }
             return None;
         }
     };
     match result {
         Ok(Saved { changed, fresh }) => {
-            app.store_changed(fresh);
-            app.saved(effect, &changed);
-            Some(changed.seq)
+            let seq = changed.seq;
+            app.on_outcome(Outcome::Saved {
+                effect: Box::new(effect.clone()),
+                changed,
+                fresh: Box::new(fresh),
+            });
+            Some(seq)
         }
         Err(e) => {
-            app.failed(&e.to_string());
+            app.on_outcome(Outcome::Failed(e.to_string()));
             None
         }
     }
@@ -314,31 +332,36 @@ fn administer(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option<
     let outcome = match effect {
         Effect::Erase { target, reason } => store.erase(target, *reason).and_then(|erased| {
             let digest = store.load_digest()?;
-            app.reload(digest, store.snoozes()?);
-            app.erased(&erased);
+            app.on_outcome(Outcome::Erased {
+                erased: Box::new(erased),
+                digest: Box::new(digest),
+                snoozes: store.snoozes()?,
+            });
             Ok(None)
         }),
         Effect::SubjectAccess { victim } => store.subject_access(victim).map(|sar| {
             match sar {
-                Some(sar) => app.admin_loaded(AdminView::SubjectAccess(Box::new(sar))),
-                None => app.failed(&format!(
+                Some(sar) => app.on_outcome(Outcome::AdminLoaded(AdminView::SubjectAccess(
+                    Box::new(sar),
+                ))),
+                None => app.on_outcome(Outcome::Failed(format!(
                     "there is no victim {}",
                     crate::domain::text::visible(victim)
-                )),
+                ))),
             }
             None
         }),
         Effect::Audit(query) => store.audit(query).map(|entries| {
-            app.admin_loaded(AdminView::Audit {
+            app.on_outcome(Outcome::AdminLoaded(AdminView::Audit {
                 about: query.victim.clone(),
                 entries,
-            });
+            }));
             None
         }),
         _ => Ok(None),
     };
     outcome.unwrap_or_else(|e| {
-        app.failed(&e.to_string());
+        app.on_outcome(Outcome::Failed(e.to_string()));
         None
     })
 }

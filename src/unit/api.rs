@@ -26,6 +26,17 @@ pub struct Fresh {
     pub versions: Vec<(Record, String, u64)>,
 }
 
+/// What the unit tells a screen that listens: a change someone made (and who), who is here
+/// now, that everything must be read again (news was missed), or that the unit service
+/// went away (the screen says so while it reconnects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum News {
+    Changed { changed: Changed, by: String },
+    Present(Vec<String>),
+    Reload,
+    Lost(String),
+}
+
 /// A change made: what it touched, and those records as they now are.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Saved {

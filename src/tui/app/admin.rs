@@ -217,7 +217,7 @@ impl App {
 
     /// The store erased it (the loop has read the caseload again): the form and the
     /// erased victim's record close, and what went is said.
-    pub fn erased(&mut self, erased: &Erased) {
+    pub(crate) fn erased(&mut self, erased: &Erased) {
         self.screen.overlays.retain(|o| {
             !matches!(
                 o,
@@ -239,7 +239,7 @@ impl App {
     }
 
     /// What the store gave an administrator, shown over everything, scrolled to its top.
-    pub fn admin_loaded(&mut self, view: AdminView) {
+    pub(crate) fn admin_loaded(&mut self, view: AdminView) {
         self.screen.overlay_scroll = 0;
         self.screen.overlays.push(Overlay::Admin(Box::new(view)));
     }

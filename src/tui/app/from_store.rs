@@ -15,7 +15,7 @@ impl App {
     /// The store's records after a change replace what the screens held: each victim's
     /// reminders are worked out again from its record and log as stored, and a new record,
     /// a victim moved to another case or a changed case rebuilds the caseload's order.
-    pub fn store_changed(&mut self, fresh: Fresh) {
+    pub(crate) fn store_changed(&mut self, fresh: Fresh) {
         let mut rebuild = !fresh.cases.is_empty();
         for case in fresh.cases {
             if let Some(Opened::Whole {
@@ -63,7 +63,7 @@ impl App {
     }
 
     /// The whole caseload read again (the unit service said this screen missed changes).
-    pub fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
+    pub(crate) fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
         let selected = self.selected_victim().map(|v| v.id.clone());
         self.held.facts = digest.facts;
         self.caseload = digest.caseload;
@@ -90,7 +90,7 @@ impl App {
     }
 
     /// Someone else's change, read back from the store: shown as ours are, and said.
-    pub fn changed_by(&mut self, fresh: Fresh, who: &str) {
+    pub(crate) fn changed_by(&mut self, fresh: Fresh, who: &str) {
         self.store_changed(fresh);
         self.screen.message = Some(format!("Updated: a change by {who}."));
     }
@@ -114,7 +114,7 @@ impl App {
     /// A save went through: what the person sees of it (the form closes, a word in the
     /// status line, a revealed record shown, a new victim selected). The records themselves
     /// come from the store, by [`App::store_changed`].
-    pub fn saved(&mut self, effect: &Effect, changed: &Changed) {
+    pub(crate) fn saved(&mut self, effect: &Effect, changed: &Changed) {
         let said = match effect {
             Effect::Reveal { .. } => {
                 if let Some(Overlay::Victim { revealed }) = self.screen.overlays.last_mut() {
@@ -185,7 +185,7 @@ impl App {
     }
 
     /// The opening of a victim's record could not be recorded: the record is not shown.
-    pub fn consultation_failed(&mut self, message: &str) {
+    pub(crate) fn consultation_failed(&mut self, message: &str) {
         if matches!(self.screen.overlays.last(), Some(Overlay::Victim { .. })) {
             self.screen.overlays.pop();
         }
@@ -223,7 +223,7 @@ impl App {
 
     /// A victim's whole record with its log, and its case, read from the store: open, while
     /// that victim is the one selected.
-    pub fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
+    pub(crate) fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
         self.held.opened = Some(Opened::Whole {
             victim: Box::new(victim),
             case: case.map(Box::new),
@@ -232,7 +232,7 @@ impl App {
 
     /// The store could not give a victim's full record: the screens go on with the digest,
     /// and nothing of that victim can be changed.
-    pub fn record_unreadable(&mut self, victim: &str, why: &str) {
+    pub(crate) fn record_unreadable(&mut self, victim: &str, why: &str) {
         self.held.opened = Some(Opened::Unreadable(victim.to_owned()));
         self.screen.message = Some(format!("The record of {victim} could not be read ({why})."));
     }

@@ -252,7 +252,7 @@ impl App {
     }
 
     /// The letter the store made, shown in full; or why it could not be made.
-    pub fn letter_previewed(&mut self, made: Result<Letter, String>) {
+    pub(crate) fn letter_previewed(&mut self, made: Result<Letter, String>) {
         match made {
             Ok(letter) => {
                 self.screen.overlay_scroll = 0;
@@ -268,7 +268,7 @@ impl App {
     }
 
     /// The letter is in its file: the form closes, and the preview asks whether to record it.
-    pub fn letter_saved(&mut self, path: PathBuf) {
+    pub(crate) fn letter_saved(&mut self, path: PathBuf) {
         if matches!(self.screen.overlays.last(), Some(Overlay::Form(_))) {
             self.screen.overlays.pop();
         }

@@ -76,7 +76,7 @@ impl App {
     }
 
     /// The store's return: shown, in place of the one on screen if there is one.
-    pub fn report_loaded(&mut self, report: Report) {
+    pub(crate) fn report_loaded(&mut self, report: Report) {
         self.screen.overlay_scroll = 0;
         let view = Box::new(ReportView { report });
         match self.screen.overlays.last_mut() {
@@ -86,7 +86,7 @@ impl App {
     }
 
     /// The store refused the return (it is for managers and administrators) or failed.
-    pub fn report_failed(&mut self, why: &str) {
+    pub(crate) fn report_failed(&mut self, why: &str) {
         self.screen.message = Some(format!("No monitoring return: {why}"));
     }
 }
