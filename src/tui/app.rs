@@ -387,6 +387,14 @@ impl App {
         &self.diary
     }
 
+    /// The caseload pane's row showing the victim `id` (`None`: the filters hide them).
+    fn row_of(&self, id: &str) -> Option<usize> {
+        self.list
+            .rows
+            .iter()
+            .position(|&i| self.caseload.victims[i].id == id)
+    }
+
     /// A victim's index by id.
     pub fn victim_by_id(&self, id: &str) -> Option<usize> {
         self.held.victim_index.get(id).copied()

@@ -72,12 +72,7 @@ impl App {
         self.snoozes = snoozes.into_iter().collect();
         self.rebuild();
         let Some(id) = selected else { return };
-        if let Some(pos) = self
-            .list
-            .rows
-            .iter()
-            .position(|&i| self.caseload.victims[i].id == id)
-        {
+        if let Some(pos) = self.row_of(&id) {
             self.list.selected = pos;
         } else if self.victim_by_id(&id).is_none() {
             // Erased meanwhile: its record and log are no longer shown. (A form stays open,
@@ -133,12 +128,7 @@ impl App {
             Effect::Save(Command::AddVictim(_)) => {
                 // The id is the store's: the change names it.
                 let id = changed.victims.first().map_or("", String::as_str);
-                if let Some(pos) = self
-                    .list
-                    .rows
-                    .iter()
-                    .position(|&i| self.caseload.victims[i].id == id)
-                {
+                if let Some(pos) = self.row_of(id) {
                     self.list.selected = pos;
                 }
                 self.screen.message = Some(format!("Victim {id} added."));

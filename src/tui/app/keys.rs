@@ -155,39 +155,8 @@ impl App {
                     | Overlay::Admin(_)
                     | Overlay::Help,
                 ),
-                Action::Up | Action::PageUp | Action::Top,
-            ) => {
-                let step = match action {
-                    Action::Up => 1,
-                    Action::PageUp => self.screen.page,
-                    _ => usize::MAX,
-                };
-                self.screen.overlay_scroll = self
-                    .screen
-                    .overlay_scroll
-                    .saturating_sub(u16::try_from(step).unwrap_or(u16::MAX));
-            }
-            (
-                Some(
-                    Overlay::Victim { .. }
-                    | Overlay::Entry(_)
-                    | Overlay::Letter(_)
-                    | Overlay::Report(_)
-                    | Overlay::Admin(_)
-                    | Overlay::Help,
-                ),
-                Action::Down | Action::PageDown,
-            ) => {
-                let step = if action == Action::Down {
-                    1
-                } else {
-                    self.screen.page
-                };
-                self.screen.overlay_scroll = self
-                    .screen
-                    .overlay_scroll
-                    .saturating_add(u16::try_from(step).unwrap_or(u16::MAX));
-            }
+                Action::Up | Action::PageUp | Action::Top | Action::Down | Action::PageDown,
+            ) => self.scroll_overlay(action),
             (Some(_), Action::Back)
             | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
                 self.screen.overlays.pop();
@@ -216,6 +185,22 @@ impl App {
             (None, action) => return self.pane_action(action),
         }
         None
+    }
+
+    /// Scrolls the overlay in front: a line, a page, or to the top.
+    fn scroll_overlay(&mut self, action: Action) {
+        let step = match action {
+            Action::Up | Action::Down => 1,
+            Action::PageUp | Action::PageDown => self.screen.page,
+            _ => usize::MAX,
+        };
+        let step = u16::try_from(step).unwrap_or(u16::MAX);
+        let scroll = self.screen.overlay_scroll;
+        self.screen.overlay_scroll = if matches!(action, Action::Down | Action::PageDown) {
+            scroll.saturating_add(step)
+        } else {
+            scroll.saturating_sub(step)
+        };
     }
 
     /// A key in the victim view: reveal, the status forms, and every form about the victim
@@ -376,12 +361,7 @@ impl App {
                     self.refresh_rows(false);
                     self.refresh_diary();
                 }
-                if let Some(pos) = self
-                    .list
-                    .rows
-                    .iter()
-                    .position(|&i| self.caseload.victims[i].id == id)
-                {
+                if let Some(pos) = self.row_of(&id) {
                     self.list.selected = pos;
                     self.screen.contacts_selected = 0;
                     return self.consult();
