@@ -9,6 +9,12 @@ use crate::domain::validate::KnownIds;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Context, Key};
 
+/// Whether a handler took a key (and what it asks of the store), or passed it on.
+enum Handled {
+    Taken(Option<Effect>),
+    Passed,
+}
+
 impl App {
     /// The context whose keys apply now.
     pub fn context(&self) -> Context {
@@ -120,17 +126,33 @@ impl App {
         self.screen.overlays.pop();
     }
 
-    /// Does what an action asks. Long because it is the one match of the screens' actions,
-    /// in the order they are tried (overlays first, then panes); each arm calls the method
-    /// that does the work.
+    /// Does what an action asks: the view in front has it first, then the focused pane,
+    /// then the keys that work everywhere. Each handler says whether it took the key.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         self.screen.message = None;
-        match (self.screen.overlays.last(), action) {
-            (_, Action::Quit) if !matches!(self.screen.overlays.last(), Some(Overlay::Form(_))) => {
-                self.screen.quit = true;
-            }
-            (Some(Overlay::Form(_)), Action::Save) => return self.save_form(),
-            (Some(Overlay::Form(_)), Action::NextField | Action::PrevField) => {
+        if let Handled::Taken(effect) = self.overlay_key(action) {
+            return effect;
+        }
+        if self.screen.overlays.is_empty()
+            && let Handled::Taken(effect) = self.pane_key(action)
+        {
+            return effect;
+        }
+        self.global_key(action)
+    }
+
+    /// A key for the view in front, if there is one: it takes every key but quitting (a
+    /// form keeps even that, so nothing typed is lost), the help, and — from a form — a
+    /// new contact.
+    fn overlay_key(&mut self, action: Action) -> Handled {
+        let Some(top) = self.screen.overlays.last() else {
+            return Handled::Passed;
+        };
+        let form = matches!(top, Overlay::Form(_));
+        match (top, action) {
+            (_, Action::Quit) if !form => return Handled::Passed,
+            (Overlay::Form(_), Action::Save) => return Handled::Taken(self.save_form()),
+            (Overlay::Form(_), Action::NextField | Action::PrevField) => {
                 if let Some(Overlay::Form(f)) = self.screen.overlays.last_mut() {
                     if action == Action::NextField {
                         f.next_field();
@@ -139,50 +161,61 @@ impl App {
                     }
                 }
             }
-            (Some(Overlay::Entry(index)), Action::Correct) => {
+            (Overlay::Entry(index), Action::Correct) => {
                 let index = *index;
                 self.open_correction_form(index);
             }
-            (None | Some(Overlay::Report(_)), Action::Report) => return self.report_action(0),
-            (Some(Overlay::Report(_)), Action::PrevPeriod) => return self.report_action(-1),
-            (Some(Overlay::Report(_)), Action::NextPeriod) => return self.report_action(1),
+            (Overlay::Report(_), Action::Report) => return Handled::Taken(self.report_action(0)),
+            (Overlay::Report(_), Action::PrevPeriod) => {
+                return Handled::Taken(self.report_action(-1));
+            }
+            (Overlay::Report(_), Action::NextPeriod) => {
+                return Handled::Taken(self.report_action(1));
+            }
             (
-                Some(
-                    Overlay::Victim { .. }
-                    | Overlay::Entry(_)
-                    | Overlay::Letter(_)
-                    | Overlay::Report(_)
-                    | Overlay::Admin(_)
-                    | Overlay::Help,
-                ),
+                Overlay::Victim { .. }
+                | Overlay::Entry(_)
+                | Overlay::Letter(_)
+                | Overlay::Report(_)
+                | Overlay::Admin(_)
+                | Overlay::Help,
                 Action::Up | Action::PageUp | Action::Top | Action::Down | Action::PageDown,
             ) => self.scroll_overlay(action),
-            (Some(_), Action::Back)
-            | (Some(Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_)), _) => {
+            (_, Action::Back) | (Overlay::Help | Overlay::Notice(_) | Overlay::Entry(_), _) => {
                 self.screen.overlays.pop();
             }
-            (Some(Overlay::LetterPicker(_) | Overlay::Letter(_)), _) if action != Action::Help => {
-                return self.letter_action(action);
+            (_, Action::Help) | (Overlay::Form(_), Action::LogContact) => return Handled::Passed,
+            (Overlay::LetterPicker(_) | Overlay::Letter(_), _) => {
+                return Handled::Taken(self.letter_action(action));
             }
-            (Some(Overlay::Workload(_)), _) if action != Action::Help => {
-                self.workload_action(action);
-            }
-            (Some(Overlay::Report(_) | Overlay::Admin(_)), action) if action != Action::Help => {}
-            (Some(Overlay::Victim { revealed }), action) if action != Action::Help => {
+            (Overlay::Workload(_), _) => self.workload_action(action),
+            (Overlay::Victim { revealed }, _) => {
                 let revealed = *revealed;
-                return self.victim_view_action(action, revealed);
+                return Handled::Taken(self.victim_view_action(action, revealed));
             }
-            (None, Action::AuditTrail) => return self.admin_action(action),
-            (None, Action::NewVictim) => self.open_new_victim_form(),
-            (None, Action::Workload) => self.open_workload(),
-            (None, Action::NewCase) => self.open_new_case_form(),
-            (_, Action::Help) => {
+            // Any other key is the view's, and does nothing there.
+            _ => {}
+        }
+        Handled::Taken(None)
+    }
+
+    /// A key that works wherever the person is: quit, the help, a new contact, and — with
+    /// no view in front — the return, the audit trail, a new victim or case, the workload.
+    fn global_key(&mut self, action: Action) -> Option<Effect> {
+        let bare = self.screen.overlays.is_empty();
+        match action {
+            Action::Quit => self.screen.quit = true,
+            Action::Help => {
                 self.screen.overlay_scroll = 0;
                 self.screen.overlays.push(Overlay::Help);
             }
-            (_, Action::LogContact) => self.open_contact_form(),
-            (Some(_), _) => {}
-            (None, action) => return self.pane_action(action),
+            Action::LogContact => self.open_contact_form(),
+            Action::Report if bare => return self.report_action(0),
+            Action::AuditTrail if bare => return self.admin_action(action),
+            Action::NewVictim if bare => self.open_new_victim_form(),
+            Action::Workload if bare => self.open_workload(),
+            Action::NewCase if bare => self.open_new_case_form(),
+            _ => {}
         }
         None
     }
@@ -236,7 +269,9 @@ impl App {
         None
     }
 
-    fn pane_action(&mut self, action: Action) -> Option<Effect> {
+    /// A key for the focused pane, with no view in front: moving, searching, filtering,
+    /// opening, and the diary's own keys. Any other key is passed on.
+    fn pane_key(&mut self, action: Action) -> Handled {
         match action {
             Action::NextPane | Action::PrevPane => {
                 let i = Pane::ALL
@@ -286,10 +321,10 @@ impl App {
                 self.refresh_rows(false);
             }
             Action::Zoom => self.screen.zoomed = !self.screen.zoomed,
-            Action::Open => return self.open(),
+            Action::Open => return Handled::Taken(self.open()),
             Action::Snooze if self.screen.focus == Pane::Diary => self.open_snooze_form(),
             Action::Unsnooze if self.screen.focus == Pane::Diary => {
-                return self.unsnooze_selected();
+                return Handled::Taken(self.unsnooze_selected());
             }
             Action::WriteLetter if self.screen.focus == Pane::Diary => {
                 self.open_letter_picker_from_diary();
@@ -310,9 +345,9 @@ impl App {
             | Action::Bottom => {
                 self.move_selection(action);
             }
-            _ => {}
+            _ => return Handled::Passed,
         }
-        None
+        Handled::Taken(None)
     }
 
     fn move_selection(&mut self, action: Action) {
