@@ -1,7 +1,6 @@
 //! The screens' state and what each action does to it. Nothing here draws or touches the
 //! store: a change to save comes back as an [`Effect`] for the loop to perform; the loop
-//! hands back the records the store says changed ([`App::store_changed`]) and how the save
-//! went ([`App::saved`], [`App::failed`]).
+//! hands back what the store answered as one message, an [`Outcome`] ([`App::on_outcome`]).
 
 use std::collections::HashMap;
 
