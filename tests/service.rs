@@ -589,3 +589,57 @@ fn a_save_is_one_round_trip_answered_with_the_record_as_saved() {
         .collect();
     assert_eq!(asked, ["status", "log-contact", "stamp", "stop"], "{log}");
 }
+
+/// A warm service keeps the diaries it wrote, and works each out again after any change:
+/// an offer logged through the service takes its item off the next `vlu diary` at once.
+#[test]
+fn a_kept_diary_is_worked_out_again_after_a_change() {
+    use vlu::domain::enums::{ContactKind, Direction, Medium};
+    let s = Sandbox::with_sample();
+    let _service = Service::start(&s);
+    let diary = || -> serde_json::Value {
+        let out = s
+            .vlu()
+            .args(["diary", "--date", "2026-11-24", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let first = diary();
+    assert_eq!(diary(), first, "asked again: the same diary");
+    let offer = |d: &serde_json::Value, victim: &str| {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "initial_offer" && i["victim_id"] == victim)
+    };
+    let victim = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "initial_offer")
+        .and_then(|i| i["victim_id"].as_str())
+        .expect("the sample has an initial offer due")
+        .to_owned();
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    client
+        .execute(&vlu::unit::command::Command::LogContact {
+            victim: victim.clone(),
+            contact: vlu::domain::model::Contact {
+                on: "2026-11-24".parse().unwrap(),
+                at: None,
+                kind: ContactKind::InitialOffer,
+                method: Medium::Letter,
+                direction: Direction::Outbound,
+                summary: None,
+                by: None,
+                key_date: None,
+                corrects: None,
+            },
+        })
+        .unwrap();
+    assert!(offer(&first, &victim));
+    assert!(!offer(&diary(), &victim), "the offer made is off the diary");
+}

@@ -5,6 +5,7 @@
 
 use std::io::{Read, Seek};
 use std::os::unix::net::UnixStream;
+use std::sync::Arc;
 
 use super::proto::{Query, Reply, Request, send};
 use super::shared::{STOPPING, Shared, broadcast, checked_disclosure, failure, lock, reply};
@@ -221,6 +222,9 @@ fn asked(shared: &Shared, query: &Query) -> Config {
     }
 }
 
+/// How many diaries a service keeps between changes (see [`Shared::diaries`]).
+const KEPT_DIARIES: usize = 16;
+
 fn diary(
     shared: &Shared,
     store: &Store,
@@ -235,6 +239,16 @@ fn diary(
         officer: asked_for.officer.as_deref(),
     };
     let config = asked(shared, asked_for);
+    // A calendar file is a disclosure each time it is made, so it is never kept.
+    let key = (format != Format::Ics)
+        .then(|| serde_json::to_string(&(asked_for, format.name(), colour)).ok())
+        .flatten();
+    if let Some(kept) = key
+        .as_ref()
+        .and_then(|k| lock(&shared.diaries).get(k).cloned())
+    {
+        return (Reply::Text(kept.to_string()), Vec::new());
+    }
     let worked = (|| -> Result<String, Error> {
         let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
@@ -246,7 +260,17 @@ fn diary(
         Ok(render(format, &digest, &snoozes, &query, &items, colour))
     })();
     match worked {
-        Ok(text) => (Reply::Text(text), Vec::new()),
+        Ok(text) => {
+            if let Some(key) = key {
+                let mut kept = lock(&shared.diaries);
+                // A few days and officers a morning; never a store's worth.
+                if kept.len() >= KEPT_DIARIES {
+                    kept.clear();
+                }
+                kept.insert(key, Arc::from(text.as_str()));
+            }
+            (Reply::Text(text), Vec::new())
+        }
         Err(Error::Usage(why)) => (Reply::Refused(why), Vec::new()),
         Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
     }

@@ -3,7 +3,7 @@
 //! is told. The accept loop (`server`) and the answers (`answer`, `outputs`) both stand on
 //! it; it stands on neither.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -35,6 +35,10 @@ pub(super) struct Shared {
     pub listener: Mutex<Option<UnixListener>>,
     /// The digest as last read, for the diary and status: read again after any change.
     pub digest: Mutex<Option<Arc<Digest>>>,
+    /// Diaries as last written, by what was asked (the day, the days, the officer, the
+    /// rules, the format): a warm service answers the morning's repeated `vlu diary`
+    /// without working it out again. Forgotten with the digest, at every change.
+    pub diaries: Mutex<HashMap<String, Arc<str>>>,
     /// The store, until the service stops (then `None`: the store closed and its lock let
     /// go before the socket goes, so that a new service can open it at once).
     pub store: Mutex<Option<Store>>,
@@ -95,6 +99,7 @@ impl Shared {
 
     pub(super) fn forget_digest(&self) {
         lock(&self.digest).take();
+        lock(&self.diaries).clear();
     }
 }
 
