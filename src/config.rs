@@ -30,6 +30,8 @@ pub struct Config {
     pub lead_times: LeadTimes,
     pub backup: BackupConfig,
     pub service: ServiceConfig,
+    /// Where the records are (`[store]`): the data directory unless a database is named.
+    pub store: StoreConfig,
     /// How long records are kept (`[retention]`): no rule, nothing falls due.
     pub retention: RetentionRules,
     /// The working-day changes in force: `extra_non_working_days` and the bank-holidays
@@ -98,6 +100,28 @@ pub struct CalendarConfig {
     /// Weekdays the unit works although they are bank holidays (or days off it listed).
     #[serde(deserialize_with = "dates")]
     pub working_days: Vec<NaiveDate>,
+}
+
+/// Where the unit's records are kept (`[store]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// A PostgreSQL database, connected to as the unit's role: a `postgresql://` URL or a
+    /// libpq keyword string (`host=/run/postgresql dbname=vlu`). Never a password: peer
+    /// authentication on the local socket, or a password file only the service can read.
+    /// Without it, the records are in the data directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl StoreConfig {
+    /// Where the records are kept.
+    pub fn place(&self) -> Result<crate::store::Place, crate::store::StoreError> {
+        self.url.as_deref().map_or(
+            Ok(crate::store::Place::Embedded),
+            crate::store::Place::of_address,
+        )
+    }
 }
 
 /// The unit service (`[service]`).

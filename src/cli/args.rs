@@ -34,6 +34,17 @@ pub struct Cli {
         help_heading = GLOBAL
     )]
     pub data_dir: Option<PathBuf>,
+    /// Keep the unit's records in this PostgreSQL database, as the unit's role, instead of
+    /// the data directory (which then holds the service's socket and logs); `[store] url`
+    /// in the configuration says the same. E.g. `--store postgresql:///vlu?host=/run/postgresql`
+    #[arg(
+        long,
+        global = true,
+        env = "VLU_STORE",
+        value_name = "URL",
+        help_heading = GLOBAL
+    )]
+    pub store: Option<String>,
     /// The unit's configuration file (default: config.toml in the platform config
     /// directory, ~/.config/vlu on Linux). E.g. --config /etc/vlu/config.toml
     #[arg(
@@ -228,6 +239,9 @@ pub enum Command {
     /// Key bindings.
     #[command(subcommand)]
     Keymap(KeymapCommand),
+    /// A PostgreSQL database of units, for its administrator: the schema, the units' roles.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// What falls due for erasure under the unit's retention rules, with the rule that applies.
     Retention(dpa::RetentionArgs),
     /// Erase a victim, or a case with all its victims, for good (administrators).
@@ -297,4 +311,37 @@ impl From<Format> for crate::unit::diary::Format {
             Format::Ics => Self::Ics,
         }
     }
+}
+
+/// `vlu db …`: run as a role that owns vlu's schema (or a superuser), never a unit's role.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Bring the database's vlu schema up to date (each step in one transaction).
+    #[command(
+        after_help = "Examples:\n  vlu db migrate --url 'host=/run/postgresql dbname=vlu user=postgres'"
+    )]
+    Migrate {
+        /// The database, as its administrator (default: the configured store).
+        /// E.g. `--url postgresql:///vlu?host=/run/postgresql`
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Add a unit, and the database role its services connect as (made if need be; peer
+    /// authentication maps the service's OS account to it).
+    #[command(
+        after_help = "Examples:\n  vlu db add-unit northshire --name 'Northshire Victim Liaison Unit' \\\n      --role vlu_northshire --url 'host=/run/postgresql dbname=vlu user=postgres'"
+    )]
+    AddUnit {
+        /// The unit's id: letters, digits, `.`, `_` and `-`. E.g. northshire
+        id: String,
+        /// The unit's name. E.g. --name 'Northshire Victim Liaison Unit'
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// The database role its services connect as. E.g. `--role vlu_northshire`
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// The database, as its administrator (default: the configured store).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }

@@ -32,7 +32,7 @@ use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
 use crate::domain::text::visible;
 use crate::error::Error;
-use crate::store::{Digest, Snooze, Store};
+use crate::store::{Digest, Place, Snooze, Store};
 use crate::unit::check::check_store;
 use crate::unit::diary::{items_of, render};
 use output::{destination, write_json, write_out, write_stdout};
@@ -141,7 +141,10 @@ impl Env {
     fn new(cli: &Cli) -> Result<Self, Error> {
         let dirs = project_dirs();
         let default_config = dirs.as_ref().map(|d| d.config_dir().join("config.toml"));
-        let config = Config::load(cli.config.as_deref(), default_config.as_deref())?;
+        let mut config = Config::load(cli.config.as_deref(), default_config.as_deref())?;
+        if let Some(url) = &cli.store {
+            config.store.url = Some(url.clone());
+        }
         let data_dir = match (&cli.data_dir, &dirs) {
             (Some(d), _) => d.clone(),
             (None, Some(d)) => d.data_dir().to_owned(),
@@ -161,7 +164,12 @@ impl Env {
     }
 
     fn open(&self) -> Result<Store, Error> {
-        Ok(Store::open(&self.data_dir, &self.user)?)
+        Ok(Store::open_at(&self.data_dir, &self.place()?, &self.user)?)
+    }
+
+    /// Where the unit's records are kept: the configured database, else the data directory.
+    fn place(&self) -> Result<Place, Error> {
+        Ok(self.config.store.place()?)
     }
 
     /// A diary's question for the unit service, with this configuration's lead times.
@@ -182,6 +190,9 @@ impl Env {
 
     /// Whether the data directory holds a store; one that cannot be read is an error.
     fn has_store(&self) -> Result<bool, Error> {
+        if self.config.store.url.is_some() {
+            return Ok(true);
+        }
         Ok(Store::exists(&self.data_dir)?)
     }
 
@@ -277,6 +288,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             decrypt,
         }) => import::import(env, &file, replace, &decrypt),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
+        Some(Command::Db(command)) => db(env, command),
         Some(Command::Restore {
             backup,
             list,
@@ -408,5 +420,45 @@ fn check(env: &Env) -> Result<(), Error> {
             dir: env.data_dir.clone(),
             findings,
         }),
+    }
+}
+
+/// `vlu db migrate` and `vlu db add-unit`.
+fn db(env: &Env, command: args::DbCommand) -> Result<(), Error> {
+    let address = |url: Option<String>| {
+        url.or_else(|| env.config.store.url.clone()).ok_or_else(|| {
+            Error::Usage("name the database with --url (no [store] url is configured)".into())
+        })
+    };
+    match command {
+        args::DbCommand::Migrate { url } => {
+            let done = crate::store::database::migrate(&address(url)?)?;
+            if done.from == done.to {
+                eprintln!(
+                    "The database's vlu schema is up to date (version {}).",
+                    done.to
+                );
+            } else {
+                eprintln!(
+                    "Brought the database's vlu schema from version {} to {}.",
+                    done.from, done.to
+                );
+            }
+            Ok(())
+        }
+        args::DbCommand::AddUnit {
+            id,
+            name,
+            role,
+            url,
+        } => {
+            crate::store::database::add_unit(&address(url)?, &id, &name, &role)?;
+            eprintln!(
+                "Added unit {} ({}): its services connect as the database role {role}.",
+                visible(&id),
+                visible(&name)
+            );
+            Ok(())
+        }
     }
 }

@@ -32,6 +32,8 @@ const STARTING: Duration = Duration::from_secs(30);
 pub struct Starter {
     data_dir: PathBuf,
     config_path: Option<PathBuf>,
+    /// The database the records are in (`None`: the data directory).
+    store_url: Option<String>,
     idle: u64,
 }
 
@@ -42,7 +44,7 @@ impl Starter {
         if let Some(client) = answering(&self.data_dir)? {
             return Ok(Some(self.restarting(client)));
         }
-        if !Store::exists(&self.data_dir)? {
+        if self.store_url.is_none() && !Store::exists(&self.data_dir)? {
             return Ok(None);
         }
         self.may_start()?;
@@ -148,6 +150,10 @@ impl Starter {
         if let Some(config) = &self.config_path {
             command.arg("--config").arg(config);
         }
+        if let Some(url) = &self.store_url {
+            // Named on the command line, or in VLU_STORE, or in the configuration: the same.
+            command.arg("--store").arg(url);
+        }
         let mut child = command.spawn().map_err(|source| Error::Write {
             path: "the unit service".into(),
             source,
@@ -197,6 +203,7 @@ impl Env {
         Starter {
             data_dir: self.data_dir.clone(),
             config_path: self.config_path.clone(),
+            store_url: self.config.store.url.clone(),
             idle: std::env::var("VLU_IDLE_SECONDS")
                 .ok()
                 .and_then(|s| s.parse().ok())

@@ -213,7 +213,12 @@ fn answer_or_recover(
     }
     let mut guard = lock(&shared.store);
     guard.take();
-    match Store::open(&shared.dir, &identity::current_user()) {
+    let reopened = shared
+        .config
+        .store
+        .place()
+        .and_then(|place| Store::open_at(&shared.dir, &place, &identity::current_user()));
+    match reopened {
         Ok(store) => {
             *guard = Some(store);
             shared.forget_digest();

@@ -47,7 +47,8 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         let _ = rustix::process::setsid();
     }
     private_enough(dir)?;
-    let store = Store::open(dir, &identity::current_user())?;
+    let place = config.store.place()?;
+    let store = Store::open_at(dir, &place, &identity::current_user())?;
     daily_backup(&store, dir, &config);
     let socket = super::socket_path(dir);
     let (listener, activated) = match activated()? {

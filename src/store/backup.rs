@@ -210,6 +210,7 @@ impl Store {
     /// `keep`. The disk must have room for it and still for opening the store: a backup never
     /// takes the space the store needs.
     pub fn backup(&self, dir: &Path, keep: usize) -> Result<BackupInfo, StoreError> {
+        self.embedded_only("backed up")?;
         let io = |action, source| StoreError::Io {
             action,
             path: dir.to_owned(),

@@ -26,6 +26,7 @@ mod casework;
 mod check;
 mod checked;
 mod codec;
+pub mod database;
 mod digest;
 mod dpa;
 mod engine;
@@ -33,6 +34,8 @@ mod error;
 mod import;
 mod lock;
 mod migrate;
+#[doc(hidden)]
+pub mod pg_testing;
 mod purge;
 mod read;
 mod report;
@@ -117,6 +120,8 @@ pub struct Store {
 /// What every handle on one open store shares.
 struct Core {
     engine: std::sync::Arc<dyn Engine>,
+    /// The records are in the data directory (else in a database server).
+    embedded: bool,
     dir: PathBuf,
     /// A write did not finish in time: the engine may be stuck, and nothing more is asked
     /// of it.
@@ -137,21 +142,60 @@ const DIGEST: &[u8] = b"d\0";
 const SNOOZE: &[u8] = b"s\0";
 const AUDIT: &[u8] = b"a\0";
 
+/// Where a unit's records are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Place {
+    /// In the data directory, in the embedded engine (the default: one unit on one host).
+    #[default]
+    Embedded,
+    /// In a PostgreSQL database, connected to as the unit's role (a `postgresql://` URL or
+    /// a libpq keyword string); the data directory keeps the service's socket and logs.
+    Postgres(String),
+}
+
+impl Place {
+    /// The place a configured address names: a PostgreSQL URL or keyword string.
+    pub fn of_address(address: &str) -> Result<Self, StoreError> {
+        if address.parse::<postgres::Config>().is_err() {
+            return Err(StoreError::Refused(
+                "the store's address is not a PostgreSQL URL (postgresql://…) or keyword string (host=… dbname=…)".into(),
+            ));
+        }
+        Ok(Self::Postgres(address.to_owned()))
+    }
+}
+
 impl Store {
     /// Opens (creating if need be) the store in `dir`, as the OS user `user`.
     pub fn open(dir: &Path, user: &str) -> Result<Self, StoreError> {
-        Self::open_locked(dir, user, lock::acquire(dir)?)
+        Self::open_at(dir, &Place::Embedded, user)
     }
 
-    /// Opens the store in `dir`, whose lock this process holds.
-    fn open_locked(dir: &Path, user: &str, lock: File) -> Result<Self, StoreError> {
-        restore::finish_interrupted(dir)?;
-        // Opening writes: on a disk without room for that, it would damage the store.
-        space::ensure_room(dir, 0, "open the store")?;
-        lock::private_store_dir(dir)?;
+    /// Opens the unit's records kept at `place`, with `dir` as the data directory (whose lock
+    /// this process takes), as the OS user `user`.
+    pub fn open_at(dir: &Path, place: &Place, user: &str) -> Result<Self, StoreError> {
+        Self::open_locked(dir, place, user, lock::acquire(dir)?)
+    }
+
+    /// Opens the store whose data directory is `dir`, whose lock this process holds.
+    fn open_locked(dir: &Path, place: &Place, user: &str, lock: File) -> Result<Self, StoreError> {
+        let engine = match place {
+            Place::Embedded => {
+                restore::finish_interrupted(dir)?;
+                // Opening writes: on a disk without room for that, it would damage the store.
+                space::ensure_room(dir, 0, "open the store")?;
+                lock::private_store_dir(dir)?;
+                engine::open(dir, CACHE_BYTES)?
+            }
+            Place::Postgres(url) => {
+                lock::private_store_dir(dir)?;
+                engine::open_database(url)?
+            }
+        };
         let store = Self {
             core: std::sync::Arc::new(Core {
-                engine: engine::open(dir, CACHE_BYTES)?,
+                engine,
+                embedded: *place == Place::Embedded,
                 dir: dir.to_owned(),
                 stalled: std::sync::atomic::AtomicBool::new(false),
                 consulted: std::sync::Mutex::default(),
@@ -174,6 +218,22 @@ impl Store {
 
     pub fn dir(&self) -> &Path {
         &self.core.dir
+    }
+
+    /// Whether the records are in the data directory (not in a database server).
+    pub fn embedded(&self) -> bool {
+        self.core.embedded
+    }
+
+    /// Refuses what only vlu's own files can have done to them (their backups): a database
+    /// server's records are backed up by the organisation's tools, not by vlu.
+    pub(crate) fn embedded_only(&self, done: &str) -> Result<(), StoreError> {
+        if self.core.embedded {
+            return Ok(());
+        }
+        Err(StoreError::Refused(format!(
+            "the unit's records are kept in PostgreSQL, so they are {done} with the database's own tools (pg_dump, base backups, replication), not by vlu"
+        )))
     }
 
     fn migrate(&self) -> Result<(), StoreError> {

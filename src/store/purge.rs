@@ -26,6 +26,7 @@ pub struct Purged {
 impl Store {
     /// Takes the ids `erased` out of every backup in `dir`, audited.
     pub fn purge_backups(&self, dir: &Path, erased: &Tombstones) -> Result<Purged, StoreError> {
+        self.embedded_only("purged of erased records")?;
         let key = Key::of_store(&self.core.dir)?;
         let mut purged = Purged::default();
         for b in backup::list(dir)? {
@@ -82,7 +83,7 @@ impl Store {
             .map_err(io)?;
         let held = lock::acquire(making.path())?;
         super::restore::rebuild(&making.path().join("db"), &b.path)?;
-        let copy = Store::open_locked(making.path(), &self.user(), held)?;
+        let copy = Store::open_locked(making.path(), &super::Place::Embedded, &self.user(), held)?;
         copy.erase_again(erased)?;
         copy.write_backup(&b.path, &b.header, key)?;
         Ok(())

@@ -92,7 +92,7 @@ impl Store {
         let lock_too = lock
             .try_clone()
             .map_err(|e| io("hold the lock of", dir, e))?;
-        let staged = Store::open_locked(making.path(), user, lock_too)?;
+        let staged = Store::open_locked(making.path(), &super::Place::Embedded, user, lock_too)?;
         let carried = staged.carry(trail.as_deref().unwrap_or_default())?;
         let mut detail = vec![format!(
             "backup taken {} by {} ({records} records)",
@@ -115,7 +115,12 @@ impl Store {
         drop(making);
         // Opened as any store is, under the same lock: an older schema is migrated before
         // any other vlu can open it.
-        drop(Store::open_locked(dir, user, lock)?);
+        drop(Store::open_locked(
+            dir,
+            &super::Place::Embedded,
+            user,
+            lock,
+        )?);
         Ok(Restored {
             header,
             records,

@@ -69,7 +69,9 @@ impl Store {
         doing: &'static str,
     ) -> Result<Option<u64>, StoreError> {
         self.usable()?;
-        space::ensure_room(&self.core.dir, room, doing)?;
+        if self.core.embedded {
+            space::ensure_room(&self.core.dir, room, doing)?;
+        }
         let engine = std::sync::Arc::clone(&self.core.engine);
         match within(self.deadline, move || engine.apply(batch, flush)) {
             Ok(Ok(last)) => Ok(last),

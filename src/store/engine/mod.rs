@@ -19,6 +19,7 @@
 //! transaction, an expectation a `WHERE version = …`, an appended value a sequence's next
 //! number, a scan a keyset-paged query; the change feed is the log read from a number on.
 
+pub(crate) mod on_postgres;
 mod on_sled;
 pub(super) mod space;
 
@@ -146,6 +147,11 @@ impl From<EngineFailure> for Unapplied {
 /// holds, with a page cache of `cache` bytes.
 pub(super) fn open(dir: &Path, cache: u64) -> Result<std::sync::Arc<dyn Engine>, StoreError> {
     Ok(std::sync::Arc::new(on_sled::Sled::open(dir, cache)?))
+}
+
+/// Connects to the unit's records in the PostgreSQL database at `url` ([`on_postgres`]).
+pub(super) fn open_database(url: &str) -> Result<std::sync::Arc<dyn Engine>, StoreError> {
+    Ok(std::sync::Arc::new(on_postgres::Postgres::open(url)?))
 }
 
 /// Opens the engine whose files are in `files` (another store's, being replaced or made:

@@ -1,7 +1,9 @@
-//! What every engine must do, written once over the trait: the suite the sled engine passes
-//! here and a second engine must pass as well (each `fn` takes any engine; `open_*` makes
-//! sled's).
+//! What every engine must do, written once over the trait: the suite the sled engine and the
+//! PostgreSQL engine pass alike (each `fn` takes any engine; `fresh` makes sled's, `unit` a
+//! PostgreSQL unit of its own). Values under the record prefixes are JSON, as the store
+//! writes them (PostgreSQL keeps them as `jsonb`).
 
+use super::on_postgres::Postgres;
 use super::{Batch, Engine, Unapplied, log_number, on_sled::Sled};
 
 fn fresh() -> (tempfile::TempDir, Sled) {
@@ -10,10 +12,21 @@ fn fresh() -> (tempfile::TempDir, Sled) {
     (dir, engine)
 }
 
+/// A PostgreSQL engine on a unit of its own (`None`: no server for the tests, outside CI).
+fn unit() -> Option<Postgres> {
+    let unit = crate::store::pg_testing::unit()?;
+    Some(Postgres::open(&unit.url).unwrap())
+}
+
+/// `text` as a JSON string, as a record's bytes.
+fn j(text: &str) -> Vec<u8> {
+    serde_json::to_vec(text).unwrap()
+}
+
 fn put(engine: &dyn Engine, pairs: &[(&str, &str)]) {
     let mut batch = Batch::default();
     for (k, v) in pairs {
-        batch.insert(k.as_bytes(), v.as_bytes());
+        batch.insert(k.as_bytes(), j(v));
     }
     engine.apply(batch, true).unwrap();
 }
@@ -36,13 +49,13 @@ fn reads_and_scans(engine: &dyn Engine) {
             ("v\0c", "3"),
         ],
     );
-    assert_eq!(engine.get(b"v\0a").unwrap().as_deref(), Some(&b"1"[..]));
+    assert_eq!(engine.get(b"v\0a").unwrap().as_deref(), Some(&j("1")[..]));
     assert_eq!(engine.get(b"v\0z").unwrap(), None);
     assert!(engine.contains(b"c\0a").unwrap());
     assert!(!engine.contains(b"c\0b").unwrap());
     assert_eq!(keys_under(engine, "v\0"), ["v\0a", "v\0b", "v\0c"]);
     let last = engine.scan(b"v\0").next_back().unwrap().unwrap();
-    assert_eq!(last, (b"v\0c".to_vec(), b"3".to_vec()));
+    assert_eq!(last, (b"v\0c".to_vec(), j("3")));
     assert_eq!(engine.scan(b"").count(), 4);
     assert!(!engine.is_empty().unwrap());
 }
@@ -51,24 +64,24 @@ fn a_batch_is_all_or_nothing(engine: &dyn Engine) {
     put(engine, &[("r\0v\0v1", "stamp 1"), ("v\0v1", "record 1")]);
     // A save made from stamp 1 is written, with its new stamp.
     let mut first = Batch::default();
-    first.expect(b"r\0v\0v1".to_vec(), Some(b"stamp 1".to_vec()));
-    first.insert(b"r\0v\0v1".to_vec(), b"stamp 2".to_vec());
-    first.insert(b"v\0v1".to_vec(), b"record 2".to_vec());
+    first.expect(b"r\0v\0v1".to_vec(), Some(j("stamp 1")));
+    first.insert(b"r\0v\0v1".to_vec(), j("stamp 2"));
+    first.insert(b"v\0v1".to_vec(), j("record 2"));
     engine.apply(first, true).unwrap();
     // A second save made from stamp 1 is refused whole, naming the key.
     let mut stale = Batch::default();
-    stale.expect(b"r\0v\0v1".to_vec(), Some(b"stamp 1".to_vec()));
-    stale.insert(b"r\0v\0v1".to_vec(), b"stamp 2'".to_vec());
-    stale.insert(b"v\0v1".to_vec(), b"record 2'".to_vec());
-    stale.insert(b"v\0other".to_vec(), b"x".to_vec());
-    stale.append(b"a\0", b"entry".to_vec());
+    stale.expect(b"r\0v\0v1".to_vec(), Some(j("stamp 1")));
+    stale.insert(b"r\0v\0v1".to_vec(), j("stamp 2'"));
+    stale.insert(b"v\0v1".to_vec(), j("record 2'"));
+    stale.insert(b"v\0other".to_vec(), j("x"));
+    stale.append(b"a\0", j("entry"));
     match engine.apply(stale, true) {
         Err(Unapplied::Conflict(k)) => assert_eq!(k, b"r\0v\0v1"),
         other => panic!("a stale batch was {other:?}"),
     }
     assert_eq!(
         engine.get(b"v\0v1").unwrap().as_deref(),
-        Some(&b"record 2"[..])
+        Some(&j("record 2")[..])
     );
     assert!(!engine.contains(b"v\0other").unwrap());
     assert_eq!(engine.scan(b"a\0").count(), 0);
@@ -76,7 +89,7 @@ fn a_batch_is_all_or_nothing(engine: &dyn Engine) {
     let new = || {
         let mut b = Batch::default();
         b.expect(b"r\0c\0c9".to_vec(), None);
-        b.insert(b"r\0c\0c9".to_vec(), b"stamp 1".to_vec());
+        b.insert(b"r\0c\0c9".to_vec(), j("stamp 1"));
         b
     };
     engine.apply(new(), true).unwrap();
@@ -93,19 +106,19 @@ fn a_batch_is_all_or_nothing(engine: &dyn Engine) {
 
 fn logs_are_numbered_in_order(engine: &dyn Engine) {
     let mut two = Batch::default();
-    two.append(b"a\0", b"first".to_vec());
-    two.append(b"a\0", b"second".to_vec());
+    two.append(b"a\0", j("first"));
+    two.append(b"a\0", j("second"));
     assert_eq!(engine.apply(two, true).unwrap(), Some(2));
     let mut plain = Batch::default();
-    plain.insert(b"k\0x".to_vec(), b"log".to_vec());
+    plain.insert(b"s\0x".to_vec(), j("snooze"));
     assert_eq!(engine.apply(plain, true).unwrap(), None);
     // A refused batch takes no number.
     let mut refused = Batch::default();
-    refused.expect(b"nothing".to_vec(), Some(b"something".to_vec()));
-    refused.append(b"a\0", b"never".to_vec());
+    refused.expect(b"s\0nothing".to_vec(), Some(j("something")));
+    refused.append(b"a\0", j("never"));
     assert!(engine.apply(refused, true).is_err());
     let mut third = Batch::default();
-    third.append(b"a\0", b"third".to_vec());
+    third.append(b"a\0", j("third"));
     assert_eq!(engine.apply(third, true).unwrap(), Some(3));
     let log: Vec<(u64, Vec<u8>)> = engine
         .scan(b"a\0")
@@ -114,14 +127,7 @@ fn logs_are_numbered_in_order(engine: &dyn Engine) {
             (log_number(b"a\0", &k).unwrap(), v)
         })
         .collect();
-    assert_eq!(
-        log,
-        [
-            (1, b"first".to_vec()),
-            (2, b"second".to_vec()),
-            (3, b"third".to_vec())
-        ]
-    );
+    assert_eq!(log, [(1, j("first")), (2, j("second")), (3, j("third"))]);
 }
 
 #[test]
@@ -143,29 +149,28 @@ fn sled_numbers_a_log_in_order_without_gaps() {
 fn sled_goes_on_numbering_a_log_after_it_is_opened_again() {
     let (dir, engine) = fresh();
     let mut batch = Batch::default();
-    batch.append(b"a\0", b"one".to_vec());
-    batch.append(b"a\0", b"two".to_vec());
+    batch.append(b"a\0", j("one"));
+    batch.append(b"a\0", j("two"));
     engine.apply(batch, true).unwrap();
     drop(engine);
     // As the store opens it: waiting, briefly, for the dropped handle's flush to let go.
     let again = Sled::open(dir.path(), 1024 * 1024).unwrap();
     let mut next = Batch::default();
-    next.append(b"a\0", b"three".to_vec());
+    next.append(b"a\0", j("three"));
     assert_eq!(again.apply(next, true).unwrap(), Some(3));
 }
 
-#[test]
-fn sled_lets_one_of_two_racing_saves_through() {
-    let (_dir, engine) = fresh();
-    put(&engine, &[("r\0v\0v1", "1")]);
+/// Eight saves made from one stamp at once: exactly one is written.
+fn one_of_racing_saves_goes_through(engine: &dyn Engine) {
+    put(engine, &[("r\0v\0v1", "1")]);
     let won = std::thread::scope(|s| {
         let saves: Vec<_> = (0..8)
             .map(|n| {
-                let engine = &engine;
                 s.spawn(move || {
                     let mut b = Batch::default();
-                    b.expect(b"r\0v\0v1".to_vec(), Some(b"1".to_vec()));
-                    b.insert(b"r\0v\0v1".to_vec(), format!("2 by {n}").into_bytes());
+                    b.expect(b"r\0v\0v1".to_vec(), Some(j("1")));
+                    b.insert(b"r\0v\0v1".to_vec(), j(&format!("2 by {n}")));
+                    b.append(b"a\0", j(&format!("saved by {n}")));
                     engine.apply(b, false).is_ok()
                 })
             })
@@ -177,4 +182,96 @@ fn sled_lets_one_of_two_racing_saves_through() {
             .count()
     });
     assert_eq!(won, 1);
+    assert_eq!(engine.scan(b"a\0").count(), 1);
+}
+
+/// A scan longer than any page an engine reads at once, from both ends until they meet.
+fn long_scans_meet_in_the_middle(engine: &dyn Engine) {
+    let ids: Vec<String> = (0..2_503).map(|n| format!("V-{n:05}")).collect();
+    let mut batch = Batch::default();
+    for id in &ids {
+        batch.insert(format!("v\0{id}"), j(id));
+    }
+    batch.insert(b"r\0c\0C-1".to_vec(), j("case stamp"));
+    batch.insert(b"r\0v\0V-1".to_vec(), j("victim stamp"));
+    engine.apply(batch, false).unwrap();
+    let forward: Vec<Vec<u8>> = engine.keys(b"v\0").map(Result::unwrap).collect();
+    assert_eq!(forward.len(), ids.len());
+    assert!(forward.windows(2).all(|w| w[0] < w[1]));
+    let backward: Vec<Vec<u8>> = engine.scan(b"v\0").rev().map(|p| p.unwrap().0).collect();
+    assert_eq!(backward, forward.iter().rev().cloned().collect::<Vec<_>>());
+    // Taken from both ends in turn: every key once.
+    let mut scan = engine.scan(b"v\0");
+    let (mut front, mut back) = (Vec::new(), Vec::new());
+    while let Some(p) = scan.next() {
+        front.push(p.unwrap().0);
+        match scan.next_back() {
+            Some(p) => back.push(p.unwrap().0),
+            None => break,
+        }
+    }
+    front.extend(back.into_iter().rev());
+    assert_eq!(front, forward);
+    // Part of a key: one kind of stamp, and ids that start alike.
+    assert_eq!(keys_under(engine, "r\0v\0"), ["r\0v\0V-1"]);
+    assert_eq!(keys_under(engine, "v\0V-0250").len(), 3);
+}
+
+#[test]
+fn sled_lets_one_of_two_racing_saves_through() {
+    one_of_racing_saves_goes_through(&fresh().1);
+}
+
+#[test]
+fn sled_scans_long_prefixes_from_both_ends() {
+    long_scans_meet_in_the_middle(&fresh().1);
+}
+
+#[test]
+fn postgres_reads_and_scans_in_key_order() {
+    if let Some(engine) = unit() {
+        reads_and_scans(&engine);
+    }
+}
+
+#[test]
+fn postgres_applies_a_batch_whole_or_refuses_it_whole() {
+    if let Some(engine) = unit() {
+        a_batch_is_all_or_nothing(&engine);
+    }
+}
+
+#[test]
+fn postgres_numbers_a_log_in_order_without_gaps() {
+    if let Some(engine) = unit() {
+        logs_are_numbered_in_order(&engine);
+    }
+}
+
+#[test]
+fn postgres_lets_one_of_racing_saves_through() {
+    if let Some(engine) = unit() {
+        one_of_racing_saves_goes_through(&engine);
+    }
+}
+
+#[test]
+fn postgres_scans_long_prefixes_from_both_ends() {
+    if let Some(engine) = unit() {
+        long_scans_meet_in_the_middle(&engine);
+    }
+}
+
+#[test]
+fn postgres_units_do_not_see_each_others_records() {
+    let (Some(one), Some(two)) = (unit(), unit()) else {
+        return;
+    };
+    put(&one, &[("v\0V-1", "one's victim")]);
+    put(&two, &[("v\0V-2", "two's victim")]);
+    assert_eq!(keys_under(&one, "v\0"), ["v\0V-1"]);
+    assert_eq!(two.get(b"v\0V-1").unwrap(), None);
+    // The same id in two units: two records.
+    put(&two, &[("v\0V-1", "two's own V-1")]);
+    assert_eq!(one.get(b"v\0V-1").unwrap(), Some(j("one's victim")));
 }

@@ -1,0 +1,127 @@
+//! A PostgreSQL database of units, as its administrator keeps it: the schema brought up to
+//! date (`vlu db migrate`) and a unit's database role added (`vlu db add-unit`). These run
+//! as a role that owns the schema (or a superuser); a unit's service never does.
+
+use postgres::{Client, NoTls};
+
+use super::StoreError;
+use super::engine::EngineFailure;
+use super::engine::on_postgres::{MIGRATIONS, known_version, schema_version};
+
+/// What a migration did: the schema version found, and the one left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrated {
+    pub from: u32,
+    pub to: u32,
+}
+
+fn connect(url: &str) -> Result<Client, StoreError> {
+    let config: postgres::Config = url.parse().map_err(|_| {
+        EngineFailure::new("the database's address is not a PostgreSQL URL (postgresql://…)")
+    })?;
+    config
+        .connect(NoTls)
+        .map_err(|_| EngineFailure::new("the database could not be reached").into())
+}
+
+fn refused(e: &postgres::Error) -> StoreError {
+    let why = e.as_db_error().map_or_else(
+        || "the connection failed".to_owned(),
+        |db| db.message().to_owned(),
+    );
+    EngineFailure::new(format!("the database refused: {why}")).into()
+}
+
+/// Applies every SQL migration the database lacks, each in one transaction; refuses a
+/// database whose schema is newer than this build knows.
+pub fn migrate(url: &str) -> Result<Migrated, StoreError> {
+    let mut client = connect(url)?;
+    // One migrating vlu at a time (a lock for this session, released when it ends).
+    client
+        .execute("SELECT pg_advisory_lock(7675117)", &[])
+        .map_err(|e| refused(&e))?;
+    let from = schema_version(&mut client)?;
+    let known = known_version();
+    if from > known {
+        return Err(EngineFailure::new(format!(
+            "the database's vlu schema is version {from}, newer than this vlu knows ({known}): upgrade vlu"
+        ))
+        .into());
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from) {
+        let mut tx = client.transaction().map_err(|e| refused(&e))?;
+        tx.batch_execute(sql).map_err(|e| refused(&e))?;
+        tx.execute(
+            "INSERT INTO vlu.schema_migrations (version) VALUES ($1)",
+            &[&i32::try_from(*version).expect("migration numbers are small")],
+        )
+        .map_err(|e| refused(&e))?;
+        tx.commit().map_err(|e| refused(&e))?;
+    }
+    Ok(Migrated { from, to: known })
+}
+
+/// Whether `name` may be a unit's database role: lower-case letters, digits and `_`, as a
+/// PostgreSQL identifier needs no quoting (and an OS account's name maps to it unchanged).
+fn plain_role(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 63
+}
+
+/// Adds unit `id` (named `name`) whose service connects as `role`: the role is made (able to
+/// log in, with no password: peer authentication names it) unless it exists, and given the
+/// unit role's rights. A role that is a superuser or bypasses row security is refused: it
+/// would see every unit.
+pub fn add_unit(url: &str, id: &str, name: &str, role: &str) -> Result<(), StoreError> {
+    if !plain_role(role) {
+        return Err(StoreError::Refused(format!(
+            "{role:?} cannot be a unit's database role: use lower-case letters, digits and _"
+        )));
+    }
+    let mut client = connect(url)?;
+    let mut tx = client.transaction().map_err(|e| refused(&e))?;
+    let existing = tx
+        .query_opt(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1",
+            &[&role],
+        )
+        .map_err(|e| refused(&e))?;
+    match existing.map(|row| row.get::<_, bool>(0)) {
+        Some(true) => {
+            return Err(StoreError::Refused(format!(
+                "the database role {role} is a superuser or bypasses row security: a unit's role must see only its own unit"
+            )));
+        }
+        Some(false) => {}
+        None => tx
+            .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
+            .map_err(|e| refused(&e))?,
+    }
+    tx.batch_execute(&format!("GRANT vlu_unit TO {role}"))
+        .map_err(|e| refused(&e))?;
+    tx.execute(
+        "INSERT INTO vlu.units (id, name, db_role) VALUES ($1, $2, $3)",
+        &[&id, &name, &role],
+    )
+    .map_err(|e| refused(&e))?;
+    tx.commit().map_err(|e| refused(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_role;
+
+    #[test]
+    fn a_units_role_is_a_plain_identifier() {
+        assert!(plain_role("vlu_northshire"));
+        assert!(plain_role("sahmed2"));
+        assert!(!plain_role("Robert'); DROP TABLE vlu.victims;--"));
+        assert!(!plain_role("2unit"));
+        assert!(!plain_role(""));
+        assert!(!plain_role(&"a".repeat(64)));
+    }
+}

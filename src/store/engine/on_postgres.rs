@@ -1,0 +1,847 @@
+//! The engine on PostgreSQL: a unit's records in a database the organisation already runs,
+//! shared by every service of the unit and kept apart from other units' by the database.
+//!
+//! Each prefix of the store's keys is a table of its own ([`TABLES`]): the key's remainder is
+//! the table's key columns, the value a `jsonb` record (or `bytea` where the store keeps
+//! bytes), so a DBA reads, indexes and constrains the records as SQL. The engine connects as
+//! its unit's role and never names the unit: every table fills `unit_id` in from the role and
+//! row-level security shows the role its own unit's rows only. It refuses a superuser or a
+//! role that bypasses row security, which would see every unit.
+//!
+//! A batch is one transaction at READ COMMITTED. Its first statement takes the unit's write
+//! counter row, so a unit's writes are made one at a time and each statement after it reads
+//! everything committed before; an expectation is then a plain comparison in that
+//! transaction, and an appended value takes the log's next number from its counter row —
+//! numbers without gaps, in the order the changes committed.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, NoTls, Row};
+
+use super::{Batch, Engine, EngineFailure, Op, Pair, Scan, Unapplied};
+
+/// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
+/// applied.
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("postgres/0001_units.sql"))];
+
+/// Rows read per query by a scan.
+const PAGE: i64 = 1000;
+
+/// How the part of a key after its table's prefix is held in the table's key columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One text column: an id.
+    Text,
+    /// A one-letter kind, `\0`, then an id: two text columns.
+    KindText,
+    /// One byte: a `smallint`.
+    Shard,
+    /// Eight bytes, big-endian: a `bigint` (a log's number).
+    Seq,
+    /// Any bytes: a `bytea`.
+    Bytes,
+}
+
+/// A table and the keys it holds.
+#[derive(Debug)]
+struct Table {
+    prefix: &'static [u8],
+    name: &'static str,
+    /// The key columns, in the key's order.
+    key: &'static [&'static str],
+    shape: Shape,
+    value: &'static str,
+    /// The value is a `jsonb` record (else `bytea`).
+    json: bool,
+}
+
+/// Every table, in the order of their prefixes (so a scan of every key reads them in turn).
+const TABLES: &[Table] = &[
+    table(b"a\0", "audit", &["seq"], Shape::Seq, "entry", true),
+    table(b"c\0", "cases", &["id"], Shape::Text, "record", true),
+    table(
+        b"d\0",
+        "digest_shards",
+        &["shard"],
+        Shape::Shard,
+        "body",
+        false,
+    ),
+    table(
+        b"k\0",
+        "contact_logs",
+        &["victim_id"],
+        Shape::Text,
+        "contacts",
+        true,
+    ),
+    table(b"m\0", "meta", &["key"], Shape::Text, "value", false),
+    table(b"o\0", "officers", &["id"], Shape::Text, "record", true),
+    table(
+        b"r\0",
+        "versions",
+        &["kind", "id"],
+        Shape::KindText,
+        "stamp",
+        true,
+    ),
+    table(
+        b"s\0",
+        "snoozes",
+        &["reminder"],
+        Shape::Text,
+        "snooze",
+        true,
+    ),
+    table(b"u\0", "undo", &["key"], Shape::Bytes, "value", false),
+    table(b"v\0", "victims", &["id"], Shape::Text, "record", true),
+    table(
+        b"x\0",
+        "erased",
+        &["kind", "id"],
+        Shape::KindText,
+        "erased",
+        true,
+    ),
+];
+
+const fn table(
+    prefix: &'static [u8],
+    name: &'static str,
+    key: &'static [&'static str],
+    shape: Shape,
+    value: &'static str,
+    json: bool,
+) -> Table {
+    Table {
+        prefix,
+        name,
+        key,
+        shape,
+        value,
+        json,
+    }
+}
+
+/// A key column's value, as a query's parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Param {
+    Text(String),
+    Small(i16),
+    Big(i64),
+    Bytes(Vec<u8>),
+}
+
+impl Param {
+    fn sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Self::Text(s) => s,
+            Self::Small(n) => n,
+            Self::Big(n) => n,
+            Self::Bytes(b) => b,
+        }
+    }
+}
+
+impl Table {
+    /// The table holding `key`, and its key columns' values.
+    fn of(key: &[u8]) -> Result<(&'static Self, Vec<Param>), EngineFailure> {
+        let table = TABLES
+            .iter()
+            .find(|t| key.starts_with(t.prefix))
+            .ok_or_else(|| EngineFailure::new("the store asked for a key no table holds"))?;
+        let rest = &key[table.prefix.len()..];
+        let params = table
+            .columns_of(rest)
+            .ok_or_else(|| EngineFailure::new(format!("a key of {} cannot be read", table.name)))?;
+        Ok((table, params))
+    }
+
+    /// The key columns' values for the key's remainder `rest`.
+    fn columns_of(&self, rest: &[u8]) -> Option<Vec<Param>> {
+        let text = |b: &[u8]| {
+            std::str::from_utf8(b)
+                .ok()
+                .filter(|s| !s.contains('\0'))
+                .map(|s| Param::Text(s.to_owned()))
+        };
+        Some(match self.shape {
+            Shape::Text => vec![text(rest)?],
+            Shape::KindText => {
+                let (kind, id) = (rest.get(..1)?, rest.get(2..)?);
+                (rest.get(1) == Some(&0)).then_some(())?;
+                vec![text(kind)?, text(id)?]
+            }
+            Shape::Shard => vec![Param::Small(i16::from(
+                *<&[u8; 1]>::try_from(rest).ok()?.first()?,
+            ))],
+            Shape::Seq => vec![Param::Big(
+                i64::try_from(u64::from_be_bytes(rest.try_into().ok()?)).ok()?,
+            )],
+            Shape::Bytes => vec![Param::Bytes(rest.to_vec())],
+        })
+    }
+
+    /// The key of a row whose key columns come first in `row`.
+    fn key_of(&self, row: &Row) -> Result<Vec<u8>, EngineFailure> {
+        let mut key = self.prefix.to_vec();
+        let bad = |e: postgres::Error| failure(&e);
+        match self.shape {
+            Shape::Text => {
+                key.extend_from_slice(row.try_get::<_, &str>(0).map_err(bad)?.as_bytes());
+            }
+            Shape::KindText => {
+                key.extend_from_slice(row.try_get::<_, &str>(0).map_err(bad)?.as_bytes());
+                key.push(0);
+                key.extend_from_slice(row.try_get::<_, &str>(1).map_err(bad)?.as_bytes());
+            }
+            Shape::Shard => {
+                let n: i16 = row.try_get(0).map_err(bad)?;
+                key.push(
+                    u8::try_from(n)
+                        .map_err(|_| EngineFailure::new("a digest shard is out of range"))?,
+                );
+            }
+            Shape::Seq => {
+                let n: i64 = row.try_get(0).map_err(bad)?;
+                key.extend_from_slice(&n.cast_unsigned().to_be_bytes());
+            }
+            Shape::Bytes => key.extend_from_slice(row.try_get::<_, &[u8]>(0).map_err(bad)?),
+        }
+        Ok(key)
+    }
+
+    /// The value column as the engine hands it back (a record as JSON text).
+    fn value_sql(&self) -> String {
+        if self.json {
+            format!("{}::text", self.value)
+        } else {
+            self.value.to_owned()
+        }
+    }
+
+    /// A parameter as the value column takes it.
+    fn value_param(&self, n: usize) -> String {
+        if self.json {
+            format!("${n}::text::jsonb")
+        } else {
+            format!("${n}")
+        }
+    }
+
+    fn value_of(&self, row: &Row, at: usize) -> Result<Vec<u8>, EngineFailure> {
+        if self.json {
+            let text: String = row.try_get(at).map_err(|e| failure(&e))?;
+            Ok(text.into_bytes())
+        } else {
+            row.try_get(at).map_err(|e| failure(&e))
+        }
+    }
+
+    /// `a = $1 AND b = $2`, from parameter `from`.
+    fn key_equals(&self, from: usize) -> String {
+        self.key
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", from + i))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// `(a, b) > ($1, $2)` (or `<`), from parameter `from`.
+    fn key_beyond(&self, op: &str, from: usize) -> String {
+        let params: Vec<String> = (0..self.key.len())
+            .map(|i| format!("${}", from + i))
+            .collect();
+        format!("({}) {op} ({})", self.key.join(", "), params.join(", "))
+    }
+
+    fn order(&self, descending: bool) -> String {
+        let dir = if descending { " DESC" } else { "" };
+        self.key
+            .iter()
+            .map(|c| format!("{c}{dir}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The engine on one unit's role in one database.
+pub(crate) struct Postgres {
+    config: postgres::Config,
+    /// Connections not in use.
+    idle: Mutex<Vec<Client>>,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres").finish_non_exhaustive()
+    }
+}
+
+/// A connection taken from the engine's idle ones, given back when dropped.
+struct Pooled<'e> {
+    engine: &'e Postgres,
+    client: Option<Client>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client
+            .as_ref()
+            .expect("a pooled connection is held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("a pooled connection is held until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && !client.is_closed()
+            && let Ok(mut idle) = self.engine.idle.lock()
+        {
+            idle.push(client);
+        }
+    }
+}
+
+impl Postgres {
+    /// Connects to the database at `url` as a unit's role, and checks that it may keep the
+    /// unit's records there: a schema this build knows, and a role that is a unit's and sees
+    /// only that unit's rows.
+    pub(crate) fn open(url: &str) -> Result<Self, EngineFailure> {
+        let config: postgres::Config = url.parse().map_err(|_| {
+            EngineFailure::new("the store's address is not a PostgreSQL URL (postgresql://…)")
+        })?;
+        let engine = Self {
+            config,
+            idle: Mutex::default(),
+        };
+        {
+            let mut client = engine.client()?;
+            check_schema(&mut client)?;
+            let row = client
+                .query_one(
+                    "SELECT current_user::text, vlu.current_unit(), r.rolsuper OR r.rolbypassrls \
+                     FROM pg_roles r WHERE r.rolname = current_user",
+                    &[],
+                )
+                .map_err(|e| failure(&e))?;
+            let role: String = row.get(0);
+            let unit: Option<String> = row.get(1);
+            let sees_all: bool = row.get(2);
+            if sees_all {
+                return Err(EngineFailure::new(format!(
+                    "the database role {role} is a superuser or bypasses row security, so it would see every unit's victims: connect as the unit's own role"
+                )));
+            }
+            if unit.is_none() {
+                return Err(EngineFailure::new(format!(
+                    "the database role {role} is not a unit's: an administrator adds it with vlu db add-unit"
+                )));
+            }
+        }
+        Ok(engine)
+    }
+
+    fn client(&self) -> Result<Pooled<'_>, EngineFailure> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let client = match idle {
+            Some(client) => client,
+            None => self.config.connect(NoTls).map_err(|e| failure(&e))?,
+        };
+        Ok(Pooled {
+            engine: self,
+            client: Some(client),
+        })
+    }
+
+    /// `key`'s value, read through `client` (a transaction's, or a connection's).
+    fn get_with(
+        client: &mut impl GenericClient,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, EngineFailure> {
+        let (table, params) = Table::of(key)?;
+        let sql = format!(
+            "SELECT {} FROM vlu.{} WHERE {}",
+            table.value_sql(),
+            table.name,
+            table.key_equals(1)
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
+        let row = client.query_opt(&sql, &refs).map_err(|e| failure(&e))?;
+        row.map(|row| table.value_of(&row, 0)).transpose()
+    }
+
+    fn apply_in(
+        tx: &mut postgres::Transaction<'_>,
+        batch: &Batch,
+        durable: bool,
+    ) -> Result<Option<u64>, Unapplied> {
+        if !durable {
+            tx.batch_execute("SET LOCAL synchronous_commit = off")
+                .map_err(|e| failure(&e))?;
+        }
+        // The unit's write counter: taking its row makes the unit's writes one at a time.
+        tx.execute(
+            "INSERT INTO vlu.counters (log, last) VALUES ('', 1) \
+             ON CONFLICT (unit_id, log) DO UPDATE SET last = vlu.counters.last + 1",
+            &[],
+        )
+        .map_err(|e| failure(&e))?;
+        for (key, wanted) in &batch.expected {
+            if !Self::holds(tx, key, wanted.as_deref())? {
+                return Err(Unapplied::Conflict(key.clone()));
+            }
+        }
+        for op in &batch.ops {
+            match op {
+                Op::Put(key, value) => Self::write(tx, key, value, true)?,
+                Op::Remove(key) => Self::remove(tx, key)?,
+            }
+        }
+        let mut last = None;
+        for (log, value) in &batch.appended {
+            let n = Self::next_number(tx, log)?;
+            let mut key = log.to_vec();
+            key.extend_from_slice(&n.to_be_bytes());
+            Self::write(tx, &key, value, false)?;
+            last = Some(n);
+        }
+        Ok(last)
+    }
+
+    /// Whether `key` holds `wanted` (`None`: nothing); records compare as JSON.
+    fn holds(
+        tx: &mut postgres::Transaction<'_>,
+        key: &[u8],
+        wanted: Option<&[u8]>,
+    ) -> Result<bool, EngineFailure> {
+        let (table, mut params) = Table::of(key)?;
+        let n = params.len();
+        let (compare, value) = match wanted {
+            Some(v) if table.json => (
+                format!("{} = {}", table.value, table.value_param(n + 1)),
+                Some(Param::Text(
+                    String::from_utf8(v.to_vec())
+                        .map_err(|_| EngineFailure::new("a record is not text"))?,
+                )),
+            ),
+            Some(v) => (
+                format!("{} = ${}", table.value, n + 1),
+                Some(Param::Bytes(v.to_vec())),
+            ),
+            None => ("true".to_owned(), None),
+        };
+        params.extend(value);
+        let sql = format!(
+            "SELECT {compare} FROM vlu.{} WHERE {}",
+            table.name,
+            table.key_equals(1)
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
+        let found: Option<bool> = tx
+            .query_opt(&sql, &refs)
+            .map_err(|e| failure(&e))?
+            .map(|row| row.get(0));
+        Ok(match (wanted, found) {
+            (None, found) => found.is_none(),
+            (Some(_), found) => found == Some(true),
+        })
+    }
+
+    /// Writes `value` under `key`: over what is there (`replace`), or as a new row (a log's
+    /// entry: the audit trail may only be added to).
+    fn write(
+        tx: &mut postgres::Transaction<'_>,
+        key: &[u8],
+        value: &[u8],
+        replace: bool,
+    ) -> Result<(), EngineFailure> {
+        let (table, mut params) = Table::of(key)?;
+        let n = params.len();
+        params.push(if table.json {
+            Param::Text(
+                String::from_utf8(value.to_vec())
+                    .map_err(|_| EngineFailure::new("a record is not text"))?,
+            )
+        } else {
+            Param::Bytes(value.to_vec())
+        });
+        let sql = format!(
+            "INSERT INTO vlu.{t} ({cols}, {v}) VALUES ({ps}, {vp}){upsert}",
+            upsert = if replace {
+                format!(
+                    " ON CONFLICT (unit_id, {}) DO UPDATE SET {v} = EXCLUDED.{v}",
+                    table.key.join(", "),
+                    v = table.value
+                )
+            } else {
+                String::new()
+            },
+            t = table.name,
+            cols = table.key.join(", "),
+            v = table.value,
+            ps = (1..=n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            vp = table.value_param(n + 1),
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
+        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    fn remove(tx: &mut postgres::Transaction<'_>, key: &[u8]) -> Result<(), EngineFailure> {
+        let (table, params) = Table::of(key)?;
+        let sql = format!(
+            "DELETE FROM vlu.{} WHERE {}",
+            table.name,
+            table.key_equals(1)
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
+        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    /// The next number of the log under `log`: one more than its counter (or than its last
+    /// entry, the first time).
+    fn next_number(tx: &mut postgres::Transaction<'_>, log: &[u8]) -> Result<u64, EngineFailure> {
+        let table = TABLES
+            .iter()
+            .find(|t| t.prefix == log)
+            .ok_or_else(|| EngineFailure::new("the store appended to a log no table holds"))?;
+        if table.shape != Shape::Seq {
+            return Err(EngineFailure::new(
+                "the store appended to a table that is not a log",
+            ));
+        }
+        let name = std::str::from_utf8(&log[..1])
+            .map_err(|_| EngineFailure::new("a log's name is not text"))?;
+        let sql = format!(
+            "INSERT INTO vlu.counters (log, last) \
+             VALUES ($1, (SELECT COALESCE(max(seq), 0) + 1 FROM vlu.{})) \
+             ON CONFLICT (unit_id, log) DO UPDATE SET last = vlu.counters.last + 1 RETURNING last",
+            table.name
+        );
+        let n: i64 = tx
+            .query_one(&sql, &[&name])
+            .map_err(|e| failure(&e))?
+            .get(0);
+        Ok(n.cast_unsigned())
+    }
+
+    /// Up to a page of `table`'s rows under `filter`, beyond `after` and before `before`, in
+    /// key order (or reversed).
+    fn page(
+        &self,
+        table: &Table,
+        filter: &Filter,
+        after: Option<&[Param]>,
+        before: Option<&[Param]>,
+        descending: bool,
+    ) -> Result<Vec<(Vec<Param>, Pair)>, EngineFailure> {
+        let mut wheres = Vec::new();
+        let mut params: Vec<Param> = Vec::new();
+        if let Some(kind) = &filter.kind {
+            params.push(Param::Text(kind.clone()));
+            wheres.push(format!("{} = ${}", table.key[0], params.len()));
+        }
+        if let Some(start) = &filter.start {
+            params.push(Param::Text(start.clone()));
+            wheres.push(format!(
+                "starts_with({}, ${})",
+                table.key[table.key.len() - 1],
+                params.len()
+            ));
+        }
+        for (bound, op) in [(after, ">"), (before, "<")] {
+            if let Some(b) = bound {
+                wheres.push(table.key_beyond(op, params.len() + 1));
+                params.extend(b.iter().cloned());
+            }
+        }
+        let sql = format!(
+            "SELECT {keys}, {value} FROM vlu.{t} {w} ORDER BY {order} LIMIT {PAGE}",
+            keys = table.key.join(", "),
+            value = table.value_sql(),
+            t = table.name,
+            w = if wheres.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", wheres.join(" AND "))
+            },
+            order = table.order(descending),
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
+        let rows = self.client()?.query(&sql, &refs).map_err(|e| failure(&e))?;
+        rows.iter()
+            .map(|row| {
+                let key = table.key_of(row)?;
+                let cols = table
+                    .columns_of(&key[table.prefix.len()..])
+                    .ok_or_else(|| EngineFailure::new("a row's key cannot be read"))?;
+                Ok((cols, (key, table.value_of(row, table.key.len())?)))
+            })
+            .collect()
+    }
+}
+
+/// Refuses a database whose vlu schema is missing or newer than this build knows.
+fn check_schema(client: &mut Client) -> Result<(), EngineFailure> {
+    let found = schema_version(client)?;
+    let known = known_version();
+    match found {
+        0 => Err(EngineFailure::new(
+            "the database has no vlu schema yet: run vlu db migrate",
+        )),
+        n if n > known => Err(EngineFailure::new(format!(
+            "the database's vlu schema is version {n}, newer than this vlu knows ({known}): upgrade vlu"
+        ))),
+        n if n < known => Err(EngineFailure::new(format!(
+            "the database's vlu schema is version {n} and this vlu needs {known}: run vlu db migrate"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The last SQL migration applied to the database (0: none).
+pub(crate) fn schema_version(client: &mut impl GenericClient) -> Result<u32, EngineFailure> {
+    let exists: bool = client
+        .query_one(
+            "SELECT to_regclass('vlu.schema_migrations') IS NOT NULL",
+            &[],
+        )
+        .map_err(|e| failure(&e))?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let n: Option<i32> = client
+        .query_one("SELECT max(version) FROM vlu.schema_migrations", &[])
+        .map_err(|e| failure(&e))?
+        .get(0);
+    Ok(n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0))
+}
+
+pub(crate) fn known_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |(n, _)| *n)
+}
+
+impl Engine for Postgres {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, EngineFailure> {
+        Self::get_with(&mut *self.client()?, key)
+    }
+
+    fn scan(&self, prefix: &[u8]) -> Scan<'_> {
+        let mut parts: Vec<TableScan<'_>> = Vec::new();
+        for table in TABLES {
+            if table.prefix.starts_with(prefix) {
+                parts.push(TableScan::new(self, table, Filter::default()));
+            } else if let Some(rest) = prefix.strip_prefix(table.prefix) {
+                match scan_filter(table, rest) {
+                    Ok(filter) => parts.push(TableScan::new(self, table, filter)),
+                    Err(e) => return Box::new(std::iter::once(Err(e))),
+                }
+            }
+        }
+        parts
+            .into_iter()
+            .fold(Box::new(std::iter::empty()) as Scan<'_>, |scan, part| {
+                Box::new(scan.chain(part))
+            })
+    }
+
+    fn apply(&self, batch: Batch, durable: bool) -> Result<Option<u64>, Unapplied> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(|e| failure(&e))?;
+        let last = Self::apply_in(&mut tx, &batch, durable)?;
+        tx.commit().map_err(|e| failure(&e))?;
+        Ok(last)
+    }
+
+    fn size_on_disk(&self) -> Result<u64, EngineFailure> {
+        let n: i64 = self
+            .client()?
+            .query_one(
+                "SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c \
+                 JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'vlu' AND c.relkind = 'r'",
+                &[],
+            )
+            .map_err(|e| failure(&e))?
+            .get(0);
+        Ok(n.cast_unsigned())
+    }
+}
+
+/// Which of a table's rows a scan reads: those of one kind (a `KindText` table), and those whose
+/// last key column starts with a text.
+#[derive(Debug, Default)]
+struct Filter {
+    kind: Option<String>,
+    start: Option<String>,
+}
+
+/// A scan's filter within `table` for the prefix's remainder `rest`.
+fn scan_filter(table: &Table, rest: &[u8]) -> Result<Filter, EngineFailure> {
+    let unsupported = || {
+        EngineFailure::new(format!(
+            "a scan of part of a key of {} is not supported",
+            table.name
+        ))
+    };
+    let text = |b: &[u8]| {
+        std::str::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| unsupported())
+    };
+    match table.shape {
+        _ if rest.is_empty() => Ok(Filter::default()),
+        Shape::Text => Ok(Filter {
+            kind: None,
+            start: Some(text(rest)?),
+        }),
+        // "v\0" or "v\0ab": the kind, then the start of the id.
+        Shape::KindText if rest.len() >= 2 && rest[1] == 0 => Ok(Filter {
+            kind: Some(text(&rest[..1])?),
+            start: Some(text(&rest[2..])?).filter(|s| !s.is_empty()),
+        }),
+        _ => Err(unsupported()),
+    }
+}
+
+/// One table's rows in key order, a page at a time from either end.
+struct TableScan<'e> {
+    engine: &'e Postgres,
+    table: &'static Table,
+    filter: Filter,
+    /// Rows fetched from the front and not yet yielded, in key order; and the last fetched.
+    front: VecDeque<(Vec<Param>, Pair)>,
+    front_to: Option<Vec<Param>>,
+    /// Rows fetched from the back, in key order; and the first fetched.
+    back: VecDeque<(Vec<Param>, Pair)>,
+    back_to: Option<Vec<Param>>,
+    /// No row is left between what the two ends have fetched.
+    met: bool,
+    failed: bool,
+}
+
+impl<'e> TableScan<'e> {
+    fn new(engine: &'e Postgres, table: &'static Table, filter: Filter) -> Self {
+        Self {
+            engine,
+            table,
+            filter,
+            front: VecDeque::new(),
+            front_to: None,
+            back: VecDeque::new(),
+            back_to: None,
+            met: false,
+            failed: false,
+        }
+    }
+
+    /// Fetches the next page from one end into its buffer.
+    fn fetch(&mut self, from_back: bool) -> Result<(), EngineFailure> {
+        let rows = self.engine.page(
+            self.table,
+            &self.filter,
+            self.front_to.as_deref(),
+            self.back_to.as_deref(),
+            from_back,
+        )?;
+        if i64::try_from(rows.len()).unwrap_or(i64::MAX) < PAGE {
+            self.met = true;
+        }
+        for (cols, pair) in rows {
+            if from_back {
+                self.back_to = Some(cols.clone());
+                self.back.push_front((cols, pair));
+            } else {
+                self.front_to = Some(cols.clone());
+                self.front.push_back((cols, pair));
+            }
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, from_back: bool) -> Option<Result<Pair, EngineFailure>> {
+        loop {
+            if self.failed {
+                return None;
+            }
+            let own = if from_back {
+                &mut self.back
+            } else {
+                &mut self.front
+            };
+            let taken = if from_back {
+                own.pop_back()
+            } else {
+                own.pop_front()
+            };
+            if let Some((_, pair)) = taken {
+                return Some(Ok(pair));
+            }
+            if self.met {
+                let other = if from_back {
+                    &mut self.front
+                } else {
+                    &mut self.back
+                };
+                let taken = if from_back {
+                    other.pop_back()
+                } else {
+                    other.pop_front()
+                };
+                return taken.map(|(_, pair)| Ok(pair));
+            }
+            if let Err(e) = self.fetch(from_back) {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+impl Iterator for TableScan<'_> {
+    type Item = Result<Pair, EngineFailure>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step(false)
+    }
+}
+
+impl DoubleEndedIterator for TableScan<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.step(true)
+    }
+}
+
+/// The database's error as a sentence: what went wrong, never a value it quotes.
+fn failure(e: &postgres::Error) -> EngineFailure {
+    if let Some(db) = e.as_db_error() {
+        // The message names constraints and columns, never values (those are in the
+        // detail, which is left out).
+        return EngineFailure::new(format!("the database refused: {}", db.message()));
+    }
+    if e.is_closed() {
+        return EngineFailure::new("the connection to the database was lost");
+    }
+    let text = e.to_string();
+    if text.contains("connect") || text.contains("No such file") || text.contains("refused") {
+        return EngineFailure::new("the database could not be reached");
+    }
+    EngineFailure::new("the database could not be read or written")
+}
