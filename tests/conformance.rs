@@ -172,23 +172,71 @@ fn trail<U: UnitAdmin>(unit: &U) -> Vec<Entry> {
         .collect()
 }
 
+/// The script's answers and the audit trail after it, on the store in this process.
+fn in_process(sandbox: &Sandbox) -> (Vec<Said>, Vec<Entry>) {
+    // In this test's account's name, as the service knows it.
+    let store = sandbox.store_as(&common::me());
+    (script(&store), trail(&store))
+}
+
+/// The same, through a client of the unit service on the sandbox's store.
+fn through_the_service(sandbox: &Sandbox) -> (Vec<Said>, Vec<Entry>) {
+    let _service = Service::start(sandbox);
+    let client = Client::connect(&sandbox.data_dir()).unwrap().unwrap();
+    (script(&client), trail(&client))
+}
+
+/// The sample unit in a PostgreSQL unit of its own.
+fn sample_in_postgres() -> Option<Sandbox> {
+    let s = Sandbox::in_postgres()?;
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    Some(s)
+}
+
 #[test]
 fn the_store_in_this_process_and_the_unit_service_answer_alike() {
-    let here = Sandbox::with_sample();
-    // In this test's account's name, as the service knows it.
-    let store = here.store_as(&common::me());
-    let local = script(&store);
-    let local_trail = trail(&store);
-    drop(store);
+    let (local, local_trail) = in_process(&Sandbox::with_sample());
+    let (served, served_trail) = through_the_service(&Sandbox::with_sample());
+    expected_of_the_script(&local, &local_trail);
+    for (n, (l, s)) in local.iter().zip(&served).enumerate() {
+        assert_eq!(l, s, "step {n}: in process, then through the service");
+    }
+    assert_eq!(local.len(), served.len());
+    assert_eq!(
+        local_trail, served_trail,
+        "the same audit trail, entry for entry"
+    );
+}
 
-    let there = Sandbox::with_sample();
-    let _service = Service::start(&there);
-    let client = Client::connect(&there.data_dir()).unwrap().unwrap();
-    let served = script(&client);
-    let served_trail = trail(&client);
+#[test]
+fn the_unit_on_postgresql_answers_as_on_the_embedded_engine() {
+    let (Some(here), Some(there)) = (sample_in_postgres(), sample_in_postgres()) else {
+        return;
+    };
+    let (embedded, embedded_trail) = in_process(&Sandbox::with_sample());
+    for (how, (said, trail)) in [
+        ("in process", in_process(&here)),
+        ("through the service", through_the_service(&there)),
+    ] {
+        expected_of_the_script(&said, &trail);
+        for (n, (e, p)) in embedded.iter().zip(&said).enumerate() {
+            assert_eq!(e, p, "step {n}: on sled, then on PostgreSQL {how}");
+        }
+        assert_eq!(embedded.len(), said.len());
+        assert_eq!(
+            embedded_trail, trail,
+            "the same audit trail on PostgreSQL {how}"
+        );
+    }
+}
 
-    // The script meets what it is written to meet, so that agreeing is not agreeing on
-    // nothing: saves, one conflict, refusals of each kind.
+/// The script meets what it is written to meet, so that agreeing is not agreeing on
+/// nothing: saves, one conflict, refusals of each kind.
+fn expected_of_the_script(local: &[Said], local_trail: &[Entry]) {
     assert!(
         matches!(local[0], Said::Saved { entry: Some(_), .. }),
         "{local:?}"
@@ -238,13 +286,5 @@ fn the_store_in_this_process_and_the_unit_service_answer_alike() {
         matches!(&local[11], Said::Refused(kind, why) if kind == "Invalid" && why.ends_with(", so nothing was saved")),
         "{local:?}"
     );
-    for (n, (l, s)) in local.iter().zip(&served).enumerate() {
-        assert_eq!(l, s, "step {n}: in process, then through the service");
-    }
-    assert_eq!(local.len(), served.len());
     assert_eq!(local_trail.len(), 8, "{local_trail:?}");
-    assert_eq!(
-        local_trail, served_trail,
-        "the same audit trail, entry for entry"
-    );
 }

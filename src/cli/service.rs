@@ -41,6 +41,9 @@ impl Starter {
     /// A client of the store's service, started if need be. `None` where there is no store
     /// yet (a first import makes one itself, so that a bad file leaves nothing behind).
     pub fn client(&self) -> Result<Option<Client>, Error> {
+        if self.store_url.is_some() {
+            Store::make_data_dir(&self.data_dir)?;
+        }
         if let Some(client) = answering(&self.data_dir)? {
             return Ok(Some(self.restarting(client)));
         }

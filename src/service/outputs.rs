@@ -243,6 +243,9 @@ fn diary(
     let key = (format != Format::Ics)
         .then(|| serde_json::to_string(&(asked_for, format.name(), colour)).ok())
         .flatten();
+    if let Err(e) = shared.keep_current(store) {
+        return (Reply::Failed(Error::from(e).to_string()), Vec::new());
+    }
     if let Some(kept) = key
         .as_ref()
         .and_then(|k| lock(&shared.diaries).get(k).cloned())

@@ -39,6 +39,9 @@ pub(super) struct Shared {
     /// rules, the format): a warm service answers the morning's repeated `vlu diary`
     /// without working it out again. Forgotten with the digest, at every change.
     pub diaries: Mutex<HashMap<String, Arc<str>>>,
+    /// The records' count of writes when the digest and diaries were kept, where other
+    /// services write the same records (a unit's database): what they changed is read again.
+    pub seen: Mutex<Option<u64>>,
     /// The store, until the service stops (then `None`: the store closed and its lock let
     /// go before the socket goes, so that a new service can open it at once).
     pub store: Mutex<Option<Store>>,
@@ -88,6 +91,7 @@ impl Shared {
     /// The digest the diary and status work from: kept between requests (a warm service
     /// answers without reading the store), forgotten at every change.
     pub(super) fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
+        self.keep_current(store)?;
         let mut kept = lock(&self.digest);
         if let Some(digest) = kept.as_ref() {
             return Ok(Arc::clone(digest));
@@ -95,6 +99,19 @@ impl Shared {
         let digest = Arc::new(store.load_digest()?);
         *kept = Some(Arc::clone(&digest));
         Ok(digest)
+    }
+
+    /// Forgets what is kept if another service of the unit has written since it was kept.
+    pub(super) fn keep_current(&self, store: &Store) -> Result<(), StoreError> {
+        let Some(now) = store.changes_anywhere()? else {
+            return Ok(());
+        };
+        let mut seen = lock(&self.seen);
+        if *seen != Some(now) {
+            self.forget_digest();
+            *seen = Some(now);
+        }
+        Ok(())
     }
 
     pub(super) fn forget_digest(&self) {

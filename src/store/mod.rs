@@ -216,8 +216,25 @@ impl Store {
         lock::probe(dir)
     }
 
+    /// Makes the data directory (private to its owner) if it is not there: a unit whose
+    /// records are in a database still keeps the service's socket and logs in it.
+    pub fn make_data_dir(dir: &Path) -> Result<(), StoreError> {
+        lock::create_private_dir(dir).map_err(|source| StoreError::Io {
+            action: "create the data directory",
+            path: dir.to_owned(),
+            source,
+        })?;
+        lock::private_store_dir(dir)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.core.dir
+    }
+
+    /// How many writes the records have taken from every service of the unit (`None`: the
+    /// records are this process's alone, so it sees every change it makes).
+    pub fn changes_anywhere(&self) -> Result<Option<u64>, StoreError> {
+        Ok(self.core.engine.changes()?)
     }
 
     /// Whether the records are in the data directory (not in a database server).

@@ -17,6 +17,8 @@ pub fn sample_path() -> PathBuf {
 /// A throw-away data directory and configuration home.
 pub struct Sandbox {
     pub root: tempfile::TempDir,
+    /// The PostgreSQL unit the records are kept in (`None`: the data directory).
+    pub store_url: Option<String>,
 }
 
 impl Sandbox {
@@ -57,7 +59,33 @@ impl Sandbox {
     pub fn new() -> Self {
         Self {
             root: tempfile::tempdir().unwrap(),
+            store_url: None,
         }
+    }
+
+    /// A sandbox whose records are kept in a PostgreSQL unit of its own (`None`: no server
+    /// for the tests, outside CI; see `vlu::store::pg_testing`).
+    pub fn in_postgres() -> Option<Self> {
+        Some(Self::on_host_of(&vlu::store::pg_testing::unit()?.url))
+    }
+
+    /// Another host of the unit whose records are at `url`: a data directory of its own
+    /// (its service, its socket), the same records.
+    pub fn on_host_of(url: &str) -> Self {
+        let s = Self {
+            root: tempfile::tempdir().unwrap(),
+            store_url: Some(url.to_owned()),
+        };
+        std::fs::create_dir_all(s.data_dir()).unwrap();
+        set_mode(&s.data_dir(), 0o700);
+        s
+    }
+
+    /// Where the sandbox keeps its records.
+    pub fn place(&self) -> vlu::store::Place {
+        self.store_url
+            .clone()
+            .map_or(vlu::store::Place::Embedded, vlu::store::Place::Postgres)
     }
 
     /// A sandbox whose store holds the sample unit.
@@ -83,6 +111,10 @@ impl Sandbox {
             // whatever the machine's locale (those of the ASCII fallback set their own).
             .env("LC_ALL", "C.UTF-8")
             .env("VLU_IDLE_SECONDS", IDLE);
+        match &self.store_url {
+            Some(url) => cmd.env("VLU_STORE", url),
+            None => cmd.env_remove("VLU_STORE"),
+        };
         cmd
     }
 
@@ -97,7 +129,7 @@ impl Sandbox {
         stop_service(&self.data_dir());
         let start = std::time::Instant::now();
         loop {
-            match vlu::store::Store::open(&self.data_dir(), user) {
+            match vlu::store::Store::open_at(&self.data_dir(), &self.place(), user) {
                 Err(vlu::store::StoreError::InUse(_))
                     if start.elapsed() < std::time::Duration::from_secs(10) =>
                 {

@@ -29,7 +29,12 @@ impl Service {
     pub fn start_until(s: &Sandbox, ready: impl Fn() -> bool) -> Self {
         // Not one a command of the test started on its own.
         super::stop_service(&s.data_dir());
-        let child = Command::new(env!("CARGO_BIN_EXE_vlu"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vlu"));
+        match &s.store_url {
+            Some(url) => command.env("VLU_STORE", url),
+            None => command.env_remove("VLU_STORE"),
+        };
+        let child = command
             .env("VLU_DATA_DIR", s.data_dir())
             .env("XDG_CONFIG_HOME", s.root.path().join("config"))
             .arg("serve")

@@ -48,6 +48,13 @@ pub(super) trait Engine: Send + Sync {
     /// Bytes the engine's files take on disk.
     fn size_on_disk(&self) -> Result<u64, EngineFailure>;
 
+    /// How many writes the engine has taken, counted where every process that writes it
+    /// sees the count (`None`: only this process writes it, under the store's lock). A
+    /// process that keeps what it read between requests reads it again when this moves.
+    fn changes(&self) -> Result<Option<u64>, EngineFailure> {
+        Ok(None)
+    }
+
     /// Whether `key` holds a value.
     fn contains(&self, key: &[u8]) -> Result<bool, EngineFailure> {
         Ok(self.get(key)?.is_some())

@@ -671,6 +671,15 @@ impl Engine for Postgres {
         Ok(last)
     }
 
+    fn changes(&self) -> Result<Option<u64>, EngineFailure> {
+        let n: Option<i64> = self
+            .client()?
+            .query_opt("SELECT last FROM vlu.counters WHERE log = ''", &[])
+            .map_err(|e| failure(&e))?
+            .map(|row| row.get(0));
+        Ok(Some(n.unwrap_or(0).cast_unsigned()))
+    }
+
     fn size_on_disk(&self) -> Result<u64, EngineFailure> {
         let n: i64 = self
             .client()?

@@ -1,0 +1,227 @@
+//! The unit's records in PostgreSQL, as a DBA and an attacker see them: row-level security
+//! keeps one unit's role out of another unit's rows whatever SQL it sends, the audit trail
+//! is only ever added to, and vlu will not keep records as a role that sees every unit.
+//! (The casework itself is held to the embedded engine's answers by tests/conformance.rs.)
+
+mod common;
+
+use common::Sandbox;
+use postgres::{Client, NoTls};
+
+/// A unit holding the sample, and a raw SQL connection as its role.
+fn unit_with_sample() -> Option<(Sandbox, Client)> {
+    let s = Sandbox::in_postgres()?;
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    let url = s.store_url.clone().unwrap();
+    let client = Client::connect(&url, NoTls).unwrap();
+    Some((s, client))
+}
+
+fn count(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap().get(0)
+}
+
+/// The SQLSTATE a statement is refused with.
+fn refused(client: &mut Client, sql: &str) -> String {
+    let e = client.batch_execute(sql).unwrap_err();
+    e.code().map(|c| c.code().to_owned()).unwrap_or_default()
+}
+
+fn own_unit(client: &mut Client) -> String {
+    client
+        .query_one("SELECT vlu.current_unit()", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn one_units_role_can_neither_read_nor_change_another_units_victims() {
+    let (Some((_a, mut a)), Some((unit_b_sandbox, mut b))) =
+        (unit_with_sample(), unit_with_sample())
+    else {
+        return;
+    };
+    let unit_b = own_unit(&mut b);
+    let b_victims = count(&mut b, "SELECT count(*) FROM vlu.victims");
+    assert_eq!(b_victims, 45, "unit B holds the sample");
+
+    // A reads: only its own 45, none of B's, even when it names B.
+    assert_eq!(count(&mut a, "SELECT count(*) FROM vlu.victims"), 45);
+    let named = format!("SELECT count(*) FROM vlu.victims WHERE unit_id = '{unit_b}'");
+    assert_eq!(count(&mut a, &named), 0);
+    for table in [
+        "contact_logs",
+        "cases",
+        "audit",
+        "officers",
+        "digest_shards",
+    ] {
+        let sql = format!("SELECT count(*) FROM vlu.{table} WHERE unit_id = '{unit_b}'");
+        assert_eq!(count(&mut a, &sql), 0, "{table}");
+    }
+    // A changes and deletes: nothing of B's is touched.
+    let changed = a
+        .execute(
+            &format!("UPDATE vlu.victims SET record = '{{}}' WHERE unit_id = '{unit_b}'"),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(changed, 0);
+    let deleted = a
+        .execute(
+            &format!("DELETE FROM vlu.victims WHERE unit_id = '{unit_b}'"),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(deleted, 0);
+    // A moves one of its own victims into B, or adds one there: refused by the policy.
+    assert_eq!(
+        refused(
+            &mut a,
+            &format!("UPDATE vlu.victims SET unit_id = '{unit_b}' WHERE id = 'V-0001'")
+        ),
+        "42501"
+    );
+    assert_eq!(
+        refused(
+            &mut a,
+            &format!(
+                "INSERT INTO vlu.snoozes (unit_id, reminder, snooze) VALUES ('{unit_b}', 'x', '{{}}')"
+            )
+        ),
+        "42501"
+    );
+    // Nor can it make itself B's.
+    assert_eq!(
+        refused(&mut a, "UPDATE vlu.units SET db_role = current_user"),
+        "42501"
+    );
+    assert_eq!(count(&mut b, "SELECT count(*) FROM vlu.victims"), b_victims);
+    let export = unit_b_sandbox.vlu().arg("export").assert().success();
+    let b_file: serde_json::Value = serde_json::from_slice(&export.get_output().stdout).unwrap();
+    assert_eq!(b_file["victims"].as_array().unwrap().len(), 45);
+}
+
+#[test]
+fn the_audit_trail_is_only_ever_added_to() {
+    let Some((_s, mut client)) = unit_with_sample() else {
+        return;
+    };
+    assert!(count(&mut client, "SELECT count(*) FROM vlu.audit") > 0);
+    assert_eq!(
+        refused(&mut client, "UPDATE vlu.audit SET entry = '{}'"),
+        "42501"
+    );
+    assert_eq!(refused(&mut client, "DELETE FROM vlu.audit"), "42501");
+    // Each entry names the database role that wrote it, beside the person in the entry.
+    let role: String = client
+        .query_one(
+            "SELECT db_role::text FROM vlu.audit ORDER BY seq LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let me: String = client
+        .query_one("SELECT current_user::text", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(role, me);
+}
+
+#[test]
+fn vlu_refuses_a_role_that_sees_every_unit() {
+    let Some(unit) = vlu::store::pg_testing::unit() else {
+        return;
+    };
+    let s = Sandbox::new();
+    let out = s
+        .vlu()
+        .env("VLU_STORE", &unit.admin)
+        .args(["diary", "--date", "2026-11-24"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("superuser or bypasses row security"), "{err}");
+}
+
+#[test]
+fn backups_of_a_database_are_the_organisations() {
+    let Some((s, _client)) = unit_with_sample() else {
+        return;
+    };
+    let out = s.vlu().arg("backup").assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("pg_dump"), "{err}");
+}
+
+/// The victims the diary lists for `day`, by reminder kind, as one host's service answers.
+fn diary_items(s: &Sandbox, day: &str) -> Vec<(String, String)> {
+    let out = s
+        .vlu()
+        .args(["diary", "--format", "json", "--date", day])
+        .assert()
+        .success();
+    let diary: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    diary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["victim_id"].as_str().unwrap().to_owned(),
+                i["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_through_one_hosts_service_is_in_the_others_next_diary() {
+    let Some(first) = Sandbox::in_postgres() else {
+        return;
+    };
+    let url = first.store_url.clone().unwrap();
+    let second = Sandbox::on_host_of(&url);
+    first
+        .vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    let annual = ("V-0029".to_owned(), "annual_letter".to_owned());
+    // Each host's service is warm, and keeps its diary, before the change.
+    for _ in 0..2 {
+        assert!(diary_items(&first, "2026-11-24").contains(&annual));
+        assert!(diary_items(&second, "2026-11-24").contains(&annual));
+    }
+    first
+        .vlu()
+        .args([
+            "log",
+            "--victim",
+            "V-0029",
+            "--kind",
+            "annual_letter",
+            "--method",
+            "letter",
+            "--direction",
+            "outbound",
+            "--on",
+            "2026-11-24",
+            "--summary",
+            "Annual letter sent.",
+        ])
+        .assert()
+        .success();
+    assert!(!diary_items(&first, "2026-11-24").contains(&annual));
+    assert!(
+        !diary_items(&second, "2026-11-24").contains(&annual),
+        "the other host's service read the change"
+    );
+    common::stop_service(&first.data_dir());
+    common::stop_service(&second.data_dir());
+}
