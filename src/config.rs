@@ -114,16 +114,6 @@ pub struct StoreConfig {
     pub url: Option<String>,
 }
 
-impl StoreConfig {
-    /// Where the records are kept.
-    pub fn place(&self) -> Result<crate::store::Place, crate::store::StoreError> {
-        self.url.as_deref().map_or(
-            Ok(crate::store::Place::Embedded),
-            crate::store::Place::of_address,
-        )
-    }
-}
-
 /// The unit service (`[service]`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]

@@ -186,17 +186,6 @@ fn through_the_service(sandbox: &Sandbox) -> (Vec<Said>, Vec<Entry>) {
     (script(&client), trail(&client))
 }
 
-/// The sample unit in a PostgreSQL unit of its own.
-fn sample_in_postgres() -> Option<Sandbox> {
-    let s = Sandbox::in_postgres()?;
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
-    Some(s)
-}
-
 #[test]
 fn the_store_in_this_process_and_the_unit_service_answer_alike() {
     let (local, local_trail) = in_process(&Sandbox::with_sample());
@@ -214,7 +203,10 @@ fn the_store_in_this_process_and_the_unit_service_answer_alike() {
 
 #[test]
 fn the_unit_on_postgresql_answers_as_on_the_embedded_engine() {
-    let (Some(here), Some(there)) = (sample_in_postgres(), sample_in_postgres()) else {
+    let (Some(here), Some(there)) = (
+        Sandbox::with_sample_in_postgres(),
+        Sandbox::with_sample_in_postgres(),
+    ) else {
         return;
     };
     let (embedded, embedded_trail) = in_process(&Sandbox::with_sample());

@@ -10,12 +10,7 @@ use postgres::{Client, NoTls};
 
 /// A unit holding the sample, and a raw SQL connection as its role.
 fn unit_with_sample() -> Option<(Sandbox, Client)> {
-    let s = Sandbox::in_postgres()?;
-    s.vlu()
-        .arg("import")
-        .arg(common::sample_path())
-        .assert()
-        .success();
+    let s = Sandbox::with_sample_in_postgres()?;
     let url = s.store_url.clone().unwrap();
     let client = Client::connect(&url, NoTls).unwrap();
     Some((s, client))
@@ -224,4 +219,41 @@ fn a_change_through_one_hosts_service_is_in_the_others_next_diary() {
     );
     common::stop_service(&first.data_dir());
     common::stop_service(&second.data_dir());
+}
+
+#[test]
+fn check_finds_an_audit_trail_a_units_role_could_rewrite() {
+    let Some(unit) = vlu::store::pg_testing::unit() else {
+        return;
+    };
+    let s = Sandbox::on_host_of(&unit.url);
+    s.vlu()
+        .arg("import")
+        .arg(common::sample_path())
+        .assert()
+        .success();
+    let said = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let sound = s.vlu().arg("check").assert().success();
+    assert!(said(sound.get_output()).contains("is sound"));
+    let role = unit.url.rsplit("user=").next().unwrap().to_owned();
+    let mut admin = Client::connect(&unit.admin, NoTls).unwrap();
+    admin
+        .batch_execute(&format!("GRANT UPDATE ON vlu.audit TO {role}"))
+        .unwrap();
+    common::stop_service(&s.data_dir());
+    let unsound = s.vlu().arg("check").assert().failure();
+    assert!(
+        said(unsound.get_output()).contains("may UPDATE the audit trail"),
+        "{}",
+        said(unsound.get_output())
+    );
+    admin
+        .batch_execute(&format!("REVOKE UPDATE ON vlu.audit FROM {role}"))
+        .unwrap();
 }

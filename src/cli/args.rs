@@ -341,6 +341,7 @@ pub enum DbCommand {
         #[arg(long, value_name = "ROLE")]
         role: String,
         /// The database, as its administrator (default: the configured store).
+        /// E.g. `--url 'host=/run/postgresql dbname=vlu user=postgres'`
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },

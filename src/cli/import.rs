@@ -130,7 +130,7 @@ fn say_imported(env: &Env, s: &ImportSummary) {
         plural(s.cases, "case"),
         plural(s.victims, "victim"),
         plural(s.contacts, "contact"),
-        env.data_dir.display(),
+        env.place().unwrap_or_default().describe(&env.data_dir),
         if s.replaced > 0 {
             format!(" ({} replaced)", plural(s.replaced, "record"))
         } else {

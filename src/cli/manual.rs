@@ -34,14 +34,25 @@ pub(crate) const EXIT_STATUS: [(u8, &str); 4] = [
 ];
 
 /// Every environment variable vlu reads, and what it does.
-pub(crate) const ENVIRONMENT: [(&str, &str); 10] = [
+pub(crate) const ENVIRONMENT: [(&str, &str); 12] = [
     (
         "VLU_DATA_DIR",
         "the data directory, as --data-dir (which wins over it)",
     ),
     (
+        "VLU_STORE",
+        "the PostgreSQL database the unit's records are kept in, as --store (which wins over \
+         it) or the configuration's [store] url; without any, the records are in the data \
+         directory",
+    ),
+    (
         "VLU_CONFIG",
         "the configuration file, as --config (which wins over it)",
+    ),
+    (
+        "VLU_TEST_POSTGRES",
+        "read by vlu's own tests only, never by a command: the PostgreSQL server (as libpq \
+         keywords, host=/tmp/pg user=postgres) they make their throw-away databases on",
     ),
     (
         "VLU_KEYMAP",
@@ -256,6 +267,7 @@ mod tests {
         let named: Vec<&str> = ENVIRONMENT.iter().map(|(n, _)| *n).collect();
         for read in [
             "VLU_DATA_DIR",
+            "VLU_STORE",
             "VLU_CONFIG",
             "VLU_KEYMAP",
             "VLU_IDENTITY",

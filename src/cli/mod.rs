@@ -169,7 +169,7 @@ impl Env {
 
     /// Where the unit's records are kept: the configured database, else the data directory.
     fn place(&self) -> Result<Place, Error> {
-        Ok(self.config.store.place()?)
+        Ok(Place::configured(&self.config.store)?)
     }
 
     /// A diary's question for the unit service, with this configuration's lead times.
@@ -234,7 +234,14 @@ fn run(cli: Cli) -> Result<(), Error> {
         _ => {
             let env = Env::new(&cli)?;
             start_logging(&cli, &env);
-            dispatch(&env, cli).map_err(|e| e.in_store(&env.data_dir))
+            dispatch(&env, cli).map_err(|e| {
+                // A database's failure is the database's, not the data directory's.
+                if env.config.store.url.is_some() {
+                    e
+                } else {
+                    e.in_store(&env.data_dir)
+                }
+            })
         }
     }
 }

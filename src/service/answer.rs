@@ -213,10 +213,7 @@ fn answer_or_recover(
     }
     let mut guard = lock(&shared.store);
     guard.take();
-    let reopened = shared
-        .config
-        .store
-        .place()
+    let reopened = crate::store::Place::configured(&shared.config.store)
         .and_then(|place| Store::open_at(&shared.dir, &place, &identity::current_user()));
     match reopened {
         Ok(store) => {

@@ -47,7 +47,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         let _ = rustix::process::setsid();
     }
     private_enough(dir)?;
-    let place = config.store.place()?;
+    let place = crate::store::Place::configured(&config.store)?;
     let store = Store::open_at(dir, &place, &identity::current_user())?;
     daily_backup(&store, dir, &config);
     let socket = super::socket_path(dir);

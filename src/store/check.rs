@@ -23,7 +23,9 @@ fn shown(k: &[u8]) -> String {
 impl Store {
     /// Every integrity problem in the store (none means it is sound).
     pub fn check(&self) -> Result<Vec<Finding>, StoreError> {
-        let (mut findings, stored_digest) = self.check_each_record()?;
+        let mut findings = self.core.engine.guarded()?;
+        let (each, stored_digest) = self.check_each_record()?;
+        findings.extend(each);
         findings.extend(self.erased_but_here()?);
         if !findings.is_empty() {
             return Ok(findings);

@@ -154,6 +154,21 @@ pub enum Place {
 }
 
 impl Place {
+    /// Where the configuration (`[store]`, or `--store` laid over it) keeps the records.
+    pub fn configured(store: &crate::config::StoreConfig) -> Result<Self, StoreError> {
+        store
+            .url
+            .as_deref()
+            .map_or(Ok(Self::Embedded), Self::of_address)
+    }
+    /// Where the records are, as a sentence says it ("into …", "the store in …").
+    pub fn describe(&self, dir: &Path) -> String {
+        match self {
+            Self::Embedded => dir.display().to_string(),
+            Self::Postgres(_) => "the unit's PostgreSQL database".to_owned(),
+        }
+    }
+
     /// The place a configured address names: a PostgreSQL URL or keyword string.
     pub fn of_address(address: &str) -> Result<Self, StoreError> {
         if address.parse::<postgres::Config>().is_err() {
@@ -235,6 +250,15 @@ impl Store {
     /// records are this process's alone, so it sees every change it makes).
     pub fn changes_anywhere(&self) -> Result<Option<u64>, StoreError> {
         Ok(self.core.engine.changes()?)
+    }
+
+    /// Where the records are, as a sentence says it.
+    pub fn kept_in(&self) -> String {
+        if self.core.embedded {
+            Place::Embedded.describe(&self.core.dir)
+        } else {
+            Place::Postgres(String::new()).describe(&self.core.dir)
+        }
     }
 
     /// Whether the records are in the data directory (not in a database server).

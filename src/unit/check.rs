@@ -15,7 +15,7 @@ pub fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, Error> 
     let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
     Ok(Ok(format!(
         "The store in {} is sound: schema {}, {}, {}, {}, {}.",
-        store.dir().display(),
+        store.kept_in(),
         crate::store::SCHEMA_VERSION,
         plural(c.officers.len(), "officer"),
         plural(c.cases.len(), "case"),

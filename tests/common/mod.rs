@@ -69,6 +69,13 @@ impl Sandbox {
         Some(Self::on_host_of(&vlu::store::pg_testing::unit()?.url))
     }
 
+    /// The sample unit in a PostgreSQL unit of its own.
+    pub fn with_sample_in_postgres() -> Option<Self> {
+        let s = Self::in_postgres()?;
+        s.vlu().arg("import").arg(sample_path()).assert().success();
+        Some(s)
+    }
+
     /// Another host of the unit whose records are at `url`: a data directory of its own
     /// (its service, its socket), the same records.
     pub fn on_host_of(url: &str) -> Self {

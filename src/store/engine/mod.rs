@@ -55,6 +55,12 @@ pub(super) trait Engine: Send + Sync {
         Ok(None)
     }
 
+    /// What is wrong with how the engine guards the records (an engine shared with other
+    /// units: their separation and the audit trail's protection); empty when sound.
+    fn guarded(&self) -> Result<Vec<String>, EngineFailure> {
+        Ok(Vec::new())
+    }
+
     /// Whether `key` holds a value.
     fn contains(&self, key: &[u8]) -> Result<bool, EngineFailure> {
         Ok(self.get(key)?.is_some())

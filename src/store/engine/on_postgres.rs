@@ -680,6 +680,45 @@ impl Engine for Postgres {
         Ok(Some(n.unwrap_or(0).cast_unsigned()))
     }
 
+    fn guarded(&self) -> Result<Vec<String>, EngineFailure> {
+        let mut client = self.client()?;
+        check_schema(&mut client)?;
+        let mut findings = Vec::new();
+        for table in TABLES.iter().map(|t| t.name).chain(["counters"]) {
+            let row = client
+                .query_opt(
+                    "SELECT c.relrowsecurity AND c.relforcerowsecurity, \
+                     EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid) \
+                     FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace \
+                     WHERE s.nspname = 'vlu' AND c.relname = $1",
+                    &[&table],
+                )
+                .map_err(|e| failure(&e))?;
+            match row.map(|r| (r.get::<_, bool>(0), r.get::<_, bool>(1))) {
+                None => findings.push(format!("the table vlu.{table} is missing")),
+                Some((false, _)) => findings.push(format!(
+                    "row-level security is not forced on vlu.{table}: another unit's role could read it"
+                )),
+                Some((true, false)) => {
+                    findings.push(format!("vlu.{table} has no row-level security policy"));
+                }
+                Some((true, true)) => {}
+            }
+        }
+        for right in ["UPDATE", "DELETE", "TRUNCATE"] {
+            let may: bool = client
+                .query_one("SELECT has_table_privilege('vlu.audit', $1)", &[&right])
+                .map_err(|e| failure(&e))?
+                .get(0);
+            if may {
+                findings.push(format!(
+                    "the unit's role may {right} the audit trail, which must only be added to"
+                ));
+            }
+        }
+        Ok(findings)
+    }
+
     fn size_on_disk(&self) -> Result<u64, EngineFailure> {
         let n: i64 = self
             .client()?
