@@ -5,8 +5,12 @@
 
 mod common;
 
-use common::Sandbox;
+use std::time::{Duration, Instant};
+
+use common::service::Service;
+use common::{Casework, Sandbox};
 use postgres::{Client, NoTls};
+use vlu::unit::api::{News, UnitStore};
 
 /// A unit holding the sample, and a raw SQL connection as its role.
 fn unit_with_sample() -> Option<(Sandbox, Client)> {
@@ -256,4 +260,46 @@ fn check_finds_an_audit_trail_a_units_role_could_rewrite() {
     admin
         .batch_execute(&format!("REVOKE UPDATE ON vlu.audit FROM {role}"))
         .unwrap();
+}
+
+#[test]
+fn a_screen_on_one_host_hears_of_a_change_made_on_another_within_a_second() {
+    let Some(first) = Sandbox::with_sample_in_postgres() else {
+        return;
+    };
+    let second = Sandbox::on_host_of(first.store_url.as_deref().unwrap());
+    let _there = Service::start(&first);
+    let _here = Service::start(&second);
+    // A screen of the second host's service, listening.
+    let (tx, news) = std::sync::mpsc::channel();
+    vlu::service::client::Client::subscribe(&second.data_dir(), tx, |news| news, None).unwrap();
+    let writer = vlu::service::client::Client::connect(&first.data_dir())
+        .unwrap()
+        .unwrap();
+    let started = Instant::now();
+    writer
+        .append_contact("V-0001", &common::note("Rang from the other office."))
+        .unwrap();
+    loop {
+        match news.recv_timeout(Duration::from_secs(2)) {
+            Ok(News::Reload) => break,
+            Ok(_) => {}
+            Err(e) => panic!("no news from the other host: {e}"),
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    // What the screen then reads has the change.
+    let reader = vlu::service::client::Client::connect(&second.data_dir())
+        .unwrap()
+        .unwrap();
+    let log = reader.victim("V-0001").unwrap().unwrap().contacts;
+    assert_eq!(
+        log.last().unwrap().summary.as_deref(),
+        Some("Rang from the other office.")
+    );
+    // The writer's own service heard nothing it did not know: its screens were told by it.
 }

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use super::door::{self, Door};
 use super::identity;
 use super::proto::{PROTOCOL, Reply, Request, receive_message, send};
-use super::shared::{Shared, announce_present, lock, present_others, stop};
+use super::shared::{Shared, announce_present, broadcast, lock, present_others, stop};
 use crate::config::Config;
 use crate::error::Error;
 use crate::store::Store;
@@ -50,6 +50,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     let place = crate::store::Place::configured(&config.store)?;
     let store = Store::open_at(dir, &place, &identity::current_user())?;
     daily_backup(&store, dir, &config);
+    let others = store.others_writes()?;
     let socket = super::socket_path(dir);
     let (listener, activated) = match activated()? {
         Some(listener) => (listener, true),
@@ -79,6 +80,9 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         door: Arc::new(Door::default()),
     });
     stop_on_signals(&shared);
+    if let Some(others) = others {
+        hear_other_services(&shared, others);
+    }
     tracing::info!(
         dir = %dir.display(),
         socket_activated = activated,
@@ -97,6 +101,10 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
 /// The day's backup, as the screens took it when they owned the store: a failure is
 /// logged, and the service serves all the same.
 fn daily_backup(store: &Store, dir: &Path, config: &Config) {
+    if !store.embedded() {
+        // A database's records are backed up by the organisation's tools.
+        return;
+    }
     let backups = config.backup.dir_for(dir);
     let taken = Store::backup_due(&backups).and_then(|due| {
         if due {
@@ -250,6 +258,36 @@ fn stop_on_signals(shared: &Arc<Shared>) {
             stop(&shared);
         }
     });
+}
+
+/// Where the unit's other services write the same records (a unit's database, several
+/// hosts): each of their writes, heard as it commits, makes this service forget what it
+/// kept and tells its screens to read again — within a second of the commit.
+fn hear_other_services(shared: &Arc<Shared>, mut others: crate::store::OtherWrites) {
+    let shared = Arc::clone(shared);
+    let _ = std::thread::Builder::new()
+        .name("vlu-others".into())
+        .spawn(move || {
+            while !shared.stopping.load(Ordering::SeqCst) {
+                match others.wait(Duration::from_millis(500)) {
+                    Ok(None) => {}
+                    Ok(Some(writes)) => {
+                        let mut seen = lock(&shared.seen);
+                        if *seen != Some(writes) {
+                            shared.forget_digest();
+                            *seen = Some(writes);
+                            drop(seen);
+                            tracing::info!(writes, "another service of the unit wrote");
+                            broadcast(&shared, &Reply::Reload);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!("not hearing the unit's other services: {e}");
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                }
+            }
+        });
 }
 
 /// One watcher for the whole service: once nobody has been connected for `idle`, it stops

@@ -142,6 +142,17 @@ const DIGEST: &[u8] = b"d\0";
 const SNOOZE: &[u8] = b"s\0";
 const AUDIT: &[u8] = b"a\0";
 
+/// The writes the unit's other services make to its records ([`Store::others_writes`]).
+pub struct OtherWrites(Box<dyn engine::Others>);
+
+impl OtherWrites {
+    /// Waits at most `timeout`; answers the records' write count after the writes heard
+    /// (`None`: none came).
+    pub fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, StoreError> {
+        Ok(self.0.wait(timeout)?)
+    }
+}
+
 /// Where a unit's records are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Place {
@@ -250,6 +261,12 @@ impl Store {
     /// records are this process's alone, so it sees every change it makes).
     pub fn changes_anywhere(&self) -> Result<Option<u64>, StoreError> {
         Ok(self.core.engine.changes()?)
+    }
+
+    /// The writes the unit's other services make to its records, as they commit (`None`:
+    /// the records are this process's alone).
+    pub fn others_writes(&self) -> Result<Option<OtherWrites>, StoreError> {
+        Ok(self.core.engine.others()?.map(OtherWrites))
     }
 
     /// Where the records are, as a sentence says it.

@@ -48,6 +48,12 @@ pub(super) trait Engine: Send + Sync {
     /// Bytes the engine's files take on disk.
     fn size_on_disk(&self) -> Result<u64, EngineFailure>;
 
+    /// The writes other processes make to the records, as they are made (`None`: only this
+    /// process writes them).
+    fn others(&self) -> Result<Option<Box<dyn Others>>, EngineFailure> {
+        Ok(None)
+    }
+
     /// How many writes the engine has taken, counted where every process that writes it
     /// sees the count (`None`: only this process writes it, under the store's lock). A
     /// process that keeps what it read between requests reads it again when this moves.
@@ -75,6 +81,14 @@ pub(super) trait Engine: Send + Sync {
     fn is_empty(&self) -> Result<bool, EngineFailure> {
         Ok(self.scan(b"").next().transpose()?.is_none())
     }
+}
+
+/// Other processes' writes to the same records, heard as they commit.
+pub trait Others: Send {
+    /// Waits at most `timeout` for other processes' writes; answers the records' write count
+    /// after the last one heard (`None`: none came). After a lost connection it answers the
+    /// count once listening again, for what was missed meanwhile is unknown.
+    fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, EngineFailure>;
 }
 
 /// One atomic write: what it expects to find, what it puts and removes, what it appends.

@@ -17,10 +17,11 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row};
 
-use super::{Batch, Engine, EngineFailure, Op, Pair, Scan, Unapplied};
+use super::{Batch, Engine, EngineFailure, Op, Others, Pair, Scan, Unapplied};
 
 /// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
 /// applied.
@@ -271,6 +272,10 @@ impl Table {
 /// The engine on one unit's role in one database.
 pub(crate) struct Postgres {
     config: postgres::Config,
+    /// The channel the unit's writes are announced on (`vlu:` and the unit's id).
+    channel: String,
+    /// This engine's name in those announcements, so that its own writes are not news to it.
+    writer: String,
     /// Connections not in use.
     idle: Mutex<Vec<Client>>,
 }
@@ -323,11 +328,19 @@ impl Postgres {
         let config: postgres::Config = url.parse().map_err(|_| {
             EngineFailure::new("the store's address is not a PostgreSQL URL (postgresql://…)")
         })?;
-        let engine = Self {
+        let mut engine = Self {
             config,
+            channel: String::new(),
+            writer: format!(
+                "{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            ),
             idle: Mutex::default(),
         };
-        {
+        let unit = {
             let mut client = engine.client()?;
             check_schema(&mut client)?;
             let row = client
@@ -345,12 +358,13 @@ impl Postgres {
                     "the database role {role} is a superuser or bypasses row security, so it would see every unit's victims: connect as the unit's own role"
                 )));
             }
-            if unit.is_none() {
-                return Err(EngineFailure::new(format!(
+            unit.ok_or_else(|| {
+                EngineFailure::new(format!(
                     "the database role {role} is not a unit's: an administrator adds it with vlu db add-unit"
-                )));
-            }
-        }
+                ))
+            })?
+        };
+        engine.channel = format!("vlu:{unit}");
         Ok(engine)
     }
 
@@ -384,6 +398,7 @@ impl Postgres {
     }
 
     fn apply_in(
+        &self,
         tx: &mut postgres::Transaction<'_>,
         batch: &Batch,
         durable: bool,
@@ -393,10 +408,20 @@ impl Postgres {
                 .map_err(|e| failure(&e))?;
         }
         // The unit's write counter: taking its row makes the unit's writes one at a time.
+        // The write is announced with it, to the unit's other services, when (and only if)
+        // it commits.
+        let writes: i64 = tx
+            .query_one(
+                "INSERT INTO vlu.counters (log, last) VALUES ('', 1) \
+                 ON CONFLICT (unit_id, log) DO UPDATE SET last = vlu.counters.last + 1 \
+                 RETURNING last",
+                &[],
+            )
+            .map_err(|e| failure(&e))?
+            .get(0);
         tx.execute(
-            "INSERT INTO vlu.counters (log, last) VALUES ('', 1) \
-             ON CONFLICT (unit_id, log) DO UPDATE SET last = vlu.counters.last + 1",
-            &[],
+            "SELECT pg_notify($1, $2)",
+            &[&self.channel, &format!("{} {writes}", self.writer)],
         )
         .map_err(|e| failure(&e))?;
         for (key, wanted) in &batch.expected {
@@ -666,9 +691,18 @@ impl Engine for Postgres {
     fn apply(&self, batch: Batch, durable: bool) -> Result<Option<u64>, Unapplied> {
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(|e| failure(&e))?;
-        let last = Self::apply_in(&mut tx, &batch, durable)?;
+        let last = self.apply_in(&mut tx, &batch, durable)?;
         tx.commit().map_err(|e| failure(&e))?;
         Ok(last)
+    }
+
+    fn others(&self) -> Result<Option<Box<dyn Others>>, EngineFailure> {
+        Ok(Some(Box::new(Listening {
+            config: self.config.clone(),
+            channel: self.channel.clone(),
+            writer: self.writer.clone(),
+            client: None,
+        })))
     }
 
     fn changes(&self) -> Result<Option<u64>, EngineFailure> {
@@ -874,6 +908,76 @@ impl Iterator for TableScan<'_> {
 impl DoubleEndedIterator for TableScan<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.step(true)
+    }
+}
+
+/// The unit's writes by other engines (its other services), heard on the unit's channel.
+struct Listening {
+    config: postgres::Config,
+    channel: String,
+    writer: String,
+    /// The connection that listens (`None`: not connected; the next wait connects).
+    client: Option<Client>,
+}
+
+impl Listening {
+    /// Connects and listens; returns the unit's write count then (what was missed while not
+    /// listening is everything up to it).
+    fn listen(&mut self) -> Result<u64, EngineFailure> {
+        let mut client = self.config.connect(NoTls).map_err(|e| failure(&e))?;
+        // The channel is the unit's id, which `vlu.units` keeps to plain characters.
+        client
+            .batch_execute(&format!("LISTEN \"{}\"", self.channel.replace('"', "")))
+            .map_err(|e| failure(&e))?;
+        let writes: Option<i64> = client
+            .query_opt("SELECT last FROM vlu.counters WHERE log = ''", &[])
+            .map_err(|e| failure(&e))?
+            .map(|row| row.get(0));
+        self.client = Some(client);
+        Ok(writes.unwrap_or(0).cast_unsigned())
+    }
+}
+
+impl Others for Listening {
+    fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, EngineFailure> {
+        let Some(client) = self.client.as_mut() else {
+            // Not listening: whatever happened meanwhile is news.
+            return self.listen().map(Some);
+        };
+        let mut latest: Option<u64> = None;
+        let mut heard = |payload: &str| {
+            let mut words = payload.split(' ');
+            let (Some(writer), Some(n)) = (words.next(), words.next().and_then(|n| n.parse().ok()))
+            else {
+                return;
+            };
+            if writer != self.writer {
+                latest = Some(latest.map_or(n, |l: u64| l.max(n)));
+            }
+        };
+        let first = client.notifications().timeout_iter(timeout).next();
+        let lost = match first {
+            Ok(None) => false,
+            Ok(Some(note)) => {
+                heard(note.payload());
+                // And whatever else has come in already.
+                let mut notes = client.notifications();
+                let mut pending = notes.iter();
+                loop {
+                    match pending.next() {
+                        Ok(Some(note)) => heard(note.payload()),
+                        Ok(None) => break false,
+                        Err(_) => break true,
+                    }
+                }
+            }
+            Err(_) => true,
+        };
+        let closed = client.is_closed();
+        if lost || closed {
+            self.client = None;
+        }
+        Ok(latest)
     }
 }
 
