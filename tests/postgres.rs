@@ -303,3 +303,45 @@ fn a_screen_on_one_host_hears_of_a_change_made_on_another_within_a_second() {
     );
     // The writer's own service heard nothing it did not know: its screens were told by it.
 }
+
+#[test]
+fn a_unit_copied_into_postgresql_and_back_exports_byte_for_byte_the_same() {
+    let Some(unit) = vlu::store::pg_testing::unit() else {
+        return;
+    };
+    let source = Sandbox::with_sample();
+    let before = source.export();
+    // The copy opens the store itself: its service lets it go first.
+    common::stop_service(&source.data_dir());
+    let db = Sandbox::on_host_of(&unit.url);
+    let back = Sandbox::new();
+    let dir = |s: &Sandbox| s.data_dir().display().to_string();
+    let copy = |from: &str, to: &str| {
+        source
+            .vlu()
+            .args(["db", "copy", "--from", from, "--to", to])
+            .assert()
+    };
+    copy(&dir(&source), &unit.url).success();
+    copy(&unit.url, &dir(&back)).success();
+    assert_eq!(db.export(), before, "the copy in PostgreSQL");
+    assert_eq!(back.export(), before, "the copy back in a data directory");
+    // The trail came too, and the copy is in it, after it.
+    let trail = |s: &Sandbox| {
+        let out = s.vlu().arg("audit").assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let in_db = trail(&db);
+    assert!(in_db.contains("import"), "{in_db}");
+    assert!(in_db.contains("copy-in"), "{in_db}");
+    // Never into a store that holds records: refused, nothing changed.
+    common::stop_service(&source.data_dir());
+    let refused = copy(&dir(&source), &unit.url).failure();
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("already holds records"), "{err}");
+    assert_eq!(db.export(), before);
+    common::stop_service(&back.data_dir());
+    let refused = copy(&unit.url, &dir(&back)).failure();
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("already holds a store"), "{err}");
+}

@@ -326,6 +326,22 @@ pub enum DbCommand {
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },
+    /// Copy a unit's records from the data directory into its PostgreSQL database, or back:
+    /// into a store that holds none yet, all or nothing; the audit trail comes too.
+    #[command(
+        after_help = "Examples:\n  vlu db copy --from /srv/vlu --to 'host=/run/postgresql dbname=vlu user=vlu_northshire'\n  \
+        vlu db copy --from 'host=/run/postgresql dbname=vlu user=vlu_northshire' --to /srv/vlu-copy"
+    )]
+    Copy {
+        /// Where the records are: a data directory, or a database as the unit's role.
+        /// E.g. --from /srv/vlu
+        #[arg(long, value_name = "DIR|URL")]
+        from: String,
+        /// Where they go (a data directory with no store, or the unit's database holding no
+        /// records). E.g. `--to 'host=/run/postgresql dbname=vlu user=vlu_northshire'`
+        #[arg(long, value_name = "DIR|URL")]
+        to: String,
+    },
     /// Add a unit, and the database role its services connect as (made if need be; peer
     /// authentication maps the service's OS account to it).
     #[command(

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
-use crate::domain::text::visible;
+use crate::domain::text::{plural, visible};
 use crate::error::Error;
 use crate::store::{Digest, Place, Snooze, Store};
 use crate::unit::check::check_store;
@@ -453,6 +453,7 @@ fn db(env: &Env, command: args::DbCommand) -> Result<(), Error> {
             }
             Ok(())
         }
+        args::DbCommand::Copy { from, to } => copy_unit(env, &from, &to),
         args::DbCommand::AddUnit {
             id,
             name,
@@ -466,6 +467,66 @@ fn db(env: &Env, command: args::DbCommand) -> Result<(), Error> {
                 visible(&name)
             );
             Ok(())
+        }
+    }
+}
+
+/// A side of `vlu db copy`: a database address, or a data directory.
+fn copy_side(side: &str) -> Result<(PathBuf, Place, Option<tempfile::TempDir>), Error> {
+    let address =
+        side.starts_with("postgres://") || side.starts_with("postgresql://") || side.contains('=');
+    if address {
+        // The lock of a data directory of its own: nothing else of this host's is touched.
+        let lock_dir = tempfile::tempdir().map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        let place = Place::of_address(side)?;
+        return Ok((lock_dir.path().to_owned(), place, Some(lock_dir)));
+    }
+    Ok((PathBuf::from(side), Place::Embedded, None))
+}
+
+/// `vlu db copy --from A --to B`.
+fn copy_unit(env: &Env, from: &str, to: &str) -> Result<(), Error> {
+    let (from_dir, from_place, _from_lock) = copy_side(from)?;
+    let (to_dir, to_place, _to_lock) = copy_side(to)?;
+    if from_place == Place::Embedded && !Store::exists(&from_dir)? {
+        return Err(Error::Usage(format!(
+            "there is no store in {} to copy",
+            from_dir.display()
+        )));
+    }
+    let made_here = to_place == Place::Embedded && !to_dir.exists();
+    if to_place == Place::Embedded && Store::exists(&to_dir)? {
+        return Err(Error::Usage(format!(
+            "{} already holds a store: a copy goes only into a new one",
+            to_dir.display()
+        )));
+    }
+    let source = Store::open_at(&from_dir, &from_place, &env.user)?;
+    let copied = Store::open_at(&to_dir, &to_place, &env.user)
+        .map_err(Error::from)
+        .and_then(|target| Ok(source.copy_into(&target)?));
+    match copied {
+        Ok(copied) => {
+            eprintln!(
+                "Copied {}, {}, {} and the audit trail ({} entries) from {} to {}.",
+                plural(copied.officers, "officer"),
+                plural(copied.cases, "case"),
+                plural(copied.victims, "victim"),
+                copied.audit,
+                from_place.describe(&from_dir),
+                to_place.describe(&to_dir)
+            );
+            Ok(())
+        }
+        Err(e) => {
+            if made_here {
+                // Nothing was copied: the store begun for it goes too.
+                let _ = std::fs::remove_dir_all(&to_dir);
+            }
+            Err(e)
         }
     }
 }

@@ -505,7 +505,8 @@ impl Postgres {
         });
         let sql = format!(
             "INSERT INTO vlu.{t} ({cols}, {v}) VALUES ({ps}, {vp}){upsert}",
-            upsert = if replace {
+            // A log's entries are only ever added (the audit trail may not be updated).
+            upsert = if replace && table.shape != Shape::Seq {
                 format!(
                     " ON CONFLICT (unit_id, {}) DO UPDATE SET {v} = EXCLUDED.{v}",
                     table.key.join(", "),
