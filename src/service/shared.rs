@@ -200,10 +200,13 @@ pub(super) fn reply(result: Result<Reply, StoreError>) -> (Reply, Vec<u8>) {
 }
 
 pub(super) fn failure(e: &StoreError) -> Reply {
-    if matches!(
-        e,
-        StoreError::Engine(_) | StoreError::Failed { .. } | StoreError::Stalled { .. }
-    ) {
+    let broken = match e {
+        // A database that restarted or dropped a connection: the engine reconnects.
+        StoreError::Engine(f) | StoreError::Failed { source: f, .. } => !f.is_passing(),
+        StoreError::Stalled { .. } => true,
+        _ => false,
+    };
+    if broken {
         BROKEN.store(true, Ordering::SeqCst);
     }
     match e {

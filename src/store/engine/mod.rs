@@ -146,13 +146,31 @@ pub(super) fn log_number(log: &[u8], key: &[u8]) -> Option<u64> {
 #[error("{cause}")]
 pub struct EngineFailure {
     cause: String,
+    /// The engine is a server that may answer again in a moment (a lost connection): the
+    /// engine reconnects by itself, and nothing needs opening afresh.
+    passing: bool,
 }
 
 impl EngineFailure {
     pub(super) fn new(cause: impl Into<String>) -> Self {
         Self {
             cause: cause.into(),
+            passing: false,
         }
+    }
+
+    /// A failure that passes (see [`EngineFailure::is_passing`]).
+    pub(super) fn passing(cause: impl Into<String>) -> Self {
+        Self {
+            cause: cause.into(),
+            passing: true,
+        }
+    }
+
+    /// Whether the engine may well answer the next request (a database server restarted, a
+    /// connection lost): the store need not be opened again.
+    pub fn is_passing(&self) -> bool {
+        self.passing
     }
 }
 

@@ -309,6 +309,13 @@ impl std::ops::DerefMut for Pooled<'_> {
     }
 }
 
+impl Pooled<'_> {
+    /// Closes the connection rather than keeping it (it failed).
+    fn discard(&mut self) {
+        self.client.take();
+    }
+}
+
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
         if let Some(client) = self.client.take()
@@ -366,6 +373,22 @@ impl Postgres {
         };
         engine.channel = format!("vlu:{unit}");
         Ok(engine)
+    }
+
+    /// `read` on a connection; once more on a new one if the first had gone (a server
+    /// restarted since it was kept), for a read can be asked twice.
+    fn reading<T>(
+        &self,
+        read: impl Fn(&mut Client) -> Result<T, EngineFailure>,
+    ) -> Result<T, EngineFailure> {
+        let mut client = self.client()?;
+        match read(&mut client) {
+            Err(e) if e.is_passing() => {
+                client.discard();
+                read(&mut *self.client()?)
+            }
+            done => done,
+        }
     }
 
     fn client(&self) -> Result<Pooled<'_>, EngineFailure> {
@@ -611,7 +634,7 @@ impl Postgres {
             order = table.order(descending),
         );
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
-        let rows = self.client()?.query(&sql, &refs).map_err(|e| failure(&e))?;
+        let rows = self.reading(|client| client.query(&sql, &refs).map_err(|e| failure(&e)))?;
         rows.iter()
             .map(|row| {
                 let key = table.key_of(row)?;
@@ -667,7 +690,7 @@ pub(crate) fn known_version() -> u32 {
 
 impl Engine for Postgres {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, EngineFailure> {
-        Self::get_with(&mut *self.client()?, key)
+        self.reading(|client| Self::get_with(client, key))
     }
 
     fn scan(&self, prefix: &[u8]) -> Scan<'_> {
@@ -691,6 +714,12 @@ impl Engine for Postgres {
 
     fn apply(&self, batch: Batch, durable: bool) -> Result<Option<u64>, Unapplied> {
         let mut client = self.client()?;
+        // A connection kept from before a restart of the server fails at once: checked
+        // first (nothing sent yet), it is replaced rather than failing the write.
+        if client.is_valid(std::time::Duration::from_secs(5)).is_err() {
+            client.discard();
+            client = self.client()?;
+        }
         let mut tx = client.transaction().map_err(|e| failure(&e))?;
         let last = self.apply_in(&mut tx, &batch, durable)?;
         tx.commit().map_err(|e| failure(&e))?;
@@ -707,11 +736,12 @@ impl Engine for Postgres {
     }
 
     fn changes(&self) -> Result<Option<u64>, EngineFailure> {
-        let n: Option<i64> = self
-            .client()?
-            .query_opt("SELECT last FROM vlu.counters WHERE log = ''", &[])
-            .map_err(|e| failure(&e))?
-            .map(|row| row.get(0));
+        let n: Option<i64> = self.reading(|client| {
+            Ok(client
+                .query_opt("SELECT last FROM vlu.counters WHERE log = ''", &[])
+                .map_err(|e| failure(&e))?
+                .map(|row| row.get(0)))
+        })?;
         Ok(Some(n.unwrap_or(0).cast_unsigned()))
     }
 
@@ -986,15 +1016,22 @@ impl Others for Listening {
 fn failure(e: &postgres::Error) -> EngineFailure {
     if let Some(db) = e.as_db_error() {
         // The message names constraints and columns, never values (those are in the
-        // detail, which is left out).
-        return EngineFailure::new(format!("the database refused: {}", db.message()));
+        // detail, which is left out). Class 57 is the server shutting down or restarting,
+        // 08 a connection failing: both pass.
+        let code = db.code().code();
+        let why = format!("the database refused: {}", db.message());
+        return if code.starts_with("57") || code.starts_with("08") {
+            EngineFailure::passing(why)
+        } else {
+            EngineFailure::new(why)
+        };
     }
     if e.is_closed() {
-        return EngineFailure::new("the connection to the database was lost");
+        return EngineFailure::passing("the connection to the database was lost");
     }
     let text = e.to_string();
     if text.contains("connect") || text.contains("No such file") || text.contains("refused") {
-        return EngineFailure::new("the database could not be reached");
+        return EngineFailure::passing("the database could not be reached");
     }
-    EngineFailure::new("the database could not be read or written")
+    EngineFailure::passing("the database could not be read or written")
 }
