@@ -345,3 +345,26 @@ fn a_unit_copied_into_postgresql_and_back_exports_byte_for_byte_the_same() {
     let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(err.contains("already holds a store"), "{err}");
 }
+
+#[test]
+fn an_import_of_many_batches_is_one_transaction_and_exports_as_on_sled() {
+    let Some(db) = Sandbox::in_postgres() else {
+        return;
+    };
+    // Large enough that the store applies it in several batches (about 1 MiB each).
+    let sled = Sandbox::new();
+    let file = sled.root.path().join("unit.json");
+    sled.vlu()
+        .args(["generate", "--victims", "1500", "--seed", "3", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(std::fs::metadata(&file).unwrap().len() > 3 * 1024 * 1024);
+    sled.vlu().arg("import").arg(&file).assert().success();
+    db.vlu().arg("import").arg(&file).assert().success();
+    assert_eq!(db.export(), sled.export());
+    let check = db.vlu().arg("check").assert().success();
+    let said = String::from_utf8_lossy(&check.get_output().stderr).into_owned()
+        + &String::from_utf8_lossy(&check.get_output().stdout);
+    assert!(said.contains("1500 victims"), "{said}");
+}

@@ -149,8 +149,7 @@ impl Store {
             caseload.victims.iter().map(|v| v.id.as_str()),
         )?);
         let detail = audit_detail(&summary, &replaced_ids);
-        let batch = staged.finish(batch)?;
-        self.commit(batch, &self.record("import", None, detail))?;
+        staged.commit(batch, &self.record("import", None, detail))?;
         Ok(summary)
     }
 

@@ -14,8 +14,8 @@
 
 use std::collections::HashSet;
 
-use super::engine::Batch;
-use super::{META, Store, StoreError, key};
+use super::engine::{Batch, LongWrite};
+use super::{AUDIT, AuditRecord, META, Store, StoreError, encode, key};
 
 /// The undo records' prefix.
 pub(super) const UNDO: &[u8] = b"u\0";
@@ -64,6 +64,9 @@ pub(super) struct Staged<'s> {
     touched: HashSet<Vec<u8>>,
     /// The store had no records: nothing to record.
     fresh: bool,
+    /// The engine makes the write atomic itself (a database transaction): no marker and no
+    /// undo records, each batch applied into it.
+    long: Option<Box<dyn LongWrite + 's>>,
 }
 
 impl<'s> Staged<'s> {
@@ -72,6 +75,18 @@ impl<'s> Staged<'s> {
     }
 
     pub fn with_chunk(store: &'s Store, chunk: usize) -> Result<Self, StoreError> {
+        if let Some(long) = store.core.engine.long_write()? {
+            return Ok(Self {
+                store,
+                batch: Batch::default(),
+                bytes: 0,
+                applied: 0,
+                chunk,
+                touched: HashSet::new(),
+                fresh: true,
+                long: Some(long),
+            });
+        }
         let schema = key(META, "schema");
         let mut fresh = true;
         for k in store.core.engine.keys(b"") {
@@ -90,6 +105,7 @@ impl<'s> Staged<'s> {
             chunk,
             touched: HashSet::new(),
             fresh,
+            long: None,
         })
     }
 
@@ -117,6 +133,11 @@ impl<'s> Staged<'s> {
     /// Applies what is staged, keeping room to undo everything applied so far: undoing
     /// writes back the values before, or removes what was new.
     fn apply(&mut self) -> Result<(), StoreError> {
+        if let Some(long) = self.long.as_mut() {
+            let batch = std::mem::take(&mut self.batch);
+            self.bytes = 0;
+            return long.add(batch).map_err(|e| self.store.unapplied(e));
+        }
         self.applied += self.bytes as u64;
         let room = self.bytes as u64 * super::write::BATCH_FACTOR + self.applied / 2;
         self.store
@@ -125,15 +146,24 @@ impl<'s> Staged<'s> {
         Ok(())
     }
 
-    /// Applies what is staged, then `last` with the marker and the undo records removed:
-    /// the commit point. The caller adds the audit record and flushes (`Store::commit`).
-    pub fn finish(mut self, mut last: Batch) -> Result<Batch, StoreError> {
+    /// Applies what is staged, then `last` with the marker and the undo records removed,
+    /// and `record` in the audit trail: the commit point. Returns the change's number.
+    pub fn commit(mut self, mut last: Batch, record: &AuditRecord) -> Result<u64, StoreError> {
         self.apply()?;
+        if let Some(long) = self.long.take() {
+            last.append(AUDIT, encode(record));
+            return long
+                .finish(last)
+                .map_err(|e| self.store.unapplied(e))?
+                .ok_or_else(|| {
+                    StoreError::Corrupt("a change was saved without its number".into())
+                });
+        }
         last.remove(marker());
         for k in self.touched {
             last.remove([UNDO, &k].concat());
         }
-        Ok(last)
+        self.store.commit(last, record)
     }
 }
 

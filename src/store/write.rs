@@ -75,8 +75,7 @@ impl Store {
         let engine = std::sync::Arc::clone(&self.core.engine);
         match within(self.deadline, move || engine.apply(batch, flush)) {
             Ok(Ok(last)) => Ok(last),
-            Ok(Err(Unapplied::Failed(e))) => Err(e.into()),
-            Ok(Err(Unapplied::Conflict(k))) => Err(self.conflict_at(&k)),
+            Ok(Err(unapplied)) => Err(self.unapplied(unapplied)),
             Err(Unfinished::Lost) => Err(StoreError::Corrupt(
                 "a write to the store ended without an answer; run vlu check".into(),
             )),
@@ -87,6 +86,14 @@ impl Store {
                 std::mem::forget(std::sync::Arc::clone(&self.core.engine));
                 self.usable().map(|()| None)
             }
+        }
+    }
+
+    /// Why a batch was not applied, as the store's error.
+    pub(super) fn unapplied(&self, why: Unapplied) -> StoreError {
+        match why {
+            Unapplied::Failed(e) => e.into(),
+            Unapplied::Conflict(k) => self.conflict_at(&k),
         }
     }
 

@@ -48,6 +48,13 @@ pub(super) trait Engine: Send + Sync {
     /// Bytes the engine's files take on disk.
     fn size_on_disk(&self) -> Result<u64, EngineFailure>;
 
+    /// A write too large to hold as one batch, made atomic by the engine itself: batches
+    /// applied as they come and seen by nobody until the last commits them all (`None`: the
+    /// engine cannot, and the store stages such a write with undo records of its own).
+    fn long_write(&self) -> Result<Option<Box<dyn LongWrite + '_>>, EngineFailure> {
+        Ok(None)
+    }
+
     /// The writes other processes make to the records, as they are made (`None`: only this
     /// process writes them).
     fn others(&self) -> Result<Option<Box<dyn Others>>, EngineFailure> {
@@ -81,6 +88,16 @@ pub(super) trait Engine: Send + Sync {
     fn is_empty(&self) -> Result<bool, EngineFailure> {
         Ok(self.scan(b"").next().transpose()?.is_none())
     }
+}
+
+/// One atomic write applied a batch at a time ([`Engine::long_write`]); dropped unfinished,
+/// none of it is written.
+pub(super) trait LongWrite {
+    /// Applies `batch` within the write.
+    fn add(&mut self, batch: Batch) -> Result<(), Unapplied>;
+    /// Applies `last` and makes the whole write durable and seen; returns the number the
+    /// last appended value took.
+    fn finish(self: Box<Self>, last: Batch) -> Result<Option<u64>, Unapplied>;
 }
 
 /// Other processes' writes to the same records, heard as they commit.

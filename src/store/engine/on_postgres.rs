@@ -21,11 +21,18 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row};
 
-use super::{Batch, Engine, EngineFailure, Op, Others, Pair, Scan, Unapplied};
+use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Unapplied};
 
 /// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
 /// applied.
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("postgres/0001_units.sql"))];
+
+/// A batch of more ops than this is written a table at a time from arrays
+/// ([`Postgres::write_many`]); fewer, a statement each.
+const FEW: usize = 8;
+
+/// Rows written per statement from arrays.
+const ROWS: usize = 5000;
 
 /// Rows read per query by a scan.
 const PAGE: i64 = 1000;
@@ -133,6 +140,45 @@ enum Param {
     Small(i16),
     Big(i64),
     Bytes(Vec<u8>),
+}
+
+/// A column of many rows' values, as one array parameter.
+#[derive(Debug)]
+enum Array {
+    Text(Vec<String>),
+    Small(Vec<i16>),
+    Big(Vec<i64>),
+    Bytes(Vec<Vec<u8>>),
+}
+
+impl Array {
+    fn push(&mut self, value: Param) {
+        match (self, value) {
+            (Self::Text(a), Param::Text(v)) => a.push(v),
+            (Self::Small(a), Param::Small(v)) => a.push(v),
+            (Self::Big(a), Param::Big(v)) => a.push(v),
+            (Self::Bytes(a), Param::Bytes(v)) => a.push(v),
+            _ => unreachable!("a table's key columns are of its shape"),
+        }
+    }
+
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Self::Text(_) => "text[]",
+            Self::Small(_) => "smallint[]",
+            Self::Big(_) => "bigint[]",
+            Self::Bytes(_) => "bytea[]",
+        }
+    }
+
+    fn sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Self::Text(a) => a,
+            Self::Small(a) => a,
+            Self::Big(a) => a,
+            Self::Bytes(a) => a,
+        }
+    }
 }
 
 impl Param {
@@ -277,7 +323,13 @@ pub(crate) struct Postgres {
     /// This engine's name in those announcements, so that its own writes are not news to it.
     writer: String,
     /// Connections not in use.
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Conn>>,
+}
+
+/// A connection and the statements prepared on it (a point read is then one round trip).
+struct Conn {
+    client: Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -289,40 +341,58 @@ impl std::fmt::Debug for Postgres {
 /// A connection taken from the engine's idle ones, given back when dropped.
 struct Pooled<'e> {
     engine: &'e Postgres,
-    client: Option<Client>,
+    conn: Option<Conn>,
 }
 
 impl std::ops::Deref for Pooled<'_> {
     type Target = Client;
     fn deref(&self) -> &Client {
-        self.client
+        &self
+            .conn
             .as_ref()
             .expect("a pooled connection is held until dropped")
+            .client
     }
 }
 
 impl std::ops::DerefMut for Pooled<'_> {
     fn deref_mut(&mut self) -> &mut Client {
-        self.client
+        &mut self
+            .conn
             .as_mut()
             .expect("a pooled connection is held until dropped")
+            .client
     }
 }
 
 impl Pooled<'_> {
     /// Closes the connection rather than keeping it (it failed).
     fn discard(&mut self) {
-        self.client.take();
+        self.conn.take();
+    }
+
+    /// `sql` prepared on this connection, once.
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, EngineFailure> {
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("a pooled connection is held until dropped");
+        if let Some(statement) = conn.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = conn.client.prepare(sql).map_err(|e| failure(&e))?;
+        conn.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
     }
 }
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        if let Some(client) = self.client.take()
-            && !client.is_closed()
+        if let Some(conn) = self.conn.take()
+            && !conn.client.is_closed()
             && let Ok(mut idle) = self.engine.idle.lock()
         {
-            idle.push(client);
+            idle.push(conn);
         }
     }
 }
@@ -379,13 +449,13 @@ impl Postgres {
     /// restarted since it was kept), for a read can be asked twice.
     fn reading<T>(
         &self,
-        read: impl Fn(&mut Client) -> Result<T, EngineFailure>,
+        read: impl Fn(&mut Pooled<'_>) -> Result<T, EngineFailure>,
     ) -> Result<T, EngineFailure> {
         let mut client = self.client()?;
         match read(&mut client) {
             Err(e) if e.is_passing() => {
                 client.discard();
-                read(&mut *self.client()?)
+                read(&mut self.client()?)
             }
             done => done,
         }
@@ -393,21 +463,21 @@ impl Postgres {
 
     fn client(&self) -> Result<Pooled<'_>, EngineFailure> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let client = match idle {
-            Some(client) => client,
-            None => self.config.connect(NoTls).map_err(|e| failure(&e))?,
+        let conn = match idle {
+            Some(conn) => conn,
+            None => Conn {
+                client: self.config.connect(NoTls).map_err(|e| failure(&e))?,
+                statements: std::collections::HashMap::new(),
+            },
         };
         Ok(Pooled {
             engine: self,
-            client: Some(client),
+            conn: Some(conn),
         })
     }
 
-    /// `key`'s value, read through `client` (a transaction's, or a connection's).
-    fn get_with(
-        client: &mut impl GenericClient,
-        key: &[u8],
-    ) -> Result<Option<Vec<u8>>, EngineFailure> {
+    /// `key`'s value.
+    fn get_with(client: &mut Pooled<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, EngineFailure> {
         let (table, params) = Table::of(key)?;
         let sql = format!(
             "SELECT {} FROM vlu.{} WHERE {}",
@@ -415,14 +485,17 @@ impl Postgres {
             table.name,
             table.key_equals(1)
         );
+        let statement = client.statement(&sql)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
-        let row = client.query_opt(&sql, &refs).map_err(|e| failure(&e))?;
+        let row = client
+            .query_opt(&statement, &refs)
+            .map_err(|e| failure(&e))?;
         row.map(|row| table.value_of(&row, 0)).transpose()
     }
 
     fn apply_in(
         &self,
-        tx: &mut postgres::Transaction<'_>,
+        tx: &mut impl GenericClient,
         batch: &Batch,
         durable: bool,
     ) -> Result<Option<u64>, Unapplied> {
@@ -452,11 +525,15 @@ impl Postgres {
                 return Err(Unapplied::Conflict(key.clone()));
             }
         }
-        for op in &batch.ops {
-            match op {
-                Op::Put(key, value) => Self::write(tx, key, value, true)?,
-                Op::Remove(key) => Self::remove(tx, key)?,
+        if batch.ops.len() <= FEW {
+            for op in &batch.ops {
+                match op {
+                    Op::Put(key, value) => Self::write(tx, key, value, true)?,
+                    Op::Remove(key) => Self::remove(tx, key)?,
+                }
             }
+        } else {
+            Self::write_many(tx, &batch.ops)?;
         }
         let mut last = None;
         for (log, value) in &batch.appended {
@@ -469,9 +546,151 @@ impl Postgres {
         Ok(last)
     }
 
+    /// Many puts and removals (an import's batch): what each key ends as, written a table at
+    /// a time, `ROWS` rows a statement, from arrays (`unnest`) — a statement for thousands
+    /// of rows rather than a statement each.
+    fn write_many(tx: &mut impl GenericClient, ops: &[Op]) -> Result<(), EngineFailure> {
+        // The last op on a key is what it ends as, as when they are applied in turn.
+        let mut last: std::collections::BTreeMap<&[u8], Option<&[u8]>> =
+            std::collections::BTreeMap::new();
+        for op in ops {
+            match op {
+                Op::Put(k, v) => last.insert(k, Some(v)),
+                Op::Remove(k) => last.insert(k, None),
+            };
+        }
+        for table in TABLES {
+            let mut puts: Vec<(Vec<Param>, &[u8])> = Vec::new();
+            let mut removals: Vec<Vec<Param>> = Vec::new();
+            for (k, v) in last
+                .range(table.prefix..)
+                .take_while(|(k, _)| k.starts_with(table.prefix))
+            {
+                let cols = table.columns_of(&k[table.prefix.len()..]).ok_or_else(|| {
+                    EngineFailure::new(format!("a key of {} cannot be read", table.name))
+                })?;
+                match v {
+                    Some(v) => puts.push((cols, v)),
+                    None => removals.push(cols),
+                }
+            }
+            for rows in puts.chunks(ROWS) {
+                Self::put_rows(tx, table, rows)?;
+            }
+            for rows in removals.chunks(ROWS) {
+                Self::remove_rows(tx, table, rows)?;
+            }
+        }
+        if last
+            .keys()
+            .any(|k| !TABLES.iter().any(|t| k.starts_with(t.prefix)))
+        {
+            return Err(EngineFailure::new(
+                "the store asked for a key no table holds",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The key columns of `rows` as arrays, one a column, for `unnest`.
+    fn key_arrays<'r>(table: &Table, rows: impl Iterator<Item = &'r [Param]>) -> Vec<Array> {
+        let mut arrays: Vec<Array> = table
+            .key
+            .iter()
+            .map(|_| match table.shape {
+                Shape::Text | Shape::KindText => Array::Text(Vec::new()),
+                Shape::Shard => Array::Small(Vec::new()),
+                Shape::Seq => Array::Big(Vec::new()),
+                Shape::Bytes => Array::Bytes(Vec::new()),
+            })
+            .collect();
+        for cols in rows {
+            for (array, col) in arrays.iter_mut().zip(cols) {
+                array.push(col.clone());
+            }
+        }
+        arrays
+    }
+
+    fn put_rows(
+        tx: &mut impl GenericClient,
+        table: &Table,
+        rows: &[(Vec<Param>, &[u8])],
+    ) -> Result<(), EngineFailure> {
+        let mut arrays = Self::key_arrays(table, rows.iter().map(|(cols, _)| cols.as_slice()));
+        let values = if table.json {
+            Array::Text(
+                rows.iter()
+                    .map(|(_, v)| {
+                        String::from_utf8(v.to_vec())
+                            .map_err(|_| EngineFailure::new("a record is not text"))
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        } else {
+            Array::Bytes(rows.iter().map(|(_, v)| v.to_vec()).collect())
+        };
+        arrays.push(values);
+        let n = table.key.len();
+        let unnest: Vec<String> = arrays
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("${}::{}", i + 1, a.sql_type()))
+            .collect();
+        let names: Vec<String> = (0..=n).map(|i| format!("c{i}")).collect();
+        let value = if table.json {
+            format!("c{n}::jsonb")
+        } else {
+            format!("c{n}")
+        };
+        let upsert = if table.shape == Shape::Seq {
+            String::new()
+        } else {
+            format!(
+                " ON CONFLICT (unit_id, {}) DO UPDATE SET {v} = EXCLUDED.{v}",
+                table.key.join(", "),
+                v = table.value
+            )
+        };
+        let sql = format!(
+            "INSERT INTO vlu.{t} ({cols}, {v}) SELECT {keys}, {value} FROM unnest({unnest}) AS u({names}){upsert}",
+            t = table.name,
+            cols = table.key.join(", "),
+            v = table.value,
+            keys = names[..n].join(", "),
+            unnest = unnest.join(", "),
+            names = names.join(", "),
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(Array::sql).collect();
+        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    fn remove_rows(
+        tx: &mut impl GenericClient,
+        table: &Table,
+        rows: &[Vec<Param>],
+    ) -> Result<(), EngineFailure> {
+        let arrays = Self::key_arrays(table, rows.iter().map(Vec::as_slice));
+        let unnest: Vec<String> = arrays
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("${}::{}", i + 1, a.sql_type()))
+            .collect();
+        let sql = format!(
+            "DELETE FROM vlu.{t} WHERE ({cols}) IN (SELECT * FROM unnest({unnest}))",
+            t = table.name,
+            cols = table.key.join(", "),
+            unnest = unnest.join(", "),
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(Array::sql).collect();
+        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
     /// Whether `key` holds `wanted` (`None`: nothing); records compare as JSON.
     fn holds(
-        tx: &mut postgres::Transaction<'_>,
+        tx: &mut impl GenericClient,
         key: &[u8],
         wanted: Option<&[u8]>,
     ) -> Result<bool, EngineFailure> {
@@ -511,7 +730,7 @@ impl Postgres {
     /// Writes `value` under `key`: over what is there (`replace`), or as a new row (a log's
     /// entry: the audit trail may only be added to).
     fn write(
-        tx: &mut postgres::Transaction<'_>,
+        tx: &mut impl GenericClient,
         key: &[u8],
         value: &[u8],
         replace: bool,
@@ -552,7 +771,7 @@ impl Postgres {
         Ok(())
     }
 
-    fn remove(tx: &mut postgres::Transaction<'_>, key: &[u8]) -> Result<(), EngineFailure> {
+    fn remove(tx: &mut impl GenericClient, key: &[u8]) -> Result<(), EngineFailure> {
         let (table, params) = Table::of(key)?;
         let sql = format!(
             "DELETE FROM vlu.{} WHERE {}",
@@ -566,7 +785,7 @@ impl Postgres {
 
     /// The next number of the log under `log`: one more than its counter (or than its last
     /// entry, the first time).
-    fn next_number(tx: &mut postgres::Transaction<'_>, log: &[u8]) -> Result<u64, EngineFailure> {
+    fn next_number(tx: &mut impl GenericClient, log: &[u8]) -> Result<u64, EngineFailure> {
         let table = TABLES
             .iter()
             .find(|t| t.prefix == log)
@@ -634,7 +853,10 @@ impl Postgres {
             order = table.order(descending),
         );
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
-        let rows = self.reading(|client| client.query(&sql, &refs).map_err(|e| failure(&e)))?;
+        let rows = self.reading(|client| {
+            let statement = client.statement(&sql)?;
+            client.query(&statement, &refs).map_err(|e| failure(&e))
+        })?;
         rows.iter()
             .map(|row| {
                 let key = table.key_of(row)?;
@@ -724,6 +946,20 @@ impl Engine for Postgres {
         let last = self.apply_in(&mut tx, &batch, durable)?;
         tx.commit().map_err(|e| failure(&e))?;
         Ok(last)
+    }
+
+    fn long_write(&self) -> Result<Option<Box<dyn LongWrite + '_>>, EngineFailure> {
+        let mut client = self.client()?;
+        if client.is_valid(std::time::Duration::from_secs(5)).is_err() {
+            client.discard();
+            client = self.client()?;
+        }
+        client.batch_execute("BEGIN").map_err(|e| failure(&e))?;
+        Ok(Some(Box::new(OneTransaction {
+            engine: self,
+            client,
+            open: true,
+        })))
     }
 
     fn others(&self) -> Result<Option<Box<dyn Others>>, EngineFailure> {
@@ -939,6 +1175,40 @@ impl Iterator for TableScan<'_> {
 impl DoubleEndedIterator for TableScan<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.step(true)
+    }
+}
+
+/// A long write as one transaction: each batch applied in it as it comes, committed by the
+/// last. Rolled back if dropped before (a failed import leaves nothing; so does a crash,
+/// the server's own doing).
+struct OneTransaction<'e> {
+    engine: &'e Postgres,
+    client: Pooled<'e>,
+    open: bool,
+}
+
+impl LongWrite for OneTransaction<'_> {
+    fn add(&mut self, batch: Batch) -> Result<(), Unapplied> {
+        self.engine
+            .apply_in(&mut *self.client, &batch, true)
+            .map(drop)
+    }
+
+    fn finish(mut self: Box<Self>, last: Batch) -> Result<Option<u64>, Unapplied> {
+        let n = self.engine.apply_in(&mut *self.client, &last, true)?;
+        self.open = false;
+        self.client
+            .batch_execute("COMMIT")
+            .map_err(|e| failure(&e))?;
+        Ok(n)
+    }
+}
+
+impl Drop for OneTransaction<'_> {
+    fn drop(&mut self) {
+        if self.open && self.client.batch_execute("ROLLBACK").is_err() {
+            self.client.discard();
+        }
     }
 }
 

@@ -217,6 +217,51 @@ fn long_scans_meet_in_the_middle(engine: &dyn Engine) {
     assert_eq!(keys_under(engine, "v\0V-0250").len(), 3);
 }
 
+/// A batch of many ops (as an import's) ends as if each were applied in turn.
+fn many_ops_end_as_applied_in_turn(engine: &dyn Engine) {
+    put(
+        engine,
+        &[("v\0kept", "old"), ("v\0gone", "old"), ("r\0c\0C-1", "1")],
+    );
+    let mut batch = Batch::default();
+    for n in 0..20 {
+        batch.insert(format!("v\0V-{n:02}"), j(&format!("victim {n}")));
+    }
+    batch.insert(b"v\0kept".to_vec(), j("new"));
+    batch.remove(b"v\0gone".to_vec());
+    batch.insert(b"v\0V-03".to_vec(), j("put twice"));
+    batch.remove(b"v\0V-05".to_vec());
+    batch.remove(b"r\0c\0C-1".to_vec());
+    batch.insert(b"r\0c\0C-1".to_vec(), j("2"));
+    batch.insert(b"r\0v\0V-01".to_vec(), j("1"));
+    batch.insert(b"d\0\x07".to_vec(), b"\x00\x01 shard".to_vec());
+    engine.apply(batch, true).unwrap();
+    let victims = keys_under(engine, "v\0");
+    assert_eq!(victims.len(), 20, "{victims:?}");
+    assert!(!victims.contains(&"v\0gone".to_owned()));
+    assert!(!victims.contains(&"v\0V-05".to_owned()));
+    assert_eq!(engine.get(b"v\0kept").unwrap(), Some(j("new")));
+    assert_eq!(engine.get(b"v\0V-03").unwrap(), Some(j("put twice")));
+    assert_eq!(engine.get(b"r\0c\0C-1").unwrap(), Some(j("2")));
+    assert_eq!(engine.get(b"r\0v\0V-01").unwrap(), Some(j("1")));
+    assert_eq!(
+        engine.get(b"d\0\x07").unwrap().as_deref(),
+        Some(&b"\x00\x01 shard"[..])
+    );
+}
+
+#[test]
+fn sled_ends_many_ops_as_applied_in_turn() {
+    many_ops_end_as_applied_in_turn(&fresh().1);
+}
+
+#[test]
+fn postgres_ends_many_ops_as_applied_in_turn() {
+    if let Some(engine) = unit() {
+        many_ops_end_as_applied_in_turn(&engine);
+    }
+}
+
 #[test]
 fn sled_lets_one_of_two_racing_saves_through() {
     one_of_racing_saves_goes_through(&fresh().1);
