@@ -11,7 +11,8 @@ use common::Sandbox;
 use common::service::Service;
 use vlu::service::client::Client;
 use vlu::service::proto::Reply;
-use vlu::unit::api::{News, UnitStore};
+use vlu::store::{AuditQuery, StoreError};
+use vlu::unit::api::{News, UnitAdmin, UnitStore};
 
 /// Tests that time something, and the one that loads the machine with twenty writers and
 /// kills: never run at once (a timing taken under that load measures the load).
@@ -156,10 +157,50 @@ fn an_unmapped_user_is_refused_and_the_refusal_audited() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("is not mapped to an officer"), "{said}");
+    // A client refused at the door meets the typed refusal, in the sentence the command
+    // line printed.
+    match Client::connect(&s.data_dir()) {
+        Err(StoreError::Forbidden { why }) => assert!(said.contains(&why), "{why} / {said}"),
+        other => panic!("not forbidden: {:?}", other.map(|c| c.is_some())),
+    }
     drop(service);
     let store = s.store();
     let last = store.audit().unwrap().pop().unwrap();
     assert_eq!(last.action, "refused-user");
+}
+
+/// A request the unit's table refuses comes back through a client as the unit layer's
+/// typed refusal (`Forbidden`), in the sentence the command line has always printed and
+/// with its exit status (2).
+#[test]
+fn a_request_the_table_refuses_is_forbidden_through_a_client() {
+    // This test's account is the VLO sahmed of a store someone else owns.
+    let Some(s) = Sandbox::sample_owned_by_someone_else("sahmed") else {
+        return;
+    };
+    let service = Service::start(&s);
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let me = common::me();
+    let refused = client.audit(&AuditQuery::default()).unwrap_err();
+    let StoreError::Forbidden { why } = &refused else {
+        panic!("not forbidden: {refused:?}");
+    };
+    assert_eq!(
+        why,
+        &format!(
+            "{me} may not import, export, check, back up, erase, read the audit trail, answer \
+             a subject access request or stop the service: that is for the unit's \
+             administrators ({me} is a VLO)"
+        )
+    );
+    assert_eq!(refused.to_string(), *why);
+    let out = s.vlu().arg("audit").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains(why.as_str()), "{said}");
+    assert_eq!(vlu::error::Error::Store(refused).exit_code(), 2);
+    drop(client);
+    drop(service);
 }
 
 /// While the service holds the store (the screens open, say), the administrator's commands
