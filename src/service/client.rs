@@ -67,7 +67,9 @@ fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
         }
     };
     // Whom we are talking to is asked of the kernel before a word is sent: a service of
-    // anyone but the store's owner (or root) is an impostor, told nothing.
+    // anyone but the store's owner (or root) is an impostor, told nothing. Either refusal
+    // stays `Refused` (exit 2), not `Unavailable`: that one means "gone, try again" (exit 1,
+    // and the screens reconnect), and trying again would meet the same answer.
     let uid = rustix::net::sockopt::socket_peercred(&stream)
         .map(|cred| cred.uid.as_raw())
         .map_err(|e| {

@@ -30,7 +30,9 @@ use crate::unit::command::Command;
 /// 3: new records' ids are given by the service (`add_victim`, `add_case`), cases are
 /// closed whole, a case's change says why, reallocation. 4: the monitoring return
 /// (`Report`). 5: a case's export is the service's (`ExportCase`), for managers; the
-/// service checks whom it is talking to, and reads a request in bounded steps.
+/// service checks whom it is talking to, and reads a request in bounded steps. 6: every
+/// change to the casework is one `Command`, carried as it is. 7: refusals are typed
+/// (`Forbidden`, `NotFound`, `InvalidRecord`; `Refused` for the rest).
 pub const PROTOCOL: u32 = 7;
 
 /// The largest frame a client reads of its service (an export is sent in chunks; the
