@@ -27,10 +27,6 @@ use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Una
 /// applied.
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("postgres/0001_units.sql"))];
 
-/// A batch of more ops than this is written a table at a time from arrays
-/// ([`Postgres::write_many`]); fewer, a statement each.
-const FEW: usize = 8;
-
 /// Rows written per statement from arrays.
 const ROWS: usize = 5000;
 
@@ -461,6 +457,17 @@ impl Postgres {
         }
     }
 
+    /// A connection for a write. One kept from before a restart of the server fails at
+    /// once: checked first (nothing sent yet), it is replaced rather than failing the write.
+    fn live_client(&self) -> Result<Pooled<'_>, EngineFailure> {
+        let mut client = self.client()?;
+        if client.is_valid(std::time::Duration::from_secs(5)).is_err() {
+            client.discard();
+            client = self.client()?;
+        }
+        Ok(client)
+    }
+
     fn client(&self) -> Result<Pooled<'_>, EngineFailure> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let conn = if let Some(conn) = idle {
@@ -527,29 +534,19 @@ impl Postgres {
                 return Err(Unapplied::Conflict(key.clone()));
             }
         }
-        if batch.ops.len() <= FEW {
-            for op in &batch.ops {
-                match op {
-                    Op::Put(key, value) => Self::write(tx, key, value, true)?,
-                    Op::Remove(key) => Self::remove(tx, key)?,
-                }
-            }
-        } else {
-            Self::write_many(tx, &batch.ops)?;
-        }
+        Self::write_many(tx, &batch.ops)?;
         let mut last = None;
         for (log, value) in &batch.appended {
             let n = Self::next_number(tx, log)?;
-            let mut key = log.to_vec();
-            key.extend_from_slice(&n.to_be_bytes());
-            Self::write(tx, &key, value, false)?;
+            let (table, cols) = Table::of(&[log, &n.to_be_bytes()[..]].concat())?;
+            Self::put_rows(tx, table, &[(cols, value.as_slice())])?;
             last = Some(n);
         }
         Ok(last)
     }
 
-    /// Many puts and removals (an import's batch): what each key ends as, written a table at
-    /// a time, `ROWS` rows a statement, from arrays (`unnest`) — a statement for thousands
+    /// A batch's puts and removals: what each key ends as, written a table at a time, `ROWS`
+    /// rows a statement, from arrays (`unnest`) — a statement for thousands
     /// of rows rather than a statement each.
     fn write_many(tx: &mut impl GenericClient, ops: &[Op]) -> Result<(), EngineFailure> {
         // The last op on a key is what it ends as, as when they are applied in turn.
@@ -729,62 +726,6 @@ impl Postgres {
         })
     }
 
-    /// Writes `value` under `key`: over what is there (`replace`), or as a new row (a log's
-    /// entry: the audit trail may only be added to).
-    fn write(
-        tx: &mut impl GenericClient,
-        key: &[u8],
-        value: &[u8],
-        replace: bool,
-    ) -> Result<(), EngineFailure> {
-        let (table, mut params) = Table::of(key)?;
-        let n = params.len();
-        params.push(if table.json {
-            Param::Text(
-                String::from_utf8(value.to_vec())
-                    .map_err(|_| EngineFailure::new("a record is not text"))?,
-            )
-        } else {
-            Param::Bytes(value.to_vec())
-        });
-        let sql = format!(
-            "INSERT INTO vlu.{t} ({cols}, {v}) VALUES ({ps}, {vp}){upsert}",
-            // A log's entries are only ever added (the audit trail may not be updated).
-            upsert = if replace && table.shape != Shape::Seq {
-                format!(
-                    " ON CONFLICT (unit_id, {}) DO UPDATE SET {v} = EXCLUDED.{v}",
-                    table.key.join(", "),
-                    v = table.value
-                )
-            } else {
-                String::new()
-            },
-            t = table.name,
-            cols = table.key.join(", "),
-            v = table.value,
-            ps = (1..=n)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            vp = table.value_param(n + 1),
-        );
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
-        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
-        Ok(())
-    }
-
-    fn remove(tx: &mut impl GenericClient, key: &[u8]) -> Result<(), EngineFailure> {
-        let (table, params) = Table::of(key)?;
-        let sql = format!(
-            "DELETE FROM vlu.{} WHERE {}",
-            table.name,
-            table.key_equals(1)
-        );
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(Param::sql).collect();
-        tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
-        Ok(())
-    }
-
     /// The next number of the log under `log`: one more than its counter (or than its last
     /// entry, the first time).
     fn next_number(tx: &mut impl GenericClient, log: &[u8]) -> Result<u64, EngineFailure> {
@@ -941,13 +882,7 @@ impl Engine for Postgres {
     }
 
     fn apply(&self, batch: Batch, durable: bool) -> Result<Option<u64>, Unapplied> {
-        let mut client = self.client()?;
-        // A connection kept from before a restart of the server fails at once: checked
-        // first (nothing sent yet), it is replaced rather than failing the write.
-        if client.is_valid(std::time::Duration::from_secs(5)).is_err() {
-            client.discard();
-            client = self.client()?;
-        }
+        let mut client = self.live_client()?;
         let mut tx = client.transaction().map_err(|e| failure(&e))?;
         let last = self.apply_in(&mut tx, &batch, durable)?;
         tx.commit().map_err(|e| failure(&e))?;
@@ -955,11 +890,7 @@ impl Engine for Postgres {
     }
 
     fn long_write(&self) -> Result<Option<Box<dyn LongWrite + '_>>, EngineFailure> {
-        let mut client = self.client()?;
-        if client.is_valid(std::time::Duration::from_secs(5)).is_err() {
-            client.discard();
-            client = self.client()?;
-        }
+        let mut client = self.live_client()?;
         client.batch_execute("BEGIN").map_err(|e| failure(&e))?;
         Ok(Some(Box::new(OneTransaction {
             engine: self,
