@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use common::service::Service;
 use common::{Casework, Sandbox};
 use vlu::service::client::Client;
-use vlu::unit::api::UnitStore;
+use vlu::unit::api::{News, UnitStore};
 
 /// One fault at a time: a restart of the server would fail the other test's writes.
 static ALONE: Mutex<()> = Mutex::new(());
@@ -46,6 +46,10 @@ fn every_acknowledged_write_survives_the_database_restarting_under_twenty_writer
     };
     let _service = Service::start(&s);
     let dir = s.data_dir();
+    // A screen's news: it hears that the database went, and is told to read everything
+    // again once it is back.
+    let (news, heard) = std::sync::mpsc::channel();
+    Client::subscribe(&dir, news, |n| n, None).unwrap();
     let stop = AtomicBool::new(false);
     let restarted_at: Mutex<Option<Instant>> = Mutex::new(None);
     // (summary, acknowledged when)
@@ -119,6 +123,15 @@ fn every_acknowledged_write_survives_the_database_restarting_under_twenty_writer
         failed.into_inner().unwrap()
     );
     drop(reader);
+    let heard: Vec<News> = heard.try_iter().collect();
+    let cut_off = heard
+        .iter()
+        .position(|n| matches!(n, News::Lost(why) if why.contains("database cannot be reached")))
+        .unwrap_or_else(|| panic!("the screens were told the database went: {heard:?}"));
+    assert!(
+        heard[cut_off..].contains(&News::Reload),
+        "and to read everything again once it was back: {heard:?}"
+    );
     // Nothing half made: the records, the logs, the digest and the trail agree.
     common::stop_service(&dir);
     let out = s.vlu().arg("check").assert().success();

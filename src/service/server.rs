@@ -268,27 +268,38 @@ fn hear_other_services(shared: &Arc<Shared>, mut others: crate::store::OtherWrit
     let _ = std::thread::Builder::new()
         .name("vlu-others".into())
         .spawn(move || {
+            // Whether the screens have been told the database cannot be reached.
+            let mut cut_off = false;
             while !shared.stopping.load(Ordering::SeqCst) {
                 match others.wait(Duration::from_millis(500)) {
                     Ok(None) => {}
                     Ok(Some(writes)) => {
                         let mut seen = lock(&shared.seen);
-                        if *seen != Some(writes) {
+                        if *seen != Some(writes) || cut_off {
                             shared.forget_digest();
                             *seen = Some(writes);
                             drop(seen);
-                            tracing::info!(writes, "another service of the unit wrote");
+                            tracing::info!(writes, cut_off, "reading the unit again");
+                            cut_off = false;
                             broadcast(&shared, &Reply::Reload);
                         }
                     }
                     Err(e) => {
                         tracing::warn!("not hearing the unit's other services: {e}");
+                        if !cut_off {
+                            cut_off = true;
+                            broadcast(&shared, &Reply::Failed(DATABASE_LOST.into()));
+                        }
                         std::thread::sleep(Duration::from_secs(1));
                     }
                 }
             }
         });
 }
+
+/// What the screens say while the service cannot reach the unit's database; they read
+/// everything again once it can ([`Reply::Reload`]).
+pub const DATABASE_LOST: &str = "The unit's database cannot be reached: reconnecting…";
 
 /// One watcher for the whole service: once nobody has been connected for `idle`, it stops
 /// the service. (Never a sleeping thread a connection: a flood of connections costs none.)

@@ -209,6 +209,9 @@ pub struct Screen {
     pub present: Vec<String>,
     /// The focused pane takes the whole screen.
     pub zoomed: bool,
+    /// Why the screen cannot reach the unit's records just now (the unit service went
+    /// away, or its database): said in the footer until everything has been read again.
+    pub cut_off: Option<String>,
 }
 
 /// The diary pane's state: the reminders within the horizon, the key dates coming up, and
@@ -304,6 +307,7 @@ impl App {
                 quit: false,
                 present: Vec::new(),
                 zoomed: false,
+                cut_off: None,
             },
             list: CaseloadPane::default(),
             diary: DiaryPane {
@@ -364,6 +368,12 @@ impl App {
     /// Says `message` in the status line.
     pub fn say(&mut self, message: String) {
         self.screen.message = Some(message);
+    }
+
+    /// The unit's records cannot be reached for now, and why: the footer says so (under
+    /// any other message) until everything is read again.
+    pub fn cut_off(&mut self, why: String) {
+        self.screen.cut_off = Some(why);
     }
 
     /// Rows a page moves: the loop sets it from the terminal's height.

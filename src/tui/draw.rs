@@ -290,6 +290,8 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ])
     } else if let Some(m) = &app.screen().message {
         Line::from(Span::styled(visible(m).into_owned(), theme.title()))
+    } else if let Some(why) = &app.screen().cut_off {
+        Line::from(Span::styled(visible(why).into_owned(), theme.problem()))
     } else {
         footer_hints(app, area.width)
     };

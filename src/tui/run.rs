@@ -10,6 +10,7 @@
 use crate::unit::command::Command;
 use std::io;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Terminal;
@@ -104,6 +105,8 @@ where
     let mut pending = None;
     // The numbers of this screen's own changes: their news needs no reading back.
     let mut own = std::collections::HashSet::new();
+    // Everything must be read again, and the last try failed: tried again each second.
+    let mut reread = false;
     loop {
         let busy = signals::busy();
         app.new_day(clock.today());
@@ -124,7 +127,11 @@ where
         }
         let mut next = match pending.take() {
             Some(wake) => wake?,
-            None => match wakes.recv_timeout(until_the_date_may_change(&clock.now())) {
+            None => match wakes.recv_timeout(if reread {
+                Duration::from_secs(1).min(until_the_date_may_change(&clock.now()))
+            } else {
+                until_the_date_may_change(&clock.now())
+            }) {
                 Ok(wake) => wake?,
                 Err(RecvTimeoutError::Timeout) => Wake::Tick,
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
@@ -138,7 +145,8 @@ where
                         own.insert(seq);
                     }
                 }
-                Wake::News(news) => hear(store, app, news, &mut own),
+                Wake::News(news) => reread = !hear(store, app, news, &mut own),
+                Wake::Tick if reread => reread = !hear(store, app, News::Reload, &mut own),
                 Wake::Tick => {}
             }
             if app.screen().quit {
@@ -169,13 +177,14 @@ fn handle(event: &Event, store: &dyn UnitAccess, app: &mut App) -> Option<u64> {
 }
 
 /// The service's news: someone's change read back from the store (not this screen's own,
-/// read back already), who is in, or everything read again after missed news.
+/// read back already), who is in, or everything read again after missed news. False if
+/// everything was to be read again and could not be (the screen says so; to be tried again).
 fn hear(
     store: &dyn UnitStore,
     app: &mut App,
     news: News,
     own: &mut std::collections::HashSet<u64>,
-) {
+) -> bool {
     match news {
         News::Changed { changed, .. } if own.remove(&changed.seq) => {}
         News::Changed { changed, by } => match store.fresh(&changed) {
@@ -203,11 +212,17 @@ fn hear(
                 digest: Box::new(digest),
                 snoozes,
             }),
-            Err(e) => app.on_outcome(Outcome::Failed(e.to_string())),
+            Err(e) => {
+                app.cut_off(format!(
+                    "The unit could not be read again ({e}): trying again…"
+                ));
+                return false;
+            }
         },
-        // The news thread's own word (the service went away, and it is reconnecting).
-        News::Lost(said) => app.say(said),
+        // The service went away, or its database: said until everything is read again.
+        News::Lost(said) => app.cut_off(said),
     }
+    true
 }
 
 /// Reads from the store the full record of the victim the screen is about to show (with

@@ -103,8 +103,9 @@ pub(super) trait LongWrite {
 /// Other processes' writes to the same records, heard as they commit.
 pub trait Others: Send {
     /// Waits at most `timeout` for other processes' writes; answers the records' write count
-    /// after the last one heard (`None`: none came). After a lost connection it answers the
-    /// count once listening again, for what was missed meanwhile is unknown.
+    /// after the last one heard (`None`: none came). A lost connection is a failure (the
+    /// records cannot be reached); the next wait listens again and answers the count then,
+    /// for what was missed meanwhile is unknown.
     fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, EngineFailure>;
 }
 

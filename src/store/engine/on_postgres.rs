@@ -362,9 +362,13 @@ impl std::ops::DerefMut for Pooled<'_> {
 }
 
 impl Pooled<'_> {
-    /// Closes the connection rather than keeping it (it failed).
+    /// Closes the connection rather than keeping it (it failed), and the idle ones with it:
+    /// a lost connection most often means the server restarted, and they went with it.
     fn discard(&mut self) {
         self.conn.take();
+        if let Ok(mut idle) = self.engine.idle.lock() {
+            idle.clear();
+        }
     }
 
     /// `sql` prepared on this connection, once.
@@ -1211,9 +1215,12 @@ impl Others for Listening {
             }
             Err(_) => true,
         };
-        let closed = client.is_closed();
-        if lost || closed {
+        if lost || client.is_closed() {
+            // What was heard before is read again with everything else once listening again.
             self.client = None;
+            return Err(EngineFailure::passing(
+                "the connection to the database was lost",
+            ));
         }
         Ok(latest)
     }

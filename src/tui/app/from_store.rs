@@ -65,6 +65,9 @@ impl App {
     /// The whole caseload read again (the unit service said this screen missed changes).
     pub(crate) fn reload(&mut self, digest: Digest, snoozes: Vec<Snooze>) {
         let selected = self.selected_victim().map(|v| v.id.clone());
+        if self.screen.cut_off.take().is_some() {
+            self.screen.message = Some("Reconnected: everything was read again.".into());
+        }
         self.held.facts = digest.facts;
         self.caseload = digest.caseload;
         // Read again, as everything else.

@@ -379,3 +379,35 @@ fn the_owner_is_called_not_an_officer_of_this_unit() {
         Some("root is not an officer of this unit: no victims are theirs.")
     );
 }
+
+/// While the unit's records cannot be reached the footer says so, under any passing
+/// message, until everything has been read again.
+#[test]
+fn a_screen_cut_off_says_so_until_everything_is_read_again() {
+    let mut app = sample_app();
+    let store = sample_store();
+    let lost = crate::service::server::DATABASE_LOST;
+    app.cut_off(lost.into());
+    let footer = |app: &App| drawn(app, 100, 24).lines().last().unwrap().to_owned();
+    assert!(
+        footer(&app).contains("database cannot be reached"),
+        "{}",
+        footer(&app)
+    );
+    // Another word shows until the next key; the notice comes back after it.
+    app.say("Victim V-0001 added.".into());
+    assert!(footer(&app).contains("V-0001 added"), "{}", footer(&app));
+    keys(&mut app, "down");
+    assert!(footer(&app).contains("reconnecting…"), "{}", footer(&app));
+    let digest = crate::unit::api::UnitStore::load_digest(&store.store).unwrap();
+    app.on_outcome(Outcome::Reloaded {
+        digest: Box::new(digest),
+        snoozes: Vec::new(),
+    });
+    assert_eq!(
+        app.screen.message.as_deref(),
+        Some("Reconnected: everything was read again.")
+    );
+    keys(&mut app, "down");
+    assert!(!footer(&app).contains("reconnecting"), "{}", footer(&app));
+}
