@@ -368,3 +368,60 @@ fn an_import_of_many_batches_is_one_transaction_and_exports_as_on_sled() {
         + &String::from_utf8_lossy(&check.get_output().stdout);
     assert!(said.contains("1500 victims"), "{said}");
 }
+
+/// Two hosts' services appending to one victim's log at once, and changing records that
+/// share digest shards: every acknowledged entry is in the log, and the digest agrees with
+/// the records (a service reads a log or a shard, changes it and writes it back, so the
+/// unit's writers must take turns across hosts, not only within one service).
+#[test]
+fn two_hosts_writing_at_once_lose_nothing() {
+    let Some(first) = Sandbox::with_sample_in_postgres() else {
+        return;
+    };
+    let second = Sandbox::on_host_of(first.store_url.as_deref().unwrap());
+    let _one = Service::start(&first);
+    let _two = Service::start(&second);
+    let acked = std::sync::Mutex::new(Vec::new());
+    let dirs = [first.data_dir(), second.data_dir()];
+    std::thread::scope(|scope| {
+        for (host, dir) in dirs.iter().enumerate() {
+            for writer in 0..3 {
+                let acked = &acked;
+                scope.spawn(move || {
+                    let client = vlu::service::client::Client::connect(dir).unwrap().unwrap();
+                    for n in 0..15 {
+                        // One victim all share; and one each, whose records share shards.
+                        let victim = if n % 2 == 0 {
+                            "V-0001".to_owned()
+                        } else {
+                            format!("V-{:04}", 2 + host * 3 + writer)
+                        };
+                        let summary = format!("Host {host}, writer {writer}, call {n}.");
+                        client
+                            .append_contact(&victim, &common::note(&summary))
+                            .unwrap();
+                        acked.lock().unwrap().push((victim, summary));
+                    }
+                });
+            }
+        }
+    });
+    let reader = vlu::service::client::Client::connect(&first.data_dir())
+        .unwrap()
+        .unwrap();
+    for (victim, summary) in acked.into_inner().unwrap() {
+        let log = reader.victim(&victim).unwrap().unwrap().contacts;
+        assert!(
+            log.iter()
+                .any(|c| c.summary.as_deref() == Some(summary.as_str())),
+            "{victim} lost \"{summary}\""
+        );
+    }
+    drop(reader);
+    common::stop_service(&first.data_dir());
+    common::stop_service(&second.data_dir());
+    let out = first.vlu().arg("check").assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+        + &String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(said.contains("is sound"), "{said}");
+}

@@ -107,6 +107,10 @@ impl Store {
     /// together with the audit entry that says what was erased (by id), by whom and why.
     /// The ids are kept, alone, so that an import does not bring them back unasked.
     pub fn erase(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
+        self.in_turn(|| self.erase_in_turn(target, reason))
+    }
+
+    fn erase_in_turn(&self, target: &Target, reason: Reason) -> Result<Erased, StoreError> {
         let (case, victims) = match target {
             Target::Victim(id) => {
                 let Some(v) = self.get::<Victim>(VICTIM, id)? else {

@@ -89,15 +89,18 @@ impl Store {
         replace: bool,
         step: &mut dyn FnMut(),
     ) -> Result<ImportSummary, StoreError> {
-        let known = self.known_ids()?;
-        let written = self.import_staged(&mut caseload, &known, replace, step);
-        if written.is_err() && self.usable().is_ok() {
-            // Whatever was applied goes, now; if even that fails (the disk that stopped the
-            // import may have no room to undo it either), or the engine is stuck, on the next open,
-            // before anything is read. The import's own error is the one to report.
-            let _ = self.undo_unfinished();
-        }
-        written
+        self.in_turn(|| {
+            let known = self.known_ids()?;
+            let written = self.import_staged(&mut caseload, &known, replace, step);
+            if written.is_err() && self.usable().is_ok() {
+                // Whatever was applied goes, now; if even that fails (the disk that stopped
+                // the import may have no room to undo it either), or the engine is stuck, on
+                // the next open, before anything is read. The import's own error is the one
+                // to report.
+                let _ = self.undo_unfinished();
+            }
+            written
+        })
     }
 
     /// The import's writes: records and logs in staged batches, then the digest, the unit

@@ -297,6 +297,10 @@ impl Store {
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
+        self.in_turn(|| self.migrate_in_turn())
+    }
+
+    fn migrate_in_turn(&self) -> Result<(), StoreError> {
         let schema_key = key(META, "schema");
         let found = match self.core.engine.get(&schema_key)? {
             Some(v) => decode::<u32>(&schema_key, &v)?,

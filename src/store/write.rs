@@ -59,6 +59,17 @@ impl Store {
         self.write_doing(batch, room, flush, "save").map(drop)
     }
 
+    /// Runs `change` in the unit's turn: a change reads what it is made from (a log, a
+    /// digest shard) and writes it back, so with the records in a database other hosts'
+    /// services wait for it, as this one's requests wait for each other.
+    pub fn in_turn<T>(
+        &self,
+        change: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _turn = self.core.engine.turn()?;
+        change()
+    }
+
     /// [`Store::write`], saying what the write is for if the disk has no room for it;
     /// returns the number the batch's last appended value took.
     pub(super) fn write_doing(

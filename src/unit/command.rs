@@ -157,6 +157,10 @@ impl Command {
     /// The change made in the store: the one handler of each command. (Made in the name
     /// the store acts in: the unit service sets it to the speaker's, under its lock.)
     pub fn run(&self, store: &Store) -> Result<Changed, StoreError> {
+        store.in_turn(|| self.run_in_turn(store))
+    }
+
+    fn run_in_turn(&self, store: &Store) -> Result<Changed, StoreError> {
         match self {
             Command::LogContact { victim, contact } => store.append_contact(victim, contact),
             Command::SaveVictim {

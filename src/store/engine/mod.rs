@@ -61,6 +61,14 @@ pub(super) trait Engine: Send + Sync {
         Ok(None)
     }
 
+    /// The unit's turn to change its records, taken before reading what a change is made
+    /// from and held until the guard is dropped: the store reads a log or a digest shard,
+    /// changes it and writes it back, so two processes must not do that at once (`None`:
+    /// only this process writes the records, one change at a time under the store's lock).
+    fn turn(&self) -> Result<Option<Box<dyn Turn + '_>>, EngineFailure> {
+        Ok(None)
+    }
+
     /// How many writes the engine has taken, counted where every process that writes it
     /// sees the count (`None`: only this process writes it, under the store's lock). A
     /// process that keeps what it read between requests reads it again when this moves.
@@ -99,6 +107,9 @@ pub(super) trait LongWrite {
     /// last appended value took.
     fn finish(self: Box<Self>, last: Batch) -> Result<Option<u64>, Unapplied>;
 }
+
+/// The unit's turn to change its records ([`Engine::turn`]), given up when dropped.
+pub(super) trait Turn {}
 
 /// Other processes' writes to the same records, heard as they commit.
 pub trait Others: Send {

@@ -21,7 +21,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row};
 
-use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Unapplied};
+use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Turn, Unapplied};
 
 /// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
 /// applied.
@@ -912,6 +912,20 @@ impl Engine for Postgres {
         })))
     }
 
+    fn turn(&self) -> Result<Option<Box<dyn Turn + '_>>, EngineFailure> {
+        let mut client = self.live_client()?;
+        // A session's advisory lock, on a connection of its own: the reads and the write
+        // that follow use others. Released when given up, or when the connection ends with
+        // the process that held it.
+        client
+            .execute(
+                "SELECT pg_advisory_lock($1, hashtext(vlu.current_unit()))",
+                &[&TURN_LOCK],
+            )
+            .map_err(|e| failure(&e))?;
+        Ok(Some(Box::new(UnitTurn { client })))
+    }
+
     fn changes(&self) -> Result<Option<u64>, EngineFailure> {
         let n: Option<i64> = self.reading(|client| {
             Ok(client
@@ -1148,6 +1162,30 @@ impl LongWrite for OneTransaction<'_> {
 impl Drop for OneTransaction<'_> {
     fn drop(&mut self) {
         if self.open && self.client.batch_execute("ROLLBACK").is_err() {
+            self.client.discard();
+        }
+    }
+}
+
+/// The first key of the advisory lock that is a unit's turn to change its records (the
+/// second is the unit's id, hashed).
+const TURN_LOCK: i32 = 7_675_118;
+
+/// A unit's turn, held by a connection of the engine's.
+struct UnitTurn<'e> {
+    client: Pooled<'e>,
+}
+
+impl Turn for UnitTurn<'_> {}
+
+impl Drop for UnitTurn<'_> {
+    fn drop(&mut self) {
+        let given_up = self.client.execute(
+            "SELECT pg_advisory_unlock($1, hashtext(vlu.current_unit()))",
+            &[&TURN_LOCK],
+        );
+        if given_up.is_err() {
+            // Closing the connection gives the turn up too.
             self.client.discard();
         }
     }

@@ -320,3 +320,41 @@ fn postgres_units_do_not_see_each_others_records() {
     put(&two, &[("v\0V-1", "two's own V-1")]);
     assert_eq!(one.get(b"v\0V-1").unwrap(), Some(j("one's victim")));
 }
+
+/// Two engines on one unit (two hosts' services) take turns: the second's turn waits for
+/// the first's to be given up; another unit's never does.
+#[test]
+fn postgres_engines_of_one_unit_take_turns() {
+    let Some(unit) = crate::store::pg_testing::unit() else {
+        return;
+    };
+    let (one, two) = (
+        Postgres::open(&unit.url).unwrap(),
+        Postgres::open(&unit.url).unwrap(),
+    );
+    let other = self::unit().unwrap();
+    let turn = one.turn().unwrap().expect("a shared engine takes turns");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let _second = two.turn().unwrap();
+            tx.send(std::time::Instant::now()).unwrap();
+        });
+        let _apart = other.turn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            rx.try_recv().is_err(),
+            "the second took its turn during the first's"
+        );
+        let given_up = std::time::Instant::now();
+        drop(turn);
+        let taken = rx.recv().unwrap();
+        assert!(taken >= given_up);
+    });
+}
+
+#[test]
+fn sled_needs_no_turns() {
+    let (_dir, engine) = fresh();
+    assert!(engine.turn().unwrap().is_none());
+}
