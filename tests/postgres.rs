@@ -131,6 +131,82 @@ fn the_audit_trail_is_only_ever_added_to() {
     assert_eq!(role, me);
 }
 
+/// Contacts are rows a unit's role adds and reads, never changes or removes; an erasure
+/// removes them through the function owned by `vlu_admin`, which records the removal where
+/// the unit's role cannot take it back.
+#[test]
+fn contacts_are_only_added_to_and_their_removal_is_recorded() {
+    let Some((s, mut client)) = unit_with_sample() else {
+        return;
+    };
+    let v1 = "SELECT count(*) FROM vlu.contacts WHERE victim_id = 'V-0001'";
+    let before = count(&mut client, v1);
+    assert!(before > 0);
+    assert_eq!(
+        refused(&mut client, "UPDATE vlu.contacts SET contact = '{}'"),
+        "42501"
+    );
+    assert_eq!(refused(&mut client, "DELETE FROM vlu.contacts"), "42501");
+    assert_eq!(refused(&mut client, "TRUNCATE vlu.contacts"), "42501");
+    // A logged contact is one row more; the log read back is the rows in order.
+    s.vlu()
+        .args([
+            "log", "--victim", "V-0001", "--kind", "note", "--method", "none",
+        ])
+        .args(["--direction", "internal", "--summary", "Checked the file."])
+        .assert()
+        .success();
+    assert_eq!(count(&mut client, v1), before + 1);
+    let last: String = client
+        .query_one(
+            "SELECT contacts -> -1 ->> 'summary' FROM vlu.contact_logs WHERE victim_id = 'V-0001'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(last, "Checked the file.");
+    // The erasure's removal, by the function, is recorded.
+    s.vlu()
+        .args([
+            "erase", "--victim", "V-0001", "--reason", "request", "--yes",
+        ])
+        .assert()
+        .success();
+    assert_eq!(count(&mut client, v1), 0);
+    let row = client
+        .query_one(
+            "SELECT contacts, why, db_role::text = current_user::text FROM vlu.contact_removals \
+             WHERE victim_id = 'V-0001'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(i64::from(row.get::<_, i32>(0)), before + 1);
+    assert_eq!(row.get::<_, String>(1), "removed");
+    assert!(row.get::<_, bool>(2), "the removal names the unit's role");
+    assert_eq!(
+        refused(&mut client, "DELETE FROM vlu.contact_removals"),
+        "42501"
+    );
+    assert_eq!(
+        refused(&mut client, "UPDATE vlu.contact_removals SET contacts = 1"),
+        "42501"
+    );
+    // The function removes only the caller's own unit's contacts.
+    let other = Sandbox::with_sample_in_postgres().unwrap();
+    let url = other.store_url.clone().unwrap();
+    let mut theirs = Client::connect(&url, NoTls).unwrap();
+    let v2 = "SELECT count(*) FROM vlu.contacts WHERE victim_id = 'V-0002'";
+    let kept = count(&mut theirs, v2);
+    client
+        .execute(
+            "SELECT vlu.remove_contacts(ARRAY['V-0002'], 'removed')",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(count(&mut client, v2), 0);
+    assert_eq!(count(&mut theirs, v2), kept);
+}
+
 #[test]
 fn vlu_refuses_a_role_that_sees_every_unit() {
     let Some(unit) = vlu::store::pg_testing::unit() else {

@@ -35,6 +35,11 @@ fn refused(e: &postgres::Error) -> StoreError {
 /// Applies every SQL migration the database lacks, each in one transaction; refuses a
 /// database whose schema is newer than this build knows.
 pub fn migrate(url: &str) -> Result<Migrated, StoreError> {
+    migrate_to(url, known_version())
+}
+
+/// [`migrate`], up to schema `to` at most.
+fn migrate_to(url: &str, to: u32) -> Result<Migrated, StoreError> {
     let mut client = connect(url)?;
     // One migrating vlu at a time (a lock for this session, released when it ends).
     client
@@ -48,7 +53,7 @@ pub fn migrate(url: &str) -> Result<Migrated, StoreError> {
         ))
         .into());
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from) {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from && *v <= to) {
         let mut tx = client.transaction().map_err(|e| refused(&e))?;
         tx.batch_execute(sql).map_err(|e| refused(&e))?;
         tx.execute(
@@ -58,7 +63,10 @@ pub fn migrate(url: &str) -> Result<Migrated, StoreError> {
         .map_err(|e| refused(&e))?;
         tx.commit().map_err(|e| refused(&e))?;
     }
-    Ok(Migrated { from, to: known })
+    Ok(Migrated {
+        from,
+        to: to.min(known).max(from),
+    })
 }
 
 /// Whether `name` may be a unit's database role: lower-case letters, digits and `_`, as a
@@ -113,7 +121,62 @@ pub fn add_unit(url: &str, id: &str, name: &str, role: &str) -> Result<(), Store
 
 #[cfg(test)]
 mod tests {
-    use super::plain_role;
+    use super::{add_unit, migrate, migrate_to, plain_role};
+
+    /// A unit's contact logs kept as lists (schema 1) become a row each (schema 2), in order,
+    /// read back through the view as the same lists.
+    #[test]
+    fn schema_2_keeps_every_contact_of_schema_1() {
+        let Some(admin) = crate::store::pg_testing::unmigrated_database() else {
+            return;
+        };
+        assert_eq!(migrate_to(&admin, 1).unwrap().to, 1);
+        add_unit(&admin, "old", "A unit from before", "vlu_migrated_unit").unwrap();
+        let mut unit =
+            postgres::Client::connect(&format!("{admin} user=vlu_migrated_unit"), postgres::NoTls)
+                .unwrap();
+        let logs = [
+            (
+                "V-1",
+                r#"[{"kind": "note", "direction": "internal", "summary": "first"}, {"kind": "opt_in", "direction": "inbound", "summary": "second"}]"#,
+            ),
+            (
+                "V-2",
+                r#"[{"kind": "note", "direction": "outbound", "summary": "only"}]"#,
+            ),
+        ];
+        unit.batch_execute(
+            r#"INSERT INTO vlu.officers (id, record) VALUES ('o', '{"role": "vlo"}');
+               INSERT INTO vlu.cases (id, record) VALUES ('C', '{}');
+               INSERT INTO vlu.victims (id, record)
+                 VALUES ('V-1', '{"case_id": "C", "status": "opted_in"}'),
+                        ('V-2', '{"case_id": "C", "status": "referred"}');"#,
+        )
+        .unwrap();
+        for (victim, log) in logs {
+            unit.execute(
+                "INSERT INTO vlu.contact_logs (victim_id, contacts) VALUES ($1, $2::text::jsonb)",
+                &[&victim, &log],
+            )
+            .unwrap();
+        }
+        assert_eq!(migrate(&admin).unwrap(), super::Migrated { from: 1, to: 2 });
+        let rows: i64 = unit
+            .query_one("SELECT count(*) FROM vlu.contacts", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 3);
+        for (victim, log) in logs {
+            let same: bool = unit
+                .query_one(
+                    "SELECT contacts = $2::text::jsonb FROM vlu.contact_logs WHERE victim_id = $1",
+                    &[&victim, &log],
+                )
+                .unwrap()
+                .get(0);
+            assert!(same, "{victim}'s log");
+        }
+    }
 
     #[test]
     fn a_units_role_is_a_plain_identifier() {

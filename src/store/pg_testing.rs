@@ -28,23 +28,40 @@ fn database() -> Option<&'static str> {
                 );
                 return None;
             };
-            let name = format!(
-                "vlu_test_{}_{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_micros())
-            );
-            let mut client = postgres::Client::connect(&admin, postgres::NoTls)
-                .expect("VLU_TEST_POSTGRES names a server that answers");
-            client
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .expect("the test database is made");
-            let url = format!("{admin} dbname={name}");
+            let url = empty_database(&admin);
             super::database::migrate(&url).expect("the test database is migrated");
             Some(url)
         })
         .as_deref()
+}
+
+/// A new database on the server `admin` names, with nothing in it; its administrator's
+/// address.
+fn empty_database(admin: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "vlu_test_{}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros()),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)
+        .expect("VLU_TEST_POSTGRES names a server that answers");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("the test database is made");
+    format!("{admin} dbname={name}")
+}
+
+/// A database with no vlu schema yet, for a test of the migrations (`None`: no server
+/// named, outside CI).
+pub fn unmigrated_database() -> Option<String> {
+    database()?;
+    std::env::var("VLU_TEST_POSTGRES")
+        .ok()
+        .map(|admin| empty_database(&admin))
 }
 
 /// A unit of its own in this process's test database.

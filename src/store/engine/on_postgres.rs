@@ -25,7 +25,10 @@ use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Tur
 
 /// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
 /// applied.
-pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("postgres/0001_units.sql"))];
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("postgres/0001_units.sql")),
+    (2, include_str!("postgres/0002_contacts.sql")),
+];
 
 /// Rows written per statement from arrays.
 const ROWS: usize = 5000;
@@ -59,6 +62,9 @@ struct Table {
     value: &'static str,
     /// The value is a `jsonb` record (else `bytea`).
     json: bool,
+    /// The value is a list kept a row per item in `vlu.contacts`, which a unit's role may
+    /// only add to; `name` is the view that reads each key's items back as one list.
+    spread: bool,
 }
 
 /// Every table, in the order of their prefixes (so a scan of every key reads them in turn).
@@ -73,14 +79,17 @@ const TABLES: &[Table] = &[
         "body",
         false,
     ),
-    table(
-        b"k\0",
-        "contact_logs",
-        &["victim_id"],
-        Shape::Text,
-        "contacts",
-        true,
-    ),
+    Table {
+        spread: true,
+        ..table(
+            b"k\0",
+            "contact_logs",
+            &["victim_id"],
+            Shape::Text,
+            "contacts",
+            true,
+        )
+    },
     table(b"m\0", "meta", &["key"], Shape::Text, "value", false),
     table(b"o\0", "officers", &["id"], Shape::Text, "record", true),
     table(
@@ -126,6 +135,7 @@ const fn table(
         shape,
         value,
         json,
+        spread: false,
     }
 }
 
@@ -578,10 +588,18 @@ impl Postgres {
                 }
             }
             for rows in puts.chunks(ROWS) {
-                Self::put_rows(tx, table, rows)?;
+                if table.spread {
+                    Self::extend_lists(tx, rows)?;
+                } else {
+                    Self::put_rows(tx, table, rows)?;
+                }
             }
             for rows in removals.chunks(ROWS) {
-                Self::remove_rows(tx, table, rows)?;
+                if table.spread {
+                    Self::remove_lists(tx, rows.iter().map(|cols| &cols[..]), "removed")?;
+                } else {
+                    Self::remove_rows(tx, table, rows)?;
+                }
             }
         }
         if last
@@ -666,6 +684,64 @@ impl Postgres {
         );
         let refs: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(Array::sql).collect();
         tx.execute(&sql, &refs).map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    /// Lists (contact logs) written as their keys' whole values: a list that goes on from
+    /// the one kept gets its new items added as rows; one that does not (an import that
+    /// replaces a log) is removed through the audited function first, then added whole.
+    fn extend_lists(
+        tx: &mut impl GenericClient,
+        rows: &[(Vec<Param>, &[u8])],
+    ) -> Result<(), EngineFailure> {
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut lists = Vec::with_capacity(rows.len());
+        for (cols, list) in rows {
+            let [Param::Text(id)] = cols.as_slice() else {
+                return Err(EngineFailure::new("a contact log's key cannot be read"));
+            };
+            ids.push(id.as_str());
+            lists.push(
+                std::str::from_utf8(list)
+                    .map_err(|_| EngineFailure::new("a record is not text"))?,
+            );
+        }
+        // A kept item that the new list does not have at its place (or at all).
+        let rewritten: Vec<String> = tx
+            .query(
+                "SELECT DISTINCT c.victim_id::text FROM vlu.contacts c                  JOIN unnest($1::text[], $2::text[]) AS u(victim_id, list)                    ON c.victim_id = u.victim_id                  WHERE c.contact IS DISTINCT FROM (u.list::jsonb -> (c.n - 1))",
+                &[&ids, &lists],
+            )
+            .map_err(|e| failure(&e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        if !rewritten.is_empty() {
+            let cols: Vec<[Param; 1]> = rewritten.into_iter().map(|id| [Param::Text(id)]).collect();
+            Self::remove_lists(tx, cols.iter().map(|c| &c[..]), "rewritten")?;
+        }
+        tx.execute(
+            "INSERT INTO vlu.contacts (victim_id, n, contact)              SELECT u.victim_id, e.n, e.contact              FROM unnest($1::text[], $2::text[]) AS u(victim_id, list)              CROSS JOIN LATERAL jsonb_array_elements(u.list::jsonb) WITH ORDINALITY AS e(contact, n)              WHERE e.n > COALESCE((SELECT max(c.n) FROM vlu.contacts c                                    WHERE c.victim_id = u.victim_id), 0)",
+            &[&ids, &lists],
+        )
+        .map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    /// Removes whole lists (contact logs), through the function that records why.
+    fn remove_lists<'c>(
+        tx: &mut impl GenericClient,
+        keys: impl Iterator<Item = &'c [Param]>,
+        why: &str,
+    ) -> Result<(), EngineFailure> {
+        let ids: Vec<&str> = keys
+            .filter_map(|cols| match cols {
+                [Param::Text(id)] => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        tx.execute("SELECT vlu.remove_contacts($1::text[], $2)", &[&ids, &why])
+            .map_err(|e| failure(&e))?;
         Ok(())
     }
 
@@ -940,7 +1016,11 @@ impl Engine for Postgres {
         let mut client = self.client()?;
         check_schema(&mut client)?;
         let mut findings = Vec::new();
-        for table in TABLES.iter().map(|t| t.name).chain(["counters"]) {
+        let tables = TABLES
+            .iter()
+            .map(|t| if t.spread { "contacts" } else { t.name })
+            .chain(["counters", "contact_removals"]);
+        for table in tables {
             let row = client
                 .query_opt(
                     "SELECT c.relrowsecurity AND c.relforcerowsecurity, \
@@ -961,15 +1041,25 @@ impl Engine for Postgres {
                 Some((true, true)) => {}
             }
         }
-        for right in ["UPDATE", "DELETE", "TRUNCATE"] {
-            let may: bool = client
-                .query_one("SELECT has_table_privilege('vlu.audit', $1)", &[&right])
-                .map_err(|e| failure(&e))?
-                .get(0);
-            if may {
-                findings.push(format!(
-                    "the unit's role may {right} the audit trail, which must only be added to"
-                ));
+        let added_to_only = [
+            ("audit", "the audit trail"),
+            ("contacts", "the contact logs"),
+            ("contact_removals", "the record of contacts removed"),
+        ];
+        for (table, what) in added_to_only {
+            for right in ["UPDATE", "DELETE", "TRUNCATE"] {
+                let may: bool = client
+                    .query_one(
+                        "SELECT has_table_privilege($1, $2)",
+                        &[&format!("vlu.{table}"), &right],
+                    )
+                    .map_err(|e| failure(&e))?
+                    .get(0);
+                if may {
+                    findings.push(format!(
+                        "the unit's role may {right} {what}, which must only be added to"
+                    ));
+                }
             }
         }
         Ok(findings)

@@ -358,3 +358,32 @@ fn sled_needs_no_turns() {
     let (_dir, engine) = fresh();
     assert!(engine.turn().unwrap().is_none());
 }
+
+/// The schema's CHECKs allow every value of the enumerations the records carry (a kind added
+/// to vlu and not to the schema would have every save of it refused by the database).
+#[test]
+fn the_schemas_checks_know_every_value_of_the_enumerations() {
+    use crate::domain::enums::{
+        ContactKind, Direction, Eligibility, OffenceCategory, OfficerRole, SentenceKind,
+        VictimStatus,
+    };
+    let sql: String = super::on_postgres::MIGRATIONS
+        .iter()
+        .map(|(_, sql)| *sql)
+        .collect();
+    let values = ContactKind::ALL
+        .iter()
+        .map(|v| v.as_str())
+        .chain(Direction::ALL.iter().map(|v| v.as_str()))
+        .chain(Eligibility::ALL.iter().map(|v| v.as_str()))
+        .chain(OffenceCategory::ALL.iter().map(|v| v.as_str()))
+        .chain(OfficerRole::ALL.iter().map(|v| v.as_str()))
+        .chain(SentenceKind::ALL.iter().map(|v| v.as_str()))
+        .chain(VictimStatus::ALL.iter().map(|v| v.as_str()));
+    for value in values {
+        assert!(
+            sql.contains(&format!("'{value}'")),
+            "{value} is in no CHECK"
+        );
+    }
+}
