@@ -54,6 +54,8 @@ fn one_units_role_can_neither_read_nor_change_another_units_victims() {
     assert_eq!(count(&mut a, &named), 0);
     for table in [
         "contact_logs",
+        "contacts",
+        "contact_removals",
         "cases",
         "audit",
         "officers",
@@ -500,4 +502,171 @@ fn two_hosts_writing_at_once_lose_nothing() {
     let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned()
         + &String::from_utf8_lossy(&out.get_output().stderr);
     assert!(said.contains("is sound"), "{said}");
+}
+
+/// A unit whose records are a generated unit of `victims` (ids unlike the sample's), and
+/// its administrator's address.
+fn generated_unit(victims: usize) -> Option<(Sandbox, String)> {
+    let unit = vlu::store::pg_testing::unit()?;
+    let s = Sandbox::on_host_of(&unit.url);
+    let file = s.root.path().join("generated.json");
+    s.vlu()
+        .args(["generate", "--victims", &victims.to_string(), "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    s.vlu().arg("import").arg(&file).assert().success();
+    Some((s, unit.admin))
+}
+
+fn export(s: &Sandbox) -> serde_json::Value {
+    let out = s.vlu().args(["export", "-"]).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+fn unit_id(s: &Sandbox) -> String {
+    let mut client = Client::connect(s.store_url.as_deref().unwrap(), NoTls).unwrap();
+    own_unit(&mut client)
+}
+
+fn trail(s: &Sandbox) -> Vec<serde_json::Value> {
+    let out = s
+        .vlu()
+        .args(["audit", "--format", "json"])
+        .assert()
+        .success();
+    let trail: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    trail["entries"].as_array().unwrap().clone()
+}
+
+/// `vlu db move-case`, run from `s`, as the database's administrator.
+fn move_case(
+    s: &Sandbox,
+    admin: &str,
+    case: &str,
+    from: &str,
+    to: &str,
+) -> assert_cmd::assert::Assert {
+    s.vlu()
+        .args([
+            "db",
+            "move-case",
+            "--case",
+            case,
+            "--from",
+            from,
+            "--to",
+            to,
+        ])
+        .args(["--url", admin])
+        .assert()
+}
+
+/// A case moved between two units of one database, by an administrator: the receiving unit
+/// holds the case, its victims and their logs as they were (unallocated), the sending unit
+/// keeps it marked transferred, and both audit trails say so.
+#[test]
+fn a_case_moves_between_units_of_one_database() {
+    let (Some(here), Some((there, admin))) =
+        (Sandbox::with_sample_in_postgres(), generated_unit(20))
+    else {
+        return;
+    };
+    let (from, to) = (unit_id(&here), unit_id(&there));
+    let sent = export(&here);
+    let received = export(&there)["victims"].as_array().unwrap().len();
+    let case = "C-2016-023";
+    let moving: Vec<&serde_json::Value> = sent["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["case_id"] == case)
+        .collect();
+    assert!(!moving.is_empty());
+    move_case(&here, &admin, case, &from, &to).success();
+
+    let arrived = export(&there);
+    let victims = arrived["victims"].as_array().unwrap();
+    assert_eq!(victims.len(), received + moving.len());
+    for v in &moving {
+        let landed = victims.iter().find(|w| w["id"] == v["id"]).unwrap();
+        let mut expected = (*v).clone();
+        expected.as_object_mut().unwrap().remove("allocated_to");
+        assert_eq!(
+            landed, &expected,
+            "{} arrived as it was, unallocated",
+            v["id"]
+        );
+    }
+    assert!(
+        arrived["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == case)
+    );
+    let left = export(&here);
+    let kept = left["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == case)
+        .unwrap();
+    assert!(kept["transferred"]["to_area"].is_string(), "{kept}");
+    let moved_in = trail(&there)
+        .into_iter()
+        .find(|e| e["action"] == "move-in")
+        .expect("the receiving unit's trail says it came in");
+    assert_eq!(moved_in["subject"], case);
+    assert!(
+        trail(&here).iter().any(|e| e["subject"] == case
+            && e["fields"]
+                .to_string()
+                .contains(&format!("moved to unit {to}"))),
+        "the sending unit's trail says it went"
+    );
+    // Again: refused, it is no longer live here; nothing changes there.
+    let out = move_case(&here, &admin, case, &from, &to).code(2);
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(said.contains("transferred already"), "{said}");
+    assert_eq!(export(&there), arrived);
+}
+
+/// A move that cannot be made in full — the receiving unit holds the case's id already —
+/// changes neither unit: the sending unit's mark, made first, goes with the refusal.
+#[test]
+fn a_case_move_refused_by_the_receiving_unit_changes_neither() {
+    let (Some((there, admin)), Some(fresh)) = (generated_unit(20), vlu::store::pg_testing::unit())
+    else {
+        return;
+    };
+    // The sample, with one case renamed to an id the receiving unit holds.
+    let taken = export(&there)["cases"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut sample: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::sample_path()).unwrap()).unwrap();
+    let renamed = sample["cases"][1]["id"].clone();
+    sample["cases"][1]["id"] = taken.clone().into();
+    for v in sample["victims"].as_array_mut().unwrap() {
+        if v["case_id"] == renamed {
+            v["case_id"] = taken.clone().into();
+        }
+    }
+    let here = Sandbox::on_host_of(&fresh.url);
+    let file = here.root.path().join("clash.json");
+    std::fs::write(&file, serde_json::to_vec(&sample).unwrap()).unwrap();
+    here.vlu().arg("import").arg(&file).assert().success();
+    let (from, to) = (unit_id(&here), unit_id(&there));
+    let there_before = export(&there);
+    let here_before = export(&here);
+    let entries = trail(&here).len();
+    let out = move_case(&here, &admin, &taken, &from, &to).code(2);
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(said.contains(&taken), "{said}");
+    // (The trail read before the export, which is an entry of its own.)
+    assert_eq!(trail(&here).len(), entries);
+    assert_eq!(export(&here), here_before);
+    assert_eq!(export(&there), there_before);
 }

@@ -342,6 +342,27 @@ pub enum DbCommand {
         #[arg(long, value_name = "DIR|URL")]
         to: String,
     },
+    /// Move a case with its victims and their logs to another unit of the same database, in
+    /// one transaction: the other unit holds it live (its victims unallocated), this one
+    /// keeps it marked transferred, without reminders; both audit trails say so.
+    #[command(
+        after_help = "Examples:\n  vlu db move-case --case C-2024-0117 --from northshire --to southshire \\\n      --url 'host=/run/postgresql dbname=vlu user=postgres'"
+    )]
+    MoveCase {
+        /// The case. E.g. --case C-2024-0117
+        #[arg(long, value_name = "ID")]
+        case: String,
+        /// The unit it is in. E.g. --from northshire
+        #[arg(long, value_name = "UNIT")]
+        from: String,
+        /// The unit it moves to. E.g. --to southshire
+        #[arg(long, value_name = "UNIT")]
+        to: String,
+        /// The database, as an administrator who may act as both units' roles (default: the
+        /// configured store). E.g. `--url 'host=/run/postgresql dbname=vlu user=postgres'`
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Add a unit, and the database role its services connect as (made if need be; peer
     /// authentication maps the service's OS account to it).
     #[command(

@@ -454,6 +454,35 @@ fn db(env: &Env, command: args::DbCommand) -> Result<(), Error> {
             Ok(())
         }
         args::DbCommand::Copy { from, to } => copy_unit(env, &from, &to),
+        args::DbCommand::MoveCase {
+            case,
+            from,
+            to,
+            url,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            let moved = crate::unit::transfer::move_case(
+                &address(url)?,
+                &case,
+                &from,
+                &to,
+                &env.user,
+                today,
+            )?;
+            eprintln!(
+                "Moved case {} ({}, {}) from unit {} to unit {} in one transaction: {} holds it live, its victims unallocated; {} keeps it marked transferred, without reminders (audit entries {} and {}).",
+                visible(&case),
+                crate::domain::text::plural(moved.victims, "victim"),
+                crate::domain::text::plural(moved.contacts, "contact"),
+                visible(&from),
+                visible(&to),
+                visible(&to),
+                visible(&from),
+                moved.from_seq,
+                moved.to_seq,
+            );
+            Ok(())
+        }
         args::DbCommand::AddUnit {
             id,
             name,

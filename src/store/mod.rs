@@ -45,6 +45,7 @@ pub mod seal;
 mod snooze;
 mod staged;
 mod stamp;
+pub mod transfer;
 mod write;
 
 use std::fs::File;
@@ -130,7 +131,9 @@ struct Core {
     stalled: std::sync::atomic::AtomicBool,
     /// When each (user, victim) consultation was last recorded ([`dpa::CONSULTATION_WINDOW`]).
     consulted: std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>,
-    _lock: File,
+    /// The data directory's lock (`None`: a store opened within another's transaction,
+    /// which has no data directory of its own).
+    _lock: Option<File>,
 }
 
 const META: &[u8] = b"m\0";
@@ -227,7 +230,7 @@ impl Store {
                 dir: dir.to_owned(),
                 stalled: std::sync::atomic::AtomicBool::new(false),
                 consulted: std::sync::Mutex::default(),
-                _lock: lock,
+                _lock: Some(lock),
             }),
             user: user.to_owned(),
             deadline: write::DEADLINE,

@@ -14,3 +14,4 @@ pub mod import;
 pub mod ink;
 pub mod one_case;
 pub mod status;
+pub mod transfer;

@@ -321,6 +321,17 @@ impl Table {
     }
 }
 
+/// This process's name for an engine in the unit's announcements.
+fn writer_name() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    )
+}
+
 /// The engine on one unit's role in one database.
 pub(crate) struct Postgres {
     config: postgres::Config,
@@ -329,13 +340,18 @@ pub(crate) struct Postgres {
     /// This engine's name in those announcements, so that its own writes are not news to it.
     writer: String,
     /// Connections not in use.
-    idle: Mutex<Vec<Conn>>,
+    idle: std::sync::Arc<Mutex<Vec<Conn>>>,
+    /// The engine works inside a transaction another opened, on its one connection, as this
+    /// role (set on it before each use): see [`Postgres::within`].
+    within: Option<String>,
 }
 
 /// A connection and the statements prepared on it (a point read is then one round trip).
 struct Conn {
     client: Client,
     statements: std::collections::HashMap<String, postgres::Statement>,
+    /// The role set on it (`SET ROLE`) by an engine working within a transaction.
+    role: Option<String>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -415,18 +431,37 @@ impl Postgres {
         let config: postgres::Config = url.parse().map_err(|_| {
             EngineFailure::new("the store's address is not a PostgreSQL URL (postgresql://…)")
         })?;
-        let mut engine = Self {
+        Self {
             config,
             channel: String::new(),
-            writer: format!(
-                "{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos())
-            ),
-            idle: Mutex::default(),
-        };
+            writer: writer_name(),
+            idle: std::sync::Arc::default(),
+            within: None,
+        }
+        .checked()
+    }
+
+    /// An engine on the unit whose role is `role`, working inside the transaction that
+    /// `shared` holds open on its one connection (an administrator's): what it writes is
+    /// committed, or not, with everything else that transaction does — a case moved from
+    /// one unit to another is both units' writes in one transaction. Row-level security
+    /// applies as to the unit's own services: the role is set on the connection for each
+    /// use.
+    pub(crate) fn within(shared: &Shared, role: &str) -> Result<Self, EngineFailure> {
+        Self {
+            config: postgres::Config::new(),
+            channel: String::new(),
+            writer: writer_name(),
+            idle: std::sync::Arc::clone(&shared.idle),
+            within: Some(role.to_owned()),
+        }
+        .checked()
+    }
+
+    /// This engine, if its role may keep a unit's records: a schema this build knows, a
+    /// role that is a unit's and sees only that unit's rows.
+    fn checked(mut self) -> Result<Self, EngineFailure> {
+        let engine = &mut self;
         let unit = {
             let mut client = engine.client()?;
             check_schema(&mut client)?;
@@ -452,7 +487,7 @@ impl Postgres {
             })?
         };
         engine.channel = format!("vlu:{unit}");
-        Ok(engine)
+        Ok(self)
     }
 
     /// `read` on a connection; once more on a new one if the first had gone (a server
@@ -484,13 +519,27 @@ impl Postgres {
 
     fn client(&self) -> Result<Pooled<'_>, EngineFailure> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = if let Some(conn) = idle {
-            conn
-        } else {
-            let client = self.config.connect(NoTls).map_err(|e| failure(&e))?;
-            Conn {
-                client,
+        let conn = match (idle, &self.within) {
+            (Some(conn), None) => conn,
+            (None, None) => Conn {
+                client: self.config.connect(NoTls).map_err(|e| failure(&e))?,
                 statements: std::collections::HashMap::new(),
+                role: None,
+            },
+            (Some(mut conn), Some(role)) => {
+                if conn.role.as_ref() != Some(role) {
+                    // A unit's role is a plain identifier (`vlu db add-unit` checks).
+                    conn.client
+                        .batch_execute(&format!("SET ROLE \"{}\"", role.replace('"', "")))
+                        .map_err(|e| failure(&e))?;
+                    conn.role = Some(role.clone());
+                }
+                conn
+            }
+            (None, Some(_)) => {
+                return Err(EngineFailure::new(
+                    "the transaction's connection is in use (one step at a time)",
+                ));
             }
         };
         Ok(Pooled {
@@ -962,6 +1011,10 @@ impl Engine for Postgres {
     }
 
     fn apply(&self, batch: Batch, durable: bool) -> Result<Option<u64>, Unapplied> {
+        if self.within.is_some() {
+            // Committed with the transaction it is within.
+            return self.apply_in(&mut *self.client()?, &batch, durable);
+        }
         let mut client = self.live_client()?;
         let mut tx = client.transaction().map_err(|e| failure(&e))?;
         let last = self.apply_in(&mut tx, &batch, durable)?;
@@ -970,6 +1023,9 @@ impl Engine for Postgres {
     }
 
     fn long_write(&self) -> Result<Option<Box<dyn LongWrite + '_>>, EngineFailure> {
+        if self.within.is_some() {
+            return Ok(Some(Box::new(WithinTransaction { engine: self })));
+        }
         let mut client = self.live_client()?;
         client.batch_execute("BEGIN").map_err(|e| failure(&e))?;
         Ok(Some(Box::new(OneTransaction {
@@ -980,6 +1036,9 @@ impl Engine for Postgres {
     }
 
     fn others(&self) -> Result<Option<Box<dyn Others>>, EngineFailure> {
+        if self.within.is_some() {
+            return Ok(None);
+        }
         Ok(Some(Box::new(Listening {
             config: self.config.clone(),
             channel: self.channel.clone(),
@@ -992,14 +1051,24 @@ impl Engine for Postgres {
         let mut client = self.live_client()?;
         // A session's advisory lock, on a connection of its own: the reads and the write
         // that follow use others. Released when given up, or when the connection ends with
-        // the process that held it.
+        // the process that held it. (Within another's transaction, on its one connection,
+        // given back between uses; a session takes its own lock again at once.)
         client
             .execute(
                 "SELECT pg_advisory_lock($1, hashtext(vlu.current_unit()))",
                 &[&TURN_LOCK],
             )
             .map_err(|e| failure(&e))?;
-        Ok(Some(Box::new(UnitTurn { client })))
+        let client = if self.within.is_some() {
+            drop(client);
+            None
+        } else {
+            Some(client)
+        };
+        Ok(Some(Box::new(UnitTurn {
+            engine: self,
+            client,
+        })))
     }
 
     fn changes(&self) -> Result<Option<u64>, EngineFailure> {
@@ -1261,23 +1330,101 @@ impl Drop for OneTransaction<'_> {
 /// second is the unit's id, hashed).
 const TURN_LOCK: i32 = 7_675_118;
 
-/// A unit's turn, held by a connection of the engine's.
+/// A unit's turn, held by a connection of the engine's (`None`: the one connection of a
+/// transaction the engine works within, taken again to give it up).
 struct UnitTurn<'e> {
-    client: Pooled<'e>,
+    engine: &'e Postgres,
+    client: Option<Pooled<'e>>,
 }
 
 impl Turn for UnitTurn<'_> {}
 
 impl Drop for UnitTurn<'_> {
     fn drop(&mut self) {
-        let given_up = self.client.execute(
+        let Some(mut client) = self.client.take().or_else(|| self.engine.client().ok()) else {
+            return;
+        };
+        let given_up = client.execute(
             "SELECT pg_advisory_unlock($1, hashtext(vlu.current_unit()))",
             &[&TURN_LOCK],
         );
         if given_up.is_err() {
             // Closing the connection gives the turn up too.
-            self.client.discard();
+            client.discard();
         }
+    }
+}
+
+/// A long write within another's transaction: each batch applied in it as it comes, to be
+/// committed with it.
+struct WithinTransaction<'e> {
+    engine: &'e Postgres,
+}
+
+impl LongWrite for WithinTransaction<'_> {
+    fn add(&mut self, batch: Batch) -> Result<(), Unapplied> {
+        self.engine
+            .apply_in(&mut *self.engine.client()?, &batch, true)
+            .map(drop)
+    }
+
+    fn finish(self: Box<Self>, last: Batch) -> Result<Option<u64>, Unapplied> {
+        self.engine
+            .apply_in(&mut *self.engine.client()?, &last, true)
+    }
+}
+
+/// One transaction, open on an administrator's connection, that engines on several units
+/// work within ([`Postgres::within`]); rolled back unless committed.
+pub(crate) struct Shared {
+    idle: std::sync::Arc<Mutex<Vec<Conn>>>,
+}
+
+impl Shared {
+    /// Connects to `url` (as a role that may act as each unit's: their member, or a
+    /// superuser) and begins the transaction.
+    pub(crate) fn begin(url: &str) -> Result<Self, EngineFailure> {
+        let config: postgres::Config = url.parse().map_err(|_| {
+            EngineFailure::new("the database's address is not a PostgreSQL URL (postgresql://…)")
+        })?;
+        let mut client = config.connect(NoTls).map_err(|e| failure(&e))?;
+        client.batch_execute("BEGIN").map_err(|e| failure(&e))?;
+        Ok(Self {
+            idle: std::sync::Arc::new(Mutex::new(vec![Conn {
+                client,
+                statements: std::collections::HashMap::new(),
+                role: None,
+            }])),
+        })
+    }
+
+    /// The database role of unit `unit` (`None`: the database has no such unit).
+    pub(crate) fn role_of(&self, unit: &str) -> Result<Option<String>, EngineFailure> {
+        let mut idle = self
+            .idle
+            .lock()
+            .map_err(|_| EngineFailure::new("the transaction's connection was lost"))?;
+        let conn = idle
+            .last_mut()
+            .ok_or_else(|| EngineFailure::new("the transaction's connection is in use"))?;
+        conn.client
+            .query_opt(
+                "SELECT db_role::text FROM vlu.units WHERE id = $1",
+                &[&unit],
+            )
+            .map_err(|e| failure(&e))
+            .map(|row| row.map(|row| row.get(0)))
+    }
+
+    /// Commits everything done within it.
+    pub(crate) fn commit(self) -> Result<(), EngineFailure> {
+        let mut conn = self
+            .idle
+            .lock()
+            .ok()
+            .and_then(|mut idle| idle.pop())
+            .ok_or_else(|| EngineFailure::new("the transaction's connection was lost"))?;
+        conn.client.batch_execute("COMMIT").map_err(|e| failure(&e))
     }
 }
 
