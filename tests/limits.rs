@@ -41,6 +41,36 @@ fn generate_refuses_sizes_and_days_it_cannot_make() {
     }
 }
 
+/// Many units share the victims asked for, a file each; more units than victims (or than
+/// a thousand), or none, is refused.
+#[test]
+fn generate_shares_victims_between_units() {
+    let s = Sandbox::new();
+    let dir = s.root.path().join("units");
+    s.vlu()
+        .args(["generate", "--victims", "10", "--units", "3", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let mut sizes = Vec::new();
+    for n in 1..=3 {
+        let text = std::fs::read(dir.join(format!("unit-{n:03}.json"))).unwrap();
+        let unit: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        sizes.push(unit["victims"].as_array().unwrap().len());
+    }
+    assert_eq!(sizes, [4, 3, 3]);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+    for units in ["0", "11"] {
+        let out = s
+            .vlu()
+            .args(["generate", "--victims", "10", "--units", units, "--out"])
+            .arg(s.root.path().join("more"))
+            .assert()
+            .code(2);
+        assert!(stderr(&out).contains("--units takes 1 to 10"), "{}", stderr(&out));
+    }
+}
+
 #[test]
 fn a_lead_time_past_its_bound_names_the_key_file_and_line() {
     let s = Sandbox::new();

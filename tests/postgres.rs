@@ -670,3 +670,86 @@ fn a_case_move_refused_by_the_receiving_unit_changes_neither() {
     assert_eq!(export(&here), here_before);
     assert_eq!(export(&there), there_before);
 }
+
+/// Units loaded whole with `vlu db load` (`COPY`) hold what an import into a data directory
+/// holds: each one's export is byte for byte the sled store's; a unit that holds records
+/// already is refused, and a file with a problem loads nothing.
+#[test]
+fn units_loaded_with_copy_export_as_imported_ones() {
+    let (Some(one), Some(two)) = (
+        vlu::store::pg_testing::unit(),
+        vlu::store::pg_testing::unit(),
+    ) else {
+        return;
+    };
+    let work = Sandbox::new();
+    let dir = work.root.path().join("units");
+    std::fs::create_dir(&dir).unwrap();
+    for (seed, unit) in [(3, &one), (4, &two)] {
+        let file = dir.join(format!("{}.json", unit.id));
+        work.vlu()
+            .args([
+                "generate",
+                "--victims",
+                "150",
+                "--seed",
+                &seed.to_string(),
+                "--out",
+            ])
+            .arg(&file)
+            .assert()
+            .success();
+    }
+    work.vlu()
+        .args(["db", "load", "--url", &one.admin])
+        .arg(&dir)
+        .assert()
+        .success();
+    for unit in [&one, &two] {
+        let loaded = Sandbox::on_host_of(&unit.url);
+        let imported = Sandbox::new();
+        imported
+            .vlu()
+            .arg("import")
+            .arg(dir.join(format!("{}.json", unit.id)))
+            .assert()
+            .success();
+        let check = loaded.vlu().arg("check").assert().success();
+        assert!(
+            String::from_utf8_lossy(&check.get_output().stdout).contains("is sound")
+                || String::from_utf8_lossy(&check.get_output().stderr).contains("is sound")
+        );
+        let out = |s: &Sandbox| {
+            s.vlu()
+                .args(["export", "-"])
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        assert!(out(&loaded) == out(&imported), "{}'s export", unit.id);
+    }
+    // Again: the units hold records now.
+    let again = work
+        .vlu()
+        .args(["db", "load", "--url", &one.admin])
+        .arg(dir.join(format!("{}.json", one.id)))
+        .assert()
+        .failure();
+    let said = String::from_utf8_lossy(&again.get_output().stderr).into_owned();
+    assert!(said.contains("holds records already"), "{said}");
+    // A file with a problem: nothing of it is loaded.
+    let Some(three) = vlu::store::pg_testing::unit() else {
+        return;
+    };
+    let bad = dir.join(format!("{}.json", three.id));
+    std::fs::write(&bad, r#"{"cases": [{"id": "C-1"}], "victims": []}"#).unwrap();
+    work.vlu()
+        .args(["db", "load", "--url", &three.admin])
+        .arg(&bad)
+        .assert()
+        .code(2);
+    let mut client = Client::connect(&three.url, NoTls).unwrap();
+    assert_eq!(count(&mut client, "SELECT count(*) FROM vlu.meta"), 0);
+}

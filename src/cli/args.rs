@@ -232,9 +232,15 @@ pub enum Command {
         /// E.g. --as-of 2027-01-04
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Where to write (standard output without it, or with `-`). E.g. --out unit.json
+        /// Where to write (standard output without it, or with `-`). With --units, a
+        /// directory. E.g. --out unit.json
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Make this many units instead of one, the victims shared between them, each in a
+        /// file of its own in the --out directory (unit-001.json, …), each from a seed of its
+        /// own. E.g. --units 150 --victims 1000000 --out units/
+        #[arg(long, value_name = "N", requires = "out")]
+        units: Option<usize>,
     },
     /// Key bindings.
     #[command(subcommand)]
@@ -341,6 +347,25 @@ pub enum DbCommand {
         /// records). E.g. `--to 'host=/run/postgresql dbname=vlu user=vlu_northshire'`
         #[arg(long, value_name = "DIR|URL")]
         to: String,
+    },
+    /// Load units into the database whole, with COPY: each caseload file (named after its
+    /// unit: northshire.json) checked as an import checks it, into a unit that holds no
+    /// records yet, in one transaction each.
+    #[command(
+        after_help = "Examples:\n  vlu db load --url 'host=/run/postgresql dbname=vlu user=postgres' units/\n  \
+        vlu db load --url 'host=/run/postgresql dbname=vlu user=postgres' northshire.json southshire.json"
+    )]
+    Load {
+        /// Caseload files, or directories of them (every *.json). E.g. units/
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The database, as an administrator who may act as each unit's role (default: the
+        /// configured store). E.g. `--url 'host=/run/postgresql dbname=vlu user=postgres'`
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// How many units to load at once. E.g. --jobs 4
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        jobs: usize,
     },
     /// Move a case with its victims and their logs to another unit of the same database, in
     /// one transaction: the other unit holds it live (its victims unallocated), this one

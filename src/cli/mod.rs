@@ -4,6 +4,7 @@ mod args;
 mod backup;
 mod case_export;
 mod crypt;
+mod db;
 mod docs;
 mod dpa;
 pub(crate) mod export;
@@ -30,7 +31,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::domain::model::Caseload;
 use crate::domain::reminders::{DiaryItem, DiaryQuery};
-use crate::domain::text::{plural, visible};
+use crate::domain::text::visible;
 use crate::error::Error;
 use crate::store::{Digest, Place, Snooze, Store};
 use crate::unit::check::check_store;
@@ -234,9 +235,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         _ => {
             let env = Env::new(&cli)?;
             start_logging(&cli, &env);
+            // A database's failure is the database's, not the data directory's.
+            let database =
+                env.config.store.url.is_some() || matches!(cli.command, Some(Command::Db(_)));
             dispatch(&env, cli).map_err(|e| {
-                // A database's failure is the database's, not the data directory's.
-                if env.config.store.url.is_some() {
+                if database {
                     e
                 } else {
                     e.in_store(&env.data_dir)
@@ -278,24 +281,15 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             seed,
             as_of,
             out,
-        }) => {
-            let as_of = as_of.unwrap_or(crate::generate::DEFAULT_AS_OF);
-            if let Some(sentence) = crate::generate::refusal(victims, as_of) {
-                return Err(Error::Usage(sentence));
-            }
-            destination(out.as_deref())?; // refused before a large unit is built for nothing
-            let spinner = progress::Progress::spinner("generating");
-            let caseload = crate::generate::generate(victims, seed, as_of);
-            spinner.finish();
-            write_json(&caseload, out.as_deref(), false)
-        }
+            units,
+        }) => generate(victims, seed, as_of, out.as_deref(), units),
         Some(Command::Import {
             file,
             replace,
             decrypt,
         }) => import::import(env, &file, replace, &decrypt),
         Some(Command::Backup { to }) => backup::take(env, to.as_deref()),
-        Some(Command::Db(command)) => db(env, command),
+        Some(Command::Db(command)) => db::db(env, command),
         Some(Command::Restore {
             backup,
             list,
@@ -343,6 +337,46 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
             "name a kind of letter and a victim (vlu letter KIND --victim ID), or check DIR".into(),
         )),
     }
+}
+
+/// `vlu generate`: one unit to a file (or standard output), or `units` units, each to a
+/// file of its own in the directory `out`.
+fn generate(
+    victims: usize,
+    seed: u64,
+    as_of: Option<NaiveDate>,
+    out: Option<&Path>,
+    units: Option<usize>,
+) -> Result<(), Error> {
+    let as_of = as_of.unwrap_or(crate::generate::DEFAULT_AS_OF);
+    if let Some(sentence) = crate::generate::refusal(victims, as_of) {
+        return Err(Error::Usage(sentence));
+    }
+    let (Some(units), Some(dir)) = (units, out) else {
+        destination(out)?; // refused before a large unit is built for nothing
+        let spinner = progress::Progress::spinner("generating");
+        let caseload = crate::generate::generate(victims, seed, as_of);
+        spinner.finish();
+        return write_json(&caseload, out, false);
+    };
+    if !(1..=victims.min(1000)).contains(&units) {
+        return Err(Error::Usage(format!(
+            "cannot share {victims} victims between {units} units: --units takes 1 to {}",
+            victims.min(1000)
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Usage(format!("cannot make the directory {}: {e}", dir.display())))?;
+    let bar = progress::Progress::bar(units as u64, "generating");
+    for n in 0..units {
+        let share = victims / units + usize::from(n < victims % units);
+        let file = dir.join(format!("unit-{:03}.json", n + 1));
+        let caseload = crate::generate::generate(share, seed + n as u64, as_of);
+        write_json(&caseload, Some(&file), false)?;
+        bar.inc();
+    }
+    bar.finish();
+    Ok(())
 }
 
 /// `vlu diary`: the reminders overdue, due, and due within `days` of `date`, to standard
@@ -427,135 +461,5 @@ fn check(env: &Env) -> Result<(), Error> {
             dir: env.data_dir.clone(),
             findings,
         }),
-    }
-}
-
-/// `vlu db migrate` and `vlu db add-unit`.
-fn db(env: &Env, command: args::DbCommand) -> Result<(), Error> {
-    let address = |url: Option<String>| {
-        url.or_else(|| env.config.store.url.clone()).ok_or_else(|| {
-            Error::Usage("name the database with --url (no [store] url is configured)".into())
-        })
-    };
-    match command {
-        args::DbCommand::Migrate { url } => {
-            let done = crate::store::database::migrate(&address(url)?)?;
-            if done.from == done.to {
-                eprintln!(
-                    "The database's vlu schema is up to date (version {}).",
-                    done.to
-                );
-            } else {
-                eprintln!(
-                    "Brought the database's vlu schema from version {} to {}.",
-                    done.from, done.to
-                );
-            }
-            Ok(())
-        }
-        args::DbCommand::Copy { from, to } => copy_unit(env, &from, &to),
-        args::DbCommand::MoveCase {
-            case,
-            from,
-            to,
-            url,
-        } => {
-            let today = chrono::Local::now().date_naive();
-            let moved = crate::unit::transfer::move_case(
-                &address(url)?,
-                &case,
-                &from,
-                &to,
-                &env.user,
-                today,
-            )?;
-            eprintln!(
-                "Moved case {} ({}, {}) from unit {} to unit {} in one transaction: {} holds it live, its victims unallocated; {} keeps it marked transferred, without reminders (audit entries {} and {}).",
-                visible(&case),
-                crate::domain::text::plural(moved.victims, "victim"),
-                crate::domain::text::plural(moved.contacts, "contact"),
-                visible(&from),
-                visible(&to),
-                visible(&to),
-                visible(&from),
-                moved.from_seq,
-                moved.to_seq,
-            );
-            Ok(())
-        }
-        args::DbCommand::AddUnit {
-            id,
-            name,
-            role,
-            url,
-        } => {
-            crate::store::database::add_unit(&address(url)?, &id, &name, &role)?;
-            eprintln!(
-                "Added unit {} ({}): its services connect as the database role {role}.",
-                visible(&id),
-                visible(&name)
-            );
-            Ok(())
-        }
-    }
-}
-
-/// A side of `vlu db copy`: a database address, or a data directory.
-fn copy_side(side: &str) -> Result<(PathBuf, Place, Option<tempfile::TempDir>), Error> {
-    let address =
-        side.starts_with("postgres://") || side.starts_with("postgresql://") || side.contains('=');
-    if address {
-        // The lock of a data directory of its own: nothing else of this host's is touched.
-        let lock_dir = tempfile::tempdir().map_err(|source| Error::Write {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-        let place = Place::of_address(side)?;
-        return Ok((lock_dir.path().to_owned(), place, Some(lock_dir)));
-    }
-    Ok((PathBuf::from(side), Place::Embedded, None))
-}
-
-/// `vlu db copy --from A --to B`.
-fn copy_unit(env: &Env, from: &str, to: &str) -> Result<(), Error> {
-    let (from_dir, from_place, _from_lock) = copy_side(from)?;
-    let (to_dir, to_place, _to_lock) = copy_side(to)?;
-    if from_place == Place::Embedded && !Store::exists(&from_dir)? {
-        return Err(Error::Usage(format!(
-            "there is no store in {} to copy",
-            from_dir.display()
-        )));
-    }
-    let made_here = to_place == Place::Embedded && !to_dir.exists();
-    if to_place == Place::Embedded && Store::exists(&to_dir)? {
-        return Err(Error::Usage(format!(
-            "{} already holds a store: a copy goes only into a new one",
-            to_dir.display()
-        )));
-    }
-    let source = Store::open_at(&from_dir, &from_place, &env.user)?;
-    let copied = Store::open_at(&to_dir, &to_place, &env.user)
-        .map_err(Error::from)
-        .and_then(|target| Ok(source.copy_into(&target)?));
-    match copied {
-        Ok(copied) => {
-            eprintln!(
-                "Copied {}, {}, {} and the audit trail ({} entries) from {} to {}.",
-                plural(copied.officers, "officer"),
-                plural(copied.cases, "case"),
-                plural(copied.victims, "victim"),
-                copied.audit,
-                from_place.describe(&from_dir),
-                to_place.describe(&to_dir)
-            );
-            Ok(())
-        }
-        Err(e) => {
-            if made_here {
-                // Nothing was copied: the store begun for it goes too.
-                let _ = std::fs::remove_dir_all(&to_dir);
-            }
-            Err(e)
-        }
     }
 }

@@ -33,6 +33,7 @@ mod dpa;
 mod engine;
 mod error;
 mod import;
+pub mod load;
 mod lock;
 mod migrate;
 #[doc(hidden)]
@@ -236,6 +237,25 @@ impl Store {
             deadline: write::DEADLINE,
         };
         store.undo_unfinished()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A store on `engine` with no data directory of its own (a unit built in memory, or
+    /// one within another's transaction), brought to this build's schema.
+    fn over(engine: std::sync::Arc<dyn Engine>, user: &str) -> Result<Self, StoreError> {
+        let store = Self {
+            core: std::sync::Arc::new(Core {
+                engine,
+                embedded: false,
+                dir: PathBuf::new(),
+                stalled: std::sync::atomic::AtomicBool::new(false),
+                consulted: std::sync::Mutex::default(),
+                _lock: None,
+            }),
+            user: user.to_owned(),
+            deadline: write::DEADLINE,
+        };
         store.migrate()?;
         Ok(store)
     }

@@ -3,12 +3,11 @@
 //! transaction and acts as each unit's role in turn, so row-level security confines each
 //! unit's part to its own rows as it confines the unit's own services.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::engine::Engine;
 use super::engine::on_postgres::{Postgres, Shared};
-use super::{Core, Store, StoreError, write};
+use super::{Store, StoreError};
 
 /// Two units' stores within one transaction, opened by [`Between::begin`]; nothing they
 /// write is kept unless [`Between::commit`] is called.
@@ -43,20 +42,7 @@ impl Between {
         let to_role = role_of(to)?;
         let open = |role: &str| -> Result<Store, StoreError> {
             let engine: Arc<dyn Engine> = Arc::new(Postgres::within(&shared, role)?);
-            let store = Store {
-                core: Arc::new(Core {
-                    engine,
-                    embedded: false,
-                    dir: PathBuf::new(),
-                    stalled: std::sync::atomic::AtomicBool::new(false),
-                    consulted: std::sync::Mutex::default(),
-                    _lock: None,
-                }),
-                user: user.to_owned(),
-                deadline: write::DEADLINE,
-            };
-            store.migrate()?;
-            Ok(store)
+            Store::over(engine, user)
         };
         let from_store = open(&from_role)?;
         let to_store = open(&to_role)?;

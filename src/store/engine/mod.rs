@@ -19,6 +19,7 @@
 //! transaction, an expectation a `WHERE version = …`, an appended value a sequence's next
 //! number, a scan a keyset-paged query; the change feed is the log read from a number on.
 
+pub(crate) mod in_memory;
 pub(crate) mod on_postgres;
 mod on_sled;
 pub(super) mod space;

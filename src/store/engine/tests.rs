@@ -387,3 +387,15 @@ fn the_schemas_checks_know_every_value_of_the_enumerations() {
         );
     }
 }
+
+/// The engine a unit is built in before `vlu db load` copies it: the same primitives.
+#[test]
+fn memory_keeps_to_the_same_primitives() {
+    use super::in_memory::InMemory;
+    reads_and_scans(&InMemory::default());
+    a_batch_is_all_or_nothing(&InMemory::default());
+    logs_are_numbered_in_order(&InMemory::default());
+    one_of_racing_saves_goes_through(&InMemory::default());
+    long_scans_meet_in_the_middle(&InMemory::default());
+    many_ops_end_as_applied_in_turn(&InMemory::default());
+}

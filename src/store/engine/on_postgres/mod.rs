@@ -23,11 +23,13 @@ use postgres::{Client, GenericClient, NoTls, Row};
 
 use super::{Batch, Engine, EngineFailure, LongWrite, Op, Others, Pair, Scan, Turn, Unapplied};
 
+pub(crate) mod load;
+
 /// The SQL migrations this build knows, in order: `vlu.schema_migrations` holds the last
 /// applied.
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
-    (1, include_str!("postgres/0001_units.sql")),
-    (2, include_str!("postgres/0002_contacts.sql")),
+    (1, include_str!("../postgres/0001_units.sql")),
+    (2, include_str!("../postgres/0002_contacts.sql")),
 ];
 
 /// Rows written per statement from arrays.
