@@ -4,13 +4,17 @@
 //! (sled) and into a PostgreSQL unit of a database it makes for the run, then times the real
 //! release binary as a whole process on each, the unit service warm: import (one run),
 //! `diary --format json` and one officer's diary (21 runs: median, min–max), export (3 runs)
-//! and check (one run); and checks that the two diaries and the two exports are the same byte
-//! for byte. Prints a Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it says
+//! and check (one run); the screens in a 120×40 tmux pane where tmux is installed (first
+//! frame, key to frame p99, the slowest keystroke of a search); and checks that the two
+//! diaries and the two exports are the same byte for byte. Prints a Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it says
 //! so and measures nothing.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "support/screens.rs"]
+mod screens;
 
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 
@@ -86,9 +90,9 @@ fn main() {
     let db_admin = format!("{server} dbname={database}");
     vlu::store::database::migrate(&db_admin).expect("migrated");
     println!(
-        "| victims | engine | import | diary json, warm | one officer's diary, warm | export | check |"
+        "| victims | engine | import | diary json, warm | one officer's diary, warm | export | check | screens: first frame | key to frame p99 | slowest search key |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for n in sizes {
         let work = tempfile::tempdir().unwrap();
         let file = work.path().join("unit.json");
@@ -133,10 +137,18 @@ fn main() {
             let export = side.timed(3, &["export", out.to_str().unwrap()]);
             exports.push(std::fs::read(&out).unwrap());
             let check = side.timed(1, &["check"]);
+            let dir = side.dir.to_str().unwrap();
+            let mut env = vec![("VLU_DATA_DIR", dir)];
+            env.extend(side.store.map(|url| ("VLU_STORE", url)));
+            let real = screens::real_screens(VLU, &env);
             side.vlu(&["serve", "--stop"]);
+            let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
             println!(
-                "| {n} | {} | {import} | {diary_time} | {officer_time} | {export} | {check} |",
-                side.name
+                "| {n} | {} | {import} | {diary_time} | {officer_time} | {export} | {check} | {} | {} | {} |",
+                side.name,
+                real.map_or("n/a".into(), |r| ms(r.first)),
+                real.map_or("n/a".into(), |r| ms(r.key_p99)),
+                real.map_or("n/a".into(), |r| ms(r.search_max)),
             );
         }
         assert!(diaries[0] == diaries[1], "the two diaries differ at {n}");

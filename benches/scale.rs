@@ -76,16 +76,10 @@ fn dir_size(p: &Path) -> u64 {
     })
 }
 
-fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
-    xs.sort();
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
-    xs[i]
-}
+#[path = "support/screens.rs"]
+mod screens;
+
+use screens::{percentile, real_screens};
 
 fn key_times(
     store: &Store,
@@ -105,77 +99,6 @@ fn key_times(
         }
     }
     percentile(times, 0.99)
-}
-
-/// The real binary in a 120x40 tmux pane over the store: start to the first frame that
-/// shows the caseload, a key (down) to a visible change (p99 of 30, escape codes included,
-/// so that a moved highlight counts), and its peak RSS (`VmHWM`) in MB. Polls every 2 ms,
-/// so each time is an upper bound. `None` where tmux or /proc is missing.
-fn real_screens(data: &Path) -> Option<(Duration, Duration, f64)> {
-    let socket = format!("vlu-bench-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .args(["-L", &socket])
-            .args(args)
-            .output()
-            .ok()
-    };
-    let screen = || {
-        tmux(&["capture-pane", "-e", "-p", "-t", "b"])
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
-    };
-    let wait = |done: &dyn Fn(&str) -> bool| {
-        let start = Instant::now();
-        loop {
-            let now = screen();
-            if done(&now) {
-                return Some(now);
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    };
-    let command = format!(
-        "exec env VLU_DATA_DIR='{}' USER=bench '{VLU}'",
-        data.display()
-    );
-    let start = Instant::now();
-    let size = ["-x", "120", "-y", "40"];
-    tmux(&[&["new-session", "-d", "-s", "b"][..], &size, &[&command]].concat())?
-        .status
-        .success()
-        .then_some(())?;
-    let result = (|| {
-        let mut shown = wait(&|s| s.contains("Caseload \u{2014}"))?;
-        let first = start.elapsed();
-        let mut keys = Vec::new();
-        for _ in 0..30 {
-            let before = shown.clone();
-            let pressed = Instant::now();
-            tmux(&["send-keys", "-t", "b", "Down"])?;
-            shown = wait(&|s| s != before)?;
-            keys.push(pressed.elapsed());
-        }
-        let pid = tmux(&["display-message", "-p", "-t", "b", "#{pane_pid}"])?;
-        let pid = String::from_utf8_lossy(&pid.stdout).trim().to_owned();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let hwm_kb: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()?;
-        Some((first, percentile(keys, 0.99), hwm_kb / 1024.0))
-    })();
-    tmux(&["send-keys", "-t", "b", "q"]);
-    std::thread::sleep(Duration::from_millis(300));
-    tmux(&["kill-server"]);
-    result
 }
 
 /// Logging a call from the victim view, `rounds` times: the p99 from the save key, through
@@ -362,7 +285,7 @@ fn main() {
         let store_size = dir_size(&data);
 
         let inside_row = in_process(&data);
-        let real = real_screens(&data);
+        let real = real_screens(VLU, &[("VLU_DATA_DIR", data.to_str().unwrap())]);
 
         #[allow(clippy::cast_precision_loss)]
         let (json_mb, store_mb) = (json as f64 / 1e6, store_size as f64 / 1e6);
@@ -373,9 +296,9 @@ fn main() {
             best.as_secs_f64(),
             mb(diary_rss),
             export.as_secs_f64(),
-            real.map_or("n/a".into(), |r| ms(r.0)),
-            real.map_or("n/a".into(), |r| ms(r.1)),
-            mb(real.map(|r| r.2)),
+            real.map_or("n/a".into(), |r| ms(r.first)),
+            real.map_or("n/a".into(), |r| ms(r.key_p99)),
+            mb(real.map(|r| r.peak_mb)),
         ));
         inside.push(format!("| {n} | {inside_row}"));
         eprintln!("{n} victims measured");

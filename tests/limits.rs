@@ -67,7 +67,11 @@ fn generate_shares_victims_between_units() {
             .arg(s.root.path().join("more"))
             .assert()
             .code(2);
-        assert!(stderr(&out).contains("--units takes 1 to 10"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--units takes 1 to 10"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 

@@ -112,7 +112,7 @@ fn decide(shared: &Shared, user: &str, request: &Request) -> Result<Actor, Reply
     let Some(store) = guard.as_ref() else {
         return Err(Reply::Failed(STOPPING.into()));
     };
-    let head = store.load_head().map_err(|e| failure(&e))?;
+    let head = shared.head(store).map_err(|e| failure(&e))?;
     let role = role_in(shared, user, &head.officers);
     let action = action_of(store, request);
     if !access::allowed(action, role) {
@@ -136,7 +136,7 @@ pub(super) fn role(shared: &Shared, user: &str) -> Result<Role, String> {
     let Some(store) = guard.as_ref() else {
         return Err(STOPPING.into());
     };
-    let head = store.load_head().map_err(|e| e.to_string())?;
+    let head = shared.head(store).map_err(|e| e.to_string())?;
     Ok(role_in(shared, user, &head.officers))
 }
 

@@ -64,6 +64,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
         dir: dir.to_owned(),
         listener: Mutex::new(listener.try_clone().ok()),
         digest: Mutex::new(None),
+        head: Mutex::new(None),
         diaries: Mutex::default(),
         seen: Mutex::default(),
         store: Mutex::new(Some(store)),

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use super::door::Door;
 use super::proto::{Reply, send};
 use crate::config::Config;
+use crate::domain::model::Caseload;
 use crate::store::{Digest, Disclosure, Store, StoreError};
 use crate::unit::access;
 
@@ -35,6 +36,9 @@ pub(super) struct Shared {
     pub listener: Mutex<Option<UnixListener>>,
     /// The digest as last read, for the diary and status: read again after any change.
     pub digest: Mutex<Option<Arc<Digest>>>,
+    /// The unit's head (its record, officers and extra days off), which every request's
+    /// decision reads: kept as the digest is.
+    pub head: Mutex<Option<Arc<Caseload>>>,
     /// Diaries as last written, by what was asked (the day, the days, the officer, the
     /// rules, the format): a warm service answers the morning's repeated `vlu diary`
     /// without working it out again. Forgotten with the digest, at every change.
@@ -101,6 +105,18 @@ impl Shared {
         Ok(digest)
     }
 
+    /// The unit's head ([`Store::load_head`]): kept between requests, as the digest is.
+    pub(super) fn head(&self, store: &Store) -> Result<Arc<Caseload>, StoreError> {
+        self.keep_current(store)?;
+        let mut kept = lock(&self.head);
+        if let Some(head) = kept.as_ref() {
+            return Ok(Arc::clone(head));
+        }
+        let head = Arc::new(store.load_head()?);
+        *kept = Some(Arc::clone(&head));
+        Ok(head)
+    }
+
     /// Forgets what is kept if another service of the unit has written since it was kept.
     pub(super) fn keep_current(&self, store: &Store) -> Result<(), StoreError> {
         let Some(now) = store.changes_anywhere()? else {
@@ -116,6 +132,7 @@ impl Shared {
 
     pub(super) fn forget_digest(&self) {
         lock(&self.digest).take();
+        lock(&self.head).take();
         lock(&self.diaries).clear();
     }
 }

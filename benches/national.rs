@@ -1,0 +1,143 @@
+//! A national-sized database: `VLU_BENCH_POSTGRES='host=/tmp/pg user=postgres' cargo bench
+//! --bench national` (`VLU_BENCH_VICTIMS`, default 1,000,000; `VLU_BENCH_UNITS`, default
+//! 150).
+//!
+//! Generates the units (`vlu generate --units`), makes a database for the run with a role
+//! for each, loads them all with `vlu db load` (timed, one run), then times the real release
+//! binary as a whole process on the first unit, its unit service warm: `diary --format json`
+//! and one officer's diary (21 runs: median, min–max), a quarter's monitoring return (5
+//! runs), and — where tmux is installed — the screens in a 120×40 pane (start to the first
+//! frame of the caseload, key to frame p99, the slowest keystroke of a search). Prints a
+//! Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it measures nothing.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[path = "support/screens.rs"]
+mod screens;
+
+const VLU: &str = env!("CARGO_BIN_EXE_vlu");
+
+fn vlu(env: &[(&str, &str)], args: &[&str]) -> Duration {
+    let mut cmd = Command::new(VLU);
+    cmd.args(args)
+        .env("VLU_IDLE_SECONDS", "900")
+        .env_remove("VLU_CONFIG")
+        .env_remove("VLU_STORE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let start = Instant::now();
+    let out = cmd.output().expect("vlu runs");
+    let wall = start.elapsed();
+    assert!(
+        out.status.success(),
+        "vlu {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wall
+}
+
+/// Median, min and max of `n` runs, in ms.
+fn timed(n: usize, env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut times: Vec<f64> = (0..n)
+        .map(|_| vlu(env, args).as_secs_f64() * 1000.0)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    format!(
+        "{:.1} ms ({:.1}–{:.1})",
+        times[n / 2],
+        times[0],
+        times[n - 1]
+    )
+}
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .map_or(default, |v| v.parse().expect("a number"))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let Ok(server) = std::env::var("VLU_BENCH_POSTGRES") else {
+        eprintln!("national: VLU_BENCH_POSTGRES names no PostgreSQL server; nothing measured");
+        return;
+    };
+    let victims = setting("VLU_BENCH_VICTIMS", 1_000_000);
+    let units = setting("VLU_BENCH_UNITS", 150);
+    let work = tempfile::tempdir().expect("a work directory");
+    let files = work.path().join("units");
+    let (v, u) = (victims.to_string(), units.to_string());
+    let made = vlu(
+        &[],
+        &[
+            "generate",
+            "--victims",
+            &v,
+            "--units",
+            &u,
+            "--out",
+            files.to_str().expect("a path"),
+        ],
+    );
+    let run = std::process::id();
+    let database = format!("vlu_national_{run}");
+    let mut admin = postgres::Client::connect(&server, postgres::NoTls).expect("the server");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .expect("a database for the run");
+    let db_admin = format!("{server} dbname={database}");
+    vlu::store::database::migrate(&db_admin).expect("migrated");
+    for n in 1..=units {
+        let role = format!("vlu_nat_{run}_{n}");
+        vlu::store::database::add_unit(&db_admin, &format!("unit-{n:03}"), "Unit", &role)
+            .expect("a unit");
+    }
+    let load = vlu(
+        &[],
+        &[
+            "db",
+            "load",
+            "--url",
+            &db_admin,
+            files.to_str().expect("a path"),
+        ],
+    );
+    let data = work.path().join("host");
+    std::fs::create_dir(&data).expect("a data directory");
+    let url = format!("{db_admin} user=vlu_nat_{run}_1");
+    let env = [
+        ("VLU_DATA_DIR", data.to_str().expect("a path")),
+        ("VLU_STORE", url.as_str()),
+    ];
+    let unit_victims = victims / units + usize::from(!victims.is_multiple_of(units));
+    let diary = ["diary", "--format", "json", "--date", "2027-01-04"];
+    let officer = ["diary", "--officer", "o003", "--date", "2027-01-04"];
+    let quarter = ["report", "--from", "2026-07-01", "--to", "2026-09-30"];
+    vlu(&env, &diary);
+    vlu(&env, &officer);
+    let diary_time = timed(21, &env, &diary);
+    let officer_time = timed(21, &env, &officer);
+    let report_time = timed(5, &env, &quarter);
+    let real = screens::real_screens(VLU, &env);
+    vlu(&env, &["serve", "--stop"]);
+    println!(
+        "| victims | units | generate | `db load` | a unit's victims | its diary, warm | one officer's | a quarter's return | screens: first frame | key to frame p99 | slowest search key |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| {victims} | {units} | {:.1} s | {:.1} s | {unit_victims} | {diary_time} | {officer_time} | {report_time} | {} | {} | {} |",
+        made.as_secs_f64(),
+        load.as_secs_f64(),
+        real.map_or("n/a".into(), |r| ms(r.first)),
+        real.map_or("n/a".into(), |r| ms(r.key_p99)),
+        real.map_or("n/a".into(), |r| ms(r.search_max)),
+    );
+    let _ = admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"));
+}
