@@ -36,6 +36,23 @@ enum Said {
     },
     /// Any other refusal: its kind (the error's variant) and its sentence.
     Refused(String, String),
+    /// A victim's whole record read (`whole_victim`): the victim's and case's ids, the
+    /// versions, the log's length.
+    Read(Option<Whole>),
+}
+
+/// The victims' and cases' ids, the versions, the log's length.
+type Whole = (Vec<String>, Vec<String>, Vec<(Record, String, u64)>, usize);
+
+fn read(unit: &impl UnitStore, id: &str) -> Said {
+    Said::Read(unit.whole_victim(id).unwrap().map(|whole| {
+        (
+            whole.victims.iter().map(|v| v.id.clone()).collect(),
+            whole.cases.iter().map(|c| c.id.clone()).collect(),
+            whole.versions,
+            whole.victims.iter().map(|v| v.contacts.len()).sum(),
+        )
+    }))
 }
 
 fn said(result: Result<vlu::unit::api::Saved, StoreError>) -> Said {
@@ -149,6 +166,9 @@ fn script<U: UnitStore + UnitAdmin>(unit: &U) -> Vec<Said> {
         victim: "V-0001".into(),
         contact: common::note("Rang\u{1b}[2J back."),
     })));
+    // What the screens read of a victim, after all that; and of one who is not there.
+    out.push(read(unit, "V-0001"));
+    out.push(read(unit, "V-9999"));
     out
 }
 
@@ -229,6 +249,13 @@ fn the_unit_on_postgresql_answers_as_on_the_embedded_engine() {
 /// The script meets what it is written to meet, so that agreeing is not agreeing on
 /// nothing: saves, one conflict, refusals of each kind.
 fn expected_of_the_script(local: &[Said], local_trail: &[Entry]) {
+    let n = local.len();
+    assert!(
+        matches!(&local[n - 2], Said::Read(Some((victims, cases, versions, log)))
+            if victims == &["V-0001"] && cases.len() == 1 && versions.len() == 2 && *log > 0),
+        "{local:?}"
+    );
+    assert_eq!(local[n - 1], Said::Read(None));
     assert!(
         matches!(local[0], Said::Saved { entry: Some(_), .. }),
         "{local:?}"

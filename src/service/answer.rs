@@ -158,7 +158,9 @@ fn action_of(store: &Store, request: &Request) -> Action {
         | Request::Stamp(..)
         | Request::Diary { .. }
         | Request::Status(_) => Action::ReadUnit,
-        Request::Victim(_) | Request::Case(_) | Request::Fresh(_) => Action::ReadRecord,
+        Request::Victim(_) | Request::Case(_) | Request::Fresh(_) | Request::WholeVictim(_) => {
+            Action::ReadRecord
+        }
         Request::Command(command) => command.action(store),
         Request::Reveal(_) | Request::Consult(_) | Request::Disclose(_) => Action::Note,
         Request::ExportCase { .. } => Action::ExportCase,

@@ -453,6 +453,14 @@ impl UnitStore for Client {
         }
     }
 
+    fn whole_victim(&self, id: &str) -> Result<Option<Fresh>, StoreError> {
+        match self.call(&Request::WholeVictim(id.to_owned()))? {
+            (Reply::Fresh(fresh), _) if fresh.victims.is_empty() => Ok(None),
+            (Reply::Fresh(fresh), _) => Ok(Some(*fresh)),
+            _ => Err(unexpected()),
+        }
+    }
+
     fn stamp(&self, record: Record, id: &str) -> Result<Stamp, StoreError> {
         match self.call(&Request::Stamp(record, id.to_owned()))? {
             (Reply::Stamp(stamp), _) => Ok(stamp),

@@ -48,6 +48,10 @@ pub(super) fn read(
             reply(fresh(store, &wire.changed()).map(|f| Reply::Fresh(Box::new(f))))
         }
         Request::Case(id) => reply(store.case(&id).map(|c| Reply::Case(c.map(Box::new)))),
+        Request::WholeVictim(id) => reply(
+            UnitStore::whole_victim(store, &id)
+                .map(|whole| Reply::Fresh(Box::new(whole.unwrap_or_default()))),
+        ),
         Request::Reveal(victim) => reply(store.record_reveal(&victim).map(|()| Reply::Done)),
         Request::Consult(victim) => reply(store.record_consultation(&victim).map(|()| Reply::Done)),
         Request::Disclose(disclosure) => reply(

@@ -32,8 +32,9 @@ use crate::unit::command::Command;
 /// (`Report`). 5: a case's export is the service's (`ExportCase`), for managers; the
 /// service checks whom it is talking to, and reads a request in bounded steps. 6: every
 /// change to the casework is one `Command`, carried as it is. 7: refusals are typed
-/// (`Forbidden`, `NotFound`, `InvalidRecord`; `Refused` for the rest).
-pub const PROTOCOL: u32 = 7;
+/// (`Forbidden`, `NotFound`, `InvalidRecord`; `Refused` for the rest). 8: a victim's whole
+/// record, with its case and their versions, in one request (`WholeVictim`).
+pub const PROTOCOL: u32 = 8;
 
 /// The largest frame a client reads of its service (an export is sent in chunks; the
 /// digest of 100,000 victims is well under this).
@@ -61,6 +62,9 @@ pub enum Request {
     Snoozes,
     Victim(String),
     Case(String),
+    /// A victim with its log, its case, and their versions: answered with [`Reply::Fresh`]
+    /// (no victims in it: there is no such victim).
+    WholeVictim(String),
     /// A change to the casework, carried as it is: answered with [`Reply::Saved`].
     Command(Command),
     /// The records a change (someone else's, heard in the news) touched, as they are now.
@@ -213,6 +217,7 @@ impl Request {
             Request::Case(_) => "case",
             Request::Command(command) => command.kind(),
             Request::Fresh(_) => "fresh",
+            Request::WholeVictim(_) => "whole-victim",
             Request::Stamp(..) => "stamp",
             Request::ExportCase { .. } => "export-case",
             Request::Reveal(_) => "reveal",

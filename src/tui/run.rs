@@ -249,31 +249,17 @@ pub fn load_records(store: &dyn UnitStore, app: &mut App) {
 
 /// A victim's whole record with its log, its case, and the versions of both.
 fn read_victim(store: &dyn UnitStore, id: &str) -> Result<Option<ReadVictim>, StoreError> {
-    let Some(victim) = store.victim(id)? else {
+    let Some(mut whole) = store.whole_victim(id)? else {
         return Ok(None);
     };
-    let case = store.case(&victim.case_id)?;
-    let mut stamps = vec![(
-        Record::Victim,
-        id.to_owned(),
-        stamp(store, Record::Victim, id)?,
-    )];
-    if let Some(c) = &case {
-        stamps.push((
-            Record::Case,
-            c.id.clone(),
-            stamp(store, Record::Case, &c.id)?,
-        ));
-    }
-    Ok(Some((victim, case, stamps)))
+    let Some(victim) = whole.victims.pop() else {
+        return Ok(None);
+    };
+    Ok(Some((victim, whole.cases.pop(), whole.versions)))
 }
 
 /// A victim, its case, and the versions read with them.
 type ReadVictim = (Victim, Option<Case>, Vec<(Record, String, u64)>);
-
-fn stamp(store: &dyn UnitStore, record: Record, id: &str) -> Result<u64, StoreError> {
-    Ok(store.stamp(record, id)?.version)
-}
 
 /// Saves what an action asked for; then the screens read back from the store the records
 /// it says changed, and are told how the save went.

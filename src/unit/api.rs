@@ -81,6 +81,29 @@ pub trait UnitStore {
         }
         Ok(fresh)
     }
+    /// A victim's whole record with its log, its case, and the versions of both: what the
+    /// screens show of a victim and save from (`None`: no such victim). One request through
+    /// the unit service, not four.
+    fn whole_victim(&self, id: &str) -> Result<Option<Fresh>, StoreError> {
+        let Some(victim) = self.victim(id)? else {
+            return Ok(None);
+        };
+        let mut fresh = Fresh::default();
+        fresh.versions.push((
+            Record::Victim,
+            id.to_owned(),
+            self.stamp(Record::Victim, id)?.version,
+        ));
+        if let Some(case) = self.case(&victim.case_id)? {
+            let version = self.stamp(Record::Case, &case.id)?.version;
+            fresh
+                .versions
+                .push((Record::Case, case.id.clone(), version));
+            fresh.cases.push(case);
+        }
+        fresh.victims.push(victim);
+        Ok(Some(fresh))
+    }
     /// Records, before anything is shown, that someone looked at a victim's contact details.
     fn record_reveal(&self, victim: &str) -> Result<(), StoreError>;
     /// The monitoring return (a manager's or administrator's), recorded as a disclosure.

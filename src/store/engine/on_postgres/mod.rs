@@ -1074,9 +1074,11 @@ impl Engine for Postgres {
     }
 
     fn changes(&self) -> Result<Option<u64>, EngineFailure> {
+        // Asked before most requests a service answers: prepared once per connection.
         let n: Option<i64> = self.reading(|client| {
+            let statement = client.statement("SELECT last FROM vlu.counters WHERE log = ''")?;
             Ok(client
-                .query_opt("SELECT last FROM vlu.counters WHERE log = ''", &[])
+                .query_opt(&statement, &[])
                 .map_err(|e| failure(&e))?
                 .map(|row| row.get(0)))
         })?;
