@@ -13,6 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/database.rs"]
+mod database;
 #[path = "support/screens.rs"]
 mod screens;
 
@@ -67,13 +69,6 @@ impl Side<'_> {
     }
 }
 
-fn admin(url: &str, sql: &str) {
-    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("the server answers");
-    client
-        .batch_execute(sql)
-        .expect("the administrator's statement runs");
-}
-
 fn main() {
     let Ok(server) = std::env::var("VLU_BENCH_POSTGRES") else {
         eprintln!("engines: VLU_BENCH_POSTGRES names no PostgreSQL server; nothing measured");
@@ -85,10 +80,7 @@ fn main() {
         .map(|s| s.trim().parse().expect("VLU_BENCH_SIZES: numbers"))
         .collect();
     let run = std::process::id();
-    let database = format!("vlu_bench_{run}");
-    admin(&server, &format!("CREATE DATABASE {database}"));
-    let db_admin = format!("{server} dbname={database}");
-    vlu::store::database::migrate(&db_admin).expect("migrated");
+    let db_admin = database::fresh(&server, &format!("vlu_bench_{run}"));
     println!(
         "| victims | engine | import | diary json, warm | one officer's diary, warm | export | check | screens: first frame | key to frame p99 | slowest search key |"
     );

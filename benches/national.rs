@@ -13,6 +13,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/database.rs"]
+mod database;
 #[path = "support/screens.rs"]
 mod screens;
 
@@ -88,12 +90,7 @@ fn main() {
     );
     let run = std::process::id();
     let database = format!("vlu_national_{run}");
-    let mut admin = postgres::Client::connect(&server, postgres::NoTls).expect("the server");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .expect("a database for the run");
-    let db_admin = format!("{server} dbname={database}");
-    vlu::store::database::migrate(&db_admin).expect("migrated");
+    let db_admin = database::fresh(&server, &database);
     for n in 1..=units {
         let role = format!("vlu_nat_{run}_{n}");
         vlu::store::database::add_unit(&db_admin, &format!("unit-{n:03}"), "Unit", &role)
@@ -139,5 +136,8 @@ fn main() {
         real.map_or("n/a".into(), |r| ms(r.key_p99)),
         real.map_or("n/a".into(), |r| ms(r.search_max)),
     );
-    let _ = admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"));
+    // The run's database is large: it goes.
+    if let Ok(mut admin) = postgres::Client::connect(&server, postgres::NoTls) {
+        let _ = admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"));
+    }
 }

@@ -21,6 +21,9 @@ use vlu::service::client::Client;
 use vlu::unit::api::UnitStore;
 use vlu::unit::command::Command as Change;
 
+#[path = "support/database.rs"]
+mod database;
+
 const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 
 fn vlu(dir: &Path, store: Option<&str>, args: &[&str]) {
@@ -179,13 +182,7 @@ fn main() {
         return;
     };
     let run = std::process::id();
-    let database = format!("vlu_writers_{run}");
-    let mut admin = postgres::Client::connect(&server, postgres::NoTls).expect("the server");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .expect("a database for the run");
-    let db_admin = format!("{server} dbname={database}");
-    vlu::store::database::migrate(&db_admin).expect("migrated");
+    let db_admin = database::fresh(&server, &format!("vlu_writers_{run}"));
     let role = format!("vlu_writers_{run}");
     vlu::store::database::add_unit(&db_admin, "writers", "Writers", &role).expect("a unit");
     let url = format!("{db_admin} user={role}");

@@ -95,26 +95,29 @@ impl Shared {
     /// The digest the diary and status work from: kept between requests (a warm service
     /// answers without reading the store), forgotten at every change.
     pub(super) fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
-        self.keep_current(store)?;
-        let mut kept = lock(&self.digest);
-        if let Some(digest) = kept.as_ref() {
-            return Ok(Arc::clone(digest));
-        }
-        let digest = Arc::new(store.load_digest()?);
-        *kept = Some(Arc::clone(&digest));
-        Ok(digest)
+        self.kept(store, &self.digest, Store::load_digest)
     }
 
     /// The unit's head ([`Store::load_head`]): kept between requests, as the digest is.
     pub(super) fn head(&self, store: &Store) -> Result<Arc<Caseload>, StoreError> {
+        self.kept(store, &self.head, Store::load_head)
+    }
+
+    /// What `slot` keeps if the records have not changed since, else `load`ed and kept.
+    fn kept<T>(
+        &self,
+        store: &Store,
+        slot: &Mutex<Option<Arc<T>>>,
+        load: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<Arc<T>, StoreError> {
         self.keep_current(store)?;
-        let mut kept = lock(&self.head);
-        if let Some(head) = kept.as_ref() {
-            return Ok(Arc::clone(head));
+        let mut kept = lock(slot);
+        if let Some(value) = kept.as_ref() {
+            return Ok(Arc::clone(value));
         }
-        let head = Arc::new(store.load_head()?);
-        *kept = Some(Arc::clone(&head));
-        Ok(head)
+        let value = Arc::new(load(store)?);
+        *kept = Some(Arc::clone(&value));
+        Ok(value)
     }
 
     /// Forgets what is kept if another service of the unit has written since it was kept.
