@@ -222,7 +222,72 @@ fn vlu_refuses_a_role_that_sees_every_unit() {
         .assert()
         .failure();
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(err.contains("superuser or bypasses row security"), "{err}");
+    assert!(err.contains("a superuser, bypasses row security"), "{err}");
+}
+
+/// A national role reads every unit's rows and changes none; vlu keeps no unit's records as
+/// it, and will not make a unit's role national, nor a national role a unit's.
+#[test]
+fn a_national_role_reads_every_unit_and_writes_none() {
+    let (Some((_a, mut a)), Some((_b, mut b))) = (unit_with_sample(), unit_with_sample()) else {
+        return;
+    };
+    let admin = vlu::store::pg_testing::unit().unwrap().admin;
+    let role = format!("vlu_national_t{}", std::process::id());
+    let s = Sandbox::new();
+    s.vlu()
+        .args(["db", "add-national-role", &role, "--url", &admin])
+        .assert()
+        .success();
+    let url = format!("{admin} user={role}");
+    let mut national = Client::connect(&url, NoTls).unwrap();
+    let (unit_a, unit_b) = (own_unit(&mut a), own_unit(&mut b));
+    let of = |unit: &str| format!("SELECT count(*) FROM vlu.victims WHERE unit_id = '{unit}'");
+    assert_eq!(count(&mut national, &of(&unit_a)), 45);
+    assert_eq!(count(&mut national, &of(&unit_b)), 45);
+    let contacts =
+        format!("SELECT count(*) FROM vlu.contacts WHERE unit_id IN ('{unit_a}', '{unit_b}')");
+    assert_eq!(count(&mut national, &contacts), 2 * 155);
+    for sql in [
+        "UPDATE vlu.victims SET record = '{}'".to_owned(),
+        "DELETE FROM vlu.victims".to_owned(),
+        format!("INSERT INTO vlu.cases (unit_id, id, record) VALUES ('{unit_a}', 'C-x', '{{}}')"),
+        "SELECT vlu.remove_contacts(ARRAY['V-0001'], 'removed')".to_owned(),
+        "INSERT INTO vlu.audit (unit_id, seq, entry) VALUES ('x', 1, '{}')".to_owned(),
+    ] {
+        assert_eq!(refused(&mut national, &sql), "42501", "{sql}");
+    }
+    // Not a unit's role: vlu keeps no records as it.
+    let out = s
+        .vlu()
+        .env("VLU_STORE", &url)
+        .args(["diary", "--date", "2026-11-24"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("reads every unit"), "{err}");
+    // Neither way round.
+    let unit_role: String = a
+        .query_one("SELECT current_user::text", &[])
+        .unwrap()
+        .get(0);
+    s.vlu()
+        .args(["db", "add-national-role", &unit_role, "--url", &admin])
+        .assert()
+        .code(2);
+    s.vlu()
+        .args([
+            "db",
+            "add-unit",
+            "elsewhere",
+            "--name",
+            "Elsewhere",
+            "--role",
+            &role,
+        ])
+        .args(["--url", &admin])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -388,6 +388,19 @@ pub enum DbCommand {
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },
+    /// Make a database role national: it reads every unit's records (for the whole
+    /// country's figures) and changes none. Never a unit's role.
+    #[command(
+        after_help = "Examples:\n  vlu db add-national-role vlu_hq --url 'host=/run/postgresql dbname=vlu user=postgres'"
+    )]
+    AddNationalRole {
+        /// The role (made if need be, able to log in, with no password). E.g. `vlu_hq`
+        role: String,
+        /// The database, as its administrator (default: the configured store).
+        /// E.g. `--url 'host=/run/postgresql dbname=vlu user=postgres'`
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Add a unit, and the database role its services connect as (made if need be; peer
     /// authentication maps the service's OS account to it).
     #[command(

@@ -36,6 +36,14 @@ pub(super) fn db(env: &Env, command: DbCommand) -> Result<(), Error> {
             Ok(())
         }
         DbCommand::Copy { from, to } => copy_unit(env, &from, &to),
+        DbCommand::AddNationalRole { role, url } => {
+            crate::store::database::add_national_role(&address(url)?, &role)?;
+            eprintln!(
+                "{} now reads every unit's records in the database, and can change none.",
+                visible(&role)
+            );
+            Ok(())
+        }
         DbCommand::Load { paths, url, jobs } => load(env, &address(url)?, &paths, jobs),
         DbCommand::MoveCase {
             case,

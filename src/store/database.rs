@@ -94,14 +94,15 @@ pub fn add_unit(url: &str, id: &str, name: &str, role: &str) -> Result<(), Store
     let mut tx = client.transaction().map_err(|e| refused(&e))?;
     let existing = tx
         .query_opt(
-            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1",
+            "SELECT rolsuper OR rolbypassrls OR pg_has_role(oid, 'vlu_national', 'MEMBER') \
+             FROM pg_roles WHERE rolname = $1",
             &[&role],
         )
         .map_err(|e| refused(&e))?;
     match existing.map(|row| row.get::<_, bool>(0)) {
         Some(true) => {
             return Err(StoreError::Refused(format!(
-                "the database role {role} is a superuser or bypasses row security: a unit's role must see only its own unit"
+                "the database role {role} is a superuser, bypasses row security or reads every unit (national): a unit's role must see only its own unit"
             )));
         }
         Some(false) => {}
@@ -119,9 +120,52 @@ pub fn add_unit(url: &str, id: &str, name: &str, role: &str) -> Result<(), Store
     tx.commit().map_err(|e| refused(&e))
 }
 
+/// Makes `role` (able to log in, no password, unless it exists) a national role: it reads
+/// every unit's rows and writes none. A unit's role, a superuser or a role that bypasses row
+/// security is refused: a unit's role must see its own unit only, and the others see
+/// everything already.
+pub fn add_national_role(url: &str, role: &str) -> Result<(), StoreError> {
+    if !plain_role(role) {
+        return Err(StoreError::Refused(format!(
+            "{role:?} cannot be a national role: use lower-case letters, digits and _"
+        )));
+    }
+    let mut client = connect(url)?;
+    let mut tx = client.transaction().map_err(|e| refused(&e))?;
+    let unit: Option<String> = tx
+        .query_opt("SELECT id FROM vlu.units WHERE db_role = $1", &[&role])
+        .map_err(|e| refused(&e))?
+        .map(|row| row.get(0));
+    if let Some(unit) = unit {
+        return Err(StoreError::Refused(format!(
+            "the database role {role} is unit {unit}'s: a national role is a role of its own"
+        )));
+    }
+    let existing = tx
+        .query_opt(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1",
+            &[&role],
+        )
+        .map_err(|e| refused(&e))?;
+    match existing.map(|row| row.get::<_, bool>(0)) {
+        Some(true) => {
+            return Err(StoreError::Refused(format!(
+                "the database role {role} is a superuser or bypasses row security: it reads every unit already, and may write too"
+            )));
+        }
+        Some(false) => {}
+        None => tx
+            .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
+            .map_err(|e| refused(&e))?,
+    }
+    tx.batch_execute(&format!("GRANT vlu_national TO {role}"))
+        .map_err(|e| refused(&e))?;
+    tx.commit().map_err(|e| refused(&e))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{add_unit, migrate, migrate_to, plain_role};
+    use super::{add_unit, migrate_to, plain_role};
 
     /// A unit's contact logs kept as lists (schema 1) become a row each (schema 2), in order,
     /// read back through the view as the same lists.
@@ -160,7 +204,10 @@ mod tests {
             )
             .unwrap();
         }
-        assert_eq!(migrate(&admin).unwrap(), super::Migrated { from: 1, to: 2 });
+        assert_eq!(
+            migrate_to(&admin, 2).unwrap(),
+            super::Migrated { from: 1, to: 2 }
+        );
         let rows: i64 = unit
             .query_one("SELECT count(*) FROM vlu.contacts", &[])
             .unwrap()

@@ -399,3 +399,25 @@ fn memory_keeps_to_the_same_primitives() {
     long_scans_meet_in_the_middle(&InMemory::default());
     many_ops_end_as_applied_in_turn(&InMemory::default());
 }
+
+/// `vlu check` on a database finds a grant that would let the national role change what it
+/// may only read (in a database of its own: the grant is the whole database's).
+#[test]
+fn postgres_check_finds_a_national_role_that_could_write() {
+    let Some(admin) = crate::store::pg_testing::unmigrated_database() else {
+        return;
+    };
+    crate::store::database::migrate(&admin).unwrap();
+    let role = format!("vlu_g{}", std::process::id());
+    crate::store::database::add_unit(&admin, "guarded", "Guarded", &role).unwrap();
+    let engine = Postgres::open(&format!("{admin} user={role}")).unwrap();
+    assert_eq!(engine.guarded().unwrap(), Vec::<String>::new());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client
+        .batch_execute("GRANT INSERT ON vlu.victims TO vlu_national")
+        .unwrap();
+    assert_eq!(
+        engine.guarded().unwrap(),
+        ["the national role may change vlu.victims, where it must only read"]
+    );
+}

@@ -30,6 +30,7 @@ pub(crate) mod load;
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../postgres/0001_units.sql")),
     (2, include_str!("../postgres/0002_contacts.sql")),
+    (3, include_str!("../postgres/0003_national.sql")),
 ];
 
 /// Rows written per statement from arrays.
@@ -470,6 +471,7 @@ impl Postgres {
             let row = client
                 .query_one(
                     "SELECT current_user::text, vlu.current_unit(), r.rolsuper OR r.rolbypassrls \
+                     OR pg_has_role(r.oid, 'vlu_national', 'MEMBER') \
                      FROM pg_roles r WHERE r.rolname = current_user",
                     &[],
                 )
@@ -479,7 +481,7 @@ impl Postgres {
             let sees_all: bool = row.get(2);
             if sees_all {
                 return Err(EngineFailure::new(format!(
-                    "the database role {role} is a superuser or bypasses row security, so it would see every unit's victims: connect as the unit's own role"
+                    "the database role {role} is a superuser, bypasses row security or reads every unit (national), so it would see every unit's victims: connect as the unit's own role"
                 )));
             }
             unit.ok_or_else(|| {
@@ -1134,6 +1136,24 @@ impl Engine for Postgres {
                     ));
                 }
             }
+        }
+        let national_writes: Vec<String> = client
+            .query(
+                "SELECT c.relname::text FROM pg_class c \
+                 JOIN pg_namespace s ON s.oid = c.relnamespace \
+                 WHERE s.nspname = 'vlu' AND c.relkind = 'r' \
+                 AND has_table_privilege('vlu_national', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') \
+                 ORDER BY 1",
+                &[],
+            )
+            .map_err(|e| failure(&e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        for table in national_writes {
+            findings.push(format!(
+                "the national role may change vlu.{table}, where it must only read"
+            ));
         }
         Ok(findings)
     }
