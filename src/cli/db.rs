@@ -225,13 +225,15 @@ fn load(env: &Env, url: &str, paths: &[PathBuf], jobs: usize) -> Result<(), Erro
         }
     });
     let (units, victims, contacts) = totals.into_inner().unwrap_or_default();
-    eprintln!(
-        "Loaded {}: {}, {} in {:.1} s.",
-        plural(units, "unit"),
-        plural(victims, "victim"),
-        plural(contacts, "contact"),
-        began.elapsed().as_secs_f64()
-    );
+    if units > 0 {
+        eprintln!(
+            "Loaded {}: {}, {} in {:.1} s.",
+            plural(units, "unit"),
+            plural(victims, "victim"),
+            plural(contacts, "contact"),
+            began.elapsed().as_secs_f64()
+        );
+    }
     match failed.into_inner().ok().flatten() {
         Some(e) => Err(e),
         None => Ok(()),

@@ -11,6 +11,7 @@ use std::io::Write;
 use postgres::NoTls;
 
 use super::{EngineFailure, Param, TABLES, Table, failure};
+use crate::store::StoreError;
 
 /// Rows of each kind a load wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,7 +26,7 @@ pub(crate) fn load_unit(
     url: &str,
     unit: &str,
     keys: &BTreeMap<Vec<u8>, Vec<u8>>,
-) -> Result<Rows, EngineFailure> {
+) -> Result<Rows, StoreError> {
     let config: postgres::Config = url.parse().map_err(|_| {
         EngineFailure::new("the database's address is not a PostgreSQL URL (postgresql://…)")
     })?;
@@ -41,8 +42,8 @@ pub(crate) fn load_unit(
         .map_err(|e| failure(&e))?
         .map(|row| row.get(0));
     if sees_all != Some(true) {
-        return Err(EngineFailure::new(
-            "vlu db load copies into every unit's rows, which only a superuser or a role that bypasses row security may: connect as the database's administrator",
+        return Err(StoreError::Refused(
+            "vlu db load copies into every unit's rows, which only a superuser or a role that bypasses row security may: connect as the database's administrator".into(),
         ));
     }
     let known: bool = tx
@@ -53,7 +54,7 @@ pub(crate) fn load_unit(
         .map_err(|e| failure(&e))?
         .get(0);
     if !known {
-        return Err(EngineFailure::new(format!(
+        return Err(StoreError::Refused(format!(
             "the database has no unit {unit}: add it first with vlu db add-unit"
         )));
     }
@@ -66,7 +67,7 @@ pub(crate) fn load_unit(
         .map_err(|e| failure(&e))?
         .get(0);
     if holds {
-        return Err(EngineFailure::new(format!(
+        return Err(StoreError::Refused(format!(
             "unit {unit} holds records already: vlu db load brings in units that hold none"
         )));
     }
@@ -89,7 +90,8 @@ pub(crate) fn load_unit(
         return Err(EngineFailure::new(format!(
             "the unit has a key no table holds ({} bytes)",
             k.len()
-        )));
+        ))
+        .into());
     }
     tx.commit().map_err(|e| failure(&e))?;
     Ok(rows)
