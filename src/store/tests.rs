@@ -1,7 +1,10 @@
 use chrono::NaiveDate;
 
 use super::*;
+use crate::domain::facts::LogFacts;
+use crate::domain::model::{Case, Contact, Victim};
 use engine::{EngineFailure, Scan};
+use staged::Stage;
 
 /// The engine under the rules' feet, for a test to write what damage or an older layout
 /// would leave: each write applied at once, durably.
