@@ -92,24 +92,12 @@ pub fn add_unit(url: &str, id: &str, name: &str, role: &str) -> Result<(), Store
     }
     let mut client = connect(url)?;
     let mut tx = client.transaction().map_err(|e| refused(&e))?;
-    let existing = tx
-        .query_opt(
-            "SELECT rolsuper OR rolbypassrls OR pg_has_role(oid, 'vlu_national', 'MEMBER') \
-             FROM pg_roles WHERE rolname = $1",
-            &[&role],
-        )
-        .map_err(|e| refused(&e))?;
-    match existing.map(|row| row.get::<_, bool>(0)) {
-        Some(true) => {
-            return Err(StoreError::Refused(format!(
-                "the database role {role} is a superuser, bypasses row security or reads every unit (national): a unit's role must see only its own unit"
-            )));
-        }
-        Some(false) => {}
-        None => tx
-            .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
-            .map_err(|e| refused(&e))?,
-    }
+    login_role(
+        &mut tx,
+        role,
+        "rolsuper OR rolbypassrls OR pg_has_role(oid, 'vlu_national', 'MEMBER')",
+        "is a superuser, bypasses row security or reads every unit (national): a unit's role must see only its own unit",
+    )?;
     tx.batch_execute(&format!("GRANT vlu_unit TO {role}"))
         .map_err(|e| refused(&e))?;
     tx.execute(
@@ -141,26 +129,39 @@ pub fn add_national_role(url: &str, role: &str) -> Result<(), StoreError> {
             "the database role {role} is unit {unit}'s: a national role is a role of its own"
         )));
     }
-    let existing = tx
-        .query_opt(
-            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1",
-            &[&role],
-        )
-        .map_err(|e| refused(&e))?;
-    match existing.map(|row| row.get::<_, bool>(0)) {
-        Some(true) => {
-            return Err(StoreError::Refused(format!(
-                "the database role {role} is a superuser or bypasses row security: it reads every unit already, and may write too"
-            )));
-        }
-        Some(false) => {}
-        None => tx
-            .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
-            .map_err(|e| refused(&e))?,
-    }
+    login_role(
+        &mut tx,
+        role,
+        "rolsuper OR rolbypassrls",
+        "is a superuser or bypasses row security: it reads every unit already, and may write too",
+    )?;
     tx.batch_execute(&format!("GRANT vlu_national TO {role}"))
         .map_err(|e| refused(&e))?;
     tx.commit().map_err(|e| refused(&e))
+}
+
+/// Makes `role` (able to log in, with no password: peer authentication names it) unless it
+/// exists; one that `too_much` (a test on its `pg_roles` row) finds is refused: "the
+/// database role ROLE `why`".
+fn login_role(
+    tx: &mut postgres::Transaction<'_>,
+    role: &str,
+    too_much: &str,
+    why: &str,
+) -> Result<(), StoreError> {
+    let sql = format!("SELECT {too_much} FROM pg_roles WHERE rolname = $1");
+    let existing = tx
+        .query_opt(sql.as_str(), &[&role])
+        .map_err(|e| refused(&e))?;
+    match existing.map(|row| row.get::<_, bool>(0)) {
+        Some(true) => Err(StoreError::Refused(format!(
+            "the database role {role} {why}"
+        ))),
+        Some(false) => Ok(()),
+        None => tx
+            .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
+            .map_err(|e| refused(&e)),
+    }
 }
 
 #[cfg(test)]
