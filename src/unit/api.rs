@@ -26,6 +26,33 @@ pub struct Fresh {
     pub versions: Vec<(Record, String, u64)>,
 }
 
+impl Fresh {
+    /// Keeps `victim` as read, with its version read from `store`.
+    fn keep_victim<S: UnitStore + ?Sized>(
+        &mut self,
+        store: &S,
+        victim: Victim,
+    ) -> Result<(), StoreError> {
+        let version = store.stamp(Record::Victim, &victim.id)?.version;
+        self.versions
+            .push((Record::Victim, victim.id.clone(), version));
+        self.victims.push(victim);
+        Ok(())
+    }
+
+    /// Keeps `case` as read, with its version read from `store`.
+    fn keep_case<S: UnitStore + ?Sized>(
+        &mut self,
+        store: &S,
+        case: Case,
+    ) -> Result<(), StoreError> {
+        let version = store.stamp(Record::Case, &case.id)?.version;
+        self.versions.push((Record::Case, case.id.clone(), version));
+        self.cases.push(case);
+        Ok(())
+    }
+}
+
 /// What the unit tells a screen that listens: a change someone made (and who), who is here
 /// now, that everything must be read again (news was missed), or that the unit service
 /// went away (the screen says so while it reconnects).
@@ -64,16 +91,12 @@ pub trait UnitStore {
         let mut fresh = Fresh::default();
         for id in &changed.victims {
             if let Some(victim) = self.victim(id)? {
-                fresh.victims.push(victim);
-                let version = self.stamp(Record::Victim, id)?.version;
-                fresh.versions.push((Record::Victim, id.clone(), version));
+                fresh.keep_victim(self, victim)?;
             }
         }
         for id in &changed.cases {
             if let Some(case) = self.case(id)? {
-                fresh.cases.push(case);
-                let version = self.stamp(Record::Case, id)?.version;
-                fresh.versions.push((Record::Case, id.clone(), version));
+                fresh.keep_case(self, case)?;
             }
         }
         if changed.snoozes {
@@ -88,20 +111,12 @@ pub trait UnitStore {
         let Some(victim) = self.victim(id)? else {
             return Ok(None);
         };
+        let case = self.case(&victim.case_id)?;
         let mut fresh = Fresh::default();
-        fresh.versions.push((
-            Record::Victim,
-            id.to_owned(),
-            self.stamp(Record::Victim, id)?.version,
-        ));
-        if let Some(case) = self.case(&victim.case_id)? {
-            let version = self.stamp(Record::Case, &case.id)?.version;
-            fresh
-                .versions
-                .push((Record::Case, case.id.clone(), version));
-            fresh.cases.push(case);
+        fresh.keep_victim(self, victim)?;
+        if let Some(case) = case {
+            fresh.keep_case(self, case)?;
         }
-        fresh.victims.push(victim);
         Ok(Some(fresh))
     }
     /// Records, before anything is shown, that someone looked at a victim's contact details.
