@@ -307,3 +307,100 @@ fn expected_of_the_script(local: &[Said], local_trail: &[Entry]) {
     );
     assert_eq!(local_trail.len(), 8, "{local_trail:?}");
 }
+
+/// A return asked by the unit's rules reads the facts the store keeps (the first one keeps
+/// them); one asked by other rules works them out from the records. After changes of every
+/// kind a return touches — a log entry, a victim's status, a case's key date, a case closed —
+/// the kept facts give the figures the records give.
+fn kept_facts_follow_every_change<U: UnitStore>(unit: &U, how: &str) {
+    use vlu::domain::calendar::DayChanges;
+    use vlu::domain::enums::{ContactKind, Direction, KeyDateKind, Medium};
+    use vlu::domain::model::{Contact, KeyDate};
+    use vlu::domain::report::ReportQuery;
+    use vlu::domain::rules::LeadTimes;
+    use vlu::store::ReportAsk;
+    let ask = |working: Vec<NaiveDate>| ReportAsk {
+        query: ReportQuery {
+            from: day("2026-10-01"),
+            to: day("2026-12-31"),
+            officer: None,
+            made_on: day("2027-01-05"),
+            weeks: 52,
+        },
+        lead: LeadTimes::default(),
+        calendar: DayChanges {
+            non_working: Vec::new(),
+            working,
+        },
+    };
+    // Other rules that give the same figures: a Saturday worked long before anything here.
+    let fresh = || unit.report(&ask(vec![day("1990-01-06")])).unwrap();
+    let kept = || unit.report(&ask(Vec::new())).unwrap();
+    // The first return keeps the facts; the second reads them.
+    let before = kept();
+    assert_eq!(before, kept(), "{how}: the kept facts read back");
+    let contact = |on: &str, kind, direction| Contact {
+        on: day(on),
+        kind,
+        method: Medium::Phone,
+        direction,
+        summary: Some("Spoke about the hearing.".into()),
+        ..common::note("")
+    };
+    for (victim, c) in [
+        (
+            "V-0001",
+            contact("2026-11-02", ContactKind::Complaint, Direction::Inbound),
+        ),
+        (
+            "V-0002",
+            contact("2026-10-20", ContactKind::OptIn, Direction::Inbound),
+        ),
+        (
+            "V-0003",
+            contact("2026-10-12", ContactKind::Update, Direction::Outbound),
+        ),
+    ] {
+        unit.execute(&Command::LogContact {
+            victim: victim.into(),
+            contact: c,
+        })
+        .unwrap();
+    }
+    let joan: Victim = unit.victim("V-0001").unwrap().unwrap();
+    let case: Case = unit.case(&joan.case_id).unwrap().unwrap();
+    let base = unit.stamp(Record::Case, &case.id).unwrap().version;
+    let mut dated = case.clone();
+    dated.key_dates.push(KeyDate {
+        kind: KeyDateKind::ParoleHearing,
+        date: day("2026-11-20"),
+        confirmed: Some(true),
+        note: None,
+    });
+    unit.execute(&Command::SaveCase {
+        case: Box::new(dated),
+        base,
+        why: Some("hearing listed".into()),
+    })
+    .unwrap();
+    let after = kept();
+    assert_ne!(before, after, "{how}: the changes are in the return");
+    assert_eq!(
+        after,
+        fresh(),
+        "{how}: the kept facts followed every change"
+    );
+}
+
+#[test]
+fn the_returns_kept_facts_follow_every_change_on_every_engine() {
+    let sandbox = Sandbox::with_sample();
+    kept_facts_follow_every_change(&sandbox.store_as(&common::me()), "in process");
+    let served = Sandbox::with_sample();
+    let _service = Service::start(&served);
+    let client = Client::connect(&served.data_dir()).unwrap().unwrap();
+    kept_facts_follow_every_change(&client, "through the service");
+    if let Some(pg) = Sandbox::with_sample_in_postgres() {
+        kept_facts_follow_every_change(&pg.store_as(&common::me()), "on PostgreSQL");
+    }
+}

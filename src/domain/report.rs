@@ -8,6 +8,7 @@
 //! time and a large unit is never held whole.
 
 mod equality;
+mod facts;
 mod numbers;
 mod past;
 
@@ -16,13 +17,12 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::add_months;
-use super::enums::{ContactKind, Direction, Eligibility, ReminderKind, VictimStatus};
-use super::model::{Case, Contact, Victim};
+use super::enums::ReminderKind;
+use super::model::{Case, Victim};
 use super::reminders::Rules;
 pub use equality::{Cell, Characteristic, Group, NOT_STATED, suppress};
+pub use facts::{Due, ReportFacts, Step};
 pub use numbers::{Tenths, median, percent};
-use past::Past;
 
 /// Months a victim has to answer a second offer before they count as `no_response`.
 pub const NO_RESPONSE_MONTHS: u32 = 3;
@@ -202,45 +202,75 @@ impl Tally {
         self.query.from <= day && day <= self.query.to
     }
 
-    /// One victim and their case. Victims outside the query's officer count only towards
-    /// which characteristics the unit records.
+    /// One victim and their case: their facts worked out and added.
     pub fn add(&mut self, victim: &Victim, case: &Case, rules: Rules<'_>) {
-        // The log as its corrections say it reads, as the diary reads it: an acknowledgement
-        // corrected to a note acknowledged nothing.
-        let corrected;
-        let victim = match crate::domain::facts::corrected(&victim.contacts) {
-            std::borrow::Cow::Borrowed(_) => victim,
-            std::borrow::Cow::Owned(contacts) => {
-                corrected = Victim {
-                    contacts,
-                    ..victim.clone()
-                };
-                &corrected
-            }
-        };
-        self.equality.seen(victim);
+        self.add_facts(&ReportFacts::of(victim, case, rules));
+    }
+
+    /// One victim's facts. Victims outside the query's officer count only towards which
+    /// characteristics the unit records.
+    pub fn add_facts(&mut self, facts: &ReportFacts) {
+        let values = facts.equality_values();
+        self.equality.seen(values);
         if let Some(officer) = &self.query.officer
-            && victim.allocated_to.as_ref() != Some(officer)
+            && facts.officer.as_ref() != Some(officer)
         {
             return;
         }
         let before = self.figures_sum();
-        let referred = self.in_period(victim.referred_on);
+        let referred = self.in_period(facts.referred_on);
         self.referred += u32::from(referred);
-        if victim.eligibility == Eligibility::Statutory {
-            self.offers(victim, case, rules);
+        if let Some(offer) = facts.offer.filter(|o| self.in_period(o.on)) {
+            self.offers_due += 1;
+            self.offers_in_time += u32::from(offer.in_time);
         }
-        let opted_in = self.decisions(victim);
-        self.no_response(victim);
-        let mut past = Past::new(victim, case);
-        self.follow_ups(victim, &mut past, rules);
-        self.complaints(victim, rules);
-        self.annual_letters(&mut past, rules);
-        self.overdue(&mut past, rules);
-        self.equality.add(victim, referred, opted_in);
+        if let Some((_, days)) = facts.first_offer.filter(|(on, _)| self.in_period(*on)) {
+            self.days_to_offer.push(days);
+        }
+        let said = |days: &[NaiveDate]| days.iter().any(|d| self.in_period(*d));
+        let opted_in = said(&facts.opted_in);
+        let declined = said(&facts.declined);
+        let opted_out = facts.opted_out.is_some_and(|d| self.in_period(d));
+        self.opted_in += u32::from(opted_in);
+        self.declined += u32::from(declined);
+        self.opted_out += u32::from(opted_out);
+        // A second offer's three months must have run out by the day the return is made.
+        let unanswered = facts
+            .unanswered
+            .iter()
+            .any(|(on, window)| self.in_period(*on) && *window < self.query.made_on);
+        self.no_response += u32::from(unanswered);
+        let (due, in_time) = self.dues(&facts.follow_ups);
+        self.follow_ups_due += due;
+        self.follow_ups_on_time += in_time;
+        let (due, in_time) = self.dues(&facts.complaints);
+        self.complaints += due;
+        self.complaints_acknowledged_in_time += in_time;
+        let (due, in_time) = self.dues(&facts.annual_letters);
+        self.annual_letters_due += due;
+        self.annual_letters_on_time += in_time;
+        for (i, day) in self.week_endings.iter().enumerate() {
+            self.weeks[i] += facts.overdue_on(*day).iter().map(|(_, n)| n).sum::<u32>();
+        }
+        for &(kind, n) in facts.overdue_on(self.query.to) {
+            *self.overdue_by_kind.entry(kind).or_default() += n;
+            *self
+                .overdue_by_officer
+                .entry(facts.officer.clone())
+                .or_default() += n;
+        }
+        self.equality.add(values, referred, opted_in);
         if self.figures_sum() != before {
-            self.counted.push(victim.id.clone());
+            self.counted.push(facts.victim.clone());
         }
+    }
+
+    /// Of things due on the days of `dues`, how many fell due in the period and how many of
+    /// those were done in time.
+    fn dues(&self, dues: &[Due]) -> (u32, u32) {
+        dues.iter()
+            .filter(|d| self.in_period(d.on))
+            .fold((0, 0), |(n, t), d| (n + 1, t + u32::from(d.in_time)))
     }
 
     /// Every figure added up: a victim who changes it counts in the report.
@@ -266,165 +296,6 @@ impl Tally {
                 .map(|&n| u64::from(n))
                 .sum::<u64>()
             + self.weeks.iter().map(|&n| u64::from(n)).sum::<u64>()
-    }
-
-    /// `offers_due`, `offers_in_time` and the working days to a first offer.
-    fn offers(&mut self, victim: &Victim, case: &Case, rules: Rules<'_>) {
-        let offers = || {
-            victim
-                .contacts
-                .iter()
-                .filter(|c| c.kind == ContactKind::InitialOffer)
-                .map(|c| c.on)
-        };
-        let due = rules.initial_offer_due(case);
-        if self.in_period(due) {
-            self.offers_due += 1;
-            self.offers_in_time += u32::from(offers().any(|on| on <= due));
-        }
-        if let Some(first) = offers().min().filter(|d| self.in_period(*d)) {
-            let sentenced = case.sentence.imposed_on;
-            self.days_to_offer
-                .push(rules.calendar.working_days_between(sentenced, first));
-        }
-    }
-
-    /// `opted_in`, `declined`, `opted_out`; whether the victim opted in.
-    fn decisions(&mut self, victim: &Victim) -> bool {
-        let said = |kind: ContactKind, status: VictimStatus| {
-            victim
-                .contacts
-                .iter()
-                .any(|c| c.kind == kind && self.in_period(c.on))
-                || (victim.status == status && self.in_period(victim.status_since))
-        };
-        let opted_in = said(ContactKind::OptIn, VictimStatus::OptedIn);
-        let declined = said(ContactKind::Decline, VictimStatus::Declined);
-        let opted_out =
-            victim.status == VictimStatus::OptedOut && self.in_period(victim.status_since);
-        self.opted_in += u32::from(opted_in);
-        self.declined += u32::from(declined);
-        self.opted_out += u32::from(opted_out);
-        opted_in
-    }
-
-    /// `no_response`: a second offer in the period, its three months run out by the day the
-    /// report is made, and no answer within them.
-    fn no_response(&mut self, victim: &Victim) {
-        let unanswered = victim
-            .contacts
-            .iter()
-            .filter(|c| c.kind == ContactKind::SecondOffer && self.in_period(c.on))
-            .any(|offer| {
-                let window = add_months(offer.on, months(NO_RESPONSE_MONTHS));
-                let within = |d: NaiveDate| offer.on <= d && d <= window;
-                let answered = victim.contacts.iter().any(|c| {
-                    within(c.on)
-                        && (matches!(c.kind, ContactKind::OptIn | ContactKind::Decline)
-                            || c.direction == Direction::Inbound)
-                }) || (matches!(
-                    victim.status,
-                    VictimStatus::OptedIn | VictimStatus::Declined | VictimStatus::OptedOut
-                ) && within(victim.status_since));
-                window < self.query.made_on && !answered
-            });
-        self.no_response += u32::from(unanswered);
-    }
-
-    /// `follow_ups_due` (a call's written follow-up due in the period) and
-    /// `follow_ups_on_time` (an outbound letter or email from the call's day to the due day).
-    fn follow_ups(&mut self, victim: &Victim, past: &mut Past<'_>, rules: Rules<'_>) {
-        if !victim.wants_written_follow_up() {
-            return;
-        }
-        for call in victim
-            .contacts
-            .iter()
-            .filter(|c| c.asks_written_follow_up())
-        {
-            let due = rules.written_follow_up_due(call.on);
-            // Only what the diary asked for: the victim under the rules on the due day.
-            if !self.in_period(due) || !past.under_the_rules_on(due) {
-                continue;
-            }
-            self.follow_ups_due += 1;
-            let in_time = |c: &Contact| c.confirms_in_writing() && call.on <= c.on && c.on <= due;
-            self.follow_ups_on_time += u32::from(victim.contacts.iter().any(in_time));
-        }
-    }
-
-    /// `complaints` received in the period and `complaints_acknowledged_in_time`.
-    fn complaints(&mut self, victim: &Victim, rules: Rules<'_>) {
-        let (from, to) = (self.query.from, self.query.to);
-        for complaint in victim
-            .contacts
-            .iter()
-            .filter(|c| c.is_complaint() && from <= c.on && c.on <= to)
-        {
-            self.complaints += 1;
-            let due = rules.complaint_ack_due(complaint.on);
-            let in_time = |c: &Contact| {
-                c.kind == ContactKind::ComplaintAck && complaint.on <= c.on && c.on <= due
-            };
-            self.complaints_acknowledged_in_time += u32::from(victim.contacts.iter().any(in_time));
-        }
-    }
-
-    /// `annual_letters_due` and `annual_letters_on_time`, by the diary's own annual-letter
-    /// reminder, followed from the victim's referral: each due date reached counts once, in
-    /// the period it falls in, on time when by that day an outbound contact had moved the
-    /// reminder on. Followed from the referral, not from the period's first day, the due
-    /// dates are the same whatever period is asked for, so that any period is the sum of its
-    /// parts (docs/REPORT.md).
-    fn annual_letters(&mut self, past: &mut Past<'_>, rules: Rules<'_>) {
-        let mut day = past.referred_on();
-        // The latest due date reached: one still shown later is the same letter, late.
-        let mut reached: Option<NaiveDate> = None;
-        while day <= self.query.to {
-            let shown = past.annual_letter_due(day, rules);
-            let Some(due) = shown.filter(|due| reached.is_none_or(|r| *due > r)) else {
-                // Not (yet) in the rule, or a late letter still owed: read again once the
-                // log or the status changes.
-                match past.next_change_after(day) {
-                    Some(next) => day = next,
-                    None => return,
-                }
-                continue;
-            };
-            if due > self.query.to {
-                return;
-            }
-            reached = Some(due);
-            let then = past.annual_letter_due(due, rules);
-            let moved_on = then.is_some_and(|d| d != due);
-            if due >= self.query.from && then.is_some() {
-                self.annual_letters_due += 1;
-                self.annual_letters_on_time += u32::from(moved_on);
-            }
-            // On time: the next letter is due from this one's day. Late (or out of the rule):
-            // the clock starts again at the next change — the letter sent late, or a new
-            // opt-in after a decline — not only at the next letter.
-            let next = if moved_on && due > day {
-                Some(due)
-            } else {
-                past.next_change_after(due.max(day))
-            };
-            match next {
-                Some(next) => day = next,
-                None => return,
-            }
-        }
-    }
-
-    /// The overdue items on the period's last day, and on each day of the weekly history.
-    fn overdue(&mut self, past: &mut Past<'_>, rules: Rules<'_>) {
-        for (i, day) in self.week_endings.iter().enumerate() {
-            self.weeks[i] += count(past.overdue_on(*day, rules).len());
-        }
-        for r in past.overdue_on(self.query.to, rules) {
-            *self.overdue_by_kind.entry(r.kind).or_default() += 1;
-            *self.overdue_by_officer.entry(r.officer).or_default() += 1;
-        }
     }
 
     /// Another tally of the same query, added in.
@@ -530,7 +401,7 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn months(n: u32) -> i32 {
+pub(super) fn months(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
@@ -543,43 +414,47 @@ pub fn report<'c>(
     rules: Rules<'_>,
     unit: Option<&str>,
 ) -> Report {
-    tally(cases, victims, query, rules).finish(unit)
+    report_from_facts(&facts_of(cases, victims, rules), query, unit)
 }
 
-/// The tally of a caseload held in memory, shared out over the cores for a large unit.
-pub fn tally<'c>(
+/// The report from its victims' facts.
+pub fn report_from_facts(facts: &[ReportFacts], query: &ReportQuery, unit: Option<&str>) -> Report {
+    tally_from_facts(facts, query).finish(unit)
+}
+
+/// The tally of victims' facts.
+pub fn tally_from_facts(facts: &[ReportFacts], query: &ReportQuery) -> Tally {
+    let mut t = Tally::new(query);
+    for f in facts {
+        t.add_facts(f);
+    }
+    t
+}
+
+/// The facts of a caseload held in memory, worked out over the cores for a large unit: each
+/// victim's, with its case (a victim whose case is missing has none).
+pub fn facts_of<'c>(
     cases: impl IntoIterator<Item = &'c Case>,
     victims: &[Victim],
-    query: &ReportQuery,
     rules: Rules<'_>,
-) -> Tally {
+) -> Vec<ReportFacts> {
     let cases: std::collections::HashMap<&str, &Case> =
         cases.into_iter().map(|c| (c.id.as_str(), c)).collect();
-    tally_of(victims, &|id| cases.get(id).copied(), query, rules)
+    facts_with(victims, &|id| cases.get(id).copied(), rules)
 }
 
-/// The tally of `victims`, each with the case `case_of` finds for its `case_id` (a victim
-/// whose case is missing is left out), shared out over the cores for a large unit.
-pub fn tally_of<'c>(
+/// The facts of `victims`, each with the case `case_of` finds for its `case_id` (a victim
+/// whose case is missing has none), worked out over the cores for a large unit.
+pub fn facts_with<'c>(
     victims: &[Victim],
     case_of: &(dyn Fn(&str) -> Option<&'c Case> + Sync),
-    query: &ReportQuery,
     rules: Rules<'_>,
-) -> Tally {
-    let parts = crate::par::map_chunks(victims, 2_000, |part| {
-        let mut t = Tally::new(query);
-        for v in part {
-            if let Some(case) = case_of(&v.case_id) {
-                t.add(v, case, rules);
-            }
-        }
-        vec![t]
-    });
-    let mut whole = Tally::new(query);
-    for part in parts {
-        whole.merge(part);
-    }
-    whole
+) -> Vec<ReportFacts> {
+    crate::par::map_chunks(victims, 500, |part| {
+        part.iter()
+            .filter_map(|v| Some(ReportFacts::of(v, case_of(&v.case_id)?, rules)))
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -81,8 +81,15 @@ fn hello(dir: &Path) -> Result<Option<Hello>, StoreError> {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    send(&mut stream, &hello, &[]).map_err(lost)?;
-    match receive::<Reply>(&mut stream).map_err(lost)? {
+    // A service that turns this account away says so and hangs up without reading a word:
+    // the hello may then meet a closed socket, and the refusal is still there to be read.
+    let sent = send(&mut stream, &hello, &[]);
+    let reply = match (sent, receive::<Reply>(&mut stream)) {
+        (_, Ok(Some((Reply::Forbidden(why), _)))) => return Err(StoreError::Forbidden { why }),
+        (Err(e), _) => return Err(lost(e)),
+        (Ok(()), reply) => reply.map_err(lost)?,
+    };
+    match reply {
         Some((
             Reply::Welcome {
                 user, others, role, ..

@@ -42,6 +42,7 @@ mod purge;
 mod read;
 mod report;
 mod restore;
+mod return_facts;
 mod save;
 pub mod seal;
 mod snooze;

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::return_facts::Basis;
 use super::{Disclosure, Store, StoreError};
-use crate::domain::calendar::{Calendar, DayChanges};
+use crate::domain::calendar::DayChanges;
 use crate::domain::model::{Case, Victim};
 use crate::domain::reminders::Rules;
-use crate::domain::report::{Report, ReportQuery, Tally, tally_of};
+use crate::domain::report::{
+    Report, ReportFacts, ReportQuery, Tally, facts_with, tally_from_facts,
+};
 use crate::domain::rules::LeadTimes;
 
 /// Victims read before they are tallied, shared over the cores.
@@ -36,23 +39,56 @@ impl Store {
                 "there is no officer \"{o}\" in the store"
             )));
         }
-        let calendar = Calendar::with_changes(
-            head.extra_non_working_days
-                .iter()
-                .chain(&ask.calendar.non_working)
-                .copied(),
-            ask.calendar.working.iter().copied(),
-        );
+        let basis = Basis {
+            lead: ask.lead,
+            calendar: DayChanges {
+                non_working: head
+                    .extra_non_working_days
+                    .iter()
+                    .chain(&ask.calendar.non_working)
+                    .copied()
+                    .collect(),
+                working: ask.calendar.working.clone(),
+            },
+        };
+        let mut tally = Tally::new(&ask.query);
+        if self.return_basis()?.as_ref() == Some(&basis) {
+            for facts in self.kept_facts() {
+                tally.add_facts(&facts?);
+            }
+        } else {
+            // Making the return writes (its disclosure): whoever may make one may keep its
+            // facts, by the rules it was asked by, from now on.
+            self.in_turn(|| {
+                let mut keeping = self.keep_afresh()?;
+                self.facts_from_records(&basis, |facts| {
+                    tally.merge(tally_from_facts(&facts, &ask.query));
+                    keeping.keep(&facts)
+                })?;
+                keeping.finish(&basis)
+            })?;
+        }
+        self.record_report_disclosure(&ask.query, tally.counted())?;
+        let unit = head.unit.as_ref().and_then(|u| u.name.as_deref());
+        Ok(tally.finish(unit).with_officer_names(&head.officers))
+    }
+
+    /// Every victim's facts worked out from the records by `basis`, a batch of victims at a
+    /// time shared over the cores, each batch's handed to `each`.
+    fn facts_from_records(
+        &self,
+        basis: &Basis,
+        mut each: impl FnMut(Vec<ReportFacts>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let calendar = basis.calendar();
         let rules = Rules {
             calendar: &calendar,
-            lead: &ask.lead,
+            lead: &basis.lead,
         };
         let cases: HashMap<String, Case> = self
             .cases()
             .map(|c| c.map(|c| (c.id.clone(), c)))
             .collect::<Result<_, _>>()?;
-        let case_of = |id: &str| cases.get(id);
-        let mut tally = Tally::new(&ask.query);
         let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
         let mut victims = self.victims_with_logs();
         loop {
@@ -60,16 +96,13 @@ impl Store {
             let done = next.is_none();
             batch.extend(next);
             if batch.len() == BATCH || (done && !batch.is_empty()) {
-                tally.merge(tally_of(&batch, &case_of, &ask.query, rules));
+                each(facts_with(&batch, &|id| cases.get(id), rules))?;
                 batch.clear();
             }
             if done {
-                break;
+                return Ok(());
             }
         }
-        self.record_report_disclosure(&ask.query, tally.counted())?;
-        let unit = head.unit.as_ref().and_then(|u| u.name.as_deref());
-        Ok(tally.finish(unit).with_officer_names(&head.officers))
     }
 
     /// The one place the return is recorded as a disclosure (before it is handed to anyone):

@@ -74,12 +74,13 @@ impl Store {
     /// returns the number the batch's last appended value took.
     pub(super) fn write_doing(
         &self,
-        batch: Batch,
+        mut batch: Batch,
         room: u64,
         flush: bool,
         doing: &'static str,
     ) -> Result<Option<u64>, StoreError> {
         self.usable()?;
+        self.keep_return_facts(&mut batch)?;
         if self.core.embedded {
             space::ensure_room(&self.core.dir, room, doing)?;
         }

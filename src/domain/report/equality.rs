@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::enums::EQUALITY_KEYS;
-use crate::domain::model::Victim;
 
 /// Why a return does not carry the equality breakdown, or `None` when it does. Tables are
 /// published only for periods that never overlap — single calendar quarters, once ended —
@@ -120,6 +119,16 @@ struct GroupTally {
     opted_in: u32,
 }
 
+/// One victim's values of the nine characteristics, in `EQUALITY_KEYS`' order.
+#[derive(Clone, Copy)]
+pub(super) struct Values<'a>(pub(super) &'a [Option<String>]);
+
+impl Values<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        self.0.get(i).and_then(Option::as_deref)
+    }
+}
+
 /// The breakdowns so far.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Tally {
@@ -139,20 +148,19 @@ fn folded(value: Option<&str>) -> Option<String> {
 
 impl Tally {
     /// A victim of the unit (whoever they are allocated to): which characteristics it records.
-    pub(super) fn seen(&mut self, victim: &Victim) {
-        let Some(e) = &victim.equality else { return };
-        for (i, key) in EQUALITY_KEYS.iter().enumerate() {
-            self.recorded[i] |= e.get(key).is_some();
+    pub(super) fn seen(&mut self, values: Values<'_>) {
+        for (i, recorded) in self.recorded.iter_mut().enumerate() {
+            *recorded |= values.get(i).is_some();
         }
     }
 
     /// A victim of the report, referred and/or opted in during the period.
-    pub(super) fn add(&mut self, victim: &Victim, referred: bool, opted_in: bool) {
+    pub(super) fn add(&mut self, values: Values<'_>, referred: bool, opted_in: bool) {
         if !referred && !opted_in {
             return;
         }
-        for (i, key) in EQUALITY_KEYS.iter().enumerate() {
-            let value = victim.equality.as_ref().and_then(|e| e.get(key));
+        for i in 0..EQUALITY_KEYS.len() {
+            let value = values.get(i);
             let group = self.groups[i].entry(folded(value)).or_default();
             if let Some(v) = value.filter(|_| folded(value).is_some()) {
                 let spelling = v.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -18,9 +18,7 @@ use chrono::NaiveDate;
 use crate::domain::enums::{ContactKind, LicenceOutcome, ReminderKind, VictimStatus};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Contact, LicenceRequest, Victim};
-use crate::domain::reminders::{
-    Reminder, Rules, overdue_reminders, reminders_from_facts, under_the_rules,
-};
+use crate::domain::reminders::{Reminder, Rules, reminders_from_facts, under_the_rules};
 
 pub(super) struct Past<'v> {
     victim: &'v Victim,
@@ -52,13 +50,15 @@ impl<'v> Past<'v> {
     }
 
     /// The reminders overdue on `day`, by the records as they stood on it.
+    #[cfg(test)]
     pub(super) fn overdue_on(&mut self, day: NaiveDate, rules: Rules<'_>) -> Vec<Reminder> {
-        self.on(day, |v, f, c| overdue_reminders(v, f, c, day, rules))
-            .unwrap_or_default()
+        self.on(day, |v, f, c| {
+            crate::domain::reminders::overdue_reminders(v, f, c, day, rules)
+        })
+        .unwrap_or_default()
     }
 
     /// Every reminder the diary showed on `day`, by the records as they stood on it.
-    #[cfg(test)]
     pub(super) fn reminders_on(&mut self, day: NaiveDate, rules: Rules<'_>) -> Vec<Reminder> {
         self.on(day, |v, f, c| reminders_from_facts(v, f, c, day, rules))
             .unwrap_or_default()

@@ -40,6 +40,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../postgres/0001_units.sql")),
     (2, include_str!("../postgres/0002_contacts.sql")),
     (3, include_str!("../postgres/0003_national.sql")),
+    (4, include_str!("../postgres/0004_return_facts.sql")),
 ];
 
 /// Rows written per statement from arrays.

@@ -78,6 +78,14 @@ pub(super) const TABLES: &[Table] = &[
         "snooze",
         true,
     ),
+    table(
+        b"t\0",
+        "return_facts",
+        &["victim_id"],
+        Shape::Text,
+        "facts",
+        false,
+    ),
     table(b"u\0", "undo", &["key"], Shape::Bytes, "value", false),
     table(b"v\0", "victims", &["id"], Shape::Text, "record", true),
     table(

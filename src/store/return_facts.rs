@@ -1,0 +1,208 @@
+//! The monitoring return's facts of each victim ([`ReportFacts`]), kept beside the records:
+//! made again in the same batch as every write to a victim's record, its log or its case, so
+//! that a return reads these small values and never a log.
+//!
+//! The facts depend on the rules they were worked out by — the lead times and the calendar
+//! (bank holidays, the unit's days off and days worked). The whole set is kept by one such
+//! *basis*, recorded beside it (`m\0return_facts`); a write keeps the facts by that recorded
+//! basis, whoever makes it. A return asked by the same basis folds the kept facts; one asked
+//! by another (a different configuration), or before any are kept, works them out from the
+//! records, and if the store may be written keeps them by its basis from then on.
+//!
+//! A write that goes to the engine another way (one transaction in a database: a large import)
+//! forgets the basis, and the next return works the facts out again.
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::{Batch, Op};
+use super::{CASE, CONTACT, META, Store, StoreError, VICTIM, decode, encode, key, owner};
+use crate::domain::calendar::{Calendar, DayChanges};
+use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::reminders::Rules;
+use crate::domain::report::ReportFacts;
+use crate::domain::rules::LeadTimes;
+
+/// Each victim's kept facts: `t\0{victim}`, postcard.
+pub(super) const TALLY: &[u8] = b"t\0";
+/// The basis the kept facts are by (absent: none are kept).
+const BASIS: &str = "return_facts";
+
+/// What the facts are worked out by: the lead times, and the calendar's changes (the unit's
+/// days off, its own and its configuration's, and the days it works anyway).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Basis {
+    pub lead: LeadTimes,
+    pub calendar: DayChanges,
+}
+
+impl Basis {
+    /// The calendar the basis names.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::with_changes(
+            self.calendar.non_working.iter().copied(),
+            self.calendar.working.iter().copied(),
+        )
+    }
+}
+
+/// What a batch does to a key's value.
+enum Staged<'b> {
+    Put(&'b [u8]),
+    Removed,
+    Untouched,
+}
+
+fn staged<'b>(batch: &'b Batch, k: &[u8]) -> Staged<'b> {
+    let last = batch.ops.iter().rev().find_map(|op| match op {
+        Op::Put(key, value) if key == k => Some(Staged::Put(value)),
+        Op::Remove(key) if key == k => Some(Staged::Removed),
+        _ => None,
+    });
+    last.unwrap_or(Staged::Untouched)
+}
+
+pub(super) fn encode_facts(facts: &ReportFacts) -> Vec<u8> {
+    postcard::to_allocvec(facts).expect("facts always serialise")
+}
+
+impl Store {
+    /// The basis the kept facts are by, if any are kept.
+    pub(super) fn return_basis(&self) -> Result<Option<Basis>, StoreError> {
+        self.meta(BASIS)
+    }
+
+    /// A record as it will stand once `batch` is written.
+    fn after<T: serde::de::DeserializeOwned>(
+        &self,
+        batch: &Batch,
+        prefix: &[u8],
+        id: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let k = key(prefix, id);
+        match staged(batch, &k) {
+            Staged::Put(bytes) => Ok(Some(decode(&k, bytes)?)),
+            Staged::Removed => Ok(None),
+            Staged::Untouched => self.get(prefix, id),
+        }
+    }
+
+    /// Stages in `batch` the facts of every victim whose record, log or case it writes, by
+    /// the basis the kept facts are by (none kept: nothing to keep up).
+    pub(super) fn keep_return_facts(&self, batch: &mut Batch) -> Result<(), StoreError> {
+        let mut victims = std::collections::BTreeSet::new();
+        let mut cases = std::collections::BTreeSet::new();
+        for op in &batch.ops {
+            let (Op::Put(k, _) | Op::Remove(k)) = op;
+            if let Some(id) = owner(VICTIM, k).or_else(|| owner(CONTACT, k)) {
+                victims.insert(id.to_owned());
+            } else if let Some(id) = owner(CASE, k) {
+                cases.insert(id.to_owned());
+            }
+        }
+        if victims.is_empty() && cases.is_empty() {
+            return Ok(());
+        }
+        let Some(basis) = self.return_basis()? else {
+            return Ok(());
+        };
+        for case in &cases {
+            victims.extend(self.victims_of_case(case)?);
+        }
+        let calendar = basis.calendar();
+        let rules = Rules {
+            calendar: &calendar,
+            lead: &basis.lead,
+        };
+        for id in victims {
+            let facts = self.facts_after(batch, &id, rules)?;
+            match facts {
+                Some(f) => batch.insert(key(TALLY, &id), encode_facts(&f)),
+                None => batch.remove(key(TALLY, &id)),
+            }
+        }
+        Ok(())
+    }
+
+    /// A victim's facts once `batch` is written (`None`: no victim, or no case).
+    fn facts_after(
+        &self,
+        batch: &Batch,
+        id: &str,
+        rules: Rules<'_>,
+    ) -> Result<Option<ReportFacts>, StoreError> {
+        let Some(mut victim) = self.after::<Victim>(batch, VICTIM, id)? else {
+            return Ok(None);
+        };
+        let Some(case) = self.after::<Case>(batch, CASE, &victim.case_id)? else {
+            return Ok(None);
+        };
+        victim.contacts = self
+            .after::<Vec<Contact>>(batch, CONTACT, id)?
+            .unwrap_or_default();
+        Ok(Some(ReportFacts::of(&victim, &case, rules)))
+    }
+
+    /// Every victim's kept facts, read one at a time.
+    pub(super) fn kept_facts(&self) -> impl Iterator<Item = Result<ReportFacts, StoreError>> + '_ {
+        self.core.engine.scan(TALLY).map(|item| {
+            let (k, v) = item?;
+            postcard::from_bytes(&v).map_err(|e| {
+                StoreError::Corrupt(format!(
+                    "the return's facts {} cannot be read ({e})",
+                    String::from_utf8_lossy(&k).replace('\0', "/")
+                ))
+            })
+        })
+    }
+
+    /// Begins keeping every victim's facts afresh: the basis is forgotten at once, so that a
+    /// rebuild cut off part way leaves none kept, and is recorded again by
+    /// [`Keeping::finish`] once every victim's facts are written.
+    pub(super) fn keep_afresh(&self) -> Result<Keeping<'_>, StoreError> {
+        let mut batch = Batch::default();
+        Self::forget_return_facts(&mut batch);
+        self.write(batch, super::write::SAVE_ROOM, true)?;
+        Ok(Keeping {
+            store: self,
+            kept: std::collections::HashSet::new(),
+        })
+    }
+
+    /// Forgets the basis in `batch`: the facts are not kept up by its writes.
+    pub(super) fn forget_return_facts(batch: &mut Batch) {
+        batch.remove(key(META, BASIS));
+    }
+}
+
+/// Every victim's facts being kept afresh ([`Store::keep_afresh`]).
+pub(super) struct Keeping<'s> {
+    store: &'s Store,
+    kept: std::collections::HashSet<String>,
+}
+
+impl Keeping<'_> {
+    /// Writes some victims' facts.
+    pub(super) fn keep(&mut self, facts: &[ReportFacts]) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        for f in facts {
+            batch.insert(key(TALLY, &f.victim), encode_facts(f));
+            self.kept.insert(f.victim.clone());
+        }
+        self.store.write(batch, super::write::SAVE_ROOM, false)
+    }
+
+    /// Removes the facts of any victim not kept afresh (one gone while none were kept up),
+    /// and records the basis they are all by.
+    pub(super) fn finish(self, basis: &Basis) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        for item in self.store.core.engine.scan(TALLY) {
+            let (k, _) = item?;
+            let id = String::from_utf8_lossy(&k[TALLY.len()..]);
+            if !self.kept.contains(id.as_ref()) {
+                batch.remove(k);
+            }
+        }
+        batch.insert(key(META, BASIS), encode(basis));
+        self.store.write(batch, super::write::SAVE_ROOM, true)
+    }
+}
