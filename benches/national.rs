@@ -6,7 +6,8 @@
 //! for each, loads them all with `vlu db load` (timed, one run), then times the real release
 //! binary as a whole process on the first unit, its unit service warm: `diary --format json`
 //! and one officer's diary (21 runs: median, min–max), a quarter's monitoring return (5
-//! runs), and — where tmux is installed — the screens in a 120×40 pane (start to the first
+//! runs), the whole country's quarter as a national role (`vlu db report`, 3 runs), and —
+//! where tmux is installed — the screens in a 120×40 pane (start to the first
 //! frame of the caseload, key to frame p99, the slowest keystroke of a search). Prints a
 //! Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it measures nothing.
 
@@ -122,14 +123,38 @@ fn main() {
     let diary_time = timed(21, &env, &diary);
     let officer_time = timed(21, &env, &officer);
     let report_time = timed(5, &env, &quarter);
+    // The whole country's quarter, as a national role, from the facts every unit keeps.
+    let national_role = format!("vlu_nat_{run}_national");
+    vlu(
+        &[],
+        &[
+            "db",
+            "add-national-role",
+            &national_role,
+            "--url",
+            &db_admin,
+        ],
+    );
+    let national_url = format!("{db_admin} user={national_role}");
+    let country = [
+        "db",
+        "report",
+        "--url",
+        &national_url,
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-09-30",
+    ];
+    let country_time = timed(3, &[], &country);
     let real = screens::real_screens(VLU, &env);
     vlu(&env, &["serve", "--stop"]);
     println!(
-        "| victims | units | generate | `db load` | a unit's victims | its diary, warm | one officer's | a quarter's return | screens: first frame | key to frame p99 | slowest search key |"
+        "| victims | units | generate | `db load` | a unit's victims | its diary, warm | one officer's | a quarter's return | the country's quarter, national role | screens: first frame | key to frame p99 | slowest search key |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     println!(
-        "| {victims} | {units} | {:.1} s | {:.1} s | {unit_victims} | {diary_time} | {officer_time} | {report_time} | {} | {} | {} |",
+        "| {victims} | {units} | {:.1} s | {:.1} s | {unit_victims} | {diary_time} | {officer_time} | {report_time} | {country_time} | {} | {} | {} |",
         made.as_secs_f64(),
         load.as_secs_f64(),
         real.map_or("n/a".into(), |r| ms(r.first)),

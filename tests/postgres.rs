@@ -818,3 +818,133 @@ fn units_loaded_with_copy_export_as_imported_ones() {
     let mut client = Client::connect(&three.url, NoTls).unwrap();
     assert_eq!(count(&mut client, "SELECT count(*) FROM vlu.meta"), 0);
 }
+
+/// A return's figures that add up over units: the counts, and the overdue items.
+fn additive_figures(json: &[u8]) -> Vec<u64> {
+    let r: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let keys = [
+        "referred",
+        "offers_due",
+        "offers_in_time",
+        "first_offers",
+        "opted_in",
+        "declined",
+        "opted_out",
+        "no_response",
+        "annual_letters_due",
+        "annual_letters_on_time",
+        "follow_ups_due",
+        "follow_ups_on_time",
+        "complaints",
+        "complaints_acknowledged_in_time",
+    ];
+    let mut out: Vec<u64> = keys.iter().map(|k| r[k].as_u64().unwrap()).collect();
+    out.push(r["overdue"]["total"].as_u64().unwrap());
+    out
+}
+
+/// The whole country's return, as a national role, is the sum of the units' own returns:
+/// each unit's victims counted by the facts it keeps (loaded with `vlu db load`), a unit that
+/// keeps none named and left out, and a unit's role refused.
+#[test]
+fn the_national_return_is_the_sum_of_the_units_own() {
+    let Some(admin) = vlu::store::pg_testing::unmigrated_database() else {
+        return;
+    };
+    let work = Sandbox::new();
+    let run = std::process::id();
+    work.vlu()
+        .args(["db", "migrate", "--url", &admin])
+        .assert()
+        .success();
+    let units = ["east", "west", "north"];
+    for unit in units {
+        let role = format!("vlu_nr_{run}_{unit}");
+        work.vlu()
+            .args(["db", "add-unit", unit, "--name", unit, "--role", &role])
+            .args(["--url", &admin])
+            .assert()
+            .success();
+    }
+    let dir = work.root.path().join("units");
+    std::fs::create_dir(&dir).unwrap();
+    for (seed, unit) in [(5, "east"), (6, "west"), (7, "north")] {
+        work.vlu()
+            .args(["generate", "--victims", "120", "--seed", &seed.to_string()])
+            .arg("--out")
+            .arg(dir.join(format!("{unit}.json")))
+            .assert()
+            .success();
+    }
+    // East and west loaded (their facts with them); north imported through its own role, a
+    // large write that keeps none until its first return.
+    work.vlu()
+        .args(["db", "load", "--url", &admin])
+        .arg(dir.join("east.json"))
+        .arg(dir.join("west.json"))
+        .assert()
+        .success();
+    let host = |unit: &str| Sandbox::on_host_of(&format!("{admin} user=vlu_nr_{run}_{unit}"));
+    let north = host("north");
+    north
+        .vlu()
+        .arg("import")
+        .arg(dir.join("north.json"))
+        .assert()
+        .success();
+    let role = format!("vlu_nr_{run}_national");
+    work.vlu()
+        .args(["db", "add-national-role", &role, "--url", &admin])
+        .assert()
+        .success();
+    let period = [
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-09-30",
+        "--format",
+        "json",
+    ];
+    let national = |url: &str| {
+        work.vlu()
+            .args(["db", "report", "--url", url])
+            .args(period)
+            .output()
+            .unwrap()
+    };
+    let own = |s: &Sandbox| {
+        let out = s.vlu().arg("report").args(period).assert().success();
+        additive_figures(&out.get_output().stdout)
+    };
+    let out = national(&format!("{admin} user={role}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("not counted") && said.contains("north"),
+        "{said}"
+    );
+    let sum: Vec<u64> = own(&host("east"))
+        .iter()
+        .zip(own(&host("west")))
+        .map(|(a, b)| a + b)
+        .collect();
+    assert!(sum[0] > 0 && sum[14] > 0, "the units have work: {sum:?}");
+    assert_eq!(additive_figures(&out.stdout), sum, "east and west, summed");
+    // North's first return keeps its facts: now it counts too.
+    let with_north: Vec<u64> = sum.iter().zip(own(&north)).map(|(a, b)| a + b).collect();
+    let out = national(&format!("{admin} user={role}"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not counted"));
+    assert_eq!(
+        additive_figures(&out.stdout),
+        with_north,
+        "every unit, summed"
+    );
+    // A unit's role reads one unit: it may not make the country's return.
+    let refused = national(&format!("{admin} user=vlu_nr_{run}_east"));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("national role"));
+}

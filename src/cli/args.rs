@@ -367,6 +367,19 @@ pub enum DbCommand {
         #[arg(long, default_value_t = 2, value_name = "N")]
         jobs: usize,
     },
+    /// The whole country's monitoring return, as a national role: every unit's return
+    /// summed, from the facts each unit keeps (its officers named unit/officer).
+    #[command(
+        after_help = "Examples:\n  vlu db report --url 'host=/run/postgresql dbname=vlu user=vlu_stats' \\\n      --from 2026-07-01 --to 2026-09-30 --format csv --out national-q3.csv"
+    )]
+    Report {
+        #[command(flatten)]
+        period: super::report::ReportArgs,
+        /// The database, as a national role (default: the configured store). E.g.
+        /// `--url 'host=/run/postgresql dbname=vlu user=vlu_stats'`
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Move a case with its victims and their logs to another unit of the same database, in
     /// one transaction: the other unit holds it live (its victims unallocated), this one
     /// keeps it marked transferred, without reminders; both audit trails say so.

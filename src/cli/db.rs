@@ -45,6 +45,7 @@ pub(super) fn db(env: &Env, command: DbCommand) -> Result<(), Error> {
             Ok(())
         }
         DbCommand::Load { paths, url, jobs } => load(env, &address(url)?, &paths, jobs),
+        DbCommand::Report { period, url } => super::report::national(env, &address(url)?, &period),
         DbCommand::MoveCase {
             case,
             from,
@@ -251,7 +252,8 @@ fn load_one(env: &Env, url: &str, unit: &str, file: &Path) -> Result<(usize, usi
             problems,
         })?;
     drop(text);
-    let loaded = crate::store::load::load(url, unit, caseload, &env.user)?;
+    let rules = (env.config.lead_times, &env.config.days);
+    let loaded = crate::store::load::load(url, unit, caseload, &env.user, rules)?;
     eprintln!(
         "Loaded unit {}: {}, {} ({} rows) in {:.1} s.",
         visible(unit),

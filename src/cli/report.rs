@@ -47,21 +47,28 @@ pub struct ReportArgs {
     out: Option<PathBuf>,
 }
 
-pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
-    if asked.from > asked.to {
-        return Err(Error::Usage(format!(
-            "the period starts ({}) after it ends ({}): give --from on or before --to",
-            asked.from, asked.to
-        )));
-    }
-    let ask = ReportAsk {
-        query: ReportQuery {
-            from: asked.from,
-            to: asked.to,
-            officer: asked.officer.clone(),
+impl ReportArgs {
+    /// The query asked, made today; a period that ends before it starts is refused.
+    fn query(&self) -> Result<ReportQuery, Error> {
+        if self.from > self.to {
+            return Err(Error::Usage(format!(
+                "the period starts ({}) after it ends ({}): give --from on or before --to",
+                self.from, self.to
+            )));
+        }
+        Ok(ReportQuery {
+            from: self.from,
+            to: self.to,
+            officer: self.officer.clone(),
             made_on: chrono::Local::now().date_naive(),
             weeks: 0,
-        },
+        })
+    }
+}
+
+pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
+    let ask = ReportAsk {
+        query: asked.query()?,
         lead: env.config.lead_times,
         calendar: env.config.days.clone(),
     };
@@ -86,12 +93,35 @@ pub(super) fn run(env: &Env, asked: &ReportArgs) -> Result<(), Error> {
         report(&caseload.cases, &caseload.victims, &ask.query, rules, None)
             .with_officer_names(&caseload.officers)
     };
+    put_out(env, &made, asked)
+}
+
+/// The whole country's return (`vlu db report`), read as a national role from the database
+/// at `url`: every unit that keeps its return's facts, summed.
+pub(super) fn national(env: &Env, url: &str, asked: &ReportArgs) -> Result<(), Error> {
+    let query = asked.query()?;
+    let made = crate::store::national::national_return(url, &query)?;
+    if !made.left_out.is_empty() {
+        eprintln!(
+            "note: not counted, for they keep no return facts yet (a return made in each keeps them): {}",
+            made.left_out
+                .iter()
+                .map(|u| super::visible(u).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    put_out(env, &made.report, asked)
+}
+
+/// The return written as asked: its format, to its file or standard output.
+fn put_out(env: &Env, made: &Report, asked: &ReportArgs) -> Result<(), Error> {
     let written = match asked.format {
         ReportFormat::Text => {
-            super::plain::for_people(&text(&made, &env.config.lead_times)).into_owned()
+            super::plain::for_people(&text(made, &env.config.lead_times)).into_owned()
         }
-        ReportFormat::Csv => csv(&made, &env.config.date_format.0),
-        ReportFormat::Json => json(&made),
+        ReportFormat::Csv => csv(made, &env.config.date_format.0),
+        ReportFormat::Json => json(made),
     };
     write_out(asked.out.as_deref(), |w| w.write_all(written.as_bytes()))
 }

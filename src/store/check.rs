@@ -4,10 +4,14 @@
 use std::collections::BTreeMap;
 
 use crate::domain::facts::LogFacts;
+use crate::domain::model::Caseload;
+use crate::domain::reminders::Rules;
+use crate::domain::report::{ReportFacts, facts_of};
 use crate::domain::validate::{KnownIds, parse_caseload};
 
 use super::digest::{self, Shard};
 use super::dpa::ERASED;
+use super::return_facts::TALLY;
 use super::stamp::STAMP;
 use super::{
     AUDIT, CASE, CONTACT, DIGEST, META, OFFICER, SNOOZE, Store, StoreError, VICTIM, key, owner,
@@ -49,6 +53,7 @@ impl Store {
                 findings.push(format!("the digest shard {n} does not match the records"));
             }
         }
+        findings.extend(self.check_return_facts(&caseload)?);
         // The loaded caseload must pass the same validation as an import.
         let text = serde_json::to_string(&caseload).expect("records always serialise");
         if let Err(problems) = parse_caseload(&text, &KnownIds::default(), false) {
@@ -76,6 +81,9 @@ impl Store {
                     }
                     _ => false,
                 },
+                Some(p) if p == TALLY => {
+                    postcard::from_bytes::<crate::domain::report::ReportFacts>(&v).is_ok()
+                }
                 Some(p)
                     if [
                         OFFICER, CASE, VICTIM, CONTACT, SNOOZE, AUDIT, META, STAMP, ERASED,
@@ -106,6 +114,41 @@ impl Store {
         );
         findings.dedup();
         Ok((findings, stored_digest))
+    }
+
+    /// The monitoring return's kept facts, if any are kept, must be those the records give by
+    /// the rules they are kept by: one for each victim, and no other.
+    fn check_return_facts(&self, caseload: &Caseload) -> Result<Vec<Finding>, StoreError> {
+        let Some(basis) = self.return_basis()? else {
+            return Ok(Vec::new());
+        };
+        let calendar = basis.calendar();
+        let rules = Rules {
+            calendar: &calendar,
+            lead: &basis.lead,
+        };
+        let mut expected: BTreeMap<String, ReportFacts> =
+            facts_of(&caseload.cases, &caseload.victims, rules)
+                .into_iter()
+                .map(|f| (f.victim.clone(), f))
+                .collect();
+        let mut findings = Vec::new();
+        for item in self.core.engine.scan(TALLY) {
+            let (k, v) = item?;
+            let victim = shown(&k[TALLY.len()..]);
+            let kept = postcard::from_bytes::<ReportFacts>(&v).ok();
+            if expected.remove(&victim) != kept {
+                findings.push(format!(
+                    "the monitoring return's facts of victim {victim} do not match the records"
+                ));
+            }
+        }
+        findings.extend(
+            expected
+                .keys()
+                .map(|v| format!("the monitoring return's facts of victim {v} are missing")),
+        );
+        Ok(findings)
     }
 
     /// Records under an id the store marks erased.

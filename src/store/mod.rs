@@ -36,6 +36,7 @@ mod import;
 pub mod load;
 mod lock;
 mod migrate;
+pub mod national;
 #[doc(hidden)]
 pub mod pg_testing;
 mod purge;

@@ -39,18 +39,7 @@ impl Store {
                 "there is no officer \"{o}\" in the store"
             )));
         }
-        let basis = Basis {
-            lead: ask.lead,
-            calendar: DayChanges {
-                non_working: head
-                    .extra_non_working_days
-                    .iter()
-                    .chain(&ask.calendar.non_working)
-                    .copied()
-                    .collect(),
-                working: ask.calendar.working.clone(),
-            },
-        };
+        let basis = Basis::of(&head, ask.lead, &ask.calendar);
         let mut tally = Tally::new(&ask.query);
         if self.return_basis()?.as_ref() == Some(&basis) {
             for facts in self.kept_facts() {
@@ -59,13 +48,8 @@ impl Store {
         } else {
             // Making the return writes (its disclosure): whoever may make one may keep its
             // facts, by the rules it was asked by, from now on.
-            self.in_turn(|| {
-                let mut keeping = self.keep_afresh()?;
-                self.facts_from_records(&basis, |facts| {
-                    tally.merge(tally_from_facts(&facts, &ask.query));
-                    keeping.keep(&facts)
-                })?;
-                keeping.finish(&basis)
+            self.keep_facts_afresh(&basis, |facts| {
+                tally.merge(tally_from_facts(facts, &ask.query));
             })?;
         }
         self.record_report_disclosure(&ask.query, tally.counted())?;
@@ -73,36 +57,50 @@ impl Store {
         Ok(tally.finish(unit).with_officer_names(&head.officers))
     }
 
-    /// Every victim's facts worked out from the records by `basis`, a batch of victims at a
-    /// time shared over the cores, each batch's handed to `each`.
-    fn facts_from_records(
+    /// Keeps every victim's facts afresh by the unit's rules as `lead` and `days` make them
+    /// (after a load, so that the first return reads them).
+    pub fn keep_return_facts(&self, lead: LeadTimes, days: &DayChanges) -> Result<(), StoreError> {
+        let basis = Basis::of(&self.load_head()?, lead, days);
+        self.keep_facts_afresh(&basis, |_| {})
+    }
+
+    /// Works out every victim's facts from the records by `basis`, a batch of victims at a
+    /// time shared over the cores, hands each batch to `each`, and keeps them all by `basis`
+    /// from now on, in the unit's turn.
+    fn keep_facts_afresh(
         &self,
         basis: &Basis,
-        mut each: impl FnMut(Vec<ReportFacts>) -> Result<(), StoreError>,
+        mut each: impl FnMut(&[ReportFacts]),
     ) -> Result<(), StoreError> {
         let calendar = basis.calendar();
         let rules = Rules {
             calendar: &calendar,
             lead: &basis.lead,
         };
-        let cases: HashMap<String, Case> = self
-            .cases()
-            .map(|c| c.map(|c| (c.id.clone(), c)))
-            .collect::<Result<_, _>>()?;
-        let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
-        let mut victims = self.victims_with_logs();
-        loop {
-            let next = victims.next().transpose()?;
-            let done = next.is_none();
-            batch.extend(next);
-            if batch.len() == BATCH || (done && !batch.is_empty()) {
-                each(facts_with(&batch, &|id| cases.get(id), rules))?;
-                batch.clear();
+        self.in_turn(|| {
+            let mut keeping = self.keep_afresh()?;
+            let cases: HashMap<String, Case> = self
+                .cases()
+                .map(|c| c.map(|c| (c.id.clone(), c)))
+                .collect::<Result<_, _>>()?;
+            let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
+            let mut victims = self.victims_with_logs();
+            loop {
+                let next = victims.next().transpose()?;
+                let done = next.is_none();
+                batch.extend(next);
+                if batch.len() == BATCH || (done && !batch.is_empty()) {
+                    let facts = facts_with(&batch, &|id| cases.get(id), rules);
+                    each(&facts);
+                    keeping.keep(&facts)?;
+                    batch.clear();
+                }
+                if done {
+                    break;
+                }
             }
-            if done {
-                return Ok(());
-            }
-        }
+            keeping.finish(basis)
+        })
     }
 
     /// The one place the return is recorded as a disclosure (before it is handed to anyone):

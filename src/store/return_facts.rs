@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::engine::{Batch, Op};
 use super::{CASE, CONTACT, META, Store, StoreError, VICTIM, decode, encode, key, owner};
 use crate::domain::calendar::{Calendar, DayChanges};
-use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::reminders::Rules;
 use crate::domain::report::ReportFacts;
 use crate::domain::rules::LeadTimes;
@@ -36,6 +36,23 @@ pub struct Basis {
 }
 
 impl Basis {
+    /// The basis of a unit whose head is `head`, by `lead` and the configured `days`: the
+    /// unit's own days off, and the configuration's.
+    pub fn of(head: &Caseload, lead: LeadTimes, days: &DayChanges) -> Self {
+        Self {
+            lead,
+            calendar: DayChanges {
+                non_working: head
+                    .extra_non_working_days
+                    .iter()
+                    .chain(&days.non_working)
+                    .copied()
+                    .collect(),
+                working: days.working.clone(),
+            },
+        }
+    }
+
     /// The calendar the basis names.
     pub fn calendar(&self) -> Calendar {
         Calendar::with_changes(
@@ -88,7 +105,7 @@ impl Store {
 
     /// Stages in `batch` the facts of every victim whose record, log or case it writes, by
     /// the basis the kept facts are by (none kept: nothing to keep up).
-    pub(super) fn keep_return_facts(&self, batch: &mut Batch) -> Result<(), StoreError> {
+    pub(super) fn keep_facts_up(&self, batch: &mut Batch) -> Result<(), StoreError> {
         let mut victims = std::collections::BTreeSet::new();
         let mut cases = std::collections::BTreeSet::new();
         for op in &batch.ops {

@@ -1086,3 +1086,5 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
             .any(|r| r.kind == ReminderKind::VpsSubmit)
     );
 }
+
+mod return_facts;

@@ -80,7 +80,7 @@ impl Store {
         doing: &'static str,
     ) -> Result<Option<u64>, StoreError> {
         self.usable()?;
-        self.keep_return_facts(&mut batch)?;
+        self.keep_facts_up(&mut batch)?;
         if self.core.embedded {
             space::ensure_room(&self.core.dir, room, doing)?;
         }

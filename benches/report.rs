@@ -1,0 +1,140 @@
+//! The monitoring return at unit scale: `cargo bench --bench report` (sizes from
+//! `VLU_BENCH_SIZES`, default `10000,100000`).
+//!
+//! For each size: a unit made by `vlu generate --victims N --seed 11`, imported into a data
+//! directory by the real release binary; then, as whole processes against its warm unit
+//! service, `vlu report --format json` for a quarter — the first (which works out every
+//! victim's facts and keeps them) and then 7 more (median, min–max) —, one officer's
+//! quarter and five years (7 each), and the service's resident memory after the first
+//! return and after the rest. Prints a Markdown table for PERFORMANCE.md.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const VLU: &str = env!("CARGO_BIN_EXE_vlu");
+
+fn vlu(data: &Path, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let out = Command::new(VLU)
+        .args(args)
+        .env("VLU_DATA_DIR", data)
+        .env("VLU_IDLE_SECONDS", "900")
+        .env("XDG_CONFIG_HOME", data.join("no-config"))
+        .env_remove("VLU_CONFIG")
+        .env_remove("VLU_STORE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("vlu runs");
+    let wall = start.elapsed();
+    assert!(
+        out.status.success(),
+        "vlu {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wall
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Median, min and max of `n` runs, in ms.
+fn timed(n: usize, data: &Path, args: &[&str]) -> String {
+    let mut times: Vec<f64> = (0..n).map(|_| ms(vlu(data, args))).collect();
+    times.sort_by(f64::total_cmp);
+    format!(
+        "{:.0} ms ({:.0}–{:.0})",
+        times[n / 2],
+        times[0],
+        times[n - 1]
+    )
+}
+
+/// The unit service's resident memory, in MB (from /proc).
+fn service_rss(data: &Path) -> String {
+    let pid = Command::new("pgrep")
+        .args(["-f", &format!("{} serve", data.display())])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|kb| kb.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
+        .map_or_else(|| "n/a".into(), |kb| format!("{:.0} MB", kb / 1024.0))
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("VLU_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("a size"))
+        .collect();
+    println!(
+        "| victims | first return (works out and keeps the facts) | service RSS after it | a quarter | one officer's quarter | five years | service RSS after |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for n in sizes {
+        let work = tempfile::tempdir().expect("a work directory");
+        let data = work.path().join("data");
+        let file = work.path().join("unit.json");
+        let file = file.to_str().expect("a path");
+        let size = n.to_string();
+        vlu(
+            &data,
+            &[
+                "generate",
+                "--victims",
+                &size,
+                "--seed",
+                "11",
+                "--out",
+                file,
+            ],
+        );
+        vlu(&data, &["import", file]);
+        let quarter = [
+            "report",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-09-30",
+            "--format",
+            "json",
+        ];
+        let officer = [
+            "report",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-09-30",
+            "--officer",
+            "o003",
+            "--format",
+            "json",
+        ];
+        let years = [
+            "report",
+            "--from",
+            "2021-10-01",
+            "--to",
+            "2026-09-30",
+            "--format",
+            "json",
+        ];
+        let first = vlu(&data, &quarter);
+        let rss_first = service_rss(&data);
+        let q = timed(7, &data, &quarter);
+        let o = timed(7, &data, &officer);
+        let y = timed(7, &data, &years);
+        let rss = service_rss(&data);
+        vlu(&data, &["serve", "--stop"]);
+        println!(
+            "| {n} | {:.2} s | {rss_first} | {q} | {o} | {y} | {rss} |",
+            first.as_secs_f64()
+        );
+    }
+}
