@@ -9,47 +9,30 @@
 //! return and after the rest. Prints a Markdown table for PERFORMANCE.md.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const VLU: &str = env!("CARGO_BIN_EXE_vlu");
+#[path = "support/process.rs"]
+mod process;
 
-fn vlu(data: &Path, args: &[&str]) -> Duration {
-    let start = Instant::now();
-    let out = Command::new(VLU)
-        .args(args)
-        .env("VLU_DATA_DIR", data)
-        .env("VLU_IDLE_SECONDS", "900")
-        .env("XDG_CONFIG_HOME", data.join("no-config"))
-        .env_remove("VLU_CONFIG")
-        .env_remove("VLU_STORE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("vlu runs");
-    let wall = start.elapsed();
-    assert!(
-        out.status.success(),
-        "vlu {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    wall
+/// `vlu args` on the unit in `data`, with no configuration of the caller's.
+fn env(data: &Path) -> [(&'static str, String); 2] {
+    [
+        ("VLU_DATA_DIR", data.display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            data.join("no-config").display().to_string(),
+        ),
+    ]
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+fn vlu(data: &Path, args: &[&str]) -> std::time::Duration {
+    let env = env(data);
+    process::vlu(&[(env[0].0, &env[0].1), (env[1].0, &env[1].1)], args)
 }
 
-/// Median, min and max of `n` runs, in ms.
 fn timed(n: usize, data: &Path, args: &[&str]) -> String {
-    let mut times: Vec<f64> = (0..n).map(|_| ms(vlu(data, args))).collect();
-    times.sort_by(f64::total_cmp);
-    format!(
-        "{:.0} ms ({:.0}–{:.0})",
-        times[n / 2],
-        times[0],
-        times[n - 1]
-    )
+    let env = env(data);
+    process::timed(n, &[(env[0].0, &env[0].1), (env[1].0, &env[1].1)], args)
 }
 
 /// The unit service's resident memory, in MB (from /proc).
