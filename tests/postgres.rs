@@ -843,26 +843,18 @@ fn additive_figures(json: &[u8]) -> Vec<u64> {
     out
 }
 
-/// The whole country's return, as a national role, is the sum of the units' own returns:
-/// each unit's victims counted by the facts it keeps (loaded with `vlu db load`), a unit that
-/// keeps none named and left out, and a unit's role refused.
-#[test]
-fn the_national_return_is_the_sum_of_the_units_own() {
-    let Some(admin) = vlu::store::pg_testing::unmigrated_database() else {
-        return;
-    };
-    let work = Sandbox::new();
-    let run = std::process::id();
+/// A database at `admin` migrated, with units east, west and north (roles
+/// `vlu_nr_{run}_{unit}`), and a generated caseload file for each in the returned folder.
+fn three_units(work: &Sandbox, admin: &str, run: u32) -> std::path::PathBuf {
     work.vlu()
-        .args(["db", "migrate", "--url", &admin])
+        .args(["db", "migrate", "--url", admin])
         .assert()
         .success();
-    let units = ["east", "west", "north"];
-    for unit in units {
+    for unit in ["east", "west", "north"] {
         let role = format!("vlu_nr_{run}_{unit}");
         work.vlu()
             .args(["db", "add-unit", unit, "--name", unit, "--role", &role])
-            .args(["--url", &admin])
+            .args(["--url", admin])
             .assert()
             .success();
     }
@@ -876,6 +868,20 @@ fn the_national_return_is_the_sum_of_the_units_own() {
             .assert()
             .success();
     }
+    dir
+}
+
+/// The whole country's return, as a national role, is the sum of the units' own returns:
+/// each unit's victims counted by the facts it keeps (loaded with `vlu db load`), a unit that
+/// keeps none named and left out, and a unit's role refused.
+#[test]
+fn the_national_return_is_the_sum_of_the_units_own() {
+    let Some(admin) = vlu::store::pg_testing::unmigrated_database() else {
+        return;
+    };
+    let work = Sandbox::new();
+    let run = std::process::id();
+    let dir = three_units(&work, &admin, run);
     // East and west loaded (their facts with them); north imported through its own role, a
     // large write that keeps none until its first return.
     work.vlu()
@@ -943,6 +949,17 @@ fn the_national_return_is_the_sum_of_the_units_own() {
         with_north,
         "every unit, summed"
     );
+    // An import into a unit that keeps them works them out afresh once it is in.
+    north
+        .vlu()
+        .args(["import", "--replace"])
+        .arg(dir.join("north.json"))
+        .assert()
+        .success();
+    let out = national(&format!("{admin} user={role}"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("not counted"), "{said}");
+    assert_eq!(additive_figures(&out.stdout), with_north, "after an import");
     // A unit's role reads one unit: it may not make the country's return.
     let refused = national(&format!("{admin} user=vlu_nr_{run}_east"));
     assert_eq!(refused.status.code(), Some(2));

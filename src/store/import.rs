@@ -91,7 +91,16 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         self.in_turn(|| {
             let known = self.known_ids()?;
+            // The return's facts are worked out afresh once the import is in, not batch by
+            // batch as it goes: a victim's case may come in a later batch than the victim.
+            let kept = self.return_basis()?;
             let written = self.import_staged(&mut caseload, &known, replace, step);
+            if let (Ok(_), Some(basis)) = (&written, &kept)
+                && let Err(e) = self.keep_facts_afresh_in_turn(basis, |_| {})
+            {
+                // The import is in; the next return works the facts out instead.
+                tracing::warn!(error = %e, "the return's facts were not kept after an import");
+            }
             if written.is_err() && self.usable().is_ok() {
                 // Whatever was applied goes, now; if even that fails (the disk that stopped
                 // the import may have no room to undo it either), or the engine is stuck, on
@@ -117,6 +126,7 @@ impl Store {
         }
         let (mut summary, replaced_ids) = planned(caseload, known);
         let mut staged = Staged::new(self)?;
+        Self::forget_return_facts(&mut staged)?;
         let mut batch = Batch::default();
         // The logs first, each freed once staged: in a large file they are nearly all of it.
         let mut facts = Vec::with_capacity(caseload.victims.len());

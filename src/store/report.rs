@@ -70,6 +70,16 @@ impl Store {
     fn keep_facts_afresh(
         &self,
         basis: &Basis,
+        each: impl FnMut(&[ReportFacts]),
+    ) -> Result<(), StoreError> {
+        self.in_turn(|| self.keep_facts_afresh_in_turn(basis, each))
+    }
+
+    /// [`Store::keep_facts_afresh`], for a caller already in the unit's turn (a turn is
+    /// not taken twice: on a database it is a lock a second connection would wait for).
+    pub(super) fn keep_facts_afresh_in_turn(
+        &self,
+        basis: &Basis,
         mut each: impl FnMut(&[ReportFacts]),
     ) -> Result<(), StoreError> {
         let calendar = basis.calendar();
@@ -77,30 +87,28 @@ impl Store {
             calendar: &calendar,
             lead: &basis.lead,
         };
-        self.in_turn(|| {
-            let mut keeping = self.keep_afresh()?;
-            let cases: HashMap<String, Case> = self
-                .cases()
-                .map(|c| c.map(|c| (c.id.clone(), c)))
-                .collect::<Result<_, _>>()?;
-            let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
-            let mut victims = self.victims_with_logs();
-            loop {
-                let next = victims.next().transpose()?;
-                let done = next.is_none();
-                batch.extend(next);
-                if batch.len() == BATCH || (done && !batch.is_empty()) {
-                    let facts = facts_with(&batch, &|id| cases.get(id), rules);
-                    each(&facts);
-                    keeping.keep(&facts)?;
-                    batch.clear();
-                }
-                if done {
-                    break;
-                }
+        let mut keeping = self.keep_afresh()?;
+        let cases: HashMap<String, Case> = self
+            .cases()
+            .map(|c| c.map(|c| (c.id.clone(), c)))
+            .collect::<Result<_, _>>()?;
+        let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
+        let mut victims = self.victims_with_logs();
+        loop {
+            let next = victims.next().transpose()?;
+            let done = next.is_none();
+            batch.extend(next);
+            if batch.len() == BATCH || (done && !batch.is_empty()) {
+                let facts = facts_with(&batch, &|id| cases.get(id), rules);
+                each(&facts);
+                keeping.keep(&facts)?;
+                batch.clear();
             }
-            keeping.finish(basis)
-        })
+            if done {
+                break;
+            }
+        }
+        keeping.finish(basis)
     }
 
     /// The one place the return is recorded as a disclosure (before it is handed to anyone):

@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::engine::{Batch, Op};
+use super::staged::Stage;
 use super::{CASE, CONTACT, META, Store, StoreError, VICTIM, decode, encode, key, owner};
 use crate::domain::calendar::{Calendar, DayChanges};
 use crate::domain::model::{Case, Caseload, Contact, Victim};
@@ -177,7 +178,7 @@ impl Store {
     /// [`Keeping::finish`] once every victim's facts are written.
     pub(super) fn keep_afresh(&self) -> Result<Keeping<'_>, StoreError> {
         let mut batch = Batch::default();
-        Self::forget_return_facts(&mut batch);
+        Self::forget_return_facts(&mut batch)?;
         self.write(batch, super::write::SAVE_ROOM, true)?;
         Ok(Keeping {
             store: self,
@@ -185,9 +186,10 @@ impl Store {
         })
     }
 
-    /// Forgets the basis in `batch`: the facts are not kept up by its writes.
-    pub(super) fn forget_return_facts(batch: &mut Batch) {
-        batch.remove(key(META, BASIS));
+    /// Forgets the basis in `stage`: the facts are not kept up by its writes, nor by any
+    /// after them until they are kept afresh.
+    pub(super) fn forget_return_facts(stage: &mut impl Stage) -> Result<(), StoreError> {
+        stage.delete(key(META, BASIS))
     }
 }
 

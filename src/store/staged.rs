@@ -151,8 +151,6 @@ impl<'s> Staged<'s> {
     pub fn commit(mut self, mut last: Batch, record: &AuditRecord) -> Result<u64, StoreError> {
         self.apply()?;
         if let Some(long) = self.long.take() {
-            // The long write's batches went to the engine directly, their facts not kept.
-            Store::forget_return_facts(&mut last);
             last.append(AUDIT, encode(record));
             return long
                 .finish(last)
