@@ -91,12 +91,23 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         self.in_turn(|| {
             let known = self.known_ids()?;
-            // The return's facts are worked out afresh once the import is in, not batch by
-            // batch as it goes: a victim's case may come in a later batch than the victim.
+            // The return's facts of the victims the import writes (and of its cases'
+            // victims) are worked out once it is in, not batch by batch as it goes: a
+            // victim's case may come in a later batch than the victim. Until then none are
+            // kept; should the import fail, the next return works them all out.
             let kept = self.return_basis()?;
+            let touched = kept.as_ref().map(|_| touched_by(&caseload));
+            if kept.is_some() {
+                self.forget_kept_facts()?;
+            }
             let written = self.import_staged(&mut caseload, &known, replace, step);
-            if let (Ok(_), Some(basis)) = (&written, &kept)
-                && let Err(e) = self.keep_facts_afresh_in_turn(basis, |_| {})
+            if let (Ok(_), Some(basis), Some((victims, cases))) = (&written, &kept, &touched)
+                && let Err(e) = if victims.len() + cases.len() > FEW {
+                    // Many: read the whole unit in order, as a return does, not one by one.
+                    self.keep_facts_afresh_in_turn(basis, |_| {})
+                } else {
+                    self.keep_facts_of(victims, cases, basis)
+                }
             {
                 // The import is in; the next return works the facts out instead.
                 tracing::warn!(error = %e, "the return's facts were not kept after an import");
@@ -111,7 +122,21 @@ impl Store {
             written
         })
     }
+}
 
+/// Records an import may write before the return's facts are better worked out again for
+/// the whole unit, read in order, than for those records, read one by one.
+const FEW: usize = 2_000;
+
+/// The victims and the cases an import writes.
+fn touched_by(caseload: &Caseload) -> (Vec<String>, Vec<String>) {
+    (
+        caseload.victims.iter().map(|v| v.id.clone()).collect(),
+        caseload.cases.iter().map(|c| c.id.clone()).collect(),
+    )
+}
+
+impl Store {
     /// The import's writes: records and logs in staged batches, then the digest, the unit
     /// and the audit record in the last batch.
     fn import_staged(
@@ -126,7 +151,6 @@ impl Store {
         }
         let (mut summary, replaced_ids) = planned(caseload, known);
         let mut staged = Staged::new(self)?;
-        Self::forget_return_facts(&mut staged)?;
         let mut batch = Batch::default();
         // The logs first, each freed once staged: in a large file they are nearly all of it.
         let mut facts = Vec::with_capacity(caseload.victims.len());

@@ -177,9 +177,7 @@ impl Store {
     /// rebuild cut off part way leaves none kept, and is recorded again by
     /// [`Keeping::finish`] once every victim's facts are written.
     pub(super) fn keep_afresh(&self) -> Result<Keeping<'_>, StoreError> {
-        let mut batch = Batch::default();
-        Self::forget_return_facts(&mut batch)?;
-        self.write(batch, super::write::SAVE_ROOM, true)?;
+        self.forget_kept_facts()?;
         Ok(Keeping {
             store: self,
             kept: std::collections::HashSet::new(),
@@ -188,8 +186,48 @@ impl Store {
 
     /// Forgets the basis in `stage`: the facts are not kept up by its writes, nor by any
     /// after them until they are kept afresh.
-    pub(super) fn forget_return_facts(stage: &mut impl Stage) -> Result<(), StoreError> {
+    fn forget_return_facts(stage: &mut impl Stage) -> Result<(), StoreError> {
         stage.delete(key(META, BASIS))
+    }
+
+    /// Forgets the basis now: no write keeps the facts up until they are kept again.
+    pub(super) fn forget_kept_facts(&self) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        Self::forget_return_facts(&mut batch)?;
+        self.write(batch, super::write::SAVE_ROOM, true)
+    }
+
+    /// Works out again, by `basis`, the facts of `victims` and of every victim of `cases`
+    /// (those an import wrote, the rest being as they were), and keeps them all by `basis`
+    /// from now on.
+    pub(super) fn keep_facts_of(
+        &self,
+        victims: &[String],
+        cases: &[String],
+        basis: &Basis,
+    ) -> Result<(), StoreError> {
+        let calendar = basis.calendar();
+        let rules = Rules {
+            calendar: &calendar,
+            lead: &basis.lead,
+        };
+        let mut ids: std::collections::BTreeSet<String> = victims.iter().cloned().collect();
+        for case in cases {
+            ids.extend(self.victims_of_case(case)?);
+        }
+        let none = Batch::default();
+        let mut batch = Batch::default();
+        for (n, id) in ids.iter().enumerate() {
+            match self.facts_after(&none, id, rules)? {
+                Some(f) => batch.insert(key(TALLY, id), encode_facts(&f)),
+                None => batch.remove(key(TALLY, id)),
+            }
+            if n % 4_096 == 4_095 {
+                self.write(std::mem::take(&mut batch), super::write::SAVE_ROOM, false)?;
+            }
+        }
+        batch.insert(key(META, BASIS), encode(basis));
+        self.write(batch, super::write::SAVE_ROOM, true)
     }
 }
 
