@@ -1,6 +1,8 @@
-//! The monitoring return worked out where the records are: every victim is read once, with
-//! its log, a batch at a time into the report's tally, so a large unit is never held whole.
-//! Making the return discloses what it counts, and is recorded as such.
+//! The monitoring return worked out where the records are: a fold over the facts the store
+//! keeps of each victim (`return_facts.rs`), read one at a time. Where none are kept by the
+//! rules asked, every victim is read once with its log, a batch at a time, its facts worked
+//! out, tallied and kept from then on; a large unit is never held whole either way. Making
+//! the return discloses what it counts, and is recorded as such.
 
 use std::collections::HashMap;
 
