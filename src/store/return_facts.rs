@@ -7,10 +7,11 @@
 //! *basis*, recorded beside it (`m\0return_facts`); a write keeps the facts by that recorded
 //! basis, whoever makes it. A return asked by the same basis folds the kept facts; one asked
 //! by another (a different configuration), or before any are kept, works them out from the
-//! records, and if the store may be written keeps them by its basis from then on.
+//! records and keeps them by its basis from then on.
 //!
-//! A write that goes to the engine another way (one transaction in a database: a large import)
-//! forgets the basis, and the next return works the facts out again.
+//! An import forgets the basis as it begins and, once it is in, works out again the facts of
+//! the victims it wrote and of its cases' victims ([`Store::keep_facts_of`]): batch by batch
+//! as it goes, a victim's facts could be made before its case came in a later batch.
 
 use serde::{Deserialize, Serialize};
 
