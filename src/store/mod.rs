@@ -79,7 +79,7 @@ pub use restore::{Restored, Trust};
 pub use stamp::{Record, Stamp};
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The engine's page cache: far less than the embedded engine's default (1 GiB), and more
 /// than a unit needs to read.
@@ -92,6 +92,7 @@ const MIGRATIONS: &[Migration] = &[
     migrate::digest,
     migrate::digest,
     migrate::digest,
+    migrate::return_facts,
 ];
 
 type Migration = fn(&dyn Engine, &mut Batch) -> Result<(), StoreError>;
