@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use crate::domain::facts::LogFacts;
 use crate::domain::model::Caseload;
-use crate::domain::reminders::Rules;
 use crate::domain::report::{ReportFacts, facts_of};
 use crate::domain::validate::{KnownIds, parse_caseload};
 
@@ -122,16 +121,11 @@ impl Store {
         let Some(basis) = self.return_basis()? else {
             return Ok(Vec::new());
         };
-        let calendar = basis.calendar();
-        let rules = Rules {
-            calendar: &calendar,
-            lead: &basis.lead,
-        };
-        let mut expected: BTreeMap<String, ReportFacts> =
-            facts_of(&caseload.cases, &caseload.victims, rules)
-                .into_iter()
-                .map(|f| (f.victim.clone(), f))
-                .collect();
+        let mut expected: BTreeMap<String, ReportFacts> = basis
+            .with_rules(|rules| facts_of(&caseload.cases, &caseload.victims, rules))
+            .into_iter()
+            .map(|f| (f.victim.clone(), f))
+            .collect();
         let mut findings = Vec::new();
         for item in self.core.engine.scan(TALLY) {
             let (k, v) = item?;

@@ -15,7 +15,7 @@ pub struct Migrated {
     pub to: u32,
 }
 
-fn connect(url: &str) -> Result<Client, StoreError> {
+pub(super) fn connect(url: &str) -> Result<Client, StoreError> {
     let config: postgres::Config = url.parse().map_err(|_| {
         EngineFailure::new("the database's address is not a PostgreSQL URL (postgresql://…)")
     })?;
@@ -24,7 +24,7 @@ fn connect(url: &str) -> Result<Client, StoreError> {
         .map_err(|_| EngineFailure::new("the database could not be reached").into())
 }
 
-fn refused(e: &postgres::Error) -> StoreError {
+pub(super) fn refused(e: &postgres::Error) -> StoreError {
     let why = e.as_db_error().map_or_else(
         || "the connection failed".to_owned(),
         |db| db.message().to_owned(),

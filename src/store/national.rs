@@ -8,10 +8,9 @@
 //! national role only reads, so it cannot keep them for the unit.
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, NoTls};
 
 use super::StoreError;
-use super::engine::EngineFailure;
+use super::database::{connect, refused as failed};
 use crate::domain::report::{Report, ReportFacts, ReportQuery, Tally};
 
 /// The return, the units it counts and the units it leaves out.
@@ -22,14 +21,6 @@ pub struct NationalReturn {
     pub left_out: Vec<String>,
 }
 
-fn failed(e: &postgres::Error) -> StoreError {
-    let why = e.as_db_error().map_or_else(
-        || "the connection failed".to_owned(),
-        |db| db.message().to_owned(),
-    );
-    EngineFailure::new(format!("the database refused: {why}")).into()
-}
-
 /// The return over every unit of the database at `url`, read as a national role. Officers
 /// are named with their unit (`unit/officer`): two units may use the same ids.
 pub fn national_return(url: &str, query: &ReportQuery) -> Result<NationalReturn, StoreError> {
@@ -38,12 +29,7 @@ pub fn national_return(url: &str, query: &ReportQuery) -> Result<NationalReturn,
             "a national return is of every unit's victims, not of one officer's".into(),
         ));
     }
-    let config: postgres::Config = url.parse().map_err(|_| {
-        EngineFailure::new("the database's address is not a PostgreSQL URL (postgresql://…)")
-    })?;
-    let mut db: Client = config
-        .connect(NoTls)
-        .map_err(|_| EngineFailure::new("the database could not be reached"))?;
+    let mut db = connect(url)?;
     let national: bool = db
         .query_one(
             "SELECT pg_has_role(current_user, 'vlu_national', 'MEMBER') \

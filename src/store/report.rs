@@ -4,22 +4,13 @@
 //! out, tallied and kept from then on; a large unit is never held whole either way. Making
 //! the return discloses what it counts, and is recorded as such.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::return_facts::Basis;
 use super::{Disclosure, Store, StoreError};
 use crate::domain::calendar::DayChanges;
-use crate::domain::model::{Case, Victim};
-use crate::domain::reminders::Rules;
-use crate::domain::report::{
-    Report, ReportFacts, ReportQuery, Tally, facts_with, tally_from_facts,
-};
+use crate::domain::report::{Report, ReportQuery, Tally, tally_from_facts};
 use crate::domain::rules::LeadTimes;
-
-/// Victims read before they are tallied, shared over the cores.
-const BATCH: usize = 4_096;
 
 /// A report asked of the store, with the asker's lead times and days off and worked (their
 /// configuration, which may not be the store's).
@@ -57,60 +48,6 @@ impl Store {
         self.record_report_disclosure(&ask.query, tally.counted())?;
         let unit = head.unit.as_ref().and_then(|u| u.name.as_deref());
         Ok(tally.finish(unit).with_officer_names(&head.officers))
-    }
-
-    /// Keeps every victim's facts afresh by the unit's rules as `lead` and `days` make them
-    /// (after a load, so that the first return reads them).
-    pub fn keep_return_facts(&self, lead: LeadTimes, days: &DayChanges) -> Result<(), StoreError> {
-        let basis = Basis::of(&self.load_head()?, lead, days);
-        self.keep_facts_afresh(&basis, |_| {})
-    }
-
-    /// Works out every victim's facts from the records by `basis`, a batch of victims at a
-    /// time shared over the cores, hands each batch to `each`, and keeps them all by `basis`
-    /// from now on, in the unit's turn.
-    fn keep_facts_afresh(
-        &self,
-        basis: &Basis,
-        each: impl FnMut(&[ReportFacts]),
-    ) -> Result<(), StoreError> {
-        self.in_turn(|| self.keep_facts_afresh_in_turn(basis, each))
-    }
-
-    /// [`Store::keep_facts_afresh`], for a caller already in the unit's turn (a turn is
-    /// not taken twice: on a database it is a lock a second connection would wait for).
-    pub(super) fn keep_facts_afresh_in_turn(
-        &self,
-        basis: &Basis,
-        mut each: impl FnMut(&[ReportFacts]),
-    ) -> Result<(), StoreError> {
-        let calendar = basis.calendar();
-        let rules = Rules {
-            calendar: &calendar,
-            lead: &basis.lead,
-        };
-        let mut keeping = self.keep_afresh()?;
-        let cases: HashMap<String, Case> = self
-            .cases()
-            .map(|c| c.map(|c| (c.id.clone(), c)))
-            .collect::<Result<_, _>>()?;
-        let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
-        let mut victims = self.victims_with_logs();
-        loop {
-            let next = victims.next().transpose()?;
-            let done = next.is_none();
-            batch.extend(next);
-            if batch.len() == BATCH || (done && !batch.is_empty()) {
-                let facts = facts_with(&batch, &|id| cases.get(id), rules);
-                each(&facts);
-                keeping.keep(&facts)?;
-                batch.clear();
-            }
-            if done {
-                break;
-            }
-        }
-        keeping.finish(basis)
     }
 
     /// The one place the return is recorded as a disclosure (before it is handed to anyone):

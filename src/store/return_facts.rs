@@ -13,6 +13,8 @@
 //! the victims it wrote and of its cases' victims ([`Store::keep_facts_of`]): batch by batch
 //! as it goes, a victim's facts could be made before its case came in a later batch.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::engine::{Batch, Op};
@@ -21,8 +23,11 @@ use super::{CASE, CONTACT, META, Store, StoreError, VICTIM, decode, encode, key,
 use crate::domain::calendar::{Calendar, DayChanges};
 use crate::domain::model::{Case, Caseload, Contact, Victim};
 use crate::domain::reminders::Rules;
-use crate::domain::report::ReportFacts;
+use crate::domain::report::{ReportFacts, facts_with};
 use crate::domain::rules::LeadTimes;
+
+/// Victims read, and facts written, a batch at a time.
+const BATCH: usize = 4_096;
 
 /// Each victim's kept facts: `t\0{victim}`, postcard.
 pub(super) const TALLY: &[u8] = b"t\0";
@@ -55,12 +60,16 @@ impl Basis {
         }
     }
 
-    /// The calendar the basis names.
-    pub fn calendar(&self) -> Calendar {
-        Calendar::with_changes(
+    /// `f` of the reminder rules the basis names.
+    pub fn with_rules<R>(&self, f: impl FnOnce(Rules<'_>) -> R) -> R {
+        let calendar = Calendar::with_changes(
             self.calendar.non_working.iter().copied(),
             self.calendar.working.iter().copied(),
-        )
+        );
+        f(Rules {
+            calendar: &calendar,
+            lead: &self.lead,
+        })
     }
 }
 
@@ -127,38 +136,32 @@ impl Store {
         for case in &cases {
             victims.extend(self.victims_of_case(case)?);
         }
-        let calendar = basis.calendar();
-        let rules = Rules {
-            calendar: &calendar,
-            lead: &basis.lead,
-        };
-        for id in victims {
-            let facts = self.facts_after(batch, &id, rules)?;
-            match facts {
-                Some(f) => batch.insert(key(TALLY, &id), encode_facts(&f)),
-                None => batch.remove(key(TALLY, &id)),
+        basis.with_rules(|rules| {
+            for id in victims {
+                let op = self.facts_op(batch, &id, rules)?;
+                batch.ops.push(op);
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
-    /// A victim's facts once `batch` is written (`None`: no victim, or no case).
-    fn facts_after(
-        &self,
-        batch: &Batch,
-        id: &str,
-        rules: Rules<'_>,
-    ) -> Result<Option<ReportFacts>, StoreError> {
+    /// The write that keeps a victim's facts as they stand once `batch` is written: put,
+    /// or removed when there is no such victim, or no case of theirs.
+    fn facts_op(&self, batch: &Batch, id: &str, rules: Rules<'_>) -> Result<Op, StoreError> {
+        let k = key(TALLY, id);
         let Some(mut victim) = self.after::<Victim>(batch, VICTIM, id)? else {
-            return Ok(None);
+            return Ok(Op::Remove(k));
         };
         let Some(case) = self.after::<Case>(batch, CASE, &victim.case_id)? else {
-            return Ok(None);
+            return Ok(Op::Remove(k));
         };
         victim.contacts = self
             .after::<Vec<Contact>>(batch, CONTACT, id)?
             .unwrap_or_default();
-        Ok(Some(ReportFacts::of(&victim, &case, rules)))
+        Ok(Op::Put(
+            k,
+            encode_facts(&ReportFacts::of(&victim, &case, rules)),
+        ))
     }
 
     /// Every victim's kept facts, read one at a time.
@@ -172,6 +175,56 @@ impl Store {
                 ))
             })
         })
+    }
+
+    /// Keeps every victim's facts afresh by the unit's rules as `lead` and `days` make them
+    /// (after a load, so that the first return reads them).
+    pub fn keep_return_facts(&self, lead: LeadTimes, days: &DayChanges) -> Result<(), StoreError> {
+        let basis = Basis::of(&self.load_head()?, lead, days);
+        self.keep_facts_afresh(&basis, |_| {})
+    }
+
+    /// Works out every victim's facts from the records by `basis`, a batch of victims at a
+    /// time shared over the cores, hands each batch to `each`, and keeps them all by `basis`
+    /// from now on, in the unit's turn.
+    pub(super) fn keep_facts_afresh(
+        &self,
+        basis: &Basis,
+        each: impl FnMut(&[ReportFacts]),
+    ) -> Result<(), StoreError> {
+        self.in_turn(|| self.keep_facts_afresh_in_turn(basis, each))
+    }
+
+    /// [`Store::keep_facts_afresh`], for a caller already in the unit's turn (a turn is
+    /// not taken twice: on a database it is a lock a second connection would wait for).
+    pub(super) fn keep_facts_afresh_in_turn(
+        &self,
+        basis: &Basis,
+        mut each: impl FnMut(&[ReportFacts]),
+    ) -> Result<(), StoreError> {
+        let mut keeping = self.keep_afresh()?;
+        let cases: HashMap<String, Case> = self
+            .cases()
+            .map(|c| c.map(|c| (c.id.clone(), c)))
+            .collect::<Result<_, _>>()?;
+        let mut batch: Vec<Victim> = Vec::with_capacity(BATCH);
+        let mut victims = self.victims_with_logs();
+        loop {
+            let next = victims.next().transpose()?;
+            let done = next.is_none();
+            batch.extend(next);
+            if batch.len() == BATCH || (done && !batch.is_empty()) {
+                let facts =
+                    basis.with_rules(|rules| facts_with(&batch, &|id| cases.get(id), rules));
+                each(&facts);
+                keeping.keep(&facts)?;
+                batch.clear();
+            }
+            if done {
+                break;
+            }
+        }
+        keeping.finish(basis)
     }
 
     /// Begins keeping every victim's facts afresh: the basis is forgotten at once, so that a
@@ -207,26 +260,21 @@ impl Store {
         cases: &[String],
         basis: &Basis,
     ) -> Result<(), StoreError> {
-        let calendar = basis.calendar();
-        let rules = Rules {
-            calendar: &calendar,
-            lead: &basis.lead,
-        };
         let mut ids: std::collections::BTreeSet<String> = victims.iter().cloned().collect();
         for case in cases {
             ids.extend(self.victims_of_case(case)?);
         }
         let none = Batch::default();
         let mut batch = Batch::default();
-        for (n, id) in ids.iter().enumerate() {
-            match self.facts_after(&none, id, rules)? {
-                Some(f) => batch.insert(key(TALLY, id), encode_facts(&f)),
-                None => batch.remove(key(TALLY, id)),
+        basis.with_rules(|rules| {
+            for (n, id) in ids.iter().enumerate() {
+                batch.ops.push(self.facts_op(&none, id, rules)?);
+                if n % BATCH == BATCH - 1 {
+                    self.write(std::mem::take(&mut batch), super::write::SAVE_ROOM, false)?;
+                }
             }
-            if n % 4_096 == 4_095 {
-                self.write(std::mem::take(&mut batch), super::write::SAVE_ROOM, false)?;
-            }
-        }
+            Ok::<_, StoreError>(())
+        })?;
         batch.insert(key(META, BASIS), encode(basis));
         self.write(batch, super::write::SAVE_ROOM, true)
     }
