@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use super::crypt::{self, DecryptArgs};
+use super::caseload_file::CaseloadFile;
+use super::crypt::DecryptArgs;
 use super::{Env, backup, progress};
 use crate::domain::text::plural;
-use crate::domain::validate::{KnownIds, Problem, parse_caseload};
+use crate::domain::validate::{KnownIds, NotRead, Problem, check_caseload, read_records};
 use crate::error::Error;
 use crate::service::client::ImportFailed;
-use crate::store::{ImportSummary, Store};
+use crate::store::{ImportSummary, Store, StoreError};
 
 pub(super) fn import(
     env: &Env,
@@ -17,8 +18,8 @@ pub(super) fn import(
     replace: bool,
     decrypt: &DecryptArgs,
 ) -> Result<(), Error> {
-    let text = read_text(file, decrypt)?;
-    import_document(env, text, replace)?.map_err(|problems| Error::Invalid {
+    let caseload = CaseloadFile::open(file, decrypt)?;
+    import_caseload(env, caseload, replace)?.map_err(|problems| Error::Invalid {
         file: file.to_owned(),
         problems,
     })?;
@@ -33,8 +34,17 @@ pub(super) fn import_document(
     text: String,
     replace: bool,
 ) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
+    import_caseload(env, CaseloadFile::in_memory(text.into_bytes()), replace)
+}
+
+fn import_caseload(
+    env: &Env,
+    mut file: CaseloadFile,
+    replace: bool,
+) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
     if let Some(service) = env.service()? {
-        return match service.import(&text, replace) {
+        // The unit service is sent the file whole, and reads it twice as below.
+        return match service.import(&file.into_bytes()?, replace) {
             Ok(summary) => {
                 say_imported(env, &summary);
                 Ok(Ok(summary))
@@ -54,28 +64,61 @@ pub(super) fn import_document(
         Some(store) => store.known_ids()?,
         None => KnownIds::default(),
     };
-    let caseload_bytes = text.len() as u64;
-    let checking = progress::Progress::spinner("checking");
-    let parsed = parse_caseload(&text, &known, replace);
+    let checking = progress::Progress::file(file.len(), "checking");
+    let (reader, pass) = file.pass(&checking)?;
+    let checked = check_caseload(
+        serde_json::Deserializer::from_reader(reader),
+        &known,
+        replace,
+    );
     checking.finish();
-    drop(text); // a large file's text is not needed again: free it before the import's peak
-    let caseload = match parsed {
-        Ok(caseload) => caseload,
-        Err(problems) => return Ok(Err(problems)),
-    };
+    if let Some(problems) = file.failure(&pass)? {
+        return Ok(Err(problems));
+    }
+    if let Err(problems) = checked {
+        return Ok(Err(problems));
+    }
+    let checked = pass.hash();
     // A store takes about twice its file's size on disk (measured: 2.3 times at 20,000
     // victims); refusing now beats undoing half an import, or making a store for nothing.
-    Store::ensure_room(&env.data_dir, 3 * caseload_bytes)?;
+    Store::ensure_room(&env.data_dir, 3 * file.len())?;
     let store = match existing {
         Some(store) => store,
         None => env.open()?,
     };
-    let bar = progress::Progress::bar(caseload.victims.len() as u64, "importing");
-    let summary = store.import_with_progress(caseload, replace, &mut || bar.inc())?;
-    bar.finish();
-    say_imported(env, &summary);
-    backup::after_import(env, &store);
-    Ok(Ok(summary))
+    let importing = progress::Progress::file(file.len(), "importing");
+    let imported = store.import_records(replace, |each| {
+        let (reader, pass) = file.pass(&importing).map_err(|e| unreadable(&e))?;
+        let read = read_records(serde_json::Deserializer::from_reader(reader), each);
+        match file.failure(&pass) {
+            Err(e) => return Err(unreadable(&e)),
+            Ok(Some(problems)) => return Err(NotRead::File(problems)),
+            Ok(None) => {}
+        }
+        if pass.hash() != checked {
+            return Err(NotRead::File(vec![Problem {
+                path: String::new(),
+                message: "the file changed while it was being imported; nothing was \
+                          imported: import it again"
+                    .into(),
+            }]));
+        }
+        read
+    })?;
+    importing.finish();
+    if let Ok(summary) = &imported {
+        say_imported(env, summary);
+        backup::after_import(env, &store);
+    }
+    Ok(imported)
+}
+
+/// The file could not be read the second time.
+fn unreadable(e: &Error) -> NotRead<StoreError> {
+    NotRead::File(vec![Problem {
+        path: String::new(),
+        message: format!("{e}; nothing was imported"),
+    }])
 }
 
 /// The ids already in the store, against which a file is checked (none without a store).
@@ -88,32 +131,6 @@ pub(super) fn known_ids(env: &Env) -> Result<KnownIds, Error> {
     } else {
         Ok(KnownIds::default())
     }
-}
-
-/// The file's text (`-`: standard input), which must be UTF-8; an age file (found by its
-/// header, binary or armoured) is decrypted first.
-fn read_text(file: &Path, decrypt: &DecryptArgs) -> Result<String, Error> {
-    let read = |source| Error::Read {
-        path: file.to_owned(),
-        source,
-    };
-    let mut bytes = if file == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(read)?;
-        bytes
-    } else {
-        std::fs::read(file).map_err(read)?
-    };
-    if crypt::is_age(&bytes) {
-        bytes = crypt::open(&bytes, file, decrypt)?;
-    }
-    String::from_utf8(bytes).map_err(|_| Error::Invalid {
-        file: file.to_owned(),
-        problems: vec![Problem {
-            path: String::new(),
-            message: "the file is not UTF-8 text".into(),
-        }],
-    })
 }
 
 fn say_imported(env: &Env, s: &ImportSummary) {

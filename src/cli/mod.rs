@@ -3,6 +3,7 @@
 mod args;
 mod backup;
 mod case_export;
+mod caseload_file;
 mod crypt;
 mod db;
 mod docs;

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+#[derive(Clone)]
 pub struct Progress(Option<ProgressBar>);
 
 /// What a bar and a spinner are drawn with (indicatif's `progress_chars`, `tick_chars`: the
@@ -40,6 +41,18 @@ impl Progress {
             bar.set_style(style.progress_chars(marks(super::plain::ascii_wanted()).bar));
         }
         Self(Some(bar))
+    }
+
+    /// A bar of a file's `len` bytes, labelled, if stderr is a terminal.
+    pub fn file(len: u64, label: &str) -> Self {
+        let progress = Self::bar(len, label);
+        if let (Some(bar), Ok(style)) = (
+            &progress.0,
+            ProgressStyle::with_template("{msg:12} {wide_bar} {bytes}/{total_bytes} ({eta})"),
+        ) {
+            bar.set_style(style.progress_chars(marks(super::plain::ascii_wanted()).bar));
+        }
+        progress
     }
 
     /// A spinner for work of unknown length.

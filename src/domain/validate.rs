@@ -12,7 +12,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde_json::{Map, Value};
 
 use super::enums::Identifier;
-use super::model::Caseload;
+use super::model::{Case, Caseload, Victim};
 use super::text::{forbidden_char, is_invisible, json_problem, shortened};
 
 /// Earliest and latest dates accepted anywhere.
@@ -48,8 +48,8 @@ pub struct KnownIds {
     pub erased_victims: HashSet<String>,
 }
 
-/// Reads and validates a caseload file. `known` are the ids already in the store: they
-/// resolve references, and they are an error to reuse unless `replace`.
+/// Reads and validates a caseload file held in memory. `known` are the ids already in the
+/// store: they resolve references, and they are an error to reuse unless `replace`.
 pub fn parse_caseload(
     text: &str,
     known: &KnownIds,
@@ -57,37 +57,169 @@ pub fn parse_caseload(
 ) -> Result<Caseload, Vec<Problem>> {
     // A byte-order mark is how some Windows editors start a UTF-8 file: not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let not_json = |e: serde_json::Error| {
-        vec![Problem {
-            path: String::new(),
-            message: format!("the file is not valid JSON ({})", json_problem(&e)),
-        }]
-    };
-    let mut victims_walker = Walker::default();
-    let (value, victims) = match stream::read(text, &mut victims_walker).map_err(not_json)? {
-        Some(streamed) => (Value::Object(streamed.rest), streamed.victims),
-        // Not an object: read whole, for the walker to say what it is.
-        None => (serde_json::from_str(text).map_err(not_json)?, Vec::new()),
-    };
-    // The victims were checked as they were read; the rest now, then the victims' findings
-    // after it, in the order of the file format.
-    let mut w = Walker::default();
-    w.caseload(&value);
-    w.problems.append(&mut victims_walker.problems);
-    w.ids.append(&mut victims_walker.ids);
-    w.refs.append(&mut victims_walker.refs);
-    w.resolve(known, replace);
-    if !w.problems.is_empty() {
-        return Err(w.problems);
-    }
-    let mut caseload: Caseload = serde_json::from_value(value).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!("the file could not be read ({})", json_problem(&e)),
-        }]
+    check_caseload(serde_json::Deserializer::from_str(text), known, replace)?;
+    let (mut cases, mut victims) = (Vec::new(), Vec::new());
+    let read = read_records(serde_json::Deserializer::from_str(text), &mut |incoming| {
+        match incoming {
+            Incoming::Case(c) => cases.push(c),
+            Incoming::Victim(v) => victims.push(v),
+        }
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let mut caseload = read.map_err(|e| match e {
+        NotRead::File(problems) => problems,
+        NotRead::Stopped(never) => match never {},
     })?;
+    caseload.cases = cases;
     caseload.victims = victims;
     Ok(caseload)
+}
+
+/// The problem of a file that is not JSON, or not whole.
+fn not_json(e: &serde_json::Error) -> Vec<Problem> {
+    vec![Problem {
+        path: String::new(),
+        message: format!("the file is not valid JSON ({})", json_problem(e)),
+    }]
+}
+
+/// Checks a caseload file, read from `de` (without a byte-order mark), against the ids
+/// `known` (see [`parse_caseload`]): every problem, or none. It keeps nothing of the file but
+/// its ids and references, so a file of any size is checked in little memory.
+///
+/// # Errors
+/// The file's problems, each with its place.
+pub fn check_caseload<'de, R>(
+    de: serde_json::Deserializer<R>,
+    known: &KnownIds,
+    replace: bool,
+) -> Result<(), Vec<Problem>>
+where
+    R: serde_json::de::Read<'de> + Send,
+{
+    // The cases and the victims are checked as they are read, each list by a walker of its
+    // own; the rest once it is read, then their findings after it, in the order of the file
+    // format, then every key found twice.
+    let mut rest = Map::new();
+    let mut cases = Walker::default();
+    let mut victims = Walker::default();
+    let (mut c, mut v) = (0, 0);
+    let read = stream::read(de, stream::AsJson, &mut |found| {
+        match found {
+            stream::Found::Field(key, value) => {
+                if key == "officers" {
+                    victims.settle_officers(&value);
+                }
+                rest.insert(key, value);
+            }
+            stream::Found::Case(case) => {
+                let declared = cases.ids.len();
+                cases.case(&format!("cases[{c}]"), &case);
+                c += 1;
+                if let Some((_, _, id)) = cases.ids.get(declared) {
+                    victims.settled.insert((Kind::Case, id.clone()));
+                }
+            }
+            stream::Found::Victim(victim) => {
+                victims.victim(&format!("victims[{v}]"), &victim);
+                v += 1;
+            }
+            stream::Found::Problem(p) if p.path == "cases" => cases.problems.push(p),
+            stream::Found::Problem(p) => victims.problems.push(p),
+        }
+        true
+    })
+    .map_err(|e| not_json(&e))?;
+    let value = read.other.unwrap_or(Value::Object(rest));
+    let mut w = Walker::default();
+    w.caseload(&value);
+    for list in [&mut cases, &mut victims] {
+        w.problems.append(&mut list.problems);
+        w.ids.append(&mut list.ids);
+        w.refs.append(&mut list.refs);
+    }
+    w.problems.extend(read.twice);
+    w.resolve(known, replace);
+    if w.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(w.problems)
+    }
+}
+
+/// Why a file's records were not all read.
+#[derive(Debug)]
+pub enum NotRead<E> {
+    /// The file could not be read as records (it did not pass [`check_caseload`], or it
+    /// changed since).
+    File(Vec<Problem>),
+    /// The one handed the victims stopped the read.
+    Stopped(E),
+}
+
+/// A case or a victim of a file, as it is read.
+#[derive(Debug)]
+pub enum Incoming {
+    Case(Case),
+    Victim(Victim),
+}
+
+/// The records of a caseload file that passed [`check_caseload`], read from `de`: each case
+/// and each victim handed to `each` as it is read (so that a large file is never held), the
+/// rest returned, with no cases nor victims.
+///
+/// # Errors
+/// The file could not be read as records, or `each` failed (and the read stopped there).
+pub fn read_records<'de, R, E>(
+    de: serde_json::Deserializer<R>,
+    each: &mut dyn FnMut(Incoming) -> Result<(), E>,
+) -> Result<Caseload, NotRead<E>>
+where
+    R: serde_json::de::Read<'de> + Send,
+{
+    let mut stopped = None;
+    let mut odd = Vec::new();
+    let mut hand = |incoming| match each(incoming) {
+        Ok(()) => true,
+        Err(e) => {
+            stopped = Some(e);
+            false
+        }
+    };
+    let mut rest = Map::new();
+    let read = stream::read(de, stream::AsRecord, &mut |found| match found {
+        stream::Found::Field(key, value) => {
+            rest.insert(key, value);
+            true
+        }
+        stream::Found::Case(c) => hand(Incoming::Case(c)),
+        stream::Found::Victim(v) => hand(Incoming::Victim(v)),
+        stream::Found::Problem(p) => {
+            odd.push(p);
+            false
+        }
+    });
+    if let Some(e) = stopped {
+        return Err(NotRead::Stopped(e));
+    }
+    let unreadable = |e: &serde_json::Error| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("the file could not be read ({})", json_problem(e)),
+        }]
+    };
+    let read = read.map_err(|e| NotRead::File(unreadable(&e)))?;
+    if !odd.is_empty() || !read.twice.is_empty() {
+        odd.extend(read.twice);
+        return Err(NotRead::File(odd));
+    }
+    if read.other.is_some() {
+        return Err(NotRead::File(vec![Problem {
+            path: String::new(),
+            message: "the file could not be read (it is not a caseload object)".into(),
+        }]));
+    }
+    serde_json::from_value(Value::Object(rest)).map_err(|e| NotRead::File(unreadable(&e)))
 }
 
 /// Checks one victim record (as JSON) by the rules of an import, against the ids `known`
@@ -205,6 +337,10 @@ struct Walker {
     ids: Vec<(Kind, String, String)>,
     /// References to resolve, with their paths.
     refs: Vec<(Kind, String, String)>,
+    /// Ids declared already, to which a reference needs no resolving: a large file's
+    /// contacts name their officers over a million times, each path kept until the end
+    /// otherwise. (What is declared earlier is declared: resolving finds no more.)
+    settled: HashSet<(Kind, String)>,
 }
 
 fn child(path: &str, key: &str) -> String {
@@ -383,7 +519,10 @@ impl Walker {
         required: bool,
     ) {
         if let Some(id) = self.id(path, map, key, required) {
-            self.refs.push((kind, child(path, key), id));
+            let id = (kind, id);
+            if !self.settled.contains(&id) {
+                self.refs.push((kind, child(path, key), id.1));
+            }
         }
     }
 
@@ -502,6 +641,17 @@ impl Walker {
             .enumerate()
             .map(|(i, item)| (format!("{p}[{i}]"), item))
             .collect()
+    }
+
+    /// The officers' ids, declared as the walker would declare them, settled for the
+    /// references that follow them.
+    fn settle_officers(&mut self, officers: &Value) {
+        let mut scratch = Walker::default();
+        for officer in officers.as_array().into_iter().flatten() {
+            scratch.officer("", officer);
+        }
+        self.settled
+            .extend(scratch.ids.into_iter().map(|(kind, _, id)| (kind, id)));
     }
 
     fn declare(&mut self, kind: Kind, path: &str, map: &Map<String, Value>) {

@@ -320,10 +320,10 @@ pub enum ImportFailed {
 }
 
 impl Client {
-    /// A caseload file's text into the store, all or nothing.
-    pub fn import(&self, text: &str, replace: bool) -> Result<ImportSummary, ImportFailed> {
+    /// A caseload file into the store, all or nothing.
+    pub fn import(&self, file: &[u8], replace: bool) -> Result<ImportSummary, ImportFailed> {
         let request = Request::Import { replace };
-        match self.call_with(&request, text.as_bytes()) {
+        match self.call_with(&request, file) {
             Ok((Reply::Imported(summary), _)) => Ok(summary),
             Ok((Reply::Invalid(problems), _)) => Err(ImportFailed::Invalid(problems)),
             Ok(_) => Err(ImportFailed::Store(unexpected())),

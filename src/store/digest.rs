@@ -59,6 +59,11 @@ pub enum Edit<'a> {
         victim: &'a str,
     },
     Case(&'a Case),
+    /// A victim's digest made already, facts and all (an import's, made as each victim is
+    /// read, the record itself not kept).
+    Made(Box<VictimDigest>),
+    /// A case's digest made already (an import's).
+    MadeCase(Box<CaseDigest>),
     /// A case erased (its victims leave by `Leave`).
     RemoveCase(&'a str),
 }
@@ -71,6 +76,8 @@ impl Edit<'_> {
                 shard_of(case)
             }
             Edit::Case(c) => shard_of(&c.id),
+            Edit::Made(d) => shard_of(&d.case_id),
+            Edit::MadeCase(d) => shard_of(&d.id),
         }
     }
 }
@@ -101,6 +108,10 @@ impl Shard {
                     .victims
                     .insert(i, VictimDigest::of(v, LogFacts::default())),
             },
+            Edit::Made(d) => match victim_place(&self.victims, &d.case_id, &d.id) {
+                Ok(i) => self.victims[i] = *d,
+                Err(i) => self.victims.insert(i, *d),
+            },
             Edit::Facts {
                 case,
                 victim,
@@ -114,10 +125,8 @@ impl Shard {
                     self.victims.remove(i);
                 }
             }
-            Edit::Case(c) => match self.cases.binary_search_by(|d| d.id.cmp(&c.id)) {
-                Ok(i) => self.cases[i] = CaseDigest::of(c),
-                Err(i) => self.cases.insert(i, CaseDigest::of(c)),
-            },
+            Edit::Case(c) => self.put_case(CaseDigest::of(c)),
+            Edit::MadeCase(d) => self.put_case(*d),
             Edit::RemoveCase(id) => {
                 if let Ok(i) = self.cases.binary_search_by(|d| d.id.as_str().cmp(id)) {
                     self.cases.remove(i);
@@ -125,6 +134,13 @@ impl Shard {
             }
         }
         Ok(())
+    }
+
+    fn put_case(&mut self, d: CaseDigest) {
+        match self.cases.binary_search_by(|c| c.id.cmp(&d.id)) {
+            Ok(i) => self.cases[i] = d,
+            Err(i) => self.cases.insert(i, d),
+        }
     }
 
     /// For each victim, in order, the place of its case in `cases` (`None` if the case is

@@ -1088,3 +1088,108 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
 }
 
 mod return_facts;
+
+/// An import whose file is found unreadable after many of its records were written (its
+/// second read found the file changed, say): everything it wrote is undone, into a store
+/// with records and into a new one alike.
+#[test]
+fn an_import_found_unreadable_part_way_leaves_the_store_as_it_was() {
+    use crate::domain::validate::{Incoming, NotRead, Problem};
+    let unit = crate::generate::generate(2000, 5, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    let halfway = |store: &Store, replace: bool| {
+        let written_before = store.raw().len();
+        let outcome = store.import_records(replace, |each| {
+            for c in unit.cases.iter().cloned() {
+                each(Incoming::Case(c)).map_err(NotRead::Stopped)?;
+            }
+            for v in unit.victims.iter().take(1500).cloned() {
+                each(Incoming::Victim(v)).map_err(NotRead::Stopped)?;
+            }
+            // More than a staged batch's worth was applied on the way.
+            assert!(store.raw().len() > written_before + 1000);
+            Err(NotRead::File(vec![Problem {
+                path: String::new(),
+                message: "the file changed while it was being imported".into(),
+            }]))
+        });
+        let problems = outcome.unwrap().unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "the file changed while it was being imported"
+        );
+        assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
+        assert!(!store.raw().contains_key(key(META, "import")).unwrap());
+    };
+    // A new store: left empty.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    halfway(&store, false);
+    assert_eq!(store.load().unwrap(), Caseload::default());
+    assert_eq!(store.raw().len(), 1, "only the schema version is left");
+    // A store with the sample unit, the generated one replacing what it shares.
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = northshire(dir.path());
+    let before = store.load().unwrap();
+    let audit = store.audit().unwrap().len();
+    halfway(&store, true);
+    assert_eq!(store.load().unwrap(), before);
+    assert_eq!(
+        store.audit().unwrap().len(),
+        audit,
+        "no import was recorded"
+    );
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+}
+
+/// The cases and the victims of a file come one at a time, and the digest, the return's
+/// facts and the audit record of the import come out as they did when the whole caseload
+/// was handed over at once.
+#[test]
+fn an_import_read_a_record_at_a_time_writes_what_the_whole_caseload_writes() {
+    use crate::domain::validate::{Incoming, NotRead};
+    let unit = crate::generate::generate(300, 6, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    let whole = tempfile::tempdir().unwrap();
+    let whole = open(whole.path());
+    whole.import(&unit, false).unwrap();
+    let streamed = tempfile::tempdir().unwrap();
+    let streamed = open(streamed.path());
+    let mut rest = unit.clone();
+    let (cases, victims) = (
+        std::mem::take(&mut rest.cases),
+        std::mem::take(&mut rest.victims),
+    );
+    let summary = streamed
+        .import_records(false, |each| {
+            // Victims before their cases, as a file may have them.
+            for v in victims {
+                each(Incoming::Victim(v)).map_err(NotRead::Stopped)?;
+            }
+            for c in cases {
+                each(Incoming::Case(c)).map_err(NotRead::Stopped)?;
+            }
+            Ok(rest)
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(summary.victims, 300);
+    assert_eq!(
+        summary.contacts,
+        unit.victims.iter().map(|v| v.contacts.len()).sum::<usize>()
+    );
+    assert_eq!(streamed.load().unwrap(), whole.load().unwrap());
+    let (a, b) = (
+        streamed.load_digest().unwrap(),
+        whole.load_digest().unwrap(),
+    );
+    assert_eq!(
+        (a.caseload, a.facts, a.case_of),
+        (b.caseload, b.facts, b.case_of)
+    );
+    assert!(
+        streamed.check().unwrap().is_empty(),
+        "{:?}",
+        streamed.check()
+    );
+    let detail = |s: &Store| s.audit().unwrap().last().unwrap().fields.clone();
+    assert_eq!(detail(&streamed), detail(&whole));
+}

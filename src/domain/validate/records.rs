@@ -60,7 +60,7 @@ impl Walker {
         }
     }
 
-    fn officer(&mut self, path: &str, v: &Value) {
+    pub(super) fn officer(&mut self, path: &str, v: &Value) {
         let Some(map) = self.object(path, v, &["id", "name", "role", "phone", "email"]) else {
             return;
         };

@@ -1,117 +1,264 @@
-//! Reading a large caseload file without holding all of it as untyped JSON: the victims
-//! (nearly all of a file: their contact logs) are read one at a time, each checked and turned
-//! into a record before the next is read. Everything else is small and is read whole.
+//! Reading a caseload file without holding it: the cases and the victims (nearly all of a
+//! file: the victims' contact logs, the cases' key dates) are read one at a time on a thread
+//! of their own and handed on as they are read, while the reader goes on with the next.
+//! Everything else (the unit, its officers, its days) is small and is read whole.
 //!
-//! The checks and their messages are the walker's own, so a file gets the same report
-//! whichever way it is read.
+//! A file is read twice: once as untyped JSON, each record checked by the walker (whose
+//! checks and messages are the same however the file came), and, once it has passed, as
+//! records, each handed on to be written. Neither holds more than a few records at a time.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::Problem;
 use super::dupes::{At, Read, twice};
-use super::{Problem, Walker};
-use crate::domain::model::Victim;
-use crate::domain::text::json_problem;
+use crate::domain::model::{Case, Victim};
 
-/// What a streamed read found: the file's fields other than `victims`, and the victims.
-pub(super) struct Streamed {
-    pub rest: Map<String, Value>,
-    pub victims: Vec<Victim>,
+/// What the reading thread hands on, in the file's order: a case, a victim, or a problem
+/// with one of their lists itself.
+pub(super) enum Found<C, V> {
+    /// A field of the file's top other than the two lists: small, read whole.
+    Field(String, Value),
+    Case(C),
+    Victim(V),
+    Problem(Problem),
 }
 
-/// Reads the top level of `text`. `None` when it is not a JSON object (the caller then reads
-/// the file whole, for the walker to describe what it is).
-/// A key repeated in any object is one more problem in `walker`.
-pub(super) fn read(text: &str, walker: &mut Walker) -> Result<Option<Streamed>, serde_json::Error> {
-    let twice = RefCell::new(Vec::new());
-    let mut de = serde_json::Deserializer::from_str(text);
-    let found = de.deserialize_any(TopLevel {
-        walker: &mut *walker,
-        twice: &twice,
-    })?;
-    de.end()?;
-    walker.problems.append(&mut twice.into_inner());
-    Ok(found)
+/// The lists read item by item.
+#[derive(Clone, Copy)]
+pub(super) enum List {
+    Cases,
+    Victims,
 }
 
-struct TopLevel<'w> {
-    walker: &'w mut Walker,
-    twice: &'w RefCell<Vec<Problem>>,
+impl List {
+    fn of(key: &str) -> Option<Self> {
+        match key {
+            "cases" => Some(List::Cases),
+            "victims" => Some(List::Victims),
+            _ => None,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            List::Cases => "cases",
+            List::Victims => "victims",
+        }
+    }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_> {
-    type Value = Option<Streamed>;
+/// What a read found beside what it handed on: whatever the file was if not an object (for
+/// the walker to say what it is), and every key repeated in an object.
+pub(super) struct Rest {
+    pub other: Option<Value>,
+    pub twice: Vec<Problem>,
+}
+
+/// What an [`Item`] reads next.
+pub(super) type Next<'de, I> = Option<Found<<I as Item<'de>>::Case, <I as Item<'de>>::Victim>>;
+
+/// How each case and each victim is read.
+pub(super) trait Item<'de>: Send {
+    type Case: Send;
+    type Victim: Send;
+    fn next<A: SeqAccess<'de>>(
+        &self,
+        list: List,
+        seq: &mut A,
+        i: usize,
+        twice: &RefCell<Vec<Problem>>,
+    ) -> Result<Next<'de, Self>, A::Error>;
+}
+
+/// Each record as untyped JSON, a key repeated in it found, for the walker.
+pub(super) struct AsJson;
+
+impl<'de> Item<'de> for AsJson {
+    type Case = Value;
+    type Victim = Value;
+    fn next<A: SeqAccess<'de>>(
+        &self,
+        list: List,
+        seq: &mut A,
+        i: usize,
+        twice: &RefCell<Vec<Problem>>,
+    ) -> Result<Option<Found<Value, Value>>, A::Error> {
+        let key = At::Key(&At::Root, list.key());
+        let read = seq.next_element_seed(Read {
+            at: At::Index(&key, i),
+            found: twice,
+        })?;
+        Ok(read.map(|v| match list {
+            List::Cases => Found::Case(v),
+            List::Victims => Found::Victim(v),
+        }))
+    }
+}
+
+/// Each record typed (the file has passed).
+pub(super) struct AsRecord;
+
+impl<'de> Item<'de> for AsRecord {
+    type Case = Case;
+    type Victim = Victim;
+    fn next<A: SeqAccess<'de>>(
+        &self,
+        list: List,
+        seq: &mut A,
+        _: usize,
+        _: &RefCell<Vec<Problem>>,
+    ) -> Result<Option<Found<Case, Victim>>, A::Error> {
+        Ok(match list {
+            List::Cases => seq.next_element::<Case>()?.map(Found::Case),
+            List::Victims => seq.next_element::<Victim>()?.map(Found::Victim),
+        })
+    }
+}
+
+/// Records the reader may be ahead of the one handing them on.
+const AHEAD: usize = 256;
+
+/// Reads the file `de` holds, on a thread of its own; hands each case and victim (read as
+/// `how` says) and each problem of their lists to `each`, in order, on this thread.
+/// `each` returning false stops the read (its result is then an error, to be ignored).
+pub(super) fn read<'de, R, I>(
+    de: serde_json::Deserializer<R>,
+    how: I,
+    each: &mut dyn FnMut(Found<I::Case, I::Victim>) -> bool,
+) -> Result<Rest, serde_json::Error>
+where
+    R: serde_json::de::Read<'de> + Send,
+    I: Item<'de>,
+{
+    let (found, handed) = std::sync::mpsc::sync_channel::<Found<I::Case, I::Victim>>(AHEAD);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut de = de;
+            let twice = RefCell::new(Vec::new());
+            let other = de.deserialize_any(TopLevel {
+                how: &how,
+                found: &found,
+                twice: &twice,
+                _de: PhantomData,
+            })?;
+            de.end()?;
+            Ok(Rest {
+                other,
+                twice: twice.into_inner(),
+            })
+        });
+        for item in &handed {
+            if !each(item) {
+                break;
+            }
+        }
+        drop(handed);
+        reader
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+struct TopLevel<'a, 'de, I: Item<'de>> {
+    how: &'a I,
+    found: &'a std::sync::mpsc::SyncSender<Found<I::Case, I::Victim>>,
+    twice: &'a RefCell<Vec<Problem>>,
+    _de: PhantomData<&'de ()>,
+}
+
+/// The reading was stopped by the one handed the victims.
+fn stopped<E: de::Error>() -> E {
+    E::custom("the reading was stopped")
+}
+
+impl<'de, I: Item<'de>> TopLevel<'_, 'de, I> {
+    fn problem<E: de::Error>(&self, list: List, message: String) -> Result<(), E> {
+        let problem = Problem {
+            path: list.key().into(),
+            message,
+        };
+        self.found
+            .send(Found::Problem(problem))
+            .map_err(|_| stopped())
+    }
+}
+
+impl<'de, I: Item<'de>> Visitor<'de> for TopLevel<'_, 'de, I> {
+    /// Whatever the file was if not an object.
+    type Value = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a caseload object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut rest = Map::new();
-        let mut victims = Vec::new();
-        let mut seen = false;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+        let mut fields = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key == "victims" {
-                if seen {
-                    self.walker
-                        .report("victims", "the list of victims appears twice");
+            let again = !fields.insert(key.clone());
+            if let Some(list) = List::of(&key) {
+                if again && matches!(list, List::Victims) {
+                    // As it was said before the victims were read item by item.
+                    self.problem(list, "the list of victims appears twice".into())?;
+                } else if again {
+                    self.twice.borrow_mut().push(twice(&At::Root, &key));
                 }
-                seen = true;
-                map.next_value_seed(Victims {
-                    walker: self.walker,
-                    out: &mut victims,
-                    twice: self.twice,
-                })?;
+                map.next_value_seed(Items { top: &self, list })?;
             } else {
                 let value = map.next_value_seed(Read {
                     at: At::Key(&At::Root, &key),
                     found: self.twice,
                 })?;
-                if rest.contains_key(&key) {
+                if again {
                     self.twice.borrow_mut().push(twice(&At::Root, &key));
                 }
-                rest.insert(key, value);
+                self.found
+                    .send(Found::Field(key, value))
+                    .map_err(|_| stopped())?;
             }
         }
-        Ok(Some(Streamed { rest, victims }))
+        Ok(None)
     }
 
-    // Anything but an object: read again whole by the caller.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+    // Anything but an object, for the walker to say what it is.
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Bool(b)))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Number(n.into())))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Number(n.into())))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<Value>, E> {
+        Ok(Some(
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+        ))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<Value>, E> {
+        Ok(Some(Value::String(s.to_owned())))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Ok(Some(Value::Array(Vec::new())))
     }
 }
 
-/// The `victims` list, read item by item.
-struct Victims<'a> {
-    walker: &'a mut Walker,
-    out: &'a mut Vec<Victim>,
-    twice: &'a RefCell<Vec<Problem>>,
+/// The `cases` or the `victims` list, read item by item.
+struct Items<'a, 'b, 'de, I: Item<'de>> {
+    top: &'a TopLevel<'b, 'de, I>,
+    list: List,
 }
 
-impl<'de> DeserializeSeed<'de> for Victims<'_> {
+impl<'de, I: Item<'de>> DeserializeSeed<'de> for Items<'_, '_, 'de, I> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -119,71 +266,29 @@ impl<'de> DeserializeSeed<'de> for Victims<'_> {
     }
 }
 
-/// Checks one victim and, while the file has no problem, keeps its record.
-fn check(walker: &mut Walker, out: &mut Vec<Victim>, i: usize, item: Value) {
-    walker.victim(&format!("victims[{i}]"), &item);
-    // Once the file has a problem it will be refused: check the rest, keep nothing.
-    if walker.problems.is_empty() {
-        match serde_json::from_value::<Victim>(item) {
-            Ok(v) => out.push(v),
-            Err(e) => walker.problems.push(Problem {
-                path: format!("victims[{i}]"),
-                message: format!("the record could not be read ({})", json_problem(&e)),
-            }),
-        }
-    } else {
-        out.clear();
+impl<'de, I: Item<'de>> Items<'_, '_, 'de, I> {
+    fn not_a_list<E: de::Error>(self, what: &str) -> Result<(), E> {
+        self.top
+            .problem(self.list, format!("expected a list, found {what}"))
     }
 }
 
-impl Victims<'_> {
-    fn not_a_list(self, what: &str) {
-        self.walker
-            .report("victims", format!("expected a list, found {what}"));
-    }
-}
-
-impl<'de> Visitor<'de> for Victims<'_> {
+impl<'de, I: Item<'de>> Visitor<'de> for Items<'_, '_, 'de, I> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of victims")
+        write!(f, "a list of {}", self.list.key())
     }
 
-    /// Two stages on two threads: this one reads each victim's JSON, the other checks it
-    /// and makes the record (the two take about the same time).
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Victims { walker, out, twice } = self;
-        let list = At::Key(&At::Root, "victims");
-        let (items, to_check) = std::sync::mpsc::sync_channel::<Value>(256);
-        std::thread::scope(|scope| {
-            let checker = scope.spawn(move || {
-                for (i, item) in to_check.into_iter().enumerate() {
-                    check(walker, out, i, item);
-                }
-            });
-            let mut read = Ok(());
-            for i in 0.. {
-                let at = At::Index(&list, i);
-                match seq.next_element_seed(Read { at, found: twice }) {
-                    Ok(Some(item)) => {
-                        if items.send(item).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        read = Err(e);
-                        break;
-                    }
-                }
+        let top = self.top;
+        for i in 0.. {
+            match top.how.next(self.list, &mut seq, i, top.twice)? {
+                Some(item) => top.found.send(item).map_err(|_| stopped())?,
+                None => break,
             }
-            drop(items);
-            checker
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            read
-        })
+        }
+        Ok(())
     }
 
     // An omitted or null list is empty, as everywhere.
@@ -194,28 +299,22 @@ impl<'de> Visitor<'de> for Victims<'_> {
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.not_a_list("true/false");
-        Ok(())
+        self.not_a_list("true/false")
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.not_a_list("a number");
-        Ok(())
+        self.not_a_list("a number")
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.not_a_list("a number");
-        Ok(())
+        self.not_a_list("a number")
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.not_a_list("a number");
-        Ok(())
+        self.not_a_list("a number")
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.not_a_list("text");
-        Ok(())
+        self.not_a_list("text")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.not_a_list("an object");
-        Ok(())
+        self.not_a_list("an object")
     }
 }
