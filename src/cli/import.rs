@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
-use super::caseload_file::CaseloadFile;
 use super::crypt::DecryptArgs;
-use super::{Env, backup, progress};
+use super::{Env, backup, caseload_file, progress};
 use crate::domain::text::plural;
-use crate::domain::validate::{KnownIds, NotRead, Problem, check_caseload, read_records};
+use crate::domain::validate::{KnownIds, Problem};
 use crate::error::Error;
 use crate::service::client::ImportFailed;
-use crate::store::{ImportSummary, Store, StoreError};
+use crate::store::{ImportSummary, Store};
+use crate::unit::import::{self, Source};
 
 pub(super) fn import(
     env: &Env,
@@ -18,8 +18,8 @@ pub(super) fn import(
     replace: bool,
     decrypt: &DecryptArgs,
 ) -> Result<(), Error> {
-    let caseload = CaseloadFile::open(file, decrypt)?;
-    import_caseload(env, caseload, replace)?.map_err(|problems| Error::Invalid {
+    let source = caseload_file::open(file, decrypt)?;
+    import_caseload(env, source, replace, file)?.map_err(|problems| Error::Invalid {
         file: file.to_owned(),
         problems,
     })?;
@@ -34,17 +34,23 @@ pub(super) fn import_document(
     text: String,
     replace: bool,
 ) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
-    import_caseload(env, CaseloadFile::in_memory(text.into_bytes()), replace)
+    let source = Source::Memory(text.into_bytes());
+    import_caseload(env, source, replace, Path::new("-"))
 }
 
+/// `source` (the file at `path`) into the store, read twice (`unit::import`).
 fn import_caseload(
     env: &Env,
-    mut file: CaseloadFile,
+    mut source: Source,
     replace: bool,
+    path: &Path,
 ) -> Result<Result<ImportSummary, Vec<Problem>>, Error> {
+    let unreadable = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
     if let Some(service) = env.service()? {
-        // The unit service is sent the file whole, and reads it twice as below.
-        return match service.import(&file.into_bytes()?, replace) {
+        return match service.import(source, replace) {
             Ok(summary) => {
                 say_imported(env, &summary);
                 Ok(Ok(summary))
@@ -64,46 +70,24 @@ fn import_caseload(
         Some(store) => store.known_ids()?,
         None => KnownIds::default(),
     };
-    let checking = progress::Progress::file(file.len(), "checking");
-    let (reader, pass) = file.pass(&checking)?;
-    let checked = check_caseload(
-        serde_json::Deserializer::from_reader(reader),
-        &known,
-        replace,
-    );
+    let len = source.len().map_err(unreadable)?;
+    let checking = progress::Progress::file(len, "checking");
+    let checked = import::check(&mut source, &known, replace, &|n| checking.inc_by(n));
     checking.finish();
-    if let Some(problems) = file.failure(&pass)? {
-        return Ok(Err(problems));
-    }
-    if let Err(problems) = checked {
-        return Ok(Err(problems));
-    }
-    let checked = pass.hash();
+    let checked = match checked.map_err(unreadable)? {
+        Ok(checked) => checked,
+        Err(problems) => return Ok(Err(problems)),
+    };
     // A store takes about twice its file's size on disk (measured: 2.3 times at 20,000
     // victims); refusing now beats undoing half an import, or making a store for nothing.
-    Store::ensure_room(&env.data_dir, 3 * file.len())?;
+    Store::ensure_room(&env.data_dir, 3 * len)?;
     let store = match existing {
         Some(store) => store,
         None => env.open()?,
     };
-    let importing = progress::Progress::file(file.len(), "importing");
-    let imported = store.import_records(replace, |each| {
-        let (reader, pass) = file.pass(&importing).map_err(|e| unreadable(&e))?;
-        let read = read_records(serde_json::Deserializer::from_reader(reader), each);
-        match file.failure(&pass) {
-            Err(e) => return Err(unreadable(&e)),
-            Ok(Some(problems)) => return Err(NotRead::File(problems)),
-            Ok(None) => {}
-        }
-        if pass.hash() != checked {
-            return Err(NotRead::File(vec![Problem {
-                path: String::new(),
-                message: "the file changed while it was being imported; nothing was \
-                          imported: import it again"
-                    .into(),
-            }]));
-        }
-        read
+    let importing = progress::Progress::file(len, "importing");
+    let imported = import::write(&store, &mut source, &checked, replace, &|n| {
+        importing.inc_by(n);
     })?;
     importing.finish();
     if let Ok(summary) = &imported {
@@ -111,14 +95,6 @@ fn import_caseload(
         backup::after_import(env, &store);
     }
     Ok(imported)
-}
-
-/// The file could not be read the second time.
-fn unreadable(e: &Error) -> NotRead<StoreError> {
-    NotRead::File(vec![Problem {
-        path: String::new(),
-        message: format!("{e}; nothing was imported"),
-    }])
 }
 
 /// The ids already in the store, against which a file is checked (none without a store).

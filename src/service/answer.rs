@@ -13,7 +13,7 @@ use super::identity;
 use super::outputs;
 use super::proto::{
     ChangedWire, MAX_IMPORT, MAX_REQUEST, Reply, Request, frame_start, receive_message,
-    receive_tail, send, tail_length,
+    receive_tail_into, send, tail_length,
 };
 use super::shared::{BROKEN, STOPPING, Shared, broadcast, failure, lock, reply, stop, subscribed};
 use crate::store::Store;
@@ -66,12 +66,15 @@ pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str
         } else {
             0
         };
-        let Ok(Some(tail)) = receive_tail(stream, tail, most) else {
-            logged(kind, user, began, "refused");
-            let _ = send(stream, &Reply::Refused(too_large(tail, most)), &[]);
-            return;
+        let tail = match spooled(stream, tail, most, &shared.dir) {
+            Ok(tail) => tail,
+            Err(refusal) => {
+                logged(kind, user, began, "refused");
+                let _ = send(stream, &refusal, &[]);
+                return;
+            }
         };
-        let sent = shared.answering(|| answer_one(shared, &acting, stream, request, &tail));
+        let sent = shared.answering(|| answer_one(shared, &acting, stream, request, tail.as_ref()));
         logged(
             kind,
             user,
@@ -81,6 +84,44 @@ pub(super) fn requests(shared: &Arc<Shared>, stream: &mut UnixStream, user: &str
         if sent.is_err() {
             return;
         }
+    }
+}
+
+/// A request's tail of `len` bytes (an import's file), copied as it arrives into an unnamed
+/// file beside the store: read from there twice, never held in memory, and gone once closed,
+/// even after a crash. `None` when there is no tail; a refusal when it is over `most` (nothing
+/// read) or could not be kept.
+fn spooled(
+    stream: &mut UnixStream,
+    len: u32,
+    most: u32,
+    dir: &std::path::Path,
+) -> Result<Option<std::fs::File>, Reply> {
+    if len == 0 {
+        return Ok(None);
+    }
+    if len > most {
+        return Err(Reply::Refused(too_large(len, most)));
+    }
+    let not_kept = |why: String| {
+        Reply::Failed(format!(
+            "the unit service could not keep the file to import ({why}); nothing was imported"
+        ))
+    };
+    // Room for the file, and for the import after it (a store takes about three times its
+    // file): refused now, with the figures, rather than half-way.
+    if let Err(e) = Store::ensure_room(dir, 4 * u64::from(len)) {
+        // The file is read and let go, so that the client, still sending it, hears why.
+        let _ = std::io::copy(
+            &mut std::io::Read::take(&mut *stream, u64::from(len)),
+            &mut std::io::sink(),
+        );
+        return Err(Reply::Failed(format!("{e}; nothing was imported")));
+    }
+    let mut file = tempfile::tempfile_in(dir).map_err(|e| not_kept(e.to_string()))?;
+    match receive_tail_into(stream, len, most, &mut file) {
+        Ok(_) => Ok(Some(file)),
+        Err(e) => Err(not_kept(e.to_string())),
     }
 }
 
@@ -183,7 +224,7 @@ fn answer_one(
     acting: &Actor,
     stream: &mut UnixStream,
     request: Request,
-    tail: &[u8],
+    tail: Option<&std::fs::File>,
 ) -> std::io::Result<&'static str> {
     match request {
         Request::Export => outputs::export(shared, &acting.user, stream).map(|()| "ok"),
@@ -207,7 +248,7 @@ fn answer_or_recover(
     shared: &Shared,
     acting: &Actor,
     request: Request,
-    tail: &[u8],
+    tail: Option<&std::fs::File>,
 ) -> (Reply, Vec<u8>) {
     let answered = answer(shared, acting, request.clone(), tail);
     if !BROKEN.swap(false, Ordering::SeqCst) {
@@ -237,7 +278,12 @@ fn answer_or_recover(
 }
 
 /// One request, answered; a write's news sent to every screen once it is durable.
-fn answer(shared: &Shared, acting: &Actor, request: Request, tail: &[u8]) -> (Reply, Vec<u8>) {
+fn answer(
+    shared: &Shared,
+    acting: &Actor,
+    request: Request,
+    tail: Option<&std::fs::File>,
+) -> (Reply, Vec<u8>) {
     let guard = lock(&shared.store);
     let Some(store) = guard.as_ref() else {
         return (Reply::Failed(STOPPING.into()), Vec::new());

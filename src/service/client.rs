@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::proto::{ChangedWire, PROTOCOL, Query, Reply, Request, receive, send};
+use super::proto::{ChangedWire, PROTOCOL, Query, Reply, Request, receive, send, send_from};
 use crate::domain::model::{Case, Victim};
 use crate::domain::report::Report;
 use crate::domain::retention::{Reason, Target};
@@ -18,6 +18,7 @@ use crate::store::{
 use crate::unit::access::Role;
 use crate::unit::api::{Fresh, News, Saved, UnitAdmin, UnitStore};
 use crate::unit::command::Command;
+use crate::unit::import::Source;
 
 /// Makes sure a service is running on the store (starting one if need be).
 pub type Restart = Arc<dyn Fn() -> Result<(), StoreError> + Send + Sync>;
@@ -320,14 +321,38 @@ pub enum ImportFailed {
 }
 
 impl Client {
-    /// A caseload file into the store, all or nothing.
-    pub fn import(&self, file: &[u8], replace: bool) -> Result<ImportSummary, ImportFailed> {
+    /// A caseload file into the store, all or nothing: sent as it is read, never held.
+    pub fn import(&self, mut file: Source, replace: bool) -> Result<ImportSummary, ImportFailed> {
         let request = Request::Import { replace };
-        match self.call_with(&request, file) {
-            Ok((Reply::Imported(summary), _)) => Ok(summary),
-            Ok((Reply::Invalid(problems), _)) => Err(ImportFailed::Invalid(problems)),
-            Ok(_) => Err(ImportFailed::Store(unexpected())),
-            Err(e) => Err(ImportFailed::Store(e)),
+        let unreadable = |e: io::Error| {
+            ImportFailed::Store(StoreError::Io {
+                action: "read the file to import",
+                path: self.dir.clone(),
+                source: e,
+            })
+        };
+        let len = file.len().map_err(unreadable)?;
+        let mut reader = file.reader().map_err(unreadable)?;
+        let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
+        let lost = |source: io::Error| StoreError::Unavailable(source.to_string());
+        let sent = send_from(&mut *stream, &request, &mut reader, len);
+        // A service that refused the file before reading it all has said why, even if the
+        // rest could not be sent.
+        let answer = match (sent, receive::<Reply>(&mut *stream)) {
+            (_, Ok(Some(answer))) => Some(answer),
+            (Err(e), _) | (Ok(()), Err(e)) => return Err(ImportFailed::Store(lost(e))),
+            (Ok(()), Ok(None)) => None,
+        };
+        match answer {
+            Some((Reply::Imported(summary), _)) => Ok(summary),
+            Some((Reply::Invalid(problems), _)) => Err(ImportFailed::Invalid(problems)),
+            Some((Reply::Failed(why), _)) => Err(ImportFailed::Store(StoreError::Remote(why))),
+            Some((other, _)) => Err(ImportFailed::Store(
+                refusal(&other).unwrap_or_else(unexpected),
+            )),
+            None => Err(ImportFailed::Store(lost(
+                io::ErrorKind::UnexpectedEof.into(),
+            ))),
         }
     }
 

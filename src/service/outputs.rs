@@ -16,6 +16,7 @@ use crate::store::{Changed, Disclosure, Store, StoreError};
 use crate::unit::api::{Fresh, UnitStore};
 use crate::unit::command::Actor;
 use crate::unit::diary::{Format, items_of, render};
+use crate::unit::import::Source;
 use crate::unit::status::Counts;
 
 /// A request that reads (or records what was read), answered.
@@ -24,7 +25,7 @@ pub(super) fn read(
     store: &Store,
     acting: &Actor,
     request: Request,
-    tail: &[u8],
+    tail: Option<&std::fs::File>,
 ) -> (Reply, Vec<u8>) {
     match request {
         Request::Import { replace } => import(shared, store, tail, replace),
@@ -182,22 +183,20 @@ fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize>
     Ok(filled)
 }
 
-/// An import's text, checked against the store and written; every screen told what changed
-/// (everything, so each reloads).
+/// An import's file (as the service keeps it, `None`: it was empty), checked against the
+/// store and written; every screen told what changed (everything, so each reloads).
 pub(super) fn import(
     shared: &Shared,
     store: &Store,
-    tail: &[u8],
+    tail: Option<&std::fs::File>,
     replace: bool,
 ) -> (Reply, Vec<u8>) {
-    let Ok(text) = std::str::from_utf8(tail) else {
-        let problem = crate::domain::validate::Problem {
-            path: String::new(),
-            message: "the file is not UTF-8 text".into(),
-        };
-        return (Reply::Invalid(vec![problem]), Vec::new());
+    let source = match tail.map(std::fs::File::try_clone).transpose() {
+        Ok(Some(file)) => Source::Disk(file),
+        Ok(None) => Source::Memory(Vec::new()),
+        Err(e) => return (Reply::Failed(e.to_string()), Vec::new()),
     };
-    match crate::unit::import::import_text(store, text, replace) {
+    match crate::unit::import::import(store, &mut { source }, replace) {
         Ok(Ok(summary)) => {
             shared.forget_digest();
             broadcast(shared, &Reply::Reload);

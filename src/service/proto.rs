@@ -357,6 +357,65 @@ pub fn tail_length(input: &mut impl Read) -> io::Result<u32> {
     Ok(u32::from_be_bytes(len))
 }
 
+/// The frame's tail of `n` bytes ([`tail_length`]), copied into `file` as it arrives (an
+/// import's file, never held in memory); `false`, with nothing read, when `n` is over `most`.
+/// Should `file` fail (a full disk), the rest is still read — the sender hears why — and the
+/// failure returned.
+pub fn receive_tail_into(
+    input: &mut impl Read,
+    n: u32,
+    most: u32,
+    file: &mut impl Write,
+) -> io::Result<bool> {
+    if n > most {
+        return Ok(false);
+    }
+    let mut left = u64::from(n);
+    let mut buf = vec![0; 64 * 1024];
+    let mut failed = None;
+    while left > 0 {
+        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+        let got = input.read(&mut buf[..want])?;
+        if got == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        left -= got as u64;
+        if failed.is_none()
+            && let Err(e) = file.write_all(&buf[..got])
+        {
+            failed = Some(e);
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => file.flush().map(|()| true),
+    }
+}
+
+/// Sends one frame whose tail, `len` bytes, is read from `tail` as it goes (an import's
+/// file, never held in memory).
+pub fn send_from(
+    out: &mut impl Write,
+    message: &impl Serialize,
+    tail: &mut dyn Read,
+    len: u64,
+) -> io::Result<()> {
+    let json = serde_json::to_vec(message).map_err(io::Error::other)?;
+    let too_large = || io::Error::new(io::ErrorKind::InvalidData, "a frame is too large");
+    let len32 = usize::try_from(len).map_err(|_| too_large())?;
+    let mut head = Vec::with_capacity(12 + json.len());
+    head.extend_from_slice(&length(json.len())?.to_be_bytes());
+    head.extend_from_slice(&json);
+    head.extend_from_slice(&length(len32)?.to_be_bytes());
+    out.write_all(&head)?;
+    if io::copy(&mut tail.take(len), out)? != len {
+        // The file grew shorter as it was sent: the other end waits for bytes that will not
+        // come, so the connection must go.
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    out.flush()
+}
+
 /// The frame's tail of `n` bytes ([`tail_length`]); `None`, with nothing read, when `n` is
 /// over `most`.
 pub fn receive_tail(input: &mut impl Read, n: u32, most: u32) -> io::Result<Option<Vec<u8>>> {

@@ -146,8 +146,12 @@ impl<'s> Staged<'s> {
         Ok(())
     }
 
-    /// Applies what is staged, then `last` with the marker and the undo records removed,
-    /// and `record` in the audit trail: the commit point. Returns the change's number.
+    /// Applies what is staged, then `last` with the marker removed, and `record` in the
+    /// audit trail: the commit point. Returns the change's number. The undo records go after
+    /// it, a batch at a time: in the last batch, a re-import of 100,000 victims removed some
+    /// 400,000 of them at once, and the engine held 1.8 GB doing so. Left by a crash, they are
+    /// removed on the next open ([`Store::undo_unfinished`]: without the marker they undo
+    /// nothing).
     pub fn commit(mut self, mut last: Batch, record: &AuditRecord) -> Result<u64, StoreError> {
         self.apply()?;
         if let Some(long) = self.long.take() {
@@ -160,10 +164,14 @@ impl<'s> Staged<'s> {
                 });
         }
         last.remove(marker());
-        for k in self.touched {
-            last.remove([UNDO, &k].concat());
+        let number = self.store.commit(last, record)?;
+        if !self.touched.is_empty()
+            && let Err(e) = self.store.forget_undo_records()
+        {
+            // The write is in; the next open removes them.
+            tracing::warn!(error = %e, "an import's undo records were not removed after it");
         }
-        self.store.commit(last, record)
+        Ok(number)
     }
 }
 
@@ -202,12 +210,15 @@ impl Store {
     /// last: a crash part-way leaves the rest to the next open, and redoing a step is harmless.
     pub(super) fn undo_unfinished(&self) -> Result<(), StoreError> {
         let Some(how) = self.core.engine.get(&marker())? else {
-            return Ok(());
+            // A write that finished, its undo records left by a crash just after: they undo
+            // nothing now, and must not be taken for the next one's.
+            return self.forget_undo_records();
         };
         let mut undo = Undo {
             store: self,
             batch: Batch::default(),
             bytes: 0,
+            doing: UNDOING,
         };
         if how == FRESH {
             let keep = [key(META, "schema"), marker()];
@@ -240,11 +251,34 @@ impl Store {
 
 const UNDOING: &str = "undo an import that did not finish";
 
+impl Store {
+    /// Removes the undo records of a staged write that finished, a batch at a time.
+    fn forget_undo_records(&self) -> Result<(), StoreError> {
+        let mut undo = Undo {
+            store: self,
+            batch: Batch::default(),
+            bytes: 0,
+            doing: "remove an import's undo records",
+        };
+        for item in self.core.engine.keys(UNDO) {
+            undo.remove(&item?)?;
+        }
+        if undo.bytes == 0 {
+            return Ok(());
+        }
+        let room = undo.room();
+        self.write_doing(undo.batch, room, true, undo.doing)
+            .map(drop)
+    }
+}
+
 /// The undo's batches: each a bounded size, applied as it fills.
 struct Undo<'s> {
     store: &'s Store,
     batch: Batch,
     bytes: usize,
+    /// What the batches are for, should the disk have no room.
+    doing: &'static str,
 }
 
 impl Undo<'_> {
@@ -271,7 +305,7 @@ impl Undo<'_> {
         if self.bytes >= CHUNK_BYTES {
             let room = self.room();
             let batch = std::mem::take(&mut self.batch);
-            self.store.write_doing(batch, room, false, UNDOING)?;
+            self.store.write_doing(batch, room, false, self.doing)?;
             self.bytes = 0;
         }
         Ok(())

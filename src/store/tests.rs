@@ -1193,3 +1193,27 @@ fn an_import_read_a_record_at_a_time_writes_what_the_whole_caseload_writes() {
     let detail = |s: &Store| s.audit().unwrap().last().unwrap().fields.clone();
     assert_eq!(detail(&streamed), detail(&whole));
 }
+
+/// A crash just after an import's last batch leaves its undo records (they go after it, a
+/// batch at a time): on the next open they are removed, and undo nothing.
+#[test]
+fn undo_records_a_finished_import_left_behind_undo_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        let mut again = sample();
+        again.victims[0].name = "Joan Mercer-Hale".into();
+        store.import(&again, true).unwrap();
+        // What the finished import's undo record for the victim said: the name before.
+        let before = [&[1u8][..], &encode(&sample().victims[0])].concat();
+        store
+            .raw()
+            .insert([super::staged::UNDO, &key(VICTIM, "V-1")].concat(), before)
+            .unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.load().unwrap().victims[0].name, "Joan Mercer-Hale");
+    assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+}
