@@ -9,6 +9,8 @@
 //! diaries and the two exports are the same byte for byte. Prints a Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it says
 //! so and measures nothing.
 
+#[path = "support/sizes.rs"]
+mod sizes;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -74,11 +76,7 @@ fn main() {
         eprintln!("engines: VLU_BENCH_POSTGRES names no PostgreSQL server; nothing measured");
         return;
     };
-    let sizes: Vec<usize> = std::env::var("VLU_BENCH_SIZES")
-        .unwrap_or_else(|_| "10000".into())
-        .split(',')
-        .map(|s| s.trim().parse().expect("VLU_BENCH_SIZES: numbers"))
-        .collect();
+    let sizes = sizes::sizes("10000");
     let run = std::process::id();
     let db_admin = database::fresh(&server, &format!("vlu_bench_{run}"));
     println!(

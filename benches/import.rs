@@ -14,8 +14,15 @@
 //! for PERFORMANCE.md.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "support/sizes.rs"]
+mod sizes;
+
+#[path = "support/process.rs"]
+#[allow(dead_code, reason = "this bench runs its own binary, under GNU time")]
+mod process;
 
 /// The binary measured: this build's, or another's (`VLU_BENCH_BIN`, for a before and after).
 fn bin() -> String {
@@ -48,15 +55,10 @@ fn measured(data: &Path, args: &[&str]) -> (Duration, Option<f64>) {
     } else {
         Command::new(bin())
     };
-    cmd.args(args)
-        .env("VLU_IDLE_SECONDS", "900")
-        .env_remove("VLU_CONFIG")
-        .env_remove("VLU_STORE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (k, v) in env(data) {
-        cmd.env(k, v);
-    }
+    cmd.args(args);
+    let env = env(data);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    process::run_as_a_person(&mut cmd, &env);
     let start = Instant::now();
     let out = cmd.output().expect("vlu runs");
     let wall = start.elapsed();
@@ -109,11 +111,7 @@ fn through_service(data: &Path, args: &[&str]) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("VLU_BENCH_SIZES")
-        .unwrap_or_else(|_| "10000,100000".into())
-        .split(',')
-        .map(|s| s.trim().parse().expect("a size"))
-        .collect();
+    let sizes = sizes::sizes("10000,100000");
     println!(
         "| victims | file | into a new store (3 runs) | its peak | into a store with records, through its service | client's peak | service's peak | `--replace` of it all | client's peak | service's peak |"
     );

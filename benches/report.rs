@@ -11,6 +11,9 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/sizes.rs"]
+mod sizes;
+
 #[path = "support/process.rs"]
 mod process;
 
@@ -51,11 +54,7 @@ fn service_rss(data: &Path) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("VLU_BENCH_SIZES")
-        .unwrap_or_else(|_| "10000,100000".into())
-        .split(',')
-        .map(|s| s.trim().parse().expect("a size"))
-        .collect();
+    let sizes = sizes::sizes("10000,100000");
     println!(
         "| victims | first return (works out and keeps the facts) | service RSS after it | a quarter | one officer's quarter | five years | service RSS after |"
     );

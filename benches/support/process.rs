@@ -9,15 +9,8 @@ pub const VLU: &str = env!("CARGO_BIN_EXE_vlu");
 /// environment), its wall time; a failure stops the bench with what vlu said.
 pub fn vlu(env: &[(&str, &str)], args: &[&str]) -> Duration {
     let mut cmd = Command::new(VLU);
-    cmd.args(args)
-        .env("VLU_IDLE_SECONDS", "900")
-        .env_remove("VLU_CONFIG")
-        .env_remove("VLU_STORE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    cmd.args(args);
+    run_as_a_person(&mut cmd, env);
     let start = Instant::now();
     let out = cmd.output().expect("vlu runs");
     let wall = start.elapsed();
@@ -41,4 +34,18 @@ pub fn timed(n: usize, env: &[(&str, &str)], args: &[&str]) -> String {
         times[0],
         times[n - 1]
     )
+}
+
+/// `cmd` (a `vlu`, or a program that runs one) with `env` set, no configuration or store
+/// from the caller's environment, a service that stays up through the bench, its output
+/// dropped and what it says kept.
+pub fn run_as_a_person(cmd: &mut Command, env: &[(&str, &str)]) {
+    cmd.env("VLU_IDLE_SECONDS", "900")
+        .env_remove("VLU_CONFIG")
+        .env_remove("VLU_STORE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
 }
