@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-#[derive(Clone)]
 pub struct Progress(Option<ProgressBar>);
 
 /// What a bar and a spinner are drawn with (indicatif's `progress_chars`, `tick_chars`: the
