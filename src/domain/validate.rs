@@ -97,6 +97,20 @@ pub fn check_caseload<'de, R>(
 where
     R: serde_json::de::Read<'de> + Send,
 {
+    let mut w = walked(de)?;
+    w.resolve(known, replace);
+    if w.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(w.problems)
+    }
+}
+
+/// The file read from `de` and walked, its ids and references not yet resolved.
+fn walked<'de, R>(de: serde_json::Deserializer<R>) -> Result<Walker, Vec<Problem>>
+where
+    R: serde_json::de::Read<'de> + Send,
+{
     // The cases and the victims are checked as they are read, each list by a walker of its
     // own; the rest once it is read, then their findings after it, in the order of the file
     // format, then every key found twice.
@@ -139,12 +153,7 @@ where
         w.refs.append(&mut list.refs);
     }
     w.problems.extend(read.twice);
-    w.resolve(known, replace);
-    if w.problems.is_empty() {
-        Ok(())
-    } else {
-        Err(w.problems)
-    }
+    Ok(w)
 }
 
 /// Why a file's records were not all read.
