@@ -9,8 +9,9 @@
 //! diaries and the two exports are the same byte for byte. Prints a Markdown table for PERFORMANCE.md. Without `VLU_BENCH_POSTGRES` it says
 //! so and measures nothing.
 
-#[path = "support/sizes.rs"]
-mod sizes;
+#[path = "support/unit.rs"]
+#[allow(dead_code, reason = "this bench reads no unit service's memory")]
+mod unit;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -76,7 +77,7 @@ fn main() {
         eprintln!("engines: VLU_BENCH_POSTGRES names no PostgreSQL server; nothing measured");
         return;
     };
-    let sizes = sizes::sizes("10000");
+    let sizes = unit::sizes("10000");
     let run = std::process::id();
     let db_admin = database::fresh(&server, &format!("vlu_bench_{run}"));
     println!(

@@ -17,8 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-#[path = "support/sizes.rs"]
-mod sizes;
+#[path = "support/unit.rs"]
+mod unit;
 
 #[path = "support/process.rs"]
 #[allow(dead_code, reason = "this bench runs its own binary, under GNU time")]
@@ -71,19 +71,9 @@ fn measured(data: &Path, args: &[&str]) -> (Duration, Option<f64>) {
     (wall, kb.map(|kb| kb / 1024.0))
 }
 
-/// The unit service's peak resident memory, in MB (`VmHWM`, from /proc).
+/// The unit service's peak resident memory, in MB.
 fn service_peak(data: &Path) -> Option<f64> {
-    let pid = Command::new("pgrep")
-        .args(["-f", &format!("{} serve", data.display())])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())?;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|kb| kb.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
+    unit::service_memory(data, "VmHWM")
 }
 
 fn mb(m: Option<f64>) -> String {
@@ -111,7 +101,7 @@ fn through_service(data: &Path, args: &[&str]) -> String {
 }
 
 fn main() {
-    let sizes = sizes::sizes("10000,100000");
+    let sizes = unit::sizes("10000,100000");
     println!(
         "| victims | file | into a new store (3 runs) | its peak | into a store with records, through its service | client's peak | service's peak | `--replace` of it all | client's peak | service's peak |"
     );

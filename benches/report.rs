@@ -9,10 +9,9 @@
 //! return and after the rest. Prints a Markdown table for PERFORMANCE.md.
 
 use std::path::Path;
-use std::process::Command;
 
-#[path = "support/sizes.rs"]
-mod sizes;
+#[path = "support/unit.rs"]
+mod unit;
 
 #[path = "support/process.rs"]
 mod process;
@@ -38,23 +37,13 @@ fn timed(n: usize, data: &Path, args: &[&str]) -> String {
     process::timed(n, &[(env[0].0, &env[0].1), (env[1].0, &env[1].1)], args)
 }
 
-/// The unit service's resident memory, in MB (from /proc).
+/// The unit service's resident memory, in MB.
 fn service_rss(data: &Path) -> String {
-    let pid = Command::new("pgrep")
-        .args(["-f", &format!("{} serve", data.display())])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|kb| kb.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
-        .map_or_else(|| "n/a".into(), |kb| format!("{:.0} MB", kb / 1024.0))
+    unit::service_memory(data, "VmRSS").map_or_else(|| "n/a".into(), |mb| format!("{mb:.0} MB"))
 }
 
 fn main() {
-    let sizes = sizes::sizes("10000,100000");
+    let sizes = unit::sizes("10000,100000");
     println!(
         "| victims | first return (works out and keeps the facts) | service RSS after it | a quarter | one officer's quarter | five years | service RSS after |"
     );

@@ -9,8 +9,9 @@
 //! every search keystroke, logging a call).
 //! Prints two Markdown tables for PERFORMANCE.md: whole process, and in process.
 
-#[path = "support/sizes.rs"]
-mod sizes;
+#[path = "support/unit.rs"]
+#[allow(dead_code, reason = "this bench reads no unit service's memory")]
+mod unit;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -241,7 +242,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let sizes = sizes::sizes("1000,10000,100000");
+    let sizes = unit::sizes("1000,10000,100000");
     // Two tables: the real binary as a whole process, and the library in process.
     let mut whole = vec![
         "| victims | contacts | JSON | store | import (best of 2) | import RSS | diary json (best of 3) | diary RSS | export | screens: first frame | screens: key p99 | screens RSS |".to_owned(),

@@ -70,7 +70,7 @@ fn import_caseload(
         Some(store) => store.known_ids()?,
         None => KnownIds::default(),
     };
-    let len = source.len().map_err(unreadable)?;
+    let len = source.size().map_err(unreadable)?;
     let checking = progress::Progress::file(len, "checking");
     let checked = import::check(&mut source, &known, replace, &|n| checking.inc_by(n));
     checking.finish();

@@ -331,7 +331,7 @@ impl Client {
                 source: e,
             })
         };
-        let len = file.len().map_err(unreadable)?;
+        let len = file.size().map_err(unreadable)?;
         let mut reader = file.reader().map_err(unreadable)?;
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
         let lost = |source: io::Error| StoreError::Unavailable(source.to_string());

@@ -487,14 +487,21 @@ fn a_first_import_cut_off_leaves_an_empty_store() {
     assert_eq!(store.raw().len(), 1, "only the schema version is left");
 }
 
-#[test]
-fn a_finished_import_leaves_no_undo_records() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(dir.path());
+/// The sample in a new store at `dir`, then imported again with V-1 renamed "Joan
+/// Mercer-Hale" (`--replace`): an import into a store with records, which keeps undo records.
+fn reimported(dir: &Path) -> Store {
+    let store = open(dir);
     store.import(&sample(), false).unwrap();
     let mut again = sample();
     again.victims[0].name = "Joan Mercer-Hale".into();
     store.import(&again, true).unwrap();
+    store
+}
+
+#[test]
+fn a_finished_import_leaves_no_undo_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = reimported(dir.path());
     assert_eq!(store.load().unwrap().victims[0].name, "Joan Mercer-Hale");
     assert_eq!(store.raw().scan_prefix(super::staged::UNDO).count(), 0);
     assert!(!store.raw().contains_key(key(META, "import")).unwrap());
@@ -1200,11 +1207,7 @@ fn an_import_read_a_record_at_a_time_writes_what_the_whole_caseload_writes() {
 fn undo_records_a_finished_import_left_behind_undo_nothing() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = open(dir.path());
-        store.import(&sample(), false).unwrap();
-        let mut again = sample();
-        again.victims[0].name = "Joan Mercer-Hale".into();
-        store.import(&again, true).unwrap();
+        let store = reimported(dir.path());
         // What the finished import's undo record for the victim said: the name before.
         let before = [&[1u8][..], &encode(&sample().victims[0])].concat();
         store

@@ -29,17 +29,12 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 pub struct Checked([u8; 32]);
 
 impl Source {
-    /// The bytes there are to read.
-    pub fn len(&self) -> io::Result<u64> {
+    /// How many bytes there are to read.
+    pub fn size(&self) -> io::Result<u64> {
         match self {
             Source::Disk(file) => Ok(file.metadata()?.len()),
             Source::Memory(bytes) => Ok(bytes.len() as u64),
         }
-    }
-
-    /// Whether there is nothing to read.
-    pub fn is_empty(&self) -> io::Result<bool> {
-        Ok(self.len()? == 0)
     }
 
     /// The source from its start.
@@ -151,7 +146,7 @@ pub fn import(
         Ok(checked) => checked,
         Err(problems) => return Ok(Err(problems)),
     };
-    Store::ensure_room(store.dir(), 3 * source.len().map_err(read)?)?;
+    Store::ensure_room(store.dir(), 3 * source.size().map_err(read)?)?;
     write(store, source, &checked, replace, &|_| {})
 }
 
