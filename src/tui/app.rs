@@ -8,23 +8,18 @@ use chrono::NaiveDate;
 
 use super::form::Form;
 use super::keymap::{Context, Keymap};
-use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, VictimStatus};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Contact, Victim};
-use crate::domain::reminders::{DiaryItem, Reminder, diary_status};
+use crate::domain::reminders::{DiaryItem, Reminder};
 use crate::domain::rules::LeadTimes;
-use crate::domain::search;
 
 use crate::store::Snooze;
 use crate::unit::access::Role;
+use crate::unit::lens::Lens;
 
 /// The furthest the diary pane looks ahead, in days.
 pub const MAX_HORIZON: u32 = 91;
-
-/// Victims whose haystacks one call of [`App::idle_work`] builds: about a millisecond, the
-/// most a key pressed meanwhile waits.
-const IDLE_SLICE: usize = 2_000;
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,32 +221,6 @@ pub struct DiaryPane {
     pub key_dates_ahead: Vec<(NaiveDate, usize, KeyDateKind)>,
 }
 
-/// What the screens hold beside the caseload and work out from it: the rules' lead times
-/// and calendar, each victim's open reminders, log facts and next due date, the caseload's
-/// order, the search's haystacks, and the record opened in full.
-struct Held {
-    lead: LeadTimes,
-    calendar: Calendar,
-    /// The configuration's days off and days worked (the store adds its own days off).
-    days: crate::domain::calendar::DayChanges,
-    cases: HashMap<String, usize>,
-    /// Open reminders of each victim (same order as `caseload.victims`).
-    reminders: Vec<Vec<Reminder>>,
-    /// What the rules need of each victim's log (same order).
-    facts: Vec<LogFacts>,
-    /// How much of each victim's record is in memory (same order).
-    /// Whether the caseload was handed over whole (tests, benchmarks), so that each record
-    /// in it is also the whole record; from the store it is the digest's summaries.
-    whole_list: bool,
-    opened: Option<Opened>,
-    /// Each victim's first unsnoozed due date (same order), for sorting the caseload.
-    next_due: Vec<NaiveDate>,
-    /// Every victim, most urgent first: the caseload's order before any filter.
-    order: Vec<usize>,
-    victim_index: HashMap<String, usize>,
-    haystacks: search::Haystacks,
-}
-
 #[allow(
     clippy::struct_excessive_bools,
     reason = "independent switches of the screen's state"
@@ -265,25 +234,20 @@ pub struct App {
     list: CaseloadPane,
     /// The diary pane: its items, the selected one, how far it looks ahead.
     diary: DiaryPane,
-    caseload: Caseload,
-    /// What the panes work out from the caseload: reminders, order, the search's haystacks.
-    held: Held,
-    snoozes: Snoozes,
+    /// The unit, and what the panes work out from it: reminders, order, the search's
+    /// haystacks.
+    lens: Lens,
+    /// Whether the caseload was handed over whole (tests, benchmarks), so that each record
+    /// in it is also the whole record; from the store it is the digest's summaries.
+    whole_list: bool,
+    /// The selected victim's whole record, as last read.
+    opened: Option<Opened>,
     /// The version of each record as last read (`Record`, id).
     versions: HashMap<(crate::store::Record, String), u64>,
 }
 
 impl App {
     pub fn new(setup: Setup) -> Self {
-        let calendar = Calendar::with_changes(
-            setup
-                .caseload
-                .extra_non_working_days
-                .iter()
-                .chain(&setup.days.non_working)
-                .copied(),
-            setup.days.working.iter().copied(),
-        );
         let mut app = Self {
             settings: Settings {
                 today: setup.today,
@@ -314,28 +278,19 @@ impl App {
                 horizon: 14,
                 ..DiaryPane::default()
             },
-            held: Held {
-                lead: setup.lead,
-                calendar,
-                days: setup.days.clone(),
-                cases: HashMap::new(),
-                reminders: Vec::new(),
-                facts: Vec::new(),
-                whole_list: setup.facts.is_none(),
-                opened: None,
-                next_due: Vec::new(),
-                order: Vec::new(),
-                victim_index: HashMap::new(),
-                haystacks: search::Haystacks::default(),
-            },
-            snoozes: setup.snoozes.into_iter().collect(),
+            whole_list: setup.facts.is_none(),
+            opened: None,
+            lens: Lens::new(
+                setup.caseload,
+                setup.facts,
+                setup.snoozes.into_iter().collect(),
+                setup.today,
+                setup.lead,
+                setup.days,
+            ),
             versions: HashMap::new(),
-            caseload: setup.caseload,
         };
-        if let Some(facts) = setup.facts {
-            app.held.facts = facts;
-        }
-        app.rebuild();
+        app.refresh();
         app
     }
 
@@ -352,12 +307,12 @@ impl App {
 
     /// The caseload as the store gave it (the digest's summaries, or a whole caseload).
     pub fn caseload(&self) -> &Caseload {
-        &self.caseload
+        self.lens.caseload()
     }
 
     /// Every snoozed reminder, as the store says.
     pub fn snoozes(&self) -> &Snoozes {
-        &self.snoozes
+        self.lens.snoozes()
     }
 
     /// What is in front: focus, overlays, message.
@@ -401,57 +356,42 @@ impl App {
         self.list
             .rows
             .iter()
-            .position(|&i| self.caseload.victims[i].id == id)
+            .position(|&i| self.caseload().victims[i].id == id)
     }
 
     /// A victim's index by id.
     pub fn victim_by_id(&self, id: &str) -> Option<usize> {
-        self.held.victim_index.get(id).copied()
+        self.lens.victim_by_id(id)
     }
 
     pub fn case_of(&self, v: &Victim) -> Option<&Case> {
-        self.held
-            .cases
-            .get(&v.case_id)
-            .map(|&i| &self.caseload.cases[i])
+        self.lens.case_of(v)
     }
 
     /// The victim's most urgent open reminder that is not snoozed.
     pub fn next_reminder(&self, victim: usize) -> Option<&Reminder> {
-        self.held
-            .reminders
-            .get(victim)?
-            .iter()
-            .filter(|r| self.snoozed(r).is_none())
-            .min_by_key(|r| r.due)
+        self.lens.next_reminder(victim)
     }
 
     /// A victim's open reminders, soonest first.
     pub fn open_reminders(&self, victim: usize) -> Vec<&Reminder> {
-        let mut list: Vec<&Reminder> = self
-            .held
-            .reminders
-            .get(victim)
-            .map(|rs| rs.iter().collect())
-            .unwrap_or_default();
+        let mut list: Vec<&Reminder> = self.lens.reminders(victim).iter().collect();
         list.sort_by_key(|r| r.due);
         list
     }
 
     /// The snooze in force for a reminder, if any.
     pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
-        self.snoozes
-            .of(r)
-            .filter(|s| s.holds_on(self.settings.today))
+        self.lens.snoozed(r)
     }
 
     /// The lead times the screens work with.
     pub fn lead(&self) -> &LeadTimes {
-        &self.held.lead
+        self.lens.lead()
     }
 
     pub fn status_of(&self, due: NaiveDate) -> DiaryStatus {
-        diary_status(due, self.settings.today, &self.held.lead)
+        self.lens.status_of(due)
     }
 
     /// Counts for the header: overdue, due today, due this week (snoozed ones left out).
@@ -479,7 +419,7 @@ impl App {
 
     pub fn selected_victim(&self) -> Option<&Victim> {
         self.selected_victim_index()
-            .map(|i| &self.caseload.victims[i])
+            .map(|i| &self.caseload().victims[i])
     }
 
     fn selected_contacts_len(&self) -> usize {
@@ -537,12 +477,12 @@ mod report;
 mod snoozes;
 mod workload;
 
+pub use crate::unit::lens::Snoozes;
 pub use admin::{AUDIT_DAYS, AdminView};
 pub use effect::Effect;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use outcome::Outcome;
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
-pub use snoozes::Snoozes;
 pub use workload::{Workload, WorkloadSort, WorkloadView};
 
 #[cfg(test)]

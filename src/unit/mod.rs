@@ -12,6 +12,7 @@ pub mod diary;
 pub mod export;
 pub mod import;
 pub mod ink;
+pub mod lens;
 pub mod one_case;
 pub mod status;
 pub mod transfer;

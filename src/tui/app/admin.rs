@@ -91,7 +91,7 @@ impl App {
             return;
         };
         let of_case: Vec<&str> = self
-            .caseload
+            .caseload()
             .victims
             .iter()
             .filter(|o| o.case_id == v.case_id)
@@ -143,14 +143,14 @@ impl App {
             return None;
         }
         let joined = self
-            .caseload
+            .caseload()
             .victims
             .iter()
-            .zip(&self.held.facts)
+            .zip(self.lens.facts())
             .filter_map(|(v, f)| Some((v, f, self.case_of(v)?)));
         let due = falling_due(
             joined,
-            &self.caseload.cases,
+            &self.caseload().cases,
             &self.settings.retention,
             self.settings.today,
         );

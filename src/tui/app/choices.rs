@@ -11,7 +11,7 @@ impl App {
     /// offender so that it is seen, and changed by typing part of its id or offender.
     pub(super) fn case_field(&self, value: &str) -> Field {
         let options = std::iter::once((String::new(), "choose a case".to_owned())).chain(
-            self.caseload.cases.iter().map(|c| {
+            self.caseload().cases.iter().map(|c| {
                 (
                     c.id.clone(),
                     format!(
@@ -29,7 +29,7 @@ impl App {
     /// the unit no longer has stays a choice of its own, so that opening a form never
     /// changes who holds a victim.
     pub(super) fn officer_field(&self, value: &str) -> Field {
-        let known = self.caseload.officers.iter().any(|o| o.id == value);
+        let known = self.caseload().officers.iter().any(|o| o.id == value);
         let stranger = (!value.is_empty() && !known).then(|| {
             (
                 value.to_owned(),
@@ -39,7 +39,7 @@ impl App {
         let options = std::iter::once((String::new(), "not allocated".to_owned()))
             .chain(stranger)
             .chain(
-                self.caseload
+                self.caseload()
                     .officers
                     .iter()
                     .map(|o| (o.id.clone(), format!("{} ({})", o.name, o.id))),

@@ -7,7 +7,6 @@ use crate::unit::command::Command;
 use chrono::NaiveDate;
 
 use super::{App, Effect, Opened, Overlay};
-use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Victim};
 use crate::store::{Changed, Digest, Record, Snooze};
 
@@ -16,50 +15,19 @@ impl App {
     /// reminders are worked out again from its record and log as stored, and a new record,
     /// a victim moved to another case or a changed case rebuilds the caseload's order.
     pub(crate) fn store_changed(&mut self, fresh: Fresh) {
-        let mut rebuild = !fresh.cases.is_empty();
-        for case in fresh.cases {
-            if let Some(Opened::Whole {
-                case: Some(open), ..
-            }) = &mut self.held.opened
-                && open.id == case.id
+        if let Some(Opened::Whole { victim, case }) = &mut self.opened {
+            if let Some(new) = fresh.victims.iter().find(|v| v.id == victim.id) {
+                **victim = new.clone();
+            }
+            if let Some(open) = case
+                && let Some(new) = fresh.cases.iter().find(|c| c.id == open.id)
             {
-                **open = case.clone();
+                **open = new.clone();
             }
-            match self.held.cases.get(&case.id) {
-                Some(&c) => self.caseload.cases[c] = case,
-                None => self.caseload.cases.push(case),
-            }
-        }
-        let mut touched = Vec::new();
-        for victim in fresh.victims {
-            let Some(i) = self.victim_by_id(&victim.id) else {
-                // New: `rebuild` takes its facts from its log.
-                self.caseload.victims.push(victim);
-                rebuild = true;
-                continue;
-            };
-            rebuild |= self.caseload.victims[i].case_id != victim.case_id;
-            self.held.facts[i] = LogFacts::of(&victim.contacts);
-            if let Some(Opened::Whole { victim: open, .. }) = &mut self.held.opened
-                && open.id == victim.id
-            {
-                **open = victim.clone();
-            }
-            self.caseload.victims[i] = victim;
-            touched.push(i);
-        }
-        if let Some(snoozes) = fresh.snoozes {
-            self.snoozes = snoozes.into_iter().collect();
         }
         self.versions_read(fresh.versions);
-        if rebuild {
-            self.rebuild();
-            return;
-        }
-        for i in touched {
-            self.recompute(i);
-            self.reorder(i);
-        }
+        self.lens.apply(fresh.victims, fresh.cases, fresh.snoozes);
+        self.refresh();
     }
 
     /// The whole caseload read again (the unit service said this screen missed changes).
@@ -68,12 +36,11 @@ impl App {
         if self.screen.cut_off.take().is_some() {
             self.screen.message = Some("Reconnected: everything was read again.".into());
         }
-        self.held.facts = digest.facts;
-        self.caseload = digest.caseload;
+        self.lens
+            .reload(digest.caseload, digest.facts, snoozes.into_iter().collect());
         // Read again, as everything else.
-        self.held.opened = None;
-        self.snoozes = snoozes.into_iter().collect();
-        self.rebuild();
+        self.opened = None;
+        self.refresh();
         let Some(id) = selected else { return };
         if let Some(pos) = self.row_of(&id) {
             self.list.selected = pos;
@@ -195,19 +162,20 @@ impl App {
             return;
         }
         self.settings.today = today;
-        self.held.reminders = self.all_reminders();
-        self.refresh();
+        if self.lens.new_day(today) {
+            self.refresh();
+        }
     }
 
     /// The id of the selected victim if its whole record is not open yet (the loop reads the
     /// full record, its case and its log from the store and hands them over with
     /// `record_loaded`, or reports `record_unreadable`, before drawing).
     pub fn record_needed(&self) -> Option<&str> {
-        if self.held.whole_list {
+        if self.whole_list {
             return None;
         }
         let id = self.selected_victim()?.id.as_str();
-        match &self.held.opened {
+        match &self.opened {
             Some(Opened::Whole { victim, .. }) if victim.id == id => None,
             Some(Opened::Unreadable(open)) if open == id => None,
             _ => Some(id),
@@ -217,7 +185,7 @@ impl App {
     /// A victim's whole record with its log, and its case, read from the store: open, while
     /// that victim is the one selected.
     pub(crate) fn record_loaded(&mut self, victim: Victim, case: Option<Case>) {
-        self.held.opened = Some(Opened::Whole {
+        self.opened = Some(Opened::Whole {
             victim: Box::new(victim),
             case: case.map(Box::new),
         });
@@ -226,7 +194,7 @@ impl App {
     /// The store could not give a victim's full record: the screens go on with the digest,
     /// and nothing of that victim can be changed.
     pub(crate) fn record_unreadable(&mut self, victim: &str, why: &str) {
-        self.held.opened = Some(Opened::Unreadable(victim.to_owned()));
+        self.opened = Some(Opened::Unreadable(victim.to_owned()));
         self.screen.message = Some(format!("The record of {victim} could not be read ({why})."));
     }
 
@@ -234,10 +202,10 @@ impl App {
     /// changed. (A caseload handed over whole is its own whole record.)
     pub fn whole_victim(&self) -> Option<&Victim> {
         let selected = self.selected_victim()?;
-        if self.held.whole_list {
+        if self.whole_list {
             return Some(selected);
         }
-        match &self.held.opened {
+        match &self.opened {
             Some(Opened::Whole { victim, .. }) if victim.id == selected.id => Some(victim),
             _ => None,
         }
@@ -246,10 +214,10 @@ impl App {
     /// The selected victim's case, whole, when the victim's record is open.
     pub fn whole_case(&self) -> Option<&Case> {
         let selected = self.selected_victim()?;
-        if self.held.whole_list {
+        if self.whole_list {
             return self.case_of(selected);
         }
-        match &self.held.opened {
+        match &self.opened {
             Some(Opened::Whole { victim, case }) if victim.id == selected.id => case.as_deref(),
             _ => None,
         }

@@ -386,7 +386,7 @@ impl App {
                     .list
                     .rows
                     .iter()
-                    .any(|&i| self.caseload.victims[i].id == id)
+                    .any(|&i| self.caseload().victims[i].id == id)
                 {
                     // Jumping to a victim the filters hide: clear them.
                     self.list.query.clear();
@@ -434,20 +434,25 @@ impl App {
     pub(super) fn known_ids(&self) -> KnownIds {
         KnownIds {
             officers: self
-                .caseload
+                .caseload()
                 .officers
                 .iter()
                 .map(|o| o.id.clone())
                 .collect(),
-            cases: self.caseload.cases.iter().map(|c| c.id.clone()).collect(),
-            victims: self.caseload.victims.iter().map(|v| v.id.clone()).collect(),
+            cases: self.caseload().cases.iter().map(|c| c.id.clone()).collect(),
+            victims: self
+                .caseload()
+                .victims
+                .iter()
+                .map(|v| v.id.clone())
+                .collect(),
             ..KnownIds::default()
         }
     }
 
     /// The officer id to record as `by`, if the signed-in user is an officer of the unit.
     pub(super) fn by(&self) -> Option<String> {
-        self.caseload
+        self.caseload()
             .officers
             .iter()
             .any(|o| o.id == self.settings.officer)

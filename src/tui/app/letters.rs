@@ -286,12 +286,12 @@ impl App {
     pub fn letter_context(&self, victim: &str) -> crate::letters::Context {
         let case = self
             .victim_by_id(victim)
-            .map(|i| self.caseload.victims[i].case_id.clone());
+            .map(|i| self.caseload().victims[i].case_id.clone());
         crate::letters::Context {
-            officers: self.caseload.officers.clone(),
-            unit: self.caseload.unit.as_ref().and_then(|u| u.name.clone()),
+            officers: self.caseload().officers.clone(),
+            unit: self.caseload().unit.as_ref().and_then(|u| u.name.clone()),
             others: self
-                .caseload
+                .caseload()
                 .victims
                 .iter()
                 .filter(|v| Some(&v.case_id) == case.as_ref())

@@ -45,8 +45,8 @@ impl App {
                 made_on: self.settings.today,
                 weeks: HISTORY_WEEKS,
             },
-            lead: self.held.lead,
-            calendar: self.held.days.clone(),
+            lead: *self.lens.lead(),
+            calendar: self.lens.days().clone(),
         }))
     }
 

@@ -72,7 +72,7 @@ impl App {
             .checked_add_days(Days::new(7))
             .unwrap_or(self.settings.today);
         let mut lines: Vec<Workload> = self
-            .caseload
+            .caseload()
             .officers
             .iter()
             .map(|o| Workload {
@@ -92,7 +92,7 @@ impl App {
             this_week: 0,
             opted_in: 0,
         };
-        for (i, v) in self.caseload.victims.iter().enumerate() {
+        for (i, v) in self.caseload().victims.iter().enumerate() {
             let line = match v.allocated_to.as_deref() {
                 Some(o) => match lines.iter_mut().find(|l| l.officer == o) {
                     Some(line) => line,
@@ -102,7 +102,7 @@ impl App {
             };
             line.victims += 1;
             line.opted_in += usize::from(v.status == VictimStatus::OptedIn);
-            for r in self.held.reminders.get(i).into_iter().flatten() {
+            for r in self.lens.reminders(i) {
                 if self.snoozed(r).is_some() {
                     continue;
                 }

@@ -133,10 +133,10 @@ fn an_administrator_erases_a_victim_with_a_reason_and_the_id_typed_back() {
             reason: crate::domain::retention::Reason::Request,
         }]
     );
-    let before = app.caseload.victims.len();
+    let before = app.caseload().victims.len();
     store.save(&mut app, &effects[0]);
     assert!(store.store.victim("V-0001").unwrap().is_none(), "erased");
-    assert_eq!(app.caseload.victims.len(), before - 1, "read again");
+    assert_eq!(app.caseload().victims.len(), before - 1, "read again");
     assert!(app.victim_by_id("V-0001").is_none());
     assert!(app.screen.overlays.is_empty(), "{:?}", app.screen.overlays);
     assert!(
