@@ -11,6 +11,10 @@ pub fn sizes(default: &str) -> Vec<usize> {
 
 /// The memory of the unit service on `data`, in MB, from /proc: `field` is `VmRSS` (now) or
 /// `VmHWM` (its peak). `None` when no service runs there.
+#[allow(
+    dead_code,
+    reason = "not every bench that includes it reads the service's memory"
+)]
 pub fn service_memory(data: &std::path::Path, field: &str) -> Option<f64> {
     let pid = std::process::Command::new("pgrep")
         .args(["-f", &format!("{} serve", data.display())])

@@ -419,7 +419,7 @@ fn diary(
     let (digest, snoozes, items) = diary_items(env, &query)?;
     let text = shown(&render(
         format.into(),
-        &digest,
+        &digest.caseload,
         &snoozes,
         &query,
         &items,

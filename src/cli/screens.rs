@@ -137,12 +137,20 @@ fn open_screens(
     let user_keymap = super::project_dirs().map(|d| d.config_dir().join("keymap.toml"));
     let choice = keymap_choice.or(env.config.keymap.as_deref());
     let (keymap, problems) = keymap::load(choice, user_keymap.as_deref());
-    // The logs stay in the store until one is shown: the panes need only their facts.
-    let digest = store.load_digest()?;
+    // Through the unit service the screens hold only what they show, asked of it before the
+    // first frame; on the store itself they hold the unit's digest (the logs stay in the
+    // store until one is shown: the panes need only their facts).
+    let (caseload, facts, snoozes) = if service.is_some() {
+        (Caseload::default(), Vec::new(), Vec::new())
+    } else {
+        let digest = store.load_digest()?;
+        (digest.caseload, digest.facts, store.snoozes()?)
+    };
     let mut app = App::new(Setup {
-        caseload: digest.caseload,
-        facts: Some(digest.facts),
-        snoozes: store.snoozes()?,
+        caseload,
+        facts: Some(facts),
+        snoozes,
+        thin: service.is_some(),
         today,
         officer,
         lead: env.config.lead_times,

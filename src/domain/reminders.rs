@@ -16,7 +16,7 @@ use super::model::{Case, Victim};
 use super::rules::LeadTimes;
 
 /// One thing an officer must do for a victim, and by when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reminder {
     pub kind: ReminderKind,
     pub victim_id: String,
@@ -47,7 +47,7 @@ pub struct Reminder {
 /// What a reminder counts from where the contact log holds nothing to count from: a victim
 /// brought in from a spreadsheet has no log, and their second offer or annual letter counts
 /// from the day their status began (their referral, when the sheet gave no status date).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CountedFrom {
     /// The date is a contact of the log (or, for any other kind, what `about` says it is).
     Log,
@@ -448,7 +448,7 @@ pub fn diary_status(due: NaiveDate, today: NaiveDate, lead: &LeadTimes) -> Diary
 }
 
 /// One line of the diary.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DiaryItem {
     pub reminder: Reminder,
     pub status: DiaryStatus,

@@ -195,6 +195,7 @@ fn action_of(store: &Store, request: &Request) -> Action {
         Request::Hello { .. }
         | Request::Subscribe
         | Request::LoadDigest
+        | Request::Window(_)
         | Request::Snoozes
         | Request::Stamp(..)
         | Request::Diary { .. }
@@ -322,20 +323,20 @@ fn answer(
         }
         read => return outputs::read(shared, store, acting, read, tail),
     };
-    drop(guard);
-    shared.forget_digest();
-    match written {
-        Ok(changed) => {
-            let wire = ChangedWire::of(&changed, &acting.user);
-            broadcast(shared, &Reply::News(wire.clone()));
-            // The writer's records as they now are, in the same reply (read under the lock
-            // again: the change is durable and told already).
-            let guard = lock(&shared.store);
-            let Some(store) = guard.as_ref() else {
-                return (Reply::Failed(STOPPING.into()), Vec::new());
-            };
-            reply(outputs::fresh(store, &changed).map(|f| Reply::Saved(wire, Box::new(f))))
+    let changed = match written {
+        Ok(changed) => changed,
+        Err(e) => {
+            shared.forget_digest();
+            return (failure(&e), Vec::new());
         }
-        Err(e) => (failure(&e), Vec::new()),
-    }
+    };
+    // The records as they now are: what is kept takes them in before any screen hears of
+    // the change (its window would otherwise be worked out without it), and the writer has
+    // them in its reply.
+    let fresh = outputs::fresh(store, &changed);
+    shared.changed(store, fresh.as_ref().ok());
+    drop(guard);
+    let wire = ChangedWire::of(&changed, &acting.user);
+    broadcast(shared, &Reply::News(wire.clone()));
+    reply(fresh.map(|f| Reply::Saved(wire, Box::new(f))))
 }

@@ -440,6 +440,17 @@ fn unexpected() -> StoreError {
 }
 
 impl UnitStore for Client {
+    /// What a screen shows of the unit, as the service (which keeps it worked out) says.
+    fn window(
+        &self,
+        ask: &crate::unit::window::Ask,
+    ) -> Result<crate::unit::window::Window, StoreError> {
+        match self.call(&Request::Window(Box::new(ask.clone())))? {
+            (Reply::Window(window), _) => Ok(*window),
+            (reply, _) => Err(refusal(&reply).unwrap_or_else(unexpected)),
+        }
+    }
+
     fn load_digest(&self) -> Result<Digest, StoreError> {
         match self.call(&Request::LoadDigest)? {
             (Reply::Head(head), tail) => Digest::unpack(*head, &tail),

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::store::{Changed, Disclosure, Store, StoreError};
 use crate::unit::api::{Fresh, UnitStore};
 use crate::unit::command::Actor;
-use crate::unit::diary::{Format, items_of, render};
+use crate::unit::diary::{Format, items_from, render};
 use crate::unit::import::Source;
 use crate::unit::status::Counts;
 
@@ -42,6 +42,14 @@ pub(super) fn read(
             )
         }
         Request::LoadDigest => digest(store),
+        Request::Window(ask) => reply(
+            shared
+                .with_lens(store, |lens| {
+                    lens.on(ask.today, ask.lead, &ask.days);
+                    lens.window(&ask)
+                })
+                .map(|w| Reply::Window(Box::new(w))),
+        ),
         Request::KnownIds => reply(store.known_ids().map(|k| Reply::KnownIds(Box::new(k)))),
         Request::Snoozes => reply(store.snoozes().map(Reply::Snoozes)),
         Request::Victim(id) => reply(victim(store, &id)),
@@ -256,14 +264,17 @@ fn diary(
         return (Reply::Text(kept.to_string()), Vec::new());
     }
     let worked = (|| -> Result<String, Error> {
-        let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &config, &query)?;
+        let (items, text) = shared.with_lens(store, |lens| {
+            let items = items_from(lens.caseload(), lens.joined(), &config, &query)?;
+            let text = render(format, lens.caseload(), &snoozes, &query, &items, colour);
+            Ok::<_, Error>((items, text))
+        })??;
         if format == Format::Ics {
             // A calendar file leaves the store for other programs: a disclosure.
             store.record_disclosure(&calendar_disclosure(&query, &items))?;
         }
-        Ok(render(format, &digest, &snoozes, &query, &items, colour))
+        Ok(text)
     })();
     match worked {
         Ok(text) => {
@@ -305,9 +316,10 @@ fn status(shared: &Shared, store: &Store, asked_for: &Query) -> (Reply, Vec<u8>)
         officer: asked_for.officer.as_deref(),
     };
     let worked = (|| -> Result<Counts, Error> {
-        let digest = shared.digest(store)?;
         let snoozes = store.snoozes()?;
-        let items = items_of(&digest, &config, &query)?;
+        let items = shared.with_lens(store, |lens| {
+            items_from(lens.caseload(), lens.joined(), &config, &query)
+        })??;
         Ok(Counts::of(&items, &snoozes, query.date))
     })();
     match worked {

@@ -33,8 +33,9 @@ use crate::unit::command::Command;
 /// service checks whom it is talking to, and reads a request in bounded steps. 6: every
 /// change to the casework is one `Command`, carried as it is. 7: refusals are typed
 /// (`Forbidden`, `NotFound`, `InvalidRecord`; `Refused` for the rest). 8: a victim's whole
-/// record, with its case and their versions, in one request (`WholeVictim`).
-pub const PROTOCOL: u32 = 8;
+/// record, with its case and their versions, in one request (`WholeVictim`). 9: what a
+/// screen shows, worked out by the service (`Window`).
+pub const PROTOCOL: u32 = 9;
 
 /// The largest frame a client reads of its service (an export is sent in chunks; the
 /// digest of 100,000 victims is well under this).
@@ -59,6 +60,8 @@ pub enum Request {
     Subscribe,
     /// The digest's shards in the tail, the unit, officers and extra days in the reply.
     LoadDigest,
+    /// What a screen shows of the unit: answered with [`Reply::Window`].
+    Window(Box<crate::unit::window::Ask>),
     Snoozes,
     Victim(String),
     Case(String),
@@ -153,6 +156,7 @@ pub enum Reply {
     },
     Failed(String),
     Head(Box<Caseload>),
+    Window(Box<crate::unit::window::Window>),
     Snoozes(Vec<Snooze>),
     Victim(Option<Box<Victim>>),
     Case(Option<Box<Case>>),
@@ -212,6 +216,7 @@ impl Request {
             Request::Hello { .. } => "hello",
             Request::Subscribe => "subscribe",
             Request::LoadDigest => "load-digest",
+            Request::Window(_) => "window",
             Request::Snoozes => "snoozes",
             Request::Victim(_) => "victim",
             Request::Case(_) => "case",

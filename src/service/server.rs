@@ -63,7 +63,7 @@ pub fn serve(dir: &Path, config: Config, options: &Options) -> Result<(), Error>
     let shared = Arc::new(Shared {
         dir: dir.to_owned(),
         listener: Mutex::new(listener.try_clone().ok()),
-        digest: Mutex::new(None),
+        lens: Mutex::new(None),
         head: Mutex::new(None),
         diaries: Mutex::default(),
         seen: Mutex::default(),

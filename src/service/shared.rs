@@ -15,8 +15,10 @@ use super::door::Door;
 use super::proto::{Reply, send};
 use crate::config::Config;
 use crate::domain::model::Caseload;
-use crate::store::{Digest, Disclosure, Store, StoreError};
+use crate::store::{Disclosure, Store, StoreError};
 use crate::unit::access;
+use crate::unit::api::Fresh;
+use crate::unit::lens::Lens;
 
 /// What a request meets once the service is stopping.
 pub const STOPPING: &str = "the unit service is stopping; try again in a moment";
@@ -34,14 +36,16 @@ pub(super) struct Shared {
     pub dir: PathBuf,
     /// The listening socket (a second handle), for `stop` to shut down.
     pub listener: Mutex<Option<UnixListener>>,
-    /// The digest as last read, for the diary and status: read again after any change.
-    pub digest: Mutex<Option<Arc<Digest>>>,
+    /// The unit seen whole (its digest, with each victim's reminders, the order and the
+    /// search), for the diary, the status and every screen's window: read from the store
+    /// once, then kept up to date with each change made through this service.
+    pub lens: Mutex<Option<Lens>>,
     /// The unit's head (its record, officers and extra days off), which every request's
     /// decision reads: kept as the digest is.
     pub head: Mutex<Option<Arc<Caseload>>>,
     /// Diaries as last written, by what was asked (the day, the days, the officer, the
     /// rules, the format): a warm service answers the morning's repeated `vlu diary`
-    /// without working it out again. Forgotten with the digest, at every change.
+    /// without working it out again. Forgotten at every change.
     pub diaries: Mutex<HashMap<String, Arc<str>>>,
     /// The records' count of writes when the digest and diaries were kept, where other
     /// services write the same records (a unit's database): what they changed is read again.
@@ -92,10 +96,49 @@ impl Shared {
         answered
     }
 
-    /// The digest the diary and status work from: kept between requests (a warm service
-    /// answers without reading the store), forgotten at every change.
-    pub(super) fn digest(&self, store: &Store) -> Result<Arc<Digest>, StoreError> {
-        self.kept(store, &self.digest, Store::load_digest)
+    /// `work` done on the unit seen whole: kept between requests (a warm service answers
+    /// without reading the store), read from the store when nothing is kept.
+    pub(super) fn with_lens<T>(
+        &self,
+        store: &Store,
+        work: impl FnOnce(&mut Lens) -> T,
+    ) -> Result<T, StoreError> {
+        self.keep_current(store)?;
+        let mut kept = lock(&self.lens);
+        if kept.is_none() {
+            let digest = store.load_digest()?;
+            let snoozes = store.snoozes()?.into_iter().collect();
+            *kept = Some(Lens::new(
+                digest.caseload,
+                Some(digest.facts),
+                snoozes,
+                chrono::Local::now().date_naive(),
+                self.config.lead_times,
+                self.config.days.clone(),
+            ));
+        }
+        Ok(work(kept.as_mut().expect("kept just now")))
+    }
+
+    /// A change made through this service: the records it touched, as the store now holds
+    /// them, put in what is kept. Where other services write the same records (a unit's
+    /// database), what is kept is forgotten instead: their changes are read with ours.
+    pub(super) fn changed(&self, store: &Store, fresh: Option<&Fresh>) {
+        lock(&self.diaries).clear();
+        let others = !matches!(store.changes_anywhere(), Ok(None));
+        let mut kept = lock(&self.lens);
+        match (fresh, kept.as_mut()) {
+            (Some(fresh), Some(lens)) if !others => lens.apply(
+                fresh.victims.clone(),
+                fresh.cases.clone(),
+                fresh.snoozes.clone(),
+            ),
+            _ => {
+                kept.take();
+                drop(kept);
+                self.forget_digest();
+            }
+        }
     }
 
     /// The unit's head ([`Store::load_head`]): kept between requests, as the digest is.
@@ -133,8 +176,10 @@ impl Shared {
         Ok(())
     }
 
+    /// Forgets the unit seen whole, its head and the diaries written: read again when next
+    /// asked for.
     pub(super) fn forget_digest(&self) {
-        lock(&self.digest).take();
+        lock(&self.lens).take();
         lock(&self.head).take();
         lock(&self.diaries).clear();
     }

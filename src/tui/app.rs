@@ -116,6 +116,9 @@ pub struct Setup {
     pub date_format: String,
     /// The unit's retention rules, for an erasure's reason (`[retention]`).
     pub retention: crate::domain::retention::RetentionRules,
+    /// The unit service holds the unit: the screens ask it for what they show
+    /// (`caseload` is then empty, and `facts` too).
+    pub thin: bool,
 }
 
 impl Setup {
@@ -137,6 +140,7 @@ impl Setup {
             role: Role::Admin,
             date_format: crate::config::DateFormat::default().0,
             retention: crate::domain::retention::RetentionRules::default(),
+            thin: false,
         }
     }
 }
@@ -242,6 +246,8 @@ pub struct App {
     whole_list: bool,
     /// The selected victim's whole record, as last read.
     opened: Option<Opened>,
+    /// Where thin screens stand (`None`: the screens hold the unit).
+    thin: Option<thin::Thin>,
     /// The version of each record as last read (`Record`, id).
     versions: HashMap<(crate::store::Record, String), u64>,
 }
@@ -280,6 +286,7 @@ impl App {
             },
             whole_list: setup.facts.is_none(),
             opened: None,
+            thin: setup.thin.then(thin::Thin::default),
             lens: Lens::new(
                 setup.caseload,
                 setup.facts,
@@ -291,6 +298,7 @@ impl App {
             versions: HashMap::new(),
         };
         app.refresh();
+        app.want_window();
         app
     }
 
@@ -397,16 +405,12 @@ impl App {
     /// Counts for the header: overdue, due today, due this week (snoozed ones left out).
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
-        for item in self
-            .diary
-            .items
-            .iter()
-            .filter(|i| self.snoozed(&i.reminder).is_none())
-        {
-            match item.status {
-                DiaryStatus::Overdue => counts.0 += 1,
-                DiaryStatus::DueToday => counts.1 += 1,
-                DiaryStatus::DueSoon => counts.2 += 1,
+        for span in self.diary_spans() {
+            let due = span.len - span.snoozed;
+            match span.status {
+                DiaryStatus::Overdue => counts.0 += due,
+                DiaryStatus::DueToday => counts.1 += due,
+                DiaryStatus::DueSoon => counts.2 += due,
                 DiaryStatus::Upcoming => {}
             }
         }
@@ -475,15 +479,18 @@ mod paths;
 mod records;
 mod report;
 mod snoozes;
+mod thin;
 mod workload;
 
 pub use crate::unit::lens::Snoozes;
+pub use crate::unit::window::Workload;
 pub use admin::{AUDIT_DAYS, AdminView};
 pub use effect::Effect;
 pub use letters::{LetterChoice, LetterPicker, LetterSetup, LetterView};
 pub use outcome::Outcome;
 pub use report::{HISTORY_WEEKS, ReportView, quarter, quarter_start};
-pub use workload::{Workload, WorkloadSort, WorkloadView};
+pub use thin::Span;
+pub use workload::{WorkloadSort, WorkloadView};
 
 #[cfg(test)]
 mod tests;

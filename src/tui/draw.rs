@@ -485,10 +485,11 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if !app.list().query.is_empty() {
         filters.push(format!("“{}”", visible(&app.list().query)));
     }
+    let (before, shown) = app.list_span();
     let extra = format!(
         " — {} of {}{}",
-        app.list().rows.len(),
-        app.caseload().victims.len(),
+        shown,
+        app.victims_in_unit(),
         if filters.is_empty() {
             String::new()
         } else {
@@ -499,7 +500,8 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = inner.height.saturating_sub(1) as usize;
-    let start = window_start(app.list().selected, height);
+    // Places in the whole list: thin screens hold only the rows around the selection.
+    let start = window_start(before + app.list().selected, height).saturating_sub(before);
     let columns = Column::for_width(inner.width);
     let rows: Vec<Row> = app
         .list()

@@ -110,6 +110,9 @@ where
     loop {
         let busy = signals::busy();
         app.new_day(clock.today());
+        if !load_window(store, app) {
+            reread = true;
+        }
         load_records(store, app);
         let size = terminal.size().map_err(io::Error::other)?;
         app.set_page(usize::from(size.height.saturating_sub(8)).max(1));
@@ -207,6 +210,8 @@ fn hear(
             users.dedup();
             app.set_present(users);
         }
+        // Thin screens ask for what they show again before the next frame.
+        News::Reload if app.reread() => {}
         News::Reload => match store.load_digest().and_then(|d| Ok((d, store.snoozes()?))) {
             Ok((digest, snoozes)) => app.on_outcome(Outcome::Reloaded {
                 digest: Box::new(digest),
@@ -223,6 +228,24 @@ fn hear(
         News::Lost(said) => app.cut_off(said),
     }
     true
+}
+
+/// Asks the unit service for what thin screens show, if they want anything. False if it
+/// could not be asked (the screen says so; asked again each second).
+pub fn load_window(store: &dyn UnitStore, app: &mut App) -> bool {
+    let Some(ask) = app.window_wanted() else {
+        return true;
+    };
+    match store.window(&ask) {
+        Ok(window) => {
+            app.on_outcome(Outcome::Window(Box::new(window)));
+            true
+        }
+        Err(e) => {
+            app.cut_off(format!("The unit could not be read ({e}): trying again…"));
+            false
+        }
+    }
 }
 
 /// Reads from the store the full record of the victim the screen is about to show (with
@@ -332,11 +355,15 @@ fn administer(store: &dyn UnitAccess, app: &mut App, effect: &Effect) -> Option<
     use super::app::AdminView;
     let outcome = match effect {
         Effect::Erase { target, reason } => store.erase(target, *reason).and_then(|erased| {
-            let digest = store.load_digest()?;
+            let (digest, snoozes) = if app.is_thin() {
+                (None, Vec::new())
+            } else {
+                (Some(Box::new(store.load_digest()?)), store.snoozes()?)
+            };
             app.on_outcome(Outcome::Erased {
                 erased: Box::new(erased),
-                digest: Box::new(digest),
-                snoozes: store.snoozes()?,
+                digest,
+                snoozes,
             });
             Ok(None)
         }),

@@ -71,6 +71,9 @@ pub struct Saved {
     pub fresh: Fresh,
 }
 
+use super::lens::Lens;
+use super::window::{Ask, Window};
+
 /// What the screens read and write.
 pub trait UnitStore {
     /// What the caseload list, the diary and the search need of every case and victim.
@@ -85,6 +88,21 @@ pub trait UnitStore {
     /// its record changed since, or if the speaker may not make it. It answers with what it
     /// changed and those records as they now are, in one reply.
     fn execute(&self, command: &Command) -> Result<Saved, StoreError>;
+    /// What a screen shows of the unit ([`Window`]): worked out here from the whole digest;
+    /// the unit service, which keeps the unit worked out, answers its screens at once.
+    fn window(&self, ask: &Ask) -> Result<Window, StoreError> {
+        let digest = self.load_digest()?;
+        let mut lens = Lens::new(
+            digest.caseload,
+            Some(digest.facts),
+            self.snoozes()?.into_iter().collect(),
+            ask.today,
+            ask.lead,
+            ask.days.clone(),
+        );
+        Ok(lens.window(ask))
+    }
+
     /// The records a change touched, as the store holds them now (a change someone else
     /// made, heard of in the news).
     fn fresh(&self, changed: &Changed) -> Result<Fresh, StoreError> {

@@ -12,6 +12,7 @@ use super::ink::{Ink, paint};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
+use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
 use crate::domain::text::{first_line, visible};
@@ -57,7 +58,17 @@ pub fn items_of(
     config: &Config,
     query: &DiaryQuery<'_>,
 ) -> Result<Vec<DiaryItem>, Error> {
-    let caseload = &digest.caseload;
+    items_from(&digest.caseload, digest.joined(), config, query)
+}
+
+/// The diary's items for `query` from a unit's head (`caseload`: its officers and days off)
+/// and each victim `joined` with its facts and case.
+pub fn items_from<'v>(
+    caseload: &Caseload,
+    joined: impl Iterator<Item = (&'v Victim, &'v LogFacts, &'v Case)>,
+    config: &Config,
+    query: &DiaryQuery<'_>,
+) -> Result<Vec<DiaryItem>, Error> {
     if let Some(o) = query.officer
         && !caseload.officers.iter().any(|x| x.id == o)
     {
@@ -77,13 +88,13 @@ pub fn items_of(
         calendar: &calendar,
         lead: &config.lead_times,
     };
-    Ok(diary_from_facts(digest.joined(), query, rules))
+    Ok(diary_from_facts(joined, query, rules))
 }
 
 /// The diary as `format` writes it.
 pub fn render(
     format: Format,
-    digest: &Digest,
+    caseload: &Caseload,
     snoozes: &[Snooze],
     query: &DiaryQuery<'_>,
     items: &[DiaryItem],
@@ -92,7 +103,7 @@ pub fn render(
     match format {
         Format::Json => json(query, items),
         Format::Ics => ics(query, items),
-        Format::Text => text(&digest.caseload, snoozes, query, items, colour),
+        Format::Text => text(caseload, snoozes, query, items, colour),
     }
 }
 

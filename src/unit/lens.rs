@@ -5,7 +5,7 @@
 //!
 //! The screens work on one when they hold the unit themselves (a store opened in their own
 //! process, a test); the unit service keeps one for every screen it serves, and answers
-//! each with the window it shows ([`window`](super::window)). Pure: no I/O.
+//! each with the window it shows ([`super::window`]). Pure: no I/O.
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,6 +51,11 @@ impl Snoozes {
         }
         self.by_identity.get(&r.identity())
     }
+
+    /// Every snooze, however old.
+    pub fn all(&self) -> impl Iterator<Item = &Snooze> {
+        self.by_identity.values()
+    }
 }
 
 impl FromIterator<Snooze> for Snoozes {
@@ -65,7 +70,7 @@ impl FromIterator<Snooze> for Snoozes {
 
 /// Which victims a list or a diary shows: one officer's (or all), of one status, only
 /// those never answering with a release within a year, and those a search's words find.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     /// Only victims allocated to this officer (`None`: everyone's).
     pub officer: Option<String>,
@@ -97,6 +102,9 @@ pub struct Lens {
     /// The configuration's days off and days worked (the store adds its own days off).
     days: DayChanges,
     today: NaiveDate,
+    /// Whether the victims are the digest's summaries (no logs): a victim changed is kept
+    /// so too, its log's facts worked out first.
+    summaries: bool,
 }
 
 impl Lens {
@@ -111,15 +119,9 @@ impl Lens {
         lead: LeadTimes,
         days: DayChanges,
     ) -> Self {
-        let calendar = Calendar::with_changes(
-            caseload
-                .extra_non_working_days
-                .iter()
-                .chain(&days.non_working)
-                .copied(),
-            days.working.iter().copied(),
-        );
+        let calendar = calendar_of(&caseload, &days);
         let mut lens = Self {
+            summaries: facts.is_some(),
             caseload,
             facts: facts.unwrap_or_default(),
             cases: HashMap::new(),
@@ -167,6 +169,11 @@ impl Lens {
     /// Every victim, most urgent first.
     pub fn order(&self) -> &[usize] {
         &self.order
+    }
+
+    /// A case's index by id.
+    pub fn case_index(&self, id: &str) -> Option<usize> {
+        self.cases.get(id).copied()
     }
 
     /// A victim's index by id.
@@ -272,6 +279,30 @@ impl Lens {
         )
     }
 
+    /// The lens on `today` by `lead` and `days` (another screen's day or rules): everything
+    /// worked out again if any of them differ.
+    pub fn on(&mut self, today: NaiveDate, lead: LeadTimes, days: &DayChanges) {
+        if lead == self.lead && *days == self.days {
+            self.new_day(today);
+            return;
+        }
+        self.calendar = calendar_of(&self.caseload, days);
+        self.lead = lead;
+        self.days = days.clone();
+        self.today = today;
+        self.reminders = self.all_reminders();
+        self.reorder_all();
+    }
+
+    /// Each victim with its facts and its case (victims whose case is missing left out).
+    pub fn joined(&self) -> impl Iterator<Item = (&Victim, &LogFacts, &Case)> {
+        self.caseload
+            .victims
+            .iter()
+            .zip(&self.facts)
+            .filter_map(|(v, f)| Some((v, f, self.case_of(v)?)))
+    }
+
     /// The date moved on: every reminder and the order worked out again. Whether it had.
     pub fn new_day(&mut self, today: NaiveDate) -> bool {
         if today == self.today {
@@ -286,6 +317,7 @@ impl Lens {
     /// The whole unit read again (the store's digest, and every snooze).
     pub fn reload(&mut self, caseload: Caseload, facts: Vec<LogFacts>, snoozes: Snoozes) {
         self.facts = facts;
+        self.calendar = calendar_of(&caseload, &self.days);
         self.caseload = caseload;
         self.snoozes = snoozes;
         self.rebuild();
@@ -305,14 +337,16 @@ impl Lens {
         let mut touched = Vec::new();
         for victim in victims {
             let Some(i) = self.victim_by_id(&victim.id) else {
-                // New: `rebuild` takes its facts from its log.
+                self.facts.truncate(self.caseload.victims.len());
+                self.facts.push(LogFacts::of(&victim.contacts));
+                let victim = self.kept(victim);
                 self.caseload.victims.push(victim);
                 rebuild = true;
                 continue;
             };
             rebuild |= self.caseload.victims[i].case_id != victim.case_id;
             self.facts[i] = LogFacts::of(&victim.contacts);
-            self.caseload.victims[i] = victim;
+            self.caseload.victims[i] = self.kept(victim);
             touched.push(i);
         }
         if let Some(snoozes) = snoozes {
@@ -325,6 +359,14 @@ impl Lens {
                 self.recompute(i);
             }
         }
+    }
+
+    /// A victim as the lens keeps it: without its log when it keeps summaries.
+    fn kept(&self, mut victim: Victim) -> Victim {
+        if self.summaries {
+            victim.contacts = Vec::new();
+        }
+        victim
     }
 
     /// Whether victim `i` passes `filter`. The search's haystacks must be built
@@ -445,6 +487,18 @@ impl Lens {
         dates.sort();
         dates
     }
+}
+
+/// The working days of a unit: the store's extra days off and the configuration's changes.
+fn calendar_of(caseload: &Caseload, days: &DayChanges) -> Calendar {
+    Calendar::with_changes(
+        caseload
+            .extra_non_working_days
+            .iter()
+            .chain(&days.non_working)
+            .copied(),
+        days.working.iter().copied(),
+    )
 }
 
 /// Each record's place in `records`, by id.

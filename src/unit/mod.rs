@@ -16,3 +16,4 @@ pub mod lens;
 pub mod one_case;
 pub mod status;
 pub mod transfer;
+pub mod window;

@@ -44,6 +44,10 @@ impl App {
     pub(super) fn refresh_rows(&mut self, narrowing: bool) {
         let keep = self.selected_victim_index();
         self.list.query_words = search::words(&self.list.query);
+        if self.is_thin() {
+            self.want_window();
+            return;
+        }
         let filter = self.filter();
         self.list.rows = if narrowing {
             let rows = std::mem::take(&mut self.list.rows);
@@ -63,6 +67,10 @@ impl App {
 
     /// Re-derives the diary pane: the reminders within the horizon, and the key dates in it.
     pub(super) fn refresh_diary(&mut self) {
+        if self.is_thin() {
+            self.want_window();
+            return;
+        }
         let officer = self.officer_shown();
         self.diary.items = self.lens.diary(officer.as_deref(), self.diary.horizon);
         self.diary.selected = self

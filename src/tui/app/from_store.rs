@@ -54,6 +54,18 @@ impl App {
         }
     }
 
+    /// Everything to be read again (the service said this screen missed changes): true if
+    /// the screens are thin, and will ask for what they show; false if the loop is to read
+    /// the whole unit again ([`App::reload`]).
+    pub fn reread(&mut self) -> bool {
+        if !self.is_thin() {
+            return false;
+        }
+        self.opened = None;
+        self.want_window();
+        true
+    }
+
     /// Someone else's change, read back from the store: shown as ours are, and said.
     pub(crate) fn changed_by(&mut self, fresh: Fresh, who: &str) {
         self.store_changed(fresh);
@@ -98,7 +110,9 @@ impl App {
             Effect::Save(Command::AddVictim(_)) => {
                 // The id is the store's: the change names it.
                 let id = changed.victims.first().map_or("", String::as_str);
-                if let Some(pos) = self.row_of(id) {
+                if self.is_thin() {
+                    self.select_victim(id);
+                } else if let Some(pos) = self.row_of(id) {
                     self.list.selected = pos;
                 }
                 self.screen.message = Some(format!("Victim {id} added."));
@@ -109,6 +123,7 @@ impl App {
             Effect::Save(Command::CloseCase(_)) => "Case closed, and its victims with it.",
             Effect::Save(Command::AddCase(_)) => {
                 let id = changed.cases.first().map_or("", String::as_str);
+                self.case_added(id);
                 self.screen.message = Some(format!("Case {id} added."));
                 self.close_form();
                 return;

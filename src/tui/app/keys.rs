@@ -351,6 +351,9 @@ impl App {
     }
 
     fn move_selection(&mut self, action: Action) {
+        if self.move_thin(action) {
+            return;
+        }
         let (len, sel) = match self.screen.focus {
             Pane::Caseload => (self.list.rows.len(), &mut self.list.selected),
             Pane::Diary => (self.diary.items.len(), &mut self.diary.selected),
@@ -379,6 +382,19 @@ impl App {
             Pane::Caseload if self.selected_victim().is_some() => {
                 return self.consult();
             }
+            Pane::Diary if self.is_thin() => {
+                let item = self.diary.items.get(self.diary.selected)?;
+                let id = item.reminder.victim_id.clone();
+                let i = self.victim_by_id(&id)?;
+                if self.lens.rows(&self.filter(), Some(&[i])).is_empty() {
+                    // Jumping to a victim the filters hide: clear them.
+                    self.clear_filters();
+                }
+                self.select_victim(&id);
+                self.screen.contacts_selected = 0;
+                self.open_victim_view();
+                return Some(Effect::Consult { victim: id });
+            }
             Pane::Diary => {
                 let item = self.diary.items.get(self.diary.selected)?;
                 let id = item.reminder.victim_id.clone();
@@ -389,10 +405,7 @@ impl App {
                     .any(|&i| self.caseload().victims[i].id == id)
                 {
                     // Jumping to a victim the filters hide: clear them.
-                    self.list.query.clear();
-                    self.list.status_filter = None;
-                    self.list.unanswered_only = false;
-                    self.list.mine_only = false;
+                    self.clear_filters();
                     self.refresh_rows(false);
                     self.refresh_diary();
                 }
@@ -414,6 +427,14 @@ impl App {
             Pane::Caseload => {}
         }
         None
+    }
+
+    fn clear_filters(&mut self) {
+        self.list.query.clear();
+        self.list.query_words.clear();
+        self.list.status_filter = None;
+        self.list.unanswered_only = false;
+        self.list.mine_only = false;
     }
 
     /// The selected victim's record opened, and the consultation to record.

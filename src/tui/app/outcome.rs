@@ -31,12 +31,15 @@ pub enum Outcome {
         digest: Box<Digest>,
         snoozes: Vec<Snooze>,
     },
-    /// An erasure made, and the caseload read again after it.
+    /// An erasure made, and the caseload read again after it (`None`: thin screens, which
+    /// ask for what they show again).
     Erased {
         erased: Box<Erased>,
-        digest: Box<Digest>,
+        digest: Option<Box<Digest>>,
         snoozes: Vec<Snooze>,
     },
+    /// What thin screens show, as the unit service sent it.
+    Window(Box<crate::unit::window::Window>),
     /// A victim's whole record, its case, and the versions read with them.
     RecordLoaded {
         victim: Box<Victim>,
@@ -76,13 +79,19 @@ impl App {
                 self.saved(&effect, &changed);
             }
             Outcome::ChangedBy { fresh, by } => self.changed_by(*fresh, &by),
+            Outcome::Window(window) => self.window_loaded(*window),
             Outcome::Reloaded { digest, snoozes } => self.reload(*digest, snoozes),
             Outcome::Erased {
                 erased,
                 digest,
                 snoozes,
             } => {
-                self.reload(*digest, snoozes);
+                match digest {
+                    Some(digest) => self.reload(*digest, snoozes),
+                    None => {
+                        self.reread();
+                    }
+                }
                 self.erased(&erased);
             }
             Outcome::RecordLoaded {

@@ -1303,6 +1303,7 @@ fn the_workload_view_is_a_managers_and_leads_into_one_officers_caseload() {
 }
 mod casework;
 mod friction;
+mod thin;
 mod walk;
 
 #[test]

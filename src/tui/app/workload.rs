@@ -2,23 +2,9 @@
 //! this week, and how many have opted in — sortable, and the way into that officer's
 //! caseload. A view for the unit's managers and administrators (the service's rule).
 
-use chrono::Days;
-
-use super::{App, Overlay};
-use crate::domain::enums::VictimStatus;
+use super::{App, Overlay, Workload};
 use crate::tui::action::Action;
 use crate::unit::access;
-
-/// One officer's line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workload {
-    pub officer: String,
-    pub name: String,
-    pub victims: usize,
-    pub overdue: usize,
-    pub this_week: usize,
-    pub opted_in: usize,
-}
 
 /// What the lines are sorted by (most first, but for the officer's name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,53 +52,11 @@ impl App {
     /// Each officer's workload on the screens' date (snoozed reminders left out, as in the
     /// header), sorted. Victims allocated to no one are a line of their own, last.
     pub fn workload(&self, sort: WorkloadSort) -> Vec<Workload> {
-        let week = self
-            .settings
-            .today
-            .checked_add_days(Days::new(7))
-            .unwrap_or(self.settings.today);
-        let mut lines: Vec<Workload> = self
-            .caseload()
-            .officers
+        let mut lines = self.workload_lines();
+        let nobody = lines
             .iter()
-            .map(|o| Workload {
-                officer: o.id.clone(),
-                name: o.name.clone(),
-                victims: 0,
-                overdue: 0,
-                this_week: 0,
-                opted_in: 0,
-            })
-            .collect();
-        let mut nobody = Workload {
-            officer: String::new(),
-            name: "not allocated".into(),
-            victims: 0,
-            overdue: 0,
-            this_week: 0,
-            opted_in: 0,
-        };
-        for (i, v) in self.caseload().victims.iter().enumerate() {
-            let line = match v.allocated_to.as_deref() {
-                Some(o) => match lines.iter_mut().find(|l| l.officer == o) {
-                    Some(line) => line,
-                    None => &mut nobody,
-                },
-                None => &mut nobody,
-            };
-            line.victims += 1;
-            line.opted_in += usize::from(v.status == VictimStatus::OptedIn);
-            for r in self.lens.reminders(i) {
-                if self.snoozed(r).is_some() {
-                    continue;
-                }
-                if r.due < self.settings.today {
-                    line.overdue += 1;
-                } else if r.due <= week {
-                    line.this_week += 1;
-                }
-            }
-        }
+            .position(|l| l.officer.is_empty())
+            .map(|at| lines.remove(at));
         lines.sort_by(|a, b| match sort {
             WorkloadSort::Officer => a.name.cmp(&b.name),
             WorkloadSort::Victims => b.victims.cmp(&a.victims).then(a.name.cmp(&b.name)),
@@ -120,9 +64,7 @@ impl App {
             WorkloadSort::ThisWeek => b.this_week.cmp(&a.this_week).then(a.name.cmp(&b.name)),
             WorkloadSort::OptedIn => b.opted_in.cmp(&a.opted_in).then(a.name.cmp(&b.name)),
         });
-        if nobody.victims > 0 {
-            lines.push(nobody);
-        }
+        lines.extend(nobody);
         lines
     }
 
@@ -143,6 +85,8 @@ impl App {
             sort: WorkloadSort::Overdue,
             selected: 0,
         }));
+        // Thin screens ask the service for the unit's workload.
+        self.want_window();
     }
 
     pub(super) fn workload_action(&mut self, action: Action) {

@@ -13,29 +13,20 @@ use crate::tui::app::{App, Pane};
 
 /// One line of the diary pane, before it is drawn.
 enum DiaryLine {
-    /// A group's heading: its status, how many are due, how many of it are snoozed.
-    Heading(DiaryStatus, usize, usize),
+    /// A group's heading: its status, how many are due, how many of it are snoozed (counted
+    /// apart, as the header counts), and how many of its items are not held (thin screens
+    /// hold those around the selection), above and below those that are.
+    Heading(DiaryStatus, usize, usize, Unheld),
     Item(usize),
-    DatesHeading,
+    /// The key dates' heading, and how many of them are not held.
+    DatesHeading(Unheld),
     Date(usize),
     Empty,
 }
 
-/// The diary group starting at item `from`: how many are due, and how many snoozed (counted
-/// apart, as the header counts).
-fn group_counts(app: &App, from: usize) -> (usize, usize) {
-    let status = app.diary().items[from].status;
-    app.diary().items[from..]
-        .iter()
-        .take_while(|i| i.status == status)
-        .fold((0, 0), |(due, snoozed), i| {
-            if app.snoozed(&i.reminder).is_some() {
-                (due, snoozed + 1)
-            } else {
-                (due + 1, snoozed)
-            }
-        })
-}
+/// A section's lines not held, above and below those that are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Unheld(usize, usize);
 
 pub(super) fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = pane_block(
@@ -50,24 +41,32 @@ pub(super) fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect
     let mut outline =
         Vec::with_capacity(app.diary().items.len() + app.diary().key_dates_ahead.len() + 8);
     let mut selected_line = 0;
-    let mut group = None;
-    for (pos, item) in app.diary().items.iter().enumerate() {
-        if group != Some(item.status) {
-            group = Some(item.status);
-            let (due, snoozed) = group_counts(app, pos);
-            outline.push(DiaryLine::Heading(item.status, due, snoozed));
+    let mut pos = 0;
+    for span in app.diary_spans() {
+        outline.push(DiaryLine::Heading(
+            span.status,
+            span.len - span.snoozed,
+            span.snoozed,
+            Unheld(span.before, span.after()),
+        ));
+        for _ in 0..span.held {
+            if pos == app.diary().selected {
+                selected_line = outline.len();
+            }
+            outline.push(DiaryLine::Item(pos));
+            pos += 1;
         }
-        if pos == app.diary().selected {
-            selected_line = outline.len();
-        }
-        outline.push(DiaryLine::Item(pos));
     }
     if app.diary().items.is_empty() {
         outline.push(DiaryLine::Empty);
     }
-    if !app.diary().key_dates_ahead.is_empty() {
-        outline.push(DiaryLine::DatesHeading);
-        outline.extend((0..app.diary().key_dates_ahead.len()).map(DiaryLine::Date));
+    let dates = app.diary().key_dates_ahead.len();
+    if dates > 0 {
+        outline.push(DiaryLine::DatesHeading(Unheld(
+            0,
+            app.key_dates_total().saturating_sub(dates),
+        )));
+        outline.extend((0..dates).map(DiaryLine::Date));
     }
     // When the pane has the focus, its last two lines spell out the selected item in full:
     // a narrow pane cuts the list's lines, and the sensitive-date label matters most.
@@ -109,26 +108,31 @@ enum Shown {
 /// one's share around the selection), with a line saying how many more there are: a long
 /// overdue list no longer hides what is due today and this week.
 fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
-    if outline.len() <= height {
-        return (0..outline.len()).map(Shown::Line).collect();
-    }
-    // Sections: a heading's place, and the places of the lines under it.
-    let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
+    // Sections: a heading's place, the places of the lines under it, and its lines not held.
+    let mut sections: Vec<(usize, Vec<usize>, Unheld)> = Vec::new();
     for (at, line) in outline.iter().enumerate() {
         match line {
-            DiaryLine::Heading(..) | DiaryLine::DatesHeading | DiaryLine::Empty => {
-                sections.push((at, Vec::new()));
+            DiaryLine::Heading(.., unheld) | DiaryLine::DatesHeading(unheld) => {
+                sections.push((at, Vec::new(), *unheld));
             }
+            DiaryLine::Empty => sections.push((at, Vec::new(), Unheld::default())),
             _ => match sections.last_mut() {
-                Some((_, lines)) => lines.push(at),
-                None => sections.push((at, Vec::new())),
+                Some((_, lines, _)) => lines.push(at),
+                None => sections.push((at, Vec::new(), Unheld::default())),
             },
         }
+    }
+    let all_held = sections.iter().all(|(.., u)| *u == Unheld::default());
+    if outline.len() <= height && all_held {
+        return (0..outline.len()).map(Shown::Line).collect();
     }
     let rows_for = |share: usize| -> usize {
         sections
             .iter()
-            .map(|(_, lines)| 1 + lines.len().min(share) + usize::from(lines.len() > share))
+            .map(|(_, lines, unheld)| {
+                1 + lines.len().min(share)
+                    + usize::from(lines.len() > share || *unheld != Unheld::default())
+            })
             .sum()
     };
     if rows_for(0) > height {
@@ -146,12 +150,14 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
     // group shown whole needs no "more" line, which frees that row too.
     let mut left_over = height - rows_for(share);
     let mut rows = Vec::with_capacity(height);
-    for (heading, lines) in &sections {
+    for (heading, lines, unheld) in &sections {
         rows.push(Shown::Line(*heading));
         let mut shown = lines.len().min(share);
         let hidden = lines.len() - shown;
-        if hidden > 0 && hidden <= left_over + 1 {
-            left_over -= hidden - 1;
+        // Showing the rest frees the "more" line, unless lines not held still need it.
+        let freed = usize::from(*unheld == Unheld::default());
+        if hidden > 0 && hidden <= left_over + freed {
+            left_over -= hidden - freed;
             shown = lines.len();
         } else if hidden > 0 {
             shown += left_over;
@@ -162,8 +168,9 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
             _ => 0,
         };
         rows.extend(lines[from..from + shown].iter().map(|&l| Shown::Line(l)));
-        if lines.len() > shown {
-            rows.push(Shown::More(from, lines.len() - shown - from));
+        let (above, below) = (from + unheld.0, lines.len() - shown - from + unheld.1);
+        if above + below > 0 {
+            rows.push(Shown::More(above, below));
         }
     }
     rows
@@ -172,7 +179,7 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
 /// One line of the diary's outline, drawn.
 fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
     match line {
-        DiaryLine::Heading(status, due, snoozed) => Line::from(Span::styled(
+        DiaryLine::Heading(status, due, snoozed, _) => Line::from(Span::styled(
             if *snoozed == 0 {
                 format!("{} ({due})", status.label())
             } else {
@@ -182,7 +189,7 @@ fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
         )),
         DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
         DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
-        DiaryLine::DatesHeading => Line::from(Span::styled("Key sentence dates", theme.title())),
+        DiaryLine::DatesHeading(_) => Line::from(Span::styled("Key sentence dates", theme.title())),
         DiaryLine::Date(i) => {
             let (d, case, kind) = app.diary().key_dates_ahead[*i];
             let c = &app.caseload().cases[case];
