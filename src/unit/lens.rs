@@ -23,6 +23,9 @@ use crate::domain::rules::LeadTimes;
 use crate::domain::search;
 use crate::store::Snooze;
 
+/// Lists kept between asks (the unit service's screens: a few filters and diaries each).
+const KEPT: usize = 8;
+
 /// Victims whose haystacks one call of [`Lens::idle_work`] builds: about a millisecond, the
 /// most a key pressed meanwhile waits.
 const IDLE_SLICE: usize = 2_000;
@@ -68,6 +71,12 @@ impl FromIterator<Snooze> for Snoozes {
     }
 }
 
+/// A key date of a case: its date, the case's index, its kind.
+pub type KeyDate = (NaiveDate, usize, KeyDateKind);
+
+/// A diary kept: whose (`None`: everyone's), and how many days ahead.
+type DiaryKey = (Option<String>, u32);
+
 /// Which victims a list or a diary shows: one officer's (or all), of one status, only
 /// those never answering with a release within a year, and those a search's words find.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -105,6 +114,13 @@ pub struct Lens {
     /// Whether the victims are the digest's summaries (no logs): a victim changed is kept
     /// so too, its log's facts worked out first.
     summaries: bool,
+    /// The rows of the filters last asked for, and the diaries (whose, how far ahead), the
+    /// latest last: a screen that moves or narrows its search asks again at once.
+    /// Forgotten at every change.
+    kept_rows: Vec<(Filter, Vec<usize>)>,
+    kept_diaries: Vec<(DiaryKey, Vec<DiaryItem>)>,
+    /// The key dates ahead, by how far ahead.
+    kept_dates: Vec<(u32, Vec<KeyDate>)>,
 }
 
 impl Lens {
@@ -121,6 +137,9 @@ impl Lens {
     ) -> Self {
         let calendar = calendar_of(&caseload, &days);
         let mut lens = Self {
+            kept_rows: Vec::new(),
+            kept_diaries: Vec::new(),
+            kept_dates: Vec::new(),
             summaries: facts.is_some(),
             caseload,
             facts: facts.unwrap_or_default(),
@@ -207,8 +226,16 @@ impl Lens {
         diary_status(due, self.today, &self.lead)
     }
 
+    /// Forgets the lists kept: the unit, the day or the rules changed.
+    fn forget(&mut self) {
+        self.kept_rows.clear();
+        self.kept_diaries.clear();
+        self.kept_dates.clear();
+    }
+
     /// Recomputes everything derived from the caseload.
     pub fn rebuild(&mut self) {
+        self.forget();
         // Victims whose facts are not known yet have their whole log in memory.
         let known = self.facts.len().min(self.caseload.victims.len());
         for v in &self.caseload.victims[known..] {
@@ -247,6 +274,7 @@ impl Lens {
 
     /// The order worked out again for every victim.
     fn reorder_all(&mut self) {
+        self.forget();
         self.next_due = (0..self.caseload.victims.len())
             .map(|i| self.first_due(i))
             .collect();
@@ -258,6 +286,7 @@ impl Lens {
     /// After a change to one victim: its reminders, and its place in the order. At 100,000
     /// victims this spares a change the full sort.
     fn recompute(&mut self, victim: usize) {
+        self.forget();
         self.reminders[victim] = self.compute_reminders(victim);
         self.next_due[victim] = self.first_due(victim);
         if let Some(at) = self.order.iter().position(|&i| i == victim) {
@@ -327,6 +356,7 @@ impl Lens {
     /// are worked out again from its record and log as stored, and a new record, a victim
     /// moved to another case or a changed case rebuilds the order.
     pub fn apply(&mut self, victims: Vec<Victim>, cases: Vec<Case>, snoozes: Option<Vec<Snooze>>) {
+        self.forget();
         let mut rebuild = !cases.is_empty();
         for case in cases {
             match self.cases.get(&case.id) {
@@ -406,6 +436,62 @@ impl Lens {
             .collect()
     }
 
+    /// The rows `filter` shows, kept for the next ask: the same filter is answered from
+    /// them, and one that only narrows a search kept (its every word is in one of the new
+    /// words) filters their rows rather than the whole unit's.
+    pub fn kept_rows(&mut self, filter: &Filter) -> &[usize] {
+        if let Some(at) = self.kept_rows.iter().rposition(|(f, _)| f == filter) {
+            // The latest last.
+            let kept = self.kept_rows.remove(at);
+            self.kept_rows.push(kept);
+        } else {
+            let wider = self.kept_rows.iter().rposition(|(f, _)| narrows(filter, f));
+            let rows = if let Some(w) = wider {
+                let kept = std::mem::take(&mut self.kept_rows[w].1);
+                let rows = self.rows(filter, Some(&kept));
+                self.kept_rows[w].1 = kept;
+                rows
+            } else {
+                self.rows(filter, None)
+            };
+            remember(&mut self.kept_rows, filter.clone(), rows);
+        }
+        self.last_rows()
+    }
+
+    /// The rows of the filter last asked for ([`Lens::kept_rows`]).
+    pub fn last_rows(&self) -> &[usize] {
+        self.kept_rows
+            .last()
+            .map_or(&[], |(_, rows)| rows.as_slice())
+    }
+
+    /// [`Lens::diary`], kept for the next ask: where it is kept ([`Lens::kept_diary`]).
+    pub fn keep_diary(&mut self, officer: Option<&str>, horizon: u32) -> usize {
+        let key = (officer.map(str::to_owned), horizon);
+        if let Some(at) = self.kept_diaries.iter().position(|(k, _)| *k == key) {
+            return at;
+        }
+        let diary = self.diary(officer, horizon);
+        remember(&mut self.kept_diaries, key, diary)
+    }
+
+    /// [`Lens::key_dates_ahead`], kept for the next ask.
+    pub fn kept_key_dates(&mut self, horizon: u32) -> &[KeyDate] {
+        let at = if let Some(at) = self.kept_dates.iter().position(|(h, _)| *h == horizon) {
+            at
+        } else {
+            let dates = self.key_dates_ahead(horizon);
+            remember(&mut self.kept_dates, horizon, dates)
+        };
+        &self.kept_dates[at].1
+    }
+
+    /// A diary kept ([`Lens::keep_diary`]).
+    pub fn kept_diary(&self, at: usize) -> &[DiaryItem] {
+        &self.kept_diaries[at].1
+    }
+
     /// Builds every haystack not built yet, on every core: a search before the idle work
     /// has built them all.
     pub fn search_ready(&mut self) {
@@ -473,9 +559,9 @@ impl Lens {
     }
 
     /// Key dates of open cases within `horizon` days: date, case index, kind, soonest first.
-    pub fn key_dates_ahead(&self, horizon: u32) -> Vec<(NaiveDate, usize, KeyDateKind)> {
+    pub fn key_dates_ahead(&self, horizon: u32) -> Vec<KeyDate> {
         let until = self.until(horizon);
-        let mut dates: Vec<(NaiveDate, usize, KeyDateKind)> = self
+        let mut dates: Vec<KeyDate> = self
             .caseload
             .cases
             .iter()
@@ -487,6 +573,27 @@ impl Lens {
         dates.sort();
         dates
     }
+}
+
+/// Keeps `value` under `key` in `list` (the oldest let go when it is full); where it is.
+fn remember<K, V>(list: &mut Vec<(K, V)>, key: K, value: V) -> usize {
+    if list.len() >= KEPT {
+        list.remove(0);
+    }
+    list.push((key, value));
+    list.len() - 1
+}
+
+/// Whether `filter` shows only victims `wider` shows: the same but for a search whose every
+/// word is in one of `filter`'s.
+fn narrows(filter: &Filter, wider: &Filter) -> bool {
+    filter.officer == wider.officer
+        && filter.status == wider.status
+        && filter.unanswered == wider.unanswered
+        && wider
+            .words
+            .iter()
+            .all(|w| filter.words.iter().any(|n| n.contains(w.as_str())))
 }
 
 /// The working days of a unit: the store's extra days off and the configuration's changes.

@@ -102,34 +102,44 @@ pub struct Workload {
 impl Lens {
     /// What `ask` shows, on the lens's day and rules (the caller puts it on the ask's).
     pub fn window(&mut self, ask: &Ask) -> Window {
-        let rows = self.rows(&ask.filter, None);
-        let total = rows.len();
-        let victims = &self.caseload().victims;
-        let selected = ask
-            .keep
-            .as_deref()
-            .and_then(|id| rows.iter().position(|&i| victims[i].id == id))
-            .unwrap_or(ask.at)
-            .min(total.saturating_sub(1));
-        let start = selected.saturating_sub(ask.reach);
-        let end = (selected + ask.reach + 1).min(total);
-        let mut named: BTreeSet<usize> = rows[start..end].iter().copied().collect();
+        let (total, selected, start, rows) = {
+            self.kept_rows(&ask.filter);
+            let rows = self.last_rows();
+            let victims = &self.caseload().victims;
+            let total = rows.len();
+            let selected = ask
+                .keep
+                .as_deref()
+                .and_then(|id| rows.iter().position(|&i| victims[i].id == id))
+                .unwrap_or(ask.at)
+                .min(total.saturating_sub(1));
+            let start = selected.saturating_sub(ask.reach);
+            let end = (selected + ask.reach + 1).min(total);
+            (total, selected, start, rows[start..end].to_vec())
+        };
+        let mut named: BTreeSet<usize> = rows.iter().copied().collect();
         let groups = self.groups(ask, &mut named);
-        let ahead = self.key_dates_ahead(ask.horizon);
+        let (firsts, key_dates_total) = {
+            let ahead = self.kept_key_dates(ask.horizon);
+            (
+                ahead[..ahead.len().min(ask.reach + 1)].to_vec(),
+                ahead.len(),
+            )
+        };
+        let victims = &self.caseload().victims;
         let cases = &self.caseload().cases;
-        let key_dates: Vec<(NaiveDate, String, KeyDateKind)> = ahead
+        let key_dates: Vec<(NaiveDate, String, KeyDateKind)> = firsts
             .iter()
-            .take(ask.reach + 1)
             .map(|&(d, c, kind)| (d, cases[c].id.clone(), kind))
             .collect();
         let mut case_ids: BTreeSet<&str> = key_dates.iter().map(|(_, c, _)| c.as_str()).collect();
         case_ids.extend(ask.cases.iter().map(String::as_str));
         case_ids.extend(named.iter().map(|&i| victims[i].case_id.as_str()));
         let ids: HashSet<&str> = named.iter().map(|&i| victims[i].id.as_str()).collect();
-        let cases: Vec<Case> = cases
+        let cases: Vec<Case> = case_ids
             .iter()
-            .filter(|c| case_ids.contains(c.id.as_str()))
-            .cloned()
+            .filter_map(|id| self.case_index(id))
+            .map(|c| cases[c].clone())
             .collect();
         Window {
             head: Caseload {
@@ -141,13 +151,10 @@ impl Lens {
             victims_in_unit: victims.len(),
             total,
             start,
-            rows: rows[start..end]
-                .iter()
-                .map(|&i| victims[i].id.clone())
-                .collect(),
+            rows: rows.iter().map(|&i| victims[i].id.clone()).collect(),
             selected,
             groups,
-            key_dates_total: ahead.len(),
+            key_dates_total,
             key_dates,
             victims: named.iter().map(|&i| victims[i].clone()).collect(),
             facts: named.iter().map(|&i| self.facts()[i].clone()).collect(),
@@ -166,8 +173,9 @@ impl Lens {
 
     /// The diary's groups: the selected one's items around the selection, every other's
     /// first; each item's victim added to `named`.
-    fn groups(&self, ask: &Ask, named: &mut BTreeSet<usize>) -> Vec<Group> {
-        let diary = self.diary(ask.filter.officer.as_deref(), ask.horizon);
+    fn groups(&mut self, ask: &Ask, named: &mut BTreeSet<usize>) -> Vec<Group> {
+        let at = self.keep_diary(ask.filter.officer.as_deref(), ask.horizon);
+        let diary = self.kept_diary(at);
         let mut groups = Vec::new();
         for items in diary.chunk_by(|a, b| a.status == b.status) {
             let status = items[0].status;
