@@ -45,9 +45,11 @@ fn vlu(data: &Path, args: &[&str]) {
 /// The unit service on `data`, in the foreground of a child process, answering once a
 /// diary has been asked of it (which also reads the unit in).
 fn serve(data: &Path) -> Child {
+    // Named on its command line, where `unit::service_memory` finds it.
     let mut child = Command::new(bin())
-        .args(["serve"])
-        .env("VLU_DATA_DIR", data)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("serve")
         .env("XDG_CONFIG_HOME", data.with_extension("config"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())

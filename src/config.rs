@@ -120,11 +120,18 @@ pub struct StoreConfig {
 pub struct ServiceConfig {
     /// Seconds a service started on demand waits with no client before it stops.
     pub idle_seconds: u64,
+    /// Whether the service keeps the unit seen whole between requests (its digest with
+    /// each victim's reminders, order and search): most of its memory at rest, and what
+    /// answers a screen at once. Without it, each request reads the unit again.
+    pub keep_unit: bool,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        Self { idle_seconds: 300 }
+        Self {
+            idle_seconds: 300,
+            keep_unit: true,
+        }
     }
 }
 

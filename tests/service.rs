@@ -684,3 +684,62 @@ fn a_kept_diary_is_worked_out_again_after_a_change() {
     assert!(offer(&first, &victim));
     assert!(!offer(&diary(), &victim), "the offer made is off the diary");
 }
+
+/// What a screen shows, asked of the service as the screens ask it on the sample's day.
+fn a_window() -> vlu::unit::window::Ask {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    vlu::unit::window::Ask {
+        today: day,
+        lead: vlu::domain::rules::LeadTimes::default(),
+        days: vlu::domain::calendar::DayChanges::default(),
+        filter: vlu::unit::lens::Filter::default(),
+        keep: None,
+        at: 0,
+        reach: 20,
+        lines: 20,
+        horizon: 14,
+        diary_at: (vlu::domain::enums::DiaryStatus::Overdue, 0),
+        cases: Vec::new(),
+        workload: true,
+    }
+}
+
+/// The window a service keeps up to date through a change made through it is the window a
+/// service that reads the unit afresh works out, and the window of one that keeps nothing
+/// between requests (`[service] keep_unit = false`).
+#[test]
+fn a_window_kept_up_to_date_is_the_window_read_afresh() {
+    let s = Sandbox::with_sample();
+    let ask = a_window();
+    let service = Service::start(&s);
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    let first = client.window(&ask).unwrap();
+    // A letter to each of the two most urgent victims: both move down the list.
+    for victim in &first.rows[..2] {
+        let mut letter = common::note("An update, by letter.");
+        letter.kind = vlu::domain::enums::ContactKind::Update;
+        letter.method = vlu::domain::enums::Medium::Letter;
+        letter.direction = vlu::domain::enums::Direction::Outbound;
+        client.append_contact(victim, &letter).unwrap();
+    }
+    let kept = client.window(&ask).unwrap();
+    assert_ne!(kept.rows, first.rows, "the change moved the rows");
+    drop(client);
+    assert_eq!(service.stop(), Some(0));
+    let service = Service::start(&s);
+    let afresh = Client::connect(&s.data_dir())
+        .unwrap()
+        .unwrap()
+        .window(&ask)
+        .unwrap();
+    assert_eq!(kept, afresh);
+    assert_eq!(service.stop(), Some(0));
+    let dir = s.data_dir().parent().unwrap().join("config/vlu");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[service]\nkeep_unit = false\n").unwrap();
+    let service = Service::start(&s);
+    let client = Client::connect(&s.data_dir()).unwrap().unwrap();
+    assert_eq!(client.window(&ask).unwrap(), afresh);
+    assert_eq!(client.window(&ask).unwrap(), afresh, "read again, the same");
+    assert_eq!(service.stop(), Some(0));
+}

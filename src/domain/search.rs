@@ -108,6 +108,20 @@ impl Haystacks {
         self.text.clear();
         self.ends.clear();
     }
+
+    /// Keeps the first `n` haystacks only (those after are built again).
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.ends.len() {
+            self.text
+                .truncate(n.checked_sub(1).map_or(0, |j| self.ends[j]));
+            self.ends.truncate(n);
+        }
+    }
+
+    /// Whether the `i`th haystack is what `victim` of `case` would have now.
+    pub fn holds(&self, i: usize, victim: &Victim, case: Option<&Case>) -> bool {
+        i < self.len() && self.get(i) == haystack(victim, case)
+    }
 }
 
 /// The folded words of a query, to match many haystacks against.

@@ -97,7 +97,8 @@ impl Shared {
     }
 
     /// `work` done on the unit seen whole: kept between requests (a warm service answers
-    /// without reading the store), read from the store when nothing is kept.
+    /// without reading the store), read from the store when nothing is kept (and let go
+    /// after each request where `[service] keep_unit` is off).
     pub(super) fn with_lens<T>(
         &self,
         store: &Store,
@@ -108,16 +109,24 @@ impl Shared {
         if kept.is_none() {
             let digest = store.load_digest()?;
             let snoozes = store.snoozes()?.into_iter().collect();
-            *kept = Some(Lens::new(
+            let mut lens = Lens::new(
                 digest.caseload,
                 Some(digest.facts),
                 snoozes,
                 chrono::Local::now().date_naive(),
                 self.config.lead_times,
                 self.config.days.clone(),
-            ));
+            );
+            // What a search looks through, built now: a screen's first keystroke would
+            // otherwise wait for the whole unit's.
+            lens.search_ready();
+            *kept = Some(lens);
         }
-        Ok(work(kept.as_mut().expect("kept just now")))
+        let done = work(kept.as_mut().expect("kept just now"));
+        if !self.config.service.keep_unit {
+            kept.take();
+        }
+        Ok(done)
     }
 
     /// A change made through this service: the records it touched, as the store now holds

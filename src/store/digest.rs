@@ -205,6 +205,16 @@ pub struct Digest {
 }
 
 impl Digest {
+    /// A victim as the digest holds it: no log, no contact details, needs or notes.
+    pub fn summary_of(victim: &Victim) -> Victim {
+        VictimDigest::of(victim, LogFacts::default()).into_parts().0
+    }
+
+    /// A case as the digest holds it.
+    pub fn summary_of_case(case: &Case) -> Case {
+        CaseDigest::of(case).into_case()
+    }
+
     /// Each victim with its facts and its case (victims whose case is missing left out).
     pub fn joined(&self) -> impl Iterator<Item = (&Victim, &LogFacts, &Case)> {
         let c = &self.caseload;

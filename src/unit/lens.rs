@@ -21,7 +21,7 @@ use crate::domain::reminders::{
 };
 use crate::domain::rules::LeadTimes;
 use crate::domain::search;
-use crate::store::Snooze;
+use crate::store::{Digest, Snooze};
 
 /// Lists kept between asks (the unit service's screens: a few filters and diaries each).
 const KEPT: usize = 8;
@@ -77,6 +77,14 @@ pub type KeyDate = (NaiveDate, usize, KeyDateKind);
 /// A diary kept: whose (`None`: everyone's), and how many days ahead.
 type DiaryKey = (Option<String>, u32);
 
+/// A diary worked out for a screen, with its groups counted once.
+#[derive(Debug)]
+pub struct KeptDiary {
+    pub items: Vec<DiaryItem>,
+    /// Each group: its status, where its items are, and how many of them are snoozed.
+    pub groups: Vec<(DiaryStatus, std::ops::Range<usize>, usize)>,
+}
+
 /// Which victims a list or a diary shows: one officer's (or all), of one status, only
 /// those never answering with a release within a year, and those a search's words find.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -118,7 +126,7 @@ pub struct Lens {
     /// latest last: a screen that moves or narrows its search asks again at once.
     /// Forgotten at every change.
     kept_rows: Vec<(Filter, Vec<usize>)>,
-    kept_diaries: Vec<(DiaryKey, Vec<DiaryItem>)>,
+    kept_diaries: Vec<(DiaryKey, KeptDiary)>,
     /// The key dates ahead, by how far ahead.
     kept_dates: Vec<(u32, Vec<KeyDate>)>,
 }
@@ -359,6 +367,12 @@ impl Lens {
         self.forget();
         let mut rebuild = !cases.is_empty();
         for case in cases {
+            // Kept as the digest keeps it: the rest stays in the store.
+            let case = if self.summaries {
+                Digest::summary_of_case(&case)
+            } else {
+                case
+            };
             match self.cases.get(&case.id) {
                 Some(&c) => self.caseload.cases[c] = case,
                 None => self.caseload.cases.push(case),
@@ -387,16 +401,24 @@ impl Lens {
         } else {
             for i in touched {
                 self.recompute(i);
+                // A name or an alias changed: the search finds the victim by it from now on
+                // (the haystacks from theirs on are built again).
+                let v = &self.caseload.victims[i];
+                if i < self.haystacks.len() && !self.haystacks.holds(i, v, self.case_of(v)) {
+                    self.haystacks.truncate(i);
+                }
             }
         }
     }
 
-    /// A victim as the lens keeps it: without its log when it keeps summaries.
-    fn kept(&self, mut victim: Victim) -> Victim {
+    /// A victim as the lens keeps it: as the digest keeps it (no log, no contact details,
+    /// needs or notes) when it keeps the digest's summaries.
+    fn kept(&self, victim: Victim) -> Victim {
         if self.summaries {
-            victim.contacts = Vec::new();
+            Digest::summary_of(&victim)
+        } else {
+            victim
         }
-        victim
     }
 
     /// Whether victim `i` passes `filter`. The search's haystacks must be built
@@ -472,8 +494,18 @@ impl Lens {
         if let Some(at) = self.kept_diaries.iter().position(|(k, _)| *k == key) {
             return at;
         }
-        let diary = self.diary(officer, horizon);
-        remember(&mut self.kept_diaries, key, diary)
+        let items = self.diary(officer, horizon);
+        let mut groups = Vec::new();
+        let mut start = 0;
+        for group in items.chunk_by(|a, b| a.status == b.status) {
+            let snoozed = group
+                .iter()
+                .filter(|i| self.snoozed(&i.reminder).is_some())
+                .count();
+            groups.push((group[0].status, start..start + group.len(), snoozed));
+            start += group.len();
+        }
+        remember(&mut self.kept_diaries, key, KeptDiary { items, groups })
     }
 
     /// [`Lens::key_dates_ahead`], kept for the next ask.
@@ -488,7 +520,7 @@ impl Lens {
     }
 
     /// A diary kept ([`Lens::keep_diary`]).
-    pub fn kept_diary(&self, at: usize) -> &[DiaryItem] {
+    pub fn kept_diary(&self, at: usize) -> &KeptDiary {
         &self.kept_diaries[at].1
     }
 
@@ -615,4 +647,78 @@ fn places<T>(records: &[T], id: impl Fn(&T) -> &String) -> HashMap<String, usize
         .enumerate()
         .map(|(i, r)| (id(r).clone(), i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validate::{KnownIds, parse_caseload};
+
+    fn sample() -> Lens {
+        let text = include_str!("../../sample-data/northshire.json");
+        let caseload = parse_caseload(text, &KnownIds::default(), false).unwrap();
+        Lens::new(
+            caseload,
+            None,
+            Snoozes::default(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            LeadTimes::default(),
+            DayChanges::default(),
+        )
+    }
+
+    fn searching(words: &[&str]) -> Filter {
+        Filter {
+            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            ..Filter::default()
+        }
+    }
+
+    #[test]
+    fn a_victim_renamed_is_found_by_the_new_name_and_not_the_old() {
+        let mut lens = sample();
+        lens.search_ready();
+        let i = lens.order()[3];
+        let mut victim = lens.caseload().victims[i].clone();
+        let old = search::words(&victim.name);
+        assert!(lens.kept_rows(&searching(&["quillfeather"])).is_empty());
+        victim.name = "Orla Quillfeather".into();
+        lens.apply(vec![victim], Vec::new(), None);
+        assert_eq!(lens.kept_rows(&searching(&["quillfeather"])), [i]);
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        assert!(!lens.kept_rows(&searching(&old)).contains(&i));
+    }
+
+    #[test]
+    fn a_narrowed_search_kept_finds_what_a_search_of_the_whole_unit_finds() {
+        let mut lens = sample();
+        for words in [
+            &["m"][..],
+            &["ma"],
+            &["mar"],
+            &["mar", "v-00"],
+            &["ar"],
+            &["m"],
+        ] {
+            let kept = lens.kept_rows(&searching(words)).to_vec();
+            assert_eq!(kept, lens.rows(&searching(words), None), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_is_in_the_next_rows_and_diary_asked_for() {
+        let mut lens = sample();
+        let all = Filter::default();
+        let first = lens.kept_rows(&all)[0];
+        let before = lens.keep_diary(None, 14);
+        let items = lens.kept_diary(before).items.len();
+        // The most urgent victim declines: nothing is due for them any more.
+        let mut victim = lens.caseload().victims[first].clone();
+        victim.status = VictimStatus::Declined;
+        lens.apply(vec![victim], Vec::new(), None);
+        assert_ne!(lens.kept_rows(&all)[0], first);
+        let after = lens.keep_diary(None, 14);
+        assert!(lens.kept_diary(after).items.len() < items);
+        assert_eq!(lens.kept_diary(after).items, lens.diary(None, 14));
+    }
 }

@@ -32,8 +32,11 @@ pub struct Ask {
     /// Else the row selected, by its place in the list (held to the list's end).
     pub at: usize,
     /// Rows sent each side of the selected one (and a diary group's items each side of the
-    /// selected one; another group's first this many and one).
+    /// selected one).
     pub reach: usize,
+    /// The most lines a pane shows: another diary group's first items sent, and the first
+    /// key dates.
+    pub lines: usize,
     /// How many days ahead the diary looks.
     pub horizon: u32,
     /// The diary's selected item: its group, and its place in the group.
@@ -103,14 +106,12 @@ impl Lens {
     /// What `ask` shows, on the lens's day and rules (the caller puts it on the ask's).
     pub fn window(&mut self, ask: &Ask) -> Window {
         let (total, selected, start, rows) = {
+            let keep = ask.keep.as_deref().and_then(|id| self.victim_by_id(id));
             self.kept_rows(&ask.filter);
             let rows = self.last_rows();
-            let victims = &self.caseload().victims;
             let total = rows.len();
-            let selected = ask
-                .keep
-                .as_deref()
-                .and_then(|id| rows.iter().position(|&i| victims[i].id == id))
+            let selected = keep
+                .and_then(|k| rows.iter().position(|&i| i == k))
                 .unwrap_or(ask.at)
                 .min(total.saturating_sub(1));
             let start = selected.saturating_sub(ask.reach);
@@ -121,10 +122,7 @@ impl Lens {
         let groups = self.groups(ask, &mut named);
         let (firsts, key_dates_total) = {
             let ahead = self.kept_key_dates(ask.horizon);
-            (
-                ahead[..ahead.len().min(ask.reach + 1)].to_vec(),
-                ahead.len(),
-            )
+            (ahead[..ahead.len().min(ask.lines)].to_vec(), ahead.len())
         };
         let victims = &self.caseload().victims;
         let cases = &self.caseload().cases;
@@ -177,13 +175,13 @@ impl Lens {
         let at = self.keep_diary(ask.filter.officer.as_deref(), ask.horizon);
         let diary = self.kept_diary(at);
         let mut groups = Vec::new();
-        for items in diary.chunk_by(|a, b| a.status == b.status) {
-            let status = items[0].status;
+        for (status, range, snoozed) in &diary.groups {
+            let (status, items) = (*status, &diary.items[range.clone()]);
             let around = (ask.diary_at.0 == status).then(|| ask.diary_at.1.min(items.len() - 1));
             let from = around.map_or(0, |at| at.saturating_sub(ask.reach));
             // Another group shows its first items: as many as the selected one below it.
             let to = around
-                .map_or(ask.reach + 1, |at| at + ask.reach + 1)
+                .map_or(ask.lines, |at| at + ask.reach + 1)
                 .min(items.len());
             let sent = items[from..to].to_vec();
             named.extend(
@@ -193,10 +191,7 @@ impl Lens {
             groups.push(Group {
                 status,
                 len: items.len(),
-                snoozed: items
-                    .iter()
-                    .filter(|i| self.snoozed(&i.reminder).is_some())
-                    .count(),
+                snoozed: *snoozed,
                 from,
                 items: sent,
             });

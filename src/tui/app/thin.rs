@@ -77,6 +77,7 @@ impl App {
             keep: want.keep.clone(),
             at: want.at,
             reach: self.reach(),
+            lines: self.screen.page.max(1) + MARGIN,
             horizon: self.diary.horizon,
             diary_at: want.diary_at,
             cases: self.thin.as_ref()?.added_cases.clone(),

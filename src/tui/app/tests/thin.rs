@@ -228,7 +228,8 @@ fn a_change_reaches_thin_screens_through_what_the_store_holds() {
 #[test]
 fn a_first_frame_reads_as_many_records_at_100_000_victims_as_at_10_000() {
     const PAGE: usize = 30;
-    let cap = 2 * PAGE + 8 + 1;
+    // The rows below the first one selected, and the lines a pane shows.
+    let (cap, lines) = (2 * PAGE + 8 + 1, PAGE + 8);
     let first_frame = |victims: usize| {
         let caseload = crate::generate::generate(victims, 11, day());
         let officer = caseload.officers[0].id.clone();
@@ -238,9 +239,14 @@ fn a_first_frame_reads_as_many_records_at_100_000_victims_as_at_10_000() {
         lens.on(ask.today, ask.lead, &ask.days);
         let window = lens.window(&ask);
         for g in &window.groups {
-            assert_eq!(g.items.len(), g.len.min(cap), "{victims}: {:?}", g.status);
+            let shown = if g.status == ask.diary_at.0 {
+                cap
+            } else {
+                lines
+            };
+            assert_eq!(g.items.len(), g.len.min(shown), "{victims}: {:?}", g.status);
         }
-        assert_eq!(window.key_dates.len(), window.key_dates_total.min(cap));
+        assert_eq!(window.key_dates.len(), window.key_dates_total.min(lines));
         let items: usize = window.groups.iter().map(|g| g.items.len()).sum();
         let counted = (
             window.rows.len(),
@@ -258,7 +264,7 @@ fn a_first_frame_reads_as_many_records_at_100_000_victims_as_at_10_000() {
     assert_eq!(small.0, cap, "the rows around the selection");
     assert_eq!(small.0, large.0);
     // A victim and its case for each row and each item, at most; four groups at most.
-    let bound = 2 * (cap + 4 * cap) + cap;
+    let bound = 2 * (cap + cap + 3 * lines) + lines;
     for (rows, dates, records, items) in [small, large] {
         assert!(records <= 2 * (rows + items) + dates, "{records} records");
         assert!(records <= bound, "{records} records of {bound}");
