@@ -6,7 +6,9 @@
 //! a 120x40 tmux pane, three times: start to the first frame that shows the caseload, a key
 //! (down) to a visible change (p99 of 30), the slowest keystroke of a search, and the
 //! screens' peak memory (`VmHWM`). The service's memory (`VmRSS`) is read at rest before
-//! the screens and after them, with its peak.
+//! the screens and after them, with its peak; then its peak is set back (`clear_refs`) and
+//! a quarter's monitoring return asked of it (`vlu report`, whole process): its peak during
+//! the report.
 //!
 //! `VLU_BENCH_BIN=path/to/vlu` measures another build the same way. Prints a Markdown table
 //! for PERFORMANCE.md.
@@ -88,9 +90,9 @@ fn main() {
         return;
     }
     println!(
-        "| victims | first frame (3 runs) | key to frame p99 | slowest search key | screens' peak | service at rest, before / after the screens | service's peak |"
+        "| victims | first frame (3 runs) | key to frame p99 | slowest search key | screens' peak | service at rest, before / after the screens | service's peak | its peak during a quarter's return |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for n in unit::sizes("10000,100000") {
         let work = tempfile::tempdir().expect("a work directory");
         let file = work.path().join("unit.json");
@@ -99,15 +101,7 @@ fn main() {
         let file_arg = file.to_str().expect("a path");
         vlu(
             &work.path().join("gen"),
-            &[
-                "generate",
-                "--victims",
-                &size,
-                "--seed",
-                "11",
-                "--out",
-                file_arg,
-            ],
+            &unit::generate_args(&size, file_arg),
         );
         vlu(&data, &["import", file_arg]);
         std::fs::remove_file(&file).expect("the file removed");
@@ -124,12 +118,27 @@ fn main() {
             .collect();
         let after = unit::service_memory(&data, "VmRSS");
         let peak = unit::service_memory(&data, "VmHWM");
+        // The peak from now: during the report alone.
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", service.id()), "5");
+        vlu(
+            &data,
+            &[
+                "report",
+                "--from",
+                "2026-07-01",
+                "--to",
+                "2026-09-30",
+                "--format",
+                "json",
+            ],
+        );
+        let report_peak = unit::service_memory(&data, "VmHWM");
         let mut firsts: Vec<Duration> = runs.iter().map(|r| r.first).collect();
         firsts.sort();
         let worst = |f: fn(&screens::Screens) -> Duration| runs.iter().map(f).max().unwrap();
         let screens_peak = runs.iter().map(|r| r.peak_mb).fold(0.0, f64::max);
         println!(
-            "| {n} | {} ({}–{}) | {} | {} | {screens_peak:.0} MB | {} / {} | {} |",
+            "| {n} | {} ({}–{}) | {} | {} | {screens_peak:.0} MB | {} / {} | {} | {} |",
             ms(firsts[1]),
             ms(firsts[0]),
             ms(firsts[2]),
@@ -138,6 +147,7 @@ fn main() {
             mb(at_rest),
             mb(after),
             mb(peak),
+            mb(report_peak),
         );
         let _ = Command::new(bin())
             .args(["serve", "--stop"])

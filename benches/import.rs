@@ -119,18 +119,7 @@ fn main() {
         .expect("a file");
         let officer = officer.to_str().expect("a path");
         let size = n.to_string();
-        vlu(
-            &work.path().join("gen"),
-            &[
-                "generate",
-                "--victims",
-                &size,
-                "--seed",
-                "11",
-                "--out",
-                file,
-            ],
-        );
+        vlu(&work.path().join("gen"), &unit::generate_args(&size, file));
         let bytes = std::fs::metadata(file).expect("the file").len();
         let mut walls = Vec::new();
         let mut peak: Option<f64> = None;

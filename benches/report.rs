@@ -54,18 +54,7 @@ fn main() {
         let file = work.path().join("unit.json");
         let file = file.to_str().expect("a path");
         let size = n.to_string();
-        vlu(
-            &data,
-            &[
-                "generate",
-                "--victims",
-                &size,
-                "--seed",
-                "11",
-                "--out",
-                file,
-            ],
-        );
+        vlu(&data, &unit::generate_args(&size, file));
         vlu(&data, &["import", file]);
         let quarter = [
             "report",

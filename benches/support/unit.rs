@@ -28,3 +28,13 @@ pub fn service_memory(data: &std::path::Path, field: &str) -> Option<f64> {
         .and_then(|kb| kb.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
 }
+
+/// The arguments of `vlu generate` for a bench's unit of `size` victims (seed 11), written
+/// to `file`.
+#[allow(
+    dead_code,
+    reason = "not every bench that includes it generates a unit"
+)]
+pub fn generate_args<'a>(size: &'a str, file: &'a str) -> [&'a str; 7] {
+    ["generate", "--victims", size, "--seed", "11", "--out", file]
+}

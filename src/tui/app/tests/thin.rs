@@ -112,49 +112,8 @@ fn thin_screens_move_filter_and_search_as_screens_holding_the_unit_do() {
         app.set_page(5);
     }
     serve(&mut thin, &mut lens);
-    let script = [
-        "down",
-        "down",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "up",
-        "pageup",
-        "end",
-        "up",
-        "up",
-        "pageup",
-        "home",
-        "down",
-        "m",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "m",
-        "tab",
-        "down",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "pagedown",
-        "down",
-        "down",
-        "pageup",
-        "end",
-        "up",
-        "home",
-        "down",
-        "shift-tab",
-    ];
-    for key in script {
+    let script = "down down pagedown pagedown pagedown pagedown pagedown pagedown pagedown up pageup end up up pageup home down m pagedown pagedown pagedown m tab down pagedown pagedown pagedown pagedown pagedown pagedown pagedown pagedown down down pageup end up home down shift-tab";
+    for key in script.split(' ') {
         keys(&mut thin, key);
         keys(&mut whole, key);
         serve(&mut thin, &mut lens);
