@@ -265,6 +265,8 @@ impl App {
         let Some(thin) = &self.thin else { return false };
         let page = self.screen.page.max(1);
         match self.screen.focus {
+            // Nothing shown, nothing to move to (nor to ask for).
+            Pane::Caseload if thin.total == 0 => {}
             Pane::Caseload => {
                 let (before, total) = (thin.before, thin.total);
                 let now = before + self.list.selected;

@@ -229,3 +229,17 @@ fn a_first_frame_reads_as_many_records_at_100_000_victims_as_at_10_000() {
         assert!(records <= bound, "{records} records of {bound}");
     }
 }
+
+#[test]
+fn a_move_in_an_empty_list_asks_for_nothing() {
+    let (mut thin, mut lens) = thin_on(&sample(), day(), "sahmed");
+    serve(&mut thin, &mut lens);
+    keys(&mut thin, "/");
+    type_text(&mut thin, "nobody-is-called-this\n");
+    serve(&mut thin, &mut lens);
+    assert_eq!(thin.list_span(), (0, 0));
+    for key in ["down", "pagedown", "end", "up", "home"] {
+        keys(&mut thin, key);
+        assert!(thin.window_wanted().is_none(), "{key} asked again");
+    }
+}
