@@ -297,8 +297,8 @@ impl App {
             ),
             versions: HashMap::new(),
         };
+        // Thin screens: this asks for the first window.
         app.refresh();
-        app.want_window();
         app
     }
 

@@ -478,11 +478,6 @@ impl Lens {
             };
             remember(&mut self.kept_rows, filter.clone(), rows);
         }
-        self.last_rows()
-    }
-
-    /// The rows of the filter last asked for ([`Lens::kept_rows`]).
-    pub fn last_rows(&self) -> &[usize] {
         self.kept_rows
             .last()
             .map_or(&[], |(_, rows)| rows.as_slice())

@@ -107,8 +107,7 @@ impl Lens {
     pub fn window(&mut self, ask: &Ask) -> Window {
         let (total, selected, start, rows) = {
             let keep = ask.keep.as_deref().and_then(|id| self.victim_by_id(id));
-            self.kept_rows(&ask.filter);
-            let rows = self.last_rows();
+            let rows = self.kept_rows(&ask.filter);
             let total = rows.len();
             let selected = keep
                 .and_then(|k| rows.iter().position(|&i| i == k))

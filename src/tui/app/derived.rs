@@ -42,12 +42,12 @@ impl App {
     /// Re-derives the caseload rows, keeping the selected victim selected where it is still
     /// shown. A search that only grew (`narrowing`) filters the rows it already has.
     pub(super) fn refresh_rows(&mut self, narrowing: bool) {
-        let keep = self.selected_victim_index();
         self.list.query_words = search::words(&self.list.query);
         if self.is_thin() {
             self.want_window();
             return;
         }
+        let keep = self.selected_victim_index();
         let filter = self.filter();
         self.list.rows = if narrowing {
             let rows = std::mem::take(&mut self.list.rows);
