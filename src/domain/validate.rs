@@ -4,6 +4,11 @@
 //! every problem (`victims[3].contacts[0].on: invalid date "2025-02-30"`), not just the first.
 //! Only a file with no problem is then turned into typed records. Messages never repeat the
 //! value of a free-text field: it may be an address or a phone number.
+//!
+//! A file is read quickly where it can be (`quick.rs`: each record cut from the file and
+//! parsed from its own bytes) and as a stream otherwise (`stream.rs`: a file that is not in
+//! the plain shape, whose problems only the stream can place). The walker's places are
+//! joined into paths only for a problem.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -97,7 +102,7 @@ pub fn check_caseload<'de, R>(
 where
     R: serde_json::de::Read<'de> + Send,
 {
-    let mut w = walked(de)?;
+    let mut w = walked(|each| stream::read(de, stream::AsJson, each).map_err(|e| not_json(&e)))?;
     w.resolve(known, replace);
     if w.problems.is_empty() {
         Ok(())
@@ -106,11 +111,28 @@ where
     }
 }
 
-/// The file read from `de` and walked, its ids and references not yet resolved.
-fn walked<'de, R>(de: serde_json::Deserializer<R>) -> Result<Walker, Vec<Problem>>
-where
-    R: serde_json::de::Read<'de> + Send,
-{
+/// Checks a caseload file as [`check_caseload`] does, read quickly (see `quick.rs`) from
+/// `reader` (without a byte-order mark): `None` if the file is not in the plain shape the
+/// quick read takes, and must be read by [`check_caseload`] for its problems.
+pub fn check_caseload_quickly(
+    reader: impl std::io::BufRead + Send,
+    known: &KnownIds,
+    replace: bool,
+) -> Option<Result<(), Vec<Problem>>> {
+    let mut w = walked(|each| quick::read(reader, stream::AsJson, each)).ok()?;
+    w.resolve(known, replace);
+    Some(if w.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(w.problems)
+    })
+}
+
+/// The file read by `read` (each case, victim and other field handed to the function it is
+/// given) and walked, its ids and references not yet resolved.
+fn walked<E>(
+    read: impl FnOnce(&mut dyn FnMut(stream::Found<Value, Value>) -> bool) -> Result<stream::Rest, E>,
+) -> Result<Walker, E> {
     // The cases and the victims are checked as they are read, each list by a walker of its
     // own; the rest once it is read, then their findings after it, in the order of the file
     // format, then every key found twice.
@@ -118,7 +140,7 @@ where
     let mut cases = Walker::default();
     let mut victims = Walker::default();
     let (mut c, mut v) = (0, 0);
-    let read = stream::read(de, stream::AsJson, &mut |found| {
+    let read = read(&mut |found| {
         match found {
             stream::Found::Field(key, value) => {
                 if key == "officers" {
@@ -131,7 +153,7 @@ where
                 cases.case(&format!("cases[{c}]"), &case);
                 c += 1;
                 if let Some((_, _, id)) = cases.ids.get(declared) {
-                    victims.settled.insert((Kind::Case, id.clone()));
+                    victims.settled.of(Kind::Case).insert(id.clone());
                 }
             }
             stream::Found::Victim(victim) => {
@@ -142,8 +164,7 @@ where
             stream::Found::Problem(p) => victims.problems.push(p),
         }
         true
-    })
-    .map_err(|e| not_json(&e))?;
+    })?;
     let value = read.other.unwrap_or(Value::Object(rest));
     let mut w = Walker::default();
     w.caseload(&value);
@@ -186,6 +207,49 @@ pub fn read_records<'de, R, E>(
 where
     R: serde_json::de::Read<'de> + Send,
 {
+    records(
+        |hand| stream::read(de, stream::AsRecord, hand).map_err(|e| unreadable(&e)),
+        each,
+    )
+}
+
+/// The records of a caseload file that passed [`check_caseload_quickly`], read quickly from
+/// `reader` (see [`read_records`]). A file the quick read does not take is unreadable here.
+///
+/// # Errors
+/// The file could not be read as records, or `each` failed (and the read stopped there).
+pub fn read_records_quickly<E>(
+    reader: impl std::io::BufRead + Send,
+    each: &mut dyn FnMut(Incoming) -> Result<(), E>,
+) -> Result<Caseload, NotRead<E>> {
+    records(
+        |hand| {
+            quick::read(reader, stream::AsRecord, hand).map_err(|quick::NotPlain| {
+                vec![Problem {
+                    path: String::new(),
+                    message: "the file could not be read (it is not what was checked)".into(),
+                }]
+            })
+        },
+        each,
+    )
+}
+
+/// A read that failed: the file's problem.
+fn unreadable(e: &serde_json::Error) -> Vec<Problem> {
+    vec![Problem {
+        path: String::new(),
+        message: format!("the file could not be read ({})", json_problem(e)),
+    }]
+}
+
+/// The records `read` hands on, each to `each`; the rest of the caseload.
+fn records<E>(
+    read: impl FnOnce(
+        &mut dyn FnMut(stream::Found<Case, Victim>) -> bool,
+    ) -> Result<stream::Rest, Vec<Problem>>,
+    each: &mut dyn FnMut(Incoming) -> Result<(), E>,
+) -> Result<Caseload, NotRead<E>> {
     let mut stopped = None;
     let mut odd = Vec::new();
     let mut hand = |incoming| match each(incoming) {
@@ -196,7 +260,7 @@ where
         }
     };
     let mut rest = Map::new();
-    let read = stream::read(de, stream::AsRecord, &mut |found| match found {
+    let read = read(&mut |found| match found {
         stream::Found::Field(key, value) => {
             rest.insert(key, value);
             true
@@ -211,13 +275,7 @@ where
     if let Some(e) = stopped {
         return Err(NotRead::Stopped(e));
     }
-    let unreadable = |e: &serde_json::Error| {
-        vec![Problem {
-            path: String::new(),
-            message: format!("the file could not be read ({})", json_problem(e)),
-        }]
-    };
-    let read = read.map_err(|e| NotRead::File(unreadable(&e)))?;
+    let read = read.map_err(NotRead::File)?;
     if !odd.is_empty() || !read.twice.is_empty() {
         odd.extend(read.twice);
         return Err(NotRead::File(odd));
@@ -322,7 +380,7 @@ pub fn check_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| w.problems.remove(0).message)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Officer,
     Case,
@@ -349,7 +407,33 @@ struct Walker {
     /// Ids declared already, to which a reference needs no resolving: a large file's
     /// contacts name their officers over a million times, each path kept until the end
     /// otherwise. (What is declared earlier is declared: resolving finds no more.)
-    settled: HashSet<(Kind, String)>,
+    settled: Settled,
+}
+
+/// Ids declared, by kind.
+#[derive(Default)]
+struct Settled {
+    officers: HashSet<String>,
+    cases: HashSet<String>,
+    victims: HashSet<String>,
+}
+
+impl Settled {
+    fn of(&mut self, kind: Kind) -> &mut HashSet<String> {
+        match kind {
+            Kind::Officer => &mut self.officers,
+            Kind::Case => &mut self.cases,
+            Kind::Victim => &mut self.victims,
+        }
+    }
+
+    fn has(&self, kind: Kind, id: &str) -> bool {
+        match kind {
+            Kind::Officer => self.officers.contains(id),
+            Kind::Case => self.cases.contains(id),
+            Kind::Victim => self.victims.contains(id),
+        }
+    }
 }
 
 fn child(path: &str, key: &str) -> String {
@@ -358,6 +442,72 @@ fn child(path: &str, key: &str) -> String {
     } else {
         format!("{path}.{key}")
     }
+}
+
+/// A field's place: its record's path and its key, joined only for a problem (a large
+/// file's contacts have over ten million fields, nearly all without one).
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    parent: &'a str,
+    key: &'a str,
+}
+
+/// Where a value is: a path, or a field's place.
+trait Place {
+    fn path(&self) -> String;
+}
+
+impl Place for str {
+    fn path(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Place for String {
+    fn path(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Place for Field<'_> {
+    fn path(&self) -> String {
+        child(self.parent, self.key)
+    }
+}
+
+impl From<Field<'_>> for String {
+    fn from(f: Field<'_>) -> String {
+        f.path()
+    }
+}
+
+/// A date as `YYYY-MM-DD`: digits where digits go read directly, anything else as chrono
+/// reads it (the same answer, a fifth of the time).
+fn ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0_u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A time as `HH:MM` (likewise).
+fn hm(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit()) {
+        let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+        return two(0) < 24 && two(3) < 60;
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
 }
 
 fn describe(v: &Value) -> &'static str {
@@ -423,14 +573,14 @@ impl Walker {
     }
 
     /// A field's value, if present and not null; reports a missing required field.
-    fn field<'v>(
+    fn field<'p, 'v>(
         &mut self,
-        path: &str,
+        path: &'p str,
         map: &'v Map<String, Value>,
-        key: &str,
+        key: &'p str,
         required: bool,
-    ) -> Option<(String, &'v Value)> {
-        let p = child(path, key);
+    ) -> Option<(Field<'p>, &'v Value)> {
+        let p = Field { parent: path, key };
         match map.get(key) {
             Some(Value::Null) | None => {
                 if required {
@@ -442,21 +592,34 @@ impl Walker {
         }
     }
 
-    fn string<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v str> {
+    /// [`Walker::field`] with its path joined: for a field that holds an object, whose own
+    /// fields' places start from it.
+    fn field_at<'v>(
+        &mut self,
+        path: &str,
+        map: &'v Map<String, Value>,
+        key: &str,
+        required: bool,
+    ) -> Option<(String, &'v Value)> {
+        self.field(path, map, key, required)
+            .map(|(p, v)| (p.path(), v))
+    }
+
+    fn string<'v>(&mut self, path: &(impl Place + ?Sized), v: &'v Value) -> Option<&'v str> {
         if let Value::String(s) = v {
             Some(s)
         } else {
-            self.report(path, format!("expected text, found {}", describe(v)));
+            self.report(path.path(), format!("expected text, found {}", describe(v)));
             None
         }
     }
 
     /// Free text: any characters but control ones (newline and tab allowed). Never quoted.
-    fn text(&mut self, path: &str, v: &Value) -> Option<String> {
+    fn text<'v>(&mut self, path: &(impl Place + ?Sized), v: &'v Value) -> Option<&'v str> {
         let s = self.string(path, v)?;
         if let Some(c) = forbidden_char(s) {
             self.report(
-                path,
+                path.path(),
                 format!(
                     "contains the control character U+{:04X}; only plain text is allowed",
                     u32::from(c)
@@ -464,7 +627,7 @@ impl Walker {
             );
             return None;
         }
-        Some(s.to_owned())
+        Some(s)
     }
 
     fn opt_text(&mut self, path: &str, map: &Map<String, Value>, key: &str) {
@@ -484,13 +647,13 @@ impl Walker {
     }
 
     /// An identifier: short, not blank, no control characters at all.
-    fn id(
+    fn id<'v>(
         &mut self,
         path: &str,
-        map: &Map<String, Value>,
+        map: &'v Map<String, Value>,
         key: &str,
         required: bool,
-    ) -> Option<String> {
+    ) -> Option<&'v str> {
         let (p, v) = self.field(path, map, key, required)?;
         let s = self.string(&p, v)?;
         if s.trim().is_empty() {
@@ -514,7 +677,7 @@ impl Walker {
         } else if s.chars().count() > MAX_ID_LEN {
             self.report(p, format!("an id may be at most {MAX_ID_LEN} characters"));
         } else {
-            return Some(s.to_owned());
+            return Some(s);
         }
         None
     }
@@ -527,27 +690,24 @@ impl Walker {
         key: &str,
         required: bool,
     ) {
-        if let Some(id) = self.id(path, map, key, required) {
-            let id = (kind, id);
-            if !self.settled.contains(&id) {
-                self.refs.push((kind, child(path, key), id.1));
-            }
+        if let Some(id) = self.id(path, map, key, required)
+            && !self.settled.has(kind, id)
+        {
+            self.refs.push((kind, child(path, key), id.to_owned()));
         }
     }
 
-    fn date_value(&mut self, path: &str, v: &Value) -> Option<NaiveDate> {
+    fn date_value(&mut self, path: &(impl Place + ?Sized), v: &Value) -> Option<NaiveDate> {
         let s = self.string(path, v)?;
-        let parsed = (s.len() == 10)
-            .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .flatten();
+        let parsed = (s.len() == 10).then(|| ymd(s)).flatten();
         match parsed {
             None => self.report(
-                path,
+                path.path(),
                 format!("invalid date {} (expected YYYY-MM-DD)", quote(s)),
             ),
             Some(d) if !(MIN_DATE..=MAX_DATE).contains(&d) => {
                 self.report(
-                    path,
+                    path.path(),
                     format!("date {} is outside 1900-01-01 to 2100-12-31", quote(s)),
                 );
             }
@@ -572,7 +732,7 @@ impl Walker {
             return;
         };
         let Some(s) = self.string(&p, v) else { return };
-        if s.len() != 5 || NaiveTime::parse_from_str(s, "%H:%M").is_err() {
+        if s.len() != 5 || !hm(s) {
             self.report(p, format!("invalid time {} (expected HH:MM)", quote(s)));
         }
     }
@@ -645,6 +805,7 @@ impl Walker {
             self.report(p, format!("expected a list, found {}", describe(v)));
             return Vec::new();
         };
+        let p = p.path();
         items
             .iter()
             .enumerate()
@@ -659,13 +820,14 @@ impl Walker {
         for officer in officers.as_array().into_iter().flatten() {
             scratch.officer("", officer);
         }
-        self.settled
-            .extend(scratch.ids.into_iter().map(|(kind, _, id)| (kind, id)));
+        for (kind, _, id) in scratch.ids {
+            self.settled.of(kind).insert(id);
+        }
     }
 
     fn declare(&mut self, kind: Kind, path: &str, map: &Map<String, Value>) {
         if let Some(id) = self.id(path, map, "id", true) {
-            self.ids.push((kind, child(path, "id"), id));
+            self.ids.push((kind, child(path, "id"), id.to_owned()));
         }
     }
 
@@ -741,6 +903,7 @@ impl Walker {
 
 mod casework;
 mod dupes;
+mod quick;
 mod records;
 mod stream;
 

@@ -5,12 +5,16 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Deserializer;
 use sha2::{Digest as _, Sha256};
 
-use crate::domain::validate::{KnownIds, NotRead, Problem, check_caseload, read_records};
+use crate::domain::validate::{
+    KnownIds, NotRead, Problem, check_caseload, check_caseload_quickly, read_records,
+    read_records_quickly,
+};
 use crate::error::Error;
 use crate::store::{ImportSummary, Store, StoreError};
 
@@ -25,8 +29,12 @@ pub enum Source {
 /// Counts the bytes a pass has read, for a progress bar.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
-/// A file that was checked, and the SHA-256 of what was checked.
-pub struct Checked([u8; 32]);
+/// A file that was checked: the SHA-256 of what was checked, and whether the quick read
+/// took it (then it reads it again).
+pub struct Checked {
+    hash: [u8; 32],
+    quick: bool,
+}
 
 impl Source {
     /// How many bytes there are to read.
@@ -53,7 +61,10 @@ impl Source {
 
     /// A pass over the source from its start: the reader for `serde_json`, and what the
     /// pass saw of it.
-    fn pass<'a>(&'a mut self, progress: Progress<'a>) -> io::Result<(impl Read + Send + 'a, Pass)> {
+    fn pass<'a>(
+        &'a mut self,
+        progress: Progress<'a>,
+    ) -> io::Result<(impl io::BufRead + Send + 'a, Pass)> {
         let inner = self.reader()?;
         let seen = Arc::new(Mutex::new(Seen::default()));
         let reader = Watched {
@@ -77,11 +88,34 @@ pub fn check(
     progress: Progress<'_>,
 ) -> Result<Result<Checked, Vec<Problem>>, io::Error> {
     let (reader, pass) = source.pass(progress)?;
+    let quickly = check_caseload_quickly(reader, known, replace);
+    if let Some(checked) = quickly {
+        if let Some(failed) = pass.failure()? {
+            return Ok(Err(failed));
+        }
+        return Ok(checked.map(|()| Checked {
+            hash: pass.hash(),
+            quick: true,
+        }));
+    }
+    // Not in the plain shape: read as a stream for what is wrong (the bytes read a second
+    // time not counted twice).
+    let shown = AtomicU64::new(pass.read());
+    let again = |n: u64| {
+        let left = shown.load(Relaxed);
+        let skip = n.min(left);
+        shown.store(left - skip, Relaxed);
+        progress(n - skip);
+    };
+    let (reader, pass) = source.pass(&again)?;
     let checked = check_caseload(Deserializer::from_reader(reader), known, replace);
     if let Some(failed) = pass.failure()? {
         return Ok(Err(failed));
     }
-    Ok(checked.map(|()| Checked(pass.hash())))
+    Ok(checked.map(|()| Checked {
+        hash: pass.hash(),
+        quick: false,
+    }))
 }
 
 /// The second pass: the checked file written into `store` as it is read again, all or
@@ -104,7 +138,11 @@ pub fn write(
     };
     Ok(store.import_records(replace, |each| {
         let (reader, pass) = source.pass(progress).map_err(|e| unreadable(&e))?;
-        let read = read_records(Deserializer::from_reader(reader), each);
+        let read = if checked.quick {
+            read_records_quickly(reader, each)
+        } else {
+            read_records(Deserializer::from_reader(reader), each)
+        };
         if let Err(NotRead::Stopped(e)) = read {
             // The store stopped the read (a full disk): its reason, not the file's.
             return Err(NotRead::Stopped(e));
@@ -114,7 +152,7 @@ pub fn write(
             Ok(Some(problems)) => return Err(NotRead::File(problems)),
             Ok(None) => {}
         }
-        if pass.hash() != checked.0 {
+        if pass.hash() != checked.hash {
             return Err(NotRead::File(vec![Problem {
                 path: String::new(),
                 message: "the file changed while it was being imported; nothing was \
@@ -155,6 +193,8 @@ pub fn import(
 #[derive(Default)]
 struct Seen {
     hash: Sha256,
+    /// Bytes read so far.
+    read: u64,
     /// The last bytes of a read that may begin a character the next read ends.
     partial: Vec<u8>,
     started: bool,
@@ -168,6 +208,11 @@ struct Pass {
 }
 
 impl Pass {
+    /// How many bytes the pass has read.
+    fn read(&self) -> u64 {
+        lock(&self.seen).read
+    }
+
     /// The SHA-256 of the bytes the pass read.
     fn hash(&self) -> [u8; 32] {
         lock(&self.seen).hash.clone().finalize().into()
@@ -221,6 +266,7 @@ impl Read for Watched<'_> {
         (self.progress)(n as u64);
         let mut seen = lock(&self.seen);
         seen.hash.update(&buf[..n]);
+        seen.read += n as u64;
         let mut from = 0;
         if !seen.started && n > 0 {
             seen.started = true;

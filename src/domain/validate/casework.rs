@@ -54,7 +54,7 @@ impl Walker {
     }
 
     pub(super) fn victim_casework(&mut self, path: &str, map: &Map<String, Value>) {
-        if let Some((p, v)) = self.field(path, map, "vps", false) {
+        if let Some((p, v)) = self.field_at(path, map, "vps", false) {
             let fields = [
                 "offered_on",
                 "declined_on",
@@ -115,7 +115,7 @@ impl Walker {
                 }
             }
         }
-        if let Some((p, v)) = self.field(path, map, "moved_away", false)
+        if let Some((p, v)) = self.field_at(path, map, "moved_away", false)
             && let Some(m) = self.object(&p, v, &["on", "to"])
         {
             self.date(&p, m, "on", true);
@@ -124,7 +124,7 @@ impl Walker {
     }
 
     pub(super) fn case_casework(&mut self, path: &str, map: &Map<String, Value>) {
-        if let Some((p, v)) = self.field(path, map, "restricted_patient", false) {
+        if let Some((p, v)) = self.field_at(path, map, "restricted_patient", false) {
             let fields = [
                 "mhcs_registered_on",
                 "tribunal_on",
@@ -146,7 +146,7 @@ impl Walker {
                 }
             }
         }
-        if let Some((p, v)) = self.field(path, map, "transferred", false)
+        if let Some((p, v)) = self.field_at(path, map, "transferred", false)
             && let Some(t) = self.object(&p, v, &["on", "to_area"])
         {
             self.date(&p, t, "on", true);

@@ -25,7 +25,7 @@ impl Walker {
         let Some(map) = self.object("", v, &fields) else {
             return;
         };
-        if let Some((p, v)) = self.field("", map, "format", true)
+        if let Some((p, v)) = self.field_at("", map, "format", true)
             && v.as_str() != Some(FORMAT_NAME)
         {
             self.report(
@@ -33,7 +33,7 @@ impl Walker {
                 format!("expected \"{FORMAT_NAME}\"; this is not a vlu caseload file"),
             );
         }
-        if let Some((p, v)) = self.field("", map, "version", true)
+        if let Some((p, v)) = self.field_at("", map, "version", true)
             && v.as_u64() != Some(u64::from(FORMAT_VERSION))
         {
             self.report(
@@ -41,7 +41,7 @@ impl Walker {
                 format!("unsupported version (this vlu reads version {FORMAT_VERSION})"),
             );
         }
-        if let Some((p, v)) = self.field("", map, "unit", false)
+        if let Some((p, v)) = self.field_at("", map, "unit", false)
             && let Some(unit) = self.object(&p, v, &["name"])
         {
             self.name(&p, unit, "name", false);
@@ -88,7 +88,7 @@ impl Walker {
             return;
         };
         self.declare(Kind::Case, path, map);
-        if let Some((p, v)) = self.field(path, map, "offender", true)
+        if let Some((p, v)) = self.field_at(path, map, "offender", true)
             && let Some(o) = self.object(
                 &p,
                 v,
@@ -107,14 +107,14 @@ impl Walker {
             self.opt_text(&p, o, "prison_number");
             self.opt_text(&p, o, "location");
         }
-        if let Some((p, v)) = self.field(path, map, "offence", true)
+        if let Some((p, v)) = self.field_at(path, map, "offence", true)
             && let Some(o) = self.object(&p, v, &["description", "category", "specified"])
         {
             self.opt_text(&p, o, "description");
             self.enumeration::<OffenceCategory>(&p, o, "category", true);
             self.boolean(&p, o, "specified");
         }
-        if let Some((p, v)) = self.field(path, map, "sentence", true)
+        if let Some((p, v)) = self.field_at(path, map, "sentence", true)
             && let Some(s) =
                 self.object(&p, v, &["kind", "imposed_on", "custodial_months", "court"])
         {
@@ -123,14 +123,14 @@ impl Walker {
             self.whole_number(&p, s, "custodial_months", 0..=1200);
             self.opt_text(&p, s, "court");
         }
-        if let Some((p, v)) = self.field(path, map, "responsible_officer", false)
+        if let Some((p, v)) = self.field_at(path, map, "responsible_officer", false)
             && let Some(r) = self.object(&p, v, &["name", "team", "phone", "email"])
         {
             for key in ["name", "team", "phone", "email"] {
                 self.opt_text(&p, r, key);
             }
         }
-        if let Some((p, v)) = self.field(path, map, "mappa", false)
+        if let Some((p, v)) = self.field_at(path, map, "mappa", false)
             && let Some(m) = self.object(&p, v, &["category", "level"])
         {
             self.whole_number(&p, m, "category", 1..=4);
@@ -150,7 +150,7 @@ impl Walker {
     }
 
     fn contact_details(&mut self, path: &str, map: &Map<String, Value>) {
-        if let Some((p, v)) = self.field(path, map, "contact_details", false)
+        if let Some((p, v)) = self.field_at(path, map, "contact_details", false)
             && let Some(c) = self.object(&p, v, &["address", "phone", "email"])
         {
             for key in ["address", "phone", "email"] {
@@ -208,28 +208,28 @@ impl Walker {
 
     /// A victim's preferences, needs, representative and equality data.
     fn victim_about(&mut self, path: &str, map: &Map<String, Value>) {
-        if let Some((p, v)) = self.field(path, map, "preferences", false)
+        if let Some((p, v)) = self.field_at(path, map, "preferences", false)
             && let Some(pr) = self.object(&p, v, &["method", "information", "written_follow_up"])
         {
             self.enumeration::<ContactMethod>(&p, pr, "method", false);
             self.enumeration::<InformationLevel>(&p, pr, "information", false);
             self.boolean(&p, pr, "written_follow_up");
         }
-        if let Some((p, v)) = self.field(path, map, "needs", false)
+        if let Some((p, v)) = self.field_at(path, map, "needs", false)
             && let Some(n) = self.object(&p, v, &["language", "interpreter", "notes"])
         {
             self.opt_text(&p, n, "language");
             self.boolean(&p, n, "interpreter");
             self.opt_text(&p, n, "notes");
         }
-        if let Some((p, v)) = self.field(path, map, "representative", false)
+        if let Some((p, v)) = self.field_at(path, map, "representative", false)
             && let Some(r) = self.object(&p, v, &["name", "relationship", "contact_details"])
         {
             self.name(&p, r, "name", false);
             self.opt_text(&p, r, "relationship");
             self.contact_details(&p, r);
         }
-        if let Some((p, v)) = self.field(path, map, "equality", false)
+        if let Some((p, v)) = self.field_at(path, map, "equality", false)
             && let Some(e) = self.object(&p, v, EQUALITY_KEYS)
         {
             for key in EQUALITY_KEYS {
@@ -286,7 +286,7 @@ impl Walker {
             return;
         };
         // vlu's own: which entry a correction corrects, and what it should have said.
-        if let Some((p, c)) = self.field(path, map, "corrects", false)
+        if let Some((p, c)) = self.field_at(path, map, "corrects", false)
             && let Some(corrects) = self.object(&p, c, &["entry", "kind", "on"])
         {
             if corrects.get("entry").is_none() {

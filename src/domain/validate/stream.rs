@@ -6,6 +6,8 @@
 //! A file is read twice: once as untyped JSON, each record checked by the walker (whose
 //! checks and messages are the same however the file came), and, once it has passed, as
 //! records, each handed on to be written. Neither holds more than a few records at a time.
+//! A file in the plain shape is read quickly instead (`quick.rs`), each record parsed as
+//! here ([`Piece`]) from its own bytes; the stream reads the rest, and says what is wrong.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -37,7 +39,7 @@ pub(super) enum List {
 }
 
 impl List {
-    fn of(key: &str) -> Option<Self> {
+    pub(super) fn of(key: &str) -> Option<Self> {
         match key {
             "cases" => Some(List::Cases),
             "victims" => Some(List::Victims),
@@ -45,7 +47,7 @@ impl List {
         }
     }
 
-    fn key(self) -> &'static str {
+    pub(super) fn key(self) -> &'static str {
         match self {
             List::Cases => "cases",
             List::Victims => "victims",
@@ -121,6 +123,76 @@ impl<'de> Item<'de> for AsRecord {
     }
 }
 
+/// How each case and each victim is read from its own bytes (the quick read: see
+/// `quick.rs`): as [`Item`] reads it from the whole file.
+pub(super) trait Piece: Send {
+    type Case: Send;
+    type Victim: Send;
+    fn piece(
+        &self,
+        list: List,
+        bytes: &[u8],
+        i: usize,
+        twice: &RefCell<Vec<Problem>>,
+    ) -> Result<Found<Self::Case, Self::Victim>, serde_json::Error>;
+}
+
+/// One value of `bytes`, and nothing after it.
+fn whole<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::SliceRead<'a>>,
+    ) -> serde_json::Result<T>,
+) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = read(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+impl Piece for AsJson {
+    type Case = Value;
+    type Victim = Value;
+    fn piece(
+        &self,
+        list: List,
+        bytes: &[u8],
+        i: usize,
+        twice: &RefCell<Vec<Problem>>,
+    ) -> Result<Found<Value, Value>, serde_json::Error> {
+        let key = At::Key(&At::Root, list.key());
+        let v = whole(bytes, |de| {
+            Read {
+                at: At::Index(&key, i),
+                found: twice,
+            }
+            .deserialize(de)
+        })?;
+        Ok(match list {
+            List::Cases => Found::Case(v),
+            List::Victims => Found::Victim(v),
+        })
+    }
+}
+
+impl Piece for AsRecord {
+    type Case = Case;
+    type Victim = Victim;
+    fn piece(
+        &self,
+        list: List,
+        bytes: &[u8],
+        _: usize,
+        _: &RefCell<Vec<Problem>>,
+    ) -> Result<Found<Case, Victim>, serde_json::Error> {
+        use serde::Deserialize as _;
+        Ok(match list {
+            List::Cases => Found::Case(whole(bytes, |de| Case::deserialize(de))?),
+            List::Victims => Found::Victim(whole(bytes, |de| Victim::deserialize(de))?),
+        })
+    }
+}
+
 /// Records the reader may be ahead of the one handing them on.
 const AHEAD: usize = 256;
 
@@ -136,14 +208,13 @@ where
     R: serde_json::de::Read<'de> + Send,
     I: Item<'de>,
 {
-    let (found, handed) = std::sync::mpsc::sync_channel::<Found<I::Case, I::Victim>>(AHEAD);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
+    on_a_thread(
+        move |found| {
             let mut de = de;
             let twice = RefCell::new(Vec::new());
             let other = de.deserialize_any(TopLevel {
                 how: &how,
-                found: &found,
+                found,
                 twice: &twice,
                 _de: PhantomData,
             })?;
@@ -152,7 +223,21 @@ where
                 other,
                 twice: twice.into_inner(),
             })
-        });
+        },
+        each,
+    )
+}
+
+/// Runs `reader` on a thread of its own, handing what it finds to `each` on this one, in
+/// order (the reader at most [`AHEAD`] ahead); `each` returning false stops the read: what
+/// the reader sends after that fails. The reader's result.
+pub(super) fn on_a_thread<T: Send, R: Send>(
+    reader: impl FnOnce(&std::sync::mpsc::SyncSender<T>) -> R + Send,
+    each: &mut dyn FnMut(T) -> bool,
+) -> R {
+    let (found, handed) = std::sync::mpsc::sync_channel::<T>(AHEAD);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || reader(&found));
         for item in &handed {
             if !each(item) {
                 break;

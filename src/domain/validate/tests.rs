@@ -26,6 +26,84 @@ fn minimal() -> Value {
     })
 }
 
+/// [`super::parse_caseload`], with the quick read (`quick.rs`) asked the same of the file: it
+/// finds the same problems and reads the same records, or gives up. Every test here holds it.
+fn parse_caseload(text: &str, known: &KnownIds, replace: bool) -> Result<Caseload, Vec<Problem>> {
+    let found = super::parse_caseload(text, known, replace);
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+    if let Some(quick) = check_caseload_quickly(body, known, replace) {
+        assert_eq!(quick.err(), found.as_ref().err().cloned(), "{text}");
+    }
+    if let Ok(caseload) = &found {
+        let (mut cases, mut victims) = (Vec::new(), Vec::new());
+        let mut rest = read_records_quickly(body, &mut |incoming| {
+            match incoming {
+                Incoming::Case(c) => cases.push(c),
+                Incoming::Victim(v) => victims.push(v),
+            }
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|e| panic!("{e:?}: {text}"));
+        rest.cases = cases;
+        rest.victims = victims;
+        assert_eq!(&rest, caseload);
+    }
+    found
+}
+
+#[test]
+fn the_quick_read_takes_a_plain_file_however_it_is_laid_out() {
+    let sample = include_str!("../../../sample-data/northshire.json");
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(sample).unwrap()).unwrap();
+    let compact = minimal().to_string();
+    let spaced = format!(
+        " \n{}\r\n\t",
+        compact.replace(',', " ,\n ").replace("\":", "\" :\t")
+    );
+    for text in [sample, &pretty, &compact, &spaced] {
+        assert_eq!(
+            check_caseload_quickly(text.as_bytes(), &KnownIds::default(), false),
+            Some(Ok(())),
+            "{text}"
+        );
+        assert!(parse_caseload(text, &KnownIds::default(), false).is_ok());
+    }
+    // Escaped quotes, backslashes and brackets in text do not end a record early.
+    let mut v = minimal();
+    v["victims"][0]["contacts"][0]["summary"] = json!("said \"no]}\" \\ then {[\\\"");
+    let text = v.to_string();
+    let read = parse_caseload(&text, &KnownIds::default(), false).unwrap();
+    assert_eq!(
+        read.victims[0].contacts[0].summary.as_deref(),
+        Some("said \"no]}\" \\ then {[\\\"")
+    );
+    assert!(check_caseload_quickly(text.as_bytes(), &KnownIds::default(), false).is_some());
+}
+
+#[test]
+fn the_quick_read_gives_up_on_what_is_not_plain() {
+    let m = minimal().to_string();
+    let gives_up = |text: &str| {
+        assert_eq!(
+            check_caseload_quickly(text.as_bytes(), &KnownIds::default(), false),
+            None,
+            "{text}"
+        );
+        // The stream read says what is wrong.
+        assert!(parse_caseload(text, &KnownIds::default(), false).is_err());
+    };
+    gives_up("");
+    gives_up("[1, 2]");
+    gives_up(&m[..m.len() - 1]);
+    gives_up(&format!("{m} x"));
+    gives_up(&format!("{m}{{}}"));
+    gives_up(&m.replacen("\"version\":1", "\"version\":1,\"version\":1", 1));
+    gives_up(&m.replacen("\"victims\":[", "\"victims\":5,\"x\":[", 1));
+    gives_up(&m.replacen("}]}", "}]]}", 1));
+    gives_up(&m.replacen(",\"cases\"", ",,\"cases\"", 1));
+}
+
 fn problems(v: &Value) -> Vec<String> {
     problems_with(v, &KnownIds::default(), false)
 }
@@ -389,7 +467,22 @@ fn references_to_what_the_file_declared_earlier_are_not_kept() {
     let contacts: usize = unit.victims.iter().map(|v| v.contacts.len()).sum();
     assert!(contacts > 1_000, "{contacts}");
     let text = serde_json::to_string(&unit).unwrap();
-    let first = walked(serde_json::Deserializer::from_str(&text)).unwrap();
+    // Read as a stream and read quickly, the same.
+    let walks = |text: &str| {
+        let streamed = walked(|each| {
+            stream::read(
+                serde_json::Deserializer::from_str(text),
+                stream::AsJson,
+                each,
+            )
+        })
+        .unwrap();
+        let quickly = walked(|each| quick::read(text.as_bytes(), stream::AsJson, each)).unwrap();
+        assert_eq!(quickly.refs, streamed.refs);
+        assert_eq!(quickly.ids, streamed.ids);
+        streamed
+    };
+    let first = walks(&text);
     assert!(first.problems.is_empty(), "{:?}", first.problems);
     assert!(first.refs.is_empty(), "{} kept", first.refs.len());
     // The victims before the officers and the cases: every reference kept, and resolved.
@@ -400,7 +493,19 @@ fn references_to_what_the_file_declared_earlier_are_not_kept() {
     reordered.insert("victims".into(), victims);
     reordered.extend(std::mem::take(object));
     let text = Value::Object(reordered).to_string();
-    let later = walked(serde_json::Deserializer::from_str(&text)).unwrap();
+    let later = walks(&text);
     assert!(later.refs.len() > contacts, "{} kept", later.refs.len());
     assert!(parse_caseload(&text, &KnownIds::default(), false).is_ok());
+}
+
+proptest::proptest! {
+    /// The walker's own reading of a date and a time answers as chrono's does.
+    #[test]
+    fn dates_and_times_are_read_as_chrono_reads_them(
+        date in "[0-9+ -]{4}-[0-9 ]{2}-[0-9 +]{2}|[0-9]{4}-[0-1][0-9]-[0-3][0-9]",
+        time in "[0-9 +]{2}:[0-9 ]{2}|[0-2][0-9]:[0-6][0-9]",
+    ) {
+        proptest::prop_assert_eq!(ymd(&date), NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok());
+        proptest::prop_assert_eq!(hm(&time), NaiveTime::parse_from_str(&time, "%H:%M").is_ok());
+    }
 }
