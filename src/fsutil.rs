@@ -73,7 +73,7 @@ fn what_it_is(kind: std::fs::FileType) -> &'static str {
 /// owner only, is then left behind; it never stands in the way of a later write.)
 pub fn write_private_atomically(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
     write_atomically(path, 0o600, write)
 }
@@ -82,7 +82,7 @@ pub fn write_private_atomically(
 /// documentation such as the manual pages, which hold nothing of the unit's.
 pub fn write_public_atomically(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
     write_atomically(path, 0o644, write)
 }
@@ -90,7 +90,7 @@ pub fn write_public_atomically(
 fn write_atomically(
     path: &Path,
     mode: u32,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -49,12 +49,11 @@ pub(super) fn write_out(
     use crate::fsutil::Destination;
     match destination(file)? {
         Destination::Stdout => write_stdout(emit),
-        Destination::Atomic(to) => {
-            crate::fsutil::write_private_atomically(&to, emit).map_err(|source| Error::Write {
+        Destination::Atomic(to) => crate::fsutil::write_private_atomically(&to, |w| emit(w))
+            .map_err(|source| Error::Write {
                 path: to.clone(),
                 source,
-            })
-        }
+            }),
     }
 }
 

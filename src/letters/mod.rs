@@ -239,7 +239,7 @@ pub fn save(path: &Path, bytes: &[u8], data_dir: Option<&Path>) -> Result<(), Er
                     source,
                 })?;
             }
-            crate::fsutil::write_private_atomically(&to, write)
+            crate::fsutil::write_private_atomically(&to, |w| write(w))
         }
         Err(Refused(what)) => {
             return Err(Error::Usage(format!(

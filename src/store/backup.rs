@@ -67,6 +67,38 @@ fn damaged(path: &Path, what: &str) -> StoreError {
     StoreError::Corrupt(format!("the backup {} {what}", path.display()))
 }
 
+/// Bytes framed before they are handed on to be compressed.
+const CHUNK: usize = 1 << 18;
+
+/// Every record of `engine`, framed, handed to `send` a chunk at a time: how many, and their
+/// checksum (or why the store could not be read). A send that fails (the compressing
+/// stopped) ends it early, its count then unused.
+fn frames(
+    engine: &dyn super::engine::Engine,
+    send: &std::sync::mpsc::SyncSender<Vec<u8>>,
+) -> io::Result<Result<(u64, u32), super::engine::EngineFailure>> {
+    let mut crc = crc32fast::Hasher::new();
+    let mut count = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    for item in engine.scan(b"") {
+        let (k, v) = match item {
+            Ok(kv) => kv,
+            Err(e) => return Ok(Err(e)),
+        };
+        frame(&mut chunk, &mut crc, &k, &v)?;
+        count += 1;
+        if chunk.len() >= CHUNK
+            && send
+                .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                .is_err()
+        {
+            break;
+        }
+    }
+    let _ = send.send(chunk);
+    Ok(Ok((count, crc.finalize())))
+}
+
 /// Writes one record frame, adding it to the checksum.
 fn frame(out: &mut impl Write, crc: &mut crc32fast::Hasher, k: &[u8], v: &[u8]) -> io::Result<()> {
     for part in [k, v] {
@@ -239,8 +271,17 @@ impl Store {
             taken.format("%Y%m%dT%H%M%S%.3fZ")
         ));
         let written = self.write_backup(&path, &header, &key)?;
-        let (_, verified) = read(&path, |_, _| Ok(()))?;
-        if verified.records != written || key.check(&path)? != super::seal::Signature::Ours {
+        // Read back and its signature checked, each on a core.
+        let (verified, signed) = std::thread::scope(|scope| {
+            let signed = scope.spawn(|| key.check(&path));
+            let verified = read(&path, |_, _| Ok(()));
+            let signed = signed
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (verified, signed)
+        });
+        let (_, verified) = verified?;
+        if verified.records != written || signed? != super::seal::Signature::Ours {
             let _ = std::fs::remove_file(&path);
             return Err(damaged(
                 &path,
@@ -256,7 +297,9 @@ impl Store {
         })
     }
 
-    /// Writes every record of the store to `path`, signed with `key`.
+    /// Writes every record of the store to `path`, signed with `key`. The records are read
+    /// and framed on this thread while another compresses and signs what is framed (each is
+    /// about half the work).
     pub(super) fn write_backup(
         &self,
         path: &Path,
@@ -265,25 +308,39 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let mut count = 0u64;
         let mut failed = None;
+        let engine = &*self.core.engine;
         let written = crate::fsutil::write_private_atomically(path, |out| {
             let mut gz = GzEncoder::new(key.signing(out), Compression::fast());
             serde_json::to_writer(&mut gz, header)?;
             gz.write_all(b"\n")?;
-            let mut crc = crc32fast::Hasher::new();
-            for item in self.core.engine.scan(b"") {
-                let (k, v) = match item {
-                    Ok(kv) => kv,
-                    Err(e) => {
-                        failed = Some(e);
-                        return Err(io::Error::other("the store could not be read"));
-                    }
-                };
-                frame(&mut gz, &mut crc, &k, &v)?;
-                count += 1;
-            }
+            let (send, framed) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            let (read, compressed) = std::thread::scope(|scope| {
+                // Should compressing fail, the reader's next send fails and it stops.
+                let compressor = scope.spawn(move || {
+                    framed.iter().try_for_each(|chunk| gz.write_all(&chunk))?;
+                    Ok::<_, io::Error>(gz)
+                });
+                let read = frames(engine, &send);
+                drop(send);
+                let compressed = compressor
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (read, compressed)
+            });
+            let mut gz = compressed?;
+            let crc = match read? {
+                Ok((n, crc)) => {
+                    count = n;
+                    crc
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    return Err(io::Error::other("the store could not be read"));
+                }
+            };
             gz.write_all(&END.to_be_bytes())?;
             gz.write_all(&count.to_be_bytes())?;
-            gz.write_all(&crc.finalize().to_be_bytes())?;
+            gz.write_all(&crc.to_be_bytes())?;
             gz.finish()?.finish()?;
             Ok(())
         });
