@@ -18,7 +18,7 @@ use std::io::BufRead;
 
 use super::Problem;
 use super::dupes::{At, Read};
-use super::stream::{Found, List, Piece, Rest, on_a_thread};
+use super::stream::{Found, Item, List, Rest, on_a_thread};
 use serde::de::DeserializeSeed as _;
 
 /// The quick read gave up: the file is not in the plain shape (or could not be read).
@@ -28,7 +28,7 @@ pub(super) struct NotPlain;
 /// Reads `reader`'s file quickly (see the module), on a thread of its own: hands each case
 /// and victim (read as `how` says) to `each`, in order, on this thread. `each` returning
 /// false stops the read.
-pub(super) fn read<P: Piece>(
+pub(super) fn read<P: Item>(
     reader: impl BufRead + Send,
     how: P,
     each: &mut dyn FnMut(Found<P::Case, P::Victim>) -> bool,
@@ -60,7 +60,7 @@ pub(super) fn read<P: Piece>(
 }
 
 /// The object at the top of the file, each record handed to `send` as it is read.
-fn top<R: BufRead, P: Piece>(
+fn top<R: BufRead, P: Item>(
     scan: &mut Scan<R>,
     how: &P,
     send: &mut dyn FnMut(Found<P::Case, P::Victim>) -> bool,
@@ -101,7 +101,7 @@ fn top<R: BufRead, P: Piece>(
 
 /// A list of cases or of victims, each item parsed from its own bytes and handed on; null
 /// is an empty list.
-fn items<R: BufRead, P: Piece>(
+fn items<R: BufRead, P: Item>(
     scan: &mut Scan<R>,
     how: &P,
     list: List,
@@ -119,7 +119,9 @@ fn items<R: BufRead, P: Piece>(
     }
     for i in 0.. {
         scan.value(raw).then_some(())?;
-        let item = how.piece(list, raw, i, twice).ok()?;
+        let mut de = serde_json::Deserializer::from_slice(raw);
+        let item = how.one(list, &mut de, i, twice).ok()?;
+        de.end().ok()?;
         send(item).then_some(())?;
         if !scan.eat(b',') {
             break;

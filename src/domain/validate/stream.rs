@@ -7,12 +7,11 @@
 //! checks and messages are the same however the file came), and, once it has passed, as
 //! records, each handed on to be written. Neither holds more than a few records at a time.
 //! A file in the plain shape is read quickly instead (`quick.rs`), each record parsed as
-//! here ([`Piece`]) from its own bytes; the stream reads the rest, and says what is wrong.
+//! here ([`Item`]) from its own bytes; the stream reads the rest, and says what is wrong.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -62,134 +61,81 @@ pub(super) struct Rest {
     pub twice: Vec<Problem>,
 }
 
-/// What an [`Item`] reads next.
-pub(super) type Next<'de, I> = Option<Found<<I as Item<'de>>::Case, <I as Item<'de>>::Victim>>;
-
-/// How each case and each victim is read.
-pub(super) trait Item<'de>: Send {
+/// How each case and each victim is read: from the whole file as a stream, or from its own
+/// bytes (the quick read, `quick.rs`).
+pub(super) trait Item: Send {
     type Case: Send;
     type Victim: Send;
-    fn next<A: SeqAccess<'de>>(
+    /// The `i`th item of `list`, read from `d`.
+    fn one<'de, D: Deserializer<'de>>(
         &self,
         list: List,
-        seq: &mut A,
+        d: D,
         i: usize,
         twice: &RefCell<Vec<Problem>>,
-    ) -> Result<Next<'de, Self>, A::Error>;
+    ) -> Result<Found<Self::Case, Self::Victim>, D::Error>;
 }
 
 /// Each record as untyped JSON, a key repeated in it found, for the walker.
 pub(super) struct AsJson;
 
-impl<'de> Item<'de> for AsJson {
+impl Item for AsJson {
     type Case = Value;
     type Victim = Value;
-    fn next<A: SeqAccess<'de>>(
+    fn one<'de, D: Deserializer<'de>>(
         &self,
         list: List,
-        seq: &mut A,
+        d: D,
         i: usize,
         twice: &RefCell<Vec<Problem>>,
-    ) -> Result<Option<Found<Value, Value>>, A::Error> {
+    ) -> Result<Found<Value, Value>, D::Error> {
         let key = At::Key(&At::Root, list.key());
-        let read = seq.next_element_seed(Read {
+        let v = Read {
             at: At::Index(&key, i),
             found: twice,
-        })?;
-        Ok(read.map(|v| match list {
+        }
+        .deserialize(d)?;
+        Ok(match list {
             List::Cases => Found::Case(v),
             List::Victims => Found::Victim(v),
-        }))
+        })
     }
 }
 
 /// Each record typed (the file has passed).
 pub(super) struct AsRecord;
 
-impl<'de> Item<'de> for AsRecord {
+impl Item for AsRecord {
     type Case = Case;
     type Victim = Victim;
-    fn next<A: SeqAccess<'de>>(
+    fn one<'de, D: Deserializer<'de>>(
         &self,
         list: List,
-        seq: &mut A,
+        d: D,
         _: usize,
         _: &RefCell<Vec<Problem>>,
-    ) -> Result<Option<Found<Case, Victim>>, A::Error> {
-        Ok(match list {
-            List::Cases => seq.next_element::<Case>()?.map(Found::Case),
-            List::Victims => seq.next_element::<Victim>()?.map(Found::Victim),
-        })
-    }
-}
-
-/// How each case and each victim is read from its own bytes (the quick read: see
-/// `quick.rs`): as [`Item`] reads it from the whole file.
-pub(super) trait Piece: Send {
-    type Case: Send;
-    type Victim: Send;
-    fn piece(
-        &self,
-        list: List,
-        bytes: &[u8],
-        i: usize,
-        twice: &RefCell<Vec<Problem>>,
-    ) -> Result<Found<Self::Case, Self::Victim>, serde_json::Error>;
-}
-
-/// One value of `bytes`, and nothing after it.
-fn whole<'a, T>(
-    bytes: &'a [u8],
-    read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'a>>,
-    ) -> serde_json::Result<T>,
-) -> serde_json::Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = read(&mut de)?;
-    de.end()?;
-    Ok(value)
-}
-
-impl Piece for AsJson {
-    type Case = Value;
-    type Victim = Value;
-    fn piece(
-        &self,
-        list: List,
-        bytes: &[u8],
-        i: usize,
-        twice: &RefCell<Vec<Problem>>,
-    ) -> Result<Found<Value, Value>, serde_json::Error> {
-        let key = At::Key(&At::Root, list.key());
-        let v = whole(bytes, |de| {
-            Read {
-                at: At::Index(&key, i),
-                found: twice,
-            }
-            .deserialize(de)
-        })?;
-        Ok(match list {
-            List::Cases => Found::Case(v),
-            List::Victims => Found::Victim(v),
-        })
-    }
-}
-
-impl Piece for AsRecord {
-    type Case = Case;
-    type Victim = Victim;
-    fn piece(
-        &self,
-        list: List,
-        bytes: &[u8],
-        _: usize,
-        _: &RefCell<Vec<Problem>>,
-    ) -> Result<Found<Case, Victim>, serde_json::Error> {
+    ) -> Result<Found<Case, Victim>, D::Error> {
         use serde::Deserialize as _;
         Ok(match list {
-            List::Cases => Found::Case(whole(bytes, |de| Case::deserialize(de))?),
-            List::Victims => Found::Victim(whole(bytes, |de| Victim::deserialize(de))?),
+            List::Cases => Found::Case(Case::deserialize(d)?),
+            List::Victims => Found::Victim(Victim::deserialize(d)?),
         })
+    }
+}
+
+/// The next item of a list, read by an [`Item`].
+struct One<'a, I> {
+    how: &'a I,
+    list: List,
+    i: usize,
+    twice: &'a RefCell<Vec<Problem>>,
+}
+
+impl<'de, I: Item> DeserializeSeed<'de> for One<'_, I> {
+    type Value = Found<I::Case, I::Victim>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.how.one(self.list, d, self.i, self.twice)
     }
 }
 
@@ -206,7 +152,7 @@ pub(super) fn read<'de, R, I>(
 ) -> Result<Rest, serde_json::Error>
 where
     R: serde_json::de::Read<'de> + Send,
-    I: Item<'de>,
+    I: Item,
 {
     on_a_thread(
         move |found| {
@@ -216,7 +162,6 @@ where
                 how: &how,
                 found,
                 twice: &twice,
-                _de: PhantomData,
             })?;
             de.end()?;
             Ok(Rest {
@@ -250,11 +195,10 @@ pub(super) fn on_a_thread<T: Send, R: Send>(
     })
 }
 
-struct TopLevel<'a, 'de, I: Item<'de>> {
+struct TopLevel<'a, I: Item> {
     how: &'a I,
     found: &'a std::sync::mpsc::SyncSender<Found<I::Case, I::Victim>>,
     twice: &'a RefCell<Vec<Problem>>,
-    _de: PhantomData<&'de ()>,
 }
 
 /// The reading was stopped by the one handed the victims.
@@ -262,7 +206,7 @@ fn stopped<E: de::Error>() -> E {
     E::custom("the reading was stopped")
 }
 
-impl<'de, I: Item<'de>> TopLevel<'_, 'de, I> {
+impl<I: Item> TopLevel<'_, I> {
     fn problem<E: de::Error>(&self, list: List, message: String) -> Result<(), E> {
         let problem = Problem {
             path: list.key().into(),
@@ -274,7 +218,7 @@ impl<'de, I: Item<'de>> TopLevel<'_, 'de, I> {
     }
 }
 
-impl<'de, I: Item<'de>> Visitor<'de> for TopLevel<'_, 'de, I> {
+impl<'de, I: Item> Visitor<'de> for TopLevel<'_, I> {
     /// Whatever the file was if not an object.
     type Value = Option<Value>;
 
@@ -338,12 +282,12 @@ impl<'de, I: Item<'de>> Visitor<'de> for TopLevel<'_, 'de, I> {
 }
 
 /// The `cases` or the `victims` list, read item by item.
-struct Items<'a, 'b, 'de, I: Item<'de>> {
-    top: &'a TopLevel<'b, 'de, I>,
+struct Items<'a, 'b, I: Item> {
+    top: &'a TopLevel<'b, I>,
     list: List,
 }
 
-impl<'de, I: Item<'de>> DeserializeSeed<'de> for Items<'_, '_, 'de, I> {
+impl<'de, I: Item> DeserializeSeed<'de> for Items<'_, '_, I> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -351,14 +295,14 @@ impl<'de, I: Item<'de>> DeserializeSeed<'de> for Items<'_, '_, 'de, I> {
     }
 }
 
-impl<'de, I: Item<'de>> Items<'_, '_, 'de, I> {
+impl<I: Item> Items<'_, '_, I> {
     fn not_a_list<E: de::Error>(self, what: &str) -> Result<(), E> {
         self.top
             .problem(self.list, format!("expected a list, found {what}"))
     }
 }
 
-impl<'de, I: Item<'de>> Visitor<'de> for Items<'_, '_, 'de, I> {
+impl<'de, I: Item> Visitor<'de> for Items<'_, '_, I> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -368,7 +312,13 @@ impl<'de, I: Item<'de>> Visitor<'de> for Items<'_, '_, 'de, I> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let top = self.top;
         for i in 0.. {
-            match top.how.next(self.list, &mut seq, i, top.twice)? {
+            let one = One {
+                how: top.how,
+                list: self.list,
+                i,
+                twice: top.twice,
+            };
+            match seq.next_element_seed(one)? {
                 Some(item) => top.found.send(item).map_err(|_| stopped())?,
                 None => break,
             }
