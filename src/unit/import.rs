@@ -30,7 +30,7 @@ pub enum Source {
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
 /// A file that was checked: the SHA-256 of what was checked, and whether the quick read
-/// took it (then it reads it again).
+/// took it (the write then reads it quickly too; else as a stream, as it was checked).
 pub struct Checked {
     hash: [u8; 32],
     quick: bool,

@@ -178,7 +178,7 @@ impl Lens {
             let (status, items) = (*status, &diary.items[range.clone()]);
             let around = (ask.diary_at.0 == status).then(|| ask.diary_at.1.min(items.len() - 1));
             let from = around.map_or(0, |at| at.saturating_sub(ask.reach));
-            // Another group shows its first items: as many as the selected one below it.
+            // Another group shows its first items, as many as a pane has lines for.
             let to = around
                 .map_or(ask.lines, |at| at + ask.reach + 1)
                 .min(items.len());
