@@ -192,7 +192,7 @@ fn a_snooze_is_stored_and_survives_a_restart() {
         "Kofi is abroad until December; letter waits."
     );
     assert_eq!(snooze.by, "sahmed");
-    assert_eq!(app.counts().0, 14);
+    assert_eq!(app.counts().0, 16);
     drop(app);
     drop(store);
     let out = s.vlu().args(["diary", "--date", ANCHOR]).assert().success();
@@ -220,7 +220,7 @@ fn the_screens_read_each_log_only_when_it_is_shown() {
         ..Setup::new(caseload, common::screens::anchor(), "sahmed")
     });
     // The reminders come from the facts alone: the same counts as with every log loaded.
-    assert_eq!(app.counts(), (15, 4, 15));
+    assert_eq!(app.counts(), (17, 4, 15));
     assert!(
         app.record_needed().is_some(),
         "the selected victim's log is still in the store"
@@ -345,14 +345,14 @@ fn the_screens_move_to_the_new_day_at_midnight_with_no_key_pressed() {
     let after = app.counts();
     // (overdue, today, this week): yesterday's four are overdue now, and two of this week's
     // are today's.
-    assert_eq!(before, (15, 4, 15));
+    assert_eq!(before, (17, 4, 15));
     assert_eq!(
         after.0,
         before.0 + before.1,
         "yesterday's today is overdue now"
     );
     assert_eq!(after.1, 2, "what is due on the new day is today's");
-    assert!(shown.contains("19 overdue · 2 today"), "{shown}");
+    assert!(shown.contains("21 overdue · 2 today"), "{shown}");
     assert_eq!(
         app.selected_victim().unwrap().id,
         selected,

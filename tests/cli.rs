@@ -717,13 +717,13 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
     let anchor = ["--date", "2026-11-24"];
     assert_eq!(
         status(&anchor, "sahmed"),
-        "3 overdue · 1 today · 3 this week\n"
+        "5 overdue · 1 today · 3 this week\n"
     );
     // The unit's counts are the screens' header's on the same day.
     let all = ["--date", "2026-11-24", "--all"];
     assert_eq!(
         status(&all, "sahmed"),
-        "15 overdue · 4 today · 15 this week\n"
+        "17 overdue · 4 today · 15 this week\n"
     );
     let json: serde_json::Value = serde_json::from_str(&status(
         &["--date", "2026-11-24", "--format", "json"],
@@ -732,7 +732,7 @@ fn status_is_one_line_for_an_officer_or_the_unit_and_nothing_when_nothing() {
     .unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"date": "2026-11-24", "officer": "sahmed", "overdue": 3, "today": 1, "this_week": 3})
+        serde_json::json!({"date": "2026-11-24", "officer": "sahmed", "overdue": 5, "today": 1, "this_week": 3})
     );
     assert_eq!(
         status(&["--date", "2000-01-03"], "sahmed"),

@@ -215,14 +215,14 @@ fn cells_of<'a>(buffer: &'a Buffer, text: &str) -> Vec<&'a ratatui::buffer::Cell
 fn overdue_is_red_and_today_yellow_but_not_under_no_color() {
     let terminal = render(&sample(), 120, 40);
     let buffer = terminal.backend().buffer();
-    for cell in cells_of(buffer, "Overdue (15)") {
+    for cell in cells_of(buffer, "Overdue (17)") {
         assert_eq!(cell.fg, Color::Red);
         assert!(cell.modifier.contains(Modifier::BOLD));
     }
     for cell in cells_of(buffer, "Today (4)") {
         assert_eq!(cell.fg, Color::Yellow);
     }
-    for cell in cells_of(buffer, "15 overdue") {
+    for cell in cells_of(buffer, "17 overdue") {
         assert_eq!(cell.fg, Color::Red);
     }
     let plain = app_with(sample_caseload(), Vec::new(), false);
@@ -235,7 +235,7 @@ fn overdue_is_red_and_today_yellow_but_not_under_no_color() {
             .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
         "NO_COLOR: no colour anywhere"
     );
-    for cell in cells_of(buffer, "Overdue (15)") {
+    for cell in cells_of(buffer, "Overdue (17)") {
         assert!(
             cell.modifier.contains(Modifier::BOLD),
             "emphasis stays without colour"
@@ -495,7 +495,7 @@ fn every_diary_group_shows_at_120x40_however_long_the_overdue_list() {
         .map(ratatui::buffer::Cell::symbol)
         .collect();
     for heading in [
-        "Overdue (15)",
+        "Overdue (17)",
         "Today (4)",
         "This week (15)",
         "Later (2)",
@@ -532,7 +532,7 @@ fn two_licence_outcomes_of_one_day_read_apart() {
         .collect();
     for which in ["(no contact)", "(exclusion zone)"] {
         assert!(
-            text.contains(&format!("Joan Mercer — Tell the victim the licence-condition decision of 20 Nov 2026 {which}")),
+            text.contains(&format!("Joan Mercer — Tell the victim the licence-condition decision {which} of 20 Nov 2026")),
             "{which}"
         );
     }

@@ -55,7 +55,7 @@ fn diary_and_status_are_answered_by_the_running_service() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "15 overdue · 4 today · 15 this week\n"
+        "17 overdue · 4 today · 15 this week\n"
     );
     assert_eq!(service.stop(), Some(0), "SIGTERM stops it cleanly");
     assert!(
@@ -568,7 +568,7 @@ fn a_command_says_more_when_asked_and_nothing_otherwise() {
         assert!(out.status.success());
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
-            "15 overdue · 4 today · 15 this week\n",
+            "17 overdue · 4 today · 15 this week\n",
             "standard output is the same"
         );
         String::from_utf8_lossy(&out.stderr).into_owned()

@@ -346,6 +346,8 @@ string_enum!(
         VpsSubmit = "vps_submit": "VPS submission",
         MhcsRegister = "mhcs_register": "MHCS registration",
         TribunalRepresentations = "tribunal_representations": "tribunal representations",
+        LicenceSubmit = "licence_submit": "licence request",
+        LicenceChase = "licence_chase": "chase licence",
     }
 );
 
@@ -401,7 +403,9 @@ impl LetterKind {
             | ReminderKind::ComplaintAnswer
             | ReminderKind::VpsSubmit
             | ReminderKind::MhcsRegister
-            | ReminderKind::TribunalRepresentations => return None,
+            | ReminderKind::TribunalRepresentations
+            | ReminderKind::LicenceSubmit
+            | ReminderKind::LicenceChase => return None,
         })
     }
 }

@@ -8,8 +8,8 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::{Calendar, add_months};
 use super::enums::{
-    DiaryStatus, Eligibility, InformationLevel, KeyDateKind, LicenceOutcome, ReminderKind,
-    VictimStatus,
+    DiaryStatus, Eligibility, InformationLevel, KeyDateKind, LicenceCondition, LicenceOutcome,
+    ReminderKind, VictimStatus,
 };
 use super::facts::LogFacts;
 use super::model::{Case, Victim};
@@ -42,6 +42,8 @@ pub struct Reminder {
     /// reminders alike in everything else: the licence request's place among the victim's
     /// (two decided on one day).
     pub entry: Option<usize>,
+    /// For a reminder about a licence request: the condition asked for.
+    pub condition: Option<LicenceCondition>,
 }
 
 /// What a reminder counts from where the contact log holds nothing to count from: a victim
@@ -167,6 +169,7 @@ fn reminders_due_by(
         scan.key_dates();
         scan.licence_conditions(today);
         scan.licence_outcomes();
+        scan.licence_requests(today);
         scan.closure();
     }
     scan.release_reoffer(today);
@@ -241,6 +244,7 @@ impl Scan<'_> {
             tracing: None,
             counted_from: CountedFrom::Log,
             entry,
+            condition: None,
         });
         self.out.last_mut()
     }
@@ -362,7 +366,11 @@ impl Scan<'_> {
             };
             if self.facts.last_licence_conditions.is_none_or(|d| d < on) {
                 let due = self.workdays(on, self.rules.lead.licence_outcome_working_days);
-                self.add_entry(ReminderKind::LicenceOutcome, due, None, on, Some(i));
+                if let Some(r) =
+                    self.add_entry(ReminderKind::LicenceOutcome, due, None, on, Some(i))
+                {
+                    r.condition = request.condition;
+                }
             }
         }
     }
@@ -556,6 +564,7 @@ impl Reminder {
 
 mod action;
 mod casework;
+mod licence;
 mod reoffer;
 pub use reoffer::{
     UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,

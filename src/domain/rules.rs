@@ -55,6 +55,11 @@ pub struct LeadTimes {
     /// vlu's own: representations to a tribunal sent, days before the hearing (when no due
     /// date for them is recorded).
     pub tribunal_representations_days: u32,
+    /// vlu's own: a licence-condition request sent to the decision maker, days before the
+    /// first possible release.
+    pub licence_submit_days: u32,
+    /// vlu's own: a submitted request still undecided chased, days before that release.
+    pub licence_chase_days: u32,
 }
 
 impl Default for LeadTimes {
@@ -83,6 +88,8 @@ impl Default for LeadTimes {
             vps_submit_days: 28,
             mhcs_register_working_days: 5,
             tribunal_representations_days: 28,
+            licence_submit_days: 56,
+            licence_chase_days: 21,
         }
     }
 }
@@ -144,7 +151,7 @@ impl std::fmt::Display for TooLong {
 impl LeadTimes {
     /// Each lead time with its key in `[lead_times]` and what it counts. (Longer than a
     /// function should be: it is a table, one row a lead time, and reads best whole.)
-    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 23] {
+    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 25] {
         use LeadUnit::{Days, Months, WorkingDays};
         [
             (
@@ -226,6 +233,8 @@ impl LeadTimes {
                 self.tribunal_representations_days,
                 Days,
             ),
+            ("licence_submit_days", self.licence_submit_days, Days),
+            ("licence_chase_days", self.licence_chase_days, Days),
         ]
     }
 
@@ -253,7 +262,7 @@ mod tests {
         }
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 23);
+        assert_eq!(keys.len(), 25);
     }
 
     #[test]

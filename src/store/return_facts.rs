@@ -34,10 +34,18 @@ pub(super) const TALLY: &[u8] = b"t\0";
 /// The basis the kept facts are by (absent: none are kept).
 const BASIS: &str = "return_facts";
 
-/// What the facts are worked out by: the lead times, and the calendar's changes (the unit's
-/// days off, its own and its configuration's, and the days it works anyway).
+/// The reminder rules' edition: raised whenever a rule is added or changed, so that facts
+/// kept by an older vlu are worked out again rather than read (1: the licence requests'
+/// clocks; facts kept before it record none).
+const RULES: u32 = 1;
+
+/// What the facts are worked out by: the rules' edition, the lead times, and the calendar's
+/// changes (the unit's days off, its own and its configuration's, and the days it works
+/// anyway).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Basis {
+    #[serde(default)]
+    pub rules: u32,
     pub lead: LeadTimes,
     pub calendar: DayChanges,
 }
@@ -47,6 +55,7 @@ impl Basis {
     /// unit's own days off, and the configuration's.
     pub fn of(head: &Caseload, lead: LeadTimes, days: &DayChanges) -> Self {
         Self {
+            rules: RULES,
             lead,
             calendar: DayChanges {
                 non_working: head

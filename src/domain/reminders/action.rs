@@ -15,6 +15,10 @@ impl Reminder {
             .map(|d| d.format("%-d %b %Y").to_string())
             .unwrap_or_default();
         let key = self.key_date.map_or("key date", KeyDateKind::label);
+        let request = self
+            .condition
+            .map(|c| format!(" ({})", c.label()))
+            .unwrap_or_default();
         match self.kind {
             ReminderKind::InitialOffer => {
                 format!("Send the initial offer letter (sentenced {about})")
@@ -59,7 +63,7 @@ impl Reminder {
                 format!("Ask about licence conditions before the {key} on {about}")
             }
             ReminderKind::LicenceOutcome => {
-                format!("Tell the victim the licence-condition decision of {about}")
+                format!("Tell the victim the licence-condition decision{request} of {about}")
             }
             ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
             ReminderKind::ComplaintAnswer => {
@@ -77,6 +81,14 @@ impl Reminder {
             ReminderKind::TribunalRepresentations => {
                 format!("Send the victim's representations to the tribunal (hearing {about})")
             }
+            ReminderKind::LicenceSubmit => format!(
+                "Send the victim's licence-condition request{request} to the decision maker \
+                 before the {key} on {about}"
+            ),
+            ReminderKind::LicenceChase => format!(
+                "Chase the decision on the victim's licence-condition request{request} before \
+                 the {key} on {about}"
+            ),
             ReminderKind::ReleaseReoffer => match self.tracing {
                 Some(asked) => format!(
                     "Tracing: an agency was asked on {}; offer contact again once the victim \

@@ -9,7 +9,8 @@
 //!   or `decline` (opted in or declined, since then), else the latest `initial_offer` (offer
 //!   sent), else referred — unless the victim has moved on since and no offer was ever logged,
 //!   when the log cannot say and the victim counts for nothing that day;
-//! - a case closed after `d` was open, and a licence request decided after `d` was pending.
+//! - a case closed after `d` was open, and a licence request decided after `d` was pending
+//!   (sent after `d`: not yet sent).
 //!
 //! The rest of the record (allocation, preferences, key dates) is taken as it is now.
 
@@ -131,10 +132,9 @@ impl<'v> Past<'v> {
             self.case
         };
         let status_later = v.status_since > day;
-        let decided_later = v
-            .licence_requests
-            .iter()
-            .any(|r| r.outcome_on.is_some_and(|d| d > day));
+        let decided_later = v.licence_requests.iter().any(|r| {
+            r.outcome_on.is_some_and(|d| d > day) || r.submitted_on.is_some_and(|d| d > day)
+        });
         if !status_later && !decided_later {
             return Some(f(v, &self.facts, case));
         }
@@ -181,15 +181,16 @@ fn status_from_log(
         .then_some((VictimStatus::Referred, v.referred_on))
 }
 
-/// A licence request as it stood on `day`: pending if it was decided later.
+/// A licence request as it stood on `day`: pending if it was decided later, not yet sent if
+/// it was sent later.
 fn pending_on(r: &LicenceRequest, day: NaiveDate) -> LicenceRequest {
+    let mut then = r.clone();
     if r.outcome_on.is_some_and(|d| d > day) {
-        LicenceRequest {
-            outcome: Some(LicenceOutcome::Pending),
-            outcome_on: None,
-            ..r.clone()
-        }
-    } else {
-        r.clone()
+        then.outcome = Some(LicenceOutcome::Pending);
+        then.outcome_on = None;
     }
+    if r.submitted_on.is_some_and(|d| d > day) {
+        then.submitted_on = None;
+    }
+    then
 }

@@ -121,12 +121,15 @@ impl App {
         })
     }
 
-    /// `write-letter` on the victim view: the letter for the victim's most urgent reminder
-    /// chosen, if a letter answers it.
+    /// `write-letter` on the victim view: the letter for the victim's most urgent reminder that
+    /// a letter answers chosen.
     pub(super) fn open_letter_picker(&mut self) {
+        // The most urgent reminder (not snoozed) a letter answers: sending a request to the decision
+        // maker, say, is no letter to the victim.
         let wanted = self.selected_victim_index().and_then(|i| {
-            let r = self.next_reminder(i)?;
-            Some((LetterKind::answering(r.kind)?, r.key_date, r.about))
+            let open = self.open_reminders(i).into_iter();
+            open.filter(|r| self.snoozed(r).is_none())
+                .find_map(|r| Some((LetterKind::answering(r.kind)?, r.key_date, r.about)))
         });
         self.push_picker(wanted);
     }

@@ -230,16 +230,6 @@ fn draw_diary_detail(frame: &mut Frame, app: &App, theme: &Theme, focused: bool,
     }
 }
 
-/// For a reminder that comes from one of a victim's licence requests, which one: two
-/// decided on the same day would otherwise read alike.
-fn which_request(app: &App, r: &crate::domain::reminders::Reminder) -> String {
-    let condition = r.entry.and_then(|e| {
-        let v = &app.caseload().victims[app.victim_by_id(&r.victim_id)?];
-        v.licence_requests.get(e)?.condition
-    });
-    condition.map_or_else(String::new, |c| format!(" ({})", c.label()))
-}
-
 fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
     let item = &app.diary().items[pos];
     let r = &item.reminder;
@@ -249,12 +239,7 @@ fn diary_item_line(app: &App, theme: &Theme, pos: usize) -> Line<'static> {
     let mut spans = vec![
         Span::styled(format!(" {:>11} ", day(r.due)), theme.status(item.status)),
         Span::raw(if r.sensitive.is_some() { "⚠ " } else { "  " }),
-        Span::raw(format!(
-            "{} — {}{}",
-            visible(name),
-            r.action(),
-            which_request(app, r)
-        )),
+        Span::raw(format!("{} — {}", visible(name), r.action())),
     ];
     let snoozed = app.snoozed(r);
     if let Some(s) = snoozed {
