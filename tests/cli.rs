@@ -514,6 +514,35 @@ fn check_says_a_sound_store_is_sound() {
 }
 
 #[test]
+fn check_names_a_victim_every_rule_has_let_go_without_failing() {
+    // Arthur Voss (V-0041): referred, his offer logged, the status never moved on.
+    let s = Sandbox::with_sample();
+    let out = s.vlu().arg("check").assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let line = said
+        .lines()
+        .find(|l| l.trim_start().starts_with("V-0041 "))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert_eq!(
+        line.trim(),
+        "V-0041 (statutory, case C-2025-150): status referred since 15 Dec 2025, last heard of \
+         or written to 19 Jan 2026; officer lmcbride"
+    );
+    assert!(said.contains("nothing due under any rule"), "{said}");
+    // Ids only: the output may go to a log.
+    assert!(!said.contains("Arthur") && !said.contains("Voss"), "{said}");
+    // An offer logged through vlu moves his status on, and the second offer's rule has him.
+    s.vlu()
+        .args(["log", "--victim", "V-0041", "--kind", "initial_offer"])
+        .args(["--method", "letter", "--direction", "outbound"])
+        .assert()
+        .success();
+    let out = s.vlu().arg("check").assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!said.contains("V-0041"), "{said}");
+}
+
+#[test]
 fn replace_overwrites_only_what_the_file_names() {
     let s = Sandbox::new();
     s.import_value(&minimal());

@@ -451,7 +451,7 @@ fn check(env: &Env) -> Result<(), Error> {
                 env.data_dir.display()
             )));
         }
-        None => check_store(&env.open()?)?,
+        None => check_store(&env.open()?, &env.config, chrono::Local::now().date_naive())?,
     };
     match checked {
         Ok(sound) => {

@@ -563,9 +563,11 @@ impl Reminder {
 }
 
 mod action;
+mod adrift;
 mod casework;
 mod licence;
 mod reoffer;
+pub use adrift::{adrift, last_heard};
 pub use reoffer::{
     UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,
     unanswered_release_within_a_year,

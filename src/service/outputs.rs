@@ -29,7 +29,11 @@ pub(super) fn read(
 ) -> (Reply, Vec<u8>) {
     match request {
         Request::Import { replace } => import(shared, store, tail, replace),
-        Request::Check => match crate::unit::check::check_store(store) {
+        Request::Check => match crate::unit::check::check_store(
+            store,
+            &shared.config,
+            chrono::Local::now().date_naive(),
+        ) {
             Ok(checked) => (Reply::Checked(checked), Vec::new()),
             Err(e) => (Reply::Failed(e.to_string()), Vec::new()),
         },

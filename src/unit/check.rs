@@ -1,19 +1,35 @@
 //! `vlu check`: the store's integrity, and what it holds — the same sentence whether the
-//! command line or the unit service holds the store.
+//! command line or the unit service holds the store — and the victims every rule has let
+//! go, who need someone to decide what happens next (a notice, not a fault).
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::domain::calendar::Calendar;
+use crate::domain::facts::LogFacts;
+use crate::domain::model::{Case, Caseload};
+use crate::domain::reminders::{Rules, adrift, last_heard};
 use crate::domain::text::plural;
 use crate::error::Error;
 use crate::store::Store;
 
-/// The store's integrity: a sentence saying it is sound and what it holds, or the findings.
-pub fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, Error> {
+/// The store's integrity on `today`, by the unit's configuration: a sentence saying it is
+/// sound and what it holds, with any victims owed nothing by any rule; or the findings.
+pub fn check_store(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+) -> Result<Result<String, Vec<String>>, Error> {
     let findings = store.check()?;
     if !findings.is_empty() {
         return Ok(Err(findings));
     }
     let c = store.load()?;
     let contacts: usize = c.victims.iter().map(|v| v.contacts.len()).sum();
-    Ok(Ok(format!(
+    let mut sound = format!(
         "The store in {} is sound: schema {}, {}, {}, {}, {}.",
         store.kept_in(),
         crate::store::SCHEMA_VERSION,
@@ -21,5 +37,60 @@ pub fn check_store(store: &Store) -> Result<Result<String, Vec<String>>, Error> 
         plural(c.cases.len(), "case"),
         plural(c.victims.len(), "victim"),
         plural(contacts, "contact"),
-    )))
+    );
+    let lines = adrift_lines(&c, config, today);
+    if !lines.is_empty() {
+        let who = match lines.len() {
+            1 => "1 victim is".to_owned(),
+            n => format!("{n} victims are"),
+        };
+        let _ = write!(
+            sound,
+            "\n{who} still in the scheme with nothing due under any rule on {}: no diary will \
+             name them again until someone changes their status or contacts them.",
+            today.format("%-d %b %Y"),
+        );
+        for line in lines {
+            sound.push_str("\n  ");
+            sound.push_str(&line);
+        }
+    }
+    Ok(Ok(sound))
+}
+
+/// One line for each victim adrift: id, status, officer and when last heard of — never a
+/// name or contact detail (the output may go to a log).
+fn adrift_lines(c: &Caseload, config: &Config, today: NaiveDate) -> Vec<String> {
+    let calendar = Calendar::with_changes(
+        c.extra_non_working_days
+            .iter()
+            .chain(&config.days.non_working)
+            .copied(),
+        config.days.working.iter().copied(),
+    );
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &config.lead_times,
+    };
+    let cases: HashMap<&str, &Case> = c.cases.iter().map(|k| (k.id.as_str(), k)).collect();
+    c.victims
+        .iter()
+        .filter_map(|v| {
+            let case = cases.get(v.case_id.as_str())?;
+            let facts = LogFacts::of(&v.contacts);
+            adrift(v, &facts, case, today, rules).then(|| {
+                format!(
+                    "{} ({}, case {}): status {} since {}, last heard of or written to {}; \
+                     officer {}",
+                    v.id,
+                    v.eligibility.as_str(),
+                    v.case_id,
+                    v.status.as_str(),
+                    v.status_since.format("%-d %b %Y"),
+                    last_heard(v, &facts).format("%-d %b %Y"),
+                    v.allocated_to.as_deref().unwrap_or("none"),
+                )
+            })
+        })
+        .collect()
 }
