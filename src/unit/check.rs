@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::domain::calendar::Calendar;
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload};
 use crate::domain::reminders::{Rules, adrift, last_heard};
@@ -61,13 +60,7 @@ pub fn check_store(
 /// One line for each victim adrift: id, status, officer and when last heard of — never a
 /// name or contact detail (the output may go to a log).
 fn adrift_lines(c: &Caseload, config: &Config, today: NaiveDate) -> Vec<String> {
-    let calendar = Calendar::with_changes(
-        c.extra_non_working_days
-            .iter()
-            .chain(&config.days.non_working)
-            .copied(),
-        config.days.working.iter().copied(),
-    );
+    let calendar = super::diary::calendar_of(c, config);
     let rules = Rules {
         calendar: &calendar,
         lead: &config.lead_times,

@@ -76,19 +76,24 @@ pub fn items_from<'v>(
             "there is no officer \"{o}\" in the store"
         )));
     }
-    let calendar = Calendar::with_changes(
+    let calendar = calendar_of(caseload, config);
+    let rules = Rules {
+        calendar: &calendar,
+        lead: &config.lead_times,
+    };
+    Ok(diary_from_facts(joined, query, rules))
+}
+
+/// The unit's working days: the store's days off (`caseload`'s) and the configuration's.
+pub fn calendar_of(caseload: &Caseload, config: &Config) -> Calendar {
+    Calendar::with_changes(
         caseload
             .extra_non_working_days
             .iter()
             .chain(&config.days.non_working)
             .copied(),
         config.days.working.iter().copied(),
-    );
-    let rules = Rules {
-        calendar: &calendar,
-        lead: &config.lead_times,
-    };
-    Ok(diary_from_facts(joined, query, rules))
+    )
 }
 
 /// The diary as `format` writes it.
