@@ -130,6 +130,7 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
             by: None,
             key_date: None,
             corrects: None,
+            follows: None,
         };
         let start = Instant::now();
         let log = vlu::unit::command::Command::LogContact {

@@ -385,6 +385,7 @@ prop_compose! {
                 by: None,
                 key_date: None,
                 corrects: None,
+                follows: None,
             });
         }
         Caseload { cases: vec![case], victims, ..Caseload::default() }

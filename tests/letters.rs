@@ -93,6 +93,7 @@ fn log_a_call_with_beth(s: &Sandbox) {
         by: Some("lmcbride".into()),
         key_date: None,
         corrects: None,
+        follows: None,
     };
     store.append_contact("V-0006", &call).unwrap();
 }

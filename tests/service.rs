@@ -678,6 +678,7 @@ fn a_kept_diary_is_worked_out_again_after_a_change() {
                 by: None,
                 key_date: None,
                 corrects: None,
+                follows: None,
             },
         })
         .unwrap();

@@ -44,6 +44,10 @@ pub struct LogArgs {
     /// What was said or sent; - reads it from standard input. E.g. --summary "Offer posted"
     #[arg(long, value_name = "TEXT|-")]
     pub summary: Option<String>,
+    /// For a letter or email: the call, visit, meeting or video it confirms in writing, by its
+    /// number in the victim's log (`V-0001#7` is 7); it answers that call only. E.g. --follows 7
+    #[arg(long, value_name = "ENTRY", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub follows: Option<u32>,
 }
 
 /// The entry's summary: as given, or read from standard input (`-`).
@@ -116,7 +120,8 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
         ("summary", summary.as_deref()),
         ("by", by),
     ];
-    let contact = contact_of(fields, &digest.caseload.officers)?;
+    let mut contact = contact_of(fields, &digest.caseload.officers)?;
+    contact.follows = args.follows.map(|n| n as usize);
     let Some(status) = service.victim(&args.victim)?.map(|v| v.status) else {
         return Err(Error::Usage(format!("there is no victim {}", args.victim)));
     };

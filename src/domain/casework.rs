@@ -86,6 +86,7 @@ mod tests {
             by: None,
             key_date: None,
             corrects: None,
+            follows: None,
         }
     }
 

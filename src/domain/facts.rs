@@ -82,14 +82,16 @@ impl LogFacts {
     /// The facts of a whole log.
     pub fn of(contacts: &[Contact]) -> Self {
         let mut facts = Self::default();
-        for c in corrected(contacts).iter() {
-            facts.add(c);
+        let log = corrected(contacts);
+        for c in log.iter() {
+            facts.add(c, &log);
         }
         facts
     }
 
-    /// Folds in one more entry (in any order: the facts do not depend on it).
-    pub fn add(&mut self, c: &Contact) {
+    /// Folds in one more entry of `log` (in any order, but for a letter that follows a call,
+    /// which must come after it, as it does in the log and by date).
+    pub fn add(&mut self, c: &Contact, log: &[Contact]) {
         let outbound = c.direction == Direction::Outbound;
         match c.kind {
             ContactKind::InitialOffer => later(&mut self.initial_offer, c.on),
@@ -129,7 +131,12 @@ impl LogFacts {
                 }
             }
         }
-        if c.confirms_in_writing() {
+        if let Some((_, call)) = c.followed(log) {
+            // It answers the call it names, and no other.
+            if let Some(i) = self.unconfirmed.iter().position(|d| *d == call.on) {
+                self.unconfirmed.remove(i);
+            }
+        } else if c.confirms_in_writing() {
             later(&mut self.last_written, c.on);
             self.unconfirmed.retain(|d| *d > c.on);
         } else if c.asks_written_follow_up() && self.last_written.is_none_or(|w| w < c.on) {
@@ -183,6 +190,7 @@ mod tests {
             by: None,
             key_date: None,
             corrects: None,
+            follows: None,
         }
     }
 

@@ -497,6 +497,10 @@ pub struct Contact {
     /// should have said. The log's facts read the corrected entry so, and the reminders
     /// follow.
     pub corrects: Option<Corrects>,
+    /// vlu's own, on a letter or email: the call, visit, meeting or video of the log it
+    /// confirms in writing (its number in the log, from 1). Such a letter answers that one
+    /// call; one without it answers every earlier call, as the base format says.
+    pub follows: Option<usize>,
 }
 
 /// What a correction says of the entry it corrects (vlu's own; absent from a contract file).
@@ -519,9 +523,28 @@ impl Contact {
         self.direction == Direction::Outbound && self.method.needs_written_follow_up()
     }
 
-    /// An outbound letter or email: it confirms in writing every call of its day and before.
+    /// An outbound letter or email: it confirms in writing every call of its day and before,
+    /// or the one it follows.
     pub fn confirms_in_writing(&self) -> bool {
         self.direction == Direction::Outbound && self.method.is_written()
+    }
+
+    /// The call of `log` (this entry's own log) this letter follows, if it names one: its
+    /// number in the log (from 1) and the entry. A number naming no call, or a call after
+    /// the letter, names none, and the letter answers every earlier call.
+    pub fn followed<'l>(&self, log: &'l [Contact]) -> Option<(usize, &'l Contact)> {
+        let n = self.follows?;
+        let call = log.get(n.checked_sub(1)?)?;
+        (self.confirms_in_writing() && call.asks_written_follow_up() && call.on <= self.on)
+            .then_some((n, call))
+    }
+
+    /// Whether this entry confirms in writing call number `entry` (from 1) of `log`, dated
+    /// `call`: a letter or email on the call's day or later that follows it, or follows none.
+    pub fn confirms(&self, log: &[Contact], entry: usize, call: NaiveDate) -> bool {
+        self.confirms_in_writing()
+            && call <= self.on
+            && self.followed(log).is_none_or(|(n, _)| n == entry)
     }
 
     /// An inbound complaint: the `complaint_ack` rule asks for it to be acknowledged.
@@ -550,6 +573,7 @@ impl Contact {
             by,
             key_date: None,
             corrects: None,
+            follows: None,
         }
     }
 }
@@ -571,6 +595,7 @@ mod tests {
             by: Some("sahmed".into()),
             key_date: Some(KeyDateKind::Crd),
             corrects: None,
+            follows: None,
         };
         let fix = Contact::correction(
             &wrong,

@@ -54,6 +54,7 @@ impl Log<'_> {
             by: Some(self.by.clone()),
             key_date,
             corrects: None,
+            follows: None,
         });
     }
 

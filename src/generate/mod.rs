@@ -446,6 +446,7 @@ impl Generator {
                 by,
                 key_date: None,
                 corrects: None,
+                follows: None,
             });
             v.contacts.sort_by_key(|c| c.on);
         }

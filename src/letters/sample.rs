@@ -74,6 +74,7 @@ fn contact(on: NaiveDate, kind: ContactKind, method: Medium, direction: Directio
         by: None,
         key_date: None,
         corrects: None,
+        follows: None,
     }
 }
 

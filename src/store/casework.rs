@@ -55,6 +55,7 @@ impl Store {
             by: closing.by.clone(),
             key_date: None,
             corrects: None,
+            follows: None,
         };
         let mut batch = Batch::default();
         batch.insert(super::key(super::CASE, &closed.id), super::encode(&closed));

@@ -41,6 +41,14 @@ impl Store {
         contact: &Contact,
     ) -> Result<(LogFacts, usize), StoreError> {
         let mut log = self.log(victim)?;
+        if let Some(n) = contact.follows
+            && contact.followed(&log).is_none()
+        {
+            return Err(StoreError::Invalid(vec![format!(
+                "follows: entry {n} of the log is no call, visit, meeting or video on or \
+                 before the letter's day, or the entry is not a letter or email to the victim"
+            )]));
+        }
         log.push(contact.clone());
         Self::stage_log(batch, victim, &log)?;
         Ok((LogFacts::of(&log), log.len()))

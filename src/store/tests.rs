@@ -99,6 +99,7 @@ fn note(on: &str) -> Contact {
         by: Some("sahmed".into()),
         key_date: None,
         corrects: None,
+        follows: None,
     }
 }
 

@@ -565,9 +565,11 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .enumerate()
         .skip(start)
         .take(height)
-        .map(|(pos, (_, c))| {
+        .map(|(pos, (i, c))| {
+            // The entry's number in the log: what a letter names as the call it follows.
             let line = Line::from(format!(
-                "{} {:5} {:<18} {:<7} {:<8} {:<8} {}",
+                "{:<4}{} {:5} {:<18} {:<7} {:<8} {:<8} {}",
+                format!("#{}", i + 1),
                 c.on,
                 c.at.as_deref()
                     .map_or(String::new(), |t| visible(t).into_owned()),

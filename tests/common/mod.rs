@@ -207,6 +207,7 @@ pub fn note(summary: &str) -> vlu::domain::model::Contact {
         by: Some("sahmed".into()),
         key_date: None,
         corrects: None,
+        follows: None,
     }
 }
 

@@ -17,6 +17,8 @@ pub(super) struct Draft {
     pub(super) facts: Facts,
     pub(super) warnings: Vec<String>,
     pub(super) key_date: Option<KeyDateKind>,
+    /// For a written follow-up: the call it confirms, by its number in the log (from 1).
+    pub(super) follows: Option<usize>,
 }
 
 /// The facts of the letter's own kind; returns the log entry's summary.
@@ -80,12 +82,19 @@ pub(super) fn kind_facts(
             "Letter acknowledging the complaint.".to_owned()
         }
         LetterKind::WrittenFollowUp => {
-            let conversation = conversation(input, req)?;
+            let (conversation, entry) = conversation(input, req)?;
             let said = format!(
                 "Letter confirming the {} of {}.",
                 conversation.how, conversation.on
             );
             draft.facts.conversation = Some(conversation);
+            // It answers that call, not every earlier one; a call in the victim's direction
+            // asks no follow-up of the rules, and is confirmed as a plain letter is.
+            draft.follows = entry
+                .checked_sub(1)
+                .and_then(|i| input.victim.contacts.get(i))
+                .filter(|call| call.asks_written_follow_up())
+                .map(|_| entry);
             said
         }
         LetterKind::CaseClosure => {
@@ -208,11 +217,12 @@ fn pick_entry<'v>(
         .or_else(|| latest(&|d| d <= req.date)))
 }
 
-/// The call, visit or meeting a written follow-up confirms, with its summary checked.
+/// The call, visit or meeting a written follow-up confirms, with its summary checked, and its
+/// number in the log (from 1).
 fn conversation(
     input: &LetterInput<'_>,
     req: &LetterRequest,
-) -> Result<ConversationFact, LetterError> {
+) -> Result<(ConversationFact, usize), LetterError> {
     let v = input.victim;
     let Some(c) = pick_entry(v, req, spoken)? else {
         return Err(LetterError::NoConversation {
@@ -240,11 +250,19 @@ fn conversation(
             on: c.on,
         });
     }
-    Ok(ConversationFact {
-        on: day(c.on),
-        how: how(c.method),
-        summary: summary.to_owned(),
-    })
+    let entry = v
+        .contacts
+        .iter()
+        .position(|x| std::ptr::eq(x, c))
+        .map_or(0, |i| i + 1);
+    Ok((
+        ConversationFact {
+            on: day(c.on),
+            how: how(c.method),
+            summary: summary.to_owned(),
+        },
+        entry,
+    ))
 }
 
 /// Whether free text gives the exact day of one of the case's release dates, in any common

@@ -318,6 +318,7 @@ pub fn compose(
         facts: common(input, req, &recipient),
         warnings: Vec::new(),
         key_date: None,
+        follows: None,
     };
     let summary = kind_facts(input, req, &mut draft)?;
     draft
@@ -333,6 +334,7 @@ pub fn compose(
         by: by.map(str::to_owned),
         key_date: draft.key_date,
         corrects: None,
+        follows: draft.follows,
     };
     let mut guard = Guard::new(
         v,

@@ -276,6 +276,7 @@ fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_relea
         by: None,
         key_date: None,
         corrects: None,
+        follows: None,
     };
     v.contacts
         .push(call("2026-11-09", "Explained how to report a breach."));
@@ -286,6 +287,8 @@ fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_relea
     assert_eq!(conversation.on, "20 November 2026");
     assert_eq!(conversation.how, "phone call");
     assert_eq!(c.record.kind, ContactKind::WrittenFollowUp);
+    // Recorded as sent, it answers that call (entry 2) and leaves the one of 9 November owed.
+    assert_eq!(c.record.follows, Some(2));
     v.contacts
         .push(call("2026-11-23", "Said he is out on the 22nd December."));
     assert!(matches!(

@@ -101,6 +101,7 @@ pub(super) fn contact(
         by: None,
         key_date: None,
         corrects: None,
+        follows: None,
     }
 }
 
@@ -280,6 +281,43 @@ fn a_call_is_confirmed_in_writing_within_five_working_days() {
         ..Preferences::default()
     });
     assert!(of(&run(&v, &c, "2026-11-24"), ReminderKind::WrittenFollowUp).is_empty());
+}
+
+#[test]
+fn a_letter_that_follows_one_call_answers_that_call_only() {
+    // Calls on Monday 2 and Tuesday 3 November 2026; the letter of Wednesday 4 November
+    // follows the first (entry 2 of the log). The second's stays: workdays(3 Nov, 5) is
+    // Tuesday 10 November.
+    let c = case("2023-01-10", &[]);
+    let mut v = victim(VictimStatus::OptedIn, "2026-01-05");
+    let call = |on| contact(on, ContactKind::Update, Medium::Phone, Direction::Outbound);
+    v.contacts = vec![
+        letter("2026-01-05", ContactKind::OptIn),
+        call("2026-11-02"),
+        call("2026-11-03"),
+        Contact {
+            follows: Some(2),
+            ..letter("2026-11-04", ContactKind::WrittenFollowUp)
+        },
+    ];
+    assert_eq!(
+        of(&run(&v, &c, "2026-11-05"), ReminderKind::WrittenFollowUp),
+        [d("2026-11-10")]
+    );
+    // Naming the second instead leaves the first's: workdays(2 Nov, 5) is Monday 9 November.
+    v.contacts[3].follows = Some(3);
+    assert_eq!(
+        of(&run(&v, &c, "2026-11-05"), ReminderKind::WrittenFollowUp),
+        [d("2026-11-09")]
+    );
+    // A number naming no call (the opt-in letter, or no entry): a plain letter, which
+    // answers every earlier call as the base format says.
+    for none in [1, 4, 99] {
+        v.contacts[3].follows = Some(none);
+        assert!(of(&run(&v, &c, "2026-11-05"), ReminderKind::WrittenFollowUp).is_empty());
+    }
+    v.contacts[3].follows = None;
+    assert!(of(&run(&v, &c, "2026-11-05"), ReminderKind::WrittenFollowUp).is_empty());
 }
 
 #[test]

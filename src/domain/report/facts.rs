@@ -199,14 +199,15 @@ fn follow_ups(victim: &Victim, past: &mut Past<'_>, rules: Rules<'_>) -> Vec<Due
     }
     let log = &victim.contacts;
     log.iter()
-        .filter(|c| c.asks_written_follow_up())
-        .filter_map(|call| {
+        .enumerate()
+        .filter(|(_, c)| c.asks_written_follow_up())
+        .filter_map(|(i, call)| {
             let due = rules.written_follow_up_due(call.on);
             past.under_the_rules_on(due).then(|| Due {
                 on: due,
                 in_time: log
                     .iter()
-                    .any(|c| c.confirms_in_writing() && call.on <= c.on && c.on <= due),
+                    .any(|c| c.on <= due && c.confirms(log, i + 1, call.on)),
             })
         })
         .collect()

@@ -120,7 +120,7 @@ impl<'v> Past<'v> {
             self.folded = 0;
         }
         for c in &self.log[self.folded..upto] {
-            self.facts.add(c);
+            self.facts.add(c, &v.contacts);
         }
         self.folded = upto;
         let case = if self.case.closed_on.is_some_and(|closed| closed > day) {

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::*;
 use crate::domain::calendar::Calendar;
-use crate::domain::model::Caseload;
+use crate::domain::model::{Caseload, Contact};
 use crate::domain::reminders::{DiaryQuery, diary};
 use crate::domain::rules::LeadTimes;
 
@@ -518,4 +518,43 @@ fn no_two_returns_with_equality_tables_can_be_differenced() {
             }
         }
     }
+}
+
+#[test]
+fn a_follow_up_that_names_its_call_counts_for_that_call_only() {
+    // Two calls in the quarter, on Thursday 6 and Friday 7 August 2026, and one letter on
+    // Monday 10 August that follows the second: one of the two confirmed in time.
+    let mut caseload = unit();
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    let call: Contact =
+        serde_json::from_value(contact("2026-08-06", "update", "phone", "outbound")).unwrap();
+    v.contacts = vec![
+        call.clone(),
+        Contact {
+            on: d("2026-08-07"),
+            ..call
+        },
+    ];
+    let letter: Contact = serde_json::from_value(contact(
+        "2026-08-10",
+        "written_follow_up",
+        "letter",
+        "outbound",
+    ))
+    .unwrap();
+    v.contacts.push(Contact {
+        follows: Some(2),
+        ..letter.clone()
+    });
+    let only_v1 = |c: &Caseload| Caseload {
+        victims: c.victims.iter().filter(|v| v.id == "V1").cloned().collect(),
+        ..c.clone()
+    };
+    let r = run(&only_v1(&caseload), &query(None));
+    assert_eq!((r.follow_ups_due, r.follow_ups_on_time), (2, 1));
+    // Without the number it answers both, as the base format reads it.
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    v.contacts[2] = letter;
+    let r = run(&only_v1(&caseload), &query(None));
+    assert_eq!((r.follow_ups_due, r.follow_ups_on_time), (2, 2));
 }

@@ -281,6 +281,7 @@ impl Walker {
             "by",
             "key_date",
             "corrects",
+            "follows",
         ];
         let Some(map) = self.object(path, v, &fields) else {
             return;
@@ -304,5 +305,7 @@ impl Walker {
         self.opt_text(path, map, "summary");
         self.reference(Kind::Officer, path, map, "by", false);
         self.enumeration::<KeyDateKind>(path, map, "key_date", false);
+        // vlu's own: which call a letter confirms in writing.
+        self.whole_number(path, map, "follows", 1..=1_000_000);
     }
 }

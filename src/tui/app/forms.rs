@@ -38,6 +38,7 @@ impl App {
                 Field::pick::<Direction>("direction", "Direction", "outbound", false),
                 Field::pick::<KeyDateKind>("key_date", "About key date", "", true),
                 Field::lines("summary", "Summary"),
+                Field::line("follows", "Confirms call no.", ""),
             ],
         );
         self.open_form(form);
@@ -493,15 +494,40 @@ fn contact_from(
     let typed =
         ["on", "at", "kind", "method", "direction", "key_date"].map(|key| (key, form.value(key)));
     let fields = typed.into_iter().chain([("summary", summary), ("by", by)]);
-    match crate::domain::validate::contact_from_text(fields, known) {
-        Ok(contact) => (
+    // The call a letter confirms in writing, by its number in the log (shown beside each
+    // entry); the store checks that it names a call.
+    let follows = form
+        .value("follows")
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let follows = match follows.map(str::parse::<usize>) {
+        None => Ok(None),
+        Some(Ok(n)) if n >= 1 => Ok(Some(n)),
+        Some(_) => Err(Problem {
+            path: "follows".into(),
+            message: "a number of an entry of the log, from 1".into(),
+        }),
+    };
+    match (
+        crate::domain::validate::contact_from_text(fields, known),
+        follows,
+    ) {
+        (Ok(contact), Ok(follows)) => (
             Some(Effect::Save(Command::LogContact {
                 victim: victim.to_owned(),
-                contact,
+                contact: Contact { follows, ..contact },
             })),
             Vec::new(),
         ),
-        Err(problems) => (None, problems),
+        (contact, follows) => (
+            None,
+            contact
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .chain(follows.err())
+                .collect(),
+        ),
     }
 }
 
@@ -564,6 +590,7 @@ fn status_change(
         by: by.map(str::to_owned),
         key_date: None,
         corrects: None,
+        follows: None,
     };
     (
         Some(Effect::Save(Command::SaveVictim {

@@ -329,6 +329,27 @@ fn esc_on_an_untouched_form_closes_it_and_any_key_after_a_first_esc_goes_on() {
 }
 
 #[test]
+fn the_contact_form_names_the_call_a_letter_confirms() {
+    let mut app = sample_app();
+    keys(&mut app, "a tab tab tab tab tab tab tab");
+    assert_eq!(form(&app).fields[form(&app).focus].name, "follows");
+    type_text(&mut app, "two");
+    assert!(keys(&mut app, "ctrl-s").is_empty());
+    let f = form(&app);
+    assert_eq!(
+        f.fields[f.focus].problem.as_deref(),
+        Some("a number of an entry of the log, from 1")
+    );
+    keys(&mut app, "backspace backspace backspace");
+    type_text(&mut app, "2");
+    let effects = keys(&mut app, "ctrl-s");
+    let [Effect::Save(Command::LogContact { contact, .. })] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(contact.follows, Some(2));
+}
+
+#[test]
 fn a_paste_lands_whole_in_the_field_with_plain_line_endings_and_its_tab() {
     let mut app = sample_app();
     keys(&mut app, "a tab tab tab tab tab tab");
@@ -344,8 +365,9 @@ fn a_paste_lands_whole_in_the_field_with_plain_line_endings_and_its_tab() {
         "the paste changed no other field"
     );
     assert_eq!(f.focus, 6, "the paste moved no focus");
-    // Into a one-line field the line breaks become spaces.
-    keys(&mut app, "tab tab");
+    // Into a one-line field the line breaks become spaces (past "Confirms call no." and the
+    // date, back to the time).
+    keys(&mut app, "tab tab tab");
     app.on_paste("10:30\r\n");
     assert_eq!(form(&app).value("at"), Some("10:30"));
 }
@@ -929,6 +951,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
             by: None,
             key_date: None,
             corrects: None,
+            follows: None,
         };
         store.save(
             &mut app,
@@ -1339,6 +1362,7 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
         by: Some("sahmed".into()),
         key_date: Some(KeyDateKind::Crd),
         corrects: None,
+        follows: None,
     };
     store.save(
         &mut app,
