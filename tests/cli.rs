@@ -811,6 +811,18 @@ fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
 }
 
 /// The diary's items of one victim on a date: (kind, due).
+/// One victim of the store's export.
+fn exported_victim(s: &Sandbox, id: &str) -> Value {
+    let export: Value = serde_json::from_str(&s.export()).unwrap();
+    export["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap()
+        .clone()
+}
+
 fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
     let out = s
         .vlu()
@@ -870,13 +882,7 @@ fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
         items_of(&s, "V-0015", "2026-11-30"),
         [("second_offer".to_owned(), "2027-02-28".to_owned())]
     );
-    let export: Value = serde_json::from_str(&s.export()).unwrap();
-    let v = export["victims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == "V-0015")
-        .unwrap();
+    let v = exported_victim(&s, "V-0015");
     assert_eq!(
         (v["status"].as_str(), v["status_since"].as_str()),
         (Some("offer_sent"), Some("2026-11-30"))
@@ -901,13 +907,7 @@ fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
         .assert()
         .success();
     assert_eq!(stdout(&out), "V-0015#2\n");
-    let export: Value = serde_json::from_str(&s.export()).unwrap();
-    let v = export["victims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == "V-0015")
-        .unwrap();
+    let v = exported_victim(&s, "V-0015");
     assert_eq!(v["contacts"][1]["summary"], "Called back.\nAll well.");
 }
 
@@ -915,39 +915,15 @@ fn log_records_a_contact_moves_the_status_and_the_diary_follows() {
 fn a_letter_logged_as_following_one_call_answers_that_call_only() {
     let s = Sandbox::with_sample();
     // V-0015: an offer posted, then two calls on Monday 30 November and Tuesday 1 December.
-    let log = |args: &[&str]| {
+    let log = |args: &str| {
         s.vlu()
             .args(["log", "--victim", "V-0015", "--direction", "outbound"])
-            .args(args)
+            .args(args.split(' '))
             .assert()
     };
-    log(&[
-        "--kind",
-        "initial_offer",
-        "--method",
-        "letter",
-        "--on",
-        "2026-11-27",
-    ])
-    .success();
-    log(&[
-        "--kind",
-        "update",
-        "--method",
-        "phone",
-        "--on",
-        "2026-11-30",
-    ])
-    .success();
-    log(&[
-        "--kind",
-        "update",
-        "--method",
-        "phone",
-        "--on",
-        "2026-12-01",
-    ])
-    .success();
+    log("--kind initial_offer --method letter --on 2026-11-27").success();
+    log("--kind update --method phone --on 2026-11-30").success();
+    log("--kind update --method phone --on 2026-12-01").success();
     let follow_ups = |s: &Sandbox| -> Vec<String> {
         items_of(s, "V-0015", "2026-12-02")
             .into_iter()
@@ -957,41 +933,17 @@ fn a_letter_logged_as_following_one_call_answers_that_call_only() {
     };
     assert_eq!(follow_ups(&s), ["2026-12-07", "2026-12-08"]);
     // Entry 1 is the offer letter, no call: refused, and nothing is written.
-    let refused = log(&[
-        "--kind",
-        "written_follow_up",
-        "--method",
-        "letter",
-        "--follows",
-        "1",
-    ])
-    .code(2);
+    let refused = log("--kind written_follow_up --method letter --follows 1").code(2);
     assert!(
         String::from_utf8_lossy(&refused.get_output().stderr).contains("follows: entry 1"),
         "{refused:?}"
     );
     assert_eq!(follow_ups(&s), ["2026-12-07", "2026-12-08"]);
     // Following the call of 30 November (entry 2): the call of 1 December is still owed.
-    let out = log(&[
-        "--kind",
-        "written_follow_up",
-        "--method",
-        "letter",
-        "--on",
-        "2026-12-02",
-        "--follows",
-        "2",
-    ])
-    .success();
+    let out = log("--kind written_follow_up --method letter --on 2026-12-02 --follows 2").success();
     assert_eq!(stdout(&out), "V-0015#4\n");
     assert_eq!(follow_ups(&s), ["2026-12-08"]);
-    let export: Value = serde_json::from_str(&s.export()).unwrap();
-    let v = export["victims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == "V-0015")
-        .unwrap();
+    let v = exported_victim(&s, "V-0015");
     assert_eq!(v["contacts"][3]["follows"], 2);
     assert!(
         v["contacts"][2].get("follows").is_none(),
