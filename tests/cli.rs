@@ -1297,3 +1297,70 @@ fn export_case_with_transfer_to_marks_the_case_here_and_stops_its_reminders() {
         .code(2);
     assert!(!s.root.path().join("again.json").exists());
 }
+
+#[test]
+fn urgent_lists_each_escape_with_who_to_call_and_audits_every_number_shown() {
+    let s = Sandbox::new();
+    let mut unit: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample_path()).unwrap()).unwrap();
+    let calm = s.vlu().arg("urgent").assert().code(2);
+    assert!(stdout(&calm).is_empty());
+    s.import_value(&unit);
+    let out = s.vlu().arg("urgent").assert().success();
+    assert_eq!(
+        stdout(&out),
+        "No escape or abscond is waiting to be told to a victim.\n"
+    );
+    // Stephen Voss absconds; Nadia Kowalska and her nominated representative's record.
+    let case = unit["cases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["id"] == "C-2019-112")
+        .unwrap();
+    case["key_dates"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({ "kind": "escape", "date": "2026-12-04" }));
+    let file = s.file("escape.json", unit.to_string());
+    s.vlu()
+        .arg("import")
+        .arg("--replace")
+        .arg(file)
+        .assert()
+        .success();
+    let out = s.vlu().arg("urgent").assert().success();
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(
+            "ESCAPE OR ABSCOND on 4 Dec 2026 — case C-2019-112 (Stephen Voss): call each \
+             victim now\n  Nadia Kowalska (V-0005) · victim · phone 07700 900105 · officer \
+             Lorna McBride (lmcbride)\n    language: Polish, interpreter needed\n"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("Beth Collins (V-0006)"), "{page}");
+    // Every number shown is a reveal in the audit trail.
+    let audit = stdout(&s.vlu().arg("audit").assert().success());
+    for id in ["V-0005", "V-0006"] {
+        assert!(
+            audit
+                .lines()
+                .any(|l| l.contains("reveal-contact-details") && l.ends_with(id)),
+            "{audit}"
+        );
+    }
+    // Nadia is told: she leaves the page, Beth stays.
+    s.vlu()
+        .args([
+            "log", "--victim", "V-0005", "--kind", "update", "--method", "phone",
+        ])
+        .args(["--direction", "outbound", "--key-date", "escape"])
+        .assert()
+        .success();
+    let page = stdout(&s.vlu().arg("urgent").assert().success());
+    assert!(
+        !page.contains("V-0005") && page.contains("V-0006"),
+        "{page}"
+    );
+}

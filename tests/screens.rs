@@ -629,3 +629,39 @@ fn nothing_of_the_panes_shows_beside_a_pop_up() {
     assert!(left.chars().all(|c| c == ' '), "{line}");
     assert!(right.chars().all(|c| c == ' '), "{line}");
 }
+
+/// An escape not yet told heads the header and the diary, whoever's victim and whatever
+/// the filters.
+#[test]
+fn an_escape_tops_the_header_and_the_diary_whatever_the_filters() {
+    use vlu::domain::enums::KeyDateKind;
+    use vlu::domain::model::KeyDate;
+    let mut caseload = sample_caseload();
+    // Hannah Price's case (jokafor's victim); Sara Ahmed is signed in.
+    let case = caseload
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "C-2022-088")
+        .unwrap();
+    case.key_dates.push(KeyDate {
+        kind: KeyDateKind::Escape,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        confirmed: Some(true),
+        note: None,
+    });
+    let mut app = app_with(caseload, Vec::new(), false);
+    for filter in [None, Some("m")] {
+        if let Some(key) = filter {
+            press(&mut app, key);
+        }
+        let text = format!("{}", render(&app, 120, 40).backend());
+        let header = text.lines().next().unwrap();
+        assert!(header.contains("1 URGENT · "), "{filter:?}: {header}");
+        let heading = text.find("URGENT (1)").unwrap_or_else(|| panic!("{text}"));
+        let line = text
+            .find("Hannah Price (V-0025) — URGENT: the o")
+            .unwrap_or_else(|| panic!("{text}"));
+        let overdue = text.find("Overdue (").unwrap();
+        assert!(heading < line && line < overdue, "{text}");
+    }
+}

@@ -178,6 +178,9 @@ pub enum Command {
     Reallocate(reallocate::ReallocateArgs),
     /// Verify the store's integrity.
     Check,
+    /// Every escape or abscond not yet told to its victims, whoever's they are, with each
+    /// victim's phone (shown, so audited): the page for the officer on call.
+    Urgent,
     /// Run the unit service: own the store and serve every vlu on this machine (for an
     /// administrator who wants it under systemd; stops on SIGTERM).
     #[command(after_help = "Examples:\n  vlu serve\n  vlu serve --idle 600\n  vlu serve --stop")]

@@ -23,6 +23,7 @@ pub mod screens;
 mod service;
 pub(crate) mod status;
 mod table;
+mod urgent;
 mod values;
 
 use std::path::{Path, PathBuf};
@@ -321,6 +322,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Status { date, all, format }) => status::status(env, date, all, format),
         Some(Command::Report(args)) => report::run(env, &args),
         Some(Command::Check) => check(env),
+        Some(Command::Urgent) => urgent::urgent(env),
         Some(Command::Log(args)) => log::log(env, &args),
         Some(Command::Reallocate(args)) => reallocate::reallocate(env, &args),
         Some(Command::Retention(args)) => dpa::retention(env, &args),

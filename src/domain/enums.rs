@@ -148,6 +148,15 @@ string_enum!(KeyDateKind {
     Sed = "sed": "sentence expiry date",
     Tused = "tused": "top-up supervision expiry",
     Other = "other": "other key date",
+    // vlu's own kinds, beyond the base format (spec row 11's key events).
+    Escape = "escape": "escape or abscond",
+    OffenderDeath = "offender_death": "death of the offender",
+    CompassionateRelease = "compassionate_release": "compassionate release",
+    HospitalTransfer = "hospital_transfer": "transfer to hospital",
+    CommunityLeave = "community_leave": "community leave from hospital",
+    MappaMeeting = "mappa_meeting": "MAPPA meeting",
+    RecallAppeal = "recall_appeal": "appeal against recall",
+    ImmigrationDecision = "immigration_decision": "immigration or deportation decision",
 });
 
 impl KeyDateKind {
@@ -161,7 +170,22 @@ impl KeyDateKind {
         KeyDateKind::Mtd,
         KeyDateKind::Discharge,
         KeyDateKind::Release,
+        KeyDateKind::CompassionateRelease,
     ];
+
+    /// vlu's own kinds that record something that has happened rather than a date ahead:
+    /// the victim is told at once, not four weeks before.
+    pub const EVENTS: &'static [KeyDateKind] = &[
+        KeyDateKind::Escape,
+        KeyDateKind::OffenderDeath,
+        KeyDateKind::HospitalTransfer,
+        KeyDateKind::ImmigrationDecision,
+    ];
+
+    /// Kinds every victim in the scheme is told of, whatever the level they chose: an
+    /// escape (their safety) and the offender's death (the end of the sentence).
+    pub const EVERY_LEVEL: &'static [KeyDateKind] =
+        &[KeyDateKind::Escape, KeyDateKind::OffenderDeath];
 
     /// The dates from which licence conditions may apply (FORMAT.md §3, `licence_conditions`).
     pub const LICENCE_TRIGGERS: &'static [KeyDateKind] = &[
@@ -237,9 +261,12 @@ string_enum!(InformationLevel {
 impl InformationLevel {
     /// Whether a victim at this level is told of a key date of `kind`: every kind at
     /// `key_stages` (re-categorisation and moves to open conditions among them), the release
-    /// kinds at `annual` and `release_month` (FORMAT.md §3, `key_date`).
+    /// kinds at `annual` and `release_month` (FORMAT.md §3, `key_date`), and at every level
+    /// vlu's own escape and death of the offender.
     pub fn covers(self, kind: KeyDateKind) -> bool {
-        self == InformationLevel::KeyStages || kind.is_release()
+        self == InformationLevel::KeyStages
+            || kind.is_release()
+            || KeyDateKind::EVERY_LEVEL.contains(&kind)
     }
 }
 

@@ -239,8 +239,10 @@ impl Scan<'_> {
             key_date,
             about: Some(about),
             sensitive: sensitive_label(v, due, self.rules.lead.sensitive_margin_days),
+            // Only a release's day is kept back; an escape or a death is told in full.
             month_only: kind == ReminderKind::KeyDate
-                && v.information() == InformationLevel::ReleaseMonth,
+                && v.information() == InformationLevel::ReleaseMonth
+                && key_date.is_some_and(KeyDateKind::is_release),
             tracing: None,
             counted_from: CountedFrom::Log,
             entry,
@@ -327,9 +329,17 @@ impl Scan<'_> {
         let level = self.victim.information();
         for kd in &self.case.key_dates {
             if level.covers(kd.kind) {
-                let from = minus_days(kd.date, lead.key_date_window_days);
+                // Something that happened (vlu's own escape, death, transfer, decision) is
+                // told at once, by a contact about it from its day on.
+                let (from, due) = if KeyDateKind::EVENTS.contains(&kd.kind) {
+                    (kd.date, kd.date)
+                } else {
+                    (
+                        minus_days(kd.date, lead.key_date_window_days),
+                        minus_days(kd.date, lead.key_date_notice_days),
+                    )
+                };
                 if self.facts.told_about(kd.kind).is_none_or(|d| d < from) {
-                    let due = minus_days(kd.date, lead.key_date_notice_days);
                     self.add(ReminderKind::KeyDate, due, Some(kd.kind), kd.date);
                 }
             }
@@ -549,6 +559,12 @@ impl Reminder {
             self.key_date.map_or("-", KeyDateKind::as_str),
             self.about.map_or_else(|| "-".to_owned(), |d| d.to_string())
         )
+    }
+
+    /// Whether the reminder is urgent: a victim not yet told that the offender escaped or
+    /// absconded. The screens put it above everything, whatever their filters.
+    pub fn is_urgent(&self) -> bool {
+        self.kind == ReminderKind::KeyDate && self.key_date == Some(KeyDateKind::Escape)
     }
 
     /// The victim named in an `identity`. A victim id may itself hold a `/`; the kind, the

@@ -218,6 +218,9 @@ pub struct Screen {
 #[derive(Debug, Default)]
 pub struct DiaryPane {
     pub items: Vec<DiaryItem>,
+    /// The unit's urgent items (an escape not yet told), whatever the filters: above the
+    /// diary and in the header.
+    pub urgent: Vec<DiaryItem>,
     pub selected: usize,
     /// How far ahead it looks, in days (at most [`MAX_HORIZON`]).
     pub horizon: u32,

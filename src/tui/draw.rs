@@ -181,7 +181,8 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .and_then(|u| u.name.as_deref())
         .unwrap_or("vlu");
     let (overdue, today, soon) = app.counts();
-    let counts = Line::from(vec![
+    let urgent = app.diary().urgent.len();
+    let mut counts = Line::from(vec![
         Span::styled(
             format!("{overdue} overdue"),
             theme.status(DiaryStatus::Overdue),
@@ -197,6 +198,17 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.status(DiaryStatus::DueSoon),
         ),
     ]);
+    if urgent > 0 {
+        // An escape not yet told comes first, whatever the filters.
+        counts.spans.insert(0, Span::raw(" · "));
+        counts.spans.insert(
+            0,
+            Span::styled(
+                format!("{urgent} URGENT"),
+                theme.status(DiaryStatus::Overdue),
+            ),
+        );
+    }
     let width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
     let room = usize::from(area.width.saturating_sub(width.saturating_add(1)));
     let who = who_line(app, theme, unit, room);

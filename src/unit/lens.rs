@@ -129,6 +129,8 @@ pub struct Lens {
     kept_diaries: Vec<(DiaryKey, KeptDiary)>,
     /// The key dates ahead, by how far ahead.
     kept_dates: Vec<(u32, Vec<KeyDate>)>,
+    /// The unit's urgent items, once asked for.
+    kept_urgent: Option<Vec<DiaryItem>>,
 }
 
 impl Lens {
@@ -148,6 +150,7 @@ impl Lens {
             kept_rows: Vec::new(),
             kept_diaries: Vec::new(),
             kept_dates: Vec::new(),
+            kept_urgent: None,
             summaries: facts.is_some(),
             caseload,
             facts: facts.unwrap_or_default(),
@@ -225,6 +228,30 @@ impl Lens {
             .min_by_key(|r| r.due)
     }
 
+    /// Every urgent reminder of the unit (an escape not yet told), whoever's victim, in the
+    /// diary's order; kept until the next change (a window asks for it at every key).
+    pub fn urgent(&mut self) -> &[DiaryItem] {
+        if self.kept_urgent.is_none() {
+            self.kept_urgent = Some(self.find_urgent());
+        }
+        self.kept_urgent.as_deref().unwrap_or_default()
+    }
+
+    fn find_urgent(&self) -> Vec<DiaryItem> {
+        let mut items: Vec<DiaryItem> = self
+            .reminders
+            .iter()
+            .flatten()
+            .filter(|r| r.is_urgent())
+            .map(|r| DiaryItem {
+                status: self.status_of(r.due),
+                reminder: r.clone(),
+            })
+            .collect();
+        items.sort_by(|a, b| sort_key(&a.reminder).cmp(&sort_key(&b.reminder)));
+        items
+    }
+
     /// The snooze in force for a reminder, if any.
     pub fn snoozed(&self, r: &Reminder) -> Option<&Snooze> {
         self.snoozes.of(r).filter(|s| s.holds_on(self.today))
@@ -239,6 +266,7 @@ impl Lens {
         self.kept_rows.clear();
         self.kept_diaries.clear();
         self.kept_dates.clear();
+        self.kept_urgent = None;
     }
 
     /// Recomputes everything derived from the caseload.

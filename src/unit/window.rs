@@ -76,6 +76,8 @@ pub struct Window {
     pub snoozes: Vec<Snooze>,
     /// Each officer's workload, when asked.
     pub workload: Option<Vec<Workload>>,
+    /// Every urgent item of the unit, whatever the filters (their victims are in `victims`).
+    pub urgent: Vec<DiaryItem>,
 }
 
 /// One of the diary's groups (overdue, due today, this week, later).
@@ -119,6 +121,12 @@ impl Lens {
         };
         let mut named: BTreeSet<usize> = rows.iter().copied().collect();
         let groups = self.groups(ask, &mut named);
+        let urgent = self.urgent().to_vec();
+        named.extend(
+            urgent
+                .iter()
+                .filter_map(|i| self.victim_by_id(&i.reminder.victim_id)),
+        );
         let (firsts, key_dates_total) = {
             let ahead = self.kept_key_dates(ask.horizon);
             (ahead[..ahead.len().min(ask.lines)].to_vec(), ahead.len())
@@ -165,6 +173,7 @@ impl Lens {
                 .cloned()
                 .collect(),
             workload: ask.workload.then(|| self.workload()),
+            urgent,
         }
     }
 

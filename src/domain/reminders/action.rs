@@ -55,6 +55,16 @@ impl Reminder {
                     "Tell the victim the month of the {key}: {month} only, never the exact date"
                 )
             }
+            ReminderKind::KeyDate if self.key_date == Some(KeyDateKind::Escape) => {
+                format!("URGENT: the offender escaped or absconded on {about}: call the victim now")
+            }
+            ReminderKind::KeyDate
+                if self
+                    .key_date
+                    .is_some_and(|k| KeyDateKind::EVENTS.contains(&k)) =>
+            {
+                format!("Tell the victim at once: {key} on {about}")
+            }
             ReminderKind::KeyDate => format!("Tell the victim about the {key} on {about}"),
             ReminderKind::VpsOffer => {
                 format!("Offer a victim personal statement for the parole hearing on {about}")

@@ -284,6 +284,90 @@ fn a_call_is_confirmed_in_writing_within_five_working_days() {
 }
 
 #[test]
+fn an_escape_is_told_at_once_at_every_level_and_in_full() {
+    // Recorded on Saturday 5 December for an escape on Thursday 3 December 2026.
+    let c = case("2020-01-10", &[(KeyDateKind::Escape, "2026-12-03")]);
+    let v = with_level(
+        victim(VictimStatus::OptedIn, "2026-01-05"),
+        InformationLevel::ReleaseMonth,
+    );
+    let rs = run(&v, &c, "2026-12-05");
+    let escape: Vec<&Reminder> = rs
+        .iter()
+        .filter(|r| r.kind == ReminderKind::KeyDate)
+        .collect();
+    assert_eq!(escape.len(), 1);
+    assert_eq!(
+        (escape[0].due, escape[0].key_date, escape[0].month_only),
+        (d("2026-12-03"), Some(KeyDateKind::Escape), false)
+    );
+    assert_eq!(
+        escape[0].action(),
+        "URGENT: the offender escaped or absconded on 3 Dec 2026: call the victim now"
+    );
+    // A call about it the day before it happened does not count; one on the day does.
+    let mut told = v.clone();
+    let about = |on| Contact {
+        key_date: Some(KeyDateKind::Escape),
+        ..contact(on, ContactKind::Update, Medium::Phone, Direction::Outbound)
+    };
+    told.contacts.push(about("2026-12-02"));
+    assert!(
+        run(&told, &c, "2026-12-05")
+            .iter()
+            .any(|r| r.kind == ReminderKind::KeyDate)
+    );
+    told.contacts.push(about("2026-12-03"));
+    assert!(
+        !run(&told, &c, "2026-12-05")
+            .iter()
+            .any(|r| r.kind == ReminderKind::KeyDate)
+    );
+}
+
+#[test]
+fn vlu_s_own_key_events_belong_to_the_levels_they_concern() {
+    let c = case(
+        "2020-01-10",
+        &[
+            (KeyDateKind::CompassionateRelease, "2027-03-01"),
+            (KeyDateKind::MappaMeeting, "2027-03-01"),
+            (KeyDateKind::OffenderDeath, "2026-12-01"),
+        ],
+    );
+    let kinds = |level| {
+        let v = with_level(victim(VictimStatus::OptedIn, "2026-11-01"), level);
+        let mut told: Vec<(KeyDateKind, NaiveDate)> = run(&v, &c, "2026-12-05")
+            .iter()
+            .filter(|r| r.kind == ReminderKind::KeyDate)
+            .map(|r| (r.key_date.unwrap(), r.due))
+            .collect();
+        told.sort();
+        told
+    };
+    // 1 March 2027 − 28 days is 1 February; the death is told from its day.
+    let release = (KeyDateKind::CompassionateRelease, d("2027-02-01"));
+    let death = (KeyDateKind::OffenderDeath, d("2026-12-01"));
+    let mappa = (KeyDateKind::MappaMeeting, d("2027-02-01"));
+    let sorted = |mut v: Vec<(KeyDateKind, NaiveDate)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        kinds(InformationLevel::ReleaseMonth),
+        sorted(vec![release, death])
+    );
+    assert_eq!(
+        kinds(InformationLevel::Annual),
+        sorted(vec![release, death])
+    );
+    assert_eq!(
+        kinds(InformationLevel::KeyStages),
+        sorted(vec![release, death, mappa])
+    );
+}
+
+#[test]
 fn a_letter_that_follows_one_call_answers_that_call_only() {
     // Calls on Monday 2 and Tuesday 3 November 2026; the letter of Wednesday 4 November
     // follows the first (entry 2 of the log). The second's stays: workdays(3 Nov, 5) is

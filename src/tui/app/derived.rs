@@ -78,5 +78,6 @@ impl App {
             .selected
             .min(self.diary.items.len().saturating_sub(1));
         self.diary.key_dates_ahead = self.lens.key_dates_ahead(self.diary.horizon);
+        self.diary.urgent = self.lens.urgent().to_vec();
     }
 }

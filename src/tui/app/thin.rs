@@ -229,6 +229,7 @@ impl App {
             .collect();
         self.list.selected = window.selected.saturating_sub(window.start);
         self.diary.items = window.groups.into_iter().flat_map(|g| g.items).collect();
+        self.diary.urgent = window.urgent;
         self.diary.selected = self.diary_index(diary_at);
         self.diary.key_dates_ahead = window
             .key_dates

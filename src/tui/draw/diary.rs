@@ -22,6 +22,10 @@ enum DiaryLine {
     DatesHeading(Unheld),
     Date(usize),
     Empty,
+    /// The unit's urgent items, above everything whatever the filters: the heading, and
+    /// each item (its place in `urgent`).
+    UrgentHeading(usize),
+    Urgent(usize),
 }
 
 /// A section's lines not held, above and below those that are.
@@ -42,6 +46,11 @@ pub(super) fn draw_diary(frame: &mut Frame, app: &App, theme: &Theme, area: Rect
         Vec::with_capacity(app.diary().items.len() + app.diary().key_dates_ahead.len() + 8);
     let mut selected_line = 0;
     let mut pos = 0;
+    let urgent = app.diary().urgent.len();
+    if urgent > 0 {
+        outline.push(DiaryLine::UrgentHeading(urgent));
+        outline.extend((0..urgent).map(DiaryLine::Urgent));
+    }
     for span in app.diary_spans() {
         outline.push(DiaryLine::Heading(
             span.status,
@@ -115,7 +124,9 @@ fn fit(outline: &[DiaryLine], selected: usize, height: usize) -> Vec<Shown> {
             DiaryLine::Heading(.., unheld) | DiaryLine::DatesHeading(unheld) => {
                 sections.push((at, Vec::new(), *unheld));
             }
-            DiaryLine::Empty => sections.push((at, Vec::new(), Unheld::default())),
+            DiaryLine::UrgentHeading(_) | DiaryLine::Empty => {
+                sections.push((at, Vec::new(), Unheld::default()));
+            }
             _ => match sections.last_mut() {
                 Some((_, lines, _)) => lines.push(at),
                 None => sections.push((at, Vec::new(), Unheld::default())),
@@ -188,6 +199,26 @@ fn outline_line(app: &App, theme: &Theme, line: &DiaryLine) -> Line<'static> {
             theme.status(*status),
         )),
         DiaryLine::Item(pos) => diary_item_line(app, theme, *pos),
+        DiaryLine::UrgentHeading(n) => Line::from(Span::styled(
+            format!("URGENT ({n}): call now, whoever's victim"),
+            theme.status(DiaryStatus::Overdue),
+        )),
+        DiaryLine::Urgent(i) => {
+            let r = &app.diary().urgent[*i].reminder;
+            let name = app
+                .victim_by_id(&r.victim_id)
+                .map_or("", |v| app.caseload().victims[v].name.as_str());
+            Line::from(Span::styled(
+                format!(
+                    " {:>11}   {} ({}) — {}",
+                    day(r.due),
+                    visible(name),
+                    visible(&r.victim_id),
+                    r.action()
+                ),
+                theme.status(DiaryStatus::Overdue),
+            ))
+        }
         DiaryLine::Empty => Line::from("Nothing overdue or due in this horizon."),
         DiaryLine::DatesHeading(_) => Line::from(Span::styled("Key sentence dates", theme.title())),
         DiaryLine::Date(i) => {
