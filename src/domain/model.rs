@@ -295,16 +295,30 @@ pub struct Victim {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub complaints: Vec<Complaint>,
-    /// vlu's own: the victim moved out of England and Wales (the unit's duty ends).
+    /// vlu's own: the victim moved out of England and Wales (contact goes on, abroad).
     pub moved_away: Option<Box<MovedAway>>,
 }
 
 impl Victim {
-    /// Whether the unit's work for the victim has ended for a reason other than their
-    /// status: they moved out of England and Wales.
-    pub fn has_moved_away(&self) -> bool {
-        self.moved_away.is_some()
+    /// Whether vlu's own record of the complaint received on `received` says it was
+    /// acknowledged (or answered in full, which counts as the acknowledgement), and when.
+    pub fn acknowledged_on_record(&self, received: NaiveDate) -> bool {
+        self.record_acknowledged(received).is_some()
     }
+
+    /// The day vlu's own record of the complaint received on `received` was acknowledged
+    /// (or answered in full, if earlier), if it was.
+    pub fn record_acknowledged(&self, received: NaiveDate) -> Option<NaiveDate> {
+        self.complaints
+            .iter()
+            .filter(|c| c.received_on == Some(received))
+            .filter_map(|c| match (c.acknowledged_on, c.answered_on) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            })
+            .min()
+    }
+
     /// The level of information the victim chose. An opted-in victim with no recorded level
     /// is treated as wanting every key stage, so that nothing is missed (docs/DECISIONS.md).
     pub fn information(&self) -> InformationLevel {

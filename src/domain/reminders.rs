@@ -178,13 +178,10 @@ fn reminders_due_by(
 }
 
 /// Whether any reminder is asked of the victim at all: not when they said no or their
-/// record is closed, nor when their case closed or moved to another area, nor when they
-/// moved away.
+/// record is closed, nor when their case closed or moved to another area. A victim who
+/// moved out of England and Wales keeps them: contact goes on, abroad.
 pub fn under_the_rules(victim: &Victim, case: &Case) -> bool {
-    !(victim.status.is_inactive()
-        || case.closed_on.is_some()
-        || case.transferred.is_some()
-        || victim.has_moved_away())
+    !(victim.status.is_inactive() || case.closed_on.is_some() || case.transferred.is_some())
 }
 
 /// What a rule counting from `logged`, else from the victim's status date, counts from.
@@ -298,9 +295,14 @@ impl Scan<'_> {
         }
     }
 
-    /// Every complaint acknowledged on or after its day.
+    /// Every complaint acknowledged on or after its day: by a `complaint_ack` contact, or, for
+    /// a complaint also recorded in vlu's own casework (the same day), on the record — one
+    /// complaint, one clock, ended from either place.
     fn complaints(&mut self) {
         for &complaint in &self.facts.open_complaints {
+            if self.victim.acknowledged_on_record(complaint) {
+                continue;
+            }
             let due = self.rules.complaint_ack_due(complaint);
             self.add(ReminderKind::ComplaintAck, due, None, complaint);
         }

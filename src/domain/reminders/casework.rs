@@ -11,7 +11,7 @@
 //! | `tribunal_representations` | status `opted_in`, `restricted_patient.tribunal_on` or `representations_due` | `representations_due`, else `tribunal_on` − 28 days | `representations_sent_on` |
 //!
 //! Like every rule, none applies to a victim who declined, opted out or is closed, nor in a
-//! closed or transferred case, nor to a victim who moved out of England and Wales.
+//! closed or transferred case.
 
 use chrono::NaiveDate;
 
@@ -170,6 +170,16 @@ mod tests {
         let rs = run(&v, &c, "2026-03-05");
         assert!(of(&rs, ReminderKind::ComplaintAck).is_empty());
         assert_eq!(of(&rs, ReminderKind::ComplaintAnswer), [d("2026-03-30")]);
+        // And the other way: acknowledged on the record, the log's item ends too.
+        v.contacts.pop();
+        v.complaints[0].acknowledged_on = Some(d("2026-03-04"));
+        let rs = run(&v, &c, "2026-03-05");
+        assert!(of(&rs, ReminderKind::ComplaintAck).is_empty());
+        assert_eq!(of(&rs, ReminderKind::ComplaintAnswer), [d("2026-03-30")]);
+        // A record of another day's complaint leaves this one's open.
+        v.complaints[0].received_on = Some(d("2026-02-02"));
+        let rs = run(&v, &c, "2026-03-05");
+        assert_eq!(of(&rs, ReminderKind::ComplaintAck), [d("2026-03-16")]);
     }
 
     #[test]
@@ -282,7 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn a_transferred_case_or_a_victim_moved_away_has_no_reminders() {
+    fn a_transferred_case_has_no_reminders_and_a_victim_moved_away_keeps_them() {
         // A statutory victim not yet offered contact: the contract's initial offer is due.
         let mut c = case("2026-01-05", &[]);
         let mut v = super::super::tests::victim(VictimStatus::Referred, "2026-01-06");
@@ -294,10 +304,12 @@ mod tests {
         }));
         assert!(run(&v, &c, "2026-02-04").is_empty());
         c.transferred = None;
+        let before = run(&v, &c, "2026-02-04");
         v.moved_away = Some(Box::new(MovedAway {
             on: Some(d("2026-02-03")),
             to: Some("Scotland".into()),
         }));
-        assert!(run(&v, &c, "2026-02-04").is_empty());
+        assert!(!before.is_empty());
+        assert_eq!(run(&v, &c, "2026-02-04"), before);
     }
 }

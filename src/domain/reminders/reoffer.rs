@@ -70,8 +70,7 @@ pub fn unanswered_release(
     let applies = victim.eligibility == Eligibility::Statutory
         && victim.status == VictimStatus::OfferSent
         && case.closed_on.is_none()
-        && case.transferred.is_none()
-        && !victim.has_moved_away();
+        && case.transferred.is_none();
     if !applies || !never_answered(victim, facts, today, lead) {
         return None;
     }

@@ -25,7 +25,7 @@ use crate::domain::calendar::add_months;
 use crate::domain::enums::{ByIndex, ContactKind, Direction, Eligibility, ReminderKind};
 use crate::domain::enums::{EQUALITY_KEYS, VictimStatus};
 use crate::domain::facts::DayNumber;
-use crate::domain::model::{Case, Contact, Victim};
+use crate::domain::model::{Case, Victim};
 use crate::domain::reminders::Rules;
 
 /// A day something fell due, and whether it was done by then.
@@ -143,7 +143,7 @@ impl ReportFacts {
             opted_out: (victim.status == VictimStatus::OptedOut).then_some(victim.status_since),
             unanswered: unanswered(victim),
             follow_ups: follow_ups(victim, &mut past, rules),
-            complaints: complaints(log, rules),
+            complaints: complaints(victim, rules),
             annual_letters: annual_letters(&mut past, rules),
             overdue: overdue(victim, case, &mut past, rules),
             equality: EQUALITY_KEYS
@@ -214,17 +214,22 @@ fn follow_ups(victim: &Victim, past: &mut Past<'_>, rules: Rules<'_>) -> Vec<Due
 }
 
 /// Each inbound complaint, acknowledged in time if a `complaint_ack` is dated from its day to
-/// its due day.
-fn complaints(log: &[Contact], rules: Rules<'_>) -> Vec<Due> {
+/// its due day, or vlu's own record of the same complaint says it was acknowledged by then.
+fn complaints(victim: &Victim, rules: Rules<'_>) -> Vec<Due> {
+    let log = &victim.contacts;
     log.iter()
         .filter(|c| c.is_complaint())
         .map(|complaint| {
             let due = rules.complaint_ack_due(complaint.on);
+            let logged = log.iter().any(|c| {
+                c.kind == ContactKind::ComplaintAck && complaint.on <= c.on && c.on <= due
+            });
+            let recorded = victim
+                .record_acknowledged(complaint.on)
+                .is_some_and(|on| on <= due);
             Due {
                 on: complaint.on,
-                in_time: log.iter().any(|c| {
-                    c.kind == ContactKind::ComplaintAck && complaint.on <= c.on && c.on <= due
-                }),
+                in_time: logged || recorded,
             }
         })
         .collect()

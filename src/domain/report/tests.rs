@@ -558,3 +558,28 @@ fn a_follow_up_that_names_its_call_counts_for_that_call_only() {
     let r = run(&only_v1(&caseload), &query(None));
     assert_eq!((r.follow_ups_due, r.follow_ups_on_time), (2, 2));
 }
+
+#[test]
+fn a_complaint_acknowledged_on_its_record_counts_as_acknowledged_in_time() {
+    // A complaint logged on Monday 3 August 2026, acknowledged on vlu's own record of it
+    // on Wednesday 5 August: the acknowledgement is in time (due workdays(3 Aug, 10)).
+    let mut caseload = unit();
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    v.contacts = vec![
+        serde_json::from_value(contact("2026-08-03", "complaint", "letter", "inbound")).unwrap(),
+    ];
+    let only_v1 = |c: &Caseload| Caseload {
+        victims: c.victims.iter().filter(|v| v.id == "V1").cloned().collect(),
+        ..c.clone()
+    };
+    let r = run(&only_v1(&caseload), &query(None));
+    assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 0));
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    v.complaints = vec![crate::domain::model::Complaint {
+        received_on: Some(d("2026-08-03")),
+        acknowledged_on: Some(d("2026-08-05")),
+        ..Default::default()
+    }];
+    let r = run(&only_v1(&caseload), &query(None));
+    assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 1));
+}

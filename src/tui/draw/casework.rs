@@ -94,7 +94,8 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
     if let Some(m) = v.moved_away.as_deref() {
         l.push(Line::from(Span::styled(
             format!(
-                "Moved out of England and Wales{}{}: no reminders",
+                "Moved out of England and Wales{}{}: contact goes on as chosen — letters to \
+                 the address abroad, calls international",
                 m.on.map_or(String::new(), |d| format!(" on {}", day(d))),
                 m.to.as_deref()
                     .map_or(String::new(), |t| format!(" (to {})", first_line(t)))

@@ -467,6 +467,26 @@ fn case_lines(app: &App, theme: &Theme, c: &Case, l: &mut Vec<Line<'static>>) {
             m.level.map_or("—".into(), |x| x.to_string())
         )));
     }
+    // For the officer's eyes only (no letter names them): where the offender is held and
+    // who supervises them, for reporting risk and unwanted contact.
+    if let Some(at) = c.offender.location.as_deref() {
+        l.push(Line::from(format!(
+            "Held at {} (never in a letter)",
+            visible(at)
+        )));
+    }
+    if let Some(ro) = c.responsible_officer.as_deref() {
+        let parts: Vec<String> = [&ro.name, &ro.team, &ro.phone, &ro.email]
+            .into_iter()
+            .filter_map(|x| x.as_deref().map(|s| visible(s).into_owned()))
+            .collect();
+        if !parts.is_empty() {
+            l.push(Line::from(format!(
+                "Responsible Officer: {} (never in a letter)",
+                parts.join(" · ")
+            )));
+        }
+    }
     super::casework::case_lines(theme, c, l);
     l.push(head("Key dates"));
     let mut dates: Vec<_> = c.key_dates.iter().collect();
