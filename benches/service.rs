@@ -131,6 +131,7 @@ fn saves(data: &std::path::Path, victims: &[String]) -> (Vec<f64>, Vec<f64>) {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         };
         let start = Instant::now();
         let log = vlu::unit::command::Command::LogContact {

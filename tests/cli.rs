@@ -1364,3 +1364,68 @@ fn urgent_lists_each_escape_with_who_to_call_and_audits_every_number_shown() {
         "{page}"
     );
 }
+
+#[test]
+fn unwanted_contact_is_reported_with_who_it_went_to_and_the_report_chased() {
+    let s = Sandbox::with_sample();
+    let log = |args: &str| {
+        s.vlu()
+            .args(["log", "--victim", "V-0015"])
+            .args(args.split(' '))
+            .assert()
+    };
+    let kinds = |s: &Sandbox| -> Vec<(String, String)> {
+        items_of(s, "V-0015", "2026-12-02")
+            .into_iter()
+            .filter(|(kind, _)| kind == "unwanted_contact_report" || kind == "risk_ack")
+            .collect()
+    };
+    // Tuesday 1 December: the victim rings to say the offender wrote to her.
+    log("--kind unwanted_contact --method phone --direction inbound --on 2026-12-01").success();
+    assert_eq!(
+        kinds(&s),
+        [(
+            "unwanted_contact_report".to_owned(),
+            "2026-12-02".to_owned()
+        )]
+    );
+    // Reported the next day, to the prison and the Responsible Officer; a name with an
+    // escape code is refused and nothing is written.
+    let report = |to: &str| {
+        s.vlu()
+            .args(["log", "--victim", "V-0015", "--kind", "risk_report"])
+            .args([
+                "--method",
+                "email",
+                "--direction",
+                "internal",
+                "--on",
+                "2026-12-02",
+            ])
+            .args(["--to", to])
+            .assert()
+    };
+    let refused = report("HMP Leeds\u{1b}[31m").code(2);
+    assert!(
+        String::from_utf8_lossy(&refused.get_output().stderr)
+            .contains("to: contains the control character U+001B"),
+        "{refused:?}"
+    );
+    report("HMP Leeds and the Responsible Officer").success();
+    // Wednesday 2 December + 5 working days: Wednesday 9 December.
+    assert_eq!(
+        kinds(&s),
+        [("risk_ack".to_owned(), "2026-12-09".to_owned())]
+    );
+    let v = exported_victim(&s, "V-0015");
+    let report = v["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "risk_report")
+        .unwrap();
+    assert_eq!(report["to"], "HMP Leeds and the Responsible Officer");
+    // The prison answers: nothing left to chase.
+    log("--kind agency --method email --direction internal --on 2026-12-03").success();
+    assert!(kinds(&s).is_empty());
+}

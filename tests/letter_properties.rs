@@ -386,6 +386,7 @@ prop_compose! {
                 key_date: None,
                 corrects: None,
                 follows: None,
+                to: None,
             });
         }
         Caseload { cases: vec![case], victims, ..Caseload::default() }

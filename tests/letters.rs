@@ -94,6 +94,7 @@ fn log_a_call_with_beth(s: &Sandbox) {
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     };
     store.append_contact("V-0006", &call).unwrap();
 }

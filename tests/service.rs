@@ -679,6 +679,7 @@ fn a_kept_diary_is_worked_out_again_after_a_change() {
                 key_date: None,
                 corrects: None,
                 follows: None,
+                to: None,
             },
         })
         .unwrap();

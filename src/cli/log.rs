@@ -48,6 +48,9 @@ pub struct LogArgs {
     /// number in the victim's log (`V-0001#7` is 7); it answers that call only. E.g. --follows 7
     #[arg(long, value_name = "ENTRY", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub follows: Option<u32>,
+    /// Who a report went to (on a risk_report above all). E.g. --to "Responsible Officer"
+    #[arg(long, value_name = "TEXT")]
+    pub to: Option<String>,
 }
 
 /// The entry's summary: as given, or read from standard input (`-`).
@@ -122,6 +125,12 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
     ];
     let mut contact = contact_of(fields, &digest.caseload.officers)?;
     contact.follows = args.follows.map(|n| n as usize);
+    contact.to = args
+        .to
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
     let Some(status) = service.victim(&args.victim)?.map(|v| v.status) else {
         return Err(Error::Usage(format!("there is no victim {}", args.victim)));
     };

@@ -87,6 +87,7 @@ mod tests {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         }
     }
 

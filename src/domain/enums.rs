@@ -322,6 +322,9 @@ string_enum!(ContactKind {
     Agency = "agency": "agency contact",
     Closure = "closure": "closure",
     Note = "note": "note",
+    // vlu's own kinds, beyond the base format.
+    UnwantedContact = "unwanted_contact": "unwanted contact",
+    RiskReport = "risk_report": "risk report",
 });
 
 string_enum!(Medium {
@@ -375,6 +378,8 @@ string_enum!(
         TribunalRepresentations = "tribunal_representations": "tribunal representations",
         LicenceSubmit = "licence_submit": "licence request",
         LicenceChase = "licence_chase": "chase licence",
+        UnwantedContactReport = "unwanted_contact_report": "report unwanted contact",
+        RiskAck = "risk_ack": "risk report answer",
     }
 );
 
@@ -426,13 +431,8 @@ impl LetterKind {
             ReminderKind::LicenceConditions => Self::LicenceConditions,
             ReminderKind::LicenceOutcome => Self::LicenceOutcome,
             ReminderKind::CaseClosure => Self::CaseClosure,
-            ReminderKind::DiscretionaryDecision
-            | ReminderKind::ComplaintAnswer
-            | ReminderKind::VpsSubmit
-            | ReminderKind::MhcsRegister
-            | ReminderKind::TribunalRepresentations
-            | ReminderKind::LicenceSubmit
-            | ReminderKind::LicenceChase => return None,
+            // A decision, or work with an agency or a court: no letter to the victim.
+            _ => return None,
         })
     }
 }

@@ -70,6 +70,17 @@ pub struct LogFacts {
     /// The latest `agency` contact, in any direction (a trace request, for one).
     #[serde_as(as = "Option<DayNumber>")]
     pub last_agency: Option<NaiveDate>,
+    /// vlu's own: unwanted contacts from the offender the victim told of, not yet reported
+    /// (a `risk_report` on or after their day reports them).
+    #[serde_as(as = "Vec<DayNumber>")]
+    pub unreported: Vec<NaiveDate>,
+    /// The latest `risk_report`.
+    #[serde_as(as = "Option<DayNumber>")]
+    pub last_risk_report: Option<NaiveDate>,
+    /// vlu's own: risk reports no agency has answered yet (an `agency` contact on or after
+    /// their day is the answer).
+    #[serde_as(as = "Vec<DayNumber>")]
+    pub unanswered_reports: Vec<NaiveDate>,
 }
 
 fn later(slot: &mut Option<NaiveDate>, on: NaiveDate) {
@@ -96,7 +107,22 @@ impl LogFacts {
         match c.kind {
             ContactKind::InitialOffer => later(&mut self.initial_offer, c.on),
             ContactKind::SecondOffer => later(&mut self.second_offer, c.on),
-            ContactKind::Agency => later(&mut self.last_agency, c.on),
+            ContactKind::Agency => {
+                later(&mut self.last_agency, c.on);
+                self.unanswered_reports.retain(|d| *d > c.on);
+            }
+            ContactKind::RiskReport => {
+                later(&mut self.last_risk_report, c.on);
+                self.unreported.retain(|d| *d > c.on);
+                if self.last_agency.is_none_or(|a| a < c.on) {
+                    self.unanswered_reports.push(c.on);
+                    self.unanswered_reports.sort_unstable();
+                }
+            }
+            ContactKind::UnwantedContact if self.last_risk_report.is_none_or(|r| r < c.on) => {
+                self.unreported.push(c.on);
+                self.unreported.sort_unstable();
+            }
             ContactKind::Closure => self.closure = true,
             ContactKind::ComplaintAck => {
                 later(&mut self.last_complaint_ack, c.on);
@@ -191,6 +217,7 @@ mod tests {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         }
     }
 

@@ -515,6 +515,9 @@ pub struct Contact {
     /// confirms in writing (its number in the log, from 1). Such a letter answers that one
     /// call; one without it answers every earlier call, as the base format says.
     pub follows: Option<usize>,
+    /// vlu's own: who a report went to (the Responsible Officer, the prison, the police,
+    /// children's services), on a `risk_report` above all.
+    pub to: Option<String>,
 }
 
 /// What a correction says of the entry it corrects (vlu's own; absent from a contract file).
@@ -588,6 +591,7 @@ impl Contact {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         }
     }
 }
@@ -610,6 +614,7 @@ mod tests {
             key_date: Some(KeyDateKind::Crd),
             corrects: None,
             follows: None,
+            to: None,
         };
         let fix = Contact::correction(
             &wrong,

@@ -174,6 +174,7 @@ fn reminders_due_by(
     }
     scan.release_reoffer(today);
     scan.casework();
+    scan.risk();
     scan.out
 }
 
@@ -585,6 +586,7 @@ mod adrift;
 mod casework;
 mod licence;
 mod reoffer;
+mod risk;
 pub use adrift::{adrift, last_heard};
 pub use reoffer::{
     UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,

@@ -60,6 +60,11 @@ pub struct LeadTimes {
     pub licence_submit_days: u32,
     /// vlu's own: a submitted request still undecided chased, days before that release.
     pub licence_chase_days: u32,
+    /// vlu's own: unwanted contact from the offender reported to the prison and the
+    /// Responsible Officer, working days after the victim told of it.
+    pub unwanted_contact_report_working_days: u32,
+    /// vlu's own: a risk report answered by the agency it went to, working days after it.
+    pub risk_answer_working_days: u32,
 }
 
 impl Default for LeadTimes {
@@ -90,6 +95,8 @@ impl Default for LeadTimes {
             tribunal_representations_days: 28,
             licence_submit_days: 56,
             licence_chase_days: 21,
+            unwanted_contact_report_working_days: 1,
+            risk_answer_working_days: 5,
         }
     }
 }
@@ -151,7 +158,7 @@ impl std::fmt::Display for TooLong {
 impl LeadTimes {
     /// Each lead time with its key in `[lead_times]` and what it counts. (Longer than a
     /// function should be: it is a table, one row a lead time, and reads best whole.)
-    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 25] {
+    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 27] {
         use LeadUnit::{Days, Months, WorkingDays};
         [
             (
@@ -235,6 +242,16 @@ impl LeadTimes {
             ),
             ("licence_submit_days", self.licence_submit_days, Days),
             ("licence_chase_days", self.licence_chase_days, Days),
+            (
+                "unwanted_contact_report_working_days",
+                self.unwanted_contact_report_working_days,
+                WorkingDays,
+            ),
+            (
+                "risk_answer_working_days",
+                self.risk_answer_working_days,
+                WorkingDays,
+            ),
         ]
     }
 
@@ -262,7 +279,7 @@ mod tests {
         }
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 25);
+        assert_eq!(keys.len(), 27);
     }
 
     #[test]

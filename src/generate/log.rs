@@ -55,6 +55,7 @@ impl Log<'_> {
             key_date,
             corrects: None,
             follows: None,
+            to: None,
         });
     }
 

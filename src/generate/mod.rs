@@ -447,6 +447,7 @@ impl Generator {
                 key_date: None,
                 corrects: None,
                 follows: None,
+                to: None,
             });
             v.contacts.sort_by_key(|c| c.on);
         }

@@ -75,6 +75,7 @@ fn contact(on: NaiveDate, kind: ContactKind, method: Medium, direction: Directio
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     }
 }
 

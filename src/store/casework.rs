@@ -56,6 +56,7 @@ impl Store {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         };
         let mut batch = Batch::default();
         batch.insert(super::key(super::CASE, &closed.id), super::encode(&closed));

@@ -100,6 +100,7 @@ fn note(on: &str) -> Contact {
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     }
 }
 
@@ -1077,13 +1078,7 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
             "moved away: contact goes on"
         );
         // A schema 5 store: its digest had no casework; opening it lays the digest out anew.
-        for k in store.raw().keys(DIGEST) {
-            store.raw().remove(k.unwrap()).unwrap();
-        }
-        store
-            .raw()
-            .insert(key(META, "schema"), encode(&5u32))
-            .unwrap();
+        as_schema(&store, 5);
         caseload
     };
     let store = open(dir.path());
@@ -1095,6 +1090,43 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
             .iter()
             .any(|r| r.kind == ReminderKind::VpsSubmit)
     );
+}
+
+/// The store as one of schema `n` whose digest no longer reads: without its digest, and
+/// marked `n` (the next open migrates it).
+fn as_schema(store: &Store, n: u32) {
+    for k in store.raw().keys(DIGEST) {
+        store.raw().remove(k.unwrap()).unwrap();
+    }
+    store.raw().insert(key(META, "schema"), encode(&n)).unwrap();
+}
+
+/// A schema 7 store: its digest's log facts had no unwanted contacts or risk reports;
+/// opening it lays the digest out anew, and the diary from the digest has their clocks.
+#[test]
+fn a_schema_7_store_is_upgraded_and_its_digest_knows_the_risk_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let caseload = {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        let told = Contact {
+            kind: ContactKind::UnwantedContact,
+            direction: Direction::Inbound,
+            method: Medium::Phone,
+            ..note("2026-11-20")
+        };
+        store.append_contact("V-1", &told).unwrap();
+        let caseload = store.load().unwrap();
+        as_schema(&store, 7);
+        caseload
+    };
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let (from_digest, from_records) = both_diaries(&store, &caseload);
+    assert_eq!(from_digest, from_records);
+    assert!(from_digest.iter().any(|r| r.kind
+        == crate::domain::enums::ReminderKind::UnwantedContactReport
+        && r.victim_id == "V-1"));
 }
 
 mod return_facts;

@@ -590,9 +590,11 @@ fn draw_contacts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 c.direction.as_str(),
                 c.by.as_deref()
                     .map_or(String::new(), |b| visible(b).into_owned()),
-                c.summary
-                    .as_deref()
-                    .map_or(String::new(), |s| first_line(s).into_owned()),
+                c.to.as_deref()
+                    .map_or(String::new(), |t| format!("to {}: ", first_line(t)))
+                    + &c.summary
+                        .as_deref()
+                        .map_or(String::new(), |s| first_line(s).into_owned()),
             ));
             if pos == app.screen().contacts_selected {
                 line.style(theme.selected())

@@ -208,6 +208,7 @@ pub fn note(summary: &str) -> vlu::domain::model::Contact {
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     }
 }
 

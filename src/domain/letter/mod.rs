@@ -335,6 +335,7 @@ pub fn compose(
         key_date: draft.key_date,
         corrects: None,
         follows: draft.follows,
+        to: None,
     };
     let mut guard = Guard::new(
         v,

@@ -277,6 +277,7 @@ fn a_follow_up_confirms_the_latest_call_and_refuses_a_summary_that_gives_a_relea
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     };
     v.contacts
         .push(call("2026-11-09", "Explained how to report a breach."));

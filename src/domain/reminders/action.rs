@@ -76,6 +76,28 @@ impl Reminder {
                 format!("Tell the victim the licence-condition decision{request} of {about}")
             }
             ReminderKind::CaseClosure => format!("Close contact: the {key} is {about}"),
+            ReminderKind::ReleaseReoffer => match self.tracing {
+                Some(asked) => format!(
+                    "Tracing: an agency was asked on {}; offer contact again once the victim \
+                     is found, before the {key} on {about}",
+                    asked.format("%-d %b %Y")
+                ),
+                None => format!(
+                    "Offer contact again before the {key} on {about}: the victim never answered"
+                ),
+            },
+            // vlu's own clocks, beyond the base format's rules.
+            _ => self.own_action(&about, key),
+        }
+    }
+
+    /// What vlu's own clocks (beyond the base format's rules) ask, in plain words.
+    fn own_action(&self, about: &str, key: &str) -> String {
+        let request = self
+            .condition
+            .map(|c| format!(" ({})", c.label()))
+            .unwrap_or_default();
+        match self.kind {
             ReminderKind::ComplaintAnswer => {
                 format!("Answer in full the complaint received {about}")
             }
@@ -99,16 +121,15 @@ impl Reminder {
                 "Chase the decision on the victim's licence-condition request{request} before \
                  the {key} on {about}"
             ),
-            ReminderKind::ReleaseReoffer => match self.tracing {
-                Some(asked) => format!(
-                    "Tracing: an agency was asked on {}; offer contact again once the victim \
-                     is found, before the {key} on {about}",
-                    asked.format("%-d %b %Y")
-                ),
-                None => format!(
-                    "Offer contact again before the {key} on {about}: the victim never answered"
-                ),
-            },
+            ReminderKind::UnwantedContactReport => format!(
+                "Report the offender's unwanted contact of {about} to the prison and the \
+                 Responsible Officer"
+            ),
+            ReminderKind::RiskAck => {
+                format!("Chase an answer to the risk report of {about} from the agency told")
+            }
+            // The base format's kinds are worded in `action`, and never come here.
+            _ => String::new(),
         }
     }
 

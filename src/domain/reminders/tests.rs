@@ -102,6 +102,7 @@ pub(super) fn contact(
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     }
 }
 

@@ -282,6 +282,7 @@ impl Walker {
             "key_date",
             "corrects",
             "follows",
+            "to",
         ];
         let Some(map) = self.object(path, v, &fields) else {
             return;
@@ -307,5 +308,7 @@ impl Walker {
         self.enumeration::<KeyDateKind>(path, map, "key_date", false);
         // vlu's own: which call a letter confirms in writing.
         self.whole_number(path, map, "follows", 1..=1_000_000);
+        // vlu's own: who a report went to.
+        self.opt_text(path, map, "to");
     }
 }

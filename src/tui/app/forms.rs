@@ -39,6 +39,7 @@ impl App {
                 Field::pick::<KeyDateKind>("key_date", "About key date", "", true),
                 Field::lines("summary", "Summary"),
                 Field::line("follows", "Confirms call no.", ""),
+                Field::line("to", "Reported to", ""),
             ],
         );
         self.open_form(form);
@@ -515,7 +516,15 @@ fn contact_from(
         (Ok(contact), Ok(follows)) => (
             Some(Effect::Save(Command::LogContact {
                 victim: victim.to_owned(),
-                contact: Contact { follows, ..contact },
+                contact: Contact {
+                    follows,
+                    to: form
+                        .value("to")
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned),
+                    ..contact
+                },
             })),
             Vec::new(),
         ),
@@ -591,6 +600,7 @@ fn status_change(
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     };
     (
         Some(Effect::Save(Command::SaveVictim {

@@ -365,9 +365,9 @@ fn a_paste_lands_whole_in_the_field_with_plain_line_endings_and_its_tab() {
         "the paste changed no other field"
     );
     assert_eq!(f.focus, 6, "the paste moved no focus");
-    // Into a one-line field the line breaks become spaces (past "Confirms call no." and the
-    // date, back to the time).
-    keys(&mut app, "tab tab tab");
+    // Into a one-line field the line breaks become spaces (past "Confirms call no.",
+    // "Reported to" and the date, back to the time).
+    keys(&mut app, "tab tab tab tab");
     app.on_paste("10:30\r\n");
     assert_eq!(form(&app).value("at"), Some("10:30"));
 }
@@ -952,6 +952,7 @@ fn a_change_to_one_victim_puts_it_where_a_full_sort_would() {
             key_date: None,
             corrects: None,
             follows: None,
+            to: None,
         };
         store.save(
             &mut app,
@@ -1363,6 +1364,7 @@ fn a_correction_of_an_entrys_kind_or_day_changes_the_reminders_it_resolved() {
         key_date: Some(KeyDateKind::Crd),
         corrects: None,
         follows: None,
+        to: None,
     };
     store.save(
         &mut app,

@@ -160,6 +160,7 @@ fn a_change_reaches_thin_screens_through_what_the_store_holds() {
         key_date: None,
         corrects: None,
         follows: None,
+        to: None,
     };
     let effect = Effect::Save(Command::LogContact {
         victim: first.clone(),

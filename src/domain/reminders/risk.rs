@@ -1,0 +1,75 @@
+//! vlu's own clocks for risk (spec rows 9, 14, 22, 27): an unwanted contact from the
+//! offender that the victim tells of is reported to the prison and the Responsible Officer,
+//! and a risk reported to an agency (the Responsible Officer, children's services, a
+//! domestic-abuse unit, the police) is chased until the agency answers.
+//!
+//! | kind | applies to | due | resolved by |
+//! | --- | --- | --- | --- |
+//! | `unwanted_contact_report` | each contact of kind `unwanted_contact` (the victim told of contact from the offender) | `workdays(on, 1)` (`unwanted_contact_report_working_days`) | a `risk_report` contact on the same day or later |
+//! | `risk_ack` | each contact of kind `risk_report` | `workdays(on, 5)` (`risk_answer_working_days`) | an `agency` contact on the same day or later (the agency's answer) |
+//!
+//! Like every rule, none applies to a victim who declined, opted out or is closed, nor in a
+//! closed or transferred case. A base-format log has neither kind.
+
+use super::Scan;
+use crate::domain::enums::ReminderKind;
+
+impl Scan<'_> {
+    pub(super) fn risk(&mut self) {
+        let lead = self.rules.lead;
+        for &on in &self.facts.unreported {
+            let due = self.workdays(on, lead.unwanted_contact_report_working_days);
+            self.add(ReminderKind::UnwantedContactReport, due, None, on);
+        }
+        for &on in &self.facts.unanswered_reports {
+            let due = self.workdays(on, lead.risk_answer_working_days);
+            self.add(ReminderKind::RiskAck, due, None, on);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Due dates worked by hand: Friday 18 December 2026 + 1 working day is Monday 21
+    //! December; Monday 21 December + 5 working days is Wednesday 30 December (22, 23, 24,
+    //! 29, 30: Christmas Day is Friday 25 December and Boxing Day moves to Monday 28).
+    use super::super::tests::{contact, d, of, run, victim};
+    use crate::domain::enums::ContactKind::{Agency, RiskReport, UnwantedContact};
+    use crate::domain::enums::Direction::{Inbound, Internal};
+    use crate::domain::enums::{Medium, ReminderKind, VictimStatus};
+
+    #[test]
+    fn unwanted_contact_is_reported_the_next_working_day_and_the_report_chased_over_christmas() {
+        let c = super::super::tests::case("2020-01-10", &[]);
+        let mut v = victim(VictimStatus::OptedIn, "2026-01-05");
+        // Each step: a contact logged, and the two clocks' due dates on its day.
+        let mut step = |on: &str, kind, method, direction| {
+            v.contacts.push(contact(on, kind, method, direction));
+            let rs = run(&v, &c, on);
+            (
+                of(&rs, ReminderKind::UnwantedContactReport),
+                of(&rs, ReminderKind::RiskAck),
+                rs,
+            )
+        };
+        let (report, answer, rs) = step("2026-12-18", UnwantedContact, Medium::Phone, Inbound);
+        assert_eq!((report, answer), (vec![d("2026-12-21")], vec![]));
+        let told = rs
+            .iter()
+            .find(|r| r.kind == ReminderKind::UnwantedContactReport);
+        assert_eq!(
+            told.unwrap().action(),
+            "Report the offender's unwanted contact of 18 Dec 2026 to the prison and the \
+             Responsible Officer"
+        );
+        // Reported on Monday: that item ends, and the report waits for an answer.
+        let (report, answer, _) = step("2026-12-21", RiskReport, Medium::Email, Internal);
+        assert_eq!((report, answer), (vec![], vec![d("2026-12-30")]));
+        // The Responsible Officer answers: nothing left.
+        let (report, answer, _) = step("2026-12-22", Agency, Medium::Email, Internal);
+        assert_eq!((report, answer), (vec![], vec![]));
+        // An earlier report does not report a later contact.
+        let (report, _, _) = step("2026-12-23", UnwantedContact, Medium::Letter, Inbound);
+        assert_eq!(report, [d("2026-12-24")]);
+    }
+}
