@@ -368,6 +368,7 @@ prop_compose! {
                 vps: None,
                 complaints: Vec::new(),
                 moved_away: None,
+                risk: None,
                 contacts: Vec::new(),
             }
         }).collect();

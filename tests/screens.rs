@@ -665,3 +665,32 @@ fn an_escape_tops_the_header_and_the_diary_whatever_the_filters() {
         assert!(heading < line && line < overdue, "{text}");
     }
 }
+
+/// A risk on record heads the victim's record and marks their name in the caseload.
+#[test]
+fn a_risk_on_record_marks_the_caseload_and_heads_the_record() {
+    use vlu::domain::model::Risk;
+    let mut caseload = sample_caseload();
+    let v = caseload
+        .victims
+        .iter_mut()
+        .find(|v| v.name == "Joan Mercer")
+        .unwrap();
+    v.risk = Some(Box::new(Risk {
+        reason: Some("the offender's brother seen outside her house".into()),
+        recorded_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        by: Some("sahmed".into()),
+    }));
+    let mut app = app_with(caseload, Vec::new(), false);
+    let text = format!("{}", render(&app, 120, 40).backend());
+    assert!(text.contains("│⚠ Joan Mercer "), "{text}");
+    press(&mut app, "/");
+    type_text(&mut app, "joan mercer");
+    press(&mut app, "enter enter");
+    let text = format!("{}", render(&app, 120, 40).backend());
+    let risk = text
+        .find("⚠ RISK: the offender's brother seen outside her house — recorded by sahmed on 20 Nov 2026")
+        .unwrap_or_else(|| panic!("{text}"));
+    let first = text.find("V-0001 · victim").unwrap();
+    assert!(risk < first, "{text}");
+}

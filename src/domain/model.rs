@@ -297,6 +297,8 @@ pub struct Victim {
     pub complaints: Vec<Complaint>,
     /// vlu's own: the victim moved out of England and Wales (contact goes on, abroad).
     pub moved_away: Option<Box<MovedAway>>,
+    /// vlu's own: a risk to the victim the unit knows of (spec rows 9, 22, 27).
+    pub risk: Option<Box<Risk>>,
 }
 
 impl Victim {
@@ -473,6 +475,17 @@ pub struct RestrictedPatient {
 pub struct Transfer {
     pub on: Option<NaiveDate>,
     pub to_area: Option<String>,
+}
+
+/// A risk to the victim (vlu's own): why, when it was recorded and by whom. Shown atop the
+/// victim's record and beside their name in the caseload; never in a letter.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub reason: Option<String>,
+    pub recorded_on: Option<NaiveDate>,
+    pub by: Option<String>,
 }
 
 /// A victim who moved out of England and Wales (vlu's own): when, and where to.

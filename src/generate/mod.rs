@@ -346,6 +346,7 @@ impl Generator {
             vps: None,
             complaints: Vec::new(),
             moved_away: None,
+            risk: None,
         };
         Log {
             g: self,

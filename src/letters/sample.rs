@@ -149,6 +149,7 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         vps: None,
         complaints: Vec::new(),
         moved_away: None,
+        risk: None,
         contacts: vec![
             contact(
                 date(2025, 4, 2),
@@ -194,6 +195,7 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         vps: None,
         complaints: Vec::new(),
         moved_away: None,
+        risk: None,
         contacts: Vec::new(),
     }
 }

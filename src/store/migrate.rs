@@ -46,7 +46,7 @@ pub(super) fn one_key_per_log(db: &dyn Engine, batch: &mut Batch) -> Result<(), 
 /// `release_reoffer`; schema 6's digest holds the dates of vlu's own casework sections —
 /// VPS, complaints, licence submissions, restricted patients, transfers, moves away;
 /// schema 8's log facts hold the unwanted contacts not yet reported and the risk reports not
-/// yet answered). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are in
+/// yet answered, and its summaries whether a risk is on record). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are in
 /// the digest.
 pub(super) fn digest(db: &dyn Engine, batch: &mut Batch) -> Result<(), StoreError> {
     for k in db.keys(DIGEST) {

@@ -1092,6 +1092,28 @@ fn the_digest_carries_what_the_casework_clocks_need_and_a_schema_5_store_is_rebu
     );
 }
 
+/// The digest's summary of a victim keeps that a risk is on record (the caseload marks the
+/// name on screens that hold only summaries); the reason stays in the record.
+#[test]
+fn the_digest_knows_a_risk_is_on_record_but_not_why() {
+    use crate::domain::model::Risk;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut unit = sample();
+    unit.victims[0].risk = Some(Box::new(Risk {
+        reason: Some("threats from the offender's family".into()),
+        recorded_on: "2026-11-20".parse().ok(),
+        by: Some("sahmed".into()),
+    }));
+    store.import(&unit, false).unwrap();
+    let digest = store.load_digest().unwrap();
+    let summary = digest.caseload.victims[0].risk.as_deref().unwrap();
+    assert_eq!(summary.recorded_on, "2026-11-20".parse().ok());
+    assert_eq!(summary.reason, None);
+    let whole = store.load().unwrap();
+    assert_eq!(whole.victims[0].risk, unit.victims[0].risk);
+}
+
 /// The store as one of schema `n` whose digest no longer reads: without its digest, and
 /// marked `n` (the next open migrates it).
 fn as_schema(store: &Store, n: u32) {

@@ -533,6 +533,10 @@ fn draw_caseload(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let cells: Vec<Cell> = columns
                 .iter()
                 .map(|c| match c {
+                    // A risk on record marks the name.
+                    Column::Victim if v.risk.is_some() => {
+                        Cell::from(format!("⚠ {}", visible(&v.name)))
+                    }
                     Column::Victim => Cell::from(visible(&v.name).into_owned()),
                     Column::Role => Cell::from(role_short(v.role)),
                     Column::Case => Cell::from(format!("{} · {offender}", visible(&v.case_id))),

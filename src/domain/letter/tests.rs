@@ -85,6 +85,7 @@ fn victim(name: &str, role: VictimRole, level: InformationLevel) -> Victim {
         vps: None,
         complaints: Vec::new(),
         moved_away: None,
+        risk: None,
         contacts: Vec::new(),
     }
 }

@@ -73,6 +73,7 @@ pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
         vps: None,
         complaints: vec![],
         moved_away: None,
+        risk: None,
     }
 }
 

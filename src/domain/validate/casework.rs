@@ -11,7 +11,7 @@ use super::{Walker, child};
 use crate::domain::enums::{ComplaintOutcome, NonDisclosure};
 
 /// The victim's own casework fields, checked by [`Walker::victim_casework`].
-pub(super) const VICTIM_FIELDS: [&str; 3] = ["vps", "complaints", "moved_away"];
+pub(super) const VICTIM_FIELDS: [&str; 4] = ["vps", "complaints", "moved_away", "risk"];
 /// The case's, checked by [`Walker::case_casework`].
 pub(super) const CASE_FIELDS: [&str; 2] = ["restricted_patient", "transferred"];
 /// A licence request's, checked by [`Walker::licence_casework`].
@@ -120,6 +120,13 @@ impl Walker {
         {
             self.date(&p, m, "on", true);
             self.name(&p, m, "to", false);
+        }
+        if let Some((p, v)) = self.field_at(path, map, "risk", false)
+            && let Some(r) = self.object(&p, v, &["reason", "recorded_on", "by"])
+        {
+            self.name(&p, r, "reason", true);
+            self.date(&p, r, "recorded_on", true);
+            self.reference(super::Kind::Officer, &p, r, "by", false);
         }
     }
 

@@ -458,6 +458,27 @@ fn casework_sections_read_and_their_dates_are_real_and_in_order() {
     );
 }
 
+#[test]
+fn a_risk_on_record_needs_its_reason_and_day_and_names_an_officer_of_the_unit() {
+    let mut v = minimal();
+    v["victims"][0]["risk"] = json!({ "reason": "ex-partner's brother watching the house", "recorded_on": "2026-11-20", "by": "sahmed" });
+    let c = parse_caseload(&v.to_string(), &KnownIds::default(), false).unwrap();
+    let risk = c.victims[0].risk.as_deref().unwrap();
+    assert_eq!(risk.by.as_deref(), Some("sahmed"));
+    let again: Value = serde_json::to_value(&c).unwrap();
+    assert_eq!(again["victims"][0]["risk"], v["victims"][0]["risk"]);
+    v["victims"][0]["risk"] = json!({ "reason": " ", "by": "nobody", "level": "high" });
+    assert_eq!(
+        problems(&v),
+        [
+            "victims[0].risk.level: unknown field \"level\"",
+            "victims[0].risk.reason: must not be blank",
+            "victims[0].risk.recorded_on: missing required field",
+            "victims[0].risk.by: no officer \"nobody\" in the file or the store",
+        ]
+    );
+}
+
 /// A large file names its officers in every contact (1.2 million times at 100,000 victims):
 /// the check keeps no reference to one already declared, so what it keeps does not grow with
 /// the contacts. Declared later (the victims first), they are kept and resolved as before.

@@ -13,7 +13,7 @@ use crate::domain::enums::{
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
     Case, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender, Preferences,
-    Representative, RestrictedPatient, SensitiveDate, Sentence, Transfer, Victim, Vps,
+    Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Transfer, Victim, Vps,
 };
 
 /// The shard (of 256) an id belongs to, by FNV-1a: a write rewrites one shard (about 400
@@ -97,11 +97,19 @@ struct VictimCasework {
         reason = "a move away with no date on record is still a move away"
     )]
     moved_away: Option<Day>,
+    /// A risk on record, and the day it was recorded (the caseload marks the victim).
+    #[serde_as(as = "Option<Option<DayNumber>>")]
+    #[allow(
+        clippy::option_option,
+        reason = "a risk with no date on record is still a risk"
+    )]
+    risk: Option<Day>,
 }
 
 impl VictimCasework {
     fn of(v: &Victim) -> Option<Box<Self>> {
-        if v.vps.is_none() && v.complaints.is_empty() && v.moved_away.is_none() {
+        if v.vps.is_none() && v.complaints.is_empty() && v.moved_away.is_none() && v.risk.is_none()
+        {
             return None;
         }
         Some(Box::new(Self {
@@ -115,6 +123,7 @@ impl VictimCasework {
                 .map(|c| (c.received_on, c.acknowledged_on, c.answered_on))
                 .collect(),
             moved_away: v.moved_away.as_deref().map(|m| m.on),
+            risk: v.risk.as_deref().map(|r| r.recorded_on),
         }))
     }
 
@@ -141,6 +150,12 @@ impl VictimCasework {
         v.moved_away = self
             .moved_away
             .map(|on| Box::new(MovedAway { on, to: None }));
+        v.risk = self.risk.map(|recorded_on| {
+            Box::new(Risk {
+                recorded_on,
+                ..Risk::default()
+            })
+        });
     }
 }
 
@@ -231,6 +246,7 @@ impl VictimDigest {
             vps: None,
             complaints: Vec::new(),
             moved_away: None,
+            risk: None,
         };
         if let Some(casework) = self.casework {
             casework.into_victim(&mut victim);

@@ -134,6 +134,9 @@ fn victim_specs(v: &Victim) -> Vec<Spec> {
     out.extend([
         spec("moved_away.on", "Moved out of E&W on", Kind::Text),
         spec("moved_away.to", "  to", Kind::Text),
+        spec("risk.reason", "Risk to the victim", Kind::Text),
+        spec("risk.recorded_on", "  recorded on", Kind::Text),
+        spec("risk.by", "  recorded by (officer id)", Kind::Text),
     ]);
     out
 }
@@ -180,6 +183,7 @@ const SECTIONS: &[&str] = &[
     "complaints",
     "licence_requests",
     "moved_away",
+    "risk",
     "restricted_patient",
     "transferred",
 ];

@@ -306,6 +306,22 @@ fn details(theme: &Theme, d: Option<&ContactDetails>, revealed: bool) -> String 
 
 fn victim_text(app: &App, theme: &Theme, v: &Victim, revealed: bool) -> Text<'static> {
     let mut l: Vec<Line> = Vec::new();
+    // A risk on record comes before anything else.
+    if let Some(r) = v.risk.as_deref() {
+        l.push(Line::from(Span::styled(
+            format!(
+                "⚠ RISK: {}{}{}",
+                r.reason
+                    .as_deref()
+                    .map_or(String::new(), |x| first_line(x).into_owned()),
+                r.by.as_deref()
+                    .map_or(String::new(), |b| format!(" — recorded by {}", visible(b))),
+                r.recorded_on
+                    .map_or(String::new(), |d| format!(" on {}", day(d))),
+            ),
+            theme.status(crate::domain::enums::DiaryStatus::Overdue),
+        )));
+    }
     l.push(Line::from(format!(
         "{} · {} · {} · referred {} · {} since {}",
         visible(&v.id),
