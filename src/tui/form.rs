@@ -304,7 +304,7 @@ pub enum Purpose {
     /// Save the letter shown beneath the form to a file.
     SaveLetter,
     /// Change a victim's casework: personal statement, complaints, licence requests, a move
-    /// away.
+    /// away, a risk.
     EditVictimCasework {
         victim: String,
     },

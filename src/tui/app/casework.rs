@@ -260,7 +260,7 @@ impl App {
         let record = serde_json::to_value(v).unwrap_or(Value::Null);
         let fields = fields(&victim_specs(v), &record);
         let title = format!(
-            "Casework of {}: personal statement, complaints, licence requests",
+            "Casework of {}: personal statement, complaints, licence requests, move, risk",
             crate::domain::text::visible(&v.name)
         );
         let purpose = Purpose::EditVictimCasework {
