@@ -63,12 +63,10 @@ pub fn urgent(env: &Env) -> Result<(), Error> {
             // Shown, so revealed: audited before it is printed.
             service.record_reveal(id)?;
             let officer = victim.allocated_to.as_deref().map(|o| {
-                window
-                    .head
-                    .officers
-                    .iter()
-                    .find(|x| x.id == o)
-                    .map_or_else(|| o.to_owned(), |x| format!("{} ({})", x.name, x.id))
+                window.head.officers.iter().find(|x| x.id == o).map_or_else(
+                    || o.to_owned(),
+                    |x| format!("{} ({})", visible(&x.name), visible(&x.id)),
+                )
             });
             let _ = writeln!(page, "{}", victim_lines(&victim, officer.as_deref()));
         }
