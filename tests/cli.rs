@@ -813,14 +813,7 @@ fn diary_out_writes_the_file_privately_and_as_standard_output_would() {
 /// The diary's items of one victim on a date: (kind, due).
 /// One victim of the store's export.
 fn exported_victim(s: &Sandbox, id: &str) -> Value {
-    let export: Value = serde_json::from_str(&s.export()).unwrap();
-    export["victims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == id)
-        .unwrap()
-        .clone()
+    common::victim_in(&serde_json::from_str(&s.export()).unwrap(), id)
 }
 
 fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {

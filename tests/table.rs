@@ -433,15 +433,7 @@ fn the_sheet_as_csv_and_as_xlsx_gives_the_store_its_caseload_file_would() {
 /// Every reminder is one the victim's status calls for, and the unit has each kind due.
 fn assert_the_diary_fits(items: &[Value], expected: &Value) {
     assert!(!items.is_empty());
-    let victim = |id: &str| {
-        expected["victims"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let victim = |id: &str| common::victim_in(expected, id);
     for item in items {
         let v = victim(item["victim_id"].as_str().unwrap());
         assert!(

@@ -14,6 +14,17 @@ pub fn sample_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/northshire.json")
 }
 
+/// The victim `id` of a caseload (a file or an export), as JSON.
+pub fn victim_in(unit: &serde_json::Value, id: &str) -> serde_json::Value {
+    unit["victims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("no victim {id}"))
+        .clone()
+}
+
 /// A throw-away data directory and configuration home.
 pub struct Sandbox {
     pub root: tempfile::TempDir,
