@@ -302,12 +302,6 @@ pub struct Victim {
 }
 
 impl Victim {
-    /// Whether vlu's own record of the complaint received on `received` says it was
-    /// acknowledged (or answered in full, which counts as the acknowledgement), and when.
-    pub fn acknowledged_on_record(&self, received: NaiveDate) -> bool {
-        self.record_acknowledged(received).is_some()
-    }
-
     /// The day vlu's own record of the complaint received on `received` was acknowledged
     /// (or answered in full, if earlier), if it was.
     pub fn record_acknowledged(&self, received: NaiveDate) -> Option<NaiveDate> {

@@ -301,7 +301,7 @@ impl Scan<'_> {
     /// complaint, one clock, ended from either place.
     fn complaints(&mut self) {
         for &complaint in &self.facts.open_complaints {
-            if self.victim.acknowledged_on_record(complaint) {
+            if self.victim.record_acknowledged(complaint).is_some() {
                 continue;
             }
             let due = self.rules.complaint_ack_due(complaint);

@@ -546,10 +546,6 @@ fn a_follow_up_that_names_its_call_counts_for_that_call_only() {
         follows: Some(2),
         ..letter.clone()
     });
-    let only_v1 = |c: &Caseload| Caseload {
-        victims: c.victims.iter().filter(|v| v.id == "V1").cloned().collect(),
-        ..c.clone()
-    };
     let r = run(&only_v1(&caseload), &query(None));
     assert_eq!((r.follow_ups_due, r.follow_ups_on_time), (2, 1));
     // Without the number it answers both, as the base format reads it.
@@ -568,10 +564,6 @@ fn a_complaint_acknowledged_on_its_record_counts_as_acknowledged_in_time() {
     v.contacts = vec![
         serde_json::from_value(contact("2026-08-03", "complaint", "letter", "inbound")).unwrap(),
     ];
-    let only_v1 = |c: &Caseload| Caseload {
-        victims: c.victims.iter().filter(|v| v.id == "V1").cloned().collect(),
-        ..c.clone()
-    };
     let r = run(&only_v1(&caseload), &query(None));
     assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 0));
     let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
@@ -582,4 +574,12 @@ fn a_complaint_acknowledged_on_its_record_counts_as_acknowledged_in_time() {
     }];
     let r = run(&only_v1(&caseload), &query(None));
     assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 1));
+}
+
+/// The unit with V1 alone, for a figure worked out on one victim.
+fn only_v1(c: &Caseload) -> Caseload {
+    Caseload {
+        victims: c.victims.iter().filter(|v| v.id == "V1").cloned().collect(),
+        ..c.clone()
+    }
 }
