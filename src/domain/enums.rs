@@ -380,6 +380,7 @@ string_enum!(
         LicenceChase = "licence_chase": "chase licence",
         UnwantedContactReport = "unwanted_contact_report": "report unwanted contact",
         RiskAck = "risk_ack": "risk report answer",
+        RiskFlagReport = "risk_flag_report": "report the risk",
     }
 );
 

@@ -348,7 +348,10 @@ impl Scan<'_> {
             }
             if kd.kind == KeyDateKind::ParoleHearing {
                 let from = minus_days(kd.date, lead.vps_window_days);
-                if self.facts.last_vps.is_none_or(|d| d < from) {
+                // vlu's own: an offer recorded on the VPS record is the offer too (a base-format
+                // record has none).
+                let offered = self.victim.vps.as_ref().and_then(|v| v.offered_on);
+                if self.facts.last_vps.max(offered).is_none_or(|d| d < from) {
                     let due = minus_days(kd.date, lead.vps_notice_days);
                     self.add(ReminderKind::VpsOffer, due, Some(kd.kind), kd.date);
                 }

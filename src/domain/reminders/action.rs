@@ -128,6 +128,10 @@ impl Reminder {
             ReminderKind::RiskAck => {
                 format!("Chase an answer to the risk report of {about} from the agency told")
             }
+            ReminderKind::RiskFlagReport => format!(
+                "Report the risk recorded on {about} to the Responsible Officer (and any other \
+                 agency it concerns)"
+            ),
             // The base format's kinds are worded in `action`, and never come here.
             _ => String::new(),
         }

@@ -106,7 +106,7 @@ mod tests {
     use super::super::tests::{case, contact, d, letter, of, run};
     use crate::domain::enums::VictimStatus;
     use crate::domain::enums::{ContactKind, Direction, KeyDateKind, Medium, ReminderKind};
-    use crate::domain::model::{Complaint, MovedAway, RestrictedPatient, Transfer, Vps};
+    use crate::domain::model::{Complaint, MovedAway, RestrictedPatient, Transfer, Victim, Vps};
 
     fn complaint(received: &str) -> Complaint {
         Complaint {
@@ -226,6 +226,28 @@ mod tests {
         // No hearing on or after the offer: nothing to count back from.
         let no_hearing = case("2020-01-10", &[(KeyDateKind::ParoleHearing, "2026-05-01")]);
         assert!(of(&run(&v, &no_hearing, "2026-06-02"), ReminderKind::VpsSubmit).is_empty());
+    }
+
+    /// The offer recorded on the VPS record is the offer the base format's `vps_offer` asks
+    /// for, for each hearing whose 182-day window it falls in. 15 September 2027 − 84 days is
+    /// 23 June (15 back to 31 August, 31 to 31 July, 31 to 30 June, 7 more).
+    #[test]
+    fn an_offer_on_the_vps_record_answers_the_vps_offer() {
+        let c = case(
+            "2020-01-10",
+            &[
+                (KeyDateKind::ParoleHearing, "2026-09-15"),
+                (KeyDateKind::ParoleHearing, "2027-09-15"),
+            ],
+        );
+        let mut v = super::super::tests::victim(VictimStatus::OptedIn, "2021-03-01");
+        let due = |v: &Victim| of(&run(v, &c, "2026-06-02"), ReminderKind::VpsOffer);
+        assert_eq!(due(&v), [d("2026-06-23"), d("2027-06-23")]);
+        v.vps = Some(Box::new(Vps {
+            offered_on: Some(d("2026-06-01")),
+            ..Vps::default()
+        }));
+        assert_eq!(due(&v), [d("2027-06-23")]);
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! | `licence_submit` | status `opted_in`; each request made on or before the diary's date, still `pending` (no `outcome_on`), with no `submitted_on` | the release it is for − 56 days (`licence_submit_days`), never before the day it was made | `submitted_on`, or a decision |
 //! | `licence_chase` | the same, with `submitted_on` | the release − 21 days (`licence_chase_days`), never before the day it was made | a decision (`outcome` other than `pending`, or `outcome_on`) |
 //!
-//! The release it is for: the earliest CRD, ARD, PED, HDCED or tariff expiry on or after the
-//! diary's date; with none ahead, the latest that passed while the offender is still inside.
+//! The decision it is for: the earliest parole hearing, CRD, ARD, PED, HDCED or tariff expiry
+//! on or after the diary's date (a parole hearing sets the licence of a release it directs, so
+//! a request must reach its panel, not wait for the eligibility date after it); with none
+//! ahead, the latest release date that passed while the offender is still inside.
 //! `key_date` names it. The base format's `licence_conditions` looks at the earliest that
 //! passed without a release instead: that is the conversation with the victim, which may
 //! rightly have been held before an HDC eligibility date; a request still unsent when HDC
@@ -50,11 +52,11 @@ impl Scan<'_> {
     }
 }
 
-/// The release a licence request must be ready for: the earliest CRD, ARD, PED, HDCED or
-/// tariff expiry on or after `today`; with none ahead, the latest passed while the offender
-/// is still inside (no `release` key date on or before `today`). Unlike
-/// [`super::licence_trigger`], an eligibility date that passed without a release (HDC refused)
-/// gives way to the next one ahead.
+/// The decision a licence request must be ready for: the earliest parole hearing, CRD, ARD,
+/// PED, HDCED or tariff expiry on or after `today`; with none ahead, the latest release date
+/// passed while the offender is still inside (no `release` key date on or before `today`).
+/// Unlike [`super::licence_trigger`], an eligibility date that passed without a release (HDC
+/// refused) gives way to the next one ahead.
 fn licence_release(case: &Case, today: NaiveDate) -> Option<(KeyDateKind, NaiveDate)> {
     let triggers = || {
         case.key_dates
@@ -62,7 +64,13 @@ fn licence_release(case: &Case, today: NaiveDate) -> Option<(KeyDateKind, NaiveD
             .filter(|k| KeyDateKind::LICENCE_TRIGGERS.contains(&k.kind))
             .map(|k| (k.date, k.kind))
     };
-    let ahead = triggers().filter(|(date, _)| *date >= today).min();
+    let hearings = case
+        .dates_of(KeyDateKind::ParoleHearing)
+        .map(|d| (d, KeyDateKind::ParoleHearing));
+    let ahead = triggers()
+        .chain(hearings)
+        .filter(|(date, _)| *date >= today)
+        .min();
     let released = case.dates_of(KeyDateKind::Release).any(|d| d <= today);
     let passed = || triggers().filter(|(date, _)| *date < today).max();
     ahead
@@ -171,6 +179,48 @@ mod tests {
                 d("2026-06-25"),
                 Some(KeyDateKind::Hdced)
             )
+        );
+    }
+
+    /// A life sentence: the parole hearing on 1 March 2027 sets the licence, months before
+    /// the tariff expires. 1 March 2027 − 56 days is 4 January (28 back to 1 February, 28
+    /// more); − 21 days is 8 February.
+    #[test]
+    fn a_request_must_reach_the_parole_hearing_that_sets_the_licence() {
+        let c = case(
+            "2012-05-04",
+            &[
+                (KeyDateKind::ParoleHearing, "2027-03-01"),
+                (KeyDateKind::TariffExpiry, "2027-12-01"),
+            ],
+        );
+        let mut v = victim(VictimStatus::OptedIn, "2012-07-02");
+        v.licence_requests = vec![request(LicenceCondition::ExclusionZone, "2026-11-02")];
+        assert_eq!(
+            licence(&v, &c, "2026-12-06"),
+            [(
+                ReminderKind::LicenceSubmit,
+                d("2027-01-04"),
+                Some(KeyDateKind::ParoleHearing)
+            )]
+        );
+        v.licence_requests[0].submitted_on = Some(d("2026-12-20"));
+        assert_eq!(
+            licence(&v, &c, "2027-01-10"),
+            [(
+                ReminderKind::LicenceChase,
+                d("2027-02-08"),
+                Some(KeyDateKind::ParoleHearing)
+            )]
+        );
+        // The hearing passed without a decision on the request: the tariff expiry next.
+        assert_eq!(
+            licence(&v, &c, "2027-03-02"),
+            [(
+                ReminderKind::LicenceChase,
+                d("2027-11-10"),
+                Some(KeyDateKind::TariffExpiry)
+            )]
         );
     }
 

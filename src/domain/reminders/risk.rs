@@ -7,9 +7,11 @@
 //! | --- | --- | --- | --- |
 //! | `unwanted_contact_report` | each contact of kind `unwanted_contact` (the victim told of contact from the offender) | `workdays(on, 1)` (`unwanted_contact_report_working_days`) | a `risk_report` contact on the same day or later |
 //! | `risk_ack` | each contact of kind `risk_report` | `workdays(on, 5)` (`risk_answer_working_days`) | an `agency` contact on the same day or later (the agency's answer) |
+//! | `risk_flag_report` | a `risk` on the victim's record, with its `recorded_on` | `workdays(recorded_on, 1)` (`unwanted_contact_report_working_days`: a risk, like an unwanted contact, is reported the next working day) | a `risk_report` contact on the day it was recorded or later |
 //!
 //! Like every rule, none applies to a victim who declined, opted out or is closed, nor in a
-//! closed or transferred case. A base-format log has neither kind.
+//! closed or transferred case. A base-format log has neither kind, and a base-format record
+//! no `risk`.
 
 use super::Scan;
 use crate::domain::enums::ReminderKind;
@@ -24,6 +26,14 @@ impl Scan<'_> {
         for &on in &self.facts.unanswered_reports {
             let due = self.workdays(on, lead.risk_answer_working_days);
             self.add(ReminderKind::RiskAck, due, None, on);
+        }
+        // A risk with no day on record cannot say when it was due: the view shows it all
+        // the same.
+        if let Some(on) = self.victim.risk.as_ref().and_then(|r| r.recorded_on)
+            && self.facts.last_risk_report.is_none_or(|r| r < on)
+        {
+            let due = self.workdays(on, lead.unwanted_contact_report_working_days);
+            self.add(ReminderKind::RiskFlagReport, due, None, on);
         }
     }
 }
@@ -71,5 +81,47 @@ mod tests {
         // An earlier report does not report a later contact.
         let (report, _, _) = step("2026-12-23", UnwantedContact, Medium::Letter, Inbound);
         assert_eq!(report, [d("2026-12-24")]);
+    }
+
+    /// A risk recorded on Thursday 24 December 2026 is reported by Tuesday 29 December (the
+    /// next working day after Christmas Day and Boxing Day, moved to Monday 28).
+    #[test]
+    fn a_risk_recorded_is_reported_the_next_working_day() {
+        let c = super::super::tests::case("2020-01-10", &[]);
+        let mut v = victim(VictimStatus::OptedIn, "2026-01-05");
+        // A report made before the risk was recorded does not report it.
+        v.contacts
+            .push(contact("2026-11-02", RiskReport, Medium::Email, Internal));
+        v.risk = Some(Box::new(crate::domain::model::Risk {
+            reason: Some("Brother of the offender seen outside her home".into()),
+            recorded_on: Some(d("2026-12-24")),
+            by: Some("sahmed".into()),
+        }));
+        let rs = run(&v, &c, "2026-12-24");
+        assert_eq!(of(&rs, ReminderKind::RiskFlagReport), [d("2026-12-29")]);
+        let item = rs
+            .iter()
+            .find(|r| r.kind == ReminderKind::RiskFlagReport)
+            .unwrap();
+        assert_eq!(
+            item.action(),
+            "Report the risk recorded on 24 Dec 2026 to the Responsible Officer (and any other \
+             agency it concerns)"
+        );
+        // Reported the same day: it ends, and the report waits for the agency's answer.
+        v.contacts
+            .push(contact("2026-12-24", RiskReport, Medium::Email, Internal));
+        let rs = run(&v, &c, "2026-12-24");
+        assert!(of(&rs, ReminderKind::RiskFlagReport).is_empty());
+        // (The November report still waits for its own answer: 2 November + 5 working
+        // days; this one's is 5 January, New Year's Day off.)
+        assert_eq!(
+            of(&rs, ReminderKind::RiskAck),
+            [d("2026-11-09"), d("2027-01-05")]
+        );
+        // No risk on record: nothing.
+        v.risk = None;
+        v.contacts.truncate(1);
+        assert!(of(&run(&v, &c, "2026-12-24"), ReminderKind::RiskFlagReport).is_empty());
     }
 }
