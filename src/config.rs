@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::holidays::BankHolidayFile;
 use crate::domain::calendar::DayChanges;
+use crate::domain::letter::facts::Letterhead;
 use crate::domain::retention::{MAX_YEARS, RetentionRules};
 use crate::domain::rules::LeadTimes;
 use crate::domain::text::visible;
@@ -47,6 +48,14 @@ pub struct Config {
     pub date_format: DateFormat,
     /// Letter templates and where the screens save letters (`[letters]`).
     pub letters: LettersConfig,
+    /// Where a victim answers the unit (`[unit]`): the return address, phone, email and
+    /// support line every default letter gives.
+    #[serde(skip_serializing_if = "is_unset")]
+    pub unit: Letterhead,
+}
+
+fn is_unset(head: &Letterhead) -> bool {
+    *head == Letterhead::default()
 }
 
 /// Letters (`[letters]`). A relative folder is taken from the configuration file's folder.
@@ -325,6 +334,9 @@ impl Config {
             });
             (line, echo_quoted(e.message().replace('\n', " ").trim()))
         })?;
+        if let Some((key, problem)) = config.unit.problem() {
+            return Err((line_of_key(text, key), problem));
+        }
         if let Some(too_long) = config.lead_times.too_long() {
             return Err((line_of_key(text, too_long.key), too_long.to_string()));
         }
@@ -548,6 +560,34 @@ mod tests {
         assert_eq!(ok.lead_times.initial_offer_working_days, 260);
         let (line, _) = Config::parse("\nlead_times.annual_letter_months = 121\n").unwrap_err();
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn the_units_letterhead_is_plain_lines_a_phone_and_an_email() {
+        let good = Config::parse(
+            "[unit]\naddress = [\"PO Box 4120\", \"Northtown NT1 4ZZ\"]\nphone = \"0113 496 0458\"\nemail = \"vlu@northshire.example\"\nsupport = \"the Victims' Hub\"\n",
+        )
+        .unwrap();
+        assert_eq!(good.unit.address.len(), 2);
+        assert!(good.unit.has("phone") && good.unit.has("support"));
+        for (text, line, says) in [
+            (
+                "[unit]\nemail = \"a@b.example\"\nphone = \"call us\"\n",
+                3,
+                "not a phone number",
+            ),
+            ("[unit]\nemail = \"nobody\"\n", 2, "not an email address"),
+            (
+                "[unit]\n\nsupport = \"Hub\\u001b[2J\"\n",
+                3,
+                "a control character",
+            ),
+            ("[unit]\naddress = [\"\"]\n", 2, "empty"),
+        ] {
+            let (at, message) = Config::parse(text).unwrap_err();
+            assert_eq!(at, line, "{text}");
+            assert!(message.contains(says), "{message}");
+        }
     }
 
     #[test]

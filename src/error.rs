@@ -32,7 +32,7 @@ pub enum Error {
     #[error(
         "{} in the letter templates {}; no letter is made from them until they are fixed",
         plural(.problems.len(), "problem"),
-        .dir.display()
+        if .dir.as_os_str().is_empty() { "built into vlu".to_owned() } else { .dir.display().to_string() }
     )]
     BadTemplates { dir: PathBuf, problems: Vec<String> },
     /// An input could not be read.

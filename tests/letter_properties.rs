@@ -187,7 +187,7 @@ fn expected_refusal(e: &LetterError) -> bool {
 
 /// Writes every letter of a unit and checks each; returns how many were written.
 fn check_unit(caseload: &Caseload, on: NaiveDate) -> usize {
-    let templates = Templates::builtin();
+    let templates = Templates::load(None, &vlu::letters::sample::letterhead()).unwrap();
     let officer = caseload.officers.first().cloned().unwrap_or(Officer {
         id: "o".into(),
         name: "An Officer".into(),
@@ -402,7 +402,7 @@ proptest! {
     #[test]
     fn a_letter_is_clean_or_refused_and_only_for_what_the_record_carries(unit in unit()) {
         let on = d(2026, 11, 24);
-        let templates = Templates::builtin();
+        let templates = Templates::load(None, &vlu::letters::sample::letterhead()).unwrap();
         let officer = Officer { id: "o".into(), name: "Pat Officer".into(), role: None, phone: Some("01632 960001".into()), email: Some("pat@example.org".into()) };
         let case = &unit.cases[0];
         for v in &unit.victims {

@@ -120,7 +120,11 @@ fn the_preview_scrolls_and_says_what_to_check_before_sending() {
         Some("sahmed"),
     )
     .unwrap();
-    let letter = render(&Templates::builtin(), &composed).unwrap();
+    let letter = render(
+        &Templates::load(None, &vlu::letters::sample::letterhead()).unwrap(),
+        &composed,
+    )
+    .unwrap();
     press(&mut app, "L");
     app.on_outcome(Outcome::LetterPreviewed(Ok(Box::new(letter))));
     let text = screen(&app, 100, 30);
@@ -129,7 +133,7 @@ fn the_preview_scrolls_and_says_what_to_check_before_sending() {
         "{text}"
     );
     insta::assert_snapshot!("letter_preview", text);
-    press(&mut app, "pagedown pagedown");
+    press(&mut app, "pagedown pagedown pagedown pagedown");
     let scrolled = screen(&app, 100, 30);
     assert!(scrolled.contains("Yours sincerely"), "{scrolled}");
     assert_ne!(scrolled, text, "it moved");
@@ -218,7 +222,7 @@ fn pick_read_save_and_record_from_the_diary_and_the_reminder_is_answered() {
         assert!(
             view.letter
                 .text
-                .starts_with("Northshire Victim Liaison Unit\n\nDerek Whitlow\n2 Quarry Cottages")
+                .starts_with("Northshire Victim Liaison Unit\nPO Box 4120\nNorthtown NT1 4ZZ\nTelephone: 0113 496 0458\nEmail: victim.liaison@northshire-probation.example\n\nDerek Whitlow\n2 Quarry Cottages")
         );
         // Save: the form proposes a file in the letters folder, named by id, kind and date.
         run(&store, &mut app, "s");

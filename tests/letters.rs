@@ -102,6 +102,7 @@ fn log_a_call_with_beth(s: &Sandbox) {
 #[test]
 fn every_kind_of_letter_to_every_role_matches_its_golden_file() {
     let s = Sandbox::with_sample();
+    s.set_letterhead();
     log_a_call_with_beth(&s);
     let update = std::env::var_os("VLU_UPDATE_GOLDEN").is_some();
     let mut differ = Vec::new();
@@ -173,6 +174,7 @@ fn wording_follows_the_role_and_no_offer_leads_with_a_release() {
 #[test]
 fn recording_a_letter_logs_it_and_answers_the_reminder() {
     let s = Sandbox::with_sample();
+    s.set_letterhead();
     let diary = |s: &Sandbox| -> Vec<Value> {
         let out = s
             .vlu()
@@ -246,6 +248,7 @@ fn recording_a_letter_logs_it_and_answers_the_reminder() {
 #[test]
 fn a_letter_to_the_offender_is_refused() {
     let s = Sandbox::new();
+    s.set_letterhead();
     let mut unit: Value =
         serde_json::from_str(&std::fs::read_to_string(common::sample_path()).unwrap()).unwrap();
     // Joan Mercer's record, mistakenly given the offender's alias as its name.
@@ -282,6 +285,7 @@ fn a_letter_to_the_offender_is_refused() {
 #[test]
 fn refusals_are_one_sentence_and_exit_2() {
     let s = Sandbox::with_sample();
+    s.set_letterhead();
     for (args, said) in [
         (
             vec!["annual_letter", "--victim", "V-0021"],
@@ -358,6 +362,7 @@ fn read_docx(path: &Path) -> (String, String) {
 #[test]
 fn a_word_document_reads_back_and_honours_large_print() {
     let s = Sandbox::new();
+    s.set_letterhead();
     let mut unit: Value =
         serde_json::from_str(&std::fs::read_to_string(common::sample_path()).unwrap()).unwrap();
     for v in unit["victims"].as_array_mut().unwrap() {
@@ -485,6 +490,7 @@ fn a_word_document_names_its_author_date_and_british_english_with_normal_the_def
         if let Some(officer) = signed_in {
             s.sign_in_as(officer);
         }
+        s.set_letterhead();
         let file = s.root.path().join(format!("{author}.docx"));
         s.vlu()
             .args([

@@ -112,8 +112,8 @@ fn parse_entry(s: &str) -> Result<Entry, String> {
 }
 
 /// `vlu letter check DIR`.
-pub fn check(dir: &Path) -> Result<(), Error> {
-    match Templates::load(Some(dir)) {
+pub fn check(env: &Env, dir: &Path) -> Result<(), Error> {
+    match Templates::load(Some(dir), &env.config.unit) {
         Ok(_) => {
             println!(
                 "The letter templates in {} are sound: every field they name is one a letter has, and every kind renders for every role.",
@@ -131,7 +131,7 @@ pub fn check(dir: &Path) -> Result<(), Error> {
 /// The unit's templates (its own laid over the built-in ones), or every problem in them.
 pub fn templates(env: &Env) -> Result<Templates, Error> {
     let dir = env.config.letters.templates_dir.as_deref();
-    Templates::load(dir).map_err(|problems| Error::BadTemplates {
+    Templates::load(dir, &env.config.unit).map_err(|problems| Error::BadTemplates {
         dir: dir.map_or_else(PathBuf::new, Path::to_owned),
         problems: problems.iter().map(ToString::to_string).collect(),
     })

@@ -332,7 +332,7 @@ fn dispatch(env: &Env, cli: Cli) -> Result<(), Error> {
         Some(Command::Letter(letter::LetterCommand {
             check: Some(letter::LetterCheck::Check { dir }),
             ..
-        })) => letter::check(&dir),
+        })) => letter::check(env, &dir),
         Some(Command::Letter(letter::LetterCommand {
             letter: Some(args), ..
         })) => letter::letter(env, &args),

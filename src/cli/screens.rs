@@ -200,6 +200,11 @@ pub fn demo(env: &Env, keymap_choice: Option<&str>) -> Result<(), Error> {
     store.import(&sample, false)?;
     let mut config = env.config.clone();
     config.days = demo_days(config.days, demo_shift(today).0);
+    // The sample unit's letters give its own (fictional) address, unless the configuration
+    // gives one.
+    if config.unit == crate::domain::letter::facts::Letterhead::default() {
+        config.unit = crate::letters::sample::letterhead();
+    }
     let env = &Env {
         config,
         data_dir: env.data_dir.clone(),

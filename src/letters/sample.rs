@@ -9,6 +9,7 @@ use crate::domain::enums::{
     LicenceCondition, LicenceOutcome, Medium, OffenceCategory, SentenceKind, VictimRole,
     VictimStatus,
 };
+use crate::domain::letter::facts::Letterhead;
 use crate::domain::letter::{Composed, LetterInput, LetterRequest, compose};
 use crate::domain::model::{
     Case, Contact, ContactDetails, KeyDate, LicenceRequest, Needs, Offence, Offender, Officer,
@@ -197,6 +198,23 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         moved_away: None,
         risk: None,
         contacts: Vec::new(),
+    }
+}
+
+/// The fictional unit's letterhead: where its victims answer it (the demo's, and what the
+/// templates are checked against in tests).
+pub fn letterhead() -> Letterhead {
+    Letterhead {
+        address: vec![
+            "PO Box 4120".into(),
+            "Northtown NT1 4ZZ".into(),
+        ],
+        phone: Some("0113 496 0458".into()),
+        email: Some("victim.liaison@northshire-probation.example".into()),
+        support: Some(
+            "the Northshire Victims' Hub (0113 496 0792, victimshub.example), free and confidential"
+                .into(),
+        ),
     }
 }
 

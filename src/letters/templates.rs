@@ -15,6 +15,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig
 
 use crate::domain::enums::LetterKind;
 use crate::domain::letter::Composed;
+use crate::domain::letter::facts::Letterhead;
 
 /// The templates compiled in, by file name: the shared layout and one for each kind.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -97,6 +98,9 @@ pub struct Templates {
     env: Environment<'static>,
     /// Where the unit's own templates came from (none: the defaults).
     pub dir: Option<std::path::PathBuf>,
+    /// The unit's return address, phone, email and support line (`[unit]`), which every
+    /// letter is rendered with.
+    letterhead: Letterhead,
 }
 
 /// The most work one letter may take to fill in (minijinja's fuel: about one unit a step).
@@ -153,7 +157,10 @@ fn known_fields() -> BTreeSet<String> {
             }
         }
     }
-    let mut out = BTreeSet::new();
+    let mut out: BTreeSet<String> = Letterhead::FIELDS
+        .iter()
+        .map(|f| format!("unit.{f}"))
+        .collect();
     for composed in super::sample::every_letter() {
         let value = serde_json::to_value(&composed.facts).unwrap_or_default();
         walk("", &value, &mut out);
@@ -202,23 +209,33 @@ fn plain_file_inside(path: &Path, dir: &Path) -> Result<(), String> {
 }
 
 impl Templates {
-    /// The templates compiled into vlu.
-    pub fn builtin() -> Self {
+    /// The templates compiled into vlu, rendered with `letterhead`, unchecked against it.
+    fn builtin(letterhead: &Letterhead) -> Self {
         let mut env = environment();
         for (name, source) in BUILTIN {
             env.add_template(name, source)
                 .expect("the built-in letter templates parse");
         }
-        Self { env, dir: None }
+        Self {
+            env,
+            dir: None,
+            letterhead: letterhead.clone(),
+        }
     }
 
-    /// The built-in templates with a unit's folder laid over them, file by file, every one
-    /// checked; or every problem found.
-    pub fn load(dir: Option<&Path>) -> Result<Self, Vec<Problem>> {
+    /// The built-in templates with a unit's folder (if any) laid over them, file by file,
+    /// every one checked, and every field of the unit's letterhead they name set in
+    /// `letterhead`; or every problem found.
+    pub fn load(dir: Option<&Path>, letterhead: &Letterhead) -> Result<Self, Vec<Problem>> {
+        let mut templates = Self::builtin(letterhead);
         let Some(dir) = dir else {
-            return Ok(Self::builtin());
+            let problems = templates.letterhead_unset(&[]);
+            return if problems.is_empty() {
+                Ok(templates)
+            } else {
+                Err(problems)
+            };
         };
-        let mut templates = Self::builtin();
         templates.dir = Some(dir.to_owned());
         let mut problems = Vec::new();
         let mut own = Vec::new();
@@ -238,6 +255,7 @@ impl Templates {
             own.extend(templates.add_own(&path, dir, &mut problems));
         }
         problems.extend(templates.unknown_fields(&own));
+        problems.extend(templates.letterhead_unset(&own));
         if problems.is_empty() {
             problems.extend(templates.rendered_problems(&own));
         }
@@ -333,6 +351,38 @@ impl Templates {
         problems
     }
 
+    /// Every field of the unit's letterhead a template in use names (its own, or the
+    /// built-in one) that the configuration does not set.
+    fn letterhead_unset(&self, own: &[(String, String, String)]) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let Ok(template) = self.env.get_template(name) else {
+                continue;
+            };
+            let (shown, source) = own
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map_or((*name, *builtin), |(_, shown, source)| {
+                    (shown.as_str(), source.as_str())
+                });
+            let named = template.undeclared_variables(true);
+            for field in Letterhead::FIELDS {
+                let path = format!("unit.{field}");
+                if named.contains(&path) && !self.letterhead.has(field) {
+                    problems.push(Problem {
+                        file: shown.to_owned(),
+                        line: line_of(source, &path),
+                        message: format!(
+                            "needs the unit's {}: set `{field}` under [unit] in the configuration (vlu config shows which file)",
+                            Letterhead::what(field)
+                        ),
+                    });
+                }
+            }
+        }
+        problems
+    }
+
     /// Renders every kind for every role of the fictional unit; each failure is a problem of
     /// the file it arose in.
     fn rendered_problems(&self, own: &[(String, String, String)]) -> Vec<Problem> {
@@ -353,9 +403,16 @@ impl Templates {
 
     /// A letter's text as its template writes it, before tidying.
     pub fn render(&self, composed: &Composed) -> Result<String, minijinja::Error> {
+        let mut facts = composed.facts.clone();
+        facts.unit.letterhead = self.letterhead.clone();
         self.env
             .get_template(&file_of(composed.kind))?
-            .render(minijinja::value::Serde(&composed.facts))
+            .render(minijinja::value::Serde(&facts))
+    }
+
+    /// The unit's letterhead every letter is rendered with.
+    pub fn letterhead(&self) -> &Letterhead {
+        &self.letterhead
     }
 }
 
@@ -376,7 +433,7 @@ mod tests {
 
     #[test]
     fn every_built_in_template_renders_for_every_kind_and_role() {
-        let t = Templates::builtin();
+        let t = Templates::load(None, &super::super::sample::letterhead()).unwrap();
         assert!(
             t.rendered_problems(&[]).is_empty(),
             "{:?}",
@@ -390,6 +447,31 @@ mod tests {
     }
 
     #[test]
+    fn a_letterhead_field_a_template_names_must_be_set() {
+        use crate::domain::letter::facts::Letterhead;
+        // The built-in letters give every field: none set, each is a problem of base.txt.
+        let problems = Templates::load(None, &Letterhead::default()).unwrap_err();
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        assert!(
+            shown.iter().all(|p| p.starts_with("base.txt, line ")),
+            "{shown:?}"
+        );
+        assert!(shown.iter().any(|p| p.contains("set `phone` under [unit]")));
+        // A unit whose own layout gives no phone need not set one.
+        let dir = tempfile::tempdir().unwrap();
+        let base = BUILTIN[0].1.replace("Telephone: {{ unit.phone }}\n", "");
+        assert_ne!(base, BUILTIN[0].1, "the layout names the phone");
+        std::fs::write(dir.path().join("base.txt"), base).unwrap();
+        let no_phone = Letterhead {
+            phone: None,
+            ..super::super::sample::letterhead()
+        };
+        assert!(Templates::load(Some(dir.path()), &no_phone).is_ok());
+        assert!(Templates::load(None, &no_phone).is_err());
+    }
+
+    #[test]
     fn a_unit_template_naming_an_unknown_field_fails_to_load() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
@@ -397,7 +479,8 @@ mod tests {
             "{% extends \"base.txt\" %}\n{% block body %}\nHello {{ recipient.nmae }}.\n{% endblock %}\n",
         )
         .unwrap();
-        let problems = Templates::load(Some(dir.path())).unwrap_err();
+        let problems =
+            Templates::load(Some(dir.path()), &super::super::sample::letterhead()).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].line, Some(3));
         assert!(
@@ -415,7 +498,8 @@ mod tests {
             "{% extends \"base.txt\" %}{% block body %}{% for d in dates %}{{ d.lable }}{% endfor %}{% endblock %}",
         )
         .unwrap();
-        let problems = Templates::load(Some(dir.path())).unwrap_err();
+        let problems =
+            Templates::load(Some(dir.path()), &super::super::sample::letterhead()).unwrap_err();
         assert!(
             problems
                 .iter()
@@ -429,7 +513,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("inital_offer.txt"), "x").unwrap();
         std::fs::write(dir.path().join("complaint_ack.txt"), "{% if %}").unwrap();
-        let problems = Templates::load(Some(dir.path())).unwrap_err();
+        let problems =
+            Templates::load(Some(dir.path()), &super::super::sample::letterhead()).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].message.contains("syntax"), "{}", problems[0]);
         assert!(
@@ -447,7 +532,8 @@ mod tests {
         let folder = dir.path().join("letters");
         std::fs::create_dir(&folder).unwrap();
         std::os::unix::fs::symlink(&secret, folder.join("annual_letter.txt")).unwrap();
-        let problems = Templates::load(Some(&folder)).unwrap_err();
+        let problems =
+            Templates::load(Some(&folder), &super::super::sample::letterhead()).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].message.contains("is a link"), "{}", problems[0]);
         assert!(!format!("{problems:?}").contains("SECRET"));
@@ -463,7 +549,8 @@ mod tests {
         )
         .unwrap();
         let start = std::time::Instant::now();
-        let problems = Templates::load(Some(dir.path())).unwrap_err();
+        let problems =
+            Templates::load(Some(dir.path()), &super::super::sample::letterhead()).unwrap_err();
         // A liveness bound, not a timing: without fuel this is 10^8 steps a letter.
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
         assert!(
@@ -487,7 +574,7 @@ mod tests {
             "Our letterhead, agreed May 2026.",
         )
         .unwrap();
-        let t = Templates::load(Some(dir.path())).unwrap();
+        let t = Templates::load(Some(dir.path()), &super::super::sample::letterhead()).unwrap();
         let composed = &super::super::sample::every_letter()[0];
         assert!(
             t.render(composed)

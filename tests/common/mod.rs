@@ -177,6 +177,25 @@ impl Sandbox {
         .unwrap();
     }
 
+    /// Gives the sandbox's configuration the fictional unit's letterhead (`[unit]`, as
+    /// `vlu::letters::sample::letterhead` has it), which every built-in letter needs. Call it
+    /// after [`Sandbox::sign_in_as`], which writes the file anew.
+    pub fn set_letterhead(&self) {
+        let dir = self.root.path().join("config/vlu");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.contains("[unit]") {
+            return;
+        }
+        text.push_str(
+            "[unit]\naddress = [\"PO Box 4120\", \"Northtown NT1 4ZZ\"]\nphone = \"0113 496 0458\"\n\
+             email = \"victim.liaison@northshire-probation.example\"\n\
+             support = \"the Northshire Victims' Hub (0113 496 0792, victimshub.example), free and confidential\"\n",
+        );
+        std::fs::write(path, text).unwrap();
+    }
+
     pub fn import_value(&self, v: &Value) {
         let path = self.file("caseload.json", v.to_string());
         self.vlu().arg("import").arg(path).assert().success();

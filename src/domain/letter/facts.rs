@@ -59,7 +59,123 @@ pub struct LetterFacts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitFacts {
+    /// The unit's name (the store's).
     pub name: String,
+    /// Where a victim answers the unit (the configuration's): filled in as the letter is
+    /// rendered.
+    #[serde(flatten)]
+    pub letterhead: Letterhead,
+}
+
+/// Where a victim answers the unit, from the configuration's `[unit]`: its return address,
+/// phone and email, and where it points victims for support. Each is absent until the unit
+/// sets it, so a template that names one the unit has not set is refused when it is loaded,
+/// never a letter posted without a way to reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Letterhead {
+    /// The return address, a line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub address: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Who else helps, and how to reach them: "Victim Support (0808 168 9111,
+    /// victimsupport.org.uk), free and confidential".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<String>,
+}
+
+impl Letterhead {
+    /// The template fields it gives (`unit.phone`), each with its key under `[unit]`.
+    pub const FIELDS: [&'static str; 4] = ["address", "phone", "email", "support"];
+
+    /// What `field` is, in words.
+    pub fn what(field: &str) -> &'static str {
+        match field {
+            "address" => "return address (a list of lines)",
+            "phone" => "phone number",
+            "email" => "email address",
+            _ => "support line (who else helps victims, and how to reach them)",
+        }
+    }
+
+    /// Whether the unit has set `field` (one of [`Letterhead::FIELDS`]).
+    pub fn has(&self, field: &str) -> bool {
+        match field {
+            "address" => !self.address.is_empty(),
+            "phone" => self.phone.is_some(),
+            "email" => self.email.is_some(),
+            "support" => self.support.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Every text of it a letter may carry: the one place a phone number, an email or an
+    /// address other than the recipient's belongs in a letter.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.address
+            .iter()
+            .chain(&self.phone)
+            .chain(&self.email)
+            .chain(&self.support)
+            .map(String::as_str)
+    }
+
+    /// What is wrong with it as the configuration sets it, if anything, with the key: a line
+    /// each, of plain visible text; a phone number that is one; an email that is one.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if self.address.len() > 6 {
+            return Some(("address", "[unit] address: at most 6 lines".into()));
+        }
+        for (key, text) in self
+            .address
+            .iter()
+            .map(|l| ("address", l))
+            .chain(self.phone.iter().map(|t| ("phone", t)))
+            .chain(self.email.iter().map(|t| ("email", t)))
+            .chain(self.support.iter().map(|t| ("support", t)))
+        {
+            if text.trim().is_empty() {
+                return Some((key, format!("[unit] {key}: empty; leave it out instead")));
+            }
+            if text.chars().any(char::is_control) {
+                return Some((
+                    key,
+                    format!(
+                        "[unit] {key}: a control character (a line break, a terminal code); one line of plain text"
+                    ),
+                ));
+            }
+            if text.chars().count() > 200 {
+                return Some((key, format!("[unit] {key}: longer than 200 characters")));
+            }
+        }
+        if let Some(phone) = &self.phone {
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            let plain = phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-".contains(c));
+            if digits < 6 || !plain {
+                return Some((
+                    "phone",
+                    "[unit] phone: not a phone number (digits, spaces, + ( ) - only)".into(),
+                ));
+            }
+        }
+        if let Some(email) = &self.email {
+            let parts: Vec<&str> = email.split('@').collect();
+            if parts.len() != 2
+                || parts.iter().any(|p| p.is_empty())
+                || email.contains(char::is_whitespace)
+                || !parts[1].contains('.')
+            {
+                return Some(("email", "[unit] email: not an email address".into()));
+            }
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

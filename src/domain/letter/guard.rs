@@ -50,6 +50,8 @@ pub struct Guard {
     releases: BTreeSet<chrono::NaiveDate>,
     /// The recipient's address block as rendered: the one place an address may appear.
     block: Vec<String>,
+    /// The unit's own address, phone, email and support line: wherever they appear.
+    letterhead: Vec<String>,
 }
 
 /// Lower case, every run of white space one space, trimmed.
@@ -197,6 +199,16 @@ impl Guard {
         }
     }
 
+    /// The unit's letterhead ([`super::facts::Letterhead`]), which a letter may give
+    /// wherever its template puts it.
+    pub fn allow_letterhead(&mut self, head: &super::facts::Letterhead) {
+        self.letterhead.extend(
+            head.texts()
+                .filter(|t| !t.trim().is_empty())
+                .map(str::to_owned),
+        );
+    }
+
     fn word(&mut self, why: Forbidden, s: &str) {
         let folded = fold(s);
         // Too short to tell apart from ordinary words.
@@ -234,6 +246,9 @@ impl Guard {
             if let Some(at) = rest.find(line.as_str()) {
                 rest.replace_range(at..at + line.len(), "");
             }
+        }
+        for text in &self.letterhead {
+            rest = rest.replace(text.as_str(), " ");
         }
         let folded = fold(&rest);
         if let Some((why, _)) = self.words.iter().find(|(_, w)| has_word(&folded, w)) {

@@ -248,6 +248,7 @@ fn common(input: &LetterInput<'_>, req: &LetterRequest, recipient: &Recipient) -
                 .filter(|u| !u.is_empty())
                 .unwrap_or("Victim Liaison Unit")
                 .to_owned(),
+            letterhead: facts::Letterhead::default(),
         },
         recipient: RecipientFacts {
             name: recipient.name.clone(),

@@ -28,7 +28,10 @@ pub struct LetterSetup {
 impl Default for LetterSetup {
     fn default() -> Self {
         Self {
-            templates: Ok(Arc::new(Templates::builtin())),
+            // The fictional unit's letterhead: the screens' own tests, which set none.
+            templates: Templates::load(None, &crate::letters::sample::letterhead())
+                .map(Arc::new)
+                .map_err(|problems| problems.iter().map(ToString::to_string).collect()),
             out_dir: PathBuf::from("."),
             data_dir: None,
         }
