@@ -529,6 +529,14 @@ fn check_names_a_victim_every_rule_has_let_go_without_failing() {
          or written to 19 Jan 2026; officer lmcbride"
     );
     assert!(said.contains("nothing due under any rule"), "{said}");
+    // Sandra Greaves's case, a restricted hospital order, has no restricted-patient record:
+    // named, so that someone adds it and the MHCS and tribunal clocks start.
+    assert!(said.contains("no restricted-patient record"), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.trim() == "case C-2018-044 (restricted hospital order): opted in V-0011"),
+        "{said}"
+    );
     // Ids only: the output may go to a log.
     assert!(!said.contains("Arthur") && !said.contains("Voss"), "{said}");
     // An offer logged through vlu moves his status on, and the second offer's rule has him.

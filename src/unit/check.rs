@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::domain::enums::{SentenceKind, VictimStatus};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload};
-use crate::domain::reminders::{Rules, adrift, last_heard};
+use crate::domain::reminders::{Rules, adrift, last_heard, under_the_rules};
 use crate::domain::text::plural;
 use crate::error::Error;
 use crate::store::Store;
@@ -54,7 +55,48 @@ pub fn check_store(
             sound.push_str(&line);
         }
     }
+    let unregistered = unregistered_lines(&c);
+    if !unregistered.is_empty() {
+        sound.push_str(
+            "\nRestricted patients whose case has no restricted-patient record: no diary asks for \
+             the Mental Health Casework Section's registration or the tribunal's representations \
+             until one is added (the case form, E).",
+        );
+        for line in unregistered {
+            sound.push_str("\n  ");
+            sound.push_str(&line);
+        }
+    }
     Ok(Ok(sound))
+}
+
+/// One line for each case of a restricted hospital order with a victim opted in and no
+/// restricted-patient record (vlu's own, which starts the MHCS and tribunal clocks): ids only.
+fn unregistered_lines(c: &Caseload) -> Vec<String> {
+    c.cases
+        .iter()
+        .filter(|k| {
+            k.sentence.kind == SentenceKind::RestrictedHospitalOrder
+                && k.restricted_patient.is_none()
+        })
+        .filter_map(|k| {
+            let opted: Vec<&str> = c
+                .victims
+                .iter()
+                .filter(|v| {
+                    v.case_id == k.id && v.status == VictimStatus::OptedIn && under_the_rules(v, k)
+                })
+                .map(|v| v.id.as_str())
+                .collect();
+            (!opted.is_empty()).then(|| {
+                format!(
+                    "case {} (restricted hospital order): opted in {}",
+                    k.id,
+                    opted.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 /// One line for each victim adrift: id, status, officer and when last heard of — never a
