@@ -325,6 +325,7 @@ string_enum!(ContactKind {
     // vlu's own kinds, beyond the base format.
     UnwantedContact = "unwanted_contact": "unwanted contact",
     RiskReport = "risk_report": "risk report",
+        Outcome = "outcome": "outcome received",
 });
 
 string_enum!(Medium {
@@ -381,6 +382,7 @@ string_enum!(
         UnwantedContactReport = "unwanted_contact_report": "report unwanted contact",
         RiskAck = "risk_ack": "risk report answer",
         RiskFlagReport = "risk_flag_report": "report the risk",
+        OutcomeTell = "outcome_tell": "tell the outcome",
     }
 );
 

@@ -81,6 +81,11 @@ pub struct LogFacts {
     /// their day is the answer).
     #[serde_as(as = "Vec<DayNumber>")]
     pub unanswered_reports: Vec<NaiveDate>,
+    /// vlu's own: outcomes of key dates the unit received (an `outcome` contact not sent to
+    /// the victim, naming its key date) that no outbound contact about that key date has told
+    /// since, each with the day it came.
+    #[serde_as(as = "Vec<(ByIndex, DayNumber)>")]
+    pub untold_outcomes: Vec<(KeyDateKind, NaiveDate)>,
 }
 
 fn later(slot: &mut Option<NaiveDate>, on: NaiveDate) {
@@ -119,6 +124,14 @@ impl LogFacts {
                     self.unanswered_reports.sort_unstable();
                 }
             }
+            ContactKind::Outcome if !outbound => {
+                if let Some(kind) = c.key_date
+                    && self.told_about(kind).is_none_or(|t| t < c.on)
+                {
+                    self.untold_outcomes.push((kind, c.on));
+                    self.untold_outcomes.sort_unstable();
+                }
+            }
             ContactKind::UnwantedContact if self.last_risk_report.is_none_or(|r| r < c.on) => {
                 self.unreported.push(c.on);
                 self.unreported.sort_unstable();
@@ -148,6 +161,8 @@ impl LogFacts {
         }
         later(&mut self.last_outbound, c.on);
         if let Some(kind) = c.key_date {
+            self.untold_outcomes
+                .retain(|(k, on)| *k != kind || *on > c.on);
             match self.told.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, d)) if *d >= c.on => {}
                 Some((_, d)) => *d = c.on,

@@ -175,6 +175,7 @@ fn reminders_due_by(
     scan.release_reoffer(today);
     scan.casework();
     scan.risk();
+    scan.outcomes();
     scan.out
 }
 
@@ -588,6 +589,7 @@ mod action;
 mod adrift;
 mod casework;
 mod licence;
+mod outcome;
 mod reoffer;
 mod risk;
 pub use adrift::{adrift, last_heard};

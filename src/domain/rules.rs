@@ -65,6 +65,9 @@ pub struct LeadTimes {
     pub unwanted_contact_report_working_days: u32,
     /// vlu's own: a risk report answered by the agency it went to, working days after it.
     pub risk_answer_working_days: u32,
+    /// vlu's own: the outcome of a key date (a hearing's decision, an appeal's) told to the
+    /// victim, working days after the unit received it.
+    pub outcome_working_days: u32,
 }
 
 impl Default for LeadTimes {
@@ -97,6 +100,7 @@ impl Default for LeadTimes {
             licence_chase_days: 21,
             unwanted_contact_report_working_days: 1,
             risk_answer_working_days: 5,
+            outcome_working_days: 1,
         }
     }
 }
@@ -158,7 +162,7 @@ impl std::fmt::Display for TooLong {
 impl LeadTimes {
     /// Each lead time with its key in `[lead_times]` and what it counts. (Longer than a
     /// function should be: it is a table, one row a lead time, and reads best whole.)
-    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 27] {
+    pub fn each(&self) -> [(&'static str, u32, LeadUnit); 28] {
         use LeadUnit::{Days, Months, WorkingDays};
         [
             (
@@ -252,6 +256,11 @@ impl LeadTimes {
                 self.risk_answer_working_days,
                 WorkingDays,
             ),
+            (
+                "outcome_working_days",
+                self.outcome_working_days,
+                WorkingDays,
+            ),
         ]
     }
 
@@ -279,7 +288,7 @@ mod tests {
         }
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 27);
+        assert_eq!(keys.len(), 28);
     }
 
     #[test]

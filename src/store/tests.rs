@@ -1151,6 +1151,35 @@ fn a_schema_7_store_is_upgraded_and_its_digest_knows_the_risk_clocks() {
         && r.victim_id == "V-1"));
 }
 
+/// A schema 8 store: its digest's log facts had no outcomes received; opening it lays the
+/// digest out anew, and the diary from the digest asks for the outcome to be told.
+#[test]
+fn a_schema_8_store_is_upgraded_and_its_digest_knows_the_outcomes_to_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let caseload = {
+        let store = open(dir.path());
+        store.import(&sample(), false).unwrap();
+        let received = Contact {
+            kind: ContactKind::Outcome,
+            direction: Direction::Internal,
+            method: Medium::Email,
+            key_date: Some(crate::domain::enums::KeyDateKind::ParoleHearing),
+            ..note("2026-11-20")
+        };
+        store.append_contact("V-1", &received).unwrap();
+        let caseload = store.load().unwrap();
+        as_schema(&store, 8);
+        caseload
+    };
+    let store = open(dir.path());
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    let (from_digest, from_records) = both_diaries(&store, &caseload);
+    assert_eq!(from_digest, from_records);
+    assert!(from_digest.iter().any(
+        |r| r.kind == crate::domain::enums::ReminderKind::OutcomeTell && r.victim_id == "V-1"
+    ));
+}
+
 mod return_facts;
 
 /// An import whose file is found unreadable after many of its records were written (its

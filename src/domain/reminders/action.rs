@@ -128,6 +128,9 @@ impl Reminder {
             ReminderKind::RiskAck => {
                 format!("Chase an answer to the risk report of {about} from the agency told")
             }
+            ReminderKind::OutcomeTell => {
+                format!("Tell the victim the outcome of the {key}, received on {about}")
+            }
             ReminderKind::RiskFlagReport => format!(
                 "Report the risk recorded on {about} to the Responsible Officer (and any other \
                  agency it concerns)"

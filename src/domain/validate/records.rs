@@ -306,6 +306,15 @@ impl Walker {
         self.opt_text(path, map, "summary");
         self.reference(Kind::Officer, path, map, "by", false);
         self.enumeration::<KeyDateKind>(path, map, "key_date", false);
+        // vlu's own: an outcome received is the outcome of a key date, which it must name.
+        if map.get("kind").and_then(Value::as_str) == Some(ContactKind::Outcome.as_str())
+            && map.get("key_date").is_none_or(Value::is_null)
+        {
+            self.report(
+                child(path, "key_date"),
+                "an outcome names the key date it is the outcome of (parole_hearing, appeal, …)",
+            );
+        }
         // vlu's own: which call a letter confirms in writing.
         self.whole_number(path, map, "follows", 1..=1_000_000);
         // vlu's own: who a report went to.

@@ -136,6 +136,21 @@ fn nulls_and_omitted_lists_are_empty() {
 }
 
 #[test]
+fn an_outcome_received_names_its_key_date() {
+    let mut v = minimal();
+    v["victims"][0]["contacts"][0] = json!({ "on": "2026-12-04", "kind": "outcome",
+        "method": "email", "direction": "internal" });
+    assert_eq!(
+        problems(&v),
+        [
+            "victims[0].contacts[0].key_date: an outcome names the key date it is the outcome of (parole_hearing, appeal, …)"
+        ]
+    );
+    v["victims"][0]["contacts"][0]["key_date"] = json!("parole_hearing");
+    assert!(problems(&v).is_empty());
+}
+
+#[test]
 fn an_impossible_date_is_named_with_its_path() {
     let mut v = minimal();
     v["victims"][0]["contacts"][0]["on"] = json!("2025-02-30");

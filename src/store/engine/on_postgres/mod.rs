@@ -42,6 +42,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../postgres/0003_national.sql")),
     (4, include_str!("../postgres/0004_return_facts.sql")),
     (5, include_str!("../postgres/0005_contact_kinds.sql")),
+    (6, include_str!("../postgres/0006_outcome.sql")),
 ];
 
 /// Rows written per statement from arrays.
