@@ -77,6 +77,32 @@ pub fn has_word(text: &str, needle: &str) -> bool {
     })
 }
 
+/// `text` with each occurrence of `needle` that stands as words (not inside a longer word or
+/// number, as [`has_word`]) taken out.
+fn without_whole(text: &str, needle: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let (starts, ends) = (
+        word(needle.chars().next()),
+        word(needle.chars().next_back()),
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in text.match_indices(needle) {
+        if at < from {
+            continue;
+        }
+        let inside_before = starts && word(text[..at].chars().next_back());
+        let inside_after = ends && word(text[at + needle.len()..].chars().next());
+        if !inside_before && !inside_after {
+            out.push_str(&text[from..at]);
+            out.push(' ');
+            from = at + needle.len();
+        }
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 /// Digits (and `+`) only.
 fn digits(s: &str) -> String {
     s.chars()
@@ -200,11 +226,13 @@ impl Guard {
     }
 
     /// The unit's letterhead ([`super::facts::Letterhead`]), which a letter may give
-    /// wherever its template puts it.
+    /// wherever its template puts it. A text of fewer than four letters or digits (an
+    /// address line "UK") holds no contact detail to let through, and taking it out of the
+    /// letter could break a number apart: it is not taken out.
     pub fn allow_letterhead(&mut self, head: &super::facts::Letterhead) {
         self.letterhead.extend(
             head.texts()
-                .filter(|t| !t.trim().is_empty())
+                .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
                 .map(str::to_owned),
         );
     }
@@ -248,7 +276,7 @@ impl Guard {
             }
         }
         for text in &self.letterhead {
-            rest = rest.replace(text.as_str(), " ");
+            rest = without_whole(&rest, text);
         }
         let folded = fold(&rest);
         if let Some((why, _)) = self.words.iter().find(|(_, w)| has_word(&folded, w)) {
@@ -355,6 +383,37 @@ mod tests {
             ("Write to help@example.org.", Forbidden::ContactDetail),
         ] {
             assert_eq!(g.check(&letter(body)), Some(why), "{body}");
+        }
+    }
+
+    #[test]
+    fn the_units_letterhead_is_let_through_and_nothing_else() {
+        use super::super::facts::Letterhead;
+        let mut g = guard();
+        g.allow_letterhead(&Letterhead {
+            address: vec!["PO Box 41".into(), "1".into()],
+            phone: Some("0113 496 0458".into()),
+            email: Some("vlu@northshire.example".into()),
+            support: None,
+        });
+        let letter = |body: &str| {
+            format!(
+                "Northshire VLU\nPO Box 41\n1\nTelephone: 0113 496 0458\nEmail: vlu@northshire.example\n\nJoan Mercer\n\n{body}\nOr write to vlu@northshire.example."
+            )
+        };
+        assert_eq!(g.check(&letter("Thank you.")), None);
+        // Another number beside it is still refused, and so is Tom's written round the
+        // unit's own "1" (a one-character line is never taken out of the letter).
+        for body in [
+            "Call the helpline on 0800 123 4567.",
+            "Ring Tom on 07700 900333.",
+            "Ring 0113 496 04581.",
+        ] {
+            assert_eq!(
+                g.check(&letter(body)),
+                Some(Forbidden::ContactDetail),
+                "{body}"
+            );
         }
     }
 
