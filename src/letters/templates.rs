@@ -447,6 +447,38 @@ mod tests {
     }
 
     #[test]
+    fn a_provisional_date_is_said_to_be_one() {
+        let t = Templates::load(None, &super::super::sample::letterhead()).unwrap();
+        let mut letters = super::super::sample::every_letter();
+        let future = |c: &Composed| {
+            c.kind == LetterKind::KeyDate && c.facts.key_date.as_ref().is_some_and(|k| !k.past)
+        };
+        let composed = letters.iter_mut().find(|c| future(c)).unwrap();
+        let fixed = t.render(composed).unwrap();
+        assert!(!fixed.contains("provisionally"), "{fixed}");
+        if let Some(k) = composed.facts.key_date.as_mut() {
+            k.provisional = true;
+        }
+        let unsure = t.render(composed).unwrap();
+        assert!(
+            unsure.contains("which is provisionally expected")
+                && unsure.contains("This date has not yet been confirmed"),
+            "{unsure}"
+        );
+        // In the annual letter's list, on its own line still.
+        let annual = letters
+            .iter_mut()
+            .find(|c| c.kind == LetterKind::AnnualLetter && c.facts.dates.len() > 1)
+            .unwrap();
+        annual.facts.dates[0].provisional = true;
+        let text = t.render(annual).unwrap();
+        assert!(
+            text.contains(" (provisional: not yet confirmed)\n- "),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_letterhead_field_a_template_names_must_be_set() {
         use crate::domain::letter::facts::Letterhead;
         // The built-in letters give every field: none set, each is a problem of base.txt.

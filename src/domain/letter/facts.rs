@@ -225,6 +225,9 @@ pub struct DateFact {
     pub month_only: bool,
     /// Before the letter's date.
     pub past: bool,
+    /// The case records the date as not yet confirmed (`confirmed: false`): a letter says
+    /// so, rather than give it as fixed.
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -273,8 +276,9 @@ pub fn month_only(level: InformationLevel, kind: KeyDateKind) -> bool {
     level == InformationLevel::ReleaseMonth || kind.is_release()
 }
 
-/// A key date at the precision the level allows.
+/// A key date of `case` at the precision the level allows.
 pub fn date_fact(
+    case: &Case,
     level: InformationLevel,
     kind: KeyDateKind,
     date: NaiveDate,
@@ -287,6 +291,10 @@ pub fn date_fact(
         when: if month_only { month(date) } else { day(date) },
         month_only,
         past: date < on,
+        provisional: case
+            .key_dates
+            .iter()
+            .any(|k| k.kind == kind && k.date == date && k.confirmed == Some(false)),
     }
 }
 
@@ -303,7 +311,7 @@ pub fn dates_ahead(case: &Case, level: InformationLevel, on: NaiveDate) -> Vec<D
     ahead.dedup();
     ahead
         .into_iter()
-        .map(|(date, kind)| date_fact(level, kind, date, on))
+        .map(|(date, kind)| date_fact(case, level, kind, date, on))
         .collect()
 }
 
@@ -320,7 +328,7 @@ pub fn release_ahead(case: &Case, level: InformationLevel, on: NaiveDate) -> Opt
         })
         .map(|k| (k.date, k.kind))
         .min()
-        .map(|(date, kind)| date_fact(level, kind, date, on))
+        .map(|(date, kind)| date_fact(case, level, kind, date, on))
 }
 
 /// The first date of `kind` from `on`, else the last before it; `about` if the case has it.

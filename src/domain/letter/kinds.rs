@@ -102,7 +102,7 @@ pub(super) fn kind_facts(
                 .into_iter()
                 .flat_map(|k| case.dates_of(k).map(move |d| (d, k)))
                 .max()
-                .map(|(d, k)| date_fact(level, k, d, on));
+                .map(|(d, k)| date_fact(case, level, k, d, on));
             "Letter closing contact at the end of the sentence.".to_owned()
         }
     };
@@ -130,7 +130,7 @@ fn key_date_facts(
         case: case.id.clone(),
         kind: kind.label(),
     })?;
-    let fact = date_fact(level, kind, date, on);
+    let fact = date_fact(case, level, kind, date, on);
     if fact.month_only && !kind.is_release() {
         draft.warnings.push(format!(
             "{} hears only months: the letter gives {}.",
@@ -152,6 +152,7 @@ fn vps_facts(input: &LetterInput<'_>, req: &LetterRequest, draft: &mut Draft) ->
         .filter(|d| *d >= on || req.about == Some(*d));
     draft.facts.hearing = hearing.map(|d| {
         date_fact(
+            case,
             input.victim.information(),
             KeyDateKind::ParoleHearing,
             d,

@@ -254,6 +254,31 @@ fn a_key_date_letter_names_its_kind_and_keeps_to_the_level() {
         compose(&input, &req, None),
         Err(LetterError::NoKeyDate { .. })
     ));
+    // A date the case records as not yet confirmed is given as provisional.
+    assert!(
+        !compose(
+            &input,
+            &LetterRequest {
+                key_date: Some(KeyDateKind::Crd),
+                ..req.clone()
+            },
+            None
+        )
+        .unwrap()
+        .facts
+        .key_date
+        .unwrap()
+        .provisional
+    );
+    let mut unsure = c.clone();
+    unsure.key_dates[0].confirmed = Some(false);
+    let input = LetterInput {
+        case: &unsure,
+        ..input
+    };
+    req.key_date = Some(KeyDateKind::Crd);
+    let composed = compose(&input, &req, None).unwrap();
+    assert!(composed.facts.key_date.unwrap().provisional);
 }
 
 #[test]
