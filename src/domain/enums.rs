@@ -326,6 +326,7 @@ string_enum!(ContactKind {
     UnwantedContact = "unwanted_contact": "unwanted contact",
     RiskReport = "risk_report": "risk report",
         Outcome = "outcome": "outcome received",
+        Referral = "referral": "referral",
 });
 
 string_enum!(Medium {

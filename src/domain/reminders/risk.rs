@@ -44,7 +44,7 @@ mod tests {
     //! December; Monday 21 December + 5 working days is Wednesday 30 December (22, 23, 24,
     //! 29, 30: Christmas Day is Friday 25 December and Boxing Day moves to Monday 28).
     use super::super::tests::{contact, d, of, run, victim};
-    use crate::domain::enums::ContactKind::{Agency, RiskReport, UnwantedContact};
+    use crate::domain::enums::ContactKind::{Agency, Referral, RiskReport, UnwantedContact};
     use crate::domain::enums::Direction::{Inbound, Internal};
     use crate::domain::enums::{Medium, ReminderKind, VictimStatus};
 
@@ -75,6 +75,9 @@ mod tests {
         // Reported on Monday: that item ends, and the report waits for an answer.
         let (report, answer, _) = step("2026-12-21", RiskReport, Medium::Email, Internal);
         assert_eq!((report, answer), (vec![], vec![d("2026-12-30")]));
+        // A referral to Victim Support is no answer from the agency told.
+        let (_, answer, _) = step("2026-12-21", Referral, Medium::Email, Internal);
+        assert_eq!(answer, [d("2026-12-30")]);
         // The Responsible Officer answers: nothing left.
         let (report, answer, _) = step("2026-12-22", Agency, Medium::Email, Internal);
         assert_eq!((report, answer), (vec![], vec![]));

@@ -315,6 +315,16 @@ impl Walker {
                 "an outcome names the key date it is the outcome of (parole_hearing, appeal, …)",
             );
         }
+        // vlu's own: a referral goes to a service, not to the victim (an outbound contact
+        // would count as one with the victim, and put off the annual letter).
+        if map.get("kind").and_then(Value::as_str) == Some(ContactKind::Referral.as_str())
+            && map.get("direction").and_then(Value::as_str) == Some(Direction::Outbound.as_str())
+        {
+            self.report(
+                child(path, "direction"),
+                "a referral goes to a service, not to the victim: internal (or inbound, if the victim asked for it)",
+            );
+        }
         // vlu's own: which call a letter confirms in writing.
         self.whole_number(path, map, "follows", 1..=1_000_000);
         // vlu's own: who a report went to.

@@ -151,6 +151,21 @@ fn an_outcome_received_names_its_key_date() {
 }
 
 #[test]
+fn a_referral_is_never_a_contact_sent_to_the_victim() {
+    let mut v = minimal();
+    v["victims"][0]["contacts"][0] = json!({ "on": "2026-12-04", "kind": "referral",
+        "method": "email", "direction": "outbound", "to": "Victim Support" });
+    assert_eq!(
+        problems(&v),
+        [
+            "victims[0].contacts[0].direction: a referral goes to a service, not to the victim: internal (or inbound, if the victim asked for it)"
+        ]
+    );
+    v["victims"][0]["contacts"][0]["direction"] = json!("internal");
+    assert!(problems(&v).is_empty());
+}
+
+#[test]
 fn an_impossible_date_is_named_with_its_path() {
     let mut v = minimal();
     v["victims"][0]["contacts"][0]["on"] = json!("2025-02-30");
