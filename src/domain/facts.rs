@@ -88,6 +88,12 @@ pub struct LogFacts {
     pub untold_outcomes: Vec<(KeyDateKind, NaiveDate)>,
 }
 
+/// `item` put into `list` where its order says (the facts' lists are kept sorted).
+fn sorted_in<T: Ord>(list: &mut Vec<T>, item: T) {
+    let at = list.partition_point(|x| *x <= item);
+    list.insert(at, item);
+}
+
 fn later(slot: &mut Option<NaiveDate>, on: NaiveDate) {
     if slot.is_none_or(|d| on > d) {
         *slot = Some(on);
@@ -120,21 +126,18 @@ impl LogFacts {
                 later(&mut self.last_risk_report, c.on);
                 self.unreported.retain(|d| *d > c.on);
                 if self.last_agency.is_none_or(|a| a < c.on) {
-                    self.unanswered_reports.push(c.on);
-                    self.unanswered_reports.sort_unstable();
+                    sorted_in(&mut self.unanswered_reports, c.on);
                 }
             }
             ContactKind::Outcome if !outbound => {
                 if let Some(kind) = c.key_date
                     && self.told_about(kind).is_none_or(|t| t < c.on)
                 {
-                    self.untold_outcomes.push((kind, c.on));
-                    self.untold_outcomes.sort_unstable();
+                    sorted_in(&mut self.untold_outcomes, (kind, c.on));
                 }
             }
             ContactKind::UnwantedContact if self.last_risk_report.is_none_or(|r| r < c.on) => {
-                self.unreported.push(c.on);
-                self.unreported.sort_unstable();
+                sorted_in(&mut self.unreported, c.on);
             }
             ContactKind::Closure => self.closure = true,
             ContactKind::ComplaintAck => {
@@ -144,8 +147,7 @@ impl LogFacts {
             ContactKind::Complaint
                 if c.is_complaint() && self.last_complaint_ack.is_none_or(|a| a < c.on) =>
             {
-                self.open_complaints.push(c.on);
-                self.open_complaints.sort_unstable();
+                sorted_in(&mut self.open_complaints, c.on);
             }
             ContactKind::Vps if outbound => later(&mut self.last_vps, c.on),
             ContactKind::LicenceConditions if outbound => {
@@ -167,8 +169,7 @@ impl LogFacts {
                 Some((_, d)) if *d >= c.on => {}
                 Some((_, d)) => *d = c.on,
                 None => {
-                    self.told.push((kind, c.on));
-                    self.told.sort_unstable();
+                    sorted_in(&mut self.told, (kind, c.on));
                 }
             }
         }
@@ -181,8 +182,7 @@ impl LogFacts {
             later(&mut self.last_written, c.on);
             self.unconfirmed.retain(|d| *d > c.on);
         } else if c.asks_written_follow_up() && self.last_written.is_none_or(|w| w < c.on) {
-            self.unconfirmed.push(c.on);
-            self.unconfirmed.sort_unstable();
+            sorted_in(&mut self.unconfirmed, c.on);
         }
     }
 

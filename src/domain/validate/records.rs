@@ -306,10 +306,12 @@ impl Walker {
         self.opt_text(path, map, "summary");
         self.reference(Kind::Officer, path, map, "by", false);
         self.enumeration::<KeyDateKind>(path, map, "key_date", false);
+        let kind = map
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(ContactKind::parse);
         // vlu's own: an outcome received is the outcome of a key date, which it must name.
-        if map.get("kind").and_then(Value::as_str) == Some(ContactKind::Outcome.as_str())
-            && map.get("key_date").is_none_or(Value::is_null)
-        {
+        if kind == Some(ContactKind::Outcome) && map.get("key_date").is_none_or(Value::is_null) {
             self.report(
                 child(path, "key_date"),
                 "an outcome names the key date it is the outcome of (parole_hearing, appeal, …)",
@@ -317,7 +319,7 @@ impl Walker {
         }
         // vlu's own: a referral goes to a service, not to the victim (an outbound contact
         // would count as one with the victim, and put off the annual letter).
-        if map.get("kind").and_then(Value::as_str) == Some(ContactKind::Referral.as_str())
+        if kind == Some(ContactKind::Referral)
             && map.get("direction").and_then(Value::as_str) == Some(Direction::Outbound.as_str())
         {
             self.report(
