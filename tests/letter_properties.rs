@@ -369,6 +369,7 @@ prop_compose! {
                 complaints: Vec::new(),
                 moved_away: None,
                 risk: None,
+                tasks: Vec::new(),
                 contacts: Vec::new(),
             }
         }).collect();

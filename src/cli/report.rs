@@ -165,6 +165,9 @@ fn headline(r: &Report) -> Vec<(&'static str, String)> {
             "complaints_acknowledged_in_time",
             r.complaints_acknowledged_in_time.to_string(),
         ),
+        ("referrals", r.referrals.to_string()),
+        ("surveys_answered", r.surveys_answered.to_string()),
+        ("surveys_satisfied", r.surveys_satisfied.to_string()),
     ]
 }
 
@@ -192,6 +195,17 @@ pub fn csv(r: &Report, date_format: &str) -> String {
     row("made_on", "", "", &day(r.made_on));
     for (name, value) in headline(r) {
         row(name, "", "", &value);
+    }
+    for t in &r.tasks {
+        row(
+            "tasks_opened",
+            "kind",
+            t.kind.as_str(),
+            &t.opened.to_string(),
+        );
+        row("tasks_done", "kind", t.kind.as_str(), &t.done.to_string());
+        let in_time = t.done_in_time.to_string();
+        row("tasks_done_in_time", "kind", t.kind.as_str(), &in_time);
     }
     row("overdue", "", "", &r.overdue.total.to_string());
     for k in &r.overdue.by_kind {
@@ -319,6 +333,36 @@ fn keeping_in_touch(out: &mut String, r: &Report, lead: &LeadTimes) {
         ),
         &r.complaints_acknowledged_in_time.to_string(),
     );
+    line(
+        out,
+        2,
+        "Referrals to Victim Support or another service",
+        &r.referrals.to_string(),
+    );
+    line(
+        out,
+        2,
+        "Satisfaction surveys answered",
+        &r.surveys_answered.to_string(),
+    );
+    line(out, 4, "satisfied", &r.surveys_satisfied.to_string());
+    if !r.tasks.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>6} {:>6} {:>6}",
+            "Tasks", "opened", "done", "in time"
+        );
+        for t in &r.tasks {
+            let _ = writeln!(
+                out,
+                "    {:<42} {:>6} {:>6} {:>6}",
+                t.kind.label(),
+                t.opened,
+                t.done,
+                t.done_in_time
+            );
+        }
+    }
 }
 
 fn overdue(out: &mut String, r: &Report) {

@@ -325,8 +325,8 @@ string_enum!(ContactKind {
     // vlu's own kinds, beyond the base format.
     UnwantedContact = "unwanted_contact": "unwanted contact",
     RiskReport = "risk_report": "risk report",
-        Outcome = "outcome": "outcome received",
-        Referral = "referral": "referral",
+    Outcome = "outcome": "outcome received",
+    Referral = "referral": "referral",
 });
 
 string_enum!(Medium {
@@ -384,8 +384,84 @@ string_enum!(
         RiskAck = "risk_ack": "risk report answer",
         RiskFlagReport = "risk_flag_report": "report the risk",
         OutcomeTell = "outcome_tell": "tell the outcome",
+        Task = "task": "task",
+        VpsNonDisclosure = "vps_non_disclosure": "chase non-disclosure",
     }
 );
+
+string_enum!(
+    /// A piece of casework with a deadline that no contact kind covers (vlu's own, beyond
+    /// the contract): the victim's `tasks`. Stored by position: new kinds go at the end.
+    TaskKind {
+        MappaContribution = "mappa_contribution": "MAPPA contribution",
+        CaseConference = "case_conference": "case conference",
+        MediaEnquiry = "media_enquiry": "media enquiry",
+        ViewsSought = "views_sought": "views sought",
+        Survey = "survey": "satisfaction survey",
+        SfoReport = "sfo_report": "SFO victim summary report",
+        HospitalHandover = "hospital_handover": "handover to hospital managers",
+        MhcsViews = "mhcs_views": "views to MHCS",
+        PoliceLiaison = "police_liaison": "police liaison",
+        DisclosureDecision = "disclosure_decision": "disclosure beyond the level",
+        MeetingNotes = "meeting_notes": "meeting notes agreed",
+        LicenceVariation = "licence_variation": "licence variation",
+        VpsRisk = "vps_risk": "risk in a VPS",
+        VpsSupport = "vps_support": "support at the hearing",
+    }
+);
+
+impl TaskKind {
+    /// Working days from the day a task is opened to the day it is due, where the record
+    /// sets no `due_on` of its own (docs/FORMAT.md, "Tasks"). 0 is the same day.
+    pub fn working_days(self) -> u32 {
+        match self {
+            Self::PoliceLiaison => 0,
+            Self::MediaEnquiry | Self::VpsRisk => 1,
+            Self::MappaContribution | Self::CaseConference | Self::HospitalHandover => 5,
+            Self::MhcsViews
+            | Self::DisclosureDecision
+            | Self::MeetingNotes
+            | Self::LicenceVariation
+            | Self::VpsSupport => 10,
+            Self::SfoReport => 15,
+            Self::ViewsSought | Self::Survey => 20,
+        }
+    }
+
+    /// What the officer must do, in the diary's words.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::MappaContribution => "Send the victim's views to the MAPPA meeting",
+            Self::CaseConference => "Give the unit's information to the case conference",
+            Self::MediaEnquiry => "Tell the press office of the media enquiry",
+            Self::ViewsSought => "Record the views sought of the victim",
+            Self::Survey => "Record the answer to the satisfaction survey",
+            Self::SfoReport => "Send the SFO victim summary report",
+            Self::HospitalHandover => "Hand the victim's contact over to the hospital managers",
+            Self::MhcsViews => "Send the victim's views to the Mental Health Casework Section",
+            Self::PoliceLiaison => "Speak to the police liaison officer before telling the victim",
+            Self::DisclosureDecision => {
+                "Decide the disclosure beyond the victim's level, with legal advice noted"
+            }
+            Self::MeetingNotes => "Have the victim agree the notes of the meeting",
+            Self::LicenceVariation => "Get a decision on the victim's licence variation request",
+            Self::VpsRisk => "Send the Parole Board the covering letter on the risk in the VPS",
+            Self::VpsSupport => "Arrange the victim's support to attend the hearing",
+        }
+    }
+
+    /// What a task's yes-or-no answer (`agreed`) says, where it has one.
+    pub fn answer(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Survey => Some(("satisfied", "not satisfied")),
+            Self::MeetingNotes => Some(("notes agreed", "notes not agreed")),
+            Self::DisclosureDecision => Some(("disclosure approved", "disclosure refused")),
+            Self::LicenceVariation => Some(("variation granted", "variation refused")),
+            Self::VpsSupport => Some(("support arranged", "support refused")),
+            _ => None,
+        }
+    }
+}
 
 string_enum!(
     /// The letters vlu writes (`vlu letter KIND`).

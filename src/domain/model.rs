@@ -11,7 +11,7 @@ use serde_with::skip_serializing_none;
 use super::enums::{
     ComplaintOutcome, ContactKind, ContactMethod, Direction, Eligibility, InformationLevel,
     KeyDateKind, LicenceCondition, LicenceOutcome, Medium, NonDisclosure, OffenceCategory,
-    OfficerRole, SentenceKind, VictimRole, VictimStatus,
+    OfficerRole, SentenceKind, TaskKind, VictimRole, VictimStatus,
 };
 
 pub const FORMAT_NAME: &str = "vlu-caseload";
@@ -299,6 +299,14 @@ pub struct Victim {
     pub moved_away: Option<Box<MovedAway>>,
     /// vlu's own: a risk to the victim the unit knows of (spec rows 9, 22, 27).
     pub risk: Option<Box<Risk>>,
+    /// vlu's own: casework with a deadline that no kind of contact covers (a MAPPA
+    /// contribution, a media enquiry, an SFO report), each with its clock.
+    #[serde(
+        default,
+        deserialize_with = "nullable_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tasks: Vec<Task>,
 }
 
 impl Victim {
@@ -480,6 +488,26 @@ pub struct Risk {
     pub reason: Option<String>,
     pub recorded_on: Option<NaiveDate>,
     pub by: Option<String>,
+}
+
+/// A piece of casework with a deadline (vlu's own): opened on a day, due on its own day or
+/// the kind's number of working days later, done on a day. Who it went to, who did or
+/// decided it, and what came of it are the officer's words; a yes-or-no answer (the survey's
+/// "satisfied", the notes "agreed", the disclosure "approved") is `agreed`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub kind: Option<TaskKind>,
+    pub opened_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    /// The key date it is about (a disclosure beyond the level, views before a decision).
+    pub key_date: Option<KeyDateKind>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub outcome: Option<String>,
+    pub agreed: Option<bool>,
 }
 
 /// A victim who moved out of England and Wales (vlu's own): when, and where to.

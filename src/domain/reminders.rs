@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use super::calendar::{Calendar, add_months};
 use super::enums::{
     DiaryStatus, Eligibility, InformationLevel, KeyDateKind, LicenceCondition, LicenceOutcome,
-    ReminderKind, VictimStatus,
+    ReminderKind, TaskKind, VictimStatus,
 };
 use super::facts::LogFacts;
 use super::model::{Case, Victim};
@@ -44,6 +44,8 @@ pub struct Reminder {
     pub entry: Option<usize>,
     /// For a reminder about a licence request: the condition asked for.
     pub condition: Option<LicenceCondition>,
+    /// For a `task`: its kind.
+    pub task: Option<TaskKind>,
 }
 
 /// What a reminder counts from where the contact log holds nothing to count from: a victim
@@ -176,6 +178,7 @@ fn reminders_due_by(
     scan.casework();
     scan.risk();
     scan.outcomes();
+    scan.tasks();
     scan.out
 }
 
@@ -246,6 +249,7 @@ impl Scan<'_> {
             counted_from: CountedFrom::Log,
             entry,
             condition: None,
+            task: None,
         });
         self.out.last_mut()
     }
@@ -557,11 +561,16 @@ pub fn sort_key(r: &Reminder) -> (NaiveDate, &str, &str, Option<&str>, Option<Na
 
 impl Reminder {
     /// A stable name for this reminder (the same on every day it is open), for snoozing
-    /// and calendar ids: `kind/victim/key date/date it is about`.
+    /// and calendar ids: `kind/victim/key date/date it is about`. A task's kind is its
+    /// task's (`task.media_enquiry`): two tasks opened on one day are two reminders.
     pub fn identity(&self) -> String {
+        let kind = match self.task {
+            Some(task) => format!("{}.{task}", self.kind),
+            None => self.kind.to_string(),
+        };
         format!(
             "{}/{}/{}/{}",
-            self.kind,
+            kind,
             self.victim_id,
             self.key_date.map_or("-", KeyDateKind::as_str),
             self.about.map_or_else(|| "-".to_owned(), |d| d.to_string())
@@ -592,6 +601,7 @@ mod licence;
 mod outcome;
 mod reoffer;
 mod risk;
+mod tasks;
 pub use adrift::{adrift, last_heard};
 pub use reoffer::{
     UNANSWERED_FILTER_MONTHS, never_answered, release_ahead, unanswered_release,

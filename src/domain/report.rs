@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::enums::ReminderKind;
+use super::enums::{ReminderKind, TaskKind};
 use super::model::{Case, Victim};
 use super::reminders::Rules;
 pub use equality::{Cell, Characteristic, Group, NOT_STATED, suppress};
@@ -99,6 +99,17 @@ pub struct Report {
     pub follow_ups_on_time: u32,
     pub complaints: u32,
     pub complaints_acknowledged_in_time: u32,
+    /// Referrals to Victim Support or another service logged in the period.
+    #[serde(default)]
+    pub referrals: u32,
+    /// Each kind of task opened or done in the period: opened, done, done by its due day.
+    #[serde(default)]
+    pub tasks: Vec<TaskCount>,
+    /// Satisfaction surveys answered in the period, and of those, satisfied.
+    #[serde(default)]
+    pub surveys_answered: u32,
+    #[serde(default)]
+    pub surveys_satisfied: u32,
     pub overdue: Overdue,
     pub equality: Vec<Characteristic>,
     /// Why the equality breakdown is not given for this return (none: it is, or nothing is
@@ -140,6 +151,15 @@ impl Report {
     }
 }
 
+/// One kind of task in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskCount {
+    pub kind: TaskKind,
+    pub opened: u32,
+    pub done: u32,
+    pub done_in_time: u32,
+}
+
 /// The figures so far, victim by victim. Two tallies of the same query merge into one.
 #[derive(Debug, Clone)]
 pub struct Tally {
@@ -158,6 +178,11 @@ pub struct Tally {
     follow_ups_on_time: u32,
     complaints: u32,
     complaints_acknowledged_in_time: u32,
+    referrals: u32,
+    /// Each kind of task: opened, done, done by its due day.
+    tasks: BTreeMap<TaskKind, [u32; 3]>,
+    surveys_answered: u32,
+    surveys_satisfied: u32,
     overdue_by_kind: BTreeMap<ReminderKind, u32>,
     overdue_by_officer: BTreeMap<Option<String>, u32>,
     week_endings: Vec<NaiveDate>,
@@ -189,6 +214,10 @@ impl Tally {
             follow_ups_on_time: 0,
             complaints: 0,
             complaints_acknowledged_in_time: 0,
+            referrals: 0,
+            tasks: BTreeMap::new(),
+            surveys_answered: 0,
+            surveys_satisfied: 0,
             overdue_by_kind: BTreeMap::new(),
             overdue_by_officer: BTreeMap::new(),
             weeks: vec![0; week_endings.len()],
@@ -249,6 +278,27 @@ impl Tally {
         let (due, in_time) = self.dues(&facts.annual_letters);
         self.annual_letters_due += due;
         self.annual_letters_on_time += in_time;
+        self.referrals += count(
+            facts
+                .referrals
+                .iter()
+                .filter(|d| self.in_period(**d))
+                .count(),
+        );
+        for &(kind, opened, due, done, agreed) in &facts.tasks {
+            let opened = self.in_period(opened);
+            let done = done.filter(|d| self.in_period(*d));
+            let counts = self.tasks.entry(kind).or_default();
+            counts[0] += u32::from(opened);
+            if let Some(done) = done {
+                counts[1] += 1;
+                counts[2] += u32::from(done <= due);
+                if kind == TaskKind::Survey && agreed.is_some() {
+                    self.surveys_answered += 1;
+                    self.surveys_satisfied += u32::from(agreed == Some(true));
+                }
+            }
+        }
         for (i, day) in self.week_endings.iter().enumerate() {
             self.weeks[i] += facts.overdue_on(*day).iter().map(|(_, n)| n).sum::<u32>();
         }
@@ -285,6 +335,7 @@ impl Tally {
             self.annual_letters_due,
             self.follow_ups_due,
             self.complaints,
+            self.referrals,
         ]
         .iter()
         .map(|&n| u64::from(n))
@@ -296,6 +347,11 @@ impl Tally {
                 .map(|&n| u64::from(n))
                 .sum::<u64>()
             + self.weeks.iter().map(|&n| u64::from(n)).sum::<u64>()
+            + self
+                .tasks
+                .values()
+                .map(|c| u64::from(c[0]) + u64::from(c[1]))
+                .sum::<u64>()
     }
 
     /// Another tally of the same query, added in.
@@ -314,6 +370,15 @@ impl Tally {
         self.follow_ups_on_time += other.follow_ups_on_time;
         self.complaints += other.complaints;
         self.complaints_acknowledged_in_time += other.complaints_acknowledged_in_time;
+        self.referrals += other.referrals;
+        for (k, theirs) in other.tasks {
+            let mine = self.tasks.entry(k).or_default();
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+        self.surveys_answered += other.surveys_answered;
+        self.surveys_satisfied += other.surveys_satisfied;
         for (k, n) in other.overdue_by_kind {
             *self.overdue_by_kind.entry(k).or_default() += n;
         }
@@ -378,6 +443,20 @@ impl Tally {
             follow_ups_on_time: self.follow_ups_on_time,
             complaints: self.complaints,
             complaints_acknowledged_in_time: self.complaints_acknowledged_in_time,
+            referrals: self.referrals,
+            tasks: self
+                .tasks
+                .into_iter()
+                .filter(|(_, c)| c[0] + c[1] > 0)
+                .map(|(kind, [opened, done, done_in_time])| TaskCount {
+                    kind,
+                    opened,
+                    done,
+                    done_in_time,
+                })
+                .collect(),
+            surveys_answered: self.surveys_answered,
+            surveys_satisfied: self.surveys_satisfied,
             overdue: Overdue {
                 date: q.to,
                 total: by_kind.iter().map(|k| k.items).sum(),

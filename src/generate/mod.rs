@@ -347,6 +347,7 @@ impl Generator {
             complaints: Vec::new(),
             moved_away: None,
             risk: None,
+            tasks: Vec::new(),
         };
         Log {
             g: self,

@@ -151,6 +151,7 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         complaints: Vec::new(),
         moved_away: None,
         risk: None,
+        tasks: Vec::new(),
         contacts: vec![
             contact(
                 date(2025, 4, 2),
@@ -197,6 +198,7 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         complaints: Vec::new(),
         moved_away: None,
         risk: None,
+        tasks: Vec::new(),
         contacts: Vec::new(),
     }
 }

@@ -39,7 +39,7 @@ pub(super) fn one_key_per_log(db: &dyn Engine, batch: &mut Batch) -> Result<(), 
     Ok(())
 }
 
-/// Schema 2 → 3, 3 → 4, 4 → 5, 5 → 6, 7 → 8 and 8 → 9: the digest (`d\0{n}`) is built anew from every victim,
+/// Schema 2 → 3, 3 → 4, 4 → 5, 5 → 6, 7 → 8, 8 → 9 and 9 → 10: the digest (`d\0{n}`) is built anew from every victim,
 /// log and case, in this build's layout, in place of any there was (schema 4 keeps each
 /// victim in its case's shard, where schema 3 kept it in its own; schema 5's log facts hold
 /// the date of the second offer and of the latest inbound and agency contacts, for
@@ -47,7 +47,8 @@ pub(super) fn one_key_per_log(db: &dyn Engine, batch: &mut Batch) -> Result<(), 
 /// VPS, complaints, licence submissions, restricted patients, transfers, moves away;
 /// schema 8's log facts hold the unwanted contacts not yet reported and the risk reports not
 /// yet answered, and its summaries whether a risk is on record; schema 9's log facts hold the
-/// outcomes received and not yet told). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are in
+/// outcomes received and not yet told; schema 10's summaries hold each task's kind and
+/// dates, and when a VPS's non-disclosure was asked and whether it is decided). The facts schema 2 kept beside each log (`f\0{victim}`) go: they are in
 /// the digest.
 pub(super) fn digest(db: &dyn Engine, batch: &mut Batch) -> Result<(), StoreError> {
     for k in db.keys(DIGEST) {

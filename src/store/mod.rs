@@ -79,7 +79,7 @@ pub use restore::{Restored, Trust};
 pub use stamp::{Record, Stamp};
 
 /// The store layout this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// The engine's page cache: far less than the embedded engine's default (1 GiB), and more
 /// than a unit needs to read. 32 MiB, not 64: at 100,000 victims the unit service rests at
@@ -96,6 +96,7 @@ const MIGRATIONS: &[Migration] = &[
     migrate::digest,
     migrate::digest,
     migrate::return_facts,
+    migrate::digest,
     migrate::digest,
     migrate::digest,
 ];

@@ -40,8 +40,9 @@ const BASIS: &str = "return_facts";
 /// kept by an older vlu are worked out again rather than read (1: the licence requests'
 /// clocks; 2: vlu's own key events, a victim who moved away kept in the rules, a complaint
 /// acknowledged on its record ending the log's clock; 3: a licence request due before the
-/// parole hearing ahead, a recorded risk reported; 4: an outcome received told).
-const RULES: u32 = 4;
+/// parole hearing ahead, a recorded risk reported; 4: an outcome received told; 5: tasks,
+/// referrals and a VPS's non-disclosure chased, the facts holding the first two).
+const RULES: u32 = 5;
 
 /// What the facts are worked out by: the rules' edition, the lead times, and the calendar's
 /// changes (the unit's days off, its own and its configuration's, and the days it works

@@ -1126,11 +1126,22 @@ fn as_schema(store: &Store, n: u32) {
 /// The diary of V-1, from the digest, once a store of schema `n` holding the sample with
 /// `logged` in V-1's log is opened (and laid out anew); checked against the records' diary.
 fn diary_after_upgrade_from(n: u32, logged: &Contact) -> Vec<crate::domain::reminders::Reminder> {
+    upgraded_diary(n, &sample(), Some(logged))
+}
+
+/// [`diary_after_upgrade_from`] of any caseload, with or without a contact logged.
+fn upgraded_diary(
+    n: u32,
+    unit: &Caseload,
+    logged: Option<&Contact>,
+) -> Vec<crate::domain::reminders::Reminder> {
     let dir = tempfile::tempdir().unwrap();
     let caseload = {
         let store = open(dir.path());
-        store.import(&sample(), false).unwrap();
-        store.append_contact("V-1", logged).unwrap();
+        store.import(unit, false).unwrap();
+        if let Some(logged) = logged {
+            store.append_contact("V-1", logged).unwrap();
+        }
         let caseload = store.load().unwrap();
         as_schema(&store, n);
         caseload
@@ -1143,6 +1154,45 @@ fn diary_after_upgrade_from(n: u32, logged: &Contact) -> Vec<crate::domain::remi
         .into_iter()
         .filter(|r| r.victim_id == "V-1")
         .collect()
+}
+
+/// A schema 9 store: its digest kept no tasks and no VPS non-disclosure request; opening it
+/// lays the digest out anew, and the diary from the digest has their clocks.
+#[test]
+fn a_schema_9_store_is_upgraded_and_its_digest_knows_tasks_and_non_disclosure() {
+    use crate::domain::enums::{ReminderKind, TaskKind};
+    use crate::domain::model::{Task, Vps};
+    let day = |s: &str| s.parse().unwrap();
+    let mut unit = sample();
+    unit.victims[0].tasks = vec![
+        Task {
+            kind: Some(TaskKind::SfoReport),
+            opened_on: Some(day("2026-11-20")),
+            ..Task::default()
+        },
+        Task {
+            kind: Some(TaskKind::MediaEnquiry),
+            opened_on: Some(day("2026-11-20")),
+            done_on: Some(day("2026-11-20")),
+            ..Task::default()
+        },
+    ];
+    unit.victims[0].vps = Some(Box::new(Vps {
+        non_disclosure_asked_on: Some(day("2026-11-02")),
+        ..Vps::default()
+    }));
+    let diary = upgraded_diary(9, &unit, None);
+    let kinds: Vec<(ReminderKind, Option<TaskKind>)> =
+        diary.iter().map(|r| (r.kind, r.task)).collect();
+    assert!(
+        kinds.contains(&(ReminderKind::Task, Some(TaskKind::SfoReport))),
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&(ReminderKind::Task, Some(TaskKind::MediaEnquiry))));
+    assert!(
+        kinds.contains(&(ReminderKind::VpsNonDisclosure, None)),
+        "{kinds:?}"
+    );
 }
 
 /// A schema 7 store: its digest's log facts had no unwanted contacts or risk reports;

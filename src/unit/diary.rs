@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::ink::{Ink, paint};
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
-use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind};
+use crate::domain::enums::{DiaryStatus, KeyDateKind, ReminderKind, TaskKind};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload, Victim};
 use crate::domain::reminders::{DiaryItem, DiaryQuery, Rules, diary_from_facts};
@@ -129,6 +129,10 @@ struct JsonItem<'a> {
     status: DiaryStatus,
     key_date: Option<KeyDateKind>,
     sensitive: Option<&'a str>,
+    /// vlu's own: a `task`'s kind; absent from every other item, so that a diary of the
+    /// contract's records is the contract's, field for field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task: Option<TaskKind>,
 }
 
 pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
@@ -148,6 +152,7 @@ pub fn json(query: &DiaryQuery<'_>, items: &[DiaryItem]) -> String {
                     status: i.status,
                     key_date: r.key_date,
                     sensitive: r.sensitive.as_deref(),
+                    task: r.task,
                 }
             })
             .collect(),

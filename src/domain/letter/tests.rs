@@ -86,6 +86,7 @@ fn victim(name: &str, role: VictimRole, level: InformationLevel) -> Victim {
         complaints: Vec::new(),
         moved_away: None,
         risk: None,
+        tasks: Vec::new(),
         contacts: Vec::new(),
     }
 }

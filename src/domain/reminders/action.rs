@@ -5,7 +5,7 @@
 //! log at all.
 
 use super::{CountedFrom, Reminder};
-use crate::domain::enums::{KeyDateKind, ReminderKind};
+use crate::domain::enums::{KeyDateKind, ReminderKind, TaskKind};
 
 impl Reminder {
     /// What the officer must do, in plain words.
@@ -131,6 +131,17 @@ impl Reminder {
             ReminderKind::OutcomeTell => {
                 format!("Tell the victim the outcome of the {key}, received on {about}")
             }
+            ReminderKind::Task => {
+                let what = self.task.map_or("Finish the task", TaskKind::action);
+                match self.key_date {
+                    Some(k) => format!("{what}: {} (opened {about})", k.label()),
+                    None => format!("{what} (opened {about})"),
+                }
+            }
+            ReminderKind::VpsNonDisclosure => format!(
+                "Chase the Parole Board's decision on keeping the VPS from the offender (asked \
+                 {about})"
+            ),
             ReminderKind::RiskFlagReport => format!(
                 "Report the risk recorded on {about} to the Responsible Officer (and any other \
                  agency it concerns)"

@@ -7,6 +7,7 @@
 //! | `complaint_ack` | each recorded complaint with `received_on`, unless the log holds an inbound `complaint` contact still open that day (its own reminder stands) | `workdays(received_on, 10)` | `acknowledged_on` or `answered_on` on the record, or a `complaint_ack` contact on or after `received_on` |
 //! | `complaint_answer` | each recorded complaint with `received_on` | `workdays(received_on, 20)` | `answered_on` |
 //! | `vps_submit` | `vps.offered_on`, and a `parole_hearing` on or after it (the first) | that hearing − 28 days | `vps.submitted_on` or `vps.declined_on` |
+//! | `vps_non_disclosure` | `vps.non_disclosure_asked_on` | `workdays(non_disclosure_asked_on, 10)` (`non_disclosure_chase_working_days`) | `vps.non_disclosure_decided_on` or `non_disclosure_decision` |
 //! | `mhcs_register` | status `opted_in`, the case has a `restricted_patient` section | `workdays(status_since, 5)` | `restricted_patient.mhcs_registered_on` |
 //! | `tribunal_representations` | status `opted_in`, `restricted_patient.tribunal_on` or `representations_due` | `representations_due`, else `tribunal_on` − 28 days | `representations_sent_on` |
 //!
@@ -23,6 +24,7 @@ impl Scan<'_> {
     pub(super) fn casework(&mut self) {
         self.recorded_complaints();
         self.vps_submit();
+        self.vps_non_disclosure();
         if self.victim.status == VictimStatus::OptedIn {
             self.restricted_patient();
         }
@@ -73,6 +75,23 @@ impl Scan<'_> {
                 hearing,
             );
         }
+    }
+
+    /// A request that the VPS be kept from the offender, chased with the Parole Board until
+    /// its decision is on record: the victim must know before the hearing whether the
+    /// offender will read what they wrote.
+    fn vps_non_disclosure(&mut self) {
+        let Some(vps) = self.victim.vps.as_deref() else {
+            return;
+        };
+        let Some(asked) = vps.non_disclosure_asked_on else {
+            return;
+        };
+        if vps.non_disclosure_decided_on.is_some() || vps.non_disclosure_decision.is_some() {
+            return;
+        }
+        let due = self.workdays(asked, self.rules.lead.non_disclosure_chase_working_days);
+        self.add(ReminderKind::VpsNonDisclosure, due, None, asked);
     }
 
     fn restricted_patient(&mut self) {
@@ -226,6 +245,41 @@ mod tests {
         // No hearing on or after the offer: nothing to count back from.
         let no_hearing = case("2020-01-10", &[(KeyDateKind::ParoleHearing, "2026-05-01")]);
         assert!(of(&run(&v, &no_hearing, "2026-06-02"), ReminderKind::VpsSubmit).is_empty());
+    }
+
+    /// Asked on Monday 30 March 2026: ten working days are 31 March, 1, 2, (Good Friday 3
+    /// and Easter Monday 6 April off) 7, 8, 9, 10, 13, 14 and 15 April.
+    #[test]
+    fn a_non_disclosure_request_is_chased_ten_working_days_on_until_decided() {
+        use crate::domain::enums::NonDisclosure;
+        let c = case("2020-01-10", &[]);
+        let mut v = super::super::tests::victim(VictimStatus::OptedIn, "2021-03-01");
+        v.vps = Some(Box::new(Vps {
+            submitted_on: Some(d("2026-03-30")),
+            non_disclosure_asked_on: Some(d("2026-03-30")),
+            ..Vps::default()
+        }));
+        let rs = run(&v, &c, "2026-04-01");
+        assert_eq!(of(&rs, ReminderKind::VpsNonDisclosure), [d("2026-04-15")]);
+        let r = rs.iter().find(|r| r.kind == ReminderKind::VpsNonDisclosure);
+        assert_eq!(
+            r.unwrap().action(),
+            "Chase the Parole Board's decision on keeping the VPS from the offender (asked 30 \
+             Mar 2026)"
+        );
+        for decided in [
+            Vps {
+                non_disclosure_decision: Some(NonDisclosure::Granted),
+                ..(**v.vps.as_ref().unwrap()).clone()
+            },
+            Vps {
+                non_disclosure_decided_on: Some(d("2026-04-20")),
+                ..(**v.vps.as_ref().unwrap()).clone()
+            },
+        ] {
+            v.vps = Some(Box::new(decided));
+            assert!(of(&run(&v, &c, "2026-04-21"), ReminderKind::VpsNonDisclosure).is_empty());
+        }
     }
 
     /// The offer recorded on the VPS record is the offer the base format's `vps_offer` asks

@@ -74,6 +74,7 @@ pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
         complaints: vec![],
         moved_away: None,
         risk: None,
+        tasks: Vec::new(),
     }
 }
 

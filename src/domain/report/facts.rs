@@ -22,7 +22,7 @@ use serde_with::serde_as;
 use super::equality;
 use super::past::Past;
 use crate::domain::calendar::add_months;
-use crate::domain::enums::{ByIndex, ContactKind, Direction, Eligibility, ReminderKind};
+use crate::domain::enums::{ByIndex, ContactKind, Direction, Eligibility, ReminderKind, TaskKind};
 use crate::domain::enums::{EQUALITY_KEYS, VictimStatus};
 use crate::domain::facts::DayNumber;
 use crate::domain::model::{Case, Victim};
@@ -82,7 +82,22 @@ pub struct ReportFacts {
     pub overdue: Vec<Step>,
     /// The nine equality characteristics as the victim gave them (`EQUALITY_KEYS`' order).
     pub equality: Vec<Option<String>>,
+    /// Each referral to Victim Support or another service (a `referral` contact): its day.
+    #[serde_as(as = "Vec<DayNumber>")]
+    pub referrals: Vec<NaiveDate>,
+    /// Each task with its kind and opening day: opened, due, done, and its yes-or-no answer.
+    #[serde_as(as = "Vec<(ByIndex, DayNumber, DayNumber, Option<DayNumber>, _)>")]
+    pub tasks: Vec<TaskFact>,
 }
+
+/// A task as the return counts it: kind, opened, due, done, answer.
+pub type TaskFact = (
+    TaskKind,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<bool>,
+);
 
 impl ReportFacts {
     /// The facts of `victim` (with its whole log) under `case`, by `rules`.
@@ -151,6 +166,22 @@ impl ReportFacts {
                 .map(|key| {
                     let e = victim.equality.as_ref()?;
                     e.get(key).map(str::to_owned)
+                })
+                .collect(),
+            referrals: log
+                .iter()
+                .filter(|c| c.kind == ContactKind::Referral)
+                .map(|c| c.on)
+                .collect(),
+            tasks: victim
+                .tasks
+                .iter()
+                .filter_map(|t| {
+                    let (kind, opened) = (t.kind?, t.opened_on?);
+                    let due = t.due_on.unwrap_or_else(|| {
+                        rules.calendar.add_working_days(opened, kind.working_days())
+                    });
+                    Some((kind, opened, due, t.done_on, t.agreed))
                 })
                 .collect(),
         }

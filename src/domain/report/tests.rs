@@ -576,6 +576,70 @@ fn a_complaint_acknowledged_on_its_record_counts_as_acknowledged_in_time() {
     assert_eq!((r.complaints, r.complaints_acknowledged_in_time), (1, 1));
 }
 
+/// Tasks by kind, surveys and referrals, worked by hand for the quarter July to September
+/// 2026. The SFO report opened Monday 3 August is due 15 working days on: Monday 24 August
+/// (4–7 Aug 4; 10–14 Aug 9; 17–21 Aug 14; 24 Aug 15); done on 26 August, it is late. The media
+/// enquiry opened in June and done on 1 July counts as done (in time: due a working day after
+/// 30 June), not as opened. The survey answered "not satisfied" counts as answered.
+#[test]
+fn tasks_surveys_and_referrals_are_counted_in_their_quarter() {
+    use crate::domain::enums::TaskKind;
+    use crate::domain::model::Task;
+    let mut caseload = unit();
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    let task = |kind, opened: &str, done: Option<&str>, agreed| Task {
+        kind: Some(kind),
+        opened_on: Some(d(opened)),
+        done_on: done.map(d),
+        agreed,
+        ..Task::default()
+    };
+    v.tasks = vec![
+        task(TaskKind::SfoReport, "2026-08-03", Some("2026-08-26"), None),
+        task(
+            TaskKind::MediaEnquiry,
+            "2026-06-30",
+            Some("2026-07-01"),
+            None,
+        ),
+        task(
+            TaskKind::Survey,
+            "2026-09-01",
+            Some("2026-09-20"),
+            Some(false),
+        ),
+        task(
+            TaskKind::Survey,
+            "2026-09-01",
+            Some("2026-09-21"),
+            Some(true),
+        ),
+        task(TaskKind::Survey, "2026-09-25", None, None),
+    ];
+    v.contacts.push(
+        serde_json::from_value(contact("2026-08-20", "referral", "email", "internal")).unwrap(),
+    );
+    v.contacts.push(
+        serde_json::from_value(contact("2026-10-02", "referral", "email", "internal")).unwrap(),
+    );
+    let r = run(&only_v1(&caseload), &query(None));
+    let counts: Vec<(TaskKind, u32, u32, u32)> = r
+        .tasks
+        .iter()
+        .map(|t| (t.kind, t.opened, t.done, t.done_in_time))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (TaskKind::MediaEnquiry, 0, 1, 1),
+            (TaskKind::Survey, 3, 2, 2),
+            (TaskKind::SfoReport, 1, 1, 0),
+        ]
+    );
+    assert_eq!((r.surveys_answered, r.surveys_satisfied), (2, 1));
+    assert_eq!(r.referrals, 1);
+}
+
 /// The unit with V1 alone, for a figure worked out on one victim.
 fn only_v1(c: &Caseload) -> Caseload {
     Caseload {

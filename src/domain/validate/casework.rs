@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::{Walker, child};
-use crate::domain::enums::{ComplaintOutcome, NonDisclosure};
+use crate::domain::enums::{ComplaintOutcome, KeyDateKind, NonDisclosure, TaskKind};
 
 /// The victim's own casework fields, checked by [`Walker::victim_casework`].
-pub(super) const VICTIM_FIELDS: [&str; 4] = ["vps", "complaints", "moved_away", "risk"];
+pub(super) const VICTIM_FIELDS: [&str; 5] = ["vps", "complaints", "moved_away", "risk", "tasks"];
 /// The case's, checked by [`Walker::case_casework`].
 pub(super) const CASE_FIELDS: [&str; 2] = ["restricted_patient", "transferred"];
 /// A licence request's, checked by [`Walker::licence_casework`].
@@ -127,6 +127,48 @@ impl Walker {
             self.name(&p, r, "reason", true);
             self.date(&p, r, "recorded_on", true);
             self.reference(super::Kind::Officer, &p, r, "by", false);
+        }
+        for (p, v) in self.list(path, map, "tasks") {
+            self.task(&p, v);
+        }
+    }
+
+    /// A task: its kind and the day it was opened are needed; it is not due, nor done,
+    /// before it was opened; only a kind with a yes-or-no answer has `agreed`.
+    fn task(&mut self, p: &str, v: &Value) {
+        let fields = [
+            "kind",
+            "opened_on",
+            "due_on",
+            "done_on",
+            "key_date",
+            "to",
+            "by",
+            "outcome",
+            "agreed",
+        ];
+        let Some(t) = self.object(p, v, &fields) else {
+            return;
+        };
+        let kind = self.enumeration::<TaskKind>(p, t, "kind", true);
+        let opened = self.date(p, t, "opened_on", true);
+        let due = self.date(p, t, "due_on", false);
+        let done = self.date(p, t, "done_on", false);
+        self.enumeration::<KeyDateKind>(p, t, "key_date", false);
+        self.name(p, t, "to", false);
+        self.reference(super::Kind::Officer, p, t, "by", false);
+        self.opt_text(p, t, "outcome");
+        self.boolean(p, t, "agreed");
+        self.not_before(p, "due_on", due, "opened_on", opened);
+        self.not_before(p, "done_on", done, "opened_on", opened);
+        if let Some(kind) = kind
+            && kind.answer().is_none()
+            && t.get("agreed").is_some_and(|a| !a.is_null())
+        {
+            self.report(
+                child(p, "agreed"),
+                format!("a {} has no yes-or-no answer", kind.label()),
+            );
         }
     }
 

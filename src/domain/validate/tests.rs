@@ -509,6 +509,40 @@ fn a_risk_on_record_needs_its_reason_and_day_and_names_an_officer_of_the_unit() 
     );
 }
 
+#[test]
+fn a_task_needs_its_kind_and_opening_day_and_keeps_its_dates_in_order() {
+    let mut v = minimal();
+    v["victims"][0]["tasks"] = json!([
+        { "kind": "media_enquiry", "opened_on": "2026-11-20", "to": "press office" },
+        { "kind": "survey", "opened_on": "2026-11-20", "done_on": "2026-12-01", "agreed": true,
+          "outcome": "Found the letters clear." }
+    ]);
+    let c = parse_caseload(&v.to_string(), &KnownIds::default(), false).unwrap();
+    assert_eq!(c.victims[0].tasks[1].agreed, Some(true));
+    let again: Value = serde_json::to_value(&c).unwrap();
+    assert_eq!(again["victims"][0]["tasks"], v["victims"][0]["tasks"]);
+    v["victims"][0]["tasks"] = json!([
+        { "kind": "press", "opened_on": "2026-11-20" },
+        { "opened_on": "2026-11-20", "done_on": "2026-11-19", "by": "nobody" },
+        { "kind": "media_enquiry", "opened_on": "2026-11-20", "due_on": "2026-11-01",
+          "agreed": false, "key_date": "crd" }
+    ]);
+    assert_eq!(
+        problems(&v),
+        [
+            "victims[0].tasks[0].kind: unknown value \"press\" (expected one of: \
+             mappa_contribution, case_conference, media_enquiry, views_sought, survey, \
+             sfo_report, hospital_handover, mhcs_views, police_liaison, disclosure_decision, \
+             meeting_notes, licence_variation, vps_risk, vps_support)",
+            "victims[0].tasks[1].kind: missing required field",
+            "victims[0].tasks[1].done_on: done_on 2026-11-19 is before opened_on 2026-11-20",
+            "victims[0].tasks[2].due_on: due_on 2026-11-01 is before opened_on 2026-11-20",
+            "victims[0].tasks[2].agreed: a media enquiry has no yes-or-no answer",
+            "victims[0].tasks[1].by: no officer \"nobody\" in the file or the store",
+        ]
+    );
+}
+
 /// A large file names its officers in every contact (1.2 million times at 100,000 victims):
 /// the check keeps no reference to one already declared, so what it keeps does not grow with
 /// the contacts. Declared later (the victims first), they are kept and resolved as before.

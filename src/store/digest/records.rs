@@ -8,12 +8,12 @@ use serde_with::serde_as;
 
 use crate::domain::enums::{
     ByIndex, ContactMethod, Eligibility, InformationLevel, KeyDateKind, LicenceCondition,
-    LicenceOutcome, OffenceCategory, SentenceKind, VictimRole, VictimStatus,
+    LicenceOutcome, OffenceCategory, SentenceKind, TaskKind, VictimRole, VictimStatus,
 };
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
     Case, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender, Preferences,
-    Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Transfer, Victim, Vps,
+    Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Task, Transfer, Victim, Vps,
 };
 
 /// The shard (of 256) an id belongs to, by FNV-1a: a write rewrites one shard (about 400
@@ -89,6 +89,9 @@ type Day = Option<NaiveDate>;
 struct VictimCasework {
     #[serde_as(as = "Option<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>")]
     vps: Option<(Day, Day, Day)>,
+    /// A VPS's request for non-disclosure: when asked, and whether decided (schema 10).
+    #[serde_as(as = "Option<(Option<DayNumber>, _)>")]
+    non_disclosure: Option<(Day, bool)>,
     #[serde_as(as = "Vec<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>")]
     complaints: Vec<(Day, Day, Day)>,
     #[serde_as(as = "Option<Option<DayNumber>>")]
@@ -104,11 +107,23 @@ struct VictimCasework {
         reason = "a risk with no date on record is still a risk"
     )]
     risk: Option<Day>,
+    /// Each task's kind, opened, due and done days, and key date (schema 10).
+    #[serde_as(
+        as = "Vec<(Option<ByIndex>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<ByIndex>)>"
+    )]
+    tasks: Vec<TaskDigest>,
 }
+
+/// A task without its words: kind, opened, due, done, key date.
+type TaskDigest = (Option<TaskKind>, Day, Day, Day, Option<KeyDateKind>);
 
 impl VictimCasework {
     fn of(v: &Victim) -> Option<Box<Self>> {
-        if v.vps.is_none() && v.complaints.is_empty() && v.moved_away.is_none() && v.risk.is_none()
+        if v.vps.is_none()
+            && v.complaints.is_empty()
+            && v.moved_away.is_none()
+            && v.risk.is_none()
+            && v.tasks.is_empty()
         {
             return None;
         }
@@ -117,6 +132,11 @@ impl VictimCasework {
                 .vps
                 .as_deref()
                 .map(|p| (p.offered_on, p.submitted_on, p.declined_on)),
+            non_disclosure: v.vps.as_deref().map(|p| {
+                let decided =
+                    p.non_disclosure_decided_on.is_some() || p.non_disclosure_decision.is_some();
+                (p.non_disclosure_asked_on, decided)
+            }),
             complaints: v
                 .complaints
                 .iter()
@@ -124,19 +144,40 @@ impl VictimCasework {
                 .collect(),
             moved_away: v.moved_away.as_deref().map(|m| m.on),
             risk: v.risk.as_deref().map(|r| r.recorded_on),
+            tasks: v
+                .tasks
+                .iter()
+                .map(|t| (t.kind, t.opened_on, t.due_on, t.done_on, t.key_date))
+                .collect(),
         }))
     }
 
     /// Puts the sections back into a partial victim.
     fn into_victim(self, v: &mut Victim) {
+        let (asked, decided) = self.non_disclosure.unwrap_or_default();
         v.vps = self.vps.map(|(offered_on, submitted_on, declined_on)| {
             Box::new(Vps {
                 offered_on,
                 declined_on,
                 submitted_on,
+                non_disclosure_asked_on: asked,
+                // Decided, on a day the rules need not know: the chase has ended.
+                non_disclosure_decided_on: if decided { asked } else { None },
                 ..Vps::default()
             })
         });
+        v.tasks = self
+            .tasks
+            .into_iter()
+            .map(|(kind, opened_on, due_on, done_on, key_date)| Task {
+                kind,
+                opened_on,
+                due_on,
+                done_on,
+                key_date,
+                ..Task::default()
+            })
+            .collect();
         v.complaints = self
             .complaints
             .into_iter()
@@ -247,6 +288,7 @@ impl VictimDigest {
             complaints: Vec::new(),
             moved_away: None,
             risk: None,
+            tasks: Vec::new(),
         };
         if let Some(casework) = self.casework {
             casework.into_victim(&mut victim);

@@ -1,5 +1,6 @@
 //! The casework of a victim and of a case, each in one form: a victim's personal statement,
-//! complaints, licence-condition requests and a move out of England and Wales; a case's
+//! complaints, licence-condition requests, a move out of England and Wales, a risk and the
+//! victim's tasks; a case's
 //! restricted-patient casework and its transfer to another unit. Like the record's other
 //! forms (`edit`), each field is a path into the record's JSON — here with list entries,
 //! `complaints[1].answered_on` — checked by the import's validator, so a problem lands
@@ -14,7 +15,8 @@ use serde_json::Value;
 
 use super::{App, Effect};
 use crate::domain::enums::{
-    ComplaintOutcome, Identifier, LicenceCondition, LicenceOutcome, NonDisclosure,
+    ComplaintOutcome, Identifier, KeyDateKind, LicenceCondition, LicenceOutcome, NonDisclosure,
+    TaskKind,
 };
 use crate::domain::model::{Case, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_case};
@@ -46,6 +48,8 @@ enum Kind {
     Text,
     /// One of an enumeration's values, or none.
     Pick(fn(&'static str, &'static str, &str) -> Field),
+    /// Yes, no, or not recorded.
+    YesNo,
 }
 
 fn maybe<E: Identifier>(name: &'static str, label: &'static str, value: &str) -> Field {
@@ -138,6 +142,29 @@ fn victim_specs(v: &Victim) -> Vec<Spec> {
         spec("risk.recorded_on", "  recorded on", Kind::Text),
         spec("risk.by", "  recorded by (officer id)", Kind::Text),
     ]);
+    for i in 0..=v.tasks.len() {
+        let n = i + 1;
+        let p = |key: &str| format!("tasks[{i}].{key}");
+        out.extend([
+            spec(
+                &p("kind"),
+                &format!("Task {n}"),
+                Kind::Pick(maybe::<TaskKind>),
+            ),
+            spec(&p("opened_on"), "  opened on", Kind::Text),
+            spec(&p("due_on"), "  due on (else the kind's)", Kind::Text),
+            spec(&p("done_on"), "  done on", Kind::Text),
+            spec(
+                &p("key_date"),
+                "  about key date",
+                Kind::Pick(maybe::<KeyDateKind>),
+            ),
+            spec(&p("to"), "  to (who)", Kind::Text),
+            spec(&p("by"), "  by (officer id)", Kind::Text),
+            spec(&p("outcome"), "  outcome", Kind::Text),
+            spec(&p("agreed"), "  answer: yes or no", Kind::YesNo),
+        ]);
+    }
     out
 }
 
@@ -172,6 +199,13 @@ fn fields(specs: &[Spec], record: &Value) -> Vec<Field> {
             match s.kind {
                 Kind::Text => Field::line(s.path, s.label, value),
                 Kind::Pick(make) => make(s.path, s.label, &value),
+                Kind::YesNo => Field::choice_labelled(
+                    s.path,
+                    s.label,
+                    [("", "not recorded"), ("yes", "yes"), ("no", "no")]
+                        .map(|(id, words)| (id.to_owned(), words.to_owned())),
+                    &value,
+                ),
             }
         })
         .collect()
@@ -184,6 +218,7 @@ const SECTIONS: &[&str] = &[
     "licence_requests",
     "moved_away",
     "risk",
+    "tasks",
     "restricted_patient",
     "transferred",
 ];
@@ -198,7 +233,10 @@ fn edited(form: &Form, record: &Value, specs: &[Spec]) -> Value {
             .find(|f| f.name == s.path)
             .map_or("", |f| f.value())
             .trim();
-        let value = (!text.is_empty()).then(|| Value::String(text.to_owned()));
+        let value = (!text.is_empty()).then(|| match s.kind {
+            Kind::YesNo => Value::Bool(text == "yes"),
+            _ => Value::String(text.to_owned()),
+        });
         put(&mut out, s.path, value);
     }
     if let Value::Object(map) = &mut out {
@@ -260,7 +298,7 @@ impl App {
         let record = serde_json::to_value(v).unwrap_or(Value::Null);
         let fields = fields(&victim_specs(v), &record);
         let title = format!(
-            "Casework of {}: personal statement, complaints, licence requests, move, risk",
+            "Casework of {}: personal statement, complaints, licence requests, move, risk, tasks",
             crate::domain::text::visible(&v.name)
         );
         let purpose = Purpose::EditVictimCasework {

@@ -1,5 +1,5 @@
 //! The casework rows of the victim view: licence-condition requests, the personal
-//! statement, complaints, a move away; and the case's restricted-patient casework and
+//! statement, complaints, tasks, a move away; and the case's restricted-patient casework and
 //! transfer. Each row says where the work stands; free text is shown by its first line.
 
 use std::fmt::Write as _;
@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, day};
-use crate::domain::model::{Case, Victim};
+use crate::domain::enums::TaskKind;
+use crate::domain::model::{Case, Task, Victim};
 use crate::domain::text::first_line;
 
 /// "label date" for each date recorded, joined with " · ".
@@ -91,6 +92,7 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
         }
         l.push(Line::from(line));
     }
+    l.extend(v.tasks.iter().map(|t| Line::from(task_line(t))));
     if let Some(m) = v.moved_away.as_deref() {
         l.push(Line::from(Span::styled(
             format!(
@@ -103,6 +105,33 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
             theme.warn(),
         )));
     }
+}
+
+/// A task's row: its kind, key date, days, whom it went to, its answer and outcome.
+fn task_line(t: &Task) -> String {
+    let mut line = format!("Task: {}", t.kind.map_or("task", TaskKind::label));
+    if let Some(k) = t.key_date {
+        let _ = write!(line, " ({})", k.label());
+    }
+    let when = stages(&[
+        ("opened", t.opened_on),
+        ("due", t.due_on),
+        ("done", t.done_on),
+    ]);
+    let _ = write!(line, " — {}", or_dash(when));
+    if t.done_on.is_none() {
+        line.push_str(" · open");
+    }
+    if let Some(to) = &t.to {
+        let _ = write!(line, " · to {}", first_line(to));
+    }
+    if let (Some((yes, no)), Some(agreed)) = (t.kind.and_then(TaskKind::answer), t.agreed) {
+        let _ = write!(line, " · {}", if agreed { yes } else { no });
+    }
+    if let Some(o) = &t.outcome {
+        let _ = write!(line, " — {}", first_line(o));
+    }
+    line
 }
 
 /// The case's casework rows.
