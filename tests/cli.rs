@@ -537,6 +537,17 @@ fn check_names_a_victim_every_rule_has_let_go_without_failing() {
             .any(|l| l.trim() == "case C-2018-044 (restricted hospital order): opted in V-0011"),
         "{said}"
     );
+    // Joan Mercer's exclusion zone has no map; V-0024's case has no Responsible Officer.
+    assert!(
+        said.lines()
+            .any(|l| l.trim() == "V-0001: licence request 2, asked 2 Mar 2026"),
+        "{said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.trim() == "case C-2020-052: opted in V-0024"),
+        "{said}"
+    );
     // Ids only: the output may go to a log.
     assert!(!said.contains("Arthur") && !said.contains("Voss"), "{said}");
     // An offer logged through vlu moves his status on, and the second offer's rule has him.

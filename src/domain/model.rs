@@ -176,6 +176,25 @@ pub struct Case {
 }
 
 impl Case {
+    /// Whether the sentence gives the victims a statutory right to the scheme: a violent or
+    /// sexual offence with 12 months' custody or more, a life or indeterminate sentence, or a
+    /// hospital order (or a transfer to hospital) for one. `None` when the record cannot say
+    /// (a determinate sentence with no length recorded).
+    pub fn statutory(&self) -> Option<bool> {
+        use super::enums::{OffenceCategory as O, SentenceKind as S};
+        if self.offence.category == O::Other {
+            return Some(false);
+        }
+        match self.sentence.kind {
+            S::Life
+            | S::Ipp
+            | S::HospitalOrder
+            | S::RestrictedHospitalOrder
+            | S::TransferDirection => Some(true),
+            _ => self.sentence.custodial_months.map(|m| m >= 12),
+        }
+    }
+
     /// Key dates of one kind.
     pub fn dates_of(&self, kind: KeyDateKind) -> impl Iterator<Item = NaiveDate> + '_ {
         self.key_dates

@@ -1,6 +1,7 @@
 //! `vlu check`: the store's integrity, and what it holds — the same sentence whether the
 //! command line or the unit service holds the store — and the victims every rule has let
-//! go, who need someone to decide what happens next (a notice, not a fault).
+//! go, who need someone to decide what happens next, and the records the work is missing
+//! (notices, not faults).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -8,7 +9,9 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::domain::enums::{SentenceKind, VictimStatus};
+use crate::domain::enums::{
+    Eligibility, LicenceCondition, LicenceOutcome, SentenceKind, TaskKind, VictimStatus,
+};
 use crate::domain::facts::LogFacts;
 use crate::domain::model::{Case, Caseload};
 use crate::domain::reminders::{Rules, adrift, last_heard, under_the_rules};
@@ -55,19 +58,151 @@ pub fn check_store(
             sound.push_str(&line);
         }
     }
-    let unregistered = unregistered_lines(&c);
-    if !unregistered.is_empty() {
-        sound.push_str(
-            "\nRestricted patients whose case has no restricted-patient record: no diary asks for \
+    for (heading, lines) in [
+        (
+            "Restricted patients whose case has no restricted-patient record: no diary asks for \
              the Mental Health Casework Section's registration or the tribunal's representations \
              until one is added (the case form, E).",
-        );
-        for line in unregistered {
-            sound.push_str("\n  ");
-            sound.push_str(&line);
+            unregistered_lines(&c),
+        ),
+        (
+            "Unrestricted hospital orders with victims opted in and no handover to the hospital \
+             managers on record (a hospital_handover task, the casework form, v).",
+            handover_lines(&c),
+        ),
+        (
+            "Victims whose eligibility does not match the sentence on record (statutory: a violent \
+             or sexual offence with 12 months' custody or more, a life or indeterminate sentence, \
+             or a hospital order): check the record or the decision.",
+            eligibility_lines(&c),
+        ),
+        (
+            "Cases with victims opted in and no Responsible Officer on record: risk and licence \
+             requests have no one to go to (the case form, E).",
+            no_officer_lines(&c),
+        ),
+        (
+            "Exclusion zones asked for with no map on record: the Responsible Officer needs the \
+             map before the licence is set (the casework form, v).",
+            no_map_lines(&c),
+        ),
+    ] {
+        if !lines.is_empty() {
+            sound.push('\n');
+            sound.push_str(heading);
+            for line in lines {
+                sound.push_str("\n  ");
+                sound.push_str(&line);
+            }
         }
     }
     Ok(Ok(sound))
+}
+
+/// The victims of `case` opted in and still under the rules, by id.
+fn opted_in<'c>(c: &'c Caseload, case: &Case) -> Vec<&'c str> {
+    c.victims
+        .iter()
+        .filter(|v| {
+            v.case_id == case.id && v.status == VictimStatus::OptedIn && under_the_rules(v, case)
+        })
+        .map(|v| v.id.as_str())
+        .collect()
+}
+
+/// One line for each unrestricted hospital order with victims opted in and none of them with
+/// a `hospital_handover` task: the hospital managers, not the unit, then tell the victim.
+fn handover_lines(c: &Caseload) -> Vec<String> {
+    c.cases
+        .iter()
+        .filter(|k| k.sentence.kind == SentenceKind::HospitalOrder)
+        .filter_map(|k| {
+            let opted = opted_in(c, k);
+            let handed = c.victims.iter().any(|v| {
+                v.case_id == k.id
+                    && v.tasks
+                        .iter()
+                        .any(|t| t.kind == Some(TaskKind::HospitalHandover))
+            });
+            (!opted.is_empty() && !handed).then(|| {
+                format!(
+                    "case {} (hospital order): opted in {}",
+                    k.id,
+                    opted.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// One line for each victim in the scheme whose eligibility the sentence contradicts: a
+/// statutory victim of a sentence that gives no statutory right, or a discretionary one of a
+/// sentence that does (their offer then has 40 working days, not a discretionary decision).
+fn eligibility_lines(c: &Caseload) -> Vec<String> {
+    let cases: HashMap<&str, &Case> = c.cases.iter().map(|k| (k.id.as_str(), k)).collect();
+    c.victims
+        .iter()
+        .filter_map(|v| {
+            let case = cases.get(v.case_id.as_str())?;
+            let statutory = case.statutory()?;
+            let recorded = v.eligibility == Eligibility::Statutory;
+            (under_the_rules(v, case) && statutory != recorded).then(|| {
+                let months = case
+                    .sentence
+                    .custodial_months
+                    .map_or(String::new(), |m| format!(", {m} months"));
+                format!(
+                    "{} ({}): case {} is a {} offence, {}{months}",
+                    v.id,
+                    v.eligibility.as_str(),
+                    case.id,
+                    case.offence.category.as_str(),
+                    case.sentence.kind.as_str(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// One line for each open case with victims opted in and no Responsible Officer recorded.
+fn no_officer_lines(c: &Caseload) -> Vec<String> {
+    c.cases
+        .iter()
+        .filter(|k| k.responsible_officer.is_none())
+        .filter_map(|k| {
+            let opted = opted_in(c, k);
+            (!opted.is_empty()).then(|| format!("case {}: opted in {}", k.id, opted.join(", ")))
+        })
+        .collect()
+}
+
+/// One line for each undecided exclusion-zone request with no map on record.
+fn no_map_lines(c: &Caseload) -> Vec<String> {
+    let cases: HashMap<&str, &Case> = c.cases.iter().map(|k| (k.id.as_str(), k)).collect();
+    c.victims
+        .iter()
+        .filter(|v| {
+            cases
+                .get(v.case_id.as_str())
+                .is_some_and(|k| under_the_rules(v, k))
+        })
+        .flat_map(|v| {
+            v.licence_requests
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.condition == Some(LicenceCondition::ExclusionZone)
+                        && r.map_file.is_none()
+                        && r.outcome.is_none_or(|o| o == LicenceOutcome::Pending)
+                })
+                .map(move |(i, r)| {
+                    let asked = r.requested_on.map_or(String::new(), |d| {
+                        format!(", asked {}", d.format("%-d %b %Y"))
+                    });
+                    format!("{}: licence request {}{asked}", v.id, i + 1)
+                })
+        })
+        .collect()
 }
 
 /// One line for each case of a restricted hospital order with a victim opted in and no
@@ -80,14 +215,7 @@ fn unregistered_lines(c: &Caseload) -> Vec<String> {
                 && k.restricted_patient.is_none()
         })
         .filter_map(|k| {
-            let opted: Vec<&str> = c
-                .victims
-                .iter()
-                .filter(|v| {
-                    v.case_id == k.id && v.status == VictimStatus::OptedIn && under_the_rules(v, k)
-                })
-                .map(|v| v.id.as_str())
-                .collect();
+            let opted = opted_in(c, k);
             (!opted.is_empty()).then(|| {
                 format!(
                     "case {} (restricted hospital order): opted in {}",
@@ -128,4 +256,40 @@ fn adrift_lines(c: &Caseload, config: &Config, today: NaiveDate) -> Vec<String> 
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three victims of three cases: statutory of a nine-month sentence, discretionary of a
+    /// two-year one for a violent offence, statutory of a life sentence (sound).
+    #[test]
+    fn an_eligibility_the_sentence_contradicts_is_named() {
+        let case = |id: &str, kind: &str, months: Option<u32>| {
+            serde_json::json!({ "id": id, "offender": { "name": "A" },
+                "offence": { "category": "violent" },
+                "sentence": { "kind": kind, "imposed_on": "2026-01-05", "custodial_months": months } })
+        };
+        let victim = |id: &str, case: &str, eligibility: &str| {
+            serde_json::json!({ "id": id, "case_id": case, "name": "B", "role": "victim",
+                "eligibility": eligibility, "referred_on": "2026-01-10", "status": "referred",
+                "status_since": "2026-01-10" })
+        };
+        let c: Caseload = serde_json::from_value(serde_json::json!({
+            "format": "vlu-caseload", "version": 1,
+            "cases": [case("C-1", "sds", Some(9)), case("C-2", "sds", Some(24)),
+                      case("C-3", "life", None)],
+            "victims": [victim("V-1", "C-1", "statutory"), victim("V-2", "C-2", "discretionary"),
+                        victim("V-3", "C-3", "statutory")]
+        }))
+        .unwrap();
+        assert_eq!(
+            eligibility_lines(&c),
+            [
+                "V-1 (statutory): case C-1 is a violent offence, sds, 9 months",
+                "V-2 (discretionary): case C-2 is a violent offence, sds, 24 months",
+            ]
+        );
+    }
 }
