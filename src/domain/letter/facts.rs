@@ -238,6 +238,9 @@ pub struct LicenceFact {
     pub outcome: &'static str,
     pub requested_on: Option<String>,
     pub outcome_on: Option<String>,
+    /// The condition as granted, in the decision's words (vlu's own `granted`), for a
+    /// request granted or amended.
+    pub granted: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -357,5 +360,17 @@ pub fn licence_fact(r: &LicenceRequest) -> LicenceFact {
         outcome: r.outcome.unwrap_or(LicenceOutcome::Pending).as_str(),
         requested_on: r.requested_on.map(day),
         outcome_on: r.outcome_on.map(day),
+        granted: r
+            .granted
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| {
+                !g.is_empty()
+                    && matches!(
+                        r.outcome,
+                        Some(LicenceOutcome::Granted | LicenceOutcome::Amended)
+                    )
+            })
+            .map(str::to_owned),
     }
 }
