@@ -1334,6 +1334,15 @@ fn urgent_lists_each_escape_with_who_to_call_and_audits_every_number_shown() {
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({ "kind": "escape", "date": "2026-12-04" }));
+    // Beth's officer spoke to the police liaison officer the same day.
+    let beth = unit["victims"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|v| v["id"] == "V-0006")
+        .unwrap();
+    beth["tasks"] = serde_json::json!([{ "kind": "police_liaison", "opened_on": "2026-12-04",
+                                         "done_on": "2026-12-04" }]);
     let file = s.file("escape.json", unit.to_string());
     s.vlu()
         .arg("import")
@@ -1345,13 +1354,19 @@ fn urgent_lists_each_escape_with_who_to_call_and_audits_every_number_shown() {
     let page = stdout(&out);
     assert!(
         page.starts_with(
-            "ESCAPE OR ABSCOND on 4 Dec 2026 — case C-2019-112 (Stephen Voss): call each \
-             victim now\n  Nadia Kowalska (V-0005) · victim · phone 07700 900105 · officer \
-             Lorna McBride (lmcbride)\n    language: Polish, interpreter needed\n"
+            "ESCAPE OR ABSCOND on 4 Dec 2026 — case C-2019-112 (Stephen Voss): speak to the \
+             police liaison officer first (is the offender caught, what may be said), then \
+             call each victim now\n  Nadia Kowalska (V-0005) · victim · phone 07700 900105 · \
+             officer Lorna McBride (lmcbride)\n    language: Polish, interpreter needed\n    \
+             police liaison: not on record (a police_liaison task, the casework form, v)\n"
         ),
         "{page}"
     );
     assert!(page.contains("Beth Collins (V-0006)"), "{page}");
+    assert!(
+        page.contains("police liaison: spoken to on 4 Dec 2026"),
+        "{page}"
+    );
     // Every number shown is a reveal in the audit trail.
     let audit = stdout(&s.vlu().arg("audit").assert().success());
     for id in ["V-0005", "V-0006"] {

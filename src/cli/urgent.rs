@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Env;
-use crate::domain::enums::DiaryStatus;
+use crate::domain::enums::{DiaryStatus, TaskKind};
 use crate::domain::model::{Case, Victim};
 use crate::domain::reminders::DiaryItem;
 use crate::domain::text::visible;
@@ -69,6 +69,7 @@ pub fn urgent(env: &Env) -> Result<(), Error> {
                 )
             });
             let _ = writeln!(page, "{}", victim_lines(&victim, officer.as_deref()));
+            let _ = writeln!(page, "{}", liaison_line(&victim, item.reminder.about));
         }
     }
     page.push_str(
@@ -88,9 +89,27 @@ fn case_heading(case_id: &str, case: Option<&Case>, item: &DiaryItem) -> String 
         .about
         .map_or(String::new(), |d| d.format(" on %-d %b %Y").to_string());
     format!(
-        "ESCAPE OR ABSCOND{on} — case {}{offender}: call each victim now",
+        "ESCAPE OR ABSCOND{on} — case {}{offender}: speak to the police liaison officer first \
+         (is the offender caught, what may be said), then call each victim now",
         visible(case_id)
     )
+}
+
+/// Whether the police liaison officer was spoken to about this escape: a `police_liaison`
+/// task done on or after its day.
+fn liaison_line(v: &Victim, escaped: Option<chrono::NaiveDate>) -> String {
+    let done = v
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Some(TaskKind::PoliceLiaison))
+        .filter_map(|t| t.done_on)
+        .filter(|d| escaped.is_none_or(|e| *d >= e))
+        .max();
+    match done {
+        Some(d) => format!("    police liaison: spoken to on {}", d.format("%-d %b %Y")),
+        None => "    police liaison: not on record (a police_liaison task, the casework form, v)"
+            .to_owned(),
+    }
 }
 
 /// The victim, how to reach them, and whose victim they are.

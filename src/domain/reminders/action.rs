@@ -56,7 +56,10 @@ impl Reminder {
                 )
             }
             ReminderKind::KeyDate if self.key_date == Some(KeyDateKind::Escape) => {
-                format!("URGENT: the offender escaped or absconded on {about}: call the victim now")
+                format!(
+                    "URGENT: the offender escaped or absconded on {about}: speak to the police \
+                     liaison officer, then call the victim now"
+                )
             }
             ReminderKind::KeyDate
                 if self

@@ -306,7 +306,8 @@ fn an_escape_is_told_at_once_at_every_level_and_in_full() {
     );
     assert_eq!(
         escape[0].action(),
-        "URGENT: the offender escaped or absconded on 3 Dec 2026: call the victim now"
+        "URGENT: the offender escaped or absconded on 3 Dec 2026: speak to the police liaison \
+         officer, then call the victim now"
     );
     // A call about it the day before it happened does not count; one on the day does.
     let mut told = v.clone();
