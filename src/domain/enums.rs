@@ -157,6 +157,7 @@ string_enum!(KeyDateKind {
     MappaMeeting = "mappa_meeting": "MAPPA meeting",
     RecallAppeal = "recall_appeal": "appeal against recall",
     ImmigrationDecision = "immigration_decision": "immigration or deportation decision",
+    TariffReview = "tariff_review": "tariff set or reviewed",
 });
 
 impl KeyDateKind {
