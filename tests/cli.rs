@@ -1456,3 +1456,48 @@ fn unwanted_contact_is_reported_with_who_it_went_to_and_the_report_chased() {
     log("--kind agency --method email --direction internal --on 2026-12-03").success();
     assert!(kinds(&s).is_empty());
 }
+
+/// Opting in through vlu opens the first personal contact, with its clock; the call that
+/// makes it ends it. (An imported opt-in is history and opens nothing.)
+#[test]
+fn an_opt_in_logged_asks_for_the_first_call_until_it_is_made() {
+    let s = Sandbox::with_sample();
+    let tasks = |date: &str| -> Vec<Value> {
+        let out = s
+            .vlu()
+            .args(["diary", "--date", date, "--format", "json"])
+            .assert()
+            .success();
+        let diary: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        diary["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["victim_id"] == "V-0018" && i["kind"] == "task")
+            .cloned()
+            .collect()
+    };
+    assert!(tasks("2026-12-01").is_empty());
+    s.vlu()
+        .args([
+            "log", "--victim", "V-0018", "--kind", "opt_in", "--method", "letter",
+        ])
+        .args(["--direction", "inbound", "--on", "2026-12-01"])
+        .assert()
+        .success();
+    // Ten working days after Tuesday 1 December 2026: Tuesday 15 December.
+    let open = tasks("2026-12-01");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["task"], "first_contact");
+    assert_eq!(open[0]["due"], "2026-12-15");
+    let audit = stdout(&s.vlu().arg("audit").assert().success());
+    assert!(audit.contains("task first_contact opened"), "{audit}");
+    s.vlu()
+        .args([
+            "log", "--victim", "V-0018", "--kind", "update", "--method", "phone",
+        ])
+        .args(["--direction", "outbound", "--on", "2026-12-03"])
+        .assert()
+        .success();
+    assert!(tasks("2026-12-03").is_empty());
+}

@@ -10,6 +10,12 @@
 //! | `decline` | `referred`, `offer_sent`, `closed` | `declined` |
 //! | `closure` | anything but `closed` | `closed` |
 //!
+//! Opting in opens the work it asks for: a first personal contact, a call or visit to explain
+//! the scheme (spec row 6), and, where the case has sex offender notification requirements,
+//! their explanation (spec row 13), each a task with its clock; a call or visit to the victim
+//! ends the first. Only a contact logged through vlu does this: an imported file's log is
+//! history, and its diary is the base format's.
+//!
 //! The new status dates from the entry's day. An entry dated before the status it would
 //! change (a letter logged late, after the victim has moved on) changes nothing: the log
 //! keeps history, the status says where things stand now. Nothing is ever undone by
@@ -17,8 +23,8 @@
 
 use chrono::NaiveDate;
 
-use super::enums::{ContactKind, Direction, VictimStatus};
-use super::model::{Contact, Victim};
+use super::enums::{ContactKind, Direction, KeyDateKind, TaskKind, VictimStatus};
+use super::model::{Case, Contact, Task, Victim};
 
 /// The status `victim` moves to when `contact` is logged, and since when; `None` when the
 /// entry leaves the status as it is.
@@ -45,16 +51,60 @@ pub fn status_after(victim: &Victim, contact: &Contact) -> Option<(VictimStatus,
     Some((next, contact.on))
 }
 
-/// The victim as it stands once `contact` is logged (its status moved, if the entry moves
-/// it); `None` when the record is unchanged.
-pub fn after_logging(victim: &Victim, contact: &Contact) -> Option<Victim> {
-    let (status, since) = status_after(victim, contact)?;
-    Some(Victim {
-        status,
-        status_since: since,
+/// The victim as it stands once `contact` is logged in `case`: its status moved, if the
+/// entry moves it; on opting in, a `first_contact` task opened (and, where the case has sex
+/// offender notification requirements, a `sonr_explain` task); a call or visit to the victim
+/// ends an open `first_contact`, and a contact about a release or licence conditions (whose
+/// letters explain the requirements) an open `sonr_explain`. `None` when the record is
+/// unchanged.
+pub fn after_logging(victim: &Victim, contact: &Contact, case: &Case) -> Option<Victim> {
+    let moved = status_after(victim, contact);
+    let mut after = Victim {
         contacts: Vec::new(),
         ..victim.clone()
-    })
+    };
+    if let Some((status, since)) = moved {
+        after.status = status;
+        after.status_since = since;
+        if status == VictimStatus::OptedIn {
+            open_task(&mut after, TaskKind::FirstContact, contact.on);
+            if case.sex_offender_notification == Some(true) {
+                open_task(&mut after, TaskKind::SonrExplain, contact.on);
+            }
+        }
+    }
+    let outbound = contact.direction == Direction::Outbound;
+    // The letters about a release and about licence conditions explain the notification
+    // requirements where the case has them.
+    let explains = contact.kind == ContactKind::LicenceConditions
+        || contact.key_date.is_some_and(KeyDateKind::is_release);
+    for t in &mut after.tasks {
+        let ends = match t.kind {
+            Some(TaskKind::FirstContact) => contact.method.needs_written_follow_up(),
+            Some(TaskKind::SonrExplain) => explains,
+            _ => false,
+        };
+        if outbound && ends && t.done_on.is_none() && t.opened_on.is_some_and(|d| d <= contact.on) {
+            t.done_on = Some(contact.on);
+        }
+    }
+    let unchanged = moved.is_none() && after.tasks == victim.tasks;
+    (!unchanged).then_some(after)
+}
+
+/// A task of `kind` opened on `on`, unless one is open already.
+fn open_task(v: &mut Victim, kind: TaskKind, on: NaiveDate) {
+    if v.tasks
+        .iter()
+        .any(|t| t.kind == Some(kind) && t.done_on.is_none())
+    {
+        return;
+    }
+    v.tasks.push(Task {
+        kind: Some(kind),
+        opened_on: Some(on),
+        ..Task::default()
+    });
 }
 
 #[cfg(test)]
@@ -158,12 +208,74 @@ mod tests {
         assert!(status_after(&v, &same_day).is_some());
     }
 
+    fn case(sonr: Option<bool>) -> Case {
+        serde_json::from_value(serde_json::json!({
+            "id": "C-1", "offender": { "name": "A" }, "offence": { "category": "sexual" },
+            "sentence": { "kind": "sds", "imposed_on": "2025-06-02", "custodial_months": 48 },
+            "sex_offender_notification": sonr,
+        }))
+        .unwrap()
+    }
+
+    /// Opting in opens a first personal contact (and, with notification requirements, their
+    /// explanation); a letter leaves it open, a call ends it on its day; a second opt-in
+    /// while one is open opens no other.
+    #[test]
+    fn opting_in_opens_the_first_call_and_a_call_ends_it() {
+        let v = victim(VictimStatus::OfferSent, "2026-01-05");
+        let opted = after_logging(
+            &v,
+            &entry(ContactKind::OptIn, Direction::Inbound, "2026-02-10"),
+            &case(Some(true)),
+        )
+        .unwrap();
+        let open: Vec<(Option<TaskKind>, Option<NaiveDate>, Option<NaiveDate>)> = opted
+            .tasks
+            .iter()
+            .map(|t| (t.kind, t.opened_on, t.done_on))
+            .collect();
+        assert_eq!(
+            open,
+            [
+                (Some(TaskKind::FirstContact), Some(day("2026-02-10")), None),
+                (Some(TaskKind::SonrExplain), Some(day("2026-02-10")), None),
+            ]
+        );
+        let letter = entry(ContactKind::Update, Direction::Outbound, "2026-02-11");
+        assert_eq!(after_logging(&opted, &letter, &case(Some(true))), None);
+        let call = Contact {
+            method: Medium::Phone,
+            ..entry(ContactKind::Update, Direction::Outbound, "2026-02-12")
+        };
+        let called = after_logging(&opted, &call, &case(Some(true))).unwrap();
+        assert_eq!(called.tasks[0].done_on, Some(day("2026-02-12")));
+        assert_eq!(called.tasks[1].done_on, None);
+        assert_eq!(called.status, VictimStatus::OptedIn);
+        // The letter about licence conditions explains the notification requirements.
+        let conditions = entry(
+            ContactKind::LicenceConditions,
+            Direction::Outbound,
+            "2026-02-13",
+        );
+        let told = after_logging(&called, &conditions, &case(Some(true))).unwrap();
+        assert_eq!(told.tasks[1].done_on, Some(day("2026-02-13")));
+        // Without notification requirements, the first call only.
+        let plain = after_logging(
+            &v,
+            &entry(ContactKind::OptIn, Direction::Inbound, "2026-02-10"),
+            &case(None),
+        )
+        .unwrap();
+        assert_eq!(plain.tasks.len(), 1);
+    }
+
     #[test]
     fn the_record_after_logging_carries_the_move_and_nothing_else() {
         let v = victim(VictimStatus::Referred, "2026-01-05");
         let moved = after_logging(
             &v,
             &entry(ContactKind::InitialOffer, Direction::Outbound, "2026-02-10"),
+            &case(None),
         )
         .unwrap();
         assert_eq!(

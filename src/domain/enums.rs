@@ -408,6 +408,8 @@ string_enum!(
         LicenceVariation = "licence_variation": "licence variation",
         VpsRisk = "vps_risk": "risk in a VPS",
         VpsSupport = "vps_support": "support at the hearing",
+        FirstContact = "first_contact": "first personal contact",
+        SonrExplain = "sonr_explain": "notification requirements explained",
     }
 );
 
@@ -423,7 +425,9 @@ impl TaskKind {
             | Self::DisclosureDecision
             | Self::MeetingNotes
             | Self::LicenceVariation
-            | Self::VpsSupport => 10,
+            | Self::VpsSupport
+            | Self::FirstContact
+            | Self::SonrExplain => 10,
             Self::SfoReport => 15,
             Self::ViewsSought | Self::Survey => 20,
         }
@@ -448,6 +452,10 @@ impl TaskKind {
             Self::LicenceVariation => "Get a decision on the victim's licence variation request",
             Self::VpsRisk => "Send the Parole Board the covering letter on the risk in the VPS",
             Self::VpsSupport => "Arrange the victim's support to attend the hearing",
+            Self::FirstContact => {
+                "Call or visit the victim to explain the scheme and what they will be told"
+            }
+            Self::SonrExplain => "Explain the sex offender notification requirements to the victim",
         }
     }
 

@@ -68,7 +68,7 @@ impl Store {
             let Some(victim) = self.victim(id)? else {
                 continue;
             };
-            if let Some(after) = after_logging(&victim, &entry) {
+            if let Some(after) = after_logging(&victim, &entry, &closed) {
                 self.stage_victim(&mut batch, &after, None)?;
                 moved.push(after);
             }

@@ -253,14 +253,29 @@ impl Store {
             "{} {} {}",
             contact.on, contact.kind, contact.method
         )];
-        // The status follows the work: the entry and the move it makes, in one write.
-        let moved = crate::domain::casework::after_logging(&victim, contact);
+        // The status follows the work: the entry and the move it makes (and the tasks it
+        // opens or ends), in one write.
+        let Some(case) = self.case(&victim.case_id)? else {
+            return Err(StoreError::not_found(Noun::Case, &victim.case_id));
+        };
+        let moved = crate::domain::casework::after_logging(&victim, contact, &case);
         if let Some(moved) = &moved {
             self.stage_victim(&mut batch, moved, None)?;
-            fields.push(format!(
-                "status {} since {}",
-                moved.status, moved.status_since
-            ));
+            if (moved.status, moved.status_since) != (victim.status, victim.status_since) {
+                fields.push(format!(
+                    "status {} since {}",
+                    moved.status, moved.status_since
+                ));
+            }
+            for (i, t) in moved.tasks.iter().enumerate() {
+                let before = victim.tasks.get(i);
+                let kind = t.kind.map_or("task", |k| k.as_str());
+                if before.is_none() {
+                    fields.push(format!("task {kind} opened"));
+                } else if before.is_some_and(|b| b.done_on != t.done_on) {
+                    fields.push(format!("task {kind} done"));
+                }
+            }
         }
         let (facts, entry) = self.stage_append(&mut batch, victim_id, contact)?;
         let edits = match &moved {

@@ -45,6 +45,10 @@ pub struct Facts {
     pub first_offer: Option<String>,
     /// When the licence or sentence ends (for a closure letter).
     pub ending: Option<DateFact>,
+    /// The letter explains the notification requirements for sexual offences: one about
+    /// licence conditions, or about a release ahead, where the case has them
+    /// (`sex_offender_notification`).
+    pub notification: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -64,6 +64,7 @@ pub(super) fn kind_facts(
         LetterKind::LicenceConditions => {
             draft.facts.release = release_ahead(case, level, on);
             draft.facts.licence = v.licence_requests.iter().map(licence_fact).collect();
+            draft.facts.notification = case.sex_offender_notification == Some(true);
             "Letter about asking for licence conditions.".to_owned()
         }
         LetterKind::LicenceOutcome => licence_outcome_facts(input, req, draft),
@@ -139,6 +140,8 @@ fn key_date_facts(
         ));
     }
     let said = format!("Letter telling of the {}: {}.", kind.label(), fact.when);
+    draft.facts.notification =
+        case.sex_offender_notification == Some(true) && kind.is_release() && !fact.past;
     draft.facts.key_date = Some(fact);
     draft.facts.release = release_ahead(case, level, on);
     draft.key_date = Some(kind);

@@ -277,6 +277,7 @@ fn common(input: &LetterInput<'_>, req: &LetterRequest, recipient: &Recipient) -
         conversation: None,
         first_offer: None,
         ending: None,
+        notification: false,
     }
 }
 
