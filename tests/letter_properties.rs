@@ -370,6 +370,7 @@ prop_compose! {
                 moved_away: None,
                 risk: None,
                 tasks: Vec::new(),
+                discretionary: None,
                 contacts: Vec::new(),
             }
         }).collect();

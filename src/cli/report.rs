@@ -165,6 +165,15 @@ fn headline(r: &Report) -> Vec<(&'static str, String)> {
             "complaints_acknowledged_in_time",
             r.complaints_acknowledged_in_time.to_string(),
         ),
+        ("discretionary_decided", r.discretionary_decided.to_string()),
+        (
+            "discretionary_accepted",
+            r.discretionary_accepted.to_string(),
+        ),
+        (
+            "discretionary_decided_in_time",
+            r.discretionary_decided_in_time.to_string(),
+        ),
         ("referrals", r.referrals.to_string()),
         ("surveys_answered", r.surveys_answered.to_string()),
         ("surveys_satisfied", r.surveys_satisfied.to_string()),
@@ -332,6 +341,22 @@ fn keeping_in_touch(out: &mut String, r: &Report, lead: &LeadTimes) {
             lead.complaint_ack_working_days
         ),
         &r.complaints_acknowledged_in_time.to_string(),
+    );
+    line(
+        out,
+        2,
+        "Discretionary requests decided",
+        &r.discretionary_decided.to_string(),
+    );
+    line(out, 4, "accepted", &r.discretionary_accepted.to_string());
+    line(
+        out,
+        4,
+        &format!(
+            "decided within {} days of the referral",
+            lead.discretionary_decision_days
+        ),
+        &r.discretionary_decided_in_time.to_string(),
     );
     line(
         out,

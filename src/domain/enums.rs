@@ -298,6 +298,14 @@ string_enum!(
 );
 
 string_enum!(
+    /// What the unit decided of a discretionary request (vlu's own, beyond the contract).
+    DiscretionaryDecision {
+        Accepted = "accepted": "accepted",
+        Refused = "refused": "refused",
+    }
+);
+
+string_enum!(
     /// How a complaint ended (vlu's own, beyond the contract).
     ComplaintOutcome {
         Upheld = "upheld": "upheld",
@@ -387,6 +395,7 @@ string_enum!(
         OutcomeTell = "outcome_tell": "tell the outcome",
         Task = "task": "task",
         VpsNonDisclosure = "vps_non_disclosure": "chase non-disclosure",
+        DiscretionaryOffer = "discretionary_offer": "offer after acceptance",
     }
 );
 
@@ -410,6 +419,7 @@ string_enum!(
         VpsSupport = "vps_support": "support at the hearing",
         FirstContact = "first_contact": "first personal contact",
         SonrExplain = "sonr_explain": "notification requirements explained",
+        PolicyConsultation = "policy_consultation": "Victims Policy consultation",
     }
 );
 
@@ -427,7 +437,8 @@ impl TaskKind {
             | Self::LicenceVariation
             | Self::VpsSupport
             | Self::FirstContact
-            | Self::SonrExplain => 10,
+            | Self::SonrExplain
+            | Self::PolicyConsultation => 10,
             Self::SfoReport => 15,
             Self::ViewsSought | Self::Survey => 20,
         }
@@ -456,6 +467,9 @@ impl TaskKind {
                 "Call or visit the victim to explain the scheme and what they will be told"
             }
             Self::SonrExplain => "Explain the sex offender notification requirements to the victim",
+            Self::PolicyConsultation => {
+                "Consult the Victims Policy team on the discretionary request"
+            }
         }
     }
 
@@ -508,7 +522,7 @@ impl LetterKind {
     /// The letter that answers a reminder of the diary, if one does.
     pub fn answering(reminder: ReminderKind) -> Option<Self> {
         Some(match reminder {
-            ReminderKind::InitialOffer => Self::InitialOffer,
+            ReminderKind::InitialOffer | ReminderKind::DiscretionaryOffer => Self::InitialOffer,
             // Offering the scheme again before a release is the offer that follows up one
             // never answered.
             ReminderKind::SecondOffer | ReminderKind::ReleaseReoffer => Self::SecondOffer,

@@ -9,9 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::enums::{
-    ComplaintOutcome, ContactKind, ContactMethod, Direction, Eligibility, InformationLevel,
-    KeyDateKind, LicenceCondition, LicenceOutcome, Medium, NonDisclosure, OffenceCategory,
-    OfficerRole, SentenceKind, TaskKind, VictimRole, VictimStatus,
+    ComplaintOutcome, ContactKind, ContactMethod, Direction, DiscretionaryDecision, Eligibility,
+    InformationLevel, KeyDateKind, LicenceCondition, LicenceOutcome, Medium, NonDisclosure,
+    OffenceCategory, OfficerRole, SentenceKind, TaskKind, VictimRole, VictimStatus,
 };
 
 pub const FORMAT_NAME: &str = "vlu-caseload";
@@ -326,6 +326,8 @@ pub struct Victim {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tasks: Vec<Task>,
+    /// vlu's own: the unit's decision on a discretionary request (spec rows 3, 4).
+    pub discretionary: Option<Box<Discretionary>>,
 }
 
 impl Victim {
@@ -527,6 +529,28 @@ pub struct Task {
     pub by: Option<String>,
     pub outcome: Option<String>,
     pub agreed: Option<bool>,
+}
+
+/// The unit's decision on a discretionary request (vlu's own): accepted or refused, on a
+/// day, by whom, on what ground the request was made and why it was decided so. A refusal is
+/// the unit's, not the victim's: it is not `declined`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discretionary {
+    pub decision: Option<DiscretionaryDecision>,
+    pub decided_on: Option<NaiveDate>,
+    pub by: Option<String>,
+    pub ground: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl Victim {
+    /// The unit's decision on the victim's discretionary request, and its day, if made.
+    pub fn discretionary_decided(&self) -> Option<(DiscretionaryDecision, NaiveDate)> {
+        let d = self.discretionary.as_deref()?;
+        Some((d.decision?, d.decided_on?))
+    }
 }
 
 /// A victim who moved out of England and Wales (vlu's own): when, and where to.

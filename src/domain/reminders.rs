@@ -8,8 +8,8 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::{Calendar, add_months};
 use super::enums::{
-    DiaryStatus, Eligibility, InformationLevel, KeyDateKind, LicenceCondition, LicenceOutcome,
-    ReminderKind, TaskKind, VictimStatus,
+    DiaryStatus, DiscretionaryDecision, Eligibility, InformationLevel, KeyDateKind,
+    LicenceCondition, LicenceOutcome, ReminderKind, TaskKind, VictimStatus,
 };
 use super::facts::LogFacts;
 use super::model::{Case, Victim};
@@ -186,7 +186,19 @@ fn reminders_due_by(
 /// record is closed, nor when their case closed or moved to another area. A victim who
 /// moved out of England and Wales keeps them: contact goes on, abroad.
 pub fn under_the_rules(victim: &Victim, case: &Case) -> bool {
-    !(victim.status.is_inactive() || case.closed_on.is_some() || case.transferred.is_some())
+    !(victim.status.is_inactive()
+        || case.closed_on.is_some()
+        || case.transferred.is_some()
+        || refused(victim))
+}
+
+/// A discretionary request the unit refused, the victim not taken into the scheme since: the
+/// unit's decision, not the victim's, yet nothing more is asked for them.
+fn refused(victim: &Victim) -> bool {
+    victim.status == VictimStatus::Referred
+        && victim
+            .discretionary_decided()
+            .is_some_and(|(d, _)| d == DiscretionaryDecision::Refused)
 }
 
 /// What a rule counting from `logged`, else from the victim's status date, counts from.
@@ -269,14 +281,27 @@ impl Scan<'_> {
                 let due = self.rules.initial_offer_due(self.case);
                 self.add(ReminderKind::InitialOffer, due, None, sentenced);
             }
+            // vlu's own decision record ends the decision's clock; an acceptance starts the
+            // offer's, counted from the decision as a statutory offer is from the sentence.
             (VictimStatus::Referred, Eligibility::Discretionary) => {
-                let due = plus_days(v.referred_on, lead.discretionary_decision_days);
-                self.add(
-                    ReminderKind::DiscretionaryDecision,
-                    due,
-                    None,
-                    v.referred_on,
-                );
+                match v.discretionary_decided() {
+                    None => {
+                        let due = plus_days(v.referred_on, lead.discretionary_decision_days);
+                        self.add(
+                            ReminderKind::DiscretionaryDecision,
+                            due,
+                            None,
+                            v.referred_on,
+                        );
+                    }
+                    Some((DiscretionaryDecision::Accepted, on))
+                        if self.facts.initial_offer.is_none() =>
+                    {
+                        let due = self.workdays(on, lead.initial_offer_working_days);
+                        self.add(ReminderKind::DiscretionaryOffer, due, None, on);
+                    }
+                    Some(_) => {}
+                }
             }
             (VictimStatus::OfferSent, _) if self.facts.second_offer.is_none() => {
                 let offered = self.facts.initial_offer.unwrap_or(v.status_since);

@@ -110,6 +110,14 @@ pub struct Report {
     pub surveys_answered: u32,
     #[serde(default)]
     pub surveys_satisfied: u32,
+    /// Discretionary requests decided in the period (vlu's own decision record); of those,
+    /// accepted; and decided within `discretionary_decision_days` of the referral.
+    #[serde(default)]
+    pub discretionary_decided: u32,
+    #[serde(default)]
+    pub discretionary_accepted: u32,
+    #[serde(default)]
+    pub discretionary_decided_in_time: u32,
     pub overdue: Overdue,
     pub equality: Vec<Characteristic>,
     /// Why the equality breakdown is not given for this return (none: it is, or nothing is
@@ -183,6 +191,8 @@ pub struct Tally {
     tasks: BTreeMap<TaskKind, [u32; 3]>,
     surveys_answered: u32,
     surveys_satisfied: u32,
+    /// Discretionary requests decided, accepted, decided in time.
+    discretionary: [u32; 3],
     overdue_by_kind: BTreeMap<ReminderKind, u32>,
     overdue_by_officer: BTreeMap<Option<String>, u32>,
     week_endings: Vec<NaiveDate>,
@@ -218,6 +228,7 @@ impl Tally {
             tasks: BTreeMap::new(),
             surveys_answered: 0,
             surveys_satisfied: 0,
+            discretionary: [0; 3],
             overdue_by_kind: BTreeMap::new(),
             overdue_by_officer: BTreeMap::new(),
             weeks: vec![0; week_endings.len()],
@@ -299,6 +310,13 @@ impl Tally {
                 }
             }
         }
+        if let Some((on, accepted, in_time)) = facts.discretionary
+            && self.in_period(on)
+        {
+            self.discretionary[0] += 1;
+            self.discretionary[1] += u32::from(accepted);
+            self.discretionary[2] += u32::from(in_time);
+        }
         for (i, day) in self.week_endings.iter().enumerate() {
             self.weeks[i] += facts.overdue_on(*day).iter().map(|(_, n)| n).sum::<u32>();
         }
@@ -336,6 +354,7 @@ impl Tally {
             self.follow_ups_due,
             self.complaints,
             self.referrals,
+            self.discretionary[0],
         ]
         .iter()
         .map(|&n| u64::from(n))
@@ -379,6 +398,9 @@ impl Tally {
         }
         self.surveys_answered += other.surveys_answered;
         self.surveys_satisfied += other.surveys_satisfied;
+        for (mine, theirs) in self.discretionary.iter_mut().zip(other.discretionary) {
+            *mine += theirs;
+        }
         for (k, n) in other.overdue_by_kind {
             *self.overdue_by_kind.entry(k).or_default() += n;
         }
@@ -457,6 +479,9 @@ impl Tally {
                 .collect(),
             surveys_answered: self.surveys_answered,
             surveys_satisfied: self.surveys_satisfied,
+            discretionary_decided: self.discretionary[0],
+            discretionary_accepted: self.discretionary[1],
+            discretionary_decided_in_time: self.discretionary[2],
             overdue: Overdue {
                 date: q.to,
                 total: by_kind.iter().map(|k| k.items).sum(),

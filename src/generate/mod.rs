@@ -348,6 +348,7 @@ impl Generator {
             moved_away: None,
             risk: None,
             tasks: Vec::new(),
+            discretionary: None,
         };
         Log {
             g: self,

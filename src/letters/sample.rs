@@ -152,6 +152,7 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         moved_away: None,
         risk: None,
         tasks: Vec::new(),
+        discretionary: None,
         contacts: vec![
             contact(
                 date(2025, 4, 2),
@@ -199,6 +200,7 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         moved_away: None,
         risk: None,
         tasks: Vec::new(),
+        discretionary: None,
         contacts: Vec::new(),
     }
 }

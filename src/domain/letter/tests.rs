@@ -87,6 +87,7 @@ fn victim(name: &str, role: VictimRole, level: InformationLevel) -> Victim {
         moved_away: None,
         risk: None,
         tasks: Vec::new(),
+        discretionary: None,
         contacts: Vec::new(),
     }
 }

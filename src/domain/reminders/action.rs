@@ -134,6 +134,9 @@ impl Reminder {
             ReminderKind::OutcomeTell => {
                 format!("Tell the victim the outcome of the {key}, received on {about}")
             }
+            ReminderKind::DiscretionaryOffer => {
+                format!("Send the offer letter: the discretionary request was accepted on {about}")
+            }
             ReminderKind::Task => {
                 let what = self.task.map_or("Finish the task", TaskKind::action);
                 match self.key_date {

@@ -75,6 +75,7 @@ pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
         moved_away: None,
         risk: None,
         tasks: Vec::new(),
+        discretionary: None,
     }
 }
 
@@ -802,4 +803,42 @@ fn the_victim_is_found_again_in_an_identity_even_with_a_slash_in_its_id() {
     }
     assert_eq!(Reminder::victim_in_identity("annual_letter"), None);
     assert_eq!(Reminder::victim_in_identity("annual_letter/V-1/-"), None);
+}
+
+/// A discretionary request referred on Monday 2 November 2026: undecided, its decision is due
+/// 14 days on (16 November). Accepted on 10 November, the offer is due 40 working days after
+/// the decision, as a statutory offer is after sentence: Friday 8 January 2027 (11 Nov–24 Dec
+/// are 32 working days, 29–31 Dec 3 more, 1 Jan a holiday, 4–8 Jan 5 more). Refused, nothing
+/// more is asked.
+#[test]
+fn a_discretionary_decision_ends_its_clock_and_an_acceptance_starts_the_offers() {
+    use crate::domain::enums::{DiscretionaryDecision, Eligibility};
+    use crate::domain::model::Discretionary;
+    let c = case("2026-09-01", &[]);
+    let mut v = victim(VictimStatus::Referred, "2026-11-02");
+    v.referred_on = d("2026-11-02");
+    v.eligibility = Eligibility::Discretionary;
+    let rs = run(&v, &c, "2026-11-03");
+    assert_eq!(
+        of(&rs, ReminderKind::DiscretionaryDecision),
+        [d("2026-11-16")]
+    );
+    v.discretionary = Some(Box::new(Discretionary {
+        decision: Some(DiscretionaryDecision::Accepted),
+        decided_on: Some(d("2026-11-10")),
+        by: Some("lmcbride".into()),
+        ..Discretionary::default()
+    }));
+    let rs = run(&v, &c, "2026-11-11");
+    assert!(of(&rs, ReminderKind::DiscretionaryDecision).is_empty());
+    assert_eq!(of(&rs, ReminderKind::DiscretionaryOffer), [d("2027-01-08")]);
+    let r = rs
+        .iter()
+        .find(|r| r.kind == ReminderKind::DiscretionaryOffer);
+    assert_eq!(
+        r.unwrap().action(),
+        "Send the offer letter: the discretionary request was accepted on 10 Nov 2026"
+    );
+    v.discretionary.as_mut().unwrap().decision = Some(DiscretionaryDecision::Refused);
+    assert!(run(&v, &c, "2026-11-11").is_empty());
 }

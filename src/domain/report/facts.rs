@@ -23,7 +23,7 @@ use super::equality;
 use super::past::Past;
 use crate::domain::calendar::add_months;
 use crate::domain::enums::{ByIndex, ContactKind, Direction, Eligibility, ReminderKind, TaskKind};
-use crate::domain::enums::{EQUALITY_KEYS, VictimStatus};
+use crate::domain::enums::{DiscretionaryDecision, EQUALITY_KEYS, VictimStatus};
 use crate::domain::facts::DayNumber;
 use crate::domain::model::{Case, Victim};
 use crate::domain::reminders::Rules;
@@ -88,6 +88,10 @@ pub struct ReportFacts {
     /// Each task with its kind and opening day: opened, due, done, and its yes-or-no answer.
     #[serde_as(as = "Vec<(ByIndex, DayNumber, DayNumber, Option<DayNumber>, _)>")]
     pub tasks: Vec<TaskFact>,
+    /// A discretionary request decided: its day, accepted or not, and whether within the
+    /// decision's days of the referral.
+    #[serde_as(as = "Option<(DayNumber, _, _)>")]
+    pub discretionary: Option<(NaiveDate, bool, bool)>,
 }
 
 /// A task as the return counts it: kind, opened, due, done, answer.
@@ -184,6 +188,16 @@ impl ReportFacts {
                     Some((kind, opened, due, t.done_on, t.agreed))
                 })
                 .collect(),
+            discretionary: victim.discretionary_decided().map(|(decision, on)| {
+                let by = victim
+                    .referred_on
+                    .checked_add_days(Days::new(rules.lead.discretionary_decision_days.into()));
+                (
+                    on,
+                    decision == DiscretionaryDecision::Accepted,
+                    by.is_none_or(|by| on <= by),
+                )
+            }),
         }
     }
 

@@ -10,7 +10,8 @@
 //!   sent), else referred — unless the victim has moved on since and no offer was ever logged,
 //!   when the log cannot say and the victim counts for nothing that day;
 //! - a case closed after `d` was open, a licence request decided after `d` was pending
-//!   (sent after `d`: not yet sent), and a task done after `d` was open.
+//!   (sent after `d`: not yet sent), a task done after `d` was open, and a discretionary
+//!   request decided after `d` undecided.
 //!
 //! The rest of the record (allocation, preferences, key dates) is taken as it is now.
 
@@ -134,7 +135,8 @@ impl<'v> Past<'v> {
         let status_later = v.status_since > day;
         let decided_later = v.licence_requests.iter().any(|r| {
             r.outcome_on.is_some_and(|d| d > day) || r.submitted_on.is_some_and(|d| d > day)
-        }) || v.tasks.iter().any(|t| t.done_on.is_some_and(|d| d > day));
+        }) || v.tasks.iter().any(|t| t.done_on.is_some_and(|d| d > day))
+            || v.discretionary_decided().is_some_and(|(_, d)| d > day);
         if !status_later && !decided_later {
             return Some(f(v, &self.facts, case));
         }
@@ -157,6 +159,10 @@ impl<'v> Past<'v> {
         for (t, now) in then.tasks.iter_mut().zip(&v.tasks) {
             t.done_on = now.done_on.filter(|d| *d <= day);
         }
+        then.discretionary = v
+            .discretionary
+            .clone()
+            .filter(|_| v.discretionary_decided().is_none_or(|(_, d)| d <= day));
         Some(f(then, &self.facts, case))
     }
 }

@@ -638,6 +638,23 @@ fn tasks_surveys_and_referrals_are_counted_in_their_quarter() {
     );
     assert_eq!((r.surveys_answered, r.surveys_satisfied), (2, 1));
     assert_eq!(r.referrals, 1);
+    // V1, referred on 10 June, decided on 20 August: accepted, but long after 14 days.
+    let v = caseload.victims.iter_mut().find(|v| v.id == "V1").unwrap();
+    v.discretionary = Some(Box::new(crate::domain::model::Discretionary {
+        decision: Some(crate::domain::enums::DiscretionaryDecision::Accepted),
+        decided_on: Some(d("2026-08-20")),
+        by: Some("sahmed".into()),
+        ..Default::default()
+    }));
+    let r = run(&only_v1(&caseload), &query(None));
+    assert_eq!(
+        (
+            r.discretionary_decided,
+            r.discretionary_accepted,
+            r.discretionary_decided_in_time
+        ),
+        (1, 1, 0)
+    );
 }
 
 /// The unit with V1 alone, for a figure worked out on one victim.

@@ -8,10 +8,19 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::{Walker, child};
-use crate::domain::enums::{ComplaintOutcome, KeyDateKind, NonDisclosure, TaskKind};
+use crate::domain::enums::{
+    ComplaintOutcome, DiscretionaryDecision, KeyDateKind, NonDisclosure, TaskKind,
+};
 
 /// The victim's own casework fields, checked by [`Walker::victim_casework`].
-pub(super) const VICTIM_FIELDS: [&str; 5] = ["vps", "complaints", "moved_away", "risk", "tasks"];
+pub(super) const VICTIM_FIELDS: [&str; 6] = [
+    "vps",
+    "complaints",
+    "moved_away",
+    "risk",
+    "tasks",
+    "discretionary",
+];
 /// The case's, checked by [`Walker::case_casework`].
 pub(super) const CASE_FIELDS: [&str; 2] = ["restricted_patient", "transferred"];
 /// A licence request's, checked by [`Walker::licence_casework`].
@@ -130,6 +139,44 @@ impl Walker {
         }
         for (p, v) in self.list(path, map, "tasks") {
             self.task(&p, v);
+        }
+        if let Some((p, v)) = self.field_at(path, map, "discretionary", false) {
+            self.discretionary(&p, v);
+        }
+    }
+
+    /// A discretionary decision: made on a day, by an officer; a refusal says why.
+    fn discretionary(&mut self, p: &str, v: &Value) {
+        let fields = ["decision", "decided_on", "by", "ground", "reason"];
+        let Some(d) = self.object(p, v, &fields) else {
+            return;
+        };
+        let decision = self.enumeration::<DiscretionaryDecision>(p, d, "decision", false);
+        let decided = self.date(p, d, "decided_on", false);
+        self.reference(super::Kind::Officer, p, d, "by", false);
+        self.opt_text(p, d, "ground");
+        self.opt_text(p, d, "reason");
+        let has = |key: &str| d.get(key).is_some_and(|x| !x.is_null());
+        if decision.is_some() && decided.is_none() && !has("decided_on") {
+            self.report(
+                child(p, "decided_on"),
+                "is needed: a decision is made on a day",
+            );
+        }
+        if decision.is_some() && !has("by") {
+            self.report(
+                child(p, "by"),
+                "is needed: a decision names the officer who made it",
+            );
+        }
+        if decision == Some(DiscretionaryDecision::Refused) && !has("reason") {
+            self.report(child(p, "reason"), "is needed: a refusal says why");
+        }
+        if decision.is_none() && has("decided_on") {
+            self.report(
+                child(p, "decision"),
+                "is needed: a decision day goes with the decision",
+            );
         }
     }
 

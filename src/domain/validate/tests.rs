@@ -544,6 +544,24 @@ fn a_task_needs_its_kind_and_opening_day_and_keeps_its_dates_in_order() {
     );
 }
 
+#[test]
+fn a_discretionary_decision_names_its_day_and_officer_and_a_refusal_its_reason() {
+    let mut v = minimal();
+    v["victims"][0]["discretionary"] = json!({ "decision": "accepted", "decided_on": "2026-11-10",
+        "by": "sahmed", "ground": "Sister of a victim of a nine-month sentence for assault" });
+    let c = parse_caseload(&v.to_string(), &KnownIds::default(), false).unwrap();
+    assert!(c.victims[0].discretionary_decided().is_some());
+    v["victims"][0]["discretionary"] = json!({ "decision": "refused" });
+    assert_eq!(
+        problems(&v),
+        [
+            "victims[0].discretionary.decided_on: is needed: a decision is made on a day",
+            "victims[0].discretionary.by: is needed: a decision names the officer who made it",
+            "victims[0].discretionary.reason: is needed: a refusal says why",
+        ]
+    );
+}
+
 /// A large file names its officers in every contact (1.2 million times at 100,000 victims):
 /// the check keeps no reference to one already declared, so what it keeps does not grow with
 /// the contacts. Declared later (the victims first), they are kept and resolved as before.

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
 use crate::domain::enums::{
-    ByIndex, ContactMethod, Eligibility, InformationLevel, KeyDateKind, LicenceCondition,
-    LicenceOutcome, OffenceCategory, SentenceKind, TaskKind, VictimRole, VictimStatus,
+    ByIndex, ContactMethod, DiscretionaryDecision, Eligibility, InformationLevel, KeyDateKind,
+    LicenceCondition, LicenceOutcome, OffenceCategory, SentenceKind, TaskKind, VictimRole,
+    VictimStatus,
 };
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
-    Case, Complaint, KeyDate, LicenceRequest, MovedAway, Offence, Offender, Preferences,
-    Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Task, Transfer, Victim, Vps,
+    Case, Complaint, Discretionary, KeyDate, LicenceRequest, MovedAway, Offence, Offender,
+    Preferences, Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Task, Transfer,
+    Victim, Vps,
 };
 
 /// The shard (of 256) an id belongs to, by FNV-1a: a write rewrites one shard (about 400
@@ -112,6 +114,9 @@ struct VictimCasework {
         as = "Vec<(Option<ByIndex>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<ByIndex>)>"
     )]
     tasks: Vec<TaskDigest>,
+    /// A discretionary request's decision and its day (schema 10).
+    #[serde_as(as = "Option<(Option<ByIndex>, Option<DayNumber>)>")]
+    discretionary: Option<(Option<DiscretionaryDecision>, Day)>,
 }
 
 /// A task without its words: kind, opened, due, done, key date.
@@ -124,6 +129,7 @@ impl VictimCasework {
             && v.moved_away.is_none()
             && v.risk.is_none()
             && v.tasks.is_empty()
+            && v.discretionary.is_none()
         {
             return None;
         }
@@ -149,6 +155,10 @@ impl VictimCasework {
                 .iter()
                 .map(|t| (t.kind, t.opened_on, t.due_on, t.done_on, t.key_date))
                 .collect(),
+            discretionary: v
+                .discretionary
+                .as_deref()
+                .map(|d| (d.decision, d.decided_on)),
         }))
     }
 
@@ -178,6 +188,13 @@ impl VictimCasework {
                 ..Task::default()
             })
             .collect();
+        v.discretionary = self.discretionary.map(|(decision, decided_on)| {
+            Box::new(Discretionary {
+                decision,
+                decided_on,
+                ..Discretionary::default()
+            })
+        });
         v.complaints = self
             .complaints
             .into_iter()
@@ -289,6 +306,7 @@ impl VictimDigest {
             moved_away: None,
             risk: None,
             tasks: Vec::new(),
+            discretionary: None,
         };
         if let Some(casework) = self.casework {
             casework.into_victim(&mut victim);

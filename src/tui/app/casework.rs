@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::{App, Effect};
 use crate::domain::enums::{
-    ComplaintOutcome, Identifier, KeyDateKind, LicenceCondition, LicenceOutcome, NonDisclosure,
-    TaskKind,
+    ComplaintOutcome, DiscretionaryDecision, Identifier, KeyDateKind, LicenceCondition,
+    LicenceOutcome, NonDisclosure, TaskKind,
 };
 use crate::domain::model::{Case, Victim};
 use crate::domain::validate::{KnownIds, Problem, check_case};
@@ -74,6 +74,19 @@ fn spec(path: &str, label: &str, kind: Kind) -> Spec {
 /// The victim's casework fields: each list with its entries and one more, empty, to add.
 fn victim_specs(v: &Victim) -> Vec<Spec> {
     let mut out = vec![
+        spec(
+            "discretionary.decision",
+            "Discretionary request",
+            Kind::Pick(maybe::<DiscretionaryDecision>),
+        ),
+        spec("discretionary.decided_on", "  decided on", Kind::Text),
+        spec("discretionary.by", "  decided by (officer id)", Kind::Text),
+        spec("discretionary.ground", "  ground", Kind::Text),
+        spec(
+            "discretionary.reason",
+            "  reason for the decision",
+            Kind::Text,
+        ),
         spec("vps.offered_on", "VPS offered on", Kind::Text),
         spec("vps.declined_on", "VPS declined on", Kind::Text),
         spec("vps.submitted_on", "VPS sent on", Kind::Text),
@@ -143,29 +156,33 @@ fn victim_specs(v: &Victim) -> Vec<Spec> {
         spec("risk.by", "  recorded by (officer id)", Kind::Text),
     ]);
     for i in 0..=v.tasks.len() {
-        let n = i + 1;
-        let p = |key: &str| format!("tasks[{i}].{key}");
-        out.extend([
-            spec(
-                &p("kind"),
-                &format!("Task {n}"),
-                Kind::Pick(maybe::<TaskKind>),
-            ),
-            spec(&p("opened_on"), "  opened on", Kind::Text),
-            spec(&p("due_on"), "  due on (else the kind's)", Kind::Text),
-            spec(&p("done_on"), "  done on", Kind::Text),
-            spec(
-                &p("key_date"),
-                "  about key date",
-                Kind::Pick(maybe::<KeyDateKind>),
-            ),
-            spec(&p("to"), "  to (who)", Kind::Text),
-            spec(&p("by"), "  by (officer id)", Kind::Text),
-            spec(&p("outcome"), "  outcome", Kind::Text),
-            spec(&p("agreed"), "  answer: yes or no", Kind::YesNo),
-        ]);
+        out.extend(task_specs(i));
     }
     out
+}
+
+/// The fields of task `i` of the victim's list (from 0).
+fn task_specs(i: usize) -> [Spec; 9] {
+    let p = |key: &str| format!("tasks[{i}].{key}");
+    [
+        spec(
+            &p("kind"),
+            &format!("Task {}", i + 1),
+            Kind::Pick(maybe::<TaskKind>),
+        ),
+        spec(&p("opened_on"), "  opened on", Kind::Text),
+        spec(&p("due_on"), "  due on (else the kind's)", Kind::Text),
+        spec(&p("done_on"), "  done on", Kind::Text),
+        spec(
+            &p("key_date"),
+            "  about key date",
+            Kind::Pick(maybe::<KeyDateKind>),
+        ),
+        spec(&p("to"), "  to (who)", Kind::Text),
+        spec(&p("by"), "  by (officer id)", Kind::Text),
+        spec(&p("outcome"), "  outcome", Kind::Text),
+        spec(&p("agreed"), "  answer: yes or no", Kind::YesNo),
+    ]
 }
 
 fn case_specs() -> Vec<Spec> {
@@ -213,6 +230,7 @@ fn fields(specs: &[Spec], record: &Value) -> Vec<Field> {
 
 /// The record's casework sections, the only parts these forms change.
 const SECTIONS: &[&str] = &[
+    "discretionary",
     "vps",
     "complaints",
     "licence_requests",

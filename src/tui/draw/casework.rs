@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, day};
 use crate::domain::enums::TaskKind;
-use crate::domain::model::{Case, Task, Victim};
+use crate::domain::model::{Case, Discretionary, Task, Victim};
 use crate::domain::text::first_line;
 
 /// "label date" for each date recorded, joined with " · ".
@@ -27,6 +27,9 @@ fn or_dash(s: String) -> String {
 
 /// The victim's casework rows.
 pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>) {
+    if let Some(d) = v.discretionary.as_deref() {
+        l.push(Line::from(discretionary_line(d)));
+    }
     for r in &v.licence_requests {
         let mut line = format!(
             "Licence request: {} — {}",
@@ -105,6 +108,27 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
             theme.warn(),
         )));
     }
+}
+
+/// The discretionary request's row: decided how, when, by whom, on what ground, why.
+fn discretionary_line(d: &Discretionary) -> String {
+    let mut line = format!(
+        "Discretionary request: {}",
+        d.decision.map_or("not yet decided", |x| x.label())
+    );
+    if let Some(on) = d.decided_on {
+        let _ = write!(line, " on {}", day(on));
+    }
+    if let Some(by) = &d.by {
+        let _ = write!(line, " by {}", first_line(by));
+    }
+    if let Some(g) = &d.ground {
+        let _ = write!(line, " · ground: {}", first_line(g));
+    }
+    if let Some(r) = &d.reason {
+        let _ = write!(line, " — {}", first_line(r));
+    }
+    line
 }
 
 /// A task's row: its kind, key date, days, whom it went to, its answer and outcome.
