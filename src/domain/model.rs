@@ -546,6 +546,17 @@ pub struct Discretionary {
 }
 
 impl Victim {
+    /// Whether the unit decided, on record, to tell this victim of key dates of `kind` beyond
+    /// the level they chose: a `disclosure_decision` task about that kind, done and approved.
+    pub fn disclosure_approved(&self, kind: KeyDateKind) -> bool {
+        self.tasks.iter().any(|t| {
+            t.kind == Some(TaskKind::DisclosureDecision)
+                && t.key_date == Some(kind)
+                && t.done_on.is_some()
+                && t.agreed == Some(true)
+        })
+    }
+
     /// The unit's decision on the victim's discretionary request, and its day, if made.
     pub fn discretionary_decided(&self) -> Option<(DiscretionaryDecision, NaiveDate)> {
         let d = self.discretionary.as_deref()?;

@@ -119,7 +119,8 @@ fn key_date_facts(
     let (v, case, on) = (input.victim, input.case, req.date);
     let level = v.information();
     let kind = req.key_date.ok_or(LetterError::KeyDateNeeded)?;
-    if !covers(level, kind) {
+    // Beyond the level only by a decision on record (spec row 12): who decided, the advice.
+    if !covers(level, kind) && !v.disclosure_approved(kind) {
         return Err(LetterError::NotCovered {
             victim: v.id.clone(),
             level: level.label(),

@@ -108,7 +108,9 @@ pub enum LetterError {
         case: String,
         kind: &'static str,
     },
-    #[error("{victim} chose to hear {level}; the {kind} is not among what they asked to be told")]
+    #[error(
+        "{victim} chose to hear {level}; the {kind} is not among what they asked to be told (unless a disclosure_decision task about it is done and approved)"
+    )]
     NotCovered {
         victim: String,
         level: &'static str,

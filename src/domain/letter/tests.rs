@@ -243,6 +243,37 @@ fn a_key_date_letter_names_its_kind_and_keeps_to_the_level() {
         compose(&input, &req, None),
         Err(LetterError::NotCovered { .. })
     ));
+    // A decision on record to tell them beyond their level, approved, lets the letter go.
+    let mut told = v.clone();
+    let decision = crate::domain::model::Task {
+        kind: Some(crate::domain::enums::TaskKind::DisclosureDecision),
+        opened_on: Some(d("2026-11-02")),
+        done_on: Some(d("2026-11-09")),
+        key_date: Some(KeyDateKind::CategoryReview),
+        by: Some("sahmed".into()),
+        outcome: Some("Legal advice: disclosure proportionate to her safety.".into()),
+        agreed: Some(false),
+        ..Default::default()
+    };
+    told.tasks = vec![decision.clone()];
+    let beyond = LetterInput {
+        victim: &told,
+        ..input
+    };
+    assert!(matches!(
+        compose(&beyond, &req, None),
+        Err(LetterError::NotCovered { .. })
+    ));
+    told.tasks = vec![crate::domain::model::Task {
+        agreed: Some(true),
+        ..decision
+    }];
+    let beyond = LetterInput {
+        victim: &told,
+        ..input
+    };
+    let composed = compose(&beyond, &req, None).unwrap();
+    assert_eq!(composed.record.key_date, Some(KeyDateKind::CategoryReview));
     req.key_date = Some(KeyDateKind::Crd);
     let composed = compose(&input, &req, Some("jokafor")).unwrap();
     assert_eq!(composed.facts.key_date.unwrap().when, "December 2026");
