@@ -371,6 +371,7 @@ prop_compose! {
                 risk: None,
                 tasks: Vec::new(),
                 discretionary: None,
+                child: None,
                 contacts: Vec::new(),
             }
         }).collect();

@@ -396,6 +396,7 @@ string_enum!(
         Task = "task": "task",
         VpsNonDisclosure = "vps_non_disclosure": "chase non-disclosure",
         DiscretionaryOffer = "discretionary_offer": "offer after acceptance",
+        ComesOfAge = "comes_of_age": "child turns 18",
     }
 );
 

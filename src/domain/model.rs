@@ -328,6 +328,9 @@ pub struct Victim {
     pub tasks: Vec<Task>,
     /// vlu's own: the unit's decision on a discretionary request (spec rows 3, 4).
     pub discretionary: Option<Box<Discretionary>>,
+    /// vlu's own: a child victim (the record a parent's or carer's, or the victim's own while
+    /// a child), who at 18 is offered the scheme in their own right (spec row 2).
+    pub child: Option<Box<Child>>,
 }
 
 impl Victim {
@@ -561,6 +564,24 @@ impl Victim {
     pub fn discretionary_decided(&self) -> Option<(DiscretionaryDecision, NaiveDate)> {
         let d = self.discretionary.as_deref()?;
         Some((d.decision?, d.decided_on?))
+    }
+}
+
+/// A child victim (vlu's own): born on a day; offered the scheme in their own right, on
+/// a day, once they turn 18.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    pub born_on: Option<NaiveDate>,
+    pub offered_on: Option<NaiveDate>,
+}
+
+impl Child {
+    /// The day the child turns 18 (a 29 February birthday: 28 February in a common year).
+    pub fn eighteen(&self) -> Option<NaiveDate> {
+        self.born_on
+            .map(|b| super::calendar::add_months(b, 18 * 12))
     }
 }
 

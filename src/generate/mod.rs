@@ -349,6 +349,7 @@ impl Generator {
             risk: None,
             tasks: Vec::new(),
             discretionary: None,
+            child: None,
         };
         Log {
             g: self,

@@ -153,6 +153,7 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         risk: None,
         tasks: Vec::new(),
         discretionary: None,
+        child: None,
         contacts: vec![
             contact(
                 date(2025, 4, 2),
@@ -201,6 +202,7 @@ fn sparse(id: &str, role: VictimRole) -> Victim {
         risk: None,
         tasks: Vec::new(),
         discretionary: None,
+        child: None,
         contacts: Vec::new(),
     }
 }

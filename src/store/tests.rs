@@ -1181,6 +1181,10 @@ fn a_schema_9_store_is_upgraded_and_its_digest_knows_tasks_and_non_disclosure() 
         non_disclosure_asked_on: Some(day("2026-11-02")),
         ..Vps::default()
     }));
+    unit.victims[0].child = Some(Box::new(crate::domain::model::Child {
+        born_on: Some(day("2008-12-01")),
+        offered_on: None,
+    }));
     let diary = upgraded_diary(9, &unit, None);
     let kinds: Vec<(ReminderKind, Option<TaskKind>)> =
         diary.iter().map(|r| (r.kind, r.task)).collect();

@@ -88,6 +88,7 @@ fn victim(name: &str, role: VictimRole, level: InformationLevel) -> Victim {
         risk: None,
         tasks: Vec::new(),
         discretionary: None,
+        child: None,
         contacts: Vec::new(),
     }
 }

@@ -134,6 +134,9 @@ impl Reminder {
             ReminderKind::OutcomeTell => {
                 format!("Tell the victim the outcome of the {key}, received on {about}")
             }
+            ReminderKind::ComesOfAge => format!(
+                "Offer the child victim the scheme in their own right: they turn 18 on {about}"
+            ),
             ReminderKind::DiscretionaryOffer => {
                 format!("Send the offer letter: the discretionary request was accepted on {about}")
             }

@@ -8,6 +8,7 @@
 //! | `complaint_answer` | each recorded complaint with `received_on` | `workdays(received_on, 20)` | `answered_on` |
 //! | `vps_submit` | `vps.offered_on`, and a `parole_hearing` on or after it (the first) | that hearing − 28 days | `vps.submitted_on` or `vps.declined_on` |
 //! | `vps_non_disclosure` | `vps.non_disclosure_asked_on` | `workdays(non_disclosure_asked_on, 10)` (`non_disclosure_chase_working_days`) | `vps.non_disclosure_decided_on` or `non_disclosure_decision` |
+//! | `comes_of_age` | `child.born_on`, the 18th birthday on or after `referred_on` | that birthday − 28 days (`key_date_notice_days`) | `child.offered_on` |
 //! | `mhcs_register` | status `opted_in`, the case has a `restricted_patient` section | `workdays(status_since, 5)` | `restricted_patient.mhcs_registered_on` |
 //! | `tribunal_representations` | status `opted_in`, `restricted_patient.tribunal_on` or `representations_due` | `representations_due`, else `tribunal_on` − 28 days | `representations_sent_on` |
 //!
@@ -25,6 +26,7 @@ impl Scan<'_> {
         self.recorded_complaints();
         self.vps_submit();
         self.vps_non_disclosure();
+        self.comes_of_age();
         if self.victim.status == VictimStatus::OptedIn {
             self.restricted_patient();
         }
@@ -92,6 +94,22 @@ impl Scan<'_> {
         }
         let due = self.workdays(asked, self.rules.lead.non_disclosure_chase_working_days);
         self.add(ReminderKind::VpsNonDisclosure, due, None, asked);
+    }
+
+    /// A child victim turning 18 is offered the scheme in their own right, four weeks
+    /// before their birthday, unless they were an adult when referred.
+    fn comes_of_age(&mut self) {
+        let Some(child) = self.victim.child.as_deref() else {
+            return;
+        };
+        let Some(eighteen) = child.eighteen() else {
+            return;
+        };
+        if child.offered_on.is_some() || eighteen < self.victim.referred_on {
+            return;
+        }
+        let due = minus_days(eighteen, self.rules.lead.key_date_notice_days);
+        self.add(ReminderKind::ComesOfAge, due, None, eighteen);
     }
 
     fn restricted_patient(&mut self) {

@@ -76,6 +76,7 @@ pub(super) fn victim(status: VictimStatus, since: &str) -> Victim {
         risk: None,
         tasks: Vec::new(),
         discretionary: None,
+        child: None,
     }
 }
 
@@ -841,4 +842,33 @@ fn a_discretionary_decision_ends_its_clock_and_an_acceptance_starts_the_offers()
     );
     v.discretionary.as_mut().unwrap().decision = Some(DiscretionaryDecision::Refused);
     assert!(run(&v, &c, "2026-11-11").is_empty());
+}
+
+/// A child born on 29 February 2012, referred in 2025 through her mother: she turns 18 on 28
+/// February 2030 (no 29th that year), and is offered the scheme four weeks before, on 31
+/// January 2030; once offered, nothing more. A victim already 18 when referred is not.
+#[test]
+fn a_child_victim_is_offered_the_scheme_in_their_own_right_before_turning_18() {
+    use crate::domain::model::Child;
+    let c = case("2024-09-01", &[]);
+    let mut v = victim(VictimStatus::OptedIn, "2025-03-01");
+    v.referred_on = d("2025-03-01");
+    v.child = Some(Box::new(Child {
+        born_on: Some(d("2012-02-29")),
+        offered_on: None,
+    }));
+    let rs = run(&v, &c, "2030-01-02");
+    assert_eq!(of(&rs, ReminderKind::ComesOfAge), [d("2030-01-31")]);
+    assert_eq!(
+        rs.iter()
+            .find(|r| r.kind == ReminderKind::ComesOfAge)
+            .unwrap()
+            .action(),
+        "Offer the child victim the scheme in their own right: they turn 18 on 28 Feb 2030"
+    );
+    v.child.as_mut().unwrap().offered_on = Some(d("2030-02-03"));
+    assert!(of(&run(&v, &c, "2030-02-04"), ReminderKind::ComesOfAge).is_empty());
+    v.child.as_mut().unwrap().offered_on = None;
+    v.child.as_mut().unwrap().born_on = Some(d("2006-01-01"));
+    assert!(of(&run(&v, &c, "2030-01-02"), ReminderKind::ComesOfAge).is_empty());
 }

@@ -136,7 +136,11 @@ impl<'v> Past<'v> {
         let decided_later = v.licence_requests.iter().any(|r| {
             r.outcome_on.is_some_and(|d| d > day) || r.submitted_on.is_some_and(|d| d > day)
         }) || v.tasks.iter().any(|t| t.done_on.is_some_and(|d| d > day))
-            || v.discretionary_decided().is_some_and(|(_, d)| d > day);
+            || v.discretionary_decided().is_some_and(|(_, d)| d > day)
+            || v.child
+                .as_ref()
+                .and_then(|c| c.offered_on)
+                .is_some_and(|d| d > day);
         if !status_later && !decided_later {
             return Some(f(v, &self.facts, case));
         }
@@ -163,6 +167,9 @@ impl<'v> Past<'v> {
             .discretionary
             .clone()
             .filter(|_| v.discretionary_decided().is_none_or(|(_, d)| d <= day));
+        if let (Some(then), Some(now)) = (then.child.as_deref_mut(), v.child.as_deref()) {
+            then.offered_on = now.offered_on.filter(|d| *d <= day);
+        }
         Some(f(then, &self.facts, case))
     }
 }

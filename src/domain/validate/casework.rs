@@ -13,13 +13,14 @@ use crate::domain::enums::{
 };
 
 /// The victim's own casework fields, checked by [`Walker::victim_casework`].
-pub(super) const VICTIM_FIELDS: [&str; 6] = [
+pub(super) const VICTIM_FIELDS: [&str; 7] = [
     "vps",
     "complaints",
     "moved_away",
     "risk",
     "tasks",
     "discretionary",
+    "child",
 ];
 /// The case's, checked by [`Walker::case_casework`].
 pub(super) const CASE_FIELDS: [&str; 2] = ["restricted_patient", "transferred"];
@@ -142,6 +143,13 @@ impl Walker {
         }
         if let Some((p, v)) = self.field_at(path, map, "discretionary", false) {
             self.discretionary(&p, v);
+        }
+        if let Some((p, v)) = self.field_at(path, map, "child", false)
+            && let Some(c) = self.object(&p, v, &["born_on", "offered_on"])
+        {
+            let born = self.date(&p, c, "born_on", true);
+            let offered = self.date(&p, c, "offered_on", false);
+            self.not_before(&p, "offered_on", offered, "born_on", born);
         }
     }
 

@@ -13,7 +13,7 @@ use crate::domain::enums::{
 };
 use crate::domain::facts::{DayNumber, LogFacts};
 use crate::domain::model::{
-    Case, Complaint, Discretionary, KeyDate, LicenceRequest, MovedAway, Offence, Offender,
+    Case, Child, Complaint, Discretionary, KeyDate, LicenceRequest, MovedAway, Offence, Offender,
     Preferences, Representative, RestrictedPatient, Risk, SensitiveDate, Sentence, Task, Transfer,
     Victim, Vps,
 };
@@ -117,6 +117,9 @@ struct VictimCasework {
     /// A discretionary request's decision and its day (schema 10).
     #[serde_as(as = "Option<(Option<ByIndex>, Option<DayNumber>)>")]
     discretionary: Option<(Option<DiscretionaryDecision>, Day)>,
+    /// A child victim's birthday and the day they were offered the scheme at 18 (schema 10).
+    #[serde_as(as = "Option<(Option<DayNumber>, Option<DayNumber>)>")]
+    child: Option<(Day, Day)>,
 }
 
 /// A task without its words: kind, opened, due, done, key date.
@@ -130,6 +133,7 @@ impl VictimCasework {
             && v.risk.is_none()
             && v.tasks.is_empty()
             && v.discretionary.is_none()
+            && v.child.is_none()
         {
             return None;
         }
@@ -159,6 +163,7 @@ impl VictimCasework {
                 .discretionary
                 .as_deref()
                 .map(|d| (d.decision, d.decided_on)),
+            child: v.child.as_deref().map(|c| (c.born_on, c.offered_on)),
         }))
     }
 
@@ -193,6 +198,12 @@ impl VictimCasework {
                 decision,
                 decided_on,
                 ..Discretionary::default()
+            })
+        });
+        v.child = self.child.map(|(born_on, offered_on)| {
+            Box::new(Child {
+                born_on,
+                offered_on,
             })
         });
         v.complaints = self
@@ -307,6 +318,7 @@ impl VictimDigest {
             risk: None,
             tasks: Vec::new(),
             discretionary: None,
+            child: None,
         };
         if let Some(casework) = self.casework {
             casework.into_victim(&mut victim);

@@ -231,6 +231,7 @@ fn fields(specs: &[Spec], record: &Value) -> Vec<Field> {
 /// The record's casework sections, the only parts these forms change.
 const SECTIONS: &[&str] = &[
     "discretionary",
+    "child",
     "vps",
     "complaints",
     "licence_requests",

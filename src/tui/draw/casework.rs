@@ -30,6 +30,16 @@ pub(super) fn victim_lines(theme: &Theme, v: &Victim, l: &mut Vec<Line<'static>>
     if let Some(d) = v.discretionary.as_deref() {
         l.push(Line::from(discretionary_line(d)));
     }
+    if let Some(c) = v.child.as_deref() {
+        l.push(Line::from(format!(
+            "Child victim: {}",
+            or_dash(stages(&[
+                ("born", c.born_on),
+                ("turns 18", c.eighteen()),
+                ("offered the scheme in their own right", c.offered_on),
+            ]))
+        )));
+    }
     for r in &v.licence_requests {
         let mut line = format!(
             "Licence request: {} — {}",
