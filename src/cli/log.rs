@@ -48,7 +48,7 @@ pub struct LogArgs {
     /// number in the victim's log (`V-0001#7` is 7); it answers that call only. E.g. --follows 7
     #[arg(long, value_name = "ENTRY", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub follows: Option<u32>,
-    /// Who a report went to (on a risk_report above all). E.g. --to "Responsible Officer"
+    /// Who a report went to (on a risk_report above all), or the agency an agency contact was with (its answer then ends only the chase of reports to that agency). E.g. --to "Responsible Officer"
     #[arg(long, value_name = "TEXT")]
     pub to: Option<String>,
 }

@@ -77,15 +77,43 @@ pub struct LogFacts {
     /// The latest `risk_report`.
     #[serde_as(as = "Option<DayNumber>")]
     pub last_risk_report: Option<NaiveDate>,
-    /// vlu's own: risk reports no agency has answered yet (an `agency` contact on or after
-    /// their day is the answer).
-    #[serde_as(as = "Vec<DayNumber>")]
-    pub unanswered_reports: Vec<NaiveDate>,
+    /// vlu's own: risk reports no agency has answered yet, each with the agency it went to
+    /// (`to`, folded): an `agency` contact on or after their day is the answer — one naming
+    /// an agency (`to`) answers only the reports to that agency.
+    #[serde_as(as = "Vec<(DayNumber, _)>")]
+    pub unanswered_reports: Vec<(NaiveDate, Option<String>)>,
+    /// vlu's own: the latest `agency` contact naming no agency, which answers any report.
+    #[serde_as(as = "Option<DayNumber>")]
+    pub last_unnamed_agency: Option<NaiveDate>,
+    /// vlu's own: each `agency` contact naming its agency (folded): its latest day.
+    #[serde_as(as = "Vec<(DayNumber, _)>")]
+    pub named_agency: Vec<(NaiveDate, String)>,
     /// vlu's own: outcomes of key dates the unit received (an `outcome` contact not sent to
     /// the victim, naming its key date) that no outbound contact about that key date has told
     /// since, each with the day it came.
     #[serde_as(as = "Vec<(ByIndex, DayNumber)>")]
     pub untold_outcomes: Vec<(KeyDateKind, NaiveDate)>,
+}
+
+/// The agency a report went to, or an agency contact was with (`to`), folded: lower case,
+/// one space between words.
+fn agency(c: &Contact) -> Option<String> {
+    let folded =
+        c.to.as_deref()?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+    (!folded.is_empty()).then_some(folded)
+}
+
+/// Whether an agency contact with `from` answers a report sent `to`: one naming no agency
+/// answers any report, and any contact answers a report that named none.
+fn answers(from: Option<&str>, to: Option<&str>) -> bool {
+    match (from, to) {
+        (Some(from), Some(to)) => from == to,
+        _ => true,
+    }
 }
 
 /// `item` put into `list` where its order says (the facts' lists are kept sorted).
@@ -120,13 +148,28 @@ impl LogFacts {
             ContactKind::SecondOffer => later(&mut self.second_offer, c.on),
             ContactKind::Agency => {
                 later(&mut self.last_agency, c.on);
-                self.unanswered_reports.retain(|d| *d > c.on);
+                let from = agency(c);
+                self.unanswered_reports
+                    .retain(|(d, to)| *d > c.on || !answers(from.as_deref(), to.as_deref()));
+                match from {
+                    None => later(&mut self.last_unnamed_agency, c.on),
+                    Some(name) => match self.named_agency.iter_mut().find(|(_, n)| *n == name) {
+                        Some((d, _)) => *d = (*d).max(c.on),
+                        None => sorted_in(&mut self.named_agency, (c.on, name)),
+                    },
+                }
             }
             ContactKind::RiskReport => {
                 later(&mut self.last_risk_report, c.on);
                 self.unreported.retain(|d| *d > c.on);
-                if self.last_agency.is_none_or(|a| a < c.on) {
-                    sorted_in(&mut self.unanswered_reports, c.on);
+                let to = agency(c);
+                let answered = self.last_unnamed_agency.is_some_and(|a| a >= c.on)
+                    || self
+                        .named_agency
+                        .iter()
+                        .any(|(d, name)| *d >= c.on && answers(Some(name), to.as_deref()));
+                if !answered {
+                    sorted_in(&mut self.unanswered_reports, (c.on, to));
                 }
             }
             ContactKind::Outcome if !outbound => {

@@ -79,7 +79,7 @@ impl Store {
         edits.extend(logs.into_iter().map(|(id, facts)| Edit::Facts {
             case: &closed.id,
             victim: id,
-            facts,
+            facts: Box::new(facts),
         }));
         self.stage_digest(&mut batch, edits)?;
         let mut fields = vec![format!("closed_on {}", closing.on)];

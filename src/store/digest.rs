@@ -51,7 +51,7 @@ pub enum Edit<'a> {
     Facts {
         case: &'a str,
         victim: &'a str,
-        facts: LogFacts,
+        facts: Box<LogFacts>,
     },
     /// A victim no longer of this case.
     Leave {
@@ -117,7 +117,7 @@ impl Shard {
                 victim,
                 facts,
             } => match victim_place(&self.victims, case, victim) {
-                Ok(i) => self.victims[i].facts = facts,
+                Ok(i) => self.victims[i].facts = *facts,
                 Err(_) => return Err(format!("victim {victim} is missing from the digest")),
             },
             Edit::Leave { case, victim } => {
@@ -180,7 +180,7 @@ pub fn build<'a>(
         edits.push(Edit::Facts {
             case: &v.case_id,
             victim: &v.id,
-            facts,
+            facts: Box::new(facts),
         });
     }
     by_shard(edits)
@@ -482,7 +482,7 @@ mod tests {
             Edit::Facts {
                 case: "C-3",
                 victim: "V-9",
-                facts: facts.clone(),
+                facts: Box::new(facts.clone()),
             },
         ] {
             shard.apply(edit).unwrap();
@@ -497,7 +497,7 @@ mod tests {
                 .apply(Edit::Facts {
                     case: "C-1",
                     victim: "V-9",
-                    facts,
+                    facts: Box::new(facts),
                 })
                 .is_err(),
             "no longer under its old case"

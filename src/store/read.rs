@@ -147,7 +147,7 @@ impl Store {
             edits.push(Edit::Facts {
                 case: &victim.case_id,
                 victim: &victim.id,
-                facts,
+                facts: Box::new(facts),
             });
         }
         edits

@@ -283,7 +283,7 @@ impl Store {
             None => vec![Edit::Facts {
                 case: &victim.case_id,
                 victim: victim_id,
-                facts,
+                facts: Box::new(facts),
             }],
         };
         self.stage_digest(&mut batch, edits)?;

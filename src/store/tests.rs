@@ -394,7 +394,7 @@ fn the_facts_follow_every_appended_contact() {
             vec![super::digest::Edit::Facts {
                 case: "C-1",
                 victim: "V-1",
-                facts: crate::domain::facts::LogFacts::default(),
+                facts: Box::default(),
             }],
         )
         .unwrap();
@@ -585,7 +585,7 @@ fn a_schema_3_digest_is_laid_out_again_by_case() {
                 .apply(digest::Edit::Facts {
                     case,
                     victim,
-                    facts,
+                    facts: Box::new(facts),
                 })
                 .unwrap();
         }

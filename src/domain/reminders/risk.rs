@@ -6,7 +6,7 @@
 //! | kind | applies to | due | resolved by |
 //! | --- | --- | --- | --- |
 //! | `unwanted_contact_report` | each contact of kind `unwanted_contact` (the victim told of contact from the offender) | `workdays(on, 1)` (`unwanted_contact_report_working_days`) | a `risk_report` contact on the same day or later |
-//! | `risk_ack` | each contact of kind `risk_report` | `workdays(on, 5)` (`risk_answer_working_days`) | an `agency` contact on the same day or later (the agency's answer) |
+//! | `risk_ack` | each contact of kind `risk_report` | `workdays(on, 5)` (`risk_answer_working_days`) | an `agency` contact on the same day or later (the agency's answer); one naming its agency in `to` answers only the reports to that agency |
 //! | `risk_flag_report` | a `risk` on the victim's record, with its `recorded_on` | `workdays(recorded_on, 1)` (`unwanted_contact_report_working_days`: a risk, like an unwanted contact, is reported the next working day) | a `risk_report` contact on the day it was recorded or later |
 //!
 //! Like every rule, none applies to a victim who declined, opted out or is closed, nor in a
@@ -23,7 +23,7 @@ impl Scan<'_> {
             let due = self.workdays(on, lead.unwanted_contact_report_working_days);
             self.add(ReminderKind::UnwantedContactReport, due, None, on);
         }
-        for &on in &self.facts.unanswered_reports {
+        for &(on, _) in &self.facts.unanswered_reports {
             let due = self.workdays(on, lead.risk_answer_working_days);
             self.add(ReminderKind::RiskAck, due, None, on);
         }
@@ -126,5 +126,43 @@ mod tests {
         v.risk = None;
         v.contacts.truncate(1);
         assert!(of(&run(&v, &c, "2026-12-24"), ReminderKind::RiskFlagReport).is_empty());
+    }
+
+    /// Two reports on Monday 7 December 2026, to children's services and to the police, each
+    /// chased by Monday 14 December. The police answer: children's services' is still
+    /// chased; their answer, however its name is written, ends it. An answer naming no
+    /// agency (as a base-format log has it) answers every report.
+    #[test]
+    fn an_agency_s_answer_ends_only_the_chase_of_its_own_report() {
+        let c = super::super::tests::case("2020-01-10", &[]);
+        let mut v = victim(VictimStatus::OptedIn, "2026-01-05");
+        let to = |on: &str, kind, who: Option<&str>| crate::domain::model::Contact {
+            to: who.map(str::to_owned),
+            ..contact(on, kind, Medium::Email, Internal)
+        };
+        v.contacts = vec![
+            to("2026-12-07", RiskReport, Some("Children's Services")),
+            to("2026-12-07", RiskReport, Some("Police")),
+        ];
+        let chased =
+            |v: &crate::domain::model::Victim| of(&run(v, &c, "2026-12-08"), ReminderKind::RiskAck);
+        assert_eq!(chased(&v), [d("2026-12-14"), d("2026-12-14")]);
+        v.contacts.push(to("2026-12-08", Agency, Some("police")));
+        assert_eq!(chased(&v), [d("2026-12-14")]);
+        let mut named = v.clone();
+        named
+            .contacts
+            .push(to("2026-12-08", Agency, Some("children's  services")));
+        assert_eq!(chased(&named), []);
+        v.contacts.push(to("2026-12-08", Agency, None));
+        assert_eq!(chased(&v), []);
+        // Logged before the report it answers (dated after it): still its answer.
+        let mut early = v.clone();
+        early.contacts = vec![
+            to("2026-12-09", Agency, Some("Police")),
+            to("2026-12-07", RiskReport, Some("Police")),
+            to("2026-12-07", RiskReport, Some("Probation")),
+        ];
+        assert_eq!(chased(&early), [d("2026-12-14")]);
     }
 }

@@ -39,7 +39,7 @@ impl App {
                 Field::pick::<KeyDateKind>("key_date", "About key date", "", true),
                 Field::lines("summary", "Summary"),
                 Field::line("follows", "Confirms call no.", ""),
-                Field::line("to", "Reported to", ""),
+                Field::line("to", "To / agency", ""),
             ],
         );
         self.open_form(form);
