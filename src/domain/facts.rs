@@ -71,9 +71,14 @@ pub struct LogFacts {
     #[serde_as(as = "Option<DayNumber>")]
     pub last_agency: Option<NaiveDate>,
     /// vlu's own: unwanted contacts from the offender the victim told of, not yet reported
-    /// (a `risk_report` on or after their day reports them).
-    #[serde_as(as = "Vec<DayNumber>")]
-    pub unreported: Vec<NaiveDate>,
+    /// to two agencies (the prison and the Responsible Officer: a `risk_report` to each, on
+    /// or after their day), each with the one agency reported to so far, if any.
+    #[serde_as(as = "Vec<(DayNumber, _)>")]
+    pub unreported: Vec<(NaiveDate, Option<String>)>,
+    /// vlu's own: each agency a `risk_report` went to (folded; "" where it named none), with
+    /// the latest day.
+    #[serde_as(as = "Vec<(DayNumber, _)>")]
+    pub reported_to: Vec<(NaiveDate, String)>,
     /// The latest `risk_report`.
     #[serde_as(as = "Option<DayNumber>")]
     pub last_risk_report: Option<NaiveDate>,
@@ -116,6 +121,14 @@ fn answers(from: Option<&str>, to: Option<&str>) -> bool {
     }
 }
 
+/// `name`'s latest day in `list`, kept as `on` if later (or added).
+fn latest(list: &mut Vec<(NaiveDate, String)>, on: NaiveDate, name: String) {
+    match list.iter_mut().find(|(_, n)| *n == name) {
+        Some((d, _)) => *d = (*d).max(on),
+        None => sorted_in(list, (on, name)),
+    }
+}
+
 /// `item` put into `list` where its order says (the facts' lists are kept sorted).
 fn sorted_in<T: Ord>(list: &mut Vec<T>, item: T) {
     let at = list.partition_point(|x| *x <= item);
@@ -153,16 +166,26 @@ impl LogFacts {
                     .retain(|(d, to)| *d > c.on || !answers(from.as_deref(), to.as_deref()));
                 match from {
                     None => later(&mut self.last_unnamed_agency, c.on),
-                    Some(name) => match self.named_agency.iter_mut().find(|(_, n)| *n == name) {
-                        Some((d, _)) => *d = (*d).max(c.on),
-                        None => sorted_in(&mut self.named_agency, (c.on, name)),
-                    },
+                    Some(name) => latest(&mut self.named_agency, c.on, name),
                 }
             }
             ContactKind::RiskReport => {
                 later(&mut self.last_risk_report, c.on);
-                self.unreported.retain(|d| *d > c.on);
                 let to = agency(c);
+                let name = to.clone().unwrap_or_default();
+                self.unreported.retain_mut(|(d, first)| {
+                    if *d > c.on {
+                        return true;
+                    }
+                    match first {
+                        None => {
+                            *first = Some(name.clone());
+                            true
+                        }
+                        Some(one) => *one == name,
+                    }
+                });
+                latest(&mut self.reported_to, c.on, name);
                 let answered = self.last_unnamed_agency.is_some_and(|a| a >= c.on)
                     || self
                         .named_agency
@@ -179,8 +202,13 @@ impl LogFacts {
                     sorted_in(&mut self.untold_outcomes, (kind, c.on));
                 }
             }
-            ContactKind::UnwantedContact if self.last_risk_report.is_none_or(|r| r < c.on) => {
-                sorted_in(&mut self.unreported, c.on);
+            ContactKind::UnwantedContact => {
+                // Each agency is in `reported_to` once: two there since are two agencies.
+                let mut since = self.reported_to.iter().filter(|(d, _)| *d >= c.on);
+                let first = since.next().map(|(_, name)| name.clone());
+                if since.next().is_none() {
+                    sorted_in(&mut self.unreported, (c.on, first));
+                }
             }
             ContactKind::Closure => self.closure = true,
             ContactKind::ComplaintAck => {

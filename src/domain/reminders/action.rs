@@ -126,7 +126,7 @@ impl Reminder {
             ),
             ReminderKind::UnwantedContactReport => format!(
                 "Report the offender's unwanted contact of {about} to the prison and the \
-                 Responsible Officer"
+                 Responsible Officer (a report to each)"
             ),
             ReminderKind::RiskAck => {
                 format!("Chase an answer to the risk report of {about} from the agency told")

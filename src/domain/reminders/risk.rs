@@ -5,7 +5,7 @@
 //!
 //! | kind | applies to | due | resolved by |
 //! | --- | --- | --- | --- |
-//! | `unwanted_contact_report` | each contact of kind `unwanted_contact` (the victim told of contact from the offender) | `workdays(on, 1)` (`unwanted_contact_report_working_days`) | a `risk_report` contact on the same day or later |
+//! | `unwanted_contact_report` | each contact of kind `unwanted_contact` (the victim told of contact from the offender) | `workdays(on, 1)` (`unwanted_contact_report_working_days`) | `risk_report` contacts on the same day or later to two agencies (the prison and the Responsible Officer), told apart by `to` |
 //! | `risk_ack` | each contact of kind `risk_report` | `workdays(on, 5)` (`risk_answer_working_days`) | an `agency` contact on the same day or later (the agency's answer); one naming its agency in `to` answers only the reports to that agency |
 //! | `risk_flag_report` | a `risk` on the victim's record, with its `recorded_on` | `workdays(recorded_on, 1)` (`unwanted_contact_report_working_days`: a risk, like an unwanted contact, is reported the next working day) | a `risk_report` contact on the day it was recorded or later |
 //!
@@ -19,7 +19,7 @@ use crate::domain::enums::ReminderKind;
 impl Scan<'_> {
     pub(super) fn risk(&mut self) {
         let lead = self.rules.lead;
-        for &on in &self.facts.unreported {
+        for &(on, _) in &self.facts.unreported {
             let due = self.workdays(on, lead.unwanted_contact_report_working_days);
             self.add(ReminderKind::UnwantedContactReport, due, None, on);
         }
@@ -52,9 +52,13 @@ mod tests {
     fn unwanted_contact_is_reported_the_next_working_day_and_the_report_chased_over_christmas() {
         let c = super::super::tests::case("2020-01-10", &[]);
         let mut v = victim(VictimStatus::OptedIn, "2026-01-05");
-        // Each step: a contact logged, and the two clocks' due dates on its day.
-        let mut step = |on: &str, kind, method, direction| {
-            v.contacts.push(contact(on, kind, method, direction));
+        // Each step: a contact logged (to an agency, or none), and the two clocks' due
+        // dates on its day.
+        let mut step = |on: &str, kind, method, direction, to: Option<&str>| {
+            v.contacts.push(crate::domain::model::Contact {
+                to: to.map(str::to_owned),
+                ..contact(on, kind, method, direction)
+            });
             let rs = run(&v, &c, on);
             (
                 of(&rs, ReminderKind::UnwantedContactReport),
@@ -62,7 +66,8 @@ mod tests {
                 rs,
             )
         };
-        let (report, answer, rs) = step("2026-12-18", UnwantedContact, Medium::Phone, Inbound);
+        let (report, answer, rs) =
+            step("2026-12-18", UnwantedContact, Medium::Phone, Inbound, None);
         assert_eq!((report, answer), (vec![d("2026-12-21")], vec![]));
         let told = rs
             .iter()
@@ -70,19 +75,31 @@ mod tests {
         assert_eq!(
             told.unwrap().action(),
             "Report the offender's unwanted contact of 18 Dec 2026 to the prison and the \
-             Responsible Officer"
+             Responsible Officer (a report to each)"
         );
-        // Reported on Monday: that item ends, and the report waits for an answer.
-        let (report, answer, _) = step("2026-12-21", RiskReport, Medium::Email, Internal);
-        assert_eq!((report, answer), (vec![], vec![d("2026-12-30")]));
+        // Reported on Monday to the prison's security department: one of the two.
+        let security = Some("Prison security");
+        let (report, answer, _) = step("2026-12-21", RiskReport, Medium::Email, Internal, security);
+        assert_eq!(
+            (report, answer),
+            (vec![d("2026-12-21")], vec![d("2026-12-30")])
+        );
+        // Again to the prison: still one agency.
+        let (report, _, _) = step("2026-12-21", RiskReport, Medium::Phone, Internal, security);
+        assert_eq!(report, [d("2026-12-21")]);
+        // And to the Responsible Officer: that item ends; each report waits for its answer.
+        let ro = Some("Responsible Officer");
+        let (report, answer, _) = step("2026-12-21", RiskReport, Medium::Email, Internal, ro);
+        assert_eq!(report, []);
+        assert_eq!(answer, [d("2026-12-30"); 3]);
         // A referral to Victim Support is no answer from the agency told.
-        let (_, answer, _) = step("2026-12-21", Referral, Medium::Email, Internal);
-        assert_eq!(answer, [d("2026-12-30")]);
-        // The Responsible Officer answers: nothing left.
-        let (report, answer, _) = step("2026-12-22", Agency, Medium::Email, Internal);
+        let (_, answer, _) = step("2026-12-21", Referral, Medium::Email, Internal, None);
+        assert_eq!(answer, [d("2026-12-30"); 3]);
+        // An answer naming no agency answers them all: nothing left.
+        let (report, answer, _) = step("2026-12-22", Agency, Medium::Email, Internal, None);
         assert_eq!((report, answer), (vec![], vec![]));
-        // An earlier report does not report a later contact.
-        let (report, _, _) = step("2026-12-23", UnwantedContact, Medium::Letter, Inbound);
+        // Earlier reports do not report a later contact.
+        let (report, _, _) = step("2026-12-23", UnwantedContact, Medium::Letter, Inbound, None);
         assert_eq!(report, [d("2026-12-24")]);
     }
 
