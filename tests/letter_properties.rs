@@ -182,6 +182,7 @@ fn expected_refusal(e: &LetterError) -> bool {
             | LetterError::NoConversation { .. }
             | LetterError::NoSummary { .. }
             | LetterError::OffenderName { .. }
+            | LetterError::NoViewsSought { .. }
     )
 }
 
@@ -424,6 +425,7 @@ proptest! {
                         prop_assert!(e.contains("would give") || e.contains("exact day"), "{e}");
                     }
                     Err(e) if request.kind == LetterKind::KeyDate => prop_assert!(e.contains("not among what they asked"), "{e}"),
+                    Err(e) if request.kind == LetterKind::ViewsRequest => prop_assert!(e.contains("no open views_sought task"), "{e}"),
                     Err(e) => prop_assert!(false, "{} for {} refused: {e}", request.kind, v.id),
                 }
             }

@@ -27,6 +27,7 @@ const GOLDEN: &[(&str, &str, &str, &[&str])] = &[
     ("victim", "complaint_ack", "V-0009", &[]),
     ("victim", "written_follow_up", "V-0025", &[]),
     ("victim", "case_closure", "V-0042", &[]),
+    ("victim", "views_request", "V-0021", &[]),
     ("next_of_kin", "initial_offer", "V-0032", &[]),
     ("next_of_kin", "second_offer", "V-0032", &[]),
     ("next_of_kin", "annual_letter", "V-0035", &[]),
@@ -37,6 +38,7 @@ const GOLDEN: &[(&str, &str, &str, &[&str])] = &[
     ("next_of_kin", "complaint_ack", "V-0031", &[]),
     ("next_of_kin", "written_follow_up", "V-0003", &[]),
     ("next_of_kin", "case_closure", "V-0027", &[]),
+    ("next_of_kin", "views_request", "V-0004", &[]),
     ("parent_carer", "initial_offer", "V-0008", &[]),
     ("parent_carer", "second_offer", "V-0030", &[]),
     ("parent_carer", "annual_letter", "V-0030", &[]),
@@ -47,6 +49,7 @@ const GOLDEN: &[(&str, &str, &str, &[&str])] = &[
     ("parent_carer", "complaint_ack", "V-0008", &[]),
     ("parent_carer", "written_follow_up", "V-0007", &[]),
     ("parent_carer", "case_closure", "V-0010", &[]),
+    ("parent_carer", "views_request", "V-0007", &[]),
     ("representative", "initial_offer", "V-0039", &[]),
     ("representative", "second_offer", "V-0039", &[]),
     ("representative", "annual_letter", "V-0039", &[]),
@@ -62,6 +65,7 @@ const GOLDEN: &[(&str, &str, &str, &[&str])] = &[
     ("representative", "complaint_ack", "V-0006", &[]),
     ("representative", "written_follow_up", "V-0006", &[]),
     ("representative", "case_closure", "V-0039", &[]),
+    ("representative", "views_request", "V-0039", &[]),
 ];
 
 fn golden_dir() -> PathBuf {

@@ -500,6 +500,7 @@ string_enum!(
         ComplaintAck = "complaint_ack": "complaint acknowledgement",
         WrittenFollowUp = "written_follow_up": "written follow-up",
         CaseClosure = "case_closure": "case closure",
+        ViewsRequest = "views_request": "request for views",
     }
 );
 
@@ -511,7 +512,9 @@ impl LetterKind {
             Self::InitialOffer => ContactKind::InitialOffer,
             Self::SecondOffer => ContactKind::SecondOffer,
             Self::AnnualLetter => ContactKind::AnnualLetter,
-            Self::KeyDate => ContactKind::Update,
+            // A views request is asked of a victim who may not be in the scheme: an update
+            // moves no status.
+            Self::KeyDate | Self::ViewsRequest => ContactKind::Update,
             Self::VpsOffer => ContactKind::Vps,
             Self::LicenceConditions | Self::LicenceOutcome => ContactKind::LicenceConditions,
             Self::ComplaintAck => ContactKind::ComplaintAck,

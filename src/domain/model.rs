@@ -528,6 +528,9 @@ pub struct Task {
     pub done_on: Option<NaiveDate>,
     /// The key date it is about (a disclosure beyond the level, views before a decision).
     pub key_date: Option<KeyDateKind>,
+    /// What it is about, in the officer's words: the purpose views are sought for (which a
+    /// `views_request` letter names), the enquiry's subject, the conference's.
+    pub about: Option<String>,
     pub to: Option<String>,
     pub by: Option<String>,
     pub outcome: Option<String>,
@@ -549,6 +552,15 @@ pub struct Discretionary {
 }
 
 impl Victim {
+    /// The victim's open `views_sought` task, the latest opened: what a `views_request` letter
+    /// asks about.
+    pub fn views_sought(&self) -> Option<&Task> {
+        self.tasks
+            .iter()
+            .filter(|t| t.kind == Some(TaskKind::ViewsSought) && t.done_on.is_none())
+            .max_by_key(|t| t.opened_on)
+    }
+
     /// Whether the unit decided, on record, to tell this victim of key dates of `kind` beyond
     /// the level they chose: a `disclosure_decision` task about that kind, done and approved.
     pub fn disclosure_approved(&self, kind: KeyDateKind) -> bool {

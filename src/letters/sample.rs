@@ -151,7 +151,13 @@ fn full(id: &str, role: VictimRole, level: InformationLevel) -> Victim {
         complaints: Vec::new(),
         moved_away: None,
         risk: None,
-        tasks: Vec::new(),
+        tasks: vec![crate::domain::model::Task {
+            kind: Some(crate::domain::enums::TaskKind::ViewsSought),
+            opened_on: Some(date(2026, 11, 20)),
+            due_on: Some(date(2026, 12, 18)),
+            about: Some("how the unit's letters could be clearer".into()),
+            ..crate::domain::model::Task::default()
+        }],
         discretionary: None,
         child: None,
         contacts: vec![

@@ -54,6 +54,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "case_closure.txt",
         include_str!("../../letters/case_closure.txt"),
     ),
+    (
+        "views_request.txt",
+        include_str!("../../letters/views_request.txt"),
+    ),
 ];
 
 /// Names a template may use besides the facts: minijinja's own functions and block helpers.

@@ -49,6 +49,17 @@ pub struct Facts {
     /// licence conditions, or about a release ahead, where the case has them
     /// (`sex_offender_notification`).
     pub notification: bool,
+    /// What a `views_request` asks about, and by when.
+    pub views: Option<ViewsFact>,
+}
+
+/// The purpose views are sought for (the task's `about`), and the day they are asked by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViewsFact {
+    pub about: Option<String>,
+    pub by: Option<String>,
+    /// The victim declined the scheme or opted out of it.
+    pub said_no: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

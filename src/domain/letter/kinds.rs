@@ -98,6 +98,23 @@ pub(super) fn kind_facts(
                 .map(|_| entry);
             said
         }
+        LetterKind::ViewsRequest => {
+            let task = v.views_sought();
+            draft.facts.views = Some(super::facts::ViewsFact {
+                about: task
+                    .and_then(|t| t.about.as_deref())
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned),
+                by: task.and_then(|t| t.due_on).map(day),
+                said_no: matches!(
+                    v.status,
+                    crate::domain::enums::VictimStatus::Declined
+                        | crate::domain::enums::VictimStatus::OptedOut
+                ),
+            });
+            "Letter asking for the victim's views.".to_owned()
+        }
         LetterKind::CaseClosure => {
             draft.facts.ending = [KeyDateKind::Led, KeyDateKind::Sed]
                 .into_iter()

@@ -102,6 +102,10 @@ pub enum LetterError {
         "a key_date letter needs the key date's kind: --key-date KIND (crd, parole_hearing, …)"
     )]
     KeyDateNeeded,
+    #[error(
+        "{victim} has no open views_sought task: a request for views goes only for the purpose a task records (the casework form, v)"
+    )]
+    NoViewsSought { victim: String },
     #[error("case {case} has no {kind} date to tell {victim} of")]
     NoKeyDate {
         victim: String,
@@ -280,6 +284,7 @@ fn common(input: &LetterInput<'_>, req: &LetterRequest, recipient: &Recipient) -
         first_offer: None,
         ending: None,
         notification: false,
+        views: None,
     }
 }
 
@@ -306,8 +311,18 @@ pub fn compose(
             case: case.id.clone(),
         });
     }
+    // A views request goes only where views are being sought, and, for that purpose alone,
+    // may go to a victim who said no to the scheme (spec row 29).
+    if req.kind == LetterKind::ViewsRequest && v.views_sought().is_none() {
+        return Err(LetterError::NoViewsSought {
+            victim: v.id.clone(),
+        });
+    }
     if matches!(v.status, VictimStatus::Declined | VictimStatus::OptedOut)
-        && req.kind != LetterKind::ComplaintAck
+        && !matches!(
+            req.kind,
+            LetterKind::ComplaintAck | LetterKind::ViewsRequest
+        )
     {
         return Err(LetterError::SaidNo {
             victim: v.id.clone(),

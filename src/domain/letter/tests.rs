@@ -171,6 +171,43 @@ fn who_said_no_gets_no_letter_but_a_complaint_is_acknowledged() {
     assert!(compose_one(&v, LetterKind::ComplaintAck).is_ok());
 }
 
+/// Views are asked only for a purpose on record, and for that purpose may be asked of a
+/// victim who said no; the letter names the purpose and says it is the only one.
+#[test]
+fn a_request_for_views_goes_only_for_a_purpose_on_record() {
+    let mut v = victim("Owen Hart", VictimRole::Victim, InformationLevel::KeyStages);
+    v.status = VictimStatus::Declined;
+    assert!(matches!(
+        compose_one(&v, LetterKind::ViewsRequest),
+        Err(LetterError::NoViewsSought { .. })
+    ));
+    let sought = crate::domain::model::Task {
+        kind: Some(crate::domain::enums::TaskKind::ViewsSought),
+        opened_on: Some(d("2026-11-20")),
+        about: Some("the unit's leaflet".into()),
+        ..Default::default()
+    };
+    v.tasks = vec![crate::domain::model::Task {
+        done_on: Some(d("2026-11-21")),
+        ..sought.clone()
+    }];
+    assert!(matches!(
+        compose_one(&v, LetterKind::ViewsRequest),
+        Err(LetterError::NoViewsSought { .. })
+    ));
+    v.tasks.push(sought);
+    let c = compose_one(&v, LetterKind::ViewsRequest).unwrap();
+    let views = c.facts.views.unwrap();
+    assert_eq!(views.about.as_deref(), Some("the unit's leaflet"));
+    assert!(views.said_no);
+    assert_eq!(c.record.kind, ContactKind::Update);
+    // Still no other letter.
+    assert!(matches!(
+        compose_one(&v, LetterKind::AnnualLetter),
+        Err(LetterError::SaidNo { .. })
+    ));
+}
+
 #[test]
 fn an_offer_carries_no_dates_at_all() {
     let v = victim(

@@ -197,6 +197,7 @@ impl Walker {
             "due_on",
             "done_on",
             "key_date",
+            "about",
             "to",
             "by",
             "outcome",
@@ -210,6 +211,7 @@ impl Walker {
         let due = self.date(p, t, "due_on", false);
         let done = self.date(p, t, "done_on", false);
         self.enumeration::<KeyDateKind>(p, t, "key_date", false);
+        self.opt_text(p, t, "about");
         self.name(p, t, "to", false);
         self.reference(super::Kind::Officer, p, t, "by", false);
         self.opt_text(p, t, "outcome");

@@ -534,7 +534,7 @@ fn a_task_needs_its_kind_and_opening_day_and_keeps_its_dates_in_order() {
              mappa_contribution, case_conference, media_enquiry, views_sought, survey, \
              sfo_report, hospital_handover, mhcs_views, police_liaison, disclosure_decision, \
              meeting_notes, licence_variation, vps_risk, vps_support, first_contact, \
-             sonr_explain)",
+             sonr_explain, policy_consultation)",
             "victims[0].tasks[1].kind: missing required field",
             "victims[0].tasks[1].done_on: done_on 2026-11-19 is before opened_on 2026-11-20",
             "victims[0].tasks[2].due_on: due_on 2026-11-01 is before opened_on 2026-11-20",

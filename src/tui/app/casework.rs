@@ -162,7 +162,7 @@ fn victim_specs(v: &Victim) -> Vec<Spec> {
 }
 
 /// The fields of task `i` of the victim's list (from 0).
-fn task_specs(i: usize) -> [Spec; 9] {
+fn task_specs(i: usize) -> [Spec; 10] {
     let p = |key: &str| format!("tasks[{i}].{key}");
     [
         spec(
@@ -178,6 +178,7 @@ fn task_specs(i: usize) -> [Spec; 9] {
             "  about key date",
             Kind::Pick(maybe::<KeyDateKind>),
         ),
+        spec(&p("about"), "  about (the purpose)", Kind::Text),
         spec(&p("to"), "  to (who)", Kind::Text),
         spec(&p("by"), "  by (officer id)", Kind::Text),
         spec(&p("outcome"), "  outcome", Kind::Text),

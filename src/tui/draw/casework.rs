@@ -147,6 +147,9 @@ fn task_line(t: &Task) -> String {
     if let Some(k) = t.key_date {
         let _ = write!(line, " ({})", k.label());
     }
+    if let Some(about) = &t.about {
+        let _ = write!(line, ": {}", first_line(about));
+    }
     let when = stages(&[
         ("opened", t.opened_on),
         ("due", t.due_on),
