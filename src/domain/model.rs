@@ -488,6 +488,9 @@ pub struct Complaint {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestrictedPatient {
+    /// The day the unit knew the offender was a restricted patient: the MHCS registration's
+    /// clock starts no earlier (a record added to an old case is not years overdue).
+    pub known_on: Option<NaiveDate>,
     pub mhcs_registered_on: Option<NaiveDate>,
     pub tribunal_on: Option<NaiveDate>,
     pub representations_due: Option<NaiveDate>,

@@ -66,7 +66,7 @@ actions! {
     Save = "save": "save",
     NextField = "next-field": "next field",
     PrevField = "prev-field": "previous field",
-    EditCasework = "edit-casework": "personal statement, complaints, licence requests, a move away, a risk",
+    EditCasework = "edit-casework": "personal statement, complaints, licence requests, a move away, a risk, tasks",
     EditCaseCasework = "edit-case-casework": "restricted patient, transfer to another unit",
     Report = "report": "the monitoring return",
     PrevPeriod = "previous-period": "the quarter before",

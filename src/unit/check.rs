@@ -62,7 +62,7 @@ pub fn check_store(
         (
             "Restricted patients whose case has no restricted-patient record: no diary asks for \
              the Mental Health Casework Section's registration or the tribunal's representations \
-             until one is added (the case form, E).",
+             until one is added (the case's casework, C).",
             unregistered_lines(&c),
         ),
         (

@@ -9,7 +9,7 @@
 //! | `vps_submit` | `vps.offered_on`, and a `parole_hearing` on or after it (the first) | that hearing − 28 days | `vps.submitted_on` or `vps.declined_on` |
 //! | `vps_non_disclosure` | `vps.non_disclosure_asked_on` | `workdays(non_disclosure_asked_on, 10)` (`non_disclosure_chase_working_days`) | `vps.non_disclosure_decided_on` or `non_disclosure_decision` |
 //! | `comes_of_age` | `child.born_on`, the 18th birthday on or after `referred_on` | that birthday − 28 days (`key_date_notice_days`) | `child.offered_on` |
-//! | `mhcs_register` | status `opted_in`, the case has a `restricted_patient` section | `workdays(status_since, 5)` | `restricted_patient.mhcs_registered_on` |
+//! | `mhcs_register` | status `opted_in`, the case has a `restricted_patient` section | `workdays(the later of status_since and restricted_patient.known_on, 5)` | `restricted_patient.mhcs_registered_on` |
 //! | `tribunal_representations` | status `opted_in`, `restricted_patient.tribunal_on` or `representations_due` | `representations_due`, else `tribunal_on` − 28 days | `representations_sent_on` |
 //!
 //! Like every rule, none applies to a victim who declined, opted out or is closed, nor in a
@@ -118,7 +118,10 @@ impl Scan<'_> {
         };
         let lead = self.rules.lead;
         if rp.mhcs_registered_on.is_none() {
-            let since = self.victim.status_since;
+            let since = self
+                .victim
+                .status_since
+                .max(rp.known_on.unwrap_or(NaiveDate::MIN));
             let due = self.workdays(since, lead.mhcs_register_working_days);
             self.add(ReminderKind::MhcsRegister, due, None, since);
         }
@@ -340,6 +343,17 @@ mod tests {
             ..RestrictedPatient::default()
         }));
         assert!(of(&run(&v, &c, "2026-12-31"), ReminderKind::MhcsRegister).is_empty());
+        // A victim opted in since 2021 whose case the unit learned on Monday 30 November
+        // 2026 was a restricted patient's: due 7 December, not five years overdue.
+        let old = super::super::tests::victim(VictimStatus::OptedIn, "2021-03-01");
+        c.restricted_patient = Some(Box::new(RestrictedPatient {
+            known_on: Some(d("2026-11-30")),
+            ..RestrictedPatient::default()
+        }));
+        assert_eq!(
+            of(&run(&old, &c, "2026-12-01"), ReminderKind::MhcsRegister),
+            [d("2026-12-07")]
+        );
     }
 
     #[test]

@@ -232,13 +232,16 @@ impl Walker {
     pub(super) fn case_casework(&mut self, path: &str, map: &Map<String, Value>) {
         if let Some((p, v)) = self.field_at(path, map, "restricted_patient", false) {
             let fields = [
+                "known_on",
                 "mhcs_registered_on",
                 "tribunal_on",
                 "representations_due",
                 "representations_sent_on",
             ];
             if let Some(r) = self.object(&p, v, &fields) {
-                self.date(&p, r, "mhcs_registered_on", false);
+                let known = self.date(&p, r, "known_on", false);
+                let registered = self.date(&p, r, "mhcs_registered_on", false);
+                self.not_before(&p, "mhcs_registered_on", registered, "known_on", known);
                 let tribunal = self.date(&p, r, "tribunal_on", false);
                 let due = self.date(&p, r, "representations_due", false);
                 self.date(&p, r, "representations_sent_on", false);

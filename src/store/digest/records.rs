@@ -346,12 +346,12 @@ pub struct CaseDigest {
     key_dates: Vec<(KeyDateKind, NaiveDate, Option<bool>)>,
     #[serde_as(as = "Option<DayNumber>")]
     closed_on: Option<NaiveDate>,
-    /// vlu's own: a restricted patient's MHCS registration, tribunal, representations due
-    /// and sent (schema 6).
+    /// vlu's own: a restricted patient's known-on day (schema 10), MHCS registration,
+    /// tribunal, representations due and sent (schema 6).
     #[serde_as(
-        as = "Option<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>"
+        as = "Option<(Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>)>"
     )]
-    restricted_patient: Option<(Day, Day, Day, Day)>,
+    restricted_patient: Option<(Day, Day, Day, Day, Day)>,
     /// vlu's own: the case went to another unit, on this day (schema 6).
     #[serde_as(as = "Option<Option<DayNumber>>")]
     #[allow(
@@ -380,6 +380,7 @@ impl CaseDigest {
             closed_on: c.closed_on,
             restricted_patient: c.restricted_patient.as_deref().map(|r| {
                 (
+                    r.known_on,
                     r.mhcs_registered_on,
                     r.tribunal_on,
                     r.representations_due,
@@ -428,12 +429,14 @@ impl CaseDigest {
             closed_on: self.closed_on,
             restricted_patient: self.restricted_patient.map(
                 |(
+                    known_on,
                     mhcs_registered_on,
                     tribunal_on,
                     representations_due,
                     representations_sent_on,
                 )| {
                     Box::new(RestrictedPatient {
+                        known_on,
                         mhcs_registered_on,
                         tribunal_on,
                         representations_due,

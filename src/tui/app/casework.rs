@@ -189,6 +189,11 @@ fn task_specs(i: usize) -> [Spec; 10] {
 fn case_specs() -> Vec<Spec> {
     vec![
         spec(
+            "restricted_patient.known_on",
+            "Restricted patient known on",
+            Kind::Text,
+        ),
+        spec(
             "restricted_patient.mhcs_registered_on",
             "Registered with MHCS",
             Kind::Text,
@@ -289,9 +294,18 @@ pub(super) fn case_casework_edited(
     form: &Form,
     current: &Case,
     known: &KnownIds,
+    today: chrono::NaiveDate,
 ) -> Result<Effect, Vec<Problem>> {
     let record = serde_json::to_value(current).unwrap_or(Value::Null);
-    let value = edited(form, &record, &case_specs());
+    let mut value = edited(form, &record, &case_specs());
+    // A restricted-patient record added now is known from today, unless the form says when.
+    if current.restricted_patient.is_none()
+        && let Some(rp) = value.get_mut("restricted_patient")
+        && let Some(map) = rp.as_object_mut()
+    {
+        map.entry("known_on")
+            .or_insert_with(|| Value::String(today.to_string()));
+    }
     let problems = check_case(&value, known, false);
     let case: Case = made(value, problems)?;
     let why = match (&current.transferred, &case.transferred) {

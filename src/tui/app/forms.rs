@@ -389,7 +389,12 @@ impl App {
             }
             Purpose::EditCaseCasework { .. } => {
                 let current = self.whole_case()?;
-                split(super::casework::case_casework_edited(form, current, known))
+                split(super::casework::case_casework_edited(
+                    form,
+                    current,
+                    known,
+                    self.settings.today,
+                ))
             }
         })
     }

@@ -207,3 +207,29 @@ fn a_case_marked_transferred_in_the_screens_is_kept_without_reminders() {
         assert!(reminders_of(&app, victim).is_empty(), "{victim}");
     }
 }
+
+/// Sandra Greaves's case is a restricted hospital order with no restricted-patient record:
+/// added in the screens, the record is known from the screens' day, so the MHCS clock starts
+/// then, not from her opt-in years ago.
+#[test]
+fn a_restricted_patient_record_added_in_the_screens_is_known_from_that_day() {
+    let mut app = sample_app();
+    let store = sample_store_for(&mut app);
+    keys(&mut app, "/");
+    type_text(&mut app, "sandra greaves");
+    keys(&mut app, "enter enter");
+    keys(&mut app, "C");
+    fill(&mut app, "restricted_patient.tribunal_on", "2027-03-01");
+    let effects = keys(&mut app, "ctrl-s");
+    store.save(&mut app, &effects[0]);
+    let stored = store.store.case("C-2018-044").unwrap().unwrap();
+    let today = app.settings.today;
+    assert_eq!(stored.restricted_patient.unwrap().known_on, Some(today));
+    let due: Vec<chrono::NaiveDate> = reminders_of(&app, "V-0011")
+        .into_iter()
+        .filter(|(kind, _)| *kind == crate::domain::enums::ReminderKind::MhcsRegister)
+        .map(|(_, due)| due)
+        .collect();
+    assert_eq!(due.len(), 1);
+    assert!(due[0] > today, "{due:?} on {today}");
+}
