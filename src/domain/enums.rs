@@ -482,6 +482,7 @@ impl TaskKind {
             Self::DisclosureDecision => Some(("disclosure approved", "disclosure refused")),
             Self::LicenceVariation => Some(("variation granted", "variation refused")),
             Self::VpsSupport => Some(("support arranged", "support refused")),
+            Self::HospitalHandover => Some(("the victim consented", "the victim did not consent")),
             _ => None,
         }
     }
