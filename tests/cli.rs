@@ -835,7 +835,8 @@ fn exported_victim(s: &Sandbox, id: &str) -> Value {
     common::victim_in(&serde_json::from_str(&s.export()).unwrap(), id)
 }
 
-fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
+/// The JSON diary's items of one victim on `date`, 200 days ahead.
+fn diary_items(s: &Sandbox, victim: &str, date: &str) -> Vec<Value> {
     let out = s
         .vlu()
         .args(["diary", "--days", "200", "--format", "json", "--date", date])
@@ -847,6 +848,13 @@ fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .filter(|i| i["victim_id"] == victim)
+        .cloned()
+        .collect()
+}
+
+fn items_of(s: &Sandbox, victim: &str, date: &str) -> Vec<(String, String)> {
+    diary_items(s, victim, date)
+        .iter()
         .map(|i| {
             (
                 i["kind"].as_str().unwrap().into(),
@@ -1481,18 +1489,9 @@ fn unwanted_contact_is_reported_with_who_it_went_to_and_the_report_chased() {
 fn an_opt_in_logged_asks_for_the_first_call_until_it_is_made() {
     let s = Sandbox::with_sample();
     let tasks = |date: &str| -> Vec<Value> {
-        let out = s
-            .vlu()
-            .args(["diary", "--date", date, "--format", "json"])
-            .assert()
-            .success();
-        let diary: Value = serde_json::from_str(&stdout(&out)).unwrap();
-        diary["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|i| i["victim_id"] == "V-0018" && i["kind"] == "task")
-            .cloned()
+        diary_items(&s, "V-0018", date)
+            .into_iter()
+            .filter(|i| i["kind"] == "task")
             .collect()
     };
     assert!(tasks("2026-12-01").is_empty());

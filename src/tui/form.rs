@@ -111,6 +111,17 @@ impl Field {
         Self::choice_labelled(name, label, options, value)
     }
 
+    /// Yes, no, or not recorded (`yes`, `no`, empty).
+    pub fn yes_no(name: &'static str, label: &'static str, value: &str) -> Self {
+        Self::choice_labelled(
+            name,
+            label,
+            [("", "not recorded"), ("yes", "yes"), ("no", "no")]
+                .map(|(id, words)| (id.to_owned(), words.to_owned())),
+            value,
+        )
+    }
+
     /// A choice among identifiers, each shown by its words (`key_stages` as "every key
     /// stage").
     pub fn choice_labelled(

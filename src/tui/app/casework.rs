@@ -222,13 +222,7 @@ fn fields(specs: &[Spec], record: &Value) -> Vec<Field> {
             match s.kind {
                 Kind::Text => Field::line(s.path, s.label, value),
                 Kind::Pick(make) => make(s.path, s.label, &value),
-                Kind::YesNo => Field::choice_labelled(
-                    s.path,
-                    s.label,
-                    [("", "not recorded"), ("yes", "yes"), ("no", "no")]
-                        .map(|(id, words)| (id.to_owned(), words.to_owned())),
-                    &value,
-                ),
+                Kind::YesNo => Field::yes_no(s.path, s.label, &value),
             }
         })
         .collect()

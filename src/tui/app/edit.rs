@@ -178,13 +178,7 @@ fn field(spec: &Spec, record: &Value) -> Field {
     match kind {
         Kind::Text | Kind::List | Kind::Number => Field::line(path, label, value),
         Kind::Lines => Field::lines_with(path, label, &value),
-        Kind::YesNo => Field::choice_labelled(
-            path,
-            label,
-            [("", "not recorded"), ("yes", "yes"), ("no", "no")]
-                .map(|(id, words)| (id.to_owned(), words.to_owned())),
-            &value,
-        ),
+        Kind::YesNo => Field::yes_no(path, label, &value),
         Kind::Pick(make) => make(path, label, &value),
     }
 }
