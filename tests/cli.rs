@@ -1518,3 +1518,29 @@ fn an_opt_in_logged_asks_for_the_first_call_until_it_is_made() {
         .success();
     assert!(tasks("2026-12-03").is_empty());
 }
+
+/// Output to a reader that has gone (`vlu check | head -1`, the pager closed) ends quietly:
+/// no panic, no backtrace, and the command's own exit status.
+#[test]
+fn output_to_a_reader_that_has_gone_ends_quietly() {
+    let s = Sandbox::with_sample();
+    for args in [
+        &["check"][..],
+        &["urgent"],
+        &["restore", "--list"],
+        &["diary"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = s
+            .process()
+            .args(args)
+            .env("RUST_BACKTRACE", "1")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.status.success(), "{args:?}: {err}");
+    }
+}

@@ -84,10 +84,10 @@ pub(super) fn restore(
     let backups = backup::list(&dir)?;
     if list {
         if backups.is_empty() {
-            println!("There are no backups in {}.", dir.display());
+            say!("There are no backups in {}.", dir.display());
         }
         for b in &backups {
-            println!("{}", describe(b));
+            say!("{}", describe(b));
         }
         return Ok(());
     }

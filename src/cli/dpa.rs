@@ -203,7 +203,7 @@ pub(super) fn erase(env: &Env, args: &EraseArgs) -> Result<(), Error> {
     let erased = asked(env, |c| {
         c.erase_everywhere(target, reason, args.purge_backups)
     })?;
-    println!(
+    say!(
         "Erased {} {}: {}, {} of contact log and {}; reason: {reason}. The audit trail \
          keeps entry #{}, which names only the ids.",
         target.noun(),
@@ -214,13 +214,15 @@ pub(super) fn erase(env: &Env, args: &EraseArgs) -> Result<(), Error> {
         erased.seq
     );
     match erased.purged {
-        Some(p) => println!(
+        Some(p) => say!(
             "Backups: {} rewritten without it, {} removed (not this unit's signed backups), {} \
              holding none of it left as they were. Its bytes may stay on the disk's free space \
              until they are written over.",
-            p.rewritten, p.removed, p.untouched
+            p.rewritten,
+            p.removed,
+            p.untouched
         ),
-        None => println!(
+        None => say!(
             "What this does not reach: the backups taken before now still hold it until they \
              are replaced (vlu erase --purge-backups takes it out of them), and the store's \
              file may keep its bytes until they are written over (docs/DATA-PROTECTION.md)."

@@ -115,7 +115,7 @@ fn parse_entry(s: &str) -> Result<Entry, String> {
 pub fn check(env: &Env, dir: &Path) -> Result<(), Error> {
     match Templates::load(Some(dir), &env.config.unit) {
         Ok(_) => {
-            println!(
+            say!(
                 "The letter templates in {} are sound: every field they name is one a letter has, and every kind renders for every role.",
                 dir.display()
             );

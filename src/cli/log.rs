@@ -148,9 +148,9 @@ pub fn log(env: &Env, args: &LogArgs) -> Result<(), Error> {
                 status.label(),
                 now.label()
             );
-            println!("{}", super::plain::for_people(&said));
+            say!("{}", super::plain::for_people(&said));
         }
-        _ => println!("{}#{entry}", args.victim),
+        _ => say!("{}#{entry}", args.victim),
     }
     Ok(())
 }

@@ -1,5 +1,16 @@
 //! The command line (FORMAT.md §1).
 
+/// `println!` for what a command prints: a reader that has gone (`vlu check | head -1`) ends
+/// the output quietly, where `println!` would panic; any other failure to write is an error
+/// (`?`: the enclosing function returns this module's `Error`).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        crate::cli::output::write_stdout(|w| {
+            ::std::io::Write::write_fmt(w, format_args!("{}\n", format_args!($($arg)*)))
+        })?
+    };
+}
+
 mod args;
 mod backup;
 mod case_export;
@@ -457,7 +468,7 @@ fn check(env: &Env) -> Result<(), Error> {
     };
     match checked {
         Ok(sound) => {
-            println!("{sound}");
+            say!("{sound}");
             Ok(())
         }
         Err(findings) => Err(Error::Unsound {

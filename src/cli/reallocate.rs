@@ -66,7 +66,7 @@ pub fn reallocate(env: &Env, args: &ReallocateArgs) -> Result<(), Error> {
             )
         })
         .collect();
-    println!(
+    say!(
         "Reallocated {}: {}.",
         crate::domain::text::plural(moved.len(), "victim"),
         crate::domain::text::visible(&moved.join(", "))

@@ -234,7 +234,7 @@ pub fn check_keymap(path: &Path) -> Result<(), Error> {
     })?;
     let problems = keymap::check(&text, &path.display().to_string());
     if problems.is_empty() {
-        println!(
+        say!(
             "{} is a sound keymap.",
             visible(&path.display().to_string())
         );

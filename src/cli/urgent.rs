@@ -40,7 +40,7 @@ pub fn urgent(env: &Env) -> Result<(), Error> {
     };
     let window = service.window(&ask)?;
     if window.urgent.is_empty() {
-        println!("No escape or abscond is waiting to be told to a victim.");
+        say!("No escape or abscond is waiting to be told to a victim.");
         return Ok(());
     }
     let mut by_case: BTreeMap<&str, Vec<&DiaryItem>> = BTreeMap::new();
@@ -76,7 +76,7 @@ pub fn urgent(env: &Env) -> Result<(), Error> {
         "Each phone number above was shown to you and is recorded in the audit trail. Log \
          each call (vlu log --key-date escape) and the victim leaves this page.\n",
     );
-    print!("{}", super::plain::for_people(&page));
+    say!("{}", super::plain::for_people(&page).trim_end_matches('\n'));
     Ok(())
 }
 

@@ -119,7 +119,12 @@ impl Sandbox {
 
     /// `vlu` run against this sandbox's store, with no user configuration.
     pub fn vlu(&self) -> Command {
-        let mut cmd = Command::cargo_bin("vlu").unwrap();
+        Command::from_std(self.process())
+    }
+
+    /// [`Sandbox::vlu`] as a plain process, for a test that wires its standard streams.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("vlu"));
         cmd.env("VLU_DATA_DIR", self.data_dir())
             .env("XDG_CONFIG_HOME", self.root.path().join("config"))
             .env_remove("VLU_CONFIG")
