@@ -1185,6 +1185,27 @@ fn a_schema_9_store_is_upgraded_and_its_digest_knows_tasks_and_non_disclosure() 
         born_on: Some(day("2008-12-01")),
         offered_on: None,
     }));
+    // An annual-only victim told of a category review by a decision on record: the digest
+    // keeps the decision's answer.
+    unit.victims[0].preferences = Some(crate::domain::model::Preferences {
+        information: Some(crate::domain::enums::InformationLevel::Annual),
+        ..Default::default()
+    });
+    unit.cases[0].key_dates.push(crate::domain::model::KeyDate {
+        kind: crate::domain::enums::KeyDateKind::CategoryReview,
+        date: day("2026-12-10"),
+        confirmed: None,
+        note: None,
+    });
+    unit.victims[0].tasks.push(Task {
+        kind: Some(TaskKind::DisclosureDecision),
+        opened_on: Some(day("2026-11-02")),
+        done_on: Some(day("2026-11-03")),
+        key_date: Some(crate::domain::enums::KeyDateKind::CategoryReview),
+        by: Some("sahmed".into()),
+        agreed: Some(true),
+        ..Task::default()
+    });
     let diary = upgraded_diary(9, &unit, None);
     let kinds: Vec<(ReminderKind, Option<TaskKind>)> =
         diary.iter().map(|r| (r.kind, r.task)).collect();

@@ -18,7 +18,7 @@ impl Scan<'_> {
         let lead = self.rules.lead;
         let level = self.victim.information();
         for &(kind, on) in &self.facts.untold_outcomes {
-            if level.covers(kind) {
+            if level.covers(kind) || self.victim.disclosure_approved(kind) {
                 let due = self.workdays(on, lead.outcome_working_days);
                 self.add(ReminderKind::OutcomeTell, due, Some(kind), on);
             }

@@ -872,3 +872,47 @@ fn a_child_victim_is_offered_the_scheme_in_their_own_right_before_turning_18() {
     v.child.as_mut().unwrap().born_on = Some(d("2006-01-01"));
     assert!(of(&run(&v, &c, "2030-01-02"), ReminderKind::ComesOfAge).is_empty());
 }
+
+/// An annual-only victim is not told of a category review, until the unit decides, on
+/// record, to tell them: an approved `disclosure_decision` about that kind brings the item
+/// (28 days before the review on 10 December 2026: 12 November). Refused, or not yet done,
+/// it does not.
+#[test]
+fn a_disclosure_decision_approved_brings_a_key_date_beyond_the_level() {
+    use crate::domain::enums::TaskKind;
+    use crate::domain::model::Task;
+    let c = case("2020-01-10", &[(KeyDateKind::CategoryReview, "2026-12-10")]);
+    let mut v = with_level(
+        victim(VictimStatus::OptedIn, "2021-03-01"),
+        InformationLevel::Annual,
+    );
+    let review = |v: &crate::domain::model::Victim| -> Vec<NaiveDate> {
+        run(v, &c, "2026-11-02")
+            .into_iter()
+            .filter(|r| r.kind == ReminderKind::KeyDate)
+            .map(|r| r.due)
+            .collect()
+    };
+    assert_eq!(review(&v), []);
+    let decision = Task {
+        kind: Some(TaskKind::DisclosureDecision),
+        opened_on: Some(d("2026-10-20")),
+        key_date: Some(KeyDateKind::CategoryReview),
+        by: Some("sahmed".into()),
+        agreed: Some(true),
+        ..Task::default()
+    };
+    v.tasks = vec![decision.clone()];
+    assert_eq!(review(&v), []);
+    v.tasks = vec![Task {
+        done_on: Some(d("2026-10-30")),
+        agreed: Some(false),
+        ..decision.clone()
+    }];
+    assert_eq!(review(&v), []);
+    v.tasks = vec![Task {
+        done_on: Some(d("2026-10-30")),
+        ..decision
+    }];
+    assert_eq!(review(&v), [d("2026-11-12")]);
+}

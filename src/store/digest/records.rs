@@ -109,9 +109,9 @@ struct VictimCasework {
         reason = "a risk with no date on record is still a risk"
     )]
     risk: Option<Day>,
-    /// Each task's kind, opened, due and done days, and key date (schema 10).
+    /// Each task's kind, opened, due and done days, key date and answer (schema 10).
     #[serde_as(
-        as = "Vec<(Option<ByIndex>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<ByIndex>)>"
+        as = "Vec<(Option<ByIndex>, Option<DayNumber>, Option<DayNumber>, Option<DayNumber>, Option<ByIndex>, _)>"
     )]
     tasks: Vec<TaskDigest>,
     /// A discretionary request's decision and its day (schema 10).
@@ -122,8 +122,15 @@ struct VictimCasework {
     child: Option<(Day, Day)>,
 }
 
-/// A task without its words: kind, opened, due, done, key date.
-type TaskDigest = (Option<TaskKind>, Day, Day, Day, Option<KeyDateKind>);
+/// A task without its words: kind, opened, due, done, key date, answer.
+type TaskDigest = (
+    Option<TaskKind>,
+    Day,
+    Day,
+    Day,
+    Option<KeyDateKind>,
+    Option<bool>,
+);
 
 impl VictimCasework {
     fn of(v: &Victim) -> Option<Box<Self>> {
@@ -157,7 +164,16 @@ impl VictimCasework {
             tasks: v
                 .tasks
                 .iter()
-                .map(|t| (t.kind, t.opened_on, t.due_on, t.done_on, t.key_date))
+                .map(|t| {
+                    (
+                        t.kind,
+                        t.opened_on,
+                        t.due_on,
+                        t.done_on,
+                        t.key_date,
+                        t.agreed,
+                    )
+                })
                 .collect(),
             discretionary: v
                 .discretionary
@@ -184,14 +200,17 @@ impl VictimCasework {
         v.tasks = self
             .tasks
             .into_iter()
-            .map(|(kind, opened_on, due_on, done_on, key_date)| Task {
-                kind,
-                opened_on,
-                due_on,
-                done_on,
-                key_date,
-                ..Task::default()
-            })
+            .map(
+                |(kind, opened_on, due_on, done_on, key_date, agreed)| Task {
+                    kind,
+                    opened_on,
+                    due_on,
+                    done_on,
+                    key_date,
+                    agreed,
+                    ..Task::default()
+                },
+            )
             .collect();
         v.discretionary = self.discretionary.map(|(decision, decided_on)| {
             Box::new(Discretionary {
