@@ -97,6 +97,20 @@ fn a_release_month_victim_is_offered_only_release_dates() {
     assert_eq!(picked(&app).0, LetterKind::VpsOffer);
 }
 
+/// Owen Hart declined the scheme; his views are sought on the unit's first letter. The picker
+/// offers what the letters allow him, and nothing else: the complaint's acknowledgement and
+/// the request for views.
+#[test]
+fn one_who_said_no_is_offered_only_what_may_go_to_them() {
+    let mut app = on_victim("owen hart");
+    press(&mut app, "L");
+    let Some(Overlay::LetterPicker(p)) = app.screen().overlays.last() else {
+        panic!("no picker");
+    };
+    let kinds: Vec<LetterKind> = p.choices.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [LetterKind::ComplaintAck, LetterKind::ViewsRequest]);
+}
+
 #[test]
 fn the_preview_scrolls_and_says_what_to_check_before_sending() {
     let mut app = on_victim("nadia kowalska");

@@ -244,6 +244,11 @@ impl VictimStatus {
     pub fn is_inactive(self) -> bool {
         matches!(self, Self::Declined | Self::OptedOut | Self::Closed)
     }
+
+    /// The victim said no to the scheme: declined it, or opted out of it.
+    pub fn said_no(self) -> bool {
+        matches!(self, Self::Declined | Self::OptedOut)
+    }
 }
 
 string_enum!(ContactMethod {
@@ -506,6 +511,12 @@ string_enum!(
 );
 
 impl LetterKind {
+    /// Whether it may go to a victim who said no to the scheme: a complaint's
+    /// acknowledgement, and a request for views for the purpose on record (spec row 29).
+    pub fn to_one_who_said_no(self) -> bool {
+        matches!(self, Self::ComplaintAck | Self::ViewsRequest)
+    }
+
     /// The kind of contact that records the letter as sent: the one whose logging resolves
     /// the reminder the letter answers (FORMAT.md §3).
     pub fn contact_kind(self) -> ContactKind {

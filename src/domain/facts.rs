@@ -103,12 +103,7 @@ pub struct LogFacts {
 /// The agency a report went to, or an agency contact was with (`to`), folded: lower case,
 /// one space between words.
 fn agency(c: &Contact) -> Option<String> {
-    let folded =
-        c.to.as_deref()?
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+    let folded = super::text::fold_words(c.to.as_deref()?);
     (!folded.is_empty()).then_some(folded)
 }
 

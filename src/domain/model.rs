@@ -575,6 +575,12 @@ impl Victim {
         })
     }
 
+    /// Whether the diary tells this victim of key dates of `kind`: their level covers it, or
+    /// the unit decided on record to tell them beyond it.
+    pub fn told_of(&self, kind: KeyDateKind) -> bool {
+        self.information().covers(kind) || self.disclosure_approved(kind)
+    }
+
     /// The unit's decision on the victim's discretionary request, and its day, if made.
     pub fn discretionary_decided(&self) -> Option<(DiscretionaryDecision, NaiveDate)> {
         let d = self.discretionary.as_deref()?;

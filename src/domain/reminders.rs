@@ -359,10 +359,8 @@ impl Scan<'_> {
     /// Each key date the victim's level covers, and a VPS offer before each parole hearing.
     fn key_dates(&mut self) {
         let lead = self.rules.lead;
-        let level = self.victim.information();
         for kd in &self.case.key_dates {
-            // Beyond the level only by an approved decision on record (spec row 12).
-            if level.covers(kd.kind) || self.victim.disclosure_approved(kd.kind) {
+            if self.victim.told_of(kd.kind) {
                 // Something that happened (vlu's own escape, death, transfer, decision) is
                 // told at once, by a contact about it from its day on.
                 let (from, due) = if KeyDateKind::EVENTS.contains(&kd.kind) {

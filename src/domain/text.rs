@@ -42,6 +42,15 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Lower case, every run of white space one space, trimmed: words compared as written, but
+/// for case and spacing.
+pub fn fold_words(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// "conditional release date" → "Conditional release date": the first letter in upper
 /// case, the rest as it is (unlike a title case, "DTO early transfer date" stays so).
 pub fn upper_first(s: &str) -> String {

@@ -54,13 +54,7 @@ pub struct Guard {
     letterhead: Vec<String>,
 }
 
-/// Lower case, every run of white space one space, trimmed.
-pub fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
+pub use crate::domain::text::fold_words as fold;
 
 /// Whether `needle` occurs in `text` as words: not inside a longer word or number ("6 Rowan
 /// Avenue" is not in "16 Rowan Avenue", "Ann Lee" not in "Joann Leeds").

@@ -107,11 +107,7 @@ pub(super) fn kind_facts(
                     .filter(|a| !a.is_empty())
                     .map(str::to_owned),
                 by: task.and_then(|t| t.due_on).map(day),
-                said_no: matches!(
-                    v.status,
-                    crate::domain::enums::VictimStatus::Declined
-                        | crate::domain::enums::VictimStatus::OptedOut
-                ),
+                said_no: v.status.said_no(),
             });
             "Letter asking for the victim's views.".to_owned()
         }

@@ -318,12 +318,7 @@ pub fn compose(
             victim: v.id.clone(),
         });
     }
-    if matches!(v.status, VictimStatus::Declined | VictimStatus::OptedOut)
-        && !matches!(
-            req.kind,
-            LetterKind::ComplaintAck | LetterKind::ViewsRequest
-        )
-    {
+    if v.status.said_no() && !req.kind.to_one_who_said_no() {
         return Err(LetterError::SaidNo {
             victim: v.id.clone(),
             status: if v.status == VictimStatus::Declined {

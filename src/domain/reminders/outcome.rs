@@ -16,9 +16,8 @@ use crate::domain::enums::ReminderKind;
 impl Scan<'_> {
     pub(super) fn outcomes(&mut self) {
         let lead = self.rules.lead;
-        let level = self.victim.information();
         for &(kind, on) in &self.facts.untold_outcomes {
-            if level.covers(kind) || self.victim.disclosure_approved(kind) {
+            if self.victim.told_of(kind) {
                 let due = self.workdays(on, lead.outcome_working_days);
                 self.add(ReminderKind::OutcomeTell, due, Some(kind), on);
             }

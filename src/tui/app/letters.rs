@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::{App, Effect, Overlay, Pane};
-use crate::domain::enums::{KeyDateKind, LetterKind, VictimStatus};
+use crate::domain::enums::{KeyDateKind, LetterKind};
 use crate::domain::letter::LetterRequest;
 use crate::domain::letter::facts::covers;
 use crate::domain::text::upper_first;
@@ -72,11 +72,11 @@ impl App {
         wanted: Option<(LetterKind, Option<KeyDateKind>, Option<NaiveDate>)>,
     ) -> Option<LetterPicker> {
         let v = self.selected_victim()?;
-        let said_no = matches!(v.status, VictimStatus::Declined | VictimStatus::OptedOut);
+        let said_no = v.status.said_no();
         let level = v.information();
         let mut choices = Vec::new();
         for kind in LetterKind::ALL.iter().copied() {
-            if said_no && kind != LetterKind::ComplaintAck {
+            if said_no && !kind.to_one_who_said_no() {
                 continue;
             }
             if kind != LetterKind::KeyDate {
@@ -92,7 +92,9 @@ impl App {
                 .case_of(v)
                 .map(|c| c.key_dates.iter().map(|k| (k.date, k.kind)).collect())
                 .unwrap_or_default();
-            dates.retain(|(_, k)| covers(level, *k) && *k != KeyDateKind::Other);
+            dates.retain(|(_, k)| {
+                (covers(level, *k) || v.disclosure_approved(*k)) && *k != KeyDateKind::Other
+            });
             dates.sort();
             for (date, k) in dates {
                 choices.push(LetterChoice {
