@@ -63,12 +63,17 @@ pub fn check_store(
             "Restricted patients whose case has no restricted-patient record: no diary asks for \
              the Mental Health Casework Section's registration or the tribunal's representations \
              until one is added (the case's casework, C).",
-            unregistered_lines(&c),
+            cases_lacking(&c, true, |k| {
+                k.sentence.kind == SentenceKind::RestrictedHospitalOrder
+                    && k.restricted_patient.is_none()
+            }),
         ),
         (
             "Unrestricted hospital orders with victims opted in and no handover to the hospital \
              managers on record (a hospital_handover task, the casework form, v).",
-            handover_lines(&c),
+            cases_lacking(&c, true, |k| {
+                k.sentence.kind == SentenceKind::HospitalOrder && !handed_over(&c, k)
+            }),
         ),
         (
             "Victims whose eligibility does not match the sentence on record (statutory: a violent \
@@ -79,7 +84,7 @@ pub fn check_store(
         (
             "Cases with victims opted in and no Responsible Officer on record: risk and licence \
              requests have no one to go to (the case form, E).",
-            no_officer_lines(&c),
+            cases_lacking(&c, false, |k| k.responsible_officer.is_none()),
         ),
         (
             "Exclusion zones asked for with no map on record: the Responsible Officer needs the \
@@ -110,29 +115,35 @@ fn opted_in<'c>(c: &'c Caseload, case: &Case) -> Vec<&'c str> {
         .collect()
 }
 
-/// One line for each unrestricted hospital order with victims opted in and none of them with
-/// a `hospital_handover` task: the hospital managers, not the unit, then tell the victim.
-fn handover_lines(c: &Caseload) -> Vec<String> {
+/// One line for each case `lacks` something its work needs, with its victims opted in (ids
+/// only: the output may go to a log), its sentence named where `sentence`; a case with none
+/// opted in is left out.
+fn cases_lacking(c: &Caseload, sentence: bool, lacks: impl Fn(&Case) -> bool) -> Vec<String> {
     c.cases
         .iter()
-        .filter(|k| k.sentence.kind == SentenceKind::HospitalOrder)
+        .filter(|k| lacks(k))
         .filter_map(|k| {
             let opted = opted_in(c, k);
-            let handed = c.victims.iter().any(|v| {
-                v.case_id == k.id
-                    && v.tasks
-                        .iter()
-                        .any(|t| t.kind == Some(TaskKind::HospitalHandover))
-            });
-            (!opted.is_empty() && !handed).then(|| {
-                format!(
-                    "case {} (hospital order): opted in {}",
-                    k.id,
-                    opted.join(", ")
-                )
-            })
+            let kind = if sentence {
+                format!(" ({})", k.sentence.kind.label())
+            } else {
+                String::new()
+            };
+            (!opted.is_empty())
+                .then(|| format!("case {}{kind}: opted in {}", k.id, opted.join(", ")))
         })
         .collect()
+}
+
+/// Whether any victim of an unrestricted hospital order's case has a `hospital_handover`
+/// task: the hospital managers, not the unit, then tell the victim.
+fn handed_over(c: &Caseload, case: &Case) -> bool {
+    c.victims.iter().any(|v| {
+        v.case_id == case.id
+            && v.tasks
+                .iter()
+                .any(|t| t.kind == Some(TaskKind::HospitalHandover))
+    })
 }
 
 /// One line for each victim in the scheme whose eligibility the sentence contradicts: a
@@ -164,18 +175,6 @@ fn eligibility_lines(c: &Caseload) -> Vec<String> {
         .collect()
 }
 
-/// One line for each open case with victims opted in and no Responsible Officer recorded.
-fn no_officer_lines(c: &Caseload) -> Vec<String> {
-    c.cases
-        .iter()
-        .filter(|k| k.responsible_officer.is_none())
-        .filter_map(|k| {
-            let opted = opted_in(c, k);
-            (!opted.is_empty()).then(|| format!("case {}: opted in {}", k.id, opted.join(", ")))
-        })
-        .collect()
-}
-
 /// One line for each undecided exclusion-zone request with no map on record.
 fn no_map_lines(c: &Caseload) -> Vec<String> {
     let cases: HashMap<&str, &Case> = c.cases.iter().map(|k| (k.id.as_str(), k)).collect();
@@ -201,28 +200,6 @@ fn no_map_lines(c: &Caseload) -> Vec<String> {
                     });
                     format!("{}: licence request {}{asked}", v.id, i + 1)
                 })
-        })
-        .collect()
-}
-
-/// One line for each case of a restricted hospital order with a victim opted in and no
-/// restricted-patient record (vlu's own, which starts the MHCS and tribunal clocks): ids only.
-fn unregistered_lines(c: &Caseload) -> Vec<String> {
-    c.cases
-        .iter()
-        .filter(|k| {
-            k.sentence.kind == SentenceKind::RestrictedHospitalOrder
-                && k.restricted_patient.is_none()
-        })
-        .filter_map(|k| {
-            let opted = opted_in(c, k);
-            (!opted.is_empty()).then(|| {
-                format!(
-                    "case {} (restricted hospital order): opted in {}",
-                    k.id,
-                    opted.join(", ")
-                )
-            })
         })
         .collect()
 }
