@@ -394,7 +394,10 @@ fn general_warnings(
     let for_opted_in = !offer
         && !matches!(
             req.kind,
-            LetterKind::ComplaintAck | LetterKind::WrittenFollowUp | LetterKind::CaseClosure
+            LetterKind::ComplaintAck
+                | LetterKind::WrittenFollowUp
+                | LetterKind::CaseClosure
+                | LetterKind::ViewsRequest
         );
     if offer && !matches!(v.status, VictimStatus::Referred | VictimStatus::OfferSent) {
         out.push(format!(

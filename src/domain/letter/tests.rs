@@ -201,6 +201,12 @@ fn a_request_for_views_goes_only_for_a_purpose_on_record() {
     assert_eq!(views.about.as_deref(), Some("the unit's leaflet"));
     assert!(views.said_no);
     assert_eq!(c.record.kind, ContactKind::Update);
+    // Views are sought of anyone, in the scheme or not: no note that it is for the opted in.
+    assert!(
+        !c.warnings.iter().any(|w| w.contains("not opted in")),
+        "{:?}",
+        c.warnings
+    );
     // Still no other letter.
     assert!(matches!(
         compose_one(&v, LetterKind::AnnualLetter),
